@@ -1,0 +1,46 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8501
+
+.PHONY: run test test-fast bench schema clean chromium
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+# The browser tests need Debian's chromium; install it when missing (root), or say how.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install -y chromium' (the browser tests will be skipped)"; \
+	  fi; }
+
+test: $(VENV)/.dev chromium
+	$(PY) -m pytest -q
+
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -q -m "not browser"
+
+bench: $(VENV)/.dev chromium
+	$(PY) -m benchmarks
+
+schema: $(VENV)/.runtime
+	$(PY) -m pricing.schema
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

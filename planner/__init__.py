@@ -1,0 +1,36 @@
+"""LLM architecture planner: prompt only, RAG, fine-tuned or hybrid — what each costs and how fast it answers.
+
+    from planner import load_catalog, load_scenario, estimate, recommend, build_report
+    est = estimate(load_catalog(), load_scenario("scenarios/support-bot.yaml"))
+    est.current["rag"].monthly_usd
+"""
+
+from planner.engine import Estimate, estimate
+from planner.files import load_scenario, parse_scenario, scenario_yaml
+from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from pricing.errors import ConflictError, InputError, UnknownEntryError
+from pricing.loader import load_catalog
+from pricing.models import Catalog
+
+__all__ = [
+    "ARCHITECTURES", "COLORS", "LABELS", "Catalog", "ConflictError", "Estimate", "InputError",
+    "Scenario", "UnknownEntryError", "build_report", "estimate", "load_catalog", "load_scenario",
+    "parse_scenario", "recommend", "scenario_yaml",
+]
+
+
+def recommend(scenario, catalog=None, estimate=None):
+    """Ranked, explained recommendation; checked against the numbers when a catalog or estimate is given."""
+    from planner import questionnaire
+    from planner.engine import estimate as _estimate
+
+    if estimate is None and catalog is not None:
+        estimate = _estimate(catalog, scenario)
+    return questionnaire.recommend(scenario, estimate=estimate)
+
+
+def build_report(catalog, scenario, **kwargs) -> bytes:
+    """The PDF recommendation report, as bytes."""
+    from planner.report import build_report as _build
+
+    return _build(catalog, scenario, **kwargs)

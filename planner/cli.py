@@ -1,0 +1,185 @@
+"""Command line: `python -m planner validate|estimate|recommend|report ...`.
+
+Errors a user can cause print as `FILE:LINE:COL: message` lines and exit 1;
+no traceback reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from planner import format as fmt
+from planner.engine import COMPONENT_LABELS, Estimate, estimate
+from planner.files import load_scenario
+from planner.scenario import ARCHITECTURES, LABELS
+from pricing.errors import ConflictError, InputError, UnknownEntryError
+from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
+
+
+def _volumes(text: str | None):
+    if not text:
+        return None
+    try:
+        vals = [float(v.replace("_", "")) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise UnknownEntryError(f"--volumes: `{text}` is not a comma-separated list of numbers (e.g. 1000,10000,100000)") from None
+    if not vals or any(not (v > 0) or v > 1e11 for v in vals):
+        raise UnknownEntryError("--volumes: each volume must be a number of queries per month between 1 and 1e11")
+    return vals
+
+
+def _load(args):
+    catalog = load_catalog_file(args.catalog).catalog
+    scenario = load_scenario(args.scenario)
+    return catalog, scenario
+
+
+def cmd_validate(args) -> int:
+    path = Path(args.file) if args.file else DEFAULT_CATALOG_PATH
+    loaded = load_catalog_file(path)
+    layered = " (override over the default)" if loaded.is_override else ""
+    print(f"{path}: valid{layered} — {summary(loaded.catalog, stale_after_days=args.stale_days)}")
+    return 0
+
+
+def table_text(est: Estimate) -> str:
+    s = est.scenario
+    lines = [
+        f"Scenario: {s.name} — {fmt.count(s.workload.queries_per_month)} queries/month "
+        f"(catalog {est.catalog_version}, {est.catalog_date})",
+        "",
+        f"{'Architecture':<13}{'Monthly':>11}{'Range':>21}{'Per 1K q':>10}{'p50':>9}{'p95':>9}{'One-time':>11}{f'TCO {s.horizon_months} mo':>12}",
+    ]
+    for a in ARCHITECTURES:
+        c = est.current[a]
+        rng = f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)}"
+        lines.append(
+            f"{c.label:<13}{fmt.usd(c.monthly_usd):>11}{rng:>21}{fmt.usd(c.usd_per_1k_queries):>10}"
+            f"{fmt.ms(c.latency_p50_ms):>9}{fmt.ms(c.latency_p95_ms):>9}{fmt.usd(c.one_time_total_usd):>11}{fmt.usd(c.tco_usd):>12}"
+        )
+    lines += ["", "Monthly spend by component at this volume:"]
+    for a in ARCHITECTURES:
+        parts = [f"{COMPONENT_LABELS[k]} {fmt.usd(v)}" for k, v in est.current[a].components_usd.items() if v > 0]
+        lines.append(f"  {LABELS[a]}: " + ("; ".join(parts) or "nothing"))
+    lines += ["", "Break-even volumes:"]
+    lines += [f"  {fmt.count(b.queries_per_month)} queries/month: {b.describe()}" for b in est.break_evens] or ["  none in the range"]
+    if len(est.volumes) <= 12:
+        lines += ["", "Monthly spend over volume:", f"{'Queries/month':>14}" + "".join(f"{LABELS[a]:>13}" for a in ARCHITECTURES)]
+        for k, v in enumerate(est.volumes):
+            lines.append(f"{fmt.count(v):>14}" + "".join(f"{fmt.usd(est.series[a].total_usd[k]):>13}" for a in ARCHITECTURES))
+    if est.warnings:
+        lines += ["", "Warnings:"] + [f"  {w}" for w in est.warnings]
+    return "\n".join(lines)
+
+
+def csv_text(est: Estimate) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    comps = list(COMPONENT_LABELS)
+    w.writerow(["queries_per_month", "architecture", "monthly_usd", "monthly_low_usd", "monthly_high_usd", "usd_per_1k_queries", "latency_p50_ms", "latency_p95_ms"] + [f"{c}_usd" for c in comps])
+    for k, v in enumerate(est.volumes):
+        for a in ARCHITECTURES:
+            s = est.series[a]
+            w.writerow(
+                [f"{v:.6g}", a, f"{s.total_usd[k]:.6g}", f"{s.low_usd[k]:.6g}", f"{s.high_usd[k]:.6g}", f"{s.usd_per_1k_queries[k]:.6g}", f"{s.latency_p50_ms[k]:.6g}", f"{s.latency_p95_ms[k]:.6g}"]
+                + [f"{s.components_usd[c][k]:.6g}" for c in comps]
+            )
+    return buf.getvalue()
+
+
+def cmd_estimate(args) -> int:
+    catalog, scenario = _load(args)
+    est = estimate(catalog, scenario, volumes=_volumes(args.volumes))
+    if args.format == "json":
+        print(json.dumps(est.to_dict(), indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(csv_text(est))
+    else:
+        print(table_text(est))
+    return 0
+
+
+def cmd_recommend(args) -> int:
+    from planner.questionnaire import recommend, render_text
+
+    catalog, scenario = _load(args)
+    rec = recommend(scenario, estimate=estimate(catalog, scenario))
+    if args.format == "json":
+        print(json.dumps(rec.to_dict(), indent=2))
+    else:
+        print(render_text(rec))
+    return 0
+
+
+def cmd_report(args) -> int:
+    from planner.report import build_report
+
+    catalog, scenario = _load(args)
+    pdf = build_report(catalog, scenario)
+    out = Path(args.out)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(pdf)
+    tmp.replace(out)
+    print(f"wrote {out} ({len(pdf):,} bytes)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m planner", description="Plan an LLM feature: prompt only, RAG, fine-tuned or hybrid — cost and latency.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="validate a pricing catalog (default: the shipped one)")
+    v.add_argument("file", nargs="?", help="catalog or override file")
+    v.add_argument("--stale-days", type=int, default=180, help="report figures checked longer ago than this (default 180)")
+    v.set_defaults(func=cmd_validate)
+
+    def common(sp):
+        sp.add_argument("--scenario", help="scenario YAML (default: the built-in defaults)")
+        sp.add_argument("--catalog", help="catalog or override YAML (default: the shipped catalog)")
+
+    e = sub.add_parser("estimate", help="monthly spend, latency and break-evens of the four architectures")
+    common(e)
+    e.add_argument("--volumes", help="comma-separated queries per month, e.g. 1000,10000,100000")
+    e.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    e.set_defaults(func=cmd_estimate)
+
+    r = sub.add_parser("recommend", help="ranked, explained recommendation from the scenario's answers")
+    common(r)
+    r.add_argument("--format", choices=("text", "json"), default="text")
+    r.set_defaults(func=cmd_recommend)
+
+    rp = sub.add_parser("report", help="write the PDF recommendation report")
+    common(rp)
+    rp.add_argument("--out", required=True, help="PDF file to write")
+    rp.set_defaults(func=cmd_report)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as e:
+        for problem in e.problems:
+            print(str(problem), file=sys.stderr)
+        return 1
+    except (UnknownEntryError, ConflictError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"error: {e.strerror or e}: {e.filename or ''}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except np.linalg.LinAlgError as e:  # pragma: no cover - defensive
+        print(f"error: {e}", file=sys.stderr)
+        return 1

@@ -1,0 +1,620 @@
+"""Cost and latency engine: itemized monthly spend and latency of four architectures.
+
+One vectorized pass over an array of query volumes computes every component of
+every architecture (`compute`). `estimate` adds the low/high range, the figures
+at the scenario's own volume, exact break-even volumes and the sensitivity
+ranking. The formulas are documented, with their symbols, in docs/formulas.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from planner.inputs import Inputs, PriceUsed, build_inputs
+from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from pricing.models import Catalog
+
+SECONDS_PER_MONTH = 730 * 3600.0
+
+COMPONENT_LABELS = {
+    "inference": "LLM inference (API tokens)",
+    "gpu_serving": "GPU serving (self-hosted)",
+    "model_hosting": "Tuned-model hosting fee",
+    "query_embedding": "Query embedding",
+    "vector_store": "Vector store",
+    "reranking": "Reranking",
+    "reembedding": "Re-embedding changed documents",
+    "training": "Retraining runs",
+}
+ONE_TIME_LABELS = {
+    "engineering": "Engineering",
+    "initial_indexing": "Initial indexing",
+    "labelling": "Labelling training examples",
+    "first_training": "First training run",
+}
+LATENCY_LABELS = {
+    "network": "Network round trip",
+    "query_embedding": "Query embedding",
+    "vector_search": "Vector search",
+    "reranking": "Reranking",
+    "queueing": "Queueing (self-hosted)",
+    "time_to_first_token": "Time to first token",
+    "generation": "Generation",
+}
+USES_RETRIEVAL = {"prompt_only": False, "rag": True, "fine_tuned": False, "hybrid": True}
+USES_TUNED = {"prompt_only": False, "rag": False, "fine_tuned": True, "hybrid": True}
+
+
+# ------------------------------------------------------------------ core maths
+
+
+def corpus(i: Inputs) -> dict[str, float]:
+    """Chunks, embedded tokens and stored bytes of the knowledge base."""
+    stride = i.chunk_tokens - i.chunk_overlap_tokens
+    chunks_per_doc = max(1.0, math.ceil(max(i.tokens_per_document - i.chunk_overlap_tokens, 0.0) / stride))
+    vectors = i.corpus_documents * chunks_per_doc
+    embedded_tokens = i.corpus_documents * (i.tokens_per_document + (chunks_per_doc - 1) * i.chunk_overlap_tokens)
+    record_bytes = i.embed_dimensions * 4 + i.metadata_bytes_per_chunk
+    return {
+        "chunks_per_document": chunks_per_doc,
+        "vectors": vectors,
+        "embedded_tokens": embedded_tokens,
+        "record_bytes": record_bytes,
+        "stored_gb": vectors * record_bytes / 1e9,
+    }
+
+
+def prompt_tokens(i: Inputs, arch: str) -> tuple[float, float]:
+    """(input, output) tokens per query on each architecture's own prompt."""
+    tokens = i.system_prompt_tokens + i.input_tokens_per_query
+    if not USES_TUNED[arch]:
+        tokens += i.few_shot_tokens  # a tuned model has learnt what the examples show
+    if USES_RETRIEVAL[arch]:
+        tokens += i.top_k * i.chunk_tokens
+    return tokens, i.output_tokens_per_query
+
+
+def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
+    """Self-hosted replicas for volume `q`: ceil(peak work ÷ (throughput × utilization)), at least the minimum."""
+    tin, tout = prompt_tokens(i, arch)
+    thr = i.serving_tokens_per_second_tuned if USES_TUNED[arch] else i.serving_tokens_per_second_base
+    peak_qps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
+    work = tout + tin * i.input_token_weight
+    need = peak_qps * work / (thr * i.target_utilization)
+    # tiny tolerance so that an exact multiple does not round up by float noise
+    return np.maximum(i.min_replicas, np.ceil(need - 1e-9))
+
+
+def vector_store_usd(i: Inputs, q: np.ndarray, c: dict) -> tuple[np.ndarray, float]:
+    """(monthly spend over volume, one-time write cost of the first index) in the store's billing shape."""
+    gb = c["stored_gb"]
+    changed = i.corpus_change_share_per_month
+    if i.vs_shape == "pinecone_serverless":
+        wu_per_vector = math.ceil(c["record_bytes"] / 1024) * i.vs_write_units_per_kb
+        ru_per_query = max(i.vs_min_read_units_per_query, gb * i.vs_read_units_per_gb_per_query)
+        storage = gb * i.vs_usd_per_gb_month
+        reads = q * ru_per_query * i.vs_usd_per_1m_read_units / 1e6
+        writes = c["vectors"] * changed * wu_per_vector * i.vs_usd_per_1m_write_units / 1e6
+        initial = c["vectors"] * wu_per_vector * i.vs_usd_per_1m_write_units / 1e6
+        return np.maximum(i.vs_usd_minimum_per_month, storage + reads + writes), initial
+    if i.vs_shape == "per_dimension":
+        usage = c["vectors"] * i.embed_dimensions / 1e6 * i.vs_usd_per_1m_dimensions_month + gb * i.vs_usd_per_gb_month
+        return np.maximum(i.vs_usd_minimum_per_month, np.full_like(q, usage)), 0.0
+    if i.vs_shape == "usage_based":
+        storage = gb * i.vs_usd_per_gb_month
+        writes = gb * changed * i.vs_usd_per_gb_written
+        scanned = q * gb / 1000 * i.vs_usd_per_tb_scanned
+        returned = q * i.top_k * c["record_bytes"] / 1e9 * i.vs_usd_per_gb_returned
+        return np.maximum(i.vs_usd_minimum_per_month, storage + writes + scanned + returned), gb * i.vs_usd_per_gb_written
+    if i.vs_shape == "capacity":
+        by_memory = math.ceil(gb * i.vs_index_overhead / i.vs_memory_gb_per_instance - 1e-9)
+        peak_qps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
+        by_load = np.ceil(peak_qps / i.vs_max_queries_per_second - 1e-9)
+        instances = np.maximum(max(i.vs_min_instances, by_memory), by_load)
+        return instances * i.vs_usd_per_hour * i.hours_per_month + gb * i.vs_usd_per_gb_month, 0.0
+    raise ValueError(f"unknown vector store billing shape {i.vs_shape!r}")
+
+
+def training_usd_per_run(i: Inputs) -> float:
+    tokens = i.training_examples * i.tokens_per_example * i.epochs
+    if i.training_gpu_usd_per_hour > 0:
+        return tokens / (i.training_tokens_per_second * 3600) * i.training_gpu_usd_per_hour
+    return tokens / 1e6 * i.training_usd_per_1m_tokens
+
+
+def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = None) -> dict[str, np.ndarray]:
+    """Monthly USD of every component of `arch` at each volume in `q`."""
+    c = c or corpus(i)
+    zero = np.zeros_like(q)
+    tin, tout = prompt_tokens(i, arch)
+    tuned = USES_TUNED[arch]
+    out = dict.fromkeys(COMPONENT_LABELS, zero)
+    if i.self_hosted:
+        out["gpu_serving"] = replicas(i, arch, q) * i.serving_gpu_usd_per_hour * i.hours_per_month
+    else:
+        p_in = i.tuned_input_usd_per_1m_tokens if tuned else i.llm_input_usd_per_1m_tokens
+        p_out = i.tuned_output_usd_per_1m_tokens if tuned else i.llm_output_usd_per_1m_tokens
+        out["inference"] = q * (tin * p_in + tout * p_out) / 1e6
+        if tuned:
+            out["model_hosting"] = zero + i.tuned_hosting_usd_per_hour * i.hours_per_month
+    if USES_RETRIEVAL[arch]:
+        out["query_embedding"] = q * i.input_tokens_per_query * i.embed_usd_per_1m_tokens / 1e6
+        out["vector_store"] = vector_store_usd(i, q, c)[0]
+        out["reranking"] = q * i.rerank * i.rerank_usd_per_1k_searches / 1000
+        out["reembedding"] = zero + c["embedded_tokens"] * i.corpus_change_share_per_month * i.embed_usd_per_1m_tokens / 1e6
+    if tuned:
+        runs = i.knowledge_retrains_per_month if arch == "fine_tuned" else i.behaviour_retrains_per_month
+        out["training"] = zero + runs * training_usd_per_run(i)
+    return out
+
+
+def one_time_usd(i: Inputs, arch: str, c: dict | None = None) -> dict[str, float]:
+    c = c or corpus(i)
+    days = getattr(i, f"engineering_days_{arch}")
+    out = {"engineering": days * i.usd_per_engineering_day, "initial_indexing": 0.0, "labelling": 0.0, "first_training": 0.0}
+    if USES_RETRIEVAL[arch]:
+        store_initial = vector_store_usd(i, np.zeros(1), c)[1]
+        out["initial_indexing"] = c["embedded_tokens"] * i.embed_usd_per_1m_tokens / 1e6 + store_initial
+    if USES_TUNED[arch]:
+        out["labelling"] = i.training_examples * i.labelling_usd_per_example
+        out["first_training"] = training_usd_per_run(i)
+    return out
+
+
+def _erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:
+    """Probability an arrival waits in an M/M/c queue (c = servers, load = λ/μ in erlangs)."""
+    c_max = int(np.max(servers)) if servers.size else 0
+    b = np.ones_like(load)  # Erlang B, by the stable recursion B(k) = a·B(k−1) / (k + a·B(k−1))
+    result = np.ones_like(load)
+    for k in range(1, c_max + 1):
+        b = load * b / (k + load * b)
+        at_k = servers == k
+        if at_k.any():
+            rho = load / k
+            result = np.where(at_k, b / (1 - rho + rho * b), result)
+    return np.clip(result, 0.0, 1.0)
+
+
+def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """(p50, p95) in ms of each part of one request's path, at each volume."""
+    tin, tout = prompt_tokens(i, arch)
+    zero = np.zeros_like(q)
+    r = i.p95_over_p50
+    tuned = USES_TUNED[arch]
+    ttft = (i.tuned_ttft_ms if tuned else i.llm_ttft_ms) + i.ttft_ms_per_1k_input_tokens * tin / 1000
+    tps = i.tuned_output_tokens_per_second if tuned else i.llm_output_tokens_per_second
+    gen = tout / tps * 1000
+    parts = {
+        "network": (zero + i.network_overhead_ms, zero + i.network_overhead_ms * r),
+        "query_embedding": (zero, zero),
+        "vector_search": (zero, zero),
+        "reranking": (zero, zero),
+        "queueing": (zero, zero),
+        "time_to_first_token": (zero + ttft, zero + ttft * r),
+        "generation": (zero + gen, zero + gen * r),
+    }
+    if USES_RETRIEVAL[arch]:
+        parts["query_embedding"] = (zero + i.embed_latency_p50_ms, zero + i.embed_latency_p95_ms)
+        parts["vector_search"] = (zero + i.vs_latency_p50_ms, zero + i.vs_latency_p95_ms)
+        parts["reranking"] = (zero + i.rerank * i.rerank_latency_p50_ms, zero + i.rerank * i.rerank_latency_p95_ms)
+    if i.self_hosted:
+        # M/M/c at peak: c replicas, each serving thr ÷ work requests a second.
+        c = replicas(i, arch, q)
+        thr = i.serving_tokens_per_second_tuned if tuned else i.serving_tokens_per_second_base
+        mu = thr / (tout + tin * i.input_token_weight)
+        lam = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
+        p_wait = _erlang_c(c, lam / mu)
+        spare = np.maximum(c * mu - lam, 1e-12)
+        # P(W > t) = P_wait · exp(−(cμ − λ) t)  ⇒  the quantile t_p = ln(P_wait / (1 − p)) / (cμ − λ)
+        w50 = np.maximum(0.0, np.log(np.maximum(p_wait, 1e-300) / 0.5)) / spare * 1000
+        w95 = np.maximum(0.0, np.log(np.maximum(p_wait, 1e-300) / 0.05)) / spare * 1000
+        parts["queueing"] = (w50, w95)
+    return parts
+
+
+def combine_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """p50 = Σ p50ᵢ; p95 = p50 + √Σ(p95ᵢ − p50ᵢ)² (independent tails add in quadrature)."""
+    p50 = sum(p[0] for p in parts.values())
+    tail = np.sqrt(sum((p[1] - p[0]) ** 2 for p in parts.values()))
+    return p50, p50 + tail
+
+
+def monthly_totals(i: Inputs, q: np.ndarray) -> dict[str, np.ndarray]:
+    c = corpus(i)
+    return {a: sum(monthly_components(i, a, q, c).values()) for a in ARCHITECTURES}
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class Series:
+    """One architecture over the volume grid."""
+
+    key: str
+    label: str
+    color: str
+    total_usd: np.ndarray
+    low_usd: np.ndarray
+    high_usd: np.ndarray
+    components_usd: dict[str, np.ndarray]
+    usd_per_1k_queries: np.ndarray
+    latency_p50_ms: np.ndarray
+    latency_p95_ms: np.ndarray
+    replicas: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One architecture at the scenario's own volume."""
+
+    key: str
+    label: str
+    queries_per_month: float
+    monthly_usd: float
+    monthly_low_usd: float
+    monthly_high_usd: float
+    components_usd: dict[str, float]
+    usd_per_1k_queries: float
+    latency_p50_ms: float
+    latency_p95_ms: float
+    latency_breakdown_ms: dict[str, tuple[float, float]]
+    one_time_usd: dict[str, float]
+    one_time_total_usd: float
+    tco_usd: float
+    tco_low_usd: float
+    tco_high_usd: float
+    input_tokens_per_query: float
+    replicas: int | None
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    a: str
+    b: str
+    queries_per_month: float
+    usd_per_month: float
+    cheaper_below: str
+    cheaper_above: str
+    at_step: bool  # the crossing is a jump of a capacity step, not a smooth crossing
+
+    def describe(self) -> str:
+        how = " (at a capacity step)" if self.at_step else ""
+        return (
+            f"{LABELS[self.cheaper_below]} is cheaper below {self.queries_per_month:,.0f} queries/month, "
+            f"{LABELS[self.cheaper_above]} above{how}"
+        )
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    input: str
+    label: str
+    low_usd: float  # monthly spend with the input at −delta
+    high_usd: float  # at +delta
+    base_usd: float
+
+    @property
+    def swing_usd(self) -> float:
+        return abs(self.high_usd - self.low_usd)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    scenario: Scenario
+    catalog_version: str
+    catalog_date: str
+    volumes: np.ndarray
+    series: dict[str, Series]
+    current: dict[str, Snapshot]
+    break_evens: tuple[BreakEven, ...]
+    sensitivity: dict[str, tuple[Sensitivity, ...]]
+    sensitivity_delta: float
+    prices_used: tuple[PriceUsed, ...]
+    corpus: dict[str, float]
+    warnings: tuple[str, ...]
+
+    def cumulative_usd(self, arch: str, which: str = "monthly_usd") -> np.ndarray:
+        """Cumulative spend at months 0..horizon: one-time costs, then the monthly spend each month."""
+        snap = self.current[arch]
+        months = np.arange(self.scenario.horizon_months + 1)
+        return snap.one_time_total_usd + getattr(snap, which) * months
+
+    def cheapest(self) -> str:
+        return min(ARCHITECTURES, key=lambda a: self.current[a].monthly_usd)
+
+    def to_dict(self) -> dict:
+        """The stable JSON form (see docs/formulas.md, "JSON output")."""
+        r = _round
+        return {
+            "schema_version": 1,
+            "scenario": self.scenario.name,
+            "catalog": {"version": self.catalog_version, "date": self.catalog_date},
+            "queries_per_month": self.scenario.workload.queries_per_month,
+            "volumes_queries_per_month": r(self.volumes),
+            "architectures": {
+                a: {
+                    "label": s.label,
+                    "monthly_usd": r(s.total_usd),
+                    "monthly_low_usd": r(s.low_usd),
+                    "monthly_high_usd": r(s.high_usd),
+                    "components_usd": {k: r(v) for k, v in s.components_usd.items()},
+                    "usd_per_1k_queries": r(s.usd_per_1k_queries),
+                    "latency_p50_ms": r(s.latency_p50_ms),
+                    "latency_p95_ms": r(s.latency_p95_ms),
+                    "one_time_usd": {k: r(v) for k, v in self.current[a].one_time_usd.items()},
+                    "one_time_total_usd": r(self.current[a].one_time_total_usd),
+                    "tco_usd": r(self.current[a].tco_usd),
+                    "at_queries_per_month": {
+                        "monthly_usd": r(self.current[a].monthly_usd),
+                        "monthly_low_usd": r(self.current[a].monthly_low_usd),
+                        "monthly_high_usd": r(self.current[a].monthly_high_usd),
+                        "components_usd": {k: r(v) for k, v in self.current[a].components_usd.items()},
+                        "usd_per_1k_queries": r(self.current[a].usd_per_1k_queries),
+                        "latency_p50_ms": r(self.current[a].latency_p50_ms),
+                        "latency_p95_ms": r(self.current[a].latency_p95_ms),
+                    },
+                }
+                for a, s in self.series.items()
+            },
+            "break_evens": [
+                {
+                    "between": [b.a, b.b],
+                    "queries_per_month": r(b.queries_per_month),
+                    "usd_per_month": r(b.usd_per_month),
+                    "cheaper_below": b.cheaper_below,
+                    "cheaper_above": b.cheaper_above,
+                    "at_step": b.at_step,
+                }
+                for b in self.break_evens
+            ],
+            "sensitivity": {
+                a: [
+                    {"input": x.input, "label": x.label, "low_usd": r(x.low_usd), "high_usd": r(x.high_usd)}
+                    for x in rows
+                ]
+                for a, rows in self.sensitivity.items()
+            },
+            "warnings": list(self.warnings),
+        }
+
+
+def _round(x):
+    if isinstance(x, np.ndarray):
+        return [float(f"{v:.6g}") for v in x.tolist()]
+    return float(f"{x:.6g}")
+
+
+def volume_grid(scenario: Scenario, volumes=None) -> np.ndarray:
+    if volumes is not None:
+        grid = np.asarray(sorted(set(float(v) for v in volumes)), dtype=float)
+    else:
+        vr = scenario.volumes
+        grid = np.geomspace(vr.min_queries_per_month, vr.max_queries_per_month, vr.points)
+    return grid
+
+
+# Inputs ranked by the sensitivity analysis, with the labels people read.
+SENSITIVITY_INPUTS = {
+    "queries_per_month": "Queries per month",
+    "input_tokens_per_query": "Input tokens per query",
+    "output_tokens_per_query": "Output tokens per query",
+    "system_prompt_tokens": "System prompt tokens",
+    "few_shot_tokens": "Few-shot example tokens",
+    "top_k": "Chunks retrieved (top-k)",
+    "chunk_tokens": "Chunk size (tokens)",
+    "corpus_documents": "Corpus documents",
+    "corpus_change_share_per_month": "Corpus share changing per month",
+    "training_examples": "Training examples",
+    "epochs": "Training epochs",
+    "knowledge_retrains_per_month": "Knowledge retrains per month",
+    "behaviour_retrains_per_month": "Behaviour retrains per month",
+    "peak_to_average_ratio": "Peak-to-average ratio",
+    "llm_input_usd_per_1m_tokens": "LLM input price",
+    "llm_output_usd_per_1m_tokens": "LLM output price",
+    "tuned_input_usd_per_1m_tokens": "Tuned-model input price",
+    "tuned_output_usd_per_1m_tokens": "Tuned-model output price",
+    "tuned_hosting_usd_per_hour": "Tuned-model hosting fee",
+    "training_usd_per_1m_tokens": "Training price",
+    "training_gpu_usd_per_hour": "Training GPU price",
+    "embed_usd_per_1m_tokens": "Embedding price",
+    "rerank_usd_per_1k_searches": "Rerank price",
+    "serving_gpu_usd_per_hour": "Serving GPU price",
+    "vs_usd_per_gb_month": "Vector store storage price",
+    "vs_usd_per_1m_read_units": "Vector store read-unit price",
+    "vs_usd_per_1m_write_units": "Vector store write-unit price",
+    "vs_usd_per_1m_dimensions_month": "Vector store price per dimension",
+    "vs_usd_per_tb_scanned": "Vector store scan price",
+    "vs_usd_per_hour": "Vector store instance price",
+    "vs_usd_minimum_per_month": "Vector store plan minimum",
+}
+
+
+def sensitivity(i: Inputs, delta: float = 0.25) -> dict[str, tuple[Sensitivity, ...]]:
+    """Monthly spend at the scenario's volume with each input moved by ±delta, largest swing first."""
+    q = np.array([i.queries_per_month])
+    base = monthly_totals(i, q)
+    rows: dict[str, list[Sensitivity]] = {a: [] for a in ARCHITECTURES}
+    for name, label in SENSITIVITY_INPUTS.items():
+        v = getattr(i, name)
+        if v == 0:
+            continue
+        lo_i, hi_i = i.replace(**{name: v * (1 - delta)}), i.replace(**{name: v * (1 + delta)})
+        if name == "queries_per_month":
+            lo = monthly_totals(i, q * (1 - delta))
+            hi = monthly_totals(i, q * (1 + delta))
+        else:
+            lo, hi = monthly_totals(lo_i, q), monthly_totals(hi_i, q)
+        for a in ARCHITECTURES:
+            if abs(hi[a][0] - lo[a][0]) > 1e-9:
+                rows[a].append(Sensitivity(name, label, float(lo[a][0]), float(hi[a][0]), float(base[a][0])))
+    return {a: tuple(sorted(r, key=lambda s: -s.swing_usd)) for a, r in rows.items()}
+
+
+def _step_points(i: Inputs, lo: float, hi: float, cap: int = 5000) -> np.ndarray:
+    """Volumes where a capacity step (a replica or an instance) is added, within [lo, hi]."""
+    pts = []
+    if i.self_hosted:
+        for arch in ARCHITECTURES:
+            tin, tout = prompt_tokens(i, arch)
+            thr = i.serving_tokens_per_second_tuned if USES_TUNED[arch] else i.serving_tokens_per_second_base
+            per_replica = thr * i.target_utilization * SECONDS_PER_MONTH / (i.peak_to_average_ratio * (tout + tin * i.input_token_weight))
+            k0 = max(1, math.floor(lo / per_replica))
+            k1 = min(k0 + cap, math.ceil(hi / per_replica) + 1)
+            pts.extend(k * per_replica for k in range(k0, k1))
+    if i.vs_shape == "capacity":
+        per_inst = i.vs_max_queries_per_second * SECONDS_PER_MONTH / i.peak_to_average_ratio
+        k0 = max(1, math.floor(lo / per_inst))
+        k1 = min(k0 + cap, math.ceil(hi / per_inst) + 1)
+        pts.extend(k * per_inst for k in range(k0, k1))
+    p = np.asarray(pts, dtype=float)
+    return p[(p > lo) & (p < hi)]
+
+
+def break_evens(i: Inputs, volumes: np.ndarray, totals: dict[str, np.ndarray]) -> tuple[BreakEven, ...]:
+    """Every volume where two architectures' monthly spend cross, found by bisection to 1e-9 relative."""
+    lo, hi = float(volumes[0]), float(volumes[-1])
+    steps = _step_points(i, lo, hi)
+    if steps.size:
+        # evaluate just before and at every step so no crossing hides inside a jump
+        grid = np.unique(np.concatenate([volumes, steps, steps * (1 - 1e-12)]))
+        tot = monthly_totals(i, grid)
+    else:
+        grid, tot = volumes, totals
+    out = []
+    pairs = [(a, b) for n, a in enumerate(ARCHITECTURES) for b in ARCHITECTURES[n + 1 :]]
+    for a, b in pairs:
+        d = tot[a] - tot[b]
+        scale = np.maximum(np.abs(tot[a]), np.abs(tot[b])) * 1e-12 + 1e-12
+        s = np.where(np.abs(d) <= scale, 0, np.sign(d))
+        idx = np.nonzero(s[:-1] * s[1:] < 0)[0]
+        if idx.size == 0:
+            continue
+        left, right = grid[idx].copy(), grid[idx + 1].copy()
+        s_left = s[idx]
+        for _ in range(200):
+            if np.all(right - left <= left * 1e-10):
+                break
+            mid = np.sqrt(left * right)
+            t = monthly_totals(i, mid)
+            sm = np.sign(t[a] - t[b])
+            go_right = sm == s_left
+            left = np.where(go_right, mid, left)
+            right = np.where(go_right, right, mid)
+        tl, tr = monthly_totals(i, left), monthly_totals(i, right)
+        for k in range(len(left)):
+            x = float(right[k])
+            jump_a = abs(tr[a][k] - tl[a][k]) > 1e-6 * max(1.0, abs(tl[a][k]))
+            jump_b = abs(tr[b][k] - tl[b][k]) > 1e-6 * max(1.0, abs(tl[b][k]))
+            cheaper_below = b if s_left[k] > 0 else a
+            out.append(
+                BreakEven(
+                    a=a,
+                    b=b,
+                    queries_per_month=x,
+                    usd_per_month=float((tr[a][k] + tr[b][k]) / 2),
+                    cheaper_below=cheaper_below,
+                    cheaper_above=a if cheaper_below == b else b,
+                    at_step=bool(jump_a or jump_b),
+                )
+            )
+    return tuple(sorted(out, key=lambda x: x.queries_per_month))
+
+
+def _series(i: Inputs, arch: str, q: np.ndarray, c: dict) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    comps = monthly_components(i, arch, q, c)
+    p50, p95 = combine_latency(latency_parts(i, arch, q))
+    return comps, sum(comps.values()), p50, p95
+
+
+def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_delta: float = 0.25) -> Estimate:
+    """Itemized monthly spend and latency of the four architectures over query volume."""
+    typ, used = build_inputs(catalog, scenario, "value")
+    low, _ = build_inputs(catalog, scenario, "low")
+    high, _ = build_inputs(catalog, scenario, "high")
+    q = volume_grid(scenario, volumes)
+    q_now = np.array([scenario.workload.queries_per_month])
+    c = corpus(typ)
+    c_low, c_high = corpus(low), corpus(high)
+
+    series, current, totals = {}, {}, {}
+    for a in ARCHITECTURES:
+        comps, total, p50, p95 = _series(typ, a, q, c)
+        lo_total = sum(monthly_components(low, a, q, c_low).values())
+        hi_total = sum(monthly_components(high, a, q, c_high).values())
+        reps = replicas(typ, a, q) if typ.self_hosted else None
+        totals[a] = total
+        series[a] = Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps)
+
+        now = monthly_components(typ, a, q_now, c)
+        now_total = float(sum(now.values())[0])
+        now_lo = float(sum(monthly_components(low, a, q_now, c_low).values())[0])
+        now_hi = float(sum(monthly_components(high, a, q_now, c_high).values())[0])
+        parts = latency_parts(typ, a, q_now)
+        n50, n95 = combine_latency(parts)
+        one = one_time_usd(typ, a, c)
+        one_lo, one_hi = sum(one_time_usd(low, a, c_low).values()), sum(one_time_usd(high, a, c_high).values())
+        one_total = sum(one.values())
+        months = scenario.horizon_months
+        current[a] = Snapshot(
+            key=a,
+            label=LABELS[a],
+            queries_per_month=float(q_now[0]),
+            monthly_usd=now_total,
+            monthly_low_usd=now_lo,
+            monthly_high_usd=now_hi,
+            components_usd={k: float(v[0]) for k, v in now.items()},
+            usd_per_1k_queries=now_total / q_now[0] * 1000 if q_now[0] > 0 else 0.0,
+            latency_p50_ms=float(n50[0]),
+            latency_p95_ms=float(n95[0]),
+            latency_breakdown_ms={k: (float(v[0][0]), float(v[1][0])) for k, v in parts.items()},
+            one_time_usd=one,
+            one_time_total_usd=one_total,
+            tco_usd=one_total + now_total * months,
+            tco_low_usd=one_lo + now_lo * months,
+            tco_high_usd=one_hi + now_hi * months,
+            input_tokens_per_query=prompt_tokens(typ, a)[0],
+            replicas=int(replicas(typ, a, q_now)[0]) if typ.self_hosted else None,
+        )
+
+    return Estimate(
+        scenario=scenario,
+        catalog_version=catalog.version,
+        catalog_date=str(catalog.date),
+        volumes=q,
+        series=series,
+        current=current,
+        break_evens=break_evens(typ, q, totals),
+        sensitivity=sensitivity(typ, sensitivity_delta),
+        sensitivity_delta=sensitivity_delta,
+        prices_used=used,
+        corpus=c,
+        warnings=tuple(_warnings(catalog, scenario, typ, current)),
+    )
+
+
+def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
+    out = []
+    llm = catalog.llms[scenario.stack.llm]
+    offer = catalog.fine_tune_offers[scenario.stack.fine_tune]
+    tuned = catalog.llms[offer.base_llm]
+    for a in ARCHITECTURES:
+        model = tuned if USES_TUNED[a] else llm
+        need = current[a].input_tokens_per_query + scenario.workload.output_tokens_per_query
+        if need > model.context_window_tokens:
+            out.append(
+                f"{LABELS[a]}: a prompt of {need:,.0f} tokens exceeds {model.name}'s context window "
+                f"of {model.context_window_tokens:,} tokens"
+            )
+    if scenario.workload.rerank and scenario.workload.top_k > catalog.rerankers[scenario.stack.reranker].max_documents_per_search:
+        out.append("top_k is above the reranker's documents per search: each query will count as several searches")
+    if i.training_examples and i.training_examples < 50:
+        out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
+    return out
+
+
+def input_names() -> list[str]:
+    return [f.name for f in fields(Inputs)]

@@ -1,0 +1,324 @@
+"""Flatten a catalog and a scenario into the numbers the engine computes with.
+
+`Inputs` is a flat, frozen record of floats with units in their names. The
+engine only ever sees an `Inputs`, which makes it easy to vectorize, to price
+the low/high ends of every range, and to perturb one input at a time for the
+sensitivity ranking. `prices_used` records which catalog figure fed which input,
+so every number can be traced to its source.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, fields
+
+from planner.scenario import Scenario
+from pricing.errors import UnknownEntryError
+from pricing.models import (
+    Capacity,
+    Catalog,
+    Figure,
+    PerDimension,
+    PineconeServerless,
+    UsageBased,
+)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    # workload
+    queries_per_month: float
+    peak_to_average_ratio: float
+    input_tokens_per_query: float
+    output_tokens_per_query: float
+    system_prompt_tokens: float
+    few_shot_tokens: float
+    corpus_documents: float
+    tokens_per_document: float
+    chunk_tokens: float
+    chunk_overlap_tokens: float
+    corpus_change_share_per_month: float
+    top_k: float
+    rerank: float  # 1 or 0
+    metadata_bytes_per_chunk: float
+    # fine-tuning plan
+    training_examples: float
+    tokens_per_example: float
+    epochs: float
+    knowledge_retrains_per_month: float
+    behaviour_retrains_per_month: float
+    # serving
+    self_hosted: float  # 1 or 0
+    target_utilization: float
+    min_replicas: float
+    input_token_weight: float
+    hours_per_month: float
+    serving_gpu_usd_per_hour: float
+    serving_tokens_per_second_base: float  # per replica, for the prompt-only/RAG model
+    serving_tokens_per_second_tuned: float  # per replica, for the tuned model
+    # one-time
+    labelling_usd_per_example: float
+    engineering_days_prompt_only: float
+    engineering_days_rag: float
+    engineering_days_fine_tuned: float
+    engineering_days_hybrid: float
+    usd_per_engineering_day: float
+    # embedding
+    embed_usd_per_1m_tokens: float
+    embed_dimensions: float
+    # vector store (fields that do not apply to the chosen billing shape are 0)
+    vs_shape: str
+    vs_usd_per_gb_month: float
+    vs_usd_per_1m_read_units: float
+    vs_usd_per_1m_write_units: float
+    vs_read_units_per_gb_per_query: float
+    vs_min_read_units_per_query: float
+    vs_write_units_per_kb: float
+    vs_usd_per_1m_dimensions_month: float
+    vs_usd_per_gb_written: float
+    vs_usd_per_tb_scanned: float
+    vs_usd_per_gb_returned: float
+    vs_usd_per_hour: float
+    vs_memory_gb_per_instance: float
+    vs_max_queries_per_second: float
+    vs_index_overhead: float
+    vs_min_instances: float
+    vs_usd_minimum_per_month: float
+    # reranker
+    rerank_usd_per_1k_searches: float
+    # LLMs
+    llm_input_usd_per_1m_tokens: float
+    llm_output_usd_per_1m_tokens: float
+    tuned_input_usd_per_1m_tokens: float
+    tuned_output_usd_per_1m_tokens: float
+    tuned_hosting_usd_per_hour: float
+    training_usd_per_1m_tokens: float  # API training; 0 when self-hosted
+    training_gpu_usd_per_hour: float  # self-hosted training; 0 for API
+    training_tokens_per_second: float
+    # latency
+    embed_latency_p50_ms: float
+    embed_latency_p95_ms: float
+    vs_latency_p50_ms: float
+    vs_latency_p95_ms: float
+    rerank_latency_p50_ms: float
+    rerank_latency_p95_ms: float
+    llm_ttft_ms: float
+    llm_output_tokens_per_second: float
+    tuned_ttft_ms: float
+    tuned_output_tokens_per_second: float
+    ttft_ms_per_1k_input_tokens: float
+    network_overhead_ms: float
+    p95_over_p50: float
+
+    def replace(self, **changes) -> "Inputs":
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data.update(changes)
+        return Inputs(**data)
+
+
+@dataclass(frozen=True)
+class PriceUsed:
+    """One catalog figure that fed the estimate, for the assumptions table."""
+
+    role: str  # e.g. "LLM (prompt only, RAG)"
+    entry: str  # catalog key
+    name: str  # human name of the entry
+    field: str  # field name, with its unit
+    figure: Figure
+
+
+def _lookup(family: dict, key: str, what: str, role: str):
+    if key in family:
+        return family[key]
+    close = difflib.get_close_matches(key, sorted(family), n=1)
+    hint = f" — did you mean `{close[0]}`?" if close else f" (known: {', '.join(sorted(family))})"
+    raise UnknownEntryError(f"stack.{role}: `{key}` is not in the catalog's {what}{hint}")
+
+
+def _serving_throughput(gpu, llm, gpu_key: str, llm_key: str) -> float:
+    if not llm.open_weights:
+        raise UnknownEntryError(
+            f"stack.serving is self_hosted but `{llm_key}` is not an open-weights model: "
+            "pick an open model (e.g. a Llama) or serve through the API"
+        )
+    if gpu.vllm_8b_tokens_per_second is None:
+        raise UnknownEntryError(
+            f"stack.gpu: `{gpu_key}` has no `vllm_8b_tokens_per_second` in the catalog: "
+            "pick a GPU with a serving throughput, or add one"
+        )
+    # Serving throughput scales roughly inversely with parameter count (docs/formulas.md).
+    params = llm.parameters_billion or 8.0
+    return gpu.vllm_8b_tokens_per_second.value * 8.0 / params, gpu.vllm_8b_tokens_per_second
+
+
+def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> tuple[Inputs, tuple[PriceUsed, ...]]:
+    """Flatten `catalog` + `scenario`. `which` picks each figure's "value", "low" or "high"."""
+    s, w, ft, st, ot = scenario, scenario.workload, scenario.fine_tuning, scenario.stack, scenario.one_time
+    used: list[PriceUsed] = []
+
+    def take(role, key, entry, field_name) -> float:
+        fig = getattr(entry, field_name)
+        used.append(PriceUsed(role, key, entry.name, field_name, fig))
+        return fig.pick(which)
+
+    emb = _lookup(catalog.embedding_models, st.embedding_model, "embedding models", "embedding_model")
+    store = _lookup(catalog.vector_stores, st.vector_store, "vector stores", "vector_store")
+    rr = _lookup(catalog.rerankers, st.reranker, "rerankers", "reranker")
+    llm = _lookup(catalog.llms, st.llm, "LLMs", "llm")
+    offer = _lookup(catalog.fine_tune_offers, st.fine_tune, "fine-tuning offers", "fine_tune")
+    tuned_llm = catalog.llms[offer.base_llm]
+
+    r_emb, r_vs, r_rr = "Embedding", "Vector store", "Reranker"
+    r_llm, r_ft = "LLM (prompt only, RAG)", "Fine-tuning (fine-tuned, hybrid)"
+
+    if emb.usd_per_1m_tokens is not None:
+        embed_price = take(r_emb, st.embedding_model, emb, "usd_per_1m_tokens")
+    else:
+        gpu = catalog.gpus[emb.self_hosted.gpu]
+        gpu_usd = take("Embedding GPU", emb.self_hosted.gpu, gpu, "usd_per_hour")
+        used.append(PriceUsed(r_emb, st.embedding_model, emb.name, "self_hosted.tokens_per_second", emb.self_hosted.tokens_per_second))
+        tps = emb.self_hosted.tokens_per_second.pick({"low": "high", "high": "low"}.get(which, which))
+        embed_price = gpu_usd / (tps * 3600) * 1e6
+    embed_p50 = take(r_emb, st.embedding_model, emb, "latency_p50_ms")
+    embed_p95 = take(r_emb, st.embedding_model, emb, "latency_p95_ms")
+
+    vs = dict(
+        vs_usd_per_gb_month=0.0, vs_usd_per_1m_read_units=0.0, vs_usd_per_1m_write_units=0.0,
+        vs_read_units_per_gb_per_query=0.0, vs_min_read_units_per_query=0.0, vs_write_units_per_kb=0.0,
+        vs_usd_per_1m_dimensions_month=0.0, vs_usd_per_gb_written=0.0, vs_usd_per_tb_scanned=0.0,
+        vs_usd_per_gb_returned=0.0, vs_usd_per_hour=0.0, vs_memory_gb_per_instance=1.0,
+        vs_max_queries_per_second=1.0, vs_index_overhead=1.0, vs_min_instances=0.0, vs_usd_minimum_per_month=0.0,
+    )
+    if isinstance(store, PineconeServerless):
+        for f in ("usd_per_gb_month", "usd_per_1m_read_units", "usd_per_1m_write_units", "usd_minimum_per_month"):
+            vs[f"vs_{f}"] = take(r_vs, st.vector_store, store, f)
+        vs["vs_read_units_per_gb_per_query"] = store.read_units_per_gb_per_query
+        vs["vs_min_read_units_per_query"] = store.min_read_units_per_query
+        vs["vs_write_units_per_kb"] = store.write_units_per_kb
+    elif isinstance(store, PerDimension):
+        vs["vs_usd_per_1m_dimensions_month"] = take(r_vs, st.vector_store, store, "usd_per_1m_dimensions_month")
+        vs["vs_usd_minimum_per_month"] = take(r_vs, st.vector_store, store, "usd_minimum_per_month")
+        if store.usd_per_gb_month is not None:
+            vs["vs_usd_per_gb_month"] = take(r_vs, st.vector_store, store, "usd_per_gb_month")
+    elif isinstance(store, UsageBased):
+        for f in ("usd_per_gb_written", "usd_per_gb_month", "usd_per_tb_scanned", "usd_per_gb_returned", "usd_minimum_per_month"):
+            vs[f"vs_{f}"] = take(r_vs, st.vector_store, store, f)
+    elif isinstance(store, Capacity):
+        vs["vs_usd_per_hour"] = take(r_vs, st.vector_store, store, "usd_per_hour")
+        if store.usd_per_gb_month is not None:
+            vs["vs_usd_per_gb_month"] = take(r_vs, st.vector_store, store, "usd_per_gb_month")
+        vs["vs_memory_gb_per_instance"] = store.memory_gb_per_instance
+        used.append(PriceUsed(r_vs, st.vector_store, store.name, "max_queries_per_second", store.max_queries_per_second))
+        vs["vs_max_queries_per_second"] = max(store.max_queries_per_second.pick({"low": "high", "high": "low"}.get(which, which)), 1e-9)
+        vs["vs_index_overhead"] = store.index_overhead
+        vs["vs_min_instances"] = float(store.min_instances)
+    vs_p50 = take(r_vs, st.vector_store, store, "latency_p50_ms")
+    vs_p95 = take(r_vs, st.vector_store, store, "latency_p95_ms")
+
+    rr_price = take(r_rr, st.reranker, rr, "usd_per_1k_searches") if w.rerank else 0.0
+    rr_p50 = take(r_rr, st.reranker, rr, "latency_p50_ms") if w.rerank else 0.0
+    rr_p95 = take(r_rr, st.reranker, rr, "latency_p95_ms") if w.rerank else 0.0
+
+    llm_in = take(r_llm, st.llm, llm, "input_usd_per_1m_tokens")
+    llm_out = take(r_llm, st.llm, llm, "output_usd_per_1m_tokens")
+    llm_ttft = take(r_llm, st.llm, llm, "ttft_ms")
+    used.append(PriceUsed(r_llm, st.llm, llm.name, "output_tokens_per_second", llm.output_tokens_per_second))
+    llm_tps = llm.output_tokens_per_second.value
+
+    if offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
+        tuned_in = take(r_ft + " at base price", offer.base_llm, tuned_llm, "input_usd_per_1m_tokens")
+        tuned_out = take(r_ft + " at base price", offer.base_llm, tuned_llm, "output_usd_per_1m_tokens")
+    else:
+        tuned_in = take(r_ft, st.fine_tune, offer, "input_usd_per_1m_tokens")
+        tuned_out = take(r_ft, st.fine_tune, offer, "output_usd_per_1m_tokens")
+    hosting = take(r_ft, st.fine_tune, offer, "hosting_usd_per_hour") if offer.hosting_usd_per_hour else 0.0
+    if offer.training_usd_per_1m_tokens is not None:
+        train_price, train_gpu_usd, train_tps = take(r_ft, st.fine_tune, offer, "training_usd_per_1m_tokens"), 0.0, 1.0
+    else:
+        sht = offer.self_hosted_training
+        train_gpu = catalog.gpus[sht.gpu]
+        train_price = 0.0
+        train_gpu_usd = take("Training GPU", sht.gpu, train_gpu, "usd_per_hour")
+        used.append(PriceUsed(r_ft, st.fine_tune, offer.name, "self_hosted_training.tokens_per_second", sht.tokens_per_second))
+        train_tps = sht.tokens_per_second.pick({"low": "high", "high": "low"}.get(which, which))
+    tuned_ttft = take(r_ft + " base model", offer.base_llm, tuned_llm, "ttft_ms")
+    tuned_tps = tuned_llm.output_tokens_per_second.value
+
+    self_hosted = st.serving == "self_hosted"
+    gpu_usd, thr_base, thr_tuned = 0.0, 1.0, 1.0
+    if self_hosted:
+        gpu = _lookup(catalog.gpus, st.gpu, "GPUs", "gpu")
+        gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour")
+        thr_base, fig = _serving_throughput(gpu, llm, st.gpu, st.llm)
+        thr_tuned, _ = _serving_throughput(gpu, tuned_llm, st.gpu, offer.base_llm)
+        used.append(PriceUsed("Serving GPU", st.gpu, gpu.name, "vllm_8b_tokens_per_second", fig))
+
+    lm = catalog.latency_model
+    inputs = Inputs(
+        queries_per_month=w.queries_per_month,
+        peak_to_average_ratio=w.peak_to_average_ratio,
+        input_tokens_per_query=w.input_tokens_per_query,
+        output_tokens_per_query=w.output_tokens_per_query,
+        system_prompt_tokens=w.system_prompt_tokens,
+        few_shot_tokens=w.few_shot_tokens,
+        corpus_documents=w.corpus_documents,
+        tokens_per_document=w.tokens_per_document,
+        chunk_tokens=w.chunk_tokens,
+        chunk_overlap_tokens=w.chunk_overlap_tokens,
+        corpus_change_share_per_month=w.corpus_change_share_per_month,
+        top_k=float(w.top_k),
+        rerank=1.0 if w.rerank else 0.0,
+        metadata_bytes_per_chunk=w.metadata_bytes_per_chunk,
+        training_examples=float(ft.training_examples),
+        tokens_per_example=ft.tokens_per_example,
+        epochs=ft.epochs,
+        knowledge_retrains_per_month=ft.knowledge_retrains_per_month,
+        behaviour_retrains_per_month=ft.behaviour_retrains_per_month,
+        self_hosted=1.0 if self_hosted else 0.0,
+        target_utilization=st.target_utilization,
+        min_replicas=float(st.min_replicas),
+        input_token_weight=st.input_token_weight,
+        hours_per_month=st.hours_per_month,
+        serving_gpu_usd_per_hour=gpu_usd,
+        serving_tokens_per_second_base=thr_base,
+        serving_tokens_per_second_tuned=thr_tuned,
+        labelling_usd_per_example=ot.labelling_usd_per_example,
+        engineering_days_prompt_only=ot.engineering_days.prompt_only,
+        engineering_days_rag=ot.engineering_days.rag,
+        engineering_days_fine_tuned=ot.engineering_days.fine_tuned,
+        engineering_days_hybrid=ot.engineering_days.hybrid,
+        usd_per_engineering_day=ot.usd_per_engineering_day,
+        embed_usd_per_1m_tokens=embed_price,
+        embed_dimensions=float(emb.dimensions),
+        vs_shape=store.billing,
+        **vs,
+        rerank_usd_per_1k_searches=rr_price,
+        llm_input_usd_per_1m_tokens=llm_in,
+        llm_output_usd_per_1m_tokens=llm_out,
+        tuned_input_usd_per_1m_tokens=tuned_in,
+        tuned_output_usd_per_1m_tokens=tuned_out,
+        tuned_hosting_usd_per_hour=hosting,
+        training_usd_per_1m_tokens=train_price,
+        training_gpu_usd_per_hour=train_gpu_usd,
+        training_tokens_per_second=train_tps,
+        embed_latency_p50_ms=embed_p50,
+        embed_latency_p95_ms=embed_p95,
+        vs_latency_p50_ms=vs_p50,
+        vs_latency_p95_ms=vs_p95,
+        rerank_latency_p50_ms=rr_p50,
+        rerank_latency_p95_ms=rr_p95,
+        llm_ttft_ms=llm_ttft,
+        llm_output_tokens_per_second=llm_tps,
+        tuned_ttft_ms=tuned_ttft,
+        tuned_output_tokens_per_second=tuned_tps,
+        ttft_ms_per_1k_input_tokens=lm.ttft_ms_per_1k_input_tokens.value,
+        network_overhead_ms=lm.network_overhead_ms.value,
+        p95_over_p50=lm.p95_over_p50,
+    )
+    used.append(PriceUsed("Latency model", "latency_model", "Latency model", "ttft_ms_per_1k_input_tokens", lm.ttft_ms_per_1k_input_tokens))
+    used.append(PriceUsed("Latency model", "latency_model", "Latency model", "network_overhead_ms", lm.network_overhead_ms))
+    # one row per (entry, field)
+    unique = {}
+    for u in used:
+        unique.setdefault((u.entry, u.field), u)
+    return inputs, tuple(unique.values())

@@ -1,0 +1,208 @@
+"""The scenario: everything a user sets. One YAML file, validated like the catalog.
+
+An empty file is a valid scenario: every field has a sensible default. The same
+file is what the app downloads and uploads, what the CLI reads and what the PDF
+is built from. The questionnaire's answers live under `answers:`; four of them
+(`queries_per_month`, `monthly_budget_usd`, `latency_p95_ms`, `labeled_examples`)
+are the same numbers as scenario fields and are kept in step (see `_sync_answers`),
+and `knowledge_change` sets the re-embedding share and the fine-tuned-only
+retraining cadence unless those are given explicitly.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from planner.answers import (
+    CHANGES_PER_MONTH,
+    CORPUS_CHANGE_SHARE_PER_MONTH,
+    Answers,
+    KnowledgeChange,
+)
+from pricing.models import Key, Strict
+
+ARCHITECTURES = ("prompt_only", "rag", "fine_tuned", "hybrid")
+LABELS = {"prompt_only": "Prompt only", "rag": "RAG", "fine_tuned": "Fine-tuned", "hybrid": "Hybrid"}
+#: One colour per architecture, everywhere (screen and PDF). Okabe–Ito, colour-blind safe.
+COLORS = {"prompt_only": "#E69F00", "rag": "#0072B2", "fine_tuned": "#009E73", "hybrid": "#CC79A7"}
+
+
+def _num(default, ge=0.0, le=1e12, gt=None, description=""):
+    kw = dict(le=le, allow_inf_nan=False, description=description)
+    if gt is not None:
+        kw["gt"] = gt
+    else:
+        kw["ge"] = ge
+    return Field(default, **kw)
+
+
+class Workload(Strict):
+    queries_per_month: float = _num(100_000, le=1e11, description="Queries per month at the planned volume.")
+    peak_to_average_ratio: float = _num(3.0, ge=1, le=100, description="Peak hourly rate ÷ average rate (sizes self-hosted capacity).")
+    input_tokens_per_query: float = _num(200, le=10_000_000, description="User input tokens per query (question, conversation).")
+    output_tokens_per_query: float = _num(300, le=1_000_000, description="Output tokens generated per query.")
+    system_prompt_tokens: float = _num(300, le=10_000_000, description="System prompt tokens sent with every query.")
+    few_shot_tokens: float = _num(1_500, le=10_000_000, description="Few-shot example tokens (prompt-only and RAG; a tuned model needs none).")
+    corpus_documents: float = _num(10_000, le=1e10, description="Documents in the knowledge base.")
+    tokens_per_document: float = _num(1_000, le=1e8, description="Average tokens per document.")
+    chunk_tokens: float = _num(512, gt=0, le=1_000_000, description="Tokens per retrieved chunk.")
+    chunk_overlap_tokens: float = _num(64, le=1_000_000, description="Tokens shared by neighbouring chunks.")
+    corpus_change_share_per_month: float = _num(0.05, le=1, description="Share of the corpus that changes (is re-embedded) each month.")
+    top_k: int = Field(5, ge=1, le=1000, description="Chunks retrieved into the prompt.")
+    rerank: bool = Field(True, description="Rerank retrieved candidates before generation.")
+    metadata_bytes_per_chunk: float = _num(1_000, le=1e7, description="Text and metadata stored beside each vector (bytes).")
+
+    @model_validator(mode="after")
+    def _overlap_below_chunk(self) -> "Workload":
+        if self.chunk_overlap_tokens >= self.chunk_tokens:
+            raise PydanticCustomError(
+                "overlap", "chunk_overlap_tokens ({o}) must be smaller than chunk_tokens ({c})",
+                {"o": self.chunk_overlap_tokens, "c": self.chunk_tokens},
+            )
+        return self
+
+
+class FineTuning(Strict):
+    training_examples: int = Field(1_000, ge=0, le=100_000_000, description="Examples in the training set.")
+    tokens_per_example: float = _num(500, le=10_000_000, description="Tokens per training example.")
+    epochs: float = _num(3, gt=0, le=100, description="Passes over the training set per run.")
+    knowledge_retrains_per_month: float = _num(1.0, le=1000, description="Fine-tuned only: retraining runs a month to keep its knowledge fresh.")
+    behaviour_retrains_per_month: float = _num(1 / 6, le=1000, description="Hybrid: retraining runs a month, only when behaviour must change.")
+
+
+class Stack(Strict):
+    embedding_model: Key = "openai-text-embedding-3-small"
+    vector_store: Key = "pinecone-serverless-standard"
+    reranker: Key = "cohere-rerank-3.5"
+    llm: Key = Field("gpt-4o-mini", description="Base LLM for prompt-only and RAG.")
+    fine_tune: Key = Field("openai-gpt-4o-mini-ft", description="Fine-tuning offer for fine-tuned and hybrid (its base model serves them).")
+    serving: Literal["api", "self_hosted"] = Field("api", description="Pay per token at an API, or rent GPUs and serve open weights.")
+    gpu: Key = Field("runpod-h100-sxm", description="GPU entry for self-hosted serving.")
+    target_utilization: float = _num(0.6, gt=0, le=1, description="Self-hosted: plan replicas to run at this share of their throughput at peak.")
+    min_replicas: int = Field(1, ge=1, le=1000, description="Self-hosted: replicas kept up at any volume.")
+    input_token_weight: float = _num(0.1, le=10, description="Self-hosted: GPU work of one input token relative to an output token.")
+    hours_per_month: float = _num(730, gt=0, le=744, description="Hours a month capacity is rented.")
+
+
+class EngineeringDays(Strict):
+    prompt_only: float = _num(5, le=10_000)
+    rag: float = _num(20, le=10_000)
+    fine_tuned: float = _num(25, le=10_000)
+    hybrid: float = _num(40, le=10_000)
+
+
+class OneTime(Strict):
+    labelling_usd_per_example: float = _num(1.0, le=10_000, description="Cost to write or check one training example.")
+    engineering_days: EngineeringDays = EngineeringDays()
+    usd_per_engineering_day: float = _num(800, le=100_000, description="Loaded day rate of an engineer.")
+
+
+class VolumeRange(Strict):
+    min_queries_per_month: float = _num(1_000, gt=0, le=1e11)
+    max_queries_per_month: float = _num(10_000_000, gt=0, le=1e11)
+    points: int = Field(200, ge=2, le=5_000)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "VolumeRange":
+        if self.max_queries_per_month <= self.min_queries_per_month:
+            raise PydanticCustomError("range", "max_queries_per_month must be above min_queries_per_month")
+        return self
+
+
+class Scenario(Strict):
+    name: str = Field("Untitled scenario", min_length=1, max_length=200)
+    description: str = Field("", max_length=5_000)
+    workload: Workload = Workload()
+    fine_tuning: FineTuning = FineTuning()
+    stack: Stack = Stack()
+    one_time: OneTime = OneTime()
+    horizon_months: int = Field(12, ge=1, le=120, description="Months the total cost of ownership covers.")
+    monthly_budget_usd: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False)
+    latency_target_p95_ms: float | None = Field(None, gt=0, le=600_000, allow_inf_nan=False)
+    volumes: VolumeRange = VolumeRange()
+    answers: Answers = Answers()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sync_answers(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        answers = data.get("answers") or {}
+        if not isinstance(answers, dict):
+            return data
+        data = dict(data)
+        answers = dict(answers)
+        workload = dict(data.get("workload") or {}) if isinstance(data.get("workload") or {}, dict) else data.get("workload")
+        fine_tuning = dict(data.get("fine_tuning") or {}) if isinstance(data.get("fine_tuning") or {}, dict) else data.get("fine_tuning")
+        if not isinstance(workload, dict) or not isinstance(fine_tuning, dict):
+            return data
+        # (answer id, container, field): the same number in two places.
+        linked = [
+            ("queries_per_month", workload, "queries_per_month"),
+            ("monthly_budget_usd", data, "monthly_budget_usd"),
+            ("latency_p95_ms", data, "latency_target_p95_ms"),
+            ("labeled_examples", fine_tuning, "training_examples"),
+        ]
+        for answer_id, container, field in linked:
+            a, s = answers.get(answer_id), container.get(field)
+            if a is not None and s is not None and a != s:
+                raise PydanticCustomError(
+                    "answers_disagree",
+                    "answers.{a} ({av}) disagrees with {f} ({sv}): give the number once, or the same in both",
+                    {"a": answer_id, "av": a, "f": field, "sv": s},
+                )
+            if a is not None:
+                container[field] = a
+            elif s is not None:
+                answers[answer_id] = s
+        change = answers.get("knowledge_change")
+        if change is not None:
+            try:
+                kc = KnowledgeChange(change)
+            except ValueError:
+                kc = None  # the field's own validation reports it
+            if kc is not None:
+                workload.setdefault("corpus_change_share_per_month", CORPUS_CHANGE_SHARE_PER_MONTH[kc])
+                fine_tuning.setdefault("knowledge_retrains_per_month", CHANGES_PER_MONTH[kc])
+        data["answers"] = answers
+        if workload:
+            data["workload"] = workload
+        if fine_tuning:
+            data["fine_tuning"] = fine_tuning
+        return data
+
+    def with_changes(self, **paths: Any) -> "Scenario":
+        """A copy with dotted paths changed, validated: `s.with_changes(**{"workload.top_k": 8})`."""
+        data = self.model_dump(mode="json")
+        for path, value in paths.items():
+            node = data
+            parts = path.split(".")
+            for p in parts[:-1]:
+                node = node[p]
+            node[parts[-1]] = value
+        change = paths.get("answers.knowledge_change")
+        if change is not None:
+            kc = KnowledgeChange(change)
+            if "workload.corpus_change_share_per_month" not in paths:
+                data["workload"]["corpus_change_share_per_month"] = CORPUS_CHANGE_SHARE_PER_MONTH[kc]
+            if "fine_tuning.knowledge_retrains_per_month" not in paths:
+                data["fine_tuning"]["knowledge_retrains_per_month"] = CHANGES_PER_MONTH[kc]
+        # linked answers follow the scenario field that was changed
+        for answer_id, field in (
+            ("queries_per_month", "workload.queries_per_month"),
+            ("monthly_budget_usd", "monthly_budget_usd"),
+            ("latency_p95_ms", "latency_target_p95_ms"),
+            ("labeled_examples", "fine_tuning.training_examples"),
+        ):
+            if field in paths:
+                data["answers"][answer_id] = paths[field]
+            elif f"answers.{answer_id}" in paths:
+                node = data
+                *head, last = field.split(".")
+                for p in head:
+                    node = node[p]
+                node[last] = paths[f"answers.{answer_id}"]
+        return Scenario.model_validate(data)

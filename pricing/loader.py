@@ -1,0 +1,226 @@
+"""Load and validate catalogs (and any other model) from untrusted YAML.
+
+`load_catalog()` returns the shipped default; `load_catalog(path)` a full
+catalog or an override file layered over the default. An override file starts
+with `extends: default` and states only what differs: mappings merge key by
+key, a figure (anything with a `value`) is replaced whole — so a changed price
+always carries its own `source` and `checked` date — and `null` removes an entry.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from pricing.errors import InputError, Problem
+from pricing.models import STALE_AFTER_DAYS, Catalog
+from pricing.safeyaml import MAX_BYTES, Parsed, parse_yaml
+
+DEFAULT_CATALOG_PATH = Path(__file__).with_name("default.yaml")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class LoadedCatalog:
+    """A validated catalog and where it came from (for conflict-safe saving)."""
+
+    catalog: Catalog
+    text: str
+    file: str
+    sha256: str
+    is_override: bool = False
+
+
+def fingerprint(text: str | bytes) -> str:
+    if isinstance(text, str):
+        text = text.encode("utf-8")
+    return hashlib.sha256(text).hexdigest()
+
+
+def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
+    """Read a file as UTF-8 text, refusing huge, binary or non-UTF-8 files with a located message."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InputError([Problem(str(p), 1, 1, "", f"the file is {size:,} bytes, above the {max_bytes:,}-byte limit")])
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(str(p), 1, 1, "", "no such file: check the path")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(str(p), 1, 1, "", "this is a folder, not a file")]) from None
+    except PermissionError:
+        raise InputError([Problem(str(p), 1, 1, "", "permission denied: the file cannot be read")]) from None
+    if b"\x00" in raw[:8192]:
+        raise InputError([Problem(str(p), 1, 1, "", "this is a binary file, not YAML text")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError([Problem(str(p), line, 1, "", "the file is not UTF-8 text: save it as UTF-8")]) from None
+
+
+# ---------------------------------------------------------------- validation
+
+
+def validate(model: type[M], parsed: Parsed) -> M:
+    """Validate parsed YAML against a model; errors become located, plain-language problems."""
+    if not isinstance(parsed.data, dict):
+        kind = type(parsed.data).__name__
+        raise InputError([Problem(parsed.file, 1, 1, "", f"the top level must be a mapping of keys to values, found a {kind}")])
+    try:
+        return model.model_validate(parsed.data)
+    except ValidationError as exc:
+        raise InputError(_problems(exc, parsed)) from None
+
+
+def _problems(exc: ValidationError, parsed: Parsed) -> list[Problem]:
+    problems = []
+    seen = set()
+    for err in exc.errors(include_url=False):
+        path = _data_path(parsed.data, err["loc"])
+        ctx = err.get("ctx") or {}
+        if err["type"] == "unknown_key" and "key" in ctx:
+            path = path + (ctx["key"],)
+        if err["type"] == "missing" and err["loc"]:
+            path = path + (err["loc"][-1],) if err["loc"][-1] not in path[-1:] else path
+        file, line, col = parsed.locate(path)
+        dotted = ".".join(str(p) for p in path)
+        message = _message(err)
+        key = (line, col, dotted, message)
+        if key not in seen:
+            seen.add(key)
+            problems.append(Problem(file, line, col, dotted, message))
+    problems.sort(key=lambda p: (p.file, p.line, p.column))
+    return problems
+
+
+def _data_path(data, loc) -> tuple:
+    """The part of a pydantic location that exists in the data (drops union tags and validator names)."""
+    path: list = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+    return tuple(path)
+
+
+def _message(err: dict) -> str:
+    t = err["type"]
+    ctx = err.get("ctx") or {}
+    given = err.get("input")
+    field = err["loc"][-1] if err["loc"] else ""
+    if t == "missing":
+        extra = " (a missing price is never taken as zero)" if "usd" in str(field) else ""
+        return f"required key `{field}` is missing: add it{extra}"
+    if t == "finite_number":
+        return "must be a finite number: NaN and infinity are not allowed"
+    if t in ("greater_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("gt"))
+        if bound == 0 and t == "greater_than_equal":
+            return f"{given!r} is negative: prices, counts and latencies cannot be below zero"
+        op = "≥" if t == "greater_than_equal" else ">"
+        return f"{given!r} is too small: must be {op} {bound}"
+    if t in ("less_than_equal", "less_than"):
+        bound = ctx.get("le", ctx.get("lt"))
+        return f"{given!r} is implausibly large: must be ≤ {bound} (check the unit)"
+    if t in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        want = "a whole number" if t.startswith("int") else "a number"
+        return f"expected {want}, found {given!r}"
+    if t in ("bool_parsing", "bool_type"):
+        return f"expected true or false, found {given!r}"
+    if t in ("string_type",):
+        return f"expected text, found {given!r}"
+    if t in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping of keys to values, found {type(given).__name__} {given!r}"[:300]
+    if t in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
+        return f"expected a date as YYYY-MM-DD, found {given!r}"
+    if t == "literal_error":
+        return f"{given!r} is not allowed: expected {ctx.get('expected')}"
+    if t == "union_tag_invalid":
+        return f"`{ctx.get('discriminator')}` is {ctx.get('tag')!r}: expected one of {ctx.get('expected_tags')}"
+    if t == "union_tag_not_found":
+        return f"missing the key {ctx.get('discriminator')} that says which kind of entry this is"
+    if t == "string_pattern_mismatch":
+        return f"{given!r} is not a valid key: use letters, digits, `.`, `_` and `-`"
+    if t == "too_short":
+        return "must not be empty"
+    msg = err["msg"]
+    return msg[0].lower() + msg[1:] if msg else t
+
+
+# ---------------------------------------------------------------- catalogs
+
+
+def merge_override(base: dict, override: dict) -> dict:
+    """Layer an override mapping over a base mapping (see module docstring)."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict) and "value" not in out[key]:
+            out[key] = merge_override(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def parse_catalog(text: str, file: str = "<text>") -> LoadedCatalog:
+    """Validate catalog text: a full catalog, or an override (`extends: default`) over the default."""
+    parsed = parse_yaml(text, file)
+    data = parsed.data
+    if isinstance(data, dict) and "extends" in data:
+        if data["extends"] != "default":
+            line = parsed.positions.get(("extends",), (file, 1, 1))
+            raise InputError([Problem(file, line[1], line[2], "extends", "an override file can only extend `default` (the shipped catalog)")])
+        base = parse_yaml(read_text(DEFAULT_CATALOG_PATH), str(DEFAULT_CATALOG_PATH))
+        over = {k: v for k, v in data.items() if k != "extends"}
+        merged = Parsed(merge_override(base.data, over), dict(base.positions), file)
+        for path, pos in parsed.positions.items():
+            merged.positions[path] = pos
+        catalog = validate(Catalog, merged)
+        return LoadedCatalog(catalog, text, file, fingerprint(text), is_override=True)
+    catalog = validate(Catalog, parsed)
+    return LoadedCatalog(catalog, text, file, fingerprint(text))
+
+
+def load_catalog_file(path: str | Path | None = None) -> LoadedCatalog:
+    path = Path(path) if path is not None else DEFAULT_CATALOG_PATH
+    return parse_catalog(read_text(path), str(path))
+
+
+_default_cache: dict[str, LoadedCatalog] = {}
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """The catalog at `path` (full or override), or the shipped default. Raises `InputError`."""
+    if path is None:
+        text = read_text(DEFAULT_CATALOG_PATH)
+        key = fingerprint(text)
+        if key not in _default_cache:
+            _default_cache.clear()
+            _default_cache[key] = parse_catalog(text, str(DEFAULT_CATALOG_PATH))
+        return _default_cache[key].catalog
+    return load_catalog_file(path).catalog
+
+
+def summary(catalog: Catalog, today: date | None = None, stale_after_days: int = STALE_AFTER_DAYS) -> str:
+    counts = ", ".join(f"{n} {fam}" for fam, n in catalog.family_counts().items())
+    figures = list(catalog.figures())
+    stale = sum(1 for _, f in figures if f.is_stale(today, stale_after_days))
+    unverified = sum(1 for _, f in figures if not f.verified)
+    return (
+        f"catalog {catalog.version} ({catalog.date}): {counts}; {len(figures)} figures, "
+        f"{stale} stale (checked over {stale_after_days} days ago), {unverified} unverified"
+    )

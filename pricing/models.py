@@ -1,0 +1,382 @@
+"""Pydantic models of the pricing catalog.
+
+Every figure (a price, a latency, a throughput) is a `Figure`: a value with an
+optional low/high range, the `source` it was read from and the date it was
+`checked`. The unit lives in the field name (`usd_per_1m_tokens`,
+`latency_p50_ms`, ...). Implausible magnitudes are rejected by per-field
+ceilings, which catch the classic unit mistake (a per-token price stored as a
+per-1M price). The JSON Schema in `pricing/catalog.schema.json` is generated
+from these models (`python -m pricing.schema`), never written by hand.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from datetime import date
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+#: Default age after which a figure is reported as stale.
+STALE_AFTER_DAYS = 180
+
+
+class Strict(BaseModel):
+    """Frozen, no unknown keys; an unknown key names the closest known one."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_unknown_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = set(cls.model_fields)
+            for key in data:
+                if not isinstance(key, str):
+                    raise PydanticCustomError(
+                        "key_type", "keys must be text, found `{key}`", {"key": repr(key)}
+                    )
+            unknown = [k for k in data if k not in known]
+            if unknown:
+                key = unknown[0]
+                close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+                hint = (
+                    f" — did you mean `{close[0]}`?"
+                    if close
+                    else f" (known keys: {', '.join(sorted(known))})"
+                )
+                raise PydanticCustomError(
+                    "unknown_key", "unknown key `{key}`{hint}", {"key": key, "hint": hint}
+                )
+        return data
+
+
+FiniteNonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class Figure(Strict):
+    """A sourced number: a price, a latency or a throughput."""
+
+    value: FiniteNonNeg = Field(description="The typical figure, in the unit its field name states.")
+    low: FiniteNonNeg | None = Field(None, description="Low end of the plausible range (default: value).")
+    high: FiniteNonNeg | None = Field(None, description="High end of the plausible range (default: value).")
+    source: str = Field(min_length=3, max_length=500, description="URL or citation of where the figure was read.")
+    checked: date = Field(description="Date the figure was last checked against its source (YYYY-MM-DD).")
+    verified: bool = Field(True, description="False when the figure could not be confirmed at its source.")
+    note: str | None = Field(None, max_length=1000, description="Anything a reader should know about the figure.")
+
+    @model_validator(mode="after")
+    def _range_brackets_value(self) -> "Figure":
+        lo = self.value if self.low is None else self.low
+        hi = self.value if self.high is None else self.high
+        if not lo <= self.value <= hi:
+            raise PydanticCustomError(
+                "range",
+                "the range must bracket the value: low {low} ≤ value {value} ≤ high {high}",
+                {"low": lo, "value": self.value, "high": hi},
+            )
+        if self.checked > date.today():
+            raise PydanticCustomError(
+                "future_date", "checked date {checked} is in the future", {"checked": str(self.checked)}
+            )
+        return self
+
+    @property
+    def lo(self) -> float:
+        return self.value if self.low is None else self.low
+
+    @property
+    def hi(self) -> float:
+        return self.value if self.high is None else self.high
+
+    def pick(self, which: str) -> float:
+        """`which` is "value", "low" or "high"."""
+        return {"value": self.value, "low": self.lo, "high": self.hi}[which]
+
+    def age_days(self, today: date | None = None) -> int:
+        return ((today or date.today()) - self.checked).days
+
+    def is_stale(self, today: date | None = None, after_days: int = STALE_AFTER_DAYS) -> bool:
+        return self.age_days(today) > after_days
+
+
+def _ceiling(limit: float, unit: str, hint: str):
+    def check(fig: Figure) -> Figure:
+        if fig.hi > limit or not math.isfinite(fig.hi):
+            raise PydanticCustomError(
+                "implausible",
+                "{value} {unit} is above the plausible ceiling of {limit} — {hint}",
+                {"value": fig.hi, "unit": unit, "limit": limit, "hint": hint},
+            )
+        return fig
+
+    return check
+
+
+def figure(limit: float, unit: str, hint: str, description: str):
+    """A `Figure` field with a plausibility ceiling in its unit."""
+    return Annotated[
+        Figure,
+        AfterValidator(_ceiling(limit, unit, hint)),
+        Field(description=f"{description} ({unit}); must not exceed {limit}."),
+    ]
+
+
+_PER_TOKEN_HINT = "is it a price per token or per 1K tokens entered as per 1M? Enter USD per 1M tokens"
+
+UsdPer1MTokens = figure(1000, "USD per 1M tokens", _PER_TOKEN_HINT, "Price per million tokens")
+UsdPer1MEmbedTokens = figure(10, "USD per 1M tokens", _PER_TOKEN_HINT, "Embedding price per million tokens")
+UsdPer1MTrainTokens = figure(1000, "USD per 1M training tokens", _PER_TOKEN_HINT, "Training price per million tokens")
+UsdPerHour = figure(500, "USD per hour", "is it a monthly price? Enter USD per hour", "Hourly price")
+UsdPerGbMonth = figure(50, "USD per GB-month", "is it per TB? Enter USD per GB per month", "Storage price")
+UsdPer1MUnits = figure(1000, "USD per 1M units", "enter USD per million units", "Price per million units")
+UsdPerMonth = figure(100_000, "USD per month", "is it a yearly figure or in cents? Enter USD per month", "Monthly fee")
+UsdPer1KSearches = figure(100, "USD per 1K searches", "is it per 1M searches? Enter USD per 1,000 searches", "Price per thousand searches")
+UsdPer1MDims = figure(10, "USD per 1M dimensions per month", "enter USD per million dimensions stored per month", "Price per million vector dimensions stored per month")
+UsdPerGb = figure(100, "USD per GB", "enter USD per GB", "Price per GB")
+UsdPerTb = figure(1000, "USD per TB", "enter USD per TB", "Price per TB")
+LatencyMs = figure(600_000, "ms", "latencies are in milliseconds, not microseconds", "Latency")
+TokensPerSecond = figure(10_000_000, "tokens per second", "enter tokens per second", "Throughput")
+QueriesPerSecond = figure(10_000_000, "queries per second", "enter queries per second", "Throughput")
+
+Key = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class EmbeddingModel(Strict):
+    name: Name
+    provider: Name
+    dimensions: int = Field(ge=1, le=65_536, description="Vector dimensions stored per chunk.")
+    max_input_tokens: int = Field(8192, ge=1, le=10_000_000)
+    usd_per_1m_tokens: UsdPer1MEmbedTokens | None = Field(
+        None, description="API price. Leave out for a self-hosted model (give `self_hosted`)."
+    )
+    self_hosted: SelfHostedThroughput | None = Field(
+        None, description="Self-hosted model: cost from GPU time at its throughput."
+    )
+    latency_p50_ms: LatencyMs
+    latency_p95_ms: LatencyMs
+
+    @model_validator(mode="after")
+    def _one_pricing(self) -> "EmbeddingModel":
+        if (self.usd_per_1m_tokens is None) == (self.self_hosted is None):
+            raise PydanticCustomError(
+                "pricing_shape",
+                "give exactly one of `usd_per_1m_tokens` (an API) or `self_hosted` (GPU + throughput)",
+            )
+        return self
+
+
+class SelfHostedThroughput(Strict):
+    gpu: Key = Field(description="Key of an entry under `gpus`.")
+    tokens_per_second: TokensPerSecond
+
+
+class _VectorStoreBase(Strict):
+    name: Name
+    provider: Name
+    latency_p50_ms: LatencyMs
+    latency_p95_ms: LatencyMs
+
+
+class PineconeServerless(_VectorStoreBase):
+    billing: Literal["pinecone_serverless"]
+    usd_per_gb_month: UsdPerGbMonth
+    usd_per_1m_read_units: UsdPer1MUnits
+    usd_per_1m_write_units: UsdPer1MUnits
+    usd_minimum_per_month: UsdPerMonth
+    read_units_per_gb_per_query: float = Field(1.0, ge=0, le=1000, allow_inf_nan=False, description="A query costs this many read units per GB of namespace.")
+    min_read_units_per_query: float = Field(0.25, ge=0, le=1000, allow_inf_nan=False)
+    write_units_per_kb: float = Field(1.0, ge=0, le=1000, allow_inf_nan=False, description="Write units per KB of record written.")
+
+
+class PerDimension(_VectorStoreBase):
+    billing: Literal["per_dimension"]
+    usd_per_1m_dimensions_month: UsdPer1MDims
+    usd_per_gb_month: UsdPerGbMonth | None = None
+    usd_minimum_per_month: UsdPerMonth
+
+
+class UsageBased(_VectorStoreBase):
+    """Billed by data written, stored, scanned and returned (Chroma Cloud)."""
+
+    billing: Literal["usage_based"]
+    usd_per_gb_written: UsdPerGb
+    usd_per_gb_month: UsdPerGbMonth
+    usd_per_tb_scanned: UsdPerTb
+    usd_per_gb_returned: UsdPerGb
+    usd_minimum_per_month: UsdPerMonth
+
+
+class Capacity(_VectorStoreBase):
+    """Capacity rented per hour: a Postgres instance with pgvector, a Qdrant node, a dedicated cluster unit."""
+
+    billing: Literal["capacity"]
+    instance: Name = Field(description="Instance type or cluster unit rented.")
+    usd_per_hour: UsdPerHour
+    usd_per_gb_month: UsdPerGbMonth | None = Field(None, description="Disk storage, if billed apart.")
+    memory_gb_per_instance: float = Field(gt=0, le=100_000, allow_inf_nan=False, description="Index memory one instance holds.")
+    max_queries_per_second: QueriesPerSecond = Field(description="Queries per second one instance sustains.")
+    index_overhead: float = Field(1.5, ge=1, le=20, allow_inf_nan=False, description="Index size ÷ raw vector bytes (HNSW graph, metadata).")
+    min_instances: int = Field(1, ge=1, le=1000)
+
+
+VectorStore = Annotated[
+    Union[PineconeServerless, PerDimension, UsageBased, Capacity], Field(discriminator="billing")
+]
+
+
+class Reranker(Strict):
+    name: Name
+    provider: Name
+    usd_per_1k_searches: UsdPer1KSearches
+    max_documents_per_search: int = Field(100, ge=1, le=100_000)
+    latency_p50_ms: LatencyMs
+    latency_p95_ms: LatencyMs
+
+
+class LLM(Strict):
+    name: Name
+    provider: Name
+    open_weights: bool = Field(False, description="Weights available to serve on your own GPUs.")
+    parameters_billion: float | None = Field(None, gt=0, le=10_000, allow_inf_nan=False)
+    input_usd_per_1m_tokens: UsdPer1MTokens
+    output_usd_per_1m_tokens: UsdPer1MTokens
+    context_window_tokens: int = Field(ge=256, le=100_000_000)
+    ttft_ms: LatencyMs = Field(description="Median time to first token on a short prompt.")
+    output_tokens_per_second: TokensPerSecond
+
+
+class FineTuneOffer(Strict):
+    name: Name
+    provider: Name
+    base_llm: Key = Field(description="Key of the base model under `llms`.")
+    method: Literal["lora", "full"]
+    training_usd_per_1m_tokens: UsdPer1MTrainTokens | None = Field(
+        None, description="API training price per 1M training tokens (tokens × epochs)."
+    )
+    self_hosted_training: SelfHostedThroughput | None = Field(
+        None, description="Self-hosted training: GPU and training tokens per second."
+    )
+    served_at_base_price: bool = Field(
+        False, description="True when the tuned model is billed at the base model's token prices."
+    )
+    input_usd_per_1m_tokens: UsdPer1MTokens | None = Field(None, description="Fine-tuned inference input price.")
+    output_usd_per_1m_tokens: UsdPer1MTokens | None = Field(None, description="Fine-tuned inference output price.")
+    hosting_usd_per_hour: UsdPerHour | None = Field(
+        None, description="Hourly fee for keeping the tuned model deployed, charged even when idle."
+    )
+
+    @model_validator(mode="after")
+    def _shape(self) -> "FineTuneOffer":
+        if (self.training_usd_per_1m_tokens is None) == (self.self_hosted_training is None):
+            raise PydanticCustomError(
+                "pricing_shape",
+                "give exactly one of `training_usd_per_1m_tokens` (API) or `self_hosted_training` (GPU + tokens per second)",
+            )
+        has_prices = self.input_usd_per_1m_tokens is not None and self.output_usd_per_1m_tokens is not None
+        if self.served_at_base_price == has_prices and self.self_hosted_training is None:
+            raise PydanticCustomError(
+                "pricing_shape",
+                "give either `served_at_base_price: true` or both `input_usd_per_1m_tokens` and "
+                "`output_usd_per_1m_tokens` for the tuned model's inference — a missing price is never taken as zero",
+            )
+        return self
+
+
+class GPU(Strict):
+    name: Name
+    provider: Name
+    gpu_type: Name
+    gpu_count: int = Field(1, ge=1, le=64)
+    usd_per_hour: UsdPerHour
+    vllm_8b_tokens_per_second: TokensPerSecond | None = Field(
+        None, description="Serving throughput of an 8B model on vLLM (output tokens per second, whole instance)."
+    )
+
+
+class LatencyModel(Strict):
+    """Assumptions of the latency model (see docs/formulas.md)."""
+
+    ttft_ms_per_1k_input_tokens: LatencyMs = Field(description="Extra time to first token per 1,000 input tokens.")
+    p95_over_p50: float = Field(1.6, ge=1, le=20, allow_inf_nan=False, description="p95 ÷ p50 for a figure given only as a median.")
+    network_overhead_ms: LatencyMs = Field(description="Client ↔ API round trip added once per request.")
+
+
+class Catalog(Strict):
+    """A pricing catalog: versioned, dated, in USD."""
+
+    version: Name
+    currency: Literal["USD"] = "USD"
+    date: date
+    description: str | None = Field(None, max_length=2000)
+    latency_model: LatencyModel
+    embedding_models: dict[Key, EmbeddingModel] = Field(min_length=1)
+    vector_stores: dict[Key, VectorStore] = Field(min_length=1)
+    rerankers: dict[Key, Reranker] = Field(min_length=1)
+    llms: dict[Key, LLM] = Field(min_length=1)
+    fine_tune_offers: dict[Key, FineTuneOffer] = Field(min_length=1)
+    gpus: dict[Key, GPU] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> "Catalog":
+        problems = []
+        for key, emb in self.embedding_models.items():
+            if emb.self_hosted and emb.self_hosted.gpu not in self.gpus:
+                problems.append(("embedding_models", key, "self_hosted", "gpu", emb.self_hosted.gpu, "gpus"))
+        for key, offer in self.fine_tune_offers.items():
+            if offer.base_llm not in self.llms:
+                problems.append(("fine_tune_offers", key, "base_llm", None, offer.base_llm, "llms"))
+            if offer.self_hosted_training and offer.self_hosted_training.gpu not in self.gpus:
+                problems.append(("fine_tune_offers", key, "self_hosted_training", "gpu", offer.self_hosted_training.gpu, "gpus"))
+        if problems:
+            fam, key, f1, f2, ref, target = problems[0]
+            known = sorted(getattr(self, target))
+            close = difflib.get_close_matches(ref, known, n=1)
+            hint = f" — did you mean `{close[0]}`?" if close else f" (known: {', '.join(known)})"
+            path = ".".join(p for p in (fam, key, f1, f2) if p)
+            raise PydanticCustomError(
+                "unknown_reference",
+                "{path}: `{ref}` is not a key under `{target}`{hint}",
+                {"path": path, "ref": ref, "target": target, "hint": hint},
+            )
+        return self
+
+    def figures(self):
+        """Yield (path, Figure) for every figure in the catalog."""
+        yield from _walk_figures(self, ())
+
+    def family_counts(self) -> dict[str, int]:
+        return {
+            "embedding models": len(self.embedding_models),
+            "vector stores": len(self.vector_stores),
+            "rerankers": len(self.rerankers),
+            "LLMs": len(self.llms),
+            "fine-tuning offers": len(self.fine_tune_offers),
+            "GPUs": len(self.gpus),
+        }
+
+    def stale_figures(self, today: date | None = None, after_days: int = STALE_AFTER_DAYS):
+        return [(p, f) for p, f in self.figures() if f.is_stale(today, after_days)]
+
+
+def _walk_figures(obj: Any, path: tuple):
+    if isinstance(obj, Figure):
+        yield path, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _walk_figures(getattr(obj, name), path + (name,))
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _walk_figures(v, path + (k,))
+
+
+EmbeddingModel.model_rebuild()

@@ -1,0 +1,158 @@
+"""A hostile-input-safe YAML reader that remembers where every value came from.
+
+- the text is capped in size before parsing, and must be UTF-8;
+- anchors and aliases are refused (a 275-byte alias bomb expands to 58 MB);
+- duplicate keys are refused (PyYAML would silently keep the last);
+- only the plain YAML types are allowed: no `!!python/...` or custom tags;
+- nesting is capped in depth;
+- every mapping key and value records its line and column, so a validation
+  error can point at the place in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from pricing.errors import InputError, Problem
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 30
+
+_ALLOWED_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+class _Refused(Exception):
+    def __init__(self, mark, message):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors, aliases and deep nesting while composing."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, "aliases (`*name`) are not allowed: write the value out in full")
+        if getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "anchors (`&name`) are not allowed: write each value out in full")
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+@dataclass
+class Parsed:
+    """Plain Python data plus where each path was written (1-based line, column)."""
+
+    data: object
+    positions: dict[tuple, tuple[str, int, int]] = field(default_factory=dict)
+    file: str = "<text>"
+
+    def locate(self, path: tuple) -> tuple[str, int, int]:
+        """(file, line, column) of the deepest prefix of `path` written in the file."""
+        for n in range(len(path), -1, -1):
+            pos = self.positions.get(tuple(path[:n]))
+            if pos is not None:
+                return pos
+        return (self.file, 1, 1)
+
+
+def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYTES) -> Parsed:
+    """Parse untrusted YAML text. Raises `InputError` with a located problem."""
+    if isinstance(text, bytes):
+        if len(text) > max_bytes:
+            raise InputError([_too_big(file, len(text), max_bytes)])
+        if b"\x00" in text[:8192]:
+            raise InputError([Problem(file, 1, 1, "", "this is a binary file, not YAML text")])
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = text[: exc.start].count(b"\n") + 1
+            raise InputError([Problem(file, line, 1, "", f"the file is not UTF-8 text (bad byte at offset {exc.start}): save it as UTF-8")]) from None
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise InputError([_too_big(file, len(text.encode("utf-8", "surrogatepass")), max_bytes)])
+    if "\x00" in text:
+        raise InputError([Problem(file, 1, 1, "", "this is a binary file, not YAML text")])
+    if not text.strip():
+        raise InputError([Problem(file, 1, 1, "", "the file is empty: it needs at least the required top-level keys")])
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError([Problem(file, 1, 1, "", "the file holds no YAML document (only comments?)")])
+        parsed = Parsed(None, {}, file)
+        parsed.data = _build(node, (), parsed, loader)
+        return parsed
+    except _Refused as r:
+        raise InputError([Problem(file, r.mark.line + 1, r.mark.column + 1, "", r.message)]) from None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(x for x in (e.context, e.problem) if x) or "invalid YAML"
+        raise InputError([Problem(file, line, col, "", f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as e:
+        raise InputError([Problem(file, 1, 1, "", f"YAML error: {e}")]) from None
+    except RecursionError:
+        raise InputError([Problem(file, 1, 1, "", "the document is nested too deeply")]) from None
+    finally:
+        loader.dispose()
+
+
+def _too_big(file, size, cap):
+    return Problem(file, 1, 1, "", f"the file is {size:,} bytes, above the {cap:,}-byte limit: a catalog or scenario is a few tens of KB")
+
+
+def _mark(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _build(node, path: tuple, parsed: Parsed, loader: _Loader):
+    if node.tag not in _ALLOWED_TAGS:
+        raise _Refused(node.start_mark, f"the tag `{node.tag}` is not allowed: only plain values, lists and mappings")
+    parsed.positions.setdefault(path, (parsed.file, *_mark(node)))
+    if isinstance(node, ScalarNode):
+        try:
+            return loader.construct_object(node)
+        except (ValueError, OverflowError, yaml.constructor.ConstructorError):
+            raise _Refused(node.start_mark, f"`{node.value}` is not a valid {node.tag.rsplit(':', 1)[-1]}") from None
+    if isinstance(node, SequenceNode):
+        return [_build(child, path + (i,), parsed, loader) for i, child in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused(key_node.start_mark, "merge keys (`<<`) are not allowed: write each value out in full")
+            if not isinstance(key_node, ScalarNode):
+                raise _Refused(key_node.start_mark, "mapping keys must be plain text")
+            key = _build(key_node, path + ("<key>",), parsed, loader)
+            if isinstance(key, (int, float, bool)) or key is None:
+                key = str(key_node.value)
+            if key in out:
+                first = parsed.positions.get(path + (key,), ("", "?", "?"))[1]
+                raise _Refused(key_node.start_mark, f"duplicate key `{key}` (first given on line {first}): keep one")
+            parsed.positions[path + (key,)] = (parsed.file, *_mark(key_node))
+            out[key] = _build(value_node, path + (key,), parsed, loader)
+        return out
+    raise _Refused(node.start_mark, "unsupported YAML node")
