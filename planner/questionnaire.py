@@ -41,6 +41,7 @@ __all__ = [
     "LATENCY_PENALTY",
     "PLAN",
     "QUESTIONS",
+    "QUESTION_BY_ID",
     "RECOMMEND_AT",
     "RULES",
     "VERDICTS",
@@ -55,12 +56,15 @@ __all__ = [
     "Rule",
     "Step",
     "WatchOut",
+    "C",
     "evaluate",
+    "generated_markdown",
     "questions_markdown",
     "recommend",
     "recommend_for",
     "render_text",
     "rules_markdown",
+    "template_fields",
     "verdict_for",
 ]
 
@@ -309,7 +313,7 @@ _EVERY = {
 def _usd(x: float) -> str:
     if not math.isfinite(x):
         return "an unknown amount"
-    if abs(x) >= 100:
+    if abs(x) >= 10:
         return f"${x:,.0f}"
     return f"${x:,.2f}"
 
@@ -1077,10 +1081,11 @@ def _check_numbers(
     p95 = {r.key: _finite(getattr(_current(est, r.key), "latency_p95_ms", None)) for r in ranking}
     alive = [r for r in ranking if not r.ruled_out]
 
-    shown = [f"{r.label} {_usd(cost[r.key])}" for r in alive if cost[r.key] is not None]
+    in_order = sorted(alive, key=lambda r: ARCHITECTURES.index(r.key))
+    shown = [f"{r.label} {_usd(cost[r.key])}" for r in in_order if cost[r.key] is not None]
     if shown:
         findings.append(f"Estimated monthly cost at {vol} queries a month: " + ", ".join(shown) + ".")
-    missing = [r.label for r in alive if cost[r.key] is None]
+    missing = [r.label for r in in_order if cost[r.key] is None]
     if missing:
         findings.append("No cost estimate for " + ", ".join(missing) + ": the catalog lacks a price it needs.")
 
@@ -1106,7 +1111,7 @@ def _check_numbers(
     # the qualitative pick against the numbers, said plainly
     fits_budget = [r for r in alive if r.key not in over_budget and cost[r.key] is not None]
     fits_latency = [r for r in alive if r.key not in over_latency and p95[r.key] is not None]
-    lead = f"{first.label} is {first.verdict}" if first.verdict == "recommended" else f"{first.label} ranks first on the answers"
+    lead = f"{first.label} is recommended by the answers" if first.verdict == "recommended" else f"{first.label} ranks first on the answers"
     if first.key in over_budget:
         alt = [r for r in fits_budget if r.key != first.key]
         tail = (
@@ -1223,7 +1228,8 @@ def rules_markdown() -> str:
     rows = ["| id | kind | condition | effect | explanation |", "|---|---|---|---|---|"]
     for r in RULES:
         rows.append(
-            f"| `{r.id}` | {r.kind} | `{_md(r.condition_text())}` | {r.effect_text()} | {_md(r.explanation)} |"
+            f"| `{r.id}` | {r.kind} | {' and '.join(f'`{_md(c.describe())}`' for c in r.condition)} "
+            f"| {r.effect_text()} | {_md(r.explanation)} |"
         )
     return "\n".join(rows) + "\n"
 

@@ -1,0 +1,68 @@
+"""Engine benchmark: full evaluation of the four architectures over 200 volumes.
+
+    python -m benchmarks.bench_engine
+
+Reports the median and p95 wall time of:
+- the core pass (components, totals, latency for 4 architectures × 200 volumes);
+- break-even search;
+- the whole `estimate` (core + ranges + figures at the scenario's volume + break-evens + sensitivity),
+for API serving and for self-hosted serving (where capacity steps make break-evens harder).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+from planner.engine import ARCHITECTURES, _series, break_evens, corpus, estimate, monthly_totals, sensitivity
+from planner.files import load_scenario, SCENARIOS_DIR
+from planner.inputs import build_inputs
+from pricing.loader import load_catalog
+
+
+def _time(fn, repeat: int) -> dict[str, float]:
+    fn()  # warm up
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    return {"median_ms": statistics.median(samples), "p95_ms": samples[int(0.95 * (len(samples) - 1))]}
+
+
+def run(repeat: int = 200) -> dict[str, dict[str, float]]:
+    catalog = load_catalog()
+    api = load_scenario(SCENARIOS_DIR / "support-bot.yaml")
+    gpu = api.with_changes(**{
+        "stack.serving": "self_hosted", "stack.llm": "together-llama-3.1-8b",
+        "stack.fine_tune": "together-llama-3.1-8b-lora", "stack.gpu": "runpod-h100-sxm",
+    })
+    out = {}
+    for name, scenario in (("api", api), ("self_hosted", gpu)):
+        inputs, _ = build_inputs(catalog, scenario)
+        q = np.geomspace(1e3, 1e7, 200)
+        c = corpus(inputs)
+
+        def core():
+            for a in ARCHITECTURES:
+                _series(inputs, a, q, c)
+
+        totals = monthly_totals(inputs, q)
+        out[f"{name}: core pass (4 architectures × 200 volumes, costs + latency)"] = _time(core, repeat)
+        out[f"{name}: break-evens"] = _time(lambda: break_evens(inputs, q, totals), repeat)
+        out[f"{name}: sensitivity (±25%, every input)"] = _time(lambda: sensitivity(inputs), repeat)
+        out[f"{name}: full estimate (core + ranges + break-evens + sensitivity)"] = _time(lambda: estimate(catalog, scenario), repeat // 2)
+    return out
+
+
+def main() -> None:
+    print("Engine (default catalog, support-bot scenario):")
+    for k, v in run().items():
+        print(f"  {k:<72} median {v['median_ms']:7.2f} ms   p95 {v['p95_ms']:7.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
