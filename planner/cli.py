@@ -13,8 +13,6 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, Estimate, estimate
 from planner.files import load_scenario
@@ -173,13 +171,14 @@ def main(argv=None) -> int:
     except (UnknownEntryError, ConflictError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) went away: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as e:
         print(f"error: {e.strerror or e}: {e.filename or ''}", file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        return 0
     except KeyboardInterrupt:
         return 130
-    except np.linalg.LinAlgError as e:  # pragma: no cover - defensive
-        print(f"error: {e}", file=sys.stderr)
-        return 1

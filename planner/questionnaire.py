@@ -610,20 +610,20 @@ RULES: tuple[Rule, ...] = (
     ),
     # --- soft: examples ---------------------------------------------------------
     Rule(
-        "few_examples",
-        (C("labeled_examples", ">=", 50), C("labeled_examples", "<", 500)),
-        "{labeled_examples} good examples: enough to try a fine-tune, thin for a reliable "
-        "one; plan to grow the set.",
+        "enough_examples",
+        (C("labeled_examples", ">=", 500),),
+        "{labeled_examples} good examples: enough for a solid first fine-tune, with some "
+        "held back to evaluate it.",
         "soft",
-        effects={F: -1, H: -1},
+        effects={F: 1, H: 1},
     ),
     Rule(
         "many_examples",
         (C("labeled_examples", ">=", 1000),),
-        "{labeled_examples} good examples: enough to fine-tune reliably and to hold some "
-        "back for evaluation.",
+        "{labeled_examples} good examples: enough to teach a format or a voice reliably; "
+        "the more behaviour there is to learn, the more a tuned model gains over a prompt.",
         "soft",
-        effects={F: 2, H: 1},
+        effects={F: 1},
     ),
     # --- soft: volume, budget, latency ------------------------------------------
     Rule(

@@ -1,0 +1,325 @@
+"""Server benchmarks: cold start and memory.
+
+    python -m benchmarks.bench_server
+
+- Cold start: `streamlit run` launched → `/_stcore/health` answers ok → the first complete render
+  in Chromium (script idle, no skeleton, a plotly chart drawn). The browser is already running
+  (a fresh context per try), so the figure is the server's start plus one page load.
+- Memory: the server's resident set (VmRSS from /proc, the process and its children) with one
+  session open, then with 20 concurrent sessions open.
+
+Also home of the helpers the browser benchmark shares: start/stop a server on 127.0.0.1, launch
+Debian's chromium, wait for an idle page, find a page's slider and chart.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BARE_APP = Path(__file__).resolve().parent / "bare_app.py"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Many pages in one browser: keep every one of them rendering at full rate.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
+IDLE_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+      && document.querySelectorAll("[data-testid='stSkeleton']").length === 0;
+}"""
+CHART_DRAWN_JS = """() => {
+  const p = document.querySelector('.js-plotly-plot');
+  return p !== null && p.querySelector('.main-svg') !== null && p.querySelector('path') !== null;
+}"""
+
+
+def chromium_path() -> str | None:
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def health_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.status == 200 and r.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen
+    url: str
+    started: float  # time.perf_counter() just before Popen
+    health_s: float | None = None  # launch → health ok
+    logdir: Path | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def stderr(self) -> str:
+        if self.logdir is None:
+            return ""
+        return (self.logdir / "stderr").read_text(errors="replace")
+
+
+def start_server(script: Path, *, catalog: Path | None = None, wait: bool = True, timeout: float = 60) -> Server:
+    """`streamlit run script` on 127.0.0.1:<free port>, in its own process group."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    logdir = Path(tempfile.mkdtemp(prefix="bench-streamlit-"))
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    if catalog is not None:
+        env["PLANNER_CATALOG"] = str(catalog)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
+           "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    out = open(logdir / "stdout", "wb")
+    err = open(logdir / "stderr", "wb")
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err, start_new_session=True)
+    out.close()
+    err.close()
+    srv = Server(proc=proc, url=url, started=t, logdir=logdir)
+    if wait:
+        wait_health(srv, timeout)
+    return srv
+
+
+def wait_health(srv: Server, timeout: float = 60) -> float:
+    deadline = time.perf_counter() + timeout
+    while not health_ok(srv.url):
+        if srv.proc.poll() is not None or time.perf_counter() > deadline:
+            stop_server(srv)
+            raise RuntimeError(f"streamlit never became healthy at {srv.url}:\n{srv.stderr()[-3000:]}")
+        time.sleep(0.05)
+    srv.health_s = time.perf_counter() - srv.started
+    return srv.health_s
+
+
+def stop_server(srv: Server) -> None:
+    proc = srv.proc
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=10)
+    if srv.logdir is not None:
+        shutil.rmtree(srv.logdir, ignore_errors=True)
+
+
+@contextmanager
+def server(script: Path, **kw):
+    srv = start_server(script, **kw)
+    try:
+        yield srv
+    finally:
+        stop_server(srv)
+
+
+@contextmanager
+def catalog_copy():
+    """A temporary copy of the default catalog, so nothing here can touch the repository's file."""
+    d = Path(tempfile.mkdtemp(prefix="bench-catalog-"))
+    try:
+        dst = d / "catalog.yaml"
+        shutil.copyfile(ROOT / "pricing" / "default.yaml", dst)
+        yield dst
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def launch_chromium(p, **kw):
+    exe = chromium_path()
+    if exe is None:
+        raise RuntimeError("chromium not found: apt-get install -y chromium (or make chromium)")
+    return p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS, **kw)
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:
+    page.wait_for_timeout(100)
+    page.wait_for_function(IDLE_JS, timeout=timeout)
+
+
+def app_url(base: str, page_name: str | None) -> str:
+    """The URL of an app page: `st.navigation` serves a page at /<url_path> (lower-cased title)."""
+    return base if not page_name else f"{base}/{page_name.lower()}"
+
+
+def goto_ready(page, url: str, timeout: float = 60_000, chart: bool = True) -> None:
+    """Open `url` and wait for the first complete render (idle, and a chart drawn if `chart`)."""
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout)
+    page.wait_for_selector("[data-testid='stApp']", state="attached", timeout=timeout)
+    if chart:
+        page.wait_for_function(CHART_DRAWN_JS, timeout=timeout)
+    wait_idle(page, timeout)
+
+
+def slider_thumb(page, label: str = "Queries per month"):
+    """The thumb of the slider labelled `label` (in the sidebar or the main area)."""
+    box = page.locator("[data-testid='stSlider']").filter(has_text=label)
+    if box.count() == 0:
+        return page.locator("[role='slider']").first
+    return box.first.locator("[role='slider']").first
+
+
+# --- memory -----------------------------------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read().decode(errors="replace")
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == pid:
+            kids.append(int(entry.name))
+    return kids
+
+
+def rss_kb(pid: int) -> int:
+    """VmRSS of `pid` and all its descendants, in kB (0 for processes that vanished)."""
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+        todo.extend(_children(p))
+    return total
+
+
+# --- the benchmarks -------------------------------------------------------------------------
+
+def cold_start(script: Path, page_name: str | None, p, browser, tries: int = 3, catalog: Path | None = None) -> dict:
+    health, render = [], []
+    for _ in range(tries):
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = ctx.new_page()
+        srv = start_server(script, catalog=catalog, wait=False)
+        try:
+            wait_health(srv)
+            goto_ready(page, app_url(srv.url, page_name))
+            render.append(time.perf_counter() - srv.started)
+            health.append(srv.health_s)
+        finally:
+            ctx.close()
+            stop_server(srv)
+    return {
+        "health_ok_s": statistics.median(health),
+        "first_render_s": statistics.median(render),
+        "first_render_max_s": max(render),
+        "tries": tries,
+    }
+
+
+def memory(script: Path, page_name: str | None, browser, sessions: int = 20, catalog: Path | None = None) -> dict:
+    with server(script, catalog=catalog) as srv:
+        url = app_url(srv.url, page_name)
+        time.sleep(1.0)
+        idle_kb = rss_kb(srv.pid)
+        contexts = []
+        try:
+            ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+            contexts.append(ctx)
+            goto_ready(ctx.new_page(), url)
+            time.sleep(1.0)
+            one_kb = rss_kb(srv.pid)
+            for _ in range(sessions - 1):
+                ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+                contexts.append(ctx)
+                goto_ready(ctx.new_page(), url, timeout=120_000)
+            time.sleep(2.0)
+            many_kb = rss_kb(srv.pid)
+        finally:
+            for ctx in contexts:
+                ctx.close()
+        time.sleep(2.0)
+        after_kb = rss_kb(srv.pid)
+    return {
+        "rss_no_session_mb": idle_kb / 1024,
+        "rss_1_session_mb": one_kb / 1024,
+        f"rss_{sessions}_sessions_mb": many_kb / 1024,
+        "rss_per_extra_session_mb": (many_kb - one_kb) / 1024 / max(1, sessions - 1),
+        "rss_after_close_mb": after_kb / 1024,
+        "sessions": sessions,
+    }
+
+
+def run(sessions: int = 20, tries: int = 3) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out: dict = {}
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            out["bare: cold start"] = cold_start(BARE_APP, None, p, browser, tries=tries)
+            if (ROOT / "app.py").exists():
+                with catalog_copy() as cat:
+                    out["app (Costs page): cold start"] = cold_start(ROOT / "app.py", "costs", p, browser,
+                                                                    tries=tries, catalog=cat)
+                    out["app (Costs page): memory"] = memory(ROOT / "app.py", "costs", browser,
+                                                            sessions=sessions, catalog=cat)
+            out["bare: memory"] = memory(BARE_APP, None, browser, sessions=sessions)
+        finally:
+            browser.close()
+    return out
+
+
+def main() -> None:
+    res = run()
+    print("Server (cold start: launch → health ok → first complete render in Chromium; RSS from /proc):")
+    for name, d in res.items():
+        print(f"  {name}: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in d.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""Shared fixtures: paths and texts of the test catalogs.
+
+Kept general on purpose (any test module may use them): the tiny hand-checkable
+catalog in `tests/fixtures/mini_catalog.yaml` and the shipped `pricing/default.yaml`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The project folder (where `python -m planner` runs)."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def mini_catalog_path() -> Path:
+    """A tiny valid catalog with round numbers (tests/fixtures/mini_catalog.yaml)."""
+    return FIXTURES / "mini_catalog.yaml"
+
+
+@pytest.fixture(scope="session")
+def mini_catalog_text(mini_catalog_path) -> str:
+    return mini_catalog_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def default_catalog_path() -> Path:
+    """The shipped catalog, pricing/default.yaml."""
+    from pricing.loader import DEFAULT_CATALOG_PATH
+
+    return DEFAULT_CATALOG_PATH
+
+
+@pytest.fixture(scope="session")
+def default_catalog_text(default_catalog_path) -> str:
+    return default_catalog_path.read_text(encoding="utf-8")

@@ -1,0 +1,638 @@
+"""The decision questionnaire: questions, every rule, the classic cases, properties, numbers, docs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace as NS
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `pytest` run as a script does not put the project root on the path
+    sys.path.insert(0, str(ROOT))
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import questionnaire as q
+from planner.answers import Answers, Gap, KnowledgeChange
+from planner.questionnaire import (
+    BUDGET_PENALTY,
+    LATENCY_PENALTY,
+    QUESTIONS,
+    RULES,
+    VERDICTS,
+    Cond,
+    Rule,
+    evaluate,
+    generated_markdown,
+    recommend,
+    render_text,
+    rules_markdown,
+    template_fields,
+)
+from planner.scenario import ARCHITECTURES, Scenario
+
+P, R, F, H = ARCHITECTURES
+LEVELS = list(KnowledgeChange)
+
+
+def rank_of(rec, key: str) -> int:
+    return [r.key for r in rec.ranking].index(key)
+
+
+def verdict_rank(verdict: str) -> int:
+    """0 is best ("recommended"), 3 worst ("ruled out")."""
+    return VERDICTS.index(verdict)
+
+
+def fired(rec_or_answers) -> list[str]:
+    if isinstance(rec_or_answers, q.Recommendation):
+        return [r.rule for r in rec_or_answers.reasons]
+    return [r.rule for r in evaluate(rec_or_answers)]
+
+
+# ---------------------------------------------------------------------------
+# Questions
+# ---------------------------------------------------------------------------
+
+
+def test_one_question_per_answer_in_file_order():
+    assert [x.id for x in QUESTIONS] == list(Answers.model_fields)
+    assert len(QUESTIONS) == 14
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda x: x.id)
+def test_question_kind_matches_the_answer_type(question):
+    assert question.text.endswith("?") or "Leave empty" in question.text
+    assert len(question.help) > 40
+    enums = {"knowledge_change": KnowledgeChange, "gap": Gap}
+    numbers = {
+        "latency_p95_ms": "ms",
+        "labeled_examples": "examples",
+        "monthly_budget_usd": "USD per month",
+        "queries_per_month": "queries per month",
+    }
+    if question.id in enums:
+        assert question.kind == "choice"
+        assert [v for v, _ in question.choices] == [e.value for e in enums[question.id]]
+        assert all(label for _, label in question.choices)
+        assert question.unit is None
+    elif question.id in numbers:
+        assert question.kind == "number"
+        assert question.unit == numbers[question.id]
+        assert question.choices == ()
+    else:
+        assert question.kind == "bool"
+        assert question.choices == () and question.unit is None
+
+
+# ---------------------------------------------------------------------------
+# The rule table
+# ---------------------------------------------------------------------------
+
+#: rule id -> (answers that fire it, answers that do not, text its explanation must contain)
+RULE_CASES: dict[str, tuple[dict, dict, str]] = {
+    "citations_need_sources": ({"citations_required": True}, {"citations_required": False}, "cannot show where a fact came from"),
+    "too_few_examples": ({"labeled_examples": 49}, {"labeled_examples": 50}, "Only 49 good examples"),
+    "data_out_of_weights": ({"data_must_stay_external": True}, {"data_must_stay_external": False}, "out of model weights"),
+    "knowledge_exceeds_context": (
+        {"knowledge_fits_in_context": False, "gap": "both"},
+        {"knowledge_fits_in_context": False, "gap": "behavior"},
+        "The gap is both knowledge and behaviour, and the knowledge base does not fit",
+    ),
+    "knowledge_static": ({"knowledge_change": "static"}, {"knowledge_change": "quarterly"}, "Knowledge changes rarely or never"),
+    "knowledge_changes_monthly": (
+        {"knowledge_change": "monthly"},
+        {"knowledge_change": "quarterly"},
+        "Knowledge changes monthly: a fine-tuned model would need retraining every month to stay fresh",
+    ),
+    "knowledge_changes_weekly": ({"knowledge_change": "weekly"}, {"knowledge_change": "monthly"}, "Knowledge changes weekly"),
+    "knowledge_realtime": ({"knowledge_change": "realtime"}, {"knowledge_change": "daily"}, "in real time"),
+    "gap_knowledge": ({"gap": "knowledge"}, {"gap": "both"}, "The gap is knowledge"),
+    "gap_behaviour": ({"gap": "behavior"}, {"gap": "knowledge"}, "The gap is behaviour"),
+    "gap_both": ({"gap": "both"}, {"gap": "behavior"}, "hybrid"),
+    "strict_format": ({"strict_output_format": True}, {"strict_output_format": False}, "strict format"),
+    "consistent_voice": ({"consistent_voice": True}, {"consistent_voice": False}, "voice"),
+    "format_and_fresh_knowledge": (
+        {"strict_output_format": True, "knowledge_change": "monthly"},
+        {"strict_output_format": True, "knowledge_change": "quarterly"},
+        "knowledge that changes monthly",
+    ),
+    "voice_and_fresh_knowledge": (
+        {"consistent_voice": True, "knowledge_change": "daily"},
+        {"consistent_voice": False, "knowledge_change": "daily"},
+        "knowledge that changes daily",
+    ),
+    "citations_from_retrieval": ({"citations_required": True}, {"citations_required": False}, "cite them"),
+    "citations_and_format": (
+        {"citations_required": True, "strict_output_format": True},
+        {"citations_required": True, "strict_output_format": False},
+        "Cited answers in a strict format",
+    ),
+    "prompting_works": ({"prompting_good_enough": True}, {"prompting_good_enough": False}, "already reaches"),
+    "prompting_falls_short": ({"prompting_good_enough": False}, {"prompting_good_enough": True}, "falls short"),
+    "knowledge_fits": ({"knowledge_fits_in_context": True}, {"knowledge_fits_in_context": False}, "fits in the context window"),
+    "knowledge_too_big": ({"knowledge_fits_in_context": False}, {"knowledge_fits_in_context": True}, "does not fit"),
+    "enough_examples": ({"labeled_examples": 500}, {"labeled_examples": 499}, "500 good examples"),
+    "many_examples": ({"labeled_examples": 1000}, {"labeled_examples": 999}, "1,000 good examples"),
+    "high_volume": ({"queries_per_month": 1_000_000}, {"queries_per_month": 999_999}, "1,000,000 queries a month"),
+    "low_volume": ({"queries_per_month": 9_999}, {"queries_per_month": 10_000}, "9,999 queries a month"),
+    "small_budget": ({"monthly_budget_usd": 499}, {"monthly_budget_usd": 500}, "A budget of $499 a month"),
+    "tight_latency": ({"latency_p95_ms": 999}, {"latency_p95_ms": 1000}, "A p95 limit of 999 ms"),
+    "use_case_unstable": ({"use_case_stable": False}, {"use_case_stable": True}, "not stable yet"),
+    "use_case_stable": ({"use_case_stable": True}, {"use_case_stable": False}, "The use case is stable"),
+    "no_ml_capacity": ({"ml_team_capacity": False}, {"ml_team_capacity": True}, "No capacity"),
+    "ml_capacity": ({"ml_team_capacity": True}, {"ml_team_capacity": False}, "can run training pipelines"),
+    "data_external_hybrid_caution": (
+        {"data_must_stay_external": True},
+        {"data_must_stay_external": False},
+        "hybrid may still tune behaviour only",
+    ),
+}
+
+
+def test_every_rule_has_a_case_and_ids_are_unique():
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == set(RULE_CASES), "add a (fires, does not fire, text) case for each new rule"
+
+
+def test_rule_table_shape():
+    assert len(RULES) == 32
+    hard = [r for r in RULES if r.kind == "hard"]
+    assert {r.id for r in hard} == {
+        "citations_need_sources", "too_few_examples", "data_out_of_weights", "knowledge_exceeds_context",
+    }
+    # hard rules come first in the table
+    assert RULES[: len(hard)] == tuple(hard)
+    for r in RULES:
+        assert (r.kind == "hard") == bool(r.rule_out) == (not r.effects)
+        # an explanation only quotes answers its condition needs, so never an unanswered one
+        assert template_fields(r.explanation) <= {c.field for c in r.condition}
+    # no rule can rule RAG out: there is always a winner that is not ruled out
+    assert all(R not in r.rule_out for r in RULES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_fires_on_its_condition_and_moves_what_it_says(rule):
+    fires, quiet, text = RULE_CASES[rule.id]
+    a, b = Answers(**fires), Answers(**quiet)
+    assert rule.applies(a) and rule.id in fired(a)
+    assert not rule.applies(b) and rule.id not in fired(b)
+    assert not rule.applies(Answers()), "an unanswered question never fires a rule"
+
+    explanation = rule.explain(a)
+    assert text in explanation
+    assert "{" not in explanation
+
+    with_rule = recommend(a)
+    without = recommend(a, rules=tuple(r for r in RULES if r is not rule))
+    for key in ARCHITECTURES:
+        delta = with_rule.get(key).score - without.get(key).score
+        assert delta == rule.effects.get(key, 0), key
+    for key in rule.rule_out:
+        assert with_rule.get(key).verdict == "ruled out"
+        assert without.get(key).verdict != "ruled out"
+    for key in set(rule.effects) | rule.rule_out:
+        assert explanation in with_rule.get(key).reasons
+    for key in set(ARCHITECTURES) - set(rule.effects) - rule.rule_out:
+        assert explanation not in with_rule.get(key).reasons
+
+
+def test_the_issue_s_example_sentence():
+    rec = recommend(Answers(knowledge_change="weekly"))
+    assert any(
+        t.startswith("Knowledge changes weekly: a fine-tuned model would need retraining every week to stay fresh")
+        for t in rec.get(F).reasons
+    )
+
+
+def test_boundaries_of_the_examples_rules():
+    assert fired(Answers(labeled_examples=0)) == ["too_few_examples"]
+    assert fired(Answers(labeled_examples=49)) == ["too_few_examples"]
+    assert fired(Answers(labeled_examples=50)) == []
+    assert fired(Answers(labeled_examples=499)) == []
+    assert fired(Answers(labeled_examples=500)) == ["enough_examples"]
+    assert fired(Answers(labeled_examples=1000)) == ["enough_examples", "many_examples"]
+    rec = recommend(Answers(labeled_examples=49))
+    assert rec.get(F).verdict == rec.get(H).verdict == "ruled out"
+    assert rec.get(P).verdict == rec.get(R).verdict == "viable"
+
+
+def test_quarterly_knowledge_is_neutral():
+    assert fired(Answers(knowledge_change="quarterly")) == []
+
+
+def test_knowledge_too_big_only_rules_out_prompt_when_knowledge_is_missing():
+    rec = recommend(Answers(knowledge_fits_in_context=False, gap="behavior"))
+    assert rec.get(P).verdict != "ruled out"
+    rec = recommend(Answers(knowledge_fits_in_context=False))  # gap unanswered: it only weighs
+    assert rec.get(P).verdict != "ruled out" and rec.get(P).score == -2
+
+
+def test_conditions_are_validated():
+    with pytest.raises(ValueError, match="unknown answer"):
+        Cond("knowledge_changes", "==", "weekly")
+    with pytest.raises(ValueError, match="unknown choice"):
+        Cond("knowledge_change", ">=", "fortnightly")
+    with pytest.raises(ValueError, match="unknown operator"):
+        Cond("labeled_examples", "=>", 3)
+    c = Cond("knowledge_change", ">=", KnowledgeChange.weekly)
+    assert c.holds(Answers(knowledge_change="realtime")) and not c.holds(Answers(knowledge_change="monthly"))
+    assert not c.holds(Answers())
+    assert Cond("gap", "in", ("knowledge", "both")).describe() == "gap in {knowledge, both}"
+
+
+def test_rules_are_validated():
+    cond = (Cond("labeled_examples", "<", 10),)
+    with pytest.raises(ValueError, match="hard rule"):
+        Rule("x", cond, "text", "hard", effects={F: -1}, rule_out={F})
+    with pytest.raises(ValueError, match="soft rule"):
+        Rule("x", cond, "text", "soft")
+    with pytest.raises(ValueError, match="not in its condition"):
+        Rule("x", cond, "Budget {monthly_budget_usd}", "soft", effects={P: 1})
+    with pytest.raises(ValueError, match="unknown architectures"):
+        Rule("x", cond, "text", "soft", effects={"agents": 1})
+
+
+# ---------------------------------------------------------------------------
+# The classic cases, as practitioners expect, each with its reasons
+# ---------------------------------------------------------------------------
+
+
+def test_fast_changing_facts_with_citations_recommend_rag():
+    rec = recommend(Answers(knowledge_change="daily", citations_required=True))
+    assert rec.winner.key == R and rec.winner.verdict == "recommended"
+    assert [r.key for r in rec.ranking] == [R, H, P, F]
+    assert rec.get(F).verdict == "ruled out"
+    assert {"citations_need_sources", "knowledge_changes_weekly", "citations_from_retrieval"} <= set(fired(rec))
+    assert any("retraining every day" in t for t in rec.winner.reasons)
+    assert any("hallucinates" in w for w in rec.watch_outs)
+    assert any("retrieval quality" in w for w in rec.watch_outs)
+    assert any("re-index" in w for w in rec.watch_outs)
+
+
+def test_fuller_knowledge_case_recommends_rag():
+    rec = recommend(Answers(
+        knowledge_change="weekly", gap="knowledge", citations_required=True,
+        knowledge_fits_in_context=False, prompting_good_enough=False, labeled_examples=20,
+    ))
+    assert rec.winner.key == R and rec.winner.verdict == "recommended"
+    assert {rec.get(k).verdict for k in (P, F, H)} == {"ruled out"}
+
+
+def test_stable_facts_strict_json_many_examples_high_volume_recommend_fine_tuned():
+    rec = recommend(Answers(
+        knowledge_change="static", strict_output_format=True, labeled_examples=1000, queries_per_month=5_000_000,
+    ))
+    assert rec.winner.key == F and rec.winner.verdict == "recommended"
+    assert rec.get(H).verdict == "viable" and rec.get(H).score < rec.winner.score
+    assert {"knowledge_static", "strict_format", "enough_examples", "many_examples", "high_volume"} <= set(fired(rec))
+    assert any("5,000,000 queries a month" in t for t in rec.winner.reasons)
+    assert any("goes stale" in w for w in rec.watch_outs)
+    assert [s.stage for s in rec.plan][0] == "first" and "Fine-tune a smaller model" in rec.plan[-2].text
+
+
+def test_fast_changing_facts_and_strict_format_recommend_hybrid():
+    rec = recommend(Answers(knowledge_change="weekly", strict_output_format=True, labeled_examples=1000))
+    assert rec.winner.key == H and rec.winner.verdict == "recommended"
+    assert rec.get(R).score < rec.winner.score and rec.get(F).score < rec.winner.score
+    assert "format_and_fresh_knowledge" in fired(rec)
+    assert any("hybrid's case" in t for t in rec.winner.reasons)
+    assert any("most complex to run" in w for w in rec.watch_outs)
+    # the field's order: prompting, then RAG, then fine-tuning layered with RAG
+    assert [s.stage for s in rec.plan] == ["first", "next", "later"]
+    assert "retrieval" in rec.plan[1].text and "Fine-tune" in rec.plan[2].text
+
+
+def test_hybrid_without_enough_examples_is_ruled_out_not_recommended():
+    rec = recommend(Answers(knowledge_change="weekly", strict_output_format=True, labeled_examples=10))
+    assert rec.get(H).verdict == rec.get(F).verdict == "ruled out"
+    assert rec.winner.key == R
+
+
+def test_working_prompt_on_static_knowledge_that_fits_recommends_prompt_only():
+    rec = recommend(Answers(prompting_good_enough=True, knowledge_change="static", knowledge_fits_in_context=True))
+    assert rec.winner.key == P and rec.winner.verdict == "recommended"
+    assert {"prompting_works", "knowledge_fits", "knowledge_static"} <= set(fired(rec))
+    assert rec.get(H).verdict == "not advised"
+    assert any("Context cost grows with volume" in w for w in rec.watch_outs)
+
+
+def test_data_kept_out_of_weights_leaves_hybrid_with_a_caution():
+    rec = recommend(Answers(
+        gap="both", knowledge_change="weekly", strict_output_format=True, labeled_examples=2000,
+        data_must_stay_external=True,
+    ))
+    assert rec.get(F).verdict == "ruled out"
+    assert rec.winner.key == H and rec.winner.verdict == "recommended"
+    assert any("tune behaviour only" in t for t in rec.winner.reasons)
+    assert any("tune behaviour only" in w for w in rec.watch_outs)
+    assert any("Tune behaviour only" in s.text for s in rec.plan)
+
+
+def test_no_answers_everything_viable_simplest_first():
+    rec = recommend(Answers())
+    assert [(r.key, r.score, r.verdict) for r in rec.ranking] == [(k, 0, "viable") for k in ARCHITECTURES]
+    assert rec.winner.key == P and rec.reasons == () and rec.findings == ()
+    assert "No answers yet" in render_text(rec)
+
+
+def test_ties_break_simplest_first():
+    # fine-tuned and hybrid both at +1: fine-tuned (simpler) first
+    rec = recommend(Answers(ml_team_capacity=True))
+    assert [r.key for r in rec.ranking] == [F, H, P, R]
+
+
+def test_recommend_accepts_a_scenario():
+    s = Scenario.model_validate({"answers": {"knowledge_change": "daily", "citations_required": True}})
+    assert recommend(s).to_dict() == recommend(s.answers).to_dict()
+    with pytest.raises(TypeError):
+        recommend({"knowledge_change": "daily"})
+
+
+# ---------------------------------------------------------------------------
+# Properties over random answers
+# ---------------------------------------------------------------------------
+
+answers_st = st.builds(
+    Answers,
+    knowledge_change=st.none() | st.sampled_from(LEVELS),
+    gap=st.none() | st.sampled_from(list(Gap)),
+    strict_output_format=st.none() | st.booleans(),
+    consistent_voice=st.none() | st.booleans(),
+    citations_required=st.none() | st.booleans(),
+    latency_p95_ms=st.none() | st.sampled_from([300.0, 999.0, 1000.0, 2500.0]) | st.floats(1, 600_000),
+    labeled_examples=st.none() | st.sampled_from([0, 49, 50, 499, 500, 999, 1000]) | st.integers(0, 10**8),
+    monthly_budget_usd=st.none() | st.sampled_from([0.0, 499.0, 500.0, 5000.0]) | st.floats(0, 1e9),
+    queries_per_month=st.none() | st.sampled_from([9_999.0, 10_000.0, 1e6]) | st.floats(0, 1e11),
+    use_case_stable=st.none() | st.booleans(),
+    knowledge_fits_in_context=st.none() | st.booleans(),
+    prompting_good_enough=st.none() | st.booleans(),
+    data_must_stay_external=st.none() | st.booleans(),
+    ml_team_capacity=st.none() | st.booleans(),
+)
+
+PROP = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROP
+@given(answers_st, st.integers(0, 6), st.integers(0, 6))
+def test_faster_knowledge_change_never_lifts_fine_tuned(a, i, j):
+    i, j = sorted((i, j))
+    slow = recommend(a.model_copy(update={"knowledge_change": LEVELS[i]}))
+    fast = recommend(a.model_copy(update={"knowledge_change": LEVELS[j]}))
+    assert fast.get(F).score <= slow.get(F).score
+    assert rank_of(fast, F) >= rank_of(slow, F)
+    assert verdict_rank(fast.get(F).verdict) >= verdict_rank(slow.get(F).verdict)
+
+
+@PROP
+@given(answers_st)
+def test_citations_never_leave_fine_tuned_viable(a):
+    rec = recommend(a.model_copy(update={"citations_required": True}))
+    assert rec.get(F).verdict == "ruled out"
+    assert rec.winner.key != F
+
+
+@PROP
+@given(answers_st, st.integers(0, 5000), st.integers(0, 5000))
+def test_more_examples_never_make_fine_tuning_less_viable(a, n1, n2):
+    lo, hi = sorted((n1, n2))
+    few = recommend(a.model_copy(update={"labeled_examples": lo}))
+    many = recommend(a.model_copy(update={"labeled_examples": hi}))
+    for key in (F, H):
+        assert many.get(key).score >= few.get(key).score
+        assert verdict_rank(many.get(key).verdict) <= verdict_rank(few.get(key).verdict)
+
+
+@PROP
+@given(answers_st)
+def test_ranking_invariants(a):
+    rec = recommend(a)
+    assert sorted(r.key for r in rec.ranking) == sorted(ARCHITECTURES)
+    assert rec.winner.verdict != "ruled out"
+    keys = [(r.verdict == "ruled out", -r.score, ARCHITECTURES.index(r.key)) for r in rec.ranking]
+    assert keys == sorted(keys)
+    for r in rec.ranking:
+        if r.verdict != "ruled out":
+            assert r.verdict == q.verdict_for(r.score, False)
+    # unanswered questions never fire a rule
+    by_id = {r.id: r for r in RULES}
+    for reason in rec.reasons:
+        assert all(getattr(a, c.field) is not None for c in by_id[reason.rule].condition)
+    json.dumps(rec.to_dict())
+
+
+@PROP
+@given(answers_st, st.sampled_from(list(Answers.model_fields)))
+def test_unanswering_a_question_silences_its_rules(a, field):
+    blank = a.model_copy(update={field: None})
+    for rule_id in fired(blank):
+        rule = next(r for r in RULES if r.id == rule_id)
+        assert field not in {c.field for c in rule.condition}
+
+
+# ---------------------------------------------------------------------------
+# Numbers
+# ---------------------------------------------------------------------------
+
+
+def snap(monthly, p95, one_time=16_000.0):
+    return NS(
+        monthly_usd=monthly, latency_p95_ms=p95, usd_per_1k_queries=monthly / 100,
+        one_time_total_usd=one_time, tco_usd=one_time + 12 * monthly,
+    )
+
+
+def fake_estimate(costs: dict, p95s: dict, break_evens=()):
+    return NS(current={k: snap(costs[k], p95s[k]) for k in ARCHITECTURES}, break_evens=list(break_evens))
+
+
+RAG_SCENARIO = Scenario.model_validate({"answers": {
+    "knowledge_change": "daily", "citations_required": True, "gap": "knowledge",
+    "monthly_budget_usd": 500, "latency_p95_ms": 1500, "queries_per_month": 100_000,
+}})
+
+
+def test_numbers_flag_over_budget_and_over_latency_and_say_it_plainly():
+    base = recommend(RAG_SCENARIO)
+    assert base.winner.key == R and base.winner.verdict == "recommended" and base.winner.score == 6
+    est = fake_estimate(
+        {P: 120.0, R: 900.0, F: 50.0, H: 1400.0},
+        {P: 900.0, R: 1800.0, F: 400.0, H: 1900.0},
+        [NS(a=P, b=R, queries_per_month=150_000.0, cheaper_below=P, cheaper_above=R)],
+    )
+    rec = recommend(RAG_SCENARIO, est)
+    rag = rec.get(R)
+    assert rag.score == 6 - BUDGET_PENALTY - LATENCY_PENALTY
+    assert rag.verdict == "viable"  # demoted: over budget and over the limit
+    assert rec.get(P).score == base.get(P).score  # within both
+    assert rec.get(H).score == base.get(H).score - BUDGET_PENALTY - LATENCY_PENALTY
+    f = rec.findings
+    assert "RAG is recommended by the answers but costs $900/month at 100,000 queries, above the $500 budget; Prompt only ($120) fits." in f
+    assert "RAG is recommended by the answers but its p95 latency is 1,800 ms, above the 1,500 ms limit; Prompt only (900 ms) meets it." in f
+    assert "Hybrid costs $1,400/month at 100,000 queries, above the $500 budget." in f
+    assert f[0] == "Estimated monthly cost at 100,000 queries a month: Prompt only $120, RAG $900, Hybrid $1,400."
+    assert any(x.startswith("Prompt only and RAG break even at 150,000 queries a month") for x in f)
+    assert any("within a factor of two" in x for x in f)
+    assert "Costs $900/month at 100,000 queries, above the $500 budget." in rag.reasons
+    assert "p95 latency of 1,800 ms is above the 1,500 ms limit." in rag.reasons
+    text = render_text(rec)
+    assert "Numbers" in text and "above the $500 budget" in text
+
+
+def test_numbers_never_un_rule_out():
+    # fine-tuned is the cheapest and fastest, but citations rule it out
+    est = fake_estimate({P: 900.0, R: 900.0, F: 1.0, H: 900.0}, {P: 9000.0, R: 9000.0, F: 10.0, H: 9000.0})
+    rec = recommend(RAG_SCENARIO, est)
+    assert rec.get(F).verdict == "ruled out"
+    assert rec.get(F).score == recommend(RAG_SCENARIO).get(F).score
+    assert rec.ranking[-1].key == F
+    assert not any("Fine-tuned" in x for x in rec.findings)
+    assert rec.winner.key == R
+
+
+def test_numbers_can_change_the_winner_and_say_so():
+    s = Scenario.model_validate({"answers": {"knowledge_change": "monthly", "monthly_budget_usd": 1000}})
+    assert [(r.key, r.score) for r in recommend(s).ranking][:2] == [(R, 1), (P, 0)]
+    est = fake_estimate({P: 50.0, R: 1100.0, F: 300.0, H: 1400.0}, {k: 1000.0 for k in ARCHITECTURES})
+    rec = recommend(s, est)
+    assert rec.winner.key == P
+    assert "With the numbers, Prompt only ranks first instead of RAG." in rec.findings
+    assert any(x.startswith("RAG ranks first on the answers but costs $1,100/month") for x in rec.findings)
+    assert rec.watch_outs == recommend(Answers()).watch_outs  # the watch-outs follow the new winner
+
+
+def test_break_even_against_the_answers_is_reported():
+    s = Scenario.model_validate({"answers": {
+        "knowledge_change": "static", "strict_output_format": True, "labeled_examples": 1000,
+        "queries_per_month": 200_000,
+    }})
+    est = fake_estimate({P: 100.0, R: 200.0, F: 900.0, H: 1200.0}, {k: 800.0 for k in ARCHITECTURES}, [
+        NS(a=P, b=F, queries_per_month=3_000_000.0, cheaper_below=P, cheaper_above=F),
+    ])
+    rec = recommend(s, est)
+    assert rec.winner.key == F
+    msg = next(x for x in rec.findings if "break even" in x)
+    assert msg == (
+        "Prompt only and Fine-tuned break even at 3,000,000 queries a month: Prompt only is cheaper below, "
+        "Fine-tuned above. At your 200,000, Prompt only is cheaper: the numbers favour it over Fine-tuned, "
+        "against the answers."
+    )
+    assert rec.findings[-1] == "Fine-tuned: $900/month plus $16,000 one-time; $26,800 over 12 months."
+
+
+def test_missing_or_broken_figures_do_not_crash():
+    est = NS(current={P: snap(float("nan"), 100.0), R: snap(100.0, float("inf"))}, break_evens=None)
+    rec = recommend(RAG_SCENARIO, est)
+    assert any(x.startswith("No cost estimate for") for x in rec.findings)
+    json.dumps(rec.to_dict())
+
+
+estimate_st = st.builds(
+    fake_estimate,
+    st.fixed_dictionaries({k: st.floats(0, 1e6) for k in ARCHITECTURES}),
+    st.fixed_dictionaries({k: st.floats(1, 1e5) for k in ARCHITECTURES}),
+)
+
+
+@PROP
+@given(answers_st, estimate_st)
+def test_numbers_only_penalise_and_never_resurrect(a, est):
+    s = Scenario.model_validate({"answers": a.model_dump(mode="json", exclude_none=True)})
+    plain, checked = recommend(s), recommend(s, est)
+    for key in ARCHITECTURES:
+        before, after = plain.get(key), checked.get(key)
+        assert (before.verdict == "ruled out") == (after.verdict == "ruled out")
+        assert before.score - after.score in (0, BUDGET_PENALTY, LATENCY_PENALTY, BUDGET_PENALTY + LATENCY_PENALTY)
+        assert verdict_rank(after.verdict) >= verdict_rank(before.verdict)
+    assert checked.winner.verdict != "ruled out"
+
+
+def test_recommend_for_uses_the_engine_lazily(monkeypatch):
+    engine = pytest.importorskip("planner.engine")
+    calls = []
+    est = fake_estimate({k: 10.0 for k in ARCHITECTURES}, {k: 100.0 for k in ARCHITECTURES})
+    monkeypatch.setattr(engine, "estimate", lambda catalog, scenario: calls.append((catalog, scenario)) or est)
+    rec = q.recommend_for("the catalog", RAG_SCENARIO)
+    assert calls == [("the catalog", RAG_SCENARIO)]
+    assert rec.findings and rec.findings[0].startswith("Estimated monthly cost at 100,000 queries")
+
+
+def test_recommend_for_with_the_real_engine_and_default_catalog():
+    engine = pytest.importorskip("planner.engine")
+    loader = pytest.importorskip("pricing.loader")
+    catalog = loader.load_catalog()
+    rec = q.recommend_for(catalog, RAG_SCENARIO)
+    est = engine.estimate(catalog, RAG_SCENARIO)
+    assert rec.to_dict() == recommend(RAG_SCENARIO, est).to_dict()
+    assert rec.get(F).verdict == "ruled out"
+    assert any(x.startswith("Estimated monthly cost at 100,000 queries a month") for x in rec.findings)
+    rag_cost = est.current[R].monthly_usd
+    assert (rag_cost > 500) == any("RAG is recommended by the answers but costs" in x for x in rec.findings)
+
+
+# ---------------------------------------------------------------------------
+# Output: JSON, text, Markdown, docs
+# ---------------------------------------------------------------------------
+
+
+def test_to_dict_is_json_ready_with_the_documented_shape():
+    rec = recommend(Answers(knowledge_change="daily", citations_required=True))
+    d = json.loads(json.dumps(rec.to_dict()))
+    assert {"ranking", "watch_outs", "plan", "findings"} <= set(d)
+    assert [r["architecture"] for r in d["ranking"]] == [R, H, P, F]
+    assert set(d["ranking"][0]) == {"architecture", "label", "score", "verdict", "reasons"}
+    assert d["ranking"][0]["label"] == "RAG" and d["ranking"][0]["verdict"] == "recommended"
+    assert d["ranking"][-1]["verdict"] == "ruled out"
+    assert all(set(s) == {"stage", "text"} for s in d["plan"])
+    assert d["winner"] == R
+    assert d["reasons"][0] == {
+        "rule": "citations_need_sources", "kind": "hard", "text": rec.reasons[0].text,
+        "effects": {}, "rules_out": [F],
+    }
+
+
+def test_render_text_sections():
+    rec = recommend(Answers(knowledge_change="weekly", strict_output_format=True, labeled_examples=1000))
+    text = render_text(rec)
+    assert text.startswith("Recommendation: Hybrid (recommended, score +6)\n")
+    for heading in ("Ranking", "Because", "Watch-outs (Hybrid)", "Plan"):
+        assert f"\n{heading}\n" in text
+    assert "[Hybrid +3]" in text
+    assert "Numbers" not in text
+
+
+def test_results_are_frozen():
+    rec = recommend(Answers())
+    with pytest.raises(AttributeError):
+        rec.ranking = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        rec.winner.score = 3  # type: ignore[misc]
+    assert isinstance(RULES[0].rule_out, frozenset)
+    with pytest.raises(TypeError):
+        RULES[5].effects[P] = 9  # type: ignore[index]
+
+
+def test_docs_contain_the_generated_tables():
+    doc = (ROOT / "docs" / "decision-rules.md").read_text(encoding="utf-8")
+    assert generated_markdown() in doc, "regenerate with: python -m planner.questionnaire --markdown"
+    for r in RULES:
+        assert f"| `{r.id}` |" in rules_markdown()
+    assert "_sync_answers" in doc
+
+
+def test_markdown_command(capsys):
+    assert q.main(["--markdown"]) == 0
+    assert capsys.readouterr().out == generated_markdown()
+    assert q.main([]) == 2
+
+
+def test_planner_questionnaire_does_not_import_streamlit():
+    code = "import sys, planner.questionnaire; assert 'streamlit' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
