@@ -21,13 +21,15 @@ still counted (its end time moves the figure; the quiet wait itself is not count
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import statistics
 import time
 from pathlib import Path
 
 from benchmarks.bench_server import (
-    BARE_APP, CHROMIUM_ARGS, CHART_DRAWN_JS, IDLE_JS, ROOT, app_url, catalog_copy, chromium_path, server,
+    BARE_APP, CHART_DRAWN_JS, CHROMIUM_ARGS, IDLE_JS, ROOT, THUMB_STATE_JS, app_url, catalog_copy, chromium_path,
+    cpu_s, server, tree,
 )
 
 ARM_JS = r"""
@@ -109,7 +111,8 @@ def time_moves(page, moves: int = 30, label: str = "Queries per month", timeout_
 
     thumb = slider_thumb(page, label)
     thumb.focus()
-    key = first_key(thumb.get_attribute("aria-valuenow"), thumb.get_attribute("aria-valuemax"))
+    state = thumb.evaluate(THUMB_STATE_JS)
+    key = first_key(state["value"], state["max"])
     other = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
     out = []
     for i in range(moves):
@@ -166,12 +169,12 @@ def latency(moves: int = 30) -> dict:
 
 # --- async: the load test ----------------------------------------------------------------------------
 
-async def _session(browser, url: str, label: str, until: float, think_s: float, timeout_ms: int, rng) -> dict:
-    from benchmarks.bench_server import slider_thumb
-
-    st = {"moves": 0, "times": [], "timeouts": 0, "exceptions": 0, "errors": []}
-    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
+async def _open(browser, url: str, label: str, timeout_ms: int, sem: asyncio.Semaphore) -> dict:
+    """Open one session and wait for its first complete render; a few at a time (2 cores)."""
+    st = {"moves": 0, "times": [], "timeouts": 0, "exceptions": 0, "errors": [], "ctx": None, "page": None}
+    async with sem:
+        ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+        st["ctx"] = ctx
         page = await ctx.new_page()
         page.set_default_timeout(timeout_ms + 30_000)
         try:
@@ -181,42 +184,50 @@ async def _session(browser, url: str, label: str, until: float, think_s: float, 
         except Exception as e:  # noqa: BLE001 - a session that never loads is an error, not a crash
             st["errors"].append(f"load: {type(e).__name__}: {str(e).splitlines()[0]}")
             return st
-        box = page.locator("[data-testid='stSlider']").filter(has_text=label)
-        thumb = box.first.locator("[role='slider']").first if await box.count() else page.locator("[role='slider']").first
-        await thumb.focus()
-        now, vmax = await thumb.get_attribute("aria-valuenow"), await thumb.get_attribute("aria-valuemax")
-        key = first_key(now, vmax)
-        other = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
-        await asyncio.sleep(rng.uniform(0, think_s))  # de-synchronise the sessions
-        while time.monotonic() < until:
-            try:
-                if not await thumb.evaluate("e => e === document.activeElement"):
-                    await thumb.focus()
-                await page.evaluate(START_JS, timeout_ms)
-                await page.keyboard.press(key)
-                await page.wait_for_function("() => window.__benchResult !== null", timeout=timeout_ms + 10_000,
-                                             polling=100)
-                r = await page.evaluate("() => window.__benchResult")
-            except Exception as e:  # noqa: BLE001
-                st["errors"].append(f"move: {type(e).__name__}: {str(e).splitlines()[0]}")
-                st["timeouts"] += 1
-                continue
-            st["moves"] += 1
-            if r["ok"]:
-                st["times"].append(r["ms"])
-            else:
-                st["timeouts"] += 1
-                st["errors"].append(r["why"])
-            if await page.evaluate(ERROR_JS):
-                st["exceptions"] += 1
-            key = other[key]
-            await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
-    finally:
-        await ctx.close()
+        st["page"] = page
+        thumb = page.get_by_role("slider", name=label, exact=True)
+        if not await thumb.count():
+            thumb = page.locator("[data-testid='stSlider'] input[type='range'], [role='slider']")
+        st["thumb"] = thumb.first
     return st
 
 
-async def _load(url: str, sessions: int, duration_s: float, browsers: int, think_s: float, timeout_ms: int,
+async def _move(st: dict, until: float, think_s: float, timeout_ms: int, rng) -> None:
+    """Move the slider (Right/Left alternating) until `until`, timing every move in the page."""
+    page, thumb = st["page"], st.get("thumb")
+    if page is None:
+        return
+    await thumb.focus()
+    state = await thumb.evaluate(THUMB_STATE_JS)
+    key = first_key(state["value"], state["max"])
+    other = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
+    await asyncio.sleep(rng.uniform(0, think_s))  # de-synchronise the sessions
+    while time.monotonic() < until:
+        try:
+            if not await thumb.evaluate("e => e === document.activeElement"):
+                await thumb.focus()
+            await page.evaluate(START_JS, timeout_ms)
+            await page.keyboard.press(key)
+            await page.wait_for_function("() => window.__benchResult !== null", timeout=timeout_ms + 10_000,
+                                         polling=100)
+            r = await page.evaluate("() => window.__benchResult")
+        except Exception as e:  # noqa: BLE001
+            st["errors"].append(f"move: {type(e).__name__}: {str(e).splitlines()[0]}")
+            st["timeouts"] += 1
+            continue
+        st["moves"] += 1
+        if r["ok"]:
+            st["times"].append(r["ms"])
+        else:
+            st["timeouts"] += 1
+            st["errors"].append(r["why"])
+        if await page.evaluate(ERROR_JS):
+            st["exceptions"] += 1
+        key = other[key]
+        await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
+
+
+async def _load(url: str, server_pid: int, sessions: int, duration_s: float, browsers: int, think_s: float, timeout_ms: int,
                 label: str) -> dict:
     from playwright.async_api import async_playwright
 
@@ -224,37 +235,45 @@ async def _load(url: str, sessions: int, duration_s: float, browsers: int, think
     async with async_playwright() as p:
         bs = [await p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS) for _ in range(browsers)]
         try:
+            # Phase 1: open every session (4 at a time), so the load phase starts with all of them live.
+            t_open = time.monotonic()
+            sem = asyncio.Semaphore(4)
+            states = await asyncio.gather(*(_open(bs[i % browsers], url, label, timeout_ms, sem)
+                                            for i in range(sessions)))
+            open_s = time.monotonic() - t_open
+            # Phase 2: every session moves its slider for `duration_s`.
             rng = random.Random(1)
-            # Open the sessions a few at a time (2 cores), then all move for `duration_s`.
-            t_start = time.monotonic()
-            until = t_start + duration_s + 60  # placeholder; reset below once everyone has loaded
-            tasks = []
-            deadline_box = {"until": until}
-
-            async def one(i):
-                await asyncio.sleep(i * 0.5)
-                return await _session(bs[i % browsers], url, label, deadline_box["until"], think_s, timeout_ms,
-                                      random.Random(rng.random()))
-
-            deadline_box["until"] = t_start + sessions * 0.5 + duration_s
-            for i in range(sessions):
-                tasks.append(asyncio.create_task(one(i)))
-            results = await asyncio.gather(*tasks)
-            wall = time.monotonic() - t_start
+            srv_pids = set(tree(server_pid))
+            client_pids = [q for q in tree(os.getpid()) if q not in srv_pids and q != os.getpid()]
+            cpu0 = cpu_s(list(srv_pids)), cpu_s(client_pids)
+            t0 = time.monotonic()
+            until = t0 + duration_s
+            await asyncio.gather(*(_move(st, until, think_s, timeout_ms, random.Random(rng.random()))
+                                   for st in states))
+            wall = time.monotonic() - t0
+            cpu1 = cpu_s(list(srv_pids)), cpu_s(client_pids)
+            for st in states:
+                if st["ctx"] is not None:
+                    await st["ctx"].close()
         finally:
             for b in bs:
                 await b.close()
-    times = [t for r in results for t in r["times"]]
-    errs = [e for r in results for e in r["errors"]]
+    times = [t for r in states for t in r["times"]]
+    errs = [e for r in states for e in r["errors"]]
     out = {
-        "sessions": sessions, "duration_s": duration_s, "think_s": think_s, "browsers": browsers,
-        "moves": sum(r["moves"] for r in results),
-        "timeouts": sum(r["timeouts"] for r in results),
-        "exceptions_shown": sum(r["exceptions"] for r in results),
+        "sessions": sessions, "live_sessions": sum(1 for r in states if r["page"] is not None),
+        "duration_s": duration_s, "think_s": think_s, "browsers": browsers,
+        "open_all_s": open_s, "wall_s": wall,
+        "moves": sum(r["moves"] for r in states),
+        "timeouts": sum(r["timeouts"] for r in states),
+        "exceptions_shown": sum(r["exceptions"] for r in states),
         "load_errors": sum(1 for e in errs if e.startswith("load:")),
-        "wall_s": wall,
     }
+    # Where the 2 cores went during the moving phase (cores busy on average).
+    out["server_cpu_cores"] = (cpu1[0] - cpu0[0]) / wall
+    out["chromium_cpu_cores"] = (cpu1[1] - cpu0[1]) / wall
     out["errors"] = out["timeouts"] + out["exceptions_shown"] + out["load_errors"]
+    out["moves_per_s"] = out["moves"] / wall if wall else 0.0
     if times:
         out |= {"median_ms": statistics.median(times), "p95_ms": pct(times, 0.95), "max_ms": max(times)}
     out["error_samples"] = sorted(set(errs))[:5]
@@ -269,7 +288,7 @@ def load(sessions: int = 20, duration_s: float = 60, browsers: int = 2, think_s:
         targets.append(("app Costs page", ROOT / "app.py", "costs"))
     for name, script, page_name in targets:
         with catalog_copy() as cat, server(script, catalog=cat) as srv:
-            res[name] = asyncio.run(_load(app_url(srv.url, page_name), sessions, duration_s, browsers, think_s,
+            res[name] = asyncio.run(_load(app_url(srv.url, page_name), srv.pid, sessions, duration_s, browsers, think_s,
                                           timeout_ms, label))
     return res
 
@@ -281,7 +300,7 @@ def run(moves: int = 30, sessions: int = 20, duration_s: float = 60, bare_load: 
         # The load test targets the app; the bare page only when there is no app (or on request).
         if (ROOT / "app.py").exists():
             with catalog_copy() as cat, server(ROOT / "app.py", catalog=cat) as srv:
-                ld = {"app Costs page": asyncio.run(_load(app_url(srv.url, "costs"), sessions, duration_s, 2, 1.0,
+                ld = {"app Costs page": asyncio.run(_load(app_url(srv.url, "costs"), srv.pid, sessions, duration_s, 2, 1.0,
                                                           20_000, "Queries per month"))}
         else:
             ld = load(sessions=sessions, duration_s=duration_s)

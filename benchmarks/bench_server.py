@@ -194,11 +194,20 @@ def goto_ready(page, url: str, timeout: float = 60_000, chart: bool = True) -> N
 
 
 def slider_thumb(page, label: str = "Queries per month"):
-    """The thumb of the slider labelled `label` (in the sidebar or the main area)."""
-    box = page.locator("[data-testid='stSlider']").filter(has_text=label)
-    if box.count() == 0:
-        return page.locator("[role='slider']").first
-    return box.first.locator("[role='slider']").first
+    """The thumb of the slider labelled `label` (in the sidebar or the main area).
+
+    Streamlit 1.67 draws sliders with react-aria: the thumb is a visually hidden
+    `<input type="range" aria-label=...>` (implicit role slider, no `role` attribute).
+    """
+    by_role = page.get_by_role("slider", name=label, exact=True)
+    if by_role.count():
+        return by_role.first
+    return page.locator("[data-testid='stSlider'] input[type='range'], [role='slider']").first
+
+
+THUMB_STATE_JS = """e => ({value: e.value ?? e.getAttribute('aria-valuenow'),
+                          max: e.getAttribute('max') ?? e.getAttribute('aria-valuemax'),
+                          text: e.getAttribute('aria-valuetext')})"""
 
 
 # --- memory -----------------------------------------------------------------------------------
@@ -235,6 +244,30 @@ def rss_kb(pid: int) -> int:
             continue
         todo.extend(_children(p))
     return total
+
+
+def tree(pid: int) -> list[int]:
+    """`pid` and all its live descendants."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(_children(p))
+    return out
+
+
+def cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by the live processes `pids`."""
+    hz = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat", "rb") as f:
+                fields = f.read().decode(errors="replace").rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / hz
 
 
 # --- the benchmarks -------------------------------------------------------------------------

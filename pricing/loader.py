@@ -89,6 +89,12 @@ def _problems(exc: ValidationError, parsed: Parsed) -> list[Problem]:
         ctx = err.get("ctx") or {}
         if err["type"] == "unknown_key" and "key" in ctx:
             path = path + (ctx["key"],)
+        if "at" in ctx:  # a model-level check that names the field it is about
+            path = _data_path(parsed.data, err["loc"] + tuple(ctx["at"]))
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            tag = str(ctx.get("discriminator", "")).strip("'\"")
+            if err["type"] == "union_tag_invalid" and isinstance(_at(parsed.data, path), dict) and tag in _at(parsed.data, path):
+                path = path + (tag,)
         if err["type"] == "missing" and err["loc"]:
             path = path + (err["loc"][-1],) if err["loc"][-1] not in path[-1:] else path
         file, line, col = parsed.locate(path)
@@ -100,6 +106,12 @@ def _problems(exc: ValidationError, parsed: Parsed) -> list[Problem]:
             problems.append(Problem(file, line, col, dotted, message))
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     return problems
+
+
+def _at(data, path):
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _data_path(data, loc) -> tuple:
@@ -116,6 +128,11 @@ def _data_path(data, loc) -> tuple:
     return tuple(path)
 
 
+def _short(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _message(err: dict) -> str:
     t = err["type"]
     ctx = err.get("ctx") or {}
@@ -129,31 +146,36 @@ def _message(err: dict) -> str:
     if t in ("greater_than_equal", "greater_than"):
         bound = ctx.get("ge", ctx.get("gt"))
         if bound == 0 and t == "greater_than_equal":
-            return f"{given!r} is negative: prices, counts and latencies cannot be below zero"
+            return f"{_short(given)} is negative: prices, counts and latencies cannot be below zero"
         op = "≥" if t == "greater_than_equal" else ">"
-        return f"{given!r} is too small: must be {op} {bound}"
+        return f"{_short(given)} is too small: must be {op} {bound}"
     if t in ("less_than_equal", "less_than"):
         bound = ctx.get("le", ctx.get("lt"))
-        return f"{given!r} is implausibly large: must be ≤ {bound} (check the unit)"
+        return f"{_short(given)} is implausibly large: must be ≤ {bound} (check the unit)"
     if t in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         want = "a whole number" if t.startswith("int") else "a number"
-        return f"expected {want}, found {given!r}"
+        return f"expected {want}, found {_short(given)}"
     if t in ("bool_parsing", "bool_type"):
-        return f"expected true or false, found {given!r}"
+        return f"expected true or false, found {_short(given)}"
     if t in ("string_type",):
-        return f"expected text, found {given!r}"
+        return f"expected text, found {_short(given)}"
     if t in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping of keys to values, found {type(given).__name__} {given!r}"[:300]
+        if given is None:
+            return "no value given: expected a mapping of keys to values (a missing price is never taken as zero)"
+        kind = {"str": "text", "list": "a list", "int": "a number", "float": "a number", "bool": "true/false"}.get(type(given).__name__, "a value")
+        return f"expected a mapping of keys to values, found {kind} {_short(given)}"
     if t in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
-        return f"expected a date as YYYY-MM-DD, found {given!r}"
+        return f"expected a date as YYYY-MM-DD, found {_short(given)}"
     if t == "literal_error":
-        return f"{given!r} is not allowed: expected {ctx.get('expected')}"
+        return f"{_short(given)} is not allowed: expected {ctx.get('expected')}"
     if t == "union_tag_invalid":
-        return f"`{ctx.get('discriminator')}` is {ctx.get('tag')!r}: expected one of {ctx.get('expected_tags')}"
+        tag = str(ctx.get("discriminator", "")).strip("'\"")
+        return f"`{tag}` is {ctx.get('tag')!r}: expected one of {ctx.get('expected_tags')}"
     if t == "union_tag_not_found":
-        return f"missing the key {ctx.get('discriminator')} that says which kind of entry this is"
+        tag = str(ctx.get("discriminator", "")).strip("'\"")
+        return f"missing the key `{tag}` that says which kind of entry this is"
     if t == "string_pattern_mismatch":
-        return f"{given!r} is not a valid key: use letters, digits, `.`, `_` and `-`"
+        return f"{_short(given)} is not a valid key: use letters, digits, `.`, `_` and `-`"
     if t == "too_short":
         return "must not be empty"
     msg = err["msg"]
@@ -176,6 +198,16 @@ def merge_override(base: dict, override: dict) -> dict:
     return out
 
 
+def _replaced_paths(base, override: dict, path: tuple):
+    """Paths that `merge_override` replaces or removes whole (their base positions no longer apply)."""
+    for key, value in override.items():
+        here = path + (key,)
+        if isinstance(value, dict) and isinstance(base.get(key) if isinstance(base, dict) else None, dict) and "value" not in base[key]:
+            yield from _replaced_paths(base[key], value, here)
+        else:
+            yield here
+
+
 def parse_catalog(text: str, file: str = "<text>") -> LoadedCatalog:
     """Validate catalog text: a full catalog, or an override (`extends: default`) over the default."""
     parsed = parse_yaml(text, file)
@@ -186,9 +218,12 @@ def parse_catalog(text: str, file: str = "<text>") -> LoadedCatalog:
             raise InputError([Problem(file, line[1], line[2], "extends", "an override file can only extend `default` (the shipped catalog)")])
         base = parse_yaml(read_text(DEFAULT_CATALOG_PATH), str(DEFAULT_CATALOG_PATH))
         over = {k: v for k, v in data.items() if k != "extends"}
-        merged = Parsed(merge_override(base.data, over), dict(base.positions), file)
-        for path, pos in parsed.positions.items():
-            merged.positions[path] = pos
+        replaced = list(_replaced_paths(base.data, over, ()))
+        positions = {
+            p: pos for p, pos in base.positions.items() if not any(p[: len(r)] == r for r in replaced)
+        }
+        positions.update(parsed.positions)
+        merged = Parsed(merge_override(base.data, over), positions, file)
         catalog = validate(Catalog, merged)
         return LoadedCatalog(catalog, text, file, fingerprint(text), is_override=True)
     catalog = validate(Catalog, parsed)

@@ -59,7 +59,7 @@ class Strict(BaseModel):
         return data
 
 
-FiniteNonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+FiniteNonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 
 
 class Figure(Strict):
@@ -154,8 +154,8 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 class EmbeddingModel(Strict):
     name: Name
     provider: Name
-    dimensions: int = Field(ge=1, le=65_536, description="Vector dimensions stored per chunk.")
-    max_input_tokens: int = Field(8192, ge=1, le=10_000_000)
+    dimensions: int = Field(ge=1, le=65_536, description="Vector dimensions stored per chunk.", strict=True)
+    max_input_tokens: int = Field(8192, ge=1, le=10_000_000, strict=True)
     usd_per_1m_tokens: UsdPer1MEmbedTokens | None = Field(
         None, description="API price. Leave out for a self-hosted model (give `self_hosted`)."
     )
@@ -193,9 +193,9 @@ class PineconeServerless(_VectorStoreBase):
     usd_per_1m_read_units: UsdPer1MUnits
     usd_per_1m_write_units: UsdPer1MUnits
     usd_minimum_per_month: UsdPerMonth
-    read_units_per_gb_per_query: float = Field(1.0, ge=0, le=1000, allow_inf_nan=False, description="A query costs this many read units per GB of namespace.")
-    min_read_units_per_query: float = Field(0.25, ge=0, le=1000, allow_inf_nan=False)
-    write_units_per_kb: float = Field(1.0, ge=0, le=1000, allow_inf_nan=False, description="Write units per KB of record written.")
+    read_units_per_gb_per_query: float = Field(1.0, ge=0, le=1000, allow_inf_nan=False, description="A query costs this many read units per GB of namespace.", strict=True)
+    min_read_units_per_query: float = Field(0.25, ge=0, le=1000, allow_inf_nan=False, strict=True)
+    write_units_per_kb: float = Field(1.0, ge=0, le=1000, allow_inf_nan=False, description="Write units per KB of record written.", strict=True)
 
 
 class PerDimension(_VectorStoreBase):
@@ -223,10 +223,10 @@ class Capacity(_VectorStoreBase):
     instance: Name = Field(description="Instance type or cluster unit rented.")
     usd_per_hour: UsdPerHour
     usd_per_gb_month: UsdPerGbMonth | None = Field(None, description="Disk storage, if billed apart.")
-    memory_gb_per_instance: float = Field(gt=0, le=100_000, allow_inf_nan=False, description="Index memory one instance holds.")
+    memory_gb_per_instance: float = Field(gt=0, le=100_000, allow_inf_nan=False, description="Index memory one instance holds.", strict=True)
     max_queries_per_second: QueriesPerSecond = Field(description="Queries per second one instance sustains.")
-    index_overhead: float = Field(1.5, ge=1, le=20, allow_inf_nan=False, description="Index size ÷ raw vector bytes (HNSW graph, metadata).")
-    min_instances: int = Field(1, ge=1, le=1000)
+    index_overhead: float = Field(1.5, ge=1, le=20, allow_inf_nan=False, description="Index size ÷ raw vector bytes (HNSW graph, metadata).", strict=True)
+    min_instances: int = Field(1, ge=1, le=1000, strict=True)
 
 
 VectorStore = Annotated[
@@ -238,7 +238,7 @@ class Reranker(Strict):
     name: Name
     provider: Name
     usd_per_1k_searches: UsdPer1KSearches
-    max_documents_per_search: int = Field(100, ge=1, le=100_000)
+    max_documents_per_search: int = Field(100, ge=1, le=100_000, strict=True)
     latency_p50_ms: LatencyMs
     latency_p95_ms: LatencyMs
 
@@ -247,10 +247,10 @@ class LLM(Strict):
     name: Name
     provider: Name
     open_weights: bool = Field(False, description="Weights available to serve on your own GPUs.")
-    parameters_billion: float | None = Field(None, gt=0, le=10_000, allow_inf_nan=False)
+    parameters_billion: float | None = Field(None, gt=0, le=10_000, allow_inf_nan=False, strict=True)
     input_usd_per_1m_tokens: UsdPer1MTokens
     output_usd_per_1m_tokens: UsdPer1MTokens
-    context_window_tokens: int = Field(ge=256, le=100_000_000)
+    context_window_tokens: int = Field(ge=256, le=100_000_000, strict=True)
     ttft_ms: LatencyMs = Field(description="Median time to first token on a short prompt.")
     output_tokens_per_second: TokensPerSecond
 
@@ -296,7 +296,7 @@ class GPU(Strict):
     name: Name
     provider: Name
     gpu_type: Name
-    gpu_count: int = Field(1, ge=1, le=64)
+    gpu_count: int = Field(1, ge=1, le=64, strict=True)
     usd_per_hour: UsdPerHour
     vllm_8b_tokens_per_second: TokensPerSecond | None = Field(
         None, description="Serving throughput of an 8B model on vLLM (output tokens per second, whole instance)."
@@ -307,7 +307,7 @@ class LatencyModel(Strict):
     """Assumptions of the latency model (see docs/formulas.md)."""
 
     ttft_ms_per_1k_input_tokens: LatencyMs = Field(description="Extra time to first token per 1,000 input tokens.")
-    p95_over_p50: float = Field(1.6, ge=1, le=20, allow_inf_nan=False, description="p95 ÷ p50 for a figure given only as a median.")
+    p95_over_p50: float = Field(1.6, ge=1, le=20, allow_inf_nan=False, description="p95 ÷ p50 for a figure given only as a median.", strict=True)
     network_overhead_ms: LatencyMs = Field(description="Client ↔ API round trip added once per request.")
 
 
@@ -342,11 +342,10 @@ class Catalog(Strict):
             known = sorted(getattr(self, target))
             close = difflib.get_close_matches(ref, known, n=1)
             hint = f" — did you mean `{close[0]}`?" if close else f" (known: {', '.join(known)})"
-            path = ".".join(p for p in (fam, key, f1, f2) if p)
             raise PydanticCustomError(
                 "unknown_reference",
-                "{path}: `{ref}` is not a key under `{target}`{hint}",
-                {"path": path, "ref": ref, "target": target, "hint": hint},
+                "`{ref}` is not a key under `{target}`{hint}",
+                {"ref": ref, "target": target, "hint": hint, "at": tuple(p for p in (fam, key, f1, f2) if p)},
             )
         return self
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -34,10 +35,11 @@ _ALLOWED_TAGS = {
 
 
 class _Refused(Exception):
-    def __init__(self, mark, message):
+    def __init__(self, mark, message, path: tuple = ()):
         super().__init__(message)
         self.mark = mark
         self.message = message
+        self.path = path
 
 
 class _Loader(yaml.SafeLoader):
@@ -60,6 +62,14 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+# YAML 1.1 reads `1e6` (no dot, no exponent sign) as text; people mean a number.
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
 
 
 @dataclass
@@ -97,8 +107,9 @@ def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYT
         raise InputError([Problem(file, 1, 1, "", "this is a binary file, not YAML text")])
     if not text.strip():
         raise InputError([Problem(file, 1, 1, "", "the file is empty: it needs at least the required top-level keys")])
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             raise InputError([Problem(file, 1, 1, "", "the file holds no YAML document (only comments?)")])
@@ -106,18 +117,27 @@ def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYT
         parsed.data = _build(node, (), parsed, loader)
         return parsed
     except _Refused as r:
-        raise InputError([Problem(file, r.mark.line + 1, r.mark.column + 1, "", r.message)]) from None
+        dotted = ".".join(str(p) for p in r.path)
+        raise InputError([Problem(file, r.mark.line + 1, r.mark.column + 1, dotted, r.message)]) from None
+    except yaml.reader.ReaderError as e:
+        before = text[: e.position]
+        line, col = before.count("\n") + 1, e.position - (before.rfind("\n") + 1) + 1
+        char = f"U+{e.character:04X}" if isinstance(e.character, int) else repr(e.character)
+        raise InputError([Problem(file, line, col, "", f"the control character {char} is not allowed in YAML text: delete it")]) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(x for x in (e.context, e.problem) if x) or "invalid YAML"
+        if e.context_mark is not None and e.problem_mark is not None and e.context_mark.line != e.problem_mark.line:
+            what += f" (the construct started on line {e.context_mark.line + 1}, column {e.context_mark.column + 1})"
         raise InputError([Problem(file, line, col, "", f"YAML syntax error: {what}")]) from None
     except yaml.YAMLError as e:
         raise InputError([Problem(file, 1, 1, "", f"YAML error: {e}")]) from None
     except RecursionError:
         raise InputError([Problem(file, 1, 1, "", "the document is nested too deeply")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _too_big(file, size, cap):
@@ -130,28 +150,29 @@ def _mark(node) -> tuple[int, int]:
 
 def _build(node, path: tuple, parsed: Parsed, loader: _Loader):
     if node.tag not in _ALLOWED_TAGS:
-        raise _Refused(node.start_mark, f"the tag `{node.tag}` is not allowed: only plain values, lists and mappings")
+        raise _Refused(node.start_mark, f"the tag `{node.tag}` is not allowed: only plain values, lists and mappings", path)
     parsed.positions.setdefault(path, (parsed.file, *_mark(node)))
     if isinstance(node, ScalarNode):
         try:
             return loader.construct_object(node)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):
-            raise _Refused(node.start_mark, f"`{node.value}` is not a valid {node.tag.rsplit(':', 1)[-1]}") from None
+            what = {"timestamp": "date (YYYY-MM-DD)"}.get(node.tag.rsplit(":", 1)[-1], node.tag.rsplit(":", 1)[-1])
+            raise _Refused(node.start_mark, f"`{node.value}` is not a valid {what}", path) from None
     if isinstance(node, SequenceNode):
         return [_build(child, path + (i,), parsed, loader) for i, child in enumerate(node.value)]
     if isinstance(node, MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Refused(key_node.start_mark, "merge keys (`<<`) are not allowed: write each value out in full")
+                raise _Refused(key_node.start_mark, "merge keys (`<<`) are not allowed: write each value out in full", path)
             if not isinstance(key_node, ScalarNode):
-                raise _Refused(key_node.start_mark, "mapping keys must be plain text")
-            key = _build(key_node, path + ("<key>",), parsed, loader)
-            if isinstance(key, (int, float, bool)) or key is None:
-                key = str(key_node.value)
+                raise _Refused(key_node.start_mark, "mapping keys must be plain text", path)
+            if key_node.tag not in _ALLOWED_TAGS:
+                raise _Refused(key_node.start_mark, f"the tag `{key_node.tag}` is not allowed: only plain values, lists and mappings", path)
+            key = str(key_node.value)  # keys are text: `2026-01-01:` or `8:` is a name, not a date or number
             if key in out:
                 first = parsed.positions.get(path + (key,), ("", "?", "?"))[1]
-                raise _Refused(key_node.start_mark, f"duplicate key `{key}` (first given on line {first}): keep one")
+                raise _Refused(key_node.start_mark, f"duplicate key `{key}` (first given on line {first}): keep one", path + (key,))
             parsed.positions[path + (key,)] = (parsed.file, *_mark(key_node))
             out[key] = _build(value_node, path + (key,), parsed, loader)
         return out

@@ -18,6 +18,14 @@ from pricing.errors import ConflictError
 from pricing.loader import LoadedCatalog, fingerprint, parse_catalog
 
 
+def _text_fingerprint(raw: bytes) -> str | None:
+    """Fingerprint of a file's text as `read_text` decodes it (a UTF-8 BOM is not part of the text)."""
+    try:
+        return fingerprint(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None
+
+
 def backup_path(path: str | Path) -> Path:
     p = Path(path)
     return p.with_name(p.name + ".bak")
@@ -35,7 +43,7 @@ def save_catalog(text: str, path: str | Path, expected_sha256: str | None) -> Lo
     current = p.read_bytes() if p.exists() else None
     if current is None and expected_sha256 is not None:
         raise ConflictError(f"{p} was deleted since it was loaded: reload it before saving")
-    if current is not None and fingerprint(current) != expected_sha256:
+    if current is not None and _text_fingerprint(current) != expected_sha256:
         raise ConflictError(
             f"{p} changed on disk since it was loaded (someone else saved in between): "
             "reload it, apply your edits again, then save"

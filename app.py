@@ -1,0 +1,26 @@
+"""LLM architecture planner — the Streamlit app. A router only: the pages live in planner/ui/.
+
+    streamlit run app.py
+
+The sidebar (the scenario's controls) is drawn here, before the page runs, so its
+widgets are the same widgets on every page (widgets drawn by a page script get a
+per-page identity and would be rebuilt on every page switch).
+"""
+
+import streamlit as st
+
+from planner.ui import state
+
+st.set_page_config(page_title="LLM architecture planner", page_icon=":material/architecture:", layout="wide")
+
+page = st.navigation(
+    [
+        st.Page("planner/ui/decide.py", title="Decide", icon=":material/fact_check:", url_path="decide", default=True),
+        st.Page("planner/ui/costs.py", title="Costs", icon=":material/payments:", url_path="costs"),
+        st.Page("planner/ui/latency.py", title="Latency", icon=":material/timer:", url_path="latency"),
+        st.Page("planner/ui/pricing.py", title="Pricing", icon=":material/sell:", url_path="pricing"),
+        st.Page("planner/ui/report.py", title="Report", icon=":material/picture_as_pdf:", url_path="report"),
+    ]
+)
+state.sidebar()
+page.run()

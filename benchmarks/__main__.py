@@ -1,0 +1,144 @@
+"""Run every benchmark and print the figures.
+
+    python -m benchmarks                 # everything (about 6-8 minutes on 2 cores)
+    python -m benchmarks --quick         # fewer repeats, a 15 s load test (a smoke run)
+    python -m benchmarks --json out.json # also write the raw figures as JSON
+
+Engine (`bench_engine`), PDF (`bench_report`, when present), browser redraw latency and load
+(`bench_browser`), cold start and memory (`bench_server`). The browser parts need Debian's
+chromium; without it they are reported as skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import traceback
+
+
+def _machine() -> dict:
+    mem_kb = 0
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    chromium = ""
+    try:
+        from benchmarks.bench_server import chromium_path
+
+        exe = chromium_path()
+        if exe:
+            chromium = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except Exception:  # noqa: BLE001 - informational only
+        pass
+    import streamlit
+
+    return {"cores": os.cpu_count(), "cpu": cpu, "mem_gb": round(mem_kb / 1024 / 1024, 1),
+            "python": platform.python_version(), "streamlit": streamlit.__version__, "chromium": chromium,
+            "kernel": platform.release()}
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 10 else f"{v:.1f}"
+    return str(v)
+
+
+def _print(title: str, res) -> None:
+    print(f"\n== {title}")
+    if not isinstance(res, dict):
+        print(f"  {res}")
+        return
+    for name, v in res.items():
+        if isinstance(v, dict) and all(not isinstance(x, dict) for x in v.values()):
+            print(f"  {name}: " + ", ".join(f"{k} {_fmt(x)}" for k, x in v.items()))
+        elif isinstance(v, dict):
+            print(f"  {name}:")
+            for k, x in v.items():
+                if isinstance(x, dict):
+                    print(f"    {k}: " + ", ".join(f"{kk} {_fmt(xx)}" for kk, xx in x.items()))
+                else:
+                    print(f"    {k}: {_fmt(x)}")
+        else:
+            print(f"  {name}: {_fmt(v)}")
+
+
+def _step(title: str, fn, results: dict) -> None:
+    t = time.perf_counter()
+    try:
+        res = fn()
+    except Exception as e:  # noqa: BLE001 - one broken benchmark must not hide the others
+        traceback.print_exc()
+        res = {"error": f"{type(e).__name__}: {e}"}
+    results[title] = res
+    _print(f"{title}  ({time.perf_counter() - t:.0f} s)", res)
+    sys.stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer repeats and a 15 s load test")
+    ap.add_argument("--json", metavar="PATH", help="also write every figure as JSON")
+    args = ap.parse_args(argv)
+
+    results: dict = {"machine": _machine()}
+    _print("Machine", results["machine"])
+
+    from benchmarks import bench_engine
+
+    _step("Engine (bench_engine)", lambda: bench_engine.run(repeat=40 if args.quick else 200), results)
+
+    if importlib.util.find_spec("benchmarks.bench_report") is not None:
+        bench_report = importlib.import_module("benchmarks.bench_report")
+        _step("PDF report (bench_report)", bench_report.run, results)
+    else:
+        results["PDF report (bench_report)"] = "skipped: benchmarks/bench_report.py does not exist"
+        _print("PDF report (bench_report)", results["PDF report (bench_report)"])
+
+    from benchmarks.bench_server import chromium_path
+
+    if chromium_path() is None:
+        msg = "skipped: chromium not found (apt-get install -y chromium, or make chromium)"
+        for t in ("Browser redraw + load (bench_browser)", "Server cold start + memory (bench_server)"):
+            results[t] = msg
+            _print(t, msg)
+    else:
+        from benchmarks import bench_browser, bench_server
+
+        if args.quick:
+            _step("Browser redraw + load (bench_browser)",
+                  lambda: bench_browser.run(moves=10, sessions=20, duration_s=15), results)
+            _step("Server cold start + memory (bench_server)", lambda: bench_server.run(tries=1), results)
+        else:
+            _step("Browser redraw + load (bench_browser)", bench_browser.run, results)
+            _step("Server cold start + memory (bench_server)", bench_server.run, results)
+
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2, default=str)
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

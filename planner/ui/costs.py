@@ -1,0 +1,82 @@
+"""Costs: monthly spend over volume, what it is made of, per 1,000 queries, one-time and total, sensitivity."""
+
+import functools
+
+import streamlit as st
+
+from planner import figures
+from planner import format as fmt
+from planner.cli import csv_text
+from planner.scenario import ARCHITECTURES, LABELS
+from planner.ui import state, tables
+
+ctx = state.context()
+state.page_header("Costs", ctx)
+state.require_estimate(ctx)
+est = ctx.estimate
+s = ctx.scenario
+
+cheapest = est.cheapest()
+low = est.current[cheapest].monthly_usd
+for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES):
+    c = est.current[a]
+    col.metric(
+        f"{LABELS[a]} · per month" + (" · cheapest" if a == cheapest else ""),
+        fmt.usd(c.monthly_usd),
+        delta=None if a == cheapest else f"+{fmt.usd(c.monthly_usd - low)} vs {LABELS[cheapest]}",
+        delta_color="inverse",
+        help=(
+            f"At {fmt.count(c.queries_per_month)} queries/month. Range {fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
+            f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
+            f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
+        ),
+        border=True,
+    )
+for w in est.warnings:
+    st.warning(w)
+
+st.plotly_chart(figures.spend_figure(est), config=figures.CONFIG, key="costs.spend")
+if est.break_evens:
+    st.caption("Break-even: " + "; ".join(f"{b.describe()} ({fmt.usd(b.usd_per_month)}/month)" for b in est.break_evens[:6]))
+else:
+    st.caption("No break-even in this range: the order of the architectures does not change with volume here.")
+
+numbers, breakdown, per_1k, tco, sensitivity = st.tabs(
+    ["Numbers", "Breakdown at your volume", "Per 1,000 queries", "One-time and total cost", "Sensitivity"],
+    key="costs.tab",
+    on_change="rerun",
+)
+if numbers.open:
+    with numbers:
+        st.table(tables.numbers_frame(est))
+        st.download_button(
+            "Download the curves (CSV)",
+            data=functools.partial(csv_text, est),
+            file_name="llm-planner-costs.csv",
+            mime="text/csv",
+            on_click="ignore",
+            help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per architecture.",
+        )
+if breakdown.open:
+    with breakdown:
+        st.plotly_chart(figures.breakdown_figure(est), config=figures.CONFIG, key="costs.breakdown")
+if per_1k.open:
+    with per_1k:
+        st.plotly_chart(figures.per_1k_figure(est), config=figures.CONFIG, key="costs.per1k")
+if tco.open:
+    with tco:
+        st.plotly_chart(figures.tco_figure(est), config=figures.CONFIG, key="costs.tco")
+        st.caption(f"One-time costs (month 0), then each month's spend at {fmt.count(s.workload.queries_per_month)} queries/month.")
+        st.table(tables.one_time_frame(est))
+if sensitivity.open:
+    with sensitivity:
+        default = ctx.recommendation.winner.key if ctx.recommendation else cheapest
+        arch = st.segmented_control(
+            "Architecture", list(ARCHITECTURES), format_func=LABELS.get, default=default, key="costs.sens_arch",
+            help="Whose spend to test. Defaults to the recommended architecture.",
+        ) or default
+        st.plotly_chart(figures.tornado_figure(est, arch), config=figures.CONFIG, key="costs.tornado")
+        st.caption(
+            f"Each input moved {est.sensitivity_delta:.0%} down (light) and up (dark), the others held: "
+            "the longest bars are the numbers worth checking first."
+        )

@@ -1,0 +1,114 @@
+"""Decide: the questionnaire beside its ranked, explained recommendation."""
+
+import streamlit as st
+
+from planner import format as fmt
+from planner.questionnaire import QUESTIONS, Question, recommend
+from planner.ui import state
+
+#: Answers whose number is also a scenario field that always has a value: they cannot be left empty.
+ALWAYS_SET = {"queries_per_month": "workload.queries_per_month", "labeled_examples": "fine_tuning.training_examples"}
+#: Streamlit's named markdown colours closest to each architecture's colour.
+MD_COLOR = {"prompt_only": "orange", "rag": "blue", "fine_tuned": "green", "hybrid": "violet"}
+BOOL = {True: "yes", False: "no", None: "unsure"}
+BOOL_BACK = {"yes": True, "no": False}
+STAGES = {"first": "First", "next": "Next", "later": "Later"}
+
+
+def question_widget(q: Question) -> None:
+    key, path = f"dq.{q.id}", f"answers.{q.id}"
+    what = q.text
+    if q.kind == "choice":
+        labels = dict(q.choices)
+        st.selectbox(
+            q.text, [None, *labels], format_func=lambda v: "Not answered" if v is None else labels[v], help=q.help,
+            placeholder="Not answered",
+            **state.control(key, path, what),
+        )
+    elif q.kind == "bool":
+        st.segmented_control(
+            q.text, ["yes", "no", "unsure"], format_func={"yes": "Yes", "no": "No", "unsure": "Not sure"}.get,
+            selection_mode="single", help=q.help,
+            **state.control(key, path, what, to_widget=lambda v: BOOL[v], from_widget=lambda v: BOOL_BACK.get(v)),
+        )
+    else:
+        unit = f" ({q.unit})" if q.unit else ""
+        integer = q.id == "labeled_examples"
+        if q.id in ALWAYS_SET:
+            st.number_input(
+                q.text + unit, min_value=0 if integer else 0.0, step=50 if integer else 1000.0,
+                format=None if integer else "%.0f", help=q.help + " (The same number as the sidebar's.)",
+                **state.control(key, ALWAYS_SET[q.id], what, to_widget=int if integer else float),
+            )
+        else:
+            st.number_input(
+                q.text + unit, min_value=0.0, step=100.0, value=None, format="%.0f",
+                placeholder="No limit" if q.id != "monthly_budget_usd" else "No budget",
+                help=q.help + " (The same number as the sidebar's.)",
+                **state.control(key, path, what, to_widget=lambda v: None if v is None else float(v)),
+            )
+
+
+def clear_answers() -> None:
+    answers = state.scenario().answers
+    changes = {f"answers.{q.id}": None for q in QUESTIONS if q.id not in ALWAYS_SET and getattr(answers, q.id) is not None}
+    if changes:
+        state.change(changes, "Clear answers")
+
+
+ctx = state.context()
+state.page_header("Decide", ctx, "answer what you know; every answer updates the ranking")
+if ctx.error:
+    st.warning(ctx.error + " The ranking below uses the answers only.")
+rec = ctx.recommendation or recommend(ctx.scenario)
+
+left, right = st.columns([5, 6], gap="large")
+with left:
+    answers = ctx.scenario.answers
+    answered = sum(getattr(answers, q.id) is not None for q in QUESTIONS)
+    st.subheader("Questions")
+    st.progress(answered / len(QUESTIONS), text=f"{answered} of {len(QUESTIONS)} answered")
+    with st.container(border=True):
+        for q in QUESTIONS:
+            question_widget(q)
+    st.button("Clear answers", on_click=clear_answers, help="Set every answer back to 'not answered' (queries and examples keep the scenario's numbers).")
+
+with right:
+    w = rec.winner
+    st.subheader("Recommendation")
+    headline = {"recommended": "Recommended", "viable": "Leading, but not decisive"}.get(w.verdict, "Least bad")
+    with st.container(border=True):
+        st.markdown(f"#### {headline}: :{MD_COLOR[w.key]}[**{w.label}**]")
+        if ctx.estimate is not None:
+            c = ctx.estimate.current[w.key]
+            st.caption(
+                f"{fmt.usd(c.monthly_usd)}/month at {fmt.count(c.queries_per_month)} queries · "
+                f"p95 {fmt.ms(c.latency_p95_ms)} · one-time {fmt.usd(c.one_time_total_usd)}"
+            )
+        for r in rec.ranking:
+            st.markdown(f":{MD_COLOR[r.key]}[**{r.label}**] — {r.verdict} · score {r.score:+d}")
+
+    st.markdown("**Why**")
+    if w.reasons:
+        for reason in w.reasons:
+            st.markdown(f"- {state.md(reason)}")
+    else:
+        st.caption("No rule has fired yet: answer a few questions on the left.")
+    others = [r for r in rec.ranking if r.key != w.key and r.reasons]
+    for r in others:
+        with st.expander(f"Why {r.label} is {r.verdict}"):
+            for reason in r.reasons:
+                st.markdown(f"- {state.md(reason)}")
+
+    if rec.findings:
+        st.markdown("**The numbers**")
+        for f in rec.findings:
+            st.markdown(f"- {state.md(f)}")
+    if rec.watch_outs:
+        st.markdown(f"**Watch out for ({w.label})**")
+        for item in rec.watch_outs:
+            st.markdown(f"- {state.md(item)}")
+    if rec.plan:
+        st.markdown("**Plan in stages**")
+        for step in rec.plan:
+            st.markdown(f"- **{STAGES.get(step.stage, step.stage)}:** {state.md(step.text)}")

@@ -1,0 +1,184 @@
+"""The scenario in the URL: compact query parameters, both ways. Pure (no streamlit).
+
+A link reproduces the view: `?preset=support-bot&q=500000&k=8` is the support-bot
+preset with 500K queries a month and top-k 8. Only what differs from the preset
+(or from the defaults, when there is no preset) is written, and a value that
+another one implies (a linked answer, the re-embedding share that the
+knowledge-change answer sets) is left out.
+
+Names: the short aliases in `ALIASES` for the sidebar's controls and the
+questionnaire's answers; any other scenario field by its dotted path
+(`one_time.usd_per_engineering_day=1000`), so the whole scenario round-trips.
+Values: numbers as written (`500000`, `0.05`), booleans `yes`/`no`, an
+unanswered question `none`, text as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from planner.scenario import Scenario
+
+PRESET = "preset"
+
+#: URL name → scenario path. The reverse mapping is built below.
+ALIASES: dict[str, str] = {
+    "q": "workload.queries_per_month",
+    "tin": "workload.input_tokens_per_query",
+    "tout": "workload.output_tokens_per_query",
+    "sys": "workload.system_prompt_tokens",
+    "shots": "workload.few_shot_tokens",
+    "docs": "workload.corpus_documents",
+    "doc_tokens": "workload.tokens_per_document",
+    "chunk": "workload.chunk_tokens",
+    "overlap": "workload.chunk_overlap_tokens",
+    "k": "workload.top_k",
+    "rerank": "workload.rerank",
+    "change": "workload.corpus_change_share_per_month",
+    "peak": "workload.peak_to_average_ratio",
+    "examples": "fine_tuning.training_examples",
+    "epochs": "fine_tuning.epochs",
+    "serving": "stack.serving",
+    "llm": "stack.llm",
+    "ft": "stack.fine_tune",
+    "emb": "stack.embedding_model",
+    "vs": "stack.vector_store",
+    "rr": "stack.reranker",
+    "gpu": "stack.gpu",
+    "budget": "monthly_budget_usd",
+    "p95": "latency_target_p95_ms",
+    "months": "horizon_months",
+    # questionnaire answers (the linked numbers travel as q, budget, p95, examples)
+    "knowledge": "answers.knowledge_change",
+    "gap": "answers.gap",
+    "format": "answers.strict_output_format",
+    "voice": "answers.consistent_voice",
+    "cite": "answers.citations_required",
+    "stable": "answers.use_case_stable",
+    "fits": "answers.knowledge_fits_in_context",
+    "prompt_ok": "answers.prompting_good_enough",
+    "external": "answers.data_must_stay_external",
+    "ml_team": "answers.ml_team_capacity",
+}
+NAMES: dict[str, str] = {path: name for name, path in ALIASES.items()}
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """{"workload": {"top_k": 5}} → {"workload.top_k": 5}."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flatten(value, path + "."))
+        else:
+            out[path] = value
+    return out
+
+
+def scenario_paths(scenario: Scenario) -> dict[str, Any]:
+    return flatten(scenario.model_dump(mode="json"))
+
+
+def format_value(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def parse_value(text: str, like: Any) -> Any:
+    """A URL value, read as the type of `like` (the base scenario's value at that path)."""
+    if isinstance(like, str):
+        return text
+    low = text.strip().lower()
+    if low in ("none", "null", ""):
+        return None
+    if low in ("yes", "true"):
+        return True
+    if low in ("no", "false"):
+        return False
+    try:
+        return int(low)
+    except ValueError:
+        pass
+    try:
+        return float(low)
+    except ValueError:
+        return text
+
+
+def apply(base: Scenario, changes: Mapping[str, Any]) -> Scenario:
+    """`base` with dotted-path changes (raises pydantic's ValidationError, KeyError or ValueError)."""
+    return base.with_changes(**dict(changes)) if changes else base
+
+
+def encode(scenario: Scenario, base: Scenario, preset: str = "") -> dict[str, str]:
+    """Query parameters that rebuild `scenario` from `base` (the preset's scenario, or the defaults)."""
+    now, was = scenario_paths(scenario), scenario_paths(base)
+    diff = {p: v for p, v in now.items() if was.get(p, object()) != v}
+    # leave out what the others imply (linked answers, knowledge-change defaults, ...)
+    for path in sorted(diff, key=lambda p: (p.startswith("answers."), p in NAMES), reverse=True):
+        trial = {p: v for p, v in diff.items() if p != path}
+        try:
+            if apply(base, trial) == scenario:
+                diff = trial
+        except (ValidationError, KeyError, ValueError, TypeError):
+            pass
+    out = {PRESET: preset} if preset else {}
+    for path, value in diff.items():
+        out[NAMES.get(path, path)] = format_value(value)
+    return out
+
+
+def decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple[str, Scenario, list[str]]:
+    """(preset slug, scenario, problems) from query parameters. Bad parameters are skipped, each with a sentence."""
+    problems: list[str] = []
+    preset = params.get(PRESET, "") or ""
+    if preset and preset not in presets:
+        problems.append(f"URL: there is no preset `{preset}` (known: {', '.join(sorted(presets))}); using the defaults")
+        preset = ""
+    base = presets[preset] if preset else Scenario()
+    known = scenario_paths(base)
+    changes: dict[str, Any] = {}
+    for name, text in params.items():
+        if name == PRESET:
+            continue
+        path = ALIASES.get(name, name)
+        if path not in known:
+            problems.append(f"URL: `{name}` is not a scenario setting; ignored")
+            continue
+        changes[path] = parse_value(text, known[path])
+    try:
+        return preset, apply(base, changes), problems
+    except (ValidationError, KeyError, ValueError, TypeError):
+        pass
+    scenario = base  # apply what can be applied, one at a time
+    for path, value in changes.items():
+        try:
+            scenario = apply(scenario, {path: value})
+        except ValidationError as exc:
+            problems.append(f"URL: `{NAMES.get(path, path)}={format_value(value)}` ignored: {validation_message(exc)}")
+        except (KeyError, ValueError, TypeError):
+            problems.append(f"URL: `{NAMES.get(path, path)}={format_value(value)}` ignored: not a valid value")
+    return preset, scenario, problems
+
+
+def validation_message(exc: ValidationError) -> str:
+    """pydantic's errors as one readable sentence: `field: message; field: message`."""
+    parts = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).startswith("function-"))
+        msg = err.get("msg", "invalid value")
+        msg = msg.removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts) or "invalid value"

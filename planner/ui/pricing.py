@@ -1,0 +1,139 @@
+"""Pricing: the catalog's figures with their sources, and the YAML to edit, apply, save, download or upload."""
+
+import functools
+from pathlib import Path
+
+import streamlit as st
+
+from planner.ui import state, tables
+
+ss = st.session_state
+
+
+def on_apply() -> None:
+    ss["cat_draft"] = ss["cat_editor"]
+    problems = state.apply_catalog_text(ss["cat_editor"])
+    ss["cat_result"] = ("invalid", problems) if problems else ("applied", "the editor")
+
+
+def on_save() -> None:
+    ss["cat_draft"] = ss["cat_editor"]
+    ss["cat_result"] = state.save_catalog_text(ss["cat_editor"])
+
+
+def on_upload() -> None:
+    f = ss.get("cat_upload")
+    if f is not None:
+        ss["cat_result"] = state.catalog_upload(f)
+
+
+def on_reset() -> None:
+    state.reset_catalog()
+    ss["cat_result"] = ("reset", ss["cat_path"])
+
+
+def show_result() -> None:
+    result = ss.pop("cat_result", None)
+    if result is None:
+        return
+    outcome, detail = result
+    if outcome == "invalid":
+        state.show_problems("The catalog is not valid, so nothing changed (the last good catalog is still in use):", detail)
+    elif outcome == "applied":
+        st.success(f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected until you save.")
+    elif outcome == "saved":
+        st.success(f"Saved to {detail}.")
+    elif outcome == "reset":
+        st.info(f"Back to the catalog in {detail}.")
+    else:  # conflict, error
+        st.error(detail)
+
+
+ctx = state.context()
+state.page_header("Pricing", ctx, "every price with its source and the date it was checked")
+cat = ctx.catalog
+df = state.figures_table(ctx.cat_sha, cat)
+
+prices = df["Unit"].str.startswith("USD")
+stale_prices = int((df["Stale"] & prices).sum())
+if stale_prices:
+    st.warning(
+        f"{stale_prices} of {int(prices.sum())} prices were checked more than 180 days ago "
+        f"({int(df['Stale'].sum())} of {len(df)} figures in all): vendors change prices often, "
+        "so check them against their sources before relying on them. Filter with “stale only” below."
+    )
+unverified = int((~df["Verified"]).sum())
+if unverified:
+    st.caption(f"{unverified} figures are marked unverified (estimated, derived or unconfirmed at their source).")
+
+show_result()
+if ctx.error:
+    st.error(ctx.error)
+
+st.subheader("Figures")
+c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+text = c1.text_input(
+    "Filter (words in the family, entry, field, unit, source or note)", key="cat_filter",
+    placeholder="e.g. gpt-4o input, pinecone, latency", help="Every word must appear in the row.",
+)
+stale_only = c2.toggle("Stale only", key="cat_stale_only", help="Figures checked more than 180 days ago.")
+unverified_only = c3.toggle("Unverified", key="cat_unverified_only", help="Figures marked `verified: false`.")
+view = tables.filter_frame(df, text)
+if stale_only:
+    view = view[view["Stale"]]
+if unverified_only:
+    view = view[~view["Verified"]]
+st.dataframe(
+    view,
+    hide_index=True,
+    height=420,
+    column_config={
+        "Family": st.column_config.TextColumn("Family", width=130),
+        "Entry": st.column_config.TextColumn("Entry", width=220),
+        "Field": st.column_config.TextColumn("Field", width=200),
+        "Value": st.column_config.NumberColumn("Value", help="The typical figure, in the unit shown.", width=80),
+        "Unit": st.column_config.TextColumn("Unit", help="From the field name.", width=150),
+        "Low": st.column_config.NumberColumn("Low", width=70),
+        "High": st.column_config.NumberColumn("High", width=70),
+        "Checked": st.column_config.DateColumn("Checked", format="YYYY-MM-DD", help="When the figure was last checked at its source.", width=100),
+        "Stale": st.column_config.CheckboxColumn("Stale", help="Checked more than 180 days ago.", width=60),
+        "Verified": st.column_config.CheckboxColumn("Verified", help="False when the figure is estimated, derived or unconfirmed.", width=70),
+        "Source": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)", help="Where the figure was read.", width=140),
+        "Citation": st.column_config.TextColumn("Citation", help="The source, when it is not a web page.", width=200),
+        "Note": st.column_config.TextColumn("Note", width=300),
+        "Key": st.column_config.TextColumn("Key", help="The key scenarios use (stack.llm, ...).", width=160),
+    },
+)
+st.caption(f"{len(view)} of {len(df)} figures · catalog {cat.version} ({cat.date}).")
+
+st.subheader("Edit the catalog (YAML)")
+path = Path(ss["cat_path"])
+st.caption(
+    f"Catalog file: `{path}`. **Apply** validates the text and prices this session with it (every chart, at once); "
+    f"**Save** also writes the file (atomically, keeping the previous version as `{path.name}.bak`, and refusing to "
+    "overwrite a file someone changed since you loaded it). An invalid text changes nothing."
+)
+state.editor_text()
+with st.form("catalog_form", border=False):
+    st.text_area(
+        "Catalog YAML", key="cat_editor", height=460,
+        help="The whole catalog, or an override starting with `extends: default`. Every figure needs a value, a source and a checked date.",
+    )
+    b1, b2, _ = st.columns([1, 1, 3])
+    b1.form_submit_button("Apply for this session", key="cat_apply", type="primary", on_click=on_apply)
+    b2.form_submit_button("Save to catalog file", key="cat_save", on_click=on_save)
+
+d1, d2, d3 = st.columns([1, 2, 1], vertical_alignment="bottom")
+d1.download_button(
+    "Download catalog (YAML)",
+    data=functools.partial(str, ss["cat_text"]),
+    file_name=path.name if path.suffix in (".yaml", ".yml") else "catalog.yaml",
+    mime="application/x-yaml",
+    on_click="ignore",
+    help="The catalog this session uses (with the edits you applied).",
+)
+d2.file_uploader(
+    "Upload a catalog (YAML, up to 1 MB)", type=["yaml", "yml"], key="cat_upload", on_change=on_upload, max_upload_size=1,
+    help="Validated before use; applied for this session only (save to write it to the file).",
+)
+d3.button("Reset to the file's catalog", key="cat_reset", on_click=on_reset, help=f"Drop this session's edits and reload {path.name}.")

@@ -1,0 +1,78 @@
+"""Report: a preview of the PDF recommendation report and its download (built only on click)."""
+
+import functools
+import re
+
+import pandas as pd
+import streamlit as st
+
+from planner import format as fmt
+from planner.report import build_report
+from planner.ui import state, tables
+
+ctx = state.context()
+state.page_header("Report", ctx, "a PDF for people who will not open the app")
+state.require_estimate(ctx)
+s, est, rec = ctx.scenario, ctx.estimate, ctx.recommendation
+
+slug = re.sub(r"[^a-z0-9]+", "-", s.name.lower()).strip("-")[:60] or "scenario"
+st.download_button(
+    "Download PDF report",
+    data=functools.partial(build_report, ctx.catalog, s, estimate=est, recommendation=rec),
+    file_name=f"{slug}-llm-architecture-report.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    type="primary",
+    icon=":material/download:",
+    help="Built when you click, from exactly what this preview shows: the scenario, the catalog this session uses, the recommendation and the numbers.",
+)
+st.caption("The PDF holds the recommendation and why, the staged plan, cost and latency charts, the numbers below, and every price used with its source and checked date.")
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Scenario")
+    st.markdown(f"**{state.md(s.name)}**")
+    if s.description:
+        st.markdown(state.md(s.description))
+    w, stack = s.workload, s.stack
+    cat = ctx.catalog
+
+    def name(family, key):
+        entry = family.get(key)
+        return entry.name if entry is not None else key
+
+    facts = {
+        "Queries per month": fmt.count(w.queries_per_month),
+        "Tokens per query (in / out)": f"{fmt.count(w.input_tokens_per_query)} / {fmt.count(w.output_tokens_per_query)}",
+        "System prompt + few-shot": f"{fmt.count(w.system_prompt_tokens)} + {fmt.count(w.few_shot_tokens)} tokens",
+        "Corpus": f"{fmt.count(w.corpus_documents)} documents × {fmt.count(w.tokens_per_document)} tokens; top-k {w.top_k} × {fmt.count(w.chunk_tokens)}-token chunks"
+        + ("; reranked" if w.rerank else ""),
+        "Serving": "API (per token)" if stack.serving == "api" else f"self-hosted on {name(cat.gpus, stack.gpu)}",
+        "LLM": name(cat.llms, stack.llm),
+        "Fine-tuning": name(cat.fine_tune_offers, stack.fine_tune),
+        "Retrieval": f"{name(cat.embedding_models, stack.embedding_model)}, {name(cat.vector_stores, stack.vector_store)}",
+        "Budget": f"{fmt.usd(s.monthly_budget_usd)}/month" if s.monthly_budget_usd else "none set",
+        "Latency target (p95)": fmt.ms(s.latency_target_p95_ms) if s.latency_target_p95_ms else "none set",
+        "Horizon": f"{s.horizon_months} months",
+    }
+    st.table(pd.DataFrame({"Value": list(facts.values())}, index=list(facts)))
+with right:
+    st.subheader("Recommendation")
+    wn = rec.winner
+    st.markdown(f"**{wn.label}** — {wn.verdict} (score {wn.score:+d})")
+    for reason in wn.reasons[:4]:
+        st.markdown(f"- {state.md(reason)}")
+    st.table(
+        pd.DataFrame(
+            {"Verdict": [r.verdict for r in rec.ranking], "Score": [f"{r.score:+d}" for r in rec.ranking]},
+            index=[r.label for r in rec.ranking],
+        )
+    )
+    if rec.plan:
+        st.markdown("**Plan in stages**")
+        st.markdown("\n".join(f"- **{step.stage.capitalize()}:** {state.md(step.text)}" for step in rec.plan))
+
+st.subheader("Key numbers")
+st.table(tables.numbers_frame(est))
+if est.break_evens:
+    st.markdown("\n".join(f"- {state.md(b.describe())}" for b in est.break_evens[:6]))

@@ -1,0 +1,129 @@
+"""Tables the pages show, as pandas frames of readable strings (no streamlit here)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+from planner import format as fmt
+from planner.engine import Estimate
+from planner.scenario import ARCHITECTURES, LABELS
+from pricing.models import STALE_AFTER_DAYS, Catalog
+
+FAMILY_LABELS = {
+    "latency_model": "Latency model",
+    "embedding_models": "Embedding models",
+    "vector_stores": "Vector stores",
+    "rerankers": "Rerankers",
+    "llms": "LLMs",
+    "fine_tune_offers": "Fine-tuning offers",
+    "gpus": "GPUs",
+}
+
+
+def numbers_frame(est: Estimate) -> pd.DataFrame:
+    """Each architecture at the scenario's volume: monthly spend and range, per 1K queries, latency, one-time, TCO."""
+    months = est.scenario.horizon_months
+    cheapest = est.cheapest()
+    rows = []
+    for a in ARCHITECTURES:
+        c = est.current[a]
+        rows.append(
+            {
+                "Architecture": LABELS[a] + (" (cheapest)" if a == cheapest else ""),
+                "Monthly spend": fmt.usd(c.monthly_usd),
+                "Range (low–high)": f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)}",
+                "Per 1,000 queries": fmt.usd(c.usd_per_1k_queries),
+                "Latency p50": fmt.ms(c.latency_p50_ms),
+                "Latency p95": fmt.ms(c.latency_p95_ms),
+                "One-time": fmt.usd(c.one_time_total_usd),
+                f"Total over {months} months": fmt.usd(c.tco_usd),
+            }
+        )
+    return pd.DataFrame(rows).set_index("Architecture")
+
+
+def one_time_frame(est: Estimate) -> pd.DataFrame:
+    from planner.engine import ONE_TIME_LABELS
+
+    data = {LABELS[a]: [fmt.usd(est.current[a].one_time_usd[k]) for k in ONE_TIME_LABELS] + [fmt.usd(est.current[a].one_time_total_usd)] for a in ARCHITECTURES}
+    return pd.DataFrame(data, index=[*ONE_TIME_LABELS.values(), "Total one-time"])
+
+
+# ------------------------------------------------------------------ the catalog's figures
+
+_WORDS = {"1m": "1M", "1k": "1K", "gb": "GB", "tb": "TB", "ms": "ms", "usd": "USD"}
+
+
+def _words(s: str) -> str:
+    s = s.replace("gb_month", "GB-month").replace("dimensions_month", "dimensions-month")
+    return " ".join(_WORDS.get(w, w) for w in s.split("_"))
+
+
+def unit_of(field: str) -> str:
+    """The unit a figure's field name states: `input_usd_per_1m_tokens` → "USD per 1M tokens"."""
+    name = field.rsplit(".", 1)[-1]
+    if "_ms_per_" in name:
+        return "ms per " + _words(name.split("_ms_per_", 1)[1])
+    if name.endswith("_ms"):
+        return "ms"
+    if name == "usd_minimum_per_month":
+        return "USD per month (minimum)"
+    m = re.search(r"usd_per_(.+)$", name)
+    if m:
+        return "USD per " + _words(m.group(1))
+    if name.endswith("tokens_per_second"):
+        return "tokens per second"
+    if name.endswith("queries_per_second"):
+        return "queries per second"
+    return ""
+
+
+def figures_frame(catalog: Catalog, today: date | None = None, stale_after_days: int = STALE_AFTER_DAYS) -> pd.DataFrame:
+    """One row per figure (price, latency, throughput) of the catalog, with its unit, source and dates."""
+    rows = []
+    for path, f in catalog.figures():
+        family = path[0]
+        if family == "latency_model":
+            entry, entry_name, field = "", "Latency model", ".".join(path[1:])
+        else:
+            entry = path[1]
+            entry_name = getattr(getattr(catalog, family)[entry], "name", entry)
+            field = ".".join(str(p) for p in path[2:])
+        is_url = f.source.startswith(("http://", "https://"))
+        rows.append(
+            {
+                "Family": FAMILY_LABELS.get(family, family),
+                "Entry": entry_name,
+                "Field": field,
+                "Value": f.value,
+                "Unit": unit_of(field),
+                "Low": f.lo,
+                "High": f.hi,
+                "Checked": f.checked,
+                "Stale": f.is_stale(today, stale_after_days),
+                "Verified": f.verified,
+                "Source": f.source if is_url else "",
+                "Citation": "" if is_url else f.source,
+                "Note": f.note or "",
+                "Key": entry,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def filter_frame(df: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows where every word of `text` appears in the family, entry, key, field, unit, source or note."""
+    words = [w for w in text.lower().split() if w]
+    if not words:
+        return df
+    hay = (
+        df["Family"] + " " + df["Entry"] + " " + df["Key"] + " " + df["Field"] + " " + df["Unit"] + " "
+        + df["Source"] + " " + df["Citation"] + " " + df["Note"]
+    ).str.lower()
+    mask = pd.Series(True, index=df.index)
+    for w in words:
+        mask &= hay.str.contains(w, regex=False)
+    return df[mask]

@@ -1,0 +1,314 @@
+"""Real-browser tests: `streamlit run app.py` driven by Playwright in Debian's headless Chromium.
+
+What a person does in the browser, checked end to end: every page loads clean; the
+"Queries per month" slider moves the cost chart and its metrics; the questionnaire moves
+the recommendation; the pricing YAML editor refuses an invalid catalog (file untouched),
+applies a valid one (charts change) and saves (file written, backup kept); the PDF
+downloads and says what the page says; a copied URL reproduces the view.
+
+Fixtures (server, browser, `idle`) are in conftest.py. The whole module is skipped when
+chromium is missing. Selectors are labels, roles and texts first; `data-testid`s only
+for Streamlit's own structure (stApp, stMetric, stAlert, stException).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import re
+import shutil
+
+import pytest
+
+_CHROMIUM = "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else shutil.which("chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        _CHROMIUM is None,
+        reason="chromium not found (/usr/bin/chromium or `chromium` on PATH): "
+        "`apt-get install -y chromium` (or `make chromium`) to run the browser tests",
+    ),
+    pytest.mark.skipif(
+        importlib.util.find_spec("playwright") is None,
+        reason="the playwright python package is not installed (pip install -r requirements-dev.txt)",
+    ),
+]
+
+PAGES = ["decide", "costs", "latency", "pricing", "report"]
+VOLUME = "Queries per month"
+
+# The first plotly chart of the main area, as data: every trace's name, x and y (decoded
+# from typed arrays / base64 where plotly.js keeps them so), the layout's shapes, and the
+# rendered SVG paths (what the user actually sees).
+CHART_JS = """(root) => {
+  const gd = root.querySelector('.js-plotly-plot');
+  if (!gd || !gd.data) return null;
+  const ser = (v) => v == null ? null
+      : ArrayBuffer.isView(v) ? Array.from(v)
+      : (typeof v === 'object' && v.bdata !== undefined) ? v.bdata
+      : v;
+  return {
+    data: gd.data.map(t => ({name: t.name ?? null, x: ser(t.x), y: ser(t.y)})),
+    shapes: ((gd.layout && gd.layout.shapes) || []).map(s => [s.x0, s.x1, s.y0, s.y1]),
+    paths: Array.from(gd.querySelectorAll('.scatterlayer path')).map(p => p.getAttribute('d')),
+  };
+}"""
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def open_page(page, server, idle, name: str = "", query: str = "") -> None:
+    url = f"{server.url}/{name}" + (f"?{query}" if query else "")
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stApp']", state="attached")
+    idle(page, timeout=60_000)
+
+
+def go_to(page, idle, title: str) -> None:
+    """Switch page inside the same session (a full reload would start a new session)."""
+    page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first.click()
+    page.wait_for_function(
+        "(t) => Array.from(document.querySelectorAll('h1')).some(h => h.innerText.trim().startsWith(t))",
+        arg=title,
+    )
+    idle(page)
+
+
+def main_area(page):
+    return page.locator("[data-testid='stMain']")
+
+
+def problems_shown(page) -> list[str]:
+    """Exceptions, tracebacks and st.error alerts on the page (empty when clean)."""
+    out = [f"exception: {t[:300]}" for t in page.locator("[data-testid='stException']").all_inner_texts()]
+    body = page.locator("body").inner_text()
+    if "Traceback" in body:
+        out.append("a traceback is shown: " + body[body.index("Traceback"):][:300])
+    out += [
+        f"error alert: {t[:300]}"
+        for t in page.locator("[data-testid='stAlert']").filter(
+            has=page.locator("[data-testid='stAlertContentError']")
+        ).all_inner_texts()
+    ]
+    return out
+
+
+def chart(page) -> dict:
+    fig = main_area(page).evaluate(CHART_JS)
+    assert fig is not None, "no plotly chart drawn in the main area"
+    return fig
+
+
+def metrics(page) -> list[str]:
+    return main_area(page).locator("[data-testid='stMetric']").all_inner_texts()
+
+
+def volume_thumb(page):
+    thumb = page.get_by_role("slider", name=VOLUME, exact=True)
+    assert thumb.count() == 1, f'expected one slider labelled "{VOLUME}", found {thumb.count()}'
+    return thumb
+
+
+def move_volume(page, idle, key: str = "ArrowRight", times: int = 3) -> str:
+    """Focus the volume slider's thumb, press `key` `times` times (one rerun each); returns the new value text."""
+    thumb = volume_thumb(page)
+    before = thumb.get_attribute("aria-valuetext")
+    for _ in range(times):
+        thumb.focus()
+        page.keyboard.press(key)
+        idle(page)
+    after = thumb.get_attribute("aria-valuetext")
+    assert after != before, f"the slider did not move ({before} → {after})"
+    return after
+
+
+def fill_catalog(page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Catalog YAML", exact=True)
+    box.fill(text)
+
+
+def catalog_text_in_editor(page) -> str:
+    return page.get_by_role("textbox", name="Catalog YAML", exact=True).input_value()
+
+
+def edit_gpt4o_mini_input_price(text: str, new: str) -> str:
+    """The catalog with GPT-4o mini's input price (the default scenario's LLM) replaced by `new`."""
+    pat = re.compile(r"(\n  gpt-4o-mini:\n(?:(?:    .*)?\n)*?    input_usd_per_1m_tokens:\n      value: )([^\n]+)")
+    out, n = pat.subn(lambda m: m.group(1) + new, text, count=1)
+    assert n == 1, "the catalog has no llms.gpt-4o-mini.input_usd_per_1m_tokens.value to edit"
+    return out
+
+
+def alerts(page, kind: str) -> list[str]:
+    sel = {"error": "stAlertContentError", "success": "stAlertContentSuccess"}[kind]
+    return page.locator("[data-testid='stAlert']").filter(
+        has=page.locator(f"[data-testid='{sel}']")
+    ).all_inner_texts()
+
+
+# ------------------------------------------------------------------ tests
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_without_error(page, app_server, idle, name):
+    open_page(page, app_server, idle, name)
+    assert page.locator("h1").count() >= 1, "no page title drawn"
+    assert problems_shown(page) == []
+    assert page.js_errors == [], f"uncaught JavaScript errors: {page.js_errors}"
+
+
+def test_volume_slider_moves_cost_chart_and_metrics(page, app_server, idle):
+    open_page(page, app_server, idle, "costs")
+    fig0, met0 = chart(page), metrics(page)
+    assert len(met0) >= 4, f"expected a metric per architecture, got {met0}"
+    value = move_volume(page, idle, "ArrowRight", 3)
+    fig1, met1 = chart(page), metrics(page)
+    assert fig1["data"] != fig0["data"], "the chart's data did not change"
+    assert fig1["paths"] != fig0["paths"], "the chart was not redrawn"
+    assert met1 != met0, "the metrics did not change"
+    # the header repeats the volume, formatted like the slider's value
+    assert value in main_area(page).locator("[data-testid='stCaptionContainer']").first.inner_text()
+    assert problems_shown(page) == []
+
+
+def test_questionnaire_changes_recommendation(page, app_server, idle):
+    open_page(page, app_server, idle, "decide")
+    headline = main_area(page).locator("h4").first
+    before = headline.inner_text()
+
+    def choose(question: str, option: str) -> None:
+        page.get_by_role("combobox", name=question, exact=True).click()
+        page.get_by_role("option", name=option, exact=True).click()
+        idle(page)
+
+    def answer(question: str, option: str) -> None:
+        group = page.get_by_role("radiogroup", name=question, exact=True)
+        group.get_by_role("radio", name=option, exact=True).click()
+        idle(page)
+
+    # A knowledge gap, facts changing daily, citations required: the textbook case for retrieval.
+    choose("What is the model missing today: knowledge, behaviour, or both?", "Knowledge: it lacks our facts")
+    choose("How often does the knowledge the model needs change?", "Daily")
+    answer("Must users see the sources behind an answer?", "Yes")
+    after = headline.inner_text()
+    assert after != before, f"the recommendation did not change ({before!r})"
+    assert re.search(r"\bRAG\b", after), f"expected RAG to lead, got {after!r}"
+
+    # and behaviour instead of knowledge moves it again
+    choose("What is the model missing today: knowledge, behaviour, or both?", "Behaviour: wrong form, tone or skill")
+    assert headline.inner_text() != after
+    assert problems_shown(page) == []
+    # the answers travel in the URL
+    assert "gap=behavior" in page.url and "cite=yes" in page.url
+
+
+def test_invalid_catalog_is_refused_and_file_untouched(page, app_server, idle):
+    original = app_server.catalog.read_bytes()
+    had_backup = app_server.catalog.with_name(app_server.catalog.name + ".bak").exists()
+    open_page(page, app_server, idle, "pricing")
+    text = catalog_text_in_editor(page)
+
+    # a semantic error (a negative price), applied
+    fill_catalog(page, edit_gpt4o_mini_input_price(text, "-0.15"))
+    page.get_by_role("button", name="Apply for this session").click()
+    idle(page)
+    errs = alerts(page, "error")
+    assert errs and "not valid" in errs[0], f"no error shown: {errs}"
+    assert "gpt-4o-mini" in errs[0] and "line" in errs[0], f"the error does not say where: {errs[0]}"
+    assert page.locator("[data-testid='stException']").count() == 0
+
+    # a syntax error, saved
+    fill_catalog(page, text.replace("\nllms:", "\nllms: [", 1))
+    page.get_by_role("button", name="Save to catalog file").click()
+    idle(page)
+    errs = alerts(page, "error")
+    assert errs, "no error shown for a YAML syntax error on save"
+    assert "Traceback" not in page.locator("body").inner_text()
+
+    assert app_server.catalog.read_bytes() == original, "the catalog file changed after an invalid edit"
+    assert app_server.catalog.with_name(app_server.catalog.name + ".bak").exists() == had_backup
+
+
+def test_valid_catalog_edit_changes_charts(page, app_server, idle):
+    open_page(page, app_server, idle, "costs")
+    fig0, met0 = chart(page), metrics(page)
+    go_to(page, idle, "Pricing")
+    text = catalog_text_in_editor(page)
+    fill_catalog(page, edit_gpt4o_mini_input_price(text, "1.5"))  # ten times the list price
+    page.get_by_role("button", name="Apply for this session").click()
+    idle(page)
+    assert alerts(page, "error") == []
+    assert alerts(page, "success"), "no confirmation that the catalog was applied"
+    go_to(page, idle, "Costs")
+    fig1, met1 = chart(page), metrics(page)
+    assert fig1["data"] != fig0["data"], "the cost chart did not change with the catalog"
+    assert met1 != met0, "the cost metrics did not change with the catalog"
+    assert problems_shown(page) == []
+
+
+def test_pdf_report_downloads_with_the_recommendation(page, app_server, idle, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    # the scenario of the questionnaire test, given by URL
+    open_page(page, app_server, idle, "report", "knowledge=daily&gap=knowledge&cite=yes")
+    text = main_area(page).inner_text()
+    m = re.search(r"^(Prompt only|RAG|Fine-tuned|Hybrid) — ", text, re.M)
+    assert m, "the Report page shows no recommendation"
+    winner = m.group(1)
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name=re.compile("Download PDF report")).click()
+    path = tmp_path / "report.pdf"
+    dl.value.save_as(path)
+    assert dl.value.suggested_filename.endswith(".pdf")
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF"), data[:20]
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 1
+    pdf_text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    assert f"Recommendation: {winner}" in pdf_text, f"the PDF does not recommend {winner}"
+    assert winner == "RAG"
+
+
+def test_shared_url_reproduces_the_view(page, app_server, idle, browser):
+    open_page(page, app_server, idle, "costs")
+    value = move_volume(page, idle, "ArrowRight", 2)
+    page.wait_for_function("() => new URLSearchParams(location.search).has('q')")
+    url = page.url
+    fig = chart(page)
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        p2 = other.new_page()
+        p2.goto(url, wait_until="domcontentloaded")
+        p2.wait_for_selector("[data-testid='stApp']", state="attached")
+        idle(p2, timeout=60_000)
+        assert volume_thumb(p2).get_attribute("aria-valuetext") == value
+        fig2 = chart(p2)
+        assert fig2["data"] == fig["data"], "the shared link draws a different chart"
+        assert fig2["shapes"] == fig["shapes"]
+        assert metrics(p2) == metrics(page)
+        assert problems_shown(p2) == []
+    finally:
+        other.close()
+
+
+# Last: it writes the catalog file the server uses.
+def test_save_writes_file_and_keeps_backup(page, app_server, idle):
+    catalog = app_server.catalog
+    backup = catalog.with_name(catalog.name + ".bak")
+    original = catalog.read_bytes()
+    if backup.exists():  # pragma: no cover - only if a test before saved
+        backup.unlink()
+    open_page(page, app_server, idle, "pricing")
+    edited = edit_gpt4o_mini_input_price(catalog_text_in_editor(page), "0.16")
+    fill_catalog(page, edited)
+    page.get_by_role("button", name="Save to catalog file").click()
+    idle(page)
+    assert alerts(page, "error") == [], alerts(page, "error")
+    assert any("Saved" in t for t in alerts(page, "success")), "no confirmation of the save"
+    assert catalog.read_text(encoding="utf-8") == edited, "the file does not hold the saved text"
+    assert backup.read_bytes() == original, "the backup is not the previous version"
+    # no temporary file left beside it
+    assert [p.name for p in catalog.parent.iterdir() if p.name.endswith(".tmp")] == []
+    shutil.copyfile(backup, catalog)  # leave the server's catalog as it was

@@ -1,0 +1,914 @@
+"""The engine checked against figures computed BY HAND from docs/formulas.md.
+
+Every expected value below is written as literal arithmetic from the documented
+formulas and the round numbers of tests/fixtures/mini_catalog.yaml — never by
+calling an engine helper — so a wrong formula in the engine cannot hide behind
+the same wrong formula in the test.
+
+Mini catalog figures used (typical value, low..high where a range is given):
+  emb        0.1 $/1M tokens (0.05..0.2), 1000 dims, latency 100/200 ms
+  emb-local  self-hosted on `gpu`, 1000 tokens/s, 384 dims   → 3.6/(1000·3600)·1e6 = 1.0 $/1M
+  pine       pinecone_serverless: 0.5 $/GB-month, 10 $/1M RU, 2 $/1M WU, minimum 50 $/month,
+             defaults 1 RU per GB per query, min 0.25 RU/query, 1 WU per KB; latency 100/150
+  dims       per_dimension: 0.1 $/1M dims-month, minimum 25; latency 50/80
+  usage      usage_based: 2 $/GB written, 0.3 $/GB-month, 0.01 $/TB scanned, 0.1 $/GB returned, min 0
+  pg         capacity: 0.1 $/h, 0.1 $/GB-month, 4 GB/instance, 100 qps/instance, overhead 1.5, min 1
+  rr         2 $/1K searches, latency 100/200
+  big        1 (0.5..2) / 4 $/1M in/out, ttft 500 ms, 100 tok/s, API only
+  small      0.2 / 0.2 $/1M, ttft 200 ms, 200 tok/s, open weights, 8B
+  ft-api     base big, premium 2 / 8 $/1M, training 10 $/1M
+  ft-lora    base small, served at base price, hosting 1 $/h, training 0.5 $/1M
+  ft-gpu     base small, served at base price, training on `gpu` at 1000 tokens/s
+  gpu        3.6 $/h, vLLM 8B 1000 tokens/s
+  latency    network 50 ms, ttft +10 ms per 1K input tokens, p95/p50 = 2
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np
+import pytest
+
+from planner.engine import _erlang_c, estimate
+from planner.scenario import Scenario
+from pricing.loader import load_catalog
+
+MINI_PATH = ROOT / "tests" / "fixtures" / "mini_catalog.yaml"
+ARCHS = ("prompt_only", "rag", "fine_tuned", "hybrid")
+
+BASE_STACK = {
+    "embedding_model": "emb",
+    "vector_store": "pine",
+    "reranker": "rr",
+    "llm": "big",
+    "fine_tune": "ft-api",
+    "gpu": "gpu",
+}
+
+# A workload with round numbers (see the module docstring for the hand arithmetic):
+#   T_in  prompt_only = 100 + 200 + 1000            = 1300
+#         rag         = 100 + 200 + 1000 + 4 × 500  = 3300
+#         fine_tuned  = 100 + 200                   = 300
+#         hybrid      = 100 + 200 + 4 × 500         = 2300
+#   T_out = 300
+#   corpus: stride = 500 − 50 = 450; chunks/doc = max(1, ceil((1000 − 50) / 450)) = 3
+#           vectors = 100_000 × 3 = 300_000; embedded = 100_000 × (1000 + 2 × 50) = 110_000_000
+#           record_bytes = 1000 × 4 + 1000 = 5000; stored_gb = 300_000 × 5000 / 1e9 = 1.5
+W = {
+    "queries_per_month": 100_000,
+    "peak_to_average_ratio": 1,
+    "system_prompt_tokens": 100,
+    "input_tokens_per_query": 200,
+    "output_tokens_per_query": 300,
+    "few_shot_tokens": 1000,
+    "top_k": 4,
+    "chunk_tokens": 500,
+    "chunk_overlap_tokens": 50,
+    "corpus_documents": 100_000,
+    "tokens_per_document": 1000,
+    "corpus_change_share_per_month": 0.1,
+    "metadata_bytes_per_chunk": 1000,
+    "rerank": True,
+}
+# training tokens per run = 1000 × 500 × 2 = 1_000_000
+FT = {
+    "training_examples": 1000,
+    "tokens_per_example": 500,
+    "epochs": 2,
+    "knowledge_retrains_per_month": 2,
+    "behaviour_retrains_per_month": 0.5,
+}
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_catalog(MINI_PATH)
+
+
+@pytest.fixture(scope="module")
+def default_catalog():
+    return load_catalog()
+
+
+def make(workload=None, fine_tuning=None, stack=None, one_time=None, **top) -> Scenario:
+    data = {
+        "name": "hand-checked",
+        "workload": {**W, **(workload or {})},
+        "fine_tuning": {**FT, **(fine_tuning or {})},
+        "stack": {**BASE_STACK, **(stack or {})},
+    }
+    if one_time is not None:
+        data["one_time"] = one_time
+    data.update(top)
+    return Scenario.model_validate(data)
+
+
+def comps(cat, s, arch):
+    """Monthly components at the scenario's own volume."""
+    return estimate(cat, s).current[arch].components_usd
+
+
+def approx(x, rel=1e-9, abs=1e-9):
+    return pytest.approx(x, rel=rel, abs=abs)
+
+
+# ======================================================================= inference
+
+
+def test_inference_prompt_only_counts_system_input_and_few_shot(mini):
+    c = comps(mini, make(), "prompt_only")
+    expected = 100_000 * ((100 + 200 + 1000) * 1.0 + 300 * 4.0) / 1e6  # = 250
+    assert expected == 250
+    assert c["inference"] == approx(expected)
+
+
+def test_inference_rag_adds_top_k_chunks(mini):
+    c = comps(mini, make(), "rag")
+    expected = 100_000 * ((100 + 200 + 1000 + 4 * 500) * 1.0 + 300 * 4.0) / 1e6  # = 450
+    assert c["inference"] == approx(expected)
+    assert expected == 450
+
+
+def test_inference_fine_tuned_drops_few_shot_and_uses_premium_prices(mini):
+    c = comps(mini, make(), "fine_tuned")
+    expected = 100_000 * ((100 + 200) * 2.0 + 300 * 8.0) / 1e6  # = 300, ft-api premium 2/8
+    assert c["inference"] == approx(expected)
+    # not the base model's prices (1/4) — that would be 150
+    assert c["inference"] != approx(100_000 * (300 * 1.0 + 300 * 4.0) / 1e6)
+
+
+def test_inference_hybrid_has_chunks_but_no_few_shot(mini):
+    c = comps(mini, make(), "hybrid")
+    expected = 100_000 * ((100 + 200 + 4 * 500) * 2.0 + 300 * 8.0) / 1e6  # = 700
+    assert c["inference"] == approx(expected)
+
+
+def test_prompt_tokens_reported_per_architecture(mini):
+    est = estimate(mini, make())
+    assert est.current["prompt_only"].input_tokens_per_query == 1300
+    assert est.current["rag"].input_tokens_per_query == 3300
+    assert est.current["fine_tuned"].input_tokens_per_query == 300
+    assert est.current["hybrid"].input_tokens_per_query == 2300
+
+
+def test_fine_tuned_served_at_base_price(mini):
+    # ft-lora is served at its base model's (small) prices 0.2 / 0.2, whatever stack.llm is
+    est = estimate(mini, make(stack={"fine_tune": "ft-lora"}))
+    assert est.current["fine_tuned"].components_usd["inference"] == approx(100_000 * (300 * 0.2 + 300 * 0.2) / 1e6)  # 12
+    assert est.current["hybrid"].components_usd["inference"] == approx(100_000 * (2300 * 0.2 + 300 * 0.2) / 1e6)  # 52
+    # prompt-only still on stack.llm = big
+    assert est.current["prompt_only"].components_usd["inference"] == approx(250.0)
+
+
+def test_hosting_fee_for_tuned_model_on_api(mini):
+    est = estimate(mini, make(stack={"fine_tune": "ft-lora"}))
+    for a in ("fine_tuned", "hybrid"):
+        assert est.current[a].components_usd["model_hosting"] == approx(1.0 * 730)  # 1 $/h × 730 h
+    for a in ("prompt_only", "rag"):
+        assert est.current[a].components_usd["model_hosting"] == 0
+    est = estimate(mini, make(stack={"fine_tune": "ft-lora", "hours_per_month": 500}))
+    assert est.current["fine_tuned"].components_usd["model_hosting"] == approx(1.0 * 500)
+    # flat in volume
+    assert np.allclose(est.series["fine_tuned"].components_usd["model_hosting"], 500.0)
+
+
+def test_no_hosting_fee_when_offer_has_none(mini):
+    est = estimate(mini, make())  # ft-api has no hosting fee
+    assert est.current["fine_tuned"].components_usd["model_hosting"] == 0
+    assert est.current["hybrid"].components_usd["model_hosting"] == 0
+
+
+# ===================================================================== self-hosted
+
+# Self-hosted prompt-only: T_in = 0 + 1000 + 0 = 1000, T_out = 400,
+# work = 400 + 1000 × 0.1 = 500, throughput = 1000 × 8 / 8 = 1000 tokens/s,
+# capacity of one replica at 50% = 500 tokens/s = 1 query/s at peak;
+# peak_qps = q / (730 × 3600) × 1 ⇒ one replica serves up to 2_628_000 queries a month.
+SH_W = {"system_prompt_tokens": 0, "input_tokens_per_query": 1000, "few_shot_tokens": 0, "output_tokens_per_query": 400}
+SH_STACK = {
+    "llm": "small",
+    "fine_tune": "ft-lora",
+    "serving": "self_hosted",
+    "target_utilization": 0.5,
+    "input_token_weight": 0.1,
+}
+PER_REPLICA = 2_628_000
+
+
+def sh(q, **stack):
+    return make(workload={**SH_W, "queries_per_month": q}, stack={**SH_STACK, **stack})
+
+
+def test_self_hosted_replicas_step(mini):
+    below = estimate(mini, sh(PER_REPLICA * 0.999)).current["prompt_only"]
+    above = estimate(mini, sh(PER_REPLICA * 1.001)).current["prompt_only"]
+    assert below.replicas == 1
+    assert above.replicas == 2
+    assert below.components_usd["gpu_serving"] == approx(1 * 3.6 * 730)  # 2628
+    assert above.components_usd["gpu_serving"] == approx(2 * 3.6 * 730)  # 5256
+    # GPU serving replaces token inference, and no API hosting fee
+    for snap in (below, above):
+        assert snap.components_usd["inference"] == 0
+        assert snap.components_usd["model_hosting"] == 0
+    # next step
+    assert estimate(mini, sh(PER_REPLICA * 2.999)).current["prompt_only"].replicas == 3
+    assert estimate(mini, sh(PER_REPLICA * 3.001)).current["prompt_only"].replicas == 4
+
+
+def test_self_hosted_min_replicas(mini):
+    snap = estimate(mini, sh(1000, min_replicas=3)).current["prompt_only"]
+    assert snap.replicas == 3
+    assert snap.components_usd["gpu_serving"] == approx(3 * 3.6 * 730)  # 7884
+
+
+def test_self_hosted_tuned_model_has_its_own_work(mini):
+    # fine_tuned on the same prompt: no few-shot here either, so the same work = 500;
+    # hybrid: T_in = 1000 + 4 × 500 = 3000, work = 400 + 300 = 700 ⇒ per replica 2_628_000 × 500 / 700
+    per_hybrid = 2_628_000 * 500 / 700
+    assert estimate(mini, sh(per_hybrid * 0.999)).current["hybrid"].replicas == 1
+    assert estimate(mini, sh(per_hybrid * 1.001)).current["hybrid"].replicas == 2
+
+
+def test_self_hosted_requires_open_weights(mini):
+    from pricing.errors import UnknownEntryError
+
+    s = make(stack={"serving": "self_hosted", "llm": "big", "fine_tune": "ft-lora"})
+    with pytest.raises(UnknownEntryError):
+        estimate(mini, s)
+
+
+# ========================================================= embedding and reranking
+
+
+def test_query_embedding(mini):
+    est = estimate(mini, make())
+    expected = 100_000 * 200 * 0.1 / 1e6  # = 2.0
+    for a in ("rag", "hybrid"):
+        assert est.current[a].components_usd["query_embedding"] == approx(expected)
+    for a in ("prompt_only", "fine_tuned"):
+        assert est.current[a].components_usd["query_embedding"] == 0
+
+
+def test_query_embedding_self_hosted_model_priced_from_gpu_time(mini):
+    est = estimate(mini, make(stack={"embedding_model": "emb-local"}))
+    price = 3.6 / (1000 * 3600) * 1e6  # = 1.0 $ per 1M tokens
+    expected = 100_000 * 200 * price / 1e6  # = 20
+    assert est.current["rag"].components_usd["query_embedding"] == approx(expected)
+
+
+def test_reembedding(mini):
+    est = estimate(mini, make())
+    expected = 110_000_000 * 0.1 * 0.1 / 1e6  # embedded tokens × share × price = 1.1
+    for a in ("rag", "hybrid"):
+        assert est.current[a].components_usd["reembedding"] == approx(expected)
+    assert est.corpus["embedded_tokens"] == 110_000_000
+    assert est.corpus["vectors"] == 300_000
+    assert est.corpus["chunks_per_document"] == 3
+    assert est.corpus["stored_gb"] == approx(1.5)
+
+
+def test_reranking_on_and_off(mini):
+    on = estimate(mini, make())
+    assert on.current["rag"].components_usd["reranking"] == approx(100_000 * 2 / 1000)  # = 200
+    assert on.current["hybrid"].components_usd["reranking"] == approx(200.0)
+    assert on.current["prompt_only"].components_usd["reranking"] == 0
+    off = estimate(mini, make(workload={"rerank": False}))
+    for a in ARCHS:
+        assert off.current[a].components_usd["reranking"] == 0
+
+
+def test_reranking_is_one_search_per_query_even_above_max_documents(mini):
+    """docs/formulas.md: reranking = q × usd_per_1k_searches ÷ 1000 (one search per query).
+
+    With top_k above the reranker's max_documents_per_search (100 by default) the engine
+    warns that "each query will count as several searches", but the cost stays at one
+    search per query, as documented. Reported as an inconsistency between the warning and
+    the formula."""
+    est = estimate(mini, make(workload={"top_k": 200}))
+    assert est.current["rag"].components_usd["reranking"] == approx(100_000 * 2 / 1000)  # 200
+    assert any("several searches" in w for w in est.warnings)
+
+
+# ==================================================================== vector stores
+
+
+def test_pinecone_hits_minimum(mini):
+    # storage = 1.5 × 0.5 = 0.75; RU/query = max(0.25, 1.5 × 1) = 1.5; reads = 1e5 × 1.5 × 10 / 1e6 = 1.5
+    # writes = 300_000 × 0.1 × ceil(5000/1024)=5 × 1 × 2 / 1e6 = 0.3  ⇒ 2.55 < minimum 50
+    usage = 1.5 * 0.5 + 100_000 * 1.5 * 10 / 1e6 + 300_000 * 0.1 * 5 * 1 * 2 / 1e6
+    assert usage == approx(2.55)
+    est = estimate(mini, make())
+    assert est.current["rag"].components_usd["vector_store"] == approx(max(50, usage))  # = 50
+
+
+def test_pinecone_above_minimum(mini):
+    est = estimate(mini, make(workload={"queries_per_month": 10_000_000}))
+    expected = 1.5 * 0.5 + 10_000_000 * 1.5 * 10 / 1e6 + 300_000 * 0.1 * 5 * 1 * 2 / 1e6  # = 151.05
+    assert expected > 50
+    assert est.current["rag"].components_usd["vector_store"] == approx(expected)
+    assert est.current["hybrid"].components_usd["vector_store"] == approx(expected)
+
+
+def test_pinecone_min_read_units_per_query(mini):
+    # 1000 documents ⇒ 3000 vectors × 5000 B = 0.015 GB ⇒ RU/query = max(0.25, 0.015) = 0.25
+    s = make(workload={"corpus_documents": 1000, "queries_per_month": 100_000_000})
+    expected = 0.015 * 0.5 + 100_000_000 * 0.25 * 10 / 1e6 + 3000 * 0.1 * 5 * 2 / 1e6  # = 250.0105
+    assert estimate(mini, s).current["rag"].components_usd["vector_store"] == approx(expected)
+
+
+def test_per_dimension_store(mini):
+    est = estimate(mini, make(stack={"vector_store": "dims"}))
+    expected = max(25, 300_000 * 1000 / 1e6 * 0.1 + 1.5 * 0)  # = 30 (no storage price in the entry)
+    assert est.current["rag"].components_usd["vector_store"] == approx(expected)
+    # flat in volume
+    assert np.allclose(est.series["rag"].components_usd["vector_store"], 30.0)
+    small = estimate(mini, make(stack={"vector_store": "dims"}, workload={"corpus_documents": 1000}))
+    assert small.current["rag"].components_usd["vector_store"] == approx(max(25, 3000 * 1000 / 1e6 * 0.1))  # = 25
+
+
+def test_usage_based_store(mini):
+    est = estimate(mini, make(stack={"vector_store": "usage"}))
+    expected = (
+        1.5 * 0.3  # storage
+        + 1.5 * 0.1 * 2  # re-written share
+        + 100_000 * 1.5 / 1000 * 0.01  # scanned (TB)
+        + 100_000 * 4 * 5000 / 1e9 * 0.1  # returned (GB)
+    )  # = 0.45 + 0.3 + 1.5 + 0.2 = 2.45
+    assert expected == approx(2.45)
+    assert est.current["rag"].components_usd["vector_store"] == approx(expected)
+
+
+def test_capacity_store_memory_driven(mini):
+    # 1_000_000 docs ⇒ 3_000_000 vectors × 5000 B = 15 GB; × 1.5 overhead / 4 GB = 5.625 ⇒ 6 instances
+    s = make(stack={"vector_store": "pg"}, workload={"corpus_documents": 1_000_000})
+    expected = 6 * 0.1 * 730 + 15 * 0.1  # = 439.5
+    assert estimate(mini, s).current["rag"].components_usd["vector_store"] == approx(expected)
+
+
+def test_capacity_store_load_driven(mini):
+    # peak 10, q = 1e8: peak_qps = 1e8 / 2_628_000 × 10 = 380.5 ⇒ ceil(3.805) = 4 instances (memory needs 1)
+    s = make(stack={"vector_store": "pg"}, workload={"queries_per_month": 100_000_000, "peak_to_average_ratio": 10})
+    expected = 4 * 0.1 * 730 + 1.5 * 0.1  # = 292.15
+    assert estimate(mini, s).current["rag"].components_usd["vector_store"] == approx(expected)
+
+
+def test_capacity_store_load_step(mini):
+    # one instance per 100 qps at peak; peak 10 ⇒ a step every 100 × 2_628_000 / 10 = 26_280_000 queries/month
+    step = 2 * 26_280_000
+    for q, n in ((step * 0.999, 2), (step * 1.001, 3)):
+        s = make(stack={"vector_store": "pg"}, workload={"queries_per_month": q, "peak_to_average_ratio": 10})
+        assert estimate(mini, s).current["rag"].components_usd["vector_store"] == approx(n * 0.1 * 730 + 1.5 * 0.1)
+
+
+def test_capacity_store_min_instances_at_low_load(mini):
+    s = make(stack={"vector_store": "pg"}, workload={"queries_per_month": 1000})
+    # memory: ceil(1.5 × 1.5 / 4) = 1; load: ceil(tiny) = 1; min 1
+    assert estimate(mini, s).current["rag"].components_usd["vector_store"] == approx(1 * 0.1 * 730 + 1.5 * 0.1)
+
+
+# ========================================================================= training
+
+
+def test_training_per_run_api(mini):
+    est = estimate(mini, make())
+    per_run = 1000 * 500 * 2 / 1e6 * 10  # = 10
+    assert est.current["fine_tuned"].components_usd["training"] == approx(2 * per_run)  # knowledge: 2 a month
+    assert est.current["hybrid"].components_usd["training"] == approx(0.5 * per_run)  # behaviour: 0.5 a month
+    assert est.current["prompt_only"].components_usd["training"] == 0
+    assert est.current["rag"].components_usd["training"] == 0
+
+
+def test_training_per_run_self_hosted_gpu_hours(mini):
+    est = estimate(mini, make(stack={"fine_tune": "ft-gpu"}))
+    per_run = 1000 * 500 * 2 / (1000 * 3600) * 3.6  # tokens ÷ (tokens/s × 3600) × $/h = 1.0
+    assert per_run == approx(1.0)
+    assert est.current["fine_tuned"].components_usd["training"] == approx(2 * per_run)
+    assert est.current["hybrid"].components_usd["training"] == approx(0.5 * per_run)
+    assert est.current["fine_tuned"].one_time_usd["first_training"] == approx(per_run)
+
+
+def test_knowledge_vs_behaviour_retrain_cadence(mini):
+    est = estimate(mini, make(fine_tuning={"knowledge_retrains_per_month": 4, "behaviour_retrains_per_month": 0.25}))
+    assert est.current["fine_tuned"].components_usd["training"] == approx(4 * 10)  # 40
+    assert est.current["hybrid"].components_usd["training"] == approx(0.25 * 10)  # 2.5
+    # the knowledge_change answer drives the fine-tuned-only cadence, not the hybrid one
+    s = Scenario.model_validate(
+        {
+            "workload": W,
+            "fine_tuning": {k: v for k, v in FT.items() if k != "knowledge_retrains_per_month"},
+            "stack": BASE_STACK,
+            "answers": {"knowledge_change": "weekly"},
+        }
+    )
+    est = estimate(mini, s)
+    assert est.current["fine_tuned"].components_usd["training"] == approx(52 / 12 * 10)
+    assert est.current["hybrid"].components_usd["training"] == approx(0.5 * 10)
+
+
+# ========================================================================= one-time
+
+
+def test_one_time_costs(mini):
+    s = make(one_time={"usd_per_engineering_day": 1000, "labelling_usd_per_example": 2})
+    est = estimate(mini, s)
+    indexing = 110_000_000 * 0.1 / 1e6 + 300_000 * 5 * 2 / 1e6  # embed 11 + Pinecone first write 3 = 14
+    one = {a: est.current[a].one_time_usd for a in ARCHS}
+    assert one["prompt_only"] == {"engineering": approx(5 * 1000), "initial_indexing": 0, "labelling": 0, "first_training": 0}
+    assert one["rag"]["engineering"] == approx(20 * 1000)
+    assert one["rag"]["initial_indexing"] == approx(indexing)
+    assert one["rag"]["labelling"] == 0 and one["rag"]["first_training"] == 0
+    assert one["fine_tuned"] == {
+        "engineering": approx(25 * 1000),
+        "initial_indexing": 0,
+        "labelling": approx(1000 * 2),
+        "first_training": approx(1000 * 500 * 2 / 1e6 * 10),
+    }
+    assert one["hybrid"] == {
+        "engineering": approx(40 * 1000),
+        "initial_indexing": approx(indexing),
+        "labelling": approx(2000),
+        "first_training": approx(10),
+    }
+    assert est.current["hybrid"].one_time_total_usd == approx(40_000 + 14 + 2000 + 10)
+
+
+def test_initial_indexing_other_stores(mini):
+    embed = 110_000_000 * 0.1 / 1e6  # 11
+    usage = estimate(mini, make(stack={"vector_store": "usage"})).current["rag"].one_time_usd["initial_indexing"]
+    assert usage == approx(embed + 1.5 * 2)  # + stored_gb × usd_per_gb_written = 14
+    for store in ("dims", "pg"):
+        got = estimate(mini, make(stack={"vector_store": store})).current["rag"].one_time_usd["initial_indexing"]
+        assert got == approx(embed)
+
+
+def test_pinecone_first_write_uses_write_units_per_kb(mini):
+    """The monthly writes formula multiplies by write_units_per_kb; the first write does too.
+
+    (docs/formulas.md leaves write_units_per_kb out of the first-write formula; with the
+    default of 1 both agree, with 2 the code charges 2 WU per KB — consistent with the
+    monthly writes formula. Reported as a doc gap.)"""
+    from pricing.models import Catalog
+
+    data = mini.model_dump(mode="json")
+    data["vector_stores"]["pine"]["write_units_per_kb"] = 2.0
+    cat = Catalog.model_validate(data)
+    est = estimate(cat, make())
+    assert est.current["rag"].one_time_usd["initial_indexing"] == approx(11 + 300_000 * 5 * 2 * 2 / 1e6)  # 17
+
+
+def test_tco_and_cost_per_1k(mini):
+    s = make(one_time={"usd_per_engineering_day": 1000}, horizon_months=12)
+    est = estimate(mini, s)
+    po = est.current["prompt_only"]
+    assert po.monthly_usd == approx(250.0)
+    assert po.tco_usd == approx(5 * 1000 + 250 * 12)  # 8000
+    assert po.usd_per_1k_queries == approx(250 / 100_000 * 1000)  # 2.5
+    # rag monthly = 450 inference + 2 query embedding + 50 store + 200 rerank + 1.1 re-embedding
+    rag_monthly = 450 + 2 + 50 + 200 + 1.1
+    assert est.current["rag"].monthly_usd == approx(rag_monthly)
+    assert est.current["rag"].tco_usd == approx(20 * 1000 + 14 + rag_monthly * 12)
+    # fine_tuned = 300 inference + 20 training; one-time 25 days + 1000 labelling + 10 first run
+    assert est.current["fine_tuned"].monthly_usd == approx(320.0)
+    assert est.current["fine_tuned"].tco_usd == approx(25_000 + 1000 + 10 + 320 * 12)
+    hy = 700 + 2 + 50 + 200 + 1.1 + 5
+    assert est.current["hybrid"].monthly_usd == approx(hy)
+    assert est.current["hybrid"].usd_per_1k_queries == approx(hy / 100)
+    # over the grid, cost per 1K = total ÷ q × 1000
+    ser = est.series["rag"]
+    assert np.allclose(ser.usd_per_1k_queries, ser.total_usd / est.volumes * 1000)
+    # cumulative chart: one-time + monthly × m
+    cum = est.cumulative_usd("prompt_only")
+    assert len(cum) == 13 and cum[0] == approx(5000) and cum[-1] == approx(8000)
+
+
+def test_components_sum_to_total(mini):
+    est = estimate(mini, make())
+    for a in ARCHS:
+        snap = est.current[a]
+        assert sum(snap.components_usd.values()) == approx(snap.monthly_usd)
+        ser = est.series[a]
+        assert np.allclose(sum(ser.components_usd.values()), ser.total_usd)
+
+
+# ========================================================================== latency
+
+
+def test_latency_prompt_only_api(mini):
+    snap = estimate(mini, make()).current["prompt_only"]
+    net, ttft, gen = 50, 500 + 10 * 1300 / 1000, 300 / 100 * 1000  # 50, 513, 3000
+    p50 = net + ttft + gen  # 3563
+    p95 = p50 + math.sqrt((2 * net - net) ** 2 + (2 * ttft - ttft) ** 2 + (2 * gen - gen) ** 2)
+    assert snap.latency_p50_ms == approx(p50)
+    assert snap.latency_p95_ms == approx(p95)
+    assert snap.latency_breakdown_ms["time_to_first_token"] == (approx(513), approx(1026))
+    assert snap.latency_breakdown_ms["queueing"] == (0, 0)
+    # strictly below the sum of the p95s (that would be the all-slow upper bound)
+    assert snap.latency_p95_ms < 2 * p50
+
+
+def test_latency_rag_parts_and_quadrature(mini):
+    snap = estimate(mini, make()).current["rag"]
+    ttft = 500 + 10 * 3300 / 1000  # 533
+    parts = {  # (p50, p95)
+        "network": (50, 100),
+        "query_embedding": (100, 200),
+        "vector_search": (100, 150),
+        "reranking": (100, 200),
+        "time_to_first_token": (ttft, 2 * ttft),
+        "generation": (3000, 6000),
+    }
+    p50 = 50 + 100 + 100 + 100 + 533 + 3000  # 3883
+    tail = math.sqrt(50**2 + 100**2 + 50**2 + 100**2 + 533**2 + 3000**2)
+    assert snap.latency_p50_ms == approx(p50)
+    assert snap.latency_p95_ms == approx(p50 + tail)
+    for k, v in parts.items():
+        assert snap.latency_breakdown_ms[k] == (approx(v[0]), approx(v[1]))
+
+
+def test_latency_rag_without_rerank(mini):
+    snap = estimate(mini, make(workload={"rerank": False})).current["rag"]
+    assert snap.latency_p50_ms == approx(50 + 100 + 100 + 533 + 3000)
+    assert snap.latency_breakdown_ms["reranking"] == (0, 0)
+    tail = math.sqrt(50**2 + 100**2 + 50**2 + 533**2 + 3000**2)
+    assert snap.latency_p95_ms == approx(50 + 100 + 100 + 533 + 3000 + tail)
+
+
+def test_latency_fine_tuned_uses_base_model_speed(mini):
+    snap = estimate(mini, make()).current["fine_tuned"]
+    ttft = 500 + 10 * 300 / 1000  # big's ttft, 300 input tokens = 503
+    p50 = 50 + ttft + 3000
+    assert snap.latency_p50_ms == approx(p50)
+    assert snap.latency_p95_ms == approx(p50 + math.sqrt(50**2 + ttft**2 + 3000**2))
+
+
+def test_latency_api_flat_in_volume(mini):
+    est = estimate(mini, make())
+    for a in ARCHS:
+        assert np.allclose(est.series[a].latency_p50_ms, est.series[a].latency_p50_ms[0])
+        assert np.allclose(est.series[a].latency_p95_ms, est.series[a].latency_p95_ms[0])
+
+
+def test_erlang_c_one_server_is_rho():
+    for rho in (0.1, 0.3, 0.45, 0.9):
+        assert _erlang_c(np.array([1.0]), np.array([rho]))[0] == approx(rho)
+
+
+def test_erlang_c_two_servers_known_formula():
+    # M/M/2: P_wait = 2ρ² / (1 + ρ) with ρ = a / 2
+    for a in (0.5, 1.0, 1.5, 1.9):
+        rho = a / 2
+        assert _erlang_c(np.array([2.0]), np.array([a]))[0] == approx(2 * rho**2 / (1 + rho))
+    assert _erlang_c(np.array([2.0]), np.array([1.0]))[0] == approx(1 / 3)
+
+
+def test_queueing_zero_at_low_load(mini):
+    snap = estimate(mini, sh(1000)).current["prompt_only"]
+    # λ = 1000 / 2_628_000 ≈ 3.8e-4, μ = 1000 / 500 = 2, ρ = 1.9e-4 < 0.05 ⇒ both quantiles 0
+    assert snap.latency_breakdown_ms["queueing"] == (0, 0)
+
+
+def test_queueing_by_hand_one_replica(mini):
+    q = 0.9 * PER_REPLICA  # λ = 0.9 /s at peak, μ = 2 /s, c = 1, ρ = 0.45 = P_wait
+    snap = estimate(mini, sh(q)).current["prompt_only"]
+    assert snap.replicas == 1
+    w50 = max(0.0, math.log(0.45 / 0.5)) / (2 - 0.9) * 1000  # 0
+    w95 = max(0.0, math.log(0.45 / 0.05)) / (2 - 0.9) * 1000  # ln 9 / 1.1 s ≈ 1997.5 ms
+    assert w50 == 0
+    assert snap.latency_breakdown_ms["queueing"] == (approx(w50), approx(w95, rel=1e-7))
+    # the rest of the path: network 50, ttft 200 + 10 × 1000/1000 = 210, generation 400/200 s = 2000
+    p50 = 50 + 210 + 2000 + w50
+    assert snap.latency_p50_ms == approx(p50)
+    assert snap.latency_p95_ms == approx(p50 + math.sqrt(50**2 + 210**2 + 2000**2 + (w95 - w50) ** 2), rel=1e-7)
+
+
+def test_queueing_by_hand_two_replicas(mini):
+    q = 1.5 * PER_REPLICA  # λ = 1.5, μ = 2, c = 2, a = 0.75, ρ = 0.375
+    snap = estimate(mini, sh(q)).current["prompt_only"]
+    assert snap.replicas == 2
+    p_wait = 2 * 0.375**2 / (1 + 0.375)  # ≈ 0.2045
+    w95 = math.log(p_wait / 0.05) / (2 * 2 - 1.5) * 1000
+    assert snap.latency_breakdown_ms["queueing"] == (0, approx(w95, rel=1e-7))
+
+
+def test_queueing_grows_with_load(mini):
+    fracs = [0.02, 0.2, 0.5, 0.8, 0.95]
+    w95 = [estimate(mini, sh(f * PER_REPLICA)).current["prompt_only"].latency_breakdown_ms["queueing"][1] for f in fracs]
+    assert w95[0] == 0
+    assert all(b > a for a, b in zip(w95[1:], w95[2:]))
+    assert w95[1] > 0
+    # over the grid (within the one-replica band the p95 rises with volume)
+    est = estimate(mini, sh(PER_REPLICA * 0.5), volumes=[f * PER_REPLICA for f in fracs])
+    assert np.all(np.diff(est.series["prompt_only"].latency_p95_ms) >= 0)
+    assert est.series["prompt_only"].latency_p95_ms[-1] > est.series["prompt_only"].latency_p95_ms[0]
+
+
+# =========================================================================== ranges
+
+
+def test_ranges_use_catalog_low_and_high(mini):
+    est = estimate(mini, make(one_time={"usd_per_engineering_day": 1000}))
+    po = est.current["prompt_only"]
+    assert po.monthly_low_usd == approx(100_000 * (1300 * 0.5 + 300 * 4) / 1e6)  # 185
+    assert po.monthly_high_usd == approx(100_000 * (1300 * 2.0 + 300 * 4) / 1e6)  # 380
+    rag = est.current["rag"]
+    rag_low = 100_000 * (3300 * 0.5 + 1200) / 1e6 + 100_000 * 200 * 0.05 / 1e6 + 50 + 200 + 110e6 * 0.1 * 0.05 / 1e6
+    rag_high = 100_000 * (3300 * 2.0 + 1200) / 1e6 + 100_000 * 200 * 0.2 / 1e6 + 50 + 200 + 110e6 * 0.1 * 0.2 / 1e6
+    assert rag.monthly_low_usd == approx(rag_low)  # 536.55
+    assert rag.monthly_high_usd == approx(rag_high)  # 1036.2
+    # fine_tuned on ft-api has no ranges: low = typical = high
+    ft = est.current["fine_tuned"]
+    assert ft.monthly_low_usd == approx(ft.monthly_usd) == approx(ft.monthly_high_usd)
+    # TCO ends: one-time at the same end (embedding 110M tokens at 0.05 / 0.2)
+    assert rag.tco_low_usd == approx(20_000 + 110e6 * 0.05 / 1e6 + 3 + rag_low * 12)
+    assert rag.tco_high_usd == approx(20_000 + 110e6 * 0.2 / 1e6 + 3 + rag_high * 12)
+    for a in ARCHS:
+        s = est.series[a]
+        assert np.all(s.low_usd <= s.total_usd + 1e-9)
+        assert np.all(s.total_usd <= s.high_usd + 1e-9)
+        c = est.current[a]
+        assert c.monthly_low_usd <= c.monthly_usd <= c.monthly_high_usd
+        assert c.tco_low_usd <= c.tco_usd <= c.tco_high_usd
+    # the series low figure is the low-price formula over the grid
+    q = est.volumes
+    assert np.allclose(est.series["prompt_only"].low_usd, q * (1300 * 0.5 + 1200) / 1e6)
+    assert np.allclose(est.series["prompt_only"].high_usd, q * (1300 * 2.0 + 1200) / 1e6)
+
+
+def test_ranges_swap_throughput_ends_for_self_hosted_embedding_and_training(mini):
+    """Throughput ranges: a higher throughput means a lower cost, so the ends swap (docs: Ranges)."""
+    from pricing.models import Catalog
+
+    data = mini.model_dump(mode="json")
+    data["embedding_models"]["emb-local"]["self_hosted"]["tokens_per_second"].update(low=500, high=2000)
+    data["fine_tune_offers"]["ft-gpu"]["self_hosted_training"]["tokens_per_second"].update(low=500, high=2000)
+    cat = Catalog.model_validate(data)
+    est = estimate(cat, make(stack={"embedding_model": "emb-local", "fine_tune": "ft-gpu"}))
+    # query embedding: 1e5 × 200 × 3.6 / (tps × 3600) × 1e6 / 1e6; training: 1e6 / (tps × 3600) × 3.6 per run × 2
+    qe = {tps: 100_000 * 200 * (3.6 / (tps * 3600) * 1e6) / 1e6 for tps in (500, 1000, 2000)}
+    tr = {tps: 2 * 1_000_000 / (tps * 3600) * 3.6 for tps in (500, 1000, 2000)}
+    ft = est.current["fine_tuned"]
+    assert ft.monthly_usd == approx(100_000 * (300 * 0.2 + 300 * 0.2) / 1e6 + tr[1000])  # no hosting fee on ft-gpu
+    assert ft.monthly_low_usd == approx(12 + tr[2000])  # high throughput at the low end
+    assert ft.monthly_high_usd == approx(12 + tr[500])
+    rag = est.current["rag"]
+    assert rag.monthly_high_usd - rag.monthly_usd == approx((qe[500] - qe[1000]) + 110e6 * 0.1 * (2.0 - 1.0) / 1e6 + 100_000 * 3300 * 1.0 / 1e6)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: the GPU serving throughput (vllm_8b_tokens_per_second) ignores its low/high range: "
+    "inputs._serving_throughput always takes .value, so self-hosted low/high equal the typical figure",
+)
+def test_ranges_swap_serving_throughput_ends(mini):
+    from pricing.models import Catalog
+
+    data = mini.model_dump(mode="json")
+    data["gpus"]["gpu"]["vllm_8b_tokens_per_second"].update(low=500, high=2000)
+    cat = Catalog.model_validate(data)
+    snap = estimate(cat, sh(2_000_000)).current["prompt_only"]
+    # typical: 1000 tok/s ⇒ 2_628_000 queries per replica ⇒ 1 replica = 2628
+    # high end (throughput at its low, 500) ⇒ 1_314_000 per replica ⇒ ceil(2e6 / 1.314e6) = 2 replicas = 5256
+    # low end (throughput at its high, 2000) ⇒ 1 replica (the minimum) = 2628
+    assert snap.monthly_usd == approx(1 * 3.6 * 730)
+    assert snap.monthly_low_usd == approx(1 * 3.6 * 730)
+    assert snap.monthly_high_usd == approx(2 * 3.6 * 730)
+
+
+# ====================================================================== sensitivity
+
+
+def test_sensitivity_top_input_for_token_dominated_scenario(mini):
+    est = estimate(mini, make())
+    rows = est.sensitivity["prompt_only"]
+    assert rows[0].input in ("queries_per_month", "llm_input_usd_per_1m_tokens")
+    # by hand: volume swing = 250 × 1.25 − 250 × 0.75 = 125 is the largest
+    assert rows[0].input == "queries_per_month"
+    assert rows[0].low_usd == approx(250 * 0.75) and rows[0].high_usd == approx(250 * 1.25)
+    by = {r.input: r for r in rows}
+    out = by["llm_output_usd_per_1m_tokens"]
+    assert out.low_usd == approx(100_000 * (1300 * 1.0 + 300 * 4.0 * 0.75) / 1e6)  # 220
+    assert out.high_usd == approx(100_000 * (1300 * 1.0 + 300 * 4.0 * 1.25) / 1e6)  # 280
+    inp = by["llm_input_usd_per_1m_tokens"]
+    assert inp.low_usd == approx(100_000 * (1300 * 0.75 + 1200) / 1e6)  # 217.5
+    assert inp.high_usd == approx(100_000 * (1300 * 1.25 + 1200) / 1e6)  # 282.5
+    few = by["few_shot_tokens"]
+    assert few.low_usd == approx(100_000 * ((100 + 200 + 750) * 1.0 + 1200) / 1e6)  # 225
+    assert few.high_usd == approx(100_000 * ((100 + 200 + 1250) * 1.0 + 1200) / 1e6)  # 275
+    assert all(r.base_usd == approx(250) for r in rows)
+    swings = [r.swing_usd for r in rows]
+    assert swings == sorted(swings, reverse=True)
+    # inputs that do not touch prompt-only are not listed for it
+    assert "top_k" not in by and "rerank_usd_per_1k_searches" not in by
+
+
+# ====================================================================== break-evens
+
+# Linear scenario: big for prompt-only, ft-lora (small at base price, 1 $/h hosting) for fine-tuned,
+# no few-shot or system prompt, 1000 input and 250 output tokens, no retraining:
+#   prompt_only(q) = q × (1000 × 1 + 250 × 4) / 1e6          = 0.002 q
+#   fine_tuned(q)  = q × (1000 × 0.2 + 250 × 0.2) / 1e6 + 730 = 0.00025 q + 730
+#   ⇒ crossing at q* = 730 / 0.00175 = 417_142.857…
+LIN_W = {"system_prompt_tokens": 0, "few_shot_tokens": 0, "input_tokens_per_query": 1000, "output_tokens_per_query": 250}
+
+
+def lin(**stack):
+    return make(
+        workload=LIN_W,
+        fine_tuning={"knowledge_retrains_per_month": 0, "behaviour_retrains_per_month": 0},
+        stack={"fine_tune": "ft-lora", **stack},
+    )
+
+
+def pair(est, a, b):
+    return [x for x in est.break_evens if {x.a, x.b} == {a, b}]
+
+
+def test_break_even_linear_by_hand(mini):
+    est = estimate(mini, lin())
+    q_star = 730 / (0.002 - 0.00025)  # = 417_142.857142857…
+    found = pair(est, "prompt_only", "fine_tuned")
+    assert len(found) == 1
+    be = found[0]
+    assert be.queries_per_month == pytest.approx(q_star, rel=1e-6)
+    assert be.usd_per_month == pytest.approx(0.002 * q_star, rel=1e-6)  # 834.29
+    assert be.cheaper_below == "prompt_only" and be.cheaper_above == "fine_tuned"
+    assert be.at_step is False
+
+
+def test_break_even_totals_equal_and_cheaper_swaps(mini):
+    from planner.engine import monthly_totals
+    from planner.inputs import build_inputs
+
+    s = lin()
+    est = estimate(mini, s)
+    inputs, _ = build_inputs(mini, s)
+    assert est.break_evens, "this scenario has crossings"
+    for be in est.break_evens:
+        x = be.queries_per_month
+        t = monthly_totals(inputs, np.array([x * 0.99, x, x * 1.01]))
+        if not be.at_step:
+            assert t[be.a][1] == pytest.approx(t[be.b][1], rel=1e-7)
+            assert be.usd_per_month == pytest.approx(t[be.a][1], rel=1e-7)
+        below, above = be.cheaper_below, be.cheaper_above
+        assert t[below][0] < t[above][0]
+        assert t[above][2] < t[below][2]
+    # and the snapshot's cheapest flips across q*
+    q_star = 730 / 0.00175
+    lo = estimate(mini, lin().with_changes(**{"workload.queries_per_month": q_star * 0.9}))
+    hi = estimate(mini, lin().with_changes(**{"workload.queries_per_month": q_star * 1.1}))
+    assert lo.current["prompt_only"].monthly_usd < lo.current["fine_tuned"].monthly_usd
+    assert hi.current["prompt_only"].monthly_usd > hi.current["fine_tuned"].monthly_usd
+
+
+def test_break_evens_sorted_and_inside_range(mini):
+    est = estimate(mini, lin())
+    qs = [b.queries_per_month for b in est.break_evens]
+    assert qs == sorted(qs)
+    assert all(est.volumes[0] <= x <= est.volumes[-1] for x in qs)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: break_evens() misses a crossing that lands exactly on a grid volume "
+    "(sign sequence −, 0, + has no adjacent product < 0)",
+)
+def test_break_even_exactly_on_a_grid_volume(mini):
+    # hours_per_month 700 ⇒ fine_tuned = 0.00025 q + 700; prompt_only = 0.002 q ⇒ q* = 700 / 0.00175 = 400_000
+    # 400_000 is a grid volume, where both totals are exactly 800.0
+    est = estimate(mini, lin(hours_per_month=700), volumes=[100_000, 400_000, 1_000_000])
+    po, ft = est.series["prompt_only"].total_usd, est.series["fine_tuned"].total_usd
+    assert po[1] == ft[1] == 800.0 and po[0] < ft[0] and po[2] > ft[2]
+    found = pair(est, "prompt_only", "fine_tuned")
+    assert len(found) == 1
+    assert found[0].queries_per_month == pytest.approx(400_000, rel=1e-9)
+
+
+# Self-hosted step scenario: small for both, ft-lora training 0.5 $ per run once a month.
+#   prompt_only: T_in = 0 + 500 + 2000 = 2500, work = 250 + 250 = 500 ⇒ a replica per 2_628_000 queries
+#   fine_tuned:  T_in = 500,               work = 250 + 50  = 300 ⇒ a replica per 4_380_000 queries
+#   totals: prompt_only = n_po × 2628; fine_tuned = n_ft × 2628 + 0.5
+STEP_W = {"system_prompt_tokens": 0, "input_tokens_per_query": 500, "few_shot_tokens": 2000, "output_tokens_per_query": 250}
+
+
+def test_break_even_at_replica_step_found_exactly(mini):
+    s = make(
+        workload=STEP_W,
+        fine_tuning={"knowledge_retrains_per_month": 1},  # 1e6 tokens × 0.5 / 1e6 = 0.5 a month
+        stack={**SH_STACK},
+        volumes={"min_queries_per_month": 100_000, "max_queries_per_month": 10_000_000, "points": 50},
+    )
+    est = estimate(mini, s)
+    assert est.current["fine_tuned"].components_usd["training"] == approx(0.5)
+    found = pair(est, "prompt_only", "fine_tuned")
+    expected = [  # (volume, cheaper below, cheaper above)
+        (2_628_000, "prompt_only", "fine_tuned"),  # prompt-only adds its 2nd replica
+        (4_380_000, "fine_tuned", "prompt_only"),  # fine-tuned adds its 2nd replica
+        (5_256_000, "prompt_only", "fine_tuned"),  # prompt-only adds its 3rd
+    ]
+    assert len(found) == len(expected)
+    for be, (q, below, above) in zip(found, expected):
+        # exact up to the engine's 1e-9-replica rounding tolerance in replicas() (≈ 1e-9 relative)
+        assert be.queries_per_month == pytest.approx(q, rel=1e-8)
+        assert be.queries_per_month >= q  # the step is taken just above k × per-replica volume
+        assert be.at_step is True
+        assert (be.cheaper_below, be.cheaper_above) == (below, above)
+
+
+# ===================================================================== edge cases
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: sensitivity() moves chunk_tokens down 25% without keeping it above the overlap; "
+    "at chunk × 0.75 == overlap corpus() divides by a zero stride (ZeroDivisionError)",
+)
+def test_estimate_survives_overlap_at_three_quarters_of_chunk(mini):
+    s = make(workload={"chunk_tokens": 100, "chunk_overlap_tokens": 75})  # valid: 75 < 100
+    est = estimate(mini, s)
+    # stride 25 ⇒ chunks/doc = ceil((1000 − 75) / 25) = 37
+    assert est.corpus["chunks_per_document"] == 37
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: self-hosted with zero work per query (0 output tokens, input_token_weight 0) "
+    "divides by zero in latency_parts (μ = thr / work) and _step_points",
+)
+def test_self_hosted_zero_work_per_query(mini):
+    s = make(
+        workload={"output_tokens_per_query": 0},
+        stack={"llm": "small", "fine_tune": "ft-lora", "serving": "self_hosted", "input_token_weight": 0},
+    )
+    est = estimate(mini, s)
+    # no GPU work ⇒ min replicas, no queueing
+    assert est.current["prompt_only"].replicas == 1
+    assert est.current["prompt_only"].components_usd["gpu_serving"] == approx(3.6 * 730)
+    assert est.current["prompt_only"].latency_breakdown_ms["queueing"] == (0, 0)
+
+
+def test_zero_volume_scenario(mini):
+    est = estimate(mini, make(workload={"queries_per_month": 0}))
+    po = est.current["prompt_only"]
+    assert po.monthly_usd == 0 and po.usd_per_1k_queries == 0
+    assert est.current["rag"].monthly_usd == approx(50 + 1.1)  # store minimum + re-embedding
+
+
+# ============================================================ default-catalog acceptance
+
+
+def test_acceptance_gpt_4o_mini_inference_48_usd(default_catalog):
+    s = Scenario.model_validate(
+        {
+            "workload": {
+                "queries_per_month": 100_000,
+                "system_prompt_tokens": 0,
+                "few_shot_tokens": 0,
+                "input_tokens_per_query": 2000,
+                "output_tokens_per_query": 300,
+            },
+            "stack": {"llm": "gpt-4o-mini"},
+        }
+    )
+    est = estimate(default_catalog, s)
+    expected = 100_000 * (2000 * 0.15 + 300 * 0.60) / 1e6  # = 48.00
+    assert expected == pytest.approx(48.0)
+    assert est.current["prompt_only"].components_usd["inference"] == pytest.approx(48.0, rel=1e-12)
+
+
+def test_acceptance_embedding_100m_tokens_costs_2_usd(default_catalog):
+    # 100_000 documents × 1000 tokens, chunk 1000 with no overlap ⇒ 1 chunk each, 100M embedded tokens
+    w = {
+        "corpus_documents": 100_000,
+        "tokens_per_document": 1000,
+        "chunk_tokens": 1000,
+        "chunk_overlap_tokens": 0,
+        "corpus_change_share_per_month": 1.0,
+    }
+    s = Scenario.model_validate(
+        {"workload": w, "stack": {"embedding_model": "openai-text-embedding-3-small", "vector_store": "pgvector-rds-t4g-medium"}}
+    )
+    est = estimate(default_catalog, s)
+    assert est.corpus["embedded_tokens"] == 100_000_000
+    expected = 100_000_000 * 0.02 / 1e6  # = 2.00
+    # re-embedding the whole corpus once a month
+    assert est.current["rag"].components_usd["reembedding"] == pytest.approx(expected, rel=1e-12)
+    # initial indexing on a capacity store has no write charge: embedding only
+    assert est.current["rag"].one_time_usd["initial_indexing"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_acceptance_embedding_part_of_pinecone_initial_indexing(default_catalog):
+    w = {"corpus_documents": 100_000, "tokens_per_document": 1000, "chunk_tokens": 1000, "chunk_overlap_tokens": 0}
+    s = Scenario.model_validate({"workload": w, "stack": {"vector_store": "pinecone-serverless-standard"}})
+    store = default_catalog.vector_stores["pinecone-serverless-standard"]
+    dims = default_catalog.embedding_models["openai-text-embedding-3-small"].dimensions
+    record_bytes = dims * 4 + 1000
+    first_write = 100_000 * math.ceil(record_bytes / 1024) * store.write_units_per_kb * store.usd_per_1m_write_units.value / 1e6
+    est = estimate(default_catalog, s)
+    assert est.current["rag"].one_time_usd["initial_indexing"] - first_write == pytest.approx(2.0, rel=1e-9)
