@@ -185,7 +185,7 @@ async def _open(browser, url: str, label: str, timeout_ms: int, sem: asyncio.Sem
             st["errors"].append(f"load: {type(e).__name__}: {str(e).splitlines()[0]}")
             return st
         st["page"] = page
-        thumb = page.get_by_role("slider", name=label, exact=True)
+        thumb = page.get_by_role("slider", name=label)
         if not await thumb.count():
             thumb = page.locator("[data-testid='stSlider'] input[type='range'], [role='slider']")
         st["thumb"] = thumb.first

@@ -199,7 +199,7 @@ def slider_thumb(page, label: str = "Queries per month"):
     Streamlit 1.67 draws sliders with react-aria: the thumb is a visually hidden
     `<input type="range" aria-label=...>` (implicit role slider, no `role` attribute).
     """
-    by_role = page.get_by_role("slider", name=label, exact=True)
+    by_role = page.get_by_role("slider", name=label)  # its accessible name is the label, twice
     if by_role.count():
         return by_role.first
     return page.locator("[data-testid='stSlider'] input[type='range'], [role='slider']").first

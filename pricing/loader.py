@@ -251,7 +251,9 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
 
 def summary(catalog: Catalog, today: date | None = None, stale_after_days: int = STALE_AFTER_DAYS) -> str:
-    counts = ", ".join(f"{n} {fam}" for fam, n in catalog.family_counts().items())
+    singular = {"embedding models": "embedding model", "vector stores": "vector store", "rerankers": "reranker",
+                "LLMs": "LLM", "fine-tuning offers": "fine-tuning offer", "GPUs": "GPU"}
+    counts = ", ".join(f"{n} {fam if n != 1 else singular[fam]}" for fam, n in catalog.family_counts().items())
     figures = list(catalog.figures())
     stale = sum(1 for _, f in figures if f.is_stale(today, stale_after_days))
     unverified = sum(1 for _, f in figures if not f.verified)

@@ -354,6 +354,7 @@ class Catalog(Strict):
         yield from _walk_figures(self, ())
 
     def family_counts(self) -> dict[str, int]:
+        """Entries per family, keyed by the family's plural name."""
         return {
             "embedding models": len(self.embedding_models),
             "vector stores": len(self.vector_stores),

@@ -58,6 +58,10 @@ def save_catalog(text: str, path: str | Path, expected_sha256: str | None) -> Lo
         if current is not None:
             shutil.copy2(p, backup_path(p))
             os.chmod(tmp, os.stat(p).st_mode & 0o777)
+        else:  # a new file gets the usual permissions, not mkstemp's private 0600
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, p)
     except BaseException:
         if os.path.exists(tmp):

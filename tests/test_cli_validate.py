@@ -89,7 +89,7 @@ def test_validate_file_prints_the_loader_summary(capsys, mini_catalog_path):
     cat = load_catalog_file(mini_catalog_path).catalog
     assert err == ""
     assert out == f"{mini_catalog_path}: valid — {summary(cat)}\n"
-    assert "2 embedding models, 4 vector stores, 1 rerankers, 2 LLMs, 3 fine-tuning offers, 1 GPUs" in out
+    assert "2 embedding models, 4 vector stores, 1 reranker, 2 LLMs, 3 fine-tuning offers, 1 GPU" in out
 
 
 @pytest.mark.parametrize("days", [0, 100_000])

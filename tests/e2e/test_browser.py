@@ -106,7 +106,8 @@ def metrics(page) -> list[str]:
 
 
 def volume_thumb(page):
-    thumb = page.get_by_role("slider", name=VOLUME, exact=True)
+    # Not exact: Streamlit 1.67's react-aria slider names itself twice ("Queries per month Queries per month").
+    thumb = page.get_by_role("slider", name=VOLUME)
     assert thumb.count() == 1, f'expected one slider labelled "{VOLUME}", found {thumb.count()}'
     return thumb
 
