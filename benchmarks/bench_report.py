@@ -33,24 +33,31 @@ from planner.report import build_report  # noqa: E402
 from pricing.loader import load_catalog  # noqa: E402
 
 
-def _time(fn, repeat: int) -> dict[str, float]:
-    fn()  # warm up: fonts registered, modules imported, caches filled
-    wall, cpu = [], []
-    for _ in range(repeat):
-        w, c = time.perf_counter(), time.process_time()
-        fn()
-        cpu.append((time.process_time() - c) * 1000)
-        wall.append((time.perf_counter() - w) * 1000)
-    wall.sort()
-    cpu.sort()
+def _stats(wall: list[float], cpu: list[float]) -> dict[str, float]:
+    wall, cpu = sorted(wall), sorted(cpu)
     p95 = lambda xs: xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]  # noqa: E731
     return {
         "median_ms": statistics.median(wall),
         "p95_ms": p95(wall),
         "cpu_median_ms": statistics.median(cpu),
         "cpu_p95_ms": p95(cpu),
-        "runs": repeat,
+        "runs": len(wall),
     }
+
+
+def _time(fns: dict, repeat: int) -> dict[str, dict[str, float]]:
+    """Time each function `repeat` times, interleaved (a, b, c, a, b, c, ...) so that a burst of
+    load on a shared machine hits them alike; one warm-up run each first."""
+    for fn in fns.values():
+        fn()  # warm up: fonts registered, modules imported, caches filled
+    samples = {k: ([], []) for k in fns}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            w, c = time.perf_counter(), time.process_time()
+            fn()
+            samples[k][1].append((time.process_time() - c) * 1000)
+            samples[k][0].append((time.perf_counter() - w) * 1000)
+    return {k: _stats(*v) for k, v in samples.items()}
 
 
 def run(repeat: int = 20) -> dict:
@@ -62,19 +69,20 @@ def run(repeat: int = 20) -> dict:
 
     from pypdf import PdfReader
 
-    out: dict = {
-        "scenario": scenario.name,
-        "pages": len(PdfReader(io.BytesIO(pdf)).pages),
-        "bytes": len(pdf),
-        "full report (estimate + recommendation + PDF)": _time(lambda: build_report(catalog, scenario), repeat),
-        "rendering only (estimate and recommendation precomputed)": _time(
-            lambda: build_report(catalog, scenario, estimate=est, recommendation=rec), repeat),
-        "estimate alone": _time(lambda: estimate(catalog, scenario), repeat),
-        "recommendation alone (with the estimate)": _time(lambda: recommend(scenario, estimate=est), repeat),
-        "invariant build (fixed date)": _time(
-            lambda: build_report(catalog, scenario, estimate=est, recommendation=rec, today=date(2026, 1, 1), invariant=True),
-            max(5, repeat // 4)),
-    }
+    out: dict = {"scenario": scenario.name, "pages": len(PdfReader(io.BytesIO(pdf)).pages), "bytes": len(pdf)}
+    out.update(_time({
+        "full report (estimate + recommendation + PDF)": lambda: build_report(catalog, scenario),
+        "rendering only (estimate and recommendation precomputed)":
+            lambda: build_report(catalog, scenario, estimate=est, recommendation=rec),
+    }, repeat))
+    out.update(_time({
+        "estimate alone": lambda: estimate(catalog, scenario),
+        "recommendation alone (with the estimate)": lambda: recommend(scenario, estimate=est),
+    }, repeat))
+    out.update(_time({
+        "invariant build (fixed date, precomputed)": lambda: build_report(
+            catalog, scenario, estimate=est, recommendation=rec, today=date(2026, 1, 1), invariant=True),
+    }, max(5, repeat // 4)))
     try:
         out["load_average_1min"] = os.getloadavg()[0]
         out["cpus"] = os.cpu_count()

@@ -200,11 +200,12 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
         parts["query_embedding"] = (zero + i.embed_latency_p50_ms, zero + i.embed_latency_p95_ms)
         parts["vector_search"] = (zero + i.vs_latency_p50_ms, zero + i.vs_latency_p95_ms)
         parts["reranking"] = (zero + i.rerank * i.rerank_latency_p50_ms, zero + i.rerank * i.rerank_latency_p95_ms)
-    if i.self_hosted:
+    work = tout + tin * i.input_token_weight
+    if i.self_hosted and work > 0:
         # M/M/c at peak: c replicas, each serving thr ÷ work requests a second.
         c = replicas(i, arch, q)
         thr = i.serving_tokens_per_second_tuned if tuned else i.serving_tokens_per_second_base
-        mu = thr / (tout + tin * i.input_token_weight)
+        mu = thr / work
         lam = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
         p_wait = _erlang_c(c, lam / mu)
         spare = np.maximum(c * mu - lam, 1e-12)
@@ -443,6 +444,9 @@ def sensitivity(i: Inputs, delta: float = 0.25) -> dict[str, tuple[Sensitivity, 
         if v == 0:
             continue
         lo_i, hi_i = i.replace(**{name: v * (1 - delta)}), i.replace(**{name: v * (1 + delta)})
+        if name == "chunk_tokens":  # chunks shrink and grow with their overlap, so the stride stays positive
+            lo_i = lo_i.replace(chunk_overlap_tokens=i.chunk_overlap_tokens * (1 - delta))
+            hi_i = hi_i.replace(chunk_overlap_tokens=i.chunk_overlap_tokens * (1 + delta))
         if name == "queries_per_month":
             lo = monthly_totals(i, q * (1 - delta))
             hi = monthly_totals(i, q * (1 + delta))
@@ -461,7 +465,10 @@ def _step_points(i: Inputs, lo: float, hi: float, cap: int = 5000) -> np.ndarray
         for arch in ARCHITECTURES:
             tin, tout = prompt_tokens(i, arch)
             thr = i.serving_tokens_per_second_tuned if USES_TUNED[arch] else i.serving_tokens_per_second_base
-            per_replica = thr * i.target_utilization * SECONDS_PER_MONTH / (i.peak_to_average_ratio * (tout + tin * i.input_token_weight))
+            work = tout + tin * i.input_token_weight
+            if work <= 0:
+                continue  # no GPU work: always the minimum replicas
+            per_replica = thr * i.target_utilization * SECONDS_PER_MONTH / (i.peak_to_average_ratio * work)
             k0 = max(1, math.floor(lo / per_replica))
             k1 = min(k0 + cap, math.ceil(hi / per_replica) + 1)
             pts.extend(k * per_replica for k in range(k0, k1))
@@ -475,12 +482,12 @@ def _step_points(i: Inputs, lo: float, hi: float, cap: int = 5000) -> np.ndarray
 
 
 def break_evens(i: Inputs, volumes: np.ndarray, totals: dict[str, np.ndarray]) -> tuple[BreakEven, ...]:
-    """Every volume where two architectures' monthly spend cross, found by bisection to 1e-9 relative."""
+    """Every volume where two architectures' monthly spend cross, found by bisection to 1e-10 relative."""
     lo, hi = float(volumes[0]), float(volumes[-1])
     steps = _step_points(i, lo, hi)
     if steps.size:
-        # evaluate just before and at every step so no crossing hides inside a jump
-        grid = np.unique(np.concatenate([volumes, steps, steps * (1 - 1e-12)]))
+        # evaluate on both sides of every step so no crossing hides inside a jump
+        grid = np.unique(np.concatenate([volumes, steps * (1 - 1e-12), steps * (1 + 1e-7)]))
         tot = monthly_totals(i, grid)
     else:
         grid, tot = volumes, totals
@@ -490,7 +497,14 @@ def break_evens(i: Inputs, volumes: np.ndarray, totals: dict[str, np.ndarray]) -
         d = tot[a] - tot[b]
         scale = np.maximum(np.abs(tot[a]), np.abs(tot[b])) * 1e-12 + 1e-12
         s = np.where(np.abs(d) <= scale, 0, np.sign(d))
-        idx = np.nonzero(s[:-1] * s[1:] < 0)[0]
+        nz = np.nonzero(s)[0]
+        flips = nz[:-1][s[nz[:-1]] * s[nz[1:]] < 0], nz[1:][s[nz[:-1]] * s[nz[1:]] < 0]
+        exact = [(int(i0), int(j0)) for i0, j0 in zip(*flips) if j0 > i0 + 1]  # equal on a grid volume
+        for i0, j0 in exact:
+            x = float(grid[i0 + 1])
+            cheaper_below = b if s[i0] > 0 else a
+            out.append(BreakEven(a, b, x, float(tot[a][i0 + 1]), cheaper_below, a if cheaper_below == b else b, False))
+        idx = np.array([i0 for i0, j0 in zip(*flips) if j0 == i0 + 1], dtype=int)
         if idx.size == 0:
             continue
         left, right = grid[idx].copy(), grid[idx + 1].copy()
@@ -609,8 +623,12 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
                 f"{LABELS[a]}: a prompt of {need:,.0f} tokens exceeds {model.name}'s context window "
                 f"of {model.context_window_tokens:,} tokens"
             )
-    if scenario.workload.rerank and scenario.workload.top_k > catalog.rerankers[scenario.stack.reranker].max_documents_per_search:
-        out.append("top_k is above the reranker's documents per search: each query will count as several searches")
+    max_docs = catalog.rerankers[scenario.stack.reranker].max_documents_per_search
+    if scenario.workload.rerank and scenario.workload.top_k > max_docs:
+        out.append(
+            f"top_k ({scenario.workload.top_k}) is above the reranker's {max_docs} documents per search: "
+            f"each query is billed as {math.ceil(scenario.workload.top_k / max_docs)} searches"
+        )
     if i.training_examples and i.training_examples < 50:
         out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
     return out

@@ -15,12 +15,9 @@ SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 def parse_scenario(text: str | bytes, file: str = "<scenario>") -> Scenario:
     """Validate scenario text. An empty mapping (`{}`) is a valid scenario of defaults."""
-    if isinstance(text, bytes):
-        text_is_blank = not text.strip()
-    else:
-        text_is_blank = not text.strip()
-    if text_is_blank:
-        return Scenario()
+    raw = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    if all(not line.strip() or line.lstrip().startswith("#") for line in raw.splitlines()):
+        return Scenario()  # empty, or only comments: every field at its default
     parsed = parse_yaml(text, file)
     if parsed.data is None:
         return Scenario()

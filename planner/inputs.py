@@ -10,6 +10,7 @@ so every number can be traced to its source.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, fields
 
 from planner.scenario import Scenario
@@ -127,6 +128,10 @@ class PriceUsed:
     figure: Figure
 
 
+# For a throughput, the low-cost end of the range is the high figure.
+_SWAP = {"low": "high", "high": "low"}
+
+
 def _lookup(family: dict, key: str, what: str, role: str):
     if key in family:
         return family[key]
@@ -135,7 +140,7 @@ def _lookup(family: dict, key: str, what: str, role: str):
     raise UnknownEntryError(f"stack.{role}: `{key}` is not in the catalog's {what}{hint}")
 
 
-def _serving_throughput(gpu, llm, gpu_key: str, llm_key: str) -> float:
+def _serving_throughput(gpu, llm, gpu_key: str, llm_key: str, which: str):
     if not llm.open_weights:
         raise UnknownEntryError(
             f"stack.serving is self_hosted but `{llm_key}` is not an open-weights model: "
@@ -148,7 +153,8 @@ def _serving_throughput(gpu, llm, gpu_key: str, llm_key: str) -> float:
         )
     # Serving throughput scales roughly inversely with parameter count (docs/formulas.md).
     params = llm.parameters_billion or 8.0
-    return gpu.vllm_8b_tokens_per_second.value * 8.0 / params, gpu.vllm_8b_tokens_per_second
+    fig = gpu.vllm_8b_tokens_per_second
+    return fig.pick(_SWAP.get(which, which)) * 8.0 / params, fig
 
 
 def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> tuple[Inputs, tuple[PriceUsed, ...]]:
@@ -177,7 +183,7 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
         gpu = catalog.gpus[emb.self_hosted.gpu]
         gpu_usd = take("Embedding GPU", emb.self_hosted.gpu, gpu, "usd_per_hour")
         used.append(PriceUsed(r_emb, st.embedding_model, emb.name, "self_hosted.tokens_per_second", emb.self_hosted.tokens_per_second))
-        tps = emb.self_hosted.tokens_per_second.pick({"low": "high", "high": "low"}.get(which, which))
+        tps = emb.self_hosted.tokens_per_second.pick(_SWAP.get(which, which))
         embed_price = gpu_usd / (tps * 3600) * 1e6
     embed_p50 = take(r_emb, st.embedding_model, emb, "latency_p50_ms")
     embed_p95 = take(r_emb, st.embedding_model, emb, "latency_p95_ms")
@@ -209,13 +215,15 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
             vs["vs_usd_per_gb_month"] = take(r_vs, st.vector_store, store, "usd_per_gb_month")
         vs["vs_memory_gb_per_instance"] = store.memory_gb_per_instance
         used.append(PriceUsed(r_vs, st.vector_store, store.name, "max_queries_per_second", store.max_queries_per_second))
-        vs["vs_max_queries_per_second"] = max(store.max_queries_per_second.pick({"low": "high", "high": "low"}.get(which, which)), 1e-9)
+        vs["vs_max_queries_per_second"] = max(store.max_queries_per_second.pick(_SWAP.get(which, which)), 1e-9)
         vs["vs_index_overhead"] = store.index_overhead
         vs["vs_min_instances"] = float(store.min_instances)
     vs_p50 = take(r_vs, st.vector_store, store, "latency_p50_ms")
     vs_p95 = take(r_vs, st.vector_store, store, "latency_p95_ms")
 
-    rr_price = take(r_rr, st.reranker, rr, "usd_per_1k_searches") if w.rerank else 0.0
+    # one search reranks up to max_documents_per_search documents; more count as several searches
+    searches_per_query = math.ceil(w.top_k / rr.max_documents_per_search)
+    rr_price = take(r_rr, st.reranker, rr, "usd_per_1k_searches") * searches_per_query if w.rerank else 0.0
     rr_p50 = take(r_rr, st.reranker, rr, "latency_p50_ms") if w.rerank else 0.0
     rr_p95 = take(r_rr, st.reranker, rr, "latency_p95_ms") if w.rerank else 0.0
 
@@ -240,7 +248,7 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
         train_price = 0.0
         train_gpu_usd = take("Training GPU", sht.gpu, train_gpu, "usd_per_hour")
         used.append(PriceUsed(r_ft, st.fine_tune, offer.name, "self_hosted_training.tokens_per_second", sht.tokens_per_second))
-        train_tps = sht.tokens_per_second.pick({"low": "high", "high": "low"}.get(which, which))
+        train_tps = sht.tokens_per_second.pick(_SWAP.get(which, which))
     tuned_ttft = take(r_ft + " base model", offer.base_llm, tuned_llm, "ttft_ms")
     tuned_tps = tuned_llm.output_tokens_per_second.value
 
@@ -249,8 +257,8 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
     if self_hosted:
         gpu = _lookup(catalog.gpus, st.gpu, "GPUs", "gpu")
         gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour")
-        thr_base, fig = _serving_throughput(gpu, llm, st.gpu, st.llm)
-        thr_tuned, _ = _serving_throughput(gpu, tuned_llm, st.gpu, offer.base_llm)
+        thr_base, fig = _serving_throughput(gpu, llm, st.gpu, st.llm, which)
+        thr_tuned, _ = _serving_throughput(gpu, tuned_llm, st.gpu, offer.base_llm, which)
         used.append(PriceUsed("Serving GPU", st.gpu, gpu.name, "vllm_8b_tokens_per_second", fig))
 
     lm = catalog.latency_model

@@ -33,7 +33,7 @@ import numpy as np
 import reportlab
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -71,7 +71,7 @@ _GLYPHS: frozenset[int] = frozenset()
 
 #: Readable stand-ins for characters Vera has no glyph for.
 _FALLBACK = {
-    "→": "->", "←": "<-", "⇒": "=>", "↔": "<->", "✓": "v", "✔": "v", "✗": "x", "✘": "x",
+    "→": "->", "←": "<-", "⇒": "=>", "↔": "<->", "✓": "+", "✔": "+", "✗": "x", "✘": "x",
     "⚠": "!", "Σ": "Sum ", "λ": "lambda", "μ": "\u00b5", "ᵢ": "i", "−": "-", "\u2011": "-",
     "\u2212": "-", "\u2009": " ", "\u202f": " ", "\u00a0": " ", "\u200b": "", "\ufeff": "",
 }
@@ -265,11 +265,9 @@ class _Styles:
         cell = ParagraphStyle("cell", base, fontSize=8, leading=10, spaceAfter=0, uriWasteReduce=0.3)
         self.cell = cell
         self.cell_r = ParagraphStyle("cell_r", cell, alignment=TA_RIGHT)
-        self.cell_c = ParagraphStyle("cell_c", cell, alignment=TA_CENTER)
         self.cell_b = ParagraphStyle("cell_b", cell, fontName=FONT_BOLD)
         self.cell_br = ParagraphStyle("cell_br", cell, fontName=FONT_BOLD, alignment=TA_RIGHT)
         self.cell_small = ParagraphStyle("cell_small", cell, fontSize=7, leading=8.6, textColor=MUTED)
-        self.cell_bullet = ParagraphStyle("cell_bullet", cell, leftIndent=8, bulletIndent=0, spaceAfter=1.5)
         self.head = ParagraphStyle("head", cell, fontName=FONT_BOLD)
         self.head_r = ParagraphStyle("head_r", self.head, alignment=TA_RIGHT)
 
@@ -441,6 +439,32 @@ def _axes(d: Drawing, p: _Plot, xticks, yticks, xminor, yminor, xfmt, yfmt, xtit
     d.add(g)
 
 
+def _simplify(px: np.ndarray, py: np.ndarray, tol: float = 0.15) -> np.ndarray:
+    """Mask of the points to keep so the line moves by less than `tol` points (Ramer–Douglas–Peucker).
+
+    A straight or flat stretch needs two points, not two hundred: smaller PDFs, faster drawing,
+    and the same picture (steps and bends are kept)."""
+    n = len(px)
+    keep = np.zeros(n, dtype=bool)
+    if n:
+        keep[0] = keep[-1] = True
+    stack = [(0, n - 1)]
+    while stack:
+        i, j = stack.pop()
+        if j <= i + 1:
+            continue
+        dx, dy = px[j] - px[i], py[j] - py[i]
+        length = math.hypot(dx, dy)
+        sx, sy = px[i + 1:j] - px[i], py[i + 1:j] - py[i]
+        d = np.abs(dy * sx - dx * sy) / length if length > 0 else np.hypot(sx, sy)
+        k = int(np.argmax(d))
+        if d[k] > tol:
+            m = i + 1 + k
+            keep[m] = True
+            stack += [(i, m), (m, j)]
+    return keep
+
+
 def _polyline(p: _Plot, xs, ys, color, width=1.6, dash=None) -> list[PolyLine]:
     """Lines through the finite points (a gap where a value is missing)."""
     xs, ys = np.asarray(xs, float), np.asarray(ys, float)
@@ -457,11 +481,15 @@ def _polyline(p: _Plot, xs, ys, color, width=1.6, dash=None) -> list[PolyLine]:
             run = []
     if run:
         out.append(run)
-    return [
-        PolyLine(r, strokeColor=color, strokeWidth=width, strokeDashArray=dash, strokeLineJoin=1, strokeLineCap=1)
-        for r in out
-        if len(r) >= 4
-    ]
+    lines = []
+    for r in out:
+        if len(r) < 4:
+            continue
+        rx, ry = np.asarray(r[0::2]), np.asarray(r[1::2])
+        keep = _simplify(rx, ry)
+        pts = [round(float(v), 2) for pair in zip(rx[keep], ry[keep]) for v in pair]
+        lines.append(PolyLine(pts, strokeColor=color, strokeWidth=width, strokeDashArray=dash, strokeLineJoin=1, strokeLineCap=1))
+    return lines
 
 
 @dataclass
@@ -559,8 +587,9 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
             ok = np.isfinite(lo) & np.isfinite(hi) & (hi > 0)
             if ok.sum() >= 2:
                 xs, lo_y, hi_y = p.fx(q[ok]), p.fy(np.maximum(lo[ok], ylim[0])), p.fy(hi[ok])
-                pts = [float(v) for pair in zip(xs, hi_y) for v in pair]
-                pts += [float(v) for pair in zip(xs[::-1], lo_y[::-1]) for v in pair]
+                k_hi, k_lo = _simplify(xs, hi_y), _simplify(xs, lo_y)
+                pts = [round(float(v), 2) for pair in zip(xs[k_hi], hi_y[k_hi]) for v in pair]
+                pts += [round(float(v), 2) for pair in zip(xs[k_lo][::-1], lo_y[k_lo][::-1]) for v in pair]
                 d.add(Polygon(pts, fillColor=_hex(COLORS[a], 0.16), strokeColor=None))
     for a in ARCHITECTURES:
         for line in _polyline(p, q, est.series[a].total_usd, _hex(COLORS[a]), 1.8):
@@ -1223,7 +1252,7 @@ class _Report:
         cat = self.catalog
         self.add(self.p("3.3 Catalog figures used", st.h2))
         intro = (f"Catalog version {_x(cat.version)}, dated {_x(str(cat.date))}. {len(used)} figures feed this estimate; "
-                 f"<b>{len(stale)}</b> were checked more than {STALE_AFTER_DAYS} days before {_long_date(today)} "
+                 f"<b>{len(stale)}</b> {'was' if len(stale) == 1 else 'were'} checked more than {STALE_AFTER_DAYS} days before {_long_date(today)} "
                  f"(<font color='#C0392B'><b>stale</b></font>) and <b>{len(unverified)}</b> could not be confirmed at their "
                  f"source (<font color='#B9770E'><b>unverified</b></font>). Check those before relying on the numbers.")
         self.add(self.p(intro))

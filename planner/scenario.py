@@ -139,24 +139,26 @@ class Scenario(Strict):
         fine_tuning = dict(data.get("fine_tuning") or {}) if isinstance(data.get("fine_tuning") or {}, dict) else data.get("fine_tuning")
         if not isinstance(workload, dict) or not isinstance(fine_tuning, dict):
             return data
-        # (answer id, container, field): the same number in two places.
+        # (answer id, container, field, mirrored back): the same number in two places. An answer
+        # always sets its field. Budget and latency limit (unset by default) also fill an unanswered
+        # answer; volume and training-set size always have a value for pricing, which is not an answer.
         linked = [
-            ("queries_per_month", workload, "queries_per_month"),
-            ("monthly_budget_usd", data, "monthly_budget_usd"),
-            ("latency_p95_ms", data, "latency_target_p95_ms"),
-            ("labeled_examples", fine_tuning, "training_examples"),
+            ("queries_per_month", workload, "queries_per_month", False),
+            ("monthly_budget_usd", data, "monthly_budget_usd", True),
+            ("latency_p95_ms", data, "latency_target_p95_ms", True),
+            ("labeled_examples", fine_tuning, "training_examples", False),
         ]
-        for answer_id, container, field in linked:
+        for answer_id, container, field, mirrored in linked:
             a, s = answers.get(answer_id), container.get(field)
             if a is not None and s is not None and a != s:
                 raise PydanticCustomError(
                     "answers_disagree",
                     "answers.{a} ({av}) disagrees with {f} ({sv}): give the number once, or the same in both",
-                    {"a": answer_id, "av": a, "f": field, "sv": s},
+                    {"a": answer_id, "av": a, "f": field, "sv": s, "at": ("answers", answer_id)},
                 )
             if a is not None:
                 container[field] = a
-            elif s is not None:
+            elif s is not None and mirrored:
                 answers[answer_id] = s
         change = answers.get("knowledge_change")
         if change is not None:
@@ -197,7 +199,7 @@ class Scenario(Strict):
             ("latency_p95_ms", "latency_target_p95_ms"),
             ("labeled_examples", "fine_tuning.training_examples"),
         ):
-            if field in paths:
+            if field in paths and data["answers"].get(answer_id) is not None:
                 data["answers"][answer_id] = paths[field]
             elif f"answers.{answer_id}" in paths:
                 node = data

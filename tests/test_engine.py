@@ -284,16 +284,11 @@ def test_reranking_on_and_off(mini):
         assert off.current[a].components_usd["reranking"] == 0
 
 
-def test_reranking_is_one_search_per_query_even_above_max_documents(mini):
-    """docs/formulas.md: reranking = q × usd_per_1k_searches ÷ 1000 (one search per query).
-
-    With top_k above the reranker's max_documents_per_search (100 by default) the engine
-    warns that "each query will count as several searches", but the cost stays at one
-    search per query, as documented. Reported as an inconsistency between the warning and
-    the formula."""
+def test_reranking_above_max_documents_counts_several_searches(mini):
+    """docs/formulas.md: reranking = q × ceil(top_k ÷ max_documents_per_search) × usd_per_1k_searches ÷ 1000."""
     est = estimate(mini, make(workload={"top_k": 200}))
-    assert est.current["rag"].components_usd["reranking"] == approx(100_000 * 2 / 1000)  # 200
-    assert any("several searches" in w for w in est.warnings)
+    assert est.current["rag"].components_usd["reranking"] == approx(100_000 * 2 * 2 / 1000)  # 400
+    assert any("billed as 2 searches" in w for w in est.warnings)
 
 
 # ==================================================================== vector stores
@@ -661,11 +656,6 @@ def test_ranges_swap_throughput_ends_for_self_hosted_embedding_and_training(mini
     assert rag.monthly_high_usd - rag.monthly_usd == approx((qe[500] - qe[1000]) + 110e6 * 0.1 * (2.0 - 1.0) / 1e6 + 100_000 * 3300 * 1.0 / 1e6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the GPU serving throughput (vllm_8b_tokens_per_second) ignores its low/high range: "
-    "inputs._serving_throughput always takes .value, so self-hosted low/high equal the typical figure",
-)
 def test_ranges_swap_serving_throughput_ends(mini):
     from pricing.models import Catalog
 
@@ -774,11 +764,6 @@ def test_break_evens_sorted_and_inside_range(mini):
     assert all(est.volumes[0] <= x <= est.volumes[-1] for x in qs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: break_evens() misses a crossing that lands exactly on a grid volume "
-    "(sign sequence −, 0, + has no adjacent product < 0)",
-)
 def test_break_even_exactly_on_a_grid_volume(mini):
     # hours_per_month 700 ⇒ fine_tuned = 0.00025 q + 700; prompt_only = 0.002 q ⇒ q* = 700 / 0.00175 = 400_000
     # 400_000 is a grid volume, where both totals are exactly 800.0
@@ -824,11 +809,6 @@ def test_break_even_at_replica_step_found_exactly(mini):
 # ===================================================================== edge cases
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: sensitivity() moves chunk_tokens down 25% without keeping it above the overlap; "
-    "at chunk × 0.75 == overlap corpus() divides by a zero stride (ZeroDivisionError)",
-)
 def test_estimate_survives_overlap_at_three_quarters_of_chunk(mini):
     s = make(workload={"chunk_tokens": 100, "chunk_overlap_tokens": 75})  # valid: 75 < 100
     est = estimate(mini, s)
@@ -836,11 +816,6 @@ def test_estimate_survives_overlap_at_three_quarters_of_chunk(mini):
     assert est.corpus["chunks_per_document"] == 37
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: self-hosted with zero work per query (0 output tokens, input_token_weight 0) "
-    "divides by zero in latency_parts (μ = thr / work) and _step_points",
-)
 def test_self_hosted_zero_work_per_query(mini):
     s = make(
         workload={"output_tokens_per_query": 0},

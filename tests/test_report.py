@@ -225,7 +225,7 @@ def test_stale_and_unverified_figures_are_flagged(support):
         assert f"stale ({u.figure.age_days(TODAY):,} days)" in text
     assert text.count("stale (") == len(stale)
     assert text.count("unverified") >= len(unverified)
-    assert f"{len(stale)} were checked more than 180 days before" in text
+    assert f"{len(stale)} {'was' if len(stale) == 1 else 'were'} checked more than 180 days before" in text
 
 
 def test_staleness_is_judged_against_the_report_date(catalog):
