@@ -26,12 +26,9 @@ Mini catalog figures used (typical value, low..high where a range is given):
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 import numpy as np
 import pytest

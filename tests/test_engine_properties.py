@@ -13,12 +13,9 @@ crash the engine; each has its own strict-xfail test in tests/test_engine.py:
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 import numpy as np
 import pytest

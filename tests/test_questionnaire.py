@@ -11,8 +11,6 @@ from types import SimpleNamespace as NS
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `pytest` run as a script does not put the project root on the path
-    sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
