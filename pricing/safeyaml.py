@@ -64,12 +64,40 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
-# YAML 1.1 reads `1e6` (no dot, no exponent sign) as text; people mean a number.
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
-    list("-+0123456789."),
-)
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):
+        """libyaml's parser and composer (fast); anchors, aliases and depth are screened first."""
+
+else:  # pragma: no cover - PyYAML built without libyaml
+    _CLoader = None
+
+for _cls in filter(None, (_Loader, _CLoader)):
+    # YAML 1.1 reads `1e6` (no dot, no exponent sign) as text; people mean a number.
+    _cls.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+        list("-+0123456789."),
+    )
+
+# Characters YAML does not allow in a document (C0 controls but tab and newlines, DEL, C1, surrogates, U+FFFE/F).
+_FORBIDDEN = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _screen_events(text: str) -> None:
+    """Refuse anchors, aliases and deep nesting from the event stream, before anything is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_CLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, "aliases (`*name`) are not allowed: write the value out in full")
+        if getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "anchors (`&name`) are not allowed: write each value out in full")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 @dataclass
@@ -107,9 +135,19 @@ def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYT
         raise InputError([Problem(file, 1, 1, "", "this is a binary file, not YAML text")])
     if not text.strip():
         raise InputError([Problem(file, 1, 1, "", "the file is empty: it needs at least the required top-level keys")])
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        before = text[: bad.start()]
+        line, col = before.count("\n") + 1, bad.start() - (before.rfind("\n") + 1) + 1
+        char = f"U+{ord(bad.group()):04X}"
+        raise InputError([Problem(file, line, col, "", f"the control character {char} is not allowed in YAML text: delete it")])
     loader = None
     try:
-        loader = _Loader(text)
+        if _CLoader is not None:
+            _screen_events(text)
+            loader = _CLoader(text)
+        else:
+            loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             raise InputError([Problem(file, 1, 1, "", "the file holds no YAML document (only comments?)")])
@@ -119,11 +157,6 @@ def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYT
     except _Refused as r:
         dotted = ".".join(str(p) for p in r.path)
         raise InputError([Problem(file, r.mark.line + 1, r.mark.column + 1, dotted, r.message)]) from None
-    except yaml.reader.ReaderError as e:
-        before = text[: e.position]
-        line, col = before.count("\n") + 1, e.position - (before.rfind("\n") + 1) + 1
-        char = f"U+{e.character:04X}" if isinstance(e.character, int) else repr(e.character)
-        raise InputError([Problem(file, line, col, "", f"the control character {char} is not allowed in YAML text: delete it")]) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -174,7 +174,7 @@ def _():
 def _():
     text = mutate("name: Test embedding\n    provider: test", "name: Test embedding\n\tprovider: test")
     line, _ = where(text, "\tprovider")
-    return Expect(text, line, 1, "", "cannot start any token")
+    return Expect(text, line, 1, "", "tab character")
 
 
 @case("syntax-two-documents")
@@ -231,8 +231,9 @@ def _():
 @case("deep-nesting-block-mappings")
 def _():
     text = "".join("  " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 10)) + "  " * (MAX_DEPTH + 10) + "v\n"
-    # the mapping starting on line n is level n; its key (`k{n-1}`, column 2n-1) is level n + 1
-    return Expect(text, MAX_DEPTH, 2 * MAX_DEPTH - 1, "", "nesting deeper than")
+    # libyaml marks a block mapping where its first key starts: the mapping of level MAX_DEPTH + 1
+    # is the one under `k{MAX_DEPTH - 1}`, whose key `k{MAX_DEPTH}` is on line MAX_DEPTH + 1
+    return Expect(text, MAX_DEPTH + 1, 2 * MAX_DEPTH + 1, "", "nesting deeper than")
 
 
 # --- duplicate keys, tags
@@ -932,8 +933,7 @@ def test_summary_counts_families_figures_and_unverified():
     cat = parse_catalog(text).catalog
     s = summary(cat, today=date(2026, 11, 1))
     assert s.startswith("catalog test-1 (2026-11-01): ")
-    for family, n in cat.family_counts().items():
-        assert f"{n} {family}" in s
+    assert "2 embedding models, 4 vector stores, 1 reranker, 2 LLMs, 3 fine-tuning offers, 1 GPU;" in s
     assert f"{MINI.count('value:')} figures" in s
     assert "1 unverified" in s
 

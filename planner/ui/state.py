@@ -206,11 +206,12 @@ def set_editor(text: str) -> None:
 
 
 def editor_text() -> str:
-    """Restore the editor's text when it was dropped with the page's widgets (page switch); returns it."""
+    """Set the editor from the draft before it is drawn (a page switch drops or resets the widget's
+    state; every submit goes through Apply or Save, which record the draft first). Returns the text."""
     ss = st.session_state
-    if "cat_editor" not in ss:
-        ss["cat_editor"] = ss.get("cat_draft", ss["cat_text"])
-    return ss["cat_editor"]
+    draft = ss.setdefault("cat_draft", ss["cat_text"])
+    sync_widget("cat_editor", draft)
+    return draft
 
 
 def catalog() -> Catalog:

@@ -1,0 +1,383 @@
+"""The Streamlit app, page by page, with `streamlit.testing.v1.AppTest` (no browser).
+
+Every test runs against a temporary copy of the default catalog (`PLANNER_CATALOG`), so a
+save never touches the repository's file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pricing.loader import DEFAULT_CATALOG_PATH
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = {
+    "decide": "planner/ui/decide.py",
+    "costs": "planner/ui/costs.py",
+    "latency": "planner/ui/latency.py",
+    "pricing": "planner/ui/pricing.py",
+    "report": "planner/ui/report.py",
+}
+TIMEOUT = 30
+
+
+# ------------------------------------------------------------------ helpers
+
+
+@pytest.fixture
+def catalog_file(tmp_path, monkeypatch) -> Path:
+    """A copy of the default catalog that the app loads and saves (via PLANNER_CATALOG)."""
+    path = tmp_path / "catalog.yaml"
+    shutil.copyfile(DEFAULT_CATALOG_PATH, path)
+    monkeypatch.setenv("PLANNER_CATALOG", str(path))
+    return path
+
+
+def start(catalog_file: Path, page: str = "decide", query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if query:
+        for k, v in query.items():
+            at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    if page != "decide":
+        go(at, page)
+    return at
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    at.switch_page(PAGES[page])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def chart(at: AppTest, i: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def traces(spec: dict) -> dict[str, dict]:
+    return {t.get("name"): t for t in spec["data"]}
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def price_line(text: str, entry: str, field: str) -> int:
+    """0-based index of the `value:` line of `entry`'s `field` in catalog text."""
+    lines = text.splitlines()
+    start_at = lines.index(f"  {entry}:")
+    field_at = next(i for i in range(start_at, len(lines)) if lines[i].strip() == f"{field}:")
+    return next(i for i in range(field_at, len(lines)) if lines[i].strip().startswith("value:"))
+
+
+def with_price(text: str, entry: str, field: str, factor: float) -> str:
+    lines = text.splitlines(keepends=True)
+    i = price_line(text, entry, field)
+    indent, value = lines[i].split("value:")
+    lines[i] = f"{indent}value: {float(value) * factor:g}\n"
+    return "".join(lines)
+
+
+# ------------------------------------------------------------------ every page
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_runs_without_errors(catalog_file, page):
+    at = start(catalog_file, page)
+    assert not at.exception
+    assert errors(at) == []
+    assert [t.value for t in at.title] == [page.capitalize()]
+    # the sidebar is on every page, with the main control labelled exactly
+    assert at.select_slider(key="sb.q").label == "Queries per month"
+
+
+def test_pages_with_charts_draw_them(catalog_file):
+    at = start(catalog_file, "costs")
+    names = [t.get("name") for t in chart(at)["data"]]
+    for label in ("Prompt only", "RAG", "Fine-tuned", "Hybrid"):
+        assert names.count(label) == 1
+    go(at, "latency")
+    assert len(at.get("plotly_chart")) == 2
+
+
+# ------------------------------------------------------------------ the volume slider
+
+
+def test_queries_slider_changes_the_chart_the_metrics_and_the_url(catalog_file):
+    at = start(catalog_file, "costs")
+    before_spec, before_metrics = chart(at), metrics(at)
+    shape = next(s for s in before_spec["layout"]["shapes"] if s.get("name") == "current volume")
+    assert shape["x0"] == 100_000
+
+    at.select_slider(key="sb.q").set_value(1_000_000.0).run()
+    assert not at.exception
+    after_spec, after_metrics = chart(at), metrics(at)
+    assert after_spec != before_spec
+    shape = next(s for s in after_spec["layout"]["shapes"] if s.get("name") == "current volume")
+    assert shape["x0"] == 1_000_000
+    assert after_metrics != before_metrics
+    assert set(after_metrics) == set(before_metrics) or len(after_metrics) == 4
+    assert at.query_params.get("q") == "1000000"
+    assert "1M queries/month" in captions(at)
+
+
+def test_the_volume_is_the_same_on_every_page(catalog_file):
+    at = start(catalog_file, "costs")
+    at.select_slider(key="sb.q").set_value(5_000_000.0).run()
+    for page in ("latency", "decide", "report", "costs"):
+        go(at, page)
+        assert at.select_slider(key="sb.q").value == 5_000_000
+        assert "5M queries/month" in captions(at)
+
+
+# ------------------------------------------------------------------ the catalog editor
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    ["negative price", "yaml syntax"],
+)
+def test_an_invalid_catalog_edit_shows_where_and_changes_nothing(catalog_file, breakage):
+    at = start(catalog_file, "costs")
+    spec_before, metrics_before = chart(at), metrics(at)
+    file_before = catalog_file.read_bytes()
+    text = catalog_file.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    i = price_line(text, "gpt-4o-mini", "input_usd_per_1m_tokens")
+    if breakage == "negative price":
+        lines[i] = lines[i].replace("value: 0.15", "value: -0.15")
+        expect = [f"line {i + 1}", "llms.gpt-4o-mini.input_usd_per_1m_tokens.value", "negative"]
+    else:
+        lines[i] = lines[i].replace("value: 0.15", "value: [0.15")
+        expect = ["line "]
+    go(at, "pricing")
+    at.text_area(key="cat_editor").set_value("".join(lines))
+    at.button(key="cat_apply").click().run()
+    assert not at.exception
+    shown = "\n".join(errors(at))
+    for fragment in expect:
+        assert fragment in shown, shown
+    assert re.search(r"line \d+, column \d+", shown)
+    # nothing changed: not the file, not the charts, not the numbers
+    assert catalog_file.read_bytes() == file_before
+    go(at, "costs")
+    assert chart(at) == spec_before
+    assert metrics(at) == metrics_before
+    # saving the invalid text refuses too
+    go(at, "pricing")
+    assert at.text_area(key="cat_editor").value == "".join(lines)  # the draft is kept to fix
+    at.button(key="cat_save").click().run()
+    assert errors(at)
+    assert catalog_file.read_bytes() == file_before
+    assert not catalog_file.with_name(catalog_file.name + ".bak").exists()
+
+
+def test_a_valid_edit_changes_every_chart_for_this_session_only(catalog_file):
+    at = start(catalog_file, "costs")
+    spec_before, metrics_before = chart(at), metrics(at)
+    file_before = catalog_file.read_bytes()
+    go(at, "pricing")
+    text = at.text_area(key="cat_editor").value
+    at.text_area(key="cat_editor").set_value(with_price(text, "gpt-4o-mini", "input_usd_per_1m_tokens", 2))
+    at.button(key="cat_apply").click().run()
+    assert not at.exception and errors(at) == []
+    assert any("Applied" in s.value for s in at.success)
+    go(at, "costs")
+    assert chart(at) != spec_before
+    prompt_before = next(v for k, v in metrics_before.items() if k.startswith("Prompt only"))
+    prompt_after = next(v for k, v in metrics(at).items() if k.startswith("Prompt only"))
+    assert prompt_after != prompt_before
+    assert catalog_file.read_bytes() == file_before  # applied, not saved
+
+    # another session (a new AppTest) still prices with the file
+    other = start(catalog_file, "costs")
+    assert chart(other) == spec_before
+
+
+def test_saving_writes_the_file_and_keeps_a_backup(catalog_file):
+    at = start(catalog_file, "pricing")
+    original = catalog_file.read_bytes()
+    new_text = with_price(original.decode("utf-8"), "gpt-4o-mini", "input_usd_per_1m_tokens", 2)
+    at.text_area(key="cat_editor").set_value(new_text)
+    at.button(key="cat_save").click().run()
+    assert not at.exception and errors(at) == []
+    assert any("Saved" in s.value for s in at.success)
+    assert catalog_file.read_text(encoding="utf-8") == new_text
+    assert catalog_file.with_name(catalog_file.name + ".bak").read_bytes() == original
+    # a new session now reads the saved file
+    other = start(catalog_file, "pricing")
+    assert other.text_area(key="cat_editor").value == new_text
+
+
+def test_saving_over_a_file_changed_on_disk_is_refused(catalog_file):
+    at = start(catalog_file, "pricing")
+    text = at.text_area(key="cat_editor").value
+    theirs = with_price(text, "gpt-4o-mini", "output_usd_per_1m_tokens", 3)
+    catalog_file.write_text(theirs, encoding="utf-8")  # someone else saved in between
+    mine = with_price(text, "gpt-4o-mini", "input_usd_per_1m_tokens", 2)
+    at.text_area(key="cat_editor").set_value(mine)
+    at.button(key="cat_save").click().run()
+    assert not at.exception
+    assert any("changed on disk" in e for e in errors(at))
+    assert catalog_file.read_text(encoding="utf-8") == theirs
+
+
+def test_reset_drops_the_session_edit(catalog_file):
+    at = start(catalog_file, "pricing")
+    text = at.text_area(key="cat_editor").value
+    at.text_area(key="cat_editor").set_value(with_price(text, "gpt-4o-mini", "input_usd_per_1m_tokens", 2))
+    at.button(key="cat_apply").click().run()
+    assert at.session_state["cat_custom"] is True
+    at.button(key="cat_reset").click().run()
+    assert not at.exception
+    assert at.text_area(key="cat_editor").value == text
+    assert at.session_state["cat_custom"] is False
+
+
+def test_catalog_uploads_are_validated_and_capped(catalog_file):
+    at = start(catalog_file, "pricing")
+    at.file_uploader(key="cat_upload").set_value(("bad.yaml", b"version: [1\n", "application/x-yaml")).run()
+    assert not at.exception
+    assert any("line" in e for e in errors(at))
+    at.file_uploader(key="cat_upload").set_value(("big.yaml", b"#" * 1_000_001, "application/x-yaml")).run()
+    assert not at.exception
+    assert any("limited to" in e for e in errors(at))
+    good = with_price(catalog_file.read_text(encoding="utf-8"), "gpt-4o-mini", "input_usd_per_1m_tokens", 2)
+    at.file_uploader(key="cat_upload").set_value(("mine.yaml", good.encode(), "application/x-yaml")).run()
+    assert not at.exception and errors(at) == []
+    assert at.session_state["cat_text"] == good
+
+
+def test_pricing_table_filters_and_warns_about_stale_prices(catalog_file):
+    at = start(catalog_file, "pricing")
+    assert any("checked more than 180 days ago" in w.value for w in at.warning)
+    total = len(at.dataframe[0].value)
+    at.text_input(key="cat_filter").set_value("gpt-4o-mini input").run()
+    rows = at.dataframe[0].value
+    assert 0 < len(rows) < total
+    assert all("GPT-4o mini" in e for e in rows["Entry"])
+    assert all("input" in f for f in rows["Field"])
+    assert "USD per 1M tokens" in set(rows["Unit"])
+
+
+# ------------------------------------------------------------------ presets, the URL, scenario files
+
+
+def test_selecting_a_preset_loads_it(catalog_file):
+    at = start(catalog_file, "costs")
+    at.selectbox(key="sb.preset").set_value("support-bot").run()
+    assert not at.exception
+    assert "Support bot over a product knowledge base" in captions(at)
+    assert at.select_slider(key="sb.q").value == 200_000
+    assert at.query_params.get("preset") == "support-bot"
+    assert "q" not in at.query_params  # the preset's own volume is not repeated
+    budget = next(s for s in chart(at)["layout"]["shapes"] if s.get("name") == "budget")
+    assert budget["y0"] == 1500
+
+
+def test_the_url_sets_the_scenario(catalog_file):
+    at = start(catalog_file, "costs", query={"preset": "legal-qa", "q": "500000", "k": "8", "rerank": "no"})
+    assert errors(at) == []
+    assert "Legal Q&A with cited sources" in captions(at)
+    assert at.select_slider(key="sb.q").value == 500_000
+    assert at.slider(key="sb.k").value == 8
+    assert at.toggle(key="sb.rerank").value is False
+    assert at.selectbox(key="sb.llm").value == "gpt-4.1"  # from the preset
+    s = at.session_state["scenario"]
+    assert (s.workload.queries_per_month, s.workload.top_k, s.workload.rerank) == (500_000, 8, False)
+
+
+def test_changing_a_control_writes_the_url_and_the_url_reproduces_it(catalog_file):
+    at = start(catalog_file, "costs", query={"preset": "support-bot"})
+    at.number_input(key="sb.tout").set_value(900).run()
+    at.select_slider(key="sb.q").set_value(2_000_000.0).run()
+    qp = dict(at.query_params)
+    assert qp == {"preset": "support-bot", "tout": "900", "q": "2000000"}
+    again = start(catalog_file, "costs", query=qp)
+    assert again.session_state["scenario"] == at.session_state["scenario"]
+    assert chart(again) == chart(at)
+
+
+def test_a_bad_url_is_reported_not_raised(catalog_file):
+    at = start(catalog_file, "decide", query={"q": "lots", "k": "0", "nonsense": "1", "preset": "nope"})
+    assert not at.exception
+    shown = "\n".join(w.value for w in at.warning)
+    assert "q=lots" in shown and "k=0" in shown and "nonsense" in shown and "nope" in shown
+    assert at.select_slider(key="sb.q").value == 100_000
+
+
+def test_a_scenario_file_uploads(catalog_file):
+    at = start(catalog_file, "costs")
+    text = (ROOT / "scenarios" / "ticket-classification.yaml").read_bytes()
+    at.file_uploader(key="sb.upload").set_value(("tickets.yaml", text, "application/x-yaml")).run()
+    assert not at.exception and errors(at) == []
+    assert "Ticket classification at scale" in captions(at)
+    assert at.select_slider(key="sb.q").value == 5_000_000
+    at.file_uploader(key="sb.upload").set_value(("bad.yaml", b"workload:\n  top_k: -3\n", "application/x-yaml")).run()
+    assert not at.exception
+    assert any("top_k" in e and "line 2" in e for e in errors(at))
+    assert "Ticket classification at scale" in captions(at)  # unchanged
+
+
+# ------------------------------------------------------------------ Decide
+
+
+def _recommendation_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_answering_a_question_changes_the_recommendation(catalog_file):
+    at = start(catalog_file, "decide")
+    before = _recommendation_text(at)
+    assert "No rule has fired yet" in captions(at)
+    at.selectbox(key="dq.gap").set_value("knowledge").run()
+    at.segmented_control(key="dq.citations_required").set_value("yes").run()
+    assert not at.exception and errors(at) == []
+    after = _recommendation_text(at)
+    assert after != before
+    assert "Recommended" in after and ":blue[**RAG**]" in after
+    s = at.session_state["scenario"]
+    assert s.answers.gap.value == "knowledge" and s.answers.citations_required is True
+    assert at.query_params.get("gap") == "knowledge" and at.query_params.get("cite") == "yes"
+    # back to "not sure" clears the answer
+    at.segmented_control(key="dq.citations_required").set_value("unsure").run()
+    assert at.session_state["scenario"].answers.citations_required is None
+    assert "cite" not in at.query_params
+
+
+def test_a_linked_answer_moves_the_sidebar(catalog_file):
+    at = start(catalog_file, "decide")
+    at.number_input(key="dq.monthly_budget_usd").set_value(2500.0).run()
+    assert at.number_input(key="sb.budget").value == 2500
+    at.number_input(key="dq.queries_per_month").set_value(300_000.0).run()
+    assert at.select_slider(key="sb.q").value == 300_000
+    go(at, "costs")
+    budget = next(s for s in chart(at)["layout"]["shapes"] if s.get("name") == "budget")
+    assert budget["y0"] == 2500
+
+
+# ------------------------------------------------------------------ Report
+
+
+def test_report_page_offers_the_pdf(catalog_file):
+    at = start(catalog_file, "report")
+    buttons = at.get("download_button")
+    assert any("Download PDF report" in b.proto.label for b in buttons)
+    assert any(t.value == "Key numbers" for t in at.subheader)
