@@ -23,7 +23,9 @@ def usd(x: float, digits: int = 2) -> str:
         return f"{sign}${x:,.2f}"
     if x == 0:
         return "$0"
-    return f"{sign}${x:.{max(2, digits)}g}" if x < 0.01 else f"{sign}${x:.2f}"
+    if x < 0.01:
+        return f"{sign}<$0.01" if not sign else "> -$0.01"
+    return f"{sign}${x:.2f}"
 
 
 def usd_exact(x: float) -> str:

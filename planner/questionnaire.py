@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from planner import format as fmt
 from planner.answers import Answers, Gap, KnowledgeChange
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
 
@@ -311,11 +312,10 @@ _EVERY = {
 
 
 def _usd(x: float) -> str:
+    """Money as the app, the PDF and the CLI print it (planner.format.usd)."""
     if not math.isfinite(x):
         return "an unknown amount"
-    if abs(x) >= 10:
-        return f"${x:,.0f}"
-    return f"${x:,.2f}"
+    return fmt.usd(x)
 
 
 def _count(x: float) -> str:

@@ -81,10 +81,14 @@ def validate(model: type[M], parsed: Parsed) -> M:
         raise InputError(_problems(exc, parsed)) from None
 
 
+MAX_PROBLEMS = 100
+
+
 def _problems(exc: ValidationError, parsed: Parsed) -> list[Problem]:
     problems = []
     seen = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for err in errors[:MAX_PROBLEMS]:
         path = _data_path(parsed.data, err["loc"])
         ctx = err.get("ctx") or {}
         if err["type"] == "unknown_key" and "key" in ctx:
@@ -105,6 +109,9 @@ def _problems(exc: ValidationError, parsed: Parsed) -> list[Problem]:
             seen.add(key)
             problems.append(Problem(file, line, col, dotted, message))
     problems.sort(key=lambda p: (p.file, p.line, p.column))
+    if len(errors) > MAX_PROBLEMS:
+        last = problems[-1]
+        problems.append(Problem(last.file, last.line, last.column, "", f"… and {len(errors) - MAX_PROBLEMS:,} more problems: fix these first"))
     return problems
 
 

@@ -522,7 +522,7 @@ def test_break_even_against_the_answers_is_reported():
         "Fine-tuned above. At your 200,000, Prompt only is cheaper: the numbers favour it over Fine-tuned, "
         "against the answers."
     )
-    assert rec.findings[-1] == "Fine-tuned: $900/month plus $16,000 one-time; $26,800 over 12 months."
+    assert rec.findings[-1] == "Fine-tuned: $900/month plus $16K one-time; $26.8K over 12 months."
 
 
 def test_missing_or_broken_figures_do_not_crash():

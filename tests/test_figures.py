@@ -1,0 +1,207 @@
+"""The plotly figures (planner/figures.py): names, colours, axes and markers match the engine."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from planner import figures
+from planner.engine import COMPONENT_LABELS, estimate
+from planner.files import load_scenario, presets
+from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from pricing.loader import load_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = {"defaults": None, **{p.stem: p for p in presets().values()}}
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(scope="module", params=list(SCENARIOS))
+def est(request, catalog):
+    path = SCENARIOS[request.param]
+    return estimate(catalog, load_scenario(path) if path else Scenario())
+
+
+def by_name(fig: go.Figure) -> dict[str, go.Scatter]:
+    return {t.name: t for t in fig.data}
+
+
+def shapes(fig: go.Figure, name: str) -> list:
+    return [s for s in fig.layout.shapes if s.name == name]
+
+
+def test_every_figure_is_valid_plotly(est):
+    """The figures are built without per-property validation for speed; check them with it here."""
+    for name, fig in figures.all_figures(est).items():
+        go.Figure(fig.to_dict())  # raises on any invalid property
+        assert fig.layout.paper_bgcolor == "rgba(0,0,0,0)", name
+
+
+def test_spend_lines_one_per_architecture_named_and_coloured(est):
+    fig = figures.spend_figure(est)
+    traces = by_name(fig)
+    names = [t.name for t in fig.data]
+    for a in ARCHITECTURES:
+        assert names.count(LABELS[a]) == 1
+        line = traces[LABELS[a]]
+        assert line.line.color == COLORS[a]
+        np.testing.assert_allclose(np.asarray(line.x, dtype=float), est.volumes)
+        np.testing.assert_allclose(np.asarray(line.y, dtype=float), np.maximum(est.series[a].total_usd, np.asarray(line.y).min()))
+    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
+    assert fig.layout.xaxis.title.text == "Queries per month"
+
+
+def test_spend_lines_hover_shows_the_component_breakdown(est):
+    fig = figures.spend_figure(est)
+    for a in ARCHITECTURES:
+        line = by_name(fig)[LABELS[a]]
+        used = figures.components_used(est, a)
+        data = np.asarray(line.customdata, dtype=float)
+        assert data.shape == (len(est.volumes), 3 + len(used))
+        np.testing.assert_allclose(data[:, 0], est.series[a].total_usd)
+        for j, k in enumerate(used):
+            assert COMPONENT_LABELS[k] in line.hovertemplate
+            np.testing.assert_allclose(data[:, 3 + j], est.series[a].components_usd[k])
+
+
+def test_bands_are_light_and_lean(est):
+    fig = figures.spend_figure(est)
+    for t in fig.data:
+        assert len(t.x) <= 210, t.name  # ≤ ~200 points per trace
+        if t.name.endswith(" range"):
+            a = next(k for k in ARCHITECTURES if t.name == f"{LABELS[k]} range")
+            assert t.fill == "toself" and t.showlegend is False and t.legendgroup == a
+            assert t.fillcolor.startswith("rgba(") and float(t.fillcolor.rsplit(",", 1)[1].rstrip(")")) <= 0.2
+
+
+def test_break_even_markers_sit_at_the_engines_volumes(catalog):
+    est = estimate(catalog, load_scenario(SCENARIOS["legal-qa"]))
+    assert est.break_evens, "the legal-qa preset has break-evens in its range"
+    fig = figures.spend_figure(est)
+    marker = by_name(fig)[figures.BREAK_EVEN_TRACE]
+    np.testing.assert_allclose(sorted(marker.x), sorted(b.queries_per_month for b in est.break_evens))
+    np.testing.assert_allclose(sorted(marker.y), sorted(b.usd_per_month for b in est.break_evens))
+    for b, text in zip(est.break_evens, marker.text):
+        assert LABELS[b.a] in text and LABELS[b.b] in text
+    assert all("cheaper below" in h for h in marker.hovertext)
+
+
+def test_no_break_even_trace_without_break_evens(catalog):
+    est = estimate(catalog, load_scenario(SCENARIOS["support-bot"]))
+    assert not est.break_evens
+    assert figures.BREAK_EVEN_TRACE not in by_name(figures.spend_figure(est))
+
+
+def test_budget_line_when_set_and_only_then(catalog):
+    with_budget = load_scenario(SCENARIOS["support-bot"])
+    budget = with_budget.monthly_budget_usd
+    assert budget
+    fig = figures.spend_figure(estimate(catalog, with_budget))
+    (line,) = shapes(fig, figures.BUDGET_SHAPE)
+    assert line.y0 == line.y1 == budget and line.xref == "paper"
+    assert any("budget" in a.text for a in fig.layout.annotations)
+    none = with_budget.with_changes(monthly_budget_usd=None)
+    assert shapes(figures.spend_figure(estimate(catalog, none)), figures.BUDGET_SHAPE) == []
+
+
+def test_current_volume_marker(est):
+    fig = figures.spend_figure(est)
+    q = est.scenario.workload.queries_per_month
+    (line,) = shapes(fig, figures.CURRENT_SHAPE)
+    assert line.x0 == line.x1 == q
+    dots = by_name(fig)["At your volume"]
+    np.testing.assert_allclose(dots.y, [max(est.current[a].monthly_usd, min(dots.y)) for a in ARCHITECTURES])
+
+
+def test_usd_ticks_are_readable(est):
+    fig = figures.spend_figure(est)
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert ticks and all(t.startswith("$") for t in ticks)
+    assert not any("e+" in t for t in ticks)
+    assert all(("K" in t or "M" in t) for t, v in zip(ticks, fig.layout.yaxis.tickvals) if v >= 10_000)
+
+
+def test_breakdown_stacks_add_up_to_the_monthly_spend(est):
+    fig = figures.breakdown_figure(est)
+    assert fig.layout.barmode == "stack"
+    totals = np.sum([np.asarray(t.y, dtype=float) for t in fig.data], axis=0)
+    np.testing.assert_allclose(totals, [est.current[a].monthly_usd for a in ARCHITECTURES], rtol=1e-9)
+    assert {t.name for t in fig.data} <= set(COMPONENT_LABELS.values())
+
+
+def test_per_1k_and_tco(est):
+    fig = figures.per_1k_figure(est)
+    assert [t.name for t in fig.data] == [LABELS[a] for a in ARCHITECTURES]
+    assert [t.line.color for t in fig.data] == [COLORS[a] for a in ARCHITECTURES]
+    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
+    tco = figures.tco_figure(est)
+    assert [t.name for t in tco.data] == [LABELS[a] for a in ARCHITECTURES]
+    for a, t in zip(ARCHITECTURES, tco.data):
+        assert len(t.x) == est.scenario.horizon_months + 1
+        assert t.y[0] == pytest.approx(est.current[a].one_time_total_usd)
+        assert t.y[-1] == pytest.approx(est.current[a].tco_usd)
+
+
+@pytest.mark.parametrize("arch", ARCHITECTURES)
+def test_tornado_ranks_the_engines_sensitivity(catalog, arch):
+    est = estimate(catalog, load_scenario(SCENARIOS["support-bot"]))
+    fig = figures.tornado_figure(est, arch, top=8)
+    rows = est.sensitivity[arch][:8]
+    low, high = fig.data
+    assert list(high.y) == [r.label for r in rows][::-1]  # largest swing on top
+    base = est.current[arch].monthly_usd
+    np.testing.assert_allclose(np.asarray(high.x) + base, [r.high_usd for r in rows][::-1])
+    np.testing.assert_allclose(np.asarray(low.x) + base, [r.low_usd for r in rows][::-1])
+    assert COLORS[arch].lstrip("#") and high.marker.color.startswith("rgba(")
+
+
+def test_latency_figure(catalog):
+    scenario = load_scenario(SCENARIOS["support-bot"])
+    est = estimate(catalog, scenario)
+    fig = figures.latency_figure(est)
+    names = [t.name for t in fig.data]
+    for a in ARCHITECTURES:
+        assert names.count(LABELS[a]) == 1  # p95, solid
+        p95 = by_name(fig)[LABELS[a]]
+        assert p95.line.color == COLORS[a]
+        np.testing.assert_allclose(p95.y, est.series[a].latency_p95_ms)
+        np.testing.assert_allclose(by_name(fig)[f"{LABELS[a]} p50"].y, est.series[a].latency_p50_ms)
+    assert fig.layout.xaxis.type == "log"
+    (limit,) = shapes(fig, figures.LIMIT_SHAPE)
+    assert scenario.latency_target_p95_ms and limit.y0 == scenario.latency_target_p95_ms
+    no_limit = figures.latency_figure(estimate(catalog, scenario.with_changes(latency_target_p95_ms=None)))
+    assert shapes(no_limit, figures.LIMIT_SHAPE) == []
+
+
+def test_latency_breakdown_adds_up(est):
+    fig = figures.latency_breakdown_figure(est)
+    assert all(t.orientation == "h" for t in fig.data)
+    totals = np.sum([np.asarray(t.x, dtype=float) for t in fig.data], axis=0)
+    expected = [est.current[a].latency_p50_ms for a in ARCHITECTURES][::-1]
+    np.testing.assert_allclose(totals, expected, rtol=1e-9)
+    for label, a in zip(fig.data[0].y, list(ARCHITECTURES)[::-1]):
+        assert LABELS[a] in label and COLORS[a] in label
+
+
+def test_the_core_never_imports_streamlit():
+    """Everything outside planner/ui/ is usable without streamlit (CLI, PDF, notebooks)."""
+    offenders = []
+    for path in [*(ROOT / "planner").glob("*.py"), *(ROOT / "pricing").glob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n == "streamlit" or n.startswith("streamlit.") for n in names):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
