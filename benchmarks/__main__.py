@@ -52,7 +52,7 @@ def _machine() -> dict:
         pass
     import streamlit
 
-    return {"cores": os.cpu_count(), "cpu": cpu, "mem_gb": round(mem_kb / 1024 / 1024, 1),
+    return {"cores": os.cpu_count(), "load_average_1_5_15": " ".join(f"{x:.2f}" for x in os.getloadavg()), "cpu": cpu, "mem_gb": round(mem_kb / 1024 / 1024, 1),
             "python": platform.python_version(), "streamlit": streamlit.__version__, "chromium": chromium,
             "kernel": platform.release()}
 
@@ -133,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             _step("Browser redraw + load (bench_browser)", bench_browser.run, results)
             _step("Server cold start + memory (bench_server)", bench_server.run, results)
 
+    results["load average at the end (1, 5, 15 min)"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    _print("Load average at the end (1, 5, 15 min)", results["load average at the end (1, 5, 15 min)"])
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2, default=str)

@@ -71,7 +71,7 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
 def _layout(height: int, **extra) -> dict:
     layout = dict(
         height=height,
-        margin=dict(l=8, r=8, t=40, b=8),
+        margin=dict(l=8, r=24, t=40, b=8),  # r: room for the last tick label ("10M")
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left"),
@@ -119,12 +119,15 @@ def _log_ticks(lo: float, hi: float, label, max_ticks: int = 8) -> tuple[list[fl
     return vals, [label(v) for v in vals]
 
 
-def _linear_ticks(lo: float, hi: float, label, n: int = 5) -> tuple[list[float], list[str]]:
-    lo, hi = min(lo, 0.0), max(hi, 1e-9)
+def _linear_ticks(lo: float, hi: float, label, n: int = 5, zero: bool = True) -> tuple[list[float], list[str]]:
+    """About `n` round ticks from lo to hi (from zero when `zero`)."""
+    if zero:
+        lo = min(lo, 0.0)
+    hi = max(hi, lo + 1e-9)
     raw = (hi - lo) / n
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    vals = [k * step for k in range(math.floor(lo / step), math.ceil(hi / step) + 1)]
+    vals = [k * step for k in range(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1)]
     return vals, [label(v) for v in vals]
 
 
@@ -147,7 +150,7 @@ def _volume_axis(volumes: np.ndarray) -> dict:
         tickmode="array",
         tickvals=vals,
         ticktext=text,
-        range=[math.log10(lo), math.log10(hi)],
+        range=[math.log10(lo) - 0.002, math.log10(hi) + 0.002],  # a hair wider: keep the end ticks
     )
 
 
@@ -164,8 +167,8 @@ def _current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
     # annotations on a log axis take log10 of the value (shapes take the value)
     layout["annotations"].append(
         dict(
-            x=math.log10(q), xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
-            text=f"your volume: {fmt.count(q)}/month", font=dict(size=11, color=MUTED),
+            x=math.log10(q), xref="x", xanchor="left", xshift=4, y=0, yref="paper", yanchor="bottom",
+            showarrow=False, text=f"your volume {fmt.count(q)}/month", font=dict(size=11, color=MUTED),
         )
     )
 
@@ -267,19 +270,23 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
             )
         )
     _current_marker(layout, q, v)
+    _break_even_labels(layout, est, floor)
     if budget:
         _hline(layout, budget, BUDGET_SHAPE, f"budget {fmt.usd(budget)}/month", log=True)
     return _figure(data, layout)
 
 
-def _break_even_trace(est: Estimate, floor: float, max_labels: int = 6) -> dict | None:
-    bes = [b for b in est.break_evens if est.volumes[0] <= b.queries_per_month <= est.volumes[-1]]
+def _break_evens_in_range(est: Estimate) -> list:
+    return [b for b in est.break_evens if est.volumes[0] <= b.queries_per_month <= est.volumes[-1]]
+
+
+def _break_even_trace(est: Estimate, floor: float) -> dict | None:
+    bes = _break_evens_in_range(est)
     if not bes:
         return None
-    labelled = len(bes) <= max_labels
-    trace = dict(
+    return dict(
         type="scatter",
-        mode="markers+text" if labelled else "markers",
+        mode="markers",
         name=BREAK_EVEN_TRACE,
         x=[b.queries_per_month for b in bes],
         y=[max(b.usd_per_month, floor) for b in bes],
@@ -287,13 +294,22 @@ def _break_even_trace(est: Estimate, floor: float, max_labels: int = 6) -> dict 
         hovertext=[f"{b.describe()} ({fmt.usd(b.usd_per_month)}/month)" for b in bes],
         hovertemplate="%{hovertext}<extra>break-even</extra>",
     )
-    if labelled:
-        trace.update(
-            text=[f"{LABELS[b.a]} = {LABELS[b.b]}<br>{fmt.count(b.queries_per_month)}/mo" for b in bes],
-            textposition="top center",
-            textfont=dict(size=10, color=MUTED),
+
+
+def _break_even_labels(layout: dict, est: Estimate, floor: float, max_labels: int = 6) -> None:
+    """A label with an arrow for each break-even (up to `max_labels`), set off the lines, alternating above and below."""
+    bes = _break_evens_in_range(est)
+    if len(bes) > max_labels:
+        return
+    for n, b in enumerate(bes):
+        layout["annotations"].append(
+            dict(
+                x=math.log10(b.queries_per_month), y=math.log10(max(b.usd_per_month, floor)), xref="x", yref="y",
+                text=f"{LABELS[b.a]} = {LABELS[b.b]}<br>at {fmt.count(b.queries_per_month)}/month",
+                showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=MUTED, ax=0, ay=-46 if n % 2 == 0 else 46,
+                font=dict(size=11, color=MUTED), name=BREAK_EVEN_TRACE,
+            )
         )
-    return trace
 
 
 def breakdown_figure(est: Estimate, height: int = 400) -> go.Figure:
@@ -387,13 +403,12 @@ def tornado_figure(est: Estimate, arch: str, top: int = 10, height: int | None =
     lo = min([base] + [min(r.low_usd, r.high_usd) for r in rows])
     hi = max([base] + [max(r.low_usd, r.high_usd) for r in rows])
     pad = (hi - lo) * 0.06 or base * 0.05 or 1.0
-    vals, text = _linear_ticks(max(lo - pad, 0.0), hi + pad, fmt.usd)
-    vals_text = [(v, t) for v, t in zip(vals, text) if lo - pad <= v <= hi + pad]
+    vals, text = _linear_ticks(max(lo - pad, 0.0), hi + pad, fmt.usd, zero=False)
     layout = _layout(
         height or 110 + 30 * max(len(rows), 1), barmode="overlay", bargap=0.25,
         xaxis=dict(
             title=dict(text=f"{LABELS[arch]}: monthly spend with one input moved ±{pct} (now {fmt.usd(base)})"),
-            tickmode="array", tickvals=[v for v, _ in vals_text], ticktext=[t for _, t in vals_text],
+            tickmode="array", tickvals=vals, ticktext=text,
             range=[lo - pad, hi + pad], zeroline=False,
         ),
         yaxis=dict(title=dict(text=""), automargin=True),

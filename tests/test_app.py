@@ -60,6 +60,15 @@ def go(at: AppTest, page: str) -> AppTest:
     return at
 
 
+def open_sections(at: AppTest, *names: str) -> AppTest:
+    """Open sidebar sections (they run their controls only while open)."""
+    for name in names:
+        at.session_state[f"sbx.{name}"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def chart(at: AppTest, i: int = 0) -> dict:
     return json.loads(at.get("plotly_chart")[i].proto.spec)
 
@@ -116,6 +125,26 @@ def test_pages_with_charts_draw_them(catalog_file):
         assert names.count(label) == 1
     go(at, "latency")
     assert len(at.get("plotly_chart")) == 2
+
+
+def test_every_costs_view_draws(catalog_file):
+    at = start(catalog_file, "costs", query={"preset": "legal-qa"})
+    assert "Architecture" in "\n".join(m.value for m in at.markdown)  # the numbers table, by default
+    assert any("CSV" in b.proto.label for b in at.get("download_button"))
+    for view, charts in [
+        ("Breakdown at your volume", 2),
+        ("Per 1,000 queries", 2),
+        ("One-time and total cost", 2),
+        ("Sensitivity", 2),
+    ]:
+        at.segmented_control(key="costs.view").set_value(view).run()
+        assert not at.exception and errors(at) == []
+        assert len(at.get("plotly_chart")) == charts, view
+    # the tornado defaults to the recommended architecture and follows the picker
+    rec = at.session_state["_ctx"][1].recommendation.winner.key
+    assert at.segmented_control(key="costs.sens_arch").value == rec
+    at.segmented_control(key="costs.sens_arch").set_value("prompt_only").run()
+    assert "Prompt only" in chart(at, 1)["layout"]["xaxis"]["title"]["text"]
 
 
 # ------------------------------------------------------------------ the volume slider
@@ -299,6 +328,7 @@ def test_the_url_sets_the_scenario(catalog_file):
     assert errors(at) == []
     preset = load_scenario(ROOT / "scenarios" / "legal-qa.yaml")
     assert preset.name in captions(at)
+    open_sections(at, "retrieval", "stack")
     assert at.select_slider(key="sb.q").value == 500_000
     assert at.slider(key="sb.k").value == 8
     assert at.toggle(key="sb.rerank").value is False
@@ -309,6 +339,7 @@ def test_the_url_sets_the_scenario(catalog_file):
 
 def test_changing_a_control_writes_the_url_and_the_url_reproduces_it(catalog_file):
     at = start(catalog_file, "costs", query={"preset": "support-bot"})
+    open_sections(at, "tokens")
     at.number_input(key="sb.tout").set_value(900).run()
     at.select_slider(key="sb.q").set_value(2_000_000.0).run()
     qp = dict(at.query_params)
@@ -328,6 +359,7 @@ def test_a_bad_url_is_reported_not_raised(catalog_file):
 
 def test_a_scenario_file_uploads(catalog_file):
     at = start(catalog_file, "costs")
+    open_sections(at, "file")
     path = ROOT / "scenarios" / "ticket-classification.yaml"
     uploaded = load_scenario(path)
     at.file_uploader(key="sb.upload").set_value(("tickets.yaml", path.read_bytes(), "application/x-yaml")).run()
@@ -368,6 +400,7 @@ def test_answering_a_question_changes_the_recommendation(catalog_file):
 
 def test_a_linked_answer_moves_the_sidebar(catalog_file):
     at = start(catalog_file, "decide")
+    open_sections(at, "targets")
     at.number_input(key="dq.monthly_budget_usd").set_value(2500.0).run()
     assert at.number_input(key="sb.budget").value == 2500
     at.number_input(key="dq.queries_per_month").set_value(300_000.0).run()
@@ -385,3 +418,42 @@ def test_report_page_offers_the_pdf(catalog_file):
     buttons = at.get("download_button")
     assert any("Download PDF report" in b.proto.label for b in buttons)
     assert any(t.value == "Key numbers" for t in at.subheader)
+
+
+# ------------------------------------------------------------------ the sidebar
+
+
+SECTIONS = ("tokens", "retrieval", "tuning", "stack", "targets", "file")
+
+
+def test_every_sidebar_control_has_help_and_a_unit_or_name(catalog_file):
+    at = start(catalog_file, "costs")
+    open_sections(at, *SECTIONS)
+    assert errors(at) == []
+    widgets = [
+        w for w in at.sidebar
+        if hasattr(w, "proto") and hasattr(w.proto, "help") and getattr(w.proto, "label", "")
+    ]
+    assert len(widgets) >= 20
+    for w in widgets:
+        assert w.proto.help.strip(), w.proto.label
+    labels = {w.proto.label for w in widgets}
+    assert "Queries per month" in labels
+    assert {"Chunk size (tokens)", "Monthly budget (USD per month)", "Latency target (p95, ms)"} <= labels
+
+
+def test_an_unpriceable_stack_is_a_message_not_a_traceback(catalog_file):
+    at = start(catalog_file, "costs")
+    open_sections(at, "stack")
+    at.radio(key="sb.serving").set_value("self_hosted").run()
+    assert not at.exception
+    shown = "\n".join(errors(at))
+    assert "open-weights" in shown or "open weights" in shown, shown
+    assert at.selectbox(key="sb.gpu")  # the GPU picker appears for self-hosted serving
+    # an open-weights model fixes it
+    cat = at.session_state["_cat_obj"][1]
+    open_model = next(k for k, m in cat.llms.items() if m.open_weights and m.parameters_billion)
+    at.selectbox(key="sb.llm").set_value(open_model).run()
+    assert not at.exception
+    if not errors(at):
+        assert len(at.get("plotly_chart")) >= 1

@@ -89,8 +89,11 @@ def test_break_even_markers_sit_at_the_engines_volumes(catalog):
     marker = by_name(fig)[figures.BREAK_EVEN_TRACE]
     np.testing.assert_allclose(sorted(marker.x), sorted(b.queries_per_month for b in est.break_evens))
     np.testing.assert_allclose(sorted(marker.y), sorted(b.usd_per_month for b in est.break_evens))
-    for b, text in zip(est.break_evens, marker.text):
-        assert LABELS[b.a] in text and LABELS[b.b] in text
+    labels = [a for a in fig.layout.annotations if a.name == figures.BREAK_EVEN_TRACE]
+    assert len(labels) == len(est.break_evens)
+    for b, label in zip(est.break_evens, labels):
+        assert LABELS[b.a] in label.text and LABELS[b.b] in label.text
+        assert label.x == pytest.approx(np.log10(b.queries_per_month))  # annotations on log axes take log10
     assert all("cheaper below" in h for h in marker.hovertext)
 
 

@@ -21,10 +21,11 @@ low = est.current[cheapest].monthly_usd
 for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES):
     c = est.current[a]
     col.metric(
-        f"{LABELS[a]} · per month" + (" · cheapest" if a == cheapest else ""),
+        f"{LABELS[a]} per month",
         fmt.usd(c.monthly_usd),
-        delta=None if a == cheapest else f"+{fmt.usd(c.monthly_usd - low)} vs {LABELS[cheapest]}",
-        delta_color="inverse",
+        delta="cheapest" if a == cheapest else f"+{fmt.usd(c.monthly_usd - low)} vs {LABELS[cheapest]}",
+        delta_color="off" if a == cheapest else "inverse",
+        delta_arrow="off" if a == cheapest else "auto",
         help=(
             f"At {fmt.count(c.queries_per_month)} queries/month. Range {fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
             f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
@@ -41,42 +42,39 @@ if est.break_evens:
 else:
     st.caption("No break-even in this range: the order of the architectures does not change with volume here.")
 
-numbers, breakdown, per_1k, tco, sensitivity = st.tabs(
-    ["Numbers", "Breakdown at your volume", "Per 1,000 queries", "One-time and total cost", "Sensitivity"],
-    key="costs.tab",
-    on_change="rerun",
-)
-if numbers.open:
-    with numbers:
-        st.table(tables.numbers_frame(est))
-        st.download_button(
-            "Download the curves (CSV)",
-            data=functools.partial(csv_text, est),
-            file_name="llm-planner-costs.csv",
-            mime="text/csv",
-            on_click="ignore",
-            help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per architecture.",
-        )
-if breakdown.open:
-    with breakdown:
-        st.plotly_chart(figures.breakdown_figure(est), config=figures.CONFIG, key="costs.breakdown")
-if per_1k.open:
-    with per_1k:
-        st.plotly_chart(figures.per_1k_figure(est), config=figures.CONFIG, key="costs.per1k")
-if tco.open:
-    with tco:
-        st.plotly_chart(figures.tco_figure(est), config=figures.CONFIG, key="costs.tco")
-        st.caption(f"One-time costs (month 0), then each month's spend at {fmt.count(s.workload.queries_per_month)} queries/month.")
-        st.table(tables.one_time_frame(est))
-if sensitivity.open:
-    with sensitivity:
-        default = ctx.recommendation.winner.key if ctx.recommendation else cheapest
-        arch = st.segmented_control(
-            "Architecture", list(ARCHITECTURES), format_func=LABELS.get, default=default, key="costs.sens_arch",
-            help="Whose spend to test. Defaults to the recommended architecture.",
-        ) or default
-        st.plotly_chart(figures.tornado_figure(est, arch), config=figures.CONFIG, key="costs.tornado")
-        st.caption(
-            f"Each input moved {est.sensitivity_delta:.0%} down (light) and up (dark), the others held: "
-            "the longest bars are the numbers worth checking first."
-        )
+# One view at a time, picked by a segmented control: only the chosen view runs and redraws
+# (st.tabs with lazy tabs measured ~25 ms more browser work per slider move than this).
+VIEWS = ["Numbers", "Breakdown at your volume", "Per 1,000 queries", "One-time and total cost", "Sensitivity"]
+view = st.segmented_control(
+    "Show", VIEWS, default=VIEWS[0], key="costs.view", label_visibility="collapsed",
+    help="What to show below the chart.",
+) or VIEWS[0]
+if view == "Numbers":
+    st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))
+    st.download_button(
+        "Download the curves (CSV)",
+        data=functools.partial(csv_text, est),
+        file_name="llm-planner-costs.csv",
+        mime="text/csv",
+        on_click="ignore",
+        help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per architecture.",
+    )
+elif view == "Breakdown at your volume":
+    st.plotly_chart(figures.breakdown_figure(est), config=figures.CONFIG, key="costs.breakdown")
+elif view == "Per 1,000 queries":
+    st.plotly_chart(figures.per_1k_figure(est), config=figures.CONFIG, key="costs.per1k")
+elif view == "One-time and total cost":
+    st.plotly_chart(figures.tco_figure(est), config=figures.CONFIG, key="costs.tco")
+    st.caption(f"One-time costs (month 0), then each month's spend at {fmt.count(s.workload.queries_per_month)} queries/month.")
+    st.markdown(tables.markdown_table(tables.one_time_frame(est), "One-time cost"))
+else:
+    default = ctx.recommendation.winner.key if ctx.recommendation else cheapest
+    arch = st.segmented_control(
+        "Architecture", list(ARCHITECTURES), format_func=LABELS.get, default=default, key="costs.sens_arch",
+        help="Whose spend to test. Defaults to the recommended architecture.",
+    ) or default
+    st.plotly_chart(figures.tornado_figure(est, arch), config=figures.CONFIG, key="costs.tornado")
+    st.caption(
+        f"Each input moved {est.sensitivity_delta:.0%} down (light) and up (dark), the others held: "
+        "the longest bars are the numbers worth checking first."
+    )

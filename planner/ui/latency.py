@@ -18,7 +18,7 @@ for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES):
     delta = None
     if limit:
         over = c.latency_p95_ms - limit
-        delta = f"{'+' if over > 0 else '−'}{fmt.ms(abs(over))} {'over' if over > 0 else 'under'} the limit"
+        delta = f"{'+' if over > 0 else '-'}{fmt.ms(abs(over))} vs the limit"
     col.metric(
         f"{LABELS[a]} · p95",
         fmt.ms(c.latency_p95_ms),

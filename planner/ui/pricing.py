@@ -66,7 +66,6 @@ unverified = int((~df["Verified"]).sum())
 if unverified:
     st.caption(f"{unverified} figures are marked unverified (estimated, derived or unconfirmed at their source).")
 
-show_result()
 if ctx.error:
     st.error(ctx.error)
 
@@ -88,17 +87,17 @@ st.dataframe(
     hide_index=True,
     height=420,
     column_config={
-        "Family": st.column_config.TextColumn("Family", width=130),
-        "Entry": st.column_config.TextColumn("Entry", width=220),
-        "Field": st.column_config.TextColumn("Field", width=200),
+        "Family": st.column_config.TextColumn("Family", width=125),
+        "Entry": st.column_config.TextColumn("Entry", width=165),
+        "Field": st.column_config.TextColumn("Field", width=170),
         "Value": st.column_config.NumberColumn("Value", help="The typical figure, in the unit shown.", width=80),
-        "Unit": st.column_config.TextColumn("Unit", help="From the field name.", width=150),
+        "Unit": st.column_config.TextColumn("Unit", help="From the field name.", width=135),
         "Low": st.column_config.NumberColumn("Low", width=70),
         "High": st.column_config.NumberColumn("High", width=70),
-        "Checked": st.column_config.DateColumn("Checked", format="YYYY-MM-DD", help="When the figure was last checked at its source.", width=100),
+        "Checked": st.column_config.DateColumn("Checked", format="YYYY-MM-DD", help="When the figure was last checked at its source.", width=95),
         "Stale": st.column_config.CheckboxColumn("Stale", help="Checked more than 180 days ago.", width=60),
         "Verified": st.column_config.CheckboxColumn("Verified", help="False when the figure is estimated, derived or unconfirmed.", width=70),
-        "Source": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)", help="Where the figure was read.", width=140),
+        "Source": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)", help="Where the figure was read.", width=130),
         "Citation": st.column_config.TextColumn("Citation", help="The source, when it is not a web page.", width=200),
         "Note": st.column_config.TextColumn("Note", width=300),
         "Key": st.column_config.TextColumn("Key", help="The key scenarios use (stack.llm, ...).", width=160),
@@ -122,6 +121,7 @@ with st.form("catalog_form", border=False):
     b1, b2, _ = st.columns([1, 1, 3])
     b1.form_submit_button("Apply for this session", key="cat_apply", type="primary", on_click=on_apply)
     b2.form_submit_button("Save to catalog file", key="cat_save", on_click=on_save)
+show_result()  # beside the buttons the user just pressed
 
 d1, d2, d3 = st.columns([1, 2, 1], vertical_alignment="bottom")
 d1.download_button(

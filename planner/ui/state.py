@@ -446,58 +446,83 @@ def sidebar() -> None:
             on_change=_on_preset,
             help="A worked example to start from. Every control below starts at the preset's value; the link in the address bar keeps only what you changed.",
         )
-        _workload_controls(s)
-        with st.expander("Retrieval (RAG and hybrid)", expanded=False):
-            _retrieval_controls(s)
-        with st.expander("Fine-tuning (fine-tuned and hybrid)", expanded=False):
-            st.number_input(
-                "Training examples (count)", min_value=0, max_value=100_000_000, step=100,
-                help="Examples in the training set. Also answers the questionnaire's 'How many examples' question.",
-                **control("sb.examples", "fine_tuning.training_examples", "Training examples", int, int),
-            )
-            st.number_input(
-                "Training epochs (passes over the set)", min_value=0.5, max_value=100.0, step=1.0, format="%.1f",
-                help="Passes over the training set per run; training tokens = examples × tokens per example × epochs.",
-                **control("sb.epochs", "fine_tuning.epochs", "Training epochs", float, float),
-            )
-        with st.expander("Stack (from the catalog)", expanded=False):
-            _stack_controls(s, cat)
-        with st.expander("Budget, latency and horizon", expanded=True):
-            st.number_input(
-                "Monthly budget (USD per month)", min_value=0.0, max_value=1e9, step=100.0, value=None, format="%.0f",
-                placeholder="No budget",
-                help="Drawn as a line on the cost chart and checked by the recommendation. Leave empty for none.",
-                **control("sb.budget", "monthly_budget_usd", "Monthly budget"),
-            )
-            st.number_input(
-                "Latency target (p95, ms)", min_value=1.0, max_value=600_000.0, step=100.0, value=None, format="%.0f",
-                placeholder="No limit",
-                help="The time within which 95% of answers must be complete. Drawn on the latency chart. Leave empty for none.",
-                **control("sb.p95", "latency_target_p95_ms", "Latency target"),
-            )
-            st.number_input(
-                "Horizon for total cost (months)", min_value=1, max_value=120, step=1,
-                help="Months the total cost of ownership (one-time + monthly) covers.",
-                **control("sb.months", "horizon_months", "Horizon", int, int),
-            )
-        with st.expander("Scenario file (YAML)", expanded=False):
-            st.download_button(
-                "Download scenario (YAML)",
-                data=functools.partial(scenario_yaml, s),
-                file_name=f"{_slug(s.name)}.yaml",
-                mime="application/x-yaml",
-                on_click="ignore",
-                help="The same file the command line reads: python -m planner estimate --scenario FILE",
-            )
-            st.file_uploader(
-                "Upload a scenario (YAML, up to 1 MB)", type=["yaml", "yml"], key="sb.upload",
-                on_change=_on_scenario_upload, max_upload_size=1,
-                help="A scenario file as downloaded above or written by hand; it is validated before use.",
-            )
+        _volume_control(s)
+        if (sec := _section("tokens", "Tokens per query")).open:
+            with sec:
+                _token_controls()
+        if (sec := _section("retrieval", "Retrieval (RAG and hybrid)")).open:
+            with sec:
+                _retrieval_controls(s)
+        if (sec := _section("tuning", "Fine-tuning (fine-tuned and hybrid)")).open:
+            with sec:
+                _tuning_controls()
+        if (sec := _section("stack", "Stack (from the catalog)")).open:
+            with sec:
+                _stack_controls(s, cat)
+        if (sec := _section("targets", "Budget, latency target, horizon")).open:
+            with sec:
+                _target_controls()
+        if (sec := _section("file", "Scenario file (YAML)")).open:
+            with sec:
+                _file_controls(s)
     _write_url()
 
 
-def _workload_controls(s: Scenario) -> None:
+def _section(name: str, label: str):
+    """A sidebar section that runs its controls only while open (fewer widgets to redraw per slider move)."""
+    return st.expander(label, key=f"sbx.{name}", on_change="rerun")
+
+
+def _tuning_controls() -> None:
+    st.number_input(
+        "Training examples (count)", min_value=0, max_value=100_000_000, step=100,
+        help="Examples in the training set. Also answers the questionnaire's 'How many examples' question.",
+        **control("sb.examples", "fine_tuning.training_examples", "Training examples", int, int),
+    )
+    st.number_input(
+        "Training epochs (passes over the set)", min_value=0.5, max_value=100.0, step=1.0, format="%.1f",
+        help="Passes over the training set per run; training tokens = examples × tokens per example × epochs.",
+        **control("sb.epochs", "fine_tuning.epochs", "Training epochs", float, float),
+    )
+
+
+def _target_controls() -> None:
+    st.number_input(
+        "Monthly budget (USD per month)", min_value=0.0, max_value=1e9, step=100.0, value=None, format="%.0f",
+        placeholder="No budget",
+        help="Drawn as a line on the cost chart and checked by the recommendation. Leave empty for none.",
+        **control("sb.budget", "monthly_budget_usd", "Monthly budget"),
+    )
+    st.number_input(
+        "Latency target (p95, ms)", min_value=1.0, max_value=600_000.0, step=100.0, value=None, format="%.0f",
+        placeholder="No limit",
+        help="The time within which 95% of answers must be complete. Drawn on the latency chart. Leave empty for none.",
+        **control("sb.p95", "latency_target_p95_ms", "Latency target"),
+    )
+    st.number_input(
+        "Horizon for total cost (months)", min_value=1, max_value=120, step=1,
+        help="Months the total cost of ownership (one-time + monthly) covers.",
+        **control("sb.months", "horizon_months", "Horizon", int, int),
+    )
+
+
+def _file_controls(s: Scenario) -> None:
+    st.download_button(
+        "Download scenario (YAML)",
+        data=functools.partial(scenario_yaml, s),
+        file_name=f"{_slug(s.name)}.yaml",
+        mime="application/x-yaml",
+        on_click="ignore",
+        help="The same file the command line reads: python -m planner estimate --scenario FILE",
+    )
+    st.file_uploader(
+        "Upload a scenario (YAML, up to 1 MB)", type=["yaml", "yml"], key="sb.upload",
+        on_change=_on_scenario_upload, max_upload_size=1,
+        help="A scenario file as downloaded above or written by hand; it is validated before use.",
+    )
+
+
+def _volume_control(s: Scenario) -> None:
     q = s.workload.queries_per_month
     options = sorted(set(VOLUME_STEPS) | {float(q)})
     st.select_slider(
@@ -507,6 +532,9 @@ def _workload_controls(s: Scenario) -> None:
         help="Expected queries a month (log scale, 1K to 100M). The cost and latency charts mark this volume.",
         **control("sb.q", "workload.queries_per_month", "Queries per month", float, float),
     )
+
+
+def _token_controls() -> None:
     c1, c2 = st.columns(2)
     c1.number_input(
         "Input (tokens/query)", min_value=0, max_value=10_000_000, step=50,

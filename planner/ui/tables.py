@@ -100,12 +100,12 @@ def figures_frame(catalog: Catalog, today: date | None = None, stale_after_days:
                 "Field": field,
                 "Value": f.value,
                 "Unit": unit_of(field),
-                "Low": f.lo,
-                "High": f.hi,
                 "Checked": f.checked,
                 "Stale": f.is_stale(today, stale_after_days),
                 "Verified": f.verified,
                 "Source": f.source if is_url else "",
+                "Low": f.lo,
+                "High": f.hi,
                 "Citation": "" if is_url else f.source,
                 "Note": f.note or "",
                 "Key": entry,
@@ -127,3 +127,21 @@ def filter_frame(df: pd.DataFrame, text: str) -> pd.DataFrame:
     for w in words:
         mask &= hay.str.contains(w, regex=False)
     return df[mask]
+
+
+_MD_ESCAPE = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+
+
+def markdown_table(df: pd.DataFrame, index_label: str = "") -> str:
+    """A small frame as one GitHub-flavoured markdown table, every cell escaped (a `$` would
+    otherwise start inline maths). One markdown element redraws much faster than a table
+    element with a rendered cell per value, which matters on a page redrawn per slider move."""
+
+    def cell(x) -> str:
+        return _MD_ESCAPE.sub(r"\\\1", str(x)).replace("\n", " ")
+
+    head = [index_label, *map(str, df.columns)]
+    lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "---|" * len(head)]
+    for idx, row in df.iterrows():
+        lines.append("| " + " | ".join(cell(v) for v in [idx, *row.tolist()]) + " |")
+    return "\n".join(lines)

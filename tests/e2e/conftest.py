@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+from contextlib import contextmanager
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,23 @@ CHROMIUM_ARGS = [
 
 # A rerun is finished when the app says so and no placeholder is left.
 IDLE_SELECTOR = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+# Counts finished script runs (stApp's data-test-script-state turning to notRunning), so a test
+# can wait for *the* rerun its action caused instead of guessing whether it has started yet.
+RUN_COUNTER_JS = """
+(() => {
+  window.__stRuns = 0;
+  const start = () => new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.target.getAttribute('data-test-script-state') === 'notRunning' && r.oldValue !== 'notRunning') {
+        window.__stRuns += 1;
+      }
+    }
+  }).observe(document.documentElement, {subtree: true, attributes: true, attributeOldValue: true,
+                                         attributeFilter: ['data-test-script-state']});
+  if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
+})();
+"""
 
 
 def find_chromium() -> str | None:
@@ -161,6 +179,7 @@ def browser():
 def context(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     ctx.set_default_timeout(20_000)
+    ctx.add_init_script(RUN_COUNTER_JS)
     try:
         yield ctx
     finally:
@@ -194,7 +213,22 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector(IDLE_SELECTOR, state="attached", timeout=timeout)
 
 
+@contextmanager
+def rerun(page, timeout: float = 30_000, runs: int = 1):
+    """`with rerun(page): <action>` waits until the action's rerun(s) have finished and the page is idle."""
+    before = page.evaluate("() => window.__stRuns || 0")
+    yield
+    page.wait_for_function("(n) => (window.__stRuns || 0) >= n", arg=before + runs, timeout=timeout)
+    wait_idle(page, timeout)
+
+
 @pytest.fixture()
 def idle():
     """`wait_idle` as a fixture, so test modules need not import this conftest by name."""
     return wait_idle
+
+
+@pytest.fixture(name="rerun")
+def rerun_fixture():
+    """`rerun` as a fixture: `with rerun(page): page.keyboard.press(...)`."""
+    return rerun
