@@ -15,7 +15,7 @@ st.set_page_config(page_title="LLM architecture planner", page_icon=":material/a
 
 page = st.navigation(
     [
-        st.Page("planner/ui/decide.py", title="Decide", icon=":material/fact_check:", url_path="decide", default=True),
+        st.Page("planner/ui/decide.py", title="Decide", icon=":material/fact_check:", default=True),
         st.Page("planner/ui/costs.py", title="Costs", icon=":material/payments:", url_path="costs"),
         st.Page("planner/ui/latency.py", title="Latency", icon=":material/timer:", url_path="latency"),
         st.Page("planner/ui/pricing.py", title="Pricing", icon=":material/sell:", url_path="pricing"),

@@ -1,7 +1,7 @@
 """Run every benchmark and print the figures.
 
-    python -m benchmarks                 # everything (about 6-8 minutes on 2 cores)
-    python -m benchmarks --quick         # fewer repeats, a 15 s load test (a smoke run)
+    python -m benchmarks                 # everything (about 12 minutes on 2 cores)
+    python -m benchmarks --quick         # a smoke run: fewer repeats, 5 sessions, a 15 s load test
     python -m benchmarks --json out.json # also write the raw figures as JSON
 
 Engine (`bench_engine`), PDF (`bench_report`, when present), browser redraw latency and load
@@ -97,7 +97,7 @@ def _step(title: str, fn, results: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="fewer repeats and a 15 s load test")
+    ap.add_argument("--quick", action="store_true", help="a smoke run: fewer repeats, 5 sessions, a 15 s load test")
     ap.add_argument("--json", metavar="PATH", help="also write every figure as JSON")
     args = ap.parse_args(argv)
 
@@ -127,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.quick:
             _step("Browser redraw + load (bench_browser)",
-                  lambda: bench_browser.run(moves=10, sessions=20, duration_s=15), results)
-            _step("Server cold start + memory (bench_server)", lambda: bench_server.run(tries=1), results)
+                  lambda: bench_browser.run(moves=10, sessions=5, duration_s=15), results)
+            _step("Server cold start + memory (bench_server)", lambda: bench_server.run(sessions=5, tries=1), results)
         else:
             _step("Browser redraw + load (bench_browser)", bench_browser.run, results)
             _step("Server cold start + memory (bench_server)", bench_server.run, results)

@@ -54,7 +54,7 @@ def run(repeat: int = 200) -> dict[str, dict[str, float]]:
         out[f"{name}: core pass (4 architectures × 200 volumes, costs + latency)"] = _time(core, repeat)
         out[f"{name}: break-evens"] = _time(lambda: break_evens(inputs, q, totals), repeat)
         out[f"{name}: sensitivity (±25%, every input)"] = _time(lambda: sensitivity(inputs), repeat)
-        out[f"{name}: full estimate (core + ranges + break-evens + sensitivity)"] = _time(lambda: estimate(catalog, scenario), repeat // 2)
+        out[f"{name}: full estimate (core + ranges + break-evens (cached per scenario) + sensitivity)"] = _time(lambda: estimate(catalog, scenario), repeat // 2)
     return out
 
 

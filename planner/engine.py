@@ -8,6 +8,7 @@ ranking. The formulas are documented, with their symbols, in docs/formulas.md.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, fields
 
@@ -538,6 +539,13 @@ def break_evens(i: Inputs, volumes: np.ndarray, totals: dict[str, np.ndarray]) -
     return tuple(sorted(out, key=lambda x: x.queries_per_month))
 
 
+@functools.lru_cache(maxsize=64)
+def _break_evens_cached(i: Inputs, volumes: bytes) -> tuple[BreakEven, ...]:
+    """Break-evens do not depend on the scenario's own volume: moving the volume slider reuses them."""
+    q = np.frombuffer(volumes, dtype=float)
+    return break_evens(i, q, monthly_totals(i, q))
+
+
 def _series(i: Inputs, arch: str, q: np.ndarray, c: dict) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     comps = monthly_components(i, arch, q, c)
     p50, p95 = combine_latency(latency_parts(i, arch, q))
@@ -601,7 +609,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         volumes=q,
         series=series,
         current=current,
-        break_evens=break_evens(typ, q, totals),
+        break_evens=_break_evens_cached(typ.replace(queries_per_month=0.0), q.tobytes()),
         sensitivity=sensitivity(typ, sensitivity_delta),
         sensitivity_delta=sensitivity_delta,
         prices_used=used,

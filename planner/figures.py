@@ -76,7 +76,7 @@ def _layout(height: int, **extra) -> dict:
         plot_bgcolor="rgba(0,0,0,0)",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left"),
         hovermode="closest",
-        hoverlabel=dict(namelength=-1),
+        hoverlabel=dict(namelength=-1, align="left"),
         shapes=[],
         annotations=[],
     )

@@ -201,7 +201,7 @@ class Scenario(Strict):
         ):
             if field in paths and data["answers"].get(answer_id) is not None:
                 data["answers"][answer_id] = paths[field]
-            elif f"answers.{answer_id}" in paths:
+            elif paths.get(f"answers.{answer_id}") is not None:  # un-answering leaves the number as it is
                 node = data
                 *head, last = field.split(".")
                 for p in head:

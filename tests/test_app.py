@@ -81,8 +81,13 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def unescape(text: str) -> str:
+    """Alert text as shown: the app escapes markdown in user and catalog text."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    return [unescape(e.value) for e in at.error]
 
 
 def captions(at: AppTest) -> str:
@@ -352,7 +357,7 @@ def test_changing_a_control_writes_the_url_and_the_url_reproduces_it(catalog_fil
 def test_a_bad_url_is_reported_not_raised(catalog_file):
     at = start(catalog_file, "decide", query={"q": "lots", "k": "0", "nonsense": "1", "preset": "nope"})
     assert not at.exception
-    shown = "\n".join(w.value for w in at.warning)
+    shown = "\n".join(unescape(w.value) for w in at.warning)
     assert "q=lots" in shown and "k=0" in shown and "nonsense" in shown and "nope" in shown
     assert at.select_slider(key="sb.q").value == 100_000
 
@@ -457,3 +462,16 @@ def test_an_unpriceable_stack_is_a_message_not_a_traceback(catalog_file):
     assert not at.exception
     if not errors(at):
         assert len(at.get("plotly_chart")) >= 1
+
+
+def test_user_text_is_shown_literally_never_as_markup(catalog_file):
+    at = start(catalog_file, "report")
+    open_sections(at, "file")
+    name = "![x](http://example.invalid/x.png) <b>$1$</b>"
+    text = f"name: '{name}'\ndescription: '[click](javascript:alert(1))'\n".encode()
+    at.file_uploader(key="sb.upload").set_value(("evil.yaml", text, "application/x-yaml")).run()
+    assert not at.exception and errors(at) == []
+    shown = "\n".join([c.value for c in at.caption] + [m.value for m in at.markdown])
+    assert "![x](" not in shown and "[click](" not in shown and "<b>" not in shown
+    assert r"\!\[x\]\(http://example.invalid/x.png\)" in shown
+    assert at.session_state["scenario"].name == name

@@ -34,7 +34,7 @@ for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES):
         border=True,
     )
 for w in est.warnings:
-    st.warning(w)
+    state.message("warning", w)
 
 st.plotly_chart(figures.spend_figure(est), config=figures.CONFIG, key="costs.spend")
 if est.break_evens:

@@ -59,7 +59,7 @@ def clear_answers() -> None:
 ctx = state.context()
 state.page_header("Decide", ctx, "answer what you know; every answer updates the ranking")
 if ctx.error:
-    st.warning(ctx.error + " The ranking below uses the answers only.")
+    state.message("warning", ctx.error + " The ranking below uses the answers only.")
 rec = ctx.recommendation or recommend(ctx.scenario)
 
 left, right = st.columns([5, 6], gap="large")

@@ -13,7 +13,7 @@ ss = st.session_state
 def on_apply() -> None:
     ss["cat_draft"] = ss["cat_editor"]
     problems = state.apply_catalog_text(ss["cat_editor"])
-    ss["cat_result"] = ("invalid", problems) if problems else ("applied", "the editor")
+    ss["cat_result"] = ("invalid", problems) if problems else ("applied", "your edit")
 
 
 def on_save() -> None:
@@ -40,13 +40,13 @@ def show_result() -> None:
     if outcome == "invalid":
         state.show_problems("The catalog is not valid, so nothing changed (the last good catalog is still in use):", detail)
     elif outcome == "applied":
-        st.success(f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected until you save.")
+        state.message("success", f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected until you save.")
     elif outcome == "saved":
-        st.success(f"Saved to {detail}.")
+        state.message("success", f"Saved to {detail}.")
     elif outcome == "reset":
-        st.info(f"Back to the catalog in {detail}.")
+        state.message("info", f"Back to the catalog in {detail}.")
     else:  # conflict, error
-        st.error(detail)
+        state.message("error", detail)
 
 
 ctx = state.context()
@@ -67,7 +67,7 @@ if unverified:
     st.caption(f"{unverified} figures are marked unverified (estimated, derived or unconfirmed at their source).")
 
 if ctx.error:
-    st.error(ctx.error)
+    state.message("error", ctx.error)
 
 st.subheader("Figures")
 c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
@@ -108,8 +108,8 @@ st.caption(f"{len(view)} of {len(df)} figures · catalog {cat.version} ({cat.dat
 st.subheader("Edit the catalog (YAML)")
 path = Path(ss["cat_path"])
 st.caption(
-    f"Catalog file: `{path}`. **Apply** validates the text and prices this session with it (every chart, at once); "
-    f"**Save** also writes the file (atomically, keeping the previous version as `{path.name}.bak`, and refusing to "
+    f"Catalog file: {state.md(str(path))}. **Apply** validates the text and prices this session with it (every chart, at once); "
+    f"**Save** also writes the file (atomically, keeping the previous version as {state.md(path.name)}.bak, and refusing to "
     "overwrite a file someone changed since you loaded it). An invalid text changes nothing."
 )
 state.editor_text()

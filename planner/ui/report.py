@@ -55,17 +55,20 @@ with left:
         "Latency target (p95)": fmt.ms(s.latency_target_p95_ms) if s.latency_target_p95_ms else "none set",
         "Horizon": f"{s.horizon_months} months",
     }
-    st.table(pd.DataFrame({"Value": list(facts.values())}, index=list(facts)))
+    st.markdown(tables.markdown_table(pd.DataFrame({"Value": list(facts.values())}, index=list(facts)), "Setting"))
 with right:
     st.subheader("Recommendation")
     wn = rec.winner
     st.markdown(f"**{wn.label}** — {wn.verdict} (score {wn.score:+d})")
     for reason in wn.reasons[:4]:
         st.markdown(f"- {state.md(reason)}")
-    st.table(
-        pd.DataFrame(
-            {"Verdict": [r.verdict for r in rec.ranking], "Score": [f"{r.score:+d}" for r in rec.ranking]},
-            index=[r.label for r in rec.ranking],
+    st.markdown(
+        tables.markdown_table(
+            pd.DataFrame(
+                {"Verdict": [r.verdict for r in rec.ranking], "Score": [f"{r.score:+d}" for r in rec.ranking]},
+                index=[r.label for r in rec.ranking],
+            ),
+            "Architecture",
         )
     )
     if rec.plan:
@@ -73,6 +76,6 @@ with right:
         st.markdown("\n".join(f"- **{step.stage.capitalize()}:** {state.md(step.text)}" for step in rec.plan))
 
 st.subheader("Key numbers")
-st.table(tables.numbers_frame(est))
+st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))
 if est.break_evens:
     st.markdown("\n".join(f"- {state.md(b.describe())}" for b in est.break_evens[:6]))

@@ -41,7 +41,7 @@ from planner.files import parse_scenario, presets, scenario_yaml
 from planner.questionnaire import Recommendation, recommend
 from planner.scenario import Scenario
 from planner.ui import params
-from pricing.errors import InputError, Problem
+from pricing.errors import InputError, Problem, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, LoadedCatalog, fingerprint, parse_catalog
 from pricing.models import Catalog
 
@@ -83,14 +83,24 @@ def preset_scenarios() -> dict[str, Scenario]:
 # ------------------------------------------------------------------ messages
 
 
-def flash(kind: str, text: str) -> None:
+def flash(kind: str, text: str, lines: list[str] | None = None) -> None:
     """A message shown once at the top of the next page drawn (kind: error, warning, success, info)."""
-    st.session_state.setdefault("_flash", []).append((kind, text))
+    st.session_state.setdefault("_flash", []).append((kind, text, lines))
 
 
 def show_flash() -> None:
-    for kind, text in st.session_state.pop("_flash", []):
-        getattr(st, kind)(text)
+    for kind, text, lines in st.session_state.pop("_flash", []):
+        message(kind, text, lines)
+
+
+def message(kind: str, text: str, lines: list[str] | None = None) -> None:
+    """An alert whose text may hold user or catalog text: shown literally (markdown escaped), with
+    `lines` (e.g. located problems) in a code block, where nothing is interpreted."""
+    body = md(text)
+    if lines:
+        shown = [line.replace("`", "'") for line in lines[:40]] + (["…"] if len(lines) > 40 else [])
+        body += "\n\n```text\n" + "\n".join(shown) + "\n```"
+    getattr(st, kind)(body)
 
 
 def problem_lines(problems: list[Problem]) -> list[str]:
@@ -102,14 +112,8 @@ def problem_lines(problems: list[Problem]) -> list[str]:
     return out
 
 
-def show_problems(title: str, problems: list[Problem] | list[str]) -> None:
-    lines = problem_lines(problems) if problems and isinstance(problems[0], Problem) else list(problems)
-    st.error(title + "\n\n" + "\n".join(f"- {line}" for line in lines[:30]) + ("\n- …" if len(lines) > 30 else ""))
-
-
-def _input_error_text(title: str, exc: InputError) -> str:
-    lines = problem_lines(exc.problems)
-    return title + "\n\n" + "\n".join(f"- {line}" for line in lines[:30])
+def show_problems(title: str, problems: list[Problem]) -> None:
+    message("error", title, problem_lines(problems))
 
 
 # ------------------------------------------------------------------ the catalog
@@ -158,7 +162,7 @@ def _load_catalog_file() -> None:
         text, file_sha, stamp = _read_catalog_file(path)
     except InputError as exc:
         ss["cat_file_sha"], ss["cat_stamp"] = None, None
-        flash("error", _input_error_text(f"The catalog file {path} cannot be read; using the shipped default.", exc))
+        flash("error", f"The catalog file {path} cannot be read; using the shipped default.", problem_lines(exc.problems))
         _fallback_to_default()
         return
     ss["cat_file_sha"], ss["cat_stamp"] = file_sha, stamp
@@ -166,7 +170,7 @@ def _load_catalog_file() -> None:
         _adopt_catalog(text, str(path), custom=False)
         set_editor(text)
     except InputError as exc:
-        flash("error", _input_error_text(f"The catalog file {path} is not valid; using the shipped default. Fix it on the Pricing page.", exc))
+        flash("error", f"The catalog file {path} is not valid; using the shipped default. Fix it on the Pricing page.", problem_lines(exc.problems))
         _fallback_to_default()
         set_editor(text)  # the broken file, to repair in the editor
 
@@ -241,10 +245,15 @@ def reset_catalog() -> None:
 
 def _init() -> None:
     ss = st.session_state
-    if "cat_sha" not in ss:
-        _load_catalog_file()
-    else:
-        _follow_file()
+    try:
+        if "cat_sha" not in ss:
+            _load_catalog_file()
+        else:
+            _follow_file()
+    except (InputError, OSError) as exc:  # not even the shipped catalog loads: nothing to price with
+        problems = problem_lines(exc.problems) if isinstance(exc, InputError) else [str(exc)]
+        message("error", "No valid pricing catalog could be loaded (neither PLANNER_CATALOG nor the shipped default).", problems)
+        st.stop()
     if "scenario" not in ss:
         try:
             qp = st.query_params.to_dict()
@@ -332,7 +341,7 @@ def context() -> Context:
     try:
         est = estimate_cached(sha, key[1], cat, scen)
         rec = recommend(scen, estimate=est)
-    except (InputError, KeyError, ValueError, ArithmeticError) as exc:
+    except (InputError, UnknownEntryError, KeyError, ValueError, ArithmeticError) as exc:
         err = _engine_error(exc)
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
         err = f"The estimate failed: {type(exc).__name__}: {exc}"
@@ -351,7 +360,7 @@ def _engine_error(exc: Exception) -> str:
 def require_estimate(ctx: Context) -> None:
     """Show the engine's error and stop the page when there is no estimate."""
     if ctx.error or ctx.estimate is None:
-        st.error(ctx.error or "No estimate.")
+        message("error", ctx.error or "No estimate.")
         st.stop()
 
 
@@ -362,20 +371,18 @@ def page_header(title: str, ctx: Context, caption: str = "") -> None:
     where = " (preset)" if preset else ""
     extra = f" · {caption}" if caption else ""
     st.caption(
-        f"Scenario: **{_md(s.name)}**{where} · {fmt.count(s.workload.queries_per_month)} queries/month"
-        f" · catalog {_md(ctx.catalog.version)} ({ctx.catalog.date}){' · edited in this session' if st.session_state.get('cat_custom') else ''}{extra}"
+        f"Scenario: **{md(s.name)}**{where} · {fmt.count(s.workload.queries_per_month)} queries/month"
+        f" · catalog {md(ctx.catalog.version)} ({ctx.catalog.date}){' · edited in this session' if st.session_state.get('cat_custom') else ''}{extra}"
     )
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|~$<>!])")  # links, images, emphasis, code, maths, tables
 
 
-def _md(text: str) -> str:
+def md(text: str) -> str:
     """User text shown inside markdown: special characters escaped (no HTML is ever allowed)."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
-
-md = _md
 
 
 # ------------------------------------------------------------------ the sidebar
@@ -417,7 +424,7 @@ def _on_scenario_upload() -> None:
         flash("error", f"{f.name}: not UTF-8 text. Save the scenario as UTF-8 YAML.")
         return
     except InputError as exc:
-        flash("error", _input_error_text(f"{f.name} is not a valid scenario; nothing changed.", exc))
+        flash("error", f"{f.name} is not a valid scenario; nothing changed.", problem_lines(exc.problems))
         return
     set_scenario(new, preset="")
     flash("success", f"Loaded the scenario “{new.name}” from {f.name}.")
