@@ -7,20 +7,14 @@ Chromium is Debian's (`/usr/bin/chromium`); without it every browser test is ski
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 from contextlib import contextmanager
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from benchmarks.bench_server import chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,14 +48,7 @@ RUN_COUNTER_JS = """
 """
 
 
-def find_chromium() -> str | None:
-    """Debian's chromium, or whatever `chromium` is on PATH; None when there is none."""
-    if os.access("/usr/bin/chromium", os.X_OK):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
-
-
-CHROMIUM = find_chromium()
+CHROMIUM = chromium_path()  # Debian's chromium, or `chromium` on PATH; None when there is none
 try:
     import playwright.sync_api  # noqa: F401
 
@@ -78,41 +65,11 @@ SKIP_REASON = (
 BROWSER_AVAILABLE = CHROMIUM is not None and HAVE_PLAYWRIGHT
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass(frozen=True)
 class Server:
     url: str  # base URL, no trailing slash
     catalog: Path  # the catalog file the server reads and saves (a copy)
     pid: int
-
-
-def _health(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-            return r.status == 200 and r.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -122,42 +79,19 @@ def app_server(tmp_path_factory) -> Server:
         pytest.skip(SKIP_REASON)
     if not (ROOT / "app.py").exists():
         pytest.fail("app.py is missing: nothing to serve")
+    from benchmarks.bench_server import start_server, stop_server
+
     tmp = tmp_path_factory.mktemp("e2e")
     catalog = tmp / "catalog.yaml"
     shutil.copyfile(ROOT / "pricing" / "default.yaml", catalog)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, PLANNER_CATALOG=str(catalog), PYTHONUNBUFFERED="1")
-    out = open(tmp / "server.stdout", "wb")
-    err = open(tmp / "server.stderr", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py",
-         "--server.headless", "true",
-         "--server.address", "127.0.0.1",
-         "--server.port", str(port),
-         "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=out, stderr=err, start_new_session=True,
-    )
     try:
-        deadline = time.monotonic() + 60
-        while not _health(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                _stop(proc)
-                err.flush()
-                out.flush()
-                why = "exited with code %s" % proc.returncode if proc.returncode is not None else "timed out (60 s)"
-                pytest.fail(
-                    f"streamlit server {why} before /_stcore/health answered ok.\n"
-                    f"--- stderr ---\n{(tmp / 'server.stderr').read_text(errors='replace')[-4000:]}\n"
-                    f"--- stdout ---\n{(tmp / 'server.stdout').read_text(errors='replace')[-2000:]}"
-                )
-            time.sleep(0.2)
-        yield Server(url=url, catalog=catalog, pid=proc.pid)
+        srv = start_server(ROOT / "app.py", catalog=catalog, timeout=60)
+    except RuntimeError as exc:
+        pytest.fail(f"the app's server did not start: {exc}")
+    try:
+        yield Server(url=srv.url, catalog=catalog, pid=srv.pid)
     finally:
-        _stop(proc)
-        out.close()
-        err.close()
+        stop_server(srv)
 
 
 @pytest.fixture(scope="session")

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import os
 import re
 import shutil
 
 import pytest
 
-_CHROMIUM = "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else shutil.which("chromium")
+from benchmarks.bench_server import chromium_path
+
+_CHROMIUM = chromium_path()
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
