@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -641,6 +641,3 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
         out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
     return out
 
-
-def input_names() -> list[str]:
-    return [f.name for f in fields(Inputs)]

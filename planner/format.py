@@ -28,13 +28,6 @@ def usd(x: float, digits: int = 2) -> str:
     return f"{sign}${x:.2f}"
 
 
-def usd_exact(x: float) -> str:
-    """Full currency with cents, for tables: $1,234.56."""
-    if x is None or not math.isfinite(x):
-        return "—"
-    return f"-${abs(x):,.2f}" if x < 0 else f"${x:,.2f}"
-
-
 def count(x: float) -> str:
     """Queries and tokens: 1,200 / 45K / 3.4M."""
     if x is None or not math.isfinite(x):
