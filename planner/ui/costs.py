@@ -18,7 +18,7 @@ s = ctx.scenario
 
 cheapest = est.cheapest()
 low = est.current[cheapest].monthly_usd
-for col, a in zip([] and st.columns(len(ARCHITECTURES)), ARCHITECTURES):
+for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES):
     c = est.current[a]
     col.metric(
         f"{LABELS[a]} per month",
@@ -37,7 +37,6 @@ for w in est.warnings:
     state.message("warning", w)
 
 st.plotly_chart(figures.spend_figure(est), config=figures.CONFIG, key="costs.spend")
-st.stop()
 if est.break_evens:
     st.caption("Break-even: " + "; ".join(f"{b.describe()} ({fmt.usd(b.usd_per_month)}/month)" for b in est.break_evens[:6]))
 else:
@@ -47,9 +46,9 @@ else:
 # (st.tabs with lazy tabs measured ~25 ms more browser work per slider move than this).
 VIEWS = ["Numbers", "Breakdown at your volume", "Per 1,000 queries", "One-time and total cost", "Sensitivity"]
 view = st.segmented_control(
-    "Show", VIEWS, default=None, key="costs.view", label_visibility="collapsed",
+    "Show", VIEWS, default=VIEWS[0], key="costs.view", label_visibility="collapsed",
     help="What to show below the chart.",
-)
+) or VIEWS[0]
 if view == "Numbers":
     st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))
     st.download_button(
