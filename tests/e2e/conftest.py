@@ -14,18 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_server import chromium_path
+from benchmarks.bench_server import CHROMIUM_ARGS, chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # A rerun is finished when the app says so and no placeholder is left.
 IDLE_SELECTOR = "[data-testid='stApp'][data-test-script-state='notRunning']"
