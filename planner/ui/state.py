@@ -10,7 +10,7 @@ State (per browser session, in `st.session_state`, never in `st.cache_resource`)
   every control, on every page.
 * `cat_text` / `cat_sha` — the catalog YAML this session prices with (the file's,
   or the user's applied edit); `cat_path` / `cat_file_sha` — the catalog file and
-  the fingerprint of its bytes when read (for conflict-safe saving); `cat_custom`
+  the fingerprint of its text when read (for conflict-safe saving); `cat_custom`
   — whether this session applied its own edit (if not, a save made by someone
   else is picked up on the next rerun).
 
@@ -41,8 +41,9 @@ from planner.files import parse_scenario, presets, scenario_yaml
 from planner.questionnaire import Recommendation, recommend
 from planner.scenario import Scenario
 from planner.ui import params
-from pricing.errors import InputError, Problem, UnknownEntryError
-from pricing.loader import DEFAULT_CATALOG_PATH, LoadedCatalog, fingerprint, parse_catalog
+from pricing.errors import ConflictError, InputError, Problem, UnknownEntryError
+from pricing.loader import DEFAULT_CATALOG_PATH, LoadedCatalog, fingerprint, parse_catalog, read_text
+from pricing.store import backup_path, save_catalog
 from pricing.models import Catalog
 
 #: Uploads (scenarios and catalogs) are refused above this size, whatever the server allows.
@@ -126,21 +127,10 @@ def catalog_path() -> Path:
 
 
 def _read_catalog_file(path: Path) -> tuple[str, str, tuple[int, int]]:
-    """(text, sha256 of the bytes, (mtime_ns, size)). Raises InputError with a readable message."""
-    try:
-        stat = path.stat()
-        if stat.st_size > MAX_UPLOAD_BYTES:
-            raise InputError([Problem(str(path), 1, 1, "", f"the file is {stat.st_size:,} bytes, above the {MAX_UPLOAD_BYTES:,}-byte limit")])
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), 1, 1, "", "no such file: check PLANNER_CATALOG")]) from None
-    except OSError as exc:
-        raise InputError([Problem(str(path), 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError([Problem(str(path), 1, 1, "", "the file is not UTF-8 text")]) from None
-    return text, fingerprint(raw), (stat.st_mtime_ns, stat.st_size)
+    """(text, its fingerprint — what `save_catalog` checks for conflicts, (mtime_ns, size)). Raises InputError."""
+    text = read_text(path, MAX_UPLOAD_BYTES)
+    stat = path.stat()
+    return text, fingerprint(text), (stat.st_mtime_ns, stat.st_size)
 
 
 def _adopt_catalog(text: str, file: str, *, custom: bool) -> LoadedCatalog:
@@ -684,9 +674,6 @@ def save_catalog_text(text: str) -> tuple[str, Any]:
 
     Returns (outcome, detail): ("saved", path), ("invalid", problems), ("conflict", message) or ("error", message).
     """
-    from pricing.store import backup_path, save_catalog
-    from pricing.errors import ConflictError
-
     ss = st.session_state
     path = Path(ss["cat_path"])
     try:
