@@ -24,7 +24,7 @@ def usd(x: float, digits: int = 2) -> str:
     if x == 0:
         return "$0"
     if x < 0.01:
-        return f"{sign}<$0.01" if not sign else "> -$0.01"
+        return "< $0.01" if not sign else "> -$0.01"
     return f"{sign}${x:.2f}"
 
 

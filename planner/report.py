@@ -198,10 +198,8 @@ def _usd_tick(v: float) -> str:
 
 
 def _usd_cell(v: float) -> str:
-    """A component in a table: `usd`, but "< $0.01" rather than `usd`'s "$2e-05", and "–" for nothing."""
-    if not v > 0:
-        return "–"
-    return "< $0.01" if v < 0.005 else usd(v)
+    """A component in a table: `usd`, and "–" for nothing."""
+    return usd(v) if v > 0 else "–"
 
 
 def _per_1k(snap: Any) -> str:
