@@ -47,3 +47,19 @@ def default_catalog_path() -> Path:
 @pytest.fixture(scope="session")
 def default_catalog_text(default_catalog_path) -> str:
     return default_catalog_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def mini(mini_catalog_path):
+    """The mini catalog, loaded (Catalog models are frozen, so one instance serves every test)."""
+    from pricing.loader import load_catalog
+
+    return load_catalog(mini_catalog_path)
+
+
+@pytest.fixture(scope="session")
+def default_catalog():
+    """The shipped catalog, loaded."""
+    from pricing.loader import load_catalog
+
+    return load_catalog()

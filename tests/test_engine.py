@@ -35,9 +35,7 @@ import pytest
 
 from planner.engine import _erlang_c, estimate
 from planner.scenario import Scenario
-from pricing.loader import load_catalog
 
-MINI_PATH = ROOT / "tests" / "fixtures" / "mini_catalog.yaml"
 ARCHS = ("prompt_only", "rag", "fine_tuned", "hybrid")
 
 BASE_STACK = {
@@ -82,16 +80,6 @@ FT = {
     "knowledge_retrains_per_month": 2,
     "behaviour_retrains_per_month": 0.5,
 }
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_catalog(MINI_PATH)
-
-
-@pytest.fixture(scope="module")
-def default_catalog():
-    return load_catalog()
 
 
 def make(workload=None, fine_tuning=None, stack=None, one_time=None, **top) -> Scenario:

@@ -20,22 +20,10 @@ from planner.engine import estimate
 from planner.files import SCENARIOS_DIR, load_scenario, parse_scenario, presets, scenario_yaml
 from planner.scenario import ARCHITECTURES, Scenario
 from pricing.errors import InputError, UnknownEntryError
-from pricing.loader import load_catalog
 
-MINI_PATH = ROOT / "tests" / "fixtures" / "mini_catalog.yaml"
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.yaml"))
 LOCATED = re.compile(r"^.+:\d+:\d+: ")
 MINI_STACK = {"embedding_model": "emb", "vector_store": "pine", "reranker": "rr", "llm": "big", "fine_tune": "ft-api", "gpu": "gpu"}
-
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_catalog(MINI_PATH)
-
-
-@pytest.fixture(scope="module")
-def default_catalog():
-    return load_catalog()
 
 
 def problems_of(text: str, file: str = "s.yaml") -> list[str]:
