@@ -37,7 +37,7 @@ from pydantic import ValidationError
 
 from planner import format as fmt
 from planner.engine import Estimate, estimate
-from planner.files import parse_scenario, presets, scenario_yaml
+from planner.files import SCENARIOS_DIR, load_scenario, parse_scenario, scenario_yaml
 from planner.questionnaire import Recommendation, recommend
 from planner.scenario import Scenario
 from planner.ui import params
@@ -77,8 +77,8 @@ def estimate_cached(cat_sha: str, scenario_json: str, _catalog: Catalog, _scenar
 
 @st.cache_data(show_spinner=False)
 def preset_scenarios() -> dict[str, Scenario]:
-    """The shipped scenario files by slug (file stem), in name order."""
-    return {path.stem: parse_scenario(path.read_text(encoding="utf-8"), str(path)) for path in presets().values()}
+    """The shipped scenario files by slug (file stem), in file-name order (each file read once)."""
+    return {path.stem: load_scenario(path) for path in sorted(SCENARIOS_DIR.glob("*.yaml"))}
 
 
 # ------------------------------------------------------------------ messages
