@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from pricing.errors import InputError, Problem
 from pricing.models import STALE_AFTER_DAYS, Catalog
-from pricing.safeyaml import MAX_BYTES, Parsed, parse_yaml
+from pricing.safeyaml import MAX_BYTES, Parsed, decode_text, parse_yaml, too_big
 
 DEFAULT_CATALOG_PATH = Path(__file__).with_name("default.yaml")
 
@@ -49,8 +49,8 @@ def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
     p = Path(path)
     try:
         size = p.stat().st_size
-        if size > max_bytes:
-            raise InputError([Problem(str(p), 1, 1, "", f"the file is {size:,} bytes, above the {max_bytes:,}-byte limit")])
+        if size > max_bytes:  # refused before reading it
+            raise InputError([too_big(str(p), size, max_bytes)])
         raw = p.read_bytes()
     except FileNotFoundError:
         raise InputError([Problem(str(p), 1, 1, "", "no such file: check the path")]) from None
@@ -58,13 +58,7 @@ def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
         raise InputError([Problem(str(p), 1, 1, "", "this is a folder, not a file")]) from None
     except PermissionError:
         raise InputError([Problem(str(p), 1, 1, "", "permission denied: the file cannot be read")]) from None
-    if b"\x00" in raw[:8192]:
-        raise InputError([Problem(str(p), 1, 1, "", "this is a binary file, not YAML text")])
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError([Problem(str(p), line, 1, "", "the file is not UTF-8 text: save it as UTF-8")]) from None
+    return decode_text(raw, str(p), max_bytes)
 
 
 # ---------------------------------------------------------------- validation

@@ -117,20 +117,25 @@ class Parsed:
         return (self.file, 1, 1)
 
 
+def decode_text(raw: bytes, file: str = "<text>", max_bytes: int = MAX_BYTES) -> str:
+    """Untrusted bytes as UTF-8 text (a BOM dropped), refusing huge, binary or non-UTF-8 input."""
+    if len(raw) > max_bytes:
+        raise InputError([too_big(file, len(raw), max_bytes)])
+    if b"\x00" in raw[:8192]:
+        raise InputError([Problem(file, 1, 1, "", "this is a binary file, not YAML text")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError([Problem(file, line, 1, "", f"the file is not UTF-8 text (bad byte at offset {exc.start}): save it as UTF-8")]) from None
+
+
 def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYTES) -> Parsed:
     """Parse untrusted YAML text. Raises `InputError` with a located problem."""
     if isinstance(text, bytes):
-        if len(text) > max_bytes:
-            raise InputError([_too_big(file, len(text), max_bytes)])
-        if b"\x00" in text[:8192]:
-            raise InputError([Problem(file, 1, 1, "", "this is a binary file, not YAML text")])
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = text[: exc.start].count(b"\n") + 1
-            raise InputError([Problem(file, line, 1, "", f"the file is not UTF-8 text (bad byte at offset {exc.start}): save it as UTF-8")]) from None
+        text = decode_text(text, file, max_bytes)
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise InputError([_too_big(file, len(text.encode("utf-8", "surrogatepass")), max_bytes)])
+        raise InputError([too_big(file, len(text.encode("utf-8", "surrogatepass")), max_bytes)])
     if "\x00" in text:
         raise InputError([Problem(file, 1, 1, "", "this is a binary file, not YAML text")])
     if not text.strip():
@@ -173,7 +178,7 @@ def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYT
             loader.dispose()
 
 
-def _too_big(file, size, cap):
+def too_big(file, size, cap) -> Problem:
     return Problem(file, 1, 1, "", f"the file is {size:,} bytes, above the {cap:,}-byte limit: a catalog or scenario is a few tens of KB")
 
 
