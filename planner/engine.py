@@ -562,13 +562,12 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
     c = corpus(typ)
     c_low, c_high = corpus(low), corpus(high)
 
-    series, current, totals = {}, {}, {}
+    series, current = {}, {}
     for a in ARCHITECTURES:
         comps, total, p50, p95 = _series(typ, a, q, c)
         lo_total = sum(monthly_components(low, a, q, c_low).values())
         hi_total = sum(monthly_components(high, a, q, c_high).values())
         reps = replicas(typ, a, q) if typ.self_hosted else None
-        totals[a] = total
         series[a] = Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps)
 
         now = monthly_components(typ, a, q_now, c)
