@@ -52,9 +52,16 @@ def _machine() -> dict:
         pass
     import streamlit
 
-    return {"cores": os.cpu_count(), "load_average_1_5_15": " ".join(f"{x:.2f}" for x in os.getloadavg()), "cpu": cpu, "mem_gb": round(mem_kb / 1024 / 1024, 1),
-            "python": platform.python_version(), "streamlit": streamlit.__version__, "chromium": chromium,
-            "kernel": platform.release()}
+    return {
+        "cores": os.cpu_count(),
+        "load_average_1_5_15": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "cpu": cpu,
+        "mem_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "streamlit": streamlit.__version__,
+        "chromium": chromium,
+        "kernel": platform.release(),
+    }
 
 
 def _fmt(v) -> str:
@@ -95,8 +102,9 @@ def _step(title: str, fn, results: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true", help="a smoke run: fewer repeats, 5 sessions, a 15 s load test")
     ap.add_argument("--json", metavar="PATH", help="also write every figure as JSON")
     args = ap.parse_args(argv)
@@ -126,8 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import bench_browser, bench_server
 
         if args.quick:
-            _step("Browser redraw + load (bench_browser)",
-                  lambda: bench_browser.run(moves=10, sessions=5, duration_s=15), results)
+            _step(
+                "Browser redraw + load (bench_browser)",
+                lambda: bench_browser.run(moves=10, sessions=5, duration_s=15),
+                results,
+            )
             _step("Server cold start + memory (bench_server)", lambda: bench_server.run(sessions=5, tries=1), results)
         else:
             _step("Browser redraw + load (bench_browser)", bench_browser.run, results)

@@ -32,8 +32,18 @@ import statistics
 import time
 
 from benchmarks.bench_server import (
-    BARE_APP, CHART_DRAWN_JS, CHROMIUM_ARGS, IDLE_JS, ROOT, THUMB_STATE_JS, app_url, catalog_copy, chromium_path,
-    cpu_s, server, tree,
+    BARE_APP,
+    CHART_DRAWN_JS,
+    CHROMIUM_ARGS,
+    IDLE_JS,
+    ROOT,
+    THUMB_STATE_JS,
+    app_url,
+    catalog_copy,
+    chromium_path,
+    cpu_s,
+    server,
+    tree,
 )
 
 ARM_JS = r"""
@@ -92,8 +102,10 @@ ARM_JS = r"""
 })
 """
 
-START_JS = "(t) => { window.__benchResult = null; window.__benchArmed = false; " \
-           "(" + ARM_JS + ")(t).then(r => { window.__benchResult = r; }); }"
+START_JS = (
+    "(t) => { window.__benchResult = null; window.__benchArmed = false; "
+    "(" + ARM_JS + ")(t).then(r => { window.__benchResult = r; }); }"
+)
 ERROR_JS = """() => document.querySelectorAll("[data-testid='stException'], [data-testid='stAlertContentError']").length
                    + (document.body.innerText.includes('Traceback') ? 1 : 0)
                    + Array.from(document.querySelectorAll("[role='dialog']"))
@@ -107,11 +119,17 @@ def pct(xs: list[float], q: float) -> float:
 
 
 def summary(xs: list[float]) -> dict:
-    return {"median_ms": statistics.median(xs), "p95_ms": pct(xs, 0.95), "min_ms": min(xs), "max_ms": max(xs),
-            "n": len(xs)}
+    return {
+        "median_ms": statistics.median(xs),
+        "p95_ms": pct(xs, 0.95),
+        "min_ms": min(xs),
+        "max_ms": max(xs),
+        "n": len(xs),
+    }
 
 
 # --- sync: the 30-move latency figures ------------------------------------------------------------
+
 
 def first_key(value_now: str | None, value_max: str | None) -> str:
     return "ArrowLeft" if value_now is not None and value_now == value_max else "ArrowRight"
@@ -208,6 +226,7 @@ def latency(moves: int = 30, warmup: int = 3) -> dict:
 
 # --- async: the load test ----------------------------------------------------------------------------
 
+
 async def _open(browser, url: str, label: str, timeout_ms: int, sem: asyncio.Semaphore) -> dict:
     """Open one session and wait for its first complete render; a few at a time (2 cores)."""
     st = {"moves": 0, "times": [], "timeouts": 0, "exceptions": 0, "errors": [], "ctx": None, "page": None}
@@ -247,8 +266,9 @@ async def _move(st: dict, until: float, think_s: float, timeout_ms: int, rng) ->
                 await thumb.focus()
             await page.evaluate(START_JS, timeout_ms)
             await page.keyboard.press(key)
-            await page.wait_for_function("() => window.__benchResult !== null", timeout=timeout_ms + 10_000,
-                                         polling=100)
+            await page.wait_for_function(
+                "() => window.__benchResult !== null", timeout=timeout_ms + 10_000, polling=100
+            )
             r = await page.evaluate("() => window.__benchResult")
         except Exception as e:  # noqa: BLE001
             st["errors"].append(f"move: {type(e).__name__}: {str(e).splitlines()[0]}")
@@ -266,8 +286,16 @@ async def _move(st: dict, until: float, think_s: float, timeout_ms: int, rng) ->
         await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
 
 
-async def _load(url: str, server_pid: int, sessions: int, duration_s: float, browsers: int, think_s: float, timeout_ms: int,
-                label: str) -> dict:
+async def _load(
+    url: str,
+    server_pid: int,
+    sessions: int,
+    duration_s: float,
+    browsers: int,
+    think_s: float,
+    timeout_ms: int,
+    label: str,
+) -> dict:
     from playwright.async_api import async_playwright
 
     exe = chromium_path()
@@ -277,8 +305,9 @@ async def _load(url: str, server_pid: int, sessions: int, duration_s: float, bro
             # Phase 1: open every session (4 at a time), so the load phase starts with all of them live.
             t_open = time.monotonic()
             sem = asyncio.Semaphore(4)
-            states = await asyncio.gather(*(_open(bs[i % browsers], url, label, timeout_ms, sem)
-                                            for i in range(sessions)))
+            states = await asyncio.gather(
+                *(_open(bs[i % browsers], url, label, timeout_ms, sem) for i in range(sessions))
+            )
             open_s = time.monotonic() - t_open
             # Phase 2: every session moves its slider for `duration_s`.
             rng = random.Random(1)
@@ -287,8 +316,7 @@ async def _load(url: str, server_pid: int, sessions: int, duration_s: float, bro
             cpu0 = cpu_s(list(srv_pids)), cpu_s(client_pids)
             t0 = time.monotonic()
             until = t0 + duration_s
-            await asyncio.gather(*(_move(st, until, think_s, timeout_ms, random.Random(rng.random()))
-                                   for st in states))
+            await asyncio.gather(*(_move(st, until, think_s, timeout_ms, random.Random(rng.random())) for st in states))
             wall = time.monotonic() - t0
             cpu1 = cpu_s(list(srv_pids)), cpu_s(client_pids)
             for st in states:
@@ -300,9 +328,13 @@ async def _load(url: str, server_pid: int, sessions: int, duration_s: float, bro
     times = [t for r in states for t in r["times"]]
     errs = [e for r in states for e in r["errors"]]
     out = {
-        "sessions": sessions, "live_sessions": sum(1 for r in states if r["page"] is not None),
-        "duration_s": duration_s, "think_s": think_s, "browsers": browsers,
-        "open_all_s": open_s, "wall_s": wall,
+        "sessions": sessions,
+        "live_sessions": sum(1 for r in states if r["page"] is not None),
+        "duration_s": duration_s,
+        "think_s": think_s,
+        "browsers": browsers,
+        "open_all_s": open_s,
+        "wall_s": wall,
         "moves": sum(r["moves"] for r in states),
         "timeouts": sum(r["timeouts"] for r in states),
         "exceptions_shown": sum(r["exceptions"] for r in states),
@@ -319,8 +351,15 @@ async def _load(url: str, server_pid: int, sessions: int, duration_s: float, bro
     return out
 
 
-def load(sessions: int = 20, duration_s: float = 60, browsers: int = 2, think_s: float = 1.0,
-         timeout_ms: int = 20_000, label: str = "Queries per month", baseline: bool = True) -> dict:
+def load(
+    sessions: int = 20,
+    duration_s: float = 60,
+    browsers: int = 2,
+    think_s: float = 1.0,
+    timeout_ms: int = 20_000,
+    label: str = "Queries per month",
+    baseline: bool = True,
+) -> dict:
     """The app's Costs page under `sessions` concurrent sessions; the bare page the same way as the
     baseline (on 2 cores the 20 Chromium renderers share the CPU with the server, so the baseline
     says how much of the figure is the test rig itself)."""
@@ -332,8 +371,9 @@ def load(sessions: int = 20, duration_s: float = 60, browsers: int = 2, think_s:
         targets.append(("bare page (baseline)", BARE_APP, None))
     for name, script, page_name in targets:
         with catalog_copy() as cat, server(script, catalog=cat) as srv:
-            res[name] = asyncio.run(_load(app_url(srv.url, page_name), srv.pid, sessions, duration_s, browsers, think_s,
-                                          timeout_ms, label))
+            res[name] = asyncio.run(
+                _load(app_url(srv.url, page_name), srv.pid, sessions, duration_s, browsers, think_s, timeout_ms, label)
+            )
     return res
 
 

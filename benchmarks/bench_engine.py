@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from planner.engine import ARCHITECTURES, _series, break_evens, corpus, estimate, monthly_totals, sensitivity
-from planner.files import load_scenario, SCENARIOS_DIR
+from planner.files import SCENARIOS_DIR, load_scenario
 from planner.inputs import build_inputs
 from pricing.loader import load_catalog
 
@@ -36,10 +36,14 @@ def _time(fn, repeat: int) -> dict[str, float]:
 def run(repeat: int = 200) -> dict[str, dict[str, float]]:
     catalog = load_catalog()
     api = load_scenario(SCENARIOS_DIR / "support-bot.yaml")
-    gpu = api.with_changes(**{
-        "stack.serving": "self_hosted", "stack.llm": "together-llama-3.1-8b",
-        "stack.fine_tune": "together-llama-3.1-8b-lora", "stack.gpu": "runpod-h100-sxm",
-    })
+    gpu = api.with_changes(
+        **{
+            "stack.serving": "self_hosted",
+            "stack.llm": "together-llama-3.1-8b",
+            "stack.fine_tune": "together-llama-3.1-8b-lora",
+            "stack.gpu": "runpod-h100-sxm",
+        }
+    )
     out = {}
     for name, scenario in (("api", api), ("self_hosted", gpu)):
         inputs, _ = build_inputs(catalog, scenario)
@@ -54,7 +58,9 @@ def run(repeat: int = 200) -> dict[str, dict[str, float]]:
         out[f"{name}: core pass (4 architectures × 200 volumes, costs + latency)"] = _time(core, repeat)
         out[f"{name}: break-evens"] = _time(lambda: break_evens(inputs, q, totals), repeat)
         out[f"{name}: sensitivity (±25%, every input)"] = _time(lambda: sensitivity(inputs), repeat)
-        out[f"{name}: full estimate (core + ranges + break-evens (cached per scenario) + sensitivity)"] = _time(lambda: estimate(catalog, scenario), repeat // 2)
+        out[f"{name}: full estimate (core + ranges + break-evens (cached per scenario) + sensitivity)"] = _time(
+            lambda: estimate(catalog, scenario), repeat // 2
+        )
     return out
 
 

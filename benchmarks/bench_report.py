@@ -70,19 +70,36 @@ def run(repeat: int = 20) -> dict:
     from pypdf import PdfReader
 
     out: dict = {"scenario": scenario.name, "pages": len(PdfReader(io.BytesIO(pdf)).pages), "bytes": len(pdf)}
-    out.update(_time({
-        "full report (estimate + recommendation + PDF)": lambda: build_report(catalog, scenario),
-        "rendering only (estimate and recommendation precomputed)":
-            lambda: build_report(catalog, scenario, estimate=est, recommendation=rec),
-    }, repeat))
-    out.update(_time({
-        "estimate alone": lambda: estimate(catalog, scenario),
-        "recommendation alone (with the estimate)": lambda: recommend(scenario, estimate=est),
-    }, repeat))
-    out.update(_time({
-        "invariant build (fixed date, precomputed)": lambda: build_report(
-            catalog, scenario, estimate=est, recommendation=rec, today=date(2026, 1, 1), invariant=True),
-    }, max(5, repeat // 4)))
+    out.update(
+        _time(
+            {
+                "full report (estimate + recommendation + PDF)": lambda: build_report(catalog, scenario),
+                "rendering only (estimate and recommendation precomputed)": lambda: build_report(
+                    catalog, scenario, estimate=est, recommendation=rec
+                ),
+            },
+            repeat,
+        )
+    )
+    out.update(
+        _time(
+            {
+                "estimate alone": lambda: estimate(catalog, scenario),
+                "recommendation alone (with the estimate)": lambda: recommend(scenario, estimate=est),
+            },
+            repeat,
+        )
+    )
+    out.update(
+        _time(
+            {
+                "invariant build (fixed date, precomputed)": lambda: build_report(
+                    catalog, scenario, estimate=est, recommendation=rec, today=date(2026, 1, 1), invariant=True
+                ),
+            },
+            max(5, repeat // 4),
+        )
+    )
     try:
         out["load_average_1min"] = os.getloadavg()[0]
         out["cpus"] = os.cpu_count()
@@ -99,8 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"PDF report: {res['scenario']} — {res['pages']} pages, {res['bytes']:,} bytes")
     for k, v in res.items():
         if isinstance(v, dict):
-            print(f"  {k:<58} median {v['median_ms']:7.1f} ms   p95 {v['p95_ms']:7.1f} ms"
-                  f"   (CPU median {v['cpu_median_ms']:6.1f} ms, p95 {v['cpu_p95_ms']:6.1f} ms; {v['runs']} runs)")
+            print(
+                f"  {k:<58} median {v['median_ms']:7.1f} ms   p95 {v['p95_ms']:7.1f} ms"
+                f"   (CPU median {v['cpu_median_ms']:6.1f} ms, p95 {v['cpu_p95_ms']:6.1f} ms; {v['runs']} runs)"
+            )
     if "load_average_1min" in res:
         print(f"  machine: {res['cpus']} CPUs, 1-minute load average {res['load_average_1min']:.1f}")
     return 0

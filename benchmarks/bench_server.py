@@ -101,9 +101,23 @@ def start_server(script: Path, *, catalog: Path | None = None, wait: bool = True
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     if catalog is not None:
         env["PLANNER_CATALOG"] = str(catalog)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
-           "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     out = open(logdir / "stdout", "wb")
     err = open(logdir / "stderr", "wb")
     t = time.perf_counter()
@@ -212,6 +226,7 @@ THUMB_STATE_JS = """e => ({value: e.value ?? e.getAttribute('aria-valuenow'),
 
 # --- memory -----------------------------------------------------------------------------------
 
+
 def _children(pid: int) -> list[int]:
     kids = []
     for entry in os.scandir("/proc"):
@@ -271,6 +286,7 @@ def cpu_s(pids: list[int]) -> float:
 
 
 # --- the benchmarks -------------------------------------------------------------------------
+
 
 def cold_start(script: Path, page_name: str | None, p, browser, tries: int = 3, catalog: Path | None = None) -> dict:
     health, render = [], []
@@ -337,10 +353,12 @@ def run(sessions: int = 20, tries: int = 3) -> dict:
             out["bare: cold start"] = cold_start(BARE_APP, None, p, browser, tries=tries)
             if (ROOT / "app.py").exists():
                 with catalog_copy() as cat:
-                    out["app (Costs page): cold start"] = cold_start(ROOT / "app.py", "costs", p, browser,
-                                                                    tries=tries, catalog=cat)
-                    out["app (Costs page): memory"] = memory(ROOT / "app.py", "costs", browser,
-                                                            sessions=sessions, catalog=cat)
+                    out["app (Costs page): cold start"] = cold_start(
+                        ROOT / "app.py", "costs", p, browser, tries=tries, catalog=cat
+                    )
+                    out["app (Costs page): memory"] = memory(
+                        ROOT / "app.py", "costs", browser, sessions=sessions, catalog=cat
+                    )
             out["bare: memory"] = memory(BARE_APP, None, browser, sessions=sessions)
         finally:
             browser.close()

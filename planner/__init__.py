@@ -1,8 +1,8 @@
 """LLM architecture planner: prompt only, RAG, fine-tuned or hybrid — what each costs and how fast it answers.
 
-    from planner import load_catalog, load_scenario, estimate, recommend, build_report
-    est = estimate(load_catalog(), load_scenario("scenarios/support-bot.yaml"))
-    est.current["rag"].monthly_usd
+from planner import load_catalog, load_scenario, estimate, recommend, build_report
+est = estimate(load_catalog(), load_scenario("scenarios/support-bot.yaml"))
+est.current["rag"].monthly_usd
 """
 
 from planner.engine import Estimate, estimate
@@ -13,9 +13,22 @@ from pricing.loader import load_catalog
 from pricing.models import Catalog
 
 __all__ = [
-    "ARCHITECTURES", "COLORS", "LABELS", "Catalog", "ConflictError", "Estimate", "InputError",
-    "Scenario", "UnknownEntryError", "build_report", "estimate", "load_catalog", "load_scenario",
-    "parse_scenario", "recommend", "scenario_yaml",
+    "ARCHITECTURES",
+    "COLORS",
+    "LABELS",
+    "Catalog",
+    "ConflictError",
+    "Estimate",
+    "InputError",
+    "Scenario",
+    "UnknownEntryError",
+    "build_report",
+    "estimate",
+    "load_catalog",
+    "load_scenario",
+    "parse_scenario",
+    "recommend",
+    "scenario_yaml",
 ]
 
 

@@ -61,30 +61,18 @@ class Answers(Strict):
         None, description="How often the knowledge the model needs changes."
     )
     gap: Gap | None = Field(None, description="What is missing: knowledge, behavior, or both.")
-    strict_output_format: bool | None = Field(
-        None, description="Must every answer follow a schema or rigid template?"
-    )
-    consistent_voice: bool | None = Field(
-        None, description="Must it hold a brand voice or a domain dialect?"
-    )
-    citations_required: bool | None = Field(
-        None, description="Must users see the sources behind an answer?"
-    )
+    strict_output_format: bool | None = Field(None, description="Must every answer follow a schema or rigid template?")
+    consistent_voice: bool | None = Field(None, description="Must it hold a brand voice or a domain dialect?")
+    citations_required: bool | None = Field(None, description="Must users see the sources behind an answer?")
     latency_p95_ms: float | None = Field(
         None, gt=0, le=600_000, description="Hard p95 latency limit in milliseconds, or null."
     )
     labeled_examples: int | None = Field(
         None, ge=0, le=100_000_000, description="High-quality input/output examples available."
     )
-    monthly_budget_usd: float | None = Field(
-        None, ge=0, le=1e9, description="Monthly budget in USD, or null."
-    )
-    queries_per_month: float | None = Field(
-        None, ge=0, le=1e11, description="Expected queries per month."
-    )
-    use_case_stable: bool | None = Field(
-        None, description="Is the query distribution known and stable yet?"
-    )
+    monthly_budget_usd: float | None = Field(None, ge=0, le=1e9, description="Monthly budget in USD, or null.")
+    queries_per_month: float | None = Field(None, ge=0, le=1e11, description="Expected queries per month.")
+    use_case_stable: bool | None = Field(None, description="Is the query distribution known and stable yet?")
     knowledge_fits_in_context: bool | None = Field(
         None, description="Does the whole knowledge base fit in the model's context window?"
     )

@@ -27,7 +27,9 @@ def _volumes(text: str | None):
     try:
         vals = [float(v.replace("_", "")) for v in text.split(",") if v.strip()]
     except ValueError:
-        raise UnknownEntryError(f"--volumes: `{text}` is not a comma-separated list of numbers (e.g. 1000,10000,100000)") from None
+        raise UnknownEntryError(
+            f"--volumes: `{text}` is not a comma-separated list of numbers (e.g. 1000,10000,100000)"
+        ) from None
     if not vals or any(not (v > 0) or v > 1e11 for v in vals):
         raise UnknownEntryError("--volumes: each volume must be a number of queries per month between 1 and 1e11")
     return vals
@@ -67,11 +69,19 @@ def table_text(est: Estimate) -> str:
         parts = [f"{COMPONENT_LABELS[k]} {fmt.usd(v)}" for k, v in est.current[a].components_usd.items() if v > 0]
         lines.append(f"  {LABELS[a]}: " + ("; ".join(parts) or "nothing"))
     lines += ["", "Break-even volumes:"]
-    lines += [f"  {fmt.count(b.queries_per_month)} queries/month: {b.describe()}" for b in est.break_evens] or ["  none in the range"]
+    lines += [f"  {fmt.count(b.queries_per_month)} queries/month: {b.describe()}" for b in est.break_evens] or [
+        "  none in the range"
+    ]
     if len(est.volumes) <= 12:
-        lines += ["", "Monthly spend over volume:", f"{'Queries/month':>14}" + "".join(f"{LABELS[a]:>13}" for a in ARCHITECTURES)]
+        lines += [
+            "",
+            "Monthly spend over volume:",
+            f"{'Queries/month':>14}" + "".join(f"{LABELS[a]:>13}" for a in ARCHITECTURES),
+        ]
         for k, v in enumerate(est.volumes):
-            lines.append(f"{fmt.count(v):>14}" + "".join(f"{fmt.usd(est.series[a].total_usd[k]):>13}" for a in ARCHITECTURES))
+            lines.append(
+                f"{fmt.count(v):>14}" + "".join(f"{fmt.usd(est.series[a].total_usd[k]):>13}" for a in ARCHITECTURES)
+            )
     if est.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in est.warnings]
     return "\n".join(lines)
@@ -81,12 +91,33 @@ def csv_text(est: Estimate) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     comps = list(COMPONENT_LABELS)
-    w.writerow(["queries_per_month", "architecture", "monthly_usd", "monthly_low_usd", "monthly_high_usd", "usd_per_1k_queries", "latency_p50_ms", "latency_p95_ms"] + [f"{c}_usd" for c in comps])
+    w.writerow(
+        [
+            "queries_per_month",
+            "architecture",
+            "monthly_usd",
+            "monthly_low_usd",
+            "monthly_high_usd",
+            "usd_per_1k_queries",
+            "latency_p50_ms",
+            "latency_p95_ms",
+        ]
+        + [f"{c}_usd" for c in comps]
+    )
     for k, v in enumerate(est.volumes):
         for a in ARCHITECTURES:
             s = est.series[a]
             w.writerow(
-                [f"{v:.6g}", a, f"{s.total_usd[k]:.6g}", f"{s.low_usd[k]:.6g}", f"{s.high_usd[k]:.6g}", f"{s.usd_per_1k_queries[k]:.6g}", f"{s.latency_p50_ms[k]:.6g}", f"{s.latency_p95_ms[k]:.6g}"]
+                [
+                    f"{v:.6g}",
+                    a,
+                    f"{s.total_usd[k]:.6g}",
+                    f"{s.low_usd[k]:.6g}",
+                    f"{s.high_usd[k]:.6g}",
+                    f"{s.usd_per_1k_queries[k]:.6g}",
+                    f"{s.latency_p50_ms[k]:.6g}",
+                    f"{s.latency_p95_ms[k]:.6g}",
+                ]
                 + [f"{s.components_usd[c][k]:.6g}" for c in comps]
             )
     return buf.getvalue()
@@ -130,12 +161,17 @@ def cmd_report(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m planner", description="Plan an LLM feature: prompt only, RAG, fine-tuned or hybrid — cost and latency.")
+    p = argparse.ArgumentParser(
+        prog="python -m planner",
+        description="Plan an LLM feature: prompt only, RAG, fine-tuned or hybrid — cost and latency.",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("validate", help="validate a pricing catalog (default: the shipped one)")
     v.add_argument("file", nargs="?", help="catalog or override file")
-    v.add_argument("--stale-days", type=int, default=180, help="report figures checked longer ago than this (default 180)")
+    v.add_argument(
+        "--stale-days", type=int, default=180, help="report figures checked longer ago than this (default 180)"
+    )
     v.set_defaults(func=cmd_validate)
 
     def common(sp):

@@ -109,7 +109,9 @@ def vector_store_usd(i: Inputs, q: np.ndarray, c: dict) -> tuple[np.ndarray, flo
         writes = gb * changed * i.vs_usd_per_gb_written
         scanned = q * gb / 1000 * i.vs_usd_per_tb_scanned
         returned = q * i.top_k * c["record_bytes"] / 1e9 * i.vs_usd_per_gb_returned
-        return np.maximum(i.vs_usd_minimum_per_month, storage + writes + scanned + returned), gb * i.vs_usd_per_gb_written
+        return np.maximum(
+            i.vs_usd_minimum_per_month, storage + writes + scanned + returned
+        ), gb * i.vs_usd_per_gb_written
     if i.vs_shape == "capacity":
         by_memory = math.ceil(gb * i.vs_index_overhead / i.vs_memory_gb_per_instance - 1e-9)
         peak_qps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
@@ -145,7 +147,9 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
         out["query_embedding"] = q * i.input_tokens_per_query * i.embed_usd_per_1m_tokens / 1e6
         out["vector_store"] = vector_store_usd(i, q, c)[0]
         out["reranking"] = q * i.rerank * i.rerank_usd_per_1k_searches / 1000
-        out["reembedding"] = zero + c["embedded_tokens"] * i.corpus_change_share_per_month * i.embed_usd_per_1m_tokens / 1e6
+        out["reembedding"] = (
+            zero + c["embedded_tokens"] * i.corpus_change_share_per_month * i.embed_usd_per_1m_tokens / 1e6
+        )
     if tuned:
         runs = i.knowledge_retrains_per_month if arch == "fine_tuned" else i.behaviour_retrains_per_month
         out["training"] = zero + runs * training_usd_per_run(i)
@@ -155,7 +159,12 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
 def one_time_usd(i: Inputs, arch: str, c: dict | None = None) -> dict[str, float]:
     c = c or corpus(i)
     days = getattr(i, f"engineering_days_{arch}")
-    out = {"engineering": days * i.usd_per_engineering_day, "initial_indexing": 0.0, "labelling": 0.0, "first_training": 0.0}
+    out = {
+        "engineering": days * i.usd_per_engineering_day,
+        "initial_indexing": 0.0,
+        "labelling": 0.0,
+        "first_training": 0.0,
+    }
     if USES_RETRIEVAL[arch]:
         store_initial = vector_store_usd(i, np.zeros(1), c)[1]
         out["initial_indexing"] = c["embedded_tokens"] * i.embed_usd_per_1m_tokens / 1e6 + store_initial
@@ -500,12 +509,12 @@ def break_evens(i: Inputs, volumes: np.ndarray, totals: dict[str, np.ndarray]) -
         s = np.where(np.abs(d) <= scale, 0, np.sign(d))
         nz = np.nonzero(s)[0]
         flips = nz[:-1][s[nz[:-1]] * s[nz[1:]] < 0], nz[1:][s[nz[:-1]] * s[nz[1:]] < 0]
-        exact = [(int(i0), int(j0)) for i0, j0 in zip(*flips) if j0 > i0 + 1]  # equal on a grid volume
-        for i0, j0 in exact:
+        exact = [(int(i0), int(j0)) for i0, j0 in zip(*flips, strict=True) if j0 > i0 + 1]  # equal on a grid volume
+        for i0, _j0 in exact:
             x = float(grid[i0 + 1])
             cheaper_below = b if s[i0] > 0 else a
             out.append(BreakEven(a, b, x, float(tot[a][i0 + 1]), cheaper_below, a if cheaper_below == b else b, False))
-        idx = np.array([i0 for i0, j0 in zip(*flips) if j0 == i0 + 1], dtype=int)
+        idx = np.array([i0 for i0, j0 in zip(*flips, strict=True) if j0 == i0 + 1], dtype=int)
         if idx.size == 0:
             continue
         left, right = grid[idx].copy(), grid[idx + 1].copy()
@@ -546,7 +555,9 @@ def _break_evens_cached(i: Inputs, volumes: bytes) -> tuple[BreakEven, ...]:
     return break_evens(i, q, monthly_totals(i, q))
 
 
-def _series(i: Inputs, arch: str, q: np.ndarray, c: dict) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+def _series(
+    i: Inputs, arch: str, q: np.ndarray, c: dict
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     comps = monthly_components(i, arch, q, c)
     p50, p95 = combine_latency(latency_parts(i, arch, q))
     return comps, sum(comps.values()), p50, p95
@@ -639,4 +650,3 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
     if i.training_examples and i.training_examples < 50:
         out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
     return out
-

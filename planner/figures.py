@@ -160,15 +160,31 @@ def _current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
         return
     layout["shapes"].append(
         dict(
-            type="line", name=CURRENT_SHAPE, x0=q, x1=q, xref="x", y0=0, y1=1, yref="paper",
-            line=dict(color=MUTED, width=1.5, dash="dot"), layer="below",
+            type="line",
+            name=CURRENT_SHAPE,
+            x0=q,
+            x1=q,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line=dict(color=MUTED, width=1.5, dash="dot"),
+            layer="below",
         )
     )
     # annotations on a log axis take log10 of the value (shapes take the value)
     layout["annotations"].append(
         dict(
-            x=math.log10(q), xref="x", xanchor="left", xshift=4, y=0, yref="paper", yanchor="bottom",
-            showarrow=False, text=f"your volume {fmt.count(q)}/month", font=dict(size=11, color=MUTED),
+            x=math.log10(q),
+            xref="x",
+            xanchor="left",
+            xshift=4,
+            y=0,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"your volume {fmt.count(q)}/month",
+            font=dict(size=11, color=MUTED),
         )
     )
 
@@ -176,14 +192,28 @@ def _current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
 def _hline(layout: dict, y: float, name: str, text: str, *, log: bool) -> None:
     layout["shapes"].append(
         dict(
-            type="line", name=name, x0=0, x1=1, xref="paper", y0=y, y1=y, yref="y",
+            type="line",
+            name=name,
+            x0=0,
+            x1=1,
+            xref="paper",
+            y0=y,
+            y1=y,
+            yref="y",
             line=dict(color=ALERT, width=1.5, dash="dash"),
         )
     )
     layout["annotations"].append(
         dict(
-            x=1, xref="paper", xanchor="right", y=math.log10(y) if log else y, yref="y", yanchor="bottom",
-            showarrow=False, text=text, font=dict(size=11, color=ALERT),
+            x=1,
+            xref="paper",
+            xanchor="right",
+            y=math.log10(y) if log else y,
+            yref="y",
+            yanchor="bottom",
+            showarrow=False,
+            text=text,
+            font=dict(size=11, color=ALERT),
         )
     )
 
@@ -225,21 +255,34 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
                 continue
             data.append(
                 dict(
-                    type="scatter", mode="lines", name=f"{s.label} range", legendgroup=s.key, showlegend=False,
+                    type="scatter",
+                    mode="lines",
+                    name=f"{s.label} range",
+                    legendgroup=s.key,
+                    showlegend=False,
                     x=np.r_[v[idx], v[idx][::-1]],
                     y=np.r_[_positive(s.high_usd[idx], floor), _positive(s.low_usd[idx][::-1], floor)],
-                    fill="toself", fillcolor=_rgba(s.color, 0.13), line=dict(width=0), hoverinfo="skip",
+                    fill="toself",
+                    fillcolor=_rgba(s.color, 0.13),
+                    line=dict(width=0),
+                    hoverinfo="skip",
                 )
             )
     for s in series:
         comps = components_used(est, s.key)
         cols = [s.total_usd, s.low_usd, s.high_usd] + [s.components_usd[k] for k in comps]
         f = [_d3_usd(c) for c in cols]
-        lines = "".join(f"<br>· {COMPONENT_LABELS[k]}: %{{customdata[{3 + j}]:{f[3 + j]}}}" for j, k in enumerate(comps))
+        lines = "".join(
+            f"<br>· {COMPONENT_LABELS[k]}: %{{customdata[{3 + j}]:{f[3 + j]}}}" for j, k in enumerate(comps)
+        )
         data.append(
             dict(
-                type="scatter", mode="lines", name=s.label, legendgroup=s.key,
-                x=v, y=_positive(s.total_usd, floor),
+                type="scatter",
+                mode="lines",
+                name=s.label,
+                legendgroup=s.key,
+                x=v,
+                y=_positive(s.total_usd, floor),
                 line=dict(color=s.color, width=2.5),
                 customdata=np.column_stack(cols),
                 hovertemplate=(
@@ -261,7 +304,10 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
     if v[0] <= q <= v[-1]:
         data.append(
             dict(
-                type="scatter", mode="markers", name="At your volume", showlegend=False,
+                type="scatter",
+                mode="markers",
+                name="At your volume",
+                showlegend=False,
                 x=[q] * len(ARCHITECTURES),
                 y=[max(est.current[a].monthly_usd, floor) for a in ARCHITECTURES],
                 marker=dict(color=[COLORS[a] for a in ARCHITECTURES], size=9, line=dict(color="white", width=1)),
@@ -304,10 +350,19 @@ def _break_even_labels(layout: dict, est: Estimate, floor: float, max_labels: in
     for n, b in enumerate(bes):
         layout["annotations"].append(
             dict(
-                x=math.log10(b.queries_per_month), y=math.log10(max(b.usd_per_month, floor)), xref="x", yref="y",
+                x=math.log10(b.queries_per_month),
+                y=math.log10(max(b.usd_per_month, floor)),
+                xref="x",
+                yref="y",
                 text=f"{LABELS[b.a]} = {LABELS[b.b]}<br>at {fmt.count(b.queries_per_month)}/month",
-                showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=MUTED, ax=0, ay=-46 if n % 2 == 0 else 46,
-                font=dict(size=11, color=MUTED), name=BREAK_EVEN_TRACE,
+                showarrow=True,
+                arrowhead=0,
+                arrowwidth=1,
+                arrowcolor=MUTED,
+                ax=0,
+                ay=-46 if n % 2 == 0 else 46,
+                font=dict(size=11, color=MUTED),
+                name=BREAK_EVEN_TRACE,
             )
         )
 
@@ -322,7 +377,11 @@ def breakdown_figure(est: Estimate, height: int = 400) -> go.Figure:
             continue
         data.append(
             dict(
-                type="bar", name=COMPONENT_LABELS[k], x=x, y=vals, marker=dict(color=COMPONENT_COLORS[k]),
+                type="bar",
+                name=COMPONENT_LABELS[k],
+                x=x,
+                y=vals,
+                marker=dict(color=COMPONENT_COLORS[k]),
                 customdata=_usd_list(vals),
                 hovertemplate=f"{COMPONENT_LABELS[k]}: %{{customdata}}/month<extra></extra>",
             )
@@ -330,13 +389,17 @@ def breakdown_figure(est: Estimate, height: int = 400) -> go.Figure:
     totals = [est.current[a].monthly_usd for a in ARCHITECTURES]
     top = max(totals) if totals else 1.0
     layout = _layout(
-        height, barmode="stack", bargap=0.35,
+        height,
+        barmode="stack",
+        bargap=0.35,
         yaxis=_usd_axis(0, top * 1.12, log=False, title="USD per month"),
         xaxis=dict(title=dict(text="")),
         legend=dict(orientation="h", yanchor="top", y=-0.1, x=0),
     )
-    for xi, t in zip(x, totals):
-        layout["annotations"].append(dict(x=xi, y=t, text=f"<b>{fmt.usd(t)}</b>", showarrow=False, yanchor="bottom", font=dict(size=12)))
+    for xi, t in zip(x, totals, strict=True):
+        layout["annotations"].append(
+            dict(x=xi, y=t, text=f"<b>{fmt.usd(t)}</b>", showarrow=False, yanchor="bottom", font=dict(size=12))
+        )
     return _figure(data, layout)
 
 
@@ -348,7 +411,11 @@ def per_1k_figure(est: Estimate, height: int = 400) -> go.Figure:
     lo, hi = (float(ys.min()), float(ys.max())) if ys.size else (0.01, 1.0)
     data = [
         dict(
-            type="scatter", mode="lines", name=s.label, x=v, y=_positive(s.usd_per_1k_queries, lo / 10),
+            type="scatter",
+            mode="lines",
+            name=s.label,
+            x=v,
+            y=_positive(s.usd_per_1k_queries, lo / 10),
             line=dict(color=s.color, width=2.5),
             hovertemplate=f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>%{{y:{_d3_usd(s.usd_per_1k_queries)}}} per 1,000 queries<extra></extra>",
         )
@@ -369,9 +436,13 @@ def tco_figure(est: Estimate, height: int = 400) -> go.Figure:
         top = max(top, float(y.max()))
         data.append(
             dict(
-                type="scatter", name=LABELS[a], x=months, y=y,
+                type="scatter",
+                name=LABELS[a],
+                x=months,
+                y=y,
                 mode="lines+markers" if len(months) <= 25 else "lines",
-                marker=dict(size=5), line=dict(color=COLORS[a], width=2.5),
+                marker=dict(size=5),
+                line=dict(color=COLORS[a], width=2.5),
                 hovertemplate=f"<b>{LABELS[a]}</b> after %{{x}} months: %{{y:$,.0f}}<extra></extra>",
             )
         )
@@ -393,8 +464,12 @@ def tornado_figure(est: Estimate, arch: str, top: int = 10, height: int | None =
     for sign, vals, alpha in (("−", [r.low_usd for r in rows], 0.45), ("+", [r.high_usd for r in rows], 1.0)):
         data.append(
             dict(
-                type="bar", orientation="h", name=f"input {sign}{pct}", y=labels,
-                x=[x - base for x in vals], base=[base] * len(vals),
+                type="bar",
+                orientation="h",
+                name=f"input {sign}{pct}",
+                y=labels,
+                x=[x - base for x in vals],
+                base=[base] * len(vals),
                 marker=dict(color=_rgba(COLORS[arch], alpha)),
                 customdata=[[fmt.usd(x), ("+" if x >= base else "") + fmt.usd(x - base)] for x in vals],
                 hovertemplate=f"%{{y}} {sign}{pct}: %{{customdata[0]}}/month (%{{customdata[1]}})<extra></extra>",
@@ -405,15 +480,22 @@ def tornado_figure(est: Estimate, arch: str, top: int = 10, height: int | None =
     pad = (hi - lo) * 0.06 or base * 0.05 or 1.0
     vals, text = _linear_ticks(max(lo - pad, 0.0), hi + pad, fmt.usd, zero=False)
     layout = _layout(
-        height or 110 + 30 * max(len(rows), 1), barmode="overlay", bargap=0.25,
+        height or 110 + 30 * max(len(rows), 1),
+        barmode="overlay",
+        bargap=0.25,
         xaxis=dict(
             title=dict(text=f"{LABELS[arch]}: monthly spend with one input moved ±{pct} (now {fmt.usd(base)})"),
-            tickmode="array", tickvals=vals, ticktext=text,
-            range=[lo - pad, hi + pad], zeroline=False,
+            tickmode="array",
+            tickvals=vals,
+            ticktext=text,
+            range=[lo - pad, hi + pad],
+            zeroline=False,
         ),
         yaxis=dict(title=dict(text=""), automargin=True),
     )
-    layout["shapes"].append(dict(type="line", name="now", x0=base, x1=base, y0=0, y1=1, yref="paper", line=dict(color=MUTED, width=1)))
+    layout["shapes"].append(
+        dict(type="line", name="now", x0=base, x1=base, y0=0, y1=1, yref="paper", line=dict(color=MUTED, width=1))
+    )
     return _figure(data, layout)
 
 
@@ -430,15 +512,26 @@ def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
         top = max(top, float(np.max(s.latency_p95_ms)))
         data.append(
             dict(
-                type="scatter", mode="lines", name=f"{s.label} p50", legendgroup=a, showlegend=False,
-                x=v, y=s.latency_p50_ms, line=dict(color=s.color, width=1.5, dash="dot"),
+                type="scatter",
+                mode="lines",
+                name=f"{s.label} p50",
+                legendgroup=a,
+                showlegend=False,
+                x=v,
+                y=s.latency_p50_ms,
+                line=dict(color=s.color, width=1.5, dash="dot"),
                 hovertemplate=f"<b>{s.label}</b> p50 at %{{x:,.0f}} queries/month: %{{y:,.0f}} ms<extra></extra>",
             )
         )
         data.append(
             dict(
-                type="scatter", mode="lines", name=s.label, legendgroup=a,
-                x=v, y=s.latency_p95_ms, line=dict(color=s.color, width=2.5),
+                type="scatter",
+                mode="lines",
+                name=s.label,
+                legendgroup=a,
+                x=v,
+                y=s.latency_p95_ms,
+                line=dict(color=s.color, width=2.5),
                 hovertemplate=f"<b>{s.label}</b> p95 at %{{x:,.0f}} queries/month: %{{y:,.0f}} ms<extra></extra>",
             )
         )
@@ -449,7 +542,13 @@ def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
     layout = _layout(
         height,
         xaxis=_volume_axis(v),
-        yaxis=dict(title=dict(text="Latency: p95 solid, p50 dotted"), tickmode="array", tickvals=vals, ticktext=text, range=[0, top * 1.08]),
+        yaxis=dict(
+            title=dict(text="Latency: p95 solid, p50 dotted"),
+            tickmode="array",
+            tickvals=vals,
+            ticktext=text,
+            range=[0, top * 1.08],
+        ),
     )
     if limit:
         _hline(layout, limit, LIMIT_SHAPE, f"p95 limit {fmt.ms(limit)}", log=False)
@@ -469,25 +568,41 @@ def latency_breakdown_figure(est: Estimate, height: int = 330) -> go.Figure:
             continue
         data.append(
             dict(
-                type="bar", orientation="h", name=LATENCY_LABELS[k], y=y, x=p50,
+                type="bar",
+                orientation="h",
+                name=LATENCY_LABELS[k],
+                y=y,
+                x=p50,
                 marker=dict(color=LATENCY_COLORS[k]),
-                customdata=[[fmt.ms(a), fmt.ms(b)] for a, b in zip(p50, p95)],
+                customdata=[[fmt.ms(a), fmt.ms(b)] for a, b in zip(p50, p95, strict=True)],
                 hovertemplate=f"{LATENCY_LABELS[k]}: %{{customdata[0]}} median, %{{customdata[1]}} p95<extra></extra>",
             )
         )
     top = max(est.current[a].latency_p50_ms for a in ARCHITECTURES)
     vals, text = _linear_ticks(0, top * 1.4, fmt.ms)
     layout = _layout(
-        height, barmode="stack", bargap=0.3,
-        xaxis=dict(title=dict(text="Median time of one request, by part"), tickmode="array", tickvals=vals, ticktext=text, range=[0, top * 1.4]),
+        height,
+        barmode="stack",
+        bargap=0.3,
+        xaxis=dict(
+            title=dict(text="Median time of one request, by part"),
+            tickmode="array",
+            tickvals=vals,
+            ticktext=text,
+            range=[0, top * 1.4],
+        ),
         yaxis=dict(title=dict(text=""), automargin=True),
         legend=dict(orientation="h", yanchor="top", y=-0.25, x=0),
     )
-    for yi, a in zip(y, archs):
+    for yi, a in zip(y, archs, strict=True):
         c = est.current[a]
         layout["annotations"].append(
             dict(
-                x=c.latency_p50_ms, y=yi, xanchor="left", showarrow=False, font=dict(size=11),
+                x=c.latency_p50_ms,
+                y=yi,
+                xanchor="left",
+                showarrow=False,
+                font=dict(size=11),
                 text=f"  p50 {fmt.ms(c.latency_p50_ms)} · p95 {fmt.ms(c.latency_p95_ms)}",
             )
         )

@@ -111,7 +111,7 @@ class Inputs:
     network_overhead_ms: float
     p95_over_p50: float
 
-    def replace(self, **changes) -> "Inputs":
+    def replace(self, **changes) -> Inputs:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data.update(changes)
         return Inputs(**data)
@@ -182,18 +182,33 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
     else:
         gpu = catalog.gpus[emb.self_hosted.gpu]
         gpu_usd = take("Embedding GPU", emb.self_hosted.gpu, gpu, "usd_per_hour")
-        used.append(PriceUsed(r_emb, st.embedding_model, emb.name, "self_hosted.tokens_per_second", emb.self_hosted.tokens_per_second))
+        used.append(
+            PriceUsed(
+                r_emb, st.embedding_model, emb.name, "self_hosted.tokens_per_second", emb.self_hosted.tokens_per_second
+            )
+        )
         tps = emb.self_hosted.tokens_per_second.pick(_SWAP.get(which, which))
         embed_price = gpu_usd / (tps * 3600) * 1e6
     embed_p50 = take(r_emb, st.embedding_model, emb, "latency_p50_ms")
     embed_p95 = take(r_emb, st.embedding_model, emb, "latency_p95_ms")
 
     vs = dict(
-        vs_usd_per_gb_month=0.0, vs_usd_per_1m_read_units=0.0, vs_usd_per_1m_write_units=0.0,
-        vs_read_units_per_gb_per_query=0.0, vs_min_read_units_per_query=0.0, vs_write_units_per_kb=0.0,
-        vs_usd_per_1m_dimensions_month=0.0, vs_usd_per_gb_written=0.0, vs_usd_per_tb_scanned=0.0,
-        vs_usd_per_gb_returned=0.0, vs_usd_per_hour=0.0, vs_memory_gb_per_instance=1.0,
-        vs_max_queries_per_second=1.0, vs_index_overhead=1.0, vs_min_instances=0.0, vs_usd_minimum_per_month=0.0,
+        vs_usd_per_gb_month=0.0,
+        vs_usd_per_1m_read_units=0.0,
+        vs_usd_per_1m_write_units=0.0,
+        vs_read_units_per_gb_per_query=0.0,
+        vs_min_read_units_per_query=0.0,
+        vs_write_units_per_kb=0.0,
+        vs_usd_per_1m_dimensions_month=0.0,
+        vs_usd_per_gb_written=0.0,
+        vs_usd_per_tb_scanned=0.0,
+        vs_usd_per_gb_returned=0.0,
+        vs_usd_per_hour=0.0,
+        vs_memory_gb_per_instance=1.0,
+        vs_max_queries_per_second=1.0,
+        vs_index_overhead=1.0,
+        vs_min_instances=0.0,
+        vs_usd_minimum_per_month=0.0,
     )
     if isinstance(store, PineconeServerless):
         for f in ("usd_per_gb_month", "usd_per_1m_read_units", "usd_per_1m_write_units", "usd_minimum_per_month"):
@@ -207,14 +222,22 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
         if store.usd_per_gb_month is not None:
             vs["vs_usd_per_gb_month"] = take(r_vs, st.vector_store, store, "usd_per_gb_month")
     elif isinstance(store, UsageBased):
-        for f in ("usd_per_gb_written", "usd_per_gb_month", "usd_per_tb_scanned", "usd_per_gb_returned", "usd_minimum_per_month"):
+        for f in (
+            "usd_per_gb_written",
+            "usd_per_gb_month",
+            "usd_per_tb_scanned",
+            "usd_per_gb_returned",
+            "usd_minimum_per_month",
+        ):
             vs[f"vs_{f}"] = take(r_vs, st.vector_store, store, f)
     elif isinstance(store, Capacity):
         vs["vs_usd_per_hour"] = take(r_vs, st.vector_store, store, "usd_per_hour")
         if store.usd_per_gb_month is not None:
             vs["vs_usd_per_gb_month"] = take(r_vs, st.vector_store, store, "usd_per_gb_month")
         vs["vs_memory_gb_per_instance"] = store.memory_gb_per_instance
-        used.append(PriceUsed(r_vs, st.vector_store, store.name, "max_queries_per_second", store.max_queries_per_second))
+        used.append(
+            PriceUsed(r_vs, st.vector_store, store.name, "max_queries_per_second", store.max_queries_per_second)
+        )
         vs["vs_max_queries_per_second"] = max(store.max_queries_per_second.pick(_SWAP.get(which, which)), 1e-9)
         vs["vs_index_overhead"] = store.index_overhead
         vs["vs_min_instances"] = float(store.min_instances)
@@ -247,7 +270,9 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
         train_gpu = catalog.gpus[sht.gpu]
         train_price = 0.0
         train_gpu_usd = take("Training GPU", sht.gpu, train_gpu, "usd_per_hour")
-        used.append(PriceUsed(r_ft, st.fine_tune, offer.name, "self_hosted_training.tokens_per_second", sht.tokens_per_second))
+        used.append(
+            PriceUsed(r_ft, st.fine_tune, offer.name, "self_hosted_training.tokens_per_second", sht.tokens_per_second)
+        )
         train_tps = sht.tokens_per_second.pick(_SWAP.get(which, which))
     tuned_ttft = take(r_ft + " base model", offer.base_llm, tuned_llm, "ttft_ms")
     tuned_tps = tuned_llm.output_tokens_per_second.value
@@ -323,8 +348,18 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
         network_overhead_ms=lm.network_overhead_ms.value,
         p95_over_p50=lm.p95_over_p50,
     )
-    used.append(PriceUsed("Latency model", "latency_model", "Latency model", "ttft_ms_per_1k_input_tokens", lm.ttft_ms_per_1k_input_tokens))
-    used.append(PriceUsed("Latency model", "latency_model", "Latency model", "network_overhead_ms", lm.network_overhead_ms))
+    used.append(
+        PriceUsed(
+            "Latency model",
+            "latency_model",
+            "Latency model",
+            "ttft_ms_per_1k_input_tokens",
+            lm.ttft_ms_per_1k_input_tokens,
+        )
+    )
+    used.append(
+        PriceUsed("Latency model", "latency_model", "Latency model", "network_overhead_ms", lm.network_overhead_ms)
+    )
     # one row per (entry, field)
     unique = {}
     for u in used:

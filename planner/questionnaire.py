@@ -496,8 +496,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "knowledge_realtime",
         (C("knowledge_change", "==", "realtime"),),
-        "Knowledge changes in real time: no training schedule keeps up; only retrieval at "
-        "query time can.",
+        "Knowledge changes in real time: no training schedule keeps up; only retrieval at query time can.",
         "soft",
         effects={F: -2, R: 1},
     ),
@@ -562,16 +561,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "citations_from_retrieval",
         (C("citations_required", "==", True),),
-        "Citations are required: retrieval hands the model the passages it answers from, so "
-        "it can cite them.",
+        "Citations are required: retrieval hands the model the passages it answers from, so it can cite them.",
         "soft",
         effects={R: 2, H: 1},
     ),
     Rule(
         "citations_and_format",
         (C("citations_required", "==", True), C("strict_output_format", "==", True)),
-        "Cited answers in a strict format: retrieval supplies the sources, a tuned model "
-        "keeps the format (hybrid).",
+        "Cited answers in a strict format: retrieval supplies the sources, a tuned model keeps the format (hybrid).",
         "soft",
         effects={H: 2},
     ),
@@ -612,8 +609,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "enough_examples",
         (C("labeled_examples", ">=", 500),),
-        "{labeled_examples} good examples: enough for a solid first fine-tune, with some "
-        "held back to evaluate it.",
+        "{labeled_examples} good examples: enough for a solid first fine-tune, with some held back to evaluate it.",
         "soft",
         effects={F: 1, H: 1},
     ),
@@ -671,8 +667,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "use_case_stable",
         (C("use_case_stable", "==", True),),
-        "The use case is stable: a model tuned on today's queries will keep matching what "
-        "users ask.",
+        "The use case is stable: a model tuned on today's queries will keep matching what users ask.",
         "soft",
         effects={F: 1, H: 1},
     ),
@@ -844,101 +839,191 @@ class PlanItem:
 
 WATCH_OUTS: tuple[WatchOut, ...] = (
     # prompt only
-    WatchOut(P, "Context cost grows with volume: every query pays again for the instructions, "
-                "examples and any knowledge in the prompt. Cache the static prefix and watch "
-                "the cost per query as volume rises."),
-    WatchOut(P, "At {queries_per_month} queries a month the prompt is paid {queries_per_month} "
-                "times: a few hundred tokens trimmed from it is real money.",
-             (C("queries_per_month", ">=", 1_000_000),)),
-    WatchOut(P, "Without retrieval the model answers from its training data and the prompt: "
-                "facts missing from the prompt come back outdated or invented, stated with confidence."),
-    WatchOut(P, "With citations required, the prompt must carry the sources with ids and the "
-                "answer must quote them; check citation accuracy on the evaluation set.",
-             (C("citations_required", "==", True),)),
-    WatchOut(P, "Prompts are brittle across model versions: pin the model and rerun the "
-                "evaluation set before every upgrade."),
+    WatchOut(
+        P,
+        "Context cost grows with volume: every query pays again for the instructions, "
+        "examples and any knowledge in the prompt. Cache the static prefix and watch "
+        "the cost per query as volume rises.",
+    ),
+    WatchOut(
+        P,
+        "At {queries_per_month} queries a month the prompt is paid {queries_per_month} "
+        "times: a few hundred tokens trimmed from it is real money.",
+        (C("queries_per_month", ">=", 1_000_000),),
+    ),
+    WatchOut(
+        P,
+        "Without retrieval the model answers from its training data and the prompt: "
+        "facts missing from the prompt come back outdated or invented, stated with confidence.",
+    ),
+    WatchOut(
+        P,
+        "With citations required, the prompt must carry the sources with ids and the "
+        "answer must quote them; check citation accuracy on the evaluation set.",
+        (C("citations_required", "==", True),),
+    ),
+    WatchOut(
+        P, "Prompts are brittle across model versions: pin the model and rerun the evaluation set before every upgrade."
+    ),
     # RAG
-    WatchOut(R, "RAG still hallucinates on a share of queries: retrieved context reduces "
-                "invented answers but does not remove them. Measure groundedness on an evaluation set."),
-    WatchOut(R, "It lives or dies by retrieval quality: chunking, embeddings and reranking decide "
-                "whether the right passage reaches the model. Measure retrieval recall separately "
-                "from answer quality."),
-    WatchOut(R, "Retrieval adds latency (embedding, vector search, rerank) and prompt tokens to "
-                "every query.", ()),
-    WatchOut(R, "Knowledge changes {knowledge_change}: automate re-indexing, remove deleted "
-                "documents, and monitor how stale the index is.",
-             (C("knowledge_change", ">=", "weekly"),)),
-    WatchOut(R, "The p95 limit of {latency_p95_ms} leaves little time for retrieval: budget each "
-                "stage (search, rerank, generation) and measure p95 end to end.",
-             (C("latency_p95_ms", "<", 2000),)),
+    WatchOut(
+        R,
+        "RAG still hallucinates on a share of queries: retrieved context reduces "
+        "invented answers but does not remove them. Measure groundedness on an evaluation set.",
+    ),
+    WatchOut(
+        R,
+        "It lives or dies by retrieval quality: chunking, embeddings and reranking decide "
+        "whether the right passage reaches the model. Measure retrieval recall separately "
+        "from answer quality.",
+    ),
+    WatchOut(R, "Retrieval adds latency (embedding, vector search, rerank) and prompt tokens to every query.", ()),
+    WatchOut(
+        R,
+        "Knowledge changes {knowledge_change}: automate re-indexing, remove deleted "
+        "documents, and monitor how stale the index is.",
+        (C("knowledge_change", ">=", "weekly"),),
+    ),
+    WatchOut(
+        R,
+        "The p95 limit of {latency_p95_ms} leaves little time for retrieval: budget each "
+        "stage (search, rerank, generation) and measure p95 end to end.",
+        (C("latency_p95_ms", "<", 2000),),
+    ),
     # fine-tuned
-    WatchOut(F, "Fine-tuned knowledge goes stale: facts in weights are frozen at training time; "
-                "every change needs a retraining run and a new evaluation."),
-    WatchOut(F, "A tuned model can overfit a narrow training set and lose general skills: keep "
-                "a held-out evaluation set and compare with the prompt baseline on every run."),
-    WatchOut(F, "It cannot show sources, and it will answer confidently outside what it was "
-                "trained on."),
-    WatchOut(F, "You own a training pipeline: versioned datasets, retraining, regression tests. "
-                "Tuned-model inference can cost more per token than the base model (a provider "
-                "premium or a hosting fee)."),
-    WatchOut(F, "Only {labeled_examples} examples: start with a small tune, check it beats the "
-                "prompt baseline, and grow the set before relying on it.",
-             (C("labeled_examples", "<", 500),)),
+    WatchOut(
+        F,
+        "Fine-tuned knowledge goes stale: facts in weights are frozen at training time; "
+        "every change needs a retraining run and a new evaluation.",
+    ),
+    WatchOut(
+        F,
+        "A tuned model can overfit a narrow training set and lose general skills: keep "
+        "a held-out evaluation set and compare with the prompt baseline on every run.",
+    ),
+    WatchOut(F, "It cannot show sources, and it will answer confidently outside what it was trained on."),
+    WatchOut(
+        F,
+        "You own a training pipeline: versioned datasets, retraining, regression tests. "
+        "Tuned-model inference can cost more per token than the base model (a provider "
+        "premium or a hosting fee).",
+    ),
+    WatchOut(
+        F,
+        "Only {labeled_examples} examples: start with a small tune, check it beats the "
+        "prompt baseline, and grow the set before relying on it.",
+        (C("labeled_examples", "<", 500),),
+    ),
     # hybrid
-    WatchOut(H, "Hybrid is the most complex to run: a retrieval stack and a training pipeline, "
-                "two things to evaluate, version and keep in step."),
-    WatchOut(H, "Train on examples that include retrieved context, so the tuned model learns to "
-                "use what retrieval gives it, and to say so when the context does not answer."),
-    WatchOut(H, "RAG's watch-outs still apply: retrieval quality caps answer quality, and it "
-                "still hallucinates on a share of queries."),
-    WatchOut(H, "The data must stay out of weights: tune behaviour only (format, tone) on "
-                "examples free of protected data; keep every fact in the retrieval index.",
-             (C("data_must_stay_external", "==", True),)),
+    WatchOut(
+        H,
+        "Hybrid is the most complex to run: a retrieval stack and a training pipeline, "
+        "two things to evaluate, version and keep in step.",
+    ),
+    WatchOut(
+        H,
+        "Train on examples that include retrieved context, so the tuned model learns to "
+        "use what retrieval gives it, and to say so when the context does not answer.",
+    ),
+    WatchOut(
+        H,
+        "RAG's watch-outs still apply: retrieval quality caps answer quality, and it "
+        "still hallucinates on a share of queries.",
+    ),
+    WatchOut(
+        H,
+        "The data must stay out of weights: tune behaviour only (format, tone) on "
+        "examples free of protected data; keep every fact in the retrieval index.",
+        (C("data_must_stay_external", "==", True),),
+    ),
 )
 
-_EVAL = ("Write the best prompt you can (instructions plus a few examples) and build an "
-         "evaluation set of 50 to 100 real queries with expected answers; it is the baseline "
-         "every later stage must beat.")
+_EVAL = (
+    "Write the best prompt you can (instructions plus a few examples) and build an "
+    "evaluation set of 50 to 100 real queries with expected answers; it is the baseline "
+    "every later stage must beat."
+)
 
 PLAN: tuple[PlanItem, ...] = (
     # prompt only
     PlanItem(P, "first", _EVAL),
-    PlanItem(P, "next", "Ship the prompt; cache its static prefix (instructions, examples, "
-                        "knowledge) and log failures by type."),
-    PlanItem(P, "later", "If the knowledge outgrows the context or changes often, add "
-                         "retrieval (RAG); if format or tone fail on a measurable share of "
-                         "queries, fine-tune a smaller model on those failures."),
+    PlanItem(
+        P,
+        "next",
+        "Ship the prompt; cache its static prefix (instructions, examples, knowledge) and log failures by type.",
+    ),
+    PlanItem(
+        P,
+        "later",
+        "If the knowledge outgrows the context or changes often, add "
+        "retrieval (RAG); if format or tone fail on a measurable share of "
+        "queries, fine-tune a smaller model on those failures.",
+    ),
     # RAG
     PlanItem(R, "first", _EVAL),
-    PlanItem(R, "next", "Add retrieval: chunk and embed the corpus, retrieve and rerank the "
-                        "top passages; measure retrieval recall and answer groundedness "
-                        "separately from answer quality."),
-    PlanItem(R, "next", "Automate re-indexing {knowledge_change:every} and monitor how stale "
-                        "the index is.",
-             (C("knowledge_change", ">=", "monthly"),)),
-    PlanItem(R, "later", "Collect the failures that remain; if they are behaviour (format, "
-                         "tone), fine-tune a smaller model on them and keep retrieval in front "
-                         "(hybrid)."),
+    PlanItem(
+        R,
+        "next",
+        "Add retrieval: chunk and embed the corpus, retrieve and rerank the "
+        "top passages; measure retrieval recall and answer groundedness "
+        "separately from answer quality.",
+    ),
+    PlanItem(
+        R,
+        "next",
+        "Automate re-indexing {knowledge_change:every} and monitor how stale the index is.",
+        (C("knowledge_change", ">=", "monthly"),),
+    ),
+    PlanItem(
+        R,
+        "later",
+        "Collect the failures that remain; if they are behaviour (format, "
+        "tone), fine-tune a smaller model on them and keep retrieval in front "
+        "(hybrid).",
+    ),
     # fine-tuned
     PlanItem(F, "first", _EVAL),
-    PlanItem(F, "first", "Grow the example set from {labeled_examples} to at least 500 good "
-                         "ones, drawn from the queries the prompt gets wrong.",
-             (C("labeled_examples", "<", 500),)),
-    PlanItem(F, "next", "Fine-tune a smaller model on the behaviours the prompt fails "
-                        "(format, voice, task skill); hold back a test set and beat the "
-                        "prompt baseline before switching traffic."),
-    PlanItem(F, "later", "Retrain on a schedule as queries drift; if facts start to change "
-                         "or citations are needed, put retrieval in front (hybrid)."),
+    PlanItem(
+        F,
+        "first",
+        "Grow the example set from {labeled_examples} to at least 500 good "
+        "ones, drawn from the queries the prompt gets wrong.",
+        (C("labeled_examples", "<", 500),),
+    ),
+    PlanItem(
+        F,
+        "next",
+        "Fine-tune a smaller model on the behaviours the prompt fails "
+        "(format, voice, task skill); hold back a test set and beat the "
+        "prompt baseline before switching traffic.",
+    ),
+    PlanItem(
+        F,
+        "later",
+        "Retrain on a schedule as queries drift; if facts start to change "
+        "or citations are needed, put retrieval in front (hybrid).",
+    ),
     # hybrid
     PlanItem(H, "first", _EVAL),
-    PlanItem(H, "next", "Add retrieval for the knowledge (RAG) and measure retrieval recall "
-                        "and groundedness; this alone may be enough."),
-    PlanItem(H, "later", "Fine-tune a smaller model on the behaviours that still fail (format, "
-                         "voice), training on examples that include retrieved context, and "
-                         "serve it behind the same retrieval."),
-    PlanItem(H, "later", "Tune behaviour only: keep protected data out of the training "
-                         "examples; facts stay in the index.",
-             (C("data_must_stay_external", "==", True),)),
+    PlanItem(
+        H,
+        "next",
+        "Add retrieval for the knowledge (RAG) and measure retrieval recall "
+        "and groundedness; this alone may be enough.",
+    ),
+    PlanItem(
+        H,
+        "later",
+        "Fine-tune a smaller model on the behaviours that still fail (format, "
+        "voice), training on examples that include retrieved context, and "
+        "serve it behind the same retrieval.",
+    ),
+    PlanItem(
+        H,
+        "later",
+        "Tune behaviour only: keep protected data out of the training examples; facts stay in the index.",
+        (C("data_must_stay_external", "==", True),),
+    ),
 )
 
 
@@ -975,9 +1060,7 @@ def _answers_of(x: Scenario | Answers) -> Answers:
 def evaluate(answers: Answers | Scenario, rules: tuple[Rule, ...] = RULES) -> tuple[Reason, ...]:
     """The rules that fire for these answers, in table order, explained."""
     a = _answers_of(answers)
-    return tuple(
-        Reason(r.id, r.kind, r.explain(a), r.effects, r.rule_out) for r in rules if r.applies(a)
-    )
+    return tuple(Reason(r.id, r.kind, r.explain(a), r.effects, r.rule_out) for r in rules if r.applies(a))
 
 
 def _rank_key(r: Ranked) -> tuple[bool, int, int]:
@@ -1111,11 +1194,17 @@ def _check_numbers(
     # the qualitative pick against the numbers, said plainly
     fits_budget = [r for r in alive if r.key not in over_budget and cost[r.key] is not None]
     fits_latency = [r for r in alive if r.key not in over_latency and p95[r.key] is not None]
-    lead = f"{first.label} is recommended by the answers" if first.verdict == "recommended" else f"{first.label} ranks first on the answers"
+    lead = (
+        f"{first.label} is recommended by the answers"
+        if first.verdict == "recommended"
+        else f"{first.label} ranks first on the answers"
+    )
     if first.key in over_budget:
         alt = [r for r in fits_budget if r.key != first.key]
         tail = (
-            "; " + " and ".join(f"{r.label} ({_usd(cost[r.key])})" for r in alt) + (" fits." if len(alt) == 1 else " fit.")
+            "; "
+            + " and ".join(f"{r.label} ({_usd(cost[r.key])})" for r in alt)
+            + (" fits." if len(alt) == 1 else " fit.")
             if alt
             else "; no viable architecture fits it: " + _cheapest(alive, cost)
         )
@@ -1125,7 +1214,9 @@ def _check_numbers(
     if first.key in over_latency:
         alt = [r for r in fits_latency if r.key != first.key]
         tail = (
-            "; " + " and ".join(f"{r.label} ({_ms(p95[r.key])})" for r in alt) + (" meets it." if len(alt) == 1 else " meet it.")
+            "; "
+            + " and ".join(f"{r.label} ({_ms(p95[r.key])})" for r in alt)
+            + (" meets it." if len(alt) == 1 else " meet it.")
             if alt
             else "; no other viable architecture meets it either."
         )
@@ -1134,7 +1225,9 @@ def _check_numbers(
         if r.key == first.key:
             continue
         if r.key in over_budget:
-            findings.append(f"{r.label} costs {_usd(cost[r.key])}/month at {vol} queries, above the {_usd(budget)} budget.")
+            findings.append(
+                f"{r.label} costs {_usd(cost[r.key])}/month at {vol} queries, above the {_usd(budget)} budget."
+            )
         if r.key in over_latency:
             findings.append(f"{r.label}'s p95 latency is {_ms(p95[r.key])}, above the {_ms(limit)} limit.")
     top = new_ranking[0]

@@ -23,10 +23,11 @@ import io
 import math
 import os
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -71,9 +72,26 @@ _GLYPHS: frozenset[int] = frozenset()
 
 #: Readable stand-ins for characters Vera has no glyph for.
 _FALLBACK = {
-    "→": "->", "←": "<-", "⇒": "=>", "↔": "<->", "✓": "+", "✔": "+", "✗": "x", "✘": "x",
-    "⚠": "!", "Σ": "Sum ", "λ": "lambda", "μ": "\u00b5", "ᵢ": "i", "−": "-", "\u2011": "-",
-    "\u2212": "-", "\u2009": " ", "\u202f": " ", "\u00a0": " ", "\u200b": "", "\ufeff": "",
+    "→": "->",
+    "←": "<-",
+    "⇒": "=>",
+    "↔": "<->",
+    "✓": "+",
+    "✔": "+",
+    "✗": "x",
+    "✘": "x",
+    "⚠": "!",
+    "Σ": "Sum ",
+    "λ": "lambda",
+    "μ": "\u00b5",
+    "ᵢ": "i",
+    "−": "-",
+    "\u2011": "-",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u00a0": " ",
+    "\u200b": "",
+    "\ufeff": "",
 }
 
 
@@ -161,8 +179,20 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return s.rstrip() + "…"
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _long_date(d: date) -> str:
@@ -208,7 +238,7 @@ def _per_1k(snap: Any) -> str:
 
 
 def _range(lo: float, hi: float, value: float) -> str:
-    """"$10–$12", or the single figure when the catalog gives no range."""
+    """ "$10–$12", or the single figure when the catalog gives no range."""
     if abs(hi - lo) <= 0.005 * max(abs(value), 1e-9):
         return usd(value)
     return f"{usd(lo)}–{usd(hi)}"
@@ -248,12 +278,17 @@ def _TableStyle(cmds: list) -> TableStyle:  # noqa: N802 - reads like the class 
 
 class _Styles:
     def __init__(self) -> None:
-        base = ParagraphStyle("body", fontName=FONT, fontSize=9.2, leading=12.4, textColor=INK, spaceAfter=4,
-                              bulletFontName=FONT)
+        base = ParagraphStyle(
+            "body", fontName=FONT, fontSize=9.2, leading=12.4, textColor=INK, spaceAfter=4, bulletFontName=FONT
+        )
         self.body = base
         self.small = ParagraphStyle("small", base, fontSize=8, leading=10.2, textColor=MUTED)
-        self.caption = ParagraphStyle("caption", base, fontSize=8, leading=10.2, textColor=MUTED, spaceBefore=2, spaceAfter=8)
-        self.kicker = ParagraphStyle("kicker", base, fontName=FONT_BOLD, fontSize=9, leading=11, textColor=MUTED, spaceAfter=2)
+        self.caption = ParagraphStyle(
+            "caption", base, fontSize=8, leading=10.2, textColor=MUTED, spaceBefore=2, spaceAfter=8
+        )
+        self.kicker = ParagraphStyle(
+            "kicker", base, fontName=FONT_BOLD, fontSize=9, leading=11, textColor=MUTED, spaceAfter=2
+        )
         self.title = ParagraphStyle("title", base, fontName=FONT_BOLD, fontSize=19, leading=23, spaceAfter=6)
         self.h1 = ParagraphStyle("h1", base, fontName=FONT_BOLD, fontSize=14, leading=18, spaceBefore=10, spaceAfter=6)
         self.h2 = ParagraphStyle("h2", base, fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4)
@@ -453,7 +488,7 @@ def _simplify(px: np.ndarray, py: np.ndarray, tol: float = 0.15) -> np.ndarray:
             continue
         dx, dy = px[j] - px[i], py[j] - py[i]
         length = math.hypot(dx, dy)
-        sx, sy = px[i + 1:j] - px[i], py[i + 1:j] - py[i]
+        sx, sy = px[i + 1 : j] - px[i], py[i + 1 : j] - py[i]
         d = np.abs(dy * sx - dx * sy) / length if length > 0 else np.hypot(sx, sy)
         k = int(np.argmax(d))
         if d[k] > tol:
@@ -485,8 +520,10 @@ def _polyline(p: _Plot, xs, ys, color, width=1.6, dash=None) -> list[PolyLine]:
             continue
         rx, ry = np.asarray(r[0::2]), np.asarray(r[1::2])
         keep = _simplify(rx, ry)
-        pts = [round(float(v), 2) for pair in zip(rx[keep], ry[keep]) for v in pair]
-        lines.append(PolyLine(pts, strokeColor=color, strokeWidth=width, strokeDashArray=dash, strokeLineJoin=1, strokeLineCap=1))
+        pts = [round(float(v), 2) for pair in zip(rx[keep], ry[keep], strict=True) for v in pair]
+        lines.append(
+            PolyLine(pts, strokeColor=color, strokeWidth=width, strokeDashArray=dash, strokeLineJoin=1, strokeLineCap=1)
+        )
     return lines
 
 
@@ -528,11 +565,15 @@ def _vline(d: Drawing, p: _Plot, x_value: float, text: str) -> None:
     if not p.inside_x(x_value):
         return
     x = float(p.fx(x_value))
-    d.add(Line(x, p.y0, x, p.y0 + p.h, strokeColor=colors.HexColor("#52606D"), strokeWidth=0.9, strokeDashArray=[1.5, 2]))
+    d.add(
+        Line(x, p.y0, x, p.y0 + p.h, strokeColor=colors.HexColor("#52606D"), strokeWidth=0.9, strokeDashArray=[1.5, 2])
+    )
     tw = stringWidth(text, FONT, 6.8)
     right = x + 3 + tw <= p.x0 + p.w
     d.add(Rect(x + 2 if right else x - 4 - tw, p.y0 + p.h - 10, tw + 2, 9, fillColor=colors.white, strokeColor=None))
-    d.add(_label(x + 3 if right else x - 3, p.y0 + p.h - 8, text, size=6.8, color=INK, anchor="start" if right else "end"))
+    d.add(
+        _label(x + 3 if right else x - 3, p.y0 + p.h - 8, text, size=6.8, color=INK, anchor="start" if right else "end")
+    )
 
 
 def _hline(d: Drawing, p: _Plot, y_value: float, text: str, color=RED) -> None:
@@ -586,8 +627,8 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
             if ok.sum() >= 2:
                 xs, lo_y, hi_y = p.fx(q[ok]), p.fy(np.maximum(lo[ok], ylim[0])), p.fy(hi[ok])
                 k_hi, k_lo = _simplify(xs, hi_y), _simplify(xs, lo_y)
-                pts = [round(float(v), 2) for pair in zip(xs[k_hi], hi_y[k_hi]) for v in pair]
-                pts += [round(float(v), 2) for pair in zip(xs[k_lo][::-1], lo_y[k_lo][::-1]) for v in pair]
+                pts = [round(float(v), 2) for pair in zip(xs[k_hi], hi_y[k_hi], strict=True) for v in pair]
+                pts += [round(float(v), 2) for pair in zip(xs[k_lo][::-1], lo_y[k_lo][::-1], strict=True) for v in pair]
                 d.add(Polygon(pts, fillColor=_hex(COLORS[a], 0.16), strokeColor=None))
     for a in ARCHITECTURES:
         for line in _polyline(p, q, est.series[a].total_usd, _hex(COLORS[a]), 1.8):
@@ -669,7 +710,16 @@ def _breakdown_chart(est: Estimate, width: float) -> Drawing:
         d.add(_label(x, p.y0 - 11, _usd_tick(v), anchor="middle"))
     d.add(Line(p.x0, p.y0, p.x0 + p.w, p.y0, strokeColor=MUTED, strokeWidth=0.7))
     d.add(Line(p.x0, p.y0, p.x0, p.y0 + p.h, strokeColor=MUTED, strokeWidth=0.7))
-    d.add(_label(p.x0 + p.w / 2, p.y0 - 23, f"USD per month at {count(est.scenario.workload.queries_per_month)} queries/month", size=7.5, color=INK, anchor="middle"))
+    d.add(
+        _label(
+            p.x0 + p.w / 2,
+            p.y0 - 23,
+            f"USD per month at {count(est.scenario.workload.queries_per_month)} queries/month",
+            size=7.5,
+            color=INK,
+            anchor="middle",
+        )
+    )
     for n, a in enumerate(ARCHITECTURES):
         y = p.y0 + p.h - gap - (n + 1) * (bar + gap) + gap
         d.add(Rect(4, y + bar / 2 - 4, 8, 8, fillColor=_hex(COLORS[a]), strokeColor=None))
@@ -680,7 +730,17 @@ def _breakdown_chart(est: Estimate, width: float) -> Drawing:
             if not (v > 0 and math.isfinite(v)):
                 continue
             w = float(p.fx(v)) - p.x0
-            d.add(Rect(x, y, w, bar, fillColor=_hex(COMPONENT_COLORS.get(k, "#7B8794")), strokeColor=colors.white, strokeWidth=0.3))
+            d.add(
+                Rect(
+                    x,
+                    y,
+                    w,
+                    bar,
+                    fillColor=_hex(COMPONENT_COLORS.get(k, "#7B8794")),
+                    strokeColor=colors.white,
+                    strokeWidth=0.3,
+                )
+            )
             x += w
         d.add(_label(x + 4, y + bar / 2 - 3, usd(est.current[a].monthly_usd), size=7.5, color=INK, font=FONT_BOLD))
     _legend(d, items, left, height, width - left)
@@ -759,8 +819,15 @@ class _Report:
     def bullets(self, texts: Sequence[str], style: ParagraphStyle | None = None) -> list[Paragraph]:
         return [Paragraph(_x(t), style or self.st.bullet, bulletText="•") for t in texts]
 
-    def table(self, rows: list[list], widths: Sequence[float], *, header: int = 1, style: list | None = None,
-              zebra: bool = True) -> Table:
+    def table(
+        self,
+        rows: list[list],
+        widths: Sequence[float],
+        *,
+        header: int = 1,
+        style: list | None = None,
+        zebra: bool = True,
+    ) -> Table:
         """A table of Paragraph cells that splits across pages, repeating its header."""
         total = sum(widths)
         widths = [w * self.width / total for w in widths]
@@ -774,7 +841,10 @@ class _Report:
             ("LINEBELOW", (0, 0), (-1, -1), 0.35, RULE),
         ]
         if header:
-            cmds += [("BACKGROUND", (0, 0), (-1, header - 1), HEAD_BG), ("LINEBELOW", (0, header - 1), (-1, header - 1), 0.8, MUTED)]
+            cmds += [
+                ("BACKGROUND", (0, 0), (-1, header - 1), HEAD_BG),
+                ("LINEBELOW", (0, header - 1), (-1, header - 1), 0.8, MUTED),
+            ]
         if zebra and len(rows) > header + 3:
             for r in range(header + 1, len(rows), 2):
                 cmds.append(("BACKGROUND", (0, r), (-1, r), colors.HexColor("#FAFBFC")))
@@ -808,28 +878,42 @@ class _Report:
             ("Pricing catalog", f"version {_x(self.catalog.version)}, dated {_x(str(self.catalog.date))}"),
             ("Planned volume", f"{count(s.workload.queries_per_month)} queries a month"),
             ("Cost horizon", f"{s.horizon_months} months"),
-            ("Monthly budget", f"{usd(s.monthly_budget_usd)} a month" if s.monthly_budget_usd is not None else "none set"),
+            (
+                "Monthly budget",
+                f"{usd(s.monthly_budget_usd)} a month" if s.monthly_budget_usd is not None else "none set",
+            ),
             ("p95 latency limit", ms(s.latency_target_p95_ms) if s.latency_target_p95_ms is not None else "none set"),
         ]
         rows = []
         for i in range(0, len(meta), 2):
             row = []
-            for k, v in meta[i:i + 2]:
+            for k, v in meta[i : i + 2]:
                 row += [self.p(k, st.cell_small), self.p(v, st.cell_b)]
             rows.append(row)
         t = Table(rows, colWidths=[w * self.width for w in (0.15, 0.35, 0.15, 0.35)], hAlign="LEFT")
-        t.setStyle(_TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.35, RULE),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ]))
+        t.setStyle(
+            _TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.35, RULE),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                ]
+            )
+        )
         self.add(Spacer(1, 4), t, Spacer(1, 10))
         self.verdict_box()
         self.add(Spacer(1, 8), self.p("At a glance", st.h2), self.glance_table())
-        self.add(self.p(
-            f"All figures at the planned {count(s.workload.queries_per_month)} queries a month. Range: every catalog "
-            "price at the low or the high end of its range. Total cost of ownership (TCO): one-time costs plus the "
-            f"monthly cost for {s.horizon_months} months. Verdicts and scores come from the questionnaire and the "
-            "numbers check (section 1).", st.caption))
+        self.add(
+            self.p(
+                f"All figures at the planned {count(s.workload.queries_per_month)} queries a month. Range: every catalog "
+                "price at the low or the high end of its range. Total cost of ownership (TCO): one-time costs plus the "
+                f"monthly cost for {s.horizon_months} months. Verdicts and scores come from the questionnaire and the "
+                "numbers check (section 1).",
+                st.caption,
+            )
+        )
         if est.warnings:
             self.add(self.p("Warnings from the estimate", st.h2))
             self.add(*self.bullets(est.warnings))
@@ -841,7 +925,10 @@ class _Report:
         vc = VERDICT_COLORS.get(w.verdict, INK).hexval()[2:]
         vol = count(s.workload.queries_per_month)
         lines = [
-            self.p(f"Recommendation: {_x(w.label)} <font color='#{vc}'>({_x(w.verdict)}, score {_score(w.score)})</font>", st.box_title),
+            self.p(
+                f"Recommendation: {_x(w.label)} <font color='#{vc}'>({_x(w.verdict)}, score {_score(w.score)})</font>",
+                st.box_title,
+            ),
         ]
         rng = ""
         if abs(snap.monthly_high_usd - snap.monthly_low_usd) > 0.005 * max(snap.monthly_usd, 1e-9):
@@ -855,25 +942,40 @@ class _Report:
         checks = []
         if s.monthly_budget_usd is not None:
             ok = snap.monthly_usd <= s.monthly_budget_usd
-            checks.append(("Within" if ok else "<font color='#C0392B'>Above</font>") + f" the {usd(s.monthly_budget_usd)} monthly budget")
+            checks.append(
+                ("Within" if ok else "<font color='#C0392B'>Above</font>")
+                + f" the {usd(s.monthly_budget_usd)} monthly budget"
+            )
         if s.latency_target_p95_ms is not None:
             ok = snap.latency_p95_ms <= s.latency_target_p95_ms
-            checks.append(("meets" if ok else "<font color='#C0392B'>misses</font>") + f" the {ms(s.latency_target_p95_ms)} p95 limit")
+            checks.append(
+                ("meets" if ok else "<font color='#C0392B'>misses</font>")
+                + f" the {ms(s.latency_target_p95_ms)} p95 limit"
+            )
         if checks:
             text += " " + "; ".join(checks) + "."
         lines.append(self.p(text, st.box))
         others = [r for r in rec.ranking[1:]]
         if others:
-            lines.append(self.p(
-                "Then: " + "; ".join(f"{_x(r.label)} ({_x(r.verdict)}, {_score(r.score)})" for r in others) + ".",
-                st.small))
+            lines.append(
+                self.p(
+                    "Then: " + "; ".join(f"{_x(r.label)} ({_x(r.verdict)}, {_score(r.score)})" for r in others) + ".",
+                    st.small,
+                )
+            )
         box = Table([[lines]], colWidths=[self.width], hAlign="LEFT")
-        box.setStyle(_TableStyle([
-            ("BACKGROUND", (0, 0), (-1, -1), BOX_BG),
-            ("LINEBEFORE", (0, 0), (0, -1), 4, _hex(COLORS.get(w.key, "#52606D"))),
-            ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-            ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
-        ]))
+        box.setStyle(
+            _TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), BOX_BG),
+                    ("LINEBEFORE", (0, 0), (0, -1), 4, _hex(COLORS.get(w.key, "#52606D"))),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                    ("TOPPADDING", (0, 0), (-1, -1), 8),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ]
+            )
+        )
         self.add(box)
 
     def arch_cell(self, a: str, bold: bool = False) -> Paragraph:
@@ -881,24 +983,35 @@ class _Report:
 
     def glance_table(self) -> Table:
         st, est, rec = self.st, self.est, self.rec
-        h = ["Architecture", "Verdict", "Score", "Monthly cost", "Range (low–high)", "Per 1,000 queries", "p95 latency",
-             "One-time", f"TCO ({self.scenario.horizon_months} mo.)"]
+        h = [
+            "Architecture",
+            "Verdict",
+            "Score",
+            "Monthly cost",
+            "Range (low–high)",
+            "Per 1,000 queries",
+            "p95 latency",
+            "One-time",
+            f"TCO ({self.scenario.horizon_months} mo.)",
+        ]
         rows = [[self.p(h[0], st.head)] + [self.p(x, st.head_r if i > 1 else st.head) for i, x in enumerate(h[1:], 1)]]
         style = []
         for n, r in enumerate(rec.ranking, 1):
             c = est.current[r.key]
             vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
-            rows.append([
-                self.arch_cell(r.key, bold=n == 1),
-                self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell),
-                self.p(_score(r.score), st.cell_r),
-                self.p(usd(c.monthly_usd), st.cell_br if n == 1 else st.cell_r),
-                self.p(_range(c.monthly_low_usd, c.monthly_high_usd, c.monthly_usd), st.cell_r),
-                self.p(_per_1k(c), st.cell_r),
-                self.p(ms(c.latency_p95_ms), st.cell_r),
-                self.p(usd(c.one_time_total_usd), st.cell_r),
-                self.p(usd(c.tco_usd), st.cell_r),
-            ])
+            rows.append(
+                [
+                    self.arch_cell(r.key, bold=n == 1),
+                    self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell),
+                    self.p(_score(r.score), st.cell_r),
+                    self.p(usd(c.monthly_usd), st.cell_br if n == 1 else st.cell_r),
+                    self.p(_range(c.monthly_low_usd, c.monthly_high_usd, c.monthly_usd), st.cell_r),
+                    self.p(_per_1k(c), st.cell_r),
+                    self.p(ms(c.latency_p95_ms), st.cell_r),
+                    self.p(usd(c.one_time_total_usd), st.cell_r),
+                    self.p(usd(c.tco_usd), st.cell_r),
+                ]
+            )
             style.append(("LINEBEFORE", (0, n), (0, n), 3, _hex(COLORS.get(r.key, "#52606D")), 0))
         return self.table(rows, [1.15, 1.3, 0.65, 0.9, 1.25, 0.9, 0.8, 0.95, 0.95], style=style, zebra=False)
 
@@ -907,31 +1020,56 @@ class _Report:
     def recommendation(self) -> None:
         st, rec = self.st, self.rec
         self.h1("1. Recommendation")
-        self.add(self.p(
-            "The ranking comes from the decision questionnaire: each answer fires rules that add to or take from an "
-            "architecture's score, or rule it out. The cost and latency estimate then checks the result against the "
-            "budget and the latency limit."))
+        self.add(
+            self.p(
+                "The ranking comes from the decision questionnaire: each answer fires rules that add to or take from an "
+                "architecture's score, or rule it out. The cost and latency estimate then checks the result against the "
+                "budget and the latency limit."
+            )
+        )
         sub = iter(range(1, 10))
         numbered = lambda text: self.p(f"1.{next(sub)} {text}", st.h2)  # noqa: E731
         self.add(numbered("Ranking and reasons"))
         for n, r in enumerate(rec.ranking, 1):
             vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
-            head = Table([[self.p(
-                f"<b>{n}. {_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font> &nbsp; score {_score(r.score)}",
-                st.body)]], colWidths=[self.width], hAlign="LEFT")
-            head.setStyle(_TableStyle([
-                ("LINEBEFORE", (0, 0), (0, -1), 3, _hex(COLORS.get(r.key, "#52606D"))),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]))
+            head = Table(
+                [
+                    [
+                        self.p(
+                            f"<b>{n}. {_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font> &nbsp; score {_score(r.score)}",
+                            st.body,
+                        )
+                    ]
+                ],
+                colWidths=[self.width],
+                hAlign="LEFT",
+            )
+            head.setStyle(
+                _TableStyle(
+                    [
+                        ("LINEBEFORE", (0, 0), (0, -1), 3, _hex(COLORS.get(r.key, "#52606D"))),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                        ("TOPPADDING", (0, 0), (-1, -1), 1),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ]
+                )
+            )
             shown = r.reasons if n == 1 else r.reasons[:3]
             reasons = self.bullets(shown) if shown else [self.p("No rule moved its score.", st.small)]
             if len(r.reasons) > len(shown):
                 more = len(r.reasons) - len(shown)
-                reasons.append(self.p(f"… and {more} more reason{'s' if more > 1 else ''}: see 1.2.", st.small))  # 1.2 lists every rule
+                reasons.append(
+                    self.p(f"… and {more} more reason{'s' if more > 1 else ''}: see 1.2.", st.small)
+                )  # 1.2 lists every rule
             self.add(KeepTogether([Spacer(1, 4), head, Spacer(1, 2)] + reasons[:2]), *reasons[2:])
         if not rec.reasons:
-            self.add(self.p("No questionnaire answers were given, so no rule fired: every architecture starts level. "
-                            "The field's advice is to start with the simplest that works.", st.small))
+            self.add(
+                self.p(
+                    "No questionnaire answers were given, so no rule fired: every architecture starts level. "
+                    "The field's advice is to start with the simplest that works.",
+                    st.small,
+                )
+            )
         else:
             self.add(numbered("How the answers moved the scores"))
             rows = [[self.p("Rule that fired (quoting the answer)", st.head), self.p("Effect on the scores", st.head)]]
@@ -955,7 +1093,12 @@ class _Report:
         last = None
         for step in rec.plan:
             stage = getattr(step, "stage", "")
-            rows.append([self.p(names.get(stage, _x(stage)) if stage != last else "", st.cell_b), self.p(_x(step.text), st.cell)])
+            rows.append(
+                [
+                    self.p(names.get(stage, _x(stage)) if stage != last else "", st.cell_b),
+                    self.p(_x(step.text), st.cell),
+                ]
+            )
             last = stage
         if len(rows) > 1:
             self.add(self.table(rows, [0.7, 5], zebra=False))
@@ -1016,9 +1159,12 @@ class _Report:
         self.chart("2.1 Monthly spend over query volume", _cost_chart(est, s, self.width), " ".join(cap))
         self.break_even_table()
 
-        self.chart(f"2.2 Where the money goes at {vol} queries a month", _breakdown_chart(est, self.width),
-                   "Each bar is one architecture's monthly cost at the planned volume, split by component. "
-                   "The table gives every component exactly.")
+        self.chart(
+            f"2.2 Where the money goes at {vol} queries a month",
+            _breakdown_chart(est, self.width),
+            "Each bar is one architecture's monthly cost at the planned volume, split by component. "
+            "The table gives every component exactly.",
+        )
         self.component_table()
 
         cap = ["p95 (solid) and p50 (dashed) time to a complete answer over query volume, volume on a log scale."]
@@ -1029,8 +1175,11 @@ class _Report:
         self.chart("2.3 Latency over query volume", _latency_chart(est, s, self.width), " ".join(cap))
         self.latency_table()
 
-        self.chart(f"2.4 One-time costs and total cost over {s.horizon_months} months", _cumulative_chart(est, self.width),
-                   "Cumulative spend: the one-time costs at month 0, then the monthly cost at the planned volume each month.")
+        self.chart(
+            f"2.4 One-time costs and total cost over {s.horizon_months} months",
+            _cumulative_chart(est, self.width),
+            "Cumulative spend: the one-time costs at month 0, then the monthly cost at the planned volume each month.",
+        )
         self.tco_table()
         self.sensitivity_table()
 
@@ -1039,20 +1188,28 @@ class _Report:
         if not est.break_evens:
             q = est.volumes
             cheapest = {min(ARCHITECTURES, key=lambda a: est.series[a].total_usd[k]) for k in range(len(q))}
-            tail = (f" {LABELS[next(iter(cheapest))]} is the cheapest throughout." if len(cheapest) == 1 else "")
-            self.add(self.p(
-                f"<b>Break-even volumes.</b> No two architectures' monthly costs cross between {count(float(q[0]))} "
-                f"and {count(float(q[-1]))} queries a month.{tail}", st.body))
+            tail = f" {LABELS[next(iter(cheapest))]} is the cheapest throughout." if len(cheapest) == 1 else ""
+            self.add(
+                self.p(
+                    f"<b>Break-even volumes.</b> No two architectures' monthly costs cross between {count(float(q[0]))} "
+                    f"and {count(float(q[-1]))} queries a month.{tail}",
+                    st.body,
+                )
+            )
             return
-        rows = [[self.p(x, st.head) for x in ("#", "Between", "Queries a month", "Monthly cost there", "What it means")]]
+        rows = [
+            [self.p(x, st.head) for x in ("#", "Between", "Queries a month", "Monthly cost there", "What it means")]
+        ]
         for n, be in enumerate(est.break_evens, 1):
-            rows.append([
-                self.p(str(n), st.cell),
-                self.p(f"{_x(LABELS.get(be.a, be.a))} and {_x(LABELS.get(be.b, be.b))}", st.cell),
-                self.p(f"<b>{count(be.queries_per_month)}</b>", st.cell_r),
-                self.p(usd(be.usd_per_month), st.cell_r),
-                self.p(_x(be.describe()) + ".", st.cell),
-            ])
+            rows.append(
+                [
+                    self.p(str(n), st.cell),
+                    self.p(f"{_x(LABELS.get(be.a, be.a))} and {_x(LABELS.get(be.b, be.b))}", st.cell),
+                    self.p(f"<b>{count(be.queries_per_month)}</b>", st.cell_r),
+                    self.p(usd(be.usd_per_month), st.cell_r),
+                    self.p(_x(be.describe()) + ".", st.cell),
+                ]
+            )
         self.add(KeepTogether([self.p("Break-even volumes", st.h2), self.table(rows, [0.3, 1.5, 1.1, 1.0, 4.0])]))
         self.add(Spacer(1, 6))
 
@@ -1074,22 +1231,46 @@ class _Report:
                 row.append(self.p(_usd_cell(v), st.cell_r))
             rows.append(row)
         n_total = len(rows)
-        rows.append([self.p("Total per month", st.cell_b)] + [self.p(usd(est.current[a].monthly_usd), st.cell_br) for a in ARCHITECTURES])
-        rows.append([self.p("Range (low–high)", st.cell)] + [
-            self.p(_range(est.current[a].monthly_low_usd, est.current[a].monthly_high_usd, est.current[a].monthly_usd), st.cell_r)
-            for a in ARCHITECTURES])
-        rows.append([self.p("Per 1,000 queries", st.cell)] + [self.p(_per_1k(est.current[a]), st.cell_r) for a in ARCHITECTURES])
-        rows.append([self.p("Input tokens per query", st.cell)] + [self.p(_num(est.current[a].input_tokens_per_query), st.cell_r) for a in ARCHITECTURES])
+        rows.append(
+            [self.p("Total per month", st.cell_b)]
+            + [self.p(usd(est.current[a].monthly_usd), st.cell_br) for a in ARCHITECTURES]
+        )
+        rows.append(
+            [self.p("Range (low–high)", st.cell)]
+            + [
+                self.p(
+                    _range(est.current[a].monthly_low_usd, est.current[a].monthly_high_usd, est.current[a].monthly_usd),
+                    st.cell_r,
+                )
+                for a in ARCHITECTURES
+            ]
+        )
+        rows.append(
+            [self.p("Per 1,000 queries", st.cell)] + [self.p(_per_1k(est.current[a]), st.cell_r) for a in ARCHITECTURES]
+        )
+        rows.append(
+            [self.p("Input tokens per query", st.cell)]
+            + [self.p(_num(est.current[a].input_tokens_per_query), st.cell_r) for a in ARCHITECTURES]
+        )
         if any(est.current[a].replicas is not None for a in ARCHITECTURES):
-            rows.append([self.p("GPU replicas", st.cell)] + [
-                self.p(str(est.current[a].replicas) if est.current[a].replicas is not None else "–", st.cell_r) for a in ARCHITECTURES])
+            rows.append(
+                [self.p("GPU replicas", st.cell)]
+                + [
+                    self.p(str(est.current[a].replicas) if est.current[a].replicas is not None else "–", st.cell_r)
+                    for a in ARCHITECTURES
+                ]
+            )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]
         self.add(self.table(rows, [2.6, 1, 1, 1, 1], style=style, zebra=False), Spacer(1, 8))
 
     def latency_table(self) -> None:
         st, est = self.st, self.est
         rows = [self.arch_header("Latency at the planned volume (p50 / p95)")]
-        parts = [k for k in LATENCY_LABELS if any(max(est.current[a].latency_breakdown_ms.get(k, (0, 0))) > 0 for a in ARCHITECTURES)]
+        parts = [
+            k
+            for k in LATENCY_LABELS
+            if any(max(est.current[a].latency_breakdown_ms.get(k, (0, 0))) > 0 for a in ARCHITECTURES)
+        ]
         for k in parts:
             row = [self.p(_x(LATENCY_LABELS[k]), st.cell)]
             for a in ARCHITECTURES:
@@ -1097,12 +1278,22 @@ class _Report:
                 row.append(self.p(f"{ms(p50)} / {ms(p95)}" if p95 > 0 else "–", st.cell_r))
             rows.append(row)
         n_total = len(rows)
-        rows.append([self.p("Whole answer", st.cell_b)] + [
-            self.p(f"{ms(est.current[a].latency_p50_ms)} / {ms(est.current[a].latency_p95_ms)}", st.cell_br) for a in ARCHITECTURES])
+        rows.append(
+            [self.p("Whole answer", st.cell_b)]
+            + [
+                self.p(f"{ms(est.current[a].latency_p50_ms)} / {ms(est.current[a].latency_p95_ms)}", st.cell_br)
+                for a in ARCHITECTURES
+            ]
+        )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]
         self.add(self.table(rows, [2.2, 1, 1, 1, 1], style=style, zebra=False))
-        self.add(self.p("Parts' medians add; their tails add in quadrature (independent parts), so the whole answer's "
-                        "p95 is less than the sum of the parts' p95s.", st.caption))
+        self.add(
+            self.p(
+                "Parts' medians add; their tails add in quadrature (independent parts), so the whole answer's "
+                "p95 is less than the sum of the parts' p95s.",
+                st.caption,
+            )
+        )
 
     def tco_table(self) -> None:
         st, est, s = self.st, self.est, self.scenario
@@ -1113,13 +1304,27 @@ class _Report:
                 continue
             rows.append([self.p(_x(label), st.cell)] + [self.p(_usd_cell(v), st.cell_r) for v in vals])
         n_total = len(rows)
-        rows.append([self.p("One-time total", st.cell_b)] + [self.p(usd(est.current[a].one_time_total_usd), st.cell_br) for a in ARCHITECTURES])
-        rows.append([self.p(f"Monthly cost × {s.horizon_months} months", st.cell)] + [
-            self.p(usd(est.current[a].monthly_usd * s.horizon_months), st.cell_r) for a in ARCHITECTURES])
-        rows.append([self.p(f"TCO over {s.horizon_months} months", st.cell_b)] + [self.p(usd(est.current[a].tco_usd), st.cell_br) for a in ARCHITECTURES])
-        rows.append([self.p("TCO range (low–high)", st.cell)] + [
-            self.p(_range(est.current[a].tco_low_usd, est.current[a].tco_high_usd, est.current[a].tco_usd), st.cell_r)
-            for a in ARCHITECTURES])
+        rows.append(
+            [self.p("One-time total", st.cell_b)]
+            + [self.p(usd(est.current[a].one_time_total_usd), st.cell_br) for a in ARCHITECTURES]
+        )
+        rows.append(
+            [self.p(f"Monthly cost × {s.horizon_months} months", st.cell)]
+            + [self.p(usd(est.current[a].monthly_usd * s.horizon_months), st.cell_r) for a in ARCHITECTURES]
+        )
+        rows.append(
+            [self.p(f"TCO over {s.horizon_months} months", st.cell_b)]
+            + [self.p(usd(est.current[a].tco_usd), st.cell_br) for a in ARCHITECTURES]
+        )
+        rows.append(
+            [self.p("TCO range (low–high)", st.cell)]
+            + [
+                self.p(
+                    _range(est.current[a].tco_low_usd, est.current[a].tco_high_usd, est.current[a].tco_usd), st.cell_r
+                )
+                for a in ARCHITECTURES
+            ]
+        )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]
         self.add(self.table(rows, [2.2, 1, 1, 1, 1], style=style, zebra=False), Spacer(1, 8))
 
@@ -1132,7 +1337,9 @@ class _Report:
         title = self.p(f"2.5 What moves {_x(w.label)}'s monthly cost most", st.h2)
         intro = self.p(
             f"Each input moved by ±{pct} on its own, the others held, at the planned volume; ranked by the swing "
-            "between the two ends. Bar: the low…high spread; black tick: today's estimate.", st.caption)
+            "between the two ends. Bar: the low…high spread; black tick: today's estimate.",
+            st.caption,
+        )
         if not rows_in:
             self.add(KeepTogether([title, self.p("No input moves its cost.", st.small)]))
             return
@@ -1141,15 +1348,32 @@ class _Report:
         pad = (hi - lo) * 0.04 or max(abs(hi), 1.0) * 0.04
         scale = (lo - pad, hi + pad)
         bar_w = self.width * 1.6 / 7.4 - 8
-        rows = [[self.p(x, st.head if i in (0, 5) else st.head_r) for i, x in enumerate(
-            ("Input", f"At −{pct}", "Today", f"At +{pct}", "Swing", "Spread"))]]
+        rows = [
+            [
+                self.p(x, st.head if i in (0, 5) else st.head_r)
+                for i, x in enumerate(("Input", f"At −{pct}", "Today", f"At +{pct}", "Swing", "Spread"))
+            ]
+        ]
         for r in rows_in:
-            rows.append([
-                self.p(_x(r.label), st.cell), self.p(usd(r.low_usd), st.cell_r), self.p(usd(r.base_usd), st.cell_r),
-                self.p(usd(r.high_usd), st.cell_r), self.p(f"<b>{usd(r.swing_usd)}</b>", st.cell_r),
-                _Swing(r.low_usd, r.high_usd, r.base_usd, scale, bar_w, COLORS.get(w.key, "#52606D")),
-            ])
-        self.add(KeepTogether([title, intro, self.table(rows, [2.2, 0.9, 0.9, 0.9, 0.9, 1.6], style=[("VALIGN", (5, 1), (5, -1), "MIDDLE")])]))
+            rows.append(
+                [
+                    self.p(_x(r.label), st.cell),
+                    self.p(usd(r.low_usd), st.cell_r),
+                    self.p(usd(r.base_usd), st.cell_r),
+                    self.p(usd(r.high_usd), st.cell_r),
+                    self.p(f"<b>{usd(r.swing_usd)}</b>", st.cell_r),
+                    _Swing(r.low_usd, r.high_usd, r.base_usd, scale, bar_w, COLORS.get(w.key, "#52606D")),
+                ]
+            )
+        self.add(
+            KeepTogether(
+                [
+                    title,
+                    intro,
+                    self.table(rows, [2.2, 0.9, 0.9, 0.9, 0.9, 1.6], style=[("VALIGN", (5, 1), (5, -1), "MIDDLE")]),
+                ]
+            )
+        )
 
     # --- 3. assumptions
 
@@ -1157,9 +1381,13 @@ class _Report:
         st, s = self.st, self.scenario
         self.add(CondPageBreak(self.height * 0.35))
         self.h1("3. Assumptions")
-        self.add(self.p("Everything the estimate rests on: the scenario's inputs as entered, and every catalog figure "
-                        "used, with its source and the date it was checked. "
-                        f"The questionnaire answers are in section {self.answers_section}."))
+        self.add(
+            self.p(
+                "Everything the estimate rests on: the scenario's inputs as entered, and every catalog figure "
+                "used, with its source and the date it was checked. "
+                f"The questionnaire answers are in section {self.answers_section}."
+            )
+        )
         self.add(self.p("3.1 Scenario inputs", st.h2))
         rows = [[self.p(x, st.head) for x in ("Input", "Value", "What it means")]]
         style: list = []
@@ -1176,8 +1404,13 @@ class _Report:
                     model_rows(v, prefix + _human(name) + ": ")
                     continue
                 label = prefix + (LABELS[name] if name in LABELS else _human(name))
-                rows.append([self.p(_x(label), st.cell), self.p(self.input_value(name, v), st.cell),
-                             self.p(_x(info.description or ""), st.cell_small)])
+                rows.append(
+                    [
+                        self.p(_x(label), st.cell),
+                        self.p(self.input_value(name, v), st.cell),
+                        self.p(_x(info.description or ""), st.cell_small),
+                    ]
+                )
 
         group("Workload")
         model_rows(s.workload)
@@ -1190,12 +1423,23 @@ class _Report:
         group("Horizon, budget and limits")
         fields = type(s).model_fields
         for name in ("horizon_months", "monthly_budget_usd", "latency_target_p95_ms"):
-            rows.append([self.p(_x(_human(name)), st.cell), self.p(self.input_value(name, getattr(s, name)), st.cell),
-                         self.p(_x(fields[name].description or ""), st.cell_small)])
+            rows.append(
+                [
+                    self.p(_x(_human(name)), st.cell),
+                    self.p(self.input_value(name, getattr(s, name)), st.cell),
+                    self.p(_x(fields[name].description or ""), st.cell_small),
+                ]
+            )
         vr = s.volumes
-        rows.append([self.p("Charted volume range", st.cell),
-                     self.p(f"{count(vr.min_queries_per_month)} – {count(vr.max_queries_per_month)} queries a month", st.cell),
-                     self.p(f"{vr.points} volumes, evenly spaced on a log scale.", st.cell_small)])
+        rows.append(
+            [
+                self.p("Charted volume range", st.cell),
+                self.p(
+                    f"{count(vr.min_queries_per_month)} – {count(vr.max_queries_per_month)} queries a month", st.cell
+                ),
+                self.p(f"{vr.points} volumes, evenly spaced on a log scale.", st.cell_small),
+            ]
+        )
         self.add(self.table(rows, [2.2, 1.6, 3.2], style=style, zebra=False))
         self.derived()
         self.prices()
@@ -1249,10 +1493,12 @@ class _Report:
         unverified = [u for u in used if not u.figure.verified]
         cat = self.catalog
         self.add(self.p("3.3 Catalog figures used", st.h2))
-        intro = (f"Catalog version {_x(cat.version)}, dated {_x(str(cat.date))}. {len(used)} figures feed this estimate; "
-                 f"<b>{len(stale)}</b> {'was' if len(stale) == 1 else 'were'} checked more than {STALE_AFTER_DAYS} days before {_long_date(today)} "
-                 f"(<font color='#C0392B'><b>stale</b></font>) and <b>{len(unverified)}</b> could not be confirmed at their "
-                 f"source (<font color='#B9770E'><b>unverified</b></font>). Check those before relying on the numbers.")
+        intro = (
+            f"Catalog version {_x(cat.version)}, dated {_x(str(cat.date))}. {len(used)} figures feed this estimate; "
+            f"<b>{len(stale)}</b> {'was' if len(stale) == 1 else 'were'} checked more than {STALE_AFTER_DAYS} days before {_long_date(today)} "
+            f"(<font color='#C0392B'><b>stale</b></font>) and <b>{len(unverified)}</b> could not be confirmed at their "
+            f"source (<font color='#B9770E'><b>unverified</b></font>). Check those before relying on the numbers."
+        )
         self.add(self.p(intro))
         if cat.description:
             self.add(self.p(_x(cat.description), st.small))
@@ -1273,14 +1519,16 @@ class _Report:
                 flags.append(f"<font color='#C0392B'><b>stale</b></font> ({f.age_days(today):,} days)")
             if not f.verified:
                 flags.append("<font color='#B9770E'><b>unverified</b></font>")
-            rows.append([
-                self.p(f"{_xw(u.role, wrole)}<br/><b>{_xw(u.name, wrole, FONT_BOLD)}</b>", st.cell),
-                self.p(_xw(_human_field(u.field), self.col_width(pw, 1)), st.cell),
-                self.p(value, st.cell_r),
-                self.p(src, st.cell),
-                self.p(str(f.checked), st.cell),
-                self.p("<br/>".join(flags) or "ok", st.cell),
-            ])
+            rows.append(
+                [
+                    self.p(f"{_xw(u.role, wrole)}<br/><b>{_xw(u.name, wrole, FONT_BOLD)}</b>", st.cell),
+                    self.p(_xw(_human_field(u.field), self.col_width(pw, 1)), st.cell),
+                    self.p(value, st.cell_r),
+                    self.p(src, st.cell),
+                    self.p(str(f.checked), st.cell),
+                    self.p("<br/>".join(flags) or "ok", st.cell),
+                ]
+            )
         self.add(self.table(rows, pw))
 
     def method(self) -> None:
@@ -1308,8 +1556,23 @@ _STACK_FAMILIES = {
     "fine_tune": "fine_tune_offers",
     "gpu": "gpus",
 }
-_WORDS = {"usd": "USD", "1m": "1M", "1k": "1K", "gb": "GB", "tb": "TB", "ms": "ms", "llm": "LLM", "gpu": "GPU",
-          "ttft": "TTFT", "p50": "p50", "p95": "p95", "vllm": "vLLM", "8b": "8B", "kb": "KB", "top": "top"}
+_WORDS = {
+    "usd": "USD",
+    "1m": "1M",
+    "1k": "1K",
+    "gb": "GB",
+    "tb": "TB",
+    "ms": "ms",
+    "llm": "LLM",
+    "gpu": "GPU",
+    "ttft": "TTFT",
+    "p50": "p50",
+    "p95": "p95",
+    "vllm": "vLLM",
+    "8b": "8B",
+    "kb": "KB",
+    "top": "top",
+}
 
 
 def _human(name: str) -> str:
@@ -1371,8 +1634,17 @@ def build_report(
         initialFontName=FONT,
         initialFontSize=9,
     )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0)
+    frame = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     doc.build(story, canvasmaker=_canvas_class(furniture))
     return buf.getvalue()

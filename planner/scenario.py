@@ -41,25 +41,36 @@ def _num(default, ge=0.0, le=1e12, gt=None, description=""):
 
 class Workload(Strict):
     queries_per_month: float = _num(100_000, le=1e11, description="Queries per month at the planned volume.")
-    peak_to_average_ratio: float = _num(3.0, ge=1, le=100, description="Peak hourly rate ÷ average rate (sizes self-hosted capacity).")
-    input_tokens_per_query: float = _num(200, le=10_000_000, description="User input tokens per query (question, conversation).")
+    peak_to_average_ratio: float = _num(
+        3.0, ge=1, le=100, description="Peak hourly rate ÷ average rate (sizes self-hosted capacity)."
+    )
+    input_tokens_per_query: float = _num(
+        200, le=10_000_000, description="User input tokens per query (question, conversation)."
+    )
     output_tokens_per_query: float = _num(300, le=1_000_000, description="Output tokens generated per query.")
     system_prompt_tokens: float = _num(300, le=10_000_000, description="System prompt tokens sent with every query.")
-    few_shot_tokens: float = _num(1_500, le=10_000_000, description="Few-shot example tokens (prompt-only and RAG; a tuned model needs none).")
+    few_shot_tokens: float = _num(
+        1_500, le=10_000_000, description="Few-shot example tokens (prompt-only and RAG; a tuned model needs none)."
+    )
     corpus_documents: float = _num(10_000, le=1e10, description="Documents in the knowledge base.")
     tokens_per_document: float = _num(1_000, le=1e8, description="Average tokens per document.")
     chunk_tokens: float = _num(512, gt=0, le=1_000_000, description="Tokens per retrieved chunk.")
     chunk_overlap_tokens: float = _num(64, le=1_000_000, description="Tokens shared by neighbouring chunks.")
-    corpus_change_share_per_month: float = _num(0.05, le=1, description="Share of the corpus that changes (is re-embedded) each month.")
+    corpus_change_share_per_month: float = _num(
+        0.05, le=1, description="Share of the corpus that changes (is re-embedded) each month."
+    )
     top_k: int = Field(5, ge=1, le=1000, description="Chunks retrieved into the prompt.")
     rerank: bool = Field(True, description="Rerank retrieved candidates before generation.")
-    metadata_bytes_per_chunk: float = _num(1_000, le=1e7, description="Text and metadata stored beside each vector (bytes).")
+    metadata_bytes_per_chunk: float = _num(
+        1_000, le=1e7, description="Text and metadata stored beside each vector (bytes)."
+    )
 
     @model_validator(mode="after")
-    def _overlap_below_chunk(self) -> "Workload":
+    def _overlap_below_chunk(self) -> Workload:
         if self.chunk_overlap_tokens >= self.chunk_tokens:
             raise PydanticCustomError(
-                "overlap", "chunk_overlap_tokens ({o}) must be smaller than chunk_tokens ({c})",
+                "overlap",
+                "chunk_overlap_tokens ({o}) must be smaller than chunk_tokens ({c})",
                 {"o": self.chunk_overlap_tokens, "c": self.chunk_tokens},
             )
         return self
@@ -69,8 +80,12 @@ class FineTuning(Strict):
     training_examples: int = Field(1_000, ge=0, le=100_000_000, description="Examples in the training set.")
     tokens_per_example: float = _num(500, le=10_000_000, description="Tokens per training example.")
     epochs: float = _num(3, gt=0, le=100, description="Passes over the training set per run.")
-    knowledge_retrains_per_month: float = _num(1.0, le=1000, description="Fine-tuned only: retraining runs a month to keep its knowledge fresh.")
-    behaviour_retrains_per_month: float = _num(1 / 6, le=1000, description="Hybrid: retraining runs a month, only when behaviour must change.")
+    knowledge_retrains_per_month: float = _num(
+        1.0, le=1000, description="Fine-tuned only: retraining runs a month to keep its knowledge fresh."
+    )
+    behaviour_retrains_per_month: float = _num(
+        1 / 6, le=1000, description="Hybrid: retraining runs a month, only when behaviour must change."
+    )
 
 
 class Stack(Strict):
@@ -78,12 +93,20 @@ class Stack(Strict):
     vector_store: Key = "pinecone-serverless-standard"
     reranker: Key = "cohere-rerank-3.5"
     llm: Key = Field("gpt-4o-mini", description="Base LLM for prompt-only and RAG.")
-    fine_tune: Key = Field("openai-gpt-4o-mini-ft", description="Fine-tuning offer for fine-tuned and hybrid (its base model serves them).")
-    serving: Literal["api", "self_hosted"] = Field("api", description="Pay per token at an API, or rent GPUs and serve open weights.")
+    fine_tune: Key = Field(
+        "openai-gpt-4o-mini-ft", description="Fine-tuning offer for fine-tuned and hybrid (its base model serves them)."
+    )
+    serving: Literal["api", "self_hosted"] = Field(
+        "api", description="Pay per token at an API, or rent GPUs and serve open weights."
+    )
     gpu: Key = Field("runpod-h100-sxm", description="GPU entry for self-hosted serving.")
-    target_utilization: float = _num(0.6, gt=0, le=1, description="Self-hosted: plan replicas to run at this share of their throughput at peak.")
+    target_utilization: float = _num(
+        0.6, gt=0, le=1, description="Self-hosted: plan replicas to run at this share of their throughput at peak."
+    )
     min_replicas: int = Field(1, ge=1, le=1000, description="Self-hosted: replicas kept up at any volume.")
-    input_token_weight: float = _num(0.1, le=10, description="Self-hosted: GPU work of one input token relative to an output token.")
+    input_token_weight: float = _num(
+        0.1, le=10, description="Self-hosted: GPU work of one input token relative to an output token."
+    )
     hours_per_month: float = _num(730, gt=0, le=744, description="Hours a month capacity is rented.")
 
 
@@ -106,7 +129,7 @@ class VolumeRange(Strict):
     points: int = Field(200, ge=2, le=5_000)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "VolumeRange":
+    def _ordered(self) -> VolumeRange:
         if self.max_queries_per_month <= self.min_queries_per_month:
             raise PydanticCustomError("range", "max_queries_per_month must be above min_queries_per_month")
         return self
@@ -135,8 +158,14 @@ class Scenario(Strict):
             return data
         data = dict(data)
         answers = dict(answers)
-        workload = dict(data.get("workload") or {}) if isinstance(data.get("workload") or {}, dict) else data.get("workload")
-        fine_tuning = dict(data.get("fine_tuning") or {}) if isinstance(data.get("fine_tuning") or {}, dict) else data.get("fine_tuning")
+        workload = (
+            dict(data.get("workload") or {}) if isinstance(data.get("workload") or {}, dict) else data.get("workload")
+        )
+        fine_tuning = (
+            dict(data.get("fine_tuning") or {})
+            if isinstance(data.get("fine_tuning") or {}, dict)
+            else data.get("fine_tuning")
+        )
         if not isinstance(workload, dict) or not isinstance(fine_tuning, dict):
             return data
         # (answer id, container, field, mirrored back): the same number in two places. An answer
@@ -176,7 +205,7 @@ class Scenario(Strict):
             data["fine_tuning"] = fine_tuning
         return data
 
-    def with_changes(self, **paths: Any) -> "Scenario":
+    def with_changes(self, **paths: Any) -> Scenario:
         """A copy with dotted paths changed, validated: `s.with_changes(**{"workload.top_k": 8})`."""
         data = self.model_dump(mode="json")
         for path, value in paths.items():

@@ -68,7 +68,9 @@ def validate(model: type[M], parsed: Parsed) -> M:
     """Validate parsed YAML against a model; errors become located, plain-language problems."""
     if not isinstance(parsed.data, dict):
         kind = type(parsed.data).__name__
-        raise InputError([Problem(parsed.file, 1, 1, "", f"the top level must be a mapping of keys to values, found a {kind}")])
+        raise InputError(
+            [Problem(parsed.file, 1, 1, "", f"the top level must be a mapping of keys to values, found a {kind}")]
+        )
     try:
         return model.model_validate(parsed.data)
     except ValidationError as exc:
@@ -91,7 +93,11 @@ def _problems(exc: ValidationError, parsed: Parsed) -> list[Problem]:
             path = _data_path(parsed.data, err["loc"] + tuple(ctx["at"]))
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             tag = str(ctx.get("discriminator", "")).strip("'\"")
-            if err["type"] == "union_tag_invalid" and isinstance(_at(parsed.data, path), dict) and tag in _at(parsed.data, path):
+            if (
+                err["type"] == "union_tag_invalid"
+                and isinstance(_at(parsed.data, path), dict)
+                and tag in _at(parsed.data, path)
+            ):
                 path = path + (tag,)
         if err["type"] == "missing" and err["loc"]:
             path = path + (err["loc"][-1],) if err["loc"][-1] not in path[-1:] else path
@@ -105,7 +111,15 @@ def _problems(exc: ValidationError, parsed: Parsed) -> list[Problem]:
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     if len(errors) > MAX_PROBLEMS:
         last = problems[-1]
-        problems.append(Problem(last.file, last.line, last.column, "", f"… and {len(errors) - MAX_PROBLEMS:,} more problems: fix these first"))
+        problems.append(
+            Problem(
+                last.file,
+                last.line,
+                last.column,
+                "",
+                f"… and {len(errors) - MAX_PROBLEMS:,} more problems: fix these first",
+            )
+        )
     return problems
 
 
@@ -163,7 +177,9 @@ def _message(err: dict) -> str:
     if t in ("dict_type", "model_type", "model_attributes_type"):
         if given is None:
             return "no value given: expected a mapping of keys to values (a missing price is never taken as zero)"
-        kind = {"str": "text", "list": "a list", "int": "a number", "float": "a number", "bool": "true/false"}.get(type(given).__name__, "a value")
+        kind = {"str": "text", "list": "a list", "int": "a number", "float": "a number", "bool": "true/false"}.get(
+            type(given).__name__, "a value"
+        )
         return f"expected a mapping of keys to values, found {kind} {_short(given)}"
     if t in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
         return f"expected a date as YYYY-MM-DD, found {_short(given)}"
@@ -203,7 +219,11 @@ def _replaced_paths(base, override: dict, path: tuple):
     """Paths that `merge_override` replaces or removes whole (their base positions no longer apply)."""
     for key, value in override.items():
         here = path + (key,)
-        if isinstance(value, dict) and isinstance(base.get(key) if isinstance(base, dict) else None, dict) and "value" not in base[key]:
+        if (
+            isinstance(value, dict)
+            and isinstance(base.get(key) if isinstance(base, dict) else None, dict)
+            and "value" not in base[key]
+        ):
             yield from _replaced_paths(base[key], value, here)
         else:
             yield here
@@ -216,13 +236,21 @@ def parse_catalog(text: str, file: str = "<text>") -> LoadedCatalog:
     if isinstance(data, dict) and "extends" in data:
         if data["extends"] != "default":
             line = parsed.positions.get(("extends",), (file, 1, 1))
-            raise InputError([Problem(file, line[1], line[2], "extends", "an override file can only extend `default` (the shipped catalog)")])
+            raise InputError(
+                [
+                    Problem(
+                        file,
+                        line[1],
+                        line[2],
+                        "extends",
+                        "an override file can only extend `default` (the shipped catalog)",
+                    )
+                ]
+            )
         base = parse_yaml(read_text(DEFAULT_CATALOG_PATH), str(DEFAULT_CATALOG_PATH))
         over = {k: v for k, v in data.items() if k != "extends"}
         replaced = list(_replaced_paths(base.data, over, ()))
-        positions = {
-            p: pos for p, pos in base.positions.items() if not any(p[: len(r)] == r for r in replaced)
-        }
+        positions = {p: pos for p, pos in base.positions.items() if not any(p[: len(r)] == r for r in replaced)}
         positions.update(parsed.positions)
         merged = Parsed(merge_override(base.data, over), positions, file)
         catalog = validate(Catalog, merged)
@@ -252,8 +280,14 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
 
 def summary(catalog: Catalog, today: date | None = None, stale_after_days: int = STALE_AFTER_DAYS) -> str:
-    singular = {"embedding models": "embedding model", "vector stores": "vector store", "rerankers": "reranker",
-                "LLMs": "LLM", "fine-tuning offers": "fine-tuning offer", "GPUs": "GPU"}
+    singular = {
+        "embedding models": "embedding model",
+        "vector stores": "vector store",
+        "rerankers": "reranker",
+        "LLMs": "LLM",
+        "fine-tuning offers": "fine-tuning offer",
+        "GPUs": "GPU",
+    }
     counts = ", ".join(f"{n} {fam if n != 1 else singular[fam]}" for fam, n in catalog.family_counts().items())
     figures = list(catalog.figures())
     stale = sum(1 for _, f in figures if f.is_stale(today, stale_after_days))

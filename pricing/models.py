@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import math
 from datetime import date
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -41,21 +41,13 @@ class Strict(BaseModel):
             known = set(cls.model_fields)
             for key in data:
                 if not isinstance(key, str):
-                    raise PydanticCustomError(
-                        "key_type", "keys must be text, found `{key}`", {"key": repr(key)}
-                    )
+                    raise PydanticCustomError("key_type", "keys must be text, found `{key}`", {"key": repr(key)})
             unknown = [k for k in data if k not in known]
             if unknown:
                 key = unknown[0]
                 close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-                hint = (
-                    f" — did you mean `{close[0]}`?"
-                    if close
-                    else f" (known keys: {', '.join(sorted(known))})"
-                )
-                raise PydanticCustomError(
-                    "unknown_key", "unknown key `{key}`{hint}", {"key": key, "hint": hint}
-                )
+                hint = f" — did you mean `{close[0]}`?" if close else f" (known keys: {', '.join(sorted(known))})"
+                raise PydanticCustomError("unknown_key", "unknown key `{key}`{hint}", {"key": key, "hint": hint})
         return data
 
 
@@ -74,7 +66,7 @@ class Figure(Strict):
     note: str | None = Field(None, max_length=1000, description="Anything a reader should know about the figure.")
 
     @model_validator(mode="after")
-    def _range_brackets_value(self) -> "Figure":
+    def _range_brackets_value(self) -> Figure:
         lo = self.value if self.low is None else self.low
         hi = self.value if self.high is None else self.high
         if not lo <= self.value <= hi:
@@ -139,8 +131,15 @@ UsdPerHour = figure(500, "USD per hour", "is it a monthly price? Enter USD per h
 UsdPerGbMonth = figure(50, "USD per GB-month", "is it per TB? Enter USD per GB per month", "Storage price")
 UsdPer1MUnits = figure(1000, "USD per 1M units", "enter USD per million units", "Price per million units")
 UsdPerMonth = figure(100_000, "USD per month", "is it a yearly figure or in cents? Enter USD per month", "Monthly fee")
-UsdPer1KSearches = figure(100, "USD per 1K searches", "is it per 1M searches? Enter USD per 1,000 searches", "Price per thousand searches")
-UsdPer1MDims = figure(10, "USD per 1M dimensions per month", "enter USD per million dimensions stored per month", "Price per million vector dimensions stored per month")
+UsdPer1KSearches = figure(
+    100, "USD per 1K searches", "is it per 1M searches? Enter USD per 1,000 searches", "Price per thousand searches"
+)
+UsdPer1MDims = figure(
+    10,
+    "USD per 1M dimensions per month",
+    "enter USD per million dimensions stored per month",
+    "Price per million vector dimensions stored per month",
+)
 UsdPerGb = figure(100, "USD per GB", "enter USD per GB", "Price per GB")
 UsdPerTb = figure(1000, "USD per TB", "enter USD per TB", "Price per TB")
 LatencyMs = figure(600_000, "ms", "latencies are in milliseconds, not microseconds", "Latency")
@@ -166,7 +165,7 @@ class EmbeddingModel(Strict):
     latency_p95_ms: LatencyMs
 
     @model_validator(mode="after")
-    def _one_pricing(self) -> "EmbeddingModel":
+    def _one_pricing(self) -> EmbeddingModel:
         if (self.usd_per_1m_tokens is None) == (self.self_hosted is None):
             raise PydanticCustomError(
                 "pricing_shape",
@@ -193,9 +192,18 @@ class PineconeServerless(_VectorStoreBase):
     usd_per_1m_read_units: UsdPer1MUnits
     usd_per_1m_write_units: UsdPer1MUnits
     usd_minimum_per_month: UsdPerMonth
-    read_units_per_gb_per_query: float = Field(1.0, ge=0, le=1000, allow_inf_nan=False, description="A query costs this many read units per GB of namespace.", strict=True)
+    read_units_per_gb_per_query: float = Field(
+        1.0,
+        ge=0,
+        le=1000,
+        allow_inf_nan=False,
+        description="A query costs this many read units per GB of namespace.",
+        strict=True,
+    )
     min_read_units_per_query: float = Field(0.25, ge=0, le=1000, allow_inf_nan=False, strict=True)
-    write_units_per_kb: float = Field(1.0, ge=0, le=1000, allow_inf_nan=False, description="Write units per KB of record written.", strict=True)
+    write_units_per_kb: float = Field(
+        1.0, ge=0, le=1000, allow_inf_nan=False, description="Write units per KB of record written.", strict=True
+    )
 
 
 class PerDimension(_VectorStoreBase):
@@ -223,15 +231,22 @@ class Capacity(_VectorStoreBase):
     instance: Name = Field(description="Instance type or cluster unit rented.")
     usd_per_hour: UsdPerHour
     usd_per_gb_month: UsdPerGbMonth | None = Field(None, description="Disk storage, if billed apart.")
-    memory_gb_per_instance: float = Field(gt=0, le=100_000, allow_inf_nan=False, description="Index memory one instance holds.", strict=True)
+    memory_gb_per_instance: float = Field(
+        gt=0, le=100_000, allow_inf_nan=False, description="Index memory one instance holds.", strict=True
+    )
     max_queries_per_second: QueriesPerSecond = Field(description="Queries per second one instance sustains.")
-    index_overhead: float = Field(1.5, ge=1, le=20, allow_inf_nan=False, description="Index size ÷ raw vector bytes (HNSW graph, metadata).", strict=True)
+    index_overhead: float = Field(
+        1.5,
+        ge=1,
+        le=20,
+        allow_inf_nan=False,
+        description="Index size ÷ raw vector bytes (HNSW graph, metadata).",
+        strict=True,
+    )
     min_instances: int = Field(1, ge=1, le=1000, strict=True)
 
 
-VectorStore = Annotated[
-    Union[PineconeServerless, PerDimension, UsageBased, Capacity], Field(discriminator="billing")
-]
+VectorStore = Annotated[PineconeServerless | PerDimension | UsageBased | Capacity, Field(discriminator="billing")]
 
 
 class Reranker(Strict):
@@ -276,7 +291,7 @@ class FineTuneOffer(Strict):
     )
 
     @model_validator(mode="after")
-    def _shape(self) -> "FineTuneOffer":
+    def _shape(self) -> FineTuneOffer:
         if (self.training_usd_per_1m_tokens is None) == (self.self_hosted_training is None):
             raise PydanticCustomError(
                 "pricing_shape",
@@ -307,7 +322,9 @@ class LatencyModel(Strict):
     """Assumptions of the latency model (see docs/formulas.md)."""
 
     ttft_ms_per_1k_input_tokens: LatencyMs = Field(description="Extra time to first token per 1,000 input tokens.")
-    p95_over_p50: float = Field(1.6, ge=1, le=20, allow_inf_nan=False, description="p95 ÷ p50 for a figure given only as a median.", strict=True)
+    p95_over_p50: float = Field(
+        1.6, ge=1, le=20, allow_inf_nan=False, description="p95 ÷ p50 for a figure given only as a median.", strict=True
+    )
     network_overhead_ms: LatencyMs = Field(description="Client ↔ API round trip added once per request.")
 
 
@@ -327,7 +344,7 @@ class Catalog(Strict):
     gpus: dict[Key, GPU] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _references_exist(self) -> "Catalog":
+    def _references_exist(self) -> Catalog:
         problems = []
         for key, emb in self.embedding_models.items():
             if emb.self_hosted and emb.self_hosted.gpu not in self.gpus:
@@ -336,7 +353,9 @@ class Catalog(Strict):
             if offer.base_llm not in self.llms:
                 problems.append(("fine_tune_offers", key, "base_llm", None, offer.base_llm, "llms"))
             if offer.self_hosted_training and offer.self_hosted_training.gpu not in self.gpus:
-                problems.append(("fine_tune_offers", key, "self_hosted_training", "gpu", offer.self_hosted_training.gpu, "gpus"))
+                problems.append(
+                    ("fine_tune_offers", key, "self_hosted_training", "gpu", offer.self_hosted_training.gpu, "gpus")
+                )
         if problems:
             fam, key, f1, f2, ref, target = problems[0]
             known = sorted(getattr(self, target))

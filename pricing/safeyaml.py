@@ -81,7 +81,7 @@ for _cls in filter(None, (_Loader, _CLoader)):
     )
 
 # Characters YAML does not allow in a document (C0 controls but tab and newlines, DEL, C1, surrogates, U+FFFE/F).
-_FORBIDDEN = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _screen_events(text: str) -> None:
@@ -127,7 +127,13 @@ def decode_text(raw: bytes, file: str = "<text>", max_bytes: int = MAX_BYTES) ->
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError([Problem(file, line, 1, "", f"the file is not UTF-8 text (bad byte at offset {exc.start}): save it as UTF-8")]) from None
+        raise InputError(
+            [
+                Problem(
+                    file, line, 1, "", f"the file is not UTF-8 text (bad byte at offset {exc.start}): save it as UTF-8"
+                )
+            ]
+        ) from None
 
 
 def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYTES) -> Parsed:
@@ -145,7 +151,9 @@ def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYT
         before = text[: bad.start()]
         line, col = before.count("\n") + 1, bad.start() - (before.rfind("\n") + 1) + 1
         char = f"U+{ord(bad.group()):04X}"
-        raise InputError([Problem(file, line, col, "", f"the control character {char} is not allowed in YAML text: delete it")])
+        raise InputError(
+            [Problem(file, line, col, "", f"the control character {char} is not allowed in YAML text: delete it")]
+        )
     loader = None
     try:
         if _CLoader is not None:
@@ -179,7 +187,13 @@ def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYT
 
 
 def too_big(file, size, cap) -> Problem:
-    return Problem(file, 1, 1, "", f"the file is {size:,} bytes, above the {cap:,}-byte limit: a catalog or scenario is a few tens of KB")
+    return Problem(
+        file,
+        1,
+        1,
+        "",
+        f"the file is {size:,} bytes, above the {cap:,}-byte limit: a catalog or scenario is a few tens of KB",
+    )
 
 
 def _mark(node) -> tuple[int, int]:
@@ -188,7 +202,9 @@ def _mark(node) -> tuple[int, int]:
 
 def _build(node, path: tuple, parsed: Parsed, loader: _Loader):
     if node.tag not in _ALLOWED_TAGS:
-        raise _Refused(node.start_mark, f"the tag `{node.tag}` is not allowed: only plain values, lists and mappings", path)
+        raise _Refused(
+            node.start_mark, f"the tag `{node.tag}` is not allowed: only plain values, lists and mappings", path
+        )
     parsed.positions.setdefault(path, (parsed.file, *_mark(node)))
     if isinstance(node, ScalarNode):
         try:
@@ -202,15 +218,23 @@ def _build(node, path: tuple, parsed: Parsed, loader: _Loader):
         out: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Refused(key_node.start_mark, "merge keys (`<<`) are not allowed: write each value out in full", path)
+                raise _Refused(
+                    key_node.start_mark, "merge keys (`<<`) are not allowed: write each value out in full", path
+                )
             if not isinstance(key_node, ScalarNode):
                 raise _Refused(key_node.start_mark, "mapping keys must be plain text", path)
             if key_node.tag not in _ALLOWED_TAGS:
-                raise _Refused(key_node.start_mark, f"the tag `{key_node.tag}` is not allowed: only plain values, lists and mappings", path)
+                raise _Refused(
+                    key_node.start_mark,
+                    f"the tag `{key_node.tag}` is not allowed: only plain values, lists and mappings",
+                    path,
+                )
             key = str(key_node.value)  # keys are text: `2026-01-01:` or `8:` is a name, not a date or number
             if key in out:
                 first = parsed.positions.get(path + (key,), ("", "?", "?"))[1]
-                raise _Refused(key_node.start_mark, f"duplicate key `{key}` (first given on line {first}): keep one", path + (key,))
+                raise _Refused(
+                    key_node.start_mark, f"duplicate key `{key}` (first given on line {first}): keep one", path + (key,)
+                )
             parsed.positions[path + (key,)] = (parsed.file, *_mark(key_node))
             out[key] = _build(value_node, path + (key,), parsed, loader)
         return out

@@ -436,8 +436,7 @@ def test_every_sidebar_control_has_help_and_a_unit_or_name(catalog_file):
     open_sections(at, *SECTIONS)
     assert errors(at) == []
     widgets = [
-        w for w in at.sidebar
-        if hasattr(w, "proto") and hasattr(w.proto, "help") and getattr(w.proto, "label", "")
+        w for w in at.sidebar if hasattr(w, "proto") and hasattr(w.proto, "help") and getattr(w.proto, "label", "")
     ]
     assert len(widgets) >= 20
     for w in widgets:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -40,7 +40,16 @@ MINI_PATH = Path(__file__).resolve().parent / "fixtures" / "mini_catalog.yaml"
 MINI = MINI_PATH.read_text(encoding="utf-8")
 
 # Words that betray Python internals leaking into a message meant for a person.
-INTERNALS = ("Traceback", "pydantic", "<class", "NoneType", "datetime.", "<unicode string>", "input_value=", "errors.pydantic")
+INTERNALS = (
+    "Traceback",
+    "pydantic",
+    "<class",
+    "NoneType",
+    "datetime.",
+    "<unicode string>",
+    "input_value=",
+    "errors.pydantic",
+)
 _EXC_NAME = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception)\b")
 
 
@@ -147,7 +156,6 @@ BIG_OUTPUT = '    output_usd_per_1m_tokens: {value: 4, source: "test", checked: 
 BIG_INPUT = '    input_usd_per_1m_tokens: {value: 1, low: 0.5, high: 2, source: "test", checked: 2026-11-01}'
 
 
-
 # --- syntax errors
 
 
@@ -158,8 +166,6 @@ def _():
     line, _col = where(text, "network_overhead_ms")
     nxt = text.splitlines()[line]  # the parser notices on the next line, at its `:`
     return Expect(text, line + 1, nxt.index(":") + 1, "", "flow mapping")
-
-
 
 
 @case("syntax-bad-indentation")
@@ -248,7 +254,9 @@ def _():
 
 @case("duplicate-key-nested")
 def _():
-    text = mutate("name: Test embedding\n    provider: test\n", "name: Test embedding\n    provider: test\n    provider: again\n")
+    text = mutate(
+        "name: Test embedding\n    provider: test\n", "name: Test embedding\n    provider: test\n    provider: again\n"
+    )
     first, _ = where(text, "name: Test embedding")
     return Expect(text, first + 2, 5, None, f"duplicate key `provider` (first given on line {first + 1})")
 
@@ -262,7 +270,9 @@ def _():
 
 @case("python-tag-name")
 def _():
-    text = mutate("    provider: test\n    dimensions: 1000", "    provider: !!python/name:os.system\n    dimensions: 1000")
+    text = mutate(
+        "    provider: test\n    dimensions: 1000", "    provider: !!python/name:os.system\n    dimensions: 1000"
+    )
     line, col = where(text, "!!python", at="!!python")
     return Expect(text, line, col, None, "is not allowed")
 
@@ -320,7 +330,10 @@ def _():
 
 @case("list-where-a-figure-is-expected")
 def _():
-    text = mutate('ttft_ms_per_1k_input_tokens: {value: 10, source: "test", checked: 2026-11-01}', "ttft_ms_per_1k_input_tokens: [10]")
+    text = mutate(
+        'ttft_ms_per_1k_input_tokens: {value: 10, source: "test", checked: 2026-11-01}',
+        "ttft_ms_per_1k_input_tokens: [10]",
+    )
     line, col = where(text, "ttft_ms_per_1k_input_tokens")
     return Expect(text, line, col, "latency_model.ttft_ms_per_1k_input_tokens", "expected a mapping of keys to values")
 
@@ -422,7 +435,9 @@ def _():
 def _():
     text = mutate(BIG_OUTPUT, BIG_OUTPUT.replace("value: 4", "value: 15000"))
     line, col = where(text, "value: 15000", at="output")
-    return Expect(text, line, col, "llms.big.output_usd_per_1m_tokens", "USD per 1M tokens is above the plausible ceiling")
+    return Expect(
+        text, line, col, "llms.big.output_usd_per_1m_tokens", "USD per 1M tokens is above the plausible ceiling"
+    )
 
 
 @case("unit-mistake-per-hour")
@@ -510,14 +525,22 @@ def _():
 def _():
     text = mutate("self_hosted: {gpu: gpu,", "self_hosted: {gpu: gpux,")
     line, col = where(text, "gpu: gpux", at="gpu: gpux")
-    return Expect(text, line, col, "embedding_models.emb-local.self_hosted.gpu", "`gpux` is not a key under `gpus` — did you mean `gpu`?")
+    return Expect(
+        text,
+        line,
+        col,
+        "embedding_models.emb-local.self_hosted.gpu",
+        "`gpux` is not a key under `gpus` — did you mean `gpu`?",
+    )
 
 
 @case("unknown-base-model-reference")
 def _():
     text = mutate("base_llm: big", "base_llm: bigg")
     line, col = where(text, "base_llm: bigg")
-    return Expect(text, line, col, "fine_tune_offers.ft-api.base_llm", "`bigg` is not a key under `llms` — did you mean `big`?")
+    return Expect(
+        text, line, col, "fine_tune_offers.ft-api.base_llm", "`bigg` is not a key under `llms` — did you mean `big`?"
+    )
 
 
 @case("override-of-something-else")
@@ -549,7 +572,9 @@ def _():
 
 @case("binary-png-header")
 def _():
-    return Expect(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00", 1, 1, "", "binary")
+    return Expect(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00", 1, 1, "", "binary"
+    )
 
 
 @case("utf16-text")
@@ -639,14 +664,24 @@ def test_hostile_input_problem_points_at_the_place(c: Case, tmp_path):
         assert exp.wording in p.message
 
 
-
-
 @pytest.mark.parametrize(
     "old, new, path",
     [
-        ("name: Test embedding\n    provider: test\n", "name: Test embedding\n    provider: test\n    provider: again\n", "embedding_models.emb.provider"),
-        ('    provider: test\n    dimensions: 1000', '    provider: !foo test\n    dimensions: 1000', "embedding_models.emb.provider"),
-        (BIG_OUTPUT, BIG_OUTPUT.replace("checked: 2026-11-01", "checked: 2026-13-01"), "llms.big.output_usd_per_1m_tokens.checked"),
+        (
+            "name: Test embedding\n    provider: test\n",
+            "name: Test embedding\n    provider: test\n    provider: again\n",
+            "embedding_models.emb.provider",
+        ),
+        (
+            "    provider: test\n    dimensions: 1000",
+            "    provider: !foo test\n    dimensions: 1000",
+            "embedding_models.emb.provider",
+        ),
+        (
+            BIG_OUTPUT,
+            BIG_OUTPUT.replace("checked: 2026-11-01", "checked: 2026-13-01"),
+            "llms.big.output_usd_per_1m_tokens.checked",
+        ),
     ],
     ids=["duplicate-key", "tag", "invalid-date"],
 )
@@ -777,7 +812,16 @@ def test_positions_are_recorded_for_keys(mini_catalog_text):
 
 def test_plain_yaml_values_keep_their_types():
     data = parse_yaml("a: 1\nb: 1.5\nc: true\nd: null\ne: 2026-01-02\nf: [x, 'y']\ng: {h: i}\n12: twelve\n").data
-    assert data == {"a": 1, "b": 1.5, "c": True, "d": None, "e": date(2026, 1, 2), "f": ["x", "y"], "g": {"h": "i"}, "12": "twelve"}
+    assert data == {
+        "a": 1,
+        "b": 1.5,
+        "c": True,
+        "d": None,
+        "e": date(2026, 1, 2),
+        "f": ["x", "y"],
+        "g": {"h": "i"},
+        "12": "twelve",
+    }
 
 
 # ---------------------------------------------------------------- fuzzing: never another exception type
@@ -796,7 +840,9 @@ def test_fuzz_yaml_soup_raises_only_input_error(text):
             assert not any(w in p.message for w in ("Traceback", "<class", "pydantic"))
 
 
-_MUTATION = st.tuples(st.sampled_from(["delete", "duplicate", "swap", "indent", "dedent", "truncate"]), st.integers(0, 10_000))
+_MUTATION = st.tuples(
+    st.sampled_from(["delete", "duplicate", "swap", "indent", "dedent", "truncate"]), st.integers(0, 10_000)
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -1001,7 +1047,9 @@ def test_override_replaces_a_figure_whole(default, tmp_path):
     if found is None:
         pytest.skip("no figure in the default catalog has a range or a note")
     path, fig = found
-    f = _write(tmp_path, _override(path, [f"value: {fig.value}", 'source: "our own measurement"', "checked: 2026-10-01"]))
+    f = _write(
+        tmp_path, _override(path, [f"value: {fig.value}", 'source: "our own measurement"', "checked: 2026-10-01"])
+    )
     cat = load_catalog_file(f).catalog
     new = dict(cat.figures())[path]
     assert new.value == fig.value
@@ -1060,7 +1108,10 @@ def test_overridden_price_without_source_and_checked_points_into_the_override(de
     problems = info.value.problems
     assert_well_formed(problems)
     line, col = where(text, "output_usd_per_1m_tokens")
-    for phrase, field in (("required key `source` is missing", "source"), ("required key `checked` is missing", "checked")):
+    for phrase, field in (
+        ("required key `source` is missing", "source"),
+        ("required key `checked` is missing", "checked"),
+    ):
         p = _matching(problems, phrase)
         assert p.path == f"llms.{key}.output_usd_per_1m_tokens.{field}"
         assert (p.file, p.line) == (str(f), line), str(p)
@@ -1068,7 +1119,9 @@ def test_overridden_price_without_source_and_checked_points_into_the_override(de
 
 def test_overridden_price_error_points_into_the_override(default, tmp_path):
     key = sorted(default.llms)[0]
-    text = _override(("llms", key, "output_usd_per_1m_tokens"), ["value: -5", "source: our contract", "checked: 2026-10-01"])
+    text = _override(
+        ("llms", key, "output_usd_per_1m_tokens"), ["value: -5", "source: our contract", "checked: 2026-10-01"]
+    )
     f = _write(tmp_path, text)
     with pytest.raises(InputError) as info:
         load_catalog_file(f)

@@ -150,7 +150,9 @@ def test_existing_file_when_none_is_expected_is_a_conflict(catalog_file, mini_ca
     assert listing(catalog_file.parent) == ["prices.yaml"]
 
 
-@pytest.mark.parametrize("exc", [OSError(28, "No space left on device"), KeyboardInterrupt()], ids=["disk-full", "interrupted"])
+@pytest.mark.parametrize(
+    "exc", [OSError(28, "No space left on device"), KeyboardInterrupt()], ids=["disk-full", "interrupted"]
+)
 def test_failure_mid_write_leaves_the_original_and_no_temporary_file(catalog_file, monkeypatch, exc):
     before = catalog_file.read_bytes()
     loaded = load_catalog_file(catalog_file)

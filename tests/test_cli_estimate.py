@@ -142,7 +142,14 @@ def test_json_has_documented_keys(capsys, scenario_file):
         assert set(body["one_time_usd"]) == ONE_TIME_KEYS
         assert AT_KEYS <= set(body["at_queries_per_month"])
         assert set(body["at_queries_per_month"]["components_usd"]) == COMPONENT_KEYS
-        for k in ("monthly_usd", "monthly_low_usd", "monthly_high_usd", "usd_per_1k_queries", "latency_p50_ms", "latency_p95_ms"):
+        for k in (
+            "monthly_usd",
+            "monthly_low_usd",
+            "monthly_high_usd",
+            "usd_per_1k_queries",
+            "latency_p50_ms",
+            "latency_p95_ms",
+        ):
             assert len(body[k]) == 2, (a, k)
         for comp in body["components_usd"].values():
             assert len(comp) == 2
@@ -186,7 +193,7 @@ def test_json_figures_equal_estimate(capsys, scenario_file):
         assert body["one_time_total_usd"] == rel(snap.one_time_total_usd)
         assert body["tco_usd"] == rel(snap.tco_usd)
     assert len(doc["break_evens"]) == len(est.break_evens)
-    for j, b in zip(doc["break_evens"], est.break_evens):
+    for j, b in zip(doc["break_evens"], est.break_evens, strict=True):
         assert j["between"] == [b.a, b.b]
         assert j["queries_per_month"] == rel(b.queries_per_month)
         assert j["cheaper_below"] == b.cheaper_below and j["cheaper_above"] == b.cheaper_above

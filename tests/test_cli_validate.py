@@ -120,18 +120,38 @@ def test_validate_override_file_says_so(capsys, tmp_path):
 # ---------------------------------------------------------------- invalid catalogs, in-process
 
 INVALID = {
-    "negative-price": (lambda t: mutate(t, BIG_OUTPUT, BIG_OUTPUT.replace("value: 4", "value: -4")), "value: -4", "negative"),
+    "negative-price": (
+        lambda t: mutate(t, BIG_OUTPUT, BIG_OUTPUT.replace("value: 4", "value: -4")),
+        "value: -4",
+        "negative",
+    ),
     "nan-price": (lambda t: mutate(t, BIG_OUTPUT, BIG_OUTPUT.replace("value: 4", "value: .nan")), "value: .nan", "NaN"),
-    "unit-mistake": (lambda t: mutate(t, BIG_OUTPUT, BIG_OUTPUT.replace("value: 4", "value: 15000")), "value: 15000", "USD per 1M tokens"),
+    "unit-mistake": (
+        lambda t: mutate(t, BIG_OUTPUT, BIG_OUTPUT.replace("value: 4", "value: 15000")),
+        "value: 15000",
+        "USD per 1M tokens",
+    ),
     "typo": (
         lambda t: mutate(t, BIG_OUTPUT, BIG_OUTPUT.replace("output_usd", "ouput_usd")),
         "ouput_usd",
         "did you mean `output_usd_per_1m_tokens`?",
     ),
-    "duplicate-key": (lambda t: mutate(t, "currency: USD\n", "currency: USD\ncurrency: EUR\n"), "currency: EUR", "duplicate key `currency`"),
+    "duplicate-key": (
+        lambda t: mutate(t, "currency: USD\n", "currency: USD\ncurrency: EUR\n"),
+        "currency: EUR",
+        "duplicate key `currency`",
+    ),
     "anchor": (lambda t: mutate(t, "currency: USD\n", "currency: &c USD\n"), "&c", "anchors"),
-    "python-tag": (lambda t: mutate(t, 'version: "test-1"', 'version: !!python/object/apply:os.system ["echo pwned"]'), "!!python", "not allowed"),
-    "tab": (lambda t: mutate(t, "name: Test embedding\n    provider", "name: Test embedding\n\tprovider"), "\tprovider", "YAML syntax error"),
+    "python-tag": (
+        lambda t: mutate(t, 'version: "test-1"', 'version: !!python/object/apply:os.system ["echo pwned"]'),
+        "!!python",
+        "not allowed",
+    ),
+    "tab": (
+        lambda t: mutate(t, "name: Test embedding\n    provider", "name: Test embedding\n\tprovider"),
+        "\tprovider",
+        "YAML syntax error",
+    ),
 }
 
 

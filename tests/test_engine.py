@@ -146,7 +146,9 @@ def test_prompt_tokens_reported_per_architecture(mini):
 def test_fine_tuned_served_at_base_price(mini):
     # ft-lora is served at its base model's (small) prices 0.2 / 0.2, whatever stack.llm is
     est = estimate(mini, make(stack={"fine_tune": "ft-lora"}))
-    assert est.current["fine_tuned"].components_usd["inference"] == approx(100_000 * (300 * 0.2 + 300 * 0.2) / 1e6)  # 12
+    assert est.current["fine_tuned"].components_usd["inference"] == approx(
+        100_000 * (300 * 0.2 + 300 * 0.2) / 1e6
+    )  # 12
     assert est.current["hybrid"].components_usd["inference"] == approx(100_000 * (2300 * 0.2 + 300 * 0.2) / 1e6)  # 52
     # prompt-only still on stack.llm = big
     assert est.current["prompt_only"].components_usd["inference"] == approx(250.0)
@@ -400,7 +402,12 @@ def test_one_time_costs(mini):
     est = estimate(mini, s)
     indexing = 110_000_000 * 0.1 / 1e6 + 300_000 * 5 * 2 / 1e6  # embed 11 + Pinecone first write 3 = 14
     one = {a: est.current[a].one_time_usd for a in ARCHS}
-    assert one["prompt_only"] == {"engineering": approx(5 * 1000), "initial_indexing": 0, "labelling": 0, "first_training": 0}
+    assert one["prompt_only"] == {
+        "engineering": approx(5 * 1000),
+        "initial_indexing": 0,
+        "labelling": 0,
+        "first_training": 0,
+    }
     assert one["rag"]["engineering"] == approx(20 * 1000)
     assert one["rag"]["initial_indexing"] == approx(indexing)
     assert one["rag"]["labelling"] == 0 and one["rag"]["first_training"] == 0
@@ -579,9 +586,11 @@ def test_queueing_by_hand_two_replicas(mini):
 
 def test_queueing_grows_with_load(mini):
     fracs = [0.02, 0.2, 0.5, 0.8, 0.95]
-    w95 = [estimate(mini, sh(f * PER_REPLICA)).current["prompt_only"].latency_breakdown_ms["queueing"][1] for f in fracs]
+    w95 = [
+        estimate(mini, sh(f * PER_REPLICA)).current["prompt_only"].latency_breakdown_ms["queueing"][1] for f in fracs
+    ]
     assert w95[0] == 0
-    assert all(b > a for a, b in zip(w95[1:], w95[2:]))
+    assert all(b > a for a, b in zip(w95[1:], w95[2:], strict=False))
     assert w95[1] > 0
     # over the grid (within the one-replica band the p95 rises with volume)
     est = estimate(mini, sh(PER_REPLICA * 0.5), volumes=[f * PER_REPLICA for f in fracs])
@@ -638,7 +647,9 @@ def test_ranges_swap_throughput_ends_for_self_hosted_embedding_and_training(mini
     assert ft.monthly_low_usd == approx(12 + tr[2000])  # high throughput at the low end
     assert ft.monthly_high_usd == approx(12 + tr[500])
     rag = est.current["rag"]
-    assert rag.monthly_high_usd - rag.monthly_usd == approx((qe[500] - qe[1000]) + 110e6 * 0.1 * (2.0 - 1.0) / 1e6 + 100_000 * 3300 * 1.0 / 1e6)
+    assert rag.monthly_high_usd - rag.monthly_usd == approx(
+        (qe[500] - qe[1000]) + 110e6 * 0.1 * (2.0 - 1.0) / 1e6 + 100_000 * 3300 * 1.0 / 1e6
+    )
 
 
 def test_ranges_swap_serving_throughput_ends(mini):
@@ -690,7 +701,12 @@ def test_sensitivity_top_input_for_token_dominated_scenario(mini):
 #   prompt_only(q) = q × (1000 × 1 + 250 × 4) / 1e6          = 0.002 q
 #   fine_tuned(q)  = q × (1000 × 0.2 + 250 × 0.2) / 1e6 + 730 = 0.00025 q + 730
 #   ⇒ crossing at q* = 730 / 0.00175 = 417_142.857…
-LIN_W = {"system_prompt_tokens": 0, "few_shot_tokens": 0, "input_tokens_per_query": 1000, "output_tokens_per_query": 250}
+LIN_W = {
+    "system_prompt_tokens": 0,
+    "few_shot_tokens": 0,
+    "input_tokens_per_query": 1000,
+    "output_tokens_per_query": 250,
+}
 
 
 def lin(**stack):
@@ -764,7 +780,12 @@ def test_break_even_exactly_on_a_grid_volume(mini):
 #   prompt_only: T_in = 0 + 500 + 2000 = 2500, work = 250 + 250 = 500 ⇒ a replica per 2_628_000 queries
 #   fine_tuned:  T_in = 500,               work = 250 + 50  = 300 ⇒ a replica per 4_380_000 queries
 #   totals: prompt_only = n_po × 2628; fine_tuned = n_ft × 2628 + 0.5
-STEP_W = {"system_prompt_tokens": 0, "input_tokens_per_query": 500, "few_shot_tokens": 2000, "output_tokens_per_query": 250}
+STEP_W = {
+    "system_prompt_tokens": 0,
+    "input_tokens_per_query": 500,
+    "few_shot_tokens": 2000,
+    "output_tokens_per_query": 250,
+}
 
 
 def test_break_even_at_replica_step_found_exactly(mini):
@@ -783,7 +804,7 @@ def test_break_even_at_replica_step_found_exactly(mini):
         (5_256_000, "prompt_only", "fine_tuned"),  # prompt-only adds its 3rd
     ]
     assert len(found) == len(expected)
-    for be, (q, below, above) in zip(found, expected):
+    for be, (q, below, above) in zip(found, expected, strict=True):
         # exact up to the engine's 1e-9-replica rounding tolerance in replicas() (≈ 1e-9 relative)
         assert be.queries_per_month == pytest.approx(q, rel=1e-8)
         assert be.queries_per_month >= q  # the step is taken just above k × per-replica volume
@@ -852,7 +873,10 @@ def test_acceptance_embedding_100m_tokens_costs_2_usd(default_catalog):
         "corpus_change_share_per_month": 1.0,
     }
     s = Scenario.model_validate(
-        {"workload": w, "stack": {"embedding_model": "openai-text-embedding-3-small", "vector_store": "pgvector-rds-t4g-medium"}}
+        {
+            "workload": w,
+            "stack": {"embedding_model": "openai-text-embedding-3-small", "vector_store": "pgvector-rds-t4g-medium"},
+        }
     )
     est = estimate(default_catalog, s)
     assert est.corpus["embedded_tokens"] == 100_000_000
@@ -869,6 +893,8 @@ def test_acceptance_embedding_part_of_pinecone_initial_indexing(default_catalog)
     store = default_catalog.vector_stores["pinecone-serverless-standard"]
     dims = default_catalog.embedding_models["openai-text-embedding-3-small"].dimensions
     record_bytes = dims * 4 + 1000
-    first_write = 100_000 * math.ceil(record_bytes / 1024) * store.write_units_per_kb * store.usd_per_1m_write_units.value / 1e6
+    first_write = (
+        100_000 * math.ceil(record_bytes / 1024) * store.write_units_per_kb * store.usd_per_1m_write_units.value / 1e6
+    )
     est = estimate(default_catalog, s)
     assert est.current["rag"].one_time_usd["initial_indexing"] - first_write == pytest.approx(2.0, rel=1e-9)

@@ -145,7 +145,9 @@ def scenario_dicts(draw) -> tuple[str, dict]:
         "volumes": {"min_queries_per_month": v_min, "max_queries_per_month": v_max, "points": draw(st.integers(2, 60))},
     }
     if draw(st.booleans()):
-        data["answers"] = {"knowledge_change": draw(st.sampled_from(["static", "yearly", "monthly", "daily", "realtime"]))}
+        data["answers"] = {
+            "knowledge_change": draw(st.sampled_from(["static", "yearly", "monthly", "daily", "realtime"]))
+        }
         del fine_tuning["knowledge_retrains_per_month"]
     return draw(st.sampled_from(list(CATALOGS))), data
 
@@ -250,7 +252,9 @@ def test_estimate_figures_sound(drawn):
         assert snap.tco_low_usd <= snap.tco_usd * (1 + 1e-12) + 1e-9
         assert snap.tco_usd <= snap.tco_high_usd * (1 + 1e-12) + 1e-9
         assert snap.one_time_total_usd == pytest.approx(sum(snap.one_time_usd.values()))
-        assert snap.tco_usd == pytest.approx(snap.one_time_total_usd + snap.monthly_usd * s.horizon_months, rel=1e-12, abs=1e-9)
+        assert snap.tco_usd == pytest.approx(
+            snap.one_time_total_usd + snap.monthly_usd * s.horizon_months, rel=1e-12, abs=1e-9
+        )
         assert sum(snap.components_usd.values()) == pytest.approx(snap.monthly_usd, rel=1e-12, abs=1e-9)
     for rows in est.sensitivity.values():
         for r in rows:
@@ -304,12 +308,12 @@ def test_break_evens_are_real_crossings_and_none_is_missed(drawn):
             sg = _sign(ta - tb, np.maximum(np.abs(ta), np.abs(tb)))
             nz = np.nonzero(sg)[0]
             found = sorted(x.queries_per_month for x in est.break_evens if {x.a, x.b} == {a, b})
-            for k, m in zip(nz[:-1], nz[1:]):
+            for k, m in zip(nz[:-1], nz[1:], strict=True):
                 if sg[k] != sg[m]:
                     lo, hi = q[k], q[m]
                     assert any(lo * (1 - 1e-9) <= x <= hi * (1 + 1e-9) for x in found), (
                         f"{a} vs {b} change sides between {lo} and {hi} but no break-even is reported there: {found}"
                     )
             # and the number of reported crossings is at least the number of grid sign changes
-            changes = sum(1 for k, m in zip(nz[:-1], nz[1:]) if sg[k] != sg[m])
+            changes = sum(1 for k, m in zip(nz[:-1], nz[1:], strict=True) if sg[k] != sg[m])
             assert len(found) >= changes

@@ -54,7 +54,9 @@ def test_spend_lines_one_per_architecture_named_and_coloured(est):
         line = traces[LABELS[a]]
         assert line.line.color == COLORS[a]
         np.testing.assert_allclose(np.asarray(line.x, dtype=float), est.volumes)
-        np.testing.assert_allclose(np.asarray(line.y, dtype=float), np.maximum(est.series[a].total_usd, np.asarray(line.y).min()))
+        np.testing.assert_allclose(
+            np.asarray(line.y, dtype=float), np.maximum(est.series[a].total_usd, np.asarray(line.y).min())
+        )
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     assert fig.layout.xaxis.title.text == "Queries per month"
 
@@ -91,7 +93,7 @@ def test_break_even_markers_sit_at_the_engines_volumes(catalog):
     np.testing.assert_allclose(sorted(marker.y), sorted(b.usd_per_month for b in est.break_evens))
     labels = [a for a in fig.layout.annotations if a.name == figures.BREAK_EVEN_TRACE]
     assert len(labels) == len(est.break_evens)
-    for b, label in zip(est.break_evens, labels):
+    for b, label in zip(est.break_evens, labels, strict=True):
         assert LABELS[b.a] in label.text and LABELS[b.b] in label.text
         assert label.x == pytest.approx(np.log10(b.queries_per_month))  # annotations on log axes take log10
     assert all("cheaper below" in h for h in marker.hovertext)
@@ -129,7 +131,7 @@ def test_usd_ticks_are_readable(est):
     ticks = list(fig.layout.yaxis.ticktext)
     assert ticks and all(t.startswith("$") for t in ticks)
     assert not any("e+" in t for t in ticks)
-    assert all(("K" in t or "M" in t) for t, v in zip(ticks, fig.layout.yaxis.tickvals) if v >= 10_000)
+    assert all(("K" in t or "M" in t) for t, v in zip(ticks, fig.layout.yaxis.tickvals, strict=True) if v >= 10_000)
 
 
 def test_breakdown_stacks_add_up_to_the_monthly_spend(est):
@@ -147,7 +149,7 @@ def test_per_1k_and_tco(est):
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     tco = figures.tco_figure(est)
     assert [t.name for t in tco.data] == [LABELS[a] for a in ARCHITECTURES]
-    for a, t in zip(ARCHITECTURES, tco.data):
+    for a, t in zip(ARCHITECTURES, tco.data, strict=True):
         assert len(t.x) == est.scenario.horizon_months + 1
         assert t.y[0] == pytest.approx(est.current[a].one_time_total_usd)
         assert t.y[-1] == pytest.approx(est.current[a].tco_usd)
@@ -190,7 +192,7 @@ def test_latency_breakdown_adds_up(est):
     totals = np.sum([np.asarray(t.x, dtype=float) for t in fig.data], axis=0)
     expected = [est.current[a].latency_p50_ms for a in ARCHITECTURES][::-1]
     np.testing.assert_allclose(totals, expected, rtol=1e-9)
-    for label, a in zip(fig.data[0].y, list(ARCHITECTURES)[::-1]):
+    for label, a in zip(fig.data[0].y, list(ARCHITECTURES)[::-1], strict=True):
         assert LABELS[a] in label and COLORS[a] in label
 
 

@@ -94,21 +94,37 @@ def test_question_kind_matches_the_answer_type(question):
 
 #: rule id -> (answers that fire it, answers that do not, text its explanation must contain)
 RULE_CASES: dict[str, tuple[dict, dict, str]] = {
-    "citations_need_sources": ({"citations_required": True}, {"citations_required": False}, "cannot show where a fact came from"),
+    "citations_need_sources": (
+        {"citations_required": True},
+        {"citations_required": False},
+        "cannot show where a fact came from",
+    ),
     "too_few_examples": ({"labeled_examples": 49}, {"labeled_examples": 50}, "Only 49 good examples"),
-    "data_out_of_weights": ({"data_must_stay_external": True}, {"data_must_stay_external": False}, "out of model weights"),
+    "data_out_of_weights": (
+        {"data_must_stay_external": True},
+        {"data_must_stay_external": False},
+        "out of model weights",
+    ),
     "knowledge_exceeds_context": (
         {"knowledge_fits_in_context": False, "gap": "both"},
         {"knowledge_fits_in_context": False, "gap": "behavior"},
         "The gap is both knowledge and behaviour, and the knowledge base does not fit",
     ),
-    "knowledge_static": ({"knowledge_change": "static"}, {"knowledge_change": "quarterly"}, "Knowledge changes rarely or never"),
+    "knowledge_static": (
+        {"knowledge_change": "static"},
+        {"knowledge_change": "quarterly"},
+        "Knowledge changes rarely or never",
+    ),
     "knowledge_changes_monthly": (
         {"knowledge_change": "monthly"},
         {"knowledge_change": "quarterly"},
         "Knowledge changes monthly: a fine-tuned model would need retraining every month to stay fresh",
     ),
-    "knowledge_changes_weekly": ({"knowledge_change": "weekly"}, {"knowledge_change": "monthly"}, "Knowledge changes weekly"),
+    "knowledge_changes_weekly": (
+        {"knowledge_change": "weekly"},
+        {"knowledge_change": "monthly"},
+        "Knowledge changes weekly",
+    ),
     "knowledge_realtime": ({"knowledge_change": "realtime"}, {"knowledge_change": "daily"}, "in real time"),
     "gap_knowledge": ({"gap": "knowledge"}, {"gap": "both"}, "The gap is knowledge"),
     "gap_behaviour": ({"gap": "behavior"}, {"gap": "knowledge"}, "The gap is behaviour"),
@@ -133,7 +149,11 @@ RULE_CASES: dict[str, tuple[dict, dict, str]] = {
     ),
     "prompting_works": ({"prompting_good_enough": True}, {"prompting_good_enough": False}, "already reaches"),
     "prompting_falls_short": ({"prompting_good_enough": False}, {"prompting_good_enough": True}, "falls short"),
-    "knowledge_fits": ({"knowledge_fits_in_context": True}, {"knowledge_fits_in_context": False}, "fits in the context window"),
+    "knowledge_fits": (
+        {"knowledge_fits_in_context": True},
+        {"knowledge_fits_in_context": False},
+        "fits in the context window",
+    ),
     "knowledge_too_big": ({"knowledge_fits_in_context": False}, {"knowledge_fits_in_context": True}, "does not fit"),
     "enough_examples": ({"labeled_examples": 500}, {"labeled_examples": 499}, "500 good examples"),
     "many_examples": ({"labeled_examples": 1000}, {"labeled_examples": 999}, "1,000 good examples"),
@@ -163,7 +183,10 @@ def test_rule_table_shape():
     assert len(RULES) == 32
     hard = [r for r in RULES if r.kind == "hard"]
     assert {r.id for r in hard} == {
-        "citations_need_sources", "too_few_examples", "data_out_of_weights", "knowledge_exceeds_context",
+        "citations_need_sources",
+        "too_few_examples",
+        "data_out_of_weights",
+        "knowledge_exceeds_context",
     }
     # hard rules come first in the table
     assert RULES[: len(hard)] == tuple(hard)
@@ -275,18 +298,29 @@ def test_fast_changing_facts_with_citations_recommend_rag():
 
 
 def test_fuller_knowledge_case_recommends_rag():
-    rec = recommend(Answers(
-        knowledge_change="weekly", gap="knowledge", citations_required=True,
-        knowledge_fits_in_context=False, prompting_good_enough=False, labeled_examples=20,
-    ))
+    rec = recommend(
+        Answers(
+            knowledge_change="weekly",
+            gap="knowledge",
+            citations_required=True,
+            knowledge_fits_in_context=False,
+            prompting_good_enough=False,
+            labeled_examples=20,
+        )
+    )
     assert rec.winner.key == R and rec.winner.verdict == "recommended"
     assert {rec.get(k).verdict for k in (P, F, H)} == {"ruled out"}
 
 
 def test_stable_facts_strict_json_many_examples_high_volume_recommend_fine_tuned():
-    rec = recommend(Answers(
-        knowledge_change="static", strict_output_format=True, labeled_examples=1000, queries_per_month=5_000_000,
-    ))
+    rec = recommend(
+        Answers(
+            knowledge_change="static",
+            strict_output_format=True,
+            labeled_examples=1000,
+            queries_per_month=5_000_000,
+        )
+    )
     assert rec.winner.key == F and rec.winner.verdict == "recommended"
     assert rec.get(H).verdict == "viable" and rec.get(H).score < rec.winner.score
     assert {"knowledge_static", "strict_format", "enough_examples", "many_examples", "high_volume"} <= set(fired(rec))
@@ -322,10 +356,15 @@ def test_working_prompt_on_static_knowledge_that_fits_recommends_prompt_only():
 
 
 def test_data_kept_out_of_weights_leaves_hybrid_with_a_caution():
-    rec = recommend(Answers(
-        gap="both", knowledge_change="weekly", strict_output_format=True, labeled_examples=2000,
-        data_must_stay_external=True,
-    ))
+    rec = recommend(
+        Answers(
+            gap="both",
+            knowledge_change="weekly",
+            strict_output_format=True,
+            labeled_examples=2000,
+            data_must_stay_external=True,
+        )
+    )
     assert rec.get(F).verdict == "ruled out"
     assert rec.winner.key == H and rec.winner.verdict == "recommended"
     assert any("tune behaviour only" in t for t in rec.winner.reasons)
@@ -442,8 +481,11 @@ def test_unanswering_a_question_silences_its_rules(a, field):
 
 def snap(monthly, p95, one_time=16_000.0):
     return NS(
-        monthly_usd=monthly, latency_p95_ms=p95, usd_per_1k_queries=monthly / 100,
-        one_time_total_usd=one_time, tco_usd=one_time + 12 * monthly,
+        monthly_usd=monthly,
+        latency_p95_ms=p95,
+        usd_per_1k_queries=monthly / 100,
+        one_time_total_usd=one_time,
+        tco_usd=one_time + 12 * monthly,
     )
 
 
@@ -451,10 +493,18 @@ def fake_estimate(costs: dict, p95s: dict, break_evens=()):
     return NS(current={k: snap(costs[k], p95s[k]) for k in ARCHITECTURES}, break_evens=list(break_evens))
 
 
-RAG_SCENARIO = Scenario.model_validate({"answers": {
-    "knowledge_change": "daily", "citations_required": True, "gap": "knowledge",
-    "monthly_budget_usd": 500, "latency_p95_ms": 1500, "queries_per_month": 100_000,
-}})
+RAG_SCENARIO = Scenario.model_validate(
+    {
+        "answers": {
+            "knowledge_change": "daily",
+            "citations_required": True,
+            "gap": "knowledge",
+            "monthly_budget_usd": 500,
+            "latency_p95_ms": 1500,
+            "queries_per_month": 100_000,
+        }
+    }
+)
 
 
 def test_numbers_flag_over_budget_and_over_latency_and_say_it_plainly():
@@ -472,8 +522,14 @@ def test_numbers_flag_over_budget_and_over_latency_and_say_it_plainly():
     assert rec.get(P).score == base.get(P).score  # within both
     assert rec.get(H).score == base.get(H).score - BUDGET_PENALTY - LATENCY_PENALTY
     f = rec.findings
-    assert "RAG is recommended by the answers but costs $900/month at 100,000 queries, above the $500 budget; Prompt only ($120) fits." in f
-    assert "RAG is recommended by the answers but its p95 latency is 1,800 ms, above the 1,500 ms limit; Prompt only (900 ms) meets it." in f
+    assert (
+        "RAG is recommended by the answers but costs $900/month at 100,000 queries, above the $500 budget; Prompt only ($120) fits."
+        in f
+    )
+    assert (
+        "RAG is recommended by the answers but its p95 latency is 1,800 ms, above the 1,500 ms limit; Prompt only (900 ms) meets it."
+        in f
+    )
     assert "Hybrid costs $1,400/month at 100,000 queries, above the $500 budget." in f
     assert f[0] == "Estimated monthly cost at 100,000 queries a month: Prompt only $120, RAG $900, Hybrid $1,400."
     assert any(x.startswith("Prompt only and RAG break even at 150,000 queries a month") for x in f)
@@ -507,13 +563,23 @@ def test_numbers_can_change_the_winner_and_say_so():
 
 
 def test_break_even_against_the_answers_is_reported():
-    s = Scenario.model_validate({"answers": {
-        "knowledge_change": "static", "strict_output_format": True, "labeled_examples": 1000,
-        "queries_per_month": 200_000,
-    }})
-    est = fake_estimate({P: 100.0, R: 200.0, F: 900.0, H: 1200.0}, {k: 800.0 for k in ARCHITECTURES}, [
-        NS(a=P, b=F, queries_per_month=3_000_000.0, cheaper_below=P, cheaper_above=F),
-    ])
+    s = Scenario.model_validate(
+        {
+            "answers": {
+                "knowledge_change": "static",
+                "strict_output_format": True,
+                "labeled_examples": 1000,
+                "queries_per_month": 200_000,
+            }
+        }
+    )
+    est = fake_estimate(
+        {P: 100.0, R: 200.0, F: 900.0, H: 1200.0},
+        {k: 800.0 for k in ARCHITECTURES},
+        [
+            NS(a=P, b=F, queries_per_month=3_000_000.0, cheaper_below=P, cheaper_above=F),
+        ],
+    )
     rec = recommend(s, est)
     assert rec.winner.key == F
     msg = next(x for x in rec.findings if "break even" in x)
@@ -591,8 +657,11 @@ def test_to_dict_is_json_ready_with_the_documented_shape():
     assert all(set(s) == {"stage", "text"} for s in d["plan"])
     assert d["winner"] == R
     assert d["reasons"][0] == {
-        "rule": "citations_need_sources", "kind": "hard", "text": rec.reasons[0].text,
-        "effects": {}, "rules_out": [F],
+        "rule": "citations_need_sources",
+        "kind": "hard",
+        "text": rec.reasons[0].text,
+        "effects": {},
+        "rules_out": [F],
     }
 
 

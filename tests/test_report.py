@@ -241,10 +241,12 @@ def test_staleness_is_judged_against_the_report_date(catalog):
 
 
 def test_hostile_scenario_text_appears_literally(catalog):
-    scenario = load_scenario(SCENARIOS_DIR / "support-bot.yaml").model_copy(update={
-        "name": HOSTILE,
-        "description": "</para><para> <font size=90>big</font> &amp; &lt; \x07 unclosed <i> tag → ⇒ ✓",
-    })
+    scenario = load_scenario(SCENARIOS_DIR / "support-bot.yaml").model_copy(
+        update={
+            "name": HOSTILE,
+            "description": "</para><para> <font size=90>big</font> &amp; &lt; \x07 unclosed <i> tag → ⇒ ✓",
+        }
+    )
     pdf = build_report(catalog, scenario, today=TODAY, invariant=True)
     pages = _pages(pdf)
     text = _norm("\n".join(pages))
@@ -256,10 +258,12 @@ def test_hostile_scenario_text_appears_literally(catalog):
 
 def test_hostile_catalog_text_appears_literally(catalog):
     llm = catalog.llms["gpt-4o-mini"]
-    fig = llm.input_usd_per_1m_tokens.model_copy(update={
-        "source": "https://example.com/<b>prices</b>?a=1&b=2",
-        "note": "<para>note & </font>",
-    })
+    fig = llm.input_usd_per_1m_tokens.model_copy(
+        update={
+            "source": "https://example.com/<b>prices</b>?a=1&b=2",
+            "note": "<para>note & </font>",
+        }
+    )
     evil = llm.model_copy(update={"name": "<i>Evil</i> & LLM", "input_usd_per_1m_tokens": fig})
     cat = catalog.model_copy(update={"llms": {**catalog.llms, "gpt-4o-mini": evil}})
     scenario = load_scenario(SCENARIOS_DIR / "support-bot.yaml")
@@ -272,15 +276,19 @@ def test_hostile_catalog_text_appears_literally(catalog):
 
 def test_long_names_and_descriptions_wrap_inside_the_page(catalog):
     long_word = "Supercalifragilistic" * 10  # 200 characters, no space to break at
-    scenario = load_scenario(SCENARIOS_DIR / "support-bot.yaml").model_copy(update={
-        "name": long_word,
-        "description": ("A long description that goes on. " * 120) + "x" * 1500,
-    })
+    scenario = load_scenario(SCENARIOS_DIR / "support-bot.yaml").model_copy(
+        update={
+            "name": long_word,
+            "description": ("A long description that goes on. " * 120) + "x" * 1500,
+        }
+    )
     llm = catalog.llms["gpt-4o-mini"]
-    fig = llm.input_usd_per_1m_tokens.model_copy(update={
-        "source": "https://example.com/" + "/".join(["a-very-long-path-segment"] * 15) + "?q=" + "z" * 120,
-        "note": "n" * 900,
-    })
+    fig = llm.input_usd_per_1m_tokens.model_copy(
+        update={
+            "source": "https://example.com/" + "/".join(["a-very-long-path-segment"] * 15) + "?q=" + "z" * 120,
+            "note": "n" * 900,
+        }
+    )
     long_llm = llm.model_copy(update={"name": "Model-" + "y" * 150, "input_usd_per_1m_tokens": fig})
     cat = catalog.model_copy(update={"llms": {**catalog.llms, "gpt-4o-mini": long_llm}})
     pdf = build_report(cat, scenario, today=TODAY, invariant=True)
@@ -346,14 +354,22 @@ def test_every_preset_builds(catalog, path):
     _check_component_rows(est, text)
 
 
-@pytest.mark.parametrize("changes", [
-    {},  # the default scenario: no answers, no budget, no limit
-    {"workload.queries_per_month": 0},  # nothing to mark on a log axis
-    {"workload.queries_per_month": 5e8},  # beyond the charted range
-    {"monthly_budget_usd": 0},
-    {"stack.serving": "self_hosted", "stack.llm": "together-llama-3.1-8b",
-     "stack.fine_tune": "together-llama-3.1-8b-lora", "stack.gpu": "runpod-h100-sxm"},
-], ids=["default", "zero-volume", "beyond-range", "zero-budget", "self-hosted"])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},  # the default scenario: no answers, no budget, no limit
+        {"workload.queries_per_month": 0},  # nothing to mark on a log axis
+        {"workload.queries_per_month": 5e8},  # beyond the charted range
+        {"monthly_budget_usd": 0},
+        {
+            "stack.serving": "self_hosted",
+            "stack.llm": "together-llama-3.1-8b",
+            "stack.fine_tune": "together-llama-3.1-8b-lora",
+            "stack.gpu": "runpod-h100-sxm",
+        },
+    ],
+    ids=["default", "zero-volume", "beyond-range", "zero-budget", "self-hosted"],
+)
 def test_edge_scenarios_build(catalog, changes):
     from planner.scenario import Scenario
 
@@ -386,7 +402,7 @@ def test_rendered_pages_are_not_blank_and_show_the_charts(support, tmp_path):
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == len(PdfReader(io.BytesIO(pdf)).pages)
     seen = {a: 0 for a in ARCHITECTURES}
-    targets = {a: tuple(int(COLORS[a][i:i + 2], 16) for i in (1, 3, 5)) for a in ARCHITECTURES}
+    targets = {a: tuple(int(COLORS[a][i : i + 2], 16) for i in (1, 3, 5)) for a in ARCHITECTURES}
     for png in pngs:
         with Image.open(png) as img:
             px = np.asarray(img.convert("RGB"), dtype=int)

@@ -23,7 +23,14 @@ from pricing.errors import InputError, UnknownEntryError
 
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.yaml"))
 LOCATED = re.compile(r"^.+:\d+:\d+: ")
-MINI_STACK = {"embedding_model": "emb", "vector_store": "pine", "reranker": "rr", "llm": "big", "fine_tune": "ft-api", "gpu": "gpu"}
+MINI_STACK = {
+    "embedding_model": "emb",
+    "vector_store": "pine",
+    "reranker": "rr",
+    "llm": "big",
+    "fine_tune": "ft-api",
+    "gpu": "gpu",
+}
 
 
 def problems_of(text: str, file: str = "s.yaml") -> list[str]:
@@ -103,7 +110,12 @@ def test_overlap_at_or_above_chunk_is_rejected():
     (p,) = problems_of("workload:\n  chunk_tokens: 100\n  chunk_overlap_tokens: 100\n")
     assert "must be smaller than chunk_tokens" in p
     # just below is fine
-    assert Scenario.model_validate({"workload": {"chunk_tokens": 100, "chunk_overlap_tokens": 99}}).workload.chunk_overlap_tokens == 99
+    assert (
+        Scenario.model_validate(
+            {"workload": {"chunk_tokens": 100, "chunk_overlap_tokens": 99}}
+        ).workload.chunk_overlap_tokens
+        == 99
+    )
 
 
 @pytest.mark.parametrize(
@@ -230,7 +242,9 @@ def test_knowledge_change_does_not_override_given_values():
     assert s.workload.corpus_change_share_per_month == 0.01
     assert s.fine_tuning.knowledge_retrains_per_month == 2
     # one given, the other from the answer
-    s = Scenario.model_validate({"answers": {"knowledge_change": "daily"}, "workload": {"corpus_change_share_per_month": 0.01}})
+    s = Scenario.model_validate(
+        {"answers": {"knowledge_change": "daily"}, "workload": {"corpus_change_share_per_month": 0.01}}
+    )
     assert s.workload.corpus_change_share_per_month == 0.01
     assert s.fine_tuning.knowledge_retrains_per_month == pytest.approx(365 / 12)
 
@@ -316,7 +330,12 @@ def test_yaml_round_trip_of_a_fully_answered_scenario():
             "latency_target_p95_ms": 3000,
             "horizon_months": 36,
             "volumes": {"min_queries_per_month": 10, "max_queries_per_month": 1e9, "points": 17},
-            "answers": {"knowledge_change": "quarterly", "gap": "both", "citations_required": True, "labeled_examples": 1000},
+            "answers": {
+                "knowledge_change": "quarterly",
+                "gap": "both",
+                "citations_required": True,
+                "labeled_examples": 1000,
+            },
         }
     )
     text = scenario_yaml(s)

@@ -18,7 +18,7 @@ s = ctx.scenario
 
 cheapest = est.cheapest()
 low = est.current[cheapest].monthly_usd
-for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES):
+for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
     c = est.current[a]
     col.metric(
         f"{LABELS[a]} per month",
@@ -38,17 +38,26 @@ for w in est.warnings:
 
 st.plotly_chart(figures.spend_figure(est), config=figures.CONFIG, key="costs.spend")
 if est.break_evens:
-    st.caption("Break-even: " + "; ".join(f"{b.describe()} ({fmt.usd(b.usd_per_month)}/month)" for b in est.break_evens[:6]))
+    st.caption(
+        "Break-even: " + "; ".join(f"{b.describe()} ({fmt.usd(b.usd_per_month)}/month)" for b in est.break_evens[:6])
+    )
 else:
     st.caption("No break-even in this range: the order of the architectures does not change with volume here.")
 
 # One view at a time, picked by a segmented control: only the chosen view runs and redraws
 # (st.tabs with lazy tabs measured ~25 ms more browser work per slider move than this).
 VIEWS = ["Numbers", "Breakdown at your volume", "Per 1,000 queries", "One-time and total cost", "Sensitivity"]
-view = st.segmented_control(
-    "Show", VIEWS, default=VIEWS[0], key="costs.view", label_visibility="collapsed",
-    help="What to show below the chart.",
-) or VIEWS[0]
+view = (
+    st.segmented_control(
+        "Show",
+        VIEWS,
+        default=VIEWS[0],
+        key="costs.view",
+        label_visibility="collapsed",
+        help="What to show below the chart.",
+    )
+    or VIEWS[0]
+)
 if view == "Numbers":
     st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))
     st.download_button(
@@ -65,14 +74,23 @@ elif view == "Per 1,000 queries":
     st.plotly_chart(figures.per_1k_figure(est), config=figures.CONFIG, key="costs.per1k")
 elif view == "One-time and total cost":
     st.plotly_chart(figures.tco_figure(est), config=figures.CONFIG, key="costs.tco")
-    st.caption(f"One-time costs (month 0), then each month's spend at {fmt.count(s.workload.queries_per_month)} queries/month.")
+    st.caption(
+        f"One-time costs (month 0), then each month's spend at {fmt.count(s.workload.queries_per_month)} queries/month."
+    )
     st.markdown(tables.markdown_table(tables.one_time_frame(est), "One-time cost"))
 else:
     default = ctx.recommendation.winner.key if ctx.recommendation else cheapest
-    arch = st.segmented_control(
-        "Architecture", list(ARCHITECTURES), format_func=LABELS.get, default=default, key="costs.sens_arch",
-        help="Whose spend to test. Defaults to the recommended architecture.",
-    ) or default
+    arch = (
+        st.segmented_control(
+            "Architecture",
+            list(ARCHITECTURES),
+            format_func=LABELS.get,
+            default=default,
+            key="costs.sens_arch",
+            help="Whose spend to test. Defaults to the recommended architecture.",
+        )
+        or default
+    )
     st.plotly_chart(figures.tornado_figure(est, arch), config=figures.CONFIG, key="costs.tornado")
     st.caption(
         f"Each input moved {est.sensitivity_delta:.0%} down (light) and up (dark), the others held: "

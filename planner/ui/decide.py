@@ -21,14 +21,20 @@ def question_widget(q: Question) -> None:
     if q.kind == "choice":
         labels = dict(q.choices)
         st.selectbox(
-            q.text, [None, *labels], format_func=lambda v: "Not answered" if v is None else labels[v], help=q.help,
+            q.text,
+            [None, *labels],
+            format_func=lambda v: "Not answered" if v is None else labels[v],
+            help=q.help,
             placeholder="Not answered",
             **state.control(key, path, what),
         )
     elif q.kind == "bool":
         st.segmented_control(
-            q.text, ["yes", "no", "unsure"], format_func={"yes": "Yes", "no": "No", "unsure": "Not sure"}.get,
-            selection_mode="single", help=q.help,
+            q.text,
+            ["yes", "no", "unsure"],
+            format_func={"yes": "Yes", "no": "No", "unsure": "Not sure"}.get,
+            selection_mode="single",
+            help=q.help,
             **state.control(key, path, what, to_widget=lambda v: BOOL[v], from_widget=lambda v: BOOL_BACK.get(v)),
         )
     else:
@@ -36,13 +42,20 @@ def question_widget(q: Question) -> None:
         integer = q.id == "labeled_examples"
         if q.id in ALWAYS_SET:
             st.number_input(
-                q.text + unit, min_value=0 if integer else 0.0, step=50 if integer else 1000.0,
-                format=None if integer else "%.0f", help=q.help + " (The same number as the sidebar's.)",
+                q.text + unit,
+                min_value=0 if integer else 0.0,
+                step=50 if integer else 1000.0,
+                format=None if integer else "%.0f",
+                help=q.help + " (The same number as the sidebar's.)",
                 **state.control(key, ALWAYS_SET[q.id], what, to_widget=int if integer else float),
             )
         else:
             st.number_input(
-                q.text + unit, min_value=0.0, step=100.0, value=None, format="%.0f",
+                q.text + unit,
+                min_value=0.0,
+                step=100.0,
+                value=None,
+                format="%.0f",
                 placeholder="No limit" if q.id != "monthly_budget_usd" else "No budget",
                 help=q.help + " (The same number as the sidebar's.)",
                 **state.control(key, path, what, to_widget=lambda v: None if v is None else float(v)),
@@ -51,7 +64,9 @@ def question_widget(q: Question) -> None:
 
 def clear_answers() -> None:
     answers = state.scenario().answers
-    changes = {f"answers.{q.id}": None for q in QUESTIONS if q.id not in ALWAYS_SET and getattr(answers, q.id) is not None}
+    changes = {
+        f"answers.{q.id}": None for q in QUESTIONS if q.id not in ALWAYS_SET and getattr(answers, q.id) is not None
+    }
     if changes:
         state.change(changes, "Clear answers")
 
@@ -71,7 +86,11 @@ with left:
     with st.container(border=True):
         for q in QUESTIONS:
             question_widget(q)
-    st.button("Clear answers", on_click=clear_answers, help="Set every answer back to 'not answered' (queries and examples keep the scenario's numbers).")
+    st.button(
+        "Clear answers",
+        on_click=clear_answers,
+        help="Set every answer back to 'not answered' (queries and examples keep the scenario's numbers).",
+    )
 
 with right:
     w = rec.winner

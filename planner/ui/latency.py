@@ -13,7 +13,7 @@ state.require_estimate(ctx)
 est = ctx.estimate
 limit = ctx.scenario.latency_target_p95_ms
 
-for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES):
+for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
     c = est.current[a]
     delta = None
     if limit:

@@ -38,9 +38,14 @@ def show_result() -> None:
         return
     outcome, detail = result
     if outcome == "invalid":
-        state.show_problems("The catalog is not valid, so nothing changed (the last good catalog is still in use):", detail)
+        state.show_problems(
+            "The catalog is not valid, so nothing changed (the last good catalog is still in use):", detail
+        )
     elif outcome == "applied":
-        state.message("success", f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected until you save.")
+        state.message(
+            "success",
+            f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected until you save.",
+        )
     elif outcome == "saved":
         state.message("success", f"Saved to {detail}.")
     elif outcome == "reset":
@@ -72,8 +77,10 @@ if ctx.error:
 st.subheader("Figures")
 c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
 text = c1.text_input(
-    "Filter (words in the family, entry, field, unit, source or note)", key="cat_filter",
-    placeholder="e.g. gpt-4o input, pinecone, latency", help="Every word must appear in the row.",
+    "Filter (words in the family, entry, field, unit, source or note)",
+    key="cat_filter",
+    placeholder="e.g. gpt-4o input, pinecone, latency",
+    help="Every word must appear in the row.",
 )
 stale_only = c2.toggle("Stale only", key="cat_stale_only", help="Figures checked more than 180 days ago.")
 unverified_only = c3.toggle("Unverified", key="cat_unverified_only", help="Figures marked `verified: false`.")
@@ -94,10 +101,16 @@ st.dataframe(
         "Unit": st.column_config.TextColumn("Unit", help="From the field name.", width=135),
         "Low": st.column_config.NumberColumn("Low", width=70),
         "High": st.column_config.NumberColumn("High", width=70),
-        "Checked": st.column_config.DateColumn("Checked", format="YYYY-MM-DD", help="When the figure was last checked at its source.", width=95),
+        "Checked": st.column_config.DateColumn(
+            "Checked", format="YYYY-MM-DD", help="When the figure was last checked at its source.", width=95
+        ),
         "Stale": st.column_config.CheckboxColumn("Stale", help="Checked more than 180 days ago.", width=60),
-        "Verified": st.column_config.CheckboxColumn("Verified", help="False when the figure is estimated, derived or unconfirmed.", width=70),
-        "Source": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)", help="Where the figure was read.", width=130),
+        "Verified": st.column_config.CheckboxColumn(
+            "Verified", help="False when the figure is estimated, derived or unconfirmed.", width=70
+        ),
+        "Source": st.column_config.LinkColumn(
+            "Source", display_text=r"https?://(?:www\.)?([^/]+)", help="Where the figure was read.", width=130
+        ),
         "Citation": st.column_config.TextColumn("Citation", help="The source, when it is not a web page.", width=200),
         "Note": st.column_config.TextColumn("Note", width=300),
         "Key": st.column_config.TextColumn("Key", help="The key scenarios use (stack.llm, ...).", width=160),
@@ -115,7 +128,9 @@ st.caption(
 state.editor_text()
 with st.form("catalog_form", border=False):
     st.text_area(
-        "Catalog YAML", key="cat_editor", height=460,
+        "Catalog YAML",
+        key="cat_editor",
+        height=460,
         help="The whole catalog, or an override starting with `extends: default`. Every figure needs a value, a source and a checked date.",
     )
     b1, b2, _ = st.columns([1, 1, 3])
@@ -133,7 +148,16 @@ d1.download_button(
     help="The catalog this session uses (with the edits you applied).",
 )
 d2.file_uploader(
-    "Upload a catalog (YAML, up to 1 MB)", type=["yaml", "yml"], key="cat_upload", on_change=on_upload, max_upload_size=1,
+    "Upload a catalog (YAML, up to 1 MB)",
+    type=["yaml", "yml"],
+    key="cat_upload",
+    on_change=on_upload,
+    max_upload_size=1,
     help="Validated before use; applied for this session only (save to write it to the file).",
 )
-d3.button("Reset to the file's catalog", key="cat_reset", on_click=on_reset, help=f"Drop this session's edits and reload {path.name}.")
+d3.button(
+    "Reset to the file's catalog",
+    key="cat_reset",
+    on_click=on_reset,
+    help=f"Drop this session's edits and reload {path.name}.",
+)

@@ -26,7 +26,9 @@ st.download_button(
     icon=":material/download:",
     help="Built when you click, from exactly what this preview shows: the scenario, the catalog this session uses, the recommendation and the numbers.",
 )
-st.caption("The PDF holds the recommendation and why, the staged plan, cost and latency charts, the numbers below, and every price used with its source and checked date.")
+st.caption(
+    "The PDF holds the recommendation and why, the staged plan, cost and latency charts, the numbers below, and every price used with its source and checked date."
+)
 
 left, right = st.columns(2, gap="large")
 with left:

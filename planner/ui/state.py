@@ -43,8 +43,8 @@ from planner.scenario import Scenario
 from planner.ui import params
 from pricing.errors import ConflictError, InputError, Problem, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, LoadedCatalog, fingerprint, parse_catalog, read_text
-from pricing.store import backup_path, save_catalog
 from pricing.models import Catalog
+from pricing.store import backup_path, save_catalog
 
 #: Uploads (scenarios and catalogs) are refused above this size, whatever the server allows.
 MAX_UPLOAD_BYTES = 1_000_000
@@ -152,7 +152,9 @@ def _load_catalog_file() -> None:
         text, file_sha, stamp = _read_catalog_file(path)
     except InputError as exc:
         ss["cat_file_sha"], ss["cat_stamp"] = None, None
-        flash("error", f"The catalog file {path} cannot be read; using the shipped default.", problem_lines(exc.problems))
+        flash(
+            "error", f"The catalog file {path} cannot be read; using the shipped default.", problem_lines(exc.problems)
+        )
         _fallback_to_default()
         return
     ss["cat_file_sha"], ss["cat_stamp"] = file_sha, stamp
@@ -160,7 +162,11 @@ def _load_catalog_file() -> None:
         _adopt_catalog(text, str(path), custom=False)
         set_editor(text)
     except InputError as exc:
-        flash("error", f"The catalog file {path} is not valid; using the shipped default. Fix it on the Pricing page.", problem_lines(exc.problems))
+        flash(
+            "error",
+            f"The catalog file {path} is not valid; using the shipped default. Fix it on the Pricing page.",
+            problem_lines(exc.problems),
+        )
         _fallback_to_default()
         set_editor(text)  # the broken file, to repair in the editor
 
@@ -242,7 +248,11 @@ def _init() -> None:
             _follow_file()
     except (InputError, OSError) as exc:  # not even the shipped catalog loads: nothing to price with
         problems = problem_lines(exc.problems) if isinstance(exc, InputError) else [str(exc)]
-        message("error", "No valid pricing catalog could be loaded (neither PLANNER_CATALOG nor the shipped default).", problems)
+        message(
+            "error",
+            "No valid pricing catalog could be loaded (neither PLANNER_CATALOG nor the shipped default).",
+            problems,
+        )
         st.stop()
     if "scenario" not in ss:
         try:
@@ -374,7 +384,6 @@ def md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-
 # ------------------------------------------------------------------ the sidebar
 
 
@@ -405,7 +414,10 @@ def _on_scenario_upload() -> None:
     if f is None:
         return
     if f.size > MAX_UPLOAD_BYTES:
-        flash("error", f"{f.name}: the file is {f.size:,} bytes; scenario files are limited to {MAX_UPLOAD_BYTES:,} bytes.")
+        flash(
+            "error",
+            f"{f.name}: the file is {f.size:,} bytes; scenario files are limited to {MAX_UPLOAD_BYTES:,} bytes.",
+        )
         return
     try:
         text = f.getvalue().decode("utf-8-sig")
@@ -472,12 +484,19 @@ def _section(name: str, label: str):
 
 def _tuning_controls() -> None:
     st.number_input(
-        "Training examples (count)", min_value=0, max_value=100_000_000, step=100,
+        "Training examples (count)",
+        min_value=0,
+        max_value=100_000_000,
+        step=100,
         help="Examples in the training set. Also answers the questionnaire's 'How many examples' question.",
         **control("sb.examples", "fine_tuning.training_examples", "Training examples", int, int),
     )
     st.number_input(
-        "Training epochs (passes over the set)", min_value=0.5, max_value=100.0, step=1.0, format="%.1f",
+        "Training epochs (passes over the set)",
+        min_value=0.5,
+        max_value=100.0,
+        step=1.0,
+        format="%.1f",
         help="Passes over the training set per run; training tokens = examples × tokens per example × epochs.",
         **control("sb.epochs", "fine_tuning.epochs", "Training epochs", float, float),
     )
@@ -485,19 +504,32 @@ def _tuning_controls() -> None:
 
 def _target_controls() -> None:
     st.number_input(
-        "Monthly budget (USD per month)", min_value=0.0, max_value=1e9, step=100.0, value=None, format="%.0f",
+        "Monthly budget (USD per month)",
+        min_value=0.0,
+        max_value=1e9,
+        step=100.0,
+        value=None,
+        format="%.0f",
         placeholder="No budget",
         help="Drawn as a line on the cost chart and checked by the recommendation. Leave empty for none.",
         **control("sb.budget", "monthly_budget_usd", "Monthly budget"),
     )
     st.number_input(
-        "Latency target (p95, ms)", min_value=1.0, max_value=600_000.0, step=100.0, value=None, format="%.0f",
+        "Latency target (p95, ms)",
+        min_value=1.0,
+        max_value=600_000.0,
+        step=100.0,
+        value=None,
+        format="%.0f",
         placeholder="No limit",
         help="The time within which 95% of answers must be complete. Drawn on the latency chart. Leave empty for none.",
         **control("sb.p95", "latency_target_p95_ms", "Latency target"),
     )
     st.number_input(
-        "Horizon for total cost (months)", min_value=1, max_value=120, step=1,
+        "Horizon for total cost (months)",
+        min_value=1,
+        max_value=120,
+        step=1,
         help="Months the total cost of ownership (one-time + monthly) covers.",
         **control("sb.months", "horizon_months", "Horizon", int, int),
     )
@@ -513,8 +545,11 @@ def _file_controls(s: Scenario) -> None:
         help="The same file the command line reads: python -m planner estimate --scenario FILE",
     )
     st.file_uploader(
-        "Upload a scenario (YAML, up to 1 MB)", type=["yaml", "yml"], key="sb.upload",
-        on_change=_on_scenario_upload, max_upload_size=1,
+        "Upload a scenario (YAML, up to 1 MB)",
+        type=["yaml", "yml"],
+        key="sb.upload",
+        on_change=_on_scenario_upload,
+        max_upload_size=1,
         help="A scenario file as downloaded above or written by hand; it is validated before use.",
     )
 
@@ -534,22 +569,34 @@ def _volume_control(s: Scenario) -> None:
 def _token_controls() -> None:
     c1, c2 = st.columns(2)
     c1.number_input(
-        "Input (tokens/query)", min_value=0, max_value=10_000_000, step=50,
+        "Input (tokens/query)",
+        min_value=0,
+        max_value=10_000_000,
+        step=50,
         help="User input tokens per query: the question and any conversation history.",
         **control("sb.tin", "workload.input_tokens_per_query", "Input tokens per query", _count_int, float),
     )
     c2.number_input(
-        "Output (tokens/query)", min_value=0, max_value=1_000_000, step=50,
+        "Output (tokens/query)",
+        min_value=0,
+        max_value=1_000_000,
+        step=50,
         help="Tokens the model generates per answer.",
         **control("sb.tout", "workload.output_tokens_per_query", "Output tokens per query", _count_int, float),
     )
     c1.number_input(
-        "System prompt (tokens)", min_value=0, max_value=10_000_000, step=100,
+        "System prompt (tokens)",
+        min_value=0,
+        max_value=10_000_000,
+        step=100,
         help="Instructions sent with every query, on every architecture.",
         **control("sb.sys", "workload.system_prompt_tokens", "System prompt tokens", _count_int, float),
     )
     c2.number_input(
-        "Few-shot (tokens)", min_value=0, max_value=10_000_000, step=100,
+        "Few-shot (tokens)",
+        min_value=0,
+        max_value=10_000_000,
+        step=100,
         help="Example tokens in the prompt of prompt-only and RAG; a tuned model needs none.",
         **control("sb.shots", "workload.few_shot_tokens", "Few-shot tokens", _count_int, float),
     )
@@ -559,22 +606,34 @@ def _retrieval_controls(s: Scenario) -> None:
     w = s.workload
     c1, c2 = st.columns(2)
     c1.number_input(
-        "Corpus (documents)", min_value=0, max_value=10_000_000_000, step=1000,
+        "Corpus (documents)",
+        min_value=0,
+        max_value=10_000_000_000,
+        step=1000,
         help="Documents in the knowledge base: sets the vector store's size and the indexing cost.",
         **control("sb.docs", "workload.corpus_documents", "Corpus documents", _count_int, float),
     )
     c2.number_input(
-        "Document (tokens/doc)", min_value=0, max_value=100_000_000, step=100,
+        "Document (tokens/doc)",
+        min_value=0,
+        max_value=100_000_000,
+        step=100,
         help="Average tokens per document.",
         **control("sb.doc_tokens", "workload.tokens_per_document", "Tokens per document", _count_int, float),
     )
     st.slider(
-        "Chunk size (tokens)", min_value=int(w.chunk_overlap_tokens) + 1, max_value=max(4096, int(w.chunk_tokens)), step=1,
+        "Chunk size (tokens)",
+        min_value=int(w.chunk_overlap_tokens) + 1,
+        max_value=max(4096, int(w.chunk_tokens)),
+        step=1,
         help="Tokens per retrieved chunk; each retrieved chunk is added to the prompt. Must be larger than the overlap.",
         **control("sb.chunk", "workload.chunk_tokens", "Chunk size", _count_int, float),
     )
     st.slider(
-        "Chunks retrieved per query (top-k)", min_value=1, max_value=max(50, w.top_k), step=1,
+        "Chunks retrieved per query (top-k)",
+        min_value=1,
+        max_value=max(50, w.top_k),
+        step=1,
         help="Chunks added to the prompt per query: prompt tokens grow by top-k × chunk size.",
         **control("sb.k", "workload.top_k", "Top-k", int, int),
     )
@@ -584,9 +643,19 @@ def _retrieval_controls(s: Scenario) -> None:
         **control("sb.rerank", "workload.rerank", "Rerank"),
     )
     st.slider(
-        "Corpus changing each month (%)", min_value=0.0, max_value=100.0, step=1.0, format="%.0f%%",
+        "Corpus changing each month (%)",
+        min_value=0.0,
+        max_value=100.0,
+        step=1.0,
+        format="%.0f%%",
         help="Share of the corpus re-embedded each month. The questionnaire's 'how often does the knowledge change' answer sets it too.",
-        **control("sb.change", "workload.corpus_change_share_per_month", "Corpus change share", lambda v: round(v * 100, 1), lambda v: v / 100),
+        **control(
+            "sb.change",
+            "workload.corpus_change_share_per_month",
+            "Corpus change share",
+            lambda v: round(v * 100, 1),
+            lambda v: v / 100,
+        ),
     )
 
 

@@ -48,7 +48,11 @@ def numbers_frame(est: Estimate) -> pd.DataFrame:
 def one_time_frame(est: Estimate) -> pd.DataFrame:
     from planner.engine import ONE_TIME_LABELS
 
-    data = {LABELS[a]: [fmt.usd(est.current[a].one_time_usd[k]) for k in ONE_TIME_LABELS] + [fmt.usd(est.current[a].one_time_total_usd)] for a in ARCHITECTURES}
+    data = {
+        LABELS[a]: [fmt.usd(est.current[a].one_time_usd[k]) for k in ONE_TIME_LABELS]
+        + [fmt.usd(est.current[a].one_time_total_usd)]
+        for a in ARCHITECTURES
+    }
     return pd.DataFrame(data, index=[*ONE_TIME_LABELS.values(), "Total one-time"])
 
 
@@ -81,7 +85,9 @@ def unit_of(field: str) -> str:
     return ""
 
 
-def figures_frame(catalog: Catalog, today: date | None = None, stale_after_days: int = STALE_AFTER_DAYS) -> pd.DataFrame:
+def figures_frame(
+    catalog: Catalog, today: date | None = None, stale_after_days: int = STALE_AFTER_DAYS
+) -> pd.DataFrame:
     """One row per figure (price, latency, throughput) of the catalog, with its unit, source and dates."""
     rows = []
     for path, f in catalog.figures():
@@ -120,8 +126,21 @@ def filter_frame(df: pd.DataFrame, text: str) -> pd.DataFrame:
     if not words:
         return df
     hay = (
-        df["Family"] + " " + df["Entry"] + " " + df["Key"] + " " + df["Field"] + " " + df["Unit"] + " "
-        + df["Source"] + " " + df["Citation"] + " " + df["Note"]
+        df["Family"]
+        + " "
+        + df["Entry"]
+        + " "
+        + df["Key"]
+        + " "
+        + df["Field"]
+        + " "
+        + df["Unit"]
+        + " "
+        + df["Source"]
+        + " "
+        + df["Citation"]
+        + " "
+        + df["Note"]
     ).str.lower()
     mask = pd.Series(True, index=df.index)
     for w in words:

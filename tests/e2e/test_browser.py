@@ -89,13 +89,13 @@ def problems_shown(page) -> list[str]:
     out = [f"exception: {t[:300]}" for t in page.locator("[data-testid='stException']").all_inner_texts()]
     body = page.locator("body").inner_text()
     if "Traceback" in body:
-        out.append("a traceback is shown: " + body[body.index("Traceback"):][:300])
+        out.append("a traceback is shown: " + body[body.index("Traceback") :][:300])
     out += [f"dialog: {t[:200]}" for t in page.get_by_role("dialog").all_inner_texts() if "not found" in t.lower()]
     out += [
         f"error alert: {t[:300]}"
-        for t in page.locator("[data-testid='stAlert']").filter(
-            has=page.locator("[data-testid='stAlertContentError']")
-        ).all_inner_texts()
+        for t in page.locator("[data-testid='stAlert']")
+        .filter(has=page.locator("[data-testid='stAlertContentError']"))
+        .all_inner_texts()
     ]
     return out
 
@@ -159,9 +159,7 @@ def gpt4o_mini_input_price(text: str) -> tuple[int, int]:
 
 def alerts(page, kind: str) -> list[str]:
     sel = {"error": "stAlertContentError", "success": "stAlertContentSuccess"}[kind]
-    return page.locator("[data-testid='stAlert']").filter(
-        has=page.locator(f"[data-testid='{sel}']")
-    ).all_inner_texts()
+    return page.locator("[data-testid='stAlert']").filter(has=page.locator(f"[data-testid='{sel}']")).all_inner_texts()
 
 
 # ------------------------------------------------------------------ tests
