@@ -725,7 +725,7 @@ def sync_text(
         changes.append(Change("genai_prices_version", catalog.genai_prices_version, version))
     out = _dump(y, doc)
     # a key inserted after `description:` takes the blank line that separated it from the next key
-    out = re.sub(r"\n\n(genai_prices_version: [^\n]*\n)(?=[a-z])", r"\n\1\n", out, count=1)
+    out = re.sub(r"\n\n(genai_prices_version: [^\n]*\n)(?=[a-z])", r"\n\n\1\n", out, count=1)
     return out, changes, notes
 
 
