@@ -31,7 +31,7 @@ from decimal import Decimal
 from importlib import metadata
 from typing import Any
 
-from pricing.models import Catalog, EmbeddingModel, Figure, LLM
+from pricing.models import LLM, Catalog, EmbeddingModel, Figure
 
 #: Release dates of genai-prices versions (PyPI lists 0.2.3 as released in 2026-11; a month-only
 #: date is read as the 1st of that month, as everywhere in the catalog). A version missing here
@@ -339,7 +339,8 @@ def _compare_value(out: list, fam: str, key: str, path: str, ours, theirs, thres
             fam,
             key,
             path,
-            f"{label}: {_fmt(ours)} in the catalog, {_fmt(theirs)} in genai-prices ({_pct(float(ours), float(theirs))}){what}",
+            f"{label}: {_fmt(ours)} in the catalog, {_fmt(theirs)} in genai-prices "
+            f"({_pct(float(ours), float(theirs))}){what}",
             failing,
             ours,
             theirs,
@@ -351,6 +352,91 @@ def _val(fig: Figure | None):
     return None if fig is None else fig.value
 
 
+def _long_context_findings(out: list, fam: str, key: str, entry: LLM, ref: Reference, threshold: float) -> None:
+    limit = entry.input_limit_tokens
+    lc_ref = ref.long_context
+    if lc_ref is not None and lc_ref["above_input_tokens"] >= limit:
+        if entry.long_context is None:
+            out.append(
+                Finding(
+                    fam,
+                    key,
+                    "long_context",
+                    f"genai-prices has a tier above {lc_ref['above_input_tokens']:,} input tokens, at or above "
+                    f"the {limit:,} tokens the entry accepts: not applicable (ignored)",
+                    False,
+                )
+            )
+        lc_ref = None
+    lc = entry.long_context
+    if lc_ref is None and lc is not None:
+        out.append(
+            Finding(
+                fam, key, "long_context", "the catalog has a long-context tier; genai-prices has none (kept)", False
+            )
+        )
+    elif lc_ref is not None and lc is None:
+        out.append(
+            Finding(
+                fam,
+                key,
+                "long_context",
+                f"missing in the catalog; genai-prices prices input above {lc_ref['above_input_tokens']:,} tokens "
+                f"at {_fmt(lc_ref['input_usd_per_1m_tokens'])} / {_fmt(lc_ref['output_usd_per_1m_tokens'])}",
+                True,
+                None,
+                lc_ref,
+            )
+        )
+    elif lc_ref is not None and lc is not None:
+        _compare_value(
+            out,
+            fam,
+            key,
+            "long_context.above_input_tokens",
+            lc.above_input_tokens,
+            lc_ref["above_input_tokens"],
+            threshold,
+        )
+        for name in TIER_FIELDS:
+            _compare_value(out, fam, key, f"long_context.{name}", _val(getattr(lc, name)), lc_ref.get(name), threshold)
+
+
+def _price_change_findings(out: list, fam: str, key: str, entry: LLM, ref: Reference, threshold: float) -> None:
+    ours_changes = {c.effective_on: c for c in entry.price_changes}
+    ref_changes = {c["effective_on"]: c for c in ref.price_changes}
+    for day in sorted(set(ours_changes) | set(ref_changes)):
+        path = f"price_changes[{day.isoformat()}]"
+        if day not in ours_changes:
+            c = ref_changes[day]
+            out.append(
+                Finding(
+                    fam,
+                    key,
+                    path,
+                    "missing in the catalog; genai-prices changes the price to "
+                    f"{_fmt(c['input_usd_per_1m_tokens'])} / "
+                    f"{_fmt(c['output_usd_per_1m_tokens'])} on {day}",
+                    True,
+                    None,
+                    c,
+                )
+            )
+        elif day not in ref_changes:
+            out.append(Finding(fam, key, path, "in the catalog; genai-prices has no change on that date (kept)", False))
+        else:
+            for name in TIER_FIELDS:
+                _compare_value(
+                    out,
+                    fam,
+                    key,
+                    f"{path}.{name}",
+                    _val(getattr(ours_changes[day], name)),
+                    ref_changes[day].get(name),
+                    threshold,
+                )
+
+
 def _entry_findings(fam: str, key: str, entry, ref: Reference, threshold: float) -> list[Finding]:
     out: list[Finding] = []
     if isinstance(entry, LLM):
@@ -359,64 +445,8 @@ def _entry_findings(fam: str, key: str, entry, ref: Reference, threshold: float)
             return out
         for name in LLM_PRICE_FIELDS:
             _compare_value(out, fam, key, name, _val(getattr(entry, name)), ref.prices.get(name), threshold)
-        limit = entry.input_limit_tokens
-        lc_ref = ref.long_context
-        if lc_ref is not None and lc_ref["above_input_tokens"] >= limit:
-            if entry.long_context is None:
-                out.append(
-                    Finding(
-                        fam,
-                        key,
-                        "long_context",
-                        f"genai-prices has a tier above {lc_ref['above_input_tokens']:,} input tokens, at or above "
-                        f"the {limit:,} tokens the entry accepts: not applicable (ignored)",
-                        False,
-                    )
-                )
-            lc_ref = None
-        lc = entry.long_context
-        if lc_ref is None and lc is not None:
-            out.append(Finding(fam, key, "long_context", "the catalog has a long-context tier; genai-prices has none (kept)", False))
-        elif lc_ref is not None and lc is None:
-            out.append(
-                Finding(
-                    fam,
-                    key,
-                    "long_context",
-                    f"missing in the catalog; genai-prices prices input above {lc_ref['above_input_tokens']:,} tokens "
-                    f"at {_fmt(lc_ref['input_usd_per_1m_tokens'])} / {_fmt(lc_ref['output_usd_per_1m_tokens'])}",
-                    True,
-                    None,
-                    lc_ref,
-                )
-            )
-        elif lc_ref is not None and lc is not None:
-            _compare_value(out, fam, key, "long_context.above_input_tokens", lc.above_input_tokens, lc_ref["above_input_tokens"], threshold)
-            for name in TIER_FIELDS:
-                _compare_value(out, fam, key, f"long_context.{name}", _val(getattr(lc, name)), lc_ref.get(name), threshold)
-        ours_changes = {c.effective_on: c for c in entry.price_changes}
-        ref_changes = {c["effective_on"]: c for c in ref.price_changes}
-        for day in sorted(set(ours_changes) | set(ref_changes)):
-            path = f"price_changes[{day.isoformat()}]"
-            if day not in ours_changes:
-                c = ref_changes[day]
-                out.append(
-                    Finding(
-                        fam,
-                        key,
-                        path,
-                        f"missing in the catalog; genai-prices changes the price to {_fmt(c['input_usd_per_1m_tokens'])} / "
-                        f"{_fmt(c['output_usd_per_1m_tokens'])} on {day}",
-                        True,
-                        None,
-                        c,
-                    )
-                )
-            elif day not in ref_changes:
-                out.append(Finding(fam, key, path, "in the catalog; genai-prices has no change on that date (kept)", False))
-            else:
-                for name in TIER_FIELDS:
-                    _compare_value(out, fam, key, f"{path}.{name}", _val(getattr(ours_changes[day], name)), ref_changes[day].get(name), threshold)
+        _long_context_findings(out, fam, key, entry, ref, threshold)
+        _price_change_findings(out, fam, key, entry, ref, threshold)
         if ref.context_window is not None:
             rel = relative_difference(entry.context_window_tokens, ref.context_window)
             if rel > threshold:
@@ -425,7 +455,8 @@ def _entry_findings(fam: str, key: str, entry, ref: Reference, threshold: float)
                         fam,
                         key,
                         "context_window_tokens",
-                        f"drift: {entry.context_window_tokens:,} in the catalog, {ref.context_window:,} in genai-prices "
+                        f"drift: {entry.context_window_tokens:,} in the catalog, "
+                        f"{ref.context_window:,} in genai-prices "
                         f"({_pct(entry.context_window_tokens, ref.context_window)})",
                         True,
                         entry.context_window_tokens,
@@ -473,6 +504,15 @@ def referenced_entries(catalog: Catalog):
             yield fam, key, entry
 
 
+def check_entry(fam: str, key: str, entry, on: date, threshold: float = DEFAULT_THRESHOLD) -> list[Finding]:
+    """Findings for one referenced entry (an `LLM` or an `EmbeddingModel` with `genai_prices` set)."""
+    try:
+        ref = reference(entry.genai_prices, on)
+    except SyncError as e:
+        return [Finding(fam, key, "genai_prices", str(e), True)]
+    return _entry_findings(fam, key, entry, ref, threshold)
+
+
 def check_catalog(catalog: Catalog, threshold: float = DEFAULT_THRESHOLD, on: date | None = None) -> CheckResult:
     """Compare every referenced figure of `catalog` with the installed genai-prices data."""
     on = on or catalog.date
@@ -482,12 +522,7 @@ def check_catalog(catalog: Catalog, threshold: float = DEFAULT_THRESHOLD, on: da
             result.unreferenced.append(f"{fam}.{key}")
             continue
         result.checked_entries.append(f"{fam}.{key}")
-        try:
-            ref = reference(entry.genai_prices, on)
-        except SyncError as e:
-            result.findings.append(Finding(fam, key, "genai_prices", str(e), True))
-            continue
-        result.findings.extend(_entry_findings(fam, key, entry, ref, threshold))
+        result.findings.extend(check_entry(fam, key, entry, on, threshold))
     return result
 
 
@@ -501,16 +536,24 @@ def render_check(result: CheckResult, file: str, positions: dict | None = None) 
         mark = "FAIL" if f.failing else "note"
         where = ""
         if positions:
-            pos = positions.get((f.family, f.key, f.field.split(".")[0].split("[")[0])) or positions.get((f.family, f.key))
+            pos = positions.get((f.family, f.key, f.field.split(".")[0].split("[")[0])) or positions.get(
+                (f.family, f.key)
+            )
             if pos:
                 where = f"{pos[0]}:{pos[1]}:{pos[2]}: "
         lines.append(f"  {mark} {where}{f.where}: {f.message}")
     failing = result.failing
     entries = sorted({f"{f.family}.{f.key}" for f in failing})
     if failing:
-        lines.append(f"{len(failing)} failing finding(s) in {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}: {', '.join(entries)}")
+        lines.append(
+            f"{len(failing)} failing finding(s) in {len(entries)} "
+            f"entr{'y' if len(entries) == 1 else 'ies'}: {', '.join(entries)}"
+        )
     else:
-        lines.append(f"no drift above {result.threshold * 100:g} %: every referenced figure matches genai-prices {result.version}")
+        lines.append(
+            f"no drift above {result.threshold * 100:g} %: "
+            f"every referenced figure matches genai-prices {result.version}"
+        )
     return "\n".join(lines)
 
 
@@ -568,8 +611,13 @@ class Change:
         return f"  ~ {self.where}: {_fmt(self.old)} -> {_fmt(self.new)}"
 
 
-def _set_figure(entry_map, name: str, value, source: str, checked: date, changes: list, where: str, after: tuple[str, ...]):
-    """Write a referenced figure: value, source and checked; drop `verified: false` and a range that no longer brackets."""
+def _set_figure(
+    entry_map, name: str, value, source: str, checked: date, changes: list, where: str, after: tuple[str, ...]
+):
+    """Write a referenced figure: value, source, checked.
+
+    Drops `verified: false` and a `low`/`high` that no longer brackets the value.
+    """
     fig = entry_map.get(name)
     if fig is None:
         _insert_after(entry_map, after, name, _figure_map(value, source, checked))
@@ -608,14 +656,24 @@ _LLM_ORDER = (
     "long_context",
     "price_changes",
 )
-_EMB_ORDER = ("name", "provider", "genai_prices", "dimensions", "max_input_tokens", "usd_per_1m_tokens", "batch_usd_per_1m_tokens")
+_EMB_ORDER = (
+    "name",
+    "provider",
+    "genai_prices",
+    "dimensions",
+    "max_input_tokens",
+    "usd_per_1m_tokens",
+    "batch_usd_per_1m_tokens",
+)
 
 
 def _before(order: tuple[str, ...], name: str) -> tuple[str, ...]:
     return order[: order.index(name)]
 
 
-def _sync_entry(entry_map, fam: str, key: str, entry, ref: Reference, source: str, checked: date, threshold: float) -> list[Change]:
+def _sync_entry(
+    entry_map, fam: str, key: str, entry, ref: Reference, source: str, checked: date, threshold: float
+) -> list[Change]:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     changes: list[Change] = []
@@ -624,19 +682,26 @@ def _sync_entry(entry_map, fam: str, key: str, entry, ref: Reference, source: st
     for name, value in ref.prices.items():
         _set_figure(entry_map, name, value, source, checked, changes, where, _before(order, name))
     if fam == "embedding_models":
-        if ref.context_window is not None and relative_difference(entry.max_input_tokens, ref.context_window) > threshold:
+        if (
+            ref.context_window is not None
+            and relative_difference(entry.max_input_tokens, ref.context_window) > threshold
+        ):
             changes.append(Change(f"{where}.max_input_tokens", entry.max_input_tokens, ref.context_window))
             if "max_input_tokens" in entry_map:
                 entry_map["max_input_tokens"] = ref.context_window
             else:
                 _insert_after(entry_map, _before(order, "max_input_tokens"), "max_input_tokens", ref.context_window)
         return changes
-    if ref.context_window is not None and relative_difference(entry.context_window_tokens, ref.context_window) > threshold:
+    if (
+        ref.context_window is not None
+        and relative_difference(entry.context_window_tokens, ref.context_window) > threshold
+    ):
         changes.append(Change(f"{where}.context_window_tokens", entry.context_window_tokens, ref.context_window))
         entry_map["context_window_tokens"] = ref.context_window
     limit = entry.max_input_tokens or (
         ref.context_window
-        if ref.context_window is not None and relative_difference(entry.context_window_tokens, ref.context_window) > threshold
+        if ref.context_window is not None
+        and relative_difference(entry.context_window_tokens, ref.context_window) > threshold
         else entry.context_window_tokens
     )
     lc_ref = ref.long_context if ref.long_context and ref.long_context["above_input_tokens"] < limit else None
@@ -648,11 +713,26 @@ def _sync_entry(entry_map, fam: str, key: str, entry, ref: Reference, source: st
             _insert_after(entry_map, _before(order, "long_context"), "long_context", lc)
             changes.append(Change(f"{where}.long_context.above_input_tokens", None, lc_ref["above_input_tokens"]))
         elif lc.get("above_input_tokens") != lc_ref["above_input_tokens"]:
-            changes.append(Change(f"{where}.long_context.above_input_tokens", lc.get("above_input_tokens"), lc_ref["above_input_tokens"]))
+            changes.append(
+                Change(
+                    f"{where}.long_context.above_input_tokens",
+                    lc.get("above_input_tokens"),
+                    lc_ref["above_input_tokens"],
+                )
+            )
             lc["above_input_tokens"] = lc_ref["above_input_tokens"]
         for name in TIER_FIELDS:
             if name in lc_ref:
-                _set_figure(lc, name, lc_ref[name], source, checked, changes, f"{where}.long_context", _before(("above_input_tokens",) + TIER_FIELDS, name))
+                _set_figure(
+                    lc,
+                    name,
+                    lc_ref[name],
+                    source,
+                    checked,
+                    changes,
+                    f"{where}.long_context",
+                    _before(("above_input_tokens",) + TIER_FIELDS, name),
+                )
     if ref.price_changes:
         seq = entry_map.get("price_changes")
         if seq is None:
@@ -668,7 +748,16 @@ def _sync_entry(entry_map, fam: str, key: str, entry, ref: Reference, source: st
                 seq.insert(sum(1 for d in days if d < c["effective_on"]), item)
             for name in TIER_FIELDS:
                 if name in c:
-                    _set_figure(item, name, c[name], source, checked, changes, f"{where}.price_changes[{c['effective_on']}]", _before(("effective_on",) + TIER_FIELDS, name))
+                    _set_figure(
+                        item,
+                        name,
+                        c[name],
+                        source,
+                        checked,
+                        changes,
+                        f"{where}.price_changes[{c['effective_on']}]",
+                        _before(("effective_on",) + TIER_FIELDS, name),
+                    )
     return changes
 
 
@@ -714,7 +803,9 @@ def sync_text(
         if entry_map is None:
             notes.append(f"{fam}.{key}: inherited from the default catalog, not in this file (left as it is)")
             continue
-        changes.extend(_sync_entry(entry_map, fam, key, entry, ref, source_text(entry.genai_prices, version), checked, threshold))
+        changes.extend(
+            _sync_entry(entry_map, fam, key, entry, ref, source_text(entry.genai_prices, version), checked, threshold)
+        )
         if ref.deprecated and entry.lifecycle is None:
             notes.append(f"{fam}.{key}: genai-prices flags the model deprecated; add a `lifecycle` by hand")
     if doc.get("genai_prices_version") != version:
@@ -789,7 +880,9 @@ def new_entry(
 
     if r.is_embedding:
         if dimensions is None:
-            raise SyncError(f"`{ref}` is an embedding model: pass --dimensions N (genai-prices does not know its vector size)")
+            raise SyncError(
+                f"`{ref}` is an embedding model: pass --dimensions N (genai-prices does not know its vector size)"
+            )
         m["dimensions"] = dimensions
         window = context_window or r.context_window
         if window is not None:
@@ -801,7 +894,10 @@ def new_entry(
         return "embedding_models", m
     window = context_window or r.context_window
     if window is None:
-        raise SyncError(f"genai-prices {version} gives no context window for `{ref}`: pass --context-window N (from the vendor's page)")
+        raise SyncError(
+            f"genai-prices {version} gives no context window for `{ref}`: "
+            "pass --context-window N (from the vendor's page)"
+        )
     m["context_window_tokens"] = window
     for name, value in r.prices.items():
         m[name] = _figure_map(value, src, checked)
