@@ -788,6 +788,8 @@ def sync_text(
     doc = y.load(text)
     changes: list[Change] = []
     notes: list[str] = []
+    is_override = "extends" in doc
+    inherited = synced = 0
     for fam, key, entry in referenced_entries(catalog):
         if entry.genai_prices is None:
             continue
@@ -801,14 +803,26 @@ def sync_text(
         family = doc.get(fam)
         entry_map = family.get(key) if family is not None else None
         if entry_map is None:
-            notes.append(f"{fam}.{key}: inherited from the default catalog, not in this file (left as it is)")
+            inherited += 1
             continue
+        if is_override and "genai_prices" not in entry_map:
+            # an override states negotiated figures on purpose: only an entry that names its
+            # genai-prices model in the override itself is synced
+            notes.append(
+                f"{fam}.{key}: the override's own figures are left as they are (it inherits its "
+                "genai-prices reference; set `genai_prices:` in the override to sync it, "
+                "or `genai_prices: null` to stop checking it)"
+            )
+            continue
+        synced += 1
         changes.extend(
             _sync_entry(entry_map, fam, key, entry, ref, source_text(entry.genai_prices, version), checked, threshold)
         )
         if ref.deprecated and entry.lifecycle is None:
             notes.append(f"{fam}.{key}: genai-prices flags the model deprecated; add a `lifecycle` by hand")
-    if doc.get("genai_prices_version") != version:
+    if inherited:
+        notes.append(f"{inherited} referenced entries come from the default catalog, not this file (left as they are)")
+    if doc.get("genai_prices_version") != version and (synced or not is_override):
         if "genai_prices_version" in doc:
             doc["genai_prices_version"] = _dq(version)
         else:
