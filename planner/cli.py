@@ -53,7 +53,7 @@ def cmd_validate(args) -> int:
         print(f"Entries shut down, closed to new customers, or ending within {NEAR_DAYS} days:")
         print("\n".join(f"  {n.message()}" for n in notices))
     if late:
-        print("Figures checked after their entry shut down (a price read after shutdown is not a live price):")
+        print("Figures marked verified but checked after their entry shut down (mark them `verified: false`):")
         print("\n".join(f"  {p}: checked {c}, shut down {s}" for p, c, s in late))
     return 0
 

@@ -80,7 +80,7 @@ class LifecycleIssue:
                 f"{self.horizon_months}-month horizon (no new jobs or accounts after that)"
             )
         if self.replacement:
-            text += f" — the vendor names {self.replacement_name} (`{self.replacement}`) as its replacement"
+            text += f" — its replacement: {self.replacement_name} (`{self.replacement}`)"
         else:
             text += " — no replacement is named"
         return text
@@ -212,7 +212,10 @@ def catalog_notices(catalog: Catalog, today: date | None = None, near_days: int 
 
 
 def prices_checked_after_shutdown(catalog: Catalog) -> list[tuple[str, str, date]]:
-    """(dotted path, checked date, shutdown date) of figures read after their entry had shut down."""
+    """(dotted path, checked date, shutdown date) of verified figures checked after their entry had shut down.
+
+    A figure marked verified and checked on or after the shutdown claims a live price for something that
+    no longer exists; a historical price kept for old files is marked `verified: false`."""
     out = []
     for family in FAMILIES:
         for key, entry in getattr(catalog, family).items():
@@ -220,6 +223,6 @@ def prices_checked_after_shutdown(catalog: Catalog) -> list[tuple[str, str, date
             if life is None or life.shuts_down_on is None:
                 continue
             for path, fig in _walk_figures(entry, (family, key)):
-                if fig.checked >= life.shuts_down_on:
+                if fig.verified and fig.checked >= life.shuts_down_on:
                     out.append((".".join(path), fig.checked, life.shuts_down_on))
     return out

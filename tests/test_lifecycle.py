@@ -111,7 +111,7 @@ def test_shut_down_llm_names_its_replacement():
     assert issue.unavailable
     msg = issue.message()
     assert "LLM Big model (`big`) was shut down on 2026-10-23" in msg
-    assert "Small open model (`small`) as its replacement" in msg
+    assert msg.endswith("— its replacement: Small open model (`small`)")
 
 
 def test_shutdown_inside_the_horizon():
@@ -252,6 +252,12 @@ def test_prices_checked_after_shutdown_are_listed():
     paths = [p for p, _, _ in late]
     assert "llms.big.input_usd_per_1m_tokens" in paths and len(paths) == 4
     assert prices_checked_after_shutdown(cat(with_big(life(shuts_down_on="2026-11-02")))) == []
+    # a historical price marked unverified is not claimed live
+    old = '    input_usd_per_1m_tokens: {value: 1, low: 0.5, high: 2, source: "test", checked: 2026-11-01}'
+    assert MINI.count(old) == 1
+    text = MINI.replace(old, old.replace("checked: 2026-11-01", "checked: 2026-11-01, verified: false"))
+    late = prices_checked_after_shutdown(cat(with_big(life(shuts_down_on="2026-10-23"), text)))
+    assert "llms.big.input_usd_per_1m_tokens" not in [p for p, _, _ in late] and len(late) == 3
 
 
 def test_validate_prints_the_notices(capsys, tmp_path):
