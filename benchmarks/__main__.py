@@ -1,11 +1,14 @@
 """Run every benchmark and print the figures.
 
-    python -m benchmarks                 # everything (about 12 minutes on 2 cores)
+    python -m benchmarks                 # everything (about 18 minutes on 2 cores)
+    python -m benchmarks controls        # only: every kind of control, app against the bare page (~6 min)
+    python -m benchmarks server          # only: cold start to the first full render, memory per session
     python -m benchmarks --quick         # a smoke run: fewer repeats, 5 sessions, a 15 s load test
     python -m benchmarks --json out.json # also write the raw figures as JSON
 
 Engine (`bench_engine`), PDF (`bench_report`, when present), browser redraw latency and load
-(`bench_browser`), cold start and memory (`bench_server`). The browser parts need Debian's
+(`bench_browser`), every kind of control against the bare page (`bench_controls`), cold start and
+memory (`bench_server`). The browser parts need Debian's
 chromium; without it they are reported as skipped.
 """
 
@@ -105,12 +108,40 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    ap.add_argument(
+        "what",
+        nargs="?",
+        choices=["all", "controls", "server"],
+        default="all",
+        help="controls: only the per-control browser benchmark (bench_controls), from one interleaved run; "
+        "server: only cold start and memory (bench_server)",
+    )
+    ap.add_argument("--moves", type=int, default=None, help="changes per control and page (controls; default 16)")
     ap.add_argument("--quick", action="store_true", help="a smoke run: fewer repeats, 5 sessions, a 15 s load test")
     ap.add_argument("--json", metavar="PATH", help="also write every figure as JSON")
     args = ap.parse_args(argv)
 
     results: dict = {"machine": _machine()}
     _print("Machine", results["machine"])
+
+    from benchmarks.bench_server import chromium_path
+
+    if args.what != "all":
+        if chromium_path() is None:
+            print("skipped: chromium not found (apt-get install -y chromium, or make chromium)")
+            return 0
+        if args.what == "controls":
+            _controls(args, results)
+        else:
+            from benchmarks import bench_server
+
+            sessions, tries = (5, 1) if args.quick else (20, 3)
+            _step(
+                "Server cold start + memory (bench_server)",
+                lambda: bench_server.run(sessions=sessions, tries=tries),
+                results,
+            )
+        return _finish(args, results)
 
     from benchmarks import bench_engine
 
@@ -123,16 +154,19 @@ def main(argv: list[str] | None = None) -> int:
         results["PDF report (bench_report)"] = "skipped: benchmarks/bench_report.py does not exist"
         _print("PDF report (bench_report)", results["PDF report (bench_report)"])
 
-    from benchmarks.bench_server import chromium_path
-
     if chromium_path() is None:
         msg = "skipped: chromium not found (apt-get install -y chromium, or make chromium)"
-        for t in ("Browser redraw + load (bench_browser)", "Server cold start + memory (bench_server)"):
+        for t in (
+            "Controls, app against the bare page (bench_controls)",
+            "Browser redraw + load (bench_browser)",
+            "Server cold start + memory (bench_server)",
+        ):
             results[t] = msg
             _print(t, msg)
     else:
         from benchmarks import bench_browser, bench_server
 
+        _controls(args, results)
         if args.quick:
             _step(
                 "Browser redraw + load (bench_browser)",
@@ -144,6 +178,22 @@ def main(argv: list[str] | None = None) -> int:
             _step("Browser redraw + load (bench_browser)", bench_browser.run, results)
             _step("Server cold start + memory (bench_server)", bench_server.run, results)
 
+    return _finish(args, results)
+
+
+def _controls(args, results: dict) -> None:
+    from benchmarks import bench_controls
+
+    moves = args.moves or (4 if args.quick else 16)
+    title = "Controls, app against the bare page (bench_controls)"
+    _step(title, lambda: bench_controls.run(moves=moves), results)
+    res = results[title]
+    if isinstance(res, dict) and "error" not in res:
+        print("\nmedian / p95 ms, key press → updated (chart and read-outs) and → settled (page idle):")
+        print(bench_controls.table(res))
+
+
+def _finish(args, results: dict) -> int:
     results["load average at the end (1, 5, 15 min)"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     _print("Load average at the end (1, 5, 15 min)", results["load average at the end (1, 5, 15 min)"])
     if args.json:

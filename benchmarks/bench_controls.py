@@ -1,0 +1,327 @@
+"""Every kind of control, app against the bare page, from one interleaved run.
+
+    python -m benchmarks controls              # 16 changes per control and page (about 6 minutes)
+    python -m benchmarks.bench_controls [N]
+
+For each control the app has — the volume slider, a sidebar number input, a toggle, a select
+box, a questionnaire answer and the preset — the same kind of control on the bare page
+(`bare_app.py`: one slider, one metric, one plotly chart, one number input, toggle, select box
+and segmented control) is changed the same way with the keyboard. Both servers run at once and
+the changes are interleaved (bare slider, app slider, bare number, app number, ..., then the next
+round), so a burst of load on a shared machine hits both alike.
+
+Two times per change, both from the key press that changes the value (a capture-phase `keydown`
+listener, `performance.now()` in the page; no Playwright polling inside the measured interval):
+
+* **updated** — the first mutation of the chart (its marker moved) and, where the page has them,
+  of the read-outs (the `st.metric` values; on Decide the recommendation's text), whichever is later;
+* **settled** — the last of those mutations and the script idle (`notRunning`, no skeleton),
+  after 300 ms without any further change (the quiet wait itself is not counted).
+
+Per control: median and p95 of both, for the bare page and the app, and the app / bare ratio of
+the settled medians (the issue's target for every control except the slider is ≤ 1.5×).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from contextlib import ExitStack
+from dataclasses import dataclass
+
+from benchmarks.bench_server import BARE_APP, ROOT, app_url, catalog_copy, goto_ready, launch_chromium, server, wait_idle
+
+ARM_JS = r"""
+([timeoutMs, startKey, watchSel, readSel]) => new Promise((resolve) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const quietMs = 300;
+  let t0 = null, watchFirst = null, watchLast = null, readFirst = null, readLast = null, idleAt = null;
+  let quietTimer = null;
+  const idle = () => app.getAttribute('data-test-script-state') === 'notRunning'
+      && document.querySelector("[data-testid='stSkeleton']") === null;
+  const within = (n, sel) => {
+    const el = n && (n.nodeType === 1 ? n : n.parentElement);
+    return !!(sel && el && el.closest && el.closest(sel));
+  };
+  const hasRead = readSel && document.querySelector(readSel) !== null;
+  const finish = (ok, why) => {
+    obs.disconnect();
+    window.removeEventListener('keydown', onKey, true);
+    clearTimeout(guard); clearTimeout(quietTimer);
+    const rel = (t) => (t !== null && t0 !== null) ? t - t0 : null;
+    const updated = hasRead ? (readFirst === null ? null : Math.max(watchFirst, readFirst)) : watchFirst;
+    const settled = Math.max(watchLast, hasRead && readLast !== null ? readLast : 0, idleAt);
+    resolve({ok, why, updatedMs: ok ? rel(updated) : null, settledMs: ok ? rel(settled) : null,
+             watchFirstMs: rel(watchFirst), readFirstMs: rel(readFirst), idleMs: rel(idleAt)});
+  };
+  const check = (now) => {
+    if (t0 === null || watchFirst === null) return;
+    if (!idle()) { idleAt = null; return; }
+    if (idleAt === null) idleAt = now;
+    clearTimeout(quietTimer);
+    quietTimer = setTimeout(() => { if (idle()) finish(true, 'ok'); }, quietMs);
+  };
+  const obs = new MutationObserver((records) => {
+    const now = performance.now();
+    if (t0 === null) return;
+    for (const r of records) {
+      // The stale styling of a running script is not a change of what is shown.
+      if (r.type === 'attributes' && !within(r.target, '.js-plotly-plot')) {
+        if (r.attributeName === 'data-test-script-state' && r.target.getAttribute(r.attributeName) !== 'notRunning') idleAt = null;
+        continue;
+      }
+      const nodes = [r.target, ...Array.from(r.addedNodes)];
+      if (nodes.some((n) => within(n, watchSel) || (n.nodeType === 1 && n.querySelector && n.querySelector(watchSel)))) {
+        if (watchFirst === null) watchFirst = now;
+        watchLast = now;
+      }
+      if (hasRead && nodes.some((n) => within(n, readSel))) {
+        if (readFirst === null) readFirst = now;
+        readLast = now;
+      }
+    }
+    check(now);
+  });
+  const onKey = (e) => { if (t0 === null && (!startKey || e.key === startKey)) t0 = performance.now(); };
+  window.addEventListener('keydown', onKey, {capture: true});
+  obs.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  const guard = setTimeout(() => finish(false, t0 === null ? 'no keydown' :
+      (watchFirst === null ? 'nothing watched changed' : 'never idle')), timeoutMs);
+})
+"""
+
+START_JS = (
+    "(args) => { window.__benchResult = null; "
+    "(" + ARM_JS + ")(args).then(r => { window.__benchResult = r; }); }"
+)
+
+CHART = ".js-plotly-plot"
+METRICS = "[data-testid='stMetricValue']"
+#: On Decide the read-out is the recommendation (the right-hand column's text).
+DECIDE_TEXT = "[data-testid='stMain'] [data-testid='stColumn']:nth-of-type(2)"
+
+
+@dataclass
+class Target:
+    """A page and the regions whose change the timing waits for."""
+
+    page: object
+    watch: str
+    read: str | None
+
+
+class Control:
+    """One control on one page; `change()` changes its value with the keyboard and times it."""
+
+    kind = ""
+
+    def __init__(self, target: Target, label: str, timeout_ms: int = 20_000):
+        self.t, self.label, self.timeout_ms = target, label, timeout_ms
+        self.step = 0
+
+    @property
+    def page(self):
+        return self.t.page
+
+    def prepare(self) -> str | None:
+        """Focus the control and do whatever must precede the timed key; returns that key."""
+        raise NotImplementedError
+
+    def change(self) -> dict:
+        page = self.page
+        page.bring_to_front()
+        key = self.prepare()
+        page.evaluate(START_JS, [self.timeout_ms, key, self.t.watch, self.t.read])
+        page.keyboard.press(key)
+        page.wait_for_function("() => window.__benchResult !== null", timeout=self.timeout_ms + 5_000, polling=50)
+        r = page.evaluate("() => window.__benchResult")
+        self.step += 1
+        wait_idle(page)
+        page.wait_for_timeout(200)  # let the browser settle between changes
+        return r
+
+
+class Slider(Control):
+    """ArrowRight / ArrowLeft alternating (every press changes the value)."""
+
+    def prepare(self) -> str:
+        thumb = self.page.get_by_role("slider", name=self.label).first
+        if self.step == 0:
+            at_max = thumb.evaluate("e => (e.value ?? e.getAttribute('aria-valuenow')) === (e.getAttribute('max') ?? e.getAttribute('aria-valuemax'))")
+            self.first = "ArrowLeft" if at_max else "ArrowRight"
+        thumb.focus()
+        other = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}[self.first]
+        return self.first if self.step % 2 == 0 else other
+
+
+class Number(Control):
+    """ArrowUp / ArrowDown alternating in the number field (each steps and commits the value)."""
+
+    def prepare(self) -> str:
+        self.page.get_by_role("spinbutton", name=self.label).first.focus()
+        return "ArrowUp" if self.step % 2 == 0 else "ArrowDown"
+
+
+class Toggle(Control):
+    """Space on the focused switch."""
+
+    def prepare(self) -> str:
+        box = self.page.get_by_role("switch", name=self.label)
+        if not box.count():
+            box = self.page.get_by_role("checkbox", name=self.label)
+        box.first.focus()
+        return " "
+
+
+class Select(Control):
+    """Open the menu (a click, not timed), move to the next / previous option, Enter (timed)."""
+
+    def prepare(self) -> str:
+        box = self.page.get_by_role("combobox", name=self.label).first
+        for attempt in range(3):
+            if box.get_attribute("aria-expanded") != "true":
+                box.click()  # opens the menu on the current option (not timed: only Enter starts the clock)
+            try:
+                self.page.get_by_role("option").first.wait_for(state="visible", timeout=3_000)
+                break
+            except Exception:  # noqa: BLE001 - a click that only moved the focus: try again
+                if attempt == 2:
+                    raise
+                self.page.keyboard.press("Escape")
+                self.page.wait_for_timeout(300)
+        self.page.keyboard.press("ArrowDown" if self.step % 2 == 0 else "ArrowUp")
+        return "Enter"
+
+
+class Segmented(Control):
+    """Two options of a segmented control (a questionnaire's yes / no), alternating; Enter on the focused one."""
+
+    def __init__(self, target: Target, label: str, options: tuple[str, str], **kw):
+        super().__init__(target, label, **kw)
+        self.options = options
+
+    def prepare(self) -> str:
+        group = self.page.get_by_role("radiogroup", name=self.label, exact=True).first
+        group.get_by_role("radio", name=self.options[self.step % 2], exact=True).first.focus()
+        return "Enter"
+
+
+def _open_sections(page, *labels: str) -> None:
+    """Open the app's sidebar sections (they draw their controls only while open)."""
+    for label in labels:
+        page.locator("[data-testid='stSidebar'] summary").filter(has_text=label).first.click()
+        wait_idle(page)
+        page.wait_for_timeout(300)
+        wait_idle(page)
+
+
+def _summary(samples: list[dict]) -> dict:
+    from benchmarks.bench_browser import pct
+
+    ok = [s for s in samples if s["ok"]]
+    out: dict = {"n": len(ok), "failed": len(samples) - len(ok)}
+    if len(ok) < len(samples):
+        out["why"] = sorted({s["why"] for s in samples if not s["ok"]})
+    for k in ("updatedMs", "settledMs"):
+        xs = [s[k] for s in ok if s.get(k) is not None]
+        name = k.removesuffix("Ms")
+        if xs:
+            out[f"{name}_median_ms"] = statistics.median(xs)
+            out[f"{name}_p95_ms"] = pct(xs, 0.95)
+    return out
+
+
+#: (name, bare control, app page, app control); built once the pages are open.
+CONTROLS = ("volume slider", "number input", "toggle", "select box", "questionnaire answer", "preset")
+
+
+def run(moves: int = 16, warmup: int = 2, app_script=None) -> dict:
+    """Interleaved: for each round, for each control, one change on the bare page then one in the app."""
+    from playwright.sync_api import sync_playwright
+
+    app_script = app_script or ROOT / "app.py"
+    samples: dict[str, dict[str, list[dict]]] = {c: {"bare": [], "app": []} for c in CONTROLS}
+    with sync_playwright() as p, ExitStack() as stack:
+        browser = launch_chromium(p)
+        stack.callback(browser.close)
+
+        def open_(script, page_name):
+            cat = stack.enter_context(catalog_copy())
+            srv = stack.enter_context(server(script, catalog=cat))
+            ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+            stack.callback(ctx.close)
+            page = ctx.new_page()
+            goto_ready(page, app_url(srv.url, page_name), chart=page_name != "")
+            return srv, page
+
+        _, bare_page = open_(BARE_APP, None)
+        app_srv, costs_page = open_(app_script, "costs")
+        _open_sections(costs_page, "Tokens per query", "Retrieval", "Stack")
+        decide_ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        stack.callback(decide_ctx.close)
+        decide_page = decide_ctx.new_page()
+        goto_ready(decide_page, app_srv.url, chart=False)
+
+        bare = Target(bare_page, CHART, METRICS)
+        costs = Target(costs_page, CHART, METRICS)
+        decide = Target(decide_page, DECIDE_TEXT, None)
+        pairs = {
+            "volume slider": (Slider(bare, "Queries per month"), Slider(costs, "Queries per month")),
+            "number input": (Number(bare, "Output tokens"), Number(costs, "Output (tokens/query)")),
+            "toggle": (Toggle(bare, "Rerank"), Toggle(costs, "Rerank retrieved chunks (per search)")),
+            "select box": (Select(bare, "Model"), Select(costs, "LLM (prompt only and RAG)")),
+            "questionnaire answer": (
+                Segmented(bare, "Answer", ("yes", "no")),
+                Segmented(decide, "Must users see the sources behind an answer?", ("Yes", "No")),
+            ),
+            "preset": (Select(bare, "Model"), Select(costs, "Preset scenario")),
+        }
+        for i in range(warmup + moves):
+            for name in CONTROLS:
+                for side, ctl in zip(("bare", "app"), pairs[name], strict=True):
+                    r = ctl.change()
+                    if i >= warmup:
+                        samples[name][side].append(r)
+    res: dict = {}
+    for name in CONTROLS:
+        b, a = _summary(samples[name]["bare"]), _summary(samples[name]["app"])
+        row = {"bare": b, "app": a}
+        if "settled_median_ms" in b and "settled_median_ms" in a:
+            row["ratio settled app / bare"] = a["settled_median_ms"] / b["settled_median_ms"]
+        res[name] = row
+    return res
+
+
+def table(res: dict) -> str:
+    """The figures as a markdown table (medians / p95, ms)."""
+    lines = [
+        "| control | bare updated | app updated | bare settled | app settled | app / bare settled |",
+        "|---|---|---|---|---|---|",
+    ]
+
+    def mp(d: dict, k: str) -> str:
+        if f"{k}_median_ms" not in d:
+            return f"failed ({', '.join(d.get('why', []))})"
+        return f"{d[f'{k}_median_ms']:.0f} / {d[f'{k}_p95_ms']:.0f}"
+
+    for name, row in res.items():
+        if not isinstance(row, dict) or "bare" not in row:
+            continue
+        ratio = row.get("ratio settled app / bare")
+        lines.append(
+            f"| {name} | {mp(row['bare'], 'updated')} | {mp(row['app'], 'updated')} | "
+            f"{mp(row['bare'], 'settled')} | {mp(row['app'], 'settled')} | "
+            + (f"{ratio:.2f}×" if ratio else "–")
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    moves = int(argv[0]) if argv else 16
+    print(table(run(moves=moves)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""The per-control browser benchmark runs: one change of every control, on the bare page and in
+the app, each timed (a smoke test of the harness; no timing is asserted — benchmarks report figures)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from benchmarks.bench_server import chromium_path
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(chromium_path() is None, reason="chromium not found (`apt-get install -y chromium`)"),
+    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="playwright is not installed"),
+]
+
+
+def test_every_control_is_changed_and_timed_on_both_pages():
+    from benchmarks import bench_controls
+
+    res = bench_controls.run(moves=1, warmup=0)
+    assert list(res) == list(bench_controls.CONTROLS)
+    for name, row in res.items():
+        for side in ("bare", "app"):
+            d = row[side]
+            assert (d["n"], d["failed"]) == (1, 0), f"{name} on the {side} page: {d}"
+            # a change is updated no later than it is settled
+            assert 0 < d["updated_median_ms"] <= d["settled_median_ms"], f"{name} on the {side} page: {d}"
+    table = bench_controls.table(res)
+    assert table.count("\n") == 1 + len(bench_controls.CONTROLS)
