@@ -29,7 +29,17 @@ import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from benchmarks.bench_server import BARE_APP, ROOT, app_url, catalog_copy, goto_ready, launch_chromium, server, wait_idle
+from benchmarks.bench_server import (
+    BARE_APP,
+    ROOT,
+    THUMB_STATE_JS,
+    app_url,
+    catalog_copy,
+    goto_ready,
+    launch_chromium,
+    server,
+    wait_idle,
+)
 
 ARM_JS = r"""
 ([timeoutMs, startKey, watchSel, readSel]) => new Promise((resolve) => {
@@ -67,11 +77,13 @@ ARM_JS = r"""
     for (const r of records) {
       // The stale styling of a running script is not a change of what is shown.
       if (r.type === 'attributes' && !within(r.target, '.js-plotly-plot')) {
-        if (r.attributeName === 'data-test-script-state' && r.target.getAttribute(r.attributeName) !== 'notRunning') idleAt = null;
+        const state = r.attributeName === 'data-test-script-state' && r.target.getAttribute(r.attributeName);
+        if (state && state !== 'notRunning') idleAt = null;
         continue;
       }
       const nodes = [r.target, ...Array.from(r.addedNodes)];
-      if (nodes.some((n) => within(n, watchSel) || (n.nodeType === 1 && n.querySelector && n.querySelector(watchSel)))) {
+      const holds = (n) => n.nodeType === 1 && n.querySelector && n.querySelector(watchSel) !== null;
+      if (nodes.some((n) => within(n, watchSel) || holds(n))) {
         if (watchFirst === null) watchFirst = now;
         watchLast = now;
       }
@@ -90,10 +102,7 @@ ARM_JS = r"""
 })
 """
 
-START_JS = (
-    "(args) => { window.__benchResult = null; "
-    "(" + ARM_JS + ")(args).then(r => { window.__benchResult = r; }); }"
-)
+START_JS = "(args) => { window.__benchResult = null; (" + ARM_JS + ")(args).then(r => { window.__benchResult = r; }); }"
 
 CHART = ".js-plotly-plot"
 METRICS = "[data-testid='stMetricValue']"
@@ -147,7 +156,8 @@ class Slider(Control):
     def prepare(self) -> str:
         thumb = self.page.get_by_role("slider", name=self.label).first
         if self.step == 0:
-            at_max = thumb.evaluate("e => (e.value ?? e.getAttribute('aria-valuenow')) === (e.getAttribute('max') ?? e.getAttribute('aria-valuemax'))")
+            state = thumb.evaluate(THUMB_STATE_JS)
+            at_max = state["value"] is not None and state["value"] == state["max"]
             self.first = "ArrowLeft" if at_max else "ArrowRight"
         thumb.focus()
         other = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}[self.first]
