@@ -88,3 +88,33 @@ def test_parse_catalog_layers_over_the_base_text_it_is_given(default_catalog_tex
     assert base != default_catalog_text
     loaded = loader.parse_catalog("extends: default\n", "o.yaml", base_text=base)
     assert loaded.catalog.rerankers[key].name == "Base edit"
+
+
+# ---------------------------------------------------------------- write access
+
+
+@pytest.mark.parametrize(
+    "env, address, allowed",
+    [
+        ({}, "127.0.0.1", True),
+        ({}, "localhost", True),
+        ({}, "::1", True),
+        ({}, "", False),  # Streamlit's default: every interface
+        ({}, None, False),
+        ({}, "0.0.0.0", False),
+        ({}, "10.1.2.3", False),
+        ({"PLANNER_READ_ONLY": "1"}, "127.0.0.1", False),
+        ({"PLANNER_READ_ONLY": "yes"}, "localhost", False),
+        ({"PLANNER_READ_ONLY": "0"}, "0.0.0.0", True),
+        ({"PLANNER_READ_ONLY": "false"}, "", True),
+        ({"PLANNER_READ_ONLY": ""}, "0.0.0.0", False),
+    ],
+)
+def test_write_access_from_the_address_and_the_environment(env, address, allowed):
+    from planner.ui.access import write_access
+
+    access = write_access(env, address)
+    assert access.allowed is allowed
+    assert (access.reason == "") is allowed
+    if not allowed:
+        assert "read-only" in access.reason
