@@ -63,14 +63,15 @@ def target_path(path: str | Path) -> Path:
 
 
 @contextlib.contextmanager
-def file_lock(path: Path, timeout_seconds: float | None = None):
+def file_lock(path: Path, timeout_seconds: float | None = None, shown: Path | None = None):
     """Hold an exclusive `flock` on the lock file beside `path` (between threads and processes alike)."""
     lock = lock_path(path)
+    shown = shown or path
     try:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
         raise SaveError(
-            f"cannot save {path}: cannot create the lock file {lock.name} ({_why(exc)}); nothing was written"
+            f"cannot save {shown}: cannot create the lock file {lock.name} ({_why(exc)}); nothing was written"
         ) from None
     try:
         deadline = time.monotonic() + (LOCK_TIMEOUT_SECONDS if timeout_seconds is None else timeout_seconds)
@@ -80,10 +81,10 @@ def file_lock(path: Path, timeout_seconds: float | None = None):
                 break
             except OSError as exc:
                 if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    raise SaveError(f"cannot lock {path} ({_why(exc)}); nothing was written") from None
+                    raise SaveError(f"cannot lock {shown} ({_why(exc)}); nothing was written") from None
                 if time.monotonic() >= deadline:
                     raise ConflictError(
-                        f"{path} is being saved by someone else right now: reload it, then save again"
+                        f"{shown} is being saved by someone else right now: reload it, then save again"
                     ) from None
                 time.sleep(0.02)
         yield
@@ -126,8 +127,13 @@ def _refuse_read_only(p: Path, shown: Path) -> None:
         )
 
 
-def save_catalog(text: str, path: str | Path, expected_sha256: str | None) -> LoadedCatalog:
+def save_catalog(
+    text: str, path: str | Path, expected_sha256: str | None, *, shown_as: str | None = None
+) -> LoadedCatalog:
     """Validate `text` and write it to `path` (through a symbolic link, to the link's target).
+
+    `shown_as` names the file in messages and problems (the app shows visitors the file's name,
+    not the server's absolute path); default: `path` as given.
 
     `expected_sha256` is the fingerprint of the file as it was when loaded
     (`LoadedCatalog.sha256`); `None` means the file must not exist yet.
@@ -135,11 +141,11 @@ def save_catalog(text: str, path: str | Path, expected_sha256: str | None) -> Lo
     another save holds it) or `SaveError` (refused or failed); in every case
     nothing was written.
     """
-    shown = Path(path)
-    p = target_path(shown)
+    p = target_path(path)
+    shown = Path(shown_as) if shown_as is not None else Path(path)
     loaded = parse_catalog(text, str(shown))  # raises InputError before touching the disk
     _check_loads_back(loaded, p, shown)
-    with file_lock(p):
+    with file_lock(p, shown=shown):
         _refuse_read_only(p, shown)
         current = p.read_bytes() if p.exists() else None
         if current is None and expected_sha256 is not None:
@@ -153,7 +159,7 @@ def save_catalog(text: str, path: str | Path, expected_sha256: str | None) -> Lo
             _write(p, text.encode("utf-8"), current)
         except OSError as exc:
             raise SaveError(f"could not write {shown}: {_why(exc)}; the file was not changed") from None
-    return LoadedCatalog(loaded.catalog, text, str(shown), fingerprint(text), loaded.is_override)
+    return LoadedCatalog(loaded.catalog, text, str(path), fingerprint(text), loaded.is_override)
 
 
 def _atomic_write(p: Path, data: bytes, mode: int) -> None:

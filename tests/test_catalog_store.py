@@ -387,3 +387,20 @@ def test_two_processes_saving_at_the_same_instant_exactly_one_wins(catalog_file,
     winner = texts[outcomes.index("saved")]
     assert catalog_file.read_text(encoding="utf-8") == winner
     assert backup_path(catalog_file).read_text(encoding="utf-8") == loaded.text
+
+
+def test_messages_name_the_file_as_asked(catalog_file, monkeypatch):
+    """The app names the file by its name alone: visitors never see the server's absolute paths."""
+    loaded = load_catalog_file(catalog_file)
+    catalog_file.write_text(loaded.text + "# theirs\n", encoding="utf-8")
+    with pytest.raises(ConflictError) as info:
+        save_catalog(edited(loaded.text), catalog_file, loaded.sha256, shown_as="prices.yaml")
+    assert str(info.value).startswith("prices.yaml changed on disk")
+    assert str(catalog_file.parent) not in str(info.value)
+    with pytest.raises(InputError) as info:
+        save_catalog("llms: [", catalog_file, loaded.sha256, shown_as="prices.yaml")
+    assert all(p.file == "prices.yaml" for p in info.value.problems)
+    monkeypatch.setattr(store, "LOCK_TIMEOUT_SECONDS", 0.1)
+    with store.file_lock(catalog_file), pytest.raises(ConflictError) as info:
+        save_catalog(loaded.text + "# theirs\n", catalog_file, sha(catalog_file.read_bytes()), shown_as="prices.yaml")
+    assert str(info.value).startswith("prices.yaml is being saved")
