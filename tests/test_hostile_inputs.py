@@ -118,3 +118,30 @@ def test_write_access_from_the_address_and_the_environment(env, address, allowed
     assert (access.reason == "") is allowed
     if not allowed:
         assert "read-only" in access.reason
+
+
+# ---------------------------------------------------------------- user text shown literally
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("Title\n===", r"Title \=\=\="),
+        ("- one\n- two", r"\- one \- two"),
+        (":red[alarm] :material/home:", r"\:red\[alarm\] \:material\/home\:"),
+        ("**b** $x$ <b>h</b> &copy;", r"\*\*b\*\* \$x\$ \<b\>h\<\/b\> \&copy\;"),
+        ("see https://x.example", "see https\\:\u2060\\/\\/x\\.example"),  # a word joiner: no autolink
+        ("www.x.example a@b.example", "www\u2060\\.x\\.example a\\@\u2060b\\.example"),
+        ("  padded  ", "padded"),
+    ],
+)
+def test_literal_escapes_every_markdown_construct_on_one_line(text, shown):
+    from planner.ui.tables import literal
+
+    assert literal(text) == shown
+
+
+def test_literal_keeps_lines_and_indentation_when_multiline():
+    from planner.ui.tables import literal
+
+    assert literal("# a\n    b", multiline=True) == "\\# a  \n\u00a0\u00a0\u00a0\u00a0b"
