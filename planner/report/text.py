@@ -94,7 +94,7 @@ def _x(text: Any, newlines: bool = False) -> str:
 
 def _blank_lines(s: str) -> str:
     """`s` with no more than one blank line in a row."""
-    lines, out = s.split("\n"), []
+    lines, out = s.split("\n"), list[str]()
     for line in lines:
         if line.strip() or (out and out[-1].strip()):
             out.append(line)

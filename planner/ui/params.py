@@ -168,8 +168,8 @@ def _decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple
     problems: list[str] = []
     preset = params.get(PRESET, "") or ""
     if preset and preset not in presets:
-        known = ", ".join(sorted(presets))
-        problems.append(f"URL: there is no preset `{shown(preset)}` (known: {known}); using the defaults")
+        slugs = ", ".join(sorted(presets))
+        problems.append(f"URL: there is no preset `{shown(preset)}` (known: {slugs}); using the defaults")
         preset = ""
     base = presets[preset] if preset else Scenario()
     known = scenario_paths(base)
