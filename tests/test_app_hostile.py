@@ -262,3 +262,61 @@ def test_no_absolute_server_path_is_shown(catalog_file, monkeypatch):
 def test_the_page_says_edits_live_in_this_tab_only(catalog_file):
     at = start(page="pricing")
     assert "reload" in texts(at).lower()
+
+
+# ------------------------------------------------------------------ memory
+
+
+def big_catalog(target_bytes: int, salt: str) -> str:
+    """The default catalog with copies of its first LLM under new keys, about `target_bytes` long."""
+    import copy
+
+    import yaml
+
+    class NoAliases(yaml.SafeDumper):
+        def ignore_aliases(self, data):
+            return True
+
+    data = yaml.safe_load(DEFAULT_CATALOG_PATH.read_text(encoding="utf-8"))
+    llms = data["llms"]
+    first = llms[next(iter(llms))]
+    one = len(yaml.dump({"copy-x-0": first}, Dumper=NoAliases, allow_unicode=True).encode())
+    base = len(DEFAULT_CATALOG_PATH.read_bytes())
+    for i in range(max(0, (target_bytes - base) // one + 1)):
+        entry = copy.deepcopy(first)
+        entry["name"] = f"Copy {salt} {i}"
+        llms[f"copy-{salt}-{i}"] = entry
+    return yaml.dump(data, Dumper=NoAliases, sort_keys=False, allow_unicode=True)
+
+
+def shared_cache_bytes() -> int:
+    from streamlit.runtime.caching.cache_data_api import get_data_cache_stats_provider
+
+    return sum(stat.byte_length for stats in get_data_cache_stats_provider().get_stats().values() for stat in stats)
+
+
+def test_large_catalogs_applied_by_visitors_stay_out_of_the_shared_cache(catalog_file):
+    """Each session applying a distinct large catalog kept ~14 MB in the shared caches after it left;
+    now a catalog above `SHARED_CATALOG_MAX_BYTES` lives in its session only (freed with it)."""
+    from planner.ui.session import SHARED_CATALOG_MAX_BYTES
+
+    warm = start(page="pricing")  # the file's catalog, estimate and figures table are cached
+    del warm
+    before = shared_cache_bytes()
+    for salt in ("a", "b"):
+        text = big_catalog(SHARED_CATALOG_MAX_BYTES + 50_000, salt)
+        at = start(page="pricing")
+        at.text_area(key="cat_editor").set_value(text)
+        at.button(key="cat_apply").click().run(timeout=120)
+        assert not at.exception and any("Applied" in s.value for s in at.success)
+        assert f"Copy {salt} 0" in " ".join(at.dataframe[0].value["Entry"].astype(str))
+    grown = shared_cache_bytes() - before
+    # what may be added: two estimates (a few hundred KB each), not two parsed 350 KB catalogs and their tables
+    assert grown < 1_500_000, f"the shared caches grew by {grown:,} bytes"
+
+
+def test_the_editor_refuses_more_than_an_upload(catalog_file):
+    from planner.ui.session import MAX_UPLOAD_BYTES
+
+    at = start(page="pricing")
+    assert at.text_area(key="cat_editor").max_chars == MAX_UPLOAD_BYTES
