@@ -320,3 +320,42 @@ def test_the_editor_refuses_more_than_an_upload(catalog_file):
 
     at = start(page="pricing")
     assert at.text_area(key="cat_editor").max_chars == MAX_UPLOAD_BYTES
+
+
+# ------------------------------------------------------------------ cached numbers on a changed default
+
+
+def test_an_override_applied_after_the_default_changed_is_priced_on_the_new_default(monkeypatch, tmp_path):
+    """The parsed catalog was cached by the override's own text: applied after the default file changed,
+    it was priced on the old default ($42.00 on screen, $204 from the CLI)."""
+    from pricing import loader
+
+    default = tmp_path / "default.yaml"
+    shutil.copyfile(DEFAULT_CATALOG_PATH, default)
+    monkeypatch.setattr(loader, "DEFAULT_CATALOG_PATH", default)
+    monkeypatch.setenv("PLANNER_CATALOG", str(default))
+    override = "extends: default\n# our negotiated prices: none yet\n"
+
+    def prompt_only_monthly() -> str:
+        at = start(page="pricing")
+        at.text_area(key="cat_editor").set_value(override)
+        at.button(key="cat_apply").click().run()
+        assert any("Applied" in s.value for s in at.success)
+        at.switch_page("planner/ui/costs.py")
+        at.run()
+        return next(m.value for m in at.metric if m.label.startswith("Prompt only"))
+
+    before = prompt_only_monthly()
+    # the default file changes: the default LLM's input price is 10 times higher
+    from planner.scenario import Scenario
+
+    lines = default.read_text(encoding="utf-8").splitlines(keepends=True)
+    entry_at = lines.index(f"  {Scenario().stack.llm}:\n")
+    field_at = next(i for i in range(entry_at, len(lines)) if lines[i].strip() == "input_usd_per_1m_tokens:")
+    value_at = next(i for i in range(field_at, len(lines)) if lines[i].strip().startswith("value:"))
+    indent, value = lines[value_at].split("value:")
+    lines[value_at] = f"{indent}value: {float(value) * 10:g}\n"
+    default.write_text("".join(lines), encoding="utf-8")
+
+    after = prompt_only_monthly()
+    assert after != before
