@@ -15,6 +15,7 @@ import pytest
 
 from planner.cli import main
 from planner.engine import estimate
+from planner.files import load_scenario
 from planner.lifecycle import (
     CLOSED,
     CLOSES_IN_HORIZON,
@@ -268,3 +269,42 @@ def test_validate_prints_the_notices(capsys, tmp_path):
     assert out[0].startswith(f"{f}: valid — ")
     assert "  llms.big: shut down on 2026-10-23 (replacement: `small`)" in out
     assert "  llms.big.ttft_ms: checked 2026-11-01, shut down 2026-10-23" in out
+
+
+# ---------------------------------------------------------------- the shipped catalog and presets
+
+PRESETS = sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", PRESETS, ids=[p.stem for p in PRESETS])
+def test_shipped_presets_use_only_entries_available_for_their_whole_horizon(path, default_catalog):
+    preset = load_scenario(path)
+    issues = scenario_issues(default_catalog, preset, date.today())
+    assert issues == [], [i.message() for i in issues]
+    assert not [w for w in estimate(default_catalog, preset).warnings if "shut" in w or "closed" in w]
+
+
+def test_there_are_presets():
+    assert len(PRESETS) >= 4
+
+
+def test_a_2026_11_scenario_on_a_shut_down_offer_is_told_the_replacement(default_catalog):
+    # scenarios/ticket-classification.yaml of catalog 2026.11 tuned on openai-gpt-4.1-nano-ft
+    old = Scenario.model_validate({"stack": {"llm": "gpt-6-luna", "fine_tune": "openai-gpt-4.1-nano-ft"}})
+    est = estimate(default_catalog, old)
+    first = est.warnings[0]
+    assert (
+        "Fine-tuning offer OpenAI fine-tuned GPT-4.1 nano (`openai-gpt-4.1-nano-ft`) was shut down on 2026-10-23"
+        in first
+    )
+    rep = default_catalog.fine_tune_offers["openai-gpt-4.1-nano-ft"].lifecycle.replacement
+    assert f"(`{rep}`)" in first
+    (issue,) = [i for i in scenario_issues(default_catalog, old) if i.field == "fine_tune"]
+    assert scenario_issues(default_catalog, switched(old, issue)) == []
+
+
+def test_every_closed_or_shut_down_offer_of_the_shipped_catalog_names_a_replacement(default_catalog):
+    notices = catalog_notices(default_catalog, date.today(), near_days=366)
+    offers = [n for n in notices if n.family in ("fine_tune_offers", "rerankers")]
+    assert len(offers) >= 5  # the five OpenAI fine-tuning offers
+    assert [(n.family, n.key) for n in offers if n.replacement is None] == []
