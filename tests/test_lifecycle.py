@@ -308,3 +308,33 @@ def test_every_closed_or_shut_down_offer_of_the_shipped_catalog_names_a_replacem
     offers = [n for n in notices if n.family in ("fine_tune_offers", "rerankers")]
     assert len(offers) >= 5  # the five OpenAI fine-tuning offers
     assert [(n.family, n.key) for n in offers if n.replacement is None] == []
+
+
+# ---------------------------------------------------------------- files written for catalog 2026.11
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_a_2026_11_catalog_still_loads_and_estimates():
+    from pricing.loader import load_catalog
+
+    old = load_catalog(FIXTURES / "catalog-2026.11.yaml")
+    assert old.version == "2026.11" and len(old.llms) == 21 and len(old.fine_tune_offers) == 12
+    assert old.fine_tune_offers["together-llama-3.1-8b-lora"].hosting == "serverless"
+    assert old.fine_tune_offers["together-llama-3.1-8b-lora"].served_at_base_price
+    scenario = load_scenario(FIXTURES / "ticket-classification-2026.11.yaml")
+    assert estimate(old, scenario).warnings == ()  # it knows no lifecycle: nothing to say
+
+
+def test_a_2026_11_scenario_is_told_what_changed(default_catalog):
+    scenario = load_scenario(FIXTURES / "ticket-classification-2026.11.yaml")
+    assert scenario.stack.fine_tune == "openai-gpt-4.1-nano-ft" and scenario.stack.llm == "gpt-4o-mini"
+    issues = {i.key: i for i in scenario_issues(default_catalog, scenario, TODAY)}
+    nano = issues["openai-gpt-4.1-nano-ft"]
+    assert (nano.kind, nano.on, nano.replacement) == (SHUT_DOWN, date(2026, 10, 23), "together-qwen3.5-9b-lora")
+    mini = issues["gpt-4o-mini"]  # 2027-01-14 is inside 12 months of 2026-11-30
+    assert (mini.kind, mini.on, mini.replacement) == (SHUTS_DOWN_IN_HORIZON, date(2027, 1, 14), "gpt-6-luna")
+    # every surface shows the estimate's warnings: the shut-down offer comes first, with its replacement
+    first = estimate(default_catalog, scenario).warnings[0]
+    assert "(`openai-gpt-4.1-nano-ft`) was shut down on 2026-10-23" in first
+    assert "(`together-qwen3.5-9b-lora`)" in first
