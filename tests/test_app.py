@@ -481,3 +481,30 @@ def test_user_text_is_shown_literally_never_as_markup(catalog_file):
     assert "![x](" not in shown and "[click](" not in shown and "<b>" not in shown
     assert r"\!\[x\]\(http\:" + "\u2060" + r"\/\/example\.invalid\/x\.png\)" in shown
     assert at.session_state["planner"].scenario.name == name
+
+
+# ------------------------------------------------------------------ lifecycle
+
+
+def test_a_shut_down_model_is_named_with_a_switch_to_its_replacement(tmp_path, monkeypatch, mini_catalog_text):
+    anchor = '    output_tokens_per_second: {value: 100, source: "test", checked: 2026-11-01}\n  small:\n'
+    assert mini_catalog_text.count(anchor) == 1
+    life = (
+        "    lifecycle:\n      shuts_down_on: 2020-01-01\n      replacement: small\n"
+        '      source: "vendor page"\n      checked: 2026-11-01\n'
+    )
+    path = tmp_path / "catalog.yaml"
+    path.write_text(mini_catalog_text.replace(anchor, anchor.replace("  small:\n", "") + life + "  small:\n"))
+    monkeypatch.setenv("PLANNER_CATALOG", str(path))
+    stack = {"llm": "big", "ft": "ft-lora", "emb": "emb", "vs": "pine", "rr": "rr", "gpu": "gpu"}
+    at = start(path, "costs", query=stack)
+    shown = [unescape(w.value) for w in at.warning]
+    named = [w for w in shown if "LLM Big model (`big`) was shut down on 2020-01-01" in w]
+    assert len(named) == 1, shown  # once, in the page header (the Costs page does not repeat it)
+    assert "its replacement: Small open model (`small`)" in named[0]
+    button = at.button(key="lifecycle.switch.llm")
+    assert button.label == "Switch to Small open model"
+    button.click().run()
+    assert not at.exception
+    assert not any("was shut down" in unescape(w.value) for w in at.warning)
+    assert any("Switched to Small open model" in unescape(s.value) for s in at.success)
