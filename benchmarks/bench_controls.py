@@ -81,13 +81,14 @@ ARM_JS = r"""
         if (state && state !== 'notRunning') idleAt = null;
         continue;
       }
-      const nodes = [r.target, ...Array.from(r.addedNodes)];
-      const holds = (n) => n.nodeType === 1 && n.querySelector && n.querySelector(watchSel) !== null;
-      if (nodes.some((n) => within(n, watchSel) || holds(n))) {
+      // a change inside a region, or a node added that is or holds one (not: a parent of the region)
+      const added = Array.from(r.addedNodes).filter((n) => n.nodeType === 1);
+      const hit = (sel) => within(r.target, sel) || added.some((n) => within(n, sel) || n.querySelector(sel) !== null);
+      if (hit(watchSel)) {
         if (watchFirst === null) watchFirst = now;
         watchLast = now;
       }
-      if (hasRead && nodes.some((n) => within(n, readSel))) {
+      if (hasRead && hit(readSel)) {
         if (readFirst === null) readFirst = now;
         readLast = now;
       }

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
@@ -29,6 +28,9 @@ from pricing.loader import (
 )
 from pricing.models import Catalog
 from pricing.store import backup_path, save_catalog
+
+if TYPE_CHECKING:  # pandas (and pyarrow with it) loads only where a table is drawn
+    import pandas as pd
 
 #: The Pricing page's YAML editor (a widget key).
 EDITOR_KEY = "cat_editor"

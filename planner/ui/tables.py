@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from planner import format as fmt
 from planner.engine import Estimate
 from planner.scenario import ARCHITECTURES, LABELS
 from pricing.models import STALE_AFTER_DAYS, Catalog
+
+if TYPE_CHECKING:  # pandas (and pyarrow with it, ~1 s) loads on the pages that draw a table, not at start-up
+    import pandas as pd
 
 FAMILY_LABELS = {
     "latency_model": "Latency model",
@@ -25,6 +27,8 @@ FAMILY_LABELS = {
 
 def numbers_frame(est: Estimate) -> pd.DataFrame:
     """Each architecture at the scenario's volume: monthly spend and range, per 1K queries, latency, one-time, TCO."""
+    import pandas as pd
+
     months = est.scenario.horizon_months
     cheapest = est.cheapest()
     rows = []
@@ -46,6 +50,8 @@ def numbers_frame(est: Estimate) -> pd.DataFrame:
 
 
 def one_time_frame(est: Estimate) -> pd.DataFrame:
+    import pandas as pd
+
     from planner.engine import ONE_TIME_LABELS
 
     data = {
@@ -89,6 +95,8 @@ def figures_frame(
     catalog: Catalog, today: date | None = None, stale_after_days: int = STALE_AFTER_DAYS
 ) -> pd.DataFrame:
     """One row per figure (price, latency, throughput) of the catalog, with its unit, source and dates."""
+    import pandas as pd
+
     rows = []
     for path, f in catalog.figures():
         family = path[0]
@@ -122,6 +130,8 @@ def figures_frame(
 
 def filter_frame(df: pd.DataFrame, text: str) -> pd.DataFrame:
     """Rows where every word of `text` appears in the family, entry, key, field, unit, source or note."""
+    import pandas as pd
+
     words = [w for w in text.lower().split() if w]
     if not words:
         return df
