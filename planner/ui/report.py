@@ -7,9 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from planner import format as fmt
-from planner.report import report_or_error_pdf
 from planner.ui import results, tables
 from planner.ui.messages import md
+
+
+def report_pdf(*args, **kwargs) -> bytes:
+    """The PDF, built on click (reportlab loads then, not when the page is shown)."""
+    from planner.report import report_or_error_pdf
+
+    return report_or_error_pdf(*args, **kwargs)
+
 
 ctx = results.context()
 results.page_header("Report", ctx, "a PDF for people who will not open the app")
@@ -19,7 +26,7 @@ s, est, rec = ctx.scenario, ctx.estimate, ctx.recommendation
 slug = re.sub(r"[^a-z0-9]+", "-", s.name.lower()).strip("-")[:60] or "scenario"
 st.download_button(
     "Download PDF report",
-    data=functools.partial(report_or_error_pdf, ctx.catalog, s, estimate=est, recommendation=rec),
+    data=functools.partial(report_pdf, ctx.catalog, s, estimate=est, recommendation=rec),
     file_name=f"{slug}-llm-architecture-report.pdf",
     mime="application/pdf",
     on_click="ignore",

@@ -71,7 +71,7 @@ def context() -> Context:
         return memo[1]
     est = rec = err = None
     try:
-        est = session.estimate_cached(sha, key[1], cat, scen)
+        est = session.estimate_for(sha, cat, scen)
         rec = recommend(scen, estimate=est)
     except (InputError, UnknownEntryError, KeyError, ValueError, ArithmeticError) as exc:
         err = _engine_error(exc)

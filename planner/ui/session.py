@@ -25,6 +25,7 @@ also keeps its last result, so a rerun with nothing changed unpickles nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -122,6 +123,17 @@ def estimate_cached(cat_sha: str, scenario_json: str, _catalog: Catalog, _scenar
         # the scenario's volume is off the chart: widen the grid around it
         volumes = np.geomspace(min(vr.min_queries_per_month, q / 3), max(vr.max_queries_per_month, q * 3), vr.points)
     return estimate(_catalog, _scenario, volumes=volumes)
+
+
+#: Scenario fields the engine never reads: a change to them (a questionnaire answer that sets no
+#: number, the name) reuses the cached estimate instead of running the engine again.
+NOT_PRICED = {"answers", "name", "description"}
+
+
+def estimate_for(cat_sha: str, catalog: Catalog, scenario: Scenario) -> Estimate:
+    """`estimate_cached` keyed on what the engine reads; the estimate carries `scenario` itself."""
+    est = estimate_cached(cat_sha, scenario.model_dump_json(exclude=NOT_PRICED), catalog, scenario)
+    return est if est.scenario == scenario else dataclasses.replace(est, scenario=scenario)
 
 
 @st.cache_data(show_spinner=False)

@@ -1,0 +1,74 @@
+"""The app's estimate cache survives changes the engine does not read (`planner.ui.session.NOT_PRICED`):
+a questionnaire answer that sets no number, the scenario's name or description."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.engine import estimate
+from planner.questionnaire import QUESTIONS
+from planner.scenario import Scenario
+from planner.ui import session
+from pricing.loader import load_catalog
+
+
+def _one_answer(q) -> object:
+    if q.kind == "choice":
+        return q.choices[-1][0]
+    if q.kind == "bool":
+        return True
+    return 12_345.0
+
+
+def _changed(base: Scenario, q) -> Scenario:
+    return base.with_changes(**{f"answers.{q.id}": _one_answer(q)})
+
+
+def _priced(s: Scenario) -> str:
+    return s.model_dump_json(exclude=session.NOT_PRICED)
+
+
+#: Answers that set no number the engine reads (the linked ones — volume, examples, budget, latency
+#: target — change the cache key, as they must).
+UNLINKED = [q for q in QUESTIONS if _priced(_changed(Scenario(), q)) == _priced(Scenario())]
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def test_most_answers_set_no_priced_number():
+    assert len(UNLINKED) >= len(QUESTIONS) - 5, [q.id for q in UNLINKED]
+
+
+@pytest.mark.parametrize("q", UNLINKED, ids=[q.id for q in UNLINKED])
+def test_an_answer_the_engine_does_not_read_leaves_the_estimate_unchanged(catalog, q):
+    """Guards NOT_PRICED: if the engine ever reads an answer, this fails and the field must leave the set."""
+    base = Scenario()
+    new = _changed(base, q)
+    assert new != base
+    assert estimate(catalog, new).to_dict() == estimate(catalog, base).to_dict()
+
+
+def test_estimate_for_reuses_the_estimate_across_answers_and_names(catalog, monkeypatch):
+    calls = []
+
+    def counting(cat, scen, volumes=None):
+        calls.append(scen)
+        return estimate(cat, scen, volumes=volumes)
+
+    monkeypatch.setattr(session, "estimate", counting)
+    session.estimate_cached.clear()
+    base = Scenario()
+    cite = next(q for q in QUESTIONS if q.id == "citations_required")
+    renamed = _changed(base, cite).with_changes(name="Renamed", description="Another text")
+    a = session.estimate_for("sha", catalog, base)
+    b = session.estimate_for("sha", catalog, renamed)
+    assert len(calls) == 1  # the second scenario differs only in what the engine does not read
+    assert a.scenario == base and b.scenario == renamed  # each estimate carries its own scenario
+    assert b.to_dict()["scenario"] == "Renamed"
+    # a number the engine reads is a new key: the engine runs again
+    session.estimate_for("sha", catalog, base.with_changes(**{"workload.top_k": base.workload.top_k + 1}))
+    assert len(calls) == 2
+    session.estimate_cached.clear()
