@@ -1,4 +1,4 @@
-"""Command line: `python -m planner validate|estimate|recommend|report ...`.
+"""Command line: `llm-planner validate|estimate|recommend|report ...` (installed), or `python -m planner ...`.
 
 Errors a user can cause print as `FILE:LINE:COL: message` lines and exit 1;
 no traceback reaches the terminal.
@@ -162,7 +162,7 @@ def cmd_report(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m planner",
+        prog="llm-planner" if Path(sys.argv[0]).name == "llm-planner" else "python -m planner",
         description="Plan an LLM feature: prompt only, RAG, fine-tuned or hybrid — cost and latency.",
     )
     sub = p.add_subparsers(dest="command", required=True)
