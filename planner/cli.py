@@ -55,7 +55,8 @@ def table_text(est: Estimate) -> str:
         f"Scenario: {s.name} — {fmt.count(s.workload.queries_per_month)} queries/month "
         f"(catalog {est.catalog_version}, {est.catalog_date})",
         "",
-        f"{'Architecture':<13}{'Monthly':>11}{'Range':>21}{'Per 1K q':>10}{'p50':>9}{'p95':>9}{'One-time':>11}{f'TCO {s.horizon_months} mo':>12}",
+        f"{'Architecture':<13}{'Monthly':>11}{'Range':>21}{'Per 1K q':>10}{'p50':>9}{'p95':>9}"
+        f"{'One-time':>11}{f'TCO {s.horizon_months} mo':>12}",
     ]
     for a in ARCHITECTURES:
         c = est.current[a]

@@ -287,7 +287,8 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
                 customdata=np.column_stack(cols),
                 hovertemplate=(
                     f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>"
-                    f"<b>%{{customdata[0]:{f[0]}}}/month</b> (range %{{customdata[1]:{f[1]}}}–%{{customdata[2]:{f[2]}}})"
+                    f"<b>%{{customdata[0]:{f[0]}}}/month</b> (range "
+                    f"%{{customdata[1]:{f[1]}}}–%{{customdata[2]:{f[2]}}})"
                     f"{lines}<extra></extra>"
                 ),
             )
@@ -343,7 +344,8 @@ def _break_even_trace(est: Estimate, floor: float) -> dict | None:
 
 
 def _break_even_labels(layout: dict, est: Estimate, floor: float, max_labels: int = 6) -> None:
-    """A label with an arrow for each break-even (up to `max_labels`), set off the lines, alternating above and below."""
+    """A label with an arrow for each break-even (up to `max_labels`), set off the lines, alternating above and "
+    "below."""
     bes = _break_evens_in_range(est)
     if len(bes) > max_labels:
         return
@@ -417,7 +419,8 @@ def per_1k_figure(est: Estimate, height: int = 400) -> go.Figure:
             x=v,
             y=_positive(s.usd_per_1k_queries, lo / 10),
             line=dict(color=s.color, width=2.5),
-            hovertemplate=f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>%{{y:{_d3_usd(s.usd_per_1k_queries)}}} per 1,000 queries<extra></extra>",
+            hovertemplate=f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>%{{y:{_d3_usd(s.usd_per_1k_queries)}}} "
+            "per 1,000 queries<extra></extra>",
         )
         for s in (est.series[a] for a in ARCHITECTURES)
     ]

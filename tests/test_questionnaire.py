@@ -523,12 +523,12 @@ def test_numbers_flag_over_budget_and_over_latency_and_say_it_plainly():
     assert rec.get(H).score == base.get(H).score - BUDGET_PENALTY - LATENCY_PENALTY
     f = rec.findings
     assert (
-        "RAG is recommended by the answers but costs $900/month at 100,000 queries, above the $500 budget; Prompt only ($120) fits."
-        in f
+        "RAG is recommended by the answers but costs $900/month at 100,000 queries, above the $500 budget; Prompt "
+        "only ($120) fits." in f
     )
     assert (
-        "RAG is recommended by the answers but its p95 latency is 1,800 ms, above the 1,500 ms limit; Prompt only (900 ms) meets it."
-        in f
+        "RAG is recommended by the answers but its p95 latency is 1,800 ms, above the 1,500 ms limit; Prompt only "
+        "(900 ms) meets it." in f
     )
     assert "Hybrid costs $1,400/month at 100,000 queries, above the $500 budget." in f
     assert f[0] == "Estimated monthly cost at 100,000 queries a month: Prompt only $120, RAG $900, Hybrid $1,400."

@@ -139,7 +139,8 @@ class _Assumptions(_Report):
         self.add(self.p("3.3 Catalog figures used", st.h2))
         intro = (
             f"Catalog version {_x(cat.version)}, dated {_x(str(cat.date))}. {len(used)} figures feed this estimate; "
-            f"<b>{len(stale)}</b> {'was' if len(stale) == 1 else 'were'} checked more than {STALE_AFTER_DAYS} days before {_long_date(today)} "
+            f"<b>{len(stale)}</b> {'was' if len(stale) == 1 else 'were'} checked more than {STALE_AFTER_DAYS} days "
+            f"before {_long_date(today)} "
             f"(<font color='#C0392B'><b>stale</b></font>) and <b>{len(unverified)}</b> could not be confirmed at their "
             f"source (<font color='#B9770E'><b>unverified</b></font>). Check those before relying on the numbers."
         )

@@ -81,7 +81,8 @@ class _Costs(_Report):
             tail = f" {LABELS[next(iter(cheapest))]} is the cheapest throughout." if len(cheapest) == 1 else ""
             self.add(
                 self.p(
-                    f"<b>Break-even volumes.</b> No two architectures' monthly costs cross between {count(float(q[0]))} "
+                    "<b>Break-even volumes.</b> No two architectures' monthly costs cross between "
+                    f"{count(float(q[0]))} "
                     f"and {count(float(q[-1]))} queries a month.{tail}",
                     st.body,
                 )

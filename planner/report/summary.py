@@ -61,7 +61,8 @@ class _Summary(_Report):
         self.add(Spacer(1, 8), self.p("At a glance", st.h2), self.glance_table())
         self.add(
             self.p(
-                f"All figures at the planned {count(s.workload.queries_per_month)} queries a month. Range: every catalog "
+                f"All figures at the planned {count(s.workload.queries_per_month)} queries a month. Range: every "
+                "catalog "
                 "price at the low or the high end of its range. Total cost of ownership (TCO): one-time costs plus the "
                 f"monthly cost for {s.horizon_months} months. Verdicts and scores come from the questionnaire and the "
                 "numbers check (section 1).",
@@ -176,8 +177,10 @@ class _Summary(_Report):
         self.h1("1. Recommendation")
         self.add(
             self.p(
-                "The ranking comes from the decision questionnaire: each answer fires rules that add to or take from an "
-                "architecture's score, or rule it out. The cost and latency estimate then checks the result against the "
+                "The ranking comes from the decision questionnaire: each answer fires rules that add to or take "
+                "from an "
+                "architecture's score, or rule it out. The cost and latency estimate then checks the result against "
+                "the "
                 "budget and the latency limit."
             )
         )
@@ -190,7 +193,8 @@ class _Summary(_Report):
                 [
                     [
                         self.p(
-                            f"<b>{n}. {_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font> &nbsp; score {_score(r.score)}",
+                            f"<b>{n}. {_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font> "
+                            f"&nbsp; score {_score(r.score)}",
                             st.body,
                         )
                     ]

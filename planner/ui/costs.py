@@ -13,8 +13,7 @@ from planner.ui.messages import message
 
 ctx = results.context()
 results.page_header("Costs", ctx)
-results.require_estimate(ctx)
-est = ctx.estimate
+est, _ = results.require_estimate(ctx)
 s = ctx.scenario
 
 cheapest = est.cheapest()
@@ -28,7 +27,8 @@ for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
         delta_color="off" if a == cheapest else "inverse",
         delta_arrow="off" if a == cheapest else "auto",
         help=(
-            f"At {fmt.count(c.queries_per_month)} queries/month. Range {fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
+            f"At {fmt.count(c.queries_per_month)} queries/month. Range "
+            f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
             f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
             f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
         ),
@@ -67,7 +67,8 @@ if view == "Numbers":
         file_name="llm-planner-costs.csv",
         mime="text/csv",
         on_click="ignore",
-        help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per architecture.",
+        help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per "
+        "architecture.",
     )
 elif view == "Breakdown at your volume":
     st.plotly_chart(figures.breakdown_figure(est), config=figures.CONFIG, key="costs.breakdown")
@@ -85,7 +86,7 @@ else:
         st.segmented_control(
             "Architecture",
             list(ARCHITECTURES),
-            format_func=LABELS.get,
+            format_func=LABELS.__getitem__,
             default=default,
             key="costs.sens_arch",
             help="Whose spend to test. Defaults to the recommended architecture.",

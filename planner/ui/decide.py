@@ -33,7 +33,7 @@ def question_widget(q: Question) -> None:
         st.segmented_control(
             q.text,
             ["yes", "no", "unsure"],
-            format_func={"yes": "Yes", "no": "No", "unsure": "Not sure"}.get,
+            format_func={"yes": "Yes", "no": "No", "unsure": "Not sure"}.__getitem__,
             selection_mode="single",
             help=q.help,
             **session.control(key, path, what, to_widget=lambda v: BOOL[v], from_widget=lambda v: BOOL_BACK.get(v)),

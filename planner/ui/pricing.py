@@ -19,7 +19,8 @@ def show_result() -> None:
     elif outcome == "applied":
         message(
             "success",
-            f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected until you save.",
+            f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected until you "
+            "save.",
         )
     elif outcome == "saved":
         message("success", f"Saved to {detail}.")
@@ -96,7 +97,8 @@ st.caption(f"{len(view)} of {len(df)} figures · catalog {cat.version} ({cat.dat
 st.subheader("Edit the catalog (YAML)")
 path = Path(session.get().cat_path)
 st.caption(
-    f"Catalog file: {md(str(path))}. **Apply** validates the text and prices this session with it (every chart, at once); "
+    f"Catalog file: {md(str(path))}. **Apply** validates the text and prices this session with it (every chart, at "
+    "once); "
     f"**Save** also writes the file (atomically, keeping the previous version as {md(path.name)}.bak, and refusing to "
     "overwrite a file someone changed since you loaded it). An invalid text changes nothing."
 )
@@ -106,7 +108,8 @@ with st.form("catalog_form", border=False):
         "Catalog YAML",
         key=catalog.EDITOR_KEY,
         height=460,
-        help="The whole catalog, or an override starting with `extends: default`. Every figure needs a value, a source and a checked date.",
+        help="The whole catalog, or an override starting with `extends: default`. Every figure needs a value, a "
+        "source and a checked date.",
     )
     b1, b2, _ = st.columns([1, 1, 3])
     b1.form_submit_button("Apply for this session", key="cat_apply", type="primary", on_click=catalog.on_apply)

@@ -13,8 +13,8 @@ from planner.ui.messages import md
 
 ctx = results.context()
 results.page_header("Report", ctx, "a PDF for people who will not open the app")
-results.require_estimate(ctx)
-s, est, rec = ctx.scenario, ctx.estimate, ctx.recommendation
+est, rec = results.require_estimate(ctx)
+s = ctx.scenario
 
 slug = re.sub(r"[^a-z0-9]+", "-", s.name.lower()).strip("-")[:60] or "scenario"
 st.download_button(
@@ -25,10 +25,12 @@ st.download_button(
     on_click="ignore",
     type="primary",
     icon=":material/download:",
-    help="Built when you click, from exactly what this preview shows: the scenario, the catalog this session uses, the recommendation and the numbers.",
+    help="Built when you click, from exactly what this preview shows: the scenario, the catalog this session uses, "
+    "the recommendation and the numbers.",
 )
 st.caption(
-    "The PDF holds the recommendation and why, the staged plan, cost and latency charts, the numbers below, and every price used with its source and checked date."
+    "The PDF holds the recommendation and why, the staged plan, cost and latency charts, the numbers below, and "
+    "every price used with its source and checked date."
 )
 
 left, right = st.columns(2, gap="large")
@@ -46,14 +48,16 @@ with left:
 
     facts = {
         "Queries per month": fmt.count(w.queries_per_month),
-        "Tokens per query (in / out)": f"{fmt.count(w.input_tokens_per_query)} / {fmt.count(w.output_tokens_per_query)}",
+        "Tokens per query (in / out)": f"{fmt.count(w.input_tokens_per_query)} / "
+        f"{fmt.count(w.output_tokens_per_query)}",
         "System prompt + few-shot": f"{fmt.count(w.system_prompt_tokens)} + {fmt.count(w.few_shot_tokens)} tokens",
-        "Corpus": f"{fmt.count(w.corpus_documents)} documents × {fmt.count(w.tokens_per_document)} tokens; top-k {w.top_k} × {fmt.count(w.chunk_tokens)}-token chunks"
-        + ("; reranked" if w.rerank else ""),
+        "Corpus": f"{fmt.count(w.corpus_documents)} documents × {fmt.count(w.tokens_per_document)} tokens; top-k "
+        f"{w.top_k} × {fmt.count(w.chunk_tokens)}-token chunks" + ("; reranked" if w.rerank else ""),
         "Serving": "API (per token)" if stack.serving == "api" else f"self-hosted on {name(cat.gpus, stack.gpu)}",
         "LLM": name(cat.llms, stack.llm),
         "Fine-tuning": name(cat.fine_tune_offers, stack.fine_tune),
-        "Retrieval": f"{name(cat.embedding_models, stack.embedding_model)}, {name(cat.vector_stores, stack.vector_store)}",
+        "Retrieval": f"{name(cat.embedding_models, stack.embedding_model)}, "
+        f"{name(cat.vector_stores, stack.vector_store)}",
         "Budget": f"{fmt.usd(s.monthly_budget_usd)}/month" if s.monthly_budget_usd else "none set",
         "Latency target (p95)": fmt.ms(s.latency_target_p95_ms) if s.latency_target_p95_ms else "none set",
         "Horizon": f"{s.horizon_months} months",

@@ -95,7 +95,8 @@ def draw() -> None:
             format_func=lambda k: pre[k].name if k else "None (the defaults)",
             key="sb.preset",
             on_change=_on_preset,
-            help="A worked example to start from. Every control below starts at the preset's value; the link in the address bar keeps only what you changed.",
+            help="A worked example to start from. Every control below starts at the preset's value; the link in the "
+            "address bar keeps only what you changed.",
         )
         _volume_control(s)
         if (sec := _section("tokens", "Tokens per query")).open:
@@ -268,7 +269,8 @@ def _retrieval_controls(s: Scenario) -> None:
         min_value=int(w.chunk_overlap_tokens) + 1,
         max_value=max(4096, int(w.chunk_tokens)),
         step=1,
-        help="Tokens per retrieved chunk; each retrieved chunk is added to the prompt. Must be larger than the overlap.",
+        help="Tokens per retrieved chunk; each retrieved chunk is added to the prompt. Must be larger than the "
+        "overlap.",
         **control("sb.chunk", "workload.chunk_tokens", "Chunk size", _count_int, float),
     )
     st.slider(
@@ -290,7 +292,8 @@ def _retrieval_controls(s: Scenario) -> None:
         max_value=100.0,
         step=1.0,
         format="%.0f%%",
-        help="Share of the corpus re-embedded each month. The questionnaire's 'how often does the knowledge change' answer sets it too.",
+        help="Share of the corpus re-embedded each month. The questionnaire's 'how often does the knowledge change' "
+        "answer sets it too.",
         **control(
             "sb.change",
             "workload.corpus_change_share_per_month",
