@@ -6,7 +6,7 @@ import streamlit as st
 
 from planner import figures
 from planner import format as fmt
-from planner.cli import csv_text
+from planner.output import csv_text
 from planner.scenario import ARCHITECTURES, LABELS
 from planner.ui import results, tables
 from planner.ui.messages import message
