@@ -26,27 +26,8 @@ import plotly.graph_objects as go
 from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, LATENCY_LABELS, Estimate
 from planner.scenario import ARCHITECTURES, COLORS, LABELS
+from planner.vocabulary import ALERT, COMPONENT_COLORS, LATENCY_COLORS, MUTED
 
-#: Colours of cost components and latency parts: muted, distinct from the architecture colours.
-COMPONENT_COLORS = {
-    "inference": "#5B6C8F",
-    "gpu_serving": "#8E7CC3",
-    "model_hosting": "#A0A0A0",
-    "query_embedding": "#7FB8C9",
-    "vector_store": "#3F8FA8",
-    "reranking": "#C490B8",
-    "reembedding": "#D9A066",
-    "training": "#8DB580",
-}
-LATENCY_COLORS = {
-    "network": "#A0A0A0",
-    "query_embedding": "#7FB8C9",
-    "vector_search": "#3F8FA8",
-    "reranking": "#C490B8",
-    "queueing": "#D9A066",
-    "time_to_first_token": "#8E7CC3",
-    "generation": "#5B6C8F",
-}
 #: Plotly config for every chart: no mode bar, no logo.
 CONFIG = {"displayModeBar": False, "displaylogo": False}
 
@@ -54,8 +35,6 @@ BUDGET_SHAPE = "budget"
 LIMIT_SHAPE = "latency limit"
 CURRENT_SHAPE = "current volume"
 BREAK_EVEN_TRACE = "Break-even"
-MUTED = "#8a8f98"  # readable on white and on a dark background
-ALERT = "#D55E00"  # Okabe–Ito vermillion: limits and budgets
 
 
 def _rgba(hex_color: str, alpha: float) -> str:

@@ -36,6 +36,7 @@ from typing import Any, Literal
 from planner import format as fmt
 from planner.answers import Answers, Gap, KnowledgeChange
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
+from planner.vocabulary import STAGE_LABELS
 
 __all__ = [
     "ARCHITECTURES",
@@ -324,7 +325,8 @@ def _count(x: float) -> str:
 
 
 def _ms(x: float | None) -> str:
-    return "an unknown time" if x is None else f"{x:,.0f} ms"
+    """A duration as the app, the PDF and the CLI print it (planner.format.ms)."""
+    return "an unknown time" if x is None else fmt.ms(x)
 
 
 def _show(field: str, value: Any) -> str:
@@ -1295,7 +1297,7 @@ def render_text(rec: Recommendation) -> str:
     lines += ["", f"Watch-outs ({w.label})"]
     lines += [f"  - {t}" for t in rec.watch_outs]
     lines += ["", "Plan"]
-    lines += [f"  {s.stage.capitalize():<6} {s.text}" for s in rec.plan]
+    lines += [f"  {STAGE_LABELS.get(s.stage, s.stage):<6} {s.text}" for s in rec.plan]
     return "\n".join(lines) + "\n"
 
 

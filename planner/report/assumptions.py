@@ -15,6 +15,7 @@ from planner.report.document import _Report
 from planner.report.style import BOX_BG
 from planner.report.text import FONT_BOLD, _fig, _long_date, _num, _x, _xw
 from planner.scenario import LABELS
+from planner.vocabulary import ALERT, SERVING_LABELS, STACK_FAMILIES
 from pricing.models import STALE_AFTER_DAYS
 
 
@@ -97,12 +98,12 @@ class _Assumptions(_Report):
         if isinstance(v, Enum):
             v = v.value
         if isinstance(v, str):
-            family = _STACK_FAMILIES.get(name)
+            family = STACK_FAMILIES.get(name)
             entry = getattr(self.catalog, family, {}).get(v) if family else None
             if entry is not None and getattr(entry, "name", None):
                 w = self.col_width([2.2, 1.6, 3.2], 1)
                 return f"{_xw(entry.name, w)}<br/><font size='6.5' color='#616E7C'>{_xw(v, w, size=6.5)}</font>"
-            return _x({"api": "API (pay per token)", "self_hosted": "Self-hosted GPUs"}.get(v, v))
+            return _x(SERVING_LABELS.get(v, v))
         if name in ("latency_target_p95_ms",) or name.endswith("_ms"):
             return ms(v)
         if name == "horizon_months":
@@ -141,7 +142,7 @@ class _Assumptions(_Report):
             f"Catalog version {_x(cat.version)}, dated {_x(str(cat.date))}. {len(used)} figures feed this estimate; "
             f"<b>{len(stale)}</b> {'was' if len(stale) == 1 else 'were'} checked more than {STALE_AFTER_DAYS} days "
             f"before {_long_date(today)} "
-            f"(<font color='#C0392B'><b>stale</b></font>) and <b>{len(unverified)}</b> could not be confirmed at their "
+            f"(<font color='{ALERT}'><b>stale</b></font>) and <b>{len(unverified)}</b> could not be confirmed at their "
             f"source (<font color='#B9770E'><b>unverified</b></font>). Check those before relying on the numbers."
         )
         self.add(self.p(intro))
@@ -161,7 +162,7 @@ class _Assumptions(_Report):
                 src += f"<br/><font size='6.5' color='#616E7C'>{_xw(f.note, wsrc, size=6.5)}</font>"
             flags = []
             if f.is_stale(today):
-                flags.append(f"<font color='#C0392B'><b>stale</b></font> ({f.age_days(today):,} days)")
+                flags.append(f"<font color='{ALERT}'><b>stale</b></font> ({f.age_days(today):,} days)")
             if not f.verified:
                 flags.append("<font color='#B9770E'><b>unverified</b></font>")
             rows.append(
@@ -193,14 +194,6 @@ class _Assumptions(_Report):
         self.add(*self.bullets(text))
 
 
-_STACK_FAMILIES = {
-    "embedding_model": "embedding_models",
-    "vector_store": "vector_stores",
-    "reranker": "rerankers",
-    "llm": "llms",
-    "fine_tune": "fine_tune_offers",
-    "gpu": "gpus",
-}
 _WORDS = {
     "usd": "USD",
     "1m": "1M",

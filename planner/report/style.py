@@ -14,6 +14,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from planner import vocabulary
 from planner.report.text import FONT, FONT_BOLD, PRODUCT, _fit
 
 INK = colors.HexColor("#1F2933")
@@ -21,24 +22,11 @@ MUTED = colors.HexColor("#616E7C")
 RULE = colors.HexColor("#CBD2D9")
 HEAD_BG = colors.HexColor("#EEF1F5")
 BOX_BG = colors.HexColor("#F5F7FA")
-RED = colors.HexColor("#C0392B")
+RED = colors.HexColor(vocabulary.ALERT)  # limits, budgets, stale figures
 AMBER = colors.HexColor("#B9770E")
-VERDICT_COLORS = {
-    "recommended": colors.HexColor("#1E8449"),
-    "viable": colors.HexColor("#1F618D"),
-    "not advised": colors.HexColor("#B9770E"),
-    "ruled out": colors.HexColor("#922B21"),
-}
-COMPONENT_COLORS = {
-    "inference": "#4E79A7",
-    "gpu_serving": "#9C755F",
-    "model_hosting": "#B07AA1",
-    "query_embedding": "#76B7B2",
-    "vector_store": "#59A14F",
-    "reranking": "#EDC948",
-    "reembedding": "#FF9DA7",
-    "training": "#E15759",
-}
+#: The app's colours (planner.vocabulary), as reportlab colours.
+VERDICT_COLORS = {k: colors.HexColor(v) for k, v in vocabulary.VERDICT_COLORS.items()}
+COMPONENT_COLORS = vocabulary.COMPONENT_COLORS
 
 
 def _TableStyle(cmds: list) -> TableStyle:  # noqa: N802 - reads like the class it builds

@@ -18,6 +18,7 @@ from planner.report.document import _Report
 from planner.report.style import BOX_BG, INK, RULE, VERDICT_COLORS, _TableStyle
 from planner.report.text import _long_date, _num, _per_1k, _range, _score, _x
 from planner.scenario import COLORS, LABELS
+from planner.vocabulary import ALERT, STAGE_LABELS
 
 
 class _Summary(_Report):
@@ -98,13 +99,13 @@ class _Summary(_Report):
         if s.monthly_budget_usd is not None:
             ok = snap.monthly_usd <= s.monthly_budget_usd
             checks.append(
-                ("Within" if ok else "<font color='#C0392B'>Above</font>")
+                ("Within" if ok else f"<font color='{ALERT}'>Above</font>")
                 + f" the {usd(s.monthly_budget_usd)} monthly budget"
             )
         if s.latency_target_p95_ms is not None:
             ok = snap.latency_p95_ms <= s.latency_target_p95_ms
             checks.append(
-                ("meets" if ok else "<font color='#C0392B'>misses</font>")
+                ("meets" if ok else f"<font color='{ALERT}'>misses</font>")
                 + f" the {ms(s.latency_target_p95_ms)} p95 limit"
             )
         if checks:
@@ -246,14 +247,13 @@ class _Summary(_Report):
         self.add(numbered(f"Watch-outs for {_x(w.label)}"))
         self.add(*(self.bullets(rec.watch_outs) or [self.p("None listed.", st.small)]))
         self.add(numbered(f"Staged plan for {_x(w.label)}"))
-        names = {"first": "First", "next": "Next", "later": "Later"}
         rows = [[self.p("Stage", st.head), self.p("Step", st.head)]]
         last = None
         for step in rec.plan:
             stage = getattr(step, "stage", "")
             rows.append(
                 [
-                    self.p(names.get(stage, _x(stage)) if stage != last else "", st.cell_b),
+                    self.p(STAGE_LABELS.get(stage, _x(stage)) if stage != last else "", st.cell_b),
                     self.p(_x(step.text), st.cell),
                 ]
             )

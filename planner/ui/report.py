@@ -1,12 +1,12 @@
 """Report: a preview of the PDF recommendation report and its download (built only on click)."""
 
 import functools
-import re
 
 import pandas as pd
 import streamlit as st
 
 from planner import format as fmt
+from planner import vocabulary
 from planner.report import build_report
 from planner.ui import results, tables
 from planner.ui.messages import md
@@ -16,7 +16,7 @@ results.page_header("Report", ctx, "a PDF for people who will not open the app")
 est, rec = results.require_estimate(ctx)
 s = ctx.scenario
 
-slug = re.sub(r"[^a-z0-9]+", "-", s.name.lower()).strip("-")[:60] or "scenario"
+slug = vocabulary.slug(s.name)
 st.download_button(
     "Download PDF report",
     data=functools.partial(build_report, ctx.catalog, s, estimate=est, recommendation=rec),
@@ -53,7 +53,8 @@ with left:
         "System prompt + few-shot": f"{fmt.count(w.system_prompt_tokens)} + {fmt.count(w.few_shot_tokens)} tokens",
         "Corpus": f"{fmt.count(w.corpus_documents)} documents × {fmt.count(w.tokens_per_document)} tokens; top-k "
         f"{w.top_k} × {fmt.count(w.chunk_tokens)}-token chunks" + ("; reranked" if w.rerank else ""),
-        "Serving": "API (per token)" if stack.serving == "api" else f"self-hosted on {name(cat.gpus, stack.gpu)}",
+        "Serving": vocabulary.SERVING_LABELS[stack.serving]
+        + (f" ({name(cat.gpus, stack.gpu)})" if stack.serving == "self_hosted" else ""),
         "LLM": name(cat.llms, stack.llm),
         "Fine-tuning": name(cat.fine_tune_offers, stack.fine_tune),
         "Retrieval": f"{name(cat.embedding_models, stack.embedding_model)}, "
@@ -80,7 +81,11 @@ with right:
     )
     if rec.plan:
         st.markdown("**Plan in stages**")
-        st.markdown("\n".join(f"- **{step.stage.capitalize()}:** {md(step.text)}" for step in rec.plan))
+        st.markdown(
+            "\n".join(
+                f"- **{vocabulary.STAGE_LABELS.get(step.stage, step.stage)}:** {md(step.text)}" for step in rec.plan
+            )
+        )
 
 st.subheader("Key numbers")
 st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))

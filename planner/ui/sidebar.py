@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import re
 
 import streamlit as st
 
@@ -24,6 +23,7 @@ from planner.ui.session import (
     set_scenario,
     sync_widget,
 )
+from planner.vocabulary import SERVING_LABELS, slug
 from pricing.errors import InputError
 from pricing.models import Catalog
 
@@ -74,10 +74,6 @@ def _on_scenario_upload() -> None:
         return
     set_scenario(new, preset="")
     flash("success", f"Loaded the scenario “{new.name}” from {f.name}.")
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "scenario"
 
 
 def draw() -> None:
@@ -182,7 +178,7 @@ def _file_controls(s: Scenario) -> None:
     st.download_button(
         "Download scenario (YAML)",
         data=functools.partial(scenario_yaml, s),
-        file_name=f"{_slug(s.name)}.yaml",
+        file_name=f"{slug(s.name)}.yaml",
         mime="application/x-yaml",
         on_click="ignore",
         help="The same file the command line reads: python -m planner estimate --scenario FILE",
@@ -308,7 +304,7 @@ def _stack_controls(s: Scenario, cat: Catalog) -> None:
     st.radio(
         "Serving (how the model runs)",
         ["api", "self_hosted"],
-        format_func={"api": "API (per token)", "self_hosted": "Self-hosted GPUs"}.get,
+        format_func=SERVING_LABELS.__getitem__,
         horizontal=True,
         help="Pay per token at an API, or rent GPUs and serve open weights (capacity sized for the peak).",
         **control("sb.serving", "stack.serving", "Serving"),
