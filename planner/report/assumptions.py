@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from pydantic import BaseModel
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
@@ -23,7 +24,6 @@ class _Assumptions(_Report):
     # --- 3. assumptions
 
     def assumptions(self) -> None:
-        st, s = self.st, self.scenario
         self.add(CondPageBreak(self.height * 0.35))
         self.h1("3. Assumptions")
         self.add(
@@ -33,6 +33,14 @@ class _Assumptions(_Report):
                 f"The questionnaire answers are in section {self.answers_section}."
             )
         )
+        self.inputs_table()
+        self.derived()
+        self.prices()
+        self.method()
+
+    def inputs_table(self) -> None:
+        """3.1: every scenario input as entered, grouped, with what it means."""
+        st, s = self.st, self.scenario
         self.add(self.p("3.1 Scenario inputs", st.h2))
         rows = [[self.p(x, st.head) for x in ("Input", "Value", "What it means")]]
         style: list = []
@@ -42,7 +50,7 @@ class _Assumptions(_Report):
             style.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
             style.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), BOX_BG))
 
-        def model_rows(model, prefix: str = "") -> None:
+        def model_rows(model: BaseModel, prefix: str = "") -> None:
             for name, info in type(model).model_fields.items():
                 v = getattr(model, name)
                 if hasattr(type(v), "model_fields"):
@@ -86,9 +94,6 @@ class _Assumptions(_Report):
             ]
         )
         self.add(self.table(rows, [2.2, 1.6, 3.2], style=style, zebra=False))
-        self.derived()
-        self.prices()
-        self.method()
 
     def input_value(self, name: str, v: Any) -> str:
         if v is None:
@@ -99,8 +104,8 @@ class _Assumptions(_Report):
             v = v.value
         if isinstance(v, str):
             family = STACK_FAMILIES.get(name)
-            entry = getattr(self.catalog, family, {}).get(v) if family else None
-            if entry is not None and getattr(entry, "name", None):
+            entry = getattr(self.catalog, family).get(v) if family else None  # a catalog family, by its field name
+            if entry is not None:
                 w = self.col_width([2.2, 1.6, 3.2], 1)
                 return f"{_xw(entry.name, w)}<br/><font size='6.5' color='#616E7C'>{_xw(v, w, size=6.5)}</font>"
             return _x(SERVING_LABELS.get(v, v))
@@ -187,7 +192,7 @@ class _Assumptions(_Report):
             "Ranges: the estimate is run with every catalog figure at its low and at its high end; the band is that "
             "envelope, not a confidence interval.",
             "Break-even volumes are found exactly (by bisection), not read off the chart. Sensitivity moves one input "
-            f"at a time by ±{getattr(self.est, 'sensitivity_delta', 0.25) * 100:.0f}%.",
+            f"at a time by ±{self.est.sensitivity_delta * 100:.0f}%.",
             "Latency: the parts' medians add and their tails add in quadrature; self-hosted serving adds an M/M/c "
             "queueing delay at peak load. The full formulas are in docs/formulas.md of the planner.",
         ]

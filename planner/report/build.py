@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -15,6 +14,7 @@ from reportlab.platypus import (
 )
 
 from planner.engine import Estimate
+from planner.questionnaire import Recommendation
 from planner.report.assumptions import _Assumptions
 from planner.report.costs import _Costs
 from planner.report.style import _canvas_class, _Furniture
@@ -40,7 +40,7 @@ def build_report(
     scenario: Scenario,
     *,
     estimate: Estimate | None = None,
-    recommendation: Any = None,
+    recommendation: Recommendation | None = None,
     today: date | None = None,
     invariant: bool = False,
 ) -> bytes:

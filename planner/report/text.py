@@ -15,6 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
+from planner.engine import Snapshot
 from planner.format import usd
 
 PRODUCT = "LLM architecture planner"
@@ -186,7 +187,7 @@ def _usd_cell(v: float) -> str:
     return usd(v) if v > 0 else "–"
 
 
-def _per_1k(snap: Any) -> str:
+def _per_1k(snap: Snapshot) -> str:
     """Cost per 1,000 queries; undefined (—) at zero volume, where the engine reports 0."""
     return usd(snap.usd_per_1k_queries) if snap.queries_per_month > 0 else "—"
 
