@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from planner.ui import session
 from planner.ui.messages import problem_lines
-from planner.ui.session import MAX_UPLOAD_BYTES, flash, parse_catalog_cached
+from planner.ui.session import MAX_UPLOAD_BYTES, Outcome, flash, parse_catalog_cached
 from pricing.errors import ConflictError, InputError, Problem
 from pricing.loader import DEFAULT_CATALOG_PATH, LoadedCatalog, fingerprint, read_text
 from pricing.models import Catalog
@@ -154,7 +153,7 @@ def figures_table(cat_sha: str, _catalog: Catalog):
     return tables.figures_frame(_catalog)
 
 
-def save_catalog_text(text: str) -> tuple[str, Any]:
+def save_catalog_text(text: str) -> Outcome:
     """Save `text` to the catalog file (validated, atomic, conflict-safe, previous version kept as .bak).
 
     Returns (outcome, detail): ("saved", path), ("invalid", problems), ("conflict", message) or ("error", message).
@@ -175,7 +174,7 @@ def save_catalog_text(text: str) -> tuple[str, Any]:
     return "saved", f"{path} (the previous version is kept as {backup_path(path).name})"
 
 
-def catalog_upload(f: UploadedFile) -> tuple[str, Any]:
+def catalog_upload(f: UploadedFile) -> Outcome:
     """Validate an uploaded catalog and apply it for this session."""
     if f.size > MAX_UPLOAD_BYTES:
         return "error", f"{f.name}: the file is {f.size:,} bytes; catalogs are limited to {MAX_UPLOAD_BYTES:,} bytes."
@@ -218,7 +217,7 @@ def on_reset() -> None:
     s.cat_result = ("reset", s.cat_path)
 
 
-def take_result() -> tuple[str, Any] | None:
+def take_result() -> Outcome | None:
     """The outcome of the last button pressed on the Pricing page, once."""
     s = session.get()
     result, s.cat_result = s.cat_result, None

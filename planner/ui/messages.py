@@ -7,6 +7,7 @@ import re
 import streamlit as st
 
 from planner.ui import session
+from planner.ui.session import Kind
 from pricing.errors import Problem
 
 
@@ -18,7 +19,7 @@ def show_flash() -> None:
         message(kind, text, lines)
 
 
-def message(kind: str, text: str, lines: list[str] | None = None) -> None:
+def message(kind: Kind, text: str, lines: list[str] | None = None) -> None:
     """An alert whose text may hold user or catalog text: shown literally (markdown escaped), with
     `lines` (e.g. located problems) in a code block, where nothing is interpreted."""
     body = md(text)

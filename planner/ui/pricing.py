@@ -13,21 +13,23 @@ def show_result() -> None:
     result = catalog.take_result()
     if result is None:
         return
-    outcome, detail = result
-    if outcome == "invalid":
-        show_problems("The catalog is not valid, so nothing changed (the last good catalog is still in use):", detail)
-    elif outcome == "applied":
-        message(
-            "success",
-            f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected until you "
-            "save.",
-        )
-    elif outcome == "saved":
-        message("success", f"Saved to {detail}.")
-    elif outcome == "reset":
-        message("info", f"Back to the catalog in {detail}.")
-    else:  # conflict, error
-        message("error", detail)
+    match result:
+        case ("invalid", problems):
+            show_problems(
+                "The catalog is not valid, so nothing changed (the last good catalog is still in use):", problems
+            )
+        case ("applied", detail):
+            message(
+                "success",
+                f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected "
+                "until you save.",
+            )
+        case ("saved", detail):
+            message("success", f"Saved to {detail}.")
+        case ("reset", detail):
+            message("info", f"Back to the catalog in {detail}.")
+        case (_, detail):  # conflict, error
+            message("error", detail)
 
 
 ctx = results.context()
