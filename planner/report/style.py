@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -69,19 +70,19 @@ class _Furniture:
     left_footer: str
 
 
-def _canvas_class(furniture: _Furniture):
+def _canvas_class(furniture: _Furniture) -> type:
     """A canvas that knows the page count: pages are held until `save`, then numbered "Page N of M"."""
 
     class NumberedCanvas(rl_canvas.Canvas):
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict] = []
 
-        def showPage(self):  # noqa: N802 - reportlab's name
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._held.append(dict(self.__dict__))
             self._startPage()
 
-        def save(self):
+        def save(self) -> None:
             total = len(self._held)
             for state in self._held:
                 self.__dict__.update(state)
