@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 
 cd "$work"
 cp "$repo/scenarios/support-bot.yaml" scenario.yaml
-run() { echo "+ $*"; "$@"; }
+run() { echo "+ $*" >&2; "$@"; }
 run "$venv/bin/llm-planner" --help >/dev/null
 run "$venv/bin/llm-planner" validate
 run "$venv/bin/llm-planner" estimate --scenario scenario.yaml --format table
