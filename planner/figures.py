@@ -111,7 +111,7 @@ def _linear_ticks(lo: float, hi: float, label, n: int = 5, zero: bool = True) ->
 
 
 def _usd_axis(lo: float, hi: float, *, log: bool, title: str) -> dict:
-    vals, text = (_log_ticks if log else _linear_ticks)(lo, hi, fmt.usd)
+    vals, text = (_log_ticks if log else _linear_ticks)(lo, hi, fmt.usd_tick)
     axis = dict(title=dict(text=title), tickmode="array", tickvals=vals, ticktext=text, zeroline=False)
     if log:
         axis.update(type="log", range=[math.log10(max(lo, 1e-12)) - 0.05, math.log10(max(hi, 1e-12)) + 0.08])

@@ -4,14 +4,16 @@ format, so a number reads the same everywhere.
 Money and durations keep three significant figures once they are large (a page never shows "$4,000"
 beside "$16K" and "$21.7K", nor "1,500 ms" beside "1.50 s"):
 
-    usd:    < $0.01 · $0.42 · $48.00 · $480 · $4.00K · $16.0K · $21.7K · $150K · $1.20M · $3.40B
-    ms:     45 ms · 450 ms · 1.50 s · 12.3 s · 123 s
-    count:  1,200 · 45K · 3.4M
+    usd:      < $0.01 · $0.42 · $48.00 · $480 · $4.00K · $16.0K · $21.7K · $150K · $1.20M · $3.40B
+    usd_tick: $0.5 · $2 · $100 · $1K · $20K · $5M   (axis ticks: round values, no trailing zeros)
+    ms:       45 ms · 450 ms · 1.50 s · 12.3 s · 123 s
+    count:    1,200 · 45K · 3.4M
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 _SUFFIXES = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
 
@@ -41,6 +43,15 @@ def usd(x: float | None) -> str:
         return f"{sign}${x:.0f}"
     mantissa, suffix = _three_figures(x)
     return f"{sign}${mantissa}{suffix}"
+
+
+_TRAILING_ZEROS = re.compile(r"\.?0+(?=[KMB]?$)")
+
+
+def usd_tick(x: float | None) -> str:
+    """An axis tick (a round 1-2-5 value): the money format without trailing zeros — $0.5, $2, $100, $1K, $20K, $5M."""
+    text = usd(x)
+    return _TRAILING_ZEROS.sub("", text) if "." in text else text
 
 
 def count(x: float | None) -> str:

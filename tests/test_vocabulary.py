@@ -4,7 +4,7 @@ import pytest
 
 from planner import figures, vocabulary
 from planner.engine import COMPONENT_LABELS, LATENCY_LABELS
-from planner.format import ms, usd
+from planner.format import ms, usd, usd_tick
 from planner.report import style as pdf_style
 
 
@@ -63,3 +63,12 @@ def test_slug():
     assert vocabulary.slug("Legal Q&A — with citations!") == "legal-q-a-with-citations"
     assert vocabulary.slug("—") == "scenario"
     assert len(vocabulary.slug("x" * 100)) == 60
+
+
+@pytest.mark.parametrize(
+    ("tick", "shown"),
+    [(0.05, "$0.05"), (0.5, "$0.5"), (2, "$2"), (100, "$100"), (1_000, "$1K"), (20_000, "$20K"), (100_000, "$100K")]
+    + [(2_500_000, "$2.5M"), (1e9, "$1B")],
+)
+def test_axis_ticks_are_the_money_format_without_trailing_zeros(tick, shown):
+    assert usd_tick(tick) == shown

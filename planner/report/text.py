@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
 from planner.engine import Snapshot
-from planner.format import usd
+from planner.format import usd, usd_tick
 
 PRODUCT = "LLM architecture planner"
 
@@ -176,10 +176,8 @@ def _score(s: int) -> str:
 
 
 def _usd_tick(v: float) -> str:
-    """Axis labels: whole dollars without cents ($1, $10, $1,000), otherwise as `usd`."""
-    if 1 <= v < 1e4 and abs(v - round(v)) < 1e-9:
-        return f"${v:,.0f}"
-    return usd(v)
+    """Axis labels, as the app's charts label them (`planner.format.usd_tick`): $1, $10, $1K, $20K."""
+    return usd_tick(v)
 
 
 def _usd_cell(v: float) -> str:
