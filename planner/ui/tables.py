@@ -9,20 +9,11 @@ from typing import TYPE_CHECKING
 from planner import format as fmt
 from planner.engine import Estimate
 from planner.scenario import ARCHITECTURES, LABELS
+from planner.vocabulary import FAMILY_LABELS
 from pricing.models import STALE_AFTER_DAYS, Catalog
 
 if TYPE_CHECKING:  # pandas (and pyarrow with it, ~1 s) loads on the pages that draw a table, not at start-up
     import pandas as pd
-
-FAMILY_LABELS = {
-    "latency_model": "Latency model",
-    "embedding_models": "Embedding models",
-    "vector_stores": "Vector stores",
-    "rerankers": "Rerankers",
-    "llms": "LLMs",
-    "fine_tune_offers": "Fine-tuning offers",
-    "gpus": "GPUs",
-}
 
 
 def numbers_frame(est: Estimate) -> pd.DataFrame:
