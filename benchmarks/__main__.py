@@ -3,6 +3,7 @@
     python -m benchmarks                 # everything (about 18 minutes on 2 cores)
     python -m benchmarks controls        # only: every kind of control, app against the bare page (~6 min)
     python -m benchmarks server          # only: cold start to the first full render, memory per session
+    python -m benchmarks controls --baseline /tmp/base/app.py   # also another checkout's app, interleaved
     python -m benchmarks --quick         # a smoke run: fewer repeats, 5 sessions, a 15 s load test
     python -m benchmarks --json out.json # also write the raw figures as JSON
 
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import time
 import traceback
+from pathlib import Path
 
 
 def _machine() -> dict:
@@ -117,6 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         "server: only cold start and memory (bench_server)",
     )
     ap.add_argument("--moves", type=int, default=None, help="changes per control and page (controls; default 16)")
+    ap.add_argument(
+        "--baseline",
+        metavar="APP_PY",
+        help="controls: also the app.py of another checkout (e.g. `git archive main | tar -x -C /tmp/base`), "
+        "interleaved with the others: before / after in one run",
+    )
     ap.add_argument("--quick", action="store_true", help="a smoke run: fewer repeats, 5 sessions, a 15 s load test")
     ap.add_argument("--json", metavar="PATH", help="also write every figure as JSON")
     args = ap.parse_args(argv)
@@ -186,7 +194,8 @@ def _controls(args, results: dict) -> None:
 
     moves = args.moves or (4 if args.quick else 16)
     title = "Controls, app against the bare page (bench_controls)"
-    _step(title, lambda: bench_controls.run(moves=moves), results)
+    baseline = Path(args.baseline).resolve() if args.baseline else None
+    _step(title, lambda: bench_controls.run(moves=moves, baseline_script=baseline), results)
     res = results[title]
     if isinstance(res, dict) and "error" not in res:
         print("\nmedian / p95 ms, key press → updated (chart and read-outs) and → settled (page idle):")

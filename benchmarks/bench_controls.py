@@ -28,6 +28,7 @@ import statistics
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.bench_server import (
     BARE_APP,
@@ -242,73 +243,87 @@ def _summary(samples: list[dict]) -> dict:
     return out
 
 
-#: (name, bare control, app page, app control); built once the pages are open.
+#: The controls, in the order they are changed in each round.
 CONTROLS = ("volume slider", "number input", "toggle", "select box", "questionnaire answer", "preset")
 
 
-def run(moves: int = 16, warmup: int = 2, app_script=None) -> dict:
-    """Interleaved: for each round, for each control, one change on the bare page then one in the app."""
+def _app_controls(costs: Target, decide: Target) -> dict[str, Control]:
+    return {
+        "volume slider": Slider(costs, "Queries per month"),
+        "number input": Number(costs, "Output (tokens/query)"),
+        "toggle": Toggle(costs, "Rerank retrieved chunks (per search)"),
+        "select box": Select(costs, "LLM (prompt only and RAG)"),
+        "questionnaire answer": Segmented(decide, "Must users see the sources behind an answer?", ("Yes", "No")),
+        "preset": Select(costs, "Preset scenario"),
+    }
+
+
+def _bare_controls(bare: Target) -> dict[str, Control]:
+    return {
+        "volume slider": Slider(bare, "Queries per month"),
+        "number input": Number(bare, "Output tokens"),
+        "toggle": Toggle(bare, "Rerank"),
+        "select box": Select(bare, "Model"),
+        "questionnaire answer": Segmented(bare, "Answer", ("yes", "no")),
+        "preset": Select(bare, "Model"),
+    }
+
+
+def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None) -> dict:
+    """Interleaved: for each round, for each control, one change on the bare page, one in the app (and,
+    with `baseline_script` — the app of another checkout, e.g. before a change — one there too)."""
     from playwright.sync_api import sync_playwright
 
     app_script = app_script or ROOT / "app.py"
-    samples: dict[str, dict[str, list[dict]]] = {c: {"bare": [], "app": []} for c in CONTROLS}
+    sides = ["bare", "app"] + (["baseline app"] if baseline_script else [])
+    samples: dict[str, dict[str, list[dict]]] = {c: {side: [] for side in sides} for c in CONTROLS}
     with sync_playwright() as p, ExitStack() as stack:
         browser = launch_chromium(p)
         stack.callback(browser.close)
 
-        def open_(script, page_name):
-            cat = stack.enter_context(catalog_copy())
-            srv = stack.enter_context(server(script, catalog=cat))
+        def open_(srv, page_name):
             ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
             stack.callback(ctx.close)
             page = ctx.new_page()
             goto_ready(page, app_url(srv.url, page_name), chart=page_name != "")
-            return srv, page
+            return page
 
-        _, bare_page = open_(BARE_APP, None)
-        app_srv, costs_page = open_(app_script, "costs")
-        _open_sections(costs_page, "Tokens per query", "Retrieval", "Stack")
-        decide_ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-        stack.callback(decide_ctx.close)
-        decide_page = decide_ctx.new_page()
-        goto_ready(decide_page, app_srv.url, chart=False)
+        def start(script):
+            cat = stack.enter_context(catalog_copy())
+            return stack.enter_context(server(script, catalog=cat, cwd=ROOT if script == BARE_APP else script.parent))
 
-        bare = Target(bare_page, CHART, METRICS)
-        costs = Target(costs_page, CHART, METRICS)
-        decide = Target(decide_page, DECIDE_TEXT, None)
-        pairs = {
-            "volume slider": (Slider(bare, "Queries per month"), Slider(costs, "Queries per month")),
-            "number input": (Number(bare, "Output tokens"), Number(costs, "Output (tokens/query)")),
-            "toggle": (Toggle(bare, "Rerank"), Toggle(costs, "Rerank retrieved chunks (per search)")),
-            "select box": (Select(bare, "Model"), Select(costs, "LLM (prompt only and RAG)")),
-            "questionnaire answer": (
-                Segmented(bare, "Answer", ("yes", "no")),
-                Segmented(decide, "Must users see the sources behind an answer?", ("Yes", "No")),
-            ),
-            "preset": (Select(bare, "Model"), Select(costs, "Preset scenario")),
-        }
+        controls = {"bare": _bare_controls(Target(open_(start(BARE_APP), None), CHART, METRICS))}
+        for side, script in (("app", app_script), ("baseline app", baseline_script)):
+            if script is None:
+                continue
+            srv = start(script)
+            costs_page = open_(srv, "costs")
+            _open_sections(costs_page, "Tokens per query", "Retrieval", "Stack")
+            decide_page = open_(srv, "")
+            controls[side] = _app_controls(Target(costs_page, CHART, METRICS), Target(decide_page, DECIDE_TEXT, None))
         for i in range(warmup + moves):
             for name in CONTROLS:
-                for side, ctl in zip(("bare", "app"), pairs[name], strict=True):
-                    r = ctl.change()
+                for side in sides:
+                    r = controls[side][name].change()
                     if i >= warmup:
                         samples[name][side].append(r)
     res: dict = {}
     for name in CONTROLS:
-        b, a = _summary(samples[name]["bare"]), _summary(samples[name]["app"])
-        row = {"bare": b, "app": a}
-        if "settled_median_ms" in b and "settled_median_ms" in a:
-            row["ratio settled app / bare"] = a["settled_median_ms"] / b["settled_median_ms"]
+        row = {side: _summary(samples[name][side]) for side in sides}
+        b = row["bare"]
+        for side in sides[1:]:
+            if "settled_median_ms" in b and "settled_median_ms" in row[side]:
+                row[f"ratio settled {side} / bare"] = row[side]["settled_median_ms"] / b["settled_median_ms"]
         res[name] = row
     return res
 
 
 def table(res: dict) -> str:
     """The figures as a markdown table (medians / p95, ms)."""
-    lines = [
-        "| control | bare updated | app updated | bare settled | app settled | app / bare settled |",
-        "|---|---|---|---|---|---|",
-    ]
+    sides = [k for k in next(iter(res.values())) if not k.startswith("ratio")]
+    head = " | ".join(f"{side} updated" for side in sides) + " | " + " | ".join(f"{side} settled" for side in sides)
+    ratios = " | ".join(f"{side} / bare settled" for side in sides[1:])
+    lines = [f"| control | {head} | {ratios} |", "|---" * (1 + 3 * len(sides) - 1) + "|"]
 
     def mp(d: dict, k: str) -> str:
         if f"{k}_median_ms" not in d:
@@ -316,22 +331,20 @@ def table(res: dict) -> str:
         return f"{d[f'{k}_median_ms']:.0f} / {d[f'{k}_p95_ms']:.0f}"
 
     for name, row in res.items():
-        if not isinstance(row, dict) or "bare" not in row:
-            continue
-        ratio = row.get("ratio settled app / bare")
-        lines.append(
-            f"| {name} | {mp(row['bare'], 'updated')} | {mp(row['app'], 'updated')} | "
-            f"{mp(row['bare'], 'settled')} | {mp(row['app'], 'settled')} | "
-            + (f"{ratio:.2f}×" if ratio else "–")
-            + " |"
-        )
+        cells = [mp(row[side], "updated") for side in sides] + [mp(row[side], "settled") for side in sides]
+        for side in sides[1:]:
+            ratio = row.get(f"ratio settled {side} / bare")
+            cells.append(f"{ratio:.2f}×" if ratio else "–")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
+    """python -m benchmarks.bench_controls [MOVES] [BASELINE_APP_PY]"""
     argv = sys.argv[1:] if argv is None else argv
     moves = int(argv[0]) if argv else 16
-    print(table(run(moves=moves)))
+    baseline = Path(argv[1]).resolve() if len(argv) > 1 else None
+    print(table(run(moves=moves, baseline_script=baseline)))
 
 
 if __name__ == "__main__":

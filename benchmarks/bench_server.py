@@ -93,8 +93,10 @@ class Server:
         return (self.logdir / "stderr").read_text(errors="replace")
 
 
-def start_server(script: Path, *, catalog: Path | None = None, wait: bool = True, timeout: float = 60) -> Server:
-    """`streamlit run script` on 127.0.0.1:<free port>, in its own process group."""
+def start_server(
+    script: Path, *, catalog: Path | None = None, wait: bool = True, timeout: float = 60, cwd: Path = ROOT
+) -> Server:
+    """`streamlit run script` on 127.0.0.1:<free port>, in its own process group, from `cwd`."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     logdir = Path(tempfile.mkdtemp(prefix="bench-streamlit-"))
@@ -121,7 +123,7 @@ def start_server(script: Path, *, catalog: Path | None = None, wait: bool = True
     out = open(logdir / "stdout", "wb")
     err = open(logdir / "stderr", "wb")
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
     out.close()
     err.close()
     srv = Server(proc=proc, url=url, started=t, logdir=logdir)
