@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--baseline",
         metavar="APP_PY",
-        help="controls: also the app.py of another checkout (e.g. `git archive main | tar -x -C /tmp/base`), "
+        help="controls, server: also the app.py of another checkout (e.g. `git archive main | tar -x -C /tmp/base`), "
         "interleaved with the others: before / after in one run",
     )
     ap.add_argument("--quick", action="store_true", help="a smoke run: fewer repeats, 5 sessions, a 15 s load test")
@@ -146,7 +146,11 @@ def main(argv: list[str] | None = None) -> int:
             sessions, tries = (5, 1) if args.quick else (20, 3)
             _step(
                 "Server cold start + memory (bench_server)",
-                lambda: bench_server.run(sessions=sessions, tries=tries),
+                lambda: bench_server.run(
+                    sessions=sessions,
+                    tries=tries,
+                    baseline_script=Path(args.baseline).resolve() if args.baseline else None,
+                ),
                 results,
             )
         return _finish(args, results)

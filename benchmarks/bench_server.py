@@ -290,15 +290,24 @@ def cpu_s(pids: list[int]) -> float:
 # --- the benchmarks -------------------------------------------------------------------------
 
 
-def cold_start(script: Path, page_name: str | None, p, browser, tries: int = 3, catalog: Path | None = None) -> dict:
+def cold_start(
+    script: Path,
+    page_name: str | None,
+    p,
+    browser,
+    tries: int = 3,
+    catalog: Path | None = None,
+    chart: bool = True,
+    cwd: Path = ROOT,
+) -> dict:
     health, render = [], []
     for _ in range(tries):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = ctx.new_page()
-        srv = start_server(script, catalog=catalog, wait=False)
+        srv = start_server(script, catalog=catalog, wait=False, cwd=cwd)
         try:
             wait_health(srv)
-            goto_ready(page, app_url(srv.url, page_name))
+            goto_ready(page, app_url(srv.url, page_name), chart=chart)
             render.append(time.perf_counter() - srv.started)
             health.append(srv.health_s)
         finally:
@@ -345,7 +354,10 @@ def memory(script: Path, page_name: str | None, browser, sessions: int = 20, cat
     }
 
 
-def run(sessions: int = 20, tries: int = 3) -> dict:
+def run(sessions: int = 20, tries: int = 3, baseline_script: Path | None = None) -> dict:
+    """Cold start of the bare page, the app's Decide page (what a link without a page opens) and its
+    Costs page, and of the same two pages of `baseline_script` (another checkout's app.py) when given;
+    then memory with 1 and `sessions` sessions."""
     from playwright.sync_api import sync_playwright
 
     out: dict = {}
@@ -353,11 +365,15 @@ def run(sessions: int = 20, tries: int = 3) -> dict:
         browser = launch_chromium(p)
         try:
             out["bare: cold start"] = cold_start(BARE_APP, None, p, browser, tries=tries)
+            apps = [("app", ROOT / "app.py")] + ([("baseline app", baseline_script)] if baseline_script else [])
+            for name, script in apps:
+                with catalog_copy() as cat:
+                    for page_name, title, chart in (("", "Decide", False), ("costs", "Costs", True)):
+                        out[f"{name} ({title} page): cold start"] = cold_start(
+                            script, page_name, p, browser, tries=tries, catalog=cat, chart=chart, cwd=script.parent
+                        )
             if (ROOT / "app.py").exists():
                 with catalog_copy() as cat:
-                    out["app (Costs page): cold start"] = cold_start(
-                        ROOT / "app.py", "costs", p, browser, tries=tries, catalog=cat
-                    )
                     out["app (Costs page): memory"] = memory(
                         ROOT / "app.py", "costs", browser, sessions=sessions, catalog=cat
                     )
