@@ -292,7 +292,9 @@ def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None)
             cat = stack.enter_context(catalog_copy())
             return stack.enter_context(server(script, catalog=cat, cwd=ROOT if script == BARE_APP else script.parent))
 
-        controls = {"bare": _bare_controls(Target(open_(start(BARE_APP), None), CHART, METRICS))}
+        bare_page = open_(start(BARE_APP), None)
+        controls = {"bare": _bare_controls(Target(bare_page, CHART, METRICS))}
+        elements = {"bare page": _count_elements(bare_page)}
         for side, script in (("app", app_script), ("baseline app", baseline_script)):
             if script is None:
                 continue
@@ -300,6 +302,8 @@ def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None)
             costs_page = open_(srv, "costs")
             _open_sections(costs_page, "Tokens per query", "Retrieval", "Stack")
             decide_page = open_(srv, "")
+            elements[f"{side} Costs page"] = _count_elements(costs_page)
+            elements[f"{side} Decide page"] = _count_elements(decide_page)
             controls[side] = _app_controls(Target(costs_page, CHART, METRICS), Target(decide_page, DECIDE_TEXT, None))
         for i in range(warmup + moves):
             for name in CONTROLS:
@@ -315,11 +319,24 @@ def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None)
             if "settled_median_ms" in b and "settled_median_ms" in row[side]:
                 row[f"ratio settled {side} / bare"] = row[side]["settled_median_ms"] / b["settled_median_ms"]
         res[name] = row
+    res["elements drawn"] = elements
     return res
+
+
+def _count_elements(page) -> dict:
+    """How much a rerun sends and React reconciles: elements (main area, sidebar) and widgets."""
+    return page.evaluate(
+        """() => ({
+        main: document.querySelectorAll("[data-testid='stMain'] [data-testid='stElementContainer']").length,
+        sidebar: document.querySelectorAll("[data-testid='stSidebar'] [data-testid='stElementContainer']").length,
+        markdown: document.querySelectorAll("[data-testid='stMarkdownContainer']").length,
+        plotly: document.querySelectorAll('.js-plotly-plot').length})"""
+    )
 
 
 def table(res: dict) -> str:
     """The figures as a markdown table (medians / p95, ms)."""
+    res = {k: v for k, v in res.items() if k in CONTROLS}
     sides = [k for k in next(iter(res.values())) if not k.startswith("ratio")]
     head = " | ".join(f"{side} updated" for side in sides) + " | " + " | ".join(f"{side} settled" for side in sides)
     ratios = " | ".join(f"{side} / bare settled" for side in sides[1:])

@@ -20,8 +20,10 @@ def test_every_control_is_changed_and_timed_on_both_pages():
     from benchmarks import bench_controls
 
     res = bench_controls.run(moves=1, warmup=0)
-    assert list(res) == list(bench_controls.CONTROLS)
-    for name, row in res.items():
+    assert list(res) == [*bench_controls.CONTROLS, "elements drawn"]
+    assert res["elements drawn"]["app Costs page"]["plotly"] >= 1
+    for name in bench_controls.CONTROLS:
+        row = res[name]
         for side in ("bare", "app"):
             d = row[side]
             assert (d["n"], d["failed"]) == (1, 0), f"{name} on the {side} page: {d}"
