@@ -219,12 +219,21 @@ class Segmented(Control):
 
 
 def _open_sections(page, *labels: str) -> None:
-    """Open the app's sidebar sections (they draw their controls only while open)."""
+    """Open the app's sidebar sections (they draw their controls only while open): click each one
+    until its `<details>` is open and the rerun that opening causes has finished."""
     for label in labels:
-        page.locator("[data-testid='stSidebar'] summary").filter(has_text=label).first.click()
-        wait_idle(page)
+        summary = page.locator("[data-testid='stSidebar'] summary").filter(has_text=label).first
+        for _ in range(3):
+            wait_idle(page, timeout=60_000)
+            if summary.evaluate("s => s.parentElement.open"):
+                break
+            summary.click()
+            page.wait_for_timeout(500)
+        wait_idle(page, timeout=60_000)
         page.wait_for_timeout(300)
-        wait_idle(page)
+        wait_idle(page, timeout=60_000)
+        if not summary.evaluate("s => s.parentElement.open"):
+            raise RuntimeError(f"the sidebar section {label!r} does not open")
 
 
 def _summary(samples: list[dict]) -> dict:
