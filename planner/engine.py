@@ -20,6 +20,8 @@ from planner.vector_stores import VS_SENSITIVITY_LABELS, vector_store_usd
 from pricing.models import Catalog
 
 SECONDS_PER_MONTH = 730 * 3600.0
+#: Above this many self-hosted replicas at the scenario's volume the estimate warns that the inputs are absurd.
+ABSURD_REPLICAS = 10_000
 
 COMPONENT_LABELS = {
     "inference": "LLM inference (API tokens)",
@@ -90,6 +92,11 @@ def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     return np.maximum(i.min_replicas, np.ceil(need - 1e-9))
 
 
+def rerank_searches_per_query(i: Inputs) -> float:
+    """One search reranks up to max_documents_per_search candidates; more count as several searches."""
+    return float(math.ceil(i.top_k / i.rerank_max_documents_per_search - 1e-9))
+
+
 def training_usd_per_run(i: Inputs) -> float:
     tokens = i.training_examples * i.tokens_per_example * i.epochs
     if i.training_gpu_usd_per_hour > 0:
@@ -115,7 +122,7 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
     if USES_RETRIEVAL[arch]:
         out["query_embedding"] = q * i.input_tokens_per_query * i.embed_usd_per_1m_tokens / 1e6
         out["vector_store"] = vector_store_usd(i, q, c)[0]
-        out["reranking"] = q * i.rerank * i.rerank_usd_per_1k_searches / 1000
+        out["reranking"] = q * i.rerank * rerank_searches_per_query(i) * i.rerank_usd_per_1k_searches / 1000
         out["reembedding"] = (
             zero + c["embedded_tokens"] * i.corpus_change_share_per_month * i.embed_usd_per_1m_tokens / 1e6
         )
@@ -143,18 +150,45 @@ def one_time_usd(i: Inputs, arch: str, c: dict | None = None) -> dict[str, float
     return out
 
 
+# The tail series of the Erlang C computation stops once its next term is below this share of the sum,
+# or after this many terms; its ratio is at most a ÷ (c + 1) ≤ ρ, so the terms left out sum to less than
+# term × ρ ÷ (1 − ρ) (docs/formulas.md, "Queueing").
+_ERLANG_TOL = 1e-15
+_ERLANG_MAX_TERMS = 4000
+
+
 def _erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:
-    """Probability an arrival waits in an M/M/c queue (c = servers, load = λ/μ in erlangs)."""
-    c_max = int(np.max(servers)) if servers.size else 0
-    b = np.ones_like(load)  # Erlang B, by the stable recursion B(k) = a·B(k−1) / (k + a·B(k−1))
-    result = np.ones_like(load)
-    for k in range(1, c_max + 1):
-        b = load * b / (k + load * b)
-        at_k = servers == k
-        if at_k.any():
-            rho = load / k
-            result = np.where(at_k, b / (1 - rho + rho * b), result)
-    return np.clip(result, 0.0, 1.0)
+    """Probability an arrival waits in an M/M/c queue (c = servers, load a = λ/μ in erlangs), in bounded time.
+
+    Erlang B is the Poisson ratio B = P(X = c) ÷ P(X ≤ c) for X ~ Poisson(a). P(X = c) is computed in log space
+    (c·ln a − a − ln c!), and P(X ≤ c) = 1 − P(X = c) · Σ_{j≥1} Π_{i=1..j} a ÷ (c + i), a series whose ratio is
+    below ρ = a ÷ c < 1, so it converges in a number of terms that depends on ρ, not on c. Then
+    C = B ÷ (1 − ρ + ρ·B). A load at or above capacity (ρ ≥ 1) always waits: C = 1.
+    """
+    c = np.asarray(servers, dtype=float)
+    a = np.asarray(load, dtype=float)
+    c, a = np.broadcast_arrays(c, a)
+    out = np.ones(c.shape)
+    ok = (c >= 1) & (a < c)
+    out[ok & (a <= 0)] = 0.0
+    ok &= a > 0
+    if not ok.any():
+        return out
+    cc, aa = c[ok], a[ok]
+    lgamma = np.vectorize(math.lgamma, otypes=[float])
+    log_pmf = cc * np.log(aa) - aa - lgamma(cc + 1)
+    pmf = np.exp(log_pmf)  # underflows to 0 only where the wait probability is below 1e-300
+    term, tail = np.ones_like(aa), np.zeros_like(aa)
+    for j in range(1, _ERLANG_MAX_TERMS + 1):
+        term = term * aa / (cc + j)
+        tail += term
+        if np.all(term <= _ERLANG_TOL * tail):
+            break
+    cdf = 1.0 - pmf * tail  # ≥ ½: the Poisson median is at most a + ⅓ ≤ c
+    b = pmf / cdf
+    rho = aa / cc
+    out[ok] = b / (1 - rho + rho * b)
+    return np.clip(out, 0.0, 1.0)
 
 
 def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -610,6 +644,13 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
             f"top_k ({scenario.workload.top_k}) is above the reranker's {max_docs} documents per search: "
             f"each query is billed as {math.ceil(scenario.workload.top_k / max_docs)} searches"
         )
+    if i.self_hosted:
+        most = max(current.values(), key=lambda snap: snap.replicas or 0)
+        if (most.replicas or 0) > ABSURD_REPLICAS:
+            out.append(
+                f"{most.label} needs {most.replicas:,} GPU replicas at peak — more than {ABSURD_REPLICAS:,} is not a "
+                "plan: check the GPU's serving throughput in the catalog, the utilization target and the volume"
+            )
     if i.training_examples and i.training_examples < 50:
         out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
     return out

@@ -10,7 +10,6 @@ so every number can be traced to its source.
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass, fields
 
 from planner.scenario import Scenario
@@ -80,7 +79,8 @@ class Inputs:
     vs_min_instances: float
     vs_usd_minimum_per_month: float
     # reranker
-    rerank_usd_per_1k_searches: float
+    rerank_usd_per_1k_searches: float  # one search; a query makes ceil(top_k ÷ max documents) searches
+    rerank_max_documents_per_search: float
     # LLMs
     llm_input_usd_per_1m_tokens: float
     llm_output_usd_per_1m_tokens: float
@@ -252,12 +252,13 @@ def _vector_store_fields(catalog: Catalog, key: str, take: _Taker) -> dict:
 def _reranker_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, float]:
     key, w = s.stack.reranker, s.workload
     rr = _lookup(catalog.rerankers, key, "rerankers", "reranker")
-    # one search reranks up to max_documents_per_search documents; more count as several searches
-    searches_per_query = math.ceil(w.top_k / rr.max_documents_per_search)
+    # the engine counts searches from top_k (so moving top_k moves them): one search reranks up to
+    # max_documents_per_search documents, more count as several searches
+    out = dict(rerank_max_documents_per_search=float(rr.max_documents_per_search))
     if not w.rerank:
-        return dict(rerank_usd_per_1k_searches=0.0, rerank_latency_p50_ms=0.0, rerank_latency_p95_ms=0.0)
-    return dict(
-        rerank_usd_per_1k_searches=take(R_RR, key, rr, "usd_per_1k_searches") * searches_per_query,
+        return out | dict(rerank_usd_per_1k_searches=0.0, rerank_latency_p50_ms=0.0, rerank_latency_p95_ms=0.0)
+    return out | dict(
+        rerank_usd_per_1k_searches=take(R_RR, key, rr, "usd_per_1k_searches"),
         rerank_latency_p50_ms=take(R_RR, key, rr, "latency_p50_ms"),
         rerank_latency_p95_ms=take(R_RR, key, rr, "latency_p95_ms"),
     )

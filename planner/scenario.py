@@ -101,7 +101,11 @@ class Stack(Strict):
     )
     gpu: Key = Field("runpod-h100-sxm", description="GPU entry for self-hosted serving.")
     target_utilization: float = _num(
-        0.6, gt=0, le=1, description="Self-hosted: plan replicas to run at this share of their throughput at peak."
+        0.6,
+        ge=0.05,
+        le=0.95,
+        description="Self-hosted: plan replicas to run at this share of their throughput at peak "
+        "(0.05–0.95: at full use the queue never empties).",
     )
     min_replicas: int = Field(1, ge=1, le=1000, description="Self-hosted: replicas kept up at any volume.")
     input_token_weight: float = _num(

@@ -928,3 +928,97 @@ def test_every_vector_store_shape_is_declared_once_and_agrees_with_inputs():
             used.add(f"vs_{f}")
     assert used == set(VS_DEFAULTS)  # no orphan input
     assert set(VS_SENSITIVITY_LABELS) <= used
+
+
+# ============================================================ defects: rerank searches, Erlang C, absurd inputs
+
+
+def test_sensitivity_of_top_k_counts_rerank_searches(mini):
+    """top_k 200 over a reranker of 100 documents per search: −25 % is 150 (2 searches), +25 % is 250 (3)."""
+    s = make(workload={"queries_per_month": 10_000_000, "top_k": 200})
+    est = estimate(mini, s)
+    rag = est.current["rag"]
+    # reranking at top_k 200: 10M × ceil(200 / 100) = 2 searches × 2 $/1K searches ÷ 1000 = 40,000
+    assert rag.components_usd["reranking"] == approx(10_000_000 * 2 * 2 / 1000)
+    top_k = {r.input: r for r in est.sensitivity["rag"]}["top_k"]
+    # inference: Δ top_k 100 × 500-token chunks × 10M queries × 1 $/1M = 500,000
+    # reranking: (3 − 2) searches × 10M × 2 $/1K = 20,000        ⇒ swing 520,000 (500,000 without the searches)
+    assert top_k.swing_usd == approx(100 * 500 * 10_000_000 * 1.0 / 1e6 + (3 - 2) * 10_000_000 * 2 / 1000)
+    # the rerank price moves with the searches too: ±25 % of 40,000
+    rr_price = {r.input: r for r in est.sensitivity["rag"]}["rerank_usd_per_1k_searches"]
+    assert rr_price.swing_usd == approx(0.5 * 40_000)
+
+
+def _erlang_c_reference(c: int, a: float) -> float:
+    """Erlang C by the textbook recursion, one step per server (slow for large c, exact)."""
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    rho = a / c
+    return b / (1 - rho + rho * b)
+
+
+def test_erlang_c_matches_the_recursion_and_hand_values():
+    # c = 2, a = 1: B = (1²/2!) ÷ (1 + 1 + ½) = 0.2, C = 0.2 ÷ (1 − ½ + ½ × 0.2) = 1/3
+    assert _erlang_c(np.array([2.0]), np.array([1.0]))[0] == approx(1 / 3, rel=1e-12)
+    # c = 3, a = 2: B = (8/6) ÷ (1 + 2 + 2 + 4/3) = 4/19; ρ = 2/3; C = (4/19) ÷ (1/3 + 2/3 × 4/19) = 4/9
+    assert _erlang_c(np.array([3.0]), np.array([2.0]))[0] == approx(4 / 9, rel=1e-12)
+    rng = np.random.default_rng(7)
+    c = rng.integers(1, 400, 300)
+    a = c * rng.uniform(0.01, 0.95, 300)
+    got = _erlang_c(c.astype(float), a)
+    want = np.array([_erlang_c_reference(int(ci), float(ai)) for ci, ai in zip(c, a, strict=True)])
+    assert np.allclose(got, want, rtol=1e-9, atol=1e-13)
+    # no load never waits; at or over capacity always waits
+    assert list(_erlang_c(np.array([4.0, 4.0, 4.0]), np.array([0.0, 4.0, 9.0]))) == [0.0, 1.0, 1.0]
+
+
+def _within(seconds, fn):
+    """Run fn in a thread; fail if it has not returned within `seconds` (the thread is left to finish)."""
+    import threading
+
+    box = {}
+
+    def go():
+        try:
+            box["value"] = fn()
+        except Exception as exc:  # noqa: BLE001 — handed back to the test
+            box["error"] = exc
+
+    t = threading.Thread(target=go, daemon=True)
+    t.start()
+    t.join(seconds)
+    assert not t.is_alive(), f"did not return within {seconds} s"
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def test_erlang_c_is_bounded_in_time_for_a_million_servers():
+    # a million servers at ρ = 0.6 and at ρ = 0.95: the waiting probability is astronomically small
+    out = _within(1.0, lambda: _erlang_c(np.array([1e6, 1e6, 1e12]), np.array([6e5, 9.5e5, 9.5e11])))
+    assert out.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_absurd_utilization_is_refused_with_its_location():
+    from pydantic import ValidationError
+
+    for bad in (1e-300, 0.0, 0.99, 1.0):
+        with pytest.raises(ValidationError) as err:
+            sh(1000, target_utilization=bad)
+        assert "stack.target_utilization" in str(err.value).replace("\n  ", ".")
+
+
+def test_crawling_gpu_throughput_answers_within_a_second_and_warns(mini):
+    """A catalog GPU at 0.001 tokens/s: ~10¹¹ replicas at the top of the volume range, bounded work."""
+    from pricing.models import Catalog
+
+    data = mini.model_dump(mode="json")
+    data["gpus"]["gpu"]["vllm_8b_tokens_per_second"].update(value=0.001)
+    cat = Catalog.model_validate(data)
+    s = sh(1e9, target_utilization=0.05)
+    est = _within(1.0, lambda: estimate(cat, s))
+    snap = est.current["prompt_only"]
+    # peak 1e9 / 2_628_000 × 1 = 380.5 q/s × work 500 ÷ (0.001 × 0.05) tokens/s = 3.805e9 replicas
+    assert snap.replicas == math.ceil(1e9 / 2_628_000 * 500 / (0.001 * 0.05))
+    assert any("replicas" in w and "throughput" in w for w in est.warnings)

@@ -126,7 +126,7 @@ def scenario_dicts(draw) -> tuple[str, dict]:
         "fine_tune": fine_tune,
         "serving": serving,
         "gpu": "gpu",
-        "target_utilization": draw(st.floats(0.3, 1.0)),
+        "target_utilization": draw(st.floats(0.3, 0.95)),
         "min_replicas": draw(st.integers(1, 3)),
         "input_token_weight": weight,
         "hours_per_month": draw(st.floats(100, 744)),
@@ -294,6 +294,10 @@ def test_break_evens_are_real_crossings_and_none_is_missed(drawn):
         assert t[below][0] <= t[above][0] + tol, f"{below} not cheaper just below {x}: {t}"
         assert t[above][1] <= t[below][1] + tol, f"{above} not cheaper just above {x}: {t}"
         d_lo, d_hi = t[be.a][0] - t[be.b][0], t[be.a][1] - t[be.b][1]
+        if not be.at_step and abs(d_lo) <= 1e-12 * scale and abs(d_hi) <= 1e-12 * scale:
+            # a shallow smooth crossing (slopes of ~1e-10 $ per query): look a little further on either side
+            wide = monthly_totals(inputs, np.array([max(x * (1 - 1e-3), q[0]), min(x * (1 + 1e-3), q[-1])]))
+            d_lo, d_hi = wide[be.a][0] - wide[be.b][0], wide[be.a][1] - wide[be.b][1]
         assert abs(d_lo) > 1e-12 * scale or abs(d_hi) > 1e-12 * scale, "no change across the break-even"
         if not be.at_step:
             # smooth crossing: both totals equal the reported spend there
