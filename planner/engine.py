@@ -92,6 +92,27 @@ def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     return np.maximum(i.min_replicas, np.ceil(need - 1e-9))
 
 
+def gpus_per_replica(i: Inputs, arch: str) -> float:
+    """GPUs in one self-hosted replica of the model serving `arch` (1, 2, 4 or 8; see planner/inputs.py)."""
+    return i.serving_gpus_per_replica_tuned if USES_TUNED[arch] else i.serving_gpus_per_replica_base
+
+
+def sequences_per_replica(i: Inputs, arch: str) -> float:
+    """Sequences one replica decodes at once: the KV cache left beside the weights ÷ one request's KV, capped."""
+    cap = i.serving_max_sequences_per_replica
+    if i.serving_gpu_memory_gb <= 0:
+        return cap  # memory unknown: the server's batch cap (a warning says so)
+    tin, tout = prompt_tokens(i, arch)
+    tuned = USES_TUNED[arch]
+    weights = i.serving_weights_gb_tuned if tuned else i.serving_weights_gb_base
+    kv = i.serving_kv_bytes_per_token_tuned if tuned else i.serving_kv_bytes_per_token_base
+    free_gb = gpus_per_replica(i, arch) * i.serving_gpu_memory_gb * i.serving_memory_utilization - weights
+    per_request_gb = kv * (tin + tout) / 1e9
+    if per_request_gb <= 0:
+        return cap
+    return float(min(cap, max(1.0, math.floor(free_gb / per_request_gb + 1e-9))))
+
+
 def rerank_searches_per_query(i: Inputs) -> float:
     """One search reranks up to max_documents_per_search candidates; more count as several searches."""
     return float(math.ceil(i.top_k / i.rerank_max_documents_per_search - 1e-9))
@@ -112,7 +133,9 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
     tuned = USES_TUNED[arch]
     out = dict.fromkeys(COMPONENT_LABELS, zero)
     if i.self_hosted:
-        out["gpu_serving"] = replicas(i, arch, q) * i.serving_gpu_usd_per_hour * i.hours_per_month
+        out["gpu_serving"] = (
+            replicas(i, arch, q) * gpus_per_replica(i, arch) * i.serving_gpu_usd_per_hour * i.hours_per_month
+        )
     else:
         p_in = i.tuned_input_usd_per_1m_tokens if tuned else i.llm_input_usd_per_1m_tokens
         p_out = i.tuned_output_usd_per_1m_tokens if tuned else i.llm_output_usd_per_1m_tokens
@@ -215,10 +238,12 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
         parts["reranking"] = (zero + i.rerank * i.rerank_latency_p50_ms, zero + i.rerank * i.rerank_latency_p95_ms)
     work = tout + tin * i.input_token_weight
     if i.self_hosted and work > 0:
-        # M/M/c at peak: c replicas, each serving thr ÷ work requests a second.
-        c = replicas(i, arch, q)
+        # M/M/c at peak with batched replicas: c = replicas × sequences per replica slots, each slot
+        # serving thr ÷ (slots × work) requests a second (a replica's throughput shared by its batch).
+        slots = sequences_per_replica(i, arch)
+        c = replicas(i, arch, q) * slots
         thr = i.serving_tokens_per_second_tuned if tuned else i.serving_tokens_per_second_base
-        mu = thr / work
+        mu = thr / (slots * work)
         lam = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
         p_wait = _erlang_c(c, lam / mu)
         spare = np.maximum(c * mu - lam, 1e-12)
@@ -651,6 +676,12 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
                 f"{most.label} needs {most.replicas:,} GPU replicas at peak — more than {ABSURD_REPLICAS:,} is not a "
                 "plan: check the GPU's serving throughput in the catalog, the utilization target and the volume"
             )
+    if i.self_hosted and i.serving_gpu_memory_gb <= 0:
+        out.append(
+            f"{catalog.gpus[scenario.stack.gpu].name} has no `memory_gb_per_gpu` in the catalog: a replica is taken "
+            f"as one whole instance holding {scenario.stack.max_sequences_per_replica} sequences at once, without "
+            "checking that the model and its KV cache fit"
+        )
     if i.training_examples and i.training_examples < 50:
         out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
     return out

@@ -47,9 +47,18 @@ class Inputs:
     min_replicas: float
     input_token_weight: float
     hours_per_month: float
-    serving_gpu_usd_per_hour: float
+    serving_gpu_usd_per_hour: float  # one GPU (an instance's price ÷ its GPUs)
     serving_tokens_per_second_base: float  # per replica, for the prompt-only/RAG model
     serving_tokens_per_second_tuned: float  # per replica, for the tuned model
+    serving_gpus_per_replica_base: float  # 1, 2, 4 or 8 (the whole instance when GPU memory is unknown)
+    serving_gpus_per_replica_tuned: float
+    serving_gpu_memory_gb: float  # one GPU; 0 when the catalog does not say
+    serving_memory_utilization: float
+    serving_weights_gb_base: float
+    serving_weights_gb_tuned: float
+    serving_kv_bytes_per_token_base: float
+    serving_kv_bytes_per_token_tuned: float
+    serving_max_sequences_per_replica: float
     # one-time
     labelling_usd_per_example: float
     engineering_days_prompt_only: float
@@ -156,7 +165,23 @@ class _Taker:
         self.used.append(PriceUsed(role, key, name, field_name, fig))
 
 
-def _serving_throughput(gpu, llm, gpu_key: str, llm_key: str, which: str):
+#: Bytes per weight at each precision.
+BYTES_PER_PARAMETER = {"bf16": 2.0, "fp8": 1.0, "int4": 0.5}
+#: Replica sizes tried, smallest first (tensor parallelism over 1, 2, 4 or 8 GPUs).
+GPUS_PER_REPLICA = (1, 2, 4, 8)
+
+
+def kv_bytes_per_token(parameters_billion: float, precision: str) -> float:
+    """KV-cache bytes one token holds: 2 (K and V) × layers × KV width × bytes per value.
+
+    Assumes grouped-query attention with 8 KV heads of 128 dimensions (KV width 1,024) and a layer count
+    growing as the 0.4 power of size, 32 layers at 8B (docs/formulas.md); values at 16 bits, 8 at fp8.
+    """
+    layers = 32.0 * (parameters_billion / 8.0) ** 0.4
+    return 2.0 * layers * 1024.0 * (1.0 if precision == "fp8" else 2.0)
+
+
+def _check_serving_model(gpu, llm, gpu_key: str, llm_key: str, role: str) -> None:
     if not llm.open_weights:
         raise UnknownEntryError(
             f"stack.serving is self_hosted but `{llm_key}` is not an open-weights model: "
@@ -167,10 +192,36 @@ def _serving_throughput(gpu, llm, gpu_key: str, llm_key: str, which: str):
             f"stack.gpu: `{gpu_key}` has no `vllm_8b_tokens_per_second` in the catalog: "
             "pick a GPU with a serving throughput, or add one"
         )
-    # Serving throughput scales roughly inversely with parameter count (docs/formulas.md).
+
+
+def _longest_sequence_tokens(s: Scenario, tuned: bool) -> float:
+    """Tokens of the longest request the model serves (prompt + answer), over the architectures it serves."""
+    w = s.workload
+    base = w.system_prompt_tokens + w.input_tokens_per_query + w.output_tokens_per_query
+    retrieval = w.top_k * w.chunk_tokens
+    return base + retrieval + (0.0 if tuned else w.few_shot_tokens)
+
+
+def _replica_gpus(s: Scenario, gpu, llm, llm_key: str, field: str, tuned: bool) -> tuple[float, float, float]:
+    """(GPUs per replica, weights GB, KV bytes per token) of `llm` on `gpu`; refuses a model that fits no replica."""
+    st = s.stack
     params = llm.parameters_billion or 8.0
-    fig = gpu.vllm_8b_tokens_per_second
-    return fig.pick(_SWAP.get(which, which)) * 8.0 / params, fig
+    weights_gb = params * BYTES_PER_PARAMETER[st.precision]
+    kv = st.kv_cache_kb_per_token * 1000 if st.kv_cache_kb_per_token else kv_bytes_per_token(params, st.precision)
+    if gpu.memory_gb_per_gpu is None:
+        return float(gpu.gpu_count), weights_gb, kv
+    one_sequence_gb = kv * _longest_sequence_tokens(s, tuned) / 1e9
+    for g in GPUS_PER_REPLICA:
+        if weights_gb + one_sequence_gb <= g * gpu.memory_gb_per_gpu * st.gpu_memory_utilization:
+            return float(g), weights_gb, kv
+    most = GPUS_PER_REPLICA[-1] * gpu.memory_gb_per_gpu * st.gpu_memory_utilization
+    raise UnknownEntryError(
+        f"{field}: `{llm_key}` ({params:g}B parameters at {st.precision}) needs {weights_gb:,.0f} GB for its weights "
+        f"plus {one_sequence_gb:,.1f} GB of KV cache for one request, but a replica of at most "
+        f"{GPUS_PER_REPLICA[-1]} × {gpu.memory_gb_per_gpu} GB GPUs gives it {most:,.0f} GB "
+        f"(at stack.gpu_memory_utilization {st.gpu_memory_utilization:g}): pick a lower stack.precision "
+        "(fp8, int4), a GPU with more memory (stack.gpu), a smaller model, or serve through the API"
+    )
 
 
 # ------------------------------------------------------------------ one builder per catalog family
@@ -310,22 +361,47 @@ def _fine_tune_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, flo
 
 def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, float]:
     st = s.stack
+    fields_ = dict(
+        serving_gpu_memory_gb=0.0,
+        serving_memory_utilization=st.gpu_memory_utilization,
+        serving_max_sequences_per_replica=float(st.max_sequences_per_replica),
+    )
     if st.serving != "self_hosted":
-        return dict(
-            serving_gpu_usd_per_hour=0.0, serving_tokens_per_second_base=1.0, serving_tokens_per_second_tuned=1.0
+        return fields_ | dict(
+            serving_gpu_usd_per_hour=0.0,
+            serving_tokens_per_second_base=1.0,
+            serving_tokens_per_second_tuned=1.0,
+            serving_gpus_per_replica_base=1.0,
+            serving_gpus_per_replica_tuned=1.0,
+            serving_weights_gb_base=0.0,
+            serving_weights_gb_tuned=0.0,
+            serving_kv_bytes_per_token_base=0.0,
+            serving_kv_bytes_per_token_tuned=0.0,
         )
     llm = catalog.llms[st.llm]
     offer = catalog.fine_tune_offers[st.fine_tune]
     tuned_llm = catalog.llms[offer.base_llm]
     gpu = _lookup(catalog.gpus, st.gpu, "GPUs", "gpu")
-    gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour")
-    thr_base, fig = _serving_throughput(gpu, llm, st.gpu, st.llm, take.which)
-    thr_tuned, _ = _serving_throughput(gpu, tuned_llm, st.gpu, offer.base_llm, take.which)
-    take.note("Serving GPU", st.gpu, gpu.name, "vllm_8b_tokens_per_second", fig)
-    return dict(
+    _check_serving_model(gpu, llm, st.gpu, st.llm, "llm")
+    _check_serving_model(gpu, tuned_llm, st.gpu, offer.base_llm, "fine_tune")
+    # per GPU: an instance's price and throughput ÷ its GPUs
+    gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour") / gpu.gpu_count
+    per_gpu_8b = take.throughput("Serving GPU", st.gpu, gpu, "vllm_8b_tokens_per_second") / gpu.gpu_count
+    g_base, w_base, kv_base = _replica_gpus(s, gpu, llm, st.llm, "stack.llm", tuned=False)
+    g_tuned, w_tuned, kv_tuned = _replica_gpus(s, gpu, tuned_llm, offer.base_llm, "stack.fine_tune", tuned=True)
+    if gpu.memory_gb_per_gpu is not None:
+        fields_["serving_gpu_memory_gb"] = float(gpu.memory_gb_per_gpu)
+    # Serving throughput scales inversely with parameter count and with the replica's GPUs (docs/formulas.md).
+    return fields_ | dict(
         serving_gpu_usd_per_hour=gpu_usd,
-        serving_tokens_per_second_base=thr_base,
-        serving_tokens_per_second_tuned=thr_tuned,
+        serving_tokens_per_second_base=per_gpu_8b * g_base * 8.0 / (llm.parameters_billion or 8.0),
+        serving_tokens_per_second_tuned=per_gpu_8b * g_tuned * 8.0 / (tuned_llm.parameters_billion or 8.0),
+        serving_gpus_per_replica_base=g_base,
+        serving_gpus_per_replica_tuned=g_tuned,
+        serving_weights_gb_base=w_base,
+        serving_weights_gb_tuned=w_tuned,
+        serving_kv_bytes_per_token_base=kv_base,
+        serving_kv_bytes_per_token_tuned=kv_tuned,
     )
 
 

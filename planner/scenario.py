@@ -112,6 +112,22 @@ class Stack(Strict):
         0.1, le=10, description="Self-hosted: GPU work of one input token relative to an output token."
     )
     hours_per_month: float = _num(730, gt=0, le=744, description="Hours a month capacity is rented.")
+    precision: Literal["bf16", "fp8", "int4"] = Field(
+        "bf16", description="Self-hosted: weight precision (bytes per parameter: bf16 2, fp8 1, int4 0.5)."
+    )
+    kv_cache_kb_per_token: float | None = Field(
+        None,
+        gt=0,
+        le=100_000,
+        allow_inf_nan=False,
+        description="Self-hosted: KV-cache memory of one token (KB); absent: estimated from the model's size.",
+    )
+    gpu_memory_utilization: float = _num(
+        0.9, gt=0.1, le=1, description="Self-hosted: share of GPU memory the server gives to weights and KV cache."
+    )
+    max_sequences_per_replica: int = Field(
+        256, ge=1, le=4096, description="Self-hosted: most sequences one replica decodes at once (its batch)."
+    )
 
 
 class EngineeringDays(Strict):

@@ -563,7 +563,8 @@ def test_queueing_zero_at_low_load(mini):
 
 def test_queueing_by_hand_one_replica(mini):
     q = 0.9 * PER_REPLICA  # λ = 0.9 /s at peak, μ = 2 /s, c = 1, ρ = 0.45 = P_wait
-    snap = estimate(mini, sh(q)).current["prompt_only"]
+    # one sequence at a time: the replica is a single server
+    snap = estimate(mini, sh(q, max_sequences_per_replica=1)).current["prompt_only"]
     assert snap.replicas == 1
     w50 = max(0.0, math.log(0.45 / 0.5)) / (2 - 0.9) * 1000  # 0
     w95 = max(0.0, math.log(0.45 / 0.05)) / (2 - 0.9) * 1000  # ln 9 / 1.1 s ≈ 1997.5 ms
@@ -577,7 +578,7 @@ def test_queueing_by_hand_one_replica(mini):
 
 def test_queueing_by_hand_two_replicas(mini):
     q = 1.5 * PER_REPLICA  # λ = 1.5, μ = 2, c = 2, a = 0.75, ρ = 0.375
-    snap = estimate(mini, sh(q)).current["prompt_only"]
+    snap = estimate(mini, sh(q, max_sequences_per_replica=1)).current["prompt_only"]
     assert snap.replicas == 2
     p_wait = 2 * 0.375**2 / (1 + 0.375)  # ≈ 0.2045
     w95 = math.log(p_wait / 0.05) / (2 * 2 - 1.5) * 1000
@@ -587,13 +588,16 @@ def test_queueing_by_hand_two_replicas(mini):
 def test_queueing_grows_with_load(mini):
     fracs = [0.02, 0.2, 0.5, 0.8, 0.95]
     w95 = [
-        estimate(mini, sh(f * PER_REPLICA)).current["prompt_only"].latency_breakdown_ms["queueing"][1] for f in fracs
+        estimate(mini, sh(f * PER_REPLICA, max_sequences_per_replica=1))
+        .current["prompt_only"]
+        .latency_breakdown_ms["queueing"][1]
+        for f in fracs
     ]
     assert w95[0] == 0
     assert all(b > a for a, b in zip(w95[1:], w95[2:], strict=False))
     assert w95[1] > 0
     # over the grid (within the one-replica band the p95 rises with volume)
-    est = estimate(mini, sh(PER_REPLICA * 0.5), volumes=[f * PER_REPLICA for f in fracs])
+    est = estimate(mini, sh(PER_REPLICA * 0.5, max_sequences_per_replica=1), volumes=[f * PER_REPLICA for f in fracs])
     assert np.all(np.diff(est.series["prompt_only"].latency_p95_ms) >= 0)
     assert est.series["prompt_only"].latency_p95_ms[-1] > est.series["prompt_only"].latency_p95_ms[0]
 
@@ -1022,3 +1026,101 @@ def test_crawling_gpu_throughput_answers_within_a_second_and_warns(mini):
     # peak 1e9 / 2_628_000 × 1 = 380.5 q/s × work 500 ÷ (0.001 × 0.05) tokens/s = 3.805e9 replicas
     assert snap.replicas == math.ceil(1e9 / 2_628_000 * 500 / (0.001 * 0.05))
     assert any("replicas" in w and "throughput" in w for w in est.warnings)
+
+
+# ================================================================ batched serving and GPU memory
+
+
+def test_batched_replica_queues_as_many_slots(mini):
+    """One replica decoding 4 sequences at once is an M/M/4 queue of slots, not one server."""
+    q = 0.9 * PER_REPLICA
+    snap = estimate(mini, sh(q, max_sequences_per_replica=4)).current["prompt_only"]
+    assert snap.replicas == 1
+    # λ = 0.9 /s; a slot serves 1000 ÷ (4 × 500) = 0.5 /s; a = 0.9 / 0.5 = 1.8 erlangs on c = 4 slots (ρ = 0.45)
+    # Erlang C = (a⁴/4! × 4/(4 − a)) ÷ (1 + a + a²/2 + a³/6 + a⁴/4! × 4/(4 − a))
+    top = 1.8**4 / 24 * 4 / (4 - 1.8)  # 0.795273
+    p_wait = top / (1 + 1.8 + 1.8**2 / 2 + 1.8**3 / 6 + top)  # 0.128534
+    spare = 4 * 0.5 - 0.9  # 1.1 requests a second
+    w95 = math.log(p_wait / 0.05) / spare * 1000  # ≈ 858 ms, against ≈ 1,998 ms with one slot
+    assert snap.latency_breakdown_ms["queueing"] == (0.0, approx(w95, rel=1e-9))
+    # the default batch of 256 sequences all but removes the queue at the same load
+    assert estimate(mini, sh(q)).current["prompt_only"].latency_breakdown_ms["queueing"][1] < 1e-6
+
+
+def _with_gpu_memory(mini, memory_gb, parameters_billion=8.0):
+    from pricing.models import Catalog
+
+    data = mini.model_dump(mode="json")
+    data["gpus"]["gpu"]["memory_gb_per_gpu"] = memory_gb
+    data["llms"]["small"]["parameters_billion"] = parameters_billion
+    return Catalog.model_validate(data)
+
+
+def test_kv_bytes_per_token_by_hand():
+    from planner.inputs import kv_bytes_per_token
+
+    # 8B: 32 layers × 2 (K, V) × 1,024 × 2 bytes = 131,072 bytes a token
+    assert kv_bytes_per_token(8, "bf16") == approx(2 * 32 * 1024 * 2)
+    # 70B: 32 × (70/8)^0.4 = 76.197 layers ⇒ 312,103 bytes at 16 bits, half at fp8
+    assert kv_bytes_per_token(70, "bf16") == approx(2 * 32 * 8.75**0.4 * 1024 * 2)
+    assert kv_bytes_per_token(70, "fp8") == approx(2 * 32 * 8.75**0.4 * 1024 * 1)
+
+
+def test_a_70b_model_needs_two_80gb_gpus_at_bf16(mini):
+    cat = _with_gpu_memory(mini, 80, parameters_billion=70)
+    est = estimate(cat, sh(1000))
+    snap = est.current["prompt_only"]
+    # weights 70 × 2 = 140 GB; the longest request (RAG: 1000 + 400 + 4 × 500 = 3,400 tokens) needs
+    # 3,400 × 312,103 B = 1.06 GB; one GPU gives 80 × 0.9 = 72 GB, two give 144 ≥ 141.06 ⇒ 2 GPUs, both billed
+    assert snap.components_usd["gpu_serving"] == approx(1 * 2 * 3.6 * 730)  # 5,256
+    # a replica of 2 GPUs runs 1000 × 2 × 8 / 70 = 228.57 tokens/s
+    from planner.engine import sequences_per_replica
+    from planner.inputs import build_inputs
+
+    i, _ = build_inputs(cat, sh(1000))
+    assert i.serving_gpus_per_replica_base == 2
+    assert i.serving_tokens_per_second_base == approx(1000 * 2 * 8 / 70)
+    # prompt-only requests hold 1,400 tokens: (144 − 140) GB ÷ (1,400 × 312,103 B) = 9.15 ⇒ 9 at once
+    kv = 2 * 32 * 8.75**0.4 * 1024 * 2
+    assert sequences_per_replica(i, "prompt_only") == math.floor((144 - 140) / (1400 * kv / 1e9))
+    assert sequences_per_replica(i, "prompt_only") == 9
+    assert not any("memory_gb_per_gpu" in w for w in est.warnings)
+
+
+def test_precision_shrinks_the_replica(mini):
+    from planner.engine import sequences_per_replica
+    from planner.inputs import build_inputs
+
+    cat = _with_gpu_memory(mini, 80, parameters_billion=70)
+    i4, _ = build_inputs(cat, sh(1000, precision="int4"))
+    # int4: 70 × 0.5 = 35 GB + 1.06 GB ≤ 72 ⇒ one GPU; (72 − 35) ÷ (1,400 × 312,103 B) = 84.7 ⇒ 84 sequences
+    kv16 = 2 * 32 * 8.75**0.4 * 1024 * 2
+    assert i4.serving_gpus_per_replica_base == 1
+    assert sequences_per_replica(i4, "prompt_only") == math.floor((72 - 35) / (1400 * kv16 / 1e9)) == 84
+    f8, _ = build_inputs(cat, sh(1000, precision="fp8"))
+    # fp8: 70 GB + 3,400 × 156,052 B = 0.53 GB ≤ 72 ⇒ one GPU; 2 GB ÷ (1,400 × 156,052 B) = 9.15 ⇒ 9
+    assert f8.serving_gpus_per_replica_base == 1
+    assert sequences_per_replica(f8, "prompt_only") == 9
+
+
+def test_a_model_that_fits_no_replica_is_refused_with_the_reason(mini):
+    from pricing.errors import UnknownEntryError
+
+    cat = _with_gpu_memory(mini, 80, parameters_billion=405)
+    # 405 × 2 = 810 GB of weights > 8 × 80 × 0.9 = 576 GB
+    with pytest.raises(UnknownEntryError) as err:
+        estimate(cat, sh(1000))
+    msg = str(err.value)
+    assert msg.startswith("stack.llm: `small`") and "810 GB" in msg and "576 GB" in msg
+    assert "stack.precision" in msg and "stack.gpu" in msg
+    # at int4 it fits: 202.5 GB on 4 GPUs (288 GB usable; 2 give 144)
+    from planner.inputs import build_inputs
+
+    i, _ = build_inputs(cat, sh(1000, precision="int4"))
+    assert i.serving_gpus_per_replica_base == 4
+
+
+def test_unknown_gpu_memory_warns_and_keeps_one_instance(mini):
+    est = estimate(mini, sh(1000))
+    assert any("memory_gb_per_gpu" in w for w in est.warnings)
+    assert est.current["prompt_only"].components_usd["gpu_serving"] == approx(3.6 * 730)
