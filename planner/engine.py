@@ -262,6 +262,15 @@ def combine_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np
     return p50, p50 + tail
 
 
+#: The parts of a request's path before its first token reaches the user (everything but generation).
+FIRST_TOKEN_PARTS = ("network", "query_embedding", "vector_search", "reranking", "queueing", "time_to_first_token")
+
+
+def first_token_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(p50, p95) of the time to the first token: the parts before generation, combined as `combine_latency`."""
+    return combine_latency({k: v for k, v in parts.items() if k in FIRST_TOKEN_PARTS})
+
+
 def monthly_totals(i: Inputs, q: np.ndarray) -> dict[str, np.ndarray]:
     c = corpus(i)
     return {a: sum(monthly_components(i, a, q, c).values()) for a in ARCHITECTURES}
@@ -282,9 +291,11 @@ class Series:
     high_usd: np.ndarray
     components_usd: dict[str, np.ndarray]
     usd_per_1k_queries: np.ndarray
-    latency_p50_ms: np.ndarray
+    latency_p50_ms: np.ndarray  # to the full answer
     latency_p95_ms: np.ndarray
     replicas: np.ndarray | None
+    first_token_p50_ms: np.ndarray  # to the first token
+    first_token_p95_ms: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -309,6 +320,10 @@ class Snapshot:
     tco_high_usd: float
     input_tokens_per_query: float
     replicas: int | None
+    first_token_p50_ms: float = 0.0  # time to the first token; latency_p50_ms/latency_p95_ms are to the full answer
+    first_token_p95_ms: float = 0.0
+    gpus_per_replica: int | None = None  # self-hosted only
+    sequences_per_replica: int | None = None
 
 
 @dataclass(frozen=True)
@@ -363,6 +378,20 @@ class Estimate:
         months = np.arange(self.scenario.horizon_months + 1)
         return snap.one_time_total_usd + getattr(snap, which) * months
 
+    def limited_p95_ms(self, arch: str) -> float:
+        """The p95 the scenario's latency limit bounds: to the full answer (default) or to the first token."""
+        snap = self.current[arch]
+        if self.scenario.latency_limit_applies_to == "first_token":
+            return snap.first_token_p95_ms
+        return snap.latency_p95_ms
+
+    def latency_gap_advice(self, arch: str) -> str | None:
+        """What would bring `arch` under the latency limit, with what each change saves; None when it is under."""
+        limit = self.scenario.latency_target_p95_ms
+        if limit is None or self.limited_p95_ms(arch) <= limit:
+            return None
+        return closing_the_gap(self.current[arch].latency_breakdown_ms, limit, self.scenario.latency_limit_applies_to)
+
     def cheapest(self) -> str:
         return min(ARCHITECTURES, key=lambda a: self.current[a].monthly_usd)
 
@@ -385,6 +414,8 @@ class Estimate:
                     "usd_per_1k_queries": r(s.usd_per_1k_queries),
                     "latency_p50_ms": r(s.latency_p50_ms),
                     "latency_p95_ms": r(s.latency_p95_ms),
+                    "first_token_p50_ms": r(s.first_token_p50_ms),
+                    "first_token_p95_ms": r(s.first_token_p95_ms),
                     "one_time_usd": {k: r(v) for k, v in self.current[a].one_time_usd.items()},
                     "one_time_total_usd": r(self.current[a].one_time_total_usd),
                     "tco_usd": r(self.current[a].tco_usd),
@@ -396,6 +427,10 @@ class Estimate:
                         "usd_per_1k_queries": r(self.current[a].usd_per_1k_queries),
                         "latency_p50_ms": r(self.current[a].latency_p50_ms),
                         "latency_p95_ms": r(self.current[a].latency_p95_ms),
+                        "first_token_p50_ms": r(self.current[a].first_token_p50_ms),
+                        "first_token_p95_ms": r(self.current[a].first_token_p95_ms),
+                        "gpus_per_replica": self.current[a].gpus_per_replica,
+                        "sequences_per_replica": self.current[a].sequences_per_replica,
                     },
                 }
                 for a, s in self.series.items()
@@ -419,6 +454,10 @@ class Estimate:
                 for a, rows in self.sensitivity.items()
             },
             "warnings": list(self.warnings),
+            "latency_limit": {
+                "p95_ms": self.scenario.latency_target_p95_ms,
+                "applies_to": self.scenario.latency_limit_applies_to,
+            },
         }
 
 
@@ -580,10 +619,11 @@ def _break_evens_cached(i: Inputs, volumes: bytes) -> tuple[BreakEven, ...]:
 
 def _series(
     i: Inputs, arch: str, q: np.ndarray, c: dict
-) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     comps = monthly_components(i, arch, q, c)
-    p50, p95 = combine_latency(latency_parts(i, arch, q))
-    return comps, sum(comps.values()), p50, p95
+    parts = latency_parts(i, arch, q)
+    p50, p95 = combine_latency(parts)
+    return comps, sum(comps.values()), p50, p95, first_token_latency(parts)
 
 
 def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_delta: float = 0.25) -> Estimate:
@@ -598,11 +638,13 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
 
     series, current = {}, {}
     for a in ARCHITECTURES:
-        comps, total, p50, p95 = _series(typ, a, q, c)
+        comps, total, p50, p95, (f50, f95) = _series(typ, a, q, c)
         lo_total = sum(monthly_components(low, a, q, c_low).values())
         hi_total = sum(monthly_components(high, a, q, c_high).values())
         reps = replicas(typ, a, q) if typ.self_hosted else None
-        series[a] = Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps)
+        series[a] = Series(
+            a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps, f50, f95
+        )
 
         now = monthly_components(typ, a, q_now, c)
         now_total = float(sum(now.values())[0])
@@ -610,6 +652,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         now_hi = float(sum(monthly_components(high, a, q_now, c_high).values())[0])
         parts = latency_parts(typ, a, q_now)
         n50, n95 = combine_latency(parts)
+        t50, t95 = first_token_latency(parts)
         one = one_time_usd(typ, a, c)
         one_lo, one_hi = sum(one_time_usd(low, a, c_low).values()), sum(one_time_usd(high, a, c_high).values())
         one_total = sum(one.values())
@@ -633,6 +676,10 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
             tco_high_usd=one_hi + now_hi * months,
             input_tokens_per_query=prompt_tokens(typ, a)[0],
             replicas=int(replicas(typ, a, q_now)[0]) if typ.self_hosted else None,
+            first_token_p50_ms=float(t50[0]),
+            first_token_p95_ms=float(t95[0]),
+            gpus_per_replica=int(gpus_per_replica(typ, a)) if typ.self_hosted else None,
+            sequences_per_replica=int(sequences_per_replica(typ, a)) if typ.self_hosted else None,
         )
 
     return Estimate(
@@ -649,6 +696,53 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         corpus=c,
         warnings=tuple(_warnings(catalog, scenario, typ, current)),
     )
+
+
+def _p95_of(breakdown: dict[str, tuple[float, float]], applies_to: str) -> float:
+    keep = {
+        k: (np.array([v[0]]), np.array([v[1]]))
+        for k, v in breakdown.items()
+        if applies_to == "full_answer" or k in FIRST_TOKEN_PARTS
+    }
+    return float(combine_latency(keep)[1][0])
+
+
+def closing_the_gap(breakdown: dict[str, tuple[float, float]], limit_ms: float, applies_to: str) -> str:
+    """A sentence naming the changes that would shorten the bounded p95, each with the time it saves."""
+    from planner import format as fmt
+
+    now = _p95_of(breakdown, applies_to)
+    gap = now - limit_ms
+    options: list[tuple[float, str]] = []
+
+    def saving(part: str, factor: float) -> float:
+        p50, p95 = breakdown.get(part, (0.0, 0.0))
+        return now - _p95_of({**breakdown, part: (p50 * factor, p95 * factor)}, applies_to)
+
+    if applies_to == "full_answer" and breakdown.get("generation", (0, 0))[0] > 0:
+        options.append((saving("generation", 0.5), "answers half as long"))
+    ttft_cut = saving("time_to_first_token", 0.5)
+    if applies_to == "full_answer":
+        both = now - _p95_of(
+            {
+                **breakdown,
+                "generation": tuple(x * 0.5 for x in breakdown.get("generation", (0.0, 0.0))),
+                "time_to_first_token": tuple(x * 0.5 for x in breakdown.get("time_to_first_token", (0.0, 0.0))),
+            },
+            applies_to,
+        )
+        options.append((both, "a model twice as fast"))
+    elif ttft_cut > 0:
+        options.append((ttft_cut, "a model (or a prompt) with half the time to first token"))
+    if breakdown.get("reranking", (0, 0))[1] > 0:
+        options.append((saving("reranking", 0.0), "no rerank step"))
+    if breakdown.get("queueing", (0, 0))[1] > 0:
+        options.append((saving("queueing", 0.0), "more replicas (a lower stack.target_utilization), no queueing"))
+    options = sorted((o for o in options if o[0] > 0.5), key=lambda o: -o[0])
+    if not options:
+        return f"The p95 is {fmt.ms(gap)} over the limit and no single change here closes it."
+    said = "; ".join(f"{what} saves {fmt.ms(s)}{' (enough)' if s >= gap else ''}" for s, what in options)
+    return f"{fmt.ms(gap)} over the limit: {said}."
 
 
 def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:

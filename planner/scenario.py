@@ -165,6 +165,11 @@ class Scenario(Strict):
     horizon_months: int = Field(12, ge=1, le=120, description="Months the total cost of ownership covers.")
     monthly_budget_usd: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False)
     latency_target_p95_ms: float | None = Field(None, gt=0, le=600_000, allow_inf_nan=False)
+    latency_limit_applies_to: Literal["full_answer", "first_token"] = Field(
+        "full_answer",
+        description="What the p95 latency limit bounds: the time to the full answer, or to the first token "
+        "(when answers stream).",
+    )
     volumes: VolumeRange = VolumeRange()
     answers: Answers = Answers()
 

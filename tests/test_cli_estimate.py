@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 import pytest
 
+from planner import format as fmt
 from planner.cli import main
 from planner.engine import COMPONENT_LABELS, ONE_TIME_LABELS, estimate
 from planner.files import load_scenario
@@ -422,3 +423,20 @@ def test_zero_throughput_is_a_located_catalog_error(capsys, tmp_path, field):
     assert_plain_error(code, out, err)
     assert field in err and "above zero" in err
     assert seconds < 1.0
+
+
+def test_table_shows_first_token_and_full_answer_latency(capsys, tmp_path):
+    p = tmp_path / "limit.yaml"
+    p.write_text(
+        SCENARIO_TEXT + "latency_target_p95_ms: 500\nlatency_limit_applies_to: first_token\n", encoding="utf-8"
+    )
+    code, out, err = run(capsys, "--scenario", str(p), "--catalog", str(MINI_PATH), "--volumes", "1000,10000")
+    assert code == 0, err
+    est = estimate(load_catalog(MINI_PATH), load_scenario(p), volumes=[1000, 10000])
+    c = est.current["rag"]
+    assert (
+        f"  RAG: first token {fmt.ms(c.first_token_p50_ms)} / {fmt.ms(c.first_token_p95_ms)}; "
+        f"full answer {fmt.ms(c.latency_p50_ms)} / {fmt.ms(c.latency_p95_ms)}"
+    ) in out
+    assert "Limit: p95 500 ms to the first token" in out
+    assert f"RAG: {est.latency_gap_advice('rag')}" in out

@@ -1124,3 +1124,78 @@ def test_unknown_gpu_memory_warns_and_keeps_one_instance(mini):
     est = estimate(mini, sh(1000))
     assert any("memory_gb_per_gpu" in w for w in est.warnings)
     assert est.current["prompt_only"].components_usd["gpu_serving"] == approx(3.6 * 730)
+
+
+# ==================================================================== latency as users feel it
+
+# API prompt only on `big`: network 50 (p95 100); first token 500 + 10 × 1300 / 1000 = 513 (p95 1026);
+# generation 300 / 100 tokens/s = 3000 ms (p95 6000).
+FT_P50 = 50 + 513
+FT_P95 = FT_P50 + math.sqrt(50**2 + 513**2)  # 563 + 515.43 = 1078.43
+FULL_P50 = 50 + 513 + 3000
+FULL_P95 = FULL_P50 + math.sqrt(50**2 + 513**2 + 3000**2)  # 3563 + 3043.96 = 6606.96
+
+
+def test_first_token_and_full_answer_latency_by_hand(mini):
+    est = estimate(mini, make())
+    snap = est.current["prompt_only"]
+    assert snap.first_token_p50_ms == approx(FT_P50)
+    assert snap.first_token_p95_ms == approx(FT_P95)
+    assert snap.latency_p50_ms == approx(FULL_P50)
+    assert snap.latency_p95_ms == approx(FULL_P95)
+    ser = est.series["prompt_only"]
+    assert np.allclose(ser.first_token_p95_ms, FT_P95)  # API latency is flat in volume
+    # RAG adds embedding 100/200, search 100/150 and rerank 100/200 before the first token;
+    # its prompt is 3300 tokens: first token 500 + 33 = 533 (p95 1066)
+    rag = est.current["rag"]
+    assert rag.first_token_p50_ms == approx(50 + 100 + 100 + 100 + 533)
+    assert rag.first_token_p95_ms == approx(883 + math.sqrt(50**2 + 100**2 + 50**2 + 100**2 + 533**2))
+    data = est.to_dict()
+    at = data["architectures"]["rag"]["at_queries_per_month"]
+    assert at["first_token_p95_ms"] == pytest.approx(rag.first_token_p95_ms, rel=1e-5)
+    assert data["latency_limit"] == {"p95_ms": None, "applies_to": "full_answer"}
+
+
+def test_latency_limit_bounds_what_the_scenario_says(mini):
+    full = estimate(mini, make(latency_target_p95_ms=2000))
+    first = estimate(mini, make(latency_target_p95_ms=2000, latency_limit_applies_to="first_token"))
+    assert full.limited_p95_ms("prompt_only") == approx(FULL_P95)
+    assert first.limited_p95_ms("prompt_only") == approx(FT_P95)
+    assert first.latency_gap_advice("prompt_only") is None  # 1,078 ms is under 2 s
+    assert full.latency_gap_advice("prompt_only") is not None
+
+
+def test_closing_the_gap_names_the_changes_with_their_savings(mini):
+    from planner import format as fmt
+    from planner.engine import closing_the_gap
+
+    est = estimate(mini, make(latency_target_p95_ms=5000))
+    advice = est.latency_gap_advice("prompt_only")
+    # gap: 6606.96 − 5000 = 1606.96 ms
+    # answers half as long: generation 1500/3000 ⇒ p95 2063 + √(50² + 513² + 1500²) = 3649.09 ⇒ saves 2957.87
+    half_answers = FULL_P95 - (2063 + math.sqrt(50**2 + 513**2 + 1500**2))
+    # a model twice as fast: first token 256.5/513 too ⇒ 1806.5 + √(50² + 256.5² + 1500²) = 3329.09 ⇒ saves 3277.87
+    faster = FULL_P95 - (1806.5 + math.sqrt(50**2 + 256.5**2 + 1500**2))
+    assert advice == (
+        f"{fmt.ms(FULL_P95 - 5000)} over the limit: a model twice as fast saves {fmt.ms(faster)} (enough); "
+        f"answers half as long saves {fmt.ms(half_answers)} (enough)."
+    )
+    # RAG also offers dropping the rerank step: 100/200 ms of its path
+    rag = est.current["rag"].latency_breakdown_ms
+    assert "no rerank step saves" in closing_the_gap(rag, 5000, "full_answer")
+    # bounding the first token, generation is not a lever
+    assert "answers half as long" not in closing_the_gap(rag, 500, "first_token")
+
+
+def test_recommendation_compares_the_bounded_latency_and_says_what_closes_the_gap(mini):
+    from planner.questionnaire import recommend_for
+
+    full = recommend_for(mini, make(latency_target_p95_ms=2000))
+    text = " ".join(full.findings)
+    # every architecture is over 2 s to the full answer (generation alone is 3 s at the median)
+    assert "p95 latency of" in " ".join(r for x in full.ranking for r in x.reasons) or "p95 latency is" in text
+    assert "To bring" in text and "saves" in text
+    first = recommend_for(mini, make(latency_target_p95_ms=2000, latency_limit_applies_to="first_token"))
+    text = " ".join(first.findings) + " ".join(r for x in first.ranking for r in x.reasons)
+    # to the first token every architecture is under 2 s (prompt only 1,078 ms, RAG 883 + 552 = 1,435 ms)
+    assert "above the 2.00 s limit" not in text
