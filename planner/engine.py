@@ -169,7 +169,7 @@ def one_time_usd(i: Inputs, arch: str, c: dict | None = None) -> dict[str, float
         store_initial = vector_store_usd(i, np.zeros(1), c)[1]
         out["initial_indexing"] = c["embedded_tokens"] * i.embed_usd_per_1m_tokens / 1e6 + store_initial
     if USES_TUNED[arch]:
-        out["labelling"] = i.training_examples * i.labelling_usd_per_example
+        out["labelling"] = max(0.0, i.training_examples - i.examples_on_hand) * i.labelling_usd_per_example
         out["first_training"] = training_usd_per_run(i)
     return out
 

@@ -37,6 +37,7 @@ class Inputs:
     metadata_bytes_per_chunk: float
     # fine-tuning plan
     training_examples: float
+    examples_on_hand: float  # already labelled: no labelling cost
     tokens_per_example: float
     epochs: float
     knowledge_retrains_per_month: float
@@ -181,16 +182,40 @@ def kv_bytes_per_token(parameters_billion: float, precision: str) -> float:
     return 2.0 * layers * 1024.0 * (1.0 if precision == "fp8" else 2.0)
 
 
-def _check_serving_model(gpu, llm, gpu_key: str, llm_key: str, role: str) -> None:
+def _choices(keys: list[str], most: int = 8) -> str:
+    shown = ", ".join(f"`{k}`" for k in keys[:most])
+    return shown + (f" and {len(keys) - most} more" if len(keys) > most else "") if keys else "none in this catalog"
+
+
+def _check_self_hosting(catalog: Catalog, s: Scenario, gpu, gpu_key: str) -> None:
+    """Refuse a stack that cannot be self-hosted, naming every field at fault and the entries that would fit."""
+    st = s.stack
+    open_llms = [k for k, m in catalog.llms.items() if m.open_weights]
+    problems = []
+    llm = catalog.llms[st.llm]
     if not llm.open_weights:
-        raise UnknownEntryError(
-            f"stack.serving is self_hosted but `{llm_key}` is not an open-weights model: "
-            "pick an open model (e.g. a Llama) or serve through the API"
+        problems.append(
+            f"stack.llm: `{st.llm}` is not an open-weights model; open-weights models: {_choices(open_llms)}"
+        )
+    offer = catalog.fine_tune_offers[st.fine_tune]
+    if not catalog.llms[offer.base_llm].open_weights:
+        fits = [k for k, o in catalog.fine_tune_offers.items() if catalog.llms[o.base_llm].open_weights]
+        problems.append(
+            f"stack.fine_tune: the fine-tuning offer `{st.fine_tune}` tunes `{offer.base_llm}`, which is not "
+            "open-weights, so its tuned model cannot run on your GPUs; "
+            f"offers on an open-weights base: {_choices(fits)}"
         )
     if gpu.vllm_8b_tokens_per_second is None:
+        gpus = [k for k, g in catalog.gpus.items() if g.vllm_8b_tokens_per_second is not None]
+        problems.append(
+            f"stack.gpu: `{gpu_key}` has no `vllm_8b_tokens_per_second` in the catalog (add one, or pick a GPU "
+            f"with a serving throughput: {_choices(gpus)})"
+        )
+    if problems:
         raise UnknownEntryError(
-            f"stack.gpu: `{gpu_key}` has no `vllm_8b_tokens_per_second` in the catalog: "
-            "pick a GPU with a serving throughput, or add one"
+            "stack.serving is self_hosted, which this stack cannot do — "
+            + "; ".join(problems)
+            + ". Or serve through the API (stack.serving: api)."
         )
 
 
@@ -249,6 +274,7 @@ def _scenario_fields(s: Scenario) -> dict[str, float]:
         rerank=1.0 if w.rerank else 0.0,
         metadata_bytes_per_chunk=w.metadata_bytes_per_chunk,
         training_examples=float(ft.training_examples),
+        examples_on_hand=float(ft.examples_on_hand),
         tokens_per_example=ft.tokens_per_example,
         epochs=ft.epochs,
         knowledge_retrains_per_month=ft.knowledge_retrains_per_month,
@@ -382,8 +408,7 @@ def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, fl
     offer = catalog.fine_tune_offers[st.fine_tune]
     tuned_llm = catalog.llms[offer.base_llm]
     gpu = _lookup(catalog.gpus, st.gpu, "GPUs", "gpu")
-    _check_serving_model(gpu, llm, st.gpu, st.llm, "llm")
-    _check_serving_model(gpu, tuned_llm, st.gpu, offer.base_llm, "fine_tune")
+    _check_self_hosting(catalog, s, gpu, st.gpu)
     # per GPU: an instance's price and throughput ÷ its GPUs
     gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour") / gpu.gpu_count
     per_gpu_8b = take.throughput("Serving GPU", st.gpu, gpu, "vllm_8b_tokens_per_second") / gpu.gpu_count

@@ -78,6 +78,13 @@ class Workload(Strict):
 
 class FineTuning(Strict):
     training_examples: int = Field(1_000, ge=0, le=100_000_000, description="Examples in the training set.")
+    examples_on_hand: int = Field(
+        0,
+        ge=0,
+        le=100_000_000,
+        description="Training examples the team already has, labelled: only the rest of the set is paid for. "
+        "The questionnaire's `labeled_examples` answer sets it.",
+    )
     tokens_per_example: float = _num(500, le=10_000_000, description="Tokens per training example.")
     epochs: float = _num(3, gt=0, le=100, description="Passes over the training set per run.")
     knowledge_retrains_per_month: float = _num(
@@ -214,6 +221,9 @@ class Scenario(Strict):
                 container[field] = a
             elif s is not None and mirrored:
                 answers[answer_id] = s
+        # examples the team says it has are on hand: they need no labelling
+        if answers.get("labeled_examples") is not None:
+            fine_tuning.setdefault("examples_on_hand", answers["labeled_examples"])
         change = answers.get("knowledge_change")
         if change is not None:
             try:
@@ -261,4 +271,9 @@ class Scenario(Strict):
                 for p in head:
                     node = node[p]
                 node[last] = paths[f"answers.{answer_id}"]
+        # the examples the team says it has are on hand (no labelling), as the answer changes
+        have = data["answers"].get("labeled_examples")
+        touched = "answers.labeled_examples" in paths or "fine_tuning.training_examples" in paths
+        if have is not None and touched and "fine_tuning.examples_on_hand" not in paths:
+            data["fine_tuning"]["examples_on_hand"] = have
         return Scenario.model_validate(data)

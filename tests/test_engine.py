@@ -1199,3 +1199,50 @@ def test_recommendation_compares_the_bounded_latency_and_says_what_closes_the_ga
     text = " ".join(first.findings) + " ".join(r for x in first.ranking for r in x.reasons)
     # to the first token every architecture is under 2 s (prompt only 1,078 ms, RAG 883 + 552 = 1,435 ms)
     assert "above the 2.00 s limit" not in text
+
+
+# ============================================================ examples on hand vs examples still to label
+
+
+def test_examples_on_hand_are_not_labelled_again(mini):
+    # 1,000 examples at 1 $ each, 400 already on hand ⇒ (1000 − 400) × 1 = 600 $ of labelling
+    s = make(fine_tuning={"examples_on_hand": 400}, one_time={"labelling_usd_per_example": 1.0})
+    assert estimate(mini, s).current["fine_tuned"].one_time_usd["labelling"] == approx((1000 - 400) * 1.0)
+    # none on hand: the whole set is labelled
+    assert estimate(mini, make()).current["fine_tuned"].one_time_usd["labelling"] == approx(1000 * 1.0)
+    # more on hand than the set: nothing to label
+    s = make(fine_tuning={"examples_on_hand": 5000})
+    assert estimate(mini, s).current["hybrid"].one_time_usd["labelling"] == 0
+
+
+def test_answering_how_many_examples_you_have_puts_them_on_hand(mini):
+    """Issue 13: answering 5,000 examples must not add "Labelling training examples $5,000"."""
+    s = make(fine_tuning={"training_examples": 5000}, answers={"labeled_examples": 5000})
+    assert s.fine_tuning.training_examples == 5000 and s.fine_tuning.examples_on_hand == 5000
+    assert estimate(mini, s).current["fine_tuned"].one_time_usd["labelling"] == 0
+    # answered later, through the app's path
+    s2 = make().with_changes(**{"answers.labeled_examples": 5000})
+    assert s2.fine_tuning.examples_on_hand == 5000
+    assert estimate(mini, s2).current["fine_tuned"].one_time_usd["labelling"] == 0
+    # growing the training set beyond what the team has, without an answer, pays for the rest
+    s3 = make(fine_tuning={"examples_on_hand": 5000}).with_changes(**{"fine_tuning.training_examples": 8000})
+    assert estimate(mini, s3).current["fine_tuned"].one_time_usd["labelling"] == approx((8000 - 5000) * 1.0)
+
+
+def test_self_hosting_a_closed_fine_tuning_offer_names_the_offer_and_the_choices(mini):
+    """Issue 13: the real culprit (the fine-tuning offer) is named, with the entries that would fit."""
+    from pricing.errors import UnknownEntryError
+
+    # an open LLM, but ft-api tunes `big`, which is API-only
+    with pytest.raises(UnknownEntryError) as err:
+        estimate(mini, sh(1000, fine_tune="ft-api"))
+    msg = str(err.value)
+    assert "stack.fine_tune: the fine-tuning offer `ft-api` tunes `big`" in msg
+    assert "offers on an open-weights base: `ft-lora`, `ft-gpu`" in msg
+    assert "stack.llm" not in msg
+    # both wrong: both fields named, each with its choices
+    with pytest.raises(UnknownEntryError) as err:
+        estimate(mini, sh(1000, llm="big", fine_tune="ft-api"))
+    msg = str(err.value)
+    assert "stack.llm: `big` is not an open-weights model; open-weights models: `small`" in msg
+    assert "stack.fine_tune" in msg and "stack.serving: api" in msg
