@@ -50,7 +50,16 @@ def _ranged(catalog: Catalog) -> Catalog:
 
 
 RANGED = _ranged(MINI)
-CATALOGS = {"mini": MINI, "ranged": RANGED}
+
+
+def _with_memory(catalog: Catalog, memory_gb: int) -> Catalog:
+    """A copy whose serving GPU has `memory_gb` per GPU (replicas sized by memory, slots by KV cache)."""
+    data = catalog.model_dump(mode="json")
+    data["gpus"]["gpu"]["memory_gb_per_gpu"] = memory_gb
+    return Catalog.model_validate(data)
+
+
+CATALOGS = {"mini": MINI, "ranged": RANGED, "memory-24gb": _with_memory(MINI, 24)}
 
 SETTINGS_FAST = settings(
     max_examples=1200,
@@ -113,6 +122,7 @@ def scenario_dicts(draw) -> tuple[str, dict]:
     }
     fine_tuning = {
         "training_examples": draw(st.integers(0, 20_000)),
+        "examples_on_hand": draw(st.integers(0, 20_000)),
         "tokens_per_example": draw(st.integers(0, 3000)),
         "epochs": draw(st.floats(0.5, 10)),
         "knowledge_retrains_per_month": draw(st.sampled_from([0, 1 / 12, 1 / 3, 1, 52 / 12, 365 / 12])),
@@ -130,6 +140,8 @@ def scenario_dicts(draw) -> tuple[str, dict]:
         "min_replicas": draw(st.integers(1, 3)),
         "input_token_weight": weight,
         "hours_per_month": draw(st.floats(100, 744)),
+        "precision": draw(st.sampled_from(["bf16", "fp8", "int4"])),
+        "max_sequences_per_replica": draw(st.sampled_from([1, 8, 256])),
     }
     one_time = {
         "labelling_usd_per_example": draw(st.floats(0, 20)),
@@ -142,6 +154,8 @@ def scenario_dicts(draw) -> tuple[str, dict]:
         "stack": stack,
         "one_time": one_time,
         "horizon_months": draw(st.integers(1, 60)),
+        "latency_target_p95_ms": draw(st.one_of(st.none(), log_uniform(100, 60_000))),
+        "latency_limit_applies_to": draw(st.sampled_from(["full_answer", "first_token"])),
         "volumes": {"min_queries_per_month": v_min, "max_queries_per_month": v_max, "points": draw(st.integers(2, 60))},
     }
     if draw(st.booleans()):
@@ -247,6 +261,19 @@ def test_estimate_figures_sound(drawn):
             finite_nonneg([p50, p95], f"{a} latency {part}")
             assert p50 <= p95 + 1e-9, (a, part)
         assert snap.latency_p50_ms <= snap.latency_p95_ms + 1e-9
+        # the first token comes before the full answer, and the limit bounds the one the scenario says
+        assert snap.first_token_p50_ms <= snap.first_token_p95_ms + 1e-9
+        assert snap.first_token_p50_ms <= snap.latency_p50_ms + 1e-9
+        assert snap.first_token_p95_ms <= snap.latency_p95_ms + 1e-9
+        bounded = snap.first_token_p95_ms if s.latency_limit_applies_to == "first_token" else snap.latency_p95_ms
+        assert est.limited_p95_ms(a) == bounded
+        if s.stack.serving == "self_hosted":
+            assert snap.gpus_per_replica in (1, 2, 4, 8)
+            assert 1 <= snap.sequences_per_replica <= s.stack.max_sequences_per_replica
+        if a in ("fine_tuned", "hybrid"):
+            ft = s.fine_tuning
+            to_label = max(0, ft.training_examples - ft.examples_on_hand)
+            assert snap.one_time_usd["labelling"] == pytest.approx(to_label * s.one_time.labelling_usd_per_example)
         assert snap.monthly_low_usd <= snap.monthly_usd * (1 + 1e-12) + 1e-9
         assert snap.monthly_usd <= snap.monthly_high_usd * (1 + 1e-12) + 1e-9
         assert snap.tco_low_usd <= snap.tco_usd * (1 + 1e-12) + 1e-9
