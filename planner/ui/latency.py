@@ -9,8 +9,7 @@ from planner.ui import results
 
 ctx = results.context()
 results.page_header("Latency", ctx)
-results.require_estimate(ctx)
-est = ctx.estimate
+est, _ = results.require_estimate(ctx)
 limit = ctx.scenario.latency_target_p95_ms
 first_token = ctx.scenario.latency_limit_applies_to == "first_token"
 bounded = "time to first token" if first_token else "time to the full answer"
