@@ -161,10 +161,11 @@ def _target_controls() -> None:
         help="The time within which 95% of answers must be complete. Drawn on the latency chart. Leave empty for none.",
         **control("sb.p95", "latency_target_p95_ms", "Latency target"),
     )
+    bounds: dict[str, str] = {"full_answer": "the full answer", "first_token": "the first token (streamed answers)"}
     st.selectbox(
         "The latency target bounds",
-        ["full_answer", "first_token"],
-        format_func={"full_answer": "the full answer", "first_token": "the first token (streamed answers)"}.get,
+        list(bounds),
+        format_func=lambda k: bounds[k],
         help="Whether users wait for the whole answer, or only for its first token because the answer streams.",
         **control("sb.p95_to", "latency_limit_applies_to", "The latency target bounds"),
     )
