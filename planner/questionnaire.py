@@ -1216,9 +1216,7 @@ def _cheaper_at_volume(
         cheaper = state
     if cheaper == top.key:
         return f"At your {vol}, {top.label} is the cheaper of the two."
-    return (
-        f"At your {vol}, {other_label} is cheaper: the numbers favour it over {top.label}, against the answers."
-    )
+    return f"At your {vol}, {other_label} is cheaper: the numbers favour it over {top.label}, against the answers."
 
 
 def _check_numbers(

@@ -769,7 +769,15 @@ def test_every_answer_counts_the_linked_numbers_too():
 
 def test_the_scoring_explains_itself_and_a_ruled_out_option_shows_no_score():
     text = q.scoring_text()
-    for needle in ("+4 or more", "“recommended”", "-2 to +3", "“viable”", "below -2", "“not advised”", "simplest first"):
+    for needle in (
+        "+4 or more",
+        "“recommended”",
+        "-2 to +3",
+        "“viable”",
+        "below -2",
+        "“not advised”",
+        "simplest first",
+    ):
         assert needle in text, needle
     assert "Prompt only, " in text and text.endswith("Hybrid.")
     rec = recommend(Answers(citations_required=True, gap="knowledge"))
