@@ -66,6 +66,7 @@ __all__ = [
     "recommend_for",
     "render_text",
     "rules_markdown",
+    "same_cost",
     "score_text",
     "scoring_text",
     "template_fields",

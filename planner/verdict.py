@@ -103,7 +103,8 @@ def budget_sentence(bc: BudgetCrossing | None, queries_per_month: float) -> str 
             f"{fmt.usd(bc.fixed_usd)}/month."
         )
     if not bc.over_at_start and not bc.crossings:
-        return f"{label} stays under the {budget} budget at any volume up to {fmt.count(SEARCH_MAX_QUERIES)} queries a month."
+        top = fmt.count(SEARCH_MAX_QUERIES)
+        return f"{label} stays under the {budget} budget at any volume up to {top} queries a month."
     now = "under it" if bc.under_at(queries_per_month) else "above it"
     if bc.over_at_start:
         return (

@@ -474,3 +474,64 @@ def test_user_text_is_shown_literally_never_as_markup(catalog_file):
     assert "![x](" not in shown and "[click](" not in shown and "<b>" not in shown
     assert r"\!\[x\]\(http://example.invalid/x.png\)" in shown
     assert at.session_state["scenario"].name == name
+
+
+# ------------------------------------------------------------------ every answer counts; the verdict on every page
+
+
+def test_the_linked_numbers_answered_on_decide_fire_rules_and_count(catalog_file):
+    at = start(catalog_file, "decide")
+    assert at.number_input(key="dq.labeled_examples").value is None  # not answered until the user says
+    at.number_input(key="dq.labeled_examples").set_value(20).run()
+    at.number_input(key="dq.queries_per_month").set_value(5_000_000.0).run()
+    assert not at.exception and errors(at) == []
+    s = at.session_state["scenario"]
+    assert s.answers.labeled_examples == 20 and s.answers.queries_per_month == 5_000_000
+    assert s.fine_tuning.training_examples == 20 and s.workload.queries_per_month == 5_000_000
+    progress = at.get("progress")[0].proto.text
+    assert progress == "2 of 14 answered"
+    text = _recommendation_text(at)
+    assert "Only 20 good examples" in text  # too_few_examples: fine-tuned and hybrid ruled out
+    assert "5,000,000 queries a month" in text  # high_volume
+    assert "No rule has fired yet" not in captions(at)
+    assert "Fine-tuned**] — ruled out" in text and "Hybrid**] — ruled out" in text
+    # clearing un-answers them, the estimate keeps the numbers
+    at.button[0].click().run()
+    s = at.session_state["scenario"]
+    assert s.answers.labeled_examples is None and s.workload.queries_per_month == 5_000_000
+
+
+def test_no_verdict_before_any_answer_and_the_scores_explain_themselves(catalog_file):
+    at = start(catalog_file, "decide")
+    text = _recommendation_text(at)
+    assert "No verdict yet" in text
+    assert "Recommended" not in text and "Leading" not in text and "score" not in text
+    assert "simplest first" in captions(at) and "+4 or more" in captions(at)
+    at.selectbox(key="dq.gap").set_value("knowledge").run()
+    at.segmented_control(key="dq.citations_required").set_value("yes").run()
+    text = _recommendation_text(at)
+    assert "No verdict yet" not in text
+    ranked = [m.value for m in at.markdown if re.match(r"^\d\. :", m.value)]
+    assert len(ranked) == 4 and ranked[-1].endswith("Fine-tuned**] — ruled out")  # last, and no score
+    assert all("score" in line for line in ranked[:-1])
+    bullets = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert len(bullets) == len(set(bullets))  # no reason twice on the page
+
+
+def test_costs_never_badges_a_ruled_out_option_cheapest_and_shows_the_verdict_and_budget(catalog_file):
+    from planner import verdict
+
+    at = start(catalog_file, "costs", query={"preset": "support-bot"})
+    s = at.session_state["scenario"]
+    deltas = {m.label: m.delta for m in at.metric}
+    # prompt only is the cheapest of all, but the knowledge does not fit in a prompt: ruled out
+    assert deltas["Prompt only per month"] == "ruled out" and deltas["Fine-tuned per month"] == "ruled out"
+    assert deltas["RAG per month"] == "cheapest"
+    box = unescape("\n".join(i.value for i in at.info))
+    assert "Recommended: RAG" in box and "Ruled out: Fine-tuned, Prompt only." in box
+    cat = at.session_state["_cat_obj"][1]
+    q = verdict.budget_crossings(cat, s, "rag").first_over
+    assert f"RAG stays under the $1,500 budget up to {q:,.0f} queries a month" in box
+    go(at, "latency")
+    box = unescape("\n".join(i.value for i in at.info))
+    assert "Recommended: RAG" in box and f"up to {q:,.0f} queries a month" in box

@@ -7,8 +7,9 @@ import streamlit as st
 from planner import figures
 from planner import format as fmt
 from planner.cli import csv_text
+from planner.questionnaire import same_cost
 from planner.scenario import ARCHITECTURES, LABELS
-from planner.ui import state, tables
+from planner.ui import state, summary, tables
 
 ctx = state.context()
 state.page_header("Costs", ctx)
@@ -16,16 +17,27 @@ state.require_estimate(ctx)
 est = ctx.estimate
 s = ctx.scenario
 
-cheapest = est.cheapest()
+summary.verdict_box(ctx)
+rec = ctx.recommendation
+ruled_out = {r.key for r in rec.ranking if r.ruled_out} if rec is not None and rec.has_verdict else set()
+# "cheapest" only among the options still open; equal costs share the badge
+cheapest = min((a for a in ARCHITECTURES if a not in ruled_out), key=lambda a: est.current[a].monthly_usd)
 low = est.current[cheapest].monthly_usd
 for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
     c = est.current[a]
+    best = a not in ruled_out and same_cost(c.monthly_usd, low)
+    if a in ruled_out:
+        delta = "ruled out"
+    elif best:
+        delta = "cheapest"
+    else:
+        delta = f"+{fmt.usd(c.monthly_usd - low)} vs {LABELS[cheapest]}"
     col.metric(
         f"{LABELS[a]} per month",
         fmt.usd(c.monthly_usd),
-        delta="cheapest" if a == cheapest else f"+{fmt.usd(c.monthly_usd - low)} vs {LABELS[cheapest]}",
-        delta_color="off" if a == cheapest else "inverse",
-        delta_arrow="off" if a == cheapest else "auto",
+        delta=delta,
+        delta_color="off" if best or a in ruled_out else "inverse",
+        delta_arrow="off" if best or a in ruled_out else "auto",
         help=(
             f"At {fmt.count(c.queries_per_month)} queries/month. Range {fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
             f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "

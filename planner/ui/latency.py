@@ -5,13 +5,14 @@ import streamlit as st
 from planner import figures
 from planner import format as fmt
 from planner.scenario import ARCHITECTURES, LABELS
-from planner.ui import state
+from planner.ui import state, summary
 
 ctx = state.context()
 state.page_header("Latency", ctx)
 state.require_estimate(ctx)
 est = ctx.estimate
 limit = ctx.scenario.latency_target_p95_ms
+summary.verdict_box(ctx)
 
 for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
     c = est.current[a]
