@@ -1169,7 +1169,8 @@ def test_a_bad_date_and_an_implausible_price_are_reported_together():
     # the upload of issue 13: a bad date in one figure hid an implausible price in another,
     # and a bad source in a figure hid that same figure's implausible price
     text = mutate(BIG_OUTPUT, BIG_OUTPUT.replace("checked: 2026-11-01", "checked: 2026-13-45"))
-    text = mutate(BIG_INPUT, BIG_INPUT.replace("value: 1, low: 0.5, high: 2", "value: 1500, low: 1500, high: 1500"), text)
+    dear = BIG_INPUT.replace("value: 1, low: 0.5, high: 2", "value: 1500, low: 1500, high: 1500")
+    text = mutate(BIG_INPUT, dear, text)
     emb = '    usd_per_1m_tokens: {value: 0.1, low: 0.05, high: 0.2, source: "test", checked: 2026-11-01}'
     text = mutate(emb, '    usd_per_1m_tokens: {value: 20000, source: "x", checked: 2026-11-01}', text)
     with pytest.raises(InputError) as info:
