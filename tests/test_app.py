@@ -535,3 +535,38 @@ def test_costs_never_badges_a_ruled_out_option_cheapest_and_shows_the_verdict_an
     go(at, "latency")
     box = unescape("\n".join(i.value for i in at.info))
     assert "Recommended: RAG" in box and f"up to {q:,.0f} queries a month" in box
+
+
+# ------------------------------------------------------------------ the price editor
+
+
+def test_price_editor_reports_every_problem_with_its_line_and_takes_you_there(catalog_file):
+    at = start(catalog_file, "pricing")
+    text = catalog_file.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    i = price_line(text, "gpt-4o-mini", "input_usd_per_1m_tokens")
+    j = next(n for n in range(i, len(lines)) if lines[n].strip().startswith("checked:"))
+    lines[i] = lines[i].replace("value: 0.15", "value: 150000")  # a unit mistake: far above the ceiling
+    lines[j] = lines[j].split("checked:")[0] + "checked: 2026-13-45\n"  # no 13th month
+    at.text_area(key="cat_editor").set_value("".join(lines))
+    at.button(key="cat_apply").click().run()
+    assert not at.exception
+    shown = "\n".join(errors(at))
+    assert "2 problems" in shown
+    # the price is located at its key (`input_usd_per_1m_tokens:`, the line above its value)
+    assert f"line {i}, column" in shown and "plausible ceiling" in shown
+    assert f"line {j + 1}, column" in shown and "not a valid date" in shown
+    assert f"`{i}: input_usd_per_1m_tokens:`" in shown  # each problem with its line's text
+    assert f"`{j + 1}: checked: 2026-13-45`" in shown
+    # the way to the line: pick it, edit the lines around it, put them back
+    at.session_state["cat_focus"] = j + 1  # what clicking the "line N" pill does
+    at.run()
+    box = at.text_area(key="cat_focus_text")
+    assert lines[j] in box.value and f"(line {j + 1} is the problem)" in box.label
+    box.set_value(box.value.replace("2026-13-45", "2026-11-01")).run()
+    at.button(key="cat_focus_back").click().run()
+    fixed = at.text_area(key="cat_editor").value
+    assert "2026-13-45" not in fixed and "value: 150000" in fixed
+    at.button(key="cat_apply").click().run()
+    shown = "\n".join(errors(at))
+    assert "1 problem," in shown and "plausible ceiling" in shown and "not a valid date" not in shown

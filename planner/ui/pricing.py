@@ -10,21 +10,117 @@ from planner.ui import state, tables
 ss = st.session_state
 
 
+#: Lines shown around a problem in the focused editor.
+FOCUS_CONTEXT_LINES = 6
+
+
+def remember(result: tuple, text: str) -> tuple:
+    """Keep an invalid text's problems (with the text they point into) until the next valid result."""
+    ss.pop("cat_focus", None)
+    if result[0] == "invalid":
+        ss["cat_problems"] = (text, result[1], result[2] if len(result) > 2 else None)
+    elif result[0] in ("applied", "saved", "reset"):
+        ss.pop("cat_problems", None)
+    return result
+
+
 def on_apply() -> None:
     ss["cat_draft"] = ss["cat_editor"]
     problems = state.apply_catalog_text(ss["cat_editor"])
-    ss["cat_result"] = ("invalid", problems) if problems else ("applied", "your edit")
+    ss["cat_result"] = remember(("invalid", problems) if problems else ("applied", "your edit"), ss["cat_editor"])
 
 
 def on_save() -> None:
     ss["cat_draft"] = ss["cat_editor"]
-    ss["cat_result"] = state.save_catalog_text(ss["cat_editor"])
+    ss["cat_result"] = remember(state.save_catalog_text(ss["cat_editor"]), ss["cat_editor"])
 
 
 def on_upload() -> None:
     f = ss.get("cat_upload")
     if f is not None:
-        ss["cat_result"] = state.catalog_upload(f)
+        result = state.catalog_upload(f)
+        if result[0] == "invalid":  # the upload goes to the editor, to be fixed where the problems point
+            text = f.getvalue().decode("utf-8-sig", errors="replace")
+            state.set_editor(text)
+            result = ("invalid", result[1], f.name)
+        ss["cat_result"] = remember(result, ss.get("cat_draft", ""))
+
+
+def problem_markdown(title: str, problems, text: str) -> str:
+    """Every problem with its location and the text of its line (wrapped, nothing interpreted)."""
+    lines = text.splitlines()
+    out = [state.md(title), ""]
+    for p in problems[:60]:
+        where = f"line {p.line}, column {p.column}"
+        what = f"{state.md(p.path)}: {state.md(p.message)}" if p.path else state.md(p.message)
+        head = f"- **{where}** — {what}"
+        out.append(head)
+        if 1 <= p.line <= len(lines) and lines[p.line - 1].strip():
+            shown = lines[p.line - 1].strip().replace("`", "'")[:300]
+            out.append(f"  `{p.line}: {shown}`")
+    if len(problems) > 60:
+        out.append(f"- … and {len(problems) - 60} more")
+    return "\n".join(out)
+
+
+def on_focus_back() -> None:
+    """Put the focused lines back into the editor's text (Apply or Save to use it)."""
+    first, last = ss["cat_focus_range"]
+    lines = ss["cat_draft"].splitlines(keepends=True)
+    new = ss["cat_focus_text"]
+    if not new.endswith("\n"):
+        new += "\n"
+    state.set_editor("".join(lines[: first - 1]) + new + "".join(lines[last:]))
+    ss.pop("cat_focus", None)
+
+
+def problems_panel() -> None:
+    """The last invalid text's problems, all at once, each with its line, and the way to each line."""
+    kept = ss.get("cat_problems")
+    if not kept:
+        return
+    text, problems, name = kept
+    where = f"{name} is" if name else "The catalog is"
+    title = (
+        f"{where} not valid, so nothing changed (the last good catalog is still in use). "
+        f"{len(problems)} problem{'s' if len(problems) != 1 else ''}, each with its line:"
+    )
+    st.error(problem_markdown(title, problems, text))
+    focused_editor(text, problems)
+
+
+def focused_editor(text: str, problems) -> None:
+    """The problems' lines, one click away: pick a line, edit the lines around it, put them back."""
+    if text != ss.get("cat_draft"):
+        text = ss.get("cat_draft", "")
+    lines = text.splitlines(keepends=True)
+    at = sorted({p.line for p in problems if 1 <= p.line <= len(lines)})
+    if not at:
+        return
+    st.pills(
+        "Go to the line of a problem",
+        at,
+        format_func=lambda n: f"line {n}",
+        key="cat_focus",
+        help="Opens the lines around it below, with their line numbers, to fix and put back into the editor.",
+    )
+    n = ss.get("cat_focus")
+    if n is None:
+        return
+    first, last = max(1, n - FOCUS_CONTEXT_LINES), min(len(lines), n + FOCUS_CONTEXT_LINES)
+    ss["cat_focus_range"] = (first, last)
+    numbered = "".join(f"{i:>5} | {lines[i - 1]}" for i in range(first, last + 1))
+    st.code(numbered, language="yaml", wrap_lines=True)
+    if ss.get("cat_focus_for") != (n, first, last, text):  # a new line to fix: fill the box once
+        ss["cat_focus_for"] = (n, first, last, text)
+        ss["cat_focus_text"] = "".join(lines[first - 1 : last])
+    st.text_area(
+        f"Lines {first}–{last} (line {n} is the problem)",
+        key="cat_focus_text",
+        height=260,
+        help="Edit these lines, then put them back into the catalog text; Apply or Save validates it again.",
+    )
+    st.button("Put these lines back into the catalog", key="cat_focus_back", on_click=on_focus_back)
 
 
 def on_reset() -> None:
@@ -36,11 +132,9 @@ def show_result() -> None:
     result = ss.pop("cat_result", None)
     if result is None:
         return
-    outcome, detail = result
+    outcome, detail = result[0], result[1]
     if outcome == "invalid":
-        state.show_problems(
-            "The catalog is not valid, so nothing changed (the last good catalog is still in use):", detail
-        )
+        return  # shown by problems_panel until a valid result
     elif outcome == "applied":
         state.message(
             "success",
@@ -137,6 +231,7 @@ with st.form("catalog_form", border=False):
     b1.form_submit_button("Apply for this session", key="cat_apply", type="primary", on_click=on_apply)
     b2.form_submit_button("Save to catalog file", key="cat_save", on_click=on_save)
 show_result()  # beside the buttons the user just pressed
+problems_panel()
 
 d1, d2, d3 = st.columns([1, 2, 1], vertical_alignment="bottom")
 d1.download_button(
