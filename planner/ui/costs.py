@@ -2,6 +2,7 @@
 
 import functools
 
+import pandas as pd
 import streamlit as st
 
 from planner import figures
@@ -50,9 +51,19 @@ for w in est.warnings:
 
 st.plotly_chart(figures.spend_figure(est), config=figures.CONFIG, key="costs.spend")
 if est.break_evens:
-    st.caption(
-        "Break-even: " + "; ".join(f"{b.describe()} ({fmt.usd(b.usd_per_month)}/month)" for b in est.break_evens[:6])
+    # every break-even, exact, in a table (the chart labels them only where labels cannot collide)
+    rows = pd.DataFrame(
+        {
+            "Queries per month": [f"{b.queries_per_month:,.0f}" for b in est.break_evens],
+            "Monthly spend there": [fmt.usd(b.usd_per_month) for b in est.break_evens],
+            "Cheaper below": [LABELS[b.cheaper_below] for b in est.break_evens],
+            "Cheaper above": [LABELS[b.cheaper_above] for b in est.break_evens],
+            "How": ["at a capacity step" if b.at_step else "lines cross" for b in est.break_evens],
+        },
+        index=[f"{LABELS[b.a]} = {LABELS[b.b]}" for b in est.break_evens],
     )
+    with st.expander(f"Break-even volumes ({len(est.break_evens)})", expanded=len(est.break_evens) <= 3):
+        st.markdown(tables.markdown_table(rows, "Pair"))
 else:
     st.caption("No break-even in this range: the order of the architectures does not change with volume here.")
 
