@@ -10,11 +10,12 @@ from planner import format as fmt
 from planner.cli import csv_text
 from planner.questionnaire import same_cost
 from planner.scenario import ARCHITECTURES, LABELS
-from planner.ui import state, summary, tables
+from planner.ui import results, summary, tables
+from planner.ui.messages import message
 
-ctx = state.context()
-state.page_header("Costs", ctx)
-state.require_estimate(ctx)
+ctx = results.context()
+results.page_header("Costs", ctx)
+results.require_estimate(ctx)
 est = ctx.estimate
 s = ctx.scenario
 
@@ -47,7 +48,7 @@ for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
         border=True,
     )
 for w in est.warnings:
-    state.message("warning", w)
+    message("warning", w)
 
 st.plotly_chart(figures.spend_figure(est), config=figures.CONFIG, key="costs.spend")
 if est.break_evens:

@@ -5,7 +5,8 @@ import streamlit as st
 from planner import format as fmt
 from planner import verdict
 from planner.questionnaire import QUESTIONS, Question, answered_ids, recommend, score_text, scoring_text
-from planner.ui import state, summary
+from planner.ui import results, session, summary
+from planner.ui.messages import md, message
 
 #: Answers whose number is also a scenario field that always has a value (the estimate needs one):
 #: the answer may still be left empty, and the estimate then uses the scenario's number.
@@ -28,7 +29,7 @@ def question_widget(q: Question) -> None:
             format_func=lambda v: "Not answered" if v is None else labels[v],
             help=q.help,
             placeholder="Not answered",
-            **state.control(key, path, what),
+            **session.control(key, path, what),
         )
     elif q.kind == "bool":
         st.segmented_control(
@@ -37,13 +38,13 @@ def question_widget(q: Question) -> None:
             format_func={"yes": "Yes", "no": "No", "unsure": "Not sure"}.get,
             selection_mode="single",
             help=q.help,
-            **state.control(key, path, what, to_widget=lambda v: BOOL[v], from_widget=lambda v: BOOL_BACK.get(v)),
+            **session.control(key, path, what, to_widget=lambda v: BOOL[v], from_widget=lambda v: BOOL_BACK.get(v)),
         )
     else:
         unit = f" ({q.unit})" if q.unit else ""
         if q.id in ALWAYS_SET:
             # an answer (None: not answered); answering also sets the number the estimate prices
-            priced = state.get_path(state.scenario(), ALWAYS_SET[q.id])
+            priced = session.get_path(session.scenario(), ALWAYS_SET[q.id])
             integer = q.id == "labeled_examples"
             st.number_input(
                 q.text + unit,
@@ -53,7 +54,7 @@ def question_widget(q: Question) -> None:
                 format=None if integer else "%.0f",
                 placeholder=f"Not answered (the estimate uses {fmt.count(priced)})",
                 help=q.help + " Answering sets the same number in the sidebar; leave empty to keep it unanswered.",
-                **state.control(
+                **session.control(
                     key,
                     path,
                     what,
@@ -70,21 +71,21 @@ def question_widget(q: Question) -> None:
                 format="%.0f",
                 placeholder="No limit" if q.id != "monthly_budget_usd" else "No budget",
                 help=q.help + " (The same number as the sidebar's.)",
-                **state.control(key, path, what, to_widget=lambda v: None if v is None else float(v)),
+                **session.control(key, path, what, to_widget=lambda v: None if v is None else float(v)),
             )
 
 
 def clear_answers() -> None:
-    answers = state.scenario().answers
+    answers = session.scenario().answers
     changes = {f"answers.{q.id}": None for q in QUESTIONS if getattr(answers, q.id) is not None}
     if changes:
-        state.change(changes, "Clear answers")
+        session.change(changes, "Clear answers")
 
 
-ctx = state.context()
-state.page_header("Decide", ctx, "answer what you know; every answer updates the ranking")
+ctx = results.context()
+results.page_header("Decide", ctx, "answer what you know; every answer updates the ranking")
 if ctx.error:
-    state.message("warning", ctx.error + " The ranking below uses the answers only.")
+    message("warning", ctx.error + " The ranking below uses the answers only.")
 rec = ctx.recommendation or recommend(ctx.scenario)
 
 left, right = st.columns([5, 6], gap="large")
@@ -108,7 +109,7 @@ def bullets(texts) -> None:
     for text in texts:
         if text not in shown:
             shown.add(text)
-            st.markdown(f"- {state.md(text)}")
+            st.markdown(f"- {md(text)}")
 
 
 with right:
@@ -134,10 +135,10 @@ with right:
                 )
                 b = summary.budget_text(ctx, w.key)
                 if b:
-                    st.markdown(state.md(b))
+                    st.markdown(md(b))
                 weak = verdict.weak_evidence(ctx.estimate, w.key)
                 if weak is not None:
-                    st.warning(state.md(weak.sentence()), icon=":material/fact_check:")
+                    st.warning(md(weak.sentence()), icon=":material/fact_check:")
             for n, r in enumerate(rec.ranking, 1):
                 st.markdown(
                     f"{n}. :{MD_COLOR.get(r.key, 'gray')}[**{r.label}**] — {r.verdict}"
@@ -166,8 +167,8 @@ with right:
     if rec.has_verdict and rec.watch_outs:
         st.markdown(f"**Watch out for ({w.label})**")
         for item in rec.watch_outs:
-            st.markdown(f"- {state.md(item)}")
+            st.markdown(f"- {md(item)}")
     if rec.has_verdict and rec.plan:
         st.markdown("**Plan in stages**")
         for step in rec.plan:
-            st.markdown(f"- **{STAGES.get(step.stage, step.stage)}:** {state.md(step.text)}")
+            st.markdown(f"- **{STAGES.get(step.stage, step.stage)}:** {md(step.text)}")

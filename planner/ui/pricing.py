@@ -5,54 +5,22 @@ from pathlib import Path
 
 import streamlit as st
 
-from planner.ui import state, tables
+from planner.ui import catalog, results, session, tables
+from planner.ui.messages import md, message
+
 
 ss = st.session_state
-
-
 #: Lines shown around a problem in the focused editor.
 FOCUS_CONTEXT_LINES = 6
-
-
-def remember(result: tuple, text: str) -> tuple:
-    """Keep an invalid text's problems (with the text they point into) until the next valid result."""
-    ss.pop("cat_focus", None)
-    if result[0] == "invalid":
-        ss["cat_problems"] = (text, result[1], result[2] if len(result) > 2 else None)
-    elif result[0] in ("applied", "saved", "reset"):
-        ss.pop("cat_problems", None)
-    return result
-
-
-def on_apply() -> None:
-    ss["cat_draft"] = ss["cat_editor"]
-    problems = state.apply_catalog_text(ss["cat_editor"])
-    ss["cat_result"] = remember(("invalid", problems) if problems else ("applied", "your edit"), ss["cat_editor"])
-
-
-def on_save() -> None:
-    ss["cat_draft"] = ss["cat_editor"]
-    ss["cat_result"] = remember(state.save_catalog_text(ss["cat_editor"]), ss["cat_editor"])
-
-
-def on_upload() -> None:
-    f = ss.get("cat_upload")
-    if f is not None:
-        result = state.catalog_upload(f)
-        if result[0] == "invalid":  # the upload goes to the editor, to be fixed where the problems point
-            text = f.getvalue().decode("utf-8-sig", errors="replace")
-            state.set_editor(text)
-            result = ("invalid", result[1], f.name)
-        ss["cat_result"] = remember(result, ss.get("cat_draft", ""))
 
 
 def problem_markdown(title: str, problems, text: str) -> str:
     """Every problem with its location and the text of its line (wrapped, nothing interpreted)."""
     lines = text.splitlines()
-    out = [state.md(title), ""]
+    out = [md(title), ""]
     for p in problems[:60]:
         where = f"line {p.line}, column {p.column}"
-        what = f"{state.md(p.path)}: {state.md(p.message)}" if p.path else state.md(p.message)
+        what = f"{md(p.path)}: {md(p.message)}" if p.path else md(p.message)
         head = f"- **{where}** — {what}"
         out.append(head)
         if 1 <= p.line <= len(lines) and lines[p.line - 1].strip():
@@ -66,11 +34,11 @@ def problem_markdown(title: str, problems, text: str) -> str:
 def on_focus_back() -> None:
     """Put the focused lines back into the editor's text (Apply or Save to use it)."""
     first, last = ss["cat_focus_range"]
-    lines = ss["cat_draft"].splitlines(keepends=True)
+    lines = (session.get().cat_draft or "").splitlines(keepends=True)
     new = ss["cat_focus_text"]
     if not new.endswith("\n"):
         new += "\n"
-    state.set_editor("".join(lines[: first - 1]) + new + "".join(lines[last:]))
+    catalog.set_editor("".join(lines[: first - 1]) + new + "".join(lines[last:]))
     ss.pop("cat_focus", None)
 
 
@@ -91,8 +59,8 @@ def problems_panel() -> None:
 
 def focused_editor(text: str, problems) -> None:
     """The problems' lines, one click away: pick a line, edit the lines around it, put them back."""
-    if text != ss.get("cat_draft"):
-        text = ss.get("cat_draft", "")
+    if text != session.get().cat_draft:
+        text = session.get().cat_draft or ""
     lines = text.splitlines(keepends=True)
     at = sorted({p.line for p in problems if 1 <= p.line <= len(lines)})
     if not at:
@@ -129,29 +97,33 @@ def on_reset() -> None:
 
 
 def show_result() -> None:
-    result = ss.pop("cat_result", None)
+    result = catalog.take_result()
     if result is None:
         return
     outcome, detail = result[0], result[1]
-    if outcome == "invalid":
-        return  # shown by problems_panel until a valid result
-    elif outcome == "applied":
-        state.message(
+    ss.pop("cat_focus", None)
+    if outcome == "invalid":  # kept, with the text it points into, until a valid result
+        ss["cat_problems"] = (session.get().cat_draft or "", detail, result[2] if len(result) > 2 else None)
+        return
+    if outcome in ("applied", "saved", "reset"):
+        ss.pop("cat_problems", None)
+    if outcome == "applied":
+        message(
             "success",
             f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected until you save.",
         )
     elif outcome == "saved":
-        state.message("success", f"Saved to {detail}.")
+        message("success", f"Saved to {detail}.")
     elif outcome == "reset":
-        state.message("info", f"Back to the catalog in {detail}.")
+        message("info", f"Back to the catalog in {detail}.")
     else:  # conflict, error
-        state.message("error", detail)
+        message("error", detail)
 
 
-ctx = state.context()
-state.page_header("Pricing", ctx, "every price with its source and the date it was checked")
+ctx = results.context()
+results.page_header("Pricing", ctx, "every price with its source and the date it was checked")
 cat = ctx.catalog
-df = state.figures_table(ctx.cat_sha, cat)
+df = catalog.figures_table(ctx.cat_sha, cat)
 
 prices = df["Unit"].str.startswith("USD")
 stale_prices = int((df["Stale"] & prices).sum())
@@ -166,7 +138,7 @@ if unverified:
     st.caption(f"{unverified} figures are marked unverified (estimated, derived or unconfirmed at their source).")
 
 if ctx.error:
-    state.message("error", ctx.error)
+    message("error", ctx.error)
 
 st.subheader("Figures")
 c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
@@ -213,30 +185,30 @@ st.dataframe(
 st.caption(f"{len(view)} of {len(df)} figures · catalog {cat.version} ({cat.date}).")
 
 st.subheader("Edit the catalog (YAML)")
-path = Path(ss["cat_path"])
+path = Path(session.get().cat_path)
 st.caption(
-    f"Catalog file: {state.md(str(path))}. **Apply** validates the text and prices this session with it (every chart, at once); "
-    f"**Save** also writes the file (atomically, keeping the previous version as {state.md(path.name)}.bak, and refusing to "
+    f"Catalog file: {md(str(path))}. **Apply** validates the text and prices this session with it (every chart, at once); "
+    f"**Save** also writes the file (atomically, keeping the previous version as {md(path.name)}.bak, and refusing to "
     "overwrite a file someone changed since you loaded it). An invalid text changes nothing."
 )
-state.editor_text()
+catalog.editor_text()
 with st.form("catalog_form", border=False):
     st.text_area(
         "Catalog YAML",
-        key="cat_editor",
+        key=catalog.EDITOR_KEY,
         height=460,
         help="The whole catalog, or an override starting with `extends: default`. Every figure needs a value, a source and a checked date.",
     )
     b1, b2, _ = st.columns([1, 1, 3])
-    b1.form_submit_button("Apply for this session", key="cat_apply", type="primary", on_click=on_apply)
-    b2.form_submit_button("Save to catalog file", key="cat_save", on_click=on_save)
+    b1.form_submit_button("Apply for this session", key="cat_apply", type="primary", on_click=catalog.on_apply)
+    b2.form_submit_button("Save to catalog file", key="cat_save", on_click=catalog.on_save)
 show_result()  # beside the buttons the user just pressed
 problems_panel()
 
 d1, d2, d3 = st.columns([1, 2, 1], vertical_alignment="bottom")
 d1.download_button(
     "Download catalog (YAML)",
-    data=functools.partial(str, ss["cat_text"]),
+    data=functools.partial(str, session.get().cat_text),
     file_name=path.name if path.suffix in (".yaml", ".yml") else "catalog.yaml",
     mime="application/x-yaml",
     on_click="ignore",
@@ -245,14 +217,14 @@ d1.download_button(
 d2.file_uploader(
     "Upload a catalog (YAML, up to 1 MB)",
     type=["yaml", "yml"],
-    key="cat_upload",
-    on_change=on_upload,
+    key=catalog.UPLOAD_KEY,
+    on_change=catalog.on_upload,
     max_upload_size=1,
     help="Validated before use; applied for this session only (save to write it to the file).",
 )
 d3.button(
     "Reset to the file's catalog",
     key="cat_reset",
-    on_click=on_reset,
+    on_click=catalog.on_reset,
     help=f"Drop this session's edits and reload {path.name}.",
 )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from planner import verdict
 from planner.scenario import Scenario
+from planner.ui.messages import md
 from pricing.models import Catalog
 
 
@@ -31,8 +32,6 @@ def budget_text(ctx, arch: str) -> str | None:
 
 def verdict_box(ctx) -> None:
     """The recommendation, the ruled-out options, the budget crossing and weak evidence, in one box."""
-    from planner.ui import state
-
     rec = ctx.recommendation
     if rec is None:
         return
@@ -45,4 +44,4 @@ def verdict_box(ctx) -> None:
             weak = verdict.weak_evidence(ctx.estimate, rec.winner.key)
             if weak is not None:
                 lines.append(weak.sentence())
-    st.info("  \n".join(state.md(x) for x in lines), icon=":material/recommend:")
+    st.info("  \n".join(md(x) for x in lines), icon=":material/recommend:")
