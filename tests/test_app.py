@@ -446,21 +446,28 @@ def test_every_sidebar_control_has_help_and_a_unit_or_name(catalog_file):
     assert {"Chunk size (tokens)", "Monthly budget (USD per month)", "Latency target (p95, ms)"} <= labels
 
 
-def test_an_unpriceable_stack_is_a_message_not_a_traceback(catalog_file):
+def test_switching_to_self_hosted_picks_compatible_entries_or_names_the_field(catalog_file):
     at = start(catalog_file, "costs")
     open_sections(at, "stack")
     at.radio(key="sb.serving").set_value("self_hosted").run()
+    assert not at.exception and errors(at) == []
+    s = at.session_state["planner"].scenario
+    cat = at.session_state["planner"].catalog_memo[1]
+    offer = cat.fine_tune_offers[s.stack.fine_tune]
+    assert s.stack.serving == "self_hosted"
+    assert cat.llms[s.stack.llm].open_weights and cat.llms[offer.base_llm].open_weights
+    said = unescape("\n".join(i.value for i in at.info))
+    assert "the stack changed" in said and "Fine-tuning offer →" in said and "LLM →" in said
+    assert at.selectbox(key="sb.gpu")  # the GPU picker appears for self-hosted serving
+    assert len(at.get("plotly_chart")) >= 1  # the page is priced, not blank
+    # the dead end: an open model, but a fine-tuning offer on a closed one — the offer is named
+    closed = next(k for k, o in cat.fine_tune_offers.items() if not cat.llms[o.base_llm].open_weights)
+    at.selectbox(key="sb.ft").set_value(closed).run()
     assert not at.exception
     shown = "\n".join(errors(at))
-    assert "open-weights" in shown or "open weights" in shown, shown
-    assert at.selectbox(key="sb.gpu")  # the GPU picker appears for self-hosted serving
-    # an open-weights model fixes it
-    cat = at.session_state["planner"].catalog_memo[1]
-    open_model = next(k for k, m in cat.llms.items() if m.open_weights and m.parameters_billion)
-    at.selectbox(key="sb.llm").set_value(open_model).run()
-    assert not at.exception
-    if not errors(at):
-        assert len(at.get("plotly_chart")) >= 1
+    assert f"stack.fine_tune: {cat.fine_tune_offers[closed].name} (`{closed}`)" in shown, shown
+    assert "choose one of" in shown and f"`{offer.base_llm}`" not in shown.split("stack.fine_tune")[0]
+    assert "stack.llm" not in shown  # the LLM is fine: only the field to change is named
 
 
 def test_user_text_is_shown_literally_never_as_markup(catalog_file):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from planner import format as fmt
+from planner import stack_fit
 from planner.engine import Estimate
 from planner.questionnaire import Recommendation, recommend
 from planner.scenario import Scenario
@@ -74,6 +75,9 @@ def context() -> Context:
         rec = recommend(scen, estimate=est)
     except (InputError, UnknownEntryError, KeyError, ValueError, ArithmeticError) as exc:
         err = _engine_error(exc)
+        fixes = stack_fit.serving_problems(cat, scen)
+        if fixes:  # say exactly which field to change, with the choices
+            err = "Self-hosted serving runs open weights; change " + " ".join(fixes)
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
         err = f"The estimate failed: {type(exc).__name__}: {exc}"
     ctx = Context(cat, scen, est, rec, err, sha)

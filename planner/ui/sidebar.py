@@ -9,6 +9,7 @@ import re
 import streamlit as st
 
 from planner import format as fmt
+from planner import stack_fit
 from planner.files import parse_scenario, scenario_yaml
 from planner.scenario import Scenario
 from planner.ui import params, session
@@ -301,14 +302,30 @@ def _retrieval_controls(s: Scenario) -> None:
     )
 
 
+def _on_serving() -> None:
+    """Switching serving also picks entries that can run that way (open weights to self-host), and says so."""
+    serving = st.session_state["sb.serving"]
+    fit = stack_fit.fit_serving(catalog(), scenario(), serving)
+    if session.change({"stack.serving": serving, **fit.changes}, "Serving"):
+        if fit.changes:
+            flash("info", "Self-hosted serving runs open weights, so the stack changed: " + " ".join(fit.notes))
+        elif fit.notes:
+            flash("warning", " ".join(fit.notes))
+    else:
+        st.session_state.pop("sb.serving", None)
+
+
 def _stack_controls(s: Scenario, cat: Catalog) -> None:
+    sync_widget("sb.serving", s.stack.serving)
     st.radio(
         "Serving (how the model runs)",
         ["api", "self_hosted"],
         format_func={"api": "API (per token)", "self_hosted": "Self-hosted GPUs"}.get,
         horizontal=True,
-        help="Pay per token at an API, or rent GPUs and serve open weights (capacity sized for the peak).",
-        **control("sb.serving", "stack.serving", "Serving"),
+        help="Pay per token at an API, or rent GPUs and serve open weights (capacity sized for the peak). "
+        "Switching to self-hosted picks an open-weights LLM and a fine-tuning offer on one when needed.",
+        key="sb.serving",
+        on_change=_on_serving,
     )
     st.selectbox(
         "LLM (prompt only and RAG)",
