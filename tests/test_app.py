@@ -577,3 +577,35 @@ def test_price_editor_reports_every_problem_with_its_line_and_takes_you_there(ca
     at.button(key="cat_apply").click().run()
     shown = "\n".join(errors(at))
     assert "1 problem," in shown and "plausible ceiling" in shown and "not a valid date" not in shown
+
+
+def test_decisive_assumptions_are_settable_in_the_sidebar_the_url_and_the_file(catalog_file):
+    from pypdf import PdfReader
+
+    from planner.files import parse_scenario, scenario_yaml
+    from planner.report import build_report
+
+    at = start(catalog_file, "costs")
+    open_sections(at, "one_time")
+    at.text_input(key="sb.name").set_value("Support bot for the VP").run()
+    at.number_input(key="sb.day_usd").set_value(1000.0).run()
+    at.number_input(key="sb.days_rag").set_value(10.0).run()
+    at.number_input(key="sb.label_usd").set_value(0.5).run()
+    assert not at.exception and errors(at) == []
+    s = at.session_state["planner"].scenario
+    assert s.name == "Support bot for the VP"
+    assert s.one_time.usd_per_engineering_day == 1000 and s.one_time.engineering_days.rag == 10
+    assert s.one_time.labelling_usd_per_example == 0.5
+    est = at.session_state["planner"].context_memo[1].estimate
+    assert est.current["rag"].one_time_usd["engineering"] == 10 * 1000  # 10 days × $1,000
+    qp = dict(at.query_params)
+    assert qp["name"] in ("Support bot for the VP", ["Support bot for the VP"])
+    assert "one_time.usd_per_engineering_day" in qp and "one_time.engineering_days.rag" in qp
+    assert "one_time.labelling_usd_per_example" in qp
+    assert parse_scenario(scenario_yaml(s), "s.yaml") == s  # the file carries them
+    pdf = build_report(at.session_state["planner"].catalog_memo[1], s)
+    first = PdfReader(__import__("io").BytesIO(pdf)).pages[0].extract_text()
+    assert "Support bot for the VP" in first and "Untitled scenario" not in first
+    # a link opened elsewhere rebuilds the same scenario
+    other = start(catalog_file, "costs", query={k: (v[0] if isinstance(v, list) else v) for k, v in qp.items()})
+    assert other.session_state["planner"].scenario == s
