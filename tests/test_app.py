@@ -609,3 +609,28 @@ def test_decisive_assumptions_are_settable_in_the_sidebar_the_url_and_the_file(c
     # a link opened elsewhere rebuilds the same scenario
     other = start(catalog_file, "costs", query={k: (v[0] if isinstance(v, list) else v) for k, v in qp.items()})
     assert other.session_state["planner"].scenario == s
+
+
+def test_a_link_carries_the_edited_catalog_fingerprint_and_both_ends_are_warned(catalog_file):
+    at = start(catalog_file, "pricing")
+    text = at.text_area(key="cat_editor").value
+    edited = with_price(text, "gpt-4o-mini", "input_usd_per_1m_tokens", 2)
+    at.text_area(key="cat_editor").set_value(edited)
+    at.button(key="cat_apply").click().run()
+    go(at, "costs")
+    sha = at.session_state["planner"].cat_sha
+    qp = {k: (v[0] if isinstance(v, list) else v) for k, v in dict(at.query_params).items()}
+    assert qp["cat"] == sha[:12]
+    said = unescape("\n".join(i.value for i in at.info))
+    assert f"catalog fingerprint {sha[:12]}" in said and "not the edit" in said  # the sending end
+    # the opening end prices with the file: warned, with both fingerprints
+    other = start(catalog_file, "costs", query=qp)
+    warned = unescape("\n".join(w.value for w in other.warning))
+    file_sha = other.session_state["planner"].cat_sha
+    assert f"fingerprint {sha[:12]}" in warned and f"({file_sha[:12]})" in warned
+    # once it applies the same catalog, the warning goes
+    go(other, "pricing")
+    other.text_area(key="cat_editor").set_value(edited)
+    other.button(key="cat_apply").click().run()
+    go(other, "costs")
+    assert not any("This link was made" in w.value for w in other.warning)

@@ -47,6 +47,7 @@ def start() -> None:
             qp = {}
         preset, scenario, problems = params.decode(qp, session.preset_scenarios())
         s.scenario, s.preset, s.started = scenario, preset, True
+        s.link_cat = str(qp.get(params.CATALOG, "") or "")[: params.CATALOG_DIGITS]
         for p in problems:
             session.flash("warning", p)
 
@@ -112,3 +113,24 @@ def page_header(title: str, ctx: Context, caption: str = "") -> None:
         f"Scenario: **{md(s.name)}**{where} · {fmt.count(s.workload.queries_per_month)} queries/month"
         f" · catalog {md(ctx.catalog.version)} ({ctx.catalog.date}){edited}{extra}"
     )
+    link_note(ctx)
+
+
+def link_note(ctx: Context) -> None:
+    """Links carry the scenario, and only the fingerprint of an edited catalog: say so on both ends."""
+    state = session.get()
+    mine = ctx.cat_sha[: params.CATALOG_DIGITS]
+    if state.link_cat and state.link_cat != mine:
+        message(
+            "warning",
+            f"This link was made with an edited price catalog (fingerprint {state.link_cat}); this session prices "
+            f"with another one ({mine}), so the numbers may differ from what the sender saw. Ask for their catalog "
+            "file and upload it on the Pricing page.",
+        )
+    elif state.cat_custom and not state.link_cat:
+        message(
+            "info",
+            f"Prices edited in this session (catalog fingerprint {mine}): the link in the address bar carries the "
+            "scenario and this fingerprint, not the edit, so whoever opens it sees a warning unless they have the "
+            "same catalog. Share the catalog file too (Pricing → Download).",
+        )

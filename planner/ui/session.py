@@ -62,6 +62,7 @@ class Session:
     scenario: Scenario = field(default_factory=Scenario)
     preset: str = ""
     started: bool = False  # the scenario was read from the URL
+    link_cat: str = ""  # the catalog fingerprint the opened link was made with (`cat=`), if any
     # the catalog
     cat_text: str = ""
     cat_sha: str = ""

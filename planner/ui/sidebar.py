@@ -430,10 +430,14 @@ def _write_url() -> None:
     """Keep the address bar in step with the scenario (only what differs from the preset)."""
     state = session.get()
     s, preset = state.scenario, state.preset
-    key = (s.model_dump_json(), preset)
+    cat = state.cat_sha[: params.CATALOG_DIGITS] if state.cat_custom else ""
+    key = (s.model_dump_json(), preset + "|" + cat)
     memo = state.url_memo
     if memo is None or memo[0] != key:
-        memo = (key, params.encode(s, base_scenario(), preset))
+        want = params.encode(s, base_scenario(), preset)
+        if cat:  # an edited catalog: the link carries its fingerprint, so the opening end can tell
+            want[params.CATALOG] = cat
+        memo = (key, want)
         state.url_memo = memo
     want = memo[1]
     if st.query_params.to_dict() != want:
