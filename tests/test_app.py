@@ -502,6 +502,18 @@ def test_the_linked_numbers_answered_on_decide_fire_rules_and_count(catalog_file
     assert "5,000,000 queries a month" in text  # high_volume
     assert "No rule has fired yet" not in captions(at)
     assert "Fine-tuned**] — ruled out" in text and "Hybrid**] — ruled out" in text
+    # the PDF built from this session lists both as answered
+    import io
+
+    from pypdf import PdfReader
+
+    from planner.report import build_report
+
+    pdf = build_report(at.session_state["planner"].catalog_memo[1], s)
+    pdf_text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "How many high-quality input/output examples do you have? 20" in pdf_text
+    assert "How many queries a month do you expect? 5,000,000" in pdf_text
+    assert pdf_text.count("not answered") == 12  # 14 questions, these 2 answered
     # clearing un-answers them, the estimate keeps the numbers
     at.button[0].click().run()
     s = at.session_state["planner"].scenario
