@@ -195,32 +195,15 @@ def _current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
     )
 
 
-def _hline(layout: dict, y: float, name: str, text: str, *, log: bool) -> None:
+def _hline(layout: dict, data: list[dict], y: float, name: str, text: str) -> None:
+    """A limit across the plot, named in the legend (a label on the plot would collide with the
+    lines crossing it, or be cut off at the edge)."""
+    line = dict(color=ALERT, width=2, dash=ALERT_DASH)
     layout["shapes"].append(
-        dict(
-            type="line",
-            name=name,
-            x0=0,
-            x1=1,
-            xref="paper",
-            y0=y,
-            y1=y,
-            yref="y",
-            line=dict(color=ALERT, width=2, dash=ALERT_DASH),
-        )
+        dict(type="line", name=name, x0=0, x1=1, xref="paper", y0=y, y1=y, yref="y", line=line)
     )
-    layout["annotations"].append(
-        dict(
-            x=1,
-            xref="paper",
-            xanchor="right",
-            y=math.log10(y) if log else y,
-            yref="y",
-            yanchor="bottom",
-            showarrow=False,
-            text=text,
-            font=dict(size=11, color=ALERT),
-        )
+    data.append(
+        dict(type="scatter", mode="lines", name=text, x=[None], y=[None], line=line, hoverinfo="skip", legendrank=2000)
     )
 
 
@@ -324,7 +307,7 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
     _current_marker(layout, q, v)
     _break_even_labels(layout, est, floor, y_lo, y_hi)
     if budget:
-        _hline(layout, budget, BUDGET_SHAPE, f"budget {fmt.usd(budget)}/month", log=True)
+        _hline(layout, data, budget, BUDGET_SHAPE, f"Budget {fmt.usd(budget)}/month")
     return _figure(data, layout)
 
 
@@ -602,7 +585,7 @@ def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
         ),
     )
     if limit:
-        _hline(layout, limit, LIMIT_SHAPE, f"p95 limit {fmt.ms(limit)}", log=False)
+        _hline(layout, data, limit, LIMIT_SHAPE, f"p95 limit {fmt.ms(limit)}")
     if pairs:  # say which lines lie on which, at the top left, inside the plot
         layout["annotations"].append(
             dict(

@@ -549,8 +549,8 @@ def test_costs_never_badges_a_ruled_out_option_cheapest_and_shows_the_verdict_an
     s = at.session_state["planner"].scenario
     deltas = {m.label: m.delta for m in at.metric}
     # prompt only is the cheapest of all, but the knowledge does not fit in a prompt: ruled out
-    assert deltas["Prompt only per month"] == "ruled out" and deltas["Fine-tuned per month"] == "ruled out"
-    assert deltas["RAG per month"] == "cheapest"
+    assert deltas["Prompt only"] == "ruled out" and deltas["Fine-tuned"] == "ruled out"
+    assert deltas["RAG"] == "cheapest"
     box = unescape("\n".join(i.value for i in at.info))
     assert "Recommended: RAG" in box and "Ruled out: Fine-tuned, Prompt only." in box
     cat = at.session_state["planner"].catalog_memo[1]

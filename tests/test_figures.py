@@ -112,7 +112,9 @@ def test_budget_line_when_set_and_only_then(catalog):
     fig = figures.spend_figure(estimate(catalog, with_budget))
     (line,) = shapes(fig, figures.BUDGET_SHAPE)
     assert line.y0 == line.y1 == budget and line.xref == "paper"
-    assert any("budget" in a.text for a in fig.layout.annotations)
+    # named in the legend, never as a label on the plot where lines cross it or the edge cuts it
+    assert f"Budget ${budget:,.0f}/month" in by_name(fig)
+    assert not any("budget" in str(a.text).lower() for a in fig.layout.annotations)
     none = with_budget.with_changes(monthly_budget_usd=None)
     assert shapes(figures.spend_figure(estimate(catalog, none)), figures.BUDGET_SHAPE) == []
 
@@ -254,7 +256,7 @@ def test_break_even_labels_drawn_are_apart_and_inside(catalog):
 def test_coinciding_latency_lines_stay_visible_and_say_so(catalog):
     est = estimate(catalog, load_scenario(SCENARIOS["support-bot"]).with_changes(**SELF_HOSTED_LLAMA))
     fig = figures.latency_figure(est)
-    p95 = [t for t in fig.data if not t.name.endswith(" p50")]
+    p95 = [t for t in fig.data if t.name in set(LABELS.values())]
     assert [t.name for t in p95] == [LABELS[a] for a in ARCHITECTURES]  # names stay the labels
     same = [t for t in p95 if t.line.dash not in (None, "solid")]
     assert same, "on one GPU stack some p95 lines coincide"

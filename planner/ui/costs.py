@@ -25,6 +25,7 @@ ruled_out = {r.key for r in rec.ranking if r.ruled_out} if rec is not None and r
 # "cheapest" only among the options still open; equal costs share the badge
 cheapest = min((a for a in ARCHITECTURES if a not in ruled_out), key=lambda a: est.current[a].monthly_usd)
 low = est.current[cheapest].monthly_usd
+st.caption(f"Monthly cost at {fmt.count(s.workload.queries_per_month)} queries a month")
 for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
     c = est.current[a]
     best = a not in ruled_out and same_cost(c.monthly_usd, low)
@@ -35,7 +36,7 @@ for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
     else:
         delta = f"+{fmt.usd(c.monthly_usd - low)} vs {LABELS[cheapest]}"
     col.metric(
-        f"{LABELS[a]} per month",
+        LABELS[a],
         fmt.usd(c.monthly_usd),
         delta=delta,
         delta_color="off" if best or a in ruled_out else "inverse",
