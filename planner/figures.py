@@ -586,16 +586,18 @@ def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
     )
     if limit:
         _hline(layout, data, limit, LIMIT_SHAPE, f"p95 limit {fmt.ms(limit)}")
-    if pairs:  # say which lines lie on which, at the top left, inside the plot
+    if pairs:  # say which lines lie on which, under the axis title, where no line can cross it
+        layout["margin"] = dict(layout["margin"], b=64)
         layout["annotations"].append(
             dict(
                 name=COINCIDE_NOTE,
                 x=0,
                 xref="paper",
                 xanchor="left",
-                y=1,
+                y=0,
                 yref="paper",
                 yanchor="top",
+                yshift=-44,
                 showarrow=False,
                 align="left",
                 text="Dashed: " + "; ".join(pairs) + " (closer than a line's width)",
