@@ -8,13 +8,14 @@ import streamlit as st
 
 from planner import format as fmt
 from planner.report import build_report
-from planner.ui import results, tables
+from planner.ui import results, summary, tables
 from planner.ui.messages import md
 
 ctx = results.context()
 results.page_header("Report", ctx, "a PDF for people who will not open the app")
 results.require_estimate(ctx)
 s, est, rec = ctx.scenario, ctx.estimate, ctx.recommendation
+summary.verdict_box(ctx)  # what the PDF's first page says
 
 slug = re.sub(r"[^a-z0-9]+", "-", s.name.lower()).strip("-")[:60] or "scenario"
 st.download_button(
