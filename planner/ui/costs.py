@@ -9,6 +9,7 @@ from planner import figures
 from planner import format as fmt
 from planner.cli import csv_text
 from planner.questionnaire import same_cost
+from planner.lifecycle import scenario_issues
 from planner.scenario import ARCHITECTURES, LABELS
 from planner.ui import results, summary, tables
 from planner.ui.messages import message
@@ -48,8 +49,10 @@ for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
         ),
         border=True,
     )
+shown = {i.message() for i in scenario_issues(ctx.catalog, s)}  # the page header showed these
 for w in est.warnings:
-    message("warning", w)
+    if w not in shown:
+        message("warning", w)
 
 st.plotly_chart(figures.spend_figure(est), config=figures.CONFIG, key="costs.spend")
 if est.break_evens:
