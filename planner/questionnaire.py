@@ -1188,11 +1188,12 @@ def _cheapest(alive: list[Ranked], cost: dict[str, float | None]) -> str:
     priced = [r for r in alive if cost[r.key] is not None]
     if not priced:
         return "none has a cost estimate."
-    c = min(priced, key=lambda r: (cost[r.key], ARCHITECTURES.index(r.key)))
-    tied = [r.label for r in priced if same_cost(cost[r.key], cost[c.key])]
+    c = min(priced, key=lambda r: (cost[r.key] or 0.0, ARCHITECTURES.index(r.key)))
+    low = cost[c.key] or 0.0
+    tied = [r.label for r in priced if same_cost(cost[r.key] or 0.0, low)]
     if len(tied) > 1:
-        return f"the cheapest are {' and '.join(tied)}, at {_usd(cost[c.key])}/month each."
-    return f"the cheapest is {c.label} at {_usd(cost[c.key])}/month."
+        return f"the cheapest are {' and '.join(tied)}, at {_usd(low)}/month each."
+    return f"the cheapest is {c.label} at {_usd(low)}/month."
 
 
 def same_cost(x: float, y: float) -> bool:
@@ -1307,7 +1308,7 @@ def _check_numbers(
     # where the break-evens fall, for the pick: one sentence per pair, and which is cheaper
     # said from the two costs at the user's volume (equal costs read as a tie)
     alive_keys = {r.key for r in alive}
-    crossings: dict[tuple[str, str], list[Any]] = {}
+    crossings: dict[tuple[Any, Any], list[Any]] = {}
     for be in getattr(est, "break_evens", None) or ():
         a, b = getattr(be, "a", None), getattr(be, "b", None)
         q = _finite(getattr(be, "queries_per_month", None))

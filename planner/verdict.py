@@ -166,7 +166,7 @@ def weak_evidence(est: Any, arch: str) -> WeakEvidence | None:
     comps = {k: v for k, v in snap.components_usd.items() if v > 0 and math.isfinite(v)}
     if not comps:
         return None
-    top = max(comps, key=comps.get)
+    top = max(comps, key=lambda k: comps[k])
     wanted = _COMPONENT_PRICES.get(top, ())
     hits = []
     for p in est.prices_used:
