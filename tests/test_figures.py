@@ -92,8 +92,9 @@ def test_break_even_markers_sit_at_the_engines_volumes(catalog):
     np.testing.assert_allclose(sorted(marker.x), sorted(b.queries_per_month for b in est.break_evens))
     np.testing.assert_allclose(sorted(marker.y), sorted(b.usd_per_month for b in est.break_evens))
     labels = [a for a in fig.layout.annotations if a.name == figures.BREAK_EVEN_TRACE]
-    assert len(labels) == len(est.break_evens)
-    for b, label in zip(est.break_evens, labels, strict=True):
+    # labelled only where every label fits (see test_break_even_labels_drawn_are_apart_and_inside)
+    assert len(labels) in (0, len(est.break_evens))
+    for b, label in zip(est.break_evens, labels, strict=False):
         assert LABELS[b.a] in label.text and LABELS[b.b] in label.text
         assert label.x == pytest.approx(np.log10(b.queries_per_month))  # annotations on log axes take log10
     assert all("cheaper below" in h for h in marker.hovertext)
