@@ -559,7 +559,9 @@ def test_costs_never_badges_a_ruled_out_option_cheapest_and_shows_the_verdict_an
     assert "Recommended: RAG" in box and "Ruled out: Fine-tuned, Prompt only." in box
     cat = at.session_state["planner"].catalog_memo[1]
     q = verdict.budget_crossings(cat, s, "rag").first_over
-    assert f"RAG stays under the $1,500 budget up to {q:,.0f} queries a month" in box
+    from planner import format as fmt
+
+    assert f"RAG stays under the {fmt.usd(s.monthly_budget_usd)} budget up to {q:,.0f} queries a month" in box
     go(at, "latency")
     box = unescape("\n".join(i.value for i in at.info))
     assert "Recommended: RAG" in box and f"up to {q:,.0f} queries a month" in box

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from planner import figures
+from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, estimate
 from planner.files import load_scenario, presets
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
@@ -116,7 +117,7 @@ def test_budget_line_when_set_and_only_then(catalog):
     (line,) = shapes(fig, figures.BUDGET_SHAPE)
     assert line.y0 == line.y1 == budget and line.xref == "paper"
     # named in the legend, never as a label on the plot where lines cross it or the edge cuts it
-    assert f"Budget ${budget:,.0f}/month" in by_name(fig)
+    assert f"Budget {fmt.usd(budget)}/month" in by_name(fig)
     assert not any("budget" in str(a.text).lower() for a in fig.layout.annotations)
     none = with_budget.with_changes(monthly_budget_usd=None)
     assert shapes(figures.spend_figure(estimate(catalog, none)), figures.BUDGET_SHAPE) == []
@@ -204,7 +205,9 @@ def test_latency_breakdown_adds_up(est):
 def test_the_core_never_imports_streamlit():
     """Everything outside planner/ui/ is usable without streamlit (CLI, PDF, notebooks)."""
     offenders = []
-    for path in [*(ROOT / "planner").glob("*.py"), *(ROOT / "pricing").glob("*.py")]:
+    core = [p for p in (ROOT / "planner").rglob("*.py") if "ui" not in p.relative_to(ROOT / "planner").parts]
+    assert ROOT / "planner" / "report" / "build.py" in core  # subpackages are core too
+    for path in [*core, *(ROOT / "pricing").rglob("*.py")]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = []
@@ -213,6 +216,23 @@ def test_the_core_never_imports_streamlit():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             if any(n == "streamlit" or n.startswith("streamlit.") for n in names):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_the_pages_never_import_the_command_line():
+    """Output formats live in planner.output; a page that needs one imports it from there, not from the CLI."""
+    offenders = []
+    for path in (ROOT / "planner" / "ui").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in ("planner.cli", "planner.__main__"):
+                offenders.append(str(path.relative_to(ROOT)))
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module == "planner"
+                and any(a.name == "cli" for a in node.names)
+            ):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from planner import format as fmt
 from planner import verdict
 from planner.answers import Answers
 from planner.engine import estimate
@@ -65,7 +66,8 @@ def test_budget_crossing_at_a_capacity_step(mini):
     bc = verdict.budget_crossings(mini, s.with_changes(monthly_budget_usd=2000), "prompt_only")
     assert bc.over_at_start and bc.crossings == () and bc.first_over is None
     assert verdict.budget_sentence(bc, 100_000) == (
-        "Prompt only is above the $2,000 budget at any volume: its fixed costs alone are $2,628/month."
+        f"Prompt only is above the {fmt.usd(2000)} budget at any volume: its fixed costs alone are "
+        f"{fmt.usd(2628)}/month."  # 3.6 × 730
     )
 
 

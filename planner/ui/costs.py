@@ -7,17 +7,16 @@ import streamlit as st
 
 from planner import figures
 from planner import format as fmt
-from planner.cli import csv_text
-from planner.questionnaire import same_cost
 from planner.lifecycle import scenario_issues
+from planner.output import csv_text
+from planner.questionnaire import same_cost
 from planner.scenario import ARCHITECTURES, LABELS
 from planner.ui import results, summary, tables
 from planner.ui.messages import message
 
 ctx = results.context()
 results.page_header("Costs", ctx)
-results.require_estimate(ctx)
-est = ctx.estimate
+est, _ = results.require_estimate(ctx)
 s = ctx.scenario
 
 summary.verdict_box(ctx)
@@ -43,7 +42,8 @@ for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
         delta_color="off" if best or a in ruled_out else "inverse",
         delta_arrow="off" if best or a in ruled_out else "auto",
         help=(
-            f"At {fmt.count(c.queries_per_month)} queries/month. Range {fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
+            f"At {fmt.count(c.queries_per_month)} queries/month. Range "
+            f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
             f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
             f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
         ),
@@ -94,7 +94,8 @@ if view == "Numbers":
         file_name="llm-planner-costs.csv",
         mime="text/csv",
         on_click="ignore",
-        help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per architecture.",
+        help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per "
+        "architecture.",
     )
 elif view == "Breakdown at your volume":
     st.plotly_chart(figures.breakdown_figure(est), config=figures.CONFIG, key="costs.breakdown")
@@ -112,7 +113,7 @@ else:
         st.segmented_control(
             "Architecture",
             list(ARCHITECTURES),
-            format_func=LABELS.get,
+            format_func=LABELS.__getitem__,
             default=default,
             key="costs.sens_arch",
             help="Whose spend to test. Defaults to the recommended architecture.",

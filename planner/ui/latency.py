@@ -9,8 +9,7 @@ from planner.ui import results, summary
 
 ctx = results.context()
 results.page_header("Latency", ctx)
-results.require_estimate(ctx)
-est = ctx.estimate
+est, _ = results.require_estimate(ctx)
 limit = ctx.scenario.latency_target_p95_ms
 summary.verdict_box(ctx)
 
@@ -25,7 +24,8 @@ for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
         fmt.ms(c.latency_p95_ms),
         delta=delta,
         delta_color="inverse",
-        help=f"Median {fmt.ms(c.latency_p50_ms)}; 95% of requests finish within {fmt.ms(c.latency_p95_ms)} at {fmt.count(c.queries_per_month)} queries/month.",
+        help=f"Median {fmt.ms(c.latency_p50_ms)}; 95% of requests finish within {fmt.ms(c.latency_p95_ms)} at "
+        f"{fmt.count(c.queries_per_month)} queries/month.",
         border=True,
     )
 

@@ -113,7 +113,7 @@ def show_result() -> None:
     elif outcome == "reset":
         message("info", f"Back to the catalog in {detail}.")
     else:  # conflict, error
-        message("error", detail)
+        message("error", str(detail))
 
 
 ctx = results.context()
