@@ -23,6 +23,8 @@ from planner.vector_stores import VS_SENSITIVITY_LABELS, vector_store_usd
 from pricing.models import Catalog
 
 SECONDS_PER_MONTH = 730 * 3600.0
+#: Above this many self-hosted replicas at the scenario's volume the estimate warns that the inputs are absurd.
+ABSURD_REPLICAS = 10_000
 
 COMPONENT_LABELS = {
     "inference": "LLM inference (API tokens)",
@@ -93,6 +95,32 @@ def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     return np.maximum(i.min_replicas, np.ceil(need - 1e-9))
 
 
+def gpus_per_replica(i: Inputs, arch: str) -> float:
+    """GPUs in one self-hosted replica of the model serving `arch` (1, 2, 4 or 8; see planner/inputs.py)."""
+    return i.serving_gpus_per_replica_tuned if USES_TUNED[arch] else i.serving_gpus_per_replica_base
+
+
+def sequences_per_replica(i: Inputs, arch: str) -> float:
+    """Sequences one replica decodes at once: the KV cache left beside the weights ÷ one request's KV, capped."""
+    cap = i.serving_max_sequences_per_replica
+    if i.serving_gpu_memory_gb <= 0:
+        return cap  # memory unknown: the server's batch cap (a warning says so)
+    tin, tout = prompt_tokens(i, arch)
+    tuned = USES_TUNED[arch]
+    weights = i.serving_weights_gb_tuned if tuned else i.serving_weights_gb_base
+    kv = i.serving_kv_bytes_per_token_tuned if tuned else i.serving_kv_bytes_per_token_base
+    free_gb = gpus_per_replica(i, arch) * i.serving_gpu_memory_gb * i.serving_memory_utilization - weights
+    per_request_gb = kv * (tin + tout) / 1e9
+    if per_request_gb <= 0:
+        return cap
+    return float(min(cap, max(1.0, math.floor(free_gb / per_request_gb + 1e-9))))
+
+
+def rerank_searches_per_query(i: Inputs) -> float:
+    """One search reranks up to max_documents_per_search candidates; more count as several searches."""
+    return float(math.ceil(i.top_k / i.rerank_max_documents_per_search - 1e-9))
+
+
 def training_usd_per_run(i: Inputs) -> float:
     tokens = i.training_examples * i.tokens_per_example * i.epochs
     if i.training_gpu_usd_per_hour > 0:
@@ -108,7 +136,9 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
     tuned = USES_TUNED[arch]
     out = dict.fromkeys(COMPONENT_LABELS, zero)
     if i.self_hosted:
-        out["gpu_serving"] = replicas(i, arch, q) * i.serving_gpu_usd_per_hour * i.hours_per_month
+        out["gpu_serving"] = (
+            replicas(i, arch, q) * gpus_per_replica(i, arch) * i.serving_gpu_usd_per_hour * i.hours_per_month
+        )
     else:
         p_in = i.tuned_input_usd_per_1m_tokens if tuned else i.llm_input_usd_per_1m_tokens
         p_out = i.tuned_output_usd_per_1m_tokens if tuned else i.llm_output_usd_per_1m_tokens
@@ -118,7 +148,7 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
     if USES_RETRIEVAL[arch]:
         out["query_embedding"] = q * i.input_tokens_per_query * i.embed_usd_per_1m_tokens / 1e6
         out["vector_store"] = vector_store_usd(i, q, c)[0]
-        out["reranking"] = q * i.rerank * i.rerank_usd_per_1k_searches / 1000
+        out["reranking"] = q * i.rerank * rerank_searches_per_query(i) * i.rerank_usd_per_1k_searches / 1000
         out["reembedding"] = (
             zero + c["embedded_tokens"] * i.corpus_change_share_per_month * i.embed_usd_per_1m_tokens / 1e6
         )
@@ -141,23 +171,50 @@ def one_time_usd(i: Inputs, arch: str, c: dict | None = None) -> dict[str, float
         store_initial = vector_store_usd(i, np.zeros(1), c)[1]
         out["initial_indexing"] = c["embedded_tokens"] * i.embed_usd_per_1m_tokens / 1e6 + store_initial
     if USES_TUNED[arch]:
-        out["labelling"] = i.training_examples * i.labelling_usd_per_example
+        out["labelling"] = max(0.0, i.training_examples - i.examples_on_hand) * i.labelling_usd_per_example
         out["first_training"] = training_usd_per_run(i)
     return out
 
 
+# The tail series of the Erlang C computation stops once its next term is below this share of the sum,
+# or after this many terms; its ratio is at most a ÷ (c + 1) ≤ ρ, so the terms left out sum to less than
+# term × ρ ÷ (1 − ρ) (docs/formulas.md, "Queueing").
+_ERLANG_TOL = 1e-15
+_ERLANG_MAX_TERMS = 4000
+
+
 def _erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:
-    """Probability an arrival waits in an M/M/c queue (c = servers, load = λ/μ in erlangs)."""
-    c_max = int(np.max(servers)) if servers.size else 0
-    b = np.ones_like(load)  # Erlang B, by the stable recursion B(k) = a·B(k−1) / (k + a·B(k−1))
-    result = np.ones_like(load)
-    for k in range(1, c_max + 1):
-        b = load * b / (k + load * b)
-        at_k = servers == k
-        if at_k.any():
-            rho = load / k
-            result = np.where(at_k, b / (1 - rho + rho * b), result)
-    return np.clip(result, 0.0, 1.0)
+    """Probability an arrival waits in an M/M/c queue (c = servers, load a = λ/μ in erlangs), in bounded time.
+
+    Erlang B is the Poisson ratio B = P(X = c) ÷ P(X ≤ c) for X ~ Poisson(a). P(X = c) is computed in log space
+    (c·ln a − a − ln c!), and P(X ≤ c) = 1 − P(X = c) · Σ_{j≥1} Π_{i=1..j} a ÷ (c + i), a series whose ratio is
+    below ρ = a ÷ c < 1, so it converges in a number of terms that depends on ρ, not on c. Then
+    C = B ÷ (1 − ρ + ρ·B). A load at or above capacity (ρ ≥ 1) always waits: C = 1.
+    """
+    c = np.asarray(servers, dtype=float)
+    a = np.asarray(load, dtype=float)
+    c, a = np.broadcast_arrays(c, a)
+    out = np.ones(c.shape)
+    ok = (c >= 1) & (a < c)
+    out[ok & (a <= 0)] = 0.0
+    ok &= a > 0
+    if not ok.any():
+        return out
+    cc, aa = c[ok], a[ok]
+    lgamma = np.vectorize(math.lgamma, otypes=[float])
+    log_pmf = cc * np.log(aa) - aa - lgamma(cc + 1)
+    pmf = np.exp(log_pmf)  # underflows to 0 only where the wait probability is below 1e-300
+    term, tail = np.ones_like(aa), np.zeros_like(aa)
+    for j in range(1, _ERLANG_MAX_TERMS + 1):
+        term = term * aa / (cc + j)
+        tail += term
+        if np.all(term <= _ERLANG_TOL * tail):
+            break
+    cdf = 1.0 - pmf * tail  # ≥ ½: the Poisson median is at most a + ⅓ ≤ c
+    b = pmf / cdf
+    rho = aa / cc
+    out[ok] = b / (1 - rho + rho * b)
+    return np.clip(out, 0.0, 1.0)
 
 
 def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -184,10 +241,12 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
         parts["reranking"] = (zero + i.rerank * i.rerank_latency_p50_ms, zero + i.rerank * i.rerank_latency_p95_ms)
     work = tout + tin * i.input_token_weight
     if i.self_hosted and work > 0:
-        # M/M/c at peak: c replicas, each serving thr ÷ work requests a second.
-        c = replicas(i, arch, q)
+        # M/M/c at peak with batched replicas: c = replicas × sequences per replica slots, each slot
+        # serving thr ÷ (slots × work) requests a second (a replica's throughput shared by its batch).
+        slots = sequences_per_replica(i, arch)
+        c = replicas(i, arch, q) * slots
         thr = i.serving_tokens_per_second_tuned if tuned else i.serving_tokens_per_second_base
-        mu = thr / work
+        mu = thr / (slots * work)
         lam = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
         p_wait = _erlang_c(c, lam / mu)
         spare = np.maximum(c * mu - lam, 1e-12)
@@ -210,6 +269,15 @@ def combine_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np
     return p50, p50 + tail
 
 
+#: The parts of a request's path before its first token reaches the user (everything but generation).
+FIRST_TOKEN_PARTS = ("network", "query_embedding", "vector_search", "reranking", "queueing", "time_to_first_token")
+
+
+def first_token_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(p50, p95) of the time to the first token: the parts before generation, combined as `combine_latency`."""
+    return combine_latency({k: v for k, v in parts.items() if k in FIRST_TOKEN_PARTS})
+
+
 def monthly_totals(i: Inputs, q: np.ndarray) -> dict[str, np.ndarray]:
     c = corpus(i)
     return {a: _total(monthly_components(i, a, q, c).values()) for a in ARCHITECTURES}
@@ -230,9 +298,11 @@ class Series:
     high_usd: np.ndarray
     components_usd: dict[str, np.ndarray]
     usd_per_1k_queries: np.ndarray
-    latency_p50_ms: np.ndarray
+    latency_p50_ms: np.ndarray  # to the full answer
     latency_p95_ms: np.ndarray
     replicas: np.ndarray | None
+    first_token_p50_ms: np.ndarray  # to the first token
+    first_token_p95_ms: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -257,6 +327,10 @@ class Snapshot:
     tco_high_usd: float
     input_tokens_per_query: float
     replicas: int | None
+    first_token_p50_ms: float = 0.0  # time to the first token; latency_p50_ms/latency_p95_ms are to the full answer
+    first_token_p95_ms: float = 0.0
+    gpus_per_replica: int | None = None  # self-hosted only
+    sequences_per_replica: int | None = None
 
 
 @dataclass(frozen=True)
@@ -311,6 +385,20 @@ class Estimate:
         months = np.arange(self.scenario.horizon_months + 1)
         return snap.one_time_total_usd + getattr(snap, which) * months
 
+    def limited_p95_ms(self, arch: str) -> float:
+        """The p95 the scenario's latency limit bounds: to the full answer (default) or to the first token."""
+        snap = self.current[arch]
+        if self.scenario.latency_limit_applies_to == "first_token":
+            return snap.first_token_p95_ms
+        return snap.latency_p95_ms
+
+    def latency_gap_advice(self, arch: str) -> str | None:
+        """What would bring `arch` under the latency limit, with what each change saves; None when it is under."""
+        limit = self.scenario.latency_target_p95_ms
+        if limit is None or self.limited_p95_ms(arch) <= limit:
+            return None
+        return closing_the_gap(self.current[arch].latency_breakdown_ms, limit, self.scenario.latency_limit_applies_to)
+
     def cheapest(self) -> str:
         return min(ARCHITECTURES, key=lambda a: self.current[a].monthly_usd)
 
@@ -333,6 +421,8 @@ class Estimate:
                     "usd_per_1k_queries": r(s.usd_per_1k_queries),
                     "latency_p50_ms": r(s.latency_p50_ms),
                     "latency_p95_ms": r(s.latency_p95_ms),
+                    "first_token_p50_ms": r(s.first_token_p50_ms),
+                    "first_token_p95_ms": r(s.first_token_p95_ms),
                     "one_time_usd": {k: r(v) for k, v in self.current[a].one_time_usd.items()},
                     "one_time_total_usd": r(self.current[a].one_time_total_usd),
                     "tco_usd": r(self.current[a].tco_usd),
@@ -344,6 +434,10 @@ class Estimate:
                         "usd_per_1k_queries": r(self.current[a].usd_per_1k_queries),
                         "latency_p50_ms": r(self.current[a].latency_p50_ms),
                         "latency_p95_ms": r(self.current[a].latency_p95_ms),
+                        "first_token_p50_ms": r(self.current[a].first_token_p50_ms),
+                        "first_token_p95_ms": r(self.current[a].first_token_p95_ms),
+                        "gpus_per_replica": self.current[a].gpus_per_replica,
+                        "sequences_per_replica": self.current[a].sequences_per_replica,
                     },
                 }
                 for a, s in self.series.items()
@@ -367,6 +461,10 @@ class Estimate:
                 for a, rows in self.sensitivity.items()
             },
             "warnings": list(self.warnings),
+            "latency_limit": {
+                "p95_ms": self.scenario.latency_target_p95_ms,
+                "applies_to": self.scenario.latency_limit_applies_to,
+            },
         }
 
 
@@ -528,10 +626,11 @@ def _break_evens_cached(i: Inputs, volumes: bytes) -> tuple[BreakEven, ...]:
 
 def _series(
     i: Inputs, arch: str, q: np.ndarray, c: dict
-) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     comps = monthly_components(i, arch, q, c)
-    p50, p95 = combine_latency(latency_parts(i, arch, q))
-    return comps, _total(comps.values()), p50, p95
+    parts = latency_parts(i, arch, q)
+    p50, p95 = combine_latency(parts)
+    return comps, _total(comps.values()), p50, p95, first_token_latency(parts)
 
 
 def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_delta: float = 0.25) -> Estimate:
@@ -546,11 +645,13 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
 
     series, current = {}, {}
     for a in ARCHITECTURES:
-        comps, total, p50, p95 = _series(typ, a, q, c)
+        comps, total, p50, p95, (f50, f95) = _series(typ, a, q, c)
         lo_total = _total(monthly_components(low, a, q, c_low).values())
         hi_total = _total(monthly_components(high, a, q, c_high).values())
         reps = replicas(typ, a, q) if typ.self_hosted else None
-        series[a] = Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps)
+        series[a] = Series(
+            a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps, f50, f95
+        )
 
         now = monthly_components(typ, a, q_now, c)
         now_total = float(_total(now.values())[0])
@@ -558,6 +659,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         now_hi = float(_total(monthly_components(high, a, q_now, c_high).values())[0])
         parts = latency_parts(typ, a, q_now)
         n50, n95 = combine_latency(parts)
+        t50, t95 = first_token_latency(parts)
         one = one_time_usd(typ, a, c)
         one_lo, one_hi = sum(one_time_usd(low, a, c_low).values()), sum(one_time_usd(high, a, c_high).values())
         one_total = sum(one.values())
@@ -581,6 +683,10 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
             tco_high_usd=one_hi + now_hi * months,
             input_tokens_per_query=prompt_tokens(typ, a)[0],
             replicas=int(replicas(typ, a, q_now)[0]) if typ.self_hosted else None,
+            first_token_p50_ms=float(t50[0]),
+            first_token_p95_ms=float(t95[0]),
+            gpus_per_replica=int(gpus_per_replica(typ, a)) if typ.self_hosted else None,
+            sequences_per_replica=int(sequences_per_replica(typ, a)) if typ.self_hosted else None,
         )
 
     return Estimate(
@@ -597,6 +703,49 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         corpus=c,
         warnings=tuple(_warnings(catalog, scenario, typ, current)),
     )
+
+
+def _p95_of(breakdown: dict[str, tuple[float, float]], applies_to: str) -> float:
+    keep = {
+        k: (np.array([v[0]]), np.array([v[1]]))
+        for k, v in breakdown.items()
+        if applies_to == "full_answer" or k in FIRST_TOKEN_PARTS
+    }
+    return float(combine_latency(keep)[1][0])
+
+
+def closing_the_gap(breakdown: dict[str, tuple[float, float]], limit_ms: float, applies_to: str) -> str:
+    """A sentence naming the changes that would shorten the bounded p95, each with the time it saves."""
+    from planner import format as fmt
+
+    now = _p95_of(breakdown, applies_to)
+    gap = now - limit_ms
+    options: list[tuple[float, str]] = []
+
+    def saving(part: str, factor: float) -> float:
+        p50, p95 = breakdown.get(part, (0.0, 0.0))
+        return now - _p95_of({**breakdown, part: (p50 * factor, p95 * factor)}, applies_to)
+
+    if applies_to == "full_answer" and breakdown.get("generation", (0, 0))[0] > 0:
+        options.append((saving("generation", 0.5), "answers half as long"))
+    ttft_cut = saving("time_to_first_token", 0.5)
+    if applies_to == "full_answer":
+        g50, g95 = breakdown.get("generation", (0.0, 0.0))
+        t50, t95 = breakdown.get("time_to_first_token", (0.0, 0.0))
+        halved = {**breakdown, "generation": (g50 * 0.5, g95 * 0.5), "time_to_first_token": (t50 * 0.5, t95 * 0.5)}
+        both = now - _p95_of(halved, applies_to)
+        options.append((both, "a model twice as fast"))
+    elif ttft_cut > 0:
+        options.append((ttft_cut, "a model (or a prompt) with half the time to first token"))
+    if breakdown.get("reranking", (0, 0))[1] > 0:
+        options.append((saving("reranking", 0.0), "no rerank step"))
+    if breakdown.get("queueing", (0, 0))[1] > 0:
+        options.append((saving("queueing", 0.0), "more replicas (a lower stack.target_utilization), no queueing"))
+    options = sorted((o for o in options if o[0] > 0.5), key=lambda o: -o[0])
+    if not options:
+        return f"The p95 is {fmt.ms(gap)} over the limit and no single change here closes it."
+    said = "; ".join(f"{what} saves {fmt.ms(s)}{' (enough)' if s >= gap else ''}" for s, what in options)
+    return f"{fmt.ms(gap)} over the limit: {said}."
 
 
 def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
@@ -618,6 +767,19 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
         out.append(
             f"top_k ({scenario.workload.top_k}) is above the reranker's {max_docs} documents per search: "
             f"each query is billed as {math.ceil(scenario.workload.top_k / max_docs)} searches"
+        )
+    if i.self_hosted:
+        most = max(current.values(), key=lambda snap: snap.replicas or 0)
+        if (most.replicas or 0) > ABSURD_REPLICAS:
+            out.append(
+                f"{most.label} needs {most.replicas:,} GPU replicas at peak — more than {ABSURD_REPLICAS:,} is not a "
+                "plan: check the GPU's serving throughput in the catalog, the utilization target and the volume"
+            )
+    if i.self_hosted and i.serving_gpu_memory_gb <= 0:
+        out.append(
+            f"{catalog.gpus[scenario.stack.gpu].name} has no `memory_gb_per_gpu` in the catalog: a replica is taken "
+            f"as one whole instance holding {scenario.stack.max_sequences_per_replica} sequences at once, without "
+            "checking that the model and its KV cache fit"
         )
     if i.training_examples and i.training_examples < 50:
         out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")

@@ -1187,6 +1187,23 @@ def _finite(x: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def _limited_p95(est: Any, key: str) -> float | None:
+    """The p95 the latency limit bounds (full answer or first token, as the scenario says)."""
+    if hasattr(est, "limited_p95_ms"):
+        try:
+            return _finite(est.limited_p95_ms(key))
+        except (KeyError, TypeError):
+            return None
+    return _finite(getattr(_current(est, key), "latency_p95_ms", None))
+
+
+def _gap_advice(est: Any, key: str) -> str | None:
+    try:
+        return est.latency_gap_advice(key) if hasattr(est, "latency_gap_advice") else None
+    except (KeyError, TypeError):
+        return None
+
+
 def _cheapest(alive: list[Ranked], cost: dict[str, float | None]) -> str:
     priced = [r for r in alive if cost[r.key] is not None]
     if not priced:
@@ -1224,6 +1241,44 @@ def _cheaper_at_volume(
     return f"At your {vol}, {other_label} is cheaper: the numbers favour it over {top.label}, against the answers."
 
 
+def _break_even_findings(
+    est: Any, top: Ranked, alive_keys: set[str], cost: dict[str, float | None], volume: float, vol: str
+) -> list[str]:
+    """Where the break-evens with the pick fall: one sentence per pair, and which of the two is cheaper
+    said from their costs at the user's volume (equal costs read as a tie)."""
+    out: list[str] = []
+    crossings: dict[tuple[Any, Any], list[Any]] = {}
+    for be in getattr(est, "break_evens", None) or ():
+        a, b = getattr(be, "a", ""), getattr(be, "b", "")
+        q = _finite(getattr(be, "queries_per_month", None))
+        below, above = getattr(be, "cheaper_below", ""), getattr(be, "cheaper_above", "")
+        if q is None or top.key not in (a, b) or not {a, b} <= alive_keys or below not in LABELS or above not in LABELS:
+            continue
+        crossings.setdefault((a, b), []).append((q, below, above))
+    for (a, b), points in crossings.items():
+        points.sort()
+        other = b if a == top.key else a
+        if len(points) == 1:
+            q, below, above = points[0]
+            text = (
+                f"{LABELS[a]} and {LABELS[b]} break even at {_count(q)} queries a month: "
+                f"{LABELS[below]} is cheaper below, {LABELS[above]} above."
+            )
+        else:
+            at = ", ".join(_count(p[0]) for p in points[:-1]) + f" and {_count(points[-1][0])}"
+            text = (
+                f"{LABELS[a]} and {LABELS[b]} break even {len(points)} times, at {at} queries a month: "
+                "the cheaper of the two changes at each."
+            )
+        text += " " + _cheaper_at_volume(top, LABELS[other], other, cost, points, volume, vol)
+        near = [p[0] for p in points if p[0] > 0 and volume > 0 and 0.5 <= volume / p[0] <= 2]
+        if near:
+            text += " Your volume is within a factor of two of the break-even, so a change in volume can flip it."
+        out.append(text)
+
+    return out
+
+
 def _check_numbers(
     scenario: Scenario, ranking: tuple[Ranked, ...], est: Any
 ) -> tuple[tuple[Ranked, ...], tuple[str, ...]]:
@@ -1235,7 +1290,8 @@ def _check_numbers(
     findings: list[str] = []
 
     cost = {r.key: _finite(getattr(_current(est, r.key), "monthly_usd", None)) for r in ranking}
-    p95 = {r.key: _finite(getattr(_current(est, r.key), "latency_p95_ms", None)) for r in ranking}
+    p95 = {r.key: _limited_p95(est, r.key) for r in ranking}
+    what = "time to first token" if scenario.latency_limit_applies_to == "first_token" else "latency"
     alive = [r for r in ranking if not r.ruled_out]
 
     in_order = sorted(alive, key=lambda r: ARCHITECTURES.index(r.key))
@@ -1260,7 +1316,7 @@ def _check_numbers(
             extra.append(f"Costs {_usd(cost[r.key])}/month at {vol} queries, above the {_usd(budget)} budget.")
         if r.key in over_latency:
             score -= LATENCY_PENALTY
-            extra.append(f"p95 latency of {_ms(p95[r.key])} is above the {_ms(limit)} limit.")
+            extra.append(f"p95 {what} of {_ms(p95[r.key])} is above the {_ms(limit)} limit.")
         capped = r.key in over_budget or r.key in over_latency
         new.append(Ranked(r.key, r.label, score, verdict_for(score, False, capped), r.reasons + tuple(extra)))
     new_ranking = tuple(sorted(new, key=_rank_key))
@@ -1294,7 +1350,10 @@ def _check_numbers(
             if alt
             else "; no other viable architecture meets it either."
         )
-        findings.append(f"{lead} but its p95 latency is {_ms(p95[first.key])}, above the {_ms(limit)} limit{tail}")
+        findings.append(f"{lead} but its p95 {what} is {_ms(p95[first.key])}, above the {_ms(limit)} limit{tail}")
+        advice = _gap_advice(est, first.key)
+        if advice:
+            findings.append(f"To bring {first.label} under it: {advice}")
     for r in alive:
         if r.key == first.key:
             continue
@@ -1303,42 +1362,13 @@ def _check_numbers(
                 f"{r.label} costs {_usd(cost[r.key])}/month at {vol} queries, above the {_usd(budget)} budget."
             )
         if r.key in over_latency:
-            findings.append(f"{r.label}'s p95 latency is {_ms(p95[r.key])}, above the {_ms(limit)} limit.")
+            findings.append(f"{r.label}'s p95 {what} is {_ms(p95[r.key])}, above the {_ms(limit)} limit.")
     top = new_ranking[0]
     if top.key != first.key:
         findings.append(f"With the numbers, {top.label} ranks first instead of {first.label}.")
 
-    # where the break-evens fall, for the pick: one sentence per pair, and which is cheaper
-    # said from the two costs at the user's volume (equal costs read as a tie)
-    alive_keys = {r.key for r in alive}
-    crossings: dict[tuple[Any, Any], list[Any]] = {}
-    for be in getattr(est, "break_evens", None) or ():
-        a, b = getattr(be, "a", ""), getattr(be, "b", "")
-        q = _finite(getattr(be, "queries_per_month", None))
-        below, above = getattr(be, "cheaper_below", ""), getattr(be, "cheaper_above", "")
-        if q is None or top.key not in (a, b) or not {a, b} <= alive_keys or below not in LABELS or above not in LABELS:
-            continue
-        crossings.setdefault((a, b), []).append((q, below, above))
-    for (a, b), points in crossings.items():
-        points.sort()
-        other = b if a == top.key else a
-        if len(points) == 1:
-            q, below, above = points[0]
-            text = (
-                f"{LABELS[a]} and {LABELS[b]} break even at {_count(q)} queries a month: "
-                f"{LABELS[below]} is cheaper below, {LABELS[above]} above."
-            )
-        else:
-            at = ", ".join(_count(p[0]) for p in points[:-1]) + f" and {_count(points[-1][0])}"
-            text = (
-                f"{LABELS[a]} and {LABELS[b]} break even {len(points)} times, at {at} queries a month: "
-                "the cheaper of the two changes at each."
-            )
-        text += " " + _cheaper_at_volume(top, LABELS[other], other, cost, points, volume, vol)
-        near = [p[0] for p in points if p[0] > 0 and volume > 0 and 0.5 <= volume / p[0] <= 2]
-        if near:
-            text += " Your volume is within a factor of two of the break-even, so a change in volume can flip it."
-        findings.append(text)
+    # where the break-evens fall, for the pick
+    findings += _break_even_findings(est, top, {r.key for r in alive}, cost, volume, vol)
 
     w = _current(est, top.key)
     one_time = _finite(getattr(w, "one_time_total_usd", None))

@@ -478,3 +478,14 @@ def test_weak_evidence_under_the_pick_is_said_on_the_first_page(mini_catalog_tex
     first = _norm(_pages(build_report(cat, s, today=TODAY, invariant=True))[0])
     assert "Check this price: reranking is RAG's largest cost" in first
     assert "Rerank · usd_per_1k_searches" in first
+
+
+def test_first_token_and_full_answer_latency_in_the_pdf(support):
+    scenario, est, rec, _, text = support
+    for a in ARCHITECTURES:
+        c = est.current[a]
+        assert _squash(f"{ms(c.first_token_p50_ms)} / {ms(c.first_token_p95_ms)}") in _squash(text)
+        assert _squash(f"{ms(c.latency_p50_ms)} / {ms(c.latency_p95_ms)}") in _squash(text)
+    w = est.current[rec.winner.key]
+    assert _squash(f"first token {ms(w.first_token_p95_ms)} at p95") in _squash(text)
+    assert _squash(f"the {ms(scenario.latency_target_p95_ms)} p95 limit on the full answer") in _squash(text)
