@@ -7,7 +7,7 @@ import streamlit as st
 
 from planner import format as fmt
 from planner import vocabulary
-from planner.ui import results, tables
+from planner.ui import results, summary, tables
 from planner.ui.messages import md
 
 
@@ -22,6 +22,7 @@ ctx = results.context()
 results.page_header("Report", ctx, "a PDF for people who will not open the app")
 est, rec = results.require_estimate(ctx)
 s = ctx.scenario
+summary.verdict_box(ctx)  # what the PDF's first page says
 
 slug = vocabulary.slug(s.name)
 st.download_button(
