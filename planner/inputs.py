@@ -10,9 +10,9 @@ so every number can be traced to its source.
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass, fields
 
+from planner.inputs_context import context_inputs
 from planner.scenario import Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import (
@@ -110,6 +110,33 @@ class Inputs:
     ttft_ms_per_1k_input_tokens: float
     network_overhead_ms: float
     p95_over_p50: float
+    # prompt caching, batch and long-context prices, routing and reranking (planner/inputs_context.py)
+    cache_hit_share: float  # fixed by the scenario; negative: from traffic and the cache lifetime
+    batch_query_share: float
+    retrieval_query_share: float
+    rerank_candidates_per_query: float  # 0: as many as top_k
+    rerank_max_documents_per_search: float
+    rerank_usd_per_1m_tokens: float  # per 1M tokens of query + candidate text (0 when billed per search)
+    embed_batch_usd_per_1m_tokens: float
+    llm_cached_input_usd_per_1m_tokens: float  # = input price when the model has no cached price
+    llm_cache_write_usd_per_1m_tokens: float  # = input price when writes are not charged apart
+    llm_cache_ttl_seconds: float  # 0: no cache
+    llm_batch_input_usd_per_1m_tokens: float  # = input price when no batch price
+    llm_batch_output_usd_per_1m_tokens: float
+    llm_tier_above_input_tokens: float  # inf: no long-context tier
+    llm_tier_input_usd_per_1m_tokens: float
+    llm_tier_output_usd_per_1m_tokens: float
+    llm_tier_cached_input_usd_per_1m_tokens: float
+    tuned_cached_input_usd_per_1m_tokens: float
+    tuned_cache_write_usd_per_1m_tokens: float
+    tuned_cache_ttl_seconds: float
+    tuned_batch_input_usd_per_1m_tokens: float
+    tuned_batch_output_usd_per_1m_tokens: float
+    tuned_tier_above_input_tokens: float
+    tuned_tier_input_usd_per_1m_tokens: float
+    tuned_tier_output_usd_per_1m_tokens: float
+    tuned_tier_cached_input_usd_per_1m_tokens: float
+    engineering_days_long_context: float
 
     def replace(self, **changes) -> Inputs:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -175,7 +202,7 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
     tuned_llm = catalog.llms[offer.base_llm]
 
     r_emb, r_vs, r_rr = "Embedding", "Vector store", "Reranker"
-    r_llm, r_ft = "LLM (prompt only, RAG)", "Fine-tuning (fine-tuned, hybrid)"
+    r_llm, r_ft = "LLM (prompt only, long context, RAG)", "Fine-tuning (fine-tuned, hybrid)"
 
     if emb.usd_per_1m_tokens is not None:
         embed_price = take(r_emb, st.embedding_model, emb, "usd_per_1m_tokens")
@@ -244,9 +271,9 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
     vs_p50 = take(r_vs, st.vector_store, store, "latency_p50_ms")
     vs_p95 = take(r_vs, st.vector_store, store, "latency_p95_ms")
 
-    # one search reranks up to max_documents_per_search documents; more count as several searches
-    searches_per_query = math.ceil(w.top_k / rr.max_documents_per_search)
-    rr_price = take(r_rr, st.reranker, rr, "usd_per_1k_searches") * searches_per_query if w.rerank else 0.0
+    # the price of ONE search; the engine counts searches (or tokens) per query from the candidates
+    per_search = w.rerank and getattr(rr, "usd_per_1k_searches", None) is not None
+    rr_price = take(r_rr, st.reranker, rr, "usd_per_1k_searches") if per_search else 0.0
     rr_p50 = take(r_rr, st.reranker, rr, "latency_p50_ms") if w.rerank else 0.0
     rr_p95 = take(r_rr, st.reranker, rr, "latency_p95_ms") if w.rerank else 0.0
 
@@ -347,6 +374,7 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
         ttft_ms_per_1k_input_tokens=lm.ttft_ms_per_1k_input_tokens.value,
         network_overhead_ms=lm.network_overhead_ms.value,
         p95_over_p50=lm.p95_over_p50,
+        **context_inputs(catalog, scenario, which, take),
     )
     used.append(
         PriceUsed(

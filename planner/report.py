@@ -57,7 +57,7 @@ from reportlab.platypus import (
 
 from planner.engine import COMPONENT_LABELS, LATENCY_LABELS, ONE_TIME_LABELS, Estimate
 from planner.format import count, ms, usd
-from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from planner.scenario import COLORS, LABELS, Scenario
 from pricing.models import STALE_AFTER_DAYS, Catalog
 
 __all__ = ["PRODUCT", "build_report"]
@@ -593,8 +593,8 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     q = np.asarray(est.volumes, float)
     budget = scenario.monthly_budget_usd
     now = scenario.workload.queries_per_month
-    ys = [est.series[a].total_usd for a in ARCHITECTURES] + [est.series[a].low_usd for a in ARCHITECTURES]
-    ys += [est.series[a].high_usd for a in ARCHITECTURES]
+    ys = [est.series[a].total_usd for a in est.priced] + [est.series[a].low_usd for a in est.priced]
+    ys += [est.series[a].high_usd for a in est.priced]
     vals = np.concatenate([np.asarray(y, float) for y in ys])
     vals = vals[np.isfinite(vals) & (vals > 0)]
     if budget:
@@ -603,8 +603,8 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     ylim = (_nice_down(lo_v), _nice_up(hi_v if hi_v > lo_v else lo_v * 10))
     xlim = (float(q[0]), float(q[-1]))
 
-    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in ARCHITECTURES]
-    if any(_has_range(est, a) for a in ARCHITECTURES):
+    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in est.priced]
+    if any(_has_range(est, a) for a in est.priced):
         items.append(_LegendItem("low–high range", _hex("#7B8794", 0.35), "box"))
     if est.break_evens:
         items.append(_LegendItem("break-even (numbered)", INK, "marker"))
@@ -619,7 +619,7 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     xt, xm = _log_ticks(*xlim)
     yt, ym = _log_ticks(*ylim)
     _axes(d, p, xt, yt, xm, ym, count, _usd_tick, "Queries per month (log scale)", "USD per month (log scale)")
-    for a in ARCHITECTURES:
+    for a in est.priced:
         s = est.series[a]
         if _has_range(est, a):
             lo, hi = np.asarray(s.low_usd, float), np.asarray(s.high_usd, float)
@@ -630,7 +630,7 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
                 pts = [round(float(v), 2) for pair in zip(xs[k_hi], hi_y[k_hi], strict=True) for v in pair]
                 pts += [round(float(v), 2) for pair in zip(xs[k_lo][::-1], lo_y[k_lo][::-1], strict=True) for v in pair]
                 d.add(Polygon(pts, fillColor=_hex(COLORS[a], 0.16), strokeColor=None))
-    for a in ARCHITECTURES:
+    for a in est.priced:
         for line in _polyline(p, q, est.series[a].total_usd, _hex(COLORS[a]), 1.8):
             d.add(line)
     if budget:
@@ -659,12 +659,12 @@ def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     q = np.asarray(est.volumes, float)
     limit = scenario.latency_target_p95_ms
     now = scenario.workload.queries_per_month
-    vals = np.concatenate([np.asarray(est.series[a].latency_p95_ms, float) for a in ARCHITECTURES])
+    vals = np.concatenate([np.asarray(est.series[a].latency_p95_ms, float) for a in est.priced])
     vals = vals[np.isfinite(vals)]
     top = max(float(vals.max()) if vals.size else 1.0, limit or 0.0) * 1.06
     ytop, yt = _lin_ticks(top)
     xlim = (float(q[0]), float(q[-1]))
-    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in ARCHITECTURES]
+    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in est.priced]
     items += [_LegendItem("p95 (solid)", INK, "line", 1.4), _LegendItem("p50 (dashed)", INK, "dash", 1.0)]
     if limit:
         items.append(_LegendItem(f"p95 limit {ms(limit)}", RED, "dash", 1.1))
@@ -676,7 +676,7 @@ def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     p = _Plot(50, 36, width - 62, height - 36 - lh - 6, xlim, (0.0, ytop), True, False)
     xt, xm = _log_ticks(*xlim)
     _axes(d, p, xt, yt, xm, [], count, ms, "Queries per month (log scale)", "Latency per answer")
-    for a in ARCHITECTURES:
+    for a in est.priced:
         s = est.series[a]
         for line in _polyline(p, q, s.latency_p50_ms, _hex(COLORS[a]), 1.0, [4, 2.5]):
             d.add(line)
@@ -691,15 +691,15 @@ def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
 
 def _breakdown_chart(est: Estimate, width: float) -> Drawing:
     """Stacked horizontal bars: each architecture's monthly cost by component at the planned volume."""
-    comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in ARCHITECTURES)]
-    totals = [est.current[a].monthly_usd for a in ARCHITECTURES]
+    comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in est.priced)]
+    totals = [est.current[a].monthly_usd for a in est.priced]
     hi = max([t for t in totals if math.isfinite(t)] + [0.0])
     top, ticks = _lin_ticks(hi * 1.12 if hi > 0 else 1.0)
     items = [_LegendItem(COMPONENT_LABELS[k], _hex(COMPONENT_COLORS.get(k, "#7B8794")), "box") for k in comps]
     left = 78
     lh = _legend_height(items, width - left)
     bar, gap = 17, 9
-    plot_h = len(ARCHITECTURES) * (bar + gap) + gap
+    plot_h = len(est.priced) * (bar + gap) + gap
     height = plot_h + 36 + lh + 6
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     p = _Plot(left, 36, width - left - 14, plot_h, (0.0, top), (0.0, 1.0), False, False)
@@ -720,7 +720,7 @@ def _breakdown_chart(est: Estimate, width: float) -> Drawing:
             anchor="middle",
         )
     )
-    for n, a in enumerate(ARCHITECTURES):
+    for n, a in enumerate(est.priced):
         y = p.y0 + p.h - gap - (n + 1) * (bar + gap) + gap
         d.add(Rect(4, y + bar / 2 - 4, 8, 8, fillColor=_hex(COLORS[a]), strokeColor=None))
         d.add(_label(15, y + bar / 2 - 3, LABELS[a], size=7.8, color=INK))
@@ -750,19 +750,19 @@ def _breakdown_chart(est: Estimate, width: float) -> Drawing:
 def _cumulative_chart(est: Estimate, width: float) -> Drawing:
     """Cumulative spend month by month: one-time costs, then the monthly spend."""
     months = est.scenario.horizon_months
-    series = {a: np.asarray(est.cumulative_usd(a), float) for a in ARCHITECTURES}
+    series = {a: np.asarray(est.cumulative_usd(a), float) for a in est.priced}
     hi = max(float(np.nanmax(v)) for v in series.values())
     top, yt = _lin_ticks(hi * 1.04 if hi > 0 else 1.0)
     _, xt = _lin_ticks(months, n=min(12, max(months, 1)) if months <= 12 else 6)
     xt = [v for v in xt if v <= months]
-    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in ARCHITECTURES]
+    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in est.priced]
     lh = _legend_height(items, width - 50)
     height = 190 + lh
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     p = _Plot(50, 36, width - 62, height - 36 - lh - 6, (0.0, float(months)), (0.0, top), False, False)
     _axes(d, p, xt, yt, [], [], lambda v: f"{v:g}", _usd_tick, "Months after the start", "Cumulative USD")
     x = np.arange(months + 1, dtype=float)
-    for a in ARCHITECTURES:
+    for a in est.priced:
         for line in _polyline(p, x, series[a], _hex(COLORS[a]), 1.8):
             d.add(line)
         end = series[a][-1]
@@ -1145,7 +1145,7 @@ class _Report:
         vol = count(s.workload.queries_per_month)
         lo, hi = count(float(est.volumes[0])), count(float(est.volumes[-1]))
         cap = [f"Monthly spend of each architecture from {lo} to {hi} queries a month; both axes are logarithmic."]
-        if any(_has_range(est, a) for a in ARCHITECTURES):
+        if any(_has_range(est, a) for a in est.priced):
             cap.append("Shaded bands: the low–high range of the catalog figures.")
         if est.break_evens:
             cap.append("Numbered circles: break-even volumes, listed in the table below.")
@@ -1187,7 +1187,7 @@ class _Report:
         st, est = self.st, self.est
         if not est.break_evens:
             q = est.volumes
-            cheapest = {min(ARCHITECTURES, key=lambda a: est.series[a].total_usd[k]) for k in range(len(q))}
+            cheapest = {min(est.priced, key=lambda a: est.series[a].total_usd[k]) for k in range(len(q))}
             tail = f" {LABELS[next(iter(cheapest))]} is the cheapest throughout." if len(cheapest) == 1 else ""
             self.add(
                 self.p(
@@ -1215,25 +1215,25 @@ class _Report:
 
     def arch_header(self, first: str) -> list:
         st = self.st
-        return [self.p(first, st.head)] + [self.p(_x(LABELS[a]), st.head_r) for a in ARCHITECTURES]
+        return [self.p(first, st.head)] + [self.p(_x(LABELS[a]), st.head_r) for a in self.est.priced]
 
     def arch_header_style(self) -> list:
-        return [("LINEABOVE", (i, 0), (i, 0), 3, _hex(COLORS[a]), 0) for i, a in enumerate(ARCHITECTURES, 1)]
+        return [("LINEABOVE", (i, 0), (i, 0), 3, _hex(COLORS[a]), 0) for i, a in enumerate(self.est.priced, 1)]
 
     def component_table(self) -> None:
         st, est = self.st, self.est
         rows = [self.arch_header("Monthly cost by component")]
-        comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in ARCHITECTURES)]
+        comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in est.priced)]
         for k in comps:
             row = [self.p(_x(COMPONENT_LABELS[k]), st.cell)]
-            for a in ARCHITECTURES:
+            for a in est.priced:
                 v = est.current[a].components_usd.get(k, 0.0)
                 row.append(self.p(_usd_cell(v), st.cell_r))
             rows.append(row)
         n_total = len(rows)
         rows.append(
             [self.p("Total per month", st.cell_b)]
-            + [self.p(usd(est.current[a].monthly_usd), st.cell_br) for a in ARCHITECTURES]
+            + [self.p(usd(est.current[a].monthly_usd), st.cell_br) for a in est.priced]
         )
         rows.append(
             [self.p("Range (low–high)", st.cell)]
@@ -1242,22 +1242,22 @@ class _Report:
                     _range(est.current[a].monthly_low_usd, est.current[a].monthly_high_usd, est.current[a].monthly_usd),
                     st.cell_r,
                 )
-                for a in ARCHITECTURES
+                for a in est.priced
             ]
         )
         rows.append(
-            [self.p("Per 1,000 queries", st.cell)] + [self.p(_per_1k(est.current[a]), st.cell_r) for a in ARCHITECTURES]
+            [self.p("Per 1,000 queries", st.cell)] + [self.p(_per_1k(est.current[a]), st.cell_r) for a in est.priced]
         )
         rows.append(
             [self.p("Input tokens per query", st.cell)]
-            + [self.p(_num(est.current[a].input_tokens_per_query), st.cell_r) for a in ARCHITECTURES]
+            + [self.p(_num(est.current[a].input_tokens_per_query), st.cell_r) for a in est.priced]
         )
-        if any(est.current[a].replicas is not None for a in ARCHITECTURES):
+        if any(est.current[a].replicas is not None for a in est.priced):
             rows.append(
                 [self.p("GPU replicas", st.cell)]
                 + [
                     self.p(str(est.current[a].replicas) if est.current[a].replicas is not None else "–", st.cell_r)
-                    for a in ARCHITECTURES
+                    for a in est.priced
                 ]
             )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]
@@ -1269,11 +1269,11 @@ class _Report:
         parts = [
             k
             for k in LATENCY_LABELS
-            if any(max(est.current[a].latency_breakdown_ms.get(k, (0, 0))) > 0 for a in ARCHITECTURES)
+            if any(max(est.current[a].latency_breakdown_ms.get(k, (0, 0))) > 0 for a in est.priced)
         ]
         for k in parts:
             row = [self.p(_x(LATENCY_LABELS[k]), st.cell)]
-            for a in ARCHITECTURES:
+            for a in est.priced:
                 p50, p95 = est.current[a].latency_breakdown_ms.get(k, (0.0, 0.0))
                 row.append(self.p(f"{ms(p50)} / {ms(p95)}" if p95 > 0 else "–", st.cell_r))
             rows.append(row)
@@ -1282,7 +1282,7 @@ class _Report:
             [self.p("Whole answer", st.cell_b)]
             + [
                 self.p(f"{ms(est.current[a].latency_p50_ms)} / {ms(est.current[a].latency_p95_ms)}", st.cell_br)
-                for a in ARCHITECTURES
+                for a in est.priced
             ]
         )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]
@@ -1299,22 +1299,22 @@ class _Report:
         st, est, s = self.st, self.est, self.scenario
         rows = [self.arch_header("One-time costs and TCO")]
         for k, label in ONE_TIME_LABELS.items():
-            vals = [est.current[a].one_time_usd.get(k, 0.0) for a in ARCHITECTURES]
+            vals = [est.current[a].one_time_usd.get(k, 0.0) for a in est.priced]
             if not any(v > 0 for v in vals):
                 continue
             rows.append([self.p(_x(label), st.cell)] + [self.p(_usd_cell(v), st.cell_r) for v in vals])
         n_total = len(rows)
         rows.append(
             [self.p("One-time total", st.cell_b)]
-            + [self.p(usd(est.current[a].one_time_total_usd), st.cell_br) for a in ARCHITECTURES]
+            + [self.p(usd(est.current[a].one_time_total_usd), st.cell_br) for a in est.priced]
         )
         rows.append(
             [self.p(f"Monthly cost × {s.horizon_months} months", st.cell)]
-            + [self.p(usd(est.current[a].monthly_usd * s.horizon_months), st.cell_r) for a in ARCHITECTURES]
+            + [self.p(usd(est.current[a].monthly_usd * s.horizon_months), st.cell_r) for a in est.priced]
         )
         rows.append(
             [self.p(f"TCO over {s.horizon_months} months", st.cell_b)]
-            + [self.p(usd(est.current[a].tco_usd), st.cell_br) for a in ARCHITECTURES]
+            + [self.p(usd(est.current[a].tco_usd), st.cell_br) for a in est.priced]
         )
         rows.append(
             [self.p("TCO range (low–high)", st.cell)]
@@ -1322,7 +1322,7 @@ class _Report:
                 self.p(
                     _range(est.current[a].tco_low_usd, est.current[a].tco_high_usd, est.current[a].tco_usd), st.cell_r
                 )
-                for a in ARCHITECTURES
+                for a in est.priced
             ]
         )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]

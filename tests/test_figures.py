@@ -49,7 +49,7 @@ def test_spend_lines_one_per_architecture_named_and_coloured(est):
     fig = figures.spend_figure(est)
     traces = by_name(fig)
     names = [t.name for t in fig.data]
-    for a in ARCHITECTURES:
+    for a in est.priced:
         assert names.count(LABELS[a]) == 1
         line = traces[LABELS[a]]
         assert line.line.color == COLORS[a]
@@ -63,7 +63,7 @@ def test_spend_lines_one_per_architecture_named_and_coloured(est):
 
 def test_spend_lines_hover_shows_the_component_breakdown(est):
     fig = figures.spend_figure(est)
-    for a in ARCHITECTURES:
+    for a in est.priced:
         line = by_name(fig)[LABELS[a]]
         used = figures.components_used(est, a)
         data = np.asarray(line.customdata, dtype=float)
@@ -123,7 +123,7 @@ def test_current_volume_marker(est):
     (line,) = shapes(fig, figures.CURRENT_SHAPE)
     assert line.x0 == line.x1 == q
     dots = by_name(fig)["At your volume"]
-    np.testing.assert_allclose(dots.y, [max(est.current[a].monthly_usd, min(dots.y)) for a in ARCHITECTURES])
+    np.testing.assert_allclose(dots.y, [max(est.current[a].monthly_usd, min(dots.y)) for a in est.priced])
 
 
 def test_usd_ticks_are_readable(est):
@@ -138,17 +138,17 @@ def test_breakdown_stacks_add_up_to_the_monthly_spend(est):
     fig = figures.breakdown_figure(est)
     assert fig.layout.barmode == "stack"
     totals = np.sum([np.asarray(t.y, dtype=float) for t in fig.data], axis=0)
-    np.testing.assert_allclose(totals, [est.current[a].monthly_usd for a in ARCHITECTURES], rtol=1e-9)
+    np.testing.assert_allclose(totals, [est.current[a].monthly_usd for a in est.priced], rtol=1e-9)
     assert {t.name for t in fig.data} <= set(COMPONENT_LABELS.values())
 
 
 def test_per_1k_and_tco(est):
     fig = figures.per_1k_figure(est)
-    assert [t.name for t in fig.data] == [LABELS[a] for a in ARCHITECTURES]
-    assert [t.line.color for t in fig.data] == [COLORS[a] for a in ARCHITECTURES]
+    assert [t.name for t in fig.data] == [LABELS[a] for a in est.priced]
+    assert [t.line.color for t in fig.data] == [COLORS[a] for a in est.priced]
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     tco = figures.tco_figure(est)
-    assert [t.name for t in tco.data] == [LABELS[a] for a in ARCHITECTURES]
+    assert [t.name for t in tco.data] == [LABELS[a] for a in est.priced]
     for a, t in zip(ARCHITECTURES, tco.data, strict=True):
         assert len(t.x) == est.scenario.horizon_months + 1
         assert t.y[0] == pytest.approx(est.current[a].one_time_total_usd)
@@ -173,7 +173,7 @@ def test_latency_figure(catalog):
     est = estimate(catalog, scenario)
     fig = figures.latency_figure(est)
     names = [t.name for t in fig.data]
-    for a in ARCHITECTURES:
+    for a in est.priced:
         assert names.count(LABELS[a]) == 1  # p95, solid
         p95 = by_name(fig)[LABELS[a]]
         assert p95.line.color == COLORS[a]
@@ -190,7 +190,7 @@ def test_latency_breakdown_adds_up(est):
     fig = figures.latency_breakdown_figure(est)
     assert all(t.orientation == "h" for t in fig.data)
     totals = np.sum([np.asarray(t.x, dtype=float) for t in fig.data], axis=0)
-    expected = [est.current[a].latency_p50_ms for a in ARCHITECTURES][::-1]
+    expected = [est.current[a].latency_p50_ms for a in est.priced][::-1]
     np.testing.assert_allclose(totals, expected, rtol=1e-9)
     for label, a in zip(fig.data[0].y, list(ARCHITECTURES)[::-1], strict=True):
         assert LABELS[a] in label and COLORS[a] in label

@@ -127,15 +127,15 @@ def test_answers_behind_the_reasons(support):
 
 def test_monthly_cost_of_every_architecture_as_formatted(support):
     _, est, _, _, text = support
-    totals = " ".join(usd(est.current[a].monthly_usd) for a in ARCHITECTURES)
+    totals = " ".join(usd(est.current[a].monthly_usd) for a in est.priced)
     assert f"Total per month {totals}" in text
-    per_1k = " ".join(usd(est.current[a].usd_per_1k_queries) for a in ARCHITECTURES)
+    per_1k = " ".join(usd(est.current[a].usd_per_1k_queries) for a in est.priced)
     assert f"Per 1,000 queries {per_1k}" in text
-    tco = " ".join(usd(est.current[a].tco_usd) for a in ARCHITECTURES)
+    tco = " ".join(usd(est.current[a].tco_usd) for a in est.priced)
     assert f"TCO over {est.scenario.horizon_months} months {tco}" in text
-    one = " ".join(usd(est.current[a].one_time_total_usd) for a in ARCHITECTURES)
+    one = " ".join(usd(est.current[a].one_time_total_usd) for a in est.priced)
     assert f"One-time total {one}" in text
-    p = " ".join(f"{ms(est.current[a].latency_p50_ms)} / {ms(est.current[a].latency_p95_ms)}" for a in ARCHITECTURES)
+    p = " ".join(f"{ms(est.current[a].latency_p50_ms)} / {ms(est.current[a].latency_p95_ms)}" for a in est.priced)
     assert f"Whole answer {p}" in text
 
 
@@ -143,12 +143,12 @@ def _check_component_rows(est, text):
     from planner.engine import COMPONENT_LABELS
 
     for k, label in COMPONENT_LABELS.items():
-        vals = [est.current[a].components_usd[k] for a in ARCHITECTURES]
+        vals = [est.current[a].components_usd[k] for a in est.priced]
         if any(v > 0 for v in vals):
             # as `usd` formats it; sub-cent amounts read "< $0.01" (usd would print "$2e-05")
             row = " ".join(("< $0.01" if v < 0.005 else usd(v)) if v > 0 else "–" for v in vals)
             assert f"{label} {row}" in text
-    totals = " ".join(usd(est.current[a].monthly_usd) for a in ARCHITECTURES)
+    totals = " ".join(usd(est.current[a].monthly_usd) for a in est.priced)
     assert f"Total per month {totals}" in text
 
 

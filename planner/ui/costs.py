@@ -7,7 +7,7 @@ import streamlit as st
 from planner import figures
 from planner import format as fmt
 from planner.cli import csv_text
-from planner.scenario import ARCHITECTURES, LABELS
+from planner.scenario import LABELS
 from planner.ui import state, tables
 
 ctx = state.context()
@@ -18,7 +18,7 @@ s = ctx.scenario
 
 cheapest = est.cheapest()
 low = est.current[cheapest].monthly_usd
-for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
+for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
     c = est.current[a]
     col.metric(
         f"{LABELS[a]} per month",
@@ -35,6 +35,9 @@ for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
     )
 for w in est.warnings:
     state.message("warning", w)
+
+for reason in est.ruled_out.values():
+    st.info(reason)
 
 st.plotly_chart(figures.spend_figure(est), config=figures.CONFIG, key="costs.spend")
 if est.break_evens:
@@ -83,7 +86,7 @@ else:
     arch = (
         st.segmented_control(
             "Architecture",
-            list(ARCHITECTURES),
+            list(est.priced),
             format_func=LABELS.get,
             default=default,
             key="costs.sens_arch",

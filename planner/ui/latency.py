@@ -4,7 +4,7 @@ import streamlit as st
 
 from planner import figures
 from planner import format as fmt
-from planner.scenario import ARCHITECTURES, LABELS
+from planner.scenario import LABELS
 from planner.ui import state
 
 ctx = state.context()
@@ -13,7 +13,7 @@ state.require_estimate(ctx)
 est = ctx.estimate
 limit = ctx.scenario.latency_target_p95_ms
 
-for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
+for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
     c = est.current[a]
     delta = None
     if limit:
@@ -27,6 +27,9 @@ for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
         help=f"Median {fmt.ms(c.latency_p50_ms)}; 95% of requests finish within {fmt.ms(c.latency_p95_ms)} at {fmt.count(c.queries_per_month)} queries/month.",
         border=True,
     )
+
+for reason in est.ruled_out.values():
+    st.info(reason)
 
 st.plotly_chart(figures.latency_figure(est), config=figures.CONFIG, key="latency.curve")
 st.subheader("Where one request's time goes")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from planner import format as fmt
 from planner.engine import Estimate
-from planner.scenario import ARCHITECTURES, LABELS
+from planner.scenario import LABELS
 from pricing.models import STALE_AFTER_DAYS, Catalog
 
 FAMILY_LABELS = {
@@ -28,7 +28,7 @@ def numbers_frame(est: Estimate) -> pd.DataFrame:
     months = est.scenario.horizon_months
     cheapest = est.cheapest()
     rows = []
-    for a in ARCHITECTURES:
+    for a in est.priced:
         c = est.current[a]
         rows.append(
             {
@@ -51,7 +51,7 @@ def one_time_frame(est: Estimate) -> pd.DataFrame:
     data = {
         LABELS[a]: [fmt.usd(est.current[a].one_time_usd[k]) for k in ONE_TIME_LABELS]
         + [fmt.usd(est.current[a].one_time_total_usd)]
-        for a in ARCHITECTURES
+        for a in est.priced
     }
     return pd.DataFrame(data, index=[*ONE_TIME_LABELS.values(), "Total one-time"])
 
