@@ -798,16 +798,19 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
             f"each query is billed as {math.ceil(n / max_docs)} searches"
         )
     if not i.self_hosted:
+        uncached = []
         for a in current:
+            at_base = offer.served_at_base_price or offer.input_usd_per_1m_tokens is None
             model = tuned if USES_TUNED[a] else llm
-            if getattr(model, "cached_input_usd_per_1m_tokens", None) is None or (
-                USES_TUNED[a] and not (offer.served_at_base_price or offer.input_usd_per_1m_tokens is None)
-            ):
-                name = offer.name if USES_TUNED[a] else model.name
-                out.append(
-                    f"{LABELS[a]}: {name} has no cached-input price in the catalog, so its prompt prefix "
-                    "gets no cache discount"
-                )
+            name = offer.name if USES_TUNED[a] and not at_base else model.name
+            no_price = getattr(model, "cached_input_usd_per_1m_tokens", None) is None or name == offer.name
+            if no_price and name not in uncached:
+                uncached.append(name)
+        if uncached:
+            out.append(
+                f"no cached-input price in the catalog for {', '.join(uncached)}: the static prompt prefix "
+                "is billed at the full input price on every query (no prompt-cache discount)"
+            )
     if i.training_examples and i.training_examples < 50:
         out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
     return out
