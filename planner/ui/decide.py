@@ -9,7 +9,8 @@ from planner.ui import state
 #: Answers whose number is also a scenario field that always has a value: they cannot be left empty.
 ALWAYS_SET = {"queries_per_month": "workload.queries_per_month", "labeled_examples": "fine_tuning.training_examples"}
 #: Streamlit's named markdown colours closest to each architecture's colour.
-MD_COLOR = {"prompt_only": "orange", "rag": "blue", "fine_tuned": "green", "hybrid": "violet"}
+# Markdown has named colours only: long context (sky blue in the charts) reads gray, apart from RAG's blue
+MD_COLOR = {"prompt_only": "orange", "long_context": "gray", "rag": "blue", "fine_tuned": "green", "hybrid": "violet"}
 BOOL = {True: "yes", False: "no", None: "unsure"}
 BOOL_BACK = {"yes": True, "no": False}
 STAGES = {"first": "First", "next": "Next", "later": "Later"}
@@ -86,6 +87,16 @@ with left:
     with st.container(border=True):
         for q in QUESTIONS:
             question_widget(q)
+            if q.id == "knowledge_fits_in_context" and ctx.estimate is not None:
+                w_ = ctx.scenario.workload
+                kb = fmt.count(w_.corpus_documents * w_.tokens_per_document)
+                reason = ctx.estimate.ruled_out.get("long_context")
+                st.caption(
+                    f"Measured, and used in place of a guess: no. {reason}"
+                    if reason
+                    else f"Measured, and used in place of a guess: yes, the knowledge base ({kb} tokens) "
+                    f"fits {ctx.scenario.stack.llm}'s context window with the prompt and the answer."
+                )
     st.button(
         "Clear answers",
         on_click=clear_answers,
