@@ -246,9 +246,7 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
         out["query_embedding"] = q * r * i.input_tokens_per_query * i.embed_usd_per_1m_tokens / 1e6
         out["vector_store"] = vector_store_usd(i, q * r, c)[0]
         out["reranking"] = q * r * rerank_usd_per_query(i)
-        out["reembedding"] = (
-            zero + c["embedded_tokens"] * i.corpus_change_share_per_month * embed_batch_price(i) / 1e6
-        )
+        out["reembedding"] = zero + c["embedded_tokens"] * i.corpus_change_share_per_month * embed_batch_price(i) / 1e6
     if tuned:
         runs = i.knowledge_retrains_per_month if arch == "fine_tuned" else i.behaviour_retrains_per_month
         out["training"] = zero + runs * training_usd_per_run(i)
@@ -588,7 +586,9 @@ def sensitivity(
     return {a: tuple(sorted(r, key=lambda s: -s.swing_usd)) for a, r in rows.items()}
 
 
-def _step_points(i: Inputs, lo: float, hi: float, archs: tuple[str, ...] = ARCHITECTURES, cap: int = 5000) -> np.ndarray:
+def _step_points(
+    i: Inputs, lo: float, hi: float, archs: tuple[str, ...] = ARCHITECTURES, cap: int = 5000
+) -> np.ndarray:
     """Volumes where a capacity step (a replica or an instance) is added, within [lo, hi]."""
     pts = []
     if i.self_hosted:

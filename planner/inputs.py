@@ -186,7 +186,7 @@ def _serving_throughput(gpu, llm, gpu_key: str, llm_key: str, which: str):
 
 def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> tuple[Inputs, tuple[PriceUsed, ...]]:
     """Flatten `catalog` + `scenario`. `which` picks each figure's "value", "low" or "high"."""
-    s, w, ft, st, ot = scenario, scenario.workload, scenario.fine_tuning, scenario.stack, scenario.one_time
+    w, ft, st, ot = scenario.workload, scenario.fine_tuning, scenario.stack, scenario.one_time
     used: list[PriceUsed] = []
 
     def take(role, key, entry, field_name) -> float:

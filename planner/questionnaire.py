@@ -1125,8 +1125,9 @@ def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[R
         # "does the knowledge fit in context?" is measured (corpus size against the chosen model), not guessed
         fits = "long_context" not in ruled
         if answers.knowledge_fits_in_context is not None and answers.knowledge_fits_in_context != fits:
+            said = "fits" if answers.knowledge_fits_in_context else "does not fit"
             fits_note = (
-                f"You answered that the knowledge base {'fits' if answers.knowledge_fits_in_context else 'does not fit'} "
+                f"You answered that the knowledge base {said} "
                 f"in the context window, but by the corpus size and the chosen model it "
                 f"{'does' if fits else 'does not'}: the measured answer is used."
             )
@@ -1150,7 +1151,11 @@ def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[R
     findings: tuple[str, ...] = ()
     if estimate is not None:
         ranking, findings = _check_numbers(scenario, ranking, estimate)
-        findings = (*((fits_note,) if fits_note else ()), *tuple(ruled.values() if isinstance(ruled, Mapping) else ()), *findings)
+        findings = (
+            *((fits_note,) if fits_note else ()),
+            *tuple(ruled.values() if isinstance(ruled, Mapping) else ()),
+            *findings,
+        )
     winner = ranking[0]
     return Recommendation(
         ranking=ranking,

@@ -28,7 +28,7 @@ from planner.engine import estimate
 from planner.files import SCENARIOS_DIR, load_scenario
 from planner.format import count, ms, usd
 from planner.report import PRODUCT, build_report
-from planner.scenario import ARCHITECTURES, COLORS, LABELS
+from planner.scenario import COLORS, LABELS
 from pricing.loader import load_catalog
 
 TODAY = date(2026, 11, 22)
