@@ -17,6 +17,7 @@ import numpy as np
 
 from planner.inputs import Inputs, PriceUsed, build_inputs
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from planner.vector_stores import VS_SENSITIVITY_LABELS, vector_store_usd
 from pricing.models import Catalog
 
 SECONDS_PER_MONTH = 730 * 3600.0
@@ -182,38 +183,6 @@ def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     need = peak_qps * work / (thr * i.target_utilization)
     # tiny tolerance so that an exact multiple does not round up by float noise
     return np.maximum(i.min_replicas, np.ceil(need - 1e-9))
-
-
-def vector_store_usd(i: Inputs, q: np.ndarray, c: dict) -> tuple[np.ndarray, float]:
-    """(monthly spend over volume, one-time write cost of the first index) in the store's billing shape."""
-    gb = c["stored_gb"]
-    changed = i.corpus_change_share_per_month
-    if i.vs_shape == "pinecone_serverless":
-        wu_per_vector = math.ceil(c["record_bytes"] / 1024) * i.vs_write_units_per_kb
-        ru_per_query = max(i.vs_min_read_units_per_query, gb * i.vs_read_units_per_gb_per_query)
-        storage = gb * i.vs_usd_per_gb_month
-        reads = q * ru_per_query * i.vs_usd_per_1m_read_units / 1e6
-        writes = c["vectors"] * changed * wu_per_vector * i.vs_usd_per_1m_write_units / 1e6
-        initial = c["vectors"] * wu_per_vector * i.vs_usd_per_1m_write_units / 1e6
-        return np.maximum(i.vs_usd_minimum_per_month, storage + reads + writes), initial
-    if i.vs_shape == "per_dimension":
-        usage = c["vectors"] * i.embed_dimensions / 1e6 * i.vs_usd_per_1m_dimensions_month + gb * i.vs_usd_per_gb_month
-        return np.maximum(i.vs_usd_minimum_per_month, np.full_like(q, usage)), 0.0
-    if i.vs_shape == "usage_based":
-        storage = gb * i.vs_usd_per_gb_month
-        writes = gb * changed * i.vs_usd_per_gb_written
-        scanned = q * gb / 1000 * i.vs_usd_per_tb_scanned
-        returned = q * candidates_retrieved(i) * c["record_bytes"] / 1e9 * i.vs_usd_per_gb_returned
-        return np.maximum(
-            i.vs_usd_minimum_per_month, storage + writes + scanned + returned
-        ), gb * i.vs_usd_per_gb_written
-    if i.vs_shape == "capacity":
-        by_memory = math.ceil(gb * i.vs_index_overhead / i.vs_memory_gb_per_instance - 1e-9)
-        peak_qps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
-        by_load = np.ceil(peak_qps / i.vs_max_queries_per_second - 1e-9)
-        instances = np.maximum(max(i.vs_min_instances, by_memory), by_load)
-        return instances * i.vs_usd_per_hour * i.hours_per_month + gb * i.vs_usd_per_gb_month, 0.0
-    raise ValueError(f"unknown vector store billing shape {i.vs_shape!r}")
 
 
 def training_usd_per_run(i: Inputs) -> float:
@@ -550,13 +519,7 @@ SENSITIVITY_INPUTS = {
     "rerank_usd_per_1k_searches": "Rerank price",
     "rerank_usd_per_1m_tokens": "Rerank price per 1M tokens",
     "serving_gpu_usd_per_hour": "Serving GPU price",
-    "vs_usd_per_gb_month": "Vector store storage price",
-    "vs_usd_per_1m_read_units": "Vector store read-unit price",
-    "vs_usd_per_1m_write_units": "Vector store write-unit price",
-    "vs_usd_per_1m_dimensions_month": "Vector store price per dimension",
-    "vs_usd_per_tb_scanned": "Vector store scan price",
-    "vs_usd_per_hour": "Vector store instance price",
-    "vs_usd_minimum_per_month": "Vector store plan minimum",
+    **VS_SENSITIVITY_LABELS,
 }
 
 

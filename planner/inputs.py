@@ -14,15 +14,9 @@ from dataclasses import dataclass, fields
 
 from planner.inputs_context import context_inputs
 from planner.scenario import Scenario
+from planner.vector_stores import STORE_SHAPES, VS_DEFAULTS
 from pricing.errors import UnknownEntryError
-from pricing.models import (
-    Capacity,
-    Catalog,
-    Figure,
-    PerDimension,
-    PineconeServerless,
-    UsageBased,
-)
+from pricing.models import Catalog, Figure
 
 
 @dataclass(frozen=True)
@@ -110,7 +104,8 @@ class Inputs:
     ttft_ms_per_1k_input_tokens: float
     network_overhead_ms: float
     p95_over_p50: float
-    # prompt caching, batch and long-context prices, routing and reranking (planner/inputs_context.py)
+    # prompt caching, batch and long-context prices, routing and reranking (planner/inputs_context.py);
+    # a NaN price is one the catalog does not give: the engine reads it as the input (or output) price
     cache_hit_share: float  # fixed by the scenario; negative: from traffic and the cache lifetime
     batch_query_share: float
     retrieval_query_share: float
@@ -118,10 +113,10 @@ class Inputs:
     rerank_max_documents_per_search: float
     rerank_usd_per_1m_tokens: float  # per 1M tokens of query + candidate text (0 when billed per search)
     embed_batch_usd_per_1m_tokens: float
-    llm_cached_input_usd_per_1m_tokens: float  # = input price when the model has no cached price
-    llm_cache_write_usd_per_1m_tokens: float  # = input price when writes are not charged apart
+    llm_cached_input_usd_per_1m_tokens: float
+    llm_cache_write_usd_per_1m_tokens: float
     llm_cache_ttl_seconds: float  # 0: no cache
-    llm_batch_input_usd_per_1m_tokens: float  # = input price when no batch price
+    llm_batch_input_usd_per_1m_tokens: float
     llm_batch_output_usd_per_1m_tokens: float
     llm_tier_above_input_tokens: float  # inf: no long-context tier
     llm_tier_input_usd_per_1m_tokens: float
@@ -167,6 +162,28 @@ def _lookup(family: dict, key: str, what: str, role: str):
     raise UnknownEntryError(f"stack.{role}: `{key}` is not in the catalog's {what}{hint}")
 
 
+class _Taker:
+    """Picks each figure's chosen end and records which catalog figure fed which input."""
+
+    def __init__(self, which: str):
+        self.which = which
+        self.used: list[PriceUsed] = []
+
+    def __call__(self, role: str, key: str, entry, field_name: str) -> float:
+        fig = getattr(entry, field_name)
+        self.used.append(PriceUsed(role, key, entry.name, field_name, fig))
+        return fig.pick(self.which)
+
+    def throughput(self, role: str, key: str, entry, field_name: str, fig: Figure | None = None) -> float:
+        """A throughput: the low-cost end of its range is the high figure."""
+        fig = fig if fig is not None else getattr(entry, field_name)
+        self.used.append(PriceUsed(role, key, entry.name, field_name, fig))
+        return fig.pick(_SWAP.get(self.which, self.which))
+
+    def note(self, role: str, key: str, name: str, field_name: str, fig: Figure) -> None:
+        self.used.append(PriceUsed(role, key, name, field_name, fig))
+
+
 def _serving_throughput(gpu, llm, gpu_key: str, llm_key: str, which: str):
     if not llm.open_weights:
         raise UnknownEntryError(
@@ -184,137 +201,16 @@ def _serving_throughput(gpu, llm, gpu_key: str, llm_key: str, which: str):
     return fig.pick(_SWAP.get(which, which)) * 8.0 / params, fig
 
 
-def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> tuple[Inputs, tuple[PriceUsed, ...]]:
-    """Flatten `catalog` + `scenario`. `which` picks each figure's "value", "low" or "high"."""
-    w, ft, st, ot = scenario.workload, scenario.fine_tuning, scenario.stack, scenario.one_time
-    used: list[PriceUsed] = []
+# ------------------------------------------------------------------ one builder per catalog family
+# Each returns the `Inputs` fields it fills; `take` records the figures it read.
 
-    def take(role, key, entry, field_name) -> float:
-        fig = getattr(entry, field_name)
-        used.append(PriceUsed(role, key, entry.name, field_name, fig))
-        return fig.pick(which)
+R_EMB, R_VS, R_RR = "Embedding", "Vector store", "Reranker"
+R_LLM, R_FT = "LLM (prompt only, long context, RAG)", "Fine-tuning (fine-tuned, hybrid)"
 
-    emb = _lookup(catalog.embedding_models, st.embedding_model, "embedding models", "embedding_model")
-    store = _lookup(catalog.vector_stores, st.vector_store, "vector stores", "vector_store")
-    rr = _lookup(catalog.rerankers, st.reranker, "rerankers", "reranker")
-    llm = _lookup(catalog.llms, st.llm, "LLMs", "llm")
-    offer = _lookup(catalog.fine_tune_offers, st.fine_tune, "fine-tuning offers", "fine_tune")
-    tuned_llm = catalog.llms[offer.base_llm]
 
-    r_emb, r_vs, r_rr = "Embedding", "Vector store", "Reranker"
-    r_llm, r_ft = "LLM (prompt only, long context, RAG)", "Fine-tuning (fine-tuned, hybrid)"
-
-    if emb.usd_per_1m_tokens is not None:
-        embed_price = take(r_emb, st.embedding_model, emb, "usd_per_1m_tokens")
-    else:
-        gpu = catalog.gpus[emb.self_hosted.gpu]
-        gpu_usd = take("Embedding GPU", emb.self_hosted.gpu, gpu, "usd_per_hour")
-        used.append(
-            PriceUsed(
-                r_emb, st.embedding_model, emb.name, "self_hosted.tokens_per_second", emb.self_hosted.tokens_per_second
-            )
-        )
-        tps = emb.self_hosted.tokens_per_second.pick(_SWAP.get(which, which))
-        embed_price = gpu_usd / (tps * 3600) * 1e6
-    embed_p50 = take(r_emb, st.embedding_model, emb, "latency_p50_ms")
-    embed_p95 = take(r_emb, st.embedding_model, emb, "latency_p95_ms")
-
-    vs = dict(
-        vs_usd_per_gb_month=0.0,
-        vs_usd_per_1m_read_units=0.0,
-        vs_usd_per_1m_write_units=0.0,
-        vs_read_units_per_gb_per_query=0.0,
-        vs_min_read_units_per_query=0.0,
-        vs_write_units_per_kb=0.0,
-        vs_usd_per_1m_dimensions_month=0.0,
-        vs_usd_per_gb_written=0.0,
-        vs_usd_per_tb_scanned=0.0,
-        vs_usd_per_gb_returned=0.0,
-        vs_usd_per_hour=0.0,
-        vs_memory_gb_per_instance=1.0,
-        vs_max_queries_per_second=1.0,
-        vs_index_overhead=1.0,
-        vs_min_instances=0.0,
-        vs_usd_minimum_per_month=0.0,
-    )
-    if isinstance(store, PineconeServerless):
-        for f in ("usd_per_gb_month", "usd_per_1m_read_units", "usd_per_1m_write_units", "usd_minimum_per_month"):
-            vs[f"vs_{f}"] = take(r_vs, st.vector_store, store, f)
-        vs["vs_read_units_per_gb_per_query"] = store.read_units_per_gb_per_query
-        vs["vs_min_read_units_per_query"] = store.min_read_units_per_query
-        vs["vs_write_units_per_kb"] = store.write_units_per_kb
-    elif isinstance(store, PerDimension):
-        vs["vs_usd_per_1m_dimensions_month"] = take(r_vs, st.vector_store, store, "usd_per_1m_dimensions_month")
-        vs["vs_usd_minimum_per_month"] = take(r_vs, st.vector_store, store, "usd_minimum_per_month")
-        if store.usd_per_gb_month is not None:
-            vs["vs_usd_per_gb_month"] = take(r_vs, st.vector_store, store, "usd_per_gb_month")
-    elif isinstance(store, UsageBased):
-        for f in (
-            "usd_per_gb_written",
-            "usd_per_gb_month",
-            "usd_per_tb_scanned",
-            "usd_per_gb_returned",
-            "usd_minimum_per_month",
-        ):
-            vs[f"vs_{f}"] = take(r_vs, st.vector_store, store, f)
-    elif isinstance(store, Capacity):
-        vs["vs_usd_per_hour"] = take(r_vs, st.vector_store, store, "usd_per_hour")
-        if store.usd_per_gb_month is not None:
-            vs["vs_usd_per_gb_month"] = take(r_vs, st.vector_store, store, "usd_per_gb_month")
-        vs["vs_memory_gb_per_instance"] = store.memory_gb_per_instance
-        used.append(
-            PriceUsed(r_vs, st.vector_store, store.name, "max_queries_per_second", store.max_queries_per_second)
-        )
-        vs["vs_max_queries_per_second"] = max(store.max_queries_per_second.pick(_SWAP.get(which, which)), 1e-9)
-        vs["vs_index_overhead"] = store.index_overhead
-        vs["vs_min_instances"] = float(store.min_instances)
-    vs_p50 = take(r_vs, st.vector_store, store, "latency_p50_ms")
-    vs_p95 = take(r_vs, st.vector_store, store, "latency_p95_ms")
-
-    # the price of ONE search; the engine counts searches (or tokens) per query from the candidates
-    per_search = w.rerank and getattr(rr, "usd_per_1k_searches", None) is not None
-    rr_price = take(r_rr, st.reranker, rr, "usd_per_1k_searches") if per_search else 0.0
-    rr_p50 = take(r_rr, st.reranker, rr, "latency_p50_ms") if w.rerank else 0.0
-    rr_p95 = take(r_rr, st.reranker, rr, "latency_p95_ms") if w.rerank else 0.0
-
-    llm_in = take(r_llm, st.llm, llm, "input_usd_per_1m_tokens")
-    llm_out = take(r_llm, st.llm, llm, "output_usd_per_1m_tokens")
-    llm_ttft = take(r_llm, st.llm, llm, "ttft_ms")
-    used.append(PriceUsed(r_llm, st.llm, llm.name, "output_tokens_per_second", llm.output_tokens_per_second))
-    llm_tps = llm.output_tokens_per_second.value
-
-    if offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
-        tuned_in = take(r_ft + " at base price", offer.base_llm, tuned_llm, "input_usd_per_1m_tokens")
-        tuned_out = take(r_ft + " at base price", offer.base_llm, tuned_llm, "output_usd_per_1m_tokens")
-    else:
-        tuned_in = take(r_ft, st.fine_tune, offer, "input_usd_per_1m_tokens")
-        tuned_out = take(r_ft, st.fine_tune, offer, "output_usd_per_1m_tokens")
-    hosting = take(r_ft, st.fine_tune, offer, "hosting_usd_per_hour") if offer.hosting_usd_per_hour else 0.0
-    if offer.training_usd_per_1m_tokens is not None:
-        train_price, train_gpu_usd, train_tps = take(r_ft, st.fine_tune, offer, "training_usd_per_1m_tokens"), 0.0, 1.0
-    else:
-        sht = offer.self_hosted_training
-        train_gpu = catalog.gpus[sht.gpu]
-        train_price = 0.0
-        train_gpu_usd = take("Training GPU", sht.gpu, train_gpu, "usd_per_hour")
-        used.append(
-            PriceUsed(r_ft, st.fine_tune, offer.name, "self_hosted_training.tokens_per_second", sht.tokens_per_second)
-        )
-        train_tps = sht.tokens_per_second.pick(_SWAP.get(which, which))
-    tuned_ttft = take(r_ft + " base model", offer.base_llm, tuned_llm, "ttft_ms")
-    tuned_tps = tuned_llm.output_tokens_per_second.value
-
-    self_hosted = st.serving == "self_hosted"
-    gpu_usd, thr_base, thr_tuned = 0.0, 1.0, 1.0
-    if self_hosted:
-        gpu = _lookup(catalog.gpus, st.gpu, "GPUs", "gpu")
-        gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour")
-        thr_base, fig = _serving_throughput(gpu, llm, st.gpu, st.llm, which)
-        thr_tuned, _ = _serving_throughput(gpu, tuned_llm, st.gpu, offer.base_llm, which)
-        used.append(PriceUsed("Serving GPU", st.gpu, gpu.name, "vllm_8b_tokens_per_second", fig))
-
-    lm = catalog.latency_model
-    inputs = Inputs(
+def _scenario_fields(s: Scenario) -> dict[str, float]:
+    w, ft, st, ot = s.workload, s.fine_tuning, s.stack, s.one_time
+    return dict(
         queries_per_month=w.queries_per_month,
         peak_to_average_ratio=w.peak_to_average_ratio,
         input_tokens_per_query=w.input_tokens_per_query,
@@ -334,62 +230,161 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
         epochs=ft.epochs,
         knowledge_retrains_per_month=ft.knowledge_retrains_per_month,
         behaviour_retrains_per_month=ft.behaviour_retrains_per_month,
-        self_hosted=1.0 if self_hosted else 0.0,
+        self_hosted=1.0 if st.serving == "self_hosted" else 0.0,
         target_utilization=st.target_utilization,
         min_replicas=float(st.min_replicas),
         input_token_weight=st.input_token_weight,
         hours_per_month=st.hours_per_month,
-        serving_gpu_usd_per_hour=gpu_usd,
-        serving_tokens_per_second_base=thr_base,
-        serving_tokens_per_second_tuned=thr_tuned,
         labelling_usd_per_example=ot.labelling_usd_per_example,
         engineering_days_prompt_only=ot.engineering_days.prompt_only,
         engineering_days_rag=ot.engineering_days.rag,
         engineering_days_fine_tuned=ot.engineering_days.fine_tuned,
         engineering_days_hybrid=ot.engineering_days.hybrid,
         usd_per_engineering_day=ot.usd_per_engineering_day,
-        embed_usd_per_1m_tokens=embed_price,
+    )
+
+
+def _embedding_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
+    emb = _lookup(catalog.embedding_models, key, "embedding models", "embedding_model")
+    if emb.usd_per_1m_tokens is not None:
+        price = take(R_EMB, key, emb, "usd_per_1m_tokens")
+    else:
+        gpu = catalog.gpus[emb.self_hosted.gpu]
+        gpu_usd = take("Embedding GPU", emb.self_hosted.gpu, gpu, "usd_per_hour")
+        tps = take.throughput(R_EMB, key, emb, "self_hosted.tokens_per_second", fig=emb.self_hosted.tokens_per_second)
+        price = gpu_usd / (tps * 3600) * 1e6
+    return dict(
+        embed_usd_per_1m_tokens=price,
         embed_dimensions=float(emb.dimensions),
-        vs_shape=store.billing,
-        **vs,
-        rerank_usd_per_1k_searches=rr_price,
-        llm_input_usd_per_1m_tokens=llm_in,
-        llm_output_usd_per_1m_tokens=llm_out,
+        embed_latency_p50_ms=take(R_EMB, key, emb, "latency_p50_ms"),
+        embed_latency_p95_ms=take(R_EMB, key, emb, "latency_p95_ms"),
+    )
+
+
+def _vector_store_fields(catalog: Catalog, key: str, take: _Taker) -> dict:
+    store = _lookup(catalog.vector_stores, key, "vector stores", "vector_store")
+    shape = STORE_SHAPES[store.billing]
+    out: dict = dict(VS_DEFAULTS, vs_shape=store.billing)
+    for f in shape.prices:
+        if getattr(store, f) is not None:
+            out[f"vs_{f}"] = take(R_VS, key, store, f)
+    for f in shape.throughputs:
+        out[f"vs_{f}"] = max(take.throughput(R_VS, key, store, f), 1e-9)
+    for f in shape.constants:
+        out[f"vs_{f}"] = float(getattr(store, f))
+    out["vs_latency_p50_ms"] = take(R_VS, key, store, "latency_p50_ms")
+    out["vs_latency_p95_ms"] = take(R_VS, key, store, "latency_p95_ms")
+    return out
+
+
+def _reranker_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, float]:
+    key, w = s.stack.reranker, s.workload
+    rr = _lookup(catalog.rerankers, key, "rerankers", "reranker")
+    if not w.rerank:
+        return dict(rerank_usd_per_1k_searches=0.0, rerank_latency_p50_ms=0.0, rerank_latency_p95_ms=0.0)
+    # the price of ONE search, or 0 for a per-token reranker (planner/inputs_context.py); the engine
+    # counts the searches (or tokens) of a query from its rerank candidates
+    per_search = rr.usd_per_1k_searches is not None
+    return dict(
+        rerank_usd_per_1k_searches=take(R_RR, key, rr, "usd_per_1k_searches") if per_search else 0.0,
+        rerank_latency_p50_ms=take(R_RR, key, rr, "latency_p50_ms"),
+        rerank_latency_p95_ms=take(R_RR, key, rr, "latency_p95_ms"),
+    )
+
+
+def _llm_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
+    llm = _lookup(catalog.llms, key, "LLMs", "llm")
+    out = dict(
+        llm_input_usd_per_1m_tokens=take(R_LLM, key, llm, "input_usd_per_1m_tokens"),
+        llm_output_usd_per_1m_tokens=take(R_LLM, key, llm, "output_usd_per_1m_tokens"),
+        llm_ttft_ms=take(R_LLM, key, llm, "ttft_ms"),
+    )
+    take.note(R_LLM, key, llm.name, "output_tokens_per_second", llm.output_tokens_per_second)
+    out["llm_output_tokens_per_second"] = llm.output_tokens_per_second.value
+    return out
+
+
+def _fine_tune_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
+    offer = _lookup(catalog.fine_tune_offers, key, "fine-tuning offers", "fine_tune")
+    tuned_llm = catalog.llms[offer.base_llm]
+    if offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
+        tuned_in = take(R_FT + " at base price", offer.base_llm, tuned_llm, "input_usd_per_1m_tokens")
+        tuned_out = take(R_FT + " at base price", offer.base_llm, tuned_llm, "output_usd_per_1m_tokens")
+    else:
+        tuned_in = take(R_FT, key, offer, "input_usd_per_1m_tokens")
+        tuned_out = take(R_FT, key, offer, "output_usd_per_1m_tokens")
+    hosting = take(R_FT, key, offer, "hosting_usd_per_hour") if offer.hosting_usd_per_hour else 0.0
+    if offer.training_usd_per_1m_tokens is not None:
+        train_price, train_gpu_usd, train_tps = take(R_FT, key, offer, "training_usd_per_1m_tokens"), 0.0, 1.0
+    else:
+        sht = offer.self_hosted_training
+        train_gpu = catalog.gpus[sht.gpu]
+        train_price = 0.0
+        train_gpu_usd = take("Training GPU", sht.gpu, train_gpu, "usd_per_hour")
+        train_tps = take.throughput(
+            R_FT, key, offer, "self_hosted_training.tokens_per_second", fig=sht.tokens_per_second
+        )
+    return dict(
         tuned_input_usd_per_1m_tokens=tuned_in,
         tuned_output_usd_per_1m_tokens=tuned_out,
         tuned_hosting_usd_per_hour=hosting,
         training_usd_per_1m_tokens=train_price,
         training_gpu_usd_per_hour=train_gpu_usd,
         training_tokens_per_second=train_tps,
-        embed_latency_p50_ms=embed_p50,
-        embed_latency_p95_ms=embed_p95,
-        vs_latency_p50_ms=vs_p50,
-        vs_latency_p95_ms=vs_p95,
-        rerank_latency_p50_ms=rr_p50,
-        rerank_latency_p95_ms=rr_p95,
-        llm_ttft_ms=llm_ttft,
-        llm_output_tokens_per_second=llm_tps,
-        tuned_ttft_ms=tuned_ttft,
-        tuned_output_tokens_per_second=tuned_tps,
+        tuned_ttft_ms=take(R_FT + " base model", offer.base_llm, tuned_llm, "ttft_ms"),
+        tuned_output_tokens_per_second=tuned_llm.output_tokens_per_second.value,
+    )
+
+
+def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, float]:
+    st = s.stack
+    if st.serving != "self_hosted":
+        return dict(
+            serving_gpu_usd_per_hour=0.0, serving_tokens_per_second_base=1.0, serving_tokens_per_second_tuned=1.0
+        )
+    llm = catalog.llms[st.llm]
+    offer = catalog.fine_tune_offers[st.fine_tune]
+    tuned_llm = catalog.llms[offer.base_llm]
+    gpu = _lookup(catalog.gpus, st.gpu, "GPUs", "gpu")
+    gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour")
+    thr_base, fig = _serving_throughput(gpu, llm, st.gpu, st.llm, take.which)
+    thr_tuned, _ = _serving_throughput(gpu, tuned_llm, st.gpu, offer.base_llm, take.which)
+    take.note("Serving GPU", st.gpu, gpu.name, "vllm_8b_tokens_per_second", fig)
+    return dict(
+        serving_gpu_usd_per_hour=gpu_usd,
+        serving_tokens_per_second_base=thr_base,
+        serving_tokens_per_second_tuned=thr_tuned,
+    )
+
+
+def _latency_model_fields(catalog: Catalog, take: _Taker) -> dict[str, float]:
+    lm = catalog.latency_model
+    take.note(
+        "Latency model", "latency_model", "Latency model", "ttft_ms_per_1k_input_tokens", lm.ttft_ms_per_1k_input_tokens
+    )
+    take.note("Latency model", "latency_model", "Latency model", "network_overhead_ms", lm.network_overhead_ms)
+    return dict(
         ttft_ms_per_1k_input_tokens=lm.ttft_ms_per_1k_input_tokens.value,
         network_overhead_ms=lm.network_overhead_ms.value,
         p95_over_p50=lm.p95_over_p50,
-        **context_inputs(catalog, scenario, which, take),
     )
-    used.append(
-        PriceUsed(
-            "Latency model",
-            "latency_model",
-            "Latency model",
-            "ttft_ms_per_1k_input_tokens",
-            lm.ttft_ms_per_1k_input_tokens,
-        )
-    )
-    used.append(
-        PriceUsed("Latency model", "latency_model", "Latency model", "network_overhead_ms", lm.network_overhead_ms)
-    )
+
+
+def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> tuple[Inputs, tuple[PriceUsed, ...]]:
+    """Flatten `catalog` + `scenario`. `which` picks each figure's "value", "low" or "high"."""
+    st = scenario.stack
+    take = _Taker(which)
+    fields_: dict = _scenario_fields(scenario)
+    fields_ |= _embedding_fields(catalog, st.embedding_model, take)
+    fields_ |= _vector_store_fields(catalog, st.vector_store, take)
+    fields_ |= _reranker_fields(catalog, scenario, take)
+    fields_ |= _llm_fields(catalog, st.llm, take)
+    fields_ |= _fine_tune_fields(catalog, st.fine_tune, take)
+    fields_ |= _serving_fields(catalog, scenario, take)
+    fields_ |= _latency_model_fields(catalog, take)
+    fields_ |= context_inputs(catalog, scenario, take)
     # one row per (entry, field)
-    unique = {}
-    for u in used:
+    unique: dict = {}
+    for u in take.used:
         unique.setdefault((u.entry, u.field), u)
-    return inputs, tuple(unique.values())
+    return Inputs(**fields_), tuple(unique.values())

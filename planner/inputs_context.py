@@ -56,6 +56,9 @@ def _llm_prices(
     }
     tier = _get(model, "long_context")
     if tier is not None:
+        for f in ("input_usd_per_1m_tokens", "output_usd_per_1m_tokens", "cached_input_usd_per_1m_tokens"):
+            if getattr(tier, f) is not None:
+                take.note(role, key, model.name, f"long_context.{f}", getattr(tier, f))
         t_in = tier.input_usd_per_1m_tokens.pick(which)
         out[f"{prefix}_tier_above_input_tokens"] = float(tier.above_input_tokens)
         out[f"{prefix}_tier_input_usd_per_1m_tokens"] = t_in
@@ -69,8 +72,7 @@ def _llm_prices(
 def context_inputs(
     catalog: Catalog,
     scenario: Scenario,
-    which: str,
-    take: Callable[..., float],
+    take: Any,
 ) -> dict[str, float]:
     """The `Inputs` fields of caching, batch, long-context tiers, routing and reranking."""
     w, st = scenario.workload, scenario.stack
@@ -98,6 +100,7 @@ def context_inputs(
             else math.nan
         ),
     }
+    which = take.which
     out |= _llm_prices("llm", "LLM (prompt only, long context, RAG)", st.llm, llm, which, take)
     if offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
         # served at the base model's prices: its cached, batch and tier prices apply too

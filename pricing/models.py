@@ -100,7 +100,7 @@ class Figure(Strict):
         return self.age_days(today) > after_days
 
 
-def _ceiling(limit: float, unit: str, hint: str):
+def _ceiling(limit: float, unit: str, hint: str, positive: bool = False):
     def check(fig: Figure) -> Figure:
         if fig.hi > limit or not math.isfinite(fig.hi):
             raise PydanticCustomError(
@@ -108,17 +108,25 @@ def _ceiling(limit: float, unit: str, hint: str):
                 "{value} {unit} is above the plausible ceiling of {limit} — {hint}",
                 {"value": fig.hi, "unit": unit, "limit": limit, "hint": hint},
             )
+        if positive and fig.lo <= 0:
+            raise PydanticCustomError(
+                "not_positive",
+                "{value} {unit} must be above zero: the planner divides by this figure",
+                {"value": fig.lo, "unit": unit},
+            )
         return fig
 
     return check
 
 
-def figure(limit: float, unit: str, hint: str, description: str):
-    """A `Figure` field with a plausibility ceiling in its unit."""
+def figure(limit: float, unit: str, hint: str, description: str, positive: bool = False):
+    """A `Figure` field with a plausibility ceiling in its unit (and, if `positive`, a floor above zero:
+    figures the planner divides by — throughputs, lifetimes — must not be zero, even at the low end)."""
+    floor = "; must be above zero" if positive else ""
     return Annotated[
         Figure,
-        AfterValidator(_ceiling(limit, unit, hint)),
-        Field(description=f"{description} ({unit}); must not exceed {limit}."),
+        AfterValidator(_ceiling(limit, unit, hint, positive)),
+        Field(description=f"{description} ({unit}); must not exceed {limit}{floor}."),
     ]
 
 
@@ -143,11 +151,86 @@ UsdPer1MDims = figure(
 UsdPerGb = figure(100, "USD per GB", "enter USD per GB", "Price per GB")
 UsdPerTb = figure(1000, "USD per TB", "enter USD per TB", "Price per TB")
 LatencyMs = figure(600_000, "ms", "latencies are in milliseconds, not microseconds", "Latency")
-TokensPerSecond = figure(10_000_000, "tokens per second", "enter tokens per second", "Throughput")
-QueriesPerSecond = figure(10_000_000, "queries per second", "enter queries per second", "Throughput")
+TokensPerSecond = figure(10_000_000, "tokens per second", "enter tokens per second", "Throughput", positive=True)
+QueriesPerSecond = figure(10_000_000, "queries per second", "enter queries per second", "Throughput", positive=True)
+UsdPer1MRerankTokens = figure(
+    10,
+    "USD per 1M tokens",
+    _PER_TOKEN_HINT,
+    "Reranking price per million tokens of query and candidate text",
+)
+Seconds = figure(
+    30 * 86_400,
+    "seconds",
+    "is it in minutes or hours? Enter seconds (5 minutes = 300, 1 hour = 3600)",
+    "Duration",
+    positive=True,
+)
 
 Key = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+GenaiPricesRef = Annotated[
+    str,
+    Field(
+        min_length=3,
+        max_length=300,
+        pattern=r"^[a-z0-9][a-z0-9_-]*:\S+$",
+        description='The model in the genai-prices database, as "provider_id:model_id" (e.g. "openai:gpt-5").',
+    ),
+]
+
+#: What `Lifecycle.status_on` returns, from best to worst.
+STATUSES = ("available", "deprecated", "closed_to_new", "shut_down")
+
+
+class Lifecycle(Strict):
+    """When an entry was deprecated, closes to new customers and shuts down, and what replaces it."""
+
+    deprecated_on: date | None = Field(None, description="Deprecation announced or in effect from this date.")
+    closed_to_new_on: date | None = Field(
+        None, description="No new customers (or no new jobs) from this date; existing users may go on."
+    )
+    shuts_down_on: date | None = Field(None, description="Stops serving from this date.")
+    replacement: Key | None = Field(
+        None, description="Key of the entry that replaces it, in the same family (validated to exist)."
+    )
+    source: str = Field(min_length=3, max_length=500, description="URL or citation where the dates were read.")
+    checked: date = Field(description="Date the lifecycle was last checked against its source (YYYY-MM-DD).")
+    note: str | None = Field(None, max_length=1000, description="Anything a reader should know about it.")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Lifecycle:
+        if self.checked > date.today():
+            raise PydanticCustomError(
+                "future_date", "checked date {checked} is in the future", {"checked": str(self.checked)}
+            )
+        end = self.shuts_down_on
+        for name in ("deprecated_on", "closed_to_new_on"):
+            start = getattr(self, name)
+            if end is not None and start is not None and start > end:
+                raise PydanticCustomError(
+                    "date_order",
+                    "`{name}` {start} is after `shuts_down_on` {end}: an entry cannot change after it stops",
+                    {"name": name, "start": str(start), "end": str(end), "at": (name,)},
+                )
+        return self
+
+    def available_on(self, day: date) -> bool:
+        """False once the entry is shut down or closed to new customers on or before `day`."""
+        return self.status_on(day) in ("available", "deprecated")
+
+    def status_on(self, day: date) -> str:
+        """The status on `day`: "available", "deprecated", "closed_to_new" or "shut_down"."""
+        if self.shuts_down_on is not None and self.shuts_down_on <= day:
+            return "shut_down"
+        if self.closed_to_new_on is not None and self.closed_to_new_on <= day:
+            return "closed_to_new"
+        if self.deprecated_on is not None and self.deprecated_on <= day:
+            return "deprecated"
+        return "available"
+
+
+_LIFECYCLE_DESCRIPTION = "Deprecation, closing and shutdown dates and the named replacement (absent: none known)."
 
 
 class EmbeddingModel(Strict):
@@ -158,11 +241,16 @@ class EmbeddingModel(Strict):
     usd_per_1m_tokens: UsdPer1MEmbedTokens | None = Field(
         None, description="API price. Leave out for a self-hosted model (give `self_hosted`)."
     )
+    batch_usd_per_1m_tokens: UsdPer1MEmbedTokens | None = Field(
+        None, description="API price through the vendor's batch interface (absent: no batch price)."
+    )
     self_hosted: SelfHostedThroughput | None = Field(
         None, description="Self-hosted model: cost from GPU time at its throughput."
     )
     latency_p50_ms: LatencyMs
     latency_p95_ms: LatencyMs
+    genai_prices: GenaiPricesRef | None = None
+    lifecycle: Lifecycle | None = Field(None, description=_LIFECYCLE_DESCRIPTION)
 
     @model_validator(mode="after")
     def _one_pricing(self) -> EmbeddingModel:
@@ -170,6 +258,12 @@ class EmbeddingModel(Strict):
             raise PydanticCustomError(
                 "pricing_shape",
                 "give exactly one of `usd_per_1m_tokens` (an API) or `self_hosted` (GPU + throughput)",
+            )
+        if self.batch_usd_per_1m_tokens is not None and self.usd_per_1m_tokens is None:
+            raise PydanticCustomError(
+                "pricing_shape",
+                "a batch price needs the API price `usd_per_1m_tokens` beside it (a self-hosted model has none)",
+                {"at": ("batch_usd_per_1m_tokens",)},
             )
         return self
 
@@ -250,12 +344,48 @@ VectorStore = Annotated[PineconeServerless | PerDimension | UsageBased | Capacit
 
 
 class Reranker(Strict):
+    """Billed per search (`usd_per_1k_searches`) or per token of query and candidate text (`usd_per_1m_tokens`)."""
+
     name: Name
     provider: Name
-    usd_per_1k_searches: UsdPer1KSearches
+    usd_per_1k_searches: UsdPer1KSearches | None = Field(
+        None, description="Price per 1,000 searches (one search reranks up to `max_documents_per_search` documents)."
+    )
+    usd_per_1m_tokens: UsdPer1MRerankTokens | None = Field(
+        None, description="Price per 1M tokens of query + candidate text (the query counts once per candidate)."
+    )
     max_documents_per_search: int = Field(100, ge=1, le=100_000, strict=True)
     latency_p50_ms: LatencyMs
     latency_p95_ms: LatencyMs
+    lifecycle: Lifecycle | None = Field(None, description=_LIFECYCLE_DESCRIPTION)
+
+    @model_validator(mode="after")
+    def _one_billing(self) -> Reranker:
+        if (self.usd_per_1k_searches is None) == (self.usd_per_1m_tokens is None):
+            raise PydanticCustomError(
+                "pricing_shape",
+                "give exactly one of `usd_per_1k_searches` (billed per search) or `usd_per_1m_tokens` "
+                "(billed per token of query and candidates) — a missing price is never taken as zero",
+            )
+        return self
+
+
+class LongContextTier(Strict):
+    """Prices of a request whose input exceeds `above_input_tokens` (they apply to the whole request)."""
+
+    above_input_tokens: int = Field(ge=1, le=100_000_000, strict=True, description="Threshold in input tokens.")
+    input_usd_per_1m_tokens: UsdPer1MTokens
+    output_usd_per_1m_tokens: UsdPer1MTokens
+    cached_input_usd_per_1m_tokens: UsdPer1MTokens | None = None
+
+
+class PriceChange(Strict):
+    """A scheduled price change: from `effective_on` on, these prices replace the entry's own."""
+
+    effective_on: date = Field(description="First day the new prices apply (YYYY-MM-DD).")
+    input_usd_per_1m_tokens: UsdPer1MTokens
+    output_usd_per_1m_tokens: UsdPer1MTokens
+    cached_input_usd_per_1m_tokens: UsdPer1MTokens | None = None
 
 
 class LLM(Strict):
@@ -268,6 +398,67 @@ class LLM(Strict):
     context_window_tokens: int = Field(ge=256, le=100_000_000, strict=True)
     ttft_ms: LatencyMs = Field(description="Median time to first token on a short prompt.")
     output_tokens_per_second: TokensPerSecond
+    genai_prices: GenaiPricesRef | None = None
+    max_input_tokens: int | None = Field(
+        None,
+        ge=256,
+        le=100_000_000,
+        strict=True,
+        description="Input the API accepts, when less than the context window (absent: the whole window).",
+    )
+    cached_input_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
+        None, description="Price of input read from the prompt cache (absent: no cache price known)."
+    )
+    cache_write_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
+        None, description="Price of writing input to the prompt cache (absent: writes billed at the input price)."
+    )
+    cache_ttl_seconds: Seconds | None = Field(None, description="How long an unused cached prefix lives.")
+    batch_input_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
+        None, description="Input price through the vendor's batch interface (absent: no batch price)."
+    )
+    batch_output_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
+        None, description="Output price through the vendor's batch interface (absent: no batch price)."
+    )
+    long_context: LongContextTier | None = Field(
+        None, description="Prices of a request whose input exceeds a threshold (absent: one price at any length)."
+    )
+    price_changes: list[PriceChange] = Field(
+        default_factory=list, max_length=50, description="Scheduled price changes, oldest first."
+    )
+    lifecycle: Lifecycle | None = Field(None, description=_LIFECYCLE_DESCRIPTION)
+
+    @property
+    def input_limit_tokens(self) -> int:
+        """The most input tokens one request may carry."""
+        return self.max_input_tokens if self.max_input_tokens is not None else self.context_window_tokens
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LLM:
+        if self.max_input_tokens is not None and self.max_input_tokens > self.context_window_tokens:
+            raise PydanticCustomError(
+                "too_large",
+                "`max_input_tokens` {given} is above the context window of {window} tokens",
+                {"given": self.max_input_tokens, "window": self.context_window_tokens, "at": ("max_input_tokens",)},
+            )
+        if self.long_context is not None and self.long_context.above_input_tokens >= self.input_limit_tokens:
+            raise PydanticCustomError(
+                "too_large",
+                "the long-context threshold {given} must be below the {limit} input tokens the model accepts",
+                {
+                    "given": self.long_context.above_input_tokens,
+                    "limit": self.input_limit_tokens,
+                    "at": ("long_context", "above_input_tokens"),
+                },
+            )
+        for i in range(1, len(self.price_changes)):
+            before, after = self.price_changes[i - 1].effective_on, self.price_changes[i].effective_on
+            if after <= before:
+                raise PydanticCustomError(
+                    "date_order",
+                    "price changes must be listed oldest first, each on its own date: {after} follows {before}",
+                    {"after": str(after), "before": str(before), "at": ("price_changes", i, "effective_on")},
+                )
+        return self
 
 
 class FineTuneOffer(Strict):
@@ -287,17 +478,50 @@ class FineTuneOffer(Strict):
     input_usd_per_1m_tokens: UsdPer1MTokens | None = Field(None, description="Fine-tuned inference input price.")
     output_usd_per_1m_tokens: UsdPer1MTokens | None = Field(None, description="Fine-tuned inference output price.")
     hosting_usd_per_hour: UsdPerHour | None = Field(
-        None, description="Hourly fee for keeping the tuned model deployed, charged even when idle."
+        None,
+        description="Hourly fee for keeping the tuned model deployed, charged even when idle "
+        "(with `hosting: dedicated`: the price of one replica).",
     )
+    hosting: Literal["serverless", "dedicated"] = Field(
+        "serverless",
+        description="serverless: the tuned model is billed per token; dedicated: it runs on an endpoint billed "
+        "by the hour around the clock (`hosting_usd_per_hour` per replica, per-token prices only if also charged).",
+    )
+    dedicated_output_tokens_per_second: TokensPerSecond | None = Field(
+        None, description="Output tokens per second one dedicated replica sustains (to scale replicas with load)."
+    )
+    lifecycle: Lifecycle | None = Field(None, description=_LIFECYCLE_DESCRIPTION)
 
     @model_validator(mode="after")
     def _shape(self) -> FineTuneOffer:
         if (self.training_usd_per_1m_tokens is None) == (self.self_hosted_training is None):
             raise PydanticCustomError(
                 "pricing_shape",
-                "give exactly one of `training_usd_per_1m_tokens` (API) or `self_hosted_training` (GPU + tokens per second)",
+                "give exactly one of `training_usd_per_1m_tokens` (API) or `self_hosted_training` "
+                "(GPU + tokens per second)",
             )
         has_prices = self.input_usd_per_1m_tokens is not None and self.output_usd_per_1m_tokens is not None
+        if self.hosting == "dedicated":
+            if self.hosting_usd_per_hour is None:
+                raise PydanticCustomError(
+                    "pricing_shape",
+                    "a dedicated endpoint needs `hosting_usd_per_hour` (the price of one replica per hour) — "
+                    "a missing price is never taken as zero",
+                    {"at": ("hosting",)},
+                )
+            if (self.input_usd_per_1m_tokens is None) != (self.output_usd_per_1m_tokens is None):
+                raise PydanticCustomError(
+                    "pricing_shape",
+                    "give both `input_usd_per_1m_tokens` and `output_usd_per_1m_tokens`, or neither "
+                    "(a dedicated endpoint charged by the hour alone)",
+                )
+            return self
+        if self.dedicated_output_tokens_per_second is not None:
+            raise PydanticCustomError(
+                "pricing_shape",
+                "`dedicated_output_tokens_per_second` only applies with `hosting: dedicated`",
+                {"at": ("dedicated_output_tokens_per_second",)},
+            )
         if self.served_at_base_price == has_prices and self.self_hosted_training is None:
             raise PydanticCustomError(
                 "pricing_shape",
@@ -315,6 +539,9 @@ class GPU(Strict):
     usd_per_hour: UsdPerHour
     vllm_8b_tokens_per_second: TokensPerSecond | None = Field(
         None, description="Serving throughput of an 8B model on vLLM (output tokens per second, whole instance)."
+    )
+    memory_gb_per_gpu: int | None = Field(
+        None, ge=1, le=4096, strict=True, description="Memory of one GPU in GB (the instance has `gpu_count` GPUs)."
     )
 
 
@@ -335,6 +562,9 @@ class Catalog(Strict):
     currency: Literal["USD"] = "USD"
     date: date
     description: str | None = Field(None, max_length=2000)
+    genai_prices_version: str | None = Field(
+        None, max_length=50, description="Version of the genai-prices package the catalog was last checked against."
+    )
     latency_model: LatencyModel
     embedding_models: dict[Key, EmbeddingModel] = Field(min_length=1)
     vector_stores: dict[Key, VectorStore] = Field(min_length=1)
@@ -356,6 +586,18 @@ class Catalog(Strict):
                 problems.append(
                     ("fine_tune_offers", key, "self_hosted_training", "gpu", offer.self_hosted_training.gpu, "gpus")
                 )
+        for fam in ("llms", "embedding_models", "rerankers", "fine_tune_offers"):
+            for key, entry in getattr(self, fam).items():
+                life = entry.lifecycle
+                if life is not None and life.replacement is not None:
+                    if life.replacement == key:
+                        raise PydanticCustomError(
+                            "self_reference",
+                            "`{ref}` cannot replace itself: name another entry under `{target}`",
+                            {"ref": key, "target": fam, "at": (fam, key, "lifecycle", "replacement")},
+                        )
+                    if life.replacement not in getattr(self, fam):
+                        problems.append((fam, key, "lifecycle", "replacement", life.replacement, fam))
         if problems:
             fam, key, f1, f2, ref, target = problems[0]
             known = sorted(getattr(self, target))

@@ -898,3 +898,33 @@ def test_acceptance_embedding_part_of_pinecone_initial_indexing(default_catalog)
     )
     est = estimate(default_catalog, s)
     assert est.current["rag"].one_time_usd["initial_indexing"] - first_write == pytest.approx(2.0, rel=1e-9)
+
+
+def test_every_vector_store_shape_is_declared_once_and_agrees_with_inputs():
+    """Each catalog billing shape has one declaration whose fields exist in the catalog class and in `Inputs`."""
+    import typing
+    from dataclasses import fields
+
+    from planner.inputs import Inputs
+    from planner.vector_stores import STORE_SHAPES, VS_DEFAULTS, VS_SENSITIVITY_LABELS
+    from pricing.models import VectorStore
+
+    classes = typing.get_args(typing.get_args(VectorStore)[0])
+    billings = {c.model_fields["billing"].annotation.__args__[0]: c for c in classes}
+    assert set(billings) == set(STORE_SHAPES)
+    input_fields = {f.name for f in fields(Inputs)}
+    vs_fields = {n for n in input_fields if n.startswith("vs_")} - {
+        "vs_shape",
+        "vs_latency_p50_ms",
+        "vs_latency_p95_ms",
+    }
+    assert vs_fields == set(VS_DEFAULTS)
+    used = set()
+    for billing, shape in STORE_SHAPES.items():
+        assert shape.model is billings[billing]
+        for f in shape.prices + shape.throughputs + shape.constants:
+            assert f in shape.model.model_fields, (billing, f)
+            assert f"vs_{f}" in VS_DEFAULTS, (billing, f)
+            used.add(f"vs_{f}")
+    assert used == set(VS_DEFAULTS)  # no orphan input
+    assert set(VS_SENSITIVITY_LABELS) <= used
