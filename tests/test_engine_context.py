@@ -334,3 +334,82 @@ def test_old_scenarios_keep_their_meaning(mini):
     est = estimate(mini, s)
     assert est.current["rag"].components_usd["inference"] == approx(100_000 * ((1300 + 2000) * 1 + 1200) / 1e6)
     assert set(est.priced) | set(est.ruled_out) == set(ARCHITECTURES)
+
+
+# ============================================================== read from the catalog (schema prices)
+
+
+def _with(mini, **llm_fields):
+    """The mini catalog with `big` given extra figures (value only, sourced as "test")."""
+    from pricing.models import Catalog
+
+    data = mini.model_dump(mode="json")
+    for k, v in llm_fields.items():  # a float is a price or a duration: a sourced figure
+        data["llms"]["big"][k] = {"value": v, "source": "test", "checked": "2026-11-01"} if isinstance(v, float) else v
+    return Catalog.model_validate(data), data
+
+
+def test_catalog_cached_ttl_batch_and_tier_prices_reach_the_estimate(mini):
+    cat, _ = _with(
+        mini,
+        cached_input_usd_per_1m_tokens=0.1,
+        cache_ttl_seconds=300.0,
+        batch_input_usd_per_1m_tokens=0.5,
+        batch_output_usd_per_1m_tokens=2.0,
+    )
+    # 2,628 queries a month → λ = 0.001/s, h = 1 − e^(−0.3); a quarter of them batched → λ = 0.00075/s
+    s = make(queries_per_month=2_628, batch_query_share=0.25)
+    est = estimate(cat, s)
+    h = 1 - math.exp(-0.00075 * 300)
+    interactive = 1100 * (h * 0.1 + (1 - h) * 1.0) + 200 * 1.0 + 300 * 4.0
+    batch = 1300 * 0.5 + 300 * 2.0
+    expected = 2_628 * (0.75 * interactive + 0.25 * batch) / 1e6
+    assert est.current["prompt_only"].components_usd["inference"] == approx(expected)
+    assert est.current["prompt_only"].cache_hit_share == approx(h)
+    assert not any("no cached-input price" in w and "Big model" in w for w in est.warnings)
+    # the figures used are listed with their source, for the assumptions table
+    fields = {(u.entry, u.field) for u in est.prices_used}
+    assert {("big", "cached_input_usd_per_1m_tokens"), ("big", "cache_ttl_seconds")} <= fields
+
+
+def test_catalog_max_input_tokens_rules_long_context_out(mini):
+    cat, _ = _with(mini, max_input_tokens=20_000)
+    # 100 + 20,000 + 200 = 20,300 input tokens > 20,000, though the window (100,000) would hold it
+    est = estimate(cat, make())
+    assert est.ruled_out["long_context"] == (
+        "Long context is ruled out: the knowledge base (20,000 tokens) with the prompt (20,300 input tokens) "
+        "is above Big model's maximum input of 20,000 tokens."
+    )
+
+
+def test_catalog_long_context_tier(mini):
+    tier = {
+        "above_input_tokens": 10_000,
+        "input_usd_per_1m_tokens": {"value": 2.0, "source": "test", "checked": "2026-11-01"},
+        "output_usd_per_1m_tokens": {"value": 8.0, "source": "test", "checked": "2026-11-01"},
+    }
+    cat, _ = _with(mini, long_context=tier)
+    est = estimate(cat, make())
+    # long context sends 20,300 tokens (> 10,000): the tier's 2 / 8; prompt only (1,300) keeps 1 / 4
+    assert est.current["long_context"].components_usd["inference"] == approx(100_000 * (20_300 * 2 + 300 * 8) / 1e6)
+    assert est.current["prompt_only"].components_usd["inference"] == approx(250.0)
+
+
+def test_catalog_per_token_reranker_and_batch_embedding(mini):
+    from pricing.models import Catalog
+
+    data = mini.model_dump(mode="json")
+    rr = data["rerankers"]["rr"]
+    rr["usd_per_1k_searches"] = None
+    rr["usd_per_1m_tokens"] = {"value": 0.05, "source": "test", "checked": "2026-11-01"}
+    data["embedding_models"]["emb"]["batch_usd_per_1m_tokens"] = {
+        "value": 0.05,
+        "source": "test",
+        "checked": "2026-11-01",
+    }
+    cat = Catalog.model_validate(data)
+    est = estimate(cat, make(rerank_candidates_per_query=50))
+    # 100,000 × 50 candidates × (200 + 500) tokens × 0.05 $/1M = 175
+    assert est.current["rag"].components_usd["reranking"] == approx(100_000 * 50 * 700 * 0.05 / 1e6)
+    # indexing 22,000 tokens at the batch price 0.05 + the store's first write 60 × 5 WU × 2 $/1M
+    assert est.current["rag"].one_time_usd["initial_indexing"] == approx(22_000 * 0.05 / 1e6 + 60 * 5 * 2 / 1e6)
