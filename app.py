@@ -9,7 +9,7 @@ per-page identity and would be rebuilt on every page switch).
 
 import streamlit as st
 
-from planner.ui import state
+from planner.ui import messages, results, sidebar
 
 st.set_page_config(page_title="LLM architecture planner", page_icon=":material/architecture:", layout="wide")
 
@@ -22,5 +22,7 @@ page = st.navigation(
         st.Page("planner/ui/report.py", title="Report", icon=":material/picture_as_pdf:", url_path="report"),
     ]
 )
-state.sidebar()
+results.start()  # this session's catalog, and the scenario from the URL on its first run
+messages.show_flash()  # what the last action left to say
+sidebar.draw()  # the scenario's controls; the URL follows the scenario
 page.run()

@@ -16,6 +16,7 @@ from pathlib import Path
 from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, Estimate, estimate
 from planner.files import load_scenario
+from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
 from planner.scenario import LABELS
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
@@ -46,6 +47,14 @@ def cmd_validate(args) -> int:
     loaded = load_catalog_file(path)
     layered = " (override over the default)" if loaded.is_override else ""
     print(f"{path}: valid{layered} — {summary(loaded.catalog, stale_after_days=args.stale_days)}")
+    notices = catalog_notices(loaded.catalog)
+    late = prices_checked_after_shutdown(loaded.catalog)
+    if notices:
+        print(f"Entries shut down, closed to new customers, or ending within {NEAR_DAYS} days:")
+        print("\n".join(f"  {n.message()}" for n in notices))
+    if late:
+        print("Figures marked verified but checked after their entry shut down (mark them `verified: false`):")
+        print("\n".join(f"  {p}: checked {c}, shut down {s}" for p, c, s in late))
     return 0
 
 

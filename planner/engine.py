@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.inputs import Inputs, PriceUsed, build_inputs
+from planner.lifecycle import scenario_issues
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
 from planner.vector_stores import VS_SENSITIVITY_LABELS, vector_store_usd
 from pricing.models import Catalog
@@ -740,7 +741,8 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
 
 
 def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
-    out = []
+    # entries that cannot be bought, or stop inside the horizon, first: nothing unavailable is priced silently
+    out = [issue.message() for issue in scenario_issues(catalog, scenario)]
     llm = catalog.llms[scenario.stack.llm]
     offer = catalog.fine_tune_offers[scenario.stack.fine_tune]
     tuned = catalog.llms[offer.base_llm]

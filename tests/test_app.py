@@ -146,7 +146,7 @@ def test_every_costs_view_draws(catalog_file):
         assert not at.exception and errors(at) == []
         assert len(at.get("plotly_chart")) == charts, view
     # the tornado defaults to the recommended architecture and follows the picker
-    rec = at.session_state["_ctx"][1].recommendation.winner.key
+    rec = at.session_state["planner"].context_memo[1].recommendation.winner.key
     assert at.segmented_control(key="costs.sens_arch").value == rec
     at.segmented_control(key="costs.sens_arch").set_value("prompt_only").run()
     assert "Prompt only" in chart(at, 1)["layout"]["xaxis"]["title"]["text"]
@@ -279,11 +279,11 @@ def test_reset_drops_the_session_edit(catalog_file):
     text = at.text_area(key="cat_editor").value
     at.text_area(key="cat_editor").set_value(with_price(text, "gpt-4o-mini", "input_usd_per_1m_tokens", 2))
     at.button(key="cat_apply").click().run()
-    assert at.session_state["cat_custom"] is True
+    assert at.session_state["planner"].cat_custom is True
     at.button(key="cat_reset").click().run()
     assert not at.exception
     assert at.text_area(key="cat_editor").value == text
-    assert at.session_state["cat_custom"] is False
+    assert at.session_state["planner"].cat_custom is False
 
 
 def test_catalog_uploads_are_validated_and_capped(catalog_file):
@@ -297,7 +297,7 @@ def test_catalog_uploads_are_validated_and_capped(catalog_file):
     good = with_price(catalog_file.read_text(encoding="utf-8"), "gpt-4o-mini", "input_usd_per_1m_tokens", 2)
     at.file_uploader(key="cat_upload").set_value(("mine.yaml", good.encode(), "application/x-yaml")).run()
     assert not at.exception and errors(at) == []
-    assert at.session_state["cat_text"] == good
+    assert at.session_state["planner"].cat_text == good
 
 
 def test_pricing_table_filters_and_warns_about_stale_prices(catalog_file):
@@ -325,7 +325,7 @@ def test_selecting_a_preset_loads_it(catalog_file):
     assert at.query_params.get("preset") == "support-bot"
     assert "q" not in at.query_params  # the preset's own volume is not repeated
     budget = next(s for s in chart(at)["layout"]["shapes"] if s.get("name") == "budget")
-    assert budget["y0"] == at.session_state["scenario"].monthly_budget_usd > 0
+    assert budget["y0"] == at.session_state["planner"].scenario.monthly_budget_usd > 0
 
 
 def test_the_url_sets_the_scenario(catalog_file):
@@ -338,7 +338,7 @@ def test_the_url_sets_the_scenario(catalog_file):
     assert at.slider(key="sb.k").value == 8
     assert at.toggle(key="sb.rerank").value is False
     assert at.selectbox(key="sb.llm").value == preset.stack.llm  # from the preset
-    s = at.session_state["scenario"]
+    s = at.session_state["planner"].scenario
     assert (s.workload.queries_per_month, s.workload.top_k, s.workload.rerank) == (500_000, 8, False)
 
 
@@ -350,7 +350,7 @@ def test_changing_a_control_writes_the_url_and_the_url_reproduces_it(catalog_fil
     qp = dict(at.query_params)
     assert qp == {"preset": "support-bot", "tout": "900", "q": "2000000"}
     again = start(catalog_file, "costs", query=qp)
-    assert again.session_state["scenario"] == at.session_state["scenario"]
+    assert again.session_state["planner"].scenario == at.session_state["planner"].scenario
     assert chart(again) == chart(at)
 
 
@@ -395,12 +395,12 @@ def test_answering_a_question_changes_the_recommendation(catalog_file):
     after = _recommendation_text(at)
     assert after != before
     assert "Recommended" in after and ":blue[**RAG**]" in after
-    s = at.session_state["scenario"]
+    s = at.session_state["planner"].scenario
     assert s.answers.gap.value == "knowledge" and s.answers.citations_required is True
     assert at.query_params.get("gap") == "knowledge" and at.query_params.get("cite") == "yes"
     # back to "not sure" clears the answer
     at.segmented_control(key="dq.citations_required").set_value("unsure").run()
-    assert at.session_state["scenario"].answers.citations_required is None
+    assert at.session_state["planner"].scenario.answers.citations_required is None
     assert "cite" not in at.query_params
 
 
@@ -456,7 +456,7 @@ def test_an_unpriceable_stack_is_a_message_not_a_traceback(catalog_file):
     assert "open-weights" in shown or "open weights" in shown, shown
     assert at.selectbox(key="sb.gpu")  # the GPU picker appears for self-hosted serving
     # an open-weights model fixes it
-    cat = at.session_state["_cat_obj"][1]
+    cat = at.session_state["planner"].catalog_memo[1]
     open_model = next(k for k, m in cat.llms.items() if m.open_weights and m.parameters_billion)
     at.selectbox(key="sb.llm").set_value(open_model).run()
     assert not at.exception
@@ -474,4 +474,4 @@ def test_user_text_is_shown_literally_never_as_markup(catalog_file):
     shown = "\n".join([c.value for c in at.caption] + [m.value for m in at.markdown])
     assert "![x](" not in shown and "[click](" not in shown and "<b>" not in shown
     assert r"\!\[x\]\(http://example.invalid/x.png\)" in shown
-    assert at.session_state["scenario"].name == name
+    assert at.session_state["planner"].scenario.name == name

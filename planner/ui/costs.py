@@ -8,11 +8,12 @@ from planner import figures
 from planner import format as fmt
 from planner.cli import csv_text
 from planner.scenario import LABELS
-from planner.ui import state, tables
+from planner.ui import results, tables
+from planner.ui.messages import message
 
-ctx = state.context()
-state.page_header("Costs", ctx)
-state.require_estimate(ctx)
+ctx = results.context()
+results.page_header("Costs", ctx)
+results.require_estimate(ctx)
 est = ctx.estimate
 s = ctx.scenario
 
@@ -34,7 +35,7 @@ for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
         border=True,
     )
 for w in est.warnings:
-    state.message("warning", w)
+    message("warning", w)
 
 for reason in est.ruled_out.values():
     st.info(reason)

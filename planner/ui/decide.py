@@ -4,7 +4,8 @@ import streamlit as st
 
 from planner import format as fmt
 from planner.questionnaire import QUESTIONS, Question, recommend
-from planner.ui import state
+from planner.ui import results, session
+from planner.ui.messages import md, message
 
 #: Answers whose number is also a scenario field that always has a value: they cannot be left empty.
 ALWAYS_SET = {"queries_per_month": "workload.queries_per_month", "labeled_examples": "fine_tuning.training_examples"}
@@ -27,7 +28,7 @@ def question_widget(q: Question) -> None:
             format_func=lambda v: "Not answered" if v is None else labels[v],
             help=q.help,
             placeholder="Not answered",
-            **state.control(key, path, what),
+            **session.control(key, path, what),
         )
     elif q.kind == "bool":
         st.segmented_control(
@@ -36,7 +37,7 @@ def question_widget(q: Question) -> None:
             format_func={"yes": "Yes", "no": "No", "unsure": "Not sure"}.get,
             selection_mode="single",
             help=q.help,
-            **state.control(key, path, what, to_widget=lambda v: BOOL[v], from_widget=lambda v: BOOL_BACK.get(v)),
+            **session.control(key, path, what, to_widget=lambda v: BOOL[v], from_widget=lambda v: BOOL_BACK.get(v)),
         )
     else:
         unit = f" ({q.unit})" if q.unit else ""
@@ -48,7 +49,7 @@ def question_widget(q: Question) -> None:
                 step=50 if integer else 1000.0,
                 format=None if integer else "%.0f",
                 help=q.help + " (The same number as the sidebar's.)",
-                **state.control(key, ALWAYS_SET[q.id], what, to_widget=int if integer else float),
+                **session.control(key, ALWAYS_SET[q.id], what, to_widget=int if integer else float),
             )
         else:
             st.number_input(
@@ -59,23 +60,23 @@ def question_widget(q: Question) -> None:
                 format="%.0f",
                 placeholder="No limit" if q.id != "monthly_budget_usd" else "No budget",
                 help=q.help + " (The same number as the sidebar's.)",
-                **state.control(key, path, what, to_widget=lambda v: None if v is None else float(v)),
+                **session.control(key, path, what, to_widget=lambda v: None if v is None else float(v)),
             )
 
 
 def clear_answers() -> None:
-    answers = state.scenario().answers
+    answers = session.scenario().answers
     changes = {
         f"answers.{q.id}": None for q in QUESTIONS if q.id not in ALWAYS_SET and getattr(answers, q.id) is not None
     }
     if changes:
-        state.change(changes, "Clear answers")
+        session.change(changes, "Clear answers")
 
 
-ctx = state.context()
-state.page_header("Decide", ctx, "answer what you know; every answer updates the ranking")
+ctx = results.context()
+results.page_header("Decide", ctx, "answer what you know; every answer updates the ranking")
 if ctx.error:
-    state.message("warning", ctx.error + " The ranking below uses the answers only.")
+    message("warning", ctx.error + " The ranking below uses the answers only.")
 rec = ctx.recommendation or recommend(ctx.scenario)
 
 left, right = st.columns([5, 6], gap="large")
@@ -121,24 +122,24 @@ with right:
     st.markdown("**Why**")
     if w.reasons:
         for reason in w.reasons:
-            st.markdown(f"- {state.md(reason)}")
+            st.markdown(f"- {md(reason)}")
     else:
         st.caption("No rule has fired yet: answer a few questions on the left.")
     others = [r for r in rec.ranking if r.key != w.key and r.reasons]
     for r in others:
         with st.expander(f"Why {r.label} is {r.verdict}"):
             for reason in r.reasons:
-                st.markdown(f"- {state.md(reason)}")
+                st.markdown(f"- {md(reason)}")
 
     if rec.findings:
         st.markdown("**The numbers**")
         for f in rec.findings:
-            st.markdown(f"- {state.md(f)}")
+            st.markdown(f"- {md(f)}")
     if rec.watch_outs:
         st.markdown(f"**Watch out for ({w.label})**")
         for item in rec.watch_outs:
-            st.markdown(f"- {state.md(item)}")
+            st.markdown(f"- {md(item)}")
     if rec.plan:
         st.markdown("**Plan in stages**")
         for step in rec.plan:
-            st.markdown(f"- **{STAGES.get(step.stage, step.stage)}:** {state.md(step.text)}")
+            st.markdown(f"- **{STAGES.get(step.stage, step.stage)}:** {md(step.text)}")

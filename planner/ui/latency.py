@@ -5,11 +5,11 @@ import streamlit as st
 from planner import figures
 from planner import format as fmt
 from planner.scenario import LABELS
-from planner.ui import state
+from planner.ui import results
 
-ctx = state.context()
-state.page_header("Latency", ctx)
-state.require_estimate(ctx)
+ctx = results.context()
+results.page_header("Latency", ctx)
+results.require_estimate(ctx)
 est = ctx.estimate
 limit = ctx.scenario.latency_target_p95_ms
 

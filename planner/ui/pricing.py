@@ -5,59 +5,34 @@ from pathlib import Path
 
 import streamlit as st
 
-from planner.ui import state, tables
-
-ss = st.session_state
-
-
-def on_apply() -> None:
-    ss["cat_draft"] = ss["cat_editor"]
-    problems = state.apply_catalog_text(ss["cat_editor"])
-    ss["cat_result"] = ("invalid", problems) if problems else ("applied", "your edit")
-
-
-def on_save() -> None:
-    ss["cat_draft"] = ss["cat_editor"]
-    ss["cat_result"] = state.save_catalog_text(ss["cat_editor"])
-
-
-def on_upload() -> None:
-    f = ss.get("cat_upload")
-    if f is not None:
-        ss["cat_result"] = state.catalog_upload(f)
-
-
-def on_reset() -> None:
-    state.reset_catalog()
-    ss["cat_result"] = ("reset", ss["cat_path"])
+from planner.ui import catalog, results, session, tables
+from planner.ui.messages import md, message, show_problems
 
 
 def show_result() -> None:
-    result = ss.pop("cat_result", None)
+    result = catalog.take_result()
     if result is None:
         return
     outcome, detail = result
     if outcome == "invalid":
-        state.show_problems(
-            "The catalog is not valid, so nothing changed (the last good catalog is still in use):", detail
-        )
+        show_problems("The catalog is not valid, so nothing changed (the last good catalog is still in use):", detail)
     elif outcome == "applied":
-        state.message(
+        message(
             "success",
             f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected until you save.",
         )
     elif outcome == "saved":
-        state.message("success", f"Saved to {detail}.")
+        message("success", f"Saved to {detail}.")
     elif outcome == "reset":
-        state.message("info", f"Back to the catalog in {detail}.")
+        message("info", f"Back to the catalog in {detail}.")
     else:  # conflict, error
-        state.message("error", detail)
+        message("error", detail)
 
 
-ctx = state.context()
-state.page_header("Pricing", ctx, "every price with its source and the date it was checked")
+ctx = results.context()
+results.page_header("Pricing", ctx, "every price with its source and the date it was checked")
 cat = ctx.catalog
-df = state.figures_table(ctx.cat_sha, cat)
+df = catalog.figures_table(ctx.cat_sha, cat)
 
 prices = df["Unit"].str.startswith("USD")
 stale_prices = int((df["Stale"] & prices).sum())
@@ -72,7 +47,7 @@ if unverified:
     st.caption(f"{unverified} figures are marked unverified (estimated, derived or unconfirmed at their source).")
 
 if ctx.error:
-    state.message("error", ctx.error)
+    message("error", ctx.error)
 
 st.subheader("Figures")
 c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
@@ -119,29 +94,29 @@ st.dataframe(
 st.caption(f"{len(view)} of {len(df)} figures · catalog {cat.version} ({cat.date}).")
 
 st.subheader("Edit the catalog (YAML)")
-path = Path(ss["cat_path"])
+path = Path(session.get().cat_path)
 st.caption(
-    f"Catalog file: {state.md(str(path))}. **Apply** validates the text and prices this session with it (every chart, at once); "
-    f"**Save** also writes the file (atomically, keeping the previous version as {state.md(path.name)}.bak, and refusing to "
+    f"Catalog file: {md(str(path))}. **Apply** validates the text and prices this session with it (every chart, at once); "
+    f"**Save** also writes the file (atomically, keeping the previous version as {md(path.name)}.bak, and refusing to "
     "overwrite a file someone changed since you loaded it). An invalid text changes nothing."
 )
-state.editor_text()
+catalog.editor_text()
 with st.form("catalog_form", border=False):
     st.text_area(
         "Catalog YAML",
-        key="cat_editor",
+        key=catalog.EDITOR_KEY,
         height=460,
         help="The whole catalog, or an override starting with `extends: default`. Every figure needs a value, a source and a checked date.",
     )
     b1, b2, _ = st.columns([1, 1, 3])
-    b1.form_submit_button("Apply for this session", key="cat_apply", type="primary", on_click=on_apply)
-    b2.form_submit_button("Save to catalog file", key="cat_save", on_click=on_save)
+    b1.form_submit_button("Apply for this session", key="cat_apply", type="primary", on_click=catalog.on_apply)
+    b2.form_submit_button("Save to catalog file", key="cat_save", on_click=catalog.on_save)
 show_result()  # beside the buttons the user just pressed
 
 d1, d2, d3 = st.columns([1, 2, 1], vertical_alignment="bottom")
 d1.download_button(
     "Download catalog (YAML)",
-    data=functools.partial(str, ss["cat_text"]),
+    data=functools.partial(str, session.get().cat_text),
     file_name=path.name if path.suffix in (".yaml", ".yml") else "catalog.yaml",
     mime="application/x-yaml",
     on_click="ignore",
@@ -150,14 +125,14 @@ d1.download_button(
 d2.file_uploader(
     "Upload a catalog (YAML, up to 1 MB)",
     type=["yaml", "yml"],
-    key="cat_upload",
-    on_change=on_upload,
+    key=catalog.UPLOAD_KEY,
+    on_change=catalog.on_upload,
     max_upload_size=1,
     help="Validated before use; applied for this session only (save to write it to the file).",
 )
 d3.button(
     "Reset to the file's catalog",
     key="cat_reset",
-    on_click=on_reset,
+    on_click=catalog.on_reset,
     help=f"Drop this session's edits and reload {path.name}.",
 )

@@ -8,11 +8,12 @@ import streamlit as st
 
 from planner import format as fmt
 from planner.report import build_report
-from planner.ui import state, tables
+from planner.ui import results, tables
+from planner.ui.messages import md
 
-ctx = state.context()
-state.page_header("Report", ctx, "a PDF for people who will not open the app")
-state.require_estimate(ctx)
+ctx = results.context()
+results.page_header("Report", ctx, "a PDF for people who will not open the app")
+results.require_estimate(ctx)
 s, est, rec = ctx.scenario, ctx.estimate, ctx.recommendation
 
 slug = re.sub(r"[^a-z0-9]+", "-", s.name.lower()).strip("-")[:60] or "scenario"
@@ -33,9 +34,9 @@ st.caption(
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Scenario")
-    st.markdown(f"**{state.md(s.name)}**")
+    st.markdown(f"**{md(s.name)}**")
     if s.description:
-        st.markdown(state.md(s.description))
+        st.markdown(md(s.description))
     w, stack = s.workload, s.stack
     cat = ctx.catalog
 
@@ -63,7 +64,7 @@ with right:
     wn = rec.winner
     st.markdown(f"**{wn.label}** — {wn.verdict} (score {wn.score:+d})")
     for reason in wn.reasons[:4]:
-        st.markdown(f"- {state.md(reason)}")
+        st.markdown(f"- {md(reason)}")
     st.markdown(
         tables.markdown_table(
             pd.DataFrame(
@@ -75,9 +76,9 @@ with right:
     )
     if rec.plan:
         st.markdown("**Plan in stages**")
-        st.markdown("\n".join(f"- **{step.stage.capitalize()}:** {state.md(step.text)}" for step in rec.plan))
+        st.markdown("\n".join(f"- **{step.stage.capitalize()}:** {md(step.text)}" for step in rec.plan))
 
 st.subheader("Key numbers")
 st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))
 if est.break_evens:
-    st.markdown("\n".join(f"- {state.md(b.describe())}" for b in est.break_evens[:6]))
+    st.markdown("\n".join(f"- {md(b.describe())}" for b in est.break_evens[:6]))

@@ -1,0 +1,35 @@
+"""The PDF recommendation report: one self-contained document for people who never open the app.
+
+    from planner.report import build_report
+    pdf: bytes = build_report(catalog, scenario)
+
+Built with reportlab alone: platypus lays out the text and tables, `reportlab.graphics`
+draws the charts as vector graphics, and the embedded Bitstream Vera font (shipped with
+reportlab) renders the Unicode the app uses (≤, –, ×). No browser, no network.
+
+The report reads from the same `Estimate` and `Recommendation` objects as the screen and
+the CLI, with the same colours (`planner.scenario.COLORS`) and number formats
+(`planner.format`), so a number reads the same everywhere.
+
+Every piece of text that comes from a user or a catalog (scenario name and description,
+catalog names, sources, notes) is escaped before it reaches a `Paragraph`, and characters
+the font cannot draw are replaced, so hostile or odd text shows literally and never
+breaks the layout. `invariant=True` with a fixed `today` makes the bytes reproducible.
+
+The package, in the order a page is made:
+
+    text.py         fonts, escaping and fitting text, the report's small number formats
+    style.py        colours, paragraph and table styles, page header and footer
+    charts.py       the chart kit and the four charts (vector graphics)
+    document.py     the context (catalog, scenario, estimate, recommendation, date) and small builders
+    summary.py      title block, verdict box, at-a-glance table, 1. Recommendation
+    costs.py        2. Cost and latency
+    assumptions.py  3. Assumptions
+    build.py        build_report: the sections on A4 pages, as bytes
+"""
+
+from planner.report.build import build_report
+from planner.report.text import PRODUCT
+from planner.report.text import _long_date as _long_date  # the tests check the report's date format
+
+__all__ = ["PRODUCT", "build_report"]

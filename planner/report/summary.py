@@ -1,0 +1,302 @@
+"""The title block, the verdict box, the at-a-glance table and section 1 (the recommendation)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+)
+
+from planner.format import count, ms, usd
+from planner.report.charts import _hex
+from planner.report.document import _Report
+from planner.report.style import BOX_BG, INK, RULE, VERDICT_COLORS, _TableStyle
+from planner.report.text import _long_date, _num, _per_1k, _range, _score, _x
+from planner.scenario import COLORS, LABELS
+
+
+class _Summary(_Report):
+    def title_block(self) -> None:
+        s, est, st = self.scenario, self.est, self.st
+        self.add(self.p("Architecture recommendation and cost estimate", st.kicker))
+        self.add(self.p(_x(s.name), st.title))
+        if s.description.strip():
+            self.add(self.p(_x(s.description, newlines=True)))
+        meta = [
+            ("Report date", _long_date(self.today)),
+            ("Pricing catalog", f"version {_x(self.catalog.version)}, dated {_x(str(self.catalog.date))}"),
+            ("Planned volume", f"{count(s.workload.queries_per_month)} queries a month"),
+            ("Cost horizon", f"{s.horizon_months} months"),
+            (
+                "Monthly budget",
+                f"{usd(s.monthly_budget_usd)} a month" if s.monthly_budget_usd is not None else "none set",
+            ),
+            ("p95 latency limit", ms(s.latency_target_p95_ms) if s.latency_target_p95_ms is not None else "none set"),
+        ]
+        rows = []
+        for i in range(0, len(meta), 2):
+            row = []
+            for k, v in meta[i : i + 2]:
+                row += [self.p(k, st.cell_small), self.p(v, st.cell_b)]
+            rows.append(row)
+        t = Table(rows, colWidths=[w * self.width for w in (0.15, 0.35, 0.15, 0.35)], hAlign="LEFT")
+        t.setStyle(
+            _TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.35, RULE),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                ]
+            )
+        )
+        self.add(Spacer(1, 4), t, Spacer(1, 10))
+        self.verdict_box()
+        self.add(Spacer(1, 8), self.p("At a glance", st.h2), self.glance_table())
+        self.add(
+            self.p(
+                f"All figures at the planned {count(s.workload.queries_per_month)} queries a month. Range: every catalog "
+                "price at the low or the high end of its range. Total cost of ownership (TCO): one-time costs plus the "
+                f"monthly cost for {s.horizon_months} months. Verdicts and scores come from the questionnaire and the "
+                "numbers check (section 1).",
+                st.caption,
+            )
+        )
+        if est.ruled_out:
+            self.add(self.p("Not priced", st.h2))
+            self.add(*self.bullets(list(est.ruled_out.values())))
+        if est.warnings:
+            self.add(self.p("Warnings from the estimate", st.h2))
+            self.add(*self.bullets(est.warnings))
+
+    def verdict_box(self) -> None:
+        st, s, rec, est = self.st, self.scenario, self.rec, self.est
+        w = rec.winner
+        snap = est.current[w.key]
+        vc = VERDICT_COLORS.get(w.verdict, INK).hexval()[2:]
+        vol = count(s.workload.queries_per_month)
+        lines = [
+            self.p(
+                f"Recommendation: {_x(w.label)} <font color='#{vc}'>({_x(w.verdict)}, score {_score(w.score)})</font>",
+                st.box_title,
+            ),
+        ]
+        rng = ""
+        if abs(snap.monthly_high_usd - snap.monthly_low_usd) > 0.005 * max(snap.monthly_usd, 1e-9):
+            rng = f", range {usd(snap.monthly_low_usd)}–{usd(snap.monthly_high_usd)}"
+        text = (
+            f"At {vol} queries a month, {_x(w.label)} costs <b>{usd(snap.monthly_usd)} a month</b> "
+            f"({_per_1k(snap)} per 1,000 queries{rng}), answers within <b>{ms(snap.latency_p95_ms)}</b> "
+            f"at p95 ({ms(snap.latency_p50_ms)} typical), and costs <b>{usd(snap.tco_usd)}</b> over "
+            f"{s.horizon_months} months including {usd(snap.one_time_total_usd)} one-time."
+        )
+        checks = []
+        if s.monthly_budget_usd is not None:
+            ok = snap.monthly_usd <= s.monthly_budget_usd
+            checks.append(
+                ("Within" if ok else "<font color='#C0392B'>Above</font>")
+                + f" the {usd(s.monthly_budget_usd)} monthly budget"
+            )
+        if s.latency_target_p95_ms is not None:
+            ok = snap.latency_p95_ms <= s.latency_target_p95_ms
+            checks.append(
+                ("meets" if ok else "<font color='#C0392B'>misses</font>")
+                + f" the {ms(s.latency_target_p95_ms)} p95 limit"
+            )
+        if checks:
+            text += " " + "; ".join(checks) + "."
+        lines.append(self.p(text, st.box))
+        others = [r for r in rec.ranking[1:]]
+        if others:
+            lines.append(
+                self.p(
+                    "Then: " + "; ".join(f"{_x(r.label)} ({_x(r.verdict)}, {_score(r.score)})" for r in others) + ".",
+                    st.small,
+                )
+            )
+        box = Table([[lines]], colWidths=[self.width], hAlign="LEFT")
+        box.setStyle(
+            _TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), BOX_BG),
+                    ("LINEBEFORE", (0, 0), (0, -1), 4, _hex(COLORS.get(w.key, "#52606D"))),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                    ("TOPPADDING", (0, 0), (-1, -1), 8),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ]
+            )
+        )
+        self.add(box)
+
+    def arch_cell(self, a: str, bold: bool = False) -> Paragraph:
+        return self.p(_x(LABELS.get(a, a)), self.st.cell_b if bold else self.st.cell)
+
+    def glance_table(self) -> Table:
+        st, est, rec = self.st, self.est, self.rec
+        h = [
+            "Architecture",
+            "Verdict",
+            "Score",
+            "Monthly cost",
+            "Range (low–high)",
+            "Per 1,000 queries",
+            "p95 latency",
+            "One-time",
+            f"TCO ({self.scenario.horizon_months} mo.)",
+        ]
+        rows = [[self.p(h[0], st.head)] + [self.p(x, st.head_r if i > 1 else st.head) for i, x in enumerate(h[1:], 1)]]
+        style = []
+        for n, r in enumerate(rec.ranking, 1):
+            c = est.current.get(r.key)
+            vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
+            if c is None:  # ruled out by the numbers (e.g. the knowledge does not fit the context): no figures
+                rows.append(
+                    [self.arch_cell(r.key, bold=n == 1), self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell)]
+                    + [self.p(_score(r.score), st.cell_r)]
+                    + [self.p("–", st.cell_r) for _ in h[3:]]
+                )
+                style.append(("LINEBEFORE", (0, n), (0, n), 3, _hex(COLORS.get(r.key, "#52606D")), 0))
+                continue
+            rows.append(
+                [
+                    self.arch_cell(r.key, bold=n == 1),
+                    self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell),
+                    self.p(_score(r.score), st.cell_r),
+                    self.p(usd(c.monthly_usd), st.cell_br if n == 1 else st.cell_r),
+                    self.p(_range(c.monthly_low_usd, c.monthly_high_usd, c.monthly_usd), st.cell_r),
+                    self.p(_per_1k(c), st.cell_r),
+                    self.p(ms(c.latency_p95_ms), st.cell_r),
+                    self.p(usd(c.one_time_total_usd), st.cell_r),
+                    self.p(usd(c.tco_usd), st.cell_r),
+                ]
+            )
+            style.append(("LINEBEFORE", (0, n), (0, n), 3, _hex(COLORS.get(r.key, "#52606D")), 0))
+        return self.table(rows, [1.15, 1.3, 0.65, 0.9, 1.25, 0.9, 0.8, 0.95, 0.95], style=style, zebra=False)
+
+    # --- 1. recommendation
+
+    def recommendation(self) -> None:
+        st, rec = self.st, self.rec
+        self.h1("1. Recommendation")
+        self.add(
+            self.p(
+                "The ranking comes from the decision questionnaire: each answer fires rules that add to or take from an "
+                "architecture's score, or rule it out. The cost and latency estimate then checks the result against the "
+                "budget and the latency limit."
+            )
+        )
+        sub = iter(range(1, 10))
+        numbered = lambda text: self.p(f"1.{next(sub)} {text}", st.h2)  # noqa: E731
+        self.add(numbered("Ranking and reasons"))
+        for n, r in enumerate(rec.ranking, 1):
+            vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
+            head = Table(
+                [
+                    [
+                        self.p(
+                            f"<b>{n}. {_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font> &nbsp; score {_score(r.score)}",
+                            st.body,
+                        )
+                    ]
+                ],
+                colWidths=[self.width],
+                hAlign="LEFT",
+            )
+            head.setStyle(
+                _TableStyle(
+                    [
+                        ("LINEBEFORE", (0, 0), (0, -1), 3, _hex(COLORS.get(r.key, "#52606D"))),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                        ("TOPPADDING", (0, 0), (-1, -1), 1),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ]
+                )
+            )
+            shown = r.reasons if n == 1 else r.reasons[:3]
+            reasons = self.bullets(shown) if shown else [self.p("No rule moved its score.", st.small)]
+            if len(r.reasons) > len(shown):
+                more = len(r.reasons) - len(shown)
+                reasons.append(
+                    self.p(f"… and {more} more reason{'s' if more > 1 else ''}: see 1.2.", st.small)
+                )  # 1.2 lists every rule
+            self.add(KeepTogether([Spacer(1, 4), head, Spacer(1, 2)] + reasons[:2]), *reasons[2:])
+        if not rec.reasons:
+            self.add(
+                self.p(
+                    "No questionnaire answers were given, so no rule fired: every architecture starts level. "
+                    "The field's advice is to start with the simplest that works.",
+                    st.small,
+                )
+            )
+        else:
+            self.add(numbered("How the answers moved the scores"))
+            rows = [[self.p("Rule that fired (quoting the answer)", st.head), self.p("Effect on the scores", st.head)]]
+            for reason in rec.reasons:
+                text = getattr(reason, "text", reason)
+                effect = reason.effect_text() if callable(getattr(reason, "effect_text", None)) else ""
+                rows.append([self.p(_x(text), st.cell), self.p(_x(effect), st.cell)])
+            self.add(self.table(rows, [3.2, 1.3]))
+        self.answers_section = f"1.{next(sub)}"
+        self.add(self.p(f"{self.answers_section} The answers behind them", st.h2))
+        self.add(self.answers_table())
+        if rec.findings:
+            self.add(numbered("What the numbers say"))
+            self.add(*self.bullets(rec.findings))
+        w = rec.winner
+        self.add(numbered(f"Watch-outs for {_x(w.label)}"))
+        self.add(*(self.bullets(rec.watch_outs) or [self.p("None listed.", st.small)]))
+        self.add(numbered(f"Staged plan for {_x(w.label)}"))
+        names = {"first": "First", "next": "Next", "later": "Later"}
+        rows = [[self.p("Stage", st.head), self.p("Step", st.head)]]
+        last = None
+        for step in rec.plan:
+            stage = getattr(step, "stage", "")
+            rows.append(
+                [
+                    self.p(names.get(stage, _x(stage)) if stage != last else "", st.cell_b),
+                    self.p(_x(step.text), st.cell),
+                ]
+            )
+            last = stage
+        if len(rows) > 1:
+            self.add(self.table(rows, [0.7, 5], zebra=False))
+
+    def answers_table(self) -> Table:
+        st = self.st
+        try:
+            from planner.questionnaire import QUESTIONS
+        except ImportError:  # the questionnaire's question texts are optional here
+            QUESTIONS = ()
+        by_id = {q.id: q for q in QUESTIONS}
+        answers = self.scenario.answers
+        rows = [[self.p("Question", st.head), self.p("Answer", st.head)]]
+        for name, info in type(answers).model_fields.items():
+            q = by_id.get(name)
+            text = q.text if q is not None else (info.description or name.replace("_", " "))
+            rows.append([self.p(_x(text), st.cell), self.p(self.answer_text(name, getattr(answers, name), q), st.cell)])
+        return self.table(rows, [3.6, 1.6])
+
+    @staticmethod
+    def answer_text(name: str, value: Any, question: Any) -> str:
+        if value is None:
+            return "<font color='#616E7C'>not answered</font>"
+        v = value.value if isinstance(value, Enum) else value
+        if isinstance(v, bool):
+            return "Yes" if v else "No"
+        for val, label in getattr(question, "choices", ()) or ():
+            if val == v:
+                return _x(label)
+        if name == "monthly_budget_usd":
+            return f"{usd(v)} a month"
+        if name == "latency_p95_ms":
+            return ms(v)
+        if isinstance(v, (int, float)):
+            return _num(v)
+        return _x(v)

@@ -1,0 +1,225 @@
+"""The catalog this session prices with, and what the Pricing page does to it.
+
+The session starts on the catalog file (`$PLANNER_CATALOG` or the shipped default) and follows
+it while it has no edit of its own; Apply, Upload, Save and Reset change it. Every change
+validates first: an invalid text changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from planner.ui import session
+from planner.ui.messages import problem_lines
+from planner.ui.session import MAX_UPLOAD_BYTES, flash, parse_catalog_cached
+from pricing.errors import ConflictError, InputError, Problem
+from pricing.loader import DEFAULT_CATALOG_PATH, LoadedCatalog, fingerprint, read_text
+from pricing.models import Catalog
+from pricing.store import backup_path, save_catalog
+
+#: The Pricing page's YAML editor (a widget key).
+EDITOR_KEY = "cat_editor"
+#: The Pricing page's catalog uploader (a widget key).
+UPLOAD_KEY = "cat_upload"
+
+
+def catalog_path() -> Path:
+    """The catalog file this app was started with: `$PLANNER_CATALOG`, or the shipped default."""
+    env = os.environ.get("PLANNER_CATALOG", "").strip()
+    return Path(env) if env else DEFAULT_CATALOG_PATH
+
+
+def _read_catalog_file(path: Path) -> tuple[str, str, tuple[int, int]]:
+    """(text, its fingerprint — what `save_catalog` checks for conflicts, (mtime_ns, size)). Raises InputError."""
+    text = read_text(path, MAX_UPLOAD_BYTES)
+    stat = path.stat()
+    return text, fingerprint(text), (stat.st_mtime_ns, stat.st_size)
+
+
+def _adopt_catalog(text: str, file: str, *, custom: bool) -> LoadedCatalog:
+    """Validate `text` and make it this session's catalog (raises InputError, changing nothing)."""
+    sha = fingerprint(text)
+    loaded = parse_catalog_cached(sha, text, file)
+    s = session.get()
+    s.cat_text, s.cat_sha, s.cat_custom = text, sha, custom
+    s.catalog_memo = (sha, loaded.catalog)
+    return loaded
+
+
+def load_catalog_file() -> None:
+    """Start (or reset) the session on the catalog file."""
+    s = session.get()
+    path = catalog_path()
+    s.cat_path = str(path)
+    try:
+        text, file_sha, stamp = _read_catalog_file(path)
+    except InputError as exc:
+        s.cat_file_sha, s.cat_stamp = None, None
+        flash(
+            "error", f"The catalog file {path} cannot be read; using the shipped default.", problem_lines(exc.problems)
+        )
+        _fallback_to_default()
+        return
+    s.cat_file_sha, s.cat_stamp = file_sha, stamp
+    try:
+        _adopt_catalog(text, str(path), custom=False)
+        set_editor(text)
+    except InputError as exc:
+        flash(
+            "error",
+            f"The catalog file {path} is not valid; using the shipped default. Fix it on the Pricing page.",
+            problem_lines(exc.problems),
+        )
+        _fallback_to_default()
+        set_editor(text)  # the broken file, to repair in the editor
+
+
+def _fallback_to_default() -> None:
+    text = DEFAULT_CATALOG_PATH.read_text(encoding="utf-8")
+    _adopt_catalog(text, str(DEFAULT_CATALOG_PATH), custom=True)
+    set_editor(text)
+
+
+def follow_file() -> None:
+    """A session without its own edits follows the file: a save made elsewhere shows on the next rerun."""
+    s = session.get()
+    if s.cat_custom or not s.cat_stamp:
+        return
+    path = Path(s.cat_path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return
+    if (stat.st_mtime_ns, stat.st_size) == tuple(s.cat_stamp):
+        return
+    try:
+        text, file_sha, stamp = _read_catalog_file(path)
+        editor_was_clean = s.cat_draft == s.cat_text
+        _adopt_catalog(text, str(path), custom=False)
+    except InputError:
+        return  # keep the last good catalog; the Pricing page reports the file when reset
+    s.cat_file_sha, s.cat_stamp = file_sha, stamp
+    if editor_was_clean:
+        set_editor(text)
+
+
+def set_editor(text: str) -> None:
+    """Put `text` in the Pricing page's YAML editor (and keep it as the draft across page switches)."""
+    st.session_state[EDITOR_KEY] = session.get().cat_draft = text
+
+
+def editor_text() -> str:
+    """Set the editor from the draft before it is drawn (a page switch drops or resets the widget's
+    state; every submit goes through Apply or Save, which record the draft first). Returns the text."""
+    s = session.get()
+    if s.cat_draft is None:
+        s.cat_draft = s.cat_text
+    session.sync_widget(EDITOR_KEY, s.cat_draft)
+    return s.cat_draft
+
+
+def catalog() -> Catalog:
+    """The catalog this session prices with."""
+    s = session.get()
+    memo = s.catalog_memo
+    if memo is None or memo[0] != s.cat_sha:
+        memo = (s.cat_sha, parse_catalog_cached(s.cat_sha, s.cat_text, s.cat_path).catalog)
+        s.catalog_memo = memo
+    return memo[1]
+
+
+def apply_catalog_text(text: str, file: str = "<editor>") -> list[Problem]:
+    """Validate and apply for this session. Returns the problems ([] when applied)."""
+    try:
+        _adopt_catalog(text, file, custom=True)
+    except InputError as exc:
+        return exc.problems
+    return []
+
+
+def reset_catalog() -> None:
+    load_catalog_file()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def figures_table(cat_sha: str, _catalog: Catalog):
+    """The catalog's figures as a table (see `planner.ui.tables.figures_frame`), cached by the text's sha256."""
+    from planner.ui import tables
+
+    return tables.figures_frame(_catalog)
+
+
+def save_catalog_text(text: str) -> tuple[str, Any]:
+    """Save `text` to the catalog file (validated, atomic, conflict-safe, previous version kept as .bak).
+
+    Returns (outcome, detail): ("saved", path), ("invalid", problems), ("conflict", message) or ("error", message).
+    """
+    s = session.get()
+    path = Path(s.cat_path)
+    try:
+        loaded = save_catalog(text, path, s.cat_file_sha)
+    except InputError as exc:
+        return "invalid", exc.problems
+    except ConflictError as exc:
+        return "conflict", str(exc)
+    except OSError as exc:
+        return "error", f"Could not write {path}: {exc.strerror or exc}"
+    _adopt_catalog(loaded.text, str(path), custom=False)
+    stat = path.stat()
+    s.cat_file_sha, s.cat_stamp = loaded.sha256, (stat.st_mtime_ns, stat.st_size)
+    return "saved", f"{path} (the previous version is kept as {backup_path(path).name})"
+
+
+def catalog_upload(f: UploadedFile) -> tuple[str, Any]:
+    """Validate an uploaded catalog and apply it for this session."""
+    if f.size > MAX_UPLOAD_BYTES:
+        return "error", f"{f.name}: the file is {f.size:,} bytes; catalogs are limited to {MAX_UPLOAD_BYTES:,} bytes."
+    try:
+        text = f.getvalue().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "error", f"{f.name}: not UTF-8 text. Save the catalog as UTF-8 YAML."
+    problems = apply_catalog_text(text, f.name)
+    if problems:
+        return "invalid", problems
+    set_editor(text)
+    return "applied", f.name
+
+
+# ------------------------------------------------------------------ the Pricing page's buttons (callbacks)
+
+
+def on_apply() -> None:
+    s = session.get()
+    s.cat_draft = st.session_state[EDITOR_KEY]
+    problems = apply_catalog_text(s.cat_draft)
+    s.cat_result = ("invalid", problems) if problems else ("applied", "your edit")
+
+
+def on_save() -> None:
+    s = session.get()
+    s.cat_draft = st.session_state[EDITOR_KEY]
+    s.cat_result = save_catalog_text(s.cat_draft)
+
+
+def on_upload() -> None:
+    f = st.session_state.get(UPLOAD_KEY)
+    if f is not None:
+        session.get().cat_result = catalog_upload(f)
+
+
+def on_reset() -> None:
+    reset_catalog()
+    s = session.get()
+    s.cat_result = ("reset", s.cat_path)
+
+
+def take_result() -> tuple[str, Any] | None:
+    """The outcome of the last button pressed on the Pricing page, once."""
+    s = session.get()
+    result, s.cat_result = s.cat_result, None
+    return result

@@ -1,0 +1,49 @@
+"""Messages on a page: alerts that show user and catalog text literally, and located problems."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from planner.ui import session
+from pricing.errors import Problem
+
+
+def show_flash() -> None:
+    """The messages left for this page (`session.flash`), once."""
+    s = session.get()
+    flashes, s.flashes = s.flashes, []
+    for kind, text, lines in flashes:
+        message(kind, text, lines)
+
+
+def message(kind: str, text: str, lines: list[str] | None = None) -> None:
+    """An alert whose text may hold user or catalog text: shown literally (markdown escaped), with
+    `lines` (e.g. located problems) in a code block, where nothing is interpreted."""
+    body = md(text)
+    if lines:
+        shown = [line.replace("`", "'") for line in lines[:40]] + (["…"] if len(lines) > 40 else [])
+        body += "\n\n```text\n" + "\n".join(shown) + "\n```"
+    getattr(st, kind)(body)
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """Each problem as "line L, column C — path: message"."""
+    out = []
+    for p in problems:
+        where = f"line {p.line}, column {p.column}"
+        out.append(f"{where} — {p.path}: {p.message}" if p.path else f"{where} — {p.message}")
+    return out
+
+
+def show_problems(title: str, problems: list[Problem]) -> None:
+    message("error", title, problem_lines(problems))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|~$<>!])")  # links, images, emphasis, code, maths, tables
+
+
+def md(text: str) -> str:
+    """User text shown inside markdown: special characters escaped (no HTML is ever allowed)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))

@@ -1,0 +1,110 @@
+"""What a page draws: the session started (catalog and scenario), and this run's results.
+
+results.start()                 # app.py, before the sidebar: the catalog and the scenario (from the URL)
+ctx = results.context()         # a page: catalog, scenario, estimate, recommendation (or the error)
+results.page_header("Costs", ctx)
+results.require_estimate(ctx)   # stops the page with the error when there is no estimate
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from planner import format as fmt
+from planner.engine import Estimate
+from planner.questionnaire import Recommendation, recommend
+from planner.scenario import Scenario
+from planner.ui import catalog as catalog_state
+from planner.ui import params, session
+from planner.ui.messages import md, message, problem_lines
+from pricing.errors import InputError, UnknownEntryError
+from pricing.models import Catalog
+
+
+def start() -> None:
+    """Load this session's catalog (or follow its file) and, on a new session, the scenario in the URL."""
+    s = session.get()
+    try:
+        if not s.cat_sha:
+            catalog_state.load_catalog_file()
+        else:
+            catalog_state.follow_file()
+    except (InputError, OSError) as exc:  # not even the shipped catalog loads: nothing to price with
+        problems = problem_lines(exc.problems) if isinstance(exc, InputError) else [str(exc)]
+        message(
+            "error",
+            "No valid pricing catalog could be loaded (neither PLANNER_CATALOG nor the shipped default).",
+            problems,
+        )
+        st.stop()
+    if not s.started:
+        try:
+            qp = st.query_params.to_dict()
+        except Exception:  # noqa: BLE001 - a malformed URL must not stop the app
+            qp = {}
+        preset, scenario, problems = params.decode(qp, session.preset_scenarios())
+        s.scenario, s.preset, s.started = scenario, preset, True
+        for p in problems:
+            session.flash("warning", p)
+
+
+@dataclass(frozen=True)
+class Context:
+    catalog: Catalog
+    scenario: Scenario
+    estimate: Estimate | None
+    recommendation: Recommendation | None
+    error: str | None
+    cat_sha: str
+
+
+def context() -> Context:
+    """Catalog, scenario, estimate and recommendation for this run (errors as a sentence, not a traceback)."""
+    s = session.get()
+    cat, scen, sha = catalog_state.catalog(), s.scenario, s.cat_sha
+    key = (sha, scen.model_dump_json())
+    memo = s.context_memo
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    est = rec = err = None
+    try:
+        est = session.estimate_cached(sha, key[1], cat, scen)
+        rec = recommend(scen, estimate=est)
+    except (InputError, UnknownEntryError, KeyError, ValueError, ArithmeticError) as exc:
+        err = _engine_error(exc)
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        err = f"The estimate failed: {type(exc).__name__}: {exc}"
+    ctx = Context(cat, scen, est, rec, err, sha)
+    s.context_memo = (key, ctx)
+    return ctx
+
+
+def _engine_error(exc: Exception) -> str:
+    if isinstance(exc, InputError):
+        return "\n".join(problem_lines(exc.problems))
+    text = str(exc).strip("'\"")
+    return (
+        f"This scenario cannot be priced with the current catalog: {text}. "
+        "Pick another entry in the sidebar (Stack) or change the catalog on the Pricing page."
+    )
+
+
+def require_estimate(ctx: Context) -> None:
+    """Show the engine's error and stop the page when there is no estimate."""
+    if ctx.error or ctx.estimate is None:
+        message("error", ctx.error or "No estimate.")
+        st.stop()
+
+
+def page_header(title: str, ctx: Context, caption: str = "") -> None:
+    st.title(title)
+    s = ctx.scenario
+    where = " (preset)" if session.get().preset else ""
+    edited = " · edited in this session" if session.get().cat_custom else ""
+    extra = f" · {caption}" if caption else ""
+    st.caption(
+        f"Scenario: **{md(s.name)}**{where} · {fmt.count(s.workload.queries_per_month)} queries/month"
+        f" · catalog {md(ctx.catalog.version)} ({ctx.catalog.date}){edited}{extra}"
+    )

@@ -1,0 +1,186 @@
+"""This browser session's state: one typed `Session` under one key of `st.session_state`.
+
+Per browser session, never in `st.cache_resource`:
+
+* `scenario` — the `Scenario` every page draws; `preset` — the preset's slug or "".
+  Controls are *controlled*: before a control is drawn its key is set from the
+  scenario, and its `on_change` callback writes the new value back through
+  `Scenario.with_changes` (which keeps the linked answers in step). So a change
+  made anywhere (a preset, an upload, a question on Decide, the URL) shows in
+  every control, on every page.
+* `cat_text` / `cat_sha` — the catalog YAML this session prices with (the file's,
+  or the user's applied edit); `cat_path` / `cat_file_sha` — the catalog file and
+  the fingerprint of its text when read (for conflict-safe saving); `cat_custom`
+  — whether this session applied its own edit (if not, a save made by someone
+  else is picked up on the next rerun). `planner.ui.catalog` changes them.
+
+Widgets keep their own keys (`sb.*` in the sidebar, `dq.*` on Decide, `cat_*` on
+Pricing); everything else the app remembers is a field of `Session`.
+
+Caching (`st.cache_data`, shared, keyed on hashable inputs): the parsed catalog by
+the text's sha256, the estimate by (catalog sha256, scenario JSON). Each session
+also keeps its last result, so a rerun with nothing changed unpickles nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import streamlit as st
+from pydantic import ValidationError
+
+from planner.engine import Estimate, estimate
+from planner.files import SCENARIOS_DIR, load_scenario
+from planner.scenario import Scenario
+from planner.ui import params
+from pricing.loader import LoadedCatalog, parse_catalog
+from pricing.models import Catalog
+
+if TYPE_CHECKING:
+    from planner.ui.results import Context
+
+#: Uploads (scenarios and catalogs) are refused above this size, whatever the server allows.
+MAX_UPLOAD_BYTES = 1_000_000
+
+#: The one key of `st.session_state` the app's own state lives under.
+KEY = "planner"
+
+_MISSING = object()
+
+#: A message waiting to be shown: (kind, text, lines), kind one of error, warning, success, info.
+Flash = tuple[str, str, list[str] | None]
+
+
+@dataclass
+class Session:
+    """Everything this browser session remembers (except its widgets' values)."""
+
+    # the scenario
+    scenario: Scenario = field(default_factory=Scenario)
+    preset: str = ""
+    started: bool = False  # the scenario was read from the URL
+    # the catalog
+    cat_text: str = ""
+    cat_sha: str = ""
+    cat_path: str = ""
+    cat_custom: bool = False
+    cat_file_sha: str | None = None
+    cat_stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file when read
+    cat_draft: str | None = None  # the Pricing page's editor text, kept across page switches
+    cat_result: tuple[str, Any] | None = None  # the Pricing page's last action: (outcome, detail)
+    # messages for the next page drawn
+    flashes: list[Flash] = field(default_factory=list)
+    # memos of this session's last results
+    catalog_memo: tuple[str, Catalog] | None = None
+    context_memo: tuple[tuple[str, str], Context] | None = None
+    url_memo: tuple[tuple[str, str], dict[str, str]] | None = None
+
+
+def get() -> Session:
+    """This browser session's state (created on first use)."""
+    ss = st.session_state
+    if KEY not in ss:
+        ss[KEY] = Session()
+    return ss[KEY]
+
+
+# ------------------------------------------------------------------ cached pure computations
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def parse_catalog_cached(sha: str, _text: str, file: str) -> LoadedCatalog:
+    """`parse_catalog(text)`, cached by the text's sha256 (the text itself is not hashed again)."""
+    return parse_catalog(_text, file)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def estimate_cached(cat_sha: str, scenario_json: str, _catalog: Catalog, _scenario: Scenario) -> Estimate:
+    """The engine's estimate, cached by (catalog sha256, scenario JSON)."""
+    q = _scenario.workload.queries_per_month
+    vr = _scenario.volumes
+    volumes = None
+    if q > 0 and not (vr.min_queries_per_month <= q <= vr.max_queries_per_month):
+        # the scenario's volume is off the chart: widen the grid around it
+        volumes = np.geomspace(min(vr.min_queries_per_month, q / 3), max(vr.max_queries_per_month, q * 3), vr.points)
+    return estimate(_catalog, _scenario, volumes=volumes)
+
+
+@st.cache_data(show_spinner=False)
+def preset_scenarios() -> dict[str, Scenario]:
+    """The shipped scenario files by slug (file stem), in file-name order (each file read once)."""
+    return {path.stem: load_scenario(path) for path in sorted(SCENARIOS_DIR.glob("*.yaml"))}
+
+
+# ------------------------------------------------------------------ messages for the next page
+
+
+def flash(kind: str, text: str, lines: list[str] | None = None) -> None:
+    """A message shown once at the top of the next page drawn (kind: error, warning, success, info)."""
+    get().flashes.append((kind, text, lines))
+
+
+# ------------------------------------------------------------------ the scenario
+
+
+def scenario() -> Scenario:
+    return get().scenario
+
+
+def base_scenario() -> Scenario:
+    return preset_scenarios().get(get().preset) or Scenario()
+
+
+def set_scenario(new: Scenario, preset: str | None = None) -> None:
+    s = get()
+    s.scenario = new
+    if preset is not None:
+        s.preset = preset
+
+
+def change(changes: dict[str, Any], what: str = "") -> bool:
+    """Apply dotted-path changes to the scenario; an invalid value is refused with a message."""
+    try:
+        set_scenario(scenario().with_changes(**changes))
+        return True
+    except ValidationError as exc:
+        flash("error", f"{what or ', '.join(changes)}: {params.validation_message(exc)}")
+    except (KeyError, ValueError, TypeError) as exc:
+        flash("error", f"{what or ', '.join(changes)}: not a valid value ({exc})")
+    return False
+
+
+def get_path(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def sync_widget(key: str, desired: Any) -> None:
+    """Set a widget's value from the scenario before the widget is drawn (only when it differs)."""
+    if st.session_state.get(key, _MISSING) != desired:
+        st.session_state[key] = desired
+
+
+def _on_control(key: str, path: str, from_widget: Callable[[Any], Any], what: str) -> None:
+    value = from_widget(st.session_state[key])
+    if not change({path: value}, what):
+        st.session_state.pop(key, None)  # redrawn from the scenario on this run
+
+
+def _same(v: Any) -> Any:
+    return v
+
+
+def control(
+    key: str,
+    path: str,
+    what: str,
+    to_widget: Callable[[Any], Any] = _same,
+    from_widget: Callable[[Any], Any] = _same,
+) -> dict[str, Any]:
+    """kwargs that bind a widget to a scenario path: `st.slider(..., **control(...))`."""
+    sync_widget(key, to_widget(get_path(scenario(), path)))
+    return dict(key=key, on_change=_on_control, args=(key, path, from_widget, what))

@@ -1,0 +1,369 @@
+"""The sidebar: the scenario's controls, laid out (each control bound to a scenario field by
+`session.control`), and the scenario written to the URL after every change (`planner.ui.params`)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import streamlit as st
+
+from planner import format as fmt
+from planner.files import parse_scenario, scenario_yaml
+from planner.scenario import Scenario
+from planner.ui import params, session
+from planner.ui.catalog import catalog
+from planner.ui.messages import problem_lines
+from planner.ui.session import (
+    MAX_UPLOAD_BYTES,
+    base_scenario,
+    control,
+    flash,
+    preset_scenarios,
+    scenario,
+    set_scenario,
+    sync_widget,
+)
+from pricing.errors import InputError
+from pricing.models import Catalog
+
+#: The "Queries per month" slider: round volumes on a 1-2-5 log scale.
+VOLUME_STEPS = tuple(float(m * 10**e) for e in range(3, 9) for m in (1, 2, 5) if m * 10**e <= 100_000_000)
+
+
+def _count_int(v: float) -> int:
+    return int(round(v))
+
+
+def _entry_options(family: dict, current: str) -> list[str]:
+    keys = list(family)
+    return keys if current in family else [current, *keys]
+
+
+def _entry_format(family: dict, suffix=lambda e: ""):
+    def f(key: str) -> str:
+        e = family.get(key)
+        return f"{key} (not in the catalog)" if e is None else f"{e.name}{suffix(e)}"
+
+    return f
+
+
+def _on_preset() -> None:
+    slug = st.session_state["sb.preset"]
+    set_scenario(preset_scenarios().get(slug) or Scenario(), preset=slug)
+
+
+def _on_scenario_upload() -> None:
+    f = st.session_state.get("sb.upload")
+    if f is None:
+        return
+    if f.size > MAX_UPLOAD_BYTES:
+        flash(
+            "error",
+            f"{f.name}: the file is {f.size:,} bytes; scenario files are limited to {MAX_UPLOAD_BYTES:,} bytes.",
+        )
+        return
+    try:
+        text = f.getvalue().decode("utf-8-sig")
+        new = parse_scenario(text, f.name)
+    except UnicodeDecodeError:
+        flash("error", f"{f.name}: not UTF-8 text. Save the scenario as UTF-8 YAML.")
+        return
+    except InputError as exc:
+        flash("error", f"{f.name} is not a valid scenario; nothing changed.", problem_lines(exc.problems))
+        return
+    set_scenario(new, preset="")
+    flash("success", f"Loaded the scenario “{new.name}” from {f.name}.")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "scenario"
+
+
+def draw() -> None:
+    """The scenario's controls in the sidebar, then the scenario written to the URL."""
+    s = scenario()
+    cat = catalog()
+    pre = preset_scenarios()
+    preset = session.get().preset
+    with st.sidebar:
+        slugs = ["", *pre]
+        sync_widget("sb.preset", preset if preset in pre else "")
+        st.selectbox(
+            "Preset scenario",
+            slugs,
+            format_func=lambda k: pre[k].name if k else "None (the defaults)",
+            key="sb.preset",
+            on_change=_on_preset,
+            help="A worked example to start from. Every control below starts at the preset's value; the link in the address bar keeps only what you changed.",
+        )
+        _volume_control(s)
+        if (sec := _section("tokens", "Tokens per query")).open:
+            with sec:
+                _token_controls()
+        if (sec := _section("retrieval", "Retrieval (RAG and hybrid)")).open:
+            with sec:
+                _retrieval_controls(s)
+        if (sec := _section("tuning", "Fine-tuning (fine-tuned and hybrid)")).open:
+            with sec:
+                _tuning_controls()
+        if (sec := _section("stack", "Stack (from the catalog)")).open:
+            with sec:
+                _stack_controls(s, cat)
+        if (sec := _section("targets", "Budget, latency target, horizon")).open:
+            with sec:
+                _target_controls()
+        if (sec := _section("file", "Scenario file (YAML)")).open:
+            with sec:
+                _file_controls(s)
+    _write_url()
+
+
+def _section(name: str, label: str):
+    """A sidebar section that runs its controls only while open (fewer widgets to redraw per slider move)."""
+    return st.expander(label, key=f"sbx.{name}", on_change="rerun")
+
+
+def _tuning_controls() -> None:
+    st.number_input(
+        "Training examples (count)",
+        min_value=0,
+        max_value=100_000_000,
+        step=100,
+        help="Examples in the training set. Also answers the questionnaire's 'How many examples' question.",
+        **control("sb.examples", "fine_tuning.training_examples", "Training examples", int, int),
+    )
+    st.number_input(
+        "Training epochs (passes over the set)",
+        min_value=0.5,
+        max_value=100.0,
+        step=1.0,
+        format="%.1f",
+        help="Passes over the training set per run; training tokens = examples × tokens per example × epochs.",
+        **control("sb.epochs", "fine_tuning.epochs", "Training epochs", float, float),
+    )
+
+
+def _target_controls() -> None:
+    st.number_input(
+        "Monthly budget (USD per month)",
+        min_value=0.0,
+        max_value=1e9,
+        step=100.0,
+        value=None,
+        format="%.0f",
+        placeholder="No budget",
+        help="Drawn as a line on the cost chart and checked by the recommendation. Leave empty for none.",
+        **control("sb.budget", "monthly_budget_usd", "Monthly budget"),
+    )
+    st.number_input(
+        "Latency target (p95, ms)",
+        min_value=1.0,
+        max_value=600_000.0,
+        step=100.0,
+        value=None,
+        format="%.0f",
+        placeholder="No limit",
+        help="The time within which 95% of answers must be complete. Drawn on the latency chart. Leave empty for none.",
+        **control("sb.p95", "latency_target_p95_ms", "Latency target"),
+    )
+    st.number_input(
+        "Horizon for total cost (months)",
+        min_value=1,
+        max_value=120,
+        step=1,
+        help="Months the total cost of ownership (one-time + monthly) covers.",
+        **control("sb.months", "horizon_months", "Horizon", int, int),
+    )
+
+
+def _file_controls(s: Scenario) -> None:
+    st.download_button(
+        "Download scenario (YAML)",
+        data=functools.partial(scenario_yaml, s),
+        file_name=f"{_slug(s.name)}.yaml",
+        mime="application/x-yaml",
+        on_click="ignore",
+        help="The same file the command line reads: python -m planner estimate --scenario FILE",
+    )
+    st.file_uploader(
+        "Upload a scenario (YAML, up to 1 MB)",
+        type=["yaml", "yml"],
+        key="sb.upload",
+        on_change=_on_scenario_upload,
+        max_upload_size=1,
+        help="A scenario file as downloaded above or written by hand; it is validated before use.",
+    )
+
+
+def _volume_control(s: Scenario) -> None:
+    q = s.workload.queries_per_month
+    options = sorted(set(VOLUME_STEPS) | {float(q)})
+    st.select_slider(
+        "Queries per month",
+        options=options,
+        format_func=fmt.count,
+        help="Expected queries a month (log scale, 1K to 100M). The cost and latency charts mark this volume.",
+        **control("sb.q", "workload.queries_per_month", "Queries per month", float, float),
+    )
+
+
+def _token_controls() -> None:
+    c1, c2 = st.columns(2)
+    c1.number_input(
+        "Input (tokens/query)",
+        min_value=0,
+        max_value=10_000_000,
+        step=50,
+        help="User input tokens per query: the question and any conversation history.",
+        **control("sb.tin", "workload.input_tokens_per_query", "Input tokens per query", _count_int, float),
+    )
+    c2.number_input(
+        "Output (tokens/query)",
+        min_value=0,
+        max_value=1_000_000,
+        step=50,
+        help="Tokens the model generates per answer.",
+        **control("sb.tout", "workload.output_tokens_per_query", "Output tokens per query", _count_int, float),
+    )
+    c1.number_input(
+        "System prompt (tokens)",
+        min_value=0,
+        max_value=10_000_000,
+        step=100,
+        help="Instructions sent with every query, on every architecture.",
+        **control("sb.sys", "workload.system_prompt_tokens", "System prompt tokens", _count_int, float),
+    )
+    c2.number_input(
+        "Few-shot (tokens)",
+        min_value=0,
+        max_value=10_000_000,
+        step=100,
+        help="Example tokens in the prompt of prompt-only and RAG; a tuned model needs none.",
+        **control("sb.shots", "workload.few_shot_tokens", "Few-shot tokens", _count_int, float),
+    )
+
+
+def _retrieval_controls(s: Scenario) -> None:
+    w = s.workload
+    c1, c2 = st.columns(2)
+    c1.number_input(
+        "Corpus (documents)",
+        min_value=0,
+        max_value=10_000_000_000,
+        step=1000,
+        help="Documents in the knowledge base: sets the vector store's size and the indexing cost.",
+        **control("sb.docs", "workload.corpus_documents", "Corpus documents", _count_int, float),
+    )
+    c2.number_input(
+        "Document (tokens/doc)",
+        min_value=0,
+        max_value=100_000_000,
+        step=100,
+        help="Average tokens per document.",
+        **control("sb.doc_tokens", "workload.tokens_per_document", "Tokens per document", _count_int, float),
+    )
+    st.slider(
+        "Chunk size (tokens)",
+        min_value=int(w.chunk_overlap_tokens) + 1,
+        max_value=max(4096, int(w.chunk_tokens)),
+        step=1,
+        help="Tokens per retrieved chunk; each retrieved chunk is added to the prompt. Must be larger than the overlap.",
+        **control("sb.chunk", "workload.chunk_tokens", "Chunk size", _count_int, float),
+    )
+    st.slider(
+        "Chunks retrieved per query (top-k)",
+        min_value=1,
+        max_value=max(50, w.top_k),
+        step=1,
+        help="Chunks added to the prompt per query: prompt tokens grow by top-k × chunk size.",
+        **control("sb.k", "workload.top_k", "Top-k", int, int),
+    )
+    st.toggle(
+        "Rerank retrieved chunks (per search)",
+        help="Rerank the retrieved candidates before generation: one reranker search per query, plus its latency.",
+        **control("sb.rerank", "workload.rerank", "Rerank"),
+    )
+    st.slider(
+        "Corpus changing each month (%)",
+        min_value=0.0,
+        max_value=100.0,
+        step=1.0,
+        format="%.0f%%",
+        help="Share of the corpus re-embedded each month. The questionnaire's 'how often does the knowledge change' answer sets it too.",
+        **control(
+            "sb.change",
+            "workload.corpus_change_share_per_month",
+            "Corpus change share",
+            lambda v: round(v * 100, 1),
+            lambda v: v / 100,
+        ),
+    )
+
+
+def _stack_controls(s: Scenario, cat: Catalog) -> None:
+    st.radio(
+        "Serving (how the model runs)",
+        ["api", "self_hosted"],
+        format_func={"api": "API (per token)", "self_hosted": "Self-hosted GPUs"}.get,
+        horizontal=True,
+        help="Pay per token at an API, or rent GPUs and serve open weights (capacity sized for the peak).",
+        **control("sb.serving", "stack.serving", "Serving"),
+    )
+    st.selectbox(
+        "LLM (prompt only and RAG)",
+        _entry_options(cat.llms, s.stack.llm),
+        format_func=_entry_format(cat.llms, lambda e: " · open weights" if e.open_weights else ""),
+        help="The base model for prompt-only and RAG. Self-hosted serving needs an open-weights model.",
+        **control("sb.llm", "stack.llm", "LLM"),
+    )
+    st.selectbox(
+        "Fine-tuning offer (fine-tuned and hybrid)",
+        _entry_options(cat.fine_tune_offers, s.stack.fine_tune),
+        format_func=_entry_format(cat.fine_tune_offers),
+        help="Where the model is tuned and served; its base model serves the fine-tuned and hybrid architectures.",
+        **control("sb.ft", "stack.fine_tune", "Fine-tuning offer"),
+    )
+    st.selectbox(
+        "Embedding model",
+        _entry_options(cat.embedding_models, s.stack.embedding_model),
+        format_func=_entry_format(cat.embedding_models),
+        help="Embeds the corpus and each query (USD per 1M tokens, or GPU time when self-hosted).",
+        **control("sb.emb", "stack.embedding_model", "Embedding model"),
+    )
+    st.selectbox(
+        "Vector store",
+        _entry_options(cat.vector_stores, s.stack.vector_store),
+        format_func=_entry_format(cat.vector_stores),
+        help="Stores the vectors and answers searches; each store has its own billing shape (see the Pricing page).",
+        **control("sb.vs", "stack.vector_store", "Vector store"),
+    )
+    st.selectbox(
+        "Reranker",
+        _entry_options(cat.rerankers, s.stack.reranker),
+        format_func=_entry_format(cat.rerankers),
+        help="Reranks retrieved chunks (USD per 1K searches) when reranking is on.",
+        **control("sb.rr", "stack.reranker", "Reranker"),
+    )
+    if s.stack.serving == "self_hosted":
+        st.selectbox(
+            "GPU for self-hosted serving (USD/hour)",
+            _entry_options(cat.gpus, s.stack.gpu),
+            format_func=_entry_format(cat.gpus, lambda e: f" · {fmt.usd(e.usd_per_hour.value)}/h"),
+            help="GPU instance rented per hour; replicas are sized for the peak rate.",
+            **control("sb.gpu", "stack.gpu", "GPU"),
+        )
+
+
+def _write_url() -> None:
+    """Keep the address bar in step with the scenario (only what differs from the preset)."""
+    state = session.get()
+    s, preset = state.scenario, state.preset
+    key = (s.model_dump_json(), preset)
+    memo = state.url_memo
+    if memo is None or memo[0] != key:
+        memo = (key, params.encode(s, base_scenario(), preset))
+        state.url_memo = memo
+    want = memo[1]
+    if st.query_params.to_dict() != want:
+        st.query_params.from_dict(want)
