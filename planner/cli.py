@@ -170,6 +170,76 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _threshold(text: str) -> float:
+    try:
+        pct = float(text.rstrip("%").strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a percentage (e.g. 5 or 5%)") from None
+    if not 0 <= pct <= 1000:
+        raise argparse.ArgumentTypeError(f"{text}: a threshold is a percentage between 0 and 1000")
+    return pct / 100
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_prices(args) -> int:
+    from pricing import genai_sync as gs
+    from pricing.loader import read_text
+    from pricing.safeyaml import parse_yaml
+    from pricing.store import save_catalog
+
+    path = Path(args.file) if args.file else DEFAULT_CATALOG_PATH
+    loaded = load_catalog_file(path)
+    try:
+        if args.prices_command == "check":
+            result = gs.check_catalog(loaded.catalog, threshold=args.threshold, on=args.on)
+            positions = parse_yaml(loaded.text, str(path)).positions
+            print(gs.render_check(result, str(path), positions))
+            return 0 if result.ok else 1
+        if args.prices_command == "sync":
+            text, changes, notes = gs.sync_text(
+                loaded.text, loaded.catalog, threshold=args.threshold, checked=args.checked, on=args.on
+            )
+            version = gs.package_version()
+            print(f"{path}: {len(changes)} change(s) of value against genai-prices {version}")
+            for c in changes:
+                print(c)
+            for n in notes:
+                print(f"  note: {n}")
+            if text == loaded.text:
+                print("nothing to write: the file already matches")
+                return 0
+            if not args.write:
+                print("dry run: pass --write to rewrite the referenced figures (value, source, checked)")
+                return 0
+            save_catalog(text, path, loaded.sha256)
+            print(f"wrote {path} (previous version kept as {path.name}.bak)")
+            return 0
+        # add
+        text, family, key = gs.add_entry_text(
+            read_text(path),
+            loaded.catalog,
+            args.model,
+            key=args.key,
+            checked=args.checked,
+            dimensions=args.dimensions,
+            context_window=args.context_window,
+        )
+        save_catalog(text, path, loaded.sha256)
+        print(f"added {family}.{key} ({args.model}) to {path}; its latency figures are placeholders marked unverified")
+        return 0
+    except gs.SyncError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m planner",
@@ -203,6 +273,35 @@ def parser() -> argparse.ArgumentParser:
     common(rp)
     rp.add_argument("--out", required=True, help="PDF file to write")
     rp.set_defaults(func=cmd_report)
+
+    pr = sub.add_parser("prices", help="check, sync or add LLM and embedding prices against genai-prices")
+    psub = pr.add_subparsers(dest="prices_command", required=True)
+
+    def prices_common(sp):
+        sp.add_argument("--file", help="catalog or override file (default: the shipped catalog)")
+        sp.add_argument(
+            "--threshold",
+            type=_threshold,
+            default=0.05,
+            help="drift above this percentage fails (default 5)",
+        )
+        sp.add_argument("--on", type=_day, help="resolve dated prices on this day (default: the catalog's date)")
+
+    pc = psub.add_parser("check", help="compare every referenced figure with the installed genai-prices data")
+    prices_common(pc)
+    ps = psub.add_parser("sync", help="show (or --write) the referenced figures genai-prices would change")
+    prices_common(ps)
+    ps.add_argument("--write", action="store_true", help="rewrite the file (comments, order and other fields kept)")
+    ps.add_argument("--checked", type=_day, help="checked date to write (default: the package's release date)")
+    pa = psub.add_parser("add", help="add a new, sourced entry for a model genai-prices knows")
+    pa.add_argument("model", help='the model as "provider_id:model_id", e.g. openai:gpt-6-luna')
+    pa.add_argument("--key", help="key of the new entry (default: derived from the model)")
+    pa.add_argument("--file", help="catalog file to add to (default: the shipped catalog)")
+    pa.add_argument("--checked", type=_day, help="checked date to write (default: the package's release date)")
+    pa.add_argument("--dimensions", type=int, help="vector dimensions (embedding models; not in genai-prices)")
+    pa.add_argument("--context-window", type=int, help="context window, when genai-prices has none")
+    for sp in (pc, ps, pa):
+        sp.set_defaults(func=cmd_prices)
     return p
 
 

@@ -224,6 +224,11 @@ def test_an_invalid_catalog_edit_shows_where_and_changes_nothing(catalog_file, b
     assert not catalog_file.with_name(catalog_file.name + ".bak").exists()
 
 
+def test_pricing_page_names_the_genai_prices_version_the_catalog_was_checked_against(catalog_file):
+    at = start(catalog_file, "pricing")
+    assert "checked against genai-prices 0.2.3" in captions(at)
+
+
 def test_a_valid_edit_changes_every_chart_for_this_session_only(catalog_file):
     at = start(catalog_file, "costs")
     spec_before, metrics_before = chart(at), metrics(at)

@@ -91,7 +91,8 @@ st.dataframe(
         "Key": st.column_config.TextColumn("Key", help="The key scenarios use (stack.llm, ...).", width=160),
     },
 )
-st.caption(f"{len(view)} of {len(df)} figures · catalog {cat.version} ({cat.date}).")
+_gp = f" · prices checked against genai-prices {md(cat.genai_prices_version)}" if cat.genai_prices_version else ""
+st.caption(f"{len(view)} of {len(df)} figures · catalog {cat.version} ({cat.date}){_gp}.")
 
 st.subheader("Edit the catalog (YAML)")
 path = Path(session.get().cat_path)
