@@ -671,6 +671,28 @@ def _before(order: tuple[str, ...], name: str) -> tuple[str, ...]:
     return order[: order.index(name)]
 
 
+def _mark_retired(node, shut: date) -> None:
+    """Figures read from the package for an entry already shut down: a historical price, `verified: false`."""
+    if isinstance(node, dict):
+        if "value" in node and str(node.get("source", "")).startswith("genai-prices "):
+            if node.get("verified") is not False:
+                _insert_after(node, ("value", "low", "high", "source", "checked"), "verified", False)
+            if not node.get("note"):
+                node["note"] = _dq(f"Historical price, still listed by genai-prices: the model shut down on {shut}.")
+            return
+        for value in node.values():
+            _mark_retired(value, shut)
+    elif isinstance(node, list):
+        for item in node:
+            _mark_retired(item, shut)
+
+
+def _retire_if_shut(entry_map, entry, checked: date) -> None:
+    life = entry.lifecycle
+    if life is not None and life.shuts_down_on is not None and life.shuts_down_on <= checked:
+        _mark_retired(entry_map, life.shuts_down_on)
+
+
 def _sync_entry(
     entry_map, fam: str, key: str, entry, ref: Reference, source: str, checked: date, threshold: float
 ) -> list[Change]:
@@ -691,6 +713,7 @@ def _sync_entry(
                 entry_map["max_input_tokens"] = ref.context_window
             else:
                 _insert_after(entry_map, _before(order, "max_input_tokens"), "max_input_tokens", ref.context_window)
+        _retire_if_shut(entry_map, entry, checked)
         return changes
     if (
         ref.context_window is not None
@@ -758,6 +781,7 @@ def _sync_entry(
                         f"{where}.price_changes[{c['effective_on']}]",
                         _before(("effective_on",) + TIER_FIELDS, name),
                     )
+    _retire_if_shut(entry_map, entry, checked)
     return changes
 
 

@@ -417,3 +417,25 @@ def test_sync_leaves_an_overrides_negotiated_prices_alone(tmp_path, repo_root, c
     assert main(["prices", "sync", "--file", str(path), "--write"]) == 0
     assert "the override's own figures are left as they are" in capsys.readouterr().out
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_sync_marks_the_prices_of_a_shut_down_model_as_historical(tmp_path, mini_catalog_text):
+    from planner.lifecycle import prices_checked_after_shutdown
+
+    text = _snippet(mini_catalog_text).replace(
+        '    output_tokens_per_second: {value: 100, source: "test", checked: 2026-11-01}\n\n  # Comment before',
+        '    output_tokens_per_second: {value: 100, source: "test", checked: 2026-11-01}\n'
+        "    lifecycle: {shuts_down_on: 2026-10-23, source: test, checked: 2026-11-30}\n\n  # Comment before",
+    )
+    catalog = parse_catalog(text, "snippet.yaml").catalog
+    new, _, _ = gs.sync_text(text, catalog)
+    big = parse_catalog(new, "snippet.yaml").catalog.llms["big"]
+    # genai-prices 0.2.3 still lists gpt-4o, but the entry says it shut down on 2026-10-23, before
+    # the data date 2026-11-01: its prices are kept for old files, unverified
+    assert big.input_usd_per_1m_tokens.verified is False
+    assert big.input_usd_per_1m_tokens.note == "Hand-written note kept."  # a note of one's own stays
+    assert big.cached_input_usd_per_1m_tokens.verified is False
+    assert "shut down on 2026-10-23" in big.cached_input_usd_per_1m_tokens.note
+    late = prices_checked_after_shutdown(parse_catalog(new, "snippet.yaml").catalog)
+    # only the snippet's own hand-written latency figures (checked 2026-11-01) are left to mark by hand
+    assert [path for path, _, _ in late] == ["llms.big.ttft_ms", "llms.big.output_tokens_per_second"]
