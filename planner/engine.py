@@ -1,4 +1,4 @@
-"""Cost and latency engine: itemized monthly spend and latency of four architectures.
+"""Cost and latency engine: itemized monthly spend and latency of five architectures.
 
 One vectorized pass over an array of query volumes computes every component of
 every architecture (`compute`). `estimate` adds the low/high range, the figures
@@ -127,8 +127,8 @@ def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.nda
 
     Interactive requests pay the cached price for the prefix on a hit and the cache-write price
     on a miss, the input price for the rest; batch requests pay batch prices for everything.
-    Above the long-context threshold every price is the tier's (cache-write and batch prices
-    scaled by the tier's input ÷ input)."""
+    Above the long-context threshold every price is the tier's (writes and batch at its input and
+    output prices: the catalog gives a tier no write or batch price)."""
     m = "tuned" if USES_TUNED[arch] else "llm"
 
     def price(name: str, fallback: float) -> float:  # NaN in Inputs: not offered, the fallback applies
@@ -139,12 +139,10 @@ def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.nda
     cached, write = price("cached_input", p_in), price("cache_write", p_in)
     b_in, b_out = price("batch_input", p_in), price("batch_output", p_out)
     if tin > getattr(i, f"{m}_tier_above_input_tokens"):
+        # the catalog gives a tier no write or batch price: writes and batch requests pay the tier's prices
         t_in, t_out = price("tier_input", p_in), price("tier_output", p_out)
-        write *= t_in / p_in if p_in > 0 else 1.0
-        b_in *= t_in / p_in if p_in > 0 else 1.0
-        b_out *= t_out / p_out if p_out > 0 else 1.0
         cached = price("tier_cached_input", t_in)
-        p_in, p_out = t_in, t_out
+        p_in, p_out, write, b_in, b_out = t_in, t_out, t_in, t_in, t_out
     prefix = min(prefix_tokens(i, arch), tin)
     interactive = prefix * (hit * cached + (1 - hit) * write) + (tin - prefix) * p_in + tout * p_out
     batch = tin * b_in + tout * b_out

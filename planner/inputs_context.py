@@ -46,7 +46,12 @@ def _llm_prices(
         f"{prefix}_cached_input_usd_per_1m_tokens": cached,
         f"{prefix}_cache_write_usd_per_1m_tokens": opt(model, "cache_write_usd_per_1m_tokens", nan),
         # no cached price: no cache at all (every request pays the input price)
-        f"{prefix}_cache_ttl_seconds": opt(model, "cache_ttl_seconds", 0.0) if has_cache else 0.0,
+        # a longer lifetime means more hits, a lower cost: like a throughput, its low-cost end is the high figure
+        f"{prefix}_cache_ttl_seconds": (
+            take.throughput(role, key, model, "cache_ttl_seconds")
+            if has_cache and _get(model, "cache_ttl_seconds") is not None
+            else 0.0
+        ),
         f"{prefix}_batch_input_usd_per_1m_tokens": opt(model, "batch_input_usd_per_1m_tokens", nan),
         f"{prefix}_batch_output_usd_per_1m_tokens": opt(model, "batch_output_usd_per_1m_tokens", nan),
         f"{prefix}_tier_above_input_tokens": math.inf,

@@ -12,7 +12,7 @@ add to it without touching the logic:
 * `WATCH_OUTS` and `PLAN`: what to keep an eye on, and the staged plan, for
   the winning architecture (some items only when a condition holds).
 
-`recommend(scenario, estimate=None)` scores the four architectures from the
+`recommend(scenario, estimate=None)` scores the five architectures from the
 answers (every score starts at 0), then, when an engine `Estimate` is given,
 checks the numbers: cost at the expected volume against the budget, p95
 latency against the limit, and where the break-even volumes fall. Numbers
@@ -1111,7 +1111,7 @@ def _order_reasons(key: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
 
 
 def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[Rule, ...] = RULES) -> Recommendation:
-    """Rank the four architectures for a scenario's answers.
+    """Rank the five architectures for a scenario's answers.
 
     With `estimate` (a `planner.engine.Estimate`, or anything with the same
     attributes), the numbers are checked too: see `docs/decision-rules.md`.

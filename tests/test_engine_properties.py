@@ -50,8 +50,41 @@ def _ranged(catalog: Catalog) -> Catalog:
     return Catalog.model_validate(data)
 
 
+def _priced(catalog: Catalog) -> Catalog:
+    """A copy where `big` has every newer price shape: cached input, cache lifetime, batch prices, a
+    long-context tier and a maximum input below its window; `small` a cached price with a write premium.
+    Cached prices stay above ~12 % of the write price: below that, monthly spend on the prefix dips as
+    rising traffic keeps the cache warm (docs/formulas.md), and spend would not be monotone in volume."""
+    data = catalog.model_dump(mode="json")
+
+    def fig(v):
+        return {"value": v, "source": "test", "checked": "2026-11-01"}
+
+    data["llms"]["big"] |= {
+        "cached_input_usd_per_1m_tokens": fig(0.5),
+        "cache_ttl_seconds": fig(300),
+        "batch_input_usd_per_1m_tokens": fig(0.5),
+        "batch_output_usd_per_1m_tokens": fig(2.0),
+        "max_input_tokens": 90_000,
+        "long_context": {
+            "above_input_tokens": 50_000,
+            "input_usd_per_1m_tokens": fig(2.0),
+            "output_usd_per_1m_tokens": fig(8.0),
+            "cached_input_usd_per_1m_tokens": fig(1.0),
+        },
+    }
+    data["llms"]["small"] |= {
+        "cached_input_usd_per_1m_tokens": fig(0.05),
+        "cache_write_usd_per_1m_tokens": fig(0.25),
+        "cache_ttl_seconds": fig(3600),
+    }
+    data["embedding_models"]["emb"]["batch_usd_per_1m_tokens"] = fig(0.05)
+    return Catalog.model_validate(data)
+
+
 RANGED = _ranged(MINI)
-CATALOGS = {"mini": MINI, "ranged": RANGED}
+PRICED = _priced(MINI)
+CATALOGS = {"mini": MINI, "ranged": RANGED, "priced": PRICED, "priced-ranged": _ranged(PRICED)}
 
 SETTINGS_FAST = settings(
     max_examples=1200,
@@ -227,7 +260,8 @@ def test_estimate_figures_sound(drawn):
     llm = cat.llms[s.stack.llm]
     w = s.workload
     need = w.system_prompt_tokens + w.corpus_documents * w.tokens_per_document + w.input_tokens_per_query
-    assert ("long_context" in est.priced) == (need + w.output_tokens_per_query <= llm.context_window_tokens)
+    fits = need + w.output_tokens_per_query <= llm.context_window_tokens and need <= (llm.max_input_tokens or need)
+    assert ("long_context" in est.priced) == fits
     event(f"long context {'priced' if 'long_context' in est.priced else 'ruled out'}")
     for a in est.priced:
         ser = est.series[a]
