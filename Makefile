@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8501
+# Where `make run` listens: this machine only (saving allowed). ADDRESS=0.0.0.0 serves a team, read-only.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test test-fast bench schema clean chromium
 
@@ -18,7 +20,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # The browser tests need Debian's chromium; install it when missing (root), or say how.
 chromium:

@@ -158,10 +158,14 @@ def cmd_recommend(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from planner.report import build_report
+    from planner import report
 
     catalog, scenario = _load(args)
-    pdf = build_report(catalog, scenario)
+    try:
+        pdf = report.build_report(catalog, scenario)
+    except report.ReportError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     out = Path(args.out)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_bytes(pdf)

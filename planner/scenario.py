@@ -11,6 +11,7 @@ retraining cadence unless those are given explicitly.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -42,8 +43,11 @@ COLORS = {
 }
 
 
-def _num(default, ge=0.0, le=1e12, gt=None, description=""):
+def _num(default, ge=0.0, le=1e12, gt=None, description="", whole=False):
+    """A finite number field; `whole`: a count the app's controls show as a whole number."""
     kw = dict(le=le, allow_inf_nan=False, description=description)
+    if whole:
+        kw["multiple_of"] = 1
     if gt is not None:
         kw["gt"] = gt
     else:
@@ -57,17 +61,26 @@ class Workload(Strict):
         3.0, ge=1, le=100, description="Peak hourly rate ÷ average rate (sizes self-hosted capacity)."
     )
     input_tokens_per_query: float = _num(
-        200, le=10_000_000, description="User input tokens per query (question, conversation)."
+        200, le=10_000_000, description="User input tokens per query (question, conversation).", whole=True
     )
-    output_tokens_per_query: float = _num(300, le=1_000_000, description="Output tokens generated per query.")
-    system_prompt_tokens: float = _num(300, le=10_000_000, description="System prompt tokens sent with every query.")
+    output_tokens_per_query: float = _num(
+        300, le=1_000_000, description="Output tokens generated per query.", whole=True
+    )
+    system_prompt_tokens: float = _num(
+        300, le=10_000_000, description="System prompt tokens sent with every query.", whole=True
+    )
     few_shot_tokens: float = _num(
-        1_500, le=10_000_000, description="Few-shot example tokens (prompt-only and RAG; a tuned model needs none)."
+        1_500,
+        le=10_000_000,
+        description="Few-shot example tokens (prompt-only and RAG; a tuned model needs none).",
+        whole=True,
     )
-    corpus_documents: float = _num(10_000, le=1e10, description="Documents in the knowledge base.")
-    tokens_per_document: float = _num(1_000, le=1e8, description="Average tokens per document.")
-    chunk_tokens: float = _num(512, gt=0, le=1_000_000, description="Tokens per retrieved chunk.")
-    chunk_overlap_tokens: float = _num(64, le=1_000_000, description="Tokens shared by neighbouring chunks.")
+    corpus_documents: float = _num(10_000, le=1e10, description="Documents in the knowledge base.", whole=True)
+    tokens_per_document: float = _num(1_000, le=1e8, description="Average tokens per document.", whole=True)
+    chunk_tokens: float = _num(512, gt=0, le=1_000_000, description="Tokens per retrieved chunk.", whole=True)
+    chunk_overlap_tokens: float = _num(
+        64, le=1_000_000, description="Tokens shared by neighbouring chunks.", whole=True
+    )
     corpus_change_share_per_month: float = _num(
         0.05, le=1, description="Share of the corpus that changes (is re-embedded) each month."
     )
@@ -281,3 +294,36 @@ class Scenario(Strict):
                     node = node[p]
                 node[last] = paths[f"answers.{answer_id}"]
         return Scenario.model_validate(data)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The values a scenario field accepts: `low` (excluded when `low_open`) to `high`; `whole`: integers only."""
+
+    low: float | None
+    high: float | None
+    low_open: bool
+    whole: bool
+
+
+def bounds(path: str) -> Bounds:
+    """The bounds of the scenario field at a dotted path, read from the model itself (one source for
+    the model and the controls that edit it): `bounds("workload.top_k")` → Bounds(1, 1000, False, True)."""
+    model: Any = Scenario
+    *head, last = path.split(".")
+    for part in head:
+        model = model.model_fields[part].annotation
+    field = model.model_fields[last]
+    low = high = None
+    low_open = False
+    whole = field.annotation is int
+    for m in field.metadata:
+        if getattr(m, "ge", None) is not None:
+            low = m.ge
+        if getattr(m, "gt", None) is not None:
+            low, low_open = m.gt, True
+        if getattr(m, "le", None) is not None:
+            high = m.le
+        if getattr(m, "multiple_of", None) == 1:
+            whole = True
+    return Bounds(low, high, low_open, whole)

@@ -30,5 +30,9 @@ class ConflictError(Exception):
     """The file changed on disk since it was loaded: saving would overwrite someone's work."""
 
 
+class SaveError(Exception):
+    """A save was refused or failed (read-only file, unwritable folder, disk full, ...): nothing was written."""
+
+
 class UnknownEntryError(Exception):
     """A scenario names a catalog entry that does not exist."""

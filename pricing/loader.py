@@ -193,6 +193,8 @@ def _message(err: dict) -> str:
         return f"missing the key `{tag}` that says which kind of entry this is"
     if t == "string_pattern_mismatch":
         return f"{_short(given)} is not a valid key: use letters, digits, `.`, `_` and `-`"
+    if t == "multiple_of" and ctx.get("multiple_of") == 1:
+        return f"{_short(given)} is not a whole number: give a count"
     if t == "too_short":
         return "must not be empty"
     msg = err["msg"]
@@ -229,8 +231,26 @@ def _replaced_paths(base, override: dict, path: tuple):
             yield here
 
 
-def parse_catalog(text: str, file: str = "<text>") -> LoadedCatalog:
-    """Validate catalog text: a full catalog, or an override (`extends: default`) over the default."""
+def default_catalog_text() -> str:
+    """The shipped default catalog's text as it is on disk now (what an override is layered over)."""
+    return read_text(DEFAULT_CATALOG_PATH)
+
+
+def catalog_key(text: str, base_text: str) -> str:
+    """A cache key for the catalog `text` gives when layered over `base_text` (the default's text).
+
+    It covers everything that determines the result: an override applied after the default
+    file changed is a different catalog from the same override over the old default.
+    """
+    return fingerprint(fingerprint(text) + ":" + fingerprint(base_text))
+
+
+def parse_catalog(text: str, file: str = "<text>", base_text: str | None = None) -> LoadedCatalog:
+    """Validate catalog text: a full catalog, or an override (`extends: default`) over the default.
+
+    `base_text` is the default catalog's text to layer an override over (read from
+    `DEFAULT_CATALOG_PATH` when not given); pass the text a cache key was made from.
+    """
     parsed = parse_yaml(text, file)
     data = parsed.data
     if isinstance(data, dict) and "extends" in data:
@@ -247,7 +267,9 @@ def parse_catalog(text: str, file: str = "<text>") -> LoadedCatalog:
                     )
                 ]
             )
-        base = parse_yaml(read_text(DEFAULT_CATALOG_PATH), str(DEFAULT_CATALOG_PATH))
+        if base_text is None:
+            base_text = default_catalog_text()
+        base = parse_yaml(base_text, str(DEFAULT_CATALOG_PATH))
         over = {k: v for k, v in data.items() if k != "extends"}
         replaced = list(_replaced_paths(base.data, over, ()))
         positions = {p: pos for p, pos in base.positions.items() if not any(p[: len(r)] == r for r in replaced)}

@@ -14,7 +14,7 @@ import stat
 import pytest
 
 from pricing import store
-from pricing.errors import ConflictError, InputError
+from pricing.errors import ConflictError, InputError, SaveError
 from pricing.loader import load_catalog_file
 from pricing.store import backup_path, save_catalog
 
@@ -42,7 +42,8 @@ def edited(text: str) -> str:
 
 
 def listing(folder) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
+    """The folder's files, without the lock file a save keeps beside the catalog."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock"))
 
 
 def test_backup_path_is_beside_the_file(tmp_path):
@@ -161,7 +162,7 @@ def test_failure_mid_write_leaves_the_original_and_no_temporary_file(catalog_fil
         raise exc
 
     monkeypatch.setattr(store.os, "replace", failing_replace)
-    with pytest.raises(type(exc)):
+    with pytest.raises(SaveError if isinstance(exc, OSError) else type(exc)):
         save_catalog(edited(loaded.text), catalog_file, loaded.sha256)
     monkeypatch.undo()
 
@@ -183,7 +184,7 @@ def test_failure_while_writing_the_temporary_file_leaves_nothing(catalog_file, m
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(store.os, "fsync", failing_fsync)
-    with pytest.raises(OSError):
+    with pytest.raises(SaveError, match="input/output error"):
         save_catalog(edited(loaded.text), catalog_file, loaded.sha256)
     monkeypatch.undo()
     assert catalog_file.read_bytes() == before
@@ -221,3 +222,185 @@ def test_file_with_a_utf8_bom_can_be_saved_after_loading(catalog_file, mini_cata
     loaded = load_catalog_file(catalog_file)
     save_catalog(edited(loaded.text), catalog_file, loaded.sha256)
     assert load_catalog_file(catalog_file).catalog.llms["big"].name == "Bigger model"
+
+
+# ---------------------------------------------------------------- a save never breaks the app
+
+
+@pytest.fixture
+def default_copy(tmp_path, monkeypatch, default_catalog_text):
+    """A copy of the shipped catalog standing in for it (overrides extend this file)."""
+    from pricing import loader
+
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    f = folder / "default.yaml"
+    f.write_text(default_catalog_text, encoding="utf-8")
+    monkeypatch.setattr(loader, "DEFAULT_CATALOG_PATH", f)
+    return f
+
+
+def an_override() -> str:
+    from pricing.loader import load_catalog
+
+    key = sorted(load_catalog().rerankers)[0]
+    return f'extends: default\nrerankers:\n  "{key}":\n    name: Our reranker\n'
+
+
+def test_an_override_saved_over_the_default_catalog_is_refused(default_copy):
+    """Saved there, `extends: default` would extend itself: no session could load a catalog again."""
+    from pricing.loader import load_catalog_file
+
+    before = default_copy.read_bytes()
+    loaded = load_catalog_file(default_copy)
+    with pytest.raises(SaveError, match="would extend itself") as info:
+        save_catalog(an_override(), default_copy, loaded.sha256)
+    assert "Nothing was written" in str(info.value)
+    assert default_copy.read_bytes() == before
+    assert listing(default_copy.parent) == ["default.yaml"]
+    assert load_catalog_file(default_copy).catalog == loaded.catalog  # still loads as itself
+
+
+def test_an_override_saved_through_a_link_to_the_default_catalog_is_refused(default_copy, tmp_path):
+    link = tmp_path / "team.yaml"
+    link.symlink_to(default_copy)
+    before = default_copy.read_bytes()
+    with pytest.raises(SaveError, match="would extend itself"):
+        save_catalog(an_override(), link, sha(before))
+    assert default_copy.read_bytes() == before and link.is_symlink()
+
+
+def test_a_full_catalog_can_still_be_saved_over_the_default_catalog(default_copy):
+    loaded = load_catalog_file(default_copy)
+    text = loaded.text + "\n# reviewed\n"
+    save_catalog(text, default_copy, loaded.sha256)
+    assert load_catalog_file(default_copy).text == text
+
+
+def test_a_read_only_catalog_file_is_not_overwritten(catalog_file):
+    """`os.replace` only needs the folder to be writable: the file's own permission must be asked."""
+    loaded = load_catalog_file(catalog_file)
+    before = catalog_file.read_bytes()
+    os.chmod(catalog_file, 0o444)
+    with pytest.raises(SaveError, match="is read-only, so it was not overwritten"):
+        save_catalog(edited(loaded.text), catalog_file, loaded.sha256)
+    assert catalog_file.read_bytes() == before
+    assert stat.S_IMODE(os.stat(catalog_file).st_mode) == 0o444
+    assert listing(catalog_file.parent) == ["prices.yaml"]  # no .bak either
+
+
+def test_a_symlinked_catalog_is_written_through_the_link(catalog_file, tmp_path):
+    """The link stays a link; its target gets the new text and the .bak beside it."""
+    link = tmp_path / "current.yaml"
+    link.symlink_to(catalog_file)
+    loaded = load_catalog_file(link)
+    before = catalog_file.read_bytes()
+    saved = save_catalog(edited(loaded.text), link, loaded.sha256)
+    assert link.is_symlink() and os.readlink(link) == str(catalog_file)
+    assert catalog_file.read_text(encoding="utf-8") == edited(loaded.text)
+    assert backup_path(catalog_file).read_bytes() == before
+    assert not backup_path(link).exists()
+    assert saved.file == str(link)
+
+
+def test_a_save_waits_for_another_save_and_gives_up_with_a_message(catalog_file, monkeypatch):
+    loaded = load_catalog_file(catalog_file)
+    before = catalog_file.read_bytes()
+    monkeypatch.setattr(store, "LOCK_TIMEOUT_SECONDS", 0.2)
+    with store.file_lock(catalog_file):  # another save holds the file
+        with pytest.raises(ConflictError, match="being saved by someone else"):
+            save_catalog(edited(loaded.text), catalog_file, loaded.sha256)
+    assert catalog_file.read_bytes() == before
+    save_catalog(edited(loaded.text), catalog_file, loaded.sha256)  # free again
+
+
+def test_an_unwritable_folder_is_a_message(catalog_file, monkeypatch):
+    loaded = load_catalog_file(catalog_file)
+    before = catalog_file.read_bytes()
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(store.tempfile, "mkstemp", refused)
+    with pytest.raises(SaveError, match="could not write .*permission denied; the file was not changed"):
+        save_catalog(edited(loaded.text), catalog_file, loaded.sha256)
+    assert catalog_file.read_bytes() == before
+
+
+SAVER = """
+import os, sys, time
+from pricing import store
+from pricing.errors import ConflictError
+
+path, expected, text_file, start, delay = sys.argv[1:]
+replace = os.replace
+
+def slow_replace(src, dst, *args, **kwargs):
+    if os.path.basename(str(dst)) == os.path.basename(path):
+        time.sleep(float(delay))  # widen the window between the conflict check and the replace
+    return replace(src, dst, *args, **kwargs)
+
+os.replace = slow_replace
+text = open(text_file, encoding="utf-8").read()
+while time.time() < float(start):
+    time.sleep(0.001)
+try:
+    store.save_catalog(text, path, expected)
+    print("saved")
+except ConflictError:
+    print("conflict")
+"""
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.3])
+def test_two_processes_saving_at_the_same_instant_exactly_one_wins(catalog_file, repo_root, delay):
+    """Two processes load the same version and save different edits at once: one is saved, the other told."""
+    import subprocess
+    import sys
+    import time
+
+    loaded = load_catalog_file(catalog_file)
+    texts = [loaded.text.replace(OLD_NAME, f"name: Edit {i}") for i in (1, 2)]
+    files = []
+    for i, t in enumerate(texts):
+        f = catalog_file.parent.parent / f"edit{i}.yaml"
+        f.write_text(t, encoding="utf-8")
+        files.append(f)
+    start = time.time() + 4.0  # both processes imported and waiting by then
+    env = {**os.environ, "PYTHONPATH": str(repo_root)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(catalog_file), loaded.sha256, str(f), str(start), str(delay)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for f in files
+    ]
+    outcomes = []
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+        outcomes.append(out.strip())
+    assert sorted(outcomes) == ["conflict", "saved"]
+    winner = texts[outcomes.index("saved")]
+    assert catalog_file.read_text(encoding="utf-8") == winner
+    assert backup_path(catalog_file).read_text(encoding="utf-8") == loaded.text
+
+
+def test_messages_name_the_file_as_asked(catalog_file, monkeypatch):
+    """The app names the file by its name alone: visitors never see the server's absolute paths."""
+    loaded = load_catalog_file(catalog_file)
+    catalog_file.write_text(loaded.text + "# theirs\n", encoding="utf-8")
+    with pytest.raises(ConflictError) as info:
+        save_catalog(edited(loaded.text), catalog_file, loaded.sha256, shown_as="prices.yaml")
+    assert str(info.value).startswith("prices.yaml changed on disk")
+    assert str(catalog_file.parent) not in str(info.value)
+    with pytest.raises(InputError) as info:
+        save_catalog("llms: [", catalog_file, loaded.sha256, shown_as="prices.yaml")
+    assert all(p.file == "prices.yaml" for p in info.value.problems)
+    monkeypatch.setattr(store, "LOCK_TIMEOUT_SECONDS", 0.1)
+    with store.file_lock(catalog_file), pytest.raises(ConflictError) as info:
+        save_catalog(loaded.text + "# theirs\n", catalog_file, sha(catalog_file.read_bytes()), shown_as="prices.yaml")
+    assert str(info.value).startswith("prices.yaml is being saved")

@@ -15,6 +15,7 @@ import pytest
 
 from planner.cli import main
 from planner.engine import estimate
+from planner.files import load_scenario
 from planner.lifecycle import (
     CLOSED,
     CLOSES_IN_HORIZON,
@@ -268,3 +269,72 @@ def test_validate_prints_the_notices(capsys, tmp_path):
     assert out[0].startswith(f"{f}: valid — ")
     assert "  llms.big: shut down on 2026-10-23 (replacement: `small`)" in out
     assert "  llms.big.ttft_ms: checked 2026-11-01, shut down 2026-10-23" in out
+
+
+# ---------------------------------------------------------------- the shipped catalog and presets
+
+PRESETS = sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", PRESETS, ids=[p.stem for p in PRESETS])
+def test_shipped_presets_use_only_entries_available_for_their_whole_horizon(path, default_catalog):
+    preset = load_scenario(path)
+    issues = scenario_issues(default_catalog, preset, date.today())
+    assert issues == [], [i.message() for i in issues]
+    assert not [w for w in estimate(default_catalog, preset).warnings if "shut" in w or "closed" in w]
+
+
+def test_there_are_presets():
+    assert len(PRESETS) >= 4
+
+
+def test_a_2026_11_scenario_on_a_shut_down_offer_is_told_the_replacement(default_catalog):
+    # scenarios/ticket-classification.yaml of catalog 2026.11 tuned on openai-gpt-4.1-nano-ft
+    old = Scenario.model_validate({"stack": {"llm": "gpt-6-luna", "fine_tune": "openai-gpt-4.1-nano-ft"}})
+    est = estimate(default_catalog, old)
+    first = est.warnings[0]
+    assert (
+        "Fine-tuning offer OpenAI fine-tuned GPT-4.1 nano (`openai-gpt-4.1-nano-ft`) was shut down on 2026-10-23"
+        in first
+    )
+    rep = default_catalog.fine_tune_offers["openai-gpt-4.1-nano-ft"].lifecycle.replacement
+    assert f"(`{rep}`)" in first
+    (issue,) = [i for i in scenario_issues(default_catalog, old) if i.field == "fine_tune"]
+    assert scenario_issues(default_catalog, switched(old, issue)) == []
+
+
+def test_every_closed_or_shut_down_offer_of_the_shipped_catalog_names_a_replacement(default_catalog):
+    notices = catalog_notices(default_catalog, date.today(), near_days=366)
+    offers = [n for n in notices if n.family in ("fine_tune_offers", "rerankers")]
+    assert len(offers) >= 5  # the five OpenAI fine-tuning offers
+    assert [(n.family, n.key) for n in offers if n.replacement is None] == []
+
+
+# ---------------------------------------------------------------- files written for catalog 2026.11
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_a_2026_11_catalog_still_loads_and_estimates():
+    from pricing.loader import load_catalog
+
+    old = load_catalog(FIXTURES / "catalog-2026.11.yaml")
+    assert old.version == "2026.11" and len(old.llms) == 21 and len(old.fine_tune_offers) == 12
+    assert old.fine_tune_offers["together-llama-3.1-8b-lora"].hosting == "serverless"
+    assert old.fine_tune_offers["together-llama-3.1-8b-lora"].served_at_base_price
+    scenario = load_scenario(FIXTURES / "ticket-classification-2026.11.yaml")
+    assert estimate(old, scenario).warnings == ()  # it knows no lifecycle: nothing to say
+
+
+def test_a_2026_11_scenario_is_told_what_changed(default_catalog):
+    scenario = load_scenario(FIXTURES / "ticket-classification-2026.11.yaml")
+    assert scenario.stack.fine_tune == "openai-gpt-4.1-nano-ft" and scenario.stack.llm == "gpt-4o-mini"
+    issues = {i.key: i for i in scenario_issues(default_catalog, scenario, TODAY)}
+    nano = issues["openai-gpt-4.1-nano-ft"]
+    assert (nano.kind, nano.on, nano.replacement) == (SHUT_DOWN, date(2026, 10, 23), "together-qwen3.5-9b-lora")
+    mini = issues["gpt-4o-mini"]  # 2027-01-14 is inside 12 months of 2026-11-30
+    assert (mini.kind, mini.on, mini.replacement) == (SHUTS_DOWN_IN_HORIZON, date(2027, 1, 14), "gpt-6-luna")
+    # every surface shows the estimate's warnings: the shut-down offer comes first, with its replacement
+    first = estimate(default_catalog, scenario).warnings[0]
+    assert "(`openai-gpt-4.1-nano-ft`) was shut down on 2026-10-23" in first
+    assert "(`together-qwen3.5-9b-lora`)" in first

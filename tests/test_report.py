@@ -257,7 +257,9 @@ def test_hostile_scenario_text_appears_literally(catalog):
 
 
 def test_hostile_catalog_text_appears_literally(catalog):
-    llm = catalog.llms["gpt-4o-mini"]
+    scenario = load_scenario(SCENARIOS_DIR / "support-bot.yaml")
+    key = scenario.stack.llm
+    llm = catalog.llms[key]
     fig = llm.input_usd_per_1m_tokens.model_copy(
         update={
             "source": "https://example.com/<b>prices</b>?a=1&b=2",
@@ -265,8 +267,7 @@ def test_hostile_catalog_text_appears_literally(catalog):
         }
     )
     evil = llm.model_copy(update={"name": "<i>Evil</i> & LLM", "input_usd_per_1m_tokens": fig})
-    cat = catalog.model_copy(update={"llms": {**catalog.llms, "gpt-4o-mini": evil}})
-    scenario = load_scenario(SCENARIOS_DIR / "support-bot.yaml")
+    cat = catalog.model_copy(update={"llms": {**catalog.llms, key: evil}})
     pdf = build_report(cat, scenario, today=TODAY, invariant=True)
     text = _norm("\n".join(_pages(pdf)))
     assert "<i>Evil</i> & LLM" in text
@@ -282,7 +283,7 @@ def test_long_names_and_descriptions_wrap_inside_the_page(catalog):
             "description": ("A long description that goes on. " * 120) + "x" * 1500,
         }
     )
-    llm = catalog.llms["gpt-4o-mini"]
+    llm = catalog.llms[scenario.stack.llm]
     fig = llm.input_usd_per_1m_tokens.model_copy(
         update={
             "source": "https://example.com/" + "/".join(["a-very-long-path-segment"] * 15) + "?q=" + "z" * 120,
@@ -290,7 +291,7 @@ def test_long_names_and_descriptions_wrap_inside_the_page(catalog):
         }
     )
     long_llm = llm.model_copy(update={"name": "Model-" + "y" * 150, "input_usd_per_1m_tokens": fig})
-    cat = catalog.model_copy(update={"llms": {**catalog.llms, "gpt-4o-mini": long_llm}})
+    cat = catalog.model_copy(update={"llms": {**catalog.llms, scenario.stack.llm: long_llm}})
     pdf = build_report(cat, scenario, today=TODAY, invariant=True)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 3

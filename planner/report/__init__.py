@@ -28,8 +28,8 @@ The package, in the order a page is made:
     build.py        build_report: the sections on A4 pages, as bytes
 """
 
-from planner.report.build import build_report
+from planner.report.build import ReportError, build_report, error_pdf, report_or_error_pdf
 from planner.report.text import PRODUCT
 from planner.report.text import _long_date as _long_date  # the tests check the report's date format
 
-__all__ = ["PRODUCT", "build_report"]
+__all__ = ["PRODUCT", "ReportError", "build_report", "error_pdf", "report_or_error_pdf"]

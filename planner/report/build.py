@@ -13,6 +13,7 @@ from reportlab.platypus import (
     Frame,
     PageTemplate,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from planner.engine import Estimate
 from planner.report.assumptions import _Assumptions
@@ -22,6 +23,10 @@ from planner.report.summary import _Summary
 from planner.report.text import FONT, PRODUCT, _long_date, _register_fonts, _t
 from planner.scenario import Scenario
 from pricing.models import Catalog
+
+
+class ReportError(Exception):
+    """The PDF could not be built; the message says why in a sentence (no traceback reaches a user)."""
 
 
 class _Document(_Summary, _Costs, _Assumptions):
@@ -93,5 +98,66 @@ def build_report(
         bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=_canvas_class(furniture))
+    try:
+        doc.build(story, canvasmaker=_canvas_class(furniture))
+    except LayoutError:
+        raise ReportError(
+            "the PDF could not be laid out: a text from the scenario or the catalog is too tall for a page. "
+            "Shorten the longest note, name or description and try again"
+        ) from None
     return buf.getvalue()
+
+
+def report_or_error_pdf(catalog: Catalog, scenario: Scenario, **kwargs: Any) -> bytes:
+    """`build_report`, or, when it fails, a one-page PDF that says why.
+
+    For the app's download button, which builds the file on click, in a thread where no message
+    can be drawn on the page: the visitor gets a file that explains, never nothing.
+    """
+    try:
+        return build_report(catalog, scenario, **kwargs)
+    except ReportError as exc:
+        why = str(exc)
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the visitor gets a sentence
+        why = f"an unexpected {type(exc).__name__}: {exc}"
+    return error_pdf(f"The report could not be built: {why}.")
+
+
+def error_pdf(message: str) -> bytes:
+    """A one-page PDF holding `message` (plain text, wrapped; nothing that can fail to lay out)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    _register_fonts()
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4)
+    width, height = A4
+    y = height - 25 * mm
+    c.setFont(FONT, 14)
+    c.drawString(20 * mm, y, _t(PRODUCT))
+    c.setFont(FONT, 10)
+    y -= 12 * mm
+    for line in _wrap(_t(message)[:4000], width - 40 * mm):
+        c.drawString(20 * mm, y, line)
+        y -= 5 * mm
+        if y < 20 * mm:
+            break
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _wrap(text: str, width: float, size: float = 10) -> list[str]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    for para in text.splitlines() or [""]:
+        line = ""
+        for word in para.split(" "):
+            trial = f"{line} {word}".strip()
+            if stringWidth(trial, FONT, size) <= width or not line:
+                line = trial
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return lines

@@ -86,9 +86,19 @@ def _t(text: Any) -> str:
 def _x(text: Any, newlines: bool = False) -> str:
     """User or catalog text made safe for a Paragraph (escaped, drawable)."""
     s = escape(_t(text))
-    if newlines:
+    if newlines:  # one blank line at most between paragraphs
+        s = _blank_lines(s)
         s = s.replace("\n", "<br/>")
     return s
+
+
+def _blank_lines(s: str) -> str:
+    """`s` with no more than one blank line in a row."""
+    lines, out = s.split("\n"), list[str]()
+    for line in lines:
+        if line.strip() or (out and out[-1].strip()):
+            out.append(line)
+    return "\n".join(out)
 
 
 _BREAK_AFTER = frozenset("/-_.?&=,;:#@")
@@ -110,9 +120,24 @@ def _split_token(token: str, font: str, size: float, width: float) -> list[str]:
     return pieces
 
 
+#: A table cell shows at most this many lines as written; the rest of the text runs on in the last one.
+#: A row cannot split across pages, so a cell of many line breaks (a catalog note, a name) would
+#: otherwise be taller than a page and stop the whole report.
+CELL_MAX_LINES = 6
+
+
+def _cell_lines(text: str, max_lines: int = CELL_MAX_LINES) -> str:
+    """`text` with at most `max_lines` lines: blank lines dropped, the lines after the last joined by spaces."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) > max_lines:
+        lines = lines[: max_lines - 1] + [" ".join(line.strip() for line in lines[max_lines - 1 :])]
+    return "\n".join(lines)
+
+
 def _xw(text: Any, width: float, font: str = FONT, size: float = 8) -> str:
-    """`_x`, with words wider than `width` points broken (at / - _ . when possible) so they wrap in a cell."""
-    words = _t(text).split(" ")
+    """`_x` for a table cell: at most `CELL_MAX_LINES` lines as written, and words wider than `width`
+    points broken (at / - _ . when possible) so they wrap."""
+    words = _cell_lines(_t(text)).split(" ")
     out = []
     limit = width * 0.96
     for w in words:

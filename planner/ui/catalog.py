@@ -11,14 +11,22 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from planner.ui import session
+from planner.ui import access, session
 from planner.ui.messages import problem_lines
-from planner.ui.session import MAX_UPLOAD_BYTES, flash, parse_catalog_cached
-from pricing.errors import ConflictError, InputError, Problem
-from pricing.loader import DEFAULT_CATALOG_PATH, LoadedCatalog, fingerprint, read_text
+from planner.ui.session import MAX_UPLOAD_BYTES, flash
+from pricing.errors import ConflictError, InputError, Problem, SaveError
+from pricing.loader import (
+    DEFAULT_CATALOG_PATH,
+    LoadedCatalog,
+    catalog_key,
+    default_catalog_text,
+    fingerprint,
+    read_text,
+)
 from pricing.models import Catalog
 from pricing.store import backup_path, save_catalog
 
@@ -26,6 +34,12 @@ from pricing.store import backup_path, save_catalog
 EDITOR_KEY = "cat_editor"
 #: The Pricing page's catalog uploader (a widget key).
 UPLOAD_KEY = "cat_upload"
+
+
+def write_access() -> access.WriteAccess:
+    """May this server save the catalog file? (`planner.ui.access`: read-only unless it listens on localhost
+    only, or `PLANNER_READ_ONLY` says otherwise.)"""
+    return access.write_access(os.environ, st.get_option("server.address"))
 
 
 def catalog_path() -> Path:
@@ -42,9 +56,13 @@ def _read_catalog_file(path: Path) -> tuple[str, str, tuple[int, int]]:
 
 
 def _adopt_catalog(text: str, file: str, *, custom: bool) -> LoadedCatalog:
-    """Validate `text` and make it this session's catalog (raises InputError, changing nothing)."""
-    sha = fingerprint(text)
-    loaded = parse_catalog_cached(sha, text, file)
+    """Validate `text` and make it this session's catalog (raises InputError, changing nothing).
+
+    Its key (`cat_sha`, which keys every cached result) covers the default catalog's text too:
+    an override means something else once the default file changed."""
+    base = default_catalog_text()
+    sha = catalog_key(text, base)
+    loaded = session.parse_catalog_cached(sha, text, base, file)
     s = session.get()
     s.cat_text, s.cat_sha, s.cat_custom = text, sha, custom
     s.catalog_memo = (sha, loaded.catalog)
@@ -61,7 +79,9 @@ def load_catalog_file() -> None:
     except InputError as exc:
         s.cat_file_sha, s.cat_stamp = None, None
         flash(
-            "error", f"The catalog file {path} cannot be read; using the shipped default.", problem_lines(exc.problems)
+            "error",
+            f"The catalog file {path.name} cannot be read; using the shipped default.",
+            problem_lines(exc.problems),
         )
         _fallback_to_default()
         return
@@ -72,7 +92,7 @@ def load_catalog_file() -> None:
     except InputError as exc:
         flash(
             "error",
-            f"The catalog file {path} is not valid; using the shipped default. Fix it on the Pricing page.",
+            f"The catalog file {path.name} is not valid; using the shipped default. Fix it on the Pricing page.",
             problem_lines(exc.problems),
         )
         _fallback_to_default()
@@ -128,8 +148,12 @@ def catalog() -> Catalog:
     s = session.get()
     memo = s.catalog_memo
     if memo is None or memo[0] != s.cat_sha:
-        memo = (s.cat_sha, parse_catalog_cached(s.cat_sha, s.cat_text, s.cat_path).catalog)
-        s.catalog_memo = memo
+        try:
+            _adopt_catalog(s.cat_text, s.cat_path, custom=s.cat_custom)
+        except InputError:  # an edit that no longer holds over a changed default: back to the file
+            load_catalog_file()
+        memo = s.catalog_memo
+        assert memo is not None
     return memo[1]
 
 
@@ -146,9 +170,18 @@ def reset_catalog() -> None:
     load_catalog_file()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def figures_table(cat_sha: str, _catalog: Catalog):
-    """The catalog's figures as a table (see `planner.ui.tables.figures_frame`), cached by the text's sha256."""
+def figures_table(cat_sha: str, catalog: Catalog) -> pd.DataFrame:
+    """The catalog's figures as a table (see `planner.ui.tables.figures_frame`); shared between sessions by
+    the catalog's key unless the catalog is too big to share (`session.SHARED_CATALOG_MAX_BYTES`)."""
+    from planner.ui import tables
+
+    if len(session.get().cat_text) > session.SHARED_CATALOG_MAX_BYTES:
+        return tables.figures_frame(catalog)
+    return _figures_table_shared(cat_sha, catalog)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=session.CACHE_TTL_SECONDS)
+def _figures_table_shared(cat_sha: str, _catalog: Catalog) -> pd.DataFrame:
     from planner.ui import tables
 
     return tables.figures_frame(_catalog)
@@ -161,18 +194,23 @@ def save_catalog_text(text: str) -> tuple[str, Any]:
     """
     s = session.get()
     path = Path(s.cat_path)
+    allowed = write_access()
+    if not allowed.allowed:  # the button is disabled; a crafted request is refused all the same
+        return "error", allowed.reason
     try:
-        loaded = save_catalog(text, path, s.cat_file_sha)
+        loaded = save_catalog(text, path, s.cat_file_sha, shown_as=path.name)
     except InputError as exc:
         return "invalid", exc.problems
     except ConflictError as exc:
         return "conflict", str(exc)
+    except SaveError as exc:
+        return "error", str(exc)
     except OSError as exc:
-        return "error", f"Could not write {path}: {exc.strerror or exc}"
+        return "error", f"Could not save {path.name}: {exc.strerror or exc}; the file was not changed"
     _adopt_catalog(loaded.text, str(path), custom=False)
     stat = path.stat()
     s.cat_file_sha, s.cat_stamp = loaded.sha256, (stat.st_mtime_ns, stat.st_size)
-    return "saved", f"{path} (the previous version is kept as {backup_path(path).name})"
+    return "saved", f"{path.name} (the previous version is kept as {backup_path(path).name})"
 
 
 def catalog_upload(f: UploadedFile) -> tuple[str, Any]:
@@ -215,7 +253,7 @@ def on_upload() -> None:
 def on_reset() -> None:
     reset_catalog()
     s = session.get()
-    s.cat_result = ("reset", s.cat_path)
+    s.cat_result = ("reset", Path(s.cat_path).name)
 
 
 def take_result() -> tuple[str, Any] | None:

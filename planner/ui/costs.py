@@ -7,6 +7,7 @@ import streamlit as st
 from planner import figures
 from planner import format as fmt
 from planner.cli import csv_text
+from planner.lifecycle import scenario_issues
 from planner.scenario import LABELS
 from planner.ui import results, tables
 from planner.ui.messages import message
@@ -34,8 +35,10 @@ for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
         ),
         border=True,
     )
+shown = {i.message() for i in scenario_issues(ctx.catalog, s)}  # the page header showed these
 for w in est.warnings:
-    message("warning", w)
+    if w not in shown:
+        message("warning", w)
 
 for reason in est.ruled_out.values():
     st.info(reason)

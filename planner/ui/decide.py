@@ -45,7 +45,7 @@ def question_widget(q: Question) -> None:
         if q.id in ALWAYS_SET:
             st.number_input(
                 q.text + unit,
-                min_value=0 if integer else 0.0,
+                **session.limits(ALWAYS_SET[q.id]),
                 step=50 if integer else 1000.0,
                 format=None if integer else "%.0f",
                 help=q.help + " (The same number as the sidebar's.)",
@@ -54,10 +54,10 @@ def question_widget(q: Question) -> None:
         else:
             st.number_input(
                 q.text + unit,
-                min_value=0.0,
+                **session.limits(path),
                 step=100.0,
                 value=None,
-                format="%.0f",
+                format="%.2f" if q.id == "monthly_budget_usd" else "%g",
                 placeholder="No limit" if q.id != "monthly_budget_usd" else "No budget",
                 help=q.help + " (The same number as the sidebar's.)",
                 **session.control(key, path, what, to_widget=lambda v: None if v is None else float(v)),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from planner.ui import session
+from planner.ui.tables import literal
 from pricing.errors import Problem
 
 
@@ -21,7 +20,7 @@ def show_flash() -> None:
 def message(kind: str, text: str, lines: list[str] | None = None) -> None:
     """An alert whose text may hold user or catalog text: shown literally (markdown escaped), with
     `lines` (e.g. located problems) in a code block, where nothing is interpreted."""
-    body = md(text)
+    body = md(text, multiline=True)
     if lines:
         shown = [line.replace("`", "'") for line in lines[:40]] + (["…"] if len(lines) > 40 else [])
         body += "\n\n```text\n" + "\n".join(shown) + "\n```"
@@ -41,9 +40,6 @@ def show_problems(title: str, problems: list[Problem]) -> None:
     message("error", title, problem_lines(problems))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|~$<>!])")  # links, images, emphasis, code, maths, tables
-
-
-def md(text: str) -> str:
-    """User text shown inside markdown: special characters escaped (no HTML is ever allowed)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+def md(text: object, multiline: bool = False) -> str:
+    """User text shown inside markdown exactly as typed (see `planner.ui.tables.literal`)."""
+    return literal(text, multiline)

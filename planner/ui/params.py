@@ -144,12 +144,36 @@ def encode(scenario: Scenario, base: Scenario, preset: str = "") -> dict[str, st
     return out
 
 
+#: At most this many characters of a URL name or value are echoed in a message (a link can carry 100 KB).
+MAX_ECHO_CHARS = 60
+#: At most this many problems are reported for one URL (the rest are counted).
+MAX_PROBLEMS = 10
+
+
+def shown(text: str, limit: int = MAX_ECHO_CHARS) -> str:
+    """`text` as echoed in a message: cut to `limit` characters, saying how long it was."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} characters)"
+
+
 def decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple[str, Scenario, list[str]]:
     """(preset slug, scenario, problems) from query parameters. Bad parameters are skipped, each with a sentence."""
+    preset, scenario, problems = _decode(params, presets)
+    if len(problems) > MAX_PROBLEMS:
+        problems = problems[: MAX_PROBLEMS - 1] + [
+            f"URL: … and {len(problems) - MAX_PROBLEMS + 1:,} more parameters ignored"
+        ]
+    return preset, scenario, problems
+
+
+def _decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple[str, Scenario, list[str]]:
     problems: list[str] = []
     preset = params.get(PRESET, "") or ""
     if preset and preset not in presets:
-        problems.append(f"URL: there is no preset `{preset}` (known: {', '.join(sorted(presets))}); using the defaults")
+        slugs = ", ".join(sorted(presets))
+        problems.append(f"URL: there is no preset `{shown(preset)}` (known: {slugs}); using the defaults")
         preset = ""
     base = presets[preset] if preset else Scenario()
     known = scenario_paths(base)
@@ -159,7 +183,7 @@ def decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple[
             continue
         path = ALIASES.get(name, name)
         if path not in known:
-            problems.append(f"URL: `{name}` is not a scenario setting; ignored")
+            problems.append(f"URL: `{shown(name)}` is not a scenario setting; ignored")
             continue
         changes[path] = parse_value(text, known[path])
     try:
@@ -168,12 +192,13 @@ def decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple[
         pass
     scenario = base  # apply what can be applied, one at a time
     for path, value in changes.items():
+        what = f"{NAMES.get(path, path)}={shown(format_value(value))}"
         try:
             scenario = apply(scenario, {path: value})
         except ValidationError as exc:
-            problems.append(f"URL: `{NAMES.get(path, path)}={format_value(value)}` ignored: {validation_message(exc)}")
+            problems.append(f"URL: `{what}` ignored: {validation_message(exc)}")
         except (KeyError, ValueError, TypeError):
-            problems.append(f"URL: `{NAMES.get(path, path)}={format_value(value)}` ignored: not a valid value")
+            problems.append(f"URL: `{what}` ignored: not a valid value")
     return preset, scenario, problems
 
 
@@ -184,5 +209,7 @@ def validation_message(exc: ValidationError) -> str:
         loc = ".".join(str(p) for p in err.get("loc", ()) if not str(p).startswith("function-"))
         msg = err.get("msg", "invalid value")
         msg = msg.removeprefix("Value error, ")
+        if err.get("type") == "multiple_of" and (err.get("ctx") or {}).get("multiple_of") == 1:
+            msg = "must be a whole number"
         parts.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(parts) or "invalid value"

@@ -17,9 +17,11 @@ def show_result() -> None:
     if outcome == "invalid":
         show_problems("The catalog is not valid, so nothing changed (the last good catalog is still in use):", detail)
     elif outcome == "applied":
+        after = "until you save" if catalog.write_access().allowed else "(saving is off on this server)"
         message(
             "success",
-            f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected until you save.",
+            f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected {after}; "
+            "a reload of this page drops it, so download the YAML to keep it.",
         )
     elif outcome == "saved":
         message("success", f"Saved to {detail}.")
@@ -96,22 +98,40 @@ st.caption(f"{len(view)} of {len(df)} figures · catalog {cat.version} ({cat.dat
 
 st.subheader("Edit the catalog (YAML)")
 path = Path(session.get().cat_path)
-st.caption(
-    f"Catalog file: {md(str(path))}. **Apply** validates the text and prices this session with it (every chart, at once); "
+access = catalog.write_access()
+save_how = (
     f"**Save** also writes the file (atomically, keeping the previous version as {md(path.name)}.bak, and refusing to "
-    "overwrite a file someone changed since you loaded it). An invalid text changes nothing."
+    "overwrite a file someone changed since you loaded it)"
+    if access.allowed
+    else "**Save** is off on this server"
 )
+st.caption(
+    f"Catalog file: {md(path.name)}. **Apply** validates the text and prices this session with it (every chart, at "
+    f"once); {save_how}. An invalid text changes nothing. Applied edits and the editor's text live in this browser "
+    "tab only: reloading the page or opening the link elsewhere starts again from the catalog file, so download the "
+    "YAML to keep an edit."
+)
+if not access.allowed:
+    message("info", access.reason + " Your edits apply to this session and its downloads only.")
 catalog.editor_text()
 with st.form("catalog_form", border=False):
     st.text_area(
         "Catalog YAML",
         key=catalog.EDITOR_KEY,
         height=460,
-        help="The whole catalog, or an override starting with `extends: default`. Every figure needs a value, a source and a checked date.",
+        max_chars=session.MAX_UPLOAD_BYTES,
+        help="The whole catalog, or an override starting with `extends: default`. Every figure needs a value, a "
+        "source and a checked date.",
     )
     b1, b2, _ = st.columns([1, 1, 3])
     b1.form_submit_button("Apply for this session", key="cat_apply", type="primary", on_click=catalog.on_apply)
-    b2.form_submit_button("Save to catalog file", key="cat_save", on_click=catalog.on_save)
+    b2.form_submit_button(
+        "Save to catalog file",
+        key="cat_save",
+        on_click=catalog.on_save,
+        disabled=not access.allowed,
+        help=access.reason or None,
+    )
 show_result()  # beside the buttons the user just pressed
 
 d1, d2, d3 = st.columns([1, 2, 1], vertical_alignment="bottom")

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import format as fmt
-from planner.report import build_report
+from planner.report import report_or_error_pdf
 from planner.ui import results, tables
 from planner.ui.messages import md
 
@@ -19,7 +19,7 @@ s, est, rec = ctx.scenario, ctx.estimate, ctx.recommendation
 slug = re.sub(r"[^a-z0-9]+", "-", s.name.lower()).strip("-")[:60] or "scenario"
 st.download_button(
     "Download PDF report",
-    data=functools.partial(build_report, ctx.catalog, s, estimate=est, recommendation=rec),
+    data=functools.partial(report_or_error_pdf, ctx.catalog, s, estimate=est, recommendation=rec),
     file_name=f"{slug}-llm-architecture-report.pdf",
     mime="application/pdf",
     on_click="ignore",
@@ -36,7 +36,7 @@ with left:
     st.subheader("Scenario")
     st.markdown(f"**{md(s.name)}**")
     if s.description:
-        st.markdown(md(s.description))
+        st.markdown(md(s.description, multiline=True))
     w, stack = s.workload, s.stack
     cat = ctx.catalog
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from planner import format as fmt
 from planner.engine import Estimate
+from planner.lifecycle import scenario_issues
 from planner.questionnaire import Recommendation, recommend
 from planner.scenario import Scenario
 from planner.ui import catalog as catalog_state
@@ -108,3 +109,24 @@ def page_header(title: str, ctx: Context, caption: str = "") -> None:
         f"Scenario: **{md(s.name)}**{where} · {fmt.count(s.workload.queries_per_month)} queries/month"
         f" · catalog {md(ctx.catalog.version)} ({ctx.catalog.date}){edited}{extra}"
     )
+    lifecycle_notices(ctx)
+
+
+def lifecycle_notices(ctx: Context) -> None:
+    """Entries the scenario uses that are shut down, closed or end inside its horizon, each with a
+    button that switches the scenario to the named replacement."""
+    for issue in scenario_issues(ctx.catalog, ctx.scenario):
+        message("warning", issue.message())
+        if issue.field and issue.replacement:
+            st.button(
+                f"Switch to {issue.replacement_name}",
+                key=f"lifecycle.switch.{issue.field}",
+                on_click=_switch,
+                args=(issue.field, issue.replacement, issue.replacement_name),
+                help=f"Use `{issue.replacement}` instead of `{issue.key}` in this scenario.",
+            )
+
+
+def _switch(field: str, replacement: str, name: str) -> None:
+    if session.change({f"stack.{field}": replacement}, name):
+        session.flash("success", f"Switched to {name}.")

@@ -17,8 +17,9 @@ Per browser session, never in `st.cache_resource`:
 Widgets keep their own keys (`sb.*` in the sidebar, `dq.*` on Decide, `cat_*` on
 Pricing); everything else the app remembers is a field of `Session`.
 
-Caching (`st.cache_data`, shared, keyed on hashable inputs): the parsed catalog by
-the text's sha256, the estimate by (catalog sha256, scenario JSON). Each session
+Caching (`st.cache_data`, shared, keyed on hashable inputs, dropped after an hour unused):
+the parsed catalog by `catalog_key` (its text and the default's text; catalogs above
+`SHARED_CATALOG_MAX_BYTES` are not shared), the estimate by (that key, scenario JSON). Each session
 also keeps its last result, so a rerun with nothing changed unpickles nothing.
 """
 
@@ -34,7 +35,7 @@ from pydantic import ValidationError
 
 from planner.engine import Estimate, estimate
 from planner.files import SCENARIOS_DIR, load_scenario
-from planner.scenario import Scenario
+from planner.scenario import Scenario, bounds
 from planner.ui import params
 from pricing.loader import LoadedCatalog, parse_catalog
 from pricing.models import Catalog
@@ -90,13 +91,28 @@ def get() -> Session:
 # ------------------------------------------------------------------ cached pure computations
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def parse_catalog_cached(sha: str, _text: str, file: str) -> LoadedCatalog:
-    """`parse_catalog(text)`, cached by the text's sha256 (the text itself is not hashed again)."""
-    return parse_catalog(_text, file)
+#: Catalog texts up to this size share one parsed copy between sessions (the shipped catalog is ~80 KB).
+#: A bigger one is parsed for its own session only, so visitors applying large catalogs cannot fill the
+#: shared cache: what a session keeps is freed with the session.
+SHARED_CATALOG_MAX_BYTES = 300_000
+#: Shared cache entries are dropped after this long unused, so memory goes back when the visitors leave.
+CACHE_TTL_SECONDS = 3600
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+def parse_catalog_cached(key: str, text: str, base_text: str, file: str) -> LoadedCatalog:
+    """`parse_catalog(text)` over the default catalog `base_text`; shared between sessions by `key`
+    (`pricing.loader.catalog_key`) when the text is small enough to share."""
+    if len(text) > SHARED_CATALOG_MAX_BYTES:
+        return parse_catalog(text, file, base_text=base_text)
+    return _parse_catalog_shared(key, text, base_text, file)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_TTL_SECONDS)
+def _parse_catalog_shared(key: str, _text: str, _base_text: str, file: str) -> LoadedCatalog:
+    return parse_catalog(_text, file, base_text=_base_text)
+
+
+@st.cache_data(show_spinner=False, max_entries=128, ttl=CACHE_TTL_SECONDS)
 def estimate_cached(cat_sha: str, scenario_json: str, _catalog: Catalog, _scenario: Scenario) -> Estimate:
     """The engine's estimate, cached by (catalog sha256, scenario JSON)."""
     q = _scenario.workload.queries_per_month
@@ -184,3 +200,17 @@ def control(
     """kwargs that bind a widget to a scenario path: `st.slider(..., **control(...))`."""
     sync_widget(key, to_widget(get_path(scenario(), path)))
     return dict(key=key, on_change=_on_control, args=(key, path, from_widget, what))
+
+
+def limits(path: str) -> dict[str, Any]:
+    """`min_value` and `max_value` of the control for the scenario field at `path`: the model's own bounds,
+    whole numbers for a whole field (an open bound such as `> 0` shows as 0; entering it is refused with
+    the model's message), so every value the model accepts shows as it is."""
+    b = bounds(path)
+    cast: Callable[[float], Any] = int if b.whole else float
+    out: dict[str, Any] = {}
+    if b.low is not None:
+        out["min_value"] = cast(b.low)
+    if b.high is not None:
+        out["max_value"] = cast(b.high)
+    return out

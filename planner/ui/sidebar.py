@@ -10,7 +10,7 @@ import streamlit as st
 
 from planner import format as fmt
 from planner.files import parse_scenario, scenario_yaml
-from planner.scenario import Scenario
+from planner.scenario import Scenario, bounds
 from planner.ui import params, session
 from planner.ui.catalog import catalog
 from planner.ui.messages import problem_lines
@@ -19,6 +19,7 @@ from planner.ui.session import (
     base_scenario,
     control,
     flash,
+    limits,
     preset_scenarios,
     scenario,
     set_scenario,
@@ -127,18 +128,16 @@ def _section(name: str, label: str):
 def _tuning_controls() -> None:
     st.number_input(
         "Training examples (count)",
-        min_value=0,
-        max_value=100_000_000,
+        **limits("fine_tuning.training_examples"),
         step=100,
         help="Examples in the training set. Also answers the questionnaire's 'How many examples' question.",
         **control("sb.examples", "fine_tuning.training_examples", "Training examples", int, int),
     )
     st.number_input(
         "Training epochs (passes over the set)",
-        min_value=0.5,
-        max_value=100.0,
+        **limits("fine_tuning.epochs"),
         step=1.0,
-        format="%.1f",
+        format="%g",
         help="Passes over the training set per run; training tokens = examples × tokens per example × epochs.",
         **control("sb.epochs", "fine_tuning.epochs", "Training epochs", float, float),
     )
@@ -147,30 +146,27 @@ def _tuning_controls() -> None:
 def _target_controls() -> None:
     st.number_input(
         "Monthly budget (USD per month)",
-        min_value=0.0,
-        max_value=1e9,
+        **limits("monthly_budget_usd"),
         step=100.0,
         value=None,
-        format="%.0f",
+        format="%.2f",
         placeholder="No budget",
         help="Drawn as a line on the cost chart and checked by the recommendation. Leave empty for none.",
         **control("sb.budget", "monthly_budget_usd", "Monthly budget"),
     )
     st.number_input(
         "Latency target (p95, ms)",
-        min_value=1.0,
-        max_value=600_000.0,
+        **limits("latency_target_p95_ms"),
         step=100.0,
         value=None,
-        format="%.0f",
+        format="%g",
         placeholder="No limit",
         help="The time within which 95% of answers must be complete. Drawn on the latency chart. Leave empty for none.",
         **control("sb.p95", "latency_target_p95_ms", "Latency target"),
     )
     st.number_input(
         "Horizon for total cost (months)",
-        min_value=1,
-        max_value=120,
+        **limits("horizon_months"),
         step=1,
         help="Months the total cost of ownership (one-time + monthly) covers.",
         **control("sb.months", "horizon_months", "Horizon", int, int),
@@ -212,32 +208,28 @@ def _token_controls() -> None:
     c1, c2 = st.columns(2)
     c1.number_input(
         "Input (tokens/query)",
-        min_value=0,
-        max_value=10_000_000,
+        **limits("workload.input_tokens_per_query"),
         step=50,
         help="User input tokens per query: the question and any conversation history.",
         **control("sb.tin", "workload.input_tokens_per_query", "Input tokens per query", _count_int, float),
     )
     c2.number_input(
         "Output (tokens/query)",
-        min_value=0,
-        max_value=1_000_000,
+        **limits("workload.output_tokens_per_query"),
         step=50,
         help="Tokens the model generates per answer.",
         **control("sb.tout", "workload.output_tokens_per_query", "Output tokens per query", _count_int, float),
     )
     c1.number_input(
         "System prompt (tokens)",
-        min_value=0,
-        max_value=10_000_000,
+        **limits("workload.system_prompt_tokens"),
         step=100,
         help="Instructions sent with every query, on every architecture.",
         **control("sb.sys", "workload.system_prompt_tokens", "System prompt tokens", _count_int, float),
     )
     c2.number_input(
         "Few-shot (tokens)",
-        min_value=0,
-        max_value=10_000_000,
+        **limits("workload.few_shot_tokens"),
         step=100,
         help="Example tokens in the prompt of prompt-only and RAG; a tuned model needs none.",
         **control("sb.shots", "workload.few_shot_tokens", "Few-shot tokens", _count_int, float),
@@ -278,31 +270,30 @@ def _retrieval_controls(s: Scenario) -> None:
     c1, c2 = st.columns(2)
     c1.number_input(
         "Corpus (documents)",
-        min_value=0,
-        max_value=10_000_000_000,
+        **limits("workload.corpus_documents"),
         step=1000,
         help="Documents in the knowledge base: sets the vector store's size and the indexing cost.",
         **control("sb.docs", "workload.corpus_documents", "Corpus documents", _count_int, float),
     )
     c2.number_input(
         "Document (tokens/doc)",
-        min_value=0,
-        max_value=100_000_000,
+        **limits("workload.tokens_per_document"),
         step=100,
         help="Average tokens per document.",
         **control("sb.doc_tokens", "workload.tokens_per_document", "Tokens per document", _count_int, float),
     )
     st.slider(
         "Chunk size (tokens)",
+        # the model needs chunk > overlap; the slider ends at 4,096 or past the scenario's value
         min_value=int(w.chunk_overlap_tokens) + 1,
-        max_value=max(4096, int(w.chunk_tokens)),
+        max_value=max(4096, int(w.chunk_tokens), int(w.chunk_overlap_tokens) + 2),
         step=1,
         help="Tokens per retrieved chunk; each retrieved chunk is added to the prompt. Must be larger than the overlap.",
         **control("sb.chunk", "workload.chunk_tokens", "Chunk size", _count_int, float),
     )
     st.slider(
         "Chunks retrieved per query (top-k)",
-        min_value=1,
+        min_value=int(bounds("workload.top_k").low or 1),
         max_value=max(50, w.top_k),
         step=1,
         help="Chunks added to the prompt per query: prompt tokens grow by top-k × chunk size.",
@@ -343,13 +334,14 @@ def _retrieval_controls(s: Scenario) -> None:
         min_value=0.0,
         max_value=100.0,
         step=1.0,
-        format="%.0f%%",
-        help="Share of the corpus re-embedded each month. The questionnaire's 'how often does the knowledge change' answer sets it too.",
+        format="%g%%",
+        help="Share of the corpus re-embedded each month. The questionnaire's 'how often does the knowledge change' "
+        "answer sets it too.",
         **control(
             "sb.change",
             "workload.corpus_change_share_per_month",
             "Corpus change share",
-            lambda v: round(v * 100, 1),
+            lambda v: round(v * 100, 9),
             lambda v: v / 100,
         ),
     )

@@ -148,7 +148,31 @@ def filter_frame(df: pd.DataFrame, text: str) -> pd.DataFrame:
     return df[mask]
 
 
-_MD_ESCAPE = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+#: Every ASCII punctuation character: CommonMark lets a backslash escape each of them, which
+#: turns off every construct they start (emphasis, links, code, HTML, headings, lists, tables,
+#: maths, `:red[...]` directives, `:material/...:` icons, `:smile:` emoji, autolinked URLs).
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
+#: Where GitHub-flavoured markdown would turn plain text into a link (`https://`, `www.`, `a@b.c`):
+#: it does so after parsing, so escapes do not stop it; an invisible WORD JOINER (U+2060) does.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z]:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)")
+
+
+def literal(text: object, multiline: bool = False) -> str:
+    """User or catalog text to put inside markdown, shown exactly as typed.
+
+    Punctuation is backslash-escaped, a WORD JOINER keeps URLs and addresses from becoming
+    links, and line breaks become hard breaks with leading spaces kept as no-break spaces
+    (`multiline`), or spaces (a one-line context, such as a heading, a caption or a table cell,
+    where a blank line would end the element; outer spaces dropped).
+    """
+    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    s = _AUTOLINK.sub("\u2060", s)
+    s = _MD_PUNCTUATION.sub(r"\\\1", s)
+    if not multiline:
+        return " ".join(s.split("\n")).strip()
+    s = _LEADING_SPACE.sub(lambda m: "\u00a0" * len(m.group().expandtabs(4)), s)
+    return "  \n".join(s.split("\n"))
 
 
 def markdown_table(df: pd.DataFrame, index_label: str = "") -> str:
@@ -157,7 +181,7 @@ def markdown_table(df: pd.DataFrame, index_label: str = "") -> str:
     element with a rendered cell per value, which matters on a page redrawn per slider move."""
 
     def cell(x) -> str:
-        return _MD_ESCAPE.sub(r"\\\1", str(x)).replace("\n", " ")
+        return literal(x)
 
     head = [index_label, *map(str, df.columns)]
     lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "---|" * len(head)]
