@@ -509,3 +509,26 @@ def test_a_shut_down_model_is_named_with_a_switch_to_its_replacement(tmp_path, m
     assert not at.exception
     assert not any("was shut down" in unescape(w.value) for w in at.warning)
     assert any("Switched to Small open model" in unescape(s.value) for s in at.success)
+
+
+def test_caching_batch_routing_and_candidate_widgets_set_the_scenario(catalog_file):
+    from planner.ui.session import KEY
+
+    at = start(catalog_file, "costs")
+    open_sections(at, "tokens", "retrieval")
+    # unset: candidates follow top-k, the cache hit share comes from traffic
+    assert at.number_input(key="sb.cands").value is None and at.number_input(key="sb.cache").value is None
+    assert at.slider(key="sb.route").value == 100.0 and at.slider(key="sb.batch").value == 0.0
+    at.number_input(key="sb.cands").set_value(50).run()
+    at.slider(key="sb.route").set_value(40.0).run()
+    at.slider(key="sb.batch").set_value(50.0).run()
+    at.number_input(key="sb.cache").set_value(80.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    w = at.session_state[KEY].scenario.workload
+    assert (w.rerank_candidates_per_query, w.retrieval_query_share, w.batch_query_share, w.cache_hit_share) == (
+        50,
+        0.4,
+        0.5,
+        0.8,
+    )
+    assert at.query_params["cands"] == ["50"] or at.query_params["cands"] == "50"

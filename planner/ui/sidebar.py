@@ -310,6 +310,8 @@ def _retrieval_controls(s: Scenario) -> None:
         min_value=w.top_k,
         max_value=10_000,
         step=10,
+        value=None,
+        placeholder="top-k",
         help="Candidates the reranker scores per query, of which the top-k go into the prompt "
         "(billed per search or per token of query + candidate text). Empty: top-k.",
         **control("sb.cands", "workload.rerank_candidates_per_query", "Rerank candidates"),
