@@ -114,11 +114,11 @@ def cache_hit_share(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     """Share of requests that find the static prefix in the prompt cache.
 
     Fixed by the scenario, or 1 − e^(−λ·TTL): a request hits when another one came within the
-    cache lifetime, for requests arriving at λ = interactive queries per second (one prefix)."""
+    cache lifetime, for requests arriving at λ = queries per second (one prefix)."""
     if i.cache_hit_share >= 0:
         return np.zeros_like(q) + _share(i.cache_hit_share)
     ttl = i.tuned_cache_ttl_seconds if USES_TUNED[arch] else i.llm_cache_ttl_seconds
-    lam = q * (1 - _share(i.batch_query_share)) / SECONDS_PER_MONTH
+    lam = q / SECONDS_PER_MONTH  # batch requests carry the same prefix
     return 1 - np.exp(-lam * ttl)
 
 
@@ -126,7 +126,8 @@ def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.nda
     """LLM spend of one request of `tin` input and `tout` output tokens, at cache hit share `hit`.
 
     Interactive requests pay the cached price for the prefix on a hit and the cache-write price
-    on a miss, the input price for the rest; batch requests pay batch prices for everything.
+    on a miss, the input price for the rest; batch requests pay batch prices, a cached prefix at the
+    lower of the cached and batch input prices.
     Above the long-context threshold every price is the tier's (writes and batch at its input and
     output prices: the catalog gives a tier no write or batch price)."""
     m = "tuned" if USES_TUNED[arch] else "llm"
@@ -145,7 +146,8 @@ def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.nda
         p_in, p_out, write, b_in, b_out = t_in, t_out, t_in, t_in, t_out
     prefix = min(prefix_tokens(i, arch), tin)
     interactive = prefix * (hit * cached + (1 - hit) * write) + (tin - prefix) * p_in + tout * p_out
-    batch = tin * b_in + tout * b_out
+    # batch requests share the cached prefix too: a hit at the lower of the cached and batch input prices
+    batch = prefix * (hit * min(cached, b_in) + (1 - hit) * b_in) + (tin - prefix) * b_in + tout * b_out
     b = _share(i.batch_query_share)
     return ((1 - b) * interactive + b * batch) / 1e6
 

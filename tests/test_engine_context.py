@@ -90,9 +90,9 @@ def test_cache_hit_share_from_traffic_and_ttl():
     assert h[0] == approx(1 - math.exp(-0.001 * 300))  # 0.2592
     assert h[1] == approx(1 - math.exp(-0.01 * 300))  # 0.9502
     assert h[2] == approx(1 - math.exp(-1 * 300))  # 1.0
-    # half the traffic sent as batch: the interactive rate halves
+    # half the traffic sent as batch: the same prefix, the same rate
     i.batch_query_share = 0.5
-    assert cache_hit_share(i, "prompt_only", q)[1] == approx(1 - math.exp(-0.005 * 300))
+    assert cache_hit_share(i, "prompt_only", q)[1] == approx(1 - math.exp(-0.01 * 300))
     # the scenario's override wins
     i.cache_hit_share = 0.4
     assert list(cache_hit_share(i, "prompt_only", q)) == [0.4, 0.4, 0.4]
@@ -193,6 +193,7 @@ def test_batch_share_priced_at_batch_rates(mini):
     )
     interactive = 1300 * 1.0 + 300 * 4.0  # 2,500 µ$
     batch = 1300 * 0.5 + 300 * 2.0  # 1,250 µ$
+    # (no cached price: a hit would cost min(cached = input 1.0, batch 0.5) = 0.5, the same as a miss)
     assert at(i, "prompt_only", 100_000) == approx(100_000 * (0.5 * interactive + 0.5 * batch) / 1e6)  # 187.5
     # a model without batch prices: the batch share pays the interactive price
     assert at(inputs(mini, batch_query_share=0.5), "prompt_only", 100_000) == approx(250.0)
@@ -358,12 +359,13 @@ def test_catalog_cached_ttl_batch_and_tier_prices_reach_the_estimate(mini):
         batch_input_usd_per_1m_tokens=0.5,
         batch_output_usd_per_1m_tokens=2.0,
     )
-    # 2,628 queries a month → λ = 0.001/s, h = 1 − e^(−0.3); a quarter of them batched → λ = 0.00075/s
+    # 2,628 queries a month → λ = 0.001/s, h = 1 − e^(−0.3); a quarter of them batched
     s = make(queries_per_month=2_628, batch_query_share=0.25)
     est = estimate(cat, s)
-    h = 1 - math.exp(-0.00075 * 300)
+    h = 1 - math.exp(-0.001 * 300)
     interactive = 1100 * (h * 0.1 + (1 - h) * 1.0) + 200 * 1.0 + 300 * 4.0
-    batch = 1300 * 0.5 + 300 * 2.0
+    # batch: a hit at min(cached 0.1, batch 0.5) = 0.1, a miss at the batch input price 0.5
+    batch = 1100 * (h * 0.1 + (1 - h) * 0.5) + 200 * 0.5 + 300 * 2.0
     expected = 2_628 * (0.75 * interactive + 0.25 * batch) / 1e6
     assert est.current["prompt_only"].components_usd["inference"] == approx(expected)
     assert est.current["prompt_only"].cache_hit_share == approx(h)
@@ -414,3 +416,17 @@ def test_catalog_per_token_reranker_and_batch_embedding(mini):
     assert est.current["rag"].components_usd["reranking"] == approx(100_000 * 50 * 700 * 0.05 / 1e6)
     # indexing 22,000 tokens at the batch price 0.05 + the store's first write 60 × 5 WU × 2 $/1M
     assert est.current["rag"].one_time_usd["initial_indexing"] == approx(22_000 * 0.05 / 1e6 + 60 * 5 * 2 / 1e6)
+
+
+def test_a_batch_request_never_costs_more_than_an_interactive_one(mini):
+    # every prefix read from the cache at 0.1; batch at 0.5 / 2
+    i = inputs(mini, cache_hit_share=1.0).replace(
+        llm_cached_input_usd_per_1m_tokens=0.1,
+        llm_batch_input_usd_per_1m_tokens=0.5,
+        llm_batch_output_usd_per_1m_tokens=2.0,
+    )
+    interactive = 1100 * 0.1 + 200 * 1.0 + 300 * 4.0  # 1,510 µ$
+    batch = 1100 * min(0.1, 0.5) + 200 * 0.5 + 300 * 2.0  # 810 µ$
+    assert at(i, "prompt_only", 100_000) == approx(100_000 * interactive / 1e6)  # 151
+    assert at(i.replace(batch_query_share=1.0), "prompt_only", 100_000) == approx(100_000 * batch / 1e6)  # 81
+    assert batch < interactive
