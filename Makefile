@@ -7,7 +7,7 @@ PORT ?= 8501
 # Where `make run` listens: this machine only (saving allowed). ADDRESS=0.0.0.0 serves a team, read-only.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test test-fast bench schema clean chromium
+.PHONY: run test test-fast lint format typecheck requirements install-check bench schema clean chromium
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,28 @@ test: $(VENV)/.dev chromium
 test-fast: $(VENV)/.dev
 	$(PY) -m pytest -q -m "not browser"
 
+# ruff (rules and settings in pyproject.toml), and the derived requirements files in step with it
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) tools/requirements.py --check
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# mypy with the pydantic plugin over planner/ and pricing/ (settings in pyproject.toml)
+typecheck: $(VENV)/.dev
+	$(VENV)/bin/mypy
+
+# requirements*.txt from the pins in pyproject.toml
+requirements:
+	$(PYTHON) tools/requirements.py
+
+# `pip install .` in a new virtualenv, then every subcommand of `llm-planner` from another directory
+install-check:
+	PYTHON=$(PYTHON) tools/install-check.sh
+
 bench: $(VENV)/.dev chromium
 	$(PY) -m benchmarks
 
@@ -45,4 +67,4 @@ schema: $(VENV)/.runtime
 	$(PY) -m pricing.schema
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache dist build

@@ -88,7 +88,9 @@ ARM_JS = r"""
         } else if (runningAt !== null) { finishedAt = now; }
       }
       if (inChart(r.target)) { chart = true; continue; }
-      for (const n of r.addedNodes) { if (n.nodeType === 1 && (n.matches('.js-plotly-plot') || n.querySelector('.js-plotly-plot'))) chart = true; }
+      for (const n of r.addedNodes) {
+        if (n.nodeType === 1 && (n.matches('.js-plotly-plot') || n.querySelector('.js-plotly-plot'))) chart = true;
+      }
     }
     if (chart) { chartAt = now; mutations += 1; }
     check(now);

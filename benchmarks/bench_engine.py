@@ -50,16 +50,18 @@ def run(repeat: int = 200) -> dict[str, dict[str, float]]:
         q = np.geomspace(1e3, 1e7, 200)
         c = corpus(inputs)
 
-        def core():
+        def core(inputs=inputs, q=q, c=c):  # bound now: each pass times this scenario
             for a in ARCHITECTURES:
                 _series(inputs, a, q, c)
 
         totals = monthly_totals(inputs, q)
         out[f"{name}: core pass (4 architectures × 200 volumes, costs + latency)"] = _time(core, repeat)
-        out[f"{name}: break-evens"] = _time(lambda: break_evens(inputs, q, totals), repeat)
-        out[f"{name}: sensitivity (±25%, every input)"] = _time(lambda: sensitivity(inputs), repeat)
+        out[f"{name}: break-evens"] = _time(
+            lambda inputs=inputs, q=q, totals=totals: break_evens(inputs, q, totals), repeat
+        )
+        out[f"{name}: sensitivity (±25%, every input)"] = _time(lambda inputs=inputs: sensitivity(inputs), repeat)
         out[f"{name}: full estimate (core + ranges + break-evens (cached per scenario) + sensitivity)"] = _time(
-            lambda: estimate(catalog, scenario), repeat // 2
+            lambda scenario=scenario: estimate(catalog, scenario), repeat // 2
         )
     return out
 

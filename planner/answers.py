@@ -7,14 +7,14 @@ live in `planner.questionnaire`; this module only fixes the file format.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field
 
 from pricing.models import Strict
 
 
-class KnowledgeChange(str, Enum):
+class KnowledgeChange(StrEnum):
     static = "static"
     yearly = "yearly"
     quarterly = "quarterly"
@@ -48,7 +48,7 @@ CORPUS_CHANGE_SHARE_PER_MONTH: dict[KnowledgeChange, float] = {
 }
 
 
-class Gap(str, Enum):
+class Gap(StrEnum):
     knowledge = "knowledge"
     behavior = "behavior"
     both = "both"

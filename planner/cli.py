@@ -1,4 +1,4 @@
-"""Command line: `python -m planner validate|estimate|recommend|report ...`.
+"""Command line: `llm-planner validate|estimate|recommend|report ...` (installed), or `python -m planner ...`.
 
 Errors a user can cause print as `FILE:LINE:COL: message` lines and exit 1;
 no traceback reaches the terminal.
@@ -7,17 +7,14 @@ no traceback reaches the terminal.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from pathlib import Path
 
-from planner import format as fmt
-from planner.engine import COMPONENT_LABELS, Estimate, estimate
+from planner import output
+from planner.engine import estimate
 from planner.files import load_scenario
 from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
-from planner.scenario import LABELS
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
 
@@ -58,90 +55,15 @@ def cmd_validate(args) -> int:
     return 0
 
 
-def table_text(est: Estimate) -> str:
-    s = est.scenario
-    lines = [
-        f"Scenario: {s.name} — {fmt.count(s.workload.queries_per_month)} queries/month "
-        f"(catalog {est.catalog_version}, {est.catalog_date})",
-        "",
-        f"{'Architecture':<13}{'Monthly':>11}{'Range':>21}{'Per 1K q':>10}{'p50':>9}{'p95':>9}{'One-time':>11}{f'TCO {s.horizon_months} mo':>12}",
-    ]
-    for a in est.priced:
-        c = est.current[a]
-        rng = f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)}"
-        lines.append(
-            f"{c.label:<13}{fmt.usd(c.monthly_usd):>11}{rng:>21}{fmt.usd(c.usd_per_1k_queries):>10}"
-            f"{fmt.ms(c.latency_p50_ms):>9}{fmt.ms(c.latency_p95_ms):>9}{fmt.usd(c.one_time_total_usd):>11}{fmt.usd(c.tco_usd):>12}"
-        )
-    lines += [f"  {reason}" for reason in est.ruled_out.values()]
-    lines += ["", "Monthly spend by component at this volume:"]
-    for a in est.priced:
-        parts = [f"{COMPONENT_LABELS[k]} {fmt.usd(v)}" for k, v in est.current[a].components_usd.items() if v > 0]
-        lines.append(f"  {LABELS[a]}: " + ("; ".join(parts) or "nothing"))
-    lines += ["", "Break-even volumes:"]
-    lines += [f"  {fmt.count(b.queries_per_month)} queries/month: {b.describe()}" for b in est.break_evens] or [
-        "  none in the range"
-    ]
-    if len(est.volumes) <= 12:
-        lines += [
-            "",
-            "Monthly spend over volume:",
-            f"{'Queries/month':>14}" + "".join(f"{LABELS[a]:>13}" for a in est.priced),
-        ]
-        for k, v in enumerate(est.volumes):
-            lines.append(
-                f"{fmt.count(v):>14}" + "".join(f"{fmt.usd(est.series[a].total_usd[k]):>13}" for a in est.priced)
-            )
-    if est.warnings:
-        lines += ["", "Warnings:"] + [f"  {w}" for w in est.warnings]
-    return "\n".join(lines)
-
-
-def csv_text(est: Estimate) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    comps = list(COMPONENT_LABELS)
-    w.writerow(
-        [
-            "queries_per_month",
-            "architecture",
-            "monthly_usd",
-            "monthly_low_usd",
-            "monthly_high_usd",
-            "usd_per_1k_queries",
-            "latency_p50_ms",
-            "latency_p95_ms",
-        ]
-        + [f"{c}_usd" for c in comps]
-    )
-    for k, v in enumerate(est.volumes):
-        for a in est.priced:
-            s = est.series[a]
-            w.writerow(
-                [
-                    f"{v:.6g}",
-                    a,
-                    f"{s.total_usd[k]:.6g}",
-                    f"{s.low_usd[k]:.6g}",
-                    f"{s.high_usd[k]:.6g}",
-                    f"{s.usd_per_1k_queries[k]:.6g}",
-                    f"{s.latency_p50_ms[k]:.6g}",
-                    f"{s.latency_p95_ms[k]:.6g}",
-                ]
-                + [f"{s.components_usd[c][k]:.6g}" for c in comps]
-            )
-    return buf.getvalue()
-
-
 def cmd_estimate(args) -> int:
     catalog, scenario = _load(args)
     est = estimate(catalog, scenario, volumes=_volumes(args.volumes))
     if args.format == "json":
-        print(json.dumps(est.to_dict(), indent=2))
+        print(output.json_text(est))
     elif args.format == "csv":
-        sys.stdout.write(csv_text(est))
+        sys.stdout.write(output.csv_text(est))
     else:
-        print(table_text(est))
+        print(output.table_text(est))
     return 0
 
 
@@ -246,7 +168,7 @@ def cmd_prices(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m planner",
+        prog="llm-planner" if Path(sys.argv[0]).name == "llm-planner" else "python -m planner",
         description="Plan an LLM feature: prompt only, RAG, fine-tuned or hybrid — cost and latency.",
     )
     sub = p.add_subparsers(dest="command", required=True)

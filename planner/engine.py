@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -293,16 +295,21 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
     return parts
 
 
+def _total(arrays: Iterable[np.ndarray]) -> np.ndarray:
+    """Element-wise Σ of arrays: the builtin `sum` (from 0, which numpy broadcasts away), typed."""
+    return cast(np.ndarray, sum(arrays))
+
+
 def combine_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """p50 = Σ p50ᵢ; p95 = p50 + √Σ(p95ᵢ − p50ᵢ)² (independent tails add in quadrature)."""
-    p50 = sum(p[0] for p in parts.values())
+    p50 = _total(p[0] for p in parts.values())
     tail = np.sqrt(sum((p[1] - p[0]) ** 2 for p in parts.values()))
     return p50, p50 + tail
 
 
 def monthly_totals(i: Inputs, q: np.ndarray, archs: tuple[str, ...] = ARCHITECTURES) -> dict[str, np.ndarray]:
     c = corpus(i)
-    return {a: sum(monthly_components(i, a, q, c).values()) for a in archs}
+    return {a: _total(monthly_components(i, a, q, c).values()) for a in archs}
 
 
 # ------------------------------------------------------------------ results
@@ -554,7 +561,7 @@ def _step_points(
     i: Inputs, lo: float, hi: float, archs: tuple[str, ...] = ARCHITECTURES, cap: int = 5000
 ) -> np.ndarray:
     """Volumes where a capacity step (a replica or an instance) is added, within [lo, hi]."""
-    pts = []
+    pts: list[float] = []
     if i.self_hosted:
         for arch in archs:
             tin, tout = mean_input_tokens(i, arch), i.output_tokens_per_query
@@ -572,7 +579,7 @@ def _step_points(
         k0 = max(1, math.floor(lo / per_inst))
         k1 = min(k0 + cap, math.ceil(hi / per_inst) + 1)
         pts.extend(k * per_inst for k in range(k0, k1))
-    p = np.asarray(pts, dtype=float)
+    p = np.asarray(pts, dtype=np.float64)
     return p[(p > lo) & (p < hi)]
 
 
@@ -647,7 +654,7 @@ def _series(
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     comps = monthly_components(i, arch, q, c)
     p50, p95 = combine_latency(latency_parts(i, arch, q))
-    return comps, sum(comps.values()), p50, p95
+    return comps, _total(comps.values()), p50, p95
 
 
 def long_context_misfit(catalog: Catalog, scenario: Scenario, i: Inputs) -> str | None:
@@ -686,15 +693,15 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
     series, current = {}, {}
     for a in priced:
         comps, total, p50, p95 = _series(typ, a, q, c)
-        lo_total = sum(monthly_components(low, a, q, c_low).values())
-        hi_total = sum(monthly_components(high, a, q, c_high).values())
+        lo_total = _total(monthly_components(low, a, q, c_low).values())
+        hi_total = _total(monthly_components(high, a, q, c_high).values())
         reps = replicas(typ, a, q) if typ.self_hosted else None
         series[a] = Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps)
 
         now = monthly_components(typ, a, q_now, c)
-        now_total = float(sum(now.values())[0])
-        now_lo = float(sum(monthly_components(low, a, q_now, c_low).values())[0])
-        now_hi = float(sum(monthly_components(high, a, q_now, c_high).values())[0])
+        now_total = float(_total(now.values())[0])
+        now_lo = float(_total(monthly_components(low, a, q_now, c_low).values())[0])
+        now_hi = float(_total(monthly_components(high, a, q_now, c_high).values())[0])
         parts = latency_parts(typ, a, q_now)
         n50, n95 = combine_latency(parts)
         one = one_time_usd(typ, a, c)

@@ -24,29 +24,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from planner import format as fmt
-from planner.engine import COMPONENT_LABELS, LATENCY_LABELS, Estimate
+from planner.engine import COMPONENT_LABELS, LATENCY_LABELS, Estimate, Series
 from planner.scenario import COLORS, LABELS
+from planner.vocabulary import ALERT, COMPONENT_COLORS, LATENCY_COLORS, MUTED
 
-#: Colours of cost components and latency parts: muted, distinct from the architecture colours.
-COMPONENT_COLORS = {
-    "inference": "#5B6C8F",
-    "gpu_serving": "#8E7CC3",
-    "model_hosting": "#A0A0A0",
-    "query_embedding": "#7FB8C9",
-    "vector_store": "#3F8FA8",
-    "reranking": "#C490B8",
-    "reembedding": "#D9A066",
-    "training": "#8DB580",
-}
-LATENCY_COLORS = {
-    "network": "#A0A0A0",
-    "query_embedding": "#7FB8C9",
-    "vector_search": "#3F8FA8",
-    "reranking": "#C490B8",
-    "queueing": "#D9A066",
-    "time_to_first_token": "#8E7CC3",
-    "generation": "#5B6C8F",
-}
 #: Plotly config for every chart: no mode bar, no logo.
 CONFIG = {"displayModeBar": False, "displaylogo": False}
 
@@ -54,8 +35,6 @@ BUDGET_SHAPE = "budget"
 LIMIT_SHAPE = "latency limit"
 CURRENT_SHAPE = "current volume"
 BREAK_EVEN_TRACE = "Break-even"
-MUTED = "#8a8f98"  # readable on white and on a dark background
-ALERT = "#D55E00"  # Okabe–Ito vermillion: limits and budgets
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -132,7 +111,7 @@ def _linear_ticks(lo: float, hi: float, label, n: int = 5, zero: bool = True) ->
 
 
 def _usd_axis(lo: float, hi: float, *, log: bool, title: str) -> dict:
-    vals, text = (_log_ticks if log else _linear_ticks)(lo, hi, fmt.usd)
+    vals, text = (_log_ticks if log else _linear_ticks)(lo, hi, fmt.usd_tick)
     axis = dict(title=dict(text=title), tickmode="array", tickvals=vals, ticktext=text, zeroline=False)
     if log:
         axis.update(type="log", range=[math.log10(max(lo, 1e-12)) - 0.05, math.log10(max(hi, 1e-12)) + 0.08])
@@ -236,7 +215,6 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
     low–high band, break-even points, the budget and the scenario's own volume.
     Hovering a line shows the spend by component at that volume."""
     v = est.volumes
-    n = len(v)
     series = [est.series[a] for a in est.priced]
     every = np.concatenate([np.ravel(x) for s in series for x in (s.low_usd, s.high_usd, s.total_usd)])
     every = every[every > 0]
@@ -246,52 +224,8 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
     if budget:
         y_lo, y_hi = min(y_lo, budget), max(y_hi, budget)
     floor = y_lo / 10  # log axes cannot show zero
-    data: list[dict] = []
-    if bands:
-        # one closed polygon per band (high forward, low back), thinned to ≤ ~200 points
-        idx = np.unique(np.r_[np.arange(0, n, max(1, math.ceil(n / 100))), n - 1])
-        for s in series:
-            if np.allclose(s.low_usd, s.high_usd):
-                continue
-            data.append(
-                dict(
-                    type="scatter",
-                    mode="lines",
-                    name=f"{s.label} range",
-                    legendgroup=s.key,
-                    showlegend=False,
-                    x=np.r_[v[idx], v[idx][::-1]],
-                    y=np.r_[_positive(s.high_usd[idx], floor), _positive(s.low_usd[idx][::-1], floor)],
-                    fill="toself",
-                    fillcolor=_rgba(s.color, 0.13),
-                    line=dict(width=0),
-                    hoverinfo="skip",
-                )
-            )
-    for s in series:
-        comps = components_used(est, s.key)
-        cols = [s.total_usd, s.low_usd, s.high_usd] + [s.components_usd[k] for k in comps]
-        f = [_d3_usd(c) for c in cols]
-        lines = "".join(
-            f"<br>· {COMPONENT_LABELS[k]}: %{{customdata[{3 + j}]:{f[3 + j]}}}" for j, k in enumerate(comps)
-        )
-        data.append(
-            dict(
-                type="scatter",
-                mode="lines",
-                name=s.label,
-                legendgroup=s.key,
-                x=v,
-                y=_positive(s.total_usd, floor),
-                line=dict(color=s.color, width=2.5),
-                customdata=np.column_stack(cols),
-                hovertemplate=(
-                    f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>"
-                    f"<b>%{{customdata[0]:{f[0]}}}/month</b> (range %{{customdata[1]:{f[1]}}}–%{{customdata[2]:{f[2]}}})"
-                    f"{lines}<extra></extra>"
-                ),
-            )
-        )
+    data: list[dict] = _band_traces(series, v, floor) if bands else []
+    data += [_spend_trace(est, s, floor) for s in series]
     be = _break_even_trace(est, floor)
     if be:
         data.append(be)
@@ -302,25 +236,78 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
     )
     q = est.scenario.workload.queries_per_month
     if v[0] <= q <= v[-1]:
-        data.append(
-            dict(
-                type="scatter",
-                mode="markers",
-                name="At your volume",
-                showlegend=False,
-                x=[q] * len(est.priced),
-                y=[max(est.current[a].monthly_usd, floor) for a in est.priced],
-                marker=dict(color=[COLORS[a] for a in est.priced], size=9, line=dict(color="white", width=1)),
-                text=[f"{LABELS[a]}: {fmt.usd(est.current[a].monthly_usd)}/month" for a in est.priced],
-                hovertemplate="%{text}<extra>your volume</extra>",
-            )
-        )
+        data.append(_at_volume_trace(est, q, floor))
     _current_marker(layout, q, v)
     _break_even_labels(layout, est, floor)
     _ruled_out_note(layout, est)
     if budget:
         _hline(layout, budget, BUDGET_SHAPE, f"budget {fmt.usd(budget)}/month", log=True)
     return _figure(data, layout)
+
+
+def _band_traces(series: list[Series], v: np.ndarray, floor: float) -> list[dict]:
+    """Each architecture's low–high band: one closed polygon (high forward, low back), thinned to ≤ ~200 points."""
+    n = len(v)
+    idx = np.unique(np.r_[np.arange(0, n, max(1, math.ceil(n / 100))), n - 1])
+    data = []
+    for s in series:
+        if np.allclose(s.low_usd, s.high_usd):
+            continue
+        data.append(
+            dict(
+                type="scatter",
+                mode="lines",
+                name=f"{s.label} range",
+                legendgroup=s.key,
+                showlegend=False,
+                x=np.r_[v[idx], v[idx][::-1]],
+                y=np.r_[_positive(s.high_usd[idx], floor), _positive(s.low_usd[idx][::-1], floor)],
+                fill="toself",
+                fillcolor=_rgba(s.color, 0.13),
+                line=dict(width=0),
+                hoverinfo="skip",
+            )
+        )
+    return data
+
+
+def _spend_trace(est: Estimate, s: Series, floor: float) -> dict:
+    """One architecture's spend line; its hover lists the spend by component at that volume."""
+    comps = components_used(est, s.key)
+    cols = [s.total_usd, s.low_usd, s.high_usd] + [s.components_usd[k] for k in comps]
+    f = [_d3_usd(c) for c in cols]
+    lines = "".join(f"<br>· {COMPONENT_LABELS[k]}: %{{customdata[{3 + j}]:{f[3 + j]}}}" for j, k in enumerate(comps))
+    return dict(
+        type="scatter",
+        mode="lines",
+        name=s.label,
+        legendgroup=s.key,
+        x=est.volumes,
+        y=_positive(s.total_usd, floor),
+        line=dict(color=s.color, width=2.5),
+        customdata=np.column_stack(cols),
+        hovertemplate=(
+            f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>"
+            f"<b>%{{customdata[0]:{f[0]}}}/month</b> (range "
+            f"%{{customdata[1]:{f[1]}}}–%{{customdata[2]:{f[2]}}})"
+            f"{lines}<extra></extra>"
+        ),
+    )
+
+
+def _at_volume_trace(est: Estimate, q: float, floor: float) -> dict:
+    """A marker per architecture at the scenario's own volume."""
+    return dict(
+        type="scatter",
+        mode="markers",
+        name="At your volume",
+        showlegend=False,
+        x=[q] * len(est.priced),
+        y=[max(est.current[a].monthly_usd, floor) for a in est.priced],
+        marker=dict(color=[COLORS[a] for a in est.priced], size=9, line=dict(color="white", width=1)),
+        text=[f"{LABELS[a]}: {fmt.usd(est.current[a].monthly_usd)}/month" for a in est.priced],
+        hovertemplate="%{text}<extra>your volume</extra>",
+    )
 
 
 def _ruled_out_note(layout: dict, est: Estimate) -> None:
@@ -336,7 +323,7 @@ def _ruled_out_note(layout: dict, est: Estimate) -> None:
                 xanchor="left",
                 yanchor="top",
                 showarrow=False,
-                font=dict(size=11, color="#555555"),
+                font=dict(size=11, color=MUTED),
                 bgcolor="rgba(255,255,255,0.8)",
             )
         )
@@ -363,7 +350,8 @@ def _break_even_trace(est: Estimate, floor: float) -> dict | None:
 
 
 def _break_even_labels(layout: dict, est: Estimate, floor: float, max_labels: int = 6) -> None:
-    """A label with an arrow for each break-even (up to `max_labels`), set off the lines, alternating above and below."""
+    """A label with an arrow for each break-even (up to `max_labels`), set off the lines, alternating above and "
+    "below."""
     bes = _break_evens_in_range(est)
     if len(bes) > max_labels:
         return
@@ -437,7 +425,8 @@ def per_1k_figure(est: Estimate, height: int = 400) -> go.Figure:
             x=v,
             y=_positive(s.usd_per_1k_queries, lo / 10),
             line=dict(color=s.color, width=2.5),
-            hovertemplate=f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>%{{y:{_d3_usd(s.usd_per_1k_queries)}}} per 1,000 queries<extra></extra>",
+            hovertemplate=f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>%{{y:{_d3_usd(s.usd_per_1k_queries)}}} "
+            "per 1,000 queries<extra></extra>",
         )
         for s in (est.series[a] for a in est.priced)
     ]

@@ -10,7 +10,15 @@ from planner.scenario import Scenario
 from pricing.loader import read_text, validate
 from pricing.safeyaml import parse_yaml
 
-SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+def _scenarios_dir(package: Path) -> Path:
+    """The preset scenarios: `scenarios/` beside the package in a checkout, or inside it once installed
+    (the wheel carries them as `planner/scenarios`, see pyproject.toml)."""
+    installed = package / "scenarios"
+    return installed if installed.is_dir() else package.parent / "scenarios"
+
+
+SCENARIOS_DIR = _scenarios_dir(Path(__file__).resolve().parent)
 
 
 def parse_scenario(text: str | bytes, file: str = "<scenario>") -> Scenario:

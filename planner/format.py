@@ -1,34 +1,60 @@
-"""Number formatting shared by the app, the PDF and the CLI, so they read the same."""
+"""Numbers as the app, the PDF and the CLI show them: one money format, one duration format, one count
+format, so a number reads the same everywhere.
+
+Money and durations keep three significant figures once they are large (a page never shows "$4,000"
+beside "$16K" and "$21.7K", nor "1,500 ms" beside "1.50 s"):
+
+    usd:      < $0.01 · $0.42 · $48.00 · $480 · $4.00K · $16.0K · $21.7K · $150K · $1.20M · $3.40B
+    usd_tick: $0.5 · $2 · $100 · $1K · $20K · $5M   (axis ticks: round values, no trailing zeros)
+    ms:       45 ms · 450 ms · 1.50 s · 12.3 s · 123 s
+    count:    1,200 · 45K · 3.4M
+"""
 
 from __future__ import annotations
 
 import math
+import re
+
+_SUFFIXES = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
 
 
-def usd(x: float, digits: int = 2) -> str:
-    """Readable currency: $0.42, $48, $1.2K, $3.4M, $5.6B."""
+def _three_figures(x: float) -> tuple[str, str]:
+    """(mantissa with three significant figures, suffix) for x ≥ 1,000: 4.00 K, 16.0 K, 150 K, 1.20 M."""
+    for scale, suffix in _SUFFIXES:
+        if x >= scale * (1 - 5e-4):  # 999,500 reads 1.00M, not 1000K
+            m = x / scale
+            return (f"{m:.2f}" if m < 9.995 else f"{m:.1f}" if m < 99.95 else f"{m:.0f}"), suffix
+    raise ValueError(f"{x} is below 1,000")
+
+
+def usd(x: float | None) -> str:
+    """Money: cents below $100, whole dollars below $1,000, then three significant figures with K, M, B."""
     if x is None or not math.isfinite(x):
         return "—"
     sign = "-" if x < 0 else ""
     x = abs(x)
-    if x >= 1e9:
-        return f"{sign}${x / 1e9:.{digits - 1}f}B".replace(".0B", "B")
-    if x >= 1e6:
-        return f"{sign}${x / 1e6:.{digits - 1}f}M".replace(".0M", "M")
-    if x >= 1e4:
-        return f"{sign}${x / 1e3:.{digits - 1}f}K".replace(".0K", "K")
-    if x >= 100:
-        return f"{sign}${x:,.0f}"
-    if x >= 1:
-        return f"{sign}${x:,.2f}"
     if x == 0:
         return "$0"
     if x < 0.01:
         return "< $0.01" if not sign else "> -$0.01"
-    return f"{sign}${x:.2f}"
+    if x < 99.995:
+        return f"{sign}${x:.2f}"
+    if x < 999.5:
+        return f"{sign}${x:.0f}"
+    mantissa, suffix = _three_figures(x)
+    return f"{sign}${mantissa}{suffix}"
 
 
-def count(x: float) -> str:
+_TRAILING_ZEROS = re.compile(r"\.?0+(?=[KMB]?$)")
+
+
+def usd_tick(x: float | None) -> str:
+    """An axis tick (a round 1-2-5 value): the money format without trailing zeros — $0.5, $2, $100, $1K, $20K, $5M."""
+    text = usd(x)
+    return _TRAILING_ZEROS.sub("", text) if "." in text else text
+
+
+def count(x: float | None) -> str:
     """Queries and tokens: 1,200 / 45K / 3.4M."""
     if x is None or not math.isfinite(x):
         return "—"
@@ -41,7 +67,11 @@ def count(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def ms(x: float) -> str:
+def ms(x: float | None) -> str:
+    """A duration given in milliseconds: whole milliseconds below one second, then seconds to three figures."""
     if x is None or not math.isfinite(x):
         return "—"
-    return f"{x / 1000:.2f} s" if x >= 1000 else f"{x:.0f} ms"
+    if x < 999.5:
+        return f"{x:.0f} ms"
+    s = x / 1000
+    return f"{s:.2f} s" if s < 9.995 else f"{s:.1f} s" if s < 99.95 else f"{s:,.0f} s"

@@ -28,6 +28,7 @@ import math
 import string
 import sys
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
@@ -35,6 +36,7 @@ from typing import Any, Literal
 from planner import format as fmt
 from planner.answers import Answers, Gap, KnowledgeChange
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
+from planner.vocabulary import STAGE_LABELS
 
 __all__ = [
     "ARCHITECTURES",
@@ -312,9 +314,9 @@ _EVERY = {
 }
 
 
-def _usd(x: float) -> str:
+def _usd(x: float | None) -> str:
     """Money as the app, the PDF and the CLI print it (planner.format.usd)."""
-    if not math.isfinite(x):
+    if x is None or not math.isfinite(x):
         return "an unknown amount"
     return fmt.usd(x)
 
@@ -323,8 +325,9 @@ def _count(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def _ms(x: float) -> str:
-    return f"{x:,.0f} ms"
+def _ms(x: float | None) -> str:
+    """A duration as the app, the PDF and the CLI print it (planner.format.ms)."""
+    return "an unknown time" if x is None else fmt.ms(x)
 
 
 def _show(field: str, value: Any) -> str:
@@ -349,7 +352,7 @@ class _AnswerFormatter(string.Formatter):
     def __init__(self, answers: Answers) -> None:
         self.answers = answers
 
-    def get_value(self, key, args, kwargs):  # type: ignore[override]
+    def get_value(self, key, args, kwargs):
         if not isinstance(key, str) or key not in Answers.model_fields:
             raise KeyError(key)
         return key
@@ -392,7 +395,7 @@ class Rule:
     explanation: str
     kind: Literal["hard", "soft"]
     effects: Mapping[str, int] = field(default_factory=dict)
-    rule_out: frozenset[str] = frozenset()
+    rule_out: AbstractSet[str] = frozenset()  # frozen in __post_init__
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "effects", MappingProxyType(dict(self.effects)))
@@ -424,7 +427,7 @@ class Rule:
         return _effect_text(self.effects, self.rule_out)
 
 
-def _effect_text(effects: Mapping[str, int], rule_out: frozenset[str]) -> str:
+def _effect_text(effects: Mapping[str, int], rule_out: AbstractSet[str]) -> str:
     if rule_out:
         return "rules out " + ", ".join(LABELS[k] for k in ARCHITECTURES if k in rule_out)
     return ", ".join(f"{LABELS[k]} {effects[k]:+d}" for k in ARCHITECTURES if effects.get(k))
@@ -1096,7 +1099,7 @@ def _answers_of(x: Scenario | Answers) -> Answers:
 def evaluate(answers: Answers | Scenario, rules: tuple[Rule, ...] = RULES) -> tuple[Reason, ...]:
     """The rules that fire for these answers, in table order, explained."""
     a = _answers_of(answers)
-    return tuple(Reason(r.id, r.kind, r.explain(a), r.effects, r.rule_out) for r in rules if r.applies(a))
+    return tuple(Reason(r.id, r.kind, r.explain(a), r.effects, frozenset(r.rule_out)) for r in rules if r.applies(a))
 
 
 def _rank_key(r: Ranked) -> tuple[bool, int, int]:
@@ -1226,8 +1229,8 @@ def _check_numbers(
     if missing:
         findings.append("No cost estimate for " + ", ".join(missing) + ": the catalog lacks a price it needs.")
 
-    over_budget = {k for k in cost if budget is not None and cost[k] is not None and cost[k] > budget}
-    over_latency = {k for k in p95 if limit is not None and p95[k] is not None and p95[k] > limit}
+    over_budget = {k for k, c in cost.items() if budget is not None and c is not None and c > budget}
+    over_latency = {k for k, t in p95.items() if limit is not None and t is not None and t > limit}
 
     new: list[Ranked] = []
     for r in ranking:
@@ -1291,9 +1294,9 @@ def _check_numbers(
     # where the break-evens fall, for the pick
     alive_keys = {r.key for r in alive}
     for be in getattr(est, "break_evens", None) or ():
-        a, b = getattr(be, "a", None), getattr(be, "b", None)
+        a, b = getattr(be, "a", ""), getattr(be, "b", "")
         q = _finite(getattr(be, "queries_per_month", None))
-        below, above = getattr(be, "cheaper_below", None), getattr(be, "cheaper_above", None)
+        below, above = getattr(be, "cheaper_below", ""), getattr(be, "cheaper_above", "")
         if q is None or top.key not in (a, b) or not {a, b} <= alive_keys or below not in LABELS or above not in LABELS:
             continue
         cheaper_now = below if volume < q else above
@@ -1348,7 +1351,7 @@ def render_text(rec: Recommendation) -> str:
     lines += ["", f"Watch-outs ({w.label})"]
     lines += [f"  - {t}" for t in rec.watch_outs]
     lines += ["", "Plan"]
-    lines += [f"  {s.stage.capitalize():<6} {s.text}" for s in rec.plan]
+    lines += [f"  {STAGE_LABELS.get(s.stage, s.stage):<6} {s.text}" for s in rec.plan]
     return "\n".join(lines) + "\n"
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from pricing.errors import InputError, Problem
 from pricing.models import STALE_AFTER_DAYS, Catalog
@@ -148,7 +149,7 @@ def _short(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     t = err["type"]
     ctx = err.get("ctx") or {}
     given = err.get("input")
@@ -274,6 +275,8 @@ def parse_catalog(text: str, file: str = "<text>", base_text: str | None = None)
         replaced = list(_replaced_paths(base.data, over, ()))
         positions = {p: pos for p, pos in base.positions.items() if not any(p[: len(r)] == r for r in replaced)}
         positions.update(parsed.positions)
+        if not isinstance(base.data, dict):  # the shipped catalog is a mapping; said for the type checker
+            raise TypeError(f"{DEFAULT_CATALOG_PATH} is not a mapping")
         merged = Parsed(merge_override(base.data, over), positions, file)
         catalog = validate(Catalog, merged)
         return LoadedCatalog(catalog, text, file, fingerprint(text), is_override=True)

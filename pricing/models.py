@@ -11,6 +11,7 @@ from these models (`python -m pricing.schema`), never written by hand.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import math
 from datetime import date
@@ -23,6 +24,7 @@ from pydantic import (
     Field,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 #: Default age after which a figure is reported as stale.
@@ -119,53 +121,83 @@ def _ceiling(limit: float, unit: str, hint: str, positive: bool = False):
     return check
 
 
-def figure(limit: float, unit: str, hint: str, description: str, positive: bool = False):
-    """A `Figure` field with a plausibility ceiling in its unit (and, if `positive`, a floor above zero:
-    figures the planner divides by — throughputs, lifetimes — must not be zero, even at the low end)."""
+def figure(
+    limit: float, unit: str, hint: str, description: str, positive: bool = False
+) -> tuple[AfterValidator, FieldInfo]:
+    """What makes a `Figure` field of a unit: a plausibility ceiling in that unit (and, if `positive`, a floor
+    above zero: figures the planner divides by — throughputs, lifetimes — must not be zero, even at the low
+    end), and its description. Use as `Annotated[Figure, *figure(...)]`, a type checkers can read."""
     floor = "; must be above zero" if positive else ""
-    return Annotated[
-        Figure,
+    return (
         AfterValidator(_ceiling(limit, unit, hint, positive)),
         Field(description=f"{description} ({unit}); must not exceed {limit}{floor}."),
-    ]
+    )
 
 
 _PER_TOKEN_HINT = "is it a price per token or per 1K tokens entered as per 1M? Enter USD per 1M tokens"
 
-UsdPer1MTokens = figure(1000, "USD per 1M tokens", _PER_TOKEN_HINT, "Price per million tokens")
-UsdPer1MEmbedTokens = figure(10, "USD per 1M tokens", _PER_TOKEN_HINT, "Embedding price per million tokens")
-UsdPer1MTrainTokens = figure(1000, "USD per 1M training tokens", _PER_TOKEN_HINT, "Training price per million tokens")
-UsdPerHour = figure(500, "USD per hour", "is it a monthly price? Enter USD per hour", "Hourly price")
-UsdPerGbMonth = figure(50, "USD per GB-month", "is it per TB? Enter USD per GB per month", "Storage price")
-UsdPer1MUnits = figure(1000, "USD per 1M units", "enter USD per million units", "Price per million units")
-UsdPerMonth = figure(100_000, "USD per month", "is it a yearly figure or in cents? Enter USD per month", "Monthly fee")
-UsdPer1KSearches = figure(
-    100, "USD per 1K searches", "is it per 1M searches? Enter USD per 1,000 searches", "Price per thousand searches"
-)
-UsdPer1MDims = figure(
-    10,
-    "USD per 1M dimensions per month",
-    "enter USD per million dimensions stored per month",
-    "Price per million vector dimensions stored per month",
-)
-UsdPerGb = figure(100, "USD per GB", "enter USD per GB", "Price per GB")
-UsdPerTb = figure(1000, "USD per TB", "enter USD per TB", "Price per TB")
-LatencyMs = figure(600_000, "ms", "latencies are in milliseconds, not microseconds", "Latency")
-TokensPerSecond = figure(10_000_000, "tokens per second", "enter tokens per second", "Throughput", positive=True)
-QueriesPerSecond = figure(10_000_000, "queries per second", "enter queries per second", "Throughput", positive=True)
-UsdPer1MRerankTokens = figure(
-    10,
-    "USD per 1M tokens",
-    _PER_TOKEN_HINT,
-    "Reranking price per million tokens of query and candidate text",
-)
-Seconds = figure(
-    30 * 86_400,
-    "seconds",
-    "is it in minutes or hours? Enter seconds (5 minutes = 300, 1 hour = 3600)",
-    "Duration",
-    positive=True,
-)
+UsdPer1MTokens = Annotated[Figure, *figure(1000, "USD per 1M tokens", _PER_TOKEN_HINT, "Price per million tokens")]
+UsdPer1MEmbedTokens = Annotated[
+    Figure, *figure(10, "USD per 1M tokens", _PER_TOKEN_HINT, "Embedding price per million tokens")
+]
+UsdPer1MTrainTokens = Annotated[
+    Figure, *figure(1000, "USD per 1M training tokens", _PER_TOKEN_HINT, "Training price per million tokens")
+]
+UsdPerHour = Annotated[
+    Figure, *figure(500, "USD per hour", "is it a monthly price? Enter USD per hour", "Hourly price")
+]
+UsdPerGbMonth = Annotated[
+    Figure, *figure(50, "USD per GB-month", "is it per TB? Enter USD per GB per month", "Storage price")
+]
+UsdPer1MUnits = Annotated[
+    Figure, *figure(1000, "USD per 1M units", "enter USD per million units", "Price per million units")
+]
+UsdPerMonth = Annotated[
+    Figure, *figure(100_000, "USD per month", "is it a yearly figure or in cents? Enter USD per month", "Monthly fee")
+]
+UsdPer1KSearches = Annotated[
+    Figure,
+    *figure(
+        100, "USD per 1K searches", "is it per 1M searches? Enter USD per 1,000 searches", "Price per thousand searches"
+    ),
+]
+UsdPer1MDims = Annotated[
+    Figure,
+    *figure(
+        10,
+        "USD per 1M dimensions per month",
+        "enter USD per million dimensions stored per month",
+        "Price per million vector dimensions stored per month",
+    ),
+]
+UsdPerGb = Annotated[Figure, *figure(100, "USD per GB", "enter USD per GB", "Price per GB")]
+UsdPerTb = Annotated[Figure, *figure(1000, "USD per TB", "enter USD per TB", "Price per TB")]
+LatencyMs = Annotated[Figure, *figure(600_000, "ms", "latencies are in milliseconds, not microseconds", "Latency")]
+TokensPerSecond = Annotated[
+    Figure, *figure(10_000_000, "tokens per second", "enter tokens per second", "Throughput", positive=True)
+]
+QueriesPerSecond = Annotated[
+    Figure, *figure(10_000_000, "queries per second", "enter queries per second", "Throughput", positive=True)
+]
+UsdPer1MRerankTokens = Annotated[
+    Figure,
+    *figure(
+        10,
+        "USD per 1M tokens",
+        _PER_TOKEN_HINT,
+        "Reranking price per million tokens of query and candidate text",
+    ),
+]
+Seconds = Annotated[
+    Figure,
+    *figure(
+        30 * 86_400,
+        "seconds",
+        "is it in minutes or hours? Enter seconds (5 minutes = 300, 1 hour = 3600)",
+        "Duration",
+        positive=True,
+    ),
+]
 
 Key = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -575,7 +607,7 @@ class Catalog(Strict):
 
     @model_validator(mode="after")
     def _references_exist(self) -> Catalog:
-        problems = []
+        problems: list[tuple[str, str, str, str | None, str, str]] = []
         for key, emb in self.embedding_models.items():
             if emb.self_hosted and emb.self_hosted.gpu not in self.gpus:
                 problems.append(("embedding_models", key, "self_hosted", "gpu", emb.self_hosted.gpu, "gpus"))
@@ -625,7 +657,7 @@ class Catalog(Strict):
             "GPUs": len(self.gpus),
         }
 
-    def stale_figures(self, today: date | None = None, after_days: int = STALE_AFTER_DAYS):
+    def stale_figures(self, today: datetime.date | None = None, after_days: int = STALE_AFTER_DAYS):
         return [(p, f) for p, f in self.figures() if f.is_stale(today, after_days)]
 
 

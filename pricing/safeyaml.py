@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -64,13 +65,13 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
+_CLoader: Any = None  # libyaml's loader, when PyYAML has it
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _CLoader(yaml.CSafeLoader):
+    class _LibYamlLoader(yaml.CSafeLoader):
         """libyaml's parser and composer (fast); anchors, aliases and depth are screened first."""
 
-else:  # pragma: no cover - PyYAML built without libyaml
-    _CLoader = None
+    _CLoader = _LibYamlLoader
 
 for _cls in filter(None, (_Loader, _CLoader)):
     # YAML 1.1 reads `1e6` (no dot, no exponent sign) as text; people mean a number.

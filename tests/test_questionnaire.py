@@ -529,19 +529,19 @@ def test_numbers_flag_over_budget_and_over_latency_and_say_it_plainly():
     assert rec.get(H).score == base.get(H).score - BUDGET_PENALTY - LATENCY_PENALTY
     f = rec.findings
     assert (
-        "RAG is recommended by the answers but costs $900/month at 100,000 queries, above the $500 budget; Prompt only ($120) fits."
-        in f
+        "RAG is recommended by the answers but costs $900/month at 100,000 queries, above the $500 budget; Prompt "
+        "only ($120) fits." in f
     )
     assert (
-        "RAG is recommended by the answers but its p95 latency is 1,800 ms, above the 1,500 ms limit; Prompt only (900 ms) meets it."
-        in f
+        "RAG is recommended by the answers but its p95 latency is 1.80 s, above the 1.50 s limit; Prompt only "
+        "(900 ms) meets it." in f
     )
-    assert "Hybrid costs $1,400/month at 100,000 queries, above the $500 budget." in f
-    assert f[0] == "Estimated monthly cost at 100,000 queries a month: Prompt only $120, RAG $900, Hybrid $1,400."
+    assert "Hybrid costs $1.40K/month at 100,000 queries, above the $500 budget." in f
+    assert f[0] == "Estimated monthly cost at 100,000 queries a month: Prompt only $120, RAG $900, Hybrid $1.40K."
     assert any(x.startswith("Prompt only and RAG break even at 150,000 queries a month") for x in f)
     assert any("within a factor of two" in x for x in f)
     assert "Costs $900/month at 100,000 queries, above the $500 budget." in rag.reasons
-    assert "p95 latency of 1,800 ms is above the 1,500 ms limit." in rag.reasons
+    assert "p95 latency of 1.80 s is above the 1.50 s limit." in rag.reasons
     text = render_text(rec)
     assert "Numbers" in text and "above the $500 budget" in text
 
@@ -564,7 +564,7 @@ def test_numbers_can_change_the_winner_and_say_so():
     rec = recommend(s, est)
     assert rec.winner.key == P
     assert "With the numbers, Prompt only ranks first instead of RAG." in rec.findings
-    assert any(x.startswith("RAG ranks first on the answers but costs $1,100/month") for x in rec.findings)
+    assert any(x.startswith("RAG ranks first on the answers but costs $1.10K/month") for x in rec.findings)
     assert rec.watch_outs == recommend(Answers()).watch_outs  # the watch-outs follow the new winner
 
 
@@ -594,7 +594,7 @@ def test_break_even_against_the_answers_is_reported():
         "Fine-tuned above. At your 200,000, Prompt only is cheaper: the numbers favour it over Fine-tuned, "
         "against the answers."
     )
-    assert rec.findings[-1] == "Fine-tuned: $900/month plus $16K one-time; $26.8K over 12 months."
+    assert rec.findings[-1] == "Fine-tuned: $900/month plus $16.0K one-time; $26.8K over 12 months."
 
 
 def test_missing_or_broken_figures_do_not_crash():

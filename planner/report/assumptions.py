@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from pydantic import BaseModel
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
@@ -15,6 +16,7 @@ from planner.report.document import _Report
 from planner.report.style import BOX_BG
 from planner.report.text import FONT_BOLD, _fig, _long_date, _num, _x, _xw
 from planner.scenario import LABELS
+from planner.vocabulary import ALERT, SERVING_LABELS, STACK_FAMILIES
 from pricing.models import STALE_AFTER_DAYS
 
 
@@ -22,7 +24,6 @@ class _Assumptions(_Report):
     # --- 3. assumptions
 
     def assumptions(self) -> None:
-        st, s = self.st, self.scenario
         self.add(CondPageBreak(self.height * 0.35))
         self.h1("3. Assumptions")
         self.add(
@@ -32,6 +33,14 @@ class _Assumptions(_Report):
                 f"The questionnaire answers are in section {self.answers_section}."
             )
         )
+        self.inputs_table()
+        self.derived()
+        self.prices()
+        self.method()
+
+    def inputs_table(self) -> None:
+        """3.1: every scenario input as entered, grouped, with what it means."""
+        st, s = self.st, self.scenario
         self.add(self.p("3.1 Scenario inputs", st.h2))
         rows = [[self.p(x, st.head) for x in ("Input", "Value", "What it means")]]
         style: list = []
@@ -41,7 +50,7 @@ class _Assumptions(_Report):
             style.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
             style.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), BOX_BG))
 
-        def model_rows(model, prefix: str = "") -> None:
+        def model_rows(model: BaseModel, prefix: str = "") -> None:
             for name, info in type(model).model_fields.items():
                 v = getattr(model, name)
                 if hasattr(type(v), "model_fields"):
@@ -85,9 +94,6 @@ class _Assumptions(_Report):
             ]
         )
         self.add(self.table(rows, [2.2, 1.6, 3.2], style=style, zebra=False))
-        self.derived()
-        self.prices()
-        self.method()
 
     def input_value(self, name: str, v: Any) -> str:
         if v is None:
@@ -97,12 +103,12 @@ class _Assumptions(_Report):
         if isinstance(v, Enum):
             v = v.value
         if isinstance(v, str):
-            family = _STACK_FAMILIES.get(name)
-            entry = getattr(self.catalog, family, {}).get(v) if family else None
-            if entry is not None and getattr(entry, "name", None):
+            family = STACK_FAMILIES.get(name)
+            entry = getattr(self.catalog, family).get(v) if family else None  # a catalog family, by its field name
+            if entry is not None:
                 w = self.col_width([2.2, 1.6, 3.2], 1)
                 return f"{_xw(entry.name, w)}<br/><font size='6.5' color='#616E7C'>{_xw(v, w, size=6.5)}</font>"
-            return _x({"api": "API (pay per token)", "self_hosted": "Self-hosted GPUs"}.get(v, v))
+            return _x(SERVING_LABELS.get(v, v))
         if name in ("latency_target_p95_ms",) or name.endswith("_ms"):
             return ms(v)
         if name == "horizon_months":
@@ -139,8 +145,9 @@ class _Assumptions(_Report):
         self.add(self.p("3.3 Catalog figures used", st.h2))
         intro = (
             f"Catalog version {_x(cat.version)}, dated {_x(str(cat.date))}. {len(used)} figures feed this estimate; "
-            f"<b>{len(stale)}</b> {'was' if len(stale) == 1 else 'were'} checked more than {STALE_AFTER_DAYS} days before {_long_date(today)} "
-            f"(<font color='#C0392B'><b>stale</b></font>) and <b>{len(unverified)}</b> could not be confirmed at their "
+            f"<b>{len(stale)}</b> {'was' if len(stale) == 1 else 'were'} checked more than {STALE_AFTER_DAYS} days "
+            f"before {_long_date(today)} "
+            f"(<font color='{ALERT}'><b>stale</b></font>) and <b>{len(unverified)}</b> could not be confirmed at their "
             f"source (<font color='#B9770E'><b>unverified</b></font>). Check those before relying on the numbers."
         )
         self.add(self.p(intro))
@@ -160,7 +167,7 @@ class _Assumptions(_Report):
                 src += f"<br/><font size='6.5' color='#616E7C'>{_xw(f.note, wsrc, size=6.5)}</font>"
             flags = []
             if f.is_stale(today):
-                flags.append(f"<font color='#C0392B'><b>stale</b></font> ({f.age_days(today):,} days)")
+                flags.append(f"<font color='{ALERT}'><b>stale</b></font> ({f.age_days(today):,} days)")
             if not f.verified:
                 flags.append("<font color='#B9770E'><b>unverified</b></font>")
             rows.append(
@@ -185,21 +192,13 @@ class _Assumptions(_Report):
             "Ranges: the estimate is run with every catalog figure at its low and at its high end; the band is that "
             "envelope, not a confidence interval.",
             "Break-even volumes are found exactly (by bisection), not read off the chart. Sensitivity moves one input "
-            f"at a time by ±{getattr(self.est, 'sensitivity_delta', 0.25) * 100:.0f}%.",
+            f"at a time by ±{self.est.sensitivity_delta * 100:.0f}%.",
             "Latency: the parts' medians add and their tails add in quadrature; self-hosted serving adds an M/M/c "
             "queueing delay at peak load. The full formulas are in docs/formulas.md of the planner.",
         ]
         self.add(*self.bullets(text))
 
 
-_STACK_FAMILIES = {
-    "embedding_model": "embedding_models",
-    "vector_store": "vector_stores",
-    "reranker": "rerankers",
-    "llm": "llms",
-    "fine_tune": "fine_tune_offers",
-    "gpu": "gpus",
-}
 _WORDS = {
     "usd": "USD",
     "1m": "1M",

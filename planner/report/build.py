@@ -16,6 +16,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from planner.engine import Estimate
+from planner.questionnaire import Recommendation
 from planner.report.assumptions import _Assumptions
 from planner.report.costs import _Costs
 from planner.report.style import _canvas_class, _Furniture
@@ -45,7 +46,7 @@ def build_report(
     scenario: Scenario,
     *,
     estimate: Estimate | None = None,
-    recommendation: Any = None,
+    recommendation: Recommendation | None = None,
     today: date | None = None,
     invariant: bool = False,
 ) -> bytes:

@@ -81,7 +81,8 @@ class _Costs(_Report):
             tail = f" {LABELS[next(iter(cheapest))]} is the cheapest throughout." if len(cheapest) == 1 else ""
             self.add(
                 self.p(
-                    f"<b>Break-even volumes.</b> No two architectures' monthly costs cross between {count(float(q[0]))} "
+                    "<b>Break-even volumes.</b> No two architectures' monthly costs cross between "
+                    f"{count(float(q[0]))} "
                     f"and {count(float(q[-1]))} queries a month.{tail}",
                     st.body,
                 )
@@ -222,7 +223,7 @@ class _Costs(_Report):
         st, est = self.st, self.est
         w = self.rec.winner
         rows_in = list(est.sensitivity.get(w.key, ()))[:top]
-        delta = getattr(est, "sensitivity_delta", 0.25)
+        delta = est.sensitivity_delta
         pct = f"{delta * 100:.0f}%"
         title = self.p(f"2.5 What moves {_x(w.label)}'s monthly cost most", st.h2)
         intro = self.p(

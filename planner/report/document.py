@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -19,6 +18,7 @@ from reportlab.platypus import (
 )
 
 from planner.engine import Estimate
+from planner.questionnaire import Recommendation
 from planner.report.style import HEAD_BG, MUTED, RULE, _Styles, _TableStyle
 from planner.report.text import _x
 from planner.scenario import Scenario
@@ -26,7 +26,7 @@ from pricing.models import Catalog
 
 
 class _Report:
-    def __init__(self, catalog: Catalog, scenario: Scenario, est: Estimate, rec: Any, today: date):
+    def __init__(self, catalog: Catalog, scenario: Scenario, est: Estimate, rec: Recommendation, today: date):
         self.catalog, self.scenario, self.est, self.rec, self.today = catalog, scenario, est, rec, today
         self.st = _Styles()
         self.width = A4[0] - 36 * mm

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -14,6 +15,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from planner import vocabulary
 from planner.report.text import FONT, FONT_BOLD, PRODUCT, _fit
 
 INK = colors.HexColor("#1F2933")
@@ -21,24 +23,11 @@ MUTED = colors.HexColor("#616E7C")
 RULE = colors.HexColor("#CBD2D9")
 HEAD_BG = colors.HexColor("#EEF1F5")
 BOX_BG = colors.HexColor("#F5F7FA")
-RED = colors.HexColor("#C0392B")
+RED = colors.HexColor(vocabulary.ALERT)  # limits, budgets, stale figures
 AMBER = colors.HexColor("#B9770E")
-VERDICT_COLORS = {
-    "recommended": colors.HexColor("#1E8449"),
-    "viable": colors.HexColor("#1F618D"),
-    "not advised": colors.HexColor("#B9770E"),
-    "ruled out": colors.HexColor("#922B21"),
-}
-COMPONENT_COLORS = {
-    "inference": "#4E79A7",
-    "gpu_serving": "#9C755F",
-    "model_hosting": "#B07AA1",
-    "query_embedding": "#76B7B2",
-    "vector_store": "#59A14F",
-    "reranking": "#EDC948",
-    "reembedding": "#FF9DA7",
-    "training": "#E15759",
-}
+#: The app's colours (planner.vocabulary), as reportlab colours.
+VERDICT_COLORS = {k: colors.HexColor(v) for k, v in vocabulary.VERDICT_COLORS.items()}
+COMPONENT_COLORS = vocabulary.COMPONENT_COLORS
 
 
 def _TableStyle(cmds: list) -> TableStyle:  # noqa: N802 - reads like the class it builds
@@ -81,19 +70,19 @@ class _Furniture:
     left_footer: str
 
 
-def _canvas_class(furniture: _Furniture):
+def _canvas_class(furniture: _Furniture) -> type:
     """A canvas that knows the page count: pages are held until `save`, then numbered "Page N of M"."""
 
     class NumberedCanvas(rl_canvas.Canvas):
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict] = []
 
-        def showPage(self):  # noqa: N802 - reportlab's name
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._held.append(dict(self.__dict__))
             self._startPage()
 
-        def save(self):
+        def save(self) -> None:
             total = len(self._held)
             for state in self._held:
                 self.__dict__.update(state)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
 
 from reportlab.platypus import (
     KeepTogether,
@@ -13,11 +12,13 @@ from reportlab.platypus import (
 )
 
 from planner.format import count, ms, usd
+from planner.questionnaire import QUESTIONS, Question, Ranked
 from planner.report.charts import _hex
 from planner.report.document import _Report
 from planner.report.style import BOX_BG, INK, RULE, VERDICT_COLORS, _TableStyle
 from planner.report.text import _long_date, _num, _per_1k, _range, _score, _x
 from planner.scenario import COLORS, LABELS
+from planner.vocabulary import ALERT, STAGE_LABELS
 
 
 class _Summary(_Report):
@@ -61,7 +62,8 @@ class _Summary(_Report):
         self.add(Spacer(1, 8), self.p("At a glance", st.h2), self.glance_table())
         self.add(
             self.p(
-                f"All figures at the planned {count(s.workload.queries_per_month)} queries a month. Range: every catalog "
+                f"All figures at the planned {count(s.workload.queries_per_month)} queries a month. Range: every "
+                "catalog "
                 "price at the low or the high end of its range. Total cost of ownership (TCO): one-time costs plus the "
                 f"monthly cost for {s.horizon_months} months. Verdicts and scores come from the questionnaire and the "
                 "numbers check (section 1).",
@@ -100,13 +102,13 @@ class _Summary(_Report):
         if s.monthly_budget_usd is not None:
             ok = snap.monthly_usd <= s.monthly_budget_usd
             checks.append(
-                ("Within" if ok else "<font color='#C0392B'>Above</font>")
+                ("Within" if ok else f"<font color='{ALERT}'>Above</font>")
                 + f" the {usd(s.monthly_budget_usd)} monthly budget"
             )
         if s.latency_target_p95_ms is not None:
             ok = snap.latency_p95_ms <= s.latency_target_p95_ms
             checks.append(
-                ("meets" if ok else "<font color='#C0392B'>misses</font>")
+                ("meets" if ok else f"<font color='{ALERT}'>misses</font>")
                 + f" the {ms(s.latency_target_p95_ms)} p95 limit"
             )
         if checks:
@@ -187,46 +189,19 @@ class _Summary(_Report):
         self.h1("1. Recommendation")
         self.add(
             self.p(
-                "The ranking comes from the decision questionnaire: each answer fires rules that add to or take from an "
-                "architecture's score, or rule it out. The cost and latency estimate then checks the result against the "
-                "budget and the latency limit."
+                "The ranking comes from the decision questionnaire: each answer fires rules that add to or take "
+                "from an architecture's score, or rule it out. The cost and latency estimate then checks the result "
+                "against the budget and the latency limit."
             )
         )
         sub = iter(range(1, 10))
-        numbered = lambda text: self.p(f"1.{next(sub)} {text}", st.h2)  # noqa: E731
+
+        def numbered(text: str) -> Paragraph:
+            return self.p(f"1.{next(sub)} {text}", st.h2)
+
         self.add(numbered("Ranking and reasons"))
         for n, r in enumerate(rec.ranking, 1):
-            vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
-            head = Table(
-                [
-                    [
-                        self.p(
-                            f"<b>{n}. {_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font> &nbsp; score {_score(r.score)}",
-                            st.body,
-                        )
-                    ]
-                ],
-                colWidths=[self.width],
-                hAlign="LEFT",
-            )
-            head.setStyle(
-                _TableStyle(
-                    [
-                        ("LINEBEFORE", (0, 0), (0, -1), 3, _hex(COLORS.get(r.key, "#52606D"))),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                        ("TOPPADDING", (0, 0), (-1, -1), 1),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                    ]
-                )
-            )
-            shown = r.reasons if n == 1 else r.reasons[:3]
-            reasons = self.bullets(shown) if shown else [self.p("No rule moved its score.", st.small)]
-            if len(r.reasons) > len(shown):
-                more = len(r.reasons) - len(shown)
-                reasons.append(
-                    self.p(f"… and {more} more reason{'s' if more > 1 else ''}: see 1.2.", st.small)
-                )  # 1.2 lists every rule
-            self.add(KeepTogether([Spacer(1, 4), head, Spacer(1, 2)] + reasons[:2]), *reasons[2:])
+            self.ranked_card(n, r)
         if not rec.reasons:
             self.add(
                 self.p(
@@ -239,9 +214,7 @@ class _Summary(_Report):
             self.add(numbered("How the answers moved the scores"))
             rows = [[self.p("Rule that fired (quoting the answer)", st.head), self.p("Effect on the scores", st.head)]]
             for reason in rec.reasons:
-                text = getattr(reason, "text", reason)
-                effect = reason.effect_text() if callable(getattr(reason, "effect_text", None)) else ""
-                rows.append([self.p(_x(text), st.cell), self.p(_x(effect), st.cell)])
+                rows.append([self.p(_x(reason.text), st.cell), self.p(_x(reason.effect_text()), st.cell)])
             self.add(self.table(rows, [3.2, 1.3]))
         self.answers_section = f"1.{next(sub)}"
         self.add(self.p(f"{self.answers_section} The answers behind them", st.h2))
@@ -253,27 +226,53 @@ class _Summary(_Report):
         self.add(numbered(f"Watch-outs for {_x(w.label)}"))
         self.add(*(self.bullets(rec.watch_outs) or [self.p("None listed.", st.small)]))
         self.add(numbered(f"Staged plan for {_x(w.label)}"))
-        names = {"first": "First", "next": "Next", "later": "Later"}
+        self.plan_table()
+
+    def ranked_card(self, n: int, r: Ranked) -> None:
+        """One architecture in the ranking: a coloured heading (place, verdict, score) and its reasons."""
+        st = self.st
+        vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
+        title = (
+            f"<b>{n}. {_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font> "
+            f"&nbsp; score {_score(r.score)}"
+        )
+        head = Table([[self.p(title, st.body)]], colWidths=[self.width], hAlign="LEFT")
+        head.setStyle(
+            _TableStyle(
+                [
+                    ("LINEBEFORE", (0, 0), (0, -1), 3, _hex(COLORS.get(r.key, "#52606D"))),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
+        shown = r.reasons if n == 1 else r.reasons[:3]
+        reasons = self.bullets(shown) if shown else [self.p("No rule moved its score.", st.small)]
+        if len(r.reasons) > len(shown):
+            more = len(r.reasons) - len(shown)
+            # 1.2 lists every rule
+            reasons.append(self.p(f"… and {more} more reason{'s' if more > 1 else ''}: see 1.2.", st.small))
+        self.add(KeepTogether([Spacer(1, 4), head, Spacer(1, 2)] + reasons[:2]), *reasons[2:])
+
+    def plan_table(self) -> None:
+        """The winner's staged plan: each stage named once, beside its steps."""
+        st = self.st
         rows = [[self.p("Stage", st.head), self.p("Step", st.head)]]
         last = None
-        for step in rec.plan:
-            stage = getattr(step, "stage", "")
+        for step in self.rec.plan:
             rows.append(
                 [
-                    self.p(names.get(stage, _x(stage)) if stage != last else "", st.cell_b),
+                    self.p(STAGE_LABELS.get(step.stage, _x(step.stage)) if step.stage != last else "", st.cell_b),
                     self.p(_x(step.text), st.cell),
                 ]
             )
-            last = stage
+            last = step.stage
         if len(rows) > 1:
             self.add(self.table(rows, [0.7, 5], zebra=False))
 
     def answers_table(self) -> Table:
         st = self.st
-        try:
-            from planner.questionnaire import QUESTIONS
-        except ImportError:  # the questionnaire's question texts are optional here
-            QUESTIONS = ()
         by_id = {q.id: q for q in QUESTIONS}
         answers = self.scenario.answers
         rows = [[self.p("Question", st.head), self.p("Answer", st.head)]]
@@ -284,18 +283,18 @@ class _Summary(_Report):
         return self.table(rows, [3.6, 1.6])
 
     @staticmethod
-    def answer_text(name: str, value: Any, question: Any) -> str:
+    def answer_text(name: str, value: object, question: Question | None) -> str:
         if value is None:
             return "<font color='#616E7C'>not answered</font>"
         v = value.value if isinstance(value, Enum) else value
         if isinstance(v, bool):
             return "Yes" if v else "No"
-        for val, label in getattr(question, "choices", ()) or ():
+        for val, label in question.choices if question is not None else ():
             if val == v:
                 return _x(label)
-        if name == "monthly_budget_usd":
+        if isinstance(v, (int, float)) and name == "monthly_budget_usd":
             return f"{usd(v)} a month"
-        if name == "latency_p95_ms":
+        if isinstance(v, (int, float)) and name == "latency_p95_ms":
             return ms(v)
         if isinstance(v, (int, float)):
             return _num(v)

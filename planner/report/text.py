@@ -15,7 +15,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
-from planner.format import usd
+from planner.engine import Snapshot
+from planner.format import usd, usd_tick
 
 PRODUCT = "LLM architecture planner"
 
@@ -200,10 +201,8 @@ def _score(s: int) -> str:
 
 
 def _usd_tick(v: float) -> str:
-    """Axis labels: whole dollars without cents ($1, $10, $1,000), otherwise as `usd`."""
-    if 1 <= v < 1e4 and abs(v - round(v)) < 1e-9:
-        return f"${v:,.0f}"
-    return usd(v)
+    """Axis labels, as the app's charts label them (`planner.format.usd_tick`): $1, $10, $1K, $20K."""
+    return usd_tick(v)
 
 
 def _usd_cell(v: float) -> str:
@@ -211,7 +210,7 @@ def _usd_cell(v: float) -> str:
     return usd(v) if v > 0 else "–"
 
 
-def _per_1k(snap: Any) -> str:
+def _per_1k(snap: Snapshot) -> str:
     """Cost per 1,000 queries; undefined (—) at zero volume, where the engine reports 0."""
     return usd(snap.usd_per_1k_queries) if snap.queries_per_month > 0 else "—"
 

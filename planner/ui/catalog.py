@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -17,7 +16,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from planner.ui import access, session
 from planner.ui.messages import problem_lines
-from planner.ui.session import MAX_UPLOAD_BYTES, flash
+from planner.ui.session import MAX_UPLOAD_BYTES, Outcome, flash
 from pricing.errors import ConflictError, InputError, Problem, SaveError
 from pricing.loader import (
     DEFAULT_CATALOG_PATH,
@@ -187,7 +186,7 @@ def _figures_table_shared(cat_sha: str, _catalog: Catalog) -> pd.DataFrame:
     return tables.figures_frame(_catalog)
 
 
-def save_catalog_text(text: str) -> tuple[str, Any]:
+def save_catalog_text(text: str) -> Outcome:
     """Save `text` to the catalog file (validated, atomic, conflict-safe, previous version kept as .bak).
 
     Returns (outcome, detail): ("saved", path), ("invalid", problems), ("conflict", message) or ("error", message).
@@ -213,7 +212,7 @@ def save_catalog_text(text: str) -> tuple[str, Any]:
     return "saved", f"{path.name} (the previous version is kept as {backup_path(path).name})"
 
 
-def catalog_upload(f: UploadedFile) -> tuple[str, Any]:
+def catalog_upload(f: UploadedFile) -> Outcome:
     """Validate an uploaded catalog and apply it for this session."""
     if f.size > MAX_UPLOAD_BYTES:
         return "error", f"{f.name}: the file is {f.size:,} bytes; catalogs are limited to {MAX_UPLOAD_BYTES:,} bytes."
@@ -256,7 +255,7 @@ def on_reset() -> None:
     s.cat_result = ("reset", Path(s.cat_path).name)
 
 
-def take_result() -> tuple[str, Any] | None:
+def take_result() -> Outcome | None:
     """The outcome of the last button pressed on the Pricing page, once."""
     s = session.get()
     result, s.cat_result = s.cat_result, None

@@ -6,16 +6,15 @@ import streamlit as st
 
 from planner import figures
 from planner import format as fmt
-from planner.cli import csv_text
 from planner.lifecycle import scenario_issues
+from planner.output import csv_text
 from planner.scenario import LABELS
 from planner.ui import results, tables
 from planner.ui.messages import message
 
 ctx = results.context()
 results.page_header("Costs", ctx)
-results.require_estimate(ctx)
-est = ctx.estimate
+est, _ = results.require_estimate(ctx)
 s = ctx.scenario
 
 cheapest = est.cheapest()
@@ -29,7 +28,8 @@ for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
         delta_color="off" if a == cheapest else "inverse",
         delta_arrow="off" if a == cheapest else "auto",
         help=(
-            f"At {fmt.count(c.queries_per_month)} queries/month. Range {fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
+            f"At {fmt.count(c.queries_per_month)} queries/month. Range "
+            f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
             f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
             f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
         ),
@@ -73,7 +73,8 @@ if view == "Numbers":
         file_name="llm-planner-costs.csv",
         mime="text/csv",
         on_click="ignore",
-        help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per architecture.",
+        help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per "
+        "architecture.",
     )
 elif view == "Breakdown at your volume":
     st.plotly_chart(figures.breakdown_figure(est), config=figures.CONFIG, key="costs.breakdown")
@@ -91,7 +92,7 @@ else:
         st.segmented_control(
             "Architecture",
             list(est.priced),
-            format_func=LABELS.get,
+            format_func=LABELS.__getitem__,
             default=default,
             key="costs.sens_arch",
             help="Whose spend to test. Defaults to the recommended architecture.",

@@ -6,15 +6,13 @@ from planner import format as fmt
 from planner.questionnaire import QUESTIONS, Question, recommend
 from planner.ui import results, session
 from planner.ui.messages import md, message
+from planner.vocabulary import ARCHITECTURE_MD_COLORS as MD_COLOR
+from planner.vocabulary import STAGE_LABELS
 
 #: Answers whose number is also a scenario field that always has a value: they cannot be left empty.
 ALWAYS_SET = {"queries_per_month": "workload.queries_per_month", "labeled_examples": "fine_tuning.training_examples"}
-#: Streamlit's named markdown colours closest to each architecture's colour.
-# Markdown has named colours only: long context (sky blue in the charts) reads gray, apart from RAG's blue
-MD_COLOR = {"prompt_only": "orange", "long_context": "gray", "rag": "blue", "fine_tuned": "green", "hybrid": "violet"}
 BOOL = {True: "yes", False: "no", None: "unsure"}
 BOOL_BACK = {"yes": True, "no": False}
-STAGES = {"first": "First", "next": "Next", "later": "Later"}
 
 
 def question_widget(q: Question) -> None:
@@ -34,7 +32,7 @@ def question_widget(q: Question) -> None:
         st.segmented_control(
             q.text,
             ["yes", "no", "unsure"],
-            format_func={"yes": "Yes", "no": "No", "unsure": "Not sure"}.get,
+            format_func={"yes": "Yes", "no": "No", "unsure": "Not sure"}.__getitem__,
             selection_mode="single",
             help=q.help,
             **session.control(key, path, what, to_widget=lambda v: BOOL[v], from_widget=lambda v: BOOL_BACK.get(v)),
@@ -142,4 +140,4 @@ with right:
     if rec.plan:
         st.markdown("**Plan in stages**")
         for step in rec.plan:
-            st.markdown(f"- **{STAGES.get(step.stage, step.stage)}:** {md(step.text)}")
+            st.markdown(f"- **{STAGE_LABELS.get(step.stage, step.stage)}:** {md(step.text)}")

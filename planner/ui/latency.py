@@ -9,8 +9,7 @@ from planner.ui import results
 
 ctx = results.context()
 results.page_header("Latency", ctx)
-results.require_estimate(ctx)
-est = ctx.estimate
+est, _ = results.require_estimate(ctx)
 limit = ctx.scenario.latency_target_p95_ms
 
 for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
@@ -24,7 +23,8 @@ for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
         fmt.ms(c.latency_p95_ms),
         delta=delta,
         delta_color="inverse",
-        help=f"Median {fmt.ms(c.latency_p50_ms)}; 95% of requests finish within {fmt.ms(c.latency_p95_ms)} at {fmt.count(c.queries_per_month)} queries/month.",
+        help=f"Median {fmt.ms(c.latency_p50_ms)}; 95% of requests finish within {fmt.ms(c.latency_p95_ms)} at "
+        f"{fmt.count(c.queries_per_month)} queries/month.",
         border=True,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.ui import session
+from planner.ui.session import Kind
 from planner.ui.tables import literal
 from pricing.errors import Problem
 
@@ -17,7 +18,7 @@ def show_flash() -> None:
         message(kind, text, lines)
 
 
-def message(kind: str, text: str, lines: list[str] | None = None) -> None:
+def message(kind: Kind, text: str, lines: list[str] | None = None) -> None:
     """An alert whose text may hold user or catalog text: shown literally (markdown escaped), with
     `lines` (e.g. located problems) in a code block, where nothing is interpreted."""
     body = md(text, multiline=True)

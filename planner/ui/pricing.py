@@ -13,22 +13,24 @@ def show_result() -> None:
     result = catalog.take_result()
     if result is None:
         return
-    outcome, detail = result
-    if outcome == "invalid":
-        show_problems("The catalog is not valid, so nothing changed (the last good catalog is still in use):", detail)
-    elif outcome == "applied":
-        after = "until you save" if catalog.write_access().allowed else "(saving is off on this server)"
-        message(
-            "success",
-            f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected {after}; "
-            "a reload of this page drops it, so download the YAML to keep it.",
-        )
-    elif outcome == "saved":
-        message("success", f"Saved to {detail}.")
-    elif outcome == "reset":
-        message("info", f"Back to the catalog in {detail}.")
-    else:  # conflict, error
-        message("error", detail)
+    match result:
+        case ("invalid", problems):
+            show_problems(
+                "The catalog is not valid, so nothing changed (the last good catalog is still in use):", problems
+            )
+        case ("applied", detail):
+            after = "until you save" if catalog.write_access().allowed else "(saving is off on this server)"
+            message(
+                "success",
+                f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected "
+                f"{after}; a reload of this page drops it, so download the YAML to keep it.",
+            )
+        case ("saved", detail):
+            message("success", f"Saved to {detail}.")
+        case ("reset", detail):
+            message("info", f"Back to the catalog in {detail}.")
+        case (_, detail):  # conflict, error
+            message("error", detail)
 
 
 ctx = results.context()

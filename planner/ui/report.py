@@ -1,22 +1,22 @@
 """Report: a preview of the PDF recommendation report and its download (built only on click)."""
 
 import functools
-import re
 
 import pandas as pd
 import streamlit as st
 
 from planner import format as fmt
+from planner import vocabulary
 from planner.report import report_or_error_pdf
 from planner.ui import results, tables
 from planner.ui.messages import md
 
 ctx = results.context()
 results.page_header("Report", ctx, "a PDF for people who will not open the app")
-results.require_estimate(ctx)
-s, est, rec = ctx.scenario, ctx.estimate, ctx.recommendation
+est, rec = results.require_estimate(ctx)
+s = ctx.scenario
 
-slug = re.sub(r"[^a-z0-9]+", "-", s.name.lower()).strip("-")[:60] or "scenario"
+slug = vocabulary.slug(s.name)
 st.download_button(
     "Download PDF report",
     data=functools.partial(report_or_error_pdf, ctx.catalog, s, estimate=est, recommendation=rec),
@@ -25,10 +25,12 @@ st.download_button(
     on_click="ignore",
     type="primary",
     icon=":material/download:",
-    help="Built when you click, from exactly what this preview shows: the scenario, the catalog this session uses, the recommendation and the numbers.",
+    help="Built when you click, from exactly what this preview shows: the scenario, the catalog this session uses, "
+    "the recommendation and the numbers.",
 )
 st.caption(
-    "The PDF holds the recommendation and why, the staged plan, cost and latency charts, the numbers below, and every price used with its source and checked date."
+    "The PDF holds the recommendation and why, the staged plan, cost and latency charts, the numbers below, and "
+    "every price used with its source and checked date."
 )
 
 left, right = st.columns(2, gap="large")
@@ -46,14 +48,17 @@ with left:
 
     facts = {
         "Queries per month": fmt.count(w.queries_per_month),
-        "Tokens per query (in / out)": f"{fmt.count(w.input_tokens_per_query)} / {fmt.count(w.output_tokens_per_query)}",
+        "Tokens per query (in / out)": f"{fmt.count(w.input_tokens_per_query)} / "
+        f"{fmt.count(w.output_tokens_per_query)}",
         "System prompt + few-shot": f"{fmt.count(w.system_prompt_tokens)} + {fmt.count(w.few_shot_tokens)} tokens",
-        "Corpus": f"{fmt.count(w.corpus_documents)} documents × {fmt.count(w.tokens_per_document)} tokens; top-k {w.top_k} × {fmt.count(w.chunk_tokens)}-token chunks"
-        + ("; reranked" if w.rerank else ""),
-        "Serving": "API (per token)" if stack.serving == "api" else f"self-hosted on {name(cat.gpus, stack.gpu)}",
+        "Corpus": f"{fmt.count(w.corpus_documents)} documents × {fmt.count(w.tokens_per_document)} tokens; top-k "
+        f"{w.top_k} × {fmt.count(w.chunk_tokens)}-token chunks" + ("; reranked" if w.rerank else ""),
+        "Serving": vocabulary.SERVING_LABELS[stack.serving]
+        + (f" ({name(cat.gpus, stack.gpu)})" if stack.serving == "self_hosted" else ""),
         "LLM": name(cat.llms, stack.llm),
         "Fine-tuning": name(cat.fine_tune_offers, stack.fine_tune),
-        "Retrieval": f"{name(cat.embedding_models, stack.embedding_model)}, {name(cat.vector_stores, stack.vector_store)}",
+        "Retrieval": f"{name(cat.embedding_models, stack.embedding_model)}, "
+        f"{name(cat.vector_stores, stack.vector_store)}",
         "Budget": f"{fmt.usd(s.monthly_budget_usd)}/month" if s.monthly_budget_usd else "none set",
         "Latency target (p95)": fmt.ms(s.latency_target_p95_ms) if s.latency_target_p95_ms else "none set",
         "Horizon": f"{s.horizon_months} months",
@@ -76,7 +81,11 @@ with right:
     )
     if rec.plan:
         st.markdown("**Plan in stages**")
-        st.markdown("\n".join(f"- **{step.stage.capitalize()}:** {md(step.text)}" for step in rec.plan))
+        st.markdown(
+            "\n".join(
+                f"- **{vocabulary.STAGE_LABELS.get(step.stage, step.stage)}:** {md(step.text)}" for step in rec.plan
+            )
+        )
 
 st.subheader("Key numbers")
 st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))

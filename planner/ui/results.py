@@ -92,11 +92,12 @@ def _engine_error(exc: Exception) -> str:
     )
 
 
-def require_estimate(ctx: Context) -> None:
-    """Show the engine's error and stop the page when there is no estimate."""
-    if ctx.error or ctx.estimate is None:
+def require_estimate(ctx: Context) -> tuple[Estimate, Recommendation]:
+    """This run's estimate and recommendation; without them, the engine's error, and the page stops."""
+    if ctx.error or ctx.estimate is None or ctx.recommendation is None:
         message("error", ctx.error or "No estimate.")
         st.stop()
+    return ctx.estimate, ctx.recommendation
 
 
 def page_header(title: str, ctx: Context, caption: str = "") -> None:

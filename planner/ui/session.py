@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import streamlit as st
@@ -37,6 +37,7 @@ from planner.engine import Estimate, estimate
 from planner.files import SCENARIOS_DIR, load_scenario
 from planner.scenario import Scenario, bounds
 from planner.ui import params
+from pricing.errors import Problem
 from pricing.loader import LoadedCatalog, parse_catalog
 from pricing.models import Catalog
 
@@ -51,8 +52,14 @@ KEY = "planner"
 
 _MISSING = object()
 
-#: A message waiting to be shown: (kind, text, lines), kind one of error, warning, success, info.
-Flash = tuple[str, str, list[str] | None]
+#: How an alert looks (the name of its streamlit function).
+Kind = Literal["error", "warning", "success", "info"]
+#: A message waiting to be shown: (kind, text, lines).
+Flash = tuple[Kind, str, list[str] | None]
+#: What a Pricing-page action did: the problems when the text was invalid, else a sentence's detail.
+Outcome = (
+    tuple[Literal["invalid"], list[Problem]] | tuple[Literal["applied", "saved", "reset", "conflict", "error"], str]
+)
 
 
 @dataclass
@@ -71,7 +78,7 @@ class Session:
     cat_file_sha: str | None = None
     cat_stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file when read
     cat_draft: str | None = None  # the Pricing page's editor text, kept across page switches
-    cat_result: tuple[str, Any] | None = None  # the Pricing page's last action: (outcome, detail)
+    cat_result: Outcome | None = None  # the Pricing page's last action: (outcome, detail)
     # messages for the next page drawn
     flashes: list[Flash] = field(default_factory=list)
     # memos of this session's last results
@@ -133,7 +140,7 @@ def preset_scenarios() -> dict[str, Scenario]:
 # ------------------------------------------------------------------ messages for the next page
 
 
-def flash(kind: str, text: str, lines: list[str] | None = None) -> None:
+def flash(kind: Kind, text: str, lines: list[str] | None = None) -> None:
     """A message shown once at the top of the next page drawn (kind: error, warning, success, info)."""
     get().flashes.append((kind, text, lines))
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import re
 
 import streamlit as st
 
@@ -25,6 +24,7 @@ from planner.ui.session import (
     set_scenario,
     sync_widget,
 )
+from planner.vocabulary import SERVING_LABELS, slug
 from pricing.errors import InputError
 from pricing.models import Catalog
 
@@ -77,10 +77,6 @@ def _on_scenario_upload() -> None:
     flash("success", f"Loaded the scenario “{new.name}” from {f.name}.")
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "scenario"
-
-
 def draw() -> None:
     """The scenario's controls in the sidebar, then the scenario written to the URL."""
     s = scenario()
@@ -96,7 +92,8 @@ def draw() -> None:
             format_func=lambda k: pre[k].name if k else "None (the defaults)",
             key="sb.preset",
             on_change=_on_preset,
-            help="A worked example to start from. Every control below starts at the preset's value; the link in the address bar keeps only what you changed.",
+            help="A worked example to start from. Every control below starts at the preset's value; the link in the "
+            "address bar keeps only what you changed.",
         )
         _volume_control(s)
         if (sec := _section("tokens", "Tokens per query")).open:
@@ -177,7 +174,7 @@ def _file_controls(s: Scenario) -> None:
     st.download_button(
         "Download scenario (YAML)",
         data=functools.partial(scenario_yaml, s),
-        file_name=f"{_slug(s.name)}.yaml",
+        file_name=f"{slug(s.name)}.yaml",
         mime="application/x-yaml",
         on_click="ignore",
         help="The same file the command line reads: python -m planner estimate --scenario FILE",
@@ -288,7 +285,8 @@ def _retrieval_controls(s: Scenario) -> None:
         min_value=int(w.chunk_overlap_tokens) + 1,
         max_value=max(4096, int(w.chunk_tokens), int(w.chunk_overlap_tokens) + 2),
         step=1,
-        help="Tokens per retrieved chunk; each retrieved chunk is added to the prompt. Must be larger than the overlap.",
+        help="Tokens per retrieved chunk; each retrieved chunk is added to the prompt. Must be larger than the "
+        "overlap.",
         **control("sb.chunk", "workload.chunk_tokens", "Chunk size", _count_int, float),
     )
     st.slider(
@@ -353,7 +351,7 @@ def _stack_controls(s: Scenario, cat: Catalog) -> None:
     st.radio(
         "Serving (how the model runs)",
         ["api", "self_hosted"],
-        format_func={"api": "API (per token)", "self_hosted": "Self-hosted GPUs"}.get,
+        format_func=SERVING_LABELS.__getitem__,
         horizontal=True,
         help="Pay per token at an API, or rent GPUs and serve open weights (capacity sized for the peak).",
         **control("sb.serving", "stack.serving", "Serving"),

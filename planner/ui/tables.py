@@ -10,17 +10,8 @@ import pandas as pd
 from planner import format as fmt
 from planner.engine import Estimate
 from planner.scenario import LABELS
+from planner.vocabulary import FAMILY_LABELS
 from pricing.models import STALE_AFTER_DAYS, Catalog
-
-FAMILY_LABELS = {
-    "latency_model": "Latency model",
-    "embedding_models": "Embedding models",
-    "vector_stores": "Vector stores",
-    "rerankers": "Rerankers",
-    "llms": "LLMs",
-    "fine_tune_offers": "Fine-tuning offers",
-    "gpus": "GPUs",
-}
 
 
 def numbers_frame(est: Estimate) -> pd.DataFrame:

@@ -1,0 +1,110 @@
+"""One presentation vocabulary for the app, the PDF and the command line.
+
+A thing has one colour and one name everywhere: an architecture (`planner.scenario.COLORS`,
+`LABELS`), a cost component, a part of a request's latency, a verdict, a plan stage, a way of
+serving, a catalog family. Numbers are formatted by `planner.format` (one money and one
+duration format). Pure data: no streamlit, no plotly, no reportlab.
+"""
+
+from __future__ import annotations
+
+import re
+
+from planner.scenario import COLORS as ARCHITECTURE_COLORS
+from planner.scenario import LABELS as ARCHITECTURE_LABELS
+
+__all__ = [
+    "ALERT",
+    "ARCHITECTURE_COLORS",
+    "ARCHITECTURE_LABELS",
+    "ARCHITECTURE_MD_COLORS",
+    "COMPONENT_COLORS",
+    "FAMILY_LABELS",
+    "LATENCY_COLORS",
+    "MUTED",
+    "NEUTRAL",
+    "SERVING_LABELS",
+    "STACK_FAMILIES",
+    "STAGE_LABELS",
+    "VERDICT_COLORS",
+    "slug",
+]
+
+# ------------------------------------------------------------------ colours
+
+#: Each cost component's colour: the app's bars and the PDF's bars.
+COMPONENT_COLORS = {
+    "inference": "#5B6C8F",
+    "gpu_serving": "#8E7CC3",
+    "model_hosting": "#A0A0A0",
+    "query_embedding": "#7FB8C9",
+    "vector_store": "#3F8FA8",
+    "reranking": "#C490B8",
+    "reembedding": "#D9A066",
+    "training": "#8DB580",
+}
+#: Each part of one request's time (the same hue as the component that spends it, where there is one).
+LATENCY_COLORS = {
+    "network": "#A0A0A0",
+    "query_embedding": "#7FB8C9",
+    "vector_search": "#3F8FA8",
+    "reranking": "#C490B8",
+    "queueing": "#D9A066",
+    "time_to_first_token": "#8E7CC3",
+    "generation": "#5B6C8F",
+}
+#: A component or part not listed above (a new one still draws).
+NEUTRAL = "#7B8794"
+#: Each verdict's colour (text and badges).
+VERDICT_COLORS = {
+    "recommended": "#1E8449",
+    "viable": "#1F618D",
+    "not advised": "#B9770E",
+    "ruled out": "#922B21",
+}
+#: Limits and budgets, and what is over them (Okabe–Ito vermillion).
+ALERT = "#D55E00"
+#: Reference lines and secondary text, readable on white and on a dark background.
+MUTED = "#8a8f98"
+#: Streamlit's named markdown colours closest to each architecture's colour (`:blue[...]`).
+# named markdown colours only: long context (sky blue in the charts) reads gray, apart from RAG's blue
+ARCHITECTURE_MD_COLORS = {
+    "prompt_only": "orange",
+    "long_context": "gray",
+    "rag": "blue",
+    "fine_tuned": "green",
+    "hybrid": "violet",
+}
+
+# ------------------------------------------------------------------ labels
+
+#: The staged plan's stages.
+STAGE_LABELS = {"first": "First", "next": "Next", "later": "Later"}
+#: `stack.serving`.
+SERVING_LABELS = {"api": "API (per token)", "self_hosted": "Self-hosted GPUs"}
+#: The catalog's families (and its latency model), as headings and table cells.
+FAMILY_LABELS = {
+    "latency_model": "Latency model",
+    "embedding_models": "Embedding models",
+    "vector_stores": "Vector stores",
+    "rerankers": "Rerankers",
+    "llms": "LLMs",
+    "fine_tune_offers": "Fine-tuning offers",
+    "gpus": "GPUs",
+}
+#: The scenario's stack fields and the catalog family each one names an entry of.
+STACK_FAMILIES = {
+    "embedding_model": "embedding_models",
+    "vector_store": "vector_stores",
+    "reranker": "rerankers",
+    "llm": "llms",
+    "fine_tune": "fine_tune_offers",
+    "gpu": "gpus",
+}
+
+# ------------------------------------------------------------------ names
+
+
+def slug(text: str, default: str = "scenario") -> str:
+    """A file-name-safe form of a name: lower-case letters, digits and dashes, at most 60 characters."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or default
