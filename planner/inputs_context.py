@@ -14,7 +14,6 @@ that use them are in docs/formulas.md ("Prompt caching", "Batch share",
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 from planner.scenario import Scenario
@@ -32,7 +31,7 @@ def _llm_prices(
     key: str,
     model: Any,
     which: str,
-    take: Callable[..., float],
+    take: Any,  # planner.inputs._Taker: call it, or .throughput(), .note()
 ) -> dict[str, float]:
     """Cached, cache-write, batch and long-context prices of one model, with the fallbacks of the docs."""
 
