@@ -9,8 +9,9 @@ ADDRESS ?= 127.0.0.1
 
 .PHONY: run test test-fast lint format typecheck requirements install-check bench schema clean chromium
 
+# An existing virtualenv (or a link to one) is reused: only its packages are brought up to the pins.
 $(VENV)/.runtime: requirements.txt
-	$(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
 	touch $@

@@ -166,7 +166,7 @@ def cmd_prices(args) -> int:
         return 1
 
 
-def parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:  # long: declarations only, one block per subcommand
     p = argparse.ArgumentParser(
         prog="llm-planner" if Path(sys.argv[0]).name == "llm-planner" else "python -m planner",
         description="Plan an LLM feature: prompt only, RAG, fine-tuned or hybrid — cost and latency.",

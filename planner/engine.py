@@ -24,6 +24,8 @@ from planner.vector_stores import VS_SENSITIVITY_LABELS, vector_store_usd
 from pricing.models import Catalog
 
 SECONDS_PER_MONTH = 730 * 3600.0
+#: Above this many self-hosted replicas at the scenario's volume the estimate warns that the inputs are absurd.
+ABSURD_REPLICAS = 10_000
 
 COMPONENT_LABELS = {
     "inference": "LLM inference (API tokens)",
@@ -188,6 +190,32 @@ def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     return np.maximum(i.min_replicas, np.ceil(need - 1e-9))
 
 
+def gpus_per_replica(i: Inputs, arch: str) -> float:
+    """GPUs in one self-hosted replica of the model serving `arch` (1, 2, 4 or 8; see planner/inputs.py)."""
+    return i.serving_gpus_per_replica_tuned if USES_TUNED[arch] else i.serving_gpus_per_replica_base
+
+
+def sequences_per_replica(i: Inputs, arch: str) -> float:
+    """Sequences one replica decodes at once: the KV cache left beside the weights ÷ one request's KV, capped."""
+    cap = i.serving_max_sequences_per_replica
+    if i.serving_gpu_memory_gb <= 0:
+        return cap  # memory unknown: the server's batch cap (a warning says so)
+    tin, tout = prompt_tokens(i, arch)
+    tuned = USES_TUNED[arch]
+    weights = i.serving_weights_gb_tuned if tuned else i.serving_weights_gb_base
+    kv = i.serving_kv_bytes_per_token_tuned if tuned else i.serving_kv_bytes_per_token_base
+    free_gb = gpus_per_replica(i, arch) * i.serving_gpu_memory_gb * i.serving_memory_utilization - weights
+    per_request_gb = kv * (tin + tout) / 1e9
+    if per_request_gb <= 0:
+        return cap
+    return float(min(cap, max(1.0, math.floor(free_gb / per_request_gb + 1e-9))))
+
+
+def rerank_searches_per_query(i: Inputs) -> float:
+    """One search reranks up to max_documents_per_search candidates; more count as several searches."""
+    return float(math.ceil(i.top_k / i.rerank_max_documents_per_search - 1e-9))
+
+
 def training_usd_per_run(i: Inputs) -> float:
     tokens = i.training_examples * i.tokens_per_example * i.epochs
     if i.training_gpu_usd_per_hour > 0:
@@ -203,7 +231,9 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
     out = dict.fromkeys(COMPONENT_LABELS, zero)
     r = _share(i.retrieval_query_share) if USES_RETRIEVAL[arch] else 1.0
     if i.self_hosted:
-        out["gpu_serving"] = replicas(i, arch, q) * i.serving_gpu_usd_per_hour * i.hours_per_month
+        out["gpu_serving"] = (
+            replicas(i, arch, q) * gpus_per_replica(i, arch) * i.serving_gpu_usd_per_hour * i.hours_per_month
+        )
     else:
         hit = cache_hit_share(i, arch, q)
         tin, tout = prompt_tokens(i, arch, True)
@@ -238,23 +268,50 @@ def one_time_usd(i: Inputs, arch: str, c: dict | None = None) -> dict[str, float
         store_initial = vector_store_usd(i, np.zeros(1), c)[1]
         out["initial_indexing"] = c["embedded_tokens"] * embed_batch_price(i) / 1e6 + store_initial
     if USES_TUNED[arch]:
-        out["labelling"] = i.training_examples * i.labelling_usd_per_example
+        out["labelling"] = max(0.0, i.training_examples - i.examples_on_hand) * i.labelling_usd_per_example
         out["first_training"] = training_usd_per_run(i)
     return out
 
 
+# The tail series of the Erlang C computation stops once its next term is below this share of the sum,
+# or after this many terms; its ratio is at most a ÷ (c + 1) ≤ ρ, so the terms left out sum to less than
+# term × ρ ÷ (1 − ρ) (docs/formulas.md, "Queueing").
+_ERLANG_TOL = 1e-15
+_ERLANG_MAX_TERMS = 4000
+
+
 def _erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:
-    """Probability an arrival waits in an M/M/c queue (c = servers, load = λ/μ in erlangs)."""
-    c_max = int(np.max(servers)) if servers.size else 0
-    b = np.ones_like(load)  # Erlang B, by the stable recursion B(k) = a·B(k−1) / (k + a·B(k−1))
-    result = np.ones_like(load)
-    for k in range(1, c_max + 1):
-        b = load * b / (k + load * b)
-        at_k = servers == k
-        if at_k.any():
-            rho = load / k
-            result = np.where(at_k, b / (1 - rho + rho * b), result)
-    return np.clip(result, 0.0, 1.0)
+    """Probability an arrival waits in an M/M/c queue (c = servers, load a = λ/μ in erlangs), in bounded time.
+
+    Erlang B is the Poisson ratio B = P(X = c) ÷ P(X ≤ c) for X ~ Poisson(a). P(X = c) is computed in log space
+    (c·ln a − a − ln c!), and P(X ≤ c) = 1 − P(X = c) · Σ_{j≥1} Π_{i=1..j} a ÷ (c + i), a series whose ratio is
+    below ρ = a ÷ c < 1, so it converges in a number of terms that depends on ρ, not on c. Then
+    C = B ÷ (1 − ρ + ρ·B). A load at or above capacity (ρ ≥ 1) always waits: C = 1.
+    """
+    c = np.asarray(servers, dtype=float)
+    a = np.asarray(load, dtype=float)
+    c, a = np.broadcast_arrays(c, a)
+    out = np.ones(c.shape)
+    ok = (c >= 1) & (a < c)
+    out[ok & (a <= 0)] = 0.0
+    ok &= a > 0
+    if not ok.any():
+        return out
+    cc, aa = c[ok], a[ok]
+    lgamma = np.vectorize(math.lgamma, otypes=[float])
+    log_pmf = cc * np.log(aa) - aa - lgamma(cc + 1)
+    pmf = np.exp(log_pmf)  # underflows to 0 only where the wait probability is below 1e-300
+    term, tail = np.ones_like(aa), np.zeros_like(aa)
+    for j in range(1, _ERLANG_MAX_TERMS + 1):
+        term = term * aa / (cc + j)
+        tail += term
+        if np.all(term <= _ERLANG_TOL * tail):
+            break
+    cdf = 1.0 - pmf * tail  # ≥ ½: the Poisson median is at most a + ⅓ ≤ c
+    b = pmf / cdf
+    rho = aa / cc
+    out[ok] = b / (1 - rho + rho * b)
+    return np.clip(out, 0.0, 1.0)
 
 
 def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -281,10 +338,12 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
         parts["reranking"] = (zero + i.rerank * i.rerank_latency_p50_ms, zero + i.rerank * i.rerank_latency_p95_ms)
     work = tout + mean_input_tokens(i, arch) * i.input_token_weight
     if i.self_hosted and work > 0:
-        # M/M/c at peak: c replicas, each serving thr ÷ work requests a second.
-        c = replicas(i, arch, q)
+        # M/M/c at peak with batched replicas: c = replicas × sequences per replica slots, each slot
+        # serving thr ÷ (slots × work) requests a second (a replica's throughput shared by its batch).
+        slots = sequences_per_replica(i, arch)
+        c = replicas(i, arch, q) * slots
         thr = i.serving_tokens_per_second_tuned if tuned else i.serving_tokens_per_second_base
-        mu = thr / work
+        mu = thr / (slots * work)
         lam = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
         p_wait = _erlang_c(c, lam / mu)
         spare = np.maximum(c * mu - lam, 1e-12)
@@ -307,6 +366,15 @@ def combine_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np
     return p50, p50 + tail
 
 
+#: The parts of a request's path before its first token reaches the user (everything but generation).
+FIRST_TOKEN_PARTS = ("network", "query_embedding", "vector_search", "reranking", "queueing", "time_to_first_token")
+
+
+def first_token_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(p50, p95) of the time to the first token: the parts before generation, combined as `combine_latency`."""
+    return combine_latency({k: v for k, v in parts.items() if k in FIRST_TOKEN_PARTS})
+
+
 def monthly_totals(i: Inputs, q: np.ndarray, archs: tuple[str, ...] = ARCHITECTURES) -> dict[str, np.ndarray]:
     c = corpus(i)
     return {a: _total(monthly_components(i, a, q, c).values()) for a in archs}
@@ -327,9 +395,11 @@ class Series:
     high_usd: np.ndarray
     components_usd: dict[str, np.ndarray]
     usd_per_1k_queries: np.ndarray
-    latency_p50_ms: np.ndarray
+    latency_p50_ms: np.ndarray  # to the full answer
     latency_p95_ms: np.ndarray
     replicas: np.ndarray | None
+    first_token_p50_ms: np.ndarray  # to the first token
+    first_token_p95_ms: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -355,6 +425,10 @@ class Snapshot:
     input_tokens_per_query: float
     replicas: int | None
     cache_hit_share: float = 0.0  # share of requests reading the prompt prefix from the cache
+    first_token_p50_ms: float = 0.0  # time to the first token; latency_p50_ms/latency_p95_ms are to the full answer
+    first_token_p95_ms: float = 0.0
+    gpus_per_replica: int | None = None  # self-hosted only
+    sequences_per_replica: int | None = None
 
 
 @dataclass(frozen=True)
@@ -416,6 +490,20 @@ class Estimate:
         months = np.arange(self.scenario.horizon_months + 1)
         return snap.one_time_total_usd + getattr(snap, which) * months
 
+    def limited_p95_ms(self, arch: str) -> float:
+        """The p95 the scenario's latency limit bounds: to the full answer (default) or to the first token."""
+        snap = self.current[arch]
+        if self.scenario.latency_limit_applies_to == "first_token":
+            return snap.first_token_p95_ms
+        return snap.latency_p95_ms
+
+    def latency_gap_advice(self, arch: str) -> str | None:
+        """What would bring `arch` under the latency limit, with what each change saves; None when it is under."""
+        limit = self.scenario.latency_target_p95_ms
+        if limit is None or self.limited_p95_ms(arch) <= limit:
+            return None
+        return closing_the_gap(self.current[arch].latency_breakdown_ms, limit, self.scenario.latency_limit_applies_to)
+
     def cheapest(self) -> str:
         return min(self.priced, key=lambda a: self.current[a].monthly_usd)
 
@@ -438,6 +526,8 @@ class Estimate:
                     "usd_per_1k_queries": r(s.usd_per_1k_queries),
                     "latency_p50_ms": r(s.latency_p50_ms),
                     "latency_p95_ms": r(s.latency_p95_ms),
+                    "first_token_p50_ms": r(s.first_token_p50_ms),
+                    "first_token_p95_ms": r(s.first_token_p95_ms),
                     "one_time_usd": {k: r(v) for k, v in self.current[a].one_time_usd.items()},
                     "one_time_total_usd": r(self.current[a].one_time_total_usd),
                     "tco_usd": r(self.current[a].tco_usd),
@@ -451,6 +541,10 @@ class Estimate:
                         "latency_p95_ms": r(self.current[a].latency_p95_ms),
                         "input_tokens_per_query": r(self.current[a].input_tokens_per_query),
                         "cache_hit_share": r(self.current[a].cache_hit_share),
+                        "first_token_p50_ms": r(self.current[a].first_token_p50_ms),
+                        "first_token_p95_ms": r(self.current[a].first_token_p95_ms),
+                        "gpus_per_replica": self.current[a].gpus_per_replica,
+                        "sequences_per_replica": self.current[a].sequences_per_replica,
                     },
                 }
                 for a, s in self.series.items()
@@ -475,6 +569,10 @@ class Estimate:
             },
             "warnings": list(self.warnings),
             "ruled_out": dict(self.ruled_out),
+            "latency_limit": {
+                "p95_ms": self.scenario.latency_target_p95_ms,
+                "applies_to": self.scenario.latency_limit_applies_to,
+            },
         }
 
 
@@ -651,10 +749,11 @@ def _break_evens_cached(i: Inputs, volumes: bytes, archs: tuple[str, ...] = ARCH
 
 def _series(
     i: Inputs, arch: str, q: np.ndarray, c: dict
-) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     comps = monthly_components(i, arch, q, c)
-    p50, p95 = combine_latency(latency_parts(i, arch, q))
-    return comps, _total(comps.values()), p50, p95
+    parts = latency_parts(i, arch, q)
+    p50, p95 = combine_latency(parts)
+    return comps, _total(comps.values()), p50, p95, first_token_latency(parts)
 
 
 def long_context_misfit(catalog: Catalog, scenario: Scenario, i: Inputs) -> str | None:
@@ -692,11 +791,13 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
 
     series, current = {}, {}
     for a in priced:
-        comps, total, p50, p95 = _series(typ, a, q, c)
+        comps, total, p50, p95, (f50, f95) = _series(typ, a, q, c)
         lo_total = _total(monthly_components(low, a, q, c_low).values())
         hi_total = _total(monthly_components(high, a, q, c_high).values())
         reps = replicas(typ, a, q) if typ.self_hosted else None
-        series[a] = Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps)
+        series[a] = Series(
+            a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps, f50, f95
+        )
 
         now = monthly_components(typ, a, q_now, c)
         now_total = float(_total(now.values())[0])
@@ -704,6 +805,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         now_hi = float(_total(monthly_components(high, a, q_now, c_high).values())[0])
         parts = latency_parts(typ, a, q_now)
         n50, n95 = combine_latency(parts)
+        t50, t95 = first_token_latency(parts)
         one = one_time_usd(typ, a, c)
         one_lo, one_hi = sum(one_time_usd(low, a, c_low).values()), sum(one_time_usd(high, a, c_high).values())
         one_total = sum(one.values())
@@ -728,6 +830,10 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
             input_tokens_per_query=mean_input_tokens(typ, a),
             replicas=int(replicas(typ, a, q_now)[0]) if typ.self_hosted else None,
             cache_hit_share=0.0 if typ.self_hosted else float(cache_hit_share(typ, a, q_now)[0]),
+            first_token_p50_ms=float(t50[0]),
+            first_token_p95_ms=float(t95[0]),
+            gpus_per_replica=int(gpus_per_replica(typ, a)) if typ.self_hosted else None,
+            sequences_per_replica=int(sequences_per_replica(typ, a)) if typ.self_hosted else None,
         )
 
     return Estimate(
@@ -745,6 +851,49 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         warnings=tuple(_warnings(catalog, scenario, typ, current)),
         ruled_out=ruled_out,
     )
+
+
+def _p95_of(breakdown: dict[str, tuple[float, float]], applies_to: str) -> float:
+    keep = {
+        k: (np.array([v[0]]), np.array([v[1]]))
+        for k, v in breakdown.items()
+        if applies_to == "full_answer" or k in FIRST_TOKEN_PARTS
+    }
+    return float(combine_latency(keep)[1][0])
+
+
+def closing_the_gap(breakdown: dict[str, tuple[float, float]], limit_ms: float, applies_to: str) -> str:
+    """A sentence naming the changes that would shorten the bounded p95, each with the time it saves."""
+    from planner import format as fmt
+
+    now = _p95_of(breakdown, applies_to)
+    gap = now - limit_ms
+    options: list[tuple[float, str]] = []
+
+    def saving(part: str, factor: float) -> float:
+        p50, p95 = breakdown.get(part, (0.0, 0.0))
+        return now - _p95_of({**breakdown, part: (p50 * factor, p95 * factor)}, applies_to)
+
+    if applies_to == "full_answer" and breakdown.get("generation", (0, 0))[0] > 0:
+        options.append((saving("generation", 0.5), "answers half as long"))
+    ttft_cut = saving("time_to_first_token", 0.5)
+    if applies_to == "full_answer":
+        g50, g95 = breakdown.get("generation", (0.0, 0.0))
+        t50, t95 = breakdown.get("time_to_first_token", (0.0, 0.0))
+        halved = {**breakdown, "generation": (g50 * 0.5, g95 * 0.5), "time_to_first_token": (t50 * 0.5, t95 * 0.5)}
+        both = now - _p95_of(halved, applies_to)
+        options.append((both, "a model twice as fast"))
+    elif ttft_cut > 0:
+        options.append((ttft_cut, "a model (or a prompt) with half the time to first token"))
+    if breakdown.get("reranking", (0, 0))[1] > 0:
+        options.append((saving("reranking", 0.0), "no rerank step"))
+    if breakdown.get("queueing", (0, 0))[1] > 0:
+        options.append((saving("queueing", 0.0), "more replicas (a lower stack.target_utilization), no queueing"))
+    options = sorted((o for o in options if o[0] > 0.5), key=lambda o: -o[0])
+    if not options:
+        return f"The p95 is {fmt.ms(gap)} over the limit and no single change here closes it."
+    said = "; ".join(f"{what} saves {fmt.ms(s)}{' (enough)' if s >= gap else ''}" for s, what in options)
+    return f"{fmt.ms(gap)} over the limit: {said}."
 
 
 def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
@@ -783,6 +932,19 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
                 f"no cached-input price in the catalog for {', '.join(uncached)}: the static prompt prefix "
                 "is billed at the full input price on every query (no prompt-cache discount)"
             )
+    if i.self_hosted:
+        most = max(current.values(), key=lambda snap: snap.replicas or 0)
+        if (most.replicas or 0) > ABSURD_REPLICAS:
+            out.append(
+                f"{most.label} needs {most.replicas:,} GPU replicas at peak — more than {ABSURD_REPLICAS:,} is not a "
+                "plan: check the GPU's serving throughput in the catalog, the utilization target and the volume"
+            )
+    if i.self_hosted and i.serving_gpu_memory_gb <= 0:
+        out.append(
+            f"{catalog.gpus[scenario.stack.gpu].name} has no `memory_gb_per_gpu` in the catalog: a replica is taken "
+            f"as one whole instance holding {scenario.stack.max_sequences_per_replica} sequences at once, without "
+            "checking that the model and its KV cache fit"
+        )
     if i.training_examples and i.training_examples < 50:
         out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
     return out

@@ -38,6 +38,7 @@ class Inputs:
     metadata_bytes_per_chunk: float
     # fine-tuning plan
     training_examples: float
+    examples_on_hand: float  # already labelled: no labelling cost
     tokens_per_example: float
     epochs: float
     knowledge_retrains_per_month: float
@@ -48,9 +49,18 @@ class Inputs:
     min_replicas: float
     input_token_weight: float
     hours_per_month: float
-    serving_gpu_usd_per_hour: float
+    serving_gpu_usd_per_hour: float  # one GPU (an instance's price ÷ its GPUs)
     serving_tokens_per_second_base: float  # per replica, for the prompt-only/RAG model
     serving_tokens_per_second_tuned: float  # per replica, for the tuned model
+    serving_gpus_per_replica_base: float  # 1, 2, 4 or 8 (the whole instance when GPU memory is unknown)
+    serving_gpus_per_replica_tuned: float
+    serving_gpu_memory_gb: float  # one GPU; 0 when the catalog does not say
+    serving_memory_utilization: float
+    serving_weights_gb_base: float
+    serving_weights_gb_tuned: float
+    serving_kv_bytes_per_token_base: float
+    serving_kv_bytes_per_token_tuned: float
+    serving_max_sequences_per_replica: float
     # one-time
     labelling_usd_per_example: float
     engineering_days_prompt_only: float
@@ -80,7 +90,8 @@ class Inputs:
     vs_min_instances: float
     vs_usd_minimum_per_month: float
     # reranker
-    rerank_usd_per_1k_searches: float
+    rerank_usd_per_1k_searches: float  # one search; a query makes ceil(top_k ÷ max documents) searches
+    rerank_max_documents_per_search: float
     # LLMs
     llm_input_usd_per_1m_tokens: float
     llm_output_usd_per_1m_tokens: float
@@ -110,7 +121,6 @@ class Inputs:
     batch_query_share: float
     retrieval_query_share: float
     rerank_candidates_per_query: float  # 0: as many as top_k
-    rerank_max_documents_per_search: float
     rerank_usd_per_1m_tokens: float  # per 1M tokens of query + candidate text (0 when billed per search)
     embed_batch_usd_per_1m_tokens: float
     llm_cached_input_usd_per_1m_tokens: float
@@ -184,21 +194,87 @@ class _Taker:
         self.used.append(PriceUsed(role, key, name, field_name, fig))
 
 
-def _serving_throughput(gpu, llm, gpu_key: str, llm_key: str, which: str):
+#: Bytes per weight at each precision.
+BYTES_PER_PARAMETER = {"bf16": 2.0, "fp8": 1.0, "int4": 0.5}
+#: Replica sizes tried, smallest first (tensor parallelism over 1, 2, 4 or 8 GPUs).
+GPUS_PER_REPLICA = (1, 2, 4, 8)
+
+
+def kv_bytes_per_token(parameters_billion: float, precision: str) -> float:
+    """KV-cache bytes one token holds: 2 (K and V) × layers × KV width × bytes per value.
+
+    Assumes grouped-query attention with 8 KV heads of 128 dimensions (KV width 1,024) and a layer count
+    growing as the 0.4 power of size, 32 layers at 8B (docs/formulas.md); values at 16 bits, 8 at fp8.
+    """
+    layers = 32.0 * (parameters_billion / 8.0) ** 0.4
+    return 2.0 * layers * 1024.0 * (1.0 if precision == "fp8" else 2.0)
+
+
+def _choices(keys: list[str], most: int = 8) -> str:
+    shown = ", ".join(f"`{k}`" for k in keys[:most])
+    return shown + (f" and {len(keys) - most} more" if len(keys) > most else "") if keys else "none in this catalog"
+
+
+def _check_self_hosting(catalog: Catalog, s: Scenario, gpu, gpu_key: str) -> None:
+    """Refuse a stack that cannot be self-hosted, naming every field at fault and the entries that would fit."""
+    st = s.stack
+    open_llms = [k for k, m in catalog.llms.items() if m.open_weights]
+    problems = []
+    llm = catalog.llms[st.llm]
     if not llm.open_weights:
-        raise UnknownEntryError(
-            f"stack.serving is self_hosted but `{llm_key}` is not an open-weights model: "
-            "pick an open model (e.g. a Llama) or serve through the API"
+        problems.append(
+            f"stack.llm: `{st.llm}` is not an open-weights model; open-weights models: {_choices(open_llms)}"
+        )
+    offer = catalog.fine_tune_offers[st.fine_tune]
+    if not catalog.llms[offer.base_llm].open_weights:
+        fits = [k for k, o in catalog.fine_tune_offers.items() if catalog.llms[o.base_llm].open_weights]
+        problems.append(
+            f"stack.fine_tune: the fine-tuning offer `{st.fine_tune}` tunes `{offer.base_llm}`, which is not "
+            "open-weights, so its tuned model cannot run on your GPUs; "
+            f"offers on an open-weights base: {_choices(fits)}"
         )
     if gpu.vllm_8b_tokens_per_second is None:
-        raise UnknownEntryError(
-            f"stack.gpu: `{gpu_key}` has no `vllm_8b_tokens_per_second` in the catalog: "
-            "pick a GPU with a serving throughput, or add one"
+        gpus = [k for k, g in catalog.gpus.items() if g.vllm_8b_tokens_per_second is not None]
+        problems.append(
+            f"stack.gpu: `{gpu_key}` has no `vllm_8b_tokens_per_second` in the catalog (add one, or pick a GPU "
+            f"with a serving throughput: {_choices(gpus)})"
         )
-    # Serving throughput scales roughly inversely with parameter count (docs/formulas.md).
+    if problems:
+        raise UnknownEntryError(
+            "stack.serving is self_hosted, which this stack cannot do — "
+            + "; ".join(problems)
+            + ". Or serve through the API (stack.serving: api)."
+        )
+
+
+def _longest_sequence_tokens(s: Scenario, tuned: bool) -> float:
+    """Tokens of the longest request the model serves (prompt + answer), over the architectures it serves."""
+    w = s.workload
+    base = w.system_prompt_tokens + w.input_tokens_per_query + w.output_tokens_per_query
+    retrieval = w.top_k * w.chunk_tokens
+    return base + retrieval + (0.0 if tuned else w.few_shot_tokens)
+
+
+def _replica_gpus(s: Scenario, gpu, llm, llm_key: str, field: str, tuned: bool) -> tuple[float, float, float]:
+    """(GPUs per replica, weights GB, KV bytes per token) of `llm` on `gpu`; refuses a model that fits no replica."""
+    st = s.stack
     params = llm.parameters_billion or 8.0
-    fig = gpu.vllm_8b_tokens_per_second
-    return fig.pick(_SWAP.get(which, which)) * 8.0 / params, fig
+    weights_gb = params * BYTES_PER_PARAMETER[st.precision]
+    kv = st.kv_cache_kb_per_token * 1000 if st.kv_cache_kb_per_token else kv_bytes_per_token(params, st.precision)
+    if gpu.memory_gb_per_gpu is None:
+        return float(gpu.gpu_count), weights_gb, kv
+    one_sequence_gb = kv * _longest_sequence_tokens(s, tuned) / 1e9
+    for g in GPUS_PER_REPLICA:
+        if weights_gb + one_sequence_gb <= g * gpu.memory_gb_per_gpu * st.gpu_memory_utilization:
+            return float(g), weights_gb, kv
+    most = GPUS_PER_REPLICA[-1] * gpu.memory_gb_per_gpu * st.gpu_memory_utilization
+    raise UnknownEntryError(
+        f"{field}: `{llm_key}` ({params:g}B parameters at {st.precision}) needs {weights_gb:,.0f} GB for its weights "
+        f"plus {one_sequence_gb:,.1f} GB of KV cache for one request, but a replica of at most "
+        f"{GPUS_PER_REPLICA[-1]} × {gpu.memory_gb_per_gpu} GB GPUs gives it {most:,.0f} GB "
+        f"(at stack.gpu_memory_utilization {st.gpu_memory_utilization:g}): pick a lower stack.precision "
+        "(fp8, int4), a GPU with more memory (stack.gpu), a smaller model, or serve through the API"
+    )
 
 
 # ------------------------------------------------------------------ one builder per catalog family
@@ -226,6 +302,7 @@ def _scenario_fields(s: Scenario) -> dict[str, float]:
         rerank=1.0 if w.rerank else 0.0,
         metadata_bytes_per_chunk=w.metadata_bytes_per_chunk,
         training_examples=float(ft.training_examples),
+        examples_on_hand=float(ft.examples_on_hand),
         tokens_per_example=ft.tokens_per_example,
         epochs=ft.epochs,
         knowledge_retrains_per_month=ft.knowledge_retrains_per_month,
@@ -280,12 +357,13 @@ def _vector_store_fields(catalog: Catalog, key: str, take: _Taker) -> dict:
 def _reranker_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, float]:
     key, w = s.stack.reranker, s.workload
     rr = _lookup(catalog.rerankers, key, "rerankers", "reranker")
+    # the engine counts searches (or tokens) per query from the rerank candidates (at least top_k, so
+    # moving top_k moves them): one search reranks up to max_documents_per_search documents
+    out = dict(rerank_max_documents_per_search=float(rr.max_documents_per_search))
     if not w.rerank:
-        return dict(rerank_usd_per_1k_searches=0.0, rerank_latency_p50_ms=0.0, rerank_latency_p95_ms=0.0)
-    # the price of ONE search, or 0 for a per-token reranker (planner/inputs_context.py); the engine
-    # counts the searches (or tokens) of a query from its rerank candidates
-    per_search = rr.usd_per_1k_searches is not None
-    return dict(
+        return out | dict(rerank_usd_per_1k_searches=0.0, rerank_latency_p50_ms=0.0, rerank_latency_p95_ms=0.0)
+    per_search = rr.usd_per_1k_searches is not None  # else a per-token reranker (planner/inputs_context.py)
+    return out | dict(
         rerank_usd_per_1k_searches=take(R_RR, key, rr, "usd_per_1k_searches") if per_search else 0.0,
         rerank_latency_p50_ms=take(R_RR, key, rr, "latency_p50_ms"),
         rerank_latency_p95_ms=take(R_RR, key, rr, "latency_p95_ms"),
@@ -338,22 +416,46 @@ def _fine_tune_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, flo
 
 def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, float]:
     st = s.stack
+    fields_ = dict(
+        serving_gpu_memory_gb=0.0,
+        serving_memory_utilization=st.gpu_memory_utilization,
+        serving_max_sequences_per_replica=float(st.max_sequences_per_replica),
+    )
     if st.serving != "self_hosted":
-        return dict(
-            serving_gpu_usd_per_hour=0.0, serving_tokens_per_second_base=1.0, serving_tokens_per_second_tuned=1.0
+        return fields_ | dict(
+            serving_gpu_usd_per_hour=0.0,
+            serving_tokens_per_second_base=1.0,
+            serving_tokens_per_second_tuned=1.0,
+            serving_gpus_per_replica_base=1.0,
+            serving_gpus_per_replica_tuned=1.0,
+            serving_weights_gb_base=0.0,
+            serving_weights_gb_tuned=0.0,
+            serving_kv_bytes_per_token_base=0.0,
+            serving_kv_bytes_per_token_tuned=0.0,
         )
     llm = catalog.llms[st.llm]
     offer = catalog.fine_tune_offers[st.fine_tune]
     tuned_llm = catalog.llms[offer.base_llm]
     gpu = _lookup(catalog.gpus, st.gpu, "GPUs", "gpu")
-    gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour")
-    thr_base, fig = _serving_throughput(gpu, llm, st.gpu, st.llm, take.which)
-    thr_tuned, _ = _serving_throughput(gpu, tuned_llm, st.gpu, offer.base_llm, take.which)
-    take.note("Serving GPU", st.gpu, gpu.name, "vllm_8b_tokens_per_second", fig)
-    return dict(
+    _check_self_hosting(catalog, s, gpu, st.gpu)
+    # per GPU: an instance's price and throughput ÷ its GPUs
+    gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour") / gpu.gpu_count
+    per_gpu_8b = take.throughput("Serving GPU", st.gpu, gpu, "vllm_8b_tokens_per_second") / gpu.gpu_count
+    g_base, w_base, kv_base = _replica_gpus(s, gpu, llm, st.llm, "stack.llm", tuned=False)
+    g_tuned, w_tuned, kv_tuned = _replica_gpus(s, gpu, tuned_llm, offer.base_llm, "stack.fine_tune", tuned=True)
+    if gpu.memory_gb_per_gpu is not None:
+        fields_["serving_gpu_memory_gb"] = float(gpu.memory_gb_per_gpu)
+    # Serving throughput scales inversely with parameter count and with the replica's GPUs (docs/formulas.md).
+    return fields_ | dict(
         serving_gpu_usd_per_hour=gpu_usd,
-        serving_tokens_per_second_base=thr_base,
-        serving_tokens_per_second_tuned=thr_tuned,
+        serving_tokens_per_second_base=per_gpu_8b * g_base * 8.0 / (llm.parameters_billion or 8.0),
+        serving_tokens_per_second_tuned=per_gpu_8b * g_tuned * 8.0 / (tuned_llm.parameters_billion or 8.0),
+        serving_gpus_per_replica_base=g_base,
+        serving_gpus_per_replica_tuned=g_tuned,
+        serving_weights_gb_base=w_base,
+        serving_weights_gb_tuned=w_tuned,
+        serving_kv_bytes_per_token_base=kv_base,
+        serving_kv_bytes_per_token_tuned=kv_tuned,
     )
 
 

@@ -127,6 +127,8 @@ def scenario_issues(catalog: Catalog, scenario: Scenario, today: date | None = N
         entry = getattr(catalog, family).get(key)
         if entry is None or entry.lifecycle is None or (family, key) in reported:
             continue
+        if field is None and ("fine_tune_offers", scenario.stack.fine_tune) in reported:
+            continue  # the offer's own notice already says when its tuned model stops
         found = _issue(entry.lifecycle, today, end)
         if found is None:
             continue

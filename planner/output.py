@@ -39,6 +39,20 @@ def table_text(est: Estimate) -> str:
             f"{fmt.ms(c.latency_p50_ms):>9}{fmt.ms(c.latency_p95_ms):>9}{fmt.usd(c.one_time_total_usd):>11}{fmt.usd(c.tco_usd):>12}"
         )
     lines += [f"  {reason}" for reason in est.ruled_out.values()]
+    lines += ["", "Latency at this volume, p50 / p95 (time to the first token; to the full answer):"]
+    for a in est.priced:
+        c = est.current[a]
+        lines.append(
+            f"  {c.label}: first token {fmt.ms(c.first_token_p50_ms)} / {fmt.ms(c.first_token_p95_ms)}; "
+            f"full answer {fmt.ms(c.latency_p50_ms)} / {fmt.ms(c.latency_p95_ms)}"
+        )
+    if s.latency_target_p95_ms is not None:
+        bound = "the first token" if s.latency_limit_applies_to == "first_token" else "the full answer"
+        lines.append(f"  Limit: p95 {fmt.ms(s.latency_target_p95_ms)} to {bound}")
+        for a in est.priced:
+            advice = est.latency_gap_advice(a)
+            if advice:
+                lines.append(f"  {LABELS[a]}: {advice}")
     lines += ["", "Monthly spend by component at this volume:"]
     for a in est.priced:
         parts = [f"{COMPONENT_LABELS[k]} {fmt.usd(v)}" for k, v in est.current[a].components_usd.items() if v > 0]

@@ -1199,6 +1199,23 @@ def _finite(x: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def _limited_p95(est: Any, key: str) -> float | None:
+    """The p95 the latency limit bounds (full answer or first token, as the scenario says)."""
+    if hasattr(est, "limited_p95_ms"):
+        try:
+            return _finite(est.limited_p95_ms(key))
+        except (KeyError, TypeError):
+            return None
+    return _finite(getattr(_current(est, key), "latency_p95_ms", None))
+
+
+def _gap_advice(est: Any, key: str) -> str | None:
+    try:
+        return est.latency_gap_advice(key) if hasattr(est, "latency_gap_advice") else None
+    except (KeyError, TypeError):
+        return None
+
+
 def _cheapest(alive: list[Ranked], cost: dict[str, float | None]) -> str:
     priced = [r for r in alive if cost[r.key] is not None]
     if not priced:
@@ -1218,7 +1235,8 @@ def _check_numbers(
     findings: list[str] = []
 
     cost = {r.key: _finite(getattr(_current(est, r.key), "monthly_usd", None)) for r in ranking}
-    p95 = {r.key: _finite(getattr(_current(est, r.key), "latency_p95_ms", None)) for r in ranking}
+    p95 = {r.key: _limited_p95(est, r.key) for r in ranking}
+    what = "time to first token" if scenario.latency_limit_applies_to == "first_token" else "latency"
     alive = [r for r in ranking if not r.ruled_out]
 
     in_order = sorted(alive, key=lambda r: ARCHITECTURES.index(r.key))
@@ -1243,7 +1261,7 @@ def _check_numbers(
             extra.append(f"Costs {_usd(cost[r.key])}/month at {vol} queries, above the {_usd(budget)} budget.")
         if r.key in over_latency:
             score -= LATENCY_PENALTY
-            extra.append(f"p95 latency of {_ms(p95[r.key])} is above the {_ms(limit)} limit.")
+            extra.append(f"p95 {what} of {_ms(p95[r.key])} is above the {_ms(limit)} limit.")
         capped = r.key in over_budget or r.key in over_latency
         new.append(Ranked(r.key, r.label, score, verdict_for(score, False, capped), r.reasons + tuple(extra)))
     new_ranking = tuple(sorted(new, key=_rank_key))
@@ -1277,7 +1295,10 @@ def _check_numbers(
             if alt
             else "; no other viable architecture meets it either."
         )
-        findings.append(f"{lead} but its p95 latency is {_ms(p95[first.key])}, above the {_ms(limit)} limit{tail}")
+        findings.append(f"{lead} but its p95 {what} is {_ms(p95[first.key])}, above the {_ms(limit)} limit{tail}")
+        advice = _gap_advice(est, first.key)
+        if advice:
+            findings.append(f"To bring {first.label} under it: {advice}")
     for r in alive:
         if r.key == first.key:
             continue
@@ -1286,7 +1307,7 @@ def _check_numbers(
                 f"{r.label} costs {_usd(cost[r.key])}/month at {vol} queries, above the {_usd(budget)} budget."
             )
         if r.key in over_latency:
-            findings.append(f"{r.label}'s p95 latency is {_ms(p95[r.key])}, above the {_ms(limit)} limit.")
+            findings.append(f"{r.label}'s p95 {what} is {_ms(p95[r.key])}, above the {_ms(limit)} limit.")
     top = new_ranking[0]
     if top.key != first.key:
         findings.append(f"With the numbers, {top.label} ranks first instead of {first.label}.")

@@ -134,6 +134,13 @@ class Workload(Strict):
 
 class FineTuning(Strict):
     training_examples: int = Field(1_000, ge=0, le=100_000_000, description="Examples in the training set.")
+    examples_on_hand: int = Field(
+        0,
+        ge=0,
+        le=100_000_000,
+        description="Training examples the team already has, labelled: only the rest of the set is paid for. "
+        "The questionnaire's `labeled_examples` answer sets it.",
+    )
     tokens_per_example: float = _num(500, le=10_000_000, description="Tokens per training example.")
     epochs: float = _num(3, gt=0, le=100, description="Passes over the training set per run.")
     knowledge_retrains_per_month: float = _num(
@@ -157,13 +164,33 @@ class Stack(Strict):
     )
     gpu: Key = Field("runpod-h100-sxm", description="GPU entry for self-hosted serving.")
     target_utilization: float = _num(
-        0.6, gt=0, le=1, description="Self-hosted: plan replicas to run at this share of their throughput at peak."
+        0.6,
+        ge=0.05,
+        le=0.95,
+        description="Self-hosted: plan replicas to run at this share of their throughput at peak "
+        "(0.05–0.95: at full use the queue never empties).",
     )
     min_replicas: int = Field(1, ge=1, le=1000, description="Self-hosted: replicas kept up at any volume.")
     input_token_weight: float = _num(
         0.1, le=10, description="Self-hosted: GPU work of one input token relative to an output token."
     )
     hours_per_month: float = _num(730, gt=0, le=744, description="Hours a month capacity is rented.")
+    precision: Literal["bf16", "fp8", "int4"] = Field(
+        "bf16", description="Self-hosted: weight precision (bytes per parameter: bf16 2, fp8 1, int4 0.5)."
+    )
+    kv_cache_kb_per_token: float | None = Field(
+        None,
+        gt=0,
+        le=100_000,
+        allow_inf_nan=False,
+        description="Self-hosted: KV-cache memory of one token (KB); absent: estimated from the model's size.",
+    )
+    gpu_memory_utilization: float = _num(
+        0.9, gt=0.1, le=1, description="Self-hosted: share of GPU memory the server gives to weights and KV cache."
+    )
+    max_sequences_per_replica: int = Field(
+        256, ge=1, le=4096, description="Self-hosted: most sequences one replica decodes at once (its batch)."
+    )
 
 
 class EngineeringDays(Strict):
@@ -202,6 +229,11 @@ class Scenario(Strict):
     horizon_months: int = Field(12, ge=1, le=120, description="Months the total cost of ownership covers.")
     monthly_budget_usd: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False)
     latency_target_p95_ms: float | None = Field(None, gt=0, le=600_000, allow_inf_nan=False)
+    latency_limit_applies_to: Literal["full_answer", "first_token"] = Field(
+        "full_answer",
+        description="What the p95 latency limit bounds: the time to the full answer, or to the first token "
+        "(when answers stream).",
+    )
     volumes: VolumeRange = VolumeRange()
     answers: Answers = Answers()
 
@@ -246,6 +278,9 @@ class Scenario(Strict):
                 container[field] = a
             elif s is not None and mirrored:
                 answers[answer_id] = s
+        # examples the team says it has are on hand: they need no labelling
+        if answers.get("labeled_examples") is not None:
+            fine_tuning.setdefault("examples_on_hand", answers["labeled_examples"])
         change = answers.get("knowledge_change")
         if change is not None:
             try:
@@ -293,6 +328,11 @@ class Scenario(Strict):
                 for p in head:
                     node = node[p]
                 node[last] = paths[f"answers.{answer_id}"]
+        # the examples the team says it has are on hand (no labelling), as the answer changes
+        have = data["answers"].get("labeled_examples")
+        touched = "answers.labeled_examples" in paths or "fine_tuning.training_examples" in paths
+        if have is not None and touched and "fine_tuning.examples_on_hand" not in paths:
+            data["fine_tuning"]["examples_on_hand"] = have
         return Scenario.model_validate(data)
 
 

@@ -484,6 +484,27 @@ def test_user_text_is_shown_literally_never_as_markup(catalog_file):
     assert at.session_state["planner"].scenario.name == name
 
 
+def test_latency_page_shows_first_token_and_full_answer_and_what_the_limit_bounds(catalog_file):
+    from planner.engine import estimate
+    from planner.format import ms
+    from pricing.loader import load_catalog
+
+    at = start(catalog_file, "latency", query={"preset": "support-bot", "p95": "1000", "p95_to": "first_token"})
+    shown = metrics(at)
+    s = load_scenario(ROOT / "scenarios" / "support-bot.yaml").with_changes(
+        latency_target_p95_ms=1000, latency_limit_applies_to="first_token"
+    )
+    est = estimate(load_catalog(catalog_file), s)
+    rag = est.current["rag"]
+    assert shown["RAG · p95 first token"] == ms(rag.first_token_p95_ms)
+    table = at.dataframe[0].value
+    row = table[table["Architecture"] == "RAG"].iloc[0]
+    assert row["Full answer p95"] == ms(rag.latency_p95_ms) and row["First token p50"] == ms(rag.first_token_p50_ms)
+    assert "bounds the time to first token" in captions(at)
+    open_sections(at, "targets")
+    assert at.selectbox(key="sb.p95_to").value == "first_token"
+
+
 # ------------------------------------------------------------------ lifecycle
 
 

@@ -464,3 +464,19 @@ def test_batch_price_on_a_self_hosted_embedding_is_refused():
 def test_catalog_records_the_genai_prices_version():
     text = MINI.replace('version: "test-1"\n', 'version: "test-1"\ngenai_prices_version: "0.2.3"\n')
     assert load(text).genai_prices_version == "0.2.3"
+
+
+def test_the_per_token_reranker_example_is_a_valid_override():
+    from pricing.loader import load_catalog_file
+
+    loaded = load_catalog_file(Path(__file__).resolve().parent.parent / "examples" / "per-token-rerankers.yaml")
+    per_token = {k: r for k, r in loaded.catalog.rerankers.items() if r.usd_per_1m_tokens is not None}
+    assert loaded.is_override
+    assert sorted(per_token) == [
+        "cohere-rerank-v5.0-fast",
+        "cohere-rerank-v5.0-pro",
+        "voyage-rerank-2.5",
+        "voyage-rerank-2.5-lite",
+    ]
+    assert [per_token[k].usd_per_1m_tokens.value for k in sorted(per_token)] == [0.02, 0.05, 0.05, 0.02]
+    assert all(r.usd_per_1k_searches is None for r in per_token.values())

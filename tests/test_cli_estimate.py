@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 import pytest
 
+from planner import format as fmt
 from planner.cli import main
 from planner.engine import COMPONENT_LABELS, ONE_TIME_LABELS, estimate
 from planner.files import load_scenario
@@ -356,3 +357,90 @@ def test_binary_scenario_file(capsys, tmp_path):
     p.write_bytes(b"\x00\x01\x02 binary")
     code, out, err = run(capsys, "--scenario", str(p), "--catalog", str(MINI_PATH))
     assert_plain_error(code, out, err)
+
+
+# ============================================================== absurd inputs answer or are refused, quickly
+
+
+def _timed(fn):
+    import time
+
+    t0 = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - t0
+
+
+def test_absurd_utilization_is_refused_quickly_with_its_line(capsys, tmp_path):
+    """The scenario behind `/costs?serving=self_hosted&…&stack.target_utilization=1e-300` (issue 12)."""
+    p = tmp_path / "absurd.yaml"
+    p.write_text(
+        "name: absurd\nstack:\n  llm: small\n  fine_tune: ft-lora\n  serving: self_hosted\n"
+        "  target_utilization: 1.0e-300\n",
+        encoding="utf-8",
+    )
+    (code, out, err), seconds = _timed(
+        lambda: run(capsys, "--scenario", str(p), "--catalog", str(MINI_PATH), "--format", "json")
+    )
+    assert_plain_error(code, out, err)
+    assert f"{p}:6:" in err and "stack.target_utilization" in err
+    assert seconds < 1.0
+
+
+def test_crawling_gpu_throughput_answers_quickly_with_a_warning(capsys, tmp_path):
+    slow = tmp_path / "slow-gpu.yaml"
+    slow.write_text(
+        MINI_PATH.read_text(encoding="utf-8").replace(
+            "vllm_8b_tokens_per_second: {value: 1000,", "vllm_8b_tokens_per_second: {value: 0.001,"
+        ),
+        encoding="utf-8",
+    )
+    p = tmp_path / "sh.yaml"
+    p.write_text(
+        "name: slow\nworkload:\n  queries_per_month: 1.0e9\n"
+        "stack:\n  embedding_model: emb\n  vector_store: pine\n  reranker: rr\n  gpu: gpu\n"
+        "  llm: small\n  fine_tune: ft-lora\n  serving: self_hosted\n  target_utilization: 0.05\n",
+        encoding="utf-8",
+    )
+    main(["estimate", "--scenario", str(p), "--catalog", str(slow), "--format", "json"])  # warm the imports
+    capsys.readouterr()
+    (code, out, err), seconds = _timed(
+        lambda: run(capsys, "--scenario", str(p), "--catalog", str(slow), "--format", "json")
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert any("replicas" in w and "throughput" in w for w in data["warnings"])
+    assert seconds < 1.0
+
+
+@pytest.mark.parametrize("field", ["output_tokens_per_second", "vllm_8b_tokens_per_second"])
+def test_zero_throughput_is_a_located_catalog_error(capsys, tmp_path, field):
+    bad = tmp_path / "zero.yaml"
+    text = MINI_PATH.read_text(encoding="utf-8")
+    marker = f"{field}: {{value: "
+    assert marker in text
+    start = text.index(marker) + len(marker)
+    end = text.index(",", start)
+    bad.write_text(text[:start] + "0" + text[end:], encoding="utf-8")
+    p = tmp_path / "sh.yaml"
+    p.write_text("name: z\nstack:\n  llm: small\n  fine_tune: ft-lora\n  serving: self_hosted\n", encoding="utf-8")
+    (code, out, err), seconds = _timed(lambda: run(capsys, "--scenario", str(p), "--catalog", str(bad)))
+    assert_plain_error(code, out, err)
+    assert field in err and "above zero" in err
+    assert seconds < 1.0
+
+
+def test_table_shows_first_token_and_full_answer_latency(capsys, tmp_path):
+    p = tmp_path / "limit.yaml"
+    p.write_text(
+        SCENARIO_TEXT + "latency_target_p95_ms: 500\nlatency_limit_applies_to: first_token\n", encoding="utf-8"
+    )
+    code, out, err = run(capsys, "--scenario", str(p), "--catalog", str(MINI_PATH), "--volumes", "1000,10000")
+    assert code == 0, err
+    est = estimate(load_catalog(MINI_PATH), load_scenario(p), volumes=[1000, 10000])
+    c = est.current["rag"]
+    assert (
+        f"  RAG: first token {fmt.ms(c.first_token_p50_ms)} / {fmt.ms(c.first_token_p95_ms)}; "
+        f"full answer {fmt.ms(c.latency_p50_ms)} / {fmt.ms(c.latency_p95_ms)}"
+    ) in out
+    assert "Limit: p95 500 ms to the first token" in out
+    assert f"RAG: {est.latency_gap_advice('rag')}" in out

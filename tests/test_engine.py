@@ -563,7 +563,8 @@ def test_queueing_zero_at_low_load(mini):
 
 def test_queueing_by_hand_one_replica(mini):
     q = 0.9 * PER_REPLICA  # λ = 0.9 /s at peak, μ = 2 /s, c = 1, ρ = 0.45 = P_wait
-    snap = estimate(mini, sh(q)).current["prompt_only"]
+    # one sequence at a time: the replica is a single server
+    snap = estimate(mini, sh(q, max_sequences_per_replica=1)).current["prompt_only"]
     assert snap.replicas == 1
     w50 = max(0.0, math.log(0.45 / 0.5)) / (2 - 0.9) * 1000  # 0
     w95 = max(0.0, math.log(0.45 / 0.05)) / (2 - 0.9) * 1000  # ln 9 / 1.1 s ≈ 1997.5 ms
@@ -577,7 +578,7 @@ def test_queueing_by_hand_one_replica(mini):
 
 def test_queueing_by_hand_two_replicas(mini):
     q = 1.5 * PER_REPLICA  # λ = 1.5, μ = 2, c = 2, a = 0.75, ρ = 0.375
-    snap = estimate(mini, sh(q)).current["prompt_only"]
+    snap = estimate(mini, sh(q, max_sequences_per_replica=1)).current["prompt_only"]
     assert snap.replicas == 2
     p_wait = 2 * 0.375**2 / (1 + 0.375)  # ≈ 0.2045
     w95 = math.log(p_wait / 0.05) / (2 * 2 - 1.5) * 1000
@@ -587,13 +588,16 @@ def test_queueing_by_hand_two_replicas(mini):
 def test_queueing_grows_with_load(mini):
     fracs = [0.02, 0.2, 0.5, 0.8, 0.95]
     w95 = [
-        estimate(mini, sh(f * PER_REPLICA)).current["prompt_only"].latency_breakdown_ms["queueing"][1] for f in fracs
+        estimate(mini, sh(f * PER_REPLICA, max_sequences_per_replica=1))
+        .current["prompt_only"]
+        .latency_breakdown_ms["queueing"][1]
+        for f in fracs
     ]
     assert w95[0] == 0
     assert all(b > a for a, b in zip(w95[1:], w95[2:], strict=False))
     assert w95[1] > 0
     # over the grid (within the one-replica band the p95 rises with volume)
-    est = estimate(mini, sh(PER_REPLICA * 0.5), volumes=[f * PER_REPLICA for f in fracs])
+    est = estimate(mini, sh(PER_REPLICA * 0.5, max_sequences_per_replica=1), volumes=[f * PER_REPLICA for f in fracs])
     assert np.all(np.diff(est.series["prompt_only"].latency_p95_ms) >= 0)
     assert est.series["prompt_only"].latency_p95_ms[-1] > est.series["prompt_only"].latency_p95_ms[0]
 
@@ -928,3 +932,317 @@ def test_every_vector_store_shape_is_declared_once_and_agrees_with_inputs():
             used.add(f"vs_{f}")
     assert used == set(VS_DEFAULTS)  # no orphan input
     assert set(VS_SENSITIVITY_LABELS) <= used
+
+
+# ============================================================ defects: rerank searches, Erlang C, absurd inputs
+
+
+def test_sensitivity_of_top_k_counts_rerank_searches(mini):
+    """top_k 200 over a reranker of 100 documents per search: −25 % is 150 (2 searches), +25 % is 250 (3)."""
+    s = make(workload={"queries_per_month": 10_000_000, "top_k": 200})
+    est = estimate(mini, s)
+    rag = est.current["rag"]
+    # reranking at top_k 200: 10M × ceil(200 / 100) = 2 searches × 2 $/1K searches ÷ 1000 = 40,000
+    assert rag.components_usd["reranking"] == approx(10_000_000 * 2 * 2 / 1000)
+    top_k = {r.input: r for r in est.sensitivity["rag"]}["top_k"]
+    # inference: Δ top_k 100 × 500-token chunks × 10M queries × 1 $/1M = 500,000
+    # reranking: (3 − 2) searches × 10M × 2 $/1K = 20,000        ⇒ swing 520,000 (500,000 without the searches)
+    assert top_k.swing_usd == approx(100 * 500 * 10_000_000 * 1.0 / 1e6 + (3 - 2) * 10_000_000 * 2 / 1000)
+    # the rerank price moves with the searches too: ±25 % of 40,000
+    rr_price = {r.input: r for r in est.sensitivity["rag"]}["rerank_usd_per_1k_searches"]
+    assert rr_price.swing_usd == approx(0.5 * 40_000)
+
+
+def _erlang_c_reference(c: int, a: float) -> float:
+    """Erlang C by the textbook recursion, one step per server (slow for large c, exact)."""
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    rho = a / c
+    return b / (1 - rho + rho * b)
+
+
+def test_erlang_c_matches_the_recursion_and_hand_values():
+    # c = 2, a = 1: B = (1²/2!) ÷ (1 + 1 + ½) = 0.2, C = 0.2 ÷ (1 − ½ + ½ × 0.2) = 1/3
+    assert _erlang_c(np.array([2.0]), np.array([1.0]))[0] == approx(1 / 3, rel=1e-12)
+    # c = 3, a = 2: B = (8/6) ÷ (1 + 2 + 2 + 4/3) = 4/19; ρ = 2/3; C = (4/19) ÷ (1/3 + 2/3 × 4/19) = 4/9
+    assert _erlang_c(np.array([3.0]), np.array([2.0]))[0] == approx(4 / 9, rel=1e-12)
+    rng = np.random.default_rng(7)
+    c = rng.integers(1, 400, 300)
+    a = c * rng.uniform(0.01, 0.95, 300)
+    got = _erlang_c(c.astype(float), a)
+    want = np.array([_erlang_c_reference(int(ci), float(ai)) for ci, ai in zip(c, a, strict=True)])
+    assert np.allclose(got, want, rtol=1e-9, atol=1e-13)
+    # no load never waits; at or over capacity always waits
+    assert list(_erlang_c(np.array([4.0, 4.0, 4.0]), np.array([0.0, 4.0, 9.0]))) == [0.0, 1.0, 1.0]
+
+
+def _within(seconds, fn):
+    """Run fn in a thread; fail if it has not returned within `seconds` (the thread is left to finish)."""
+    import threading
+
+    box = {}
+
+    def go():
+        try:
+            box["value"] = fn()
+        except Exception as exc:  # noqa: BLE001 — handed back to the test
+            box["error"] = exc
+
+    t = threading.Thread(target=go, daemon=True)
+    t.start()
+    t.join(seconds)
+    assert not t.is_alive(), f"did not return within {seconds} s"
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def test_erlang_c_is_bounded_in_time_for_a_million_servers():
+    # a million servers at ρ = 0.6 and at ρ = 0.95: the waiting probability is astronomically small
+    out = _within(1.0, lambda: _erlang_c(np.array([1e6, 1e6, 1e12]), np.array([6e5, 9.5e5, 9.5e11])))
+    assert out.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_absurd_utilization_is_refused_with_its_location():
+    from pydantic import ValidationError
+
+    for bad in (1e-300, 0.0, 0.99, 1.0):
+        with pytest.raises(ValidationError) as err:
+            sh(1000, target_utilization=bad)
+        assert "stack.target_utilization" in str(err.value).replace("\n  ", ".")
+
+
+def test_crawling_gpu_throughput_answers_within_a_second_and_warns(mini):
+    """A catalog GPU at 0.001 tokens/s: ~10¹¹ replicas at the top of the volume range, bounded work."""
+    from pricing.models import Catalog
+
+    data = mini.model_dump(mode="json")
+    data["gpus"]["gpu"]["vllm_8b_tokens_per_second"].update(value=0.001)
+    cat = Catalog.model_validate(data)
+    s = sh(1e9, target_utilization=0.05)
+    est = _within(1.0, lambda: estimate(cat, s))
+    snap = est.current["prompt_only"]
+    # peak 1e9 / 2_628_000 × 1 = 380.5 q/s × work 500 ÷ (0.001 × 0.05) tokens/s = 3.805e9 replicas
+    assert snap.replicas == math.ceil(1e9 / 2_628_000 * 500 / (0.001 * 0.05))
+    assert any("replicas" in w and "throughput" in w for w in est.warnings)
+
+
+# ================================================================ batched serving and GPU memory
+
+
+def test_batched_replica_queues_as_many_slots(mini):
+    """One replica decoding 4 sequences at once is an M/M/4 queue of slots, not one server."""
+    q = 0.9 * PER_REPLICA
+    snap = estimate(mini, sh(q, max_sequences_per_replica=4)).current["prompt_only"]
+    assert snap.replicas == 1
+    # λ = 0.9 /s; a slot serves 1000 ÷ (4 × 500) = 0.5 /s; a = 0.9 / 0.5 = 1.8 erlangs on c = 4 slots (ρ = 0.45)
+    # Erlang C = (a⁴/4! × 4/(4 − a)) ÷ (1 + a + a²/2 + a³/6 + a⁴/4! × 4/(4 − a))
+    top = 1.8**4 / 24 * 4 / (4 - 1.8)  # 0.795273
+    p_wait = top / (1 + 1.8 + 1.8**2 / 2 + 1.8**3 / 6 + top)  # 0.128534
+    spare = 4 * 0.5 - 0.9  # 1.1 requests a second
+    w95 = math.log(p_wait / 0.05) / spare * 1000  # ≈ 858 ms, against ≈ 1,998 ms with one slot
+    assert snap.latency_breakdown_ms["queueing"] == (0.0, approx(w95, rel=1e-9))
+    # the default batch of 256 sequences all but removes the queue at the same load
+    assert estimate(mini, sh(q)).current["prompt_only"].latency_breakdown_ms["queueing"][1] < 1e-6
+
+
+def _with_gpu_memory(mini, memory_gb, parameters_billion=8.0):
+    from pricing.models import Catalog
+
+    data = mini.model_dump(mode="json")
+    data["gpus"]["gpu"]["memory_gb_per_gpu"] = memory_gb
+    data["llms"]["small"]["parameters_billion"] = parameters_billion
+    return Catalog.model_validate(data)
+
+
+def test_kv_bytes_per_token_by_hand():
+    from planner.inputs import kv_bytes_per_token
+
+    # 8B: 32 layers × 2 (K, V) × 1,024 × 2 bytes = 131,072 bytes a token
+    assert kv_bytes_per_token(8, "bf16") == approx(2 * 32 * 1024 * 2)
+    # 70B: 32 × (70/8)^0.4 = 76.197 layers ⇒ 312,103 bytes at 16 bits, half at fp8
+    assert kv_bytes_per_token(70, "bf16") == approx(2 * 32 * 8.75**0.4 * 1024 * 2)
+    assert kv_bytes_per_token(70, "fp8") == approx(2 * 32 * 8.75**0.4 * 1024 * 1)
+
+
+def test_a_70b_model_needs_two_80gb_gpus_at_bf16(mini):
+    cat = _with_gpu_memory(mini, 80, parameters_billion=70)
+    est = estimate(cat, sh(1000))
+    snap = est.current["prompt_only"]
+    # weights 70 × 2 = 140 GB; the longest request (RAG: 1000 + 400 + 4 × 500 = 3,400 tokens) needs
+    # 3,400 × 312,103 B = 1.06 GB; one GPU gives 80 × 0.9 = 72 GB, two give 144 ≥ 141.06 ⇒ 2 GPUs, both billed
+    assert snap.components_usd["gpu_serving"] == approx(1 * 2 * 3.6 * 730)  # 5,256
+    # a replica of 2 GPUs runs 1000 × 2 × 8 / 70 = 228.57 tokens/s
+    from planner.engine import sequences_per_replica
+    from planner.inputs import build_inputs
+
+    i, _ = build_inputs(cat, sh(1000))
+    assert i.serving_gpus_per_replica_base == 2
+    assert i.serving_tokens_per_second_base == approx(1000 * 2 * 8 / 70)
+    # prompt-only requests hold 1,400 tokens: (144 − 140) GB ÷ (1,400 × 312,103 B) = 9.15 ⇒ 9 at once
+    kv = 2 * 32 * 8.75**0.4 * 1024 * 2
+    assert sequences_per_replica(i, "prompt_only") == math.floor((144 - 140) / (1400 * kv / 1e9))
+    assert sequences_per_replica(i, "prompt_only") == 9
+    assert not any("memory_gb_per_gpu" in w for w in est.warnings)
+
+
+def test_precision_shrinks_the_replica(mini):
+    from planner.engine import sequences_per_replica
+    from planner.inputs import build_inputs
+
+    cat = _with_gpu_memory(mini, 80, parameters_billion=70)
+    i4, _ = build_inputs(cat, sh(1000, precision="int4"))
+    # int4: 70 × 0.5 = 35 GB + 1.06 GB ≤ 72 ⇒ one GPU; (72 − 35) ÷ (1,400 × 312,103 B) = 84.7 ⇒ 84 sequences
+    kv16 = 2 * 32 * 8.75**0.4 * 1024 * 2
+    assert i4.serving_gpus_per_replica_base == 1
+    assert sequences_per_replica(i4, "prompt_only") == math.floor((72 - 35) / (1400 * kv16 / 1e9)) == 84
+    f8, _ = build_inputs(cat, sh(1000, precision="fp8"))
+    # fp8: 70 GB + 3,400 × 156,052 B = 0.53 GB ≤ 72 ⇒ one GPU; 2 GB ÷ (1,400 × 156,052 B) = 9.15 ⇒ 9
+    assert f8.serving_gpus_per_replica_base == 1
+    assert sequences_per_replica(f8, "prompt_only") == 9
+
+
+def test_a_model_that_fits_no_replica_is_refused_with_the_reason(mini):
+    from pricing.errors import UnknownEntryError
+
+    cat = _with_gpu_memory(mini, 80, parameters_billion=405)
+    # 405 × 2 = 810 GB of weights > 8 × 80 × 0.9 = 576 GB
+    with pytest.raises(UnknownEntryError) as err:
+        estimate(cat, sh(1000))
+    msg = str(err.value)
+    assert msg.startswith("stack.llm: `small`") and "810 GB" in msg and "576 GB" in msg
+    assert "stack.precision" in msg and "stack.gpu" in msg
+    # at int4 it fits: 202.5 GB on 4 GPUs (288 GB usable; 2 give 144)
+    from planner.inputs import build_inputs
+
+    i, _ = build_inputs(cat, sh(1000, precision="int4"))
+    assert i.serving_gpus_per_replica_base == 4
+
+
+def test_unknown_gpu_memory_warns_and_keeps_one_instance(mini):
+    est = estimate(mini, sh(1000))
+    assert any("memory_gb_per_gpu" in w for w in est.warnings)
+    assert est.current["prompt_only"].components_usd["gpu_serving"] == approx(3.6 * 730)
+
+
+# ==================================================================== latency as users feel it
+
+# API prompt only on `big`: network 50 (p95 100); first token 500 + 10 × 1300 / 1000 = 513 (p95 1026);
+# generation 300 / 100 tokens/s = 3000 ms (p95 6000).
+FT_P50 = 50 + 513
+FT_P95 = FT_P50 + math.sqrt(50**2 + 513**2)  # 563 + 515.43 = 1078.43
+FULL_P50 = 50 + 513 + 3000
+FULL_P95 = FULL_P50 + math.sqrt(50**2 + 513**2 + 3000**2)  # 3563 + 3043.96 = 6606.96
+
+
+def test_first_token_and_full_answer_latency_by_hand(mini):
+    est = estimate(mini, make())
+    snap = est.current["prompt_only"]
+    assert snap.first_token_p50_ms == approx(FT_P50)
+    assert snap.first_token_p95_ms == approx(FT_P95)
+    assert snap.latency_p50_ms == approx(FULL_P50)
+    assert snap.latency_p95_ms == approx(FULL_P95)
+    ser = est.series["prompt_only"]
+    assert np.allclose(ser.first_token_p95_ms, FT_P95)  # API latency is flat in volume
+    # RAG adds embedding 100/200, search 100/150 and rerank 100/200 before the first token;
+    # its prompt is 3300 tokens: first token 500 + 33 = 533 (p95 1066)
+    rag = est.current["rag"]
+    assert rag.first_token_p50_ms == approx(50 + 100 + 100 + 100 + 533)
+    assert rag.first_token_p95_ms == approx(883 + math.sqrt(50**2 + 100**2 + 50**2 + 100**2 + 533**2))
+    data = est.to_dict()
+    at = data["architectures"]["rag"]["at_queries_per_month"]
+    assert at["first_token_p95_ms"] == pytest.approx(rag.first_token_p95_ms, rel=1e-5)
+    assert data["latency_limit"] == {"p95_ms": None, "applies_to": "full_answer"}
+
+
+def test_latency_limit_bounds_what_the_scenario_says(mini):
+    full = estimate(mini, make(latency_target_p95_ms=2000))
+    first = estimate(mini, make(latency_target_p95_ms=2000, latency_limit_applies_to="first_token"))
+    assert full.limited_p95_ms("prompt_only") == approx(FULL_P95)
+    assert first.limited_p95_ms("prompt_only") == approx(FT_P95)
+    assert first.latency_gap_advice("prompt_only") is None  # 1,078 ms is under 2 s
+    assert full.latency_gap_advice("prompt_only") is not None
+
+
+def test_closing_the_gap_names_the_changes_with_their_savings(mini):
+    from planner import format as fmt
+    from planner.engine import closing_the_gap
+
+    est = estimate(mini, make(latency_target_p95_ms=5000))
+    advice = est.latency_gap_advice("prompt_only")
+    # gap: 6606.96 − 5000 = 1606.96 ms
+    # answers half as long: generation 1500/3000 ⇒ p95 2063 + √(50² + 513² + 1500²) = 3649.09 ⇒ saves 2957.87
+    half_answers = FULL_P95 - (2063 + math.sqrt(50**2 + 513**2 + 1500**2))
+    # a model twice as fast: first token 256.5/513 too ⇒ 1806.5 + √(50² + 256.5² + 1500²) = 3329.09 ⇒ saves 3277.87
+    faster = FULL_P95 - (1806.5 + math.sqrt(50**2 + 256.5**2 + 1500**2))
+    assert advice == (
+        f"{fmt.ms(FULL_P95 - 5000)} over the limit: a model twice as fast saves {fmt.ms(faster)} (enough); "
+        f"answers half as long saves {fmt.ms(half_answers)} (enough)."
+    )
+    # RAG also offers dropping the rerank step: 100/200 ms of its path
+    rag = est.current["rag"].latency_breakdown_ms
+    assert "no rerank step saves" in closing_the_gap(rag, 5000, "full_answer")
+    # bounding the first token, generation is not a lever
+    assert "answers half as long" not in closing_the_gap(rag, 500, "first_token")
+
+
+def test_recommendation_compares_the_bounded_latency_and_says_what_closes_the_gap(mini):
+    from planner.questionnaire import recommend_for
+
+    full = recommend_for(mini, make(latency_target_p95_ms=2000))
+    text = " ".join(full.findings)
+    # every architecture is over 2 s to the full answer (generation alone is 3 s at the median)
+    assert "p95 latency of" in " ".join(r for x in full.ranking for r in x.reasons) or "p95 latency is" in text
+    assert "To bring" in text and "saves" in text
+    first = recommend_for(mini, make(latency_target_p95_ms=2000, latency_limit_applies_to="first_token"))
+    text = " ".join(first.findings) + " ".join(r for x in first.ranking for r in x.reasons)
+    # to the first token every architecture is under 2 s (prompt only 1,078 ms, RAG 883 + 552 = 1,435 ms)
+    assert "above the 2.00 s limit" not in text
+
+
+# ============================================================ examples on hand vs examples still to label
+
+
+def test_examples_on_hand_are_not_labelled_again(mini):
+    # 1,000 examples at 1 $ each, 400 already on hand ⇒ (1000 − 400) × 1 = 600 $ of labelling
+    s = make(fine_tuning={"examples_on_hand": 400}, one_time={"labelling_usd_per_example": 1.0})
+    assert estimate(mini, s).current["fine_tuned"].one_time_usd["labelling"] == approx((1000 - 400) * 1.0)
+    # none on hand: the whole set is labelled
+    assert estimate(mini, make()).current["fine_tuned"].one_time_usd["labelling"] == approx(1000 * 1.0)
+    # more on hand than the set: nothing to label
+    s = make(fine_tuning={"examples_on_hand": 5000})
+    assert estimate(mini, s).current["hybrid"].one_time_usd["labelling"] == 0
+
+
+def test_answering_how_many_examples_you_have_puts_them_on_hand(mini):
+    """Issue 13: answering 5,000 examples must not add "Labelling training examples $5,000"."""
+    s = make(fine_tuning={"training_examples": 5000}, answers={"labeled_examples": 5000})
+    assert s.fine_tuning.training_examples == 5000 and s.fine_tuning.examples_on_hand == 5000
+    assert estimate(mini, s).current["fine_tuned"].one_time_usd["labelling"] == 0
+    # answered later, through the app's path
+    s2 = make().with_changes(**{"answers.labeled_examples": 5000})
+    assert s2.fine_tuning.examples_on_hand == 5000
+    assert estimate(mini, s2).current["fine_tuned"].one_time_usd["labelling"] == 0
+    # growing the training set beyond what the team has, without an answer, pays for the rest
+    s3 = make(fine_tuning={"examples_on_hand": 5000}).with_changes(**{"fine_tuning.training_examples": 8000})
+    assert estimate(mini, s3).current["fine_tuned"].one_time_usd["labelling"] == approx((8000 - 5000) * 1.0)
+
+
+def test_self_hosting_a_closed_fine_tuning_offer_names_the_offer_and_the_choices(mini):
+    """Issue 13: the real culprit (the fine-tuning offer) is named, with the entries that would fit."""
+    from pricing.errors import UnknownEntryError
+
+    # an open LLM, but ft-api tunes `big`, which is API-only
+    with pytest.raises(UnknownEntryError) as err:
+        estimate(mini, sh(1000, fine_tune="ft-api"))
+    msg = str(err.value)
+    assert "stack.fine_tune: the fine-tuning offer `ft-api` tunes `big`" in msg
+    assert "offers on an open-weights base: `ft-lora`, `ft-gpu`" in msg
+    assert "stack.llm" not in msg
+    # both wrong: both fields named, each with its choices
+    with pytest.raises(UnknownEntryError) as err:
+        estimate(mini, sh(1000, llm="big", fine_tune="ft-api"))
+    msg = str(err.value)
+    assert "stack.llm: `big` is not an open-weights model; open-weights models: `small`" in msg
+    assert "stack.fine_tune" in msg and "stack.serving: api" in msg

@@ -83,8 +83,23 @@ def _priced(catalog: Catalog) -> Catalog:
 
 
 RANGED = _ranged(MINI)
+
+
+def _with_memory(catalog: Catalog, memory_gb: int) -> Catalog:
+    """A copy whose serving GPU has `memory_gb` per GPU (replicas sized by memory, slots by KV cache)."""
+    data = catalog.model_dump(mode="json")
+    data["gpus"]["gpu"]["memory_gb_per_gpu"] = memory_gb
+    return Catalog.model_validate(data)
+
+
 PRICED = _priced(MINI)
-CATALOGS = {"mini": MINI, "ranged": RANGED, "priced": PRICED, "priced-ranged": _ranged(PRICED)}
+CATALOGS = {
+    "mini": MINI,
+    "ranged": RANGED,
+    "memory-24gb": _with_memory(MINI, 24),
+    "priced": PRICED,
+    "priced-ranged": _ranged(PRICED),
+}
 
 SETTINGS_FAST = settings(
     max_examples=1200,
@@ -152,6 +167,7 @@ def scenario_dicts(draw) -> tuple[str, dict]:
         workload["rerank_candidates_per_query"] = workload["top_k"] + draw(st.integers(0, 300))
     fine_tuning = {
         "training_examples": draw(st.integers(0, 20_000)),
+        "examples_on_hand": draw(st.integers(0, 20_000)),
         "tokens_per_example": draw(st.integers(0, 3000)),
         "epochs": draw(st.floats(0.5, 10)),
         "knowledge_retrains_per_month": draw(st.sampled_from([0, 1 / 12, 1 / 3, 1, 52 / 12, 365 / 12])),
@@ -165,10 +181,12 @@ def scenario_dicts(draw) -> tuple[str, dict]:
         "fine_tune": fine_tune,
         "serving": serving,
         "gpu": "gpu",
-        "target_utilization": draw(st.floats(0.3, 1.0)),
+        "target_utilization": draw(st.floats(0.3, 0.95)),
         "min_replicas": draw(st.integers(1, 3)),
         "input_token_weight": weight,
         "hours_per_month": draw(st.floats(100, 744)),
+        "precision": draw(st.sampled_from(["bf16", "fp8", "int4"])),
+        "max_sequences_per_replica": draw(st.sampled_from([1, 8, 256])),
     }
     one_time = {
         "labelling_usd_per_example": draw(st.floats(0, 20)),
@@ -181,6 +199,8 @@ def scenario_dicts(draw) -> tuple[str, dict]:
         "stack": stack,
         "one_time": one_time,
         "horizon_months": draw(st.integers(1, 60)),
+        "latency_target_p95_ms": draw(st.one_of(st.none(), log_uniform(100, 60_000))),
+        "latency_limit_applies_to": draw(st.sampled_from(["full_answer", "first_token"])),
         "volumes": {"min_queries_per_month": v_min, "max_queries_per_month": v_max, "points": draw(st.integers(2, 60))},
     }
     if draw(st.booleans()):
@@ -298,6 +318,19 @@ def test_estimate_figures_sound(drawn):
             finite_nonneg([p50, p95], f"{a} latency {part}")
             assert p50 <= p95 + 1e-9, (a, part)
         assert snap.latency_p50_ms <= snap.latency_p95_ms + 1e-9
+        # the first token comes before the full answer, and the limit bounds the one the scenario says
+        assert snap.first_token_p50_ms <= snap.first_token_p95_ms + 1e-9
+        assert snap.first_token_p50_ms <= snap.latency_p50_ms + 1e-9
+        assert snap.first_token_p95_ms <= snap.latency_p95_ms + 1e-9
+        bounded = snap.first_token_p95_ms if s.latency_limit_applies_to == "first_token" else snap.latency_p95_ms
+        assert est.limited_p95_ms(a) == bounded
+        if s.stack.serving == "self_hosted":
+            assert snap.gpus_per_replica in (1, 2, 4, 8)
+            assert 1 <= snap.sequences_per_replica <= s.stack.max_sequences_per_replica
+        if a in ("fine_tuned", "hybrid"):
+            ft = s.fine_tuning
+            to_label = max(0, ft.training_examples - ft.examples_on_hand)
+            assert snap.one_time_usd["labelling"] == pytest.approx(to_label * s.one_time.labelling_usd_per_example)
         assert snap.monthly_low_usd <= snap.monthly_usd * (1 + 1e-12) + 1e-9
         assert snap.monthly_usd <= snap.monthly_high_usd * (1 + 1e-12) + 1e-9
         assert snap.tco_low_usd <= snap.tco_usd * (1 + 1e-12) + 1e-9
@@ -345,6 +378,10 @@ def test_break_evens_are_real_crossings_and_none_is_missed(drawn):
         assert t[below][0] <= t[above][0] + tol, f"{below} not cheaper just below {x}: {t}"
         assert t[above][1] <= t[below][1] + tol, f"{above} not cheaper just above {x}: {t}"
         d_lo, d_hi = t[be.a][0] - t[be.b][0], t[be.a][1] - t[be.b][1]
+        if not be.at_step and abs(d_lo) <= 1e-12 * scale and abs(d_hi) <= 1e-12 * scale:
+            # a shallow smooth crossing (slopes of ~1e-10 $ per query): look a little further on either side
+            wide = monthly_totals(inputs, np.array([max(x * (1 - 1e-3), q[0]), min(x * (1 + 1e-3), q[-1])]))
+            d_lo, d_hi = wide[be.a][0] - wide[be.b][0], wide[be.a][1] - wide[be.b][1]
         assert abs(d_lo) > 1e-12 * scale or abs(d_hi) > 1e-12 * scale, "no change across the break-even"
         if not be.at_step:
             # smooth crossing: both totals equal the reported spend there

@@ -192,6 +192,12 @@ def test_base_model_of_a_serverless_offer_counts_once():
     assert issue.role == "LLM"
 
 
+def test_base_model_is_not_repeated_when_the_offer_itself_is_reported():
+    text = with_big(life(shuts_down_on="2026-10-23", replacement="small"))
+    text = with_after(FT_API_HEAD, life(closed_to_new_on="2026-05-07", shuts_down_on="2026-10-23"), text)
+    assert [i.key for i in scenario_issues(cat(text), scenario(llm="small"), TODAY)] == ["ft-api"]
+
+
 def test_self_hosted_serving_does_not_depend_on_the_vendor_api():
     c = cat(with_big(life(shuts_down_on="2026-10-23", replacement="small")))
     s = scenario(llm="big", fine_tune="ft-gpu", serving="self_hosted")

@@ -415,3 +415,14 @@ def test_rendered_pages_are_not_blank_and_show_the_charts(support, tmp_path):
             seen[a] += int((np.abs(px - np.array(rgb)).sum(axis=2) < 40).sum())
     for a, n in seen.items():
         assert n > 200, f"hardly any {LABELS[a]} colour ({COLORS[a]}) on the rendered pages: {n} pixels"
+
+
+def test_first_token_and_full_answer_latency_in_the_pdf(support):
+    scenario, est, rec, _, text = support
+    for a in est.priced:
+        c = est.current[a]
+        assert _squash(f"{ms(c.first_token_p50_ms)} / {ms(c.first_token_p95_ms)}") in _squash(text)
+        assert _squash(f"{ms(c.latency_p50_ms)} / {ms(c.latency_p95_ms)}") in _squash(text)
+    w = est.current[rec.winner.key]
+    assert _squash(f"first token {ms(w.first_token_p95_ms)} at p95") in _squash(text)
+    assert _squash(f"the {ms(scenario.latency_target_p95_ms)} p95 limit on the full answer") in _squash(text)

@@ -72,6 +72,19 @@ def build_report(
 
     buf = io.BytesIO()
     furniture = _Furniture(scenario.name, f"{_long_date(today)} · catalog {catalog.version} ({catalog.date})")
+    doc = _a4_document(buf, scenario.name, invariant)
+    try:
+        doc.build(story, canvasmaker=_canvas_class(furniture))
+    except LayoutError:
+        raise ReportError(
+            "the PDF could not be laid out: a text from the scenario or the catalog is too tall for a page. "
+            "Shorten the longest note, name or description and try again"
+        ) from None
+    return buf.getvalue()
+
+
+def _a4_document(buf: io.BytesIO, scenario_name: str, invariant: bool) -> BaseDocTemplate:
+    """An A4 document with one full-width frame, its metadata naming the scenario."""
     doc = BaseDocTemplate(
         buf,
         pagesize=A4,
@@ -79,7 +92,7 @@ def build_report(
         rightMargin=18 * mm,
         topMargin=19 * mm,
         bottomMargin=18 * mm,
-        title=_t(f"{scenario.name} — architecture recommendation"),
+        title=_t(f"{scenario_name} — architecture recommendation"),
         author=PRODUCT,
         subject="Prompt only, RAG, fine-tuned or hybrid: recommendation, cost and latency",
         creator=PRODUCT,
@@ -99,14 +112,7 @@ def build_report(
         bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    try:
-        doc.build(story, canvasmaker=_canvas_class(furniture))
-    except LayoutError:
-        raise ReportError(
-            "the PDF could not be laid out: a text from the scenario or the catalog is too tall for a page. "
-            "Shorten the longest note, name or description and try again"
-        ) from None
-    return buf.getvalue()
+    return doc
 
 
 def report_or_error_pdf(catalog: Catalog, scenario: Scenario, **kwargs: Any) -> bytes:

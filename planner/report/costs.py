@@ -170,6 +170,13 @@ class _Costs(_Report):
             rows.append(row)
         n_total = len(rows)
         rows.append(
+            [self.p("First token", st.cell_b)]
+            + [
+                self.p(f"{ms(est.current[a].first_token_p50_ms)} / {ms(est.current[a].first_token_p95_ms)}", st.cell_br)
+                for a in est.priced
+            ]
+        )
+        rows.append(
             [self.p("Whole answer", st.cell_b)]
             + [
                 self.p(f"{ms(est.current[a].latency_p50_ms)} / {ms(est.current[a].latency_p95_ms)}", st.cell_br)
@@ -181,7 +188,7 @@ class _Costs(_Report):
         self.add(
             self.p(
                 "Parts' medians add; their tails add in quadrature (independent parts), so the whole answer's "
-                "p95 is less than the sum of the parts' p95s.",
+                "p95 is less than the sum of the parts' p95s. The first token comes after every part but generation.",
                 st.caption,
             )
         )

@@ -54,6 +54,8 @@ ALIASES: dict[str, str] = {
     "gpu": "stack.gpu",
     "budget": "monthly_budget_usd",
     "p95": "latency_target_p95_ms",
+    "p95_to": "latency_limit_applies_to",
+    "precision": "stack.precision",
     "months": "horizon_months",
     # questionnaire answers (the linked numbers travel as q, budget, p95, examples)
     "knowledge": "answers.knowledge_change",

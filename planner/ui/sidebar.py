@@ -161,6 +161,14 @@ def _target_controls() -> None:
         help="The time within which 95% of answers must be complete. Drawn on the latency chart. Leave empty for none.",
         **control("sb.p95", "latency_target_p95_ms", "Latency target"),
     )
+    bounds: dict[str, str] = {"full_answer": "the full answer", "first_token": "the first token (streamed answers)"}
+    st.selectbox(
+        "The latency target bounds",
+        list(bounds),
+        format_func=lambda k: bounds[k],
+        help="Whether users wait for the whole answer, or only for its first token because the answer streams.",
+        **control("sb.p95_to", "latency_limit_applies_to", "The latency target bounds"),
+    )
     st.number_input(
         "Horizon for total cost (months)",
         **limits("horizon_months"),
@@ -398,6 +406,12 @@ def _stack_controls(s: Scenario, cat: Catalog) -> None:
             format_func=_entry_format(cat.gpus, lambda e: f" · {fmt.usd(e.usd_per_hour.value)}/h"),
             help="GPU instance rented per hour; replicas are sized for the peak rate.",
             **control("sb.gpu", "stack.gpu", "GPU"),
+        )
+        st.selectbox(
+            "Weight precision",
+            ["bf16", "fp8", "int4"],
+            help="Bytes per weight (bf16 2, fp8 1, int4 0.5): sets how many GPUs a replica needs for the model.",
+            **control("sb.precision", "stack.precision", "Weight precision"),
         )
 
 
