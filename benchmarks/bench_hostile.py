@@ -6,7 +6,8 @@
 One server (`streamlit run app.py`, on a temporary copy of the default catalog), 20 sessions
 on the Costs page, each moving the "Queries per month" slider for a minute (the browser
 benchmark's rig: `benchmarks.bench_browser`, the redraw of every move timed in the page).
-Three phases on the same server: quiet, hostile, quiet again. In the hostile phase one more
+The sessions are opened once, then three phases run back to back on the same server: quiet,
+hostile, quiet again. In the hostile phase one more
 session opens `HOSTILE_URL` (a self-hosted scenario with a target utilization of 1e-300, which
 once made the queueing loop run ~1e301 steps), waits for its page to finish, closes the tab
 and opens it again, for the whole minute. Reported per phase: the 20 sessions' median and p95
@@ -72,42 +73,53 @@ async def _hostile(browser, url: str, until: float, out: dict) -> None:
         await asyncio.sleep(0.5)
 
 
-async def _phase(url: str, server_pid: int, sessions: int, duration_s: float, hostile: bool) -> dict:
+async def _phases(url: str, server_pid: int, sessions: int, duration_s: float) -> dict:
+    """Open the sessions once, then run the three phases back to back on them."""
     from playwright.async_api import async_playwright
 
     exe = chromium_path()
+    res: dict = {}
     async with async_playwright() as p:
         bs = [await p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS) for _ in range(2)]
         try:
             sem = asyncio.Semaphore(4)
+            t_open = time.monotonic()
             states = await asyncio.gather(
                 *(_open(bs[i % 2], url, "Queries per month", 20_000, sem) for i in range(sessions))
             )
-            srv_pids = list(tree(server_pid))
-            cpu0 = cpu_s(srv_pids)
-            t0 = time.monotonic()
-            until = t0 + duration_s
+            res["open_all_s"] = round(time.monotonic() - t_open)
+            res["live_sessions"] = sum(1 for r in states if r["page"] is not None)
             rng = random.Random(1)
-            bad = {"finished": 0, "refused_with_a_message": 0, "never_finished": 0, "finish_ms": []}
-            tasks = [_move(st, until, 1.0, 20_000, random.Random(rng.random())) for st in states]
-            if hostile:
-                base = url.rsplit("/", 1)[0]
-                tasks.append(_hostile(bs[0], f"{base}/{HOSTILE_PAGE}?{HOSTILE_QUERY}", until, bad))
-            await asyncio.gather(*tasks)
-            wall = time.monotonic() - t0
-            srv_cpu = (cpu_s(list(tree(server_pid))) - cpu0) / wall
+            for name, hostile in (("quiet", False), ("hostile", True), ("quiet again", False)):
+                for st in states:
+                    st["moves"], st["times"], st["timeouts"], st["exceptions"] = 0, [], 0, 0
+                cpu0 = cpu_s(list(tree(server_pid)))
+                t0 = time.monotonic()
+                until = t0 + duration_s
+                bad = {"finished": 0, "refused_with_a_message": 0, "never_finished": 0, "finish_ms": []}
+                tasks = [_move(st, until, 1.0, 20_000, random.Random(rng.random())) for st in states]
+                if hostile:
+                    base = url.rsplit("/", 1)[0]
+                    tasks.append(_hostile(bs[0], f"{base}/{HOSTILE_PAGE}?{HOSTILE_QUERY}", until, bad))
+                await asyncio.gather(*tasks)
+                wall = time.monotonic() - t0
+                res[name] = _summary(states, (cpu_s(list(tree(server_pid))) - cpu0) / wall, bad if hostile else None)
+                print(f"{name}: {json.dumps(res[name])}", file=sys.stderr, flush=True)
             for st in states:
                 if st["ctx"] is not None:
                     await st["ctx"].close()
         finally:
             for b in bs:
                 await b.close()
+    return res
+
+
+def _summary(states: list[dict], server_cpu: float, bad: dict | None) -> dict:
     times = [t for r in states for t in r["times"]]
-    out = {
-        "live_sessions": sum(1 for r in states if r["page"] is not None),
+    out: dict = {
         "moves": sum(r["moves"] for r in states),
         "errors": sum(r["timeouts"] + r["exceptions"] for r in states),
-        "server_cpu_cores": round(srv_cpu, 2),
+        "server_cpu_cores": round(server_cpu, 2),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
     if times:
@@ -116,7 +128,7 @@ async def _phase(url: str, server_pid: int, sessions: int, duration_s: float, ho
             "p95_ms": round(pct(times, 0.95)),
             "max_ms": round(max(times)),
         }
-    if hostile:
+    if bad is not None:
         ms = bad.pop("finish_ms")
         out["hostile"] = bad | ({"median_finish_ms": round(statistics.median(ms))} if ms else {})
     return out
@@ -127,10 +139,7 @@ def run(sessions: int = 20, duration_s: float = 60) -> dict:
         return {"skipped": "chromium not found (apt-get install -y chromium)"}
     res: dict = {"sessions": sessions, "duration_s_per_phase": duration_s, "hostile_url": f"/costs?{HOSTILE_QUERY}"}
     with catalog_copy() as cat, server(ROOT / "app.py", catalog=cat) as srv:
-        url = app_url(srv.url, "costs")
-        for name, hostile in (("quiet", False), ("hostile", True), ("quiet again", False)):
-            res[name] = asyncio.run(_phase(url, srv.pid, sessions, duration_s, hostile))
-            print(f"{name}: {json.dumps(res[name])}", file=sys.stderr, flush=True)
+        res |= asyncio.run(_phases(app_url(srv.url, "costs"), srv.pid, sessions, duration_s))
     quiet = [res[k]["p95_ms"] for k in ("quiet", "quiet again") if "p95_ms" in res[k]]
     if quiet and "p95_ms" in res["hostile"]:
         res["hostile p95 / mean quiet p95"] = round(res["hostile"]["p95_ms"] / statistics.mean(quiet), 2)

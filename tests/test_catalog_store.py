@@ -404,3 +404,39 @@ def test_messages_name_the_file_as_asked(catalog_file, monkeypatch):
     with store.file_lock(catalog_file), pytest.raises(ConflictError) as info:
         save_catalog(loaded.text + "# theirs\n", catalog_file, sha(catalog_file.read_bytes()), shown_as="prices.yaml")
     assert str(info.value).startswith("prices.yaml is being saved")
+
+
+def test_two_threads_saving_at_the_same_instant_exactly_one_wins(catalog_file, monkeypatch):
+    """The app's sessions are threads of one server: the lock holds between them too (flock is per open file)."""
+    import threading
+    import time
+
+    loaded = load_catalog_file(catalog_file)
+    replace = os.replace
+
+    def slow_replace(src, dst, *args, **kwargs):
+        if os.path.basename(str(dst)) == catalog_file.name:
+            time.sleep(0.2)  # widen the window between the conflict check and the replace
+        return replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(store.os, "replace", slow_replace)
+    barrier = threading.Barrier(2)
+    outcomes: dict[int, str] = {}
+
+    def save(i: int) -> None:
+        text = loaded.text.replace(OLD_NAME, f"name: Thread {i}")
+        barrier.wait()
+        try:
+            save_catalog(text, catalog_file, loaded.sha256)
+            outcomes[i] = "saved"
+        except ConflictError:
+            outcomes[i] = "conflict"
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes.values()) == ["conflict", "saved"]
+    winner = next(i for i, o in outcomes.items() if o == "saved")
+    assert f"name: Thread {winner}" in catalog_file.read_text(encoding="utf-8")
