@@ -11,7 +11,15 @@ import streamlit as st
 
 from planner.ui import messages, results, sidebar
 
-st.set_page_config(page_title="LLM architecture planner", page_icon=":material/architecture:", layout="wide")
+#: The sidebar's starting width (pixels): wide enough that its labels and the longest entry names of
+#: the catalog (presets, fine-tuning offers) show whole; the user can still drag it.
+SIDEBAR_WIDTH_PX = 500
+st.set_page_config(
+    page_title="LLM architecture planner",
+    page_icon=":material/architecture:",
+    layout="wide",
+    initial_sidebar_state=SIDEBAR_WIDTH_PX,
+)
 
 page = st.navigation(
     [

@@ -35,6 +35,8 @@ BUDGET_SHAPE = "budget"
 LIMIT_SHAPE = "latency limit"
 CURRENT_SHAPE = "current volume"
 BREAK_EVEN_TRACE = "Break-even"
+#: Limits and budgets are dash-dotted, in `vocabulary.ALERT`, a crimson far from every architecture colour.
+ALERT_DASH = "dashdot"
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -151,13 +153,16 @@ def _current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
             layer="below",
         )
     )
-    # annotations on a log axis take log10 of the value (shapes take the value)
+    # annotations on a log axis take log10 of the value (shapes take the value); near the right
+    # edge the label goes on the line's left, so it is never cut off
+    span = math.log10(volumes[-1]) - math.log10(volumes[0])
+    right = span > 0 and (math.log10(q) - math.log10(volumes[0])) / span > 0.7
     layout["annotations"].append(
         dict(
             x=math.log10(q),
             xref="x",
-            xanchor="left",
-            xshift=4,
+            xanchor="right" if right else "left",
+            xshift=-4 if right else 4,
             y=0,
             yref="paper",
             yanchor="bottom",
@@ -168,32 +173,13 @@ def _current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
     )
 
 
-def _hline(layout: dict, y: float, name: str, text: str, *, log: bool) -> None:
-    layout["shapes"].append(
-        dict(
-            type="line",
-            name=name,
-            x0=0,
-            x1=1,
-            xref="paper",
-            y0=y,
-            y1=y,
-            yref="y",
-            line=dict(color=ALERT, width=1.5, dash="dash"),
-        )
-    )
-    layout["annotations"].append(
-        dict(
-            x=1,
-            xref="paper",
-            xanchor="right",
-            y=math.log10(y) if log else y,
-            yref="y",
-            yanchor="bottom",
-            showarrow=False,
-            text=text,
-            font=dict(size=11, color=ALERT),
-        )
+def _hline(layout: dict, data: list[dict], y: float, name: str, text: str) -> None:
+    """A limit across the plot, named in the legend (a label on the plot would collide with the
+    lines crossing it, or be cut off at the edge)."""
+    line = dict(color=ALERT, width=2, dash=ALERT_DASH)
+    layout["shapes"].append(dict(type="line", name=name, x0=0, x1=1, xref="paper", y0=y, y1=y, yref="y", line=line))
+    data.append(
+        dict(type="scatter", mode="lines", name=text, x=[None], y=[None], line=line, hoverinfo="skip", legendrank=2000)
     )
 
 
@@ -238,10 +224,10 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
     if v[0] <= q <= v[-1]:
         data.append(_at_volume_trace(est, q, floor))
     _current_marker(layout, q, v)
-    _break_even_labels(layout, est, floor)
+    _break_even_labels(layout, est, floor, y_lo, y_hi)
     _ruled_out_note(layout, est)
     if budget:
-        _hline(layout, budget, BUDGET_SHAPE, f"budget {fmt.usd(budget)}/month", log=True)
+        _hline(layout, data, budget, BUDGET_SHAPE, f"Budget {fmt.usd(budget)}/month")
     return _figure(data, layout)
 
 
@@ -349,11 +335,40 @@ def _break_even_trace(est: Estimate, floor: float) -> dict | None:
     )
 
 
-def _break_even_labels(layout: dict, est: Estimate, floor: float, max_labels: int = 6) -> None:
-    """A label with an arrow for each break-even (up to `max_labels`), set off the lines, alternating above and "
-    "below."""
+#: Two latency lines closer than this share of the axis' height everywhere look like one.
+COINCIDE = 0.015
+COINCIDE_NOTE = "coinciding lines"
+#: Break-even labels are drawn only when they cannot collide or be cut off: at most this many,
+LABEL_MAX = 3
+#: at least this far apart and from the plot's left and right edges (in decades of volume),
+LABEL_GAP_DECADES = 0.45
+LABEL_EDGE_DECADES = 0.35
+#: and this far from the top and bottom (in decades of spend). Otherwise they live in the markers'
+#: hover and in the break-even table under the chart.
+LABEL_EDGE_Y_DECADES = 0.25
+
+
+def break_even_labels_fit(est: Estimate, y_lo: float, y_hi: float) -> bool:
+    """True when every break-even in range can carry a label with no overlap and no clipping."""
     bes = _break_evens_in_range(est)
-    if len(bes) > max_labels:
+    if not bes or len(bes) > LABEL_MAX:
+        return False
+    xs = sorted(math.log10(b.queries_per_month) for b in bes)
+    x0, x1 = math.log10(est.volumes[0]), math.log10(est.volumes[-1])
+    if xs[0] - x0 < LABEL_EDGE_DECADES or x1 - xs[-1] < LABEL_EDGE_DECADES:
+        return False
+    if any(b - a < LABEL_GAP_DECADES for a, b in zip(xs, xs[1:], strict=False)):
+        return False
+    lo, hi = math.log10(max(y_lo, 1e-12)), math.log10(max(y_hi, 1e-12))
+    return all(
+        lo + LABEL_EDGE_Y_DECADES <= math.log10(max(b.usd_per_month, 1e-12)) <= hi - LABEL_EDGE_Y_DECADES for b in bes
+    )
+
+
+def _break_even_labels(layout: dict, est: Estimate, floor: float, y_lo: float, y_hi: float) -> None:
+    """A label with an arrow for each break-even, alternating above and below the lines, only when they fit."""
+    bes = _break_evens_in_range(est)
+    if not break_even_labels_fit(est, y_lo, y_hi):
         return
     for n, b in enumerate(bes):
         layout["annotations"].append(
@@ -432,7 +447,6 @@ def per_1k_figure(est: Estimate, height: int = 400) -> go.Figure:
     ]
     layout = _layout(height, xaxis=_volume_axis(v), yaxis=_usd_axis(lo, hi, log=True, title="USD per 1,000 queries"))
     _current_marker(layout, est.scenario.workload.queries_per_month, v)
-    _ruled_out_note(layout, est)
     return _figure(data, layout)
 
 
@@ -517,9 +531,24 @@ def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
     v = est.volumes
     data = []
     top = 0.0
-    for a in est.priced:
+    drawn: list[str] = []
+    pairs: list[str] = []
+    y_top = max(float(np.max(est.series[a].latency_p95_ms)) for a in est.priced)
+    y_top = max(y_top, est.scenario.latency_target_p95_ms or 0.0)
+    for n_arch, a in enumerate(est.priced):
         s = est.series[a]
         top = max(top, float(np.max(s.latency_p95_ms)))
+        # a line lying on an earlier one (within 1.5% of the axis' height everywhere, about a line's width)
+        # is drawn dashed, wider and named for it, so four lines never look like two
+        same = next(
+            (b for b in drawn if np.max(np.abs(est.series[b].latency_p95_ms - s.latency_p95_ms)) <= COINCIDE * y_top),
+            None,
+        )
+        drawn.append(a)
+        if same:
+            pairs.append(f"{s.label} lies on {LABELS[same]}")
+        on = f" (on {LABELS[same]}'s line)" if same else ""
+        dash = ("dash", "longdash", "dashdot")[n_arch % 3] if same else "solid"
         data.append(
             dict(
                 type="scatter",
@@ -541,8 +570,8 @@ def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
                 legendgroup=a,
                 x=v,
                 y=s.latency_p95_ms,
-                line=dict(color=s.color, width=2.5),
-                hovertemplate=f"<b>{s.label}</b> p95 at %{{x:,.0f}} queries/month: %{{y:,.0f}} ms<extra></extra>",
+                line=dict(color=s.color, width=3.5 if same else 2.5, dash=dash),
+                hovertemplate=f"<b>{s.label}</b>{on} p95 at %{{x:,.0f}} queries/month: %{{y:,.0f}} ms<extra></extra>",
             )
         )
     limit = est.scenario.latency_target_p95_ms
@@ -561,9 +590,26 @@ def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
         ),
     )
     if limit:
-        _hline(layout, limit, LIMIT_SHAPE, f"p95 limit {fmt.ms(limit)}", log=False)
+        _hline(layout, data, limit, LIMIT_SHAPE, f"p95 limit {fmt.ms(limit)}")
+    if pairs:  # say which lines lie on which, under the axis title, where no line can cross it
+        layout["margin"] = dict(layout["margin"], b=64)
+        layout["annotations"].append(
+            dict(
+                name=COINCIDE_NOTE,
+                x=0,
+                xref="paper",
+                xanchor="left",
+                y=0,
+                yref="paper",
+                yanchor="top",
+                yshift=-44,
+                showarrow=False,
+                align="left",
+                text="Dashed: " + "; ".join(pairs) + " (closer than a line's width)",
+                font=dict(size=11, color=MUTED),
+            )
+        )
     _current_marker(layout, est.scenario.workload.queries_per_month, v)
-    _ruled_out_note(layout, est)
     return _figure(data, layout)
 
 

@@ -60,6 +60,7 @@ __all__ = [
     "Step",
     "WatchOut",
     "C",
+    "answered_ids",
     "evaluate",
     "generated_markdown",
     "questions_markdown",
@@ -67,6 +68,9 @@ __all__ = [
     "recommend_for",
     "render_text",
     "rules_markdown",
+    "same_cost",
+    "score_text",
+    "scoring_text",
     "template_fields",
     "verdict_for",
 ]
@@ -806,11 +810,17 @@ class Recommendation:
     watch_outs: tuple[str, ...]  # for the winner
     plan: tuple[Step, ...]  # for the winner: first, next, later
     findings: tuple[str, ...] = ()  # from the numbers, when an estimate was given
+    answered_ids: tuple[str, ...] = ()  # the questions answered, in question order
 
     @property
     def winner(self) -> Ranked:
         """The top of the ranking. No rule rules RAG out, so the winner is never ruled out."""
         return self.ranking[0]
+
+    @property
+    def has_verdict(self) -> bool:
+        """False before any question is answered: the ranking is then only the simplest-first order."""
+        return bool(self.answered_ids)
 
     def get(self, key: str) -> Ranked:
         for r in self.ranking:
@@ -826,6 +836,7 @@ class Recommendation:
             "watch_outs": list(self.watch_outs),
             "plan": [s.to_dict() for s in self.plan],
             "findings": list(self.findings),
+            "answered": list(self.answered_ids),
         }
 
 
@@ -1106,11 +1117,16 @@ def _rank_key(r: Ranked) -> tuple[bool, int, int]:
     return (r.ruled_out, -r.score, ARCHITECTURES.index(r.key))
 
 
+def _unique(texts: Any) -> tuple[str, ...]:
+    """Texts in order, each once."""
+    return tuple(dict.fromkeys(texts))
+
+
 def _order_reasons(key: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
     out = [r for r in fired if key in r.rule_out]
     soft = [r for r in fired if r.effects.get(key)]
     soft.sort(key=lambda r: -abs(r.effects[key]))  # stable: table order among equals
-    return tuple(r.text for r in out + soft)
+    return _unique(r.text for r in out + soft)
 
 
 def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[Rule, ...] = RULES) -> Recommendation:
@@ -1166,7 +1182,33 @@ def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[R
         watch_outs=_watch_outs(winner.key, answers),
         plan=_plan(winner.key, answers),
         findings=findings,
+        answered_ids=answered_ids(answers),
     )
+
+
+def answered_ids(answers: Answers | Scenario) -> tuple[str, ...]:
+    """The questions answered, in question order. Every answer counts, the linked numbers too."""
+    a = _answers_of(answers)
+    return tuple(q.id for q in QUESTIONS if getattr(a, q.id) is not None)
+
+
+def scoring_text() -> str:
+    """How scores become verdicts and a ranking, in one paragraph (the app and the PDF show it)."""
+    order = ", ".join(LABELS[k] for k in ARCHITECTURES)
+    return (
+        f"How to read the scores: every option starts at 0 and each answer's rules add or take points "
+        f"(the rule table). A score of {RECOMMEND_AT:+d} or more is “recommended”, {VIABLE_AT:+d} to "
+        f"{RECOMMEND_AT - 1:+d} is “viable”, below {VIABLE_AT:+d} is “not advised”; a hard rule rules an "
+        f"option out whatever its score, and a ruled-out option is listed last, without a score. The cost "
+        f"estimate then takes {BUDGET_PENALTY} points off an option above the monthly budget and "
+        f"{LATENCY_PENALTY} off one above the p95 limit, and either keeps it from “recommended”. "
+        f"Equal scores rank simplest first: {order}."
+    )
+
+
+def score_text(r: Ranked) -> str:
+    """A score as shown: signed, or a dash for a ruled-out option (its score does not rank it)."""
+    return "—" if r.ruled_out else f"{r.score:+d}"
 
 
 def recommend_for(catalog: Any, scenario: Scenario) -> Recommendation:
@@ -1220,8 +1262,75 @@ def _cheapest(alive: list[Ranked], cost: dict[str, float | None]) -> str:
     priced = [r for r in alive if cost[r.key] is not None]
     if not priced:
         return "none has a cost estimate."
-    c = min(priced, key=lambda r: (cost[r.key], ARCHITECTURES.index(r.key)))
-    return f"the cheapest is {c.label} at {_usd(cost[c.key])}/month."
+    c = min(priced, key=lambda r: (cost[r.key] or 0.0, ARCHITECTURES.index(r.key)))
+    low = cost[c.key] or 0.0
+    tied = [r.label for r in priced if same_cost(cost[r.key] or 0.0, low)]
+    if len(tied) > 1:
+        return f"the cheapest are {' and '.join(tied)}, at {_usd(low)}/month each."
+    return f"the cheapest is {c.label} at {_usd(low)}/month."
+
+
+def same_cost(x: float, y: float) -> bool:
+    """Two monthly costs that print the same (or differ by less than a cent) read as a tie."""
+    return abs(x - y) < 0.005 or _usd(x) == _usd(y)
+
+
+def _cheaper_at_volume(
+    top: Ranked, other_label: str, other: str, cost: dict[str, float | None], points: list, volume: float, vol: str
+) -> str:
+    """Which of the pick and `other` is cheaper at the user's volume, from their costs there."""
+    ct, co = cost.get(top.key), cost.get(other)
+    if ct is not None and co is not None:
+        if same_cost(ct, co):
+            return f"At your {vol}, the two cost the same ({_usd(ct)}/month): a tie, not a reason to switch."
+        cheaper = top.key if ct < co else other
+    else:  # no costs: read it from the crossings
+        state = points[0][1]
+        for q, _below, above in points:
+            if volume >= q:
+                state = above
+        cheaper = state
+    if cheaper == top.key:
+        return f"At your {vol}, {top.label} is the cheaper of the two."
+    return f"At your {vol}, {other_label} is cheaper: the numbers favour it over {top.label}, against the answers."
+
+
+def _break_even_findings(
+    est: Any, top: Ranked, alive_keys: set[str], cost: dict[str, float | None], volume: float, vol: str
+) -> list[str]:
+    """Where the break-evens with the pick fall: one sentence per pair, and which of the two is cheaper
+    said from their costs at the user's volume (equal costs read as a tie)."""
+    out: list[str] = []
+    crossings: dict[tuple[Any, Any], list[Any]] = {}
+    for be in getattr(est, "break_evens", None) or ():
+        a, b = getattr(be, "a", ""), getattr(be, "b", "")
+        q = _finite(getattr(be, "queries_per_month", None))
+        below, above = getattr(be, "cheaper_below", ""), getattr(be, "cheaper_above", "")
+        if q is None or top.key not in (a, b) or not {a, b} <= alive_keys or below not in LABELS or above not in LABELS:
+            continue
+        crossings.setdefault((a, b), []).append((q, below, above))
+    for (a, b), points in crossings.items():
+        points.sort()
+        other = b if a == top.key else a
+        if len(points) == 1:
+            q, below, above = points[0]
+            text = (
+                f"{LABELS[a]} and {LABELS[b]} break even at {_count(q)} queries a month: "
+                f"{LABELS[below]} is cheaper below, {LABELS[above]} above."
+            )
+        else:
+            at = ", ".join(_count(p[0]) for p in points[:-1]) + f" and {_count(points[-1][0])}"
+            text = (
+                f"{LABELS[a]} and {LABELS[b]} break even {len(points)} times, at {at} queries a month: "
+                "the cheaper of the two changes at each."
+            )
+        text += " " + _cheaper_at_volume(top, LABELS[other], other, cost, points, volume, vol)
+        near = [p[0] for p in points if p[0] > 0 and volume > 0 and 0.5 <= volume / p[0] <= 2]
+        if near:
+            text += " Your volume is within a factor of two of the break-even, so a change in volume can flip it."
+        out.append(text)
+
+    return out
 
 
 def _check_numbers(
@@ -1313,28 +1422,7 @@ def _check_numbers(
         findings.append(f"With the numbers, {top.label} ranks first instead of {first.label}.")
 
     # where the break-evens fall, for the pick
-    alive_keys = {r.key for r in alive}
-    for be in getattr(est, "break_evens", None) or ():
-        a, b = getattr(be, "a", ""), getattr(be, "b", "")
-        q = _finite(getattr(be, "queries_per_month", None))
-        below, above = getattr(be, "cheaper_below", ""), getattr(be, "cheaper_above", "")
-        if q is None or top.key not in (a, b) or not {a, b} <= alive_keys or below not in LABELS or above not in LABELS:
-            continue
-        cheaper_now = below if volume < q else above
-        text = (
-            f"{LABELS[a]} and {LABELS[b]} break even at {_count(q)} queries a month: "
-            f"{LABELS[below]} is cheaper below, {LABELS[above]} above."
-        )
-        if cheaper_now == top.key:
-            text += f" At your {vol}, {top.label} is the cheaper of the two."
-        else:
-            text += (
-                f" At your {vol}, {LABELS[cheaper_now]} is cheaper: the numbers favour it over "
-                f"{top.label}, against the answers."
-            )
-        if q > 0 and volume > 0 and 0.5 <= volume / q <= 2:
-            text += " Your volume is within a factor of two of the break-even, so a change in volume can flip it."
-        findings.append(text)
+    findings += _break_even_findings(est, top, {r.key for r in alive}, cost, volume, vol)
 
     w = _current(est, top.key)
     one_time = _finite(getattr(w, "one_time_total_usd", None))
@@ -1355,13 +1443,16 @@ def _check_numbers(
 def render_text(rec: Recommendation) -> str:
     """The recommendation as plain text, for the CLI."""
     w = rec.winner
-    lines = [f"Recommendation: {w.label} ({w.verdict}, score {w.score:+d})"]
+    if rec.has_verdict or rec.findings:
+        lines = [f"Recommendation: {w.label} ({w.verdict}, score {w.score:+d})"]
+    else:
+        lines = ["Recommendation: none yet (no question answered)"]
     if not rec.reasons:
         lines.append("No answers yet: every architecture is open; the field's advice is to start with the simplest.")
     lines += ["", "Ranking"]
     width = max(len(r.label) for r in rec.ranking)
     for i, r in enumerate(rec.ranking, 1):
-        lines.append(f"  {i}. {r.label:<{width}}  {r.score:+3d}  {r.verdict}")
+        lines.append(f"  {i}. {r.label:<{width}}  {score_text(r):>3}  {r.verdict}")
     if rec.reasons:
         lines += ["", "Because"]
         for reason in rec.reasons:
@@ -1369,6 +1460,7 @@ def render_text(rec: Recommendation) -> str:
     if rec.findings:
         lines += ["", "Numbers"]
         lines += [f"  - {f}" for f in rec.findings]
+    lines += ["", scoring_text()]
     lines += ["", f"Watch-outs ({w.label})"]
     lines += [f"  - {t}" for t in rec.watch_outs]
     lines += ["", "Plan"]

@@ -62,8 +62,9 @@ VERDICT_COLORS = {
     "not advised": "#B9770E",
     "ruled out": "#922B21",
 }
-#: Limits and budgets, and what is over them (Okabe–Ito vermillion).
-ALERT = "#D55E00"
+#: Limits and budgets, and what is over them: a crimson far from every architecture colour
+#: (Okabe–Ito vermillion, used before, sat next to Prompt only's orange).
+ALERT = "#A50034"
 #: Reference lines and secondary text, readable on white and on a dark background.
 MUTED = "#8a8f98"
 #: Streamlit's named markdown colours closest to each architecture's colour (`:blue[...]`).

@@ -72,10 +72,56 @@ def validate(model: type[M], parsed: Parsed) -> M:
         raise InputError(
             [Problem(parsed.file, 1, 1, "", f"the top level must be a mapping of keys to values, found a {kind}")]
         )
+    early = list(parsed.problems)  # values the parser could not read, kept as text
     try:
-        return model.model_validate(parsed.data)
+        result = model.model_validate(parsed.data)
     except ValidationError as exc:
-        raise InputError(_problems(exc, parsed)) from None
+        problems = _problems(exc, parsed)
+        problems += _hidden_problems(model, parsed, exc, problems)
+        known = {p.path for p in early}
+        problems = early + [p for p in problems if p.path not in known]
+        raise InputError(sorted(problems, key=lambda p: (p.file, p.line, p.column))) from None
+    if early:
+        raise InputError(early)
+    return result
+
+
+#: Stand-ins for a figure's descriptive fields, so a later check (a price's plausibility
+#: ceiling, a range) still runs when one of them is wrong: every problem is reported at once.
+_STAND_INS = {"checked": "2000-01-01", "source": "stand-in", "verified": True, "note": None}
+
+
+def _hidden_problems(model: type[M], parsed: Parsed, exc: ValidationError, first: list[Problem]) -> list[Problem]:
+    """Problems a first error hides: repair what can be stood in for, validate again, keep what is new."""
+    seen = {(p.line, p.column, p.path, p.message) for p in first}
+    data, extra = copy.deepcopy(parsed.data), []
+    for _ in range(3):
+        repaired = False
+        for err in exc.errors(include_url=False):
+            path = _data_path(data, err["loc"])
+            ctx = err.get("ctx") or {}
+            if err["type"] == "unknown_key" and "key" in ctx:
+                node = _at(data, path)
+                if isinstance(node, dict) and ctx["key"] in node:
+                    del node[ctx["key"]]
+                    repaired = True
+            elif path and path[-1] in _STAND_INS and isinstance(_at(data, path[:-1]), dict):
+                if _at(data, path) != _STAND_INS[path[-1]]:
+                    _at(data, path[:-1])[path[-1]] = _STAND_INS[path[-1]]
+                    repaired = True
+        if not repaired:
+            break
+        try:
+            model.model_validate(data)
+            break
+        except ValidationError as again:
+            exc = again
+            for p in _problems(again, Parsed(data, parsed.positions, parsed.file)):
+                key = (p.line, p.column, p.path, p.message)
+                if key not in seen and not p.message.startswith("… and"):
+                    seen.add(key)
+                    extra.append(p)
+    return extra
 
 
 MAX_PROBLEMS = 100
@@ -252,7 +298,7 @@ def parse_catalog(text: str, file: str = "<text>", base_text: str | None = None)
     `base_text` is the default catalog's text to layer an override over (read from
     `DEFAULT_CATALOG_PATH` when not given); pass the text a cache key was made from.
     """
-    parsed = parse_yaml(text, file)
+    parsed = parse_yaml(text, file, keep_going=True)
     data = parsed.data
     if isinstance(data, dict) and "extends" in data:
         if data["extends"] != "default":
@@ -277,7 +323,7 @@ def parse_catalog(text: str, file: str = "<text>", base_text: str | None = None)
         positions.update(parsed.positions)
         if not isinstance(base.data, dict):  # the shipped catalog is a mapping; said for the type checker
             raise TypeError(f"{DEFAULT_CATALOG_PATH} is not a mapping")
-        merged = Parsed(merge_override(base.data, over), positions, file)
+        merged = Parsed(merge_override(base.data, over), positions, file, list(parsed.problems))
         catalog = validate(Catalog, merged)
         return LoadedCatalog(catalog, text, file, fingerprint(text), is_override=True)
     catalog = validate(Catalog, parsed)

@@ -108,6 +108,9 @@ class Parsed:
     data: object
     positions: dict[tuple, tuple[str, int, int]] = field(default_factory=dict)
     file: str = "<text>"
+    #: Values that could not be read (a bad date, a number out of range), kept as their text so that
+    #: validation still runs and every problem is reported at once (see `parse_yaml(keep_going=True)`).
+    problems: list[Problem] = field(default_factory=list)
 
     def locate(self, path: tuple) -> tuple[str, int, int]:
         """(file, line, column) of the deepest prefix of `path` written in the file."""
@@ -137,8 +140,12 @@ def decode_text(raw: bytes, file: str = "<text>", max_bytes: int = MAX_BYTES) ->
         ) from None
 
 
-def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYTES) -> Parsed:
-    """Parse untrusted YAML text. Raises `InputError` with a located problem."""
+def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYTES, keep_going: bool = False) -> Parsed:
+    """Parse untrusted YAML text. Raises `InputError` with a located problem.
+
+    `keep_going`: a value that cannot be read (a bad date) does not raise; it is kept as its text and
+    listed in `Parsed.problems`, for the caller to report with the problems validation finds.
+    """
     if isinstance(text, bytes):
         text = decode_text(text, file, max_bytes)
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
@@ -167,6 +174,8 @@ def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYT
             raise InputError([Problem(file, 1, 1, "", "the file holds no YAML document (only comments?)")])
         parsed = Parsed(None, {}, file)
         parsed.data = _build(node, (), parsed, loader)
+        if parsed.problems and not keep_going:
+            raise InputError(parsed.problems)
         return parsed
     except _Refused as r:
         dotted = ".".join(str(p) for p in r.path)
@@ -212,7 +221,10 @@ def _build(node, path: tuple, parsed: Parsed, loader: _Loader):
             return loader.construct_object(node)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):
             what = {"timestamp": "date (YYYY-MM-DD)"}.get(node.tag.rsplit(":", 1)[-1], node.tag.rsplit(":", 1)[-1])
-            raise _Refused(node.start_mark, f"`{node.value}` is not a valid {what}", path) from None
+            line, col = _mark(node)
+            dotted = ".".join(str(p) for p in path)
+            parsed.problems.append(Problem(parsed.file, line, col, dotted, f"`{node.value}` is not a valid {what}"))
+            return node.value
     if isinstance(node, SequenceNode):
         return [_build(child, path + (i,), parsed, loader) for i, child in enumerate(node.value)]
     if isinstance(node, MappingNode):

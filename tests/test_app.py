@@ -454,21 +454,28 @@ def test_every_sidebar_control_has_help_and_a_unit_or_name(catalog_file):
     assert {"Chunk size (tokens)", "Monthly budget (USD per month)", "Latency target (p95, ms)"} <= labels
 
 
-def test_an_unpriceable_stack_is_a_message_not_a_traceback(catalog_file):
+def test_switching_to_self_hosted_picks_compatible_entries_or_names_the_field(catalog_file):
     at = start(catalog_file, "costs")
     open_sections(at, "stack")
     at.radio(key="sb.serving").set_value("self_hosted").run()
+    assert not at.exception and errors(at) == []
+    s = at.session_state["planner"].scenario
+    cat = at.session_state["planner"].catalog_memo[1]
+    offer = cat.fine_tune_offers[s.stack.fine_tune]
+    assert s.stack.serving == "self_hosted"
+    assert cat.llms[s.stack.llm].open_weights and cat.llms[offer.base_llm].open_weights
+    said = unescape("\n".join(i.value for i in at.info))
+    assert "the stack changed" in said and "Fine-tuning offer →" in said and "LLM →" in said
+    assert at.selectbox(key="sb.gpu")  # the GPU picker appears for self-hosted serving
+    assert len(at.get("plotly_chart")) >= 1  # the page is priced, not blank
+    # the dead end: an open model, but a fine-tuning offer on a closed one — the offer is named
+    closed = next(k for k, o in cat.fine_tune_offers.items() if not cat.llms[o.base_llm].open_weights)
+    at.selectbox(key="sb.ft").set_value(closed).run()
     assert not at.exception
     shown = "\n".join(errors(at))
-    assert "open-weights" in shown or "open weights" in shown, shown
-    assert at.selectbox(key="sb.gpu")  # the GPU picker appears for self-hosted serving
-    # an open-weights model fixes it
-    cat = at.session_state["planner"].catalog_memo[1]
-    open_model = next(k for k, m in cat.llms.items() if m.open_weights and m.parameters_billion)
-    at.selectbox(key="sb.llm").set_value(open_model).run()
-    assert not at.exception
-    if not errors(at):
-        assert len(at.get("plotly_chart")) >= 1
+    assert f"stack.fine_tune: {cat.fine_tune_offers[closed].name} (`{closed}`)" in shown, shown
+    assert "choose one of" in shown and f"`{offer.base_llm}`" not in shown.split("stack.fine_tune")[0]
+    assert "stack.llm" not in shown  # the LLM is fine: only the field to change is named
 
 
 def test_user_text_is_shown_literally_never_as_markup(catalog_file):
@@ -482,6 +489,175 @@ def test_user_text_is_shown_literally_never_as_markup(catalog_file):
     assert "![x](" not in shown and "[click](" not in shown and "<b>" not in shown
     assert r"\!\[x\]\(http\:" + "\u2060" + r"\/\/example\.invalid\/x\.png\)" in shown
     assert at.session_state["planner"].scenario.name == name
+
+
+# ------------------------------------------------------------------ every answer counts; the verdict on every page
+
+
+def test_the_linked_numbers_answered_on_decide_fire_rules_and_count(catalog_file):
+    at = start(catalog_file, "decide")
+    assert at.number_input(key="dq.labeled_examples").value is None  # not answered until the user says
+    at.number_input(key="dq.labeled_examples").set_value(20).run()
+    at.number_input(key="dq.queries_per_month").set_value(5_000_000.0).run()
+    assert not at.exception and errors(at) == []
+    s = at.session_state["planner"].scenario
+    assert s.answers.labeled_examples == 20 and s.answers.queries_per_month == 5_000_000
+    assert s.fine_tuning.training_examples == 20 and s.workload.queries_per_month == 5_000_000
+    progress = at.get("progress")[0].proto.text
+    from planner.questionnaire import QUESTIONS
+
+    assert progress == f"2 of {len(QUESTIONS)} answered"
+    text = unescape(_recommendation_text(at))
+    assert "Only 20 good examples" in text  # too_few_examples: fine-tuned and hybrid ruled out
+    assert "5,000,000 queries a month" in text  # high_volume
+    assert "No rule has fired yet" not in captions(at)
+    assert "Fine-tuned**] — ruled out" in text and "Hybrid**] — ruled out" in text
+    # the PDF built from this session lists both as answered
+    import io
+
+    from pypdf import PdfReader
+
+    from planner.report import build_report
+
+    pdf = build_report(at.session_state["planner"].catalog_memo[1], s)
+    pdf_text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "How many high-quality input/output examples do you have? 20" in pdf_text
+    assert "How many queries a month do you expect? 5,000,000" in pdf_text
+    assert pdf_text.count("not answered") == len(QUESTIONS) - 2  # these 2 answered
+    # clearing un-answers them, the estimate keeps the numbers
+    next(b for b in at.button if b.label == "Clear answers").click().run()
+    s = at.session_state["planner"].scenario
+    assert s.answers.labeled_examples is None and s.workload.queries_per_month == 5_000_000
+
+
+def test_no_verdict_before_any_answer_and_the_scores_explain_themselves(catalog_file):
+    at = start(catalog_file, "decide")
+    text = _recommendation_text(at)
+    assert "No verdict yet" in text
+    assert "Recommended" not in text and "Leading" not in text and "score" not in text
+    assert "simplest first" in captions(at) and "+4 or more" in captions(at)
+    at.selectbox(key="dq.gap").set_value("knowledge").run()
+    at.segmented_control(key="dq.citations_required").set_value("yes").run()
+    text = _recommendation_text(at)
+    assert "No verdict yet" not in text
+    ranked = [m.value for m in at.markdown if re.match(r"^\d\. :", m.value)]
+    assert len(ranked) == 4 and ranked[-1].endswith("Fine-tuned**] — ruled out")  # last, and no score
+    assert all("score" in line for line in ranked[:-1])
+    bullets = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert len(bullets) == len(set(bullets))  # no reason twice on the page
+
+
+def test_costs_never_badges_a_ruled_out_option_cheapest_and_shows_the_verdict_and_budget(catalog_file):
+    from planner import verdict
+
+    at = start(catalog_file, "costs", query={"preset": "support-bot"})
+    s = at.session_state["planner"].scenario
+    deltas = {m.label: m.delta for m in at.metric}
+    # prompt only is the cheapest of all, but the knowledge does not fit in a prompt: ruled out
+    assert deltas["Prompt only"] == "ruled out" and deltas["Fine-tuned"] == "ruled out"
+    assert deltas["RAG"] == "cheapest"
+    box = unescape("\n".join(i.value for i in at.info))
+    assert "Recommended: RAG" in box and "Ruled out: Fine-tuned, Prompt only." in box
+    cat = at.session_state["planner"].catalog_memo[1]
+    q = verdict.budget_crossings(cat, s, "rag").first_over
+    from planner import format as fmt
+
+    assert f"RAG stays under the {fmt.usd(s.monthly_budget_usd)} budget up to {q:,.0f} queries a month" in box
+    go(at, "latency")
+    box = unescape("\n".join(i.value for i in at.info))
+    assert "Recommended: RAG" in box and f"up to {q:,.0f} queries a month" in box
+
+
+# ------------------------------------------------------------------ the price editor
+
+
+def test_price_editor_reports_every_problem_with_its_line_and_takes_you_there(catalog_file):
+    at = start(catalog_file, "pricing")
+    text = catalog_file.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    i = price_line(text, "gpt-4o-mini", "input_usd_per_1m_tokens")
+    j = next(n for n in range(i, len(lines)) if lines[n].strip().startswith("checked:"))
+    lines[i] = lines[i].replace("value: 0.15", "value: 150000")  # a unit mistake: far above the ceiling
+    lines[j] = lines[j].split("checked:")[0] + "checked: 2026-13-45\n"  # no 13th month
+    at.text_area(key="cat_editor").set_value("".join(lines))
+    at.button(key="cat_apply").click().run()
+    assert not at.exception
+    shown = "\n".join(errors(at))
+    assert "2 problems" in shown
+    # the price is located at its key (`input_usd_per_1m_tokens:`, the line above its value)
+    assert f"line {i}, column" in shown and "plausible ceiling" in shown
+    assert f"line {j + 1}, column" in shown and "not a valid date" in shown
+    assert f"`{i}: input_usd_per_1m_tokens:`" in shown  # each problem with its line's text
+    assert f"`{j + 1}: checked: 2026-13-45`" in shown
+    # the way to the line: pick it, edit the lines around it, put them back
+    at.session_state["cat_focus"] = j + 1  # what clicking the "line N" pill does
+    at.run()
+    box = at.text_area(key="cat_focus_text")
+    assert lines[j] in box.value and f"(line {j + 1} is the problem)" in box.label
+    box.set_value(box.value.replace("2026-13-45", "2026-11-01")).run()
+    at.button(key="cat_focus_back").click().run()
+    fixed = at.text_area(key="cat_editor").value
+    assert "2026-13-45" not in fixed and "value: 150000" in fixed
+    at.button(key="cat_apply").click().run()
+    shown = "\n".join(errors(at))
+    assert "1 problem," in shown and "plausible ceiling" in shown and "not a valid date" not in shown
+
+
+def test_decisive_assumptions_are_settable_in_the_sidebar_the_url_and_the_file(catalog_file):
+    from pypdf import PdfReader
+
+    from planner.files import parse_scenario, scenario_yaml
+    from planner.report import build_report
+
+    at = start(catalog_file, "costs")
+    open_sections(at, "one_time")
+    at.text_input(key="sb.name").set_value("Support bot for the VP").run()
+    at.number_input(key="sb.day_usd").set_value(1000.0).run()
+    at.number_input(key="sb.days_rag").set_value(10.0).run()
+    at.number_input(key="sb.label_usd").set_value(0.5).run()
+    assert not at.exception and errors(at) == []
+    s = at.session_state["planner"].scenario
+    assert s.name == "Support bot for the VP"
+    assert s.one_time.usd_per_engineering_day == 1000 and s.one_time.engineering_days.rag == 10
+    assert s.one_time.labelling_usd_per_example == 0.5
+    est = at.session_state["planner"].context_memo[1].estimate
+    assert est.current["rag"].one_time_usd["engineering"] == 10 * 1000  # 10 days × $1,000
+    qp = dict(at.query_params)
+    assert qp["name"] in ("Support bot for the VP", ["Support bot for the VP"])
+    assert "one_time.usd_per_engineering_day" in qp and "one_time.engineering_days.rag" in qp
+    assert "one_time.labelling_usd_per_example" in qp
+    assert parse_scenario(scenario_yaml(s), "s.yaml") == s  # the file carries them
+    pdf = build_report(at.session_state["planner"].catalog_memo[1], s)
+    first = PdfReader(__import__("io").BytesIO(pdf)).pages[0].extract_text()
+    assert "Support bot for the VP" in first and "Untitled scenario" not in first
+    # a link opened elsewhere rebuilds the same scenario
+    other = start(catalog_file, "costs", query={k: (v[0] if isinstance(v, list) else v) for k, v in qp.items()})
+    assert other.session_state["planner"].scenario == s
+
+
+def test_a_link_carries_the_edited_catalog_fingerprint_and_both_ends_are_warned(catalog_file):
+    at = start(catalog_file, "pricing")
+    text = at.text_area(key="cat_editor").value
+    edited = with_price(text, "gpt-4o-mini", "input_usd_per_1m_tokens", 2)
+    at.text_area(key="cat_editor").set_value(edited)
+    at.button(key="cat_apply").click().run()
+    go(at, "costs")
+    sha = at.session_state["planner"].cat_sha
+    qp = {k: (v[0] if isinstance(v, list) else v) for k, v in dict(at.query_params).items()}
+    assert qp["cat"] == sha[:12]
+    said = unescape("\n".join(i.value for i in at.info))
+    assert f"catalog fingerprint {sha[:12]}" in said and "not the edit" in said  # the sending end
+    # the opening end prices with the file: warned, with both fingerprints
+    other = start(catalog_file, "costs", query=qp)
+    warned = unescape("\n".join(w.value for w in other.warning))
+    file_sha = other.session_state["planner"].cat_sha
+    assert f"fingerprint {sha[:12]}" in warned and f"({file_sha[:12]})" in warned
+    # once it applies the same catalog, the warning goes
+    go(other, "pricing")
+    other.text_area(key="cat_editor").set_value(edited)
+    other.button(key="cat_apply").click().run()
+    go(other, "costs")
+    assert not any("This link was made" in w.value for w in other.warning)
 
 
 def test_latency_page_shows_first_token_and_full_answer_and_what_the_limit_bounds(catalog_file):

@@ -1163,3 +1163,26 @@ def test_merge_override_semantics():
     out = merge_override(base, over)
     assert out == {"a": {"x": 1, "y": 20, "z": 30}, "f": {"value": 2}, "keep": 3, "new": [1]}
     assert base["a"] == {"x": 1, "y": 2}  # the base is not modified
+
+
+def test_a_bad_date_and_an_implausible_price_are_reported_together():
+    # the upload of issue 13: a bad date in one figure hid an implausible price in another,
+    # and a bad source in a figure hid that same figure's implausible price
+    text = mutate(BIG_OUTPUT, BIG_OUTPUT.replace("checked: 2026-11-01", "checked: 2026-13-45"))
+    dear = BIG_INPUT.replace("value: 1, low: 0.5, high: 2", "value: 1500, low: 1500, high: 1500")
+    text = mutate(BIG_INPUT, dear, text)
+    emb = '    usd_per_1m_tokens: {value: 0.1, low: 0.05, high: 0.2, source: "test", checked: 2026-11-01}'
+    text = mutate(emb, '    usd_per_1m_tokens: {value: 20000, source: "x", checked: 2026-11-01}', text)
+    with pytest.raises(InputError) as info:
+        parse_catalog(text, "f.yaml")
+    by_path = {p.path: p.message for p in info.value.problems}
+    assert "is not a valid date" in by_path["llms.big.output_usd_per_1m_tokens.checked"]
+    assert "above the plausible ceiling" in by_path["llms.big.input_usd_per_1m_tokens"]
+    assert "embedding_models.emb.usd_per_1m_tokens.source" in by_path
+    assert "ceiling" in by_path["embedding_models.emb.usd_per_1m_tokens"]
+    lines = [p.line for p in info.value.problems]
+    assert lines == sorted(lines)
+    # the scenario reader (no keep_going) still stops at the first unreadable value
+    with pytest.raises(InputError) as info:
+        parse_yaml("a: 2026-13-45\n", "s.yaml")
+    assert len(info.value.problems) == 1

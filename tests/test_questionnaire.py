@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner import format as fmt
 from planner import questionnaire as q
 from planner.answers import Answers, Gap, KnowledgeChange
 from planner.questionnaire import (
@@ -709,3 +710,93 @@ def test_markdown_command(capsys):
 def test_planner_questionnaire_does_not_import_streamlit():
     code = "import sys, planner.questionnaire; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# ---------------------------------------------------------------------------
+# Statements that hold at the user's volume; a ranking that explains itself
+# ---------------------------------------------------------------------------
+
+SUPPORT_BOT_ANSWERS = {
+    "knowledge_change": "weekly",
+    "gap": "knowledge",
+    "citations_required": True,
+    "knowledge_fits_in_context": False,
+    "monthly_budget_usd": 1500,
+    "queries_per_month": 200_000,
+}
+
+
+def _costs(**by_key: float):
+    """A fake estimate: every architecture at $9,999 unless given, p95 800 ms."""
+    return {k: by_key.get(k, 9_999.0) for k in ARCHITECTURES}
+
+
+def test_equal_costs_read_as_a_tie_and_no_pair_is_called_cheaper_both_ways():
+    # The self-hosted Llama stack of issue 13: RAG $2,633.327 and Hybrid $2,633.387 a month at 200K
+    # (same GPU, hybrid adds $0.06 of retraining); the pair crosses three times at capacity steps.
+    s = Scenario.model_validate({"answers": SUPPORT_BOT_ANSWERS})
+    crossings = [
+        NS(a="rag", b="hybrid", queries_per_month=4_291_419.0, cheaper_below="rag", cheaper_above="hybrid"),
+        NS(a="rag", b="hybrid", queries_per_month=5_311_162.0, cheaper_below="hybrid", cheaper_above="rag"),
+        NS(a="rag", b="hybrid", queries_per_month=8_582_838.0, cheaper_below="rag", cheaper_above="hybrid"),
+    ]
+    est = fake_estimate(_costs(rag=2633.327, hybrid=2633.3868), {k: 800.0 for k in ARCHITECTURES}, crossings)
+    rec = recommend(s, est)
+    text = " ".join(rec.findings)
+    assert "is the cheaper of the two" not in text and "Hybrid is cheaper" not in text
+    pair = [f for f in rec.findings if f.startswith("RAG and Hybrid")]
+    assert pair == [
+        "RAG and Hybrid break even 3 times, at 4,291,419, 5,311,162 and 8,582,838 queries a month: "
+        "the cheaper of the two changes at each. At your 200,000, the two cost the same "
+        f"({fmt.usd(2633.327)}/month): a tie, not a reason to switch."
+    ]
+    # over budget, neither fits: both cheapest, named as a tie
+    assert any(f"the cheapest are RAG and Hybrid, at {fmt.usd(2633.327)}/month each." in f for f in rec.findings)
+
+
+def test_the_cheaper_of_a_pair_is_read_from_the_costs_at_the_volume():
+    # the break-even says RAG is cheaper above 150,000 but at 200,000 the costs say Hybrid ($900 < $1,000)
+    s = Scenario.model_validate({"answers": SUPPORT_BOT_ANSWERS})
+    be = [NS(a="rag", b="hybrid", queries_per_month=150_000.0, cheaper_below="hybrid", cheaper_above="rag")]
+    rec = recommend(s, fake_estimate(_costs(rag=1000.0, hybrid=900.0), {k: 800.0 for k in ARCHITECTURES}, be))
+    assert rec.winner.key == "rag"
+    msg = next(f for f in rec.findings if "break even" in f)
+    assert "At your 200,000, Hybrid is cheaper: the numbers favour it over RAG" in msg
+
+
+def test_every_answer_counts_the_linked_numbers_too():
+    a = Answers(labeled_examples=20, queries_per_month=5_000_000)
+    rec = recommend(a)
+    assert rec.answered_ids == ("labeled_examples", "queries_per_month")
+    assert rec.has_verdict
+    assert {"too_few_examples", "high_volume"} <= set(fired(rec))
+    assert rec.get("fine_tuned").verdict == "ruled out"
+    assert not recommend(Answers()).has_verdict
+
+
+def test_the_scoring_explains_itself_and_a_ruled_out_option_shows_no_score():
+    text = q.scoring_text()
+    for needle in (
+        "+4 or more",
+        "“recommended”",
+        "-2 to +3",
+        "“viable”",
+        "below -2",
+        "“not advised”",
+        "simplest first",
+    ):
+        assert needle in text, needle
+    assert "Prompt only, " in text and text.endswith("Hybrid.")
+    rec = recommend(Answers(citations_required=True, gap="knowledge"))
+    ft = rec.get("fine_tuned")
+    assert ft.ruled_out and q.score_text(ft) == "—"
+    assert q.score_text(rec.get("rag")) == f"{rec.get('rag').score:+d}"
+    assert rec.ranking[-1].ruled_out  # listed last
+
+
+def test_no_reason_is_listed_twice_for_an_architecture():
+    twice = Rule("twice", (Cond("gap", "==", "knowledge"),), "Same words.", "soft", effects={"rag": 1})
+    rules = (*RULES, twice, Rule("again", (Cond("gap", "==", "knowledge"),), "Same words.", "soft", effects={"rag": 1}))
+    rec = recommend(Answers(gap="knowledge"), rules=rules)
+    reasons = rec.get("rag").reasons
+    assert len(reasons) == len(set(reasons)) and reasons.count("Same words.") == 1

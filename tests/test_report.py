@@ -102,7 +102,10 @@ def test_recommendation_ranking_reasons_plan_and_findings(support):
     w = rec.winner
     assert f"Recommendation: {w.label} ({w.verdict}, score {w.score:+d})" in text
     for n, r in enumerate(rec.ranking, 1):
-        assert f"{n}. {r.label} {r.verdict} score {r.score:+d}" in text
+        if r.ruled_out:  # its score does not rank it: none shown
+            assert f"{n}. {r.label} ruled out" in text and f"{n}. {r.label} ruled out score" not in text
+        else:
+            assert f"{n}. {r.label} {r.verdict} score {r.score:+d}" in text
     for reason in rec.reasons:
         assert _norm(getattr(reason, "text", reason)) in text
     for t in rec.watch_outs:
@@ -415,6 +418,66 @@ def test_rendered_pages_are_not_blank_and_show_the_charts(support, tmp_path):
             seen[a] += int((np.abs(px - np.array(rgb)).sum(axis=2) < 40).sum())
     for a, n in seen.items():
         assert n > 200, f"hardly any {LABELS[a]} colour ({COLORS[a]}) on the rendered pages: {n} pixels"
+
+
+# ------------------------------------------------------------------ the verdict explained, the budget, every answer
+
+
+def test_first_page_explains_the_scores_and_shows_the_budget_crossing_and_the_ruled_out(support, catalog):
+    from planner import verdict
+    from planner.questionnaire import scoring_text
+
+    scenario, est, rec, pdf, _ = support
+    first = _norm(_pages(pdf)[0])
+    assert _norm(scoring_text()) in first  # thresholds and the tie-break, beside the verdict
+    out = [r.label for r in rec.ranking if r.ruled_out]
+    assert out and f"Ruled out: {', '.join(out)}." in first
+    q = verdict.budget_crossings(catalog, scenario, rec.winner.key).first_over
+    assert f"up to {q:,.0f} queries a month" in first
+    for r in rec.ranking:
+        if r.ruled_out:
+            assert f"{r.label} (ruled out" not in first  # listed without a score, never as a runner-up
+
+
+def test_no_verdict_before_any_answer_in_the_pdf(catalog):
+    from planner.scenario import Scenario
+
+    text = _norm(_pages(build_report(catalog, Scenario(), today=TODAY, invariant=True))[0])
+    assert "No recommendation yet: no question answered." in text
+    assert "Recommendation: Prompt only (viable" not in text
+
+
+def test_answered_linked_numbers_are_not_listed_as_not_answered(catalog):
+    from planner.scenario import Scenario
+
+    s = Scenario.model_validate({"answers": {"labeled_examples": 20, "queries_per_month": 5_000_000}})
+    text = _norm("\n".join(_pages(build_report(catalog, s, today=TODAY, invariant=True))))
+    assert "How many high-quality input/output examples do you have? 20" in text
+    assert "How many queries a month do you expect? 5,000,000" in text
+    assert "Only 20 good examples" in text  # the rule they fire
+    from planner.questionnaire import QUESTIONS
+
+    assert text.count("not answered") == len(QUESTIONS) - 2  # 2 answered
+
+
+def test_weak_evidence_under_the_pick_is_said_on_the_first_page(mini_catalog_text):
+    from planner.scenario import Scenario
+    from pricing.loader import parse_catalog
+
+    cat = parse_catalog(
+        mini_catalog_text.replace(
+            '    usd_per_1k_searches: {value: 2, source: "test", checked: 2026-11-01}',
+            '    usd_per_1k_searches: {value: 2, source: "test", checked: 2026-11-01, verified: false}',
+        ),
+        "mini.yaml",
+    ).catalog
+    stack = {"embedding_model": "emb", "vector_store": "pine", "reranker": "rr", "llm": "small", "fine_tune": "ft-api"}
+    s = Scenario.model_validate(
+        {"stack": stack, "answers": {"gap": "knowledge", "citations_required": True, "knowledge_change": "daily"}}
+    )
+    first = _norm(_pages(build_report(cat, s, today=TODAY, invariant=True))[0])
+    assert "Check this price: reranking is RAG's largest cost" in first
+    assert "Rerank · usd_per_1k_searches" in first
 
 
 def test_first_token_and_full_answer_latency_in_the_pdf(support):

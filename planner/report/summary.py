@@ -11,8 +11,9 @@ from reportlab.platypus import (
     Table,
 )
 
+from planner import verdict
 from planner.format import count, ms, usd
-from planner.questionnaire import QUESTIONS, Question, Ranked
+from planner.questionnaire import QUESTIONS, Question, Ranked, score_text, scoring_text
 from planner.report.charts import _hex
 from planner.report.document import _Report
 from planner.report.style import BOX_BG, INK, RULE, VERDICT_COLORS, _TableStyle
@@ -83,12 +84,13 @@ class _Summary(_Report):
         snap = est.current[w.key]
         vc = VERDICT_COLORS.get(w.verdict, INK).hexval()[2:]
         vol = count(s.workload.queries_per_month)
-        lines = [
-            self.p(
-                f"Recommendation: {_x(w.label)} <font color='#{vc}'>({_x(w.verdict)}, score {_score(w.score)})</font>",
-                st.box_title,
-            ),
-        ]
+        if rec.has_verdict:
+            title = (
+                f"Recommendation: {_x(w.label)} <font color='#{vc}'>({_x(w.verdict)}, score {_score(w.score)})</font>"
+            )
+        else:  # no verdict before an answer: the options are only listed simplest first
+            title = f"No recommendation yet: no question answered. Simplest first: {_x(w.label)}"
+        lines = [self.p(title, st.box_title)]
         rng = ""
         if abs(snap.monthly_high_usd - snap.monthly_low_usd) > 0.005 * max(snap.monthly_usd, 1e-9):
             rng = f", range {usd(snap.monthly_low_usd)}–{usd(snap.monthly_high_usd)}"
@@ -119,14 +121,25 @@ class _Summary(_Report):
         if checks:
             text += " " + "; ".join(checks) + "."
         lines.append(self.p(text, st.box))
-        others = [r for r in rec.ranking[1:]]
+        if rec.has_verdict:
+            # where the pick crosses the budget, and the evidence under its largest cost
+            extra = [verdict.budget_sentence(self.budget_crossing(w.key), s.workload.queries_per_month)]
+            weak = verdict.weak_evidence(est, w.key)
+            extra.append(weak.sentence() if weak is not None else None)
+            for sentence in filter(None, extra):
+                lines.append(self.p(_x(sentence), st.box))
+        others = [r for r in rec.ranking[1:] if not (rec.has_verdict and r.ruled_out)]
         if others:
-            lines.append(
-                self.p(
-                    "Then: " + "; ".join(f"{_x(r.label)} ({_x(r.verdict)}, {_score(r.score)})" for r in others) + ".",
-                    st.small,
-                )
+            shown = (
+                (f"{_x(r.label)} ({_x(r.verdict)}, {_score(r.score)})" for r in others)
+                if rec.has_verdict
+                else (_x(r.label) for r in others)
             )
+            lines.append(self.p("Then: " + "; ".join(shown) + ".", st.small))
+        out = [r.label for r in rec.ranking if r.ruled_out]
+        if rec.has_verdict and out:
+            lines.append(self.p("Ruled out: " + ", ".join(_x(x) for x in out) + ".", st.small))
+        lines.append(self.p(_x(scoring_text()), st.small))
         box = Table([[lines]], colWidths=[self.width], hAlign="LEFT")
         box.setStyle(
             _TableStyle(
@@ -141,6 +154,12 @@ class _Summary(_Report):
             )
         )
         self.add(box)
+
+    def budget_crossing(self, arch: str) -> verdict.BudgetCrossing | None:
+        try:
+            return verdict.budget_crossings(self.catalog, self.scenario, arch)
+        except Exception:  # noqa: BLE001 - the estimate already priced this scenario; a crossing is a bonus
+            return None
 
     def arch_cell(self, a: str, bold: bool = False) -> Paragraph:
         return self.p(_x(LABELS.get(a, a)), self.st.cell_b if bold else self.st.cell)
@@ -175,7 +194,7 @@ class _Summary(_Report):
                 [
                     self.arch_cell(r.key, bold=n == 1),
                     self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell),
-                    self.p(_score(r.score), st.cell_r),
+                    self.p(score_text(r), st.cell_r),
                     self.p(usd(c.monthly_usd), st.cell_br if n == 1 else st.cell_r),
                     self.p(_range(c.monthly_low_usd, c.monthly_high_usd, c.monthly_usd), st.cell_r),
                     self.p(_per_1k(c), st.cell_r),
@@ -205,8 +224,10 @@ class _Summary(_Report):
             return self.p(f"1.{next(sub)} {text}", st.h2)
 
         self.add(numbered("Ranking and reasons"))
+        self.add(self.p(_x(scoring_text()), st.small))
+        listed: set[str] = set()
         for n, r in enumerate(rec.ranking, 1):
-            self.ranked_card(n, r)
+            self.ranked_card(n, r, listed)
         if not rec.reasons:
             self.add(
                 self.p(
@@ -233,13 +254,13 @@ class _Summary(_Report):
         self.add(numbered(f"Staged plan for {_x(w.label)}"))
         self.plan_table()
 
-    def ranked_card(self, n: int, r: Ranked) -> None:
-        """One architecture in the ranking: a coloured heading (place, verdict, score) and its reasons."""
+    def ranked_card(self, n: int, r: Ranked, listed: set[str]) -> None:
+        """One architecture in the ranking: a coloured heading (place, verdict, score unless ruled out) and its
+        reasons not listed yet for an architecture above it (`listed`, updated)."""
         st = self.st
         vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
-        title = (
-            f"<b>{n}. {_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font> "
-            f"&nbsp; score {_score(r.score)}"
+        title = f"<b>{n}. {_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font>" + (
+            "" if r.ruled_out else f" &nbsp; score {_score(r.score)}"
         )
         head = Table([[self.p(title, st.body)]], colWidths=[self.width], hAlign="LEFT")
         head.setStyle(
@@ -252,10 +273,13 @@ class _Summary(_Report):
                 ]
             )
         )
-        shown = r.reasons if n == 1 else r.reasons[:3]
-        reasons = self.bullets(shown) if shown else [self.p("No rule moved its score.", st.small)]
-        if len(r.reasons) > len(shown):
-            more = len(r.reasons) - len(shown)
+        fresh = [t for t in r.reasons if t not in listed]  # each reason once in the section
+        listed.update(fresh)
+        shown = fresh if n == 1 else fresh[:3]
+        none = "No rule moved its score." if not r.reasons else "Its reasons are listed above."
+        reasons = self.bullets(shown) if shown else [self.p(none, st.small)]
+        if len(fresh) > len(shown):
+            more = len(fresh) - len(shown)
             # 1.2 lists every rule
             reasons.append(self.p(f"… and {more} more reason{'s' if more > 1 else ''}: see 1.2.", st.small))
         self.add(KeepTogether([Spacer(1, 4), head, Spacer(1, 2)] + reasons[:2]), *reasons[2:])

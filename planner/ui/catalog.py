@@ -221,8 +221,9 @@ def catalog_upload(f: UploadedFile) -> Outcome:
     except UnicodeDecodeError:
         return "error", f"{f.name}: not UTF-8 text. Save the catalog as UTF-8 YAML."
     problems = apply_catalog_text(text, f.name)
-    if problems:
-        return "invalid", problems
+    if problems:  # the upload goes to the editor, to be fixed where the problems point
+        set_editor(text)
+        return "invalid", problems, f.name
     set_editor(text)
     return "applied", f.name
 

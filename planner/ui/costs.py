@@ -2,14 +2,16 @@
 
 import functools
 
+import pandas as pd
 import streamlit as st
 
 from planner import figures
 from planner import format as fmt
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
+from planner.questionnaire import same_cost
 from planner.scenario import LABELS
-from planner.ui import results, tables
+from planner.ui import results, summary, tables
 from planner.ui.messages import message
 
 ctx = results.context()
@@ -17,16 +19,28 @@ results.page_header("Costs", ctx)
 est, _ = results.require_estimate(ctx)
 s = ctx.scenario
 
-cheapest = est.cheapest()
+summary.verdict_box(ctx)
+rec = ctx.recommendation
+ruled_out = {r.key for r in rec.ranking if r.ruled_out} if rec is not None and rec.has_verdict else set()
+# "cheapest" only among the options still open; equal costs share the badge
+cheapest = min((a for a in est.priced if a not in ruled_out), key=lambda a: est.current[a].monthly_usd)
 low = est.current[cheapest].monthly_usd
+st.caption(f"Monthly cost at {fmt.count(s.workload.queries_per_month)} queries a month")
 for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
     c = est.current[a]
+    best = a not in ruled_out and same_cost(c.monthly_usd, low)
+    if a in ruled_out:
+        delta = "ruled out"
+    elif best:
+        delta = "cheapest"
+    else:
+        delta = f"+{fmt.usd(c.monthly_usd - low)} vs {LABELS[cheapest]}"
     col.metric(
-        f"{LABELS[a]} per month",
+        LABELS[a],
         fmt.usd(c.monthly_usd),
-        delta="cheapest" if a == cheapest else f"+{fmt.usd(c.monthly_usd - low)} vs {LABELS[cheapest]}",
-        delta_color="off" if a == cheapest else "inverse",
-        delta_arrow="off" if a == cheapest else "auto",
+        delta=delta,
+        delta_color="off" if best or a in ruled_out else "inverse",
+        delta_arrow="off" if best or a in ruled_out else "auto",
         help=(
             f"At {fmt.count(c.queries_per_month)} queries/month. Range "
             f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
@@ -45,9 +59,19 @@ for reason in est.ruled_out.values():
 
 st.plotly_chart(figures.spend_figure(est), config=figures.CONFIG, key="costs.spend")
 if est.break_evens:
-    st.caption(
-        "Break-even: " + "; ".join(f"{b.describe()} ({fmt.usd(b.usd_per_month)}/month)" for b in est.break_evens[:6])
+    # every break-even, exact, in a table (the chart labels them only where labels cannot collide)
+    rows = pd.DataFrame(
+        {
+            "Queries per month": [f"{b.queries_per_month:,.0f}" for b in est.break_evens],
+            "Monthly spend there": [fmt.usd(b.usd_per_month) for b in est.break_evens],
+            "Cheaper below": [LABELS[b.cheaper_below] for b in est.break_evens],
+            "Cheaper above": [LABELS[b.cheaper_above] for b in est.break_evens],
+            "How": ["at a capacity step" if b.at_step else "lines cross" for b in est.break_evens],
+        },
+        index=[f"{LABELS[b.a]} = {LABELS[b.b]}" for b in est.break_evens],
     )
+    with st.expander(f"Break-even volumes ({len(est.break_evens)})", expanded=len(est.break_evens) <= 3):
+        st.markdown(tables.markdown_table(rows, "Pair"))
 else:
     st.caption("No break-even in this range: the order of the architectures does not change with volume here.")
 

@@ -3,13 +3,15 @@
 import streamlit as st
 
 from planner import format as fmt
-from planner.questionnaire import QUESTIONS, Question, recommend
-from planner.ui import results, session
+from planner import verdict
+from planner.questionnaire import QUESTIONS, Question, answered_ids, recommend, score_text, scoring_text
+from planner.ui import results, session, summary
 from planner.ui.messages import md, message
 from planner.vocabulary import ARCHITECTURE_MD_COLORS as MD_COLOR
 from planner.vocabulary import STAGE_LABELS
 
-#: Answers whose number is also a scenario field that always has a value: they cannot be left empty.
+#: Answers whose number is also a scenario field that always has a value (the estimate needs one):
+#: the answer may still be left empty, and the estimate then uses the scenario's number.
 ALWAYS_SET = {"queries_per_month": "workload.queries_per_month", "labeled_examples": "fine_tuning.training_examples"}
 BOOL = {True: "yes", False: "no", None: "unsure"}
 BOOL_BACK = {"yes": True, "no": False}
@@ -39,15 +41,25 @@ def question_widget(q: Question) -> None:
         )
     else:
         unit = f" ({q.unit})" if q.unit else ""
-        integer = q.id == "labeled_examples"
         if q.id in ALWAYS_SET:
+            # an answer (None: not answered); answering also sets the number the estimate prices
+            priced = session.get_path(session.scenario(), ALWAYS_SET[q.id])
+            integer = q.id == "labeled_examples"
             st.number_input(
                 q.text + unit,
                 **session.limits(ALWAYS_SET[q.id]),
                 step=50 if integer else 1000.0,
+                value=None,
                 format=None if integer else "%.0f",
-                help=q.help + " (The same number as the sidebar's.)",
-                **session.control(key, ALWAYS_SET[q.id], what, to_widget=int if integer else float),
+                placeholder=f"Not answered (the estimate uses {fmt.count(priced)})",
+                help=q.help + " Answering sets the same number in the sidebar; leave empty to keep it unanswered.",
+                **session.control(
+                    key,
+                    path,
+                    what,
+                    to_widget=lambda v: None if v is None else (int(v) if integer else float(v)),
+                    from_widget=lambda v: None if v is None else (int(v) if integer else float(v)),
+                ),
             )
         else:
             st.number_input(
@@ -64,9 +76,7 @@ def question_widget(q: Question) -> None:
 
 def clear_answers() -> None:
     answers = session.scenario().answers
-    changes = {
-        f"answers.{q.id}": None for q in QUESTIONS if q.id not in ALWAYS_SET and getattr(answers, q.id) is not None
-    }
+    changes = {f"answers.{q.id}": None for q in QUESTIONS if getattr(answers, q.id) is not None}
     if changes:
         session.change(changes, "Clear answers")
 
@@ -79,8 +89,7 @@ rec = ctx.recommendation or recommend(ctx.scenario)
 
 left, right = st.columns([5, 6], gap="large")
 with left:
-    answers = ctx.scenario.answers
-    answered = sum(getattr(answers, q.id) is not None for q in QUESTIONS)
+    answered = len(answered_ids(ctx.scenario.answers))
     st.subheader("Questions")
     st.progress(answered / len(QUESTIONS), text=f"{answered} of {len(QUESTIONS)} answered")
     with st.container(border=True):
@@ -99,45 +108,76 @@ with left:
     st.button(
         "Clear answers",
         on_click=clear_answers,
-        help="Set every answer back to 'not answered' (queries and examples keep the scenario's numbers).",
+        help="Set every answer back to 'not answered' (the estimate keeps the volume and training-set size).",
     )
+
+shown: set[str] = set()  # each reason once on the page
+
+
+def bullets(texts) -> None:
+    for text in texts:
+        if text not in shown:
+            shown.add(text)
+            st.markdown(f"- {md(text)}")
+
 
 with right:
     w = rec.winner
     st.subheader("Recommendation")
-    headline = {"recommended": "Recommended", "viable": "Leading, but not decisive"}.get(w.verdict, "Least bad")
     with st.container(border=True):
-        st.markdown(f"#### {headline}: :{MD_COLOR[w.key]}[**{w.label}**]")
-        if ctx.estimate is not None:
-            c = ctx.estimate.current[w.key]
+        if not rec.has_verdict:
+            st.markdown("#### No verdict yet")
             st.caption(
-                f"{fmt.usd(c.monthly_usd)}/month at {fmt.count(c.queries_per_month)} queries · "
-                f"p95 {fmt.ms(c.latency_p95_ms)} · one-time {fmt.usd(c.one_time_total_usd)}"
+                "Answer a question on the left: until then every option is open, listed simplest first, "
+                "which is where the field's advice says to start."
             )
-        for r in rec.ranking:
-            st.markdown(f":{MD_COLOR[r.key]}[**{r.label}**] — {r.verdict} · score {r.score:+d}")
+            for r in rec.ranking:
+                st.markdown(f":{MD_COLOR.get(r.key, 'gray')}[**{r.label}**]")
+        else:
+            headline = {"recommended": "Recommended", "viable": "Leading, but not decisive"}.get(w.verdict, "Least bad")
+            st.markdown(f"#### {headline}: :{MD_COLOR.get(w.key, 'gray')}[**{w.label}**]")
+            if ctx.estimate is not None:
+                c = ctx.estimate.current[w.key]
+                st.caption(
+                    f"{fmt.usd(c.monthly_usd)}/month at {fmt.count(c.queries_per_month)} queries · "
+                    f"p95 {fmt.ms(c.latency_p95_ms)} · one-time {fmt.usd(c.one_time_total_usd)}"
+                )
+                b = summary.budget_text(ctx, w.key)
+                if b:
+                    st.markdown(md(b))
+                weak = verdict.weak_evidence(ctx.estimate, w.key)
+                if weak is not None:
+                    st.warning(md(weak.sentence()), icon=":material/fact_check:")
+            for n, r in enumerate(rec.ranking, 1):
+                st.markdown(
+                    f"{n}. :{MD_COLOR.get(r.key, 'gray')}[**{r.label}**] — {r.verdict}"
+                    + ("" if r.ruled_out else f" · score {score_text(r)}")
+                )
+        st.caption(scoring_text())
 
-    st.markdown("**Why**")
-    if w.reasons:
-        for reason in w.reasons:
-            st.markdown(f"- {md(reason)}")
+    if rec.has_verdict:
+        st.markdown("**Why**")
+        if w.reasons:
+            bullets(w.reasons)
+        else:
+            st.caption("No rule has moved its score: answer more questions on the left.")
+        others = [r for r in rec.ranking if r.key != w.key and r.reasons]
+        for r in others:
+            fresh = [t for t in r.reasons if t not in shown]
+            if fresh:
+                with st.expander(f"Why {r.label} is {r.verdict}"):
+                    bullets(fresh)
     else:
         st.caption("No rule has fired yet: answer a few questions on the left.")
-    others = [r for r in rec.ranking if r.key != w.key and r.reasons]
-    for r in others:
-        with st.expander(f"Why {r.label} is {r.verdict}"):
-            for reason in r.reasons:
-                st.markdown(f"- {md(reason)}")
 
     if rec.findings:
         st.markdown("**The numbers**")
-        for f in rec.findings:
-            st.markdown(f"- {md(f)}")
-    if rec.watch_outs:
+        bullets(rec.findings)
+    if rec.has_verdict and rec.watch_outs:
         st.markdown(f"**Watch out for ({w.label})**")
         for item in rec.watch_outs:
             st.markdown(f"- {md(item)}")
-    if rec.plan:
+    if rec.has_verdict and rec.plan:
         st.markdown("**Plan in stages**")
         for step in rec.plan:
             st.markdown(f"- **{STAGE_LABELS.get(step.stage, step.stage)}:** {md(step.text)}")

@@ -5,12 +5,13 @@ import streamlit as st
 from planner import figures
 from planner import format as fmt
 from planner.scenario import LABELS
-from planner.ui import results
+from planner.ui import results, summary
 
 ctx = results.context()
 results.page_header("Latency", ctx)
 est, _ = results.require_estimate(ctx)
 limit = ctx.scenario.latency_target_p95_ms
+summary.verdict_box(ctx)
 first_token = ctx.scenario.latency_limit_applies_to == "first_token"
 bounded = "time to first token" if first_token else "time to the full answer"
 
@@ -34,8 +35,6 @@ for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
         border=True,
     )
 
-for reason in est.ruled_out.values():
-    st.info(reason)
 st.dataframe(
     [
         {

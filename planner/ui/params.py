@@ -23,6 +23,10 @@ from pydantic import ValidationError
 from planner.scenario import Scenario
 
 PRESET = "preset"
+#: The fingerprint (first 12 hex digits of the sha256) of an edited catalog the link was made with:
+#: a link carries the scenario, not the catalog, so the opening end can warn when its catalog differs.
+CATALOG = "cat"
+CATALOG_DIGITS = 12
 
 #: URL name → scenario path. The reverse mapping is built below.
 ALIASES: dict[str, str] = {
@@ -181,7 +185,7 @@ def _decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple
     known = scenario_paths(base)
     changes: dict[str, Any] = {}
     for name, text in params.items():
-        if name == PRESET:
+        if name in (PRESET, CATALOG):
             continue
         path = ALIASES.get(name, name)
         if path not in known:

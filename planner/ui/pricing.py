@@ -6,31 +6,114 @@ from pathlib import Path
 import streamlit as st
 
 from planner.ui import catalog, results, session, tables
-from planner.ui.messages import md, message, show_problems
+from planner.ui.messages import md, message
+
+ss = st.session_state
+#: Lines shown around a problem in the focused editor.
+FOCUS_CONTEXT_LINES = 6
+
+
+def problem_markdown(title: str, problems, text: str) -> str:
+    """Every problem with its location and the text of its line (wrapped, nothing interpreted)."""
+    lines = text.splitlines()
+    out = [md(title), ""]
+    for p in problems[:60]:
+        where = f"line {p.line}, column {p.column}"
+        what = f"{md(p.path)}: {md(p.message)}" if p.path else md(p.message)
+        head = f"- **{where}** — {what}"
+        out.append(head)
+        if 1 <= p.line <= len(lines) and lines[p.line - 1].strip():
+            shown = lines[p.line - 1].strip().replace("`", "'")[:300]
+            out.append(f"  `{p.line}: {shown}`")
+    if len(problems) > 60:
+        out.append(f"- … and {len(problems) - 60} more")
+    return "\n".join(out)
+
+
+def on_focus_back() -> None:
+    """Put the focused lines back into the editor's text (Apply or Save to use it)."""
+    first, last = ss["cat_focus_range"]
+    lines = (session.get().cat_draft or "").splitlines(keepends=True)
+    new = ss["cat_focus_text"]
+    if not new.endswith("\n"):
+        new += "\n"
+    catalog.set_editor("".join(lines[: first - 1]) + new + "".join(lines[last:]))
+    ss.pop("cat_focus", None)
+
+
+def problems_panel() -> None:
+    """The last invalid text's problems, all at once, each with its line, and the way to each line."""
+    kept = ss.get("cat_problems")
+    if not kept:
+        return
+    text, problems, name = kept
+    where = f"{name} is" if name else "The catalog is"
+    title = (
+        f"{where} not valid, so nothing changed (the last good catalog is still in use). "
+        f"{len(problems)} problem{'s' if len(problems) != 1 else ''}, each with its line:"
+    )
+    st.error(problem_markdown(title, problems, text))
+    focused_editor(text, problems)
+
+
+def focused_editor(text: str, problems) -> None:
+    """The problems' lines, one click away: pick a line, edit the lines around it, put them back."""
+    if text != session.get().cat_draft:
+        text = session.get().cat_draft or ""
+    lines = text.splitlines(keepends=True)
+    at = sorted({p.line for p in problems if 1 <= p.line <= len(lines)})
+    if not at:
+        return
+    st.pills(
+        "Go to the line of a problem",
+        at,
+        format_func=lambda n: f"line {n}",
+        key="cat_focus",
+        help="Opens the lines around it below, with their line numbers, to fix and put back into the editor.",
+    )
+    n = ss.get("cat_focus")
+    if n is None:
+        return
+    first, last = max(1, n - FOCUS_CONTEXT_LINES), min(len(lines), n + FOCUS_CONTEXT_LINES)
+    ss["cat_focus_range"] = (first, last)
+    numbered = "".join(f"{i:>5} | {lines[i - 1]}" for i in range(first, last + 1))
+    st.code(numbered, language="yaml", wrap_lines=True)
+    if ss.get("cat_focus_for") != (n, first, last, text):  # a new line to fix: fill the box once
+        ss["cat_focus_for"] = (n, first, last, text)
+        ss["cat_focus_text"] = "".join(lines[first - 1 : last])
+    st.text_area(
+        f"Lines {first}–{last} (line {n} is the problem)",
+        key="cat_focus_text",
+        height=260,
+        help="Edit these lines, then put them back into the catalog text; Apply or Save validates it again.",
+    )
+    st.button("Put these lines back into the catalog", key="cat_focus_back", on_click=on_focus_back)
 
 
 def show_result() -> None:
     result = catalog.take_result()
     if result is None:
         return
-    match result:
-        case ("invalid", problems):
-            show_problems(
-                "The catalog is not valid, so nothing changed (the last good catalog is still in use):", problems
-            )
-        case ("applied", detail):
-            after = "until you save" if catalog.write_access().allowed else "(saving is off on this server)"
-            message(
-                "success",
-                f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected "
-                f"{after}; a reload of this page drops it, so download the YAML to keep it.",
-            )
-        case ("saved", detail):
-            message("success", f"Saved to {detail}.")
-        case ("reset", detail):
-            message("info", f"Back to the catalog in {detail}.")
-        case (_, detail):  # conflict, error
-            message("error", detail)
+    outcome, detail = result[0], result[1]
+    ss.pop("cat_focus", None)
+    if outcome == "invalid":  # kept, with the text it points into, until a valid result
+        ss["cat_problems"] = (session.get().cat_draft or "", detail, result[2] if len(result) > 2 else None)
+        return
+    if outcome in ("applied", "saved", "reset"):
+        ss.pop("cat_problems", None)
+    if outcome == "applied":
+        after = "until you save" if catalog.write_access().allowed else "(saving is off on this server)"
+        message(
+            "success",
+            f"Applied {detail} for this session: every chart now uses it. Other sessions are not affected {after}; "
+            "a reload of this page drops it, so download the YAML to keep it.",
+        )
+    elif outcome == "saved":
+        message("success", f"Saved to {detail}.")
+    elif outcome == "reset":
+        message("info", f"Back to the catalog in {detail}.")
+    else:  # conflict, error
+        message("error", str(detail))
 
 
 ctx = results.context()
@@ -135,6 +218,7 @@ with st.form("catalog_form", border=False):
         help=access.reason or None,
     )
 show_result()  # beside the buttons the user just pressed
+problems_panel()
 
 d1, d2, d3 = st.columns([1, 2, 1], vertical_alignment="bottom")
 d1.download_button(

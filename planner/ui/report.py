@@ -8,13 +8,14 @@ import streamlit as st
 from planner import format as fmt
 from planner import vocabulary
 from planner.report import report_or_error_pdf
-from planner.ui import results, tables
+from planner.ui import results, summary, tables
 from planner.ui.messages import md
 
 ctx = results.context()
 results.page_header("Report", ctx, "a PDF for people who will not open the app")
 est, rec = results.require_estimate(ctx)
 s = ctx.scenario
+summary.verdict_box(ctx)  # what the PDF's first page says
 
 slug = vocabulary.slug(s.name)
 st.download_button(

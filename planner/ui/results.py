@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from planner import format as fmt
+from planner import stack_fit
 from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
 from planner.questionnaire import Recommendation, recommend
@@ -47,6 +48,7 @@ def start() -> None:
             qp = {}
         preset, scenario, problems = params.decode(qp, session.preset_scenarios())
         s.scenario, s.preset, s.started = scenario, preset, True
+        s.link_cat = str(qp.get(params.CATALOG, "") or "")[: params.CATALOG_DIGITS]
         for p in problems:
             session.flash("warning", p)
 
@@ -75,6 +77,9 @@ def context() -> Context:
         rec = recommend(scen, estimate=est)
     except (InputError, UnknownEntryError, KeyError, ValueError, ArithmeticError) as exc:
         err = _engine_error(exc)
+        fixes = stack_fit.serving_problems(cat, scen)
+        if fixes:  # say exactly which field to change, with the choices
+            err = "Self-hosted serving runs open weights; change " + " ".join(fixes)
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
         err = f"The estimate failed: {type(exc).__name__}: {exc}"
     ctx = Context(cat, scen, est, rec, err, sha)
@@ -110,7 +115,28 @@ def page_header(title: str, ctx: Context, caption: str = "") -> None:
         f"Scenario: **{md(s.name)}**{where} · {fmt.count(s.workload.queries_per_month)} queries/month"
         f" · catalog {md(ctx.catalog.version)} ({ctx.catalog.date}){edited}{extra}"
     )
+    link_note(ctx)
     lifecycle_notices(ctx)
+
+
+def link_note(ctx: Context) -> None:
+    """Links carry the scenario, and only the fingerprint of an edited catalog: say so on both ends."""
+    state = session.get()
+    mine = ctx.cat_sha[: params.CATALOG_DIGITS]
+    if state.link_cat and state.link_cat != mine:
+        message(
+            "warning",
+            f"This link was made with an edited price catalog (fingerprint {state.link_cat}); this session prices "
+            f"with another one ({mine}), so the numbers may differ from what the sender saw. Ask for their catalog "
+            "file and upload it on the Pricing page.",
+        )
+    elif state.cat_custom and not state.link_cat:
+        message(
+            "info",
+            f"Prices edited in this session (catalog fingerprint {mine}): the link in the address bar carries the "
+            "scenario and this fingerprint, not the edit, so whoever opens it sees a warning unless they have the "
+            "same catalog. Share the catalog file too (Pricing → Download).",
+        )
 
 
 def lifecycle_notices(ctx: Context) -> None:

@@ -58,7 +58,9 @@ Kind = Literal["error", "warning", "success", "info"]
 Flash = tuple[Kind, str, list[str] | None]
 #: What a Pricing-page action did: the problems when the text was invalid, else a sentence's detail.
 Outcome = (
-    tuple[Literal["invalid"], list[Problem]] | tuple[Literal["applied", "saved", "reset", "conflict", "error"], str]
+    tuple[Literal["invalid"], list[Problem]]
+    | tuple[Literal["invalid"], list[Problem], str]  # an upload's problems, with its file name
+    | tuple[Literal["applied", "saved", "reset", "conflict", "error"], str]
 )
 
 
@@ -70,6 +72,7 @@ class Session:
     scenario: Scenario = field(default_factory=Scenario)
     preset: str = ""
     started: bool = False  # the scenario was read from the URL
+    link_cat: str = ""  # the catalog fingerprint the opened link was made with (`cat=`), if any
     # the catalog
     cat_text: str = ""
     cat_sha: str = ""

@@ -8,8 +8,9 @@ import functools
 import streamlit as st
 
 from planner import format as fmt
+from planner import stack_fit
 from planner.files import parse_scenario, scenario_yaml
-from planner.scenario import Scenario, bounds
+from planner.scenario import ARCHITECTURES, LABELS, Scenario, bounds
 from planner.ui import params, session
 from planner.ui.catalog import catalog
 from planner.ui.messages import problem_lines
@@ -95,6 +96,12 @@ def draw() -> None:
             help="A worked example to start from. Every control below starts at the preset's value; the link in the "
             "address bar keeps only what you changed.",
         )
+        st.text_input(
+            "Scenario name",
+            max_chars=200,
+            help="Names the scenario everywhere: the page headers, the downloaded file and the PDF report's title.",
+            **control("sb.name", "name", "Scenario name", _same, _name_or_default),
+        )
         _volume_control(s)
         if (sec := _section("tokens", "Tokens per query")).open:
             with sec:
@@ -111,6 +118,9 @@ def draw() -> None:
         if (sec := _section("targets", "Budget, latency target, horizon")).open:
             with sec:
                 _target_controls()
+        if (sec := _section("one_time", "One-time costs (engineering, labelling)")).open:
+            with sec:
+                _one_time_controls()
         if (sec := _section("file", "Scenario file (YAML)")).open:
             with sec:
                 _file_controls(s)
@@ -138,6 +148,51 @@ def _tuning_controls() -> None:
         help="Passes over the training set per run; training tokens = examples × tokens per example × epochs.",
         **control("sb.epochs", "fine_tuning.epochs", "Training epochs", float, float),
     )
+
+
+def _same(v):
+    return v
+
+
+def _name_or_default(v: str) -> str:
+    return (v or "").strip() or "Untitled scenario"
+
+
+def _one_time_controls() -> None:
+    """The assumptions behind the one-time costs, which often decide the total: days, day rate, labelling."""
+    st.number_input(
+        "Engineer day rate (USD per day)",
+        min_value=0.0,
+        max_value=100_000.0,
+        step=50.0,
+        format="%.0f",
+        help="Loaded cost of one engineering day; one-time engineering = days × this rate.",
+        **control("sb.day_usd", "one_time.usd_per_engineering_day", "Engineer day rate", float, float),
+    )
+    st.number_input(
+        "Labelling (USD per training example)",
+        min_value=0.0,
+        max_value=10_000.0,
+        step=0.5,
+        format="%.2f",
+        help="Cost to write or check one training example (fine-tuned and hybrid).",
+        **control("sb.label_usd", "one_time.labelling_usd_per_example", "Labelling cost", float, float),
+    )
+    days = scenario().one_time.engineering_days
+    for arch in ARCHITECTURES:
+        if arch not in type(days).model_fields:
+            continue
+        st.number_input(
+            f"{LABELS[arch]}: engineering (days)",
+            min_value=0.0,
+            max_value=10_000.0,
+            step=1.0,
+            format="%.0f",
+            help=f"Days of engineering to build {LABELS[arch]}: its share of the one-time cost.",
+            **control(
+                f"sb.days_{arch}", f"one_time.engineering_days.{arch}", f"{LABELS[arch]} engineering days", float, float
+            ),
+        )
 
 
 def _target_controls() -> None:
@@ -355,14 +410,30 @@ def _retrieval_controls(s: Scenario) -> None:
     )
 
 
+def _on_serving() -> None:
+    """Switching serving also picks entries that can run that way (open weights to self-host), and says so."""
+    serving = st.session_state["sb.serving"]
+    fit = stack_fit.fit_serving(catalog(), scenario(), serving)
+    if session.change({"stack.serving": serving, **fit.changes}, "Serving"):
+        if fit.changes:
+            flash("info", "Self-hosted serving runs open weights, so the stack changed: " + " ".join(fit.notes))
+        elif fit.notes:
+            flash("warning", " ".join(fit.notes))
+    else:
+        st.session_state.pop("sb.serving", None)
+
+
 def _stack_controls(s: Scenario, cat: Catalog) -> None:
+    sync_widget("sb.serving", s.stack.serving)
     st.radio(
         "Serving (how the model runs)",
         ["api", "self_hosted"],
         format_func=SERVING_LABELS.__getitem__,
         horizontal=True,
-        help="Pay per token at an API, or rent GPUs and serve open weights (capacity sized for the peak).",
-        **control("sb.serving", "stack.serving", "Serving"),
+        help="Pay per token at an API, or rent GPUs and serve open weights (capacity sized for the peak). "
+        "Switching to self-hosted picks an open-weights LLM and a fine-tuning offer on one when needed.",
+        key="sb.serving",
+        on_change=_on_serving,
     )
     st.selectbox(
         "LLM (prompt only and RAG)",
@@ -419,10 +490,14 @@ def _write_url() -> None:
     """Keep the address bar in step with the scenario (only what differs from the preset)."""
     state = session.get()
     s, preset = state.scenario, state.preset
-    key = (s.model_dump_json(), preset)
+    cat = state.cat_sha[: params.CATALOG_DIGITS] if state.cat_custom else ""
+    key = (s.model_dump_json(), preset + "|" + cat)
     memo = state.url_memo
     if memo is None or memo[0] != key:
-        memo = (key, params.encode(s, base_scenario(), preset))
+        want = params.encode(s, base_scenario(), preset)
+        if cat:  # an edited catalog: the link carries its fingerprint, so the opening end can tell
+            want[params.CATALOG] = cat
+        memo = (key, want)
         state.url_memo = memo
     want = memo[1]
     if st.query_params.to_dict() != want:

@@ -338,3 +338,31 @@ def test_save_writes_file_and_keeps_backup(page, app_server, idle, rerun):
     # no temporary file left beside it
     assert [p.name for p in catalog.parent.iterdir() if p.name.endswith(".tmp")] == []
     shutil.copyfile(backup, catalog)  # leave the server's catalog as it was
+
+
+# Every leaf text and text input in the sidebar whose content is wider than its box (cut off or scrolled).
+TRUNCATED_JS = """() => {
+  const sb = document.querySelector("[data-testid='stSidebar']");
+  const out = [];
+  for (const el of sb.querySelectorAll("*")) {
+    if (el.children.length > 0 || !el.innerText || !el.innerText.trim()) continue;
+    if (el.scrollWidth > el.clientWidth + 1) out.push(el.innerText.trim().slice(0, 90));
+  }
+  for (const inp of sb.querySelectorAll("input")) {
+    const cut = inp.type !== "range" && inp.value && inp.scrollWidth > inp.clientWidth + 1;
+    if (cut) out.push("input: " + inp.value.slice(0, 90));
+  }
+  return out;
+}"""
+
+
+def test_sidebar_labels_and_select_boxes_are_not_cut_off(page, app_server, idle, rerun):
+    # the longest entry names of the default catalog: the self-hosted stack of issue 13
+    query = "preset=support-bot&serving=self_hosted&llm=together-llama-3.1-8b&ft=self-hosted-llama-3.1-8b-lora-h100"
+    open_page(page, app_server, idle, "costs", query)
+    sections = page.locator("[data-testid='stSidebar'] details summary")
+    for i in range(sections.count()):
+        with rerun(page):
+            sections.nth(i).click()
+    assert page.locator("[data-testid='stSidebar'] input").count() > 20  # every section is open
+    assert page.evaluate(TRUNCATED_JS) == []

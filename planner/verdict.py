@@ -1,0 +1,199 @@
+"""What every page says beside the numbers: the verdict, the budget crossing, the evidence.
+
+Pure (no streamlit), shared by the app's pages and the PDF, so they say the same:
+
+* `budget_crossings(catalog, scenario, arch)`: the exact volumes at which an
+  architecture's monthly cost crosses the monthly budget, found like the
+  break-evens (a log grid, every capacity step, then bisection to 1e-10 relative).
+* `budget_sentence(...)`: that crossing as a sentence ("stays under the $1,500
+  budget up to 117,647 queries a month").
+* `weak_evidence(estimate, arch)`: the largest monthly component of an
+  architecture at the user's volume, when a price it rests on is unverified.
+* `verdict_line(recommendation)`: the recommendation and the ruled-out options
+  in one sentence.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from planner import engine
+from planner import format as fmt
+from planner.scenario import LABELS, Scenario
+from pricing.models import Catalog
+
+#: The volumes searched for a budget crossing (queries per month).
+SEARCH_MIN_QUERIES = 1.0
+SEARCH_MAX_QUERIES = 1e11
+
+
+@dataclass(frozen=True)
+class BudgetCrossing:
+    """Where `arch`'s monthly cost meets the budget, over 1 to 100 billion queries a month."""
+
+    arch: str
+    budget_usd: float
+    crossings: tuple[float, ...]  # volumes where the cost crosses the budget, ascending
+    over_at_start: bool  # above the budget at 1 query a month (its fixed costs alone exceed it)
+    fixed_usd: float  # the monthly cost at 1 query a month
+
+    @property
+    def first_over(self) -> float | None:
+        """The lowest volume above which the cost exceeds the budget (None: never, or from the start)."""
+        if self.over_at_start:
+            return None
+        return self.crossings[0] if self.crossings else None
+
+    def under_at(self, queries_per_month: float) -> bool:
+        over = self.over_at_start
+        for q in self.crossings:
+            if queries_per_month > q:
+                over = not over
+        return not over
+
+
+def _totals(i: Any, arch: str, q: np.ndarray) -> np.ndarray:
+    return np.asarray(sum(engine.monthly_components(i, arch, q).values()), dtype=float)
+
+
+def budget_crossings(
+    catalog: Catalog, scenario: Scenario, arch: str, budget_usd: float | None = None
+) -> BudgetCrossing | None:
+    """The volumes where `arch`'s monthly cost crosses the budget (the scenario's unless given); None without one."""
+    budget = scenario.monthly_budget_usd if budget_usd is None else budget_usd
+    if budget is None:
+        return None
+    i, _ = engine.build_inputs(catalog, scenario, "value")
+    lo, hi = SEARCH_MIN_QUERIES, SEARCH_MAX_QUERIES
+    grid = np.geomspace(lo, hi, 1101)
+    steps = engine._step_points(i, lo, hi)  # capacity steps: a jump may cross the budget
+    if steps.size:
+        grid = np.unique(np.concatenate([grid, steps * (1 - 1e-12), steps * (1 + 1e-7)]))
+    d = _totals(i, arch, grid) - budget
+    over = d > 0
+    fixed = float(_totals(i, arch, np.array([lo]))[0])
+    flips = np.nonzero(over[:-1] != over[1:])[0]
+    out = []
+    if flips.size:
+        left, right = grid[flips].copy(), grid[flips + 1].copy()
+        s_left = over[flips]
+        for _ in range(200):
+            if np.all(right - left <= left * 1e-10):
+                break
+            mid = np.sqrt(left * right)
+            go_right = (_totals(i, arch, mid) - budget > 0) == s_left
+            left = np.where(go_right, mid, left)
+            right = np.where(go_right, right, mid)
+        out = [float(x) for x in right]
+    return BudgetCrossing(arch, float(budget), tuple(out), bool(over[0]), fixed)
+
+
+def budget_sentence(bc: BudgetCrossing | None, queries_per_month: float) -> str | None:
+    """The crossing said plainly, at the user's volume."""
+    if bc is None:
+        return None
+    label, budget = LABELS.get(bc.arch, bc.arch), fmt.usd(bc.budget_usd)
+    if bc.over_at_start and not bc.crossings:
+        return (
+            f"{label} is above the {budget} budget at any volume: its fixed costs alone are "
+            f"{fmt.usd(bc.fixed_usd)}/month."
+        )
+    if not bc.over_at_start and not bc.crossings:
+        top = fmt.count(SEARCH_MAX_QUERIES)
+        return f"{label} stays under the {budget} budget at any volume up to {top} queries a month."
+    now = "under it" if bc.under_at(queries_per_month) else "above it"
+    if bc.over_at_start:
+        return (
+            f"{label}'s fixed costs ({fmt.usd(bc.fixed_usd)}/month) are above the {budget} budget; it comes under it "
+            f"at {_exact(bc.crossings[0])} queries a month. At your {_exact(queries_per_month)} it is {now}."
+        )
+    text = f"{label} stays under the {budget} budget up to {_exact(bc.crossings[0])} queries a month"
+    if len(bc.crossings) > 1:
+        text += f" (the cost crosses it {len(bc.crossings)} times, at capacity steps)"
+    return text + f"; at your {_exact(queries_per_month)} it is {now}."
+
+
+def _exact(q: float) -> str:
+    return f"{q:,.0f}"
+
+
+# ------------------------------------------------------------------ evidence
+
+#: Which prices each monthly component rests on: (role prefix, field prefix); latency figures excluded.
+_COMPONENT_PRICES: dict[str, tuple[tuple[str, str], ...]] = {
+    "inference": (
+        ("LLM", "input_usd"),
+        ("LLM", "output_usd"),
+        ("Fine-tuning", "input_usd"),
+        ("Fine-tuning", "output_usd"),
+    ),
+    "gpu_serving": (("Serving GPU", ""),),
+    "model_hosting": (("Fine-tuning", "hosting_usd"),),
+    "query_embedding": (("Embedding", "usd"), ("Embedding", "self_hosted"), ("Embedding GPU", "usd")),
+    "reembedding": (("Embedding", "usd"), ("Embedding", "self_hosted"), ("Embedding GPU", "usd")),
+    "vector_store": (("Vector store", "usd"), ("Vector store", "max_queries")),
+    "reranking": (("Reranker", "usd"),),
+    "training": (("Fine-tuning", "training"), ("Fine-tuning", "self_hosted_training"), ("Training GPU", "usd")),
+}
+_TUNED = {"fine_tuned", "hybrid"}
+
+
+@dataclass(frozen=True)
+class WeakEvidence:
+    arch: str
+    component: str  # key of engine.COMPONENT_LABELS
+    component_usd: float
+    total_usd: float
+    prices: tuple[Any, ...]  # the unverified PriceUsed entries
+
+    def sentence(self) -> str:
+        label = engine.COMPONENT_LABELS.get(self.component, self.component)
+        names = "; ".join(f"{p.name} · {p.field}" for p in self.prices)
+        return (
+            f"Check this price: {label.lower()} is {LABELS.get(self.arch, self.arch)}'s largest cost "
+            f"({fmt.usd(self.component_usd)} of {fmt.usd(self.total_usd)} a month) and rests on a price "
+            f"not verified at its source ({names})."
+        )
+
+
+def weak_evidence(est: Any, arch: str) -> WeakEvidence | None:
+    """The largest monthly component of `arch`, when a price it rests on is unverified."""
+    snap = est.current[arch]
+    comps = {k: v for k, v in snap.components_usd.items() if v > 0 and math.isfinite(v)}
+    if not comps:
+        return None
+    top = max(comps, key=lambda k: comps[k])
+    wanted = _COMPONENT_PRICES.get(top, ())
+    hits = []
+    for p in est.prices_used:
+        if not any(p.role.startswith(r) and p.field.startswith(f) for r, f in wanted):
+            continue
+        if top == "inference" and p.role.startswith("LLM") == (arch in _TUNED):
+            continue  # a tuned model's tokens are priced by the offer, the others' by the LLM
+        if not getattr(p.figure, "verified", True) and p not in hits:
+            hits.append(p)
+    if not hits:
+        return None
+    return WeakEvidence(arch, top, comps[top], snap.monthly_usd, tuple(hits))
+
+
+# ------------------------------------------------------------------ the verdict in one line
+
+
+def verdict_line(rec: Any) -> str:
+    """The recommendation and the ruled-out options, as every page states them."""
+    if rec is None:
+        return ""
+    w = rec.winner
+    if not rec.has_verdict:
+        return "No recommendation yet: answer the questions on the Decide page."
+    head = {"recommended": "Recommended", "viable": "Leading, not decisive"}.get(w.verdict, "Least bad")
+    out = [r.label for r in rec.ranking if r.ruled_out]
+    text = f"{head}: {w.label} (score {w.score:+d})."
+    if out:
+        text += " Ruled out: " + ", ".join(out) + "."
+    return text
