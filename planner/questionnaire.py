@@ -1140,7 +1140,8 @@ def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[R
     answers = _answers_of(scenario)
     fits_note = None
     ruled = getattr(estimate, "ruled_out", None)
-    if isinstance(ruled, Mapping):
+    given = answers
+    if isinstance(ruled, Mapping) and answered_ids(given):  # no verdict before the first answer
         # "does the knowledge fit in context?" is measured (corpus size against the chosen model), not guessed
         fits = "long_context" not in ruled
         if answers.knowledge_fits_in_context is not None and answers.knowledge_fits_in_context != fits:
@@ -1182,7 +1183,7 @@ def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[R
         watch_outs=_watch_outs(winner.key, answers),
         plan=_plan(winner.key, answers),
         findings=findings,
-        answered_ids=answered_ids(answers),
+        answered_ids=answered_ids(given),
     )
 
 

@@ -541,8 +541,8 @@ def test_no_verdict_before_any_answer_and_the_scores_explain_themselves(catalog_
     text = _recommendation_text(at)
     assert "No verdict yet" not in text
     ranked = [m.value for m in at.markdown if re.match(r"^\d\. :", m.value)]
-    assert len(ranked) == 4 and ranked[-1].endswith("Fine-tuned**] — ruled out")  # last, and no score
-    assert all("score" in line for line in ranked[:-1])
+    assert len(ranked) == 5 and ranked[-1].endswith("Fine-tuned**] — ruled out")  # last, and no score
+    assert all("score" in line for line in ranked if "ruled out" not in line)
     bullets = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert len(bullets) == len(set(bullets))  # no reason twice on the page
 
@@ -557,7 +557,7 @@ def test_costs_never_badges_a_ruled_out_option_cheapest_and_shows_the_verdict_an
     assert deltas["Prompt only"] == "ruled out" and deltas["Fine-tuned"] == "ruled out"
     assert deltas["RAG"] == "cheapest"
     box = unescape("\n".join(i.value for i in at.info))
-    assert "Recommended: RAG" in box and "Ruled out: Fine-tuned, Prompt only." in box
+    assert "Recommended: RAG" in box and "Ruled out: Long context, Fine-tuned, Prompt only." in box
     cat = at.session_state["planner"].catalog_memo[1]
     q = verdict.budget_crossings(cat, s, "rag").first_over
     from planner import format as fmt

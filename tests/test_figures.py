@@ -283,7 +283,7 @@ def test_coinciding_latency_lines_stay_visible_and_say_so(catalog):
     est = estimate(catalog, load_scenario(SCENARIOS["support-bot"]).with_changes(**SELF_HOSTED_LLAMA))
     fig = figures.latency_figure(est)
     p95 = [t for t in fig.data if t.name in set(LABELS.values())]
-    assert [t.name for t in p95] == [LABELS[a] for a in ARCHITECTURES]  # names stay the labels
+    assert [t.name for t in p95] == [LABELS[a] for a in est.priced]  # names stay the labels
     same = [t for t in p95 if t.line.dash not in (None, "solid")]
     assert same, "on one GPU stack some p95 lines coincide"
     (note,) = [a for a in fig.layout.annotations if a.name == figures.COINCIDE_NOTE]
