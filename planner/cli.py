@@ -184,7 +184,7 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
         sp.add_argument("--scenario", help="scenario YAML (default: the built-in defaults)")
         sp.add_argument("--catalog", help="catalog or override YAML (default: the shipped catalog)")
 
-    e = sub.add_parser("estimate", help="monthly spend, latency and break-evens of the four architectures")
+    e = sub.add_parser("estimate", help="monthly spend, latency and break-evens of the five architectures")
     common(e)
     e.add_argument("--volumes", help="comma-separated queries per month, e.g. 1000,10000,100000")
     e.add_argument("--format", choices=("table", "json", "csv"), default="table")

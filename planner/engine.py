@@ -1,4 +1,4 @@
-"""Cost and latency engine: itemized monthly spend and latency of four architectures.
+"""Cost and latency engine: itemized monthly spend and latency of five architectures.
 
 One vectorized pass over an array of query volumes computes every component of
 every architecture (`compute`). `estimate` adds the low/high range, the figures
@@ -8,6 +8,7 @@ ranking. The formulas are documented, with their symbols, in docs/formulas.md.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Iterable
@@ -51,8 +52,10 @@ LATENCY_LABELS = {
     "time_to_first_token": "Time to first token",
     "generation": "Generation",
 }
-USES_RETRIEVAL = {"prompt_only": False, "rag": True, "fine_tuned": False, "hybrid": True}
-USES_TUNED = {"prompt_only": False, "rag": False, "fine_tuned": True, "hybrid": True}
+USES_RETRIEVAL = {"prompt_only": False, "long_context": False, "rag": True, "fine_tuned": False, "hybrid": True}
+USES_TUNED = {"prompt_only": False, "long_context": False, "rag": False, "fine_tuned": True, "hybrid": True}
+#: Architectures that put the whole knowledge base in the (cached) prompt.
+KNOWLEDGE_IN_PROMPT = {a: a == "long_context" for a in ARCHITECTURES}
 
 
 # ------------------------------------------------------------------ core maths
@@ -74,19 +77,111 @@ def corpus(i: Inputs) -> dict[str, float]:
     }
 
 
-def prompt_tokens(i: Inputs, arch: str) -> tuple[float, float]:
-    """(input, output) tokens per query on each architecture's own prompt."""
-    tokens = i.system_prompt_tokens + i.input_tokens_per_query
-    if not USES_TUNED[arch]:
-        tokens += i.few_shot_tokens  # a tuned model has learnt what the examples show
-    if USES_RETRIEVAL[arch]:
+def knowledge_base_tokens(i: Inputs) -> float:
+    """Tokens of the whole knowledge base (what the long-context option puts in its prompt)."""
+    return i.corpus_documents * i.tokens_per_document
+
+
+def prefix_tokens(i: Inputs, arch: str) -> float:
+    """The static start of every prompt, the same on every request (what a prompt cache can hold)."""
+    if KNOWLEDGE_IN_PROMPT[arch]:
+        return i.system_prompt_tokens + knowledge_base_tokens(i)
+    if USES_TUNED[arch]:
+        return i.system_prompt_tokens  # a tuned model has learnt what the examples show
+    return i.system_prompt_tokens + i.few_shot_tokens
+
+
+def prompt_tokens(i: Inputs, arch: str, retrieving: bool = True) -> tuple[float, float]:
+    """(input, output) tokens of one request on each architecture's own prompt.
+
+    For RAG and hybrid, `retrieving` says whether the request was routed to retrieval
+    (it then carries top_k chunks); the others never retrieve."""
+    tokens = prefix_tokens(i, arch) + i.input_tokens_per_query
+    if USES_RETRIEVAL[arch] and retrieving:
         tokens += i.top_k * i.chunk_tokens
     return tokens, i.output_tokens_per_query
 
 
+def _share(x: float) -> float:
+    return min(1.0, max(0.0, x))
+
+
+def mean_input_tokens(i: Inputs, arch: str) -> float:
+    """Input tokens per query averaged over routed (retrieving) and direct requests."""
+    if not USES_RETRIEVAL[arch]:
+        return prompt_tokens(i, arch)[0]
+    r = _share(i.retrieval_query_share)
+    return r * prompt_tokens(i, arch, True)[0] + (1 - r) * prompt_tokens(i, arch, False)[0]
+
+
+def cache_hit_share(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
+    """Share of requests that find the static prefix in the prompt cache.
+
+    Fixed by the scenario, or 1 − e^(−λ·TTL): a request hits when another one came within the
+    cache lifetime, for requests arriving at λ = queries per second (one prefix)."""
+    if i.cache_hit_share >= 0:
+        return np.zeros_like(q) + _share(i.cache_hit_share)
+    ttl = i.tuned_cache_ttl_seconds if USES_TUNED[arch] else i.llm_cache_ttl_seconds
+    lam = q / SECONDS_PER_MONTH  # batch requests carry the same prefix
+    return 1 - np.exp(-lam * ttl)
+
+
+def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.ndarray) -> np.ndarray:
+    """LLM spend of one request of `tin` input and `tout` output tokens, at cache hit share `hit`.
+
+    Interactive requests pay the cached price for the prefix on a hit and the cache-write price
+    on a miss, the input price for the rest; batch requests pay batch prices, a cached prefix at the
+    lower of the cached and batch input prices.
+    Above the long-context threshold every price is the tier's (writes and batch at its input and
+    output prices: the catalog gives a tier no write or batch price)."""
+    m = "tuned" if USES_TUNED[arch] else "llm"
+
+    def price(name: str, fallback: float) -> float:  # NaN in Inputs: not offered, the fallback applies
+        v = getattr(i, f"{m}_{name}_usd_per_1m_tokens")
+        return fallback if math.isnan(v) else v
+
+    p_in, p_out = price("input", 0.0), price("output", 0.0)
+    cached, write = price("cached_input", p_in), price("cache_write", p_in)
+    b_in, b_out = price("batch_input", p_in), price("batch_output", p_out)
+    if tin > getattr(i, f"{m}_tier_above_input_tokens"):
+        # the catalog gives a tier no write or batch price: writes and batch requests pay the tier's prices
+        t_in, t_out = price("tier_input", p_in), price("tier_output", p_out)
+        cached = price("tier_cached_input", t_in)
+        p_in, p_out, write, b_in, b_out = t_in, t_out, t_in, t_in, t_out
+    prefix = min(prefix_tokens(i, arch), tin)
+    interactive = prefix * (hit * cached + (1 - hit) * write) + (tin - prefix) * p_in + tout * p_out
+    # batch requests share the cached prefix too: a hit at the lower of the cached and batch input prices
+    batch = prefix * (hit * min(cached, b_in) + (1 - hit) * b_in) + (tin - prefix) * b_in + tout * b_out
+    b = _share(i.batch_query_share)
+    return ((1 - b) * interactive + b * batch) / 1e6
+
+
+def rerank_usd_per_query(i: Inputs) -> float:
+    """Reranking one retrieving query: per search (ceil(candidates ÷ documents per search) searches)
+    or per 1M tokens of query + candidate text, as the reranker bills."""
+    if not i.rerank:
+        return 0.0
+    n = max(i.rerank_candidates_per_query, i.top_k)
+    searches = math.ceil(n / i.rerank_max_documents_per_search - 1e-9)
+    per_search = searches * i.rerank_usd_per_1k_searches / 1000
+    per_token = n * (i.input_tokens_per_query + i.chunk_tokens) * i.rerank_usd_per_1m_tokens / 1e6
+    return per_search + per_token
+
+
+def embed_batch_price(i: Inputs) -> float:
+    """Embedding price for indexing and re-embedding: the batch price where offered."""
+    v = i.embed_batch_usd_per_1m_tokens
+    return i.embed_usd_per_1m_tokens if math.isnan(v) else v
+
+
+def candidates_retrieved(i: Inputs) -> float:
+    """Records the vector store returns per retrieving query: the rerank candidates, or top_k."""
+    return max(i.rerank_candidates_per_query, i.top_k) if i.rerank else i.top_k
+
+
 def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     """Self-hosted replicas for volume `q`: ceil(peak work ÷ (throughput × utilization)), at least the minimum."""
-    tin, tout = prompt_tokens(i, arch)
+    tin, tout = mean_input_tokens(i, arch), i.output_tokens_per_query
     thr = i.serving_tokens_per_second_tuned if USES_TUNED[arch] else i.serving_tokens_per_second_base
     peak_qps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
     work = tout + tin * i.input_token_weight
@@ -132,26 +227,28 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
     """Monthly USD of every component of `arch` at each volume in `q`."""
     c = c or corpus(i)
     zero = np.zeros_like(q)
-    tin, tout = prompt_tokens(i, arch)
     tuned = USES_TUNED[arch]
     out = dict.fromkeys(COMPONENT_LABELS, zero)
+    r = _share(i.retrieval_query_share) if USES_RETRIEVAL[arch] else 1.0
     if i.self_hosted:
         out["gpu_serving"] = (
             replicas(i, arch, q) * gpus_per_replica(i, arch) * i.serving_gpu_usd_per_hour * i.hours_per_month
         )
     else:
-        p_in = i.tuned_input_usd_per_1m_tokens if tuned else i.llm_input_usd_per_1m_tokens
-        p_out = i.tuned_output_usd_per_1m_tokens if tuned else i.llm_output_usd_per_1m_tokens
-        out["inference"] = q * (tin * p_in + tout * p_out) / 1e6
+        hit = cache_hit_share(i, arch, q)
+        tin, tout = prompt_tokens(i, arch, True)
+        per_query = r * llm_usd_per_query(i, arch, tin, tout, hit)
+        if r < 1:
+            tin0, _ = prompt_tokens(i, arch, False)
+            per_query = per_query + (1 - r) * llm_usd_per_query(i, arch, tin0, tout, hit)
+        out["inference"] = q * per_query
         if tuned:
             out["model_hosting"] = zero + i.tuned_hosting_usd_per_hour * i.hours_per_month
     if USES_RETRIEVAL[arch]:
-        out["query_embedding"] = q * i.input_tokens_per_query * i.embed_usd_per_1m_tokens / 1e6
-        out["vector_store"] = vector_store_usd(i, q, c)[0]
-        out["reranking"] = q * i.rerank * rerank_searches_per_query(i) * i.rerank_usd_per_1k_searches / 1000
-        out["reembedding"] = (
-            zero + c["embedded_tokens"] * i.corpus_change_share_per_month * i.embed_usd_per_1m_tokens / 1e6
-        )
+        out["query_embedding"] = q * r * i.input_tokens_per_query * i.embed_usd_per_1m_tokens / 1e6
+        out["vector_store"] = vector_store_usd(i, q * r, c)[0]
+        out["reranking"] = q * r * rerank_usd_per_query(i)
+        out["reembedding"] = zero + c["embedded_tokens"] * i.corpus_change_share_per_month * embed_batch_price(i) / 1e6
     if tuned:
         runs = i.knowledge_retrains_per_month if arch == "fine_tuned" else i.behaviour_retrains_per_month
         out["training"] = zero + runs * training_usd_per_run(i)
@@ -169,7 +266,7 @@ def one_time_usd(i: Inputs, arch: str, c: dict | None = None) -> dict[str, float
     }
     if USES_RETRIEVAL[arch]:
         store_initial = vector_store_usd(i, np.zeros(1), c)[1]
-        out["initial_indexing"] = c["embedded_tokens"] * i.embed_usd_per_1m_tokens / 1e6 + store_initial
+        out["initial_indexing"] = c["embedded_tokens"] * embed_batch_price(i) / 1e6 + store_initial
     if USES_TUNED[arch]:
         out["labelling"] = max(0.0, i.training_examples - i.examples_on_hand) * i.labelling_usd_per_example
         out["first_training"] = training_usd_per_run(i)
@@ -239,7 +336,7 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
         parts["query_embedding"] = (zero + i.embed_latency_p50_ms, zero + i.embed_latency_p95_ms)
         parts["vector_search"] = (zero + i.vs_latency_p50_ms, zero + i.vs_latency_p95_ms)
         parts["reranking"] = (zero + i.rerank * i.rerank_latency_p50_ms, zero + i.rerank * i.rerank_latency_p95_ms)
-    work = tout + tin * i.input_token_weight
+    work = tout + mean_input_tokens(i, arch) * i.input_token_weight
     if i.self_hosted and work > 0:
         # M/M/c at peak with batched replicas: c = replicas × sequences per replica slots, each slot
         # serving thr ÷ (slots × work) requests a second (a replica's throughput shared by its batch).
@@ -278,9 +375,9 @@ def first_token_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tupl
     return combine_latency({k: v for k, v in parts.items() if k in FIRST_TOKEN_PARTS})
 
 
-def monthly_totals(i: Inputs, q: np.ndarray) -> dict[str, np.ndarray]:
+def monthly_totals(i: Inputs, q: np.ndarray, archs: tuple[str, ...] = ARCHITECTURES) -> dict[str, np.ndarray]:
     c = corpus(i)
-    return {a: _total(monthly_components(i, a, q, c).values()) for a in ARCHITECTURES}
+    return {a: _total(monthly_components(i, a, q, c).values()) for a in archs}
 
 
 # ------------------------------------------------------------------ results
@@ -327,6 +424,7 @@ class Snapshot:
     tco_high_usd: float
     input_tokens_per_query: float
     replicas: int | None
+    cache_hit_share: float = 0.0  # share of requests reading the prompt prefix from the cache
     first_token_p50_ms: float = 0.0  # time to the first token; latency_p50_ms/latency_p95_ms are to the full answer
     first_token_p95_ms: float = 0.0
     gpus_per_replica: int | None = None  # self-hosted only
@@ -378,6 +476,13 @@ class Estimate:
     prices_used: tuple[PriceUsed, ...]
     corpus: dict[str, float]
     warnings: tuple[str, ...]
+    #: architectures that cannot run at all for this scenario, with the reason (no curve, no number)
+    ruled_out: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def priced(self) -> tuple[str, ...]:
+        """The architectures that were priced, in ARCHITECTURES order (those not ruled out)."""
+        return tuple(a for a in ARCHITECTURES if a in self.series)
 
     def cumulative_usd(self, arch: str, which: str = "monthly_usd") -> np.ndarray:
         """Cumulative spend at months 0..horizon: one-time costs, then the monthly spend each month."""
@@ -400,7 +505,7 @@ class Estimate:
         return closing_the_gap(self.current[arch].latency_breakdown_ms, limit, self.scenario.latency_limit_applies_to)
 
     def cheapest(self) -> str:
-        return min(ARCHITECTURES, key=lambda a: self.current[a].monthly_usd)
+        return min(self.priced, key=lambda a: self.current[a].monthly_usd)
 
     def to_dict(self) -> dict:
         """The stable JSON form (see docs/formulas.md, "JSON output")."""
@@ -434,6 +539,8 @@ class Estimate:
                         "usd_per_1k_queries": r(self.current[a].usd_per_1k_queries),
                         "latency_p50_ms": r(self.current[a].latency_p50_ms),
                         "latency_p95_ms": r(self.current[a].latency_p95_ms),
+                        "input_tokens_per_query": r(self.current[a].input_tokens_per_query),
+                        "cache_hit_share": r(self.current[a].cache_hit_share),
                         "first_token_p50_ms": r(self.current[a].first_token_p50_ms),
                         "first_token_p95_ms": r(self.current[a].first_token_p95_ms),
                         "gpus_per_replica": self.current[a].gpus_per_replica,
@@ -461,6 +568,7 @@ class Estimate:
                 for a, rows in self.sensitivity.items()
             },
             "warnings": list(self.warnings),
+            "ruled_out": dict(self.ruled_out),
             "latency_limit": {
                 "p95_ms": self.scenario.latency_target_p95_ms,
                 "applies_to": self.scenario.latency_limit_applies_to,
@@ -493,6 +601,11 @@ SENSITIVITY_INPUTS = {
     "top_k": "Chunks retrieved (top-k)",
     "chunk_tokens": "Chunk size (tokens)",
     "corpus_documents": "Corpus documents",
+    "tokens_per_document": "Tokens per document",
+    "retrieval_query_share": "Share of queries that retrieve",
+    "rerank_candidates_per_query": "Rerank candidates per query",
+    "batch_query_share": "Share of queries sent as batch",
+    "cache_hit_share": "Prompt-cache hit share",
     "corpus_change_share_per_month": "Corpus share changing per month",
     "training_examples": "Training examples",
     "epochs": "Training epochs",
@@ -501,6 +614,8 @@ SENSITIVITY_INPUTS = {
     "peak_to_average_ratio": "Peak-to-average ratio",
     "llm_input_usd_per_1m_tokens": "LLM input price",
     "llm_output_usd_per_1m_tokens": "LLM output price",
+    "llm_cached_input_usd_per_1m_tokens": "LLM cached-input price",
+    "llm_batch_input_usd_per_1m_tokens": "LLM batch input price",
     "tuned_input_usd_per_1m_tokens": "Tuned-model input price",
     "tuned_output_usd_per_1m_tokens": "Tuned-model output price",
     "tuned_hosting_usd_per_hour": "Tuned-model hosting fee",
@@ -508,41 +623,46 @@ SENSITIVITY_INPUTS = {
     "training_gpu_usd_per_hour": "Training GPU price",
     "embed_usd_per_1m_tokens": "Embedding price",
     "rerank_usd_per_1k_searches": "Rerank price",
+    "rerank_usd_per_1m_tokens": "Rerank price per 1M tokens",
     "serving_gpu_usd_per_hour": "Serving GPU price",
     **VS_SENSITIVITY_LABELS,
 }
 
 
-def sensitivity(i: Inputs, delta: float = 0.25) -> dict[str, tuple[Sensitivity, ...]]:
+def sensitivity(
+    i: Inputs, delta: float = 0.25, archs: tuple[str, ...] = ARCHITECTURES
+) -> dict[str, tuple[Sensitivity, ...]]:
     """Monthly spend at the scenario's volume with each input moved by ±delta, largest swing first."""
     q = np.array([i.queries_per_month])
-    base = monthly_totals(i, q)
-    rows: dict[str, list[Sensitivity]] = {a: [] for a in ARCHITECTURES}
+    base = monthly_totals(i, q, archs)
+    rows: dict[str, list[Sensitivity]] = {a: [] for a in archs}
     for name, label in SENSITIVITY_INPUTS.items():
         v = getattr(i, name)
-        if v == 0:
-            continue
+        if v <= 0 or not math.isfinite(v):
+            continue  # zero, unset (negative sentinel) or no tier (infinite)
         lo_i, hi_i = i.replace(**{name: v * (1 - delta)}), i.replace(**{name: v * (1 + delta)})
         if name == "chunk_tokens":  # chunks shrink and grow with their overlap, so the stride stays positive
             lo_i = lo_i.replace(chunk_overlap_tokens=i.chunk_overlap_tokens * (1 - delta))
             hi_i = hi_i.replace(chunk_overlap_tokens=i.chunk_overlap_tokens * (1 + delta))
         if name == "queries_per_month":
-            lo = monthly_totals(i, q * (1 - delta))
-            hi = monthly_totals(i, q * (1 + delta))
+            lo = monthly_totals(i, q * (1 - delta), archs)
+            hi = monthly_totals(i, q * (1 + delta), archs)
         else:
-            lo, hi = monthly_totals(lo_i, q), monthly_totals(hi_i, q)
-        for a in ARCHITECTURES:
+            lo, hi = monthly_totals(lo_i, q, archs), monthly_totals(hi_i, q, archs)
+        for a in archs:
             if abs(hi[a][0] - lo[a][0]) > 1e-9:
                 rows[a].append(Sensitivity(name, label, float(lo[a][0]), float(hi[a][0]), float(base[a][0])))
     return {a: tuple(sorted(r, key=lambda s: -s.swing_usd)) for a, r in rows.items()}
 
 
-def _step_points(i: Inputs, lo: float, hi: float, cap: int = 5000) -> np.ndarray:
+def _step_points(
+    i: Inputs, lo: float, hi: float, archs: tuple[str, ...] = ARCHITECTURES, cap: int = 5000
+) -> np.ndarray:
     """Volumes where a capacity step (a replica or an instance) is added, within [lo, hi]."""
     pts: list[float] = []
     if i.self_hosted:
-        for arch in ARCHITECTURES:
-            tin, tout = prompt_tokens(i, arch)
+        for arch in archs:
+            tin, tout = mean_input_tokens(i, arch), i.output_tokens_per_query
             thr = i.serving_tokens_per_second_tuned if USES_TUNED[arch] else i.serving_tokens_per_second_base
             work = tout + tin * i.input_token_weight
             if work <= 0:
@@ -551,8 +671,9 @@ def _step_points(i: Inputs, lo: float, hi: float, cap: int = 5000) -> np.ndarray
             k0 = max(1, math.floor(lo / per_replica))
             k1 = min(k0 + cap, math.ceil(hi / per_replica) + 1)
             pts.extend(k * per_replica for k in range(k0, k1))
-    if i.vs_shape == "capacity":
-        per_inst = i.vs_max_queries_per_second * SECONDS_PER_MONTH / i.peak_to_average_ratio
+    r = _share(i.retrieval_query_share)
+    if i.vs_shape == "capacity" and r > 0 and any(USES_RETRIEVAL[a] for a in archs):
+        per_inst = i.vs_max_queries_per_second * SECONDS_PER_MONTH / (i.peak_to_average_ratio * r)
         k0 = max(1, math.floor(lo / per_inst))
         k1 = min(k0 + cap, math.ceil(hi / per_inst) + 1)
         pts.extend(k * per_inst for k in range(k0, k1))
@@ -560,18 +681,20 @@ def _step_points(i: Inputs, lo: float, hi: float, cap: int = 5000) -> np.ndarray
     return p[(p > lo) & (p < hi)]
 
 
-def break_evens(i: Inputs, volumes: np.ndarray, totals: dict[str, np.ndarray]) -> tuple[BreakEven, ...]:
+def break_evens(
+    i: Inputs, volumes: np.ndarray, totals: dict[str, np.ndarray], archs: tuple[str, ...] = ARCHITECTURES
+) -> tuple[BreakEven, ...]:
     """Every volume where two architectures' monthly spend cross, found by bisection to 1e-10 relative."""
     lo, hi = float(volumes[0]), float(volumes[-1])
-    steps = _step_points(i, lo, hi)
+    steps = _step_points(i, lo, hi, archs)
     if steps.size:
         # evaluate on both sides of every step so no crossing hides inside a jump
         grid = np.unique(np.concatenate([volumes, steps * (1 - 1e-12), steps * (1 + 1e-7)]))
-        tot = monthly_totals(i, grid)
+        tot = monthly_totals(i, grid, archs)
     else:
         grid, tot = volumes, totals
     out = []
-    pairs = [(a, b) for n, a in enumerate(ARCHITECTURES) for b in ARCHITECTURES[n + 1 :]]
+    pairs = [(a, b) for n, a in enumerate(archs) for b in archs[n + 1 :]]
     for a, b in pairs:
         d = tot[a] - tot[b]
         scale = np.maximum(np.abs(tot[a]), np.abs(tot[b])) * 1e-12 + 1e-12
@@ -592,12 +715,12 @@ def break_evens(i: Inputs, volumes: np.ndarray, totals: dict[str, np.ndarray]) -
             if np.all(right - left <= left * 1e-10):
                 break
             mid = np.sqrt(left * right)
-            t = monthly_totals(i, mid)
+            t = monthly_totals(i, mid, (a, b))
             sm = np.sign(t[a] - t[b])
             go_right = sm == s_left
             left = np.where(go_right, mid, left)
             right = np.where(go_right, right, mid)
-        tl, tr = monthly_totals(i, left), monthly_totals(i, right)
+        tl, tr = monthly_totals(i, left, (a, b)), monthly_totals(i, right, (a, b))
         for k in range(len(left)):
             x = float(right[k])
             jump_a = abs(tr[a][k] - tl[a][k]) > 1e-6 * max(1.0, abs(tl[a][k]))
@@ -618,10 +741,10 @@ def break_evens(i: Inputs, volumes: np.ndarray, totals: dict[str, np.ndarray]) -
 
 
 @functools.lru_cache(maxsize=64)
-def _break_evens_cached(i: Inputs, volumes: bytes) -> tuple[BreakEven, ...]:
+def _break_evens_cached(i: Inputs, volumes: bytes, archs: tuple[str, ...] = ARCHITECTURES) -> tuple[BreakEven, ...]:
     """Break-evens do not depend on the scenario's own volume: moving the volume slider reuses them."""
     q = np.frombuffer(volumes, dtype=float)
-    return break_evens(i, q, monthly_totals(i, q))
+    return break_evens(i, q, monthly_totals(i, q, archs), archs)
 
 
 def _series(
@@ -633,8 +756,27 @@ def _series(
     return comps, _total(comps.values()), p50, p95, first_token_latency(parts)
 
 
+def long_context_misfit(catalog: Catalog, scenario: Scenario, i: Inputs) -> str | None:
+    """Why the knowledge base cannot ride in the prompt of `stack.llm`, or None when it fits."""
+    llm = catalog.llms[scenario.stack.llm]
+    kb = knowledge_base_tokens(i)
+    tin, tout = prompt_tokens(i, "long_context")
+    max_in = getattr(llm, "max_input_tokens", None)
+    if tin + tout > llm.context_window_tokens:
+        return (
+            f"the knowledge base ({kb:,.0f} tokens) with the prompt and the answer ({tin + tout:,.0f} tokens) "
+            f"does not fit {llm.name}'s context window of {llm.context_window_tokens:,} tokens"
+        )
+    if max_in is not None and tin > max_in:
+        return (
+            f"the knowledge base ({kb:,.0f} tokens) with the prompt ({tin:,.0f} input tokens) is above "
+            f"{llm.name}'s maximum input of {max_in:,} tokens"
+        )
+    return None
+
+
 def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_delta: float = 0.25) -> Estimate:
-    """Itemized monthly spend and latency of the four architectures over query volume."""
+    """Itemized monthly spend and latency of the architectures over query volume (those that can run)."""
     typ, used = build_inputs(catalog, scenario, "value")
     low, _ = build_inputs(catalog, scenario, "low")
     high, _ = build_inputs(catalog, scenario, "high")
@@ -643,8 +785,12 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
     c = corpus(typ)
     c_low, c_high = corpus(low), corpus(high)
 
+    misfit = long_context_misfit(catalog, scenario, typ)
+    ruled_out = {"long_context": f"Long context is ruled out: {misfit}."} if misfit else {}
+    priced = tuple(a for a in ARCHITECTURES if a not in ruled_out)
+
     series, current = {}, {}
-    for a in ARCHITECTURES:
+    for a in priced:
         comps, total, p50, p95, (f50, f95) = _series(typ, a, q, c)
         lo_total = _total(monthly_components(low, a, q, c_low).values())
         hi_total = _total(monthly_components(high, a, q, c_high).values())
@@ -681,8 +827,9 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
             tco_usd=one_total + now_total * months,
             tco_low_usd=one_lo + now_lo * months,
             tco_high_usd=one_hi + now_hi * months,
-            input_tokens_per_query=prompt_tokens(typ, a)[0],
+            input_tokens_per_query=mean_input_tokens(typ, a),
             replicas=int(replicas(typ, a, q_now)[0]) if typ.self_hosted else None,
+            cache_hit_share=0.0 if typ.self_hosted else float(cache_hit_share(typ, a, q_now)[0]),
             first_token_p50_ms=float(t50[0]),
             first_token_p95_ms=float(t95[0]),
             gpus_per_replica=int(gpus_per_replica(typ, a)) if typ.self_hosted else None,
@@ -696,12 +843,13 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         volumes=q,
         series=series,
         current=current,
-        break_evens=_break_evens_cached(typ.replace(queries_per_month=0.0), q.tobytes()),
-        sensitivity=sensitivity(typ, sensitivity_delta),
+        break_evens=_break_evens_cached(typ.replace(queries_per_month=0.0), q.tobytes(), priced),
+        sensitivity=sensitivity(typ, sensitivity_delta, priced),
         sensitivity_delta=sensitivity_delta,
         prices_used=used,
         corpus=c,
         warnings=tuple(_warnings(catalog, scenario, typ, current)),
+        ruled_out=ruled_out,
     )
 
 
@@ -754,20 +902,36 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
     llm = catalog.llms[scenario.stack.llm]
     offer = catalog.fine_tune_offers[scenario.stack.fine_tune]
     tuned = catalog.llms[offer.base_llm]
-    for a in ARCHITECTURES:
+    for a in current:
         model = tuned if USES_TUNED[a] else llm
-        need = current[a].input_tokens_per_query + scenario.workload.output_tokens_per_query
+        need = prompt_tokens(i, a)[0] + scenario.workload.output_tokens_per_query
         if need > model.context_window_tokens:
             out.append(
                 f"{LABELS[a]}: a prompt of {need:,.0f} tokens exceeds {model.name}'s context window "
                 f"of {model.context_window_tokens:,} tokens"
             )
     max_docs = catalog.rerankers[scenario.stack.reranker].max_documents_per_search
-    if scenario.workload.rerank and scenario.workload.top_k > max_docs:
+    n = max(scenario.workload.rerank_candidates_per_query or 0, scenario.workload.top_k)
+    if scenario.workload.rerank and n > max_docs and i.rerank_usd_per_1k_searches > 0:
+        what = "top_k" if n == scenario.workload.top_k else "rerank_candidates_per_query"
         out.append(
-            f"top_k ({scenario.workload.top_k}) is above the reranker's {max_docs} documents per search: "
-            f"each query is billed as {math.ceil(scenario.workload.top_k / max_docs)} searches"
+            f"{what} ({n}) is above the reranker's {max_docs} documents per search: "
+            f"each query is billed as {math.ceil(n / max_docs)} searches"
         )
+    if not i.self_hosted:
+        uncached = []
+        for a in current:
+            at_base = offer.served_at_base_price or offer.input_usd_per_1m_tokens is None
+            model = tuned if USES_TUNED[a] else llm
+            name = offer.name if USES_TUNED[a] and not at_base else model.name
+            no_price = getattr(model, "cached_input_usd_per_1m_tokens", None) is None or name == offer.name
+            if no_price and name not in uncached:
+                uncached.append(name)
+        if uncached:
+            out.append(
+                f"no cached-input price in the catalog for {', '.join(uncached)}: the static prompt prefix "
+                "is billed at the full input price on every query (no prompt-cache discount)"
+            )
     if i.self_hosted:
         most = max(current.values(), key=lambda snap: snap.replicas or 0)
         if (most.replicas or 0) > ABSURD_REPLICAS:

@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 
 from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, LATENCY_LABELS, Estimate, Series
-from planner.scenario import ARCHITECTURES, COLORS, LABELS
+from planner.scenario import COLORS, LABELS
 from planner.vocabulary import ALERT, COMPONENT_COLORS, LATENCY_COLORS, MUTED
 
 #: Plotly config for every chart: no mode bar, no logo.
@@ -201,7 +201,7 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
     low–high band, break-even points, the budget and the scenario's own volume.
     Hovering a line shows the spend by component at that volume."""
     v = est.volumes
-    series = [est.series[a] for a in ARCHITECTURES]
+    series = [est.series[a] for a in est.priced]
     every = np.concatenate([np.ravel(x) for s in series for x in (s.low_usd, s.high_usd, s.total_usd)])
     every = every[every > 0]
     y_lo = float(every.min()) if every.size else 0.01
@@ -225,6 +225,7 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
         data.append(_at_volume_trace(est, q, floor))
     _current_marker(layout, q, v)
     _break_even_labels(layout, est, floor, y_lo, y_hi)
+    _ruled_out_note(layout, est)
     if budget:
         _hline(layout, data, budget, BUDGET_SHAPE, f"Budget {fmt.usd(budget)}/month")
     return _figure(data, layout)
@@ -287,12 +288,31 @@ def _at_volume_trace(est: Estimate, q: float, floor: float) -> dict:
         mode="markers",
         name="At your volume",
         showlegend=False,
-        x=[q] * len(ARCHITECTURES),
-        y=[max(est.current[a].monthly_usd, floor) for a in ARCHITECTURES],
-        marker=dict(color=[COLORS[a] for a in ARCHITECTURES], size=9, line=dict(color="white", width=1)),
-        text=[f"{LABELS[a]}: {fmt.usd(est.current[a].monthly_usd)}/month" for a in ARCHITECTURES],
+        x=[q] * len(est.priced),
+        y=[max(est.current[a].monthly_usd, floor) for a in est.priced],
+        marker=dict(color=[COLORS[a] for a in est.priced], size=9, line=dict(color="white", width=1)),
+        text=[f"{LABELS[a]}: {fmt.usd(est.current[a].monthly_usd)}/month" for a in est.priced],
         hovertemplate="%{text}<extra>your volume</extra>",
     )
+
+
+def _ruled_out_note(layout: dict, est: Estimate) -> None:
+    """Say on the chart which architecture has no curve, and why (e.g. the knowledge does not fit)."""
+    for n, reason in enumerate(est.ruled_out.values()):
+        layout.setdefault("annotations", []).append(
+            dict(
+                text=reason if len(reason) <= 110 else reason[:107] + "…",
+                xref="paper",
+                yref="paper",
+                x=0.01,
+                y=0.99 - 0.06 * n,
+                xanchor="left",
+                yanchor="top",
+                showarrow=False,
+                font=dict(size=11, color=MUTED),
+                bgcolor="rgba(255,255,255,0.8)",
+            )
+        )
 
 
 def _break_evens_in_range(est: Estimate) -> list:
@@ -372,10 +392,10 @@ def _break_even_labels(layout: dict, est: Estimate, floor: float, y_lo: float, y
 
 def breakdown_figure(est: Estimate, height: int = 400) -> go.Figure:
     """Monthly spend at the scenario's volume, stacked by component, one bar per architecture."""
-    x = [arch_tick(a) for a in ARCHITECTURES]
+    x = [arch_tick(a) for a in est.priced]
     data = []
     for k in COMPONENT_LABELS:
-        vals = [est.current[a].components_usd[k] for a in ARCHITECTURES]
+        vals = [est.current[a].components_usd[k] for a in est.priced]
         if not any(y > 0 for y in vals):
             continue
         data.append(
@@ -389,7 +409,7 @@ def breakdown_figure(est: Estimate, height: int = 400) -> go.Figure:
                 hovertemplate=f"{COMPONENT_LABELS[k]}: %{{customdata}}/month<extra></extra>",
             )
         )
-    totals = [est.current[a].monthly_usd for a in ARCHITECTURES]
+    totals = [est.current[a].monthly_usd for a in est.priced]
     top = max(totals) if totals else 1.0
     layout = _layout(
         height,
@@ -409,7 +429,7 @@ def breakdown_figure(est: Estimate, height: int = 400) -> go.Figure:
 def per_1k_figure(est: Estimate, height: int = 400) -> go.Figure:
     """Cost per 1,000 queries over volume (log–log): where fixed costs are spread thin."""
     v = est.volumes
-    ys = np.concatenate([est.series[a].usd_per_1k_queries for a in ARCHITECTURES])
+    ys = np.concatenate([est.series[a].usd_per_1k_queries for a in est.priced])
     ys = ys[ys > 0]
     lo, hi = (float(ys.min()), float(ys.max())) if ys.size else (0.01, 1.0)
     data = [
@@ -423,7 +443,7 @@ def per_1k_figure(est: Estimate, height: int = 400) -> go.Figure:
             hovertemplate=f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>%{{y:{_d3_usd(s.usd_per_1k_queries)}}} "
             "per 1,000 queries<extra></extra>",
         )
-        for s in (est.series[a] for a in ARCHITECTURES)
+        for s in (est.series[a] for a in est.priced)
     ]
     layout = _layout(height, xaxis=_volume_axis(v), yaxis=_usd_axis(lo, hi, log=True, title="USD per 1,000 queries"))
     _current_marker(layout, est.scenario.workload.queries_per_month, v)
@@ -435,7 +455,7 @@ def tco_figure(est: Estimate, height: int = 400) -> go.Figure:
     months = np.arange(est.scenario.horizon_months + 1)
     data = []
     top = 0.0
-    for a in ARCHITECTURES:
+    for a in est.priced:
         y = est.cumulative_usd(a)
         top = max(top, float(y.max()))
         data.append(
@@ -513,9 +533,9 @@ def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
     top = 0.0
     drawn: list[str] = []
     pairs: list[str] = []
-    y_top = max(float(np.max(est.series[a].latency_p95_ms)) for a in ARCHITECTURES)
+    y_top = max(float(np.max(est.series[a].latency_p95_ms)) for a in est.priced)
     y_top = max(y_top, est.scenario.latency_target_p95_ms or 0.0)
-    for n_arch, a in enumerate(ARCHITECTURES):
+    for n_arch, a in enumerate(est.priced):
         s = est.series[a]
         top = max(top, float(np.max(s.latency_p95_ms)))
         # a line lying on an earlier one (within 1.5% of the axis' height everywhere, about a line's width)
@@ -595,7 +615,7 @@ def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
 
 def latency_breakdown_figure(est: Estimate, height: int = 330) -> go.Figure:
     """One request's median time by part: a horizontal stacked bar per architecture."""
-    archs = list(ARCHITECTURES)[::-1]  # first architecture on top
+    archs = list(est.priced)[::-1]  # first architecture on top
     y = [arch_tick(a) for a in archs]
     data = []
     for k in LATENCY_LABELS:
@@ -615,7 +635,7 @@ def latency_breakdown_figure(est: Estimate, height: int = 330) -> go.Figure:
                 hovertemplate=f"{LATENCY_LABELS[k]}: %{{customdata[0]}} median, %{{customdata[1]}} p95<extra></extra>",
             )
         )
-    top = max(est.current[a].latency_p50_ms for a in ARCHITECTURES)
+    top = max(est.current[a].latency_p50_ms for a in est.priced)
     vals, text = _linear_ticks(0, top * 1.4, fmt.ms)
     layout = _layout(
         height,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, fields
 
+from planner.inputs_context import context_inputs
 from planner.scenario import Scenario
 from planner.vector_stores import STORE_SHAPES, VS_DEFAULTS
 from pricing.errors import UnknownEntryError
@@ -114,6 +115,33 @@ class Inputs:
     ttft_ms_per_1k_input_tokens: float
     network_overhead_ms: float
     p95_over_p50: float
+    # prompt caching, batch and long-context prices, routing and reranking (planner/inputs_context.py);
+    # a NaN price is one the catalog does not give: the engine reads it as the input (or output) price
+    cache_hit_share: float  # fixed by the scenario; negative: from traffic and the cache lifetime
+    batch_query_share: float
+    retrieval_query_share: float
+    rerank_candidates_per_query: float  # 0: as many as top_k
+    rerank_usd_per_1m_tokens: float  # per 1M tokens of query + candidate text (0 when billed per search)
+    embed_batch_usd_per_1m_tokens: float
+    llm_cached_input_usd_per_1m_tokens: float
+    llm_cache_write_usd_per_1m_tokens: float
+    llm_cache_ttl_seconds: float  # 0: no cache
+    llm_batch_input_usd_per_1m_tokens: float
+    llm_batch_output_usd_per_1m_tokens: float
+    llm_tier_above_input_tokens: float  # inf: no long-context tier
+    llm_tier_input_usd_per_1m_tokens: float
+    llm_tier_output_usd_per_1m_tokens: float
+    llm_tier_cached_input_usd_per_1m_tokens: float
+    tuned_cached_input_usd_per_1m_tokens: float
+    tuned_cache_write_usd_per_1m_tokens: float
+    tuned_cache_ttl_seconds: float
+    tuned_batch_input_usd_per_1m_tokens: float
+    tuned_batch_output_usd_per_1m_tokens: float
+    tuned_tier_above_input_tokens: float
+    tuned_tier_input_usd_per_1m_tokens: float
+    tuned_tier_output_usd_per_1m_tokens: float
+    tuned_tier_cached_input_usd_per_1m_tokens: float
+    engineering_days_long_context: float
 
     def replace(self, **changes) -> Inputs:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -253,7 +281,7 @@ def _replica_gpus(s: Scenario, gpu, llm, llm_key: str, field: str, tuned: bool) 
 # Each returns the `Inputs` fields it fills; `take` records the figures it read.
 
 R_EMB, R_VS, R_RR = "Embedding", "Vector store", "Reranker"
-R_LLM, R_FT = "LLM (prompt only, RAG)", "Fine-tuning (fine-tuned, hybrid)"
+R_LLM, R_FT = "LLM (prompt only, long context, RAG)", "Fine-tuning (fine-tuned, hybrid)"
 
 
 def _scenario_fields(s: Scenario) -> dict[str, float]:
@@ -329,13 +357,14 @@ def _vector_store_fields(catalog: Catalog, key: str, take: _Taker) -> dict:
 def _reranker_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, float]:
     key, w = s.stack.reranker, s.workload
     rr = _lookup(catalog.rerankers, key, "rerankers", "reranker")
-    # the engine counts searches from top_k (so moving top_k moves them): one search reranks up to
-    # max_documents_per_search documents, more count as several searches
+    # the engine counts searches (or tokens) per query from the rerank candidates (at least top_k, so
+    # moving top_k moves them): one search reranks up to max_documents_per_search documents
     out = dict(rerank_max_documents_per_search=float(rr.max_documents_per_search))
     if not w.rerank:
         return out | dict(rerank_usd_per_1k_searches=0.0, rerank_latency_p50_ms=0.0, rerank_latency_p95_ms=0.0)
+    per_search = rr.usd_per_1k_searches is not None  # else a per-token reranker (planner/inputs_context.py)
     return out | dict(
-        rerank_usd_per_1k_searches=take(R_RR, key, rr, "usd_per_1k_searches"),
+        rerank_usd_per_1k_searches=take(R_RR, key, rr, "usd_per_1k_searches") if per_search else 0.0,
         rerank_latency_p50_ms=take(R_RR, key, rr, "latency_p50_ms"),
         rerank_latency_p95_ms=take(R_RR, key, rr, "latency_p95_ms"),
     )
@@ -455,6 +484,7 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
     fields_ |= _fine_tune_fields(catalog, st.fine_tune, take)
     fields_ |= _serving_fields(catalog, scenario, take)
     fields_ |= _latency_model_fields(catalog, take)
+    fields_ |= context_inputs(catalog, scenario, take)
     # one row per (entry, field)
     unique: dict = {}
     for u in take.used:

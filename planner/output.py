@@ -14,7 +14,7 @@ import json
 
 from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, Estimate
-from planner.scenario import ARCHITECTURES, LABELS
+from planner.scenario import LABELS
 
 
 def json_text(est: Estimate) -> str:
@@ -31,15 +31,16 @@ def table_text(est: Estimate) -> str:
         f"{'Architecture':<13}{'Monthly':>11}{'Range':>21}{'Per 1K q':>10}{'p50':>9}{'p95':>9}"
         f"{'One-time':>11}{f'TCO {s.horizon_months} mo':>12}",
     ]
-    for a in ARCHITECTURES:
+    for a in est.priced:
         c = est.current[a]
         rng = f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)}"
         lines.append(
             f"{c.label:<13}{fmt.usd(c.monthly_usd):>11}{rng:>21}{fmt.usd(c.usd_per_1k_queries):>10}"
             f"{fmt.ms(c.latency_p50_ms):>9}{fmt.ms(c.latency_p95_ms):>9}{fmt.usd(c.one_time_total_usd):>11}{fmt.usd(c.tco_usd):>12}"
         )
+    lines += [f"  {reason}" for reason in est.ruled_out.values()]
     lines += ["", "Latency at this volume, p50 / p95 (time to the first token; to the full answer):"]
-    for a in ARCHITECTURES:
+    for a in est.priced:
         c = est.current[a]
         lines.append(
             f"  {c.label}: first token {fmt.ms(c.first_token_p50_ms)} / {fmt.ms(c.first_token_p95_ms)}; "
@@ -48,12 +49,12 @@ def table_text(est: Estimate) -> str:
     if s.latency_target_p95_ms is not None:
         bound = "the first token" if s.latency_limit_applies_to == "first_token" else "the full answer"
         lines.append(f"  Limit: p95 {fmt.ms(s.latency_target_p95_ms)} to {bound}")
-        for a in ARCHITECTURES:
+        for a in est.priced:
             advice = est.latency_gap_advice(a)
             if advice:
                 lines.append(f"  {LABELS[a]}: {advice}")
     lines += ["", "Monthly spend by component at this volume:"]
-    for a in ARCHITECTURES:
+    for a in est.priced:
         parts = [f"{COMPONENT_LABELS[k]} {fmt.usd(v)}" for k, v in est.current[a].components_usd.items() if v > 0]
         lines.append(f"  {LABELS[a]}: " + ("; ".join(parts) or "nothing"))
     lines += ["", "Break-even volumes:"]
@@ -64,11 +65,11 @@ def table_text(est: Estimate) -> str:
         lines += [
             "",
             "Monthly spend over volume:",
-            f"{'Queries/month':>14}" + "".join(f"{LABELS[a]:>13}" for a in ARCHITECTURES),
+            f"{'Queries/month':>14}" + "".join(f"{LABELS[a]:>13}" for a in est.priced),
         ]
         for k, v in enumerate(est.volumes):
             lines.append(
-                f"{fmt.count(v):>14}" + "".join(f"{fmt.usd(est.series[a].total_usd[k]):>13}" for a in ARCHITECTURES)
+                f"{fmt.count(v):>14}" + "".join(f"{fmt.usd(est.series[a].total_usd[k]):>13}" for a in est.priced)
             )
     if est.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in est.warnings]
@@ -93,7 +94,7 @@ def csv_text(est: Estimate) -> str:
         + [f"{c}_usd" for c in comps]
     )
     for k, v in enumerate(est.volumes):
-        for a in ARCHITECTURES:
+        for a in est.priced:
             s = est.series[a]
             w.writerow(
                 [

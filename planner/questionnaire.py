@@ -12,7 +12,7 @@ add to it without touching the logic:
 * `WATCH_OUTS` and `PLAN`: what to keep an eye on, and the staged plan, for
   the winning architecture (some items only when a condition holds).
 
-`recommend(scenario, estimate=None)` scores the four architectures from the
+`recommend(scenario, estimate=None)` scores the five architectures from the
 answers (every score starts at 0), then, when an engine `Estimate` is given,
 checks the numbers: cost at the expected volume against the budget, p95
 latency against the limit, and where the break-even volumes fall. Numbers
@@ -190,7 +190,8 @@ QUESTIONS: tuple[Question, ...] = (
         "knowledge_fits_in_context",
         "Does the whole knowledge base fit in the model's context window?",
         "If it fits (say, a few hundred pages), it can ride in the prompt, cached, with no "
-        "retrieval pipeline to build. If it does not, retrieval picks the relevant part.",
+        "retrieval pipeline to build (long context). If it does not, retrieval picks the relevant part. "
+        "With an estimate, this is measured: the corpus size against the chosen model's context window.",
         "bool",
     ),
     Question(
@@ -436,7 +437,7 @@ def _effect_text(effects: Mapping[str, int], rule_out: AbstractSet[str]) -> str:
     return ", ".join(f"{LABELS[k]} {effects[k]:+d}" for k in ARCHITECTURES if effects.get(k))
 
 
-P, R, F, H = ARCHITECTURES  # "prompt_only", "rag", "fine_tuned", "hybrid"
+P, L, R, F, H = ARCHITECTURES  # "prompt_only", "long_context", "rag", "fine_tuned", "hybrid"
 _FRESH = ("monthly", "weekly", "daily", "realtime")
 
 #: The rule table. Order is the order reasons are listed in. Hard rules first.
@@ -473,6 +474,14 @@ RULES: tuple[Rule, ...] = (
         "prompt alone cannot carry the facts, so prompt only is ruled out.",
         "hard",
         rule_out={P},
+    ),
+    Rule(
+        "knowledge_not_in_context",
+        (C("knowledge_fits_in_context", "==", False),),
+        "The knowledge base does not fit in the model's context window (and maximum input), "
+        "so it cannot ride in the prompt: long context is ruled out.",
+        "hard",
+        rule_out={L},
     ),
     # --- soft: knowledge freshness -------------------------------------------
     Rule(
@@ -520,9 +529,9 @@ RULES: tuple[Rule, ...] = (
         "gap_behaviour",
         (C("gap", "==", "behavior"),),
         "The gap is behaviour (form, tone, task skill): that is what fine-tuning changes; "
-        "retrieval adds facts, not behaviour.",
+        "retrieval, or the whole knowledge base in the prompt, adds facts, not behaviour.",
         "soft",
-        effects={F: 2, H: 1, R: -1},
+        effects={F: 2, H: 1, R: -1, L: -1},
     ),
     Rule(
         "gap_both",
@@ -599,10 +608,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "knowledge_fits",
         (C("knowledge_fits_in_context", "==", True),),
-        "The whole knowledge base fits in the context window: it can ride in the prompt "
-        "(cached), with no retrieval pipeline to build and run.",
+        "The whole knowledge base fits in the context window: it can ride in a cached prompt "
+        "(long context), with no retrieval pipeline to build and run.",
         "soft",
-        effects={P: 2, R: -1, H: -1},
+        effects={L: 3, R: -1, H: -1},
     ),
     Rule(
         "knowledge_too_big",
@@ -852,11 +861,24 @@ class PlanItem:
 
 
 WATCH_OUTS: tuple[WatchOut, ...] = (
+    # long context
+    WatchOut(
+        L,
+        "Every query sends the whole knowledge base: the bill rests on the prompt cache. A cached "
+        "prefix lives minutes, so at low traffic it expires between queries and each one pays full "
+        "price again; check the cache hit share the estimate assumes.",
+    ),
+    WatchOut(
+        L,
+        "The knowledge base grows: once it no longer fits the context window (or crosses a "
+        "long-context price tier), move to retrieval. Models also attend less well to the middle "
+        "of a very long prompt; test recall on facts placed deep in it.",
+    ),
     # prompt only
     WatchOut(
         P,
-        "Context cost grows with volume: every query pays again for the instructions, "
-        "examples and any knowledge in the prompt. Cache the static prefix and watch "
+        "Context cost grows with volume: every query pays again for the instructions "
+        "and examples in the prompt. Cache the static prefix and watch "
         "the cost per query as volume rises.",
     ),
     WatchOut(
@@ -959,12 +981,26 @@ _EVAL = (
 )
 
 PLAN: tuple[PlanItem, ...] = (
+    # long context
+    PlanItem(L, "first", _EVAL),
+    PlanItem(
+        L,
+        "next",
+        "Put the instructions and the whole knowledge base first in the prompt, unchanged between "
+        "queries so the provider caches it, and the user's question last.",
+    ),
+    PlanItem(
+        L,
+        "later",
+        "If the knowledge outgrows the context, or the cache rarely hits at your traffic, add "
+        "retrieval (RAG) and send only the relevant part.",
+    ),
     # prompt only
     PlanItem(P, "first", _EVAL),
     PlanItem(
         P,
         "next",
-        "Ship the prompt; cache its static prefix (instructions, examples, knowledge) and log failures by type.",
+        "Ship the prompt; cache its static prefix (instructions, examples) and log failures by type.",
     ),
     PlanItem(
         P,
@@ -1094,7 +1130,7 @@ def _order_reasons(key: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
 
 
 def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[Rule, ...] = RULES) -> Recommendation:
-    """Rank the four architectures for a scenario's answers.
+    """Rank the five architectures for a scenario's answers.
 
     With `estimate` (a `planner.engine.Estimate`, or anything with the same
     attributes), the numbers are checked too: see `docs/decision-rules.md`.
@@ -1102,6 +1138,20 @@ def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[R
     if isinstance(scenario, Answers):
         scenario = Scenario.model_validate({"answers": scenario.model_dump(mode="json", exclude_none=True)})
     answers = _answers_of(scenario)
+    fits_note = None
+    ruled = getattr(estimate, "ruled_out", None)
+    given = answers
+    if isinstance(ruled, Mapping) and answered_ids(given):  # no verdict before the first answer
+        # "does the knowledge fit in context?" is measured (corpus size against the chosen model), not guessed
+        fits = "long_context" not in ruled
+        if answers.knowledge_fits_in_context is not None and answers.knowledge_fits_in_context != fits:
+            said = "fits" if answers.knowledge_fits_in_context else "does not fit"
+            fits_note = (
+                f"You answered that the knowledge base {said} "
+                f"in the context window, but by the corpus size and the chosen model it "
+                f"{'does' if fits else 'does not'}: the measured answer is used."
+            )
+        answers = answers.model_copy(update={"knowledge_fits_in_context": fits})
     fired = evaluate(answers, rules)
     scores = {k: 0 for k in ARCHITECTURES}
     out: set[str] = set()
@@ -1121,6 +1171,11 @@ def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[R
     findings: tuple[str, ...] = ()
     if estimate is not None:
         ranking, findings = _check_numbers(scenario, ranking, estimate)
+        findings = (
+            *((fits_note,) if fits_note else ()),
+            *tuple(ruled.values() if isinstance(ruled, Mapping) else ()),
+            *findings,
+        )
     winner = ranking[0]
     return Recommendation(
         ranking=ranking,
@@ -1128,7 +1183,7 @@ def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[R
         watch_outs=_watch_outs(winner.key, answers),
         plan=_plan(winner.key, answers),
         findings=findings,
-        answered_ids=answered_ids(answers),
+        answered_ids=answered_ids(given),
     )
 
 

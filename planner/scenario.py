@@ -25,10 +25,22 @@ from planner.answers import (
 )
 from pricing.models import Key, Strict
 
-ARCHITECTURES = ("prompt_only", "rag", "fine_tuned", "hybrid")
-LABELS = {"prompt_only": "Prompt only", "rag": "RAG", "fine_tuned": "Fine-tuned", "hybrid": "Hybrid"}
+ARCHITECTURES = ("prompt_only", "long_context", "rag", "fine_tuned", "hybrid")
+LABELS = {
+    "prompt_only": "Prompt only",
+    "long_context": "Long context",
+    "rag": "RAG",
+    "fine_tuned": "Fine-tuned",
+    "hybrid": "Hybrid",
+}
 #: One colour per architecture, everywhere (screen and PDF). Okabe–Ito, colour-blind safe.
-COLORS = {"prompt_only": "#E69F00", "rag": "#0072B2", "fine_tuned": "#009E73", "hybrid": "#CC79A7"}
+COLORS = {
+    "prompt_only": "#E69F00",
+    "long_context": "#56B4E9",
+    "rag": "#0072B2",
+    "fine_tuned": "#009E73",
+    "hybrid": "#CC79A7",
+}
 
 
 def _num(default, ge=0.0, le=1e12, gt=None, description="", whole=False):
@@ -77,6 +89,26 @@ class Workload(Strict):
     metadata_bytes_per_chunk: float = _num(
         1_000, le=1e7, description="Text and metadata stored beside each vector (bytes)."
     )
+    rerank_candidates_per_query: int | None = Field(
+        None,
+        ge=1,
+        le=10_000,
+        description="Candidates the reranker scores per query (at least top_k; null: top_k, nothing more retrieved).",
+    )
+    retrieval_query_share: float = _num(
+        1.0, le=1, description="RAG and hybrid: share of queries routed to retrieval (the rest are answered without)."
+    )
+    batch_query_share: float = _num(
+        0.0, le=1, description="Share of queries that can wait for a batch API (priced at batch rates where offered)."
+    )
+    cache_hit_share: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Share of requests whose static prompt prefix is read from the prompt cache "
+        "(null: from traffic and the model's cache lifetime).",
+    )
 
     @model_validator(mode="after")
     def _overlap_below_chunk(self) -> Workload:
@@ -85,6 +117,17 @@ class Workload(Strict):
                 "overlap",
                 "chunk_overlap_tokens ({o}) must be smaller than chunk_tokens ({c})",
                 {"o": self.chunk_overlap_tokens, "c": self.chunk_tokens},
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _candidates_cover_top_k(self) -> Workload:
+        if self.rerank_candidates_per_query is not None and self.rerank_candidates_per_query < self.top_k:
+            raise PydanticCustomError(
+                "candidates",
+                "rerank_candidates_per_query ({n}) must be at least top_k ({k}): the reranker picks the top_k "
+                "chunks from its candidates",
+                {"n": self.rerank_candidates_per_query, "k": self.top_k},
             )
         return self
 
@@ -152,6 +195,7 @@ class Stack(Strict):
 
 class EngineeringDays(Strict):
     prompt_only: float = _num(5, le=10_000)
+    long_context: float = _num(5, le=10_000)
     rag: float = _num(20, le=10_000)
     fine_tuned: float = _num(25, le=10_000)
     hybrid: float = _num(40, le=10_000)

@@ -90,7 +90,8 @@ def _usage_based(i: Inputs, q: np.ndarray, c: dict) -> tuple[np.ndarray, float]:
     storage = gb * i.vs_usd_per_gb_month
     writes = gb * i.corpus_change_share_per_month * i.vs_usd_per_gb_written
     scanned = q * gb / 1000 * i.vs_usd_per_tb_scanned
-    returned = q * i.top_k * c["record_bytes"] / 1e9 * i.vs_usd_per_gb_returned
+    n = max(i.rerank_candidates_per_query, i.top_k) if i.rerank else i.top_k  # records returned: rerank candidates
+    returned = q * n * c["record_bytes"] / 1e9 * i.vs_usd_per_gb_returned
     return np.maximum(i.vs_usd_minimum_per_month, storage + writes + scanned + returned), gb * i.vs_usd_per_gb_written
 
 

@@ -68,7 +68,14 @@ ALERT = "#A50034"
 #: Reference lines and secondary text, readable on white and on a dark background.
 MUTED = "#8a8f98"
 #: Streamlit's named markdown colours closest to each architecture's colour (`:blue[...]`).
-ARCHITECTURE_MD_COLORS = {"prompt_only": "orange", "rag": "blue", "fine_tuned": "green", "hybrid": "violet"}
+# named markdown colours only: long context (sky blue in the charts) reads gray, apart from RAG's blue
+ARCHITECTURE_MD_COLORS = {
+    "prompt_only": "orange",
+    "long_context": "gray",
+    "rag": "blue",
+    "fine_tuned": "green",
+    "hybrid": "violet",
+}
 
 # ------------------------------------------------------------------ labels
 

@@ -135,7 +135,9 @@ def test_json_has_documented_keys(capsys, scenario_file):
     assert doc["catalog"] == {"version": "test-1", "date": "2026-11-01"}
     assert doc["queries_per_month"] == 100000
     assert doc["volumes_queries_per_month"] == [1000, 10000]
-    assert set(doc["architectures"]) == set(ARCHITECTURES)
+    # the knowledge base (100,000 × 1,000 tokens) does not fit the mini model’s 100,000-token window
+    assert set(doc["architectures"]) == set(ARCHITECTURES) - {"long_context"}
+    assert set(doc["ruled_out"]) == {"long_context"} and "context window" in doc["ruled_out"]["long_context"]
     for a, body in doc["architectures"].items():
         assert ARCH_KEYS <= set(body), a
         assert body["label"] == LABELS[a]
@@ -172,7 +174,7 @@ def test_json_figures_equal_estimate(capsys, scenario_file):
     assert code == 0, err
     doc = json.loads(out)
     est = estimate(load_catalog(MINI_PATH), load_scenario(scenario_file), volumes=[1000, 10000])
-    for a in ARCHITECTURES:
+    for a in est.priced:
         body, ser, snap = doc["architectures"][a], est.series[a], est.current[a]
         assert body["monthly_usd"] == [rel(v) for v in ser.total_usd]
         assert body["monthly_low_usd"] == [rel(v) for v in ser.low_usd]
@@ -233,8 +235,8 @@ def test_csv_one_row_per_volume_and_architecture(capsys, scenario_file):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 3 * 4
     assert {(float(r["queries_per_month"]), r["architecture"]) for r in rows} == {
-        (v, a) for v in (1000.0, 10000.0, 100000.0) for a in ARCHITECTURES
-    }
+        (v, a) for v in (1000.0, 10000.0, 100000.0) for a in ARCHITECTURES if a != "long_context"
+    }  # long context is ruled out: the mini scenario's knowledge base does not fit the model
     header = out.splitlines()[0].split(",")
     assert header[:8] == [
         "queries_per_month",
@@ -267,8 +269,9 @@ def test_csv_one_row_per_volume_and_architecture(capsys, scenario_file):
 def test_table_names_all_architectures(capsys, scenario_file):
     code, out, err = run_mini(capsys, scenario_file, "--format", "table", "--volumes", "1000,10000")
     assert code == 0, err
-    for a in ARCHITECTURES:
+    for a in ARCHITECTURES:  # priced, or named in the line that says why not
         assert LABELS[a] in out
+    assert "Long context is ruled out: the knowledge base (100,000,000 tokens)" in out
     assert "CLI test" in out
     assert "Break-even volumes" in out
     assert "Monthly spend over volume" in out  # short grids print the volume table
@@ -285,7 +288,8 @@ def test_shipped_scenarios_on_default_catalog(capsys, path):
     code, out, err = run(capsys, "--scenario", str(path), "--format", "json", "--volumes", "1000,10000")
     assert code == 0, err
     doc = json.loads(out)
-    assert set(doc["architectures"]) == set(ARCHITECTURES)
+    assert set(doc["architectures"]) | set(doc["ruled_out"]) == set(ARCHITECTURES)
+    assert not set(doc["architectures"]) & set(doc["ruled_out"])
 
 
 def test_default_scenario_and_catalog(capsys):

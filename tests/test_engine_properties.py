@@ -13,6 +13,7 @@ crash the engine; each has its own strict-xfail test in tests/test_engine.py:
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +50,38 @@ def _ranged(catalog: Catalog) -> Catalog:
     return Catalog.model_validate(data)
 
 
+def _priced(catalog: Catalog) -> Catalog:
+    """A copy where `big` has every newer price shape: cached input, cache lifetime, batch prices, a
+    long-context tier and a maximum input below its window; `small` a cached price with a write premium.
+    Cached prices stay above ~12 % of the write price: below that, monthly spend on the prefix dips as
+    rising traffic keeps the cache warm (docs/formulas.md), and spend would not be monotone in volume."""
+    data = catalog.model_dump(mode="json")
+
+    def fig(v):
+        return {"value": v, "source": "test", "checked": "2026-11-01"}
+
+    data["llms"]["big"] |= {
+        "cached_input_usd_per_1m_tokens": fig(0.5),
+        "cache_ttl_seconds": fig(300),
+        "batch_input_usd_per_1m_tokens": fig(0.5),
+        "batch_output_usd_per_1m_tokens": fig(2.0),
+        "max_input_tokens": 90_000,
+        "long_context": {
+            "above_input_tokens": 50_000,
+            "input_usd_per_1m_tokens": fig(2.0),
+            "output_usd_per_1m_tokens": fig(8.0),
+            "cached_input_usd_per_1m_tokens": fig(1.0),
+        },
+    }
+    data["llms"]["small"] |= {
+        "cached_input_usd_per_1m_tokens": fig(0.05),
+        "cache_write_usd_per_1m_tokens": fig(0.25),
+        "cache_ttl_seconds": fig(3600),
+    }
+    data["embedding_models"]["emb"]["batch_usd_per_1m_tokens"] = fig(0.05)
+    return Catalog.model_validate(data)
+
+
 RANGED = _ranged(MINI)
 
 
@@ -59,7 +92,14 @@ def _with_memory(catalog: Catalog, memory_gb: int) -> Catalog:
     return Catalog.model_validate(data)
 
 
-CATALOGS = {"mini": MINI, "ranged": RANGED, "memory-24gb": _with_memory(MINI, 24)}
+PRICED = _priced(MINI)
+CATALOGS = {
+    "mini": MINI,
+    "ranged": RANGED,
+    "memory-24gb": _with_memory(MINI, 24),
+    "priced": PRICED,
+    "priced-ranged": _ranged(PRICED),
+}
 
 SETTINGS_FAST = settings(
     max_examples=1200,
@@ -111,7 +151,7 @@ def scenario_dicts(draw) -> tuple[str, dict]:
         "output_tokens_per_query": output,
         "system_prompt_tokens": system,
         "few_shot_tokens": draw(st.integers(0, 5000)),
-        "corpus_documents": draw(st.one_of(st.just(0), st.integers(0, 1_000_000))),
+        "corpus_documents": draw(st.one_of(st.just(0), st.integers(0, 30), st.integers(0, 1_000_000))),
         "tokens_per_document": draw(st.integers(0, 20_000)),
         "chunk_tokens": chunk,
         "chunk_overlap_tokens": overlap,
@@ -119,7 +159,12 @@ def scenario_dicts(draw) -> tuple[str, dict]:
         "top_k": draw(st.integers(1, 20)),
         "rerank": draw(st.booleans()),
         "metadata_bytes_per_chunk": draw(st.integers(0, 10_000)),
+        "retrieval_query_share": draw(st.sampled_from([1.0, 0.0, 0.3, 0.75])),
+        "batch_query_share": draw(st.sampled_from([0.0, 1.0, 0.5, 0.1])),
+        "cache_hit_share": draw(st.sampled_from([None, None, 0.0, 0.9, 1.0])),
     }
+    if draw(st.booleans()):
+        workload["rerank_candidates_per_query"] = workload["top_k"] + draw(st.integers(0, 300))
     fine_tuning = {
         "training_examples": draw(st.integers(0, 20_000)),
         "examples_on_hand": draw(st.integers(0, 20_000)),
@@ -194,7 +239,7 @@ def test_monthly_spend_finite_nonnegative_and_non_decreasing_in_volume(drawn):
     for which in ("low", "value", "high"):
         inputs, _ = build_inputs(cat, s, which)
         totals = monthly_totals(inputs, q)
-        for a in ARCHITECTURES:
+        for a in ARCHITECTURES:  # long context too: the formulas hold even where the engine rules it out
             comps = monthly_components(inputs, a, q)
             for name, v in comps.items():
                 finite_nonneg(v, f"{which} {a} {name}")
@@ -223,10 +268,22 @@ def test_low_typical_high_ordered_over_volume(drawn):
 @given(scenario_dicts())
 def test_estimate_figures_sound(drawn):
     cat, s = build(drawn)
+    started = time.perf_counter()
     est = estimate(cat, s)
+    assert time.perf_counter() - started < 1.0, "an estimate took a second or more"
     q = est.volumes
     assert np.all(np.diff(q) > 0)
-    for a in ARCHITECTURES:
+    # every architecture is either priced or ruled out with a reason, never both
+    assert set(est.priced) | set(est.ruled_out) == set(ARCHITECTURES)
+    assert not set(est.priced) & set(est.ruled_out)
+    assert set(est.ruled_out) <= {"long_context"}
+    llm = cat.llms[s.stack.llm]
+    w = s.workload
+    need = w.system_prompt_tokens + w.corpus_documents * w.tokens_per_document + w.input_tokens_per_query
+    fits = need + w.output_tokens_per_query <= llm.context_window_tokens and need <= (llm.max_input_tokens or need)
+    assert ("long_context" in est.priced) == fits
+    event(f"long context {'priced' if 'long_context' in est.priced else 'ruled out'}")
+    for a in est.priced:
         ser = est.series[a]
         for name in ("total_usd", "low_usd", "high_usd", "usd_per_1k_queries", "latency_p50_ms", "latency_p95_ms"):
             finite_nonneg(getattr(ser, name), f"{a} {name}")
@@ -333,8 +390,8 @@ def test_break_evens_are_real_crossings_and_none_is_missed(drawn):
             assert be.usd_per_month == pytest.approx(at[be.a][0], rel=1e-6, abs=1e-6)
 
     # 2. no crossing missed: a sign change of the difference on the grid ⇒ a break-even between
-    for n, a in enumerate(ARCHITECTURES):
-        for b in ARCHITECTURES[n + 1 :]:
+    for n, a in enumerate(est.priced):
+        for b in est.priced[n + 1 :]:
             ta, tb = est.series[a].total_usd, est.series[b].total_usd
             sg = _sign(ta - tb, np.maximum(np.abs(ta), np.abs(tb)))
             nz = np.nonzero(sg)[0]

@@ -50,7 +50,7 @@ def test_spend_lines_one_per_architecture_named_and_coloured(est):
     fig = figures.spend_figure(est)
     traces = by_name(fig)
     names = [t.name for t in fig.data]
-    for a in ARCHITECTURES:
+    for a in est.priced:
         assert names.count(LABELS[a]) == 1
         line = traces[LABELS[a]]
         assert line.line.color == COLORS[a]
@@ -64,7 +64,7 @@ def test_spend_lines_one_per_architecture_named_and_coloured(est):
 
 def test_spend_lines_hover_shows_the_component_breakdown(est):
     fig = figures.spend_figure(est)
-    for a in ARCHITECTURES:
+    for a in est.priced:
         line = by_name(fig)[LABELS[a]]
         used = figures.components_used(est, a)
         data = np.asarray(line.customdata, dtype=float)
@@ -129,7 +129,7 @@ def test_current_volume_marker(est):
     (line,) = shapes(fig, figures.CURRENT_SHAPE)
     assert line.x0 == line.x1 == q
     dots = by_name(fig)["At your volume"]
-    np.testing.assert_allclose(dots.y, [max(est.current[a].monthly_usd, min(dots.y)) for a in ARCHITECTURES])
+    np.testing.assert_allclose(dots.y, [max(est.current[a].monthly_usd, min(dots.y)) for a in est.priced])
 
 
 def test_usd_ticks_are_readable(est):
@@ -144,18 +144,18 @@ def test_breakdown_stacks_add_up_to_the_monthly_spend(est):
     fig = figures.breakdown_figure(est)
     assert fig.layout.barmode == "stack"
     totals = np.sum([np.asarray(t.y, dtype=float) for t in fig.data], axis=0)
-    np.testing.assert_allclose(totals, [est.current[a].monthly_usd for a in ARCHITECTURES], rtol=1e-9)
+    np.testing.assert_allclose(totals, [est.current[a].monthly_usd for a in est.priced], rtol=1e-9)
     assert {t.name for t in fig.data} <= set(COMPONENT_LABELS.values())
 
 
 def test_per_1k_and_tco(est):
     fig = figures.per_1k_figure(est)
-    assert [t.name for t in fig.data] == [LABELS[a] for a in ARCHITECTURES]
-    assert [t.line.color for t in fig.data] == [COLORS[a] for a in ARCHITECTURES]
+    assert [t.name for t in fig.data] == [LABELS[a] for a in est.priced]
+    assert [t.line.color for t in fig.data] == [COLORS[a] for a in est.priced]
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     tco = figures.tco_figure(est)
-    assert [t.name for t in tco.data] == [LABELS[a] for a in ARCHITECTURES]
-    for a, t in zip(ARCHITECTURES, tco.data, strict=True):
+    assert [t.name for t in tco.data] == [LABELS[a] for a in est.priced]
+    for a, t in zip(est.priced, tco.data, strict=True):
         assert len(t.x) == est.scenario.horizon_months + 1
         assert t.y[0] == pytest.approx(est.current[a].one_time_total_usd)
         assert t.y[-1] == pytest.approx(est.current[a].tco_usd)
@@ -163,7 +163,9 @@ def test_per_1k_and_tco(est):
 
 @pytest.mark.parametrize("arch", ARCHITECTURES)
 def test_tornado_ranks_the_engines_sensitivity(catalog, arch):
-    est = estimate(catalog, load_scenario(SCENARIOS["support-bot"]))
+    # ticket classification: its small knowledge base fits the model, so all five are priced
+    est = estimate(catalog, load_scenario(SCENARIOS["ticket-classification"]))
+    assert est.priced == ARCHITECTURES
     fig = figures.tornado_figure(est, arch, top=8)
     rows = est.sensitivity[arch][:8]
     low, high = fig.data
@@ -179,7 +181,7 @@ def test_latency_figure(catalog):
     est = estimate(catalog, scenario)
     fig = figures.latency_figure(est)
     names = [t.name for t in fig.data]
-    for a in ARCHITECTURES:
+    for a in est.priced:
         assert names.count(LABELS[a]) == 1  # p95, solid
         p95 = by_name(fig)[LABELS[a]]
         assert p95.line.color == COLORS[a]
@@ -196,9 +198,10 @@ def test_latency_breakdown_adds_up(est):
     fig = figures.latency_breakdown_figure(est)
     assert all(t.orientation == "h" for t in fig.data)
     totals = np.sum([np.asarray(t.x, dtype=float) for t in fig.data], axis=0)
-    expected = [est.current[a].latency_p50_ms for a in ARCHITECTURES][::-1]
+    expected = [est.current[a].latency_p50_ms for a in est.priced][::-1]
     np.testing.assert_allclose(totals, expected, rtol=1e-9)
-    for label, a in zip(fig.data[0].y, list(ARCHITECTURES)[::-1], strict=True):
+    assert len(fig.data[0].y) == len(est.priced)  # a ruled-out architecture has no bar
+    for label, a in zip(fig.data[0].y, list(est.priced)[::-1], strict=True):
         assert LABELS[a] in label and COLORS[a] in label
 
 
@@ -280,7 +283,7 @@ def test_coinciding_latency_lines_stay_visible_and_say_so(catalog):
     est = estimate(catalog, load_scenario(SCENARIOS["support-bot"]).with_changes(**SELF_HOSTED_LLAMA))
     fig = figures.latency_figure(est)
     p95 = [t for t in fig.data if t.name in set(LABELS.values())]
-    assert [t.name for t in p95] == [LABELS[a] for a in ARCHITECTURES]  # names stay the labels
+    assert [t.name for t in p95] == [LABELS[a] for a in est.priced]  # names stay the labels
     same = [t for t in p95 if t.line.dash not in (None, "solid")]
     assert same, "on one GPU stack some p95 lines coincide"
     (note,) = [a for a in fig.layout.annotations if a.name == figures.COINCIDE_NOTE]

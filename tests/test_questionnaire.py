@@ -35,7 +35,7 @@ from planner.questionnaire import (
 )
 from planner.scenario import ARCHITECTURES, Scenario
 
-P, R, F, H = ARCHITECTURES
+P, L, R, F, H = ARCHITECTURES
 LEVELS = list(KnowledgeChange)
 
 
@@ -111,6 +111,11 @@ RULE_CASES: dict[str, tuple[dict, dict, str]] = {
         {"knowledge_fits_in_context": False, "gap": "behavior"},
         "The gap is both knowledge and behaviour, and the knowledge base does not fit",
     ),
+    "knowledge_not_in_context": (
+        {"knowledge_fits_in_context": False},
+        {"knowledge_fits_in_context": True},
+        "long context is ruled out",
+    ),
     "knowledge_static": (
         {"knowledge_change": "static"},
         {"knowledge_change": "quarterly"},
@@ -181,13 +186,14 @@ def test_every_rule_has_a_case_and_ids_are_unique():
 
 
 def test_rule_table_shape():
-    assert len(RULES) == 32
+    assert len(RULES) == 33
     hard = [r for r in RULES if r.kind == "hard"]
     assert {r.id for r in hard} == {
         "citations_need_sources",
         "too_few_examples",
         "data_out_of_weights",
         "knowledge_exceeds_context",
+        "knowledge_not_in_context",
     }
     # hard rules come first in the table
     assert RULES[: len(hard)] == tuple(hard)
@@ -289,7 +295,7 @@ def test_rules_are_validated():
 def test_fast_changing_facts_with_citations_recommend_rag():
     rec = recommend(Answers(knowledge_change="daily", citations_required=True))
     assert rec.winner.key == R and rec.winner.verdict == "recommended"
-    assert [r.key for r in rec.ranking] == [R, H, P, F]
+    assert [r.key for r in rec.ranking] == [R, H, P, L, F]
     assert rec.get(F).verdict == "ruled out"
     assert {"citations_need_sources", "knowledge_changes_weekly", "citations_from_retrieval"} <= set(fired(rec))
     assert any("retraining every day" in t for t in rec.winner.reasons)
@@ -383,7 +389,7 @@ def test_no_answers_everything_viable_simplest_first():
 def test_ties_break_simplest_first():
     # fine-tuned and hybrid both at +1: fine-tuned (simpler) first
     rec = recommend(Answers(ml_team_capacity=True))
-    assert [r.key for r in rec.ranking] == [F, H, P, R]
+    assert [r.key for r in rec.ranking] == [F, H, P, L, R]
 
 
 def test_recommend_accepts_a_scenario():
@@ -491,7 +497,7 @@ def snap(monthly, p95, one_time=16_000.0):
 
 
 def fake_estimate(costs: dict, p95s: dict, break_evens=()):
-    return NS(current={k: snap(costs[k], p95s[k]) for k in ARCHITECTURES}, break_evens=list(break_evens))
+    return NS(current={k: snap(costs[k], p95s[k]) for k in costs}, break_evens=list(break_evens))
 
 
 RAG_SCENARIO = Scenario.model_validate(
@@ -651,7 +657,7 @@ def test_to_dict_is_json_ready_with_the_documented_shape():
     rec = recommend(Answers(knowledge_change="daily", citations_required=True))
     d = json.loads(json.dumps(rec.to_dict()))
     assert {"ranking", "watch_outs", "plan", "findings"} <= set(d)
-    assert [r["architecture"] for r in d["ranking"]] == [R, H, P, F]
+    assert [r["architecture"] for r in d["ranking"]] == [R, H, P, L, F]
     assert set(d["ranking"][0]) == {"architecture", "label", "score", "verdict", "reasons"}
     assert d["ranking"][0]["label"] == "RAG" and d["ranking"][0]["verdict"] == "recommended"
     assert d["ranking"][-1]["verdict"] == "ruled out"

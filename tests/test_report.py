@@ -28,7 +28,7 @@ from planner.engine import estimate
 from planner.files import SCENARIOS_DIR, load_scenario
 from planner.format import count, ms, usd
 from planner.report import PRODUCT, build_report
-from planner.scenario import ARCHITECTURES, COLORS, LABELS
+from planner.scenario import COLORS, LABELS
 from pricing.loader import load_catalog
 
 TODAY = date(2026, 11, 22)
@@ -130,15 +130,15 @@ def test_answers_behind_the_reasons(support):
 
 def test_monthly_cost_of_every_architecture_as_formatted(support):
     _, est, _, _, text = support
-    totals = " ".join(usd(est.current[a].monthly_usd) for a in ARCHITECTURES)
+    totals = " ".join(usd(est.current[a].monthly_usd) for a in est.priced)
     assert f"Total per month {totals}" in text
-    per_1k = " ".join(usd(est.current[a].usd_per_1k_queries) for a in ARCHITECTURES)
+    per_1k = " ".join(usd(est.current[a].usd_per_1k_queries) for a in est.priced)
     assert f"Per 1,000 queries {per_1k}" in text
-    tco = " ".join(usd(est.current[a].tco_usd) for a in ARCHITECTURES)
+    tco = " ".join(usd(est.current[a].tco_usd) for a in est.priced)
     assert f"TCO over {est.scenario.horizon_months} months {tco}" in text
-    one = " ".join(usd(est.current[a].one_time_total_usd) for a in ARCHITECTURES)
+    one = " ".join(usd(est.current[a].one_time_total_usd) for a in est.priced)
     assert f"One-time total {one}" in text
-    p = " ".join(f"{ms(est.current[a].latency_p50_ms)} / {ms(est.current[a].latency_p95_ms)}" for a in ARCHITECTURES)
+    p = " ".join(f"{ms(est.current[a].latency_p50_ms)} / {ms(est.current[a].latency_p95_ms)}" for a in est.priced)
     assert f"Whole answer {p}" in text
 
 
@@ -146,12 +146,12 @@ def _check_component_rows(est, text):
     from planner.engine import COMPONENT_LABELS
 
     for k, label in COMPONENT_LABELS.items():
-        vals = [est.current[a].components_usd[k] for a in ARCHITECTURES]
+        vals = [est.current[a].components_usd[k] for a in est.priced]
         if any(v > 0 for v in vals):
             # as `usd` formats it; sub-cent amounts read "< $0.01" (usd would print "$2e-05")
             row = " ".join(("< $0.01" if v < 0.005 else usd(v)) if v > 0 else "–" for v in vals)
             assert f"{label} {row}" in text
-    totals = " ".join(usd(est.current[a].monthly_usd) for a in ARCHITECTURES)
+    totals = " ".join(usd(est.current[a].monthly_usd) for a in est.priced)
     assert f"Total per month {totals}" in text
 
 
@@ -399,14 +399,14 @@ def test_fonts_are_embedded_vera(support):
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
 def test_rendered_pages_are_not_blank_and_show_the_charts(support, tmp_path):
     Image = pytest.importorskip("PIL.Image")
-    _, _, _, pdf, _ = support
+    _, est, _, pdf, _ = support
     src = tmp_path / "report.pdf"
     src.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(src), str(tmp_path / "page")], check=True, timeout=120)
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == len(PdfReader(io.BytesIO(pdf)).pages)
-    seen = {a: 0 for a in ARCHITECTURES}
-    targets = {a: tuple(int(COLORS[a][i : i + 2], 16) for i in (1, 3, 5)) for a in ARCHITECTURES}
+    seen = {a: 0 for a in est.priced}  # an architecture ruled out has no curve
+    targets = {a: tuple(int(COLORS[a][i : i + 2], 16) for i in (1, 3, 5)) for a in est.priced}
     for png in pngs:
         with Image.open(png) as img:
             px = np.asarray(img.convert("RGB"), dtype=int)
@@ -482,7 +482,7 @@ def test_weak_evidence_under_the_pick_is_said_on_the_first_page(mini_catalog_tex
 
 def test_first_token_and_full_answer_latency_in_the_pdf(support):
     scenario, est, rec, _, text = support
-    for a in ARCHITECTURES:
+    for a in est.priced:
         c = est.current[a]
         assert _squash(f"{ms(c.first_token_p50_ms)} / {ms(c.first_token_p95_ms)}") in _squash(text)
         assert _squash(f"{ms(c.latency_p50_ms)} / {ms(c.latency_p95_ms)}") in _squash(text)

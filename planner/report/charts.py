@@ -18,7 +18,7 @@ from planner.engine import COMPONENT_LABELS, Estimate
 from planner.format import count, ms, usd
 from planner.report.style import COMPONENT_COLORS, INK, MUTED, RED
 from planner.report.text import FONT, FONT_BOLD, _fit, _usd_tick
-from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from planner.scenario import COLORS, LABELS, Scenario
 
 
 def _hex(c: str, alpha: float | None = None) -> colors.Color:
@@ -254,8 +254,8 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     q = np.asarray(est.volumes, float)
     budget = scenario.monthly_budget_usd
     now = scenario.workload.queries_per_month
-    ys = [est.series[a].total_usd for a in ARCHITECTURES] + [est.series[a].low_usd for a in ARCHITECTURES]
-    ys += [est.series[a].high_usd for a in ARCHITECTURES]
+    ys = [est.series[a].total_usd for a in est.priced] + [est.series[a].low_usd for a in est.priced]
+    ys += [est.series[a].high_usd for a in est.priced]
     vals = np.concatenate([np.asarray(y, float) for y in ys])
     vals = vals[np.isfinite(vals) & (vals > 0)]
     if budget:
@@ -264,8 +264,8 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     ylim = (_nice_down(lo_v), _nice_up(hi_v if hi_v > lo_v else lo_v * 10))
     xlim = (float(q[0]), float(q[-1]))
 
-    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in ARCHITECTURES]
-    if any(_has_range(est, a) for a in ARCHITECTURES):
+    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in est.priced]
+    if any(_has_range(est, a) for a in est.priced):
         items.append(_LegendItem("low–high range", _hex("#7B8794", 0.35), "box"))
     if est.break_evens:
         items.append(_LegendItem("break-even (numbered)", INK, "marker"))
@@ -280,7 +280,7 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     xt, xm = _log_ticks(*xlim)
     yt, ym = _log_ticks(*ylim)
     _axes(d, p, xt, yt, xm, ym, count, _usd_tick, "Queries per month (log scale)", "USD per month (log scale)")
-    for a in ARCHITECTURES:
+    for a in est.priced:
         s = est.series[a]
         if _has_range(est, a):
             lo, hi = np.asarray(s.low_usd, float), np.asarray(s.high_usd, float)
@@ -291,7 +291,7 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
                 pts = [round(float(v), 2) for pair in zip(xs[k_hi], hi_y[k_hi], strict=True) for v in pair]
                 pts += [round(float(v), 2) for pair in zip(xs[k_lo][::-1], lo_y[k_lo][::-1], strict=True) for v in pair]
                 d.add(Polygon(pts, fillColor=_hex(COLORS[a], 0.16), strokeColor=None))
-    for a in ARCHITECTURES:
+    for a in est.priced:
         for line in _polyline(p, q, est.series[a].total_usd, _hex(COLORS[a]), 1.8):
             d.add(line)
     if budget:
@@ -320,12 +320,12 @@ def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     q = np.asarray(est.volumes, float)
     limit = scenario.latency_target_p95_ms
     now = scenario.workload.queries_per_month
-    vals = np.concatenate([np.asarray(est.series[a].latency_p95_ms, float) for a in ARCHITECTURES])
+    vals = np.concatenate([np.asarray(est.series[a].latency_p95_ms, float) for a in est.priced])
     vals = vals[np.isfinite(vals)]
     top = max(float(vals.max()) if vals.size else 1.0, limit or 0.0) * 1.06
     ytop, yt = _lin_ticks(top)
     xlim = (float(q[0]), float(q[-1]))
-    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in ARCHITECTURES]
+    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in est.priced]
     items += [_LegendItem("p95 (solid)", INK, "line", 1.4), _LegendItem("p50 (dashed)", INK, "dash", 1.0)]
     if limit:
         items.append(_LegendItem(f"p95 limit {ms(limit)}", RED, "dash", 1.1))
@@ -337,7 +337,7 @@ def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     p = _Plot(50, 36, width - 62, height - 36 - lh - 6, xlim, (0.0, ytop), True, False)
     xt, xm = _log_ticks(*xlim)
     _axes(d, p, xt, yt, xm, [], count, ms, "Queries per month (log scale)", "Latency per answer")
-    for a in ARCHITECTURES:
+    for a in est.priced:
         s = est.series[a]
         for line in _polyline(p, q, s.latency_p50_ms, _hex(COLORS[a]), 1.0, [4, 2.5]):
             d.add(line)
@@ -352,15 +352,15 @@ def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
 
 def _breakdown_chart(est: Estimate, width: float) -> Drawing:
     """Stacked horizontal bars: each architecture's monthly cost by component at the planned volume."""
-    comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in ARCHITECTURES)]
-    totals = [est.current[a].monthly_usd for a in ARCHITECTURES]
+    comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in est.priced)]
+    totals = [est.current[a].monthly_usd for a in est.priced]
     hi = max([t for t in totals if math.isfinite(t)] + [0.0])
     top, ticks = _lin_ticks(hi * 1.12 if hi > 0 else 1.0)
     items = [_LegendItem(COMPONENT_LABELS[k], _hex(COMPONENT_COLORS.get(k, "#7B8794")), "box") for k in comps]
     left = 78
     lh = _legend_height(items, width - left)
     bar, gap = 17, 9
-    plot_h = len(ARCHITECTURES) * (bar + gap) + gap
+    plot_h = len(est.priced) * (bar + gap) + gap
     height = plot_h + 36 + lh + 6
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     p = _Plot(left, 36, width - left - 14, plot_h, (0.0, top), (0.0, 1.0), False, False)
@@ -381,7 +381,7 @@ def _breakdown_chart(est: Estimate, width: float) -> Drawing:
             anchor="middle",
         )
     )
-    for n, a in enumerate(ARCHITECTURES):
+    for n, a in enumerate(est.priced):
         y = p.y0 + p.h - gap - (n + 1) * (bar + gap) + gap
         d.add(Rect(4, y + bar / 2 - 4, 8, 8, fillColor=_hex(COLORS[a]), strokeColor=None))
         d.add(_label(15, y + bar / 2 - 3, LABELS[a], size=7.8, color=INK))
@@ -411,19 +411,19 @@ def _breakdown_chart(est: Estimate, width: float) -> Drawing:
 def _cumulative_chart(est: Estimate, width: float) -> Drawing:
     """Cumulative spend month by month: one-time costs, then the monthly spend."""
     months = est.scenario.horizon_months
-    series = {a: np.asarray(est.cumulative_usd(a), float) for a in ARCHITECTURES}
+    series = {a: np.asarray(est.cumulative_usd(a), float) for a in est.priced}
     hi = max(float(np.nanmax(v)) for v in series.values())
     top, yt = _lin_ticks(hi * 1.04 if hi > 0 else 1.0)
     _, xt = _lin_ticks(months, n=min(12, max(months, 1)) if months <= 12 else 6)
     xt = [v for v in xt if v <= months]
-    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in ARCHITECTURES]
+    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in est.priced]
     lh = _legend_height(items, width - 50)
     height = 190 + lh
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     p = _Plot(50, 36, width - 62, height - 36 - lh - 6, (0.0, float(months)), (0.0, top), False, False)
     _axes(d, p, xt, yt, [], [], lambda v: f"{v:g}", _usd_tick, "Months after the start", "Cumulative USD")
     x = np.arange(months + 1, dtype=float)
-    for a in ARCHITECTURES:
+    for a in est.priced:
         for line in _polyline(p, x, series[a], _hex(COLORS[a]), 1.8):
             d.add(line)
         end = series[a][-1]

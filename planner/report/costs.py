@@ -22,7 +22,7 @@ from planner.report.charts import (
 from planner.report.document import _Report
 from planner.report.style import MUTED
 from planner.report.text import _num, _per_1k, _range, _usd_cell, _x
-from planner.scenario import ARCHITECTURES, COLORS, LABELS
+from planner.scenario import COLORS, LABELS
 
 
 class _Costs(_Report):
@@ -35,7 +35,7 @@ class _Costs(_Report):
         vol = count(s.workload.queries_per_month)
         lo, hi = count(float(est.volumes[0])), count(float(est.volumes[-1]))
         cap = [f"Monthly spend of each architecture from {lo} to {hi} queries a month; both axes are logarithmic."]
-        if any(_has_range(est, a) for a in ARCHITECTURES):
+        if any(_has_range(est, a) for a in est.priced):
             cap.append("Shaded bands: the low–high range of the catalog figures.")
         if est.break_evens:
             cap.append("Numbered circles: break-even volumes, listed in the table below.")
@@ -77,7 +77,7 @@ class _Costs(_Report):
         st, est = self.st, self.est
         if not est.break_evens:
             q = est.volumes
-            cheapest = {min(ARCHITECTURES, key=lambda a: est.series[a].total_usd[k]) for k in range(len(q))}
+            cheapest = {min(est.priced, key=lambda a: est.series[a].total_usd[k]) for k in range(len(q))}
             tail = f" {LABELS[next(iter(cheapest))]} is the cheapest throughout." if len(cheapest) == 1 else ""
             self.add(
                 self.p(
@@ -106,25 +106,25 @@ class _Costs(_Report):
 
     def arch_header(self, first: str) -> list:
         st = self.st
-        return [self.p(first, st.head)] + [self.p(_x(LABELS[a]), st.head_r) for a in ARCHITECTURES]
+        return [self.p(first, st.head)] + [self.p(_x(LABELS[a]), st.head_r) for a in self.est.priced]
 
     def arch_header_style(self) -> list:
-        return [("LINEABOVE", (i, 0), (i, 0), 3, _hex(COLORS[a]), 0) for i, a in enumerate(ARCHITECTURES, 1)]
+        return [("LINEABOVE", (i, 0), (i, 0), 3, _hex(COLORS[a]), 0) for i, a in enumerate(self.est.priced, 1)]
 
     def component_table(self) -> None:
         st, est = self.st, self.est
         rows = [self.arch_header("Monthly cost by component")]
-        comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in ARCHITECTURES)]
+        comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in est.priced)]
         for k in comps:
             row = [self.p(_x(COMPONENT_LABELS[k]), st.cell)]
-            for a in ARCHITECTURES:
+            for a in est.priced:
                 v = est.current[a].components_usd.get(k, 0.0)
                 row.append(self.p(_usd_cell(v), st.cell_r))
             rows.append(row)
         n_total = len(rows)
         rows.append(
             [self.p("Total per month", st.cell_b)]
-            + [self.p(usd(est.current[a].monthly_usd), st.cell_br) for a in ARCHITECTURES]
+            + [self.p(usd(est.current[a].monthly_usd), st.cell_br) for a in est.priced]
         )
         rows.append(
             [self.p("Range (low–high)", st.cell)]
@@ -133,22 +133,22 @@ class _Costs(_Report):
                     _range(est.current[a].monthly_low_usd, est.current[a].monthly_high_usd, est.current[a].monthly_usd),
                     st.cell_r,
                 )
-                for a in ARCHITECTURES
+                for a in est.priced
             ]
         )
         rows.append(
-            [self.p("Per 1,000 queries", st.cell)] + [self.p(_per_1k(est.current[a]), st.cell_r) for a in ARCHITECTURES]
+            [self.p("Per 1,000 queries", st.cell)] + [self.p(_per_1k(est.current[a]), st.cell_r) for a in est.priced]
         )
         rows.append(
             [self.p("Input tokens per query", st.cell)]
-            + [self.p(_num(est.current[a].input_tokens_per_query), st.cell_r) for a in ARCHITECTURES]
+            + [self.p(_num(est.current[a].input_tokens_per_query), st.cell_r) for a in est.priced]
         )
-        if any(est.current[a].replicas is not None for a in ARCHITECTURES):
+        if any(est.current[a].replicas is not None for a in est.priced):
             rows.append(
                 [self.p("GPU replicas", st.cell)]
                 + [
                     self.p(str(est.current[a].replicas) if est.current[a].replicas is not None else "–", st.cell_r)
-                    for a in ARCHITECTURES
+                    for a in est.priced
                 ]
             )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]
@@ -160,11 +160,11 @@ class _Costs(_Report):
         parts = [
             k
             for k in LATENCY_LABELS
-            if any(max(est.current[a].latency_breakdown_ms.get(k, (0, 0))) > 0 for a in ARCHITECTURES)
+            if any(max(est.current[a].latency_breakdown_ms.get(k, (0, 0))) > 0 for a in est.priced)
         ]
         for k in parts:
             row = [self.p(_x(LATENCY_LABELS[k]), st.cell)]
-            for a in ARCHITECTURES:
+            for a in est.priced:
                 p50, p95 = est.current[a].latency_breakdown_ms.get(k, (0.0, 0.0))
                 row.append(self.p(f"{ms(p50)} / {ms(p95)}" if p95 > 0 else "–", st.cell_r))
             rows.append(row)
@@ -173,14 +173,14 @@ class _Costs(_Report):
             [self.p("First token", st.cell_b)]
             + [
                 self.p(f"{ms(est.current[a].first_token_p50_ms)} / {ms(est.current[a].first_token_p95_ms)}", st.cell_br)
-                for a in ARCHITECTURES
+                for a in est.priced
             ]
         )
         rows.append(
             [self.p("Whole answer", st.cell_b)]
             + [
                 self.p(f"{ms(est.current[a].latency_p50_ms)} / {ms(est.current[a].latency_p95_ms)}", st.cell_br)
-                for a in ARCHITECTURES
+                for a in est.priced
             ]
         )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]
@@ -197,22 +197,22 @@ class _Costs(_Report):
         st, est, s = self.st, self.est, self.scenario
         rows = [self.arch_header("One-time costs and TCO")]
         for k, label in ONE_TIME_LABELS.items():
-            vals = [est.current[a].one_time_usd.get(k, 0.0) for a in ARCHITECTURES]
+            vals = [est.current[a].one_time_usd.get(k, 0.0) for a in est.priced]
             if not any(v > 0 for v in vals):
                 continue
             rows.append([self.p(_x(label), st.cell)] + [self.p(_usd_cell(v), st.cell_r) for v in vals])
         n_total = len(rows)
         rows.append(
             [self.p("One-time total", st.cell_b)]
-            + [self.p(usd(est.current[a].one_time_total_usd), st.cell_br) for a in ARCHITECTURES]
+            + [self.p(usd(est.current[a].one_time_total_usd), st.cell_br) for a in est.priced]
         )
         rows.append(
             [self.p(f"Monthly cost × {s.horizon_months} months", st.cell)]
-            + [self.p(usd(est.current[a].monthly_usd * s.horizon_months), st.cell_r) for a in ARCHITECTURES]
+            + [self.p(usd(est.current[a].monthly_usd * s.horizon_months), st.cell_r) for a in est.priced]
         )
         rows.append(
             [self.p(f"TCO over {s.horizon_months} months", st.cell_b)]
-            + [self.p(usd(est.current[a].tco_usd), st.cell_br) for a in ARCHITECTURES]
+            + [self.p(usd(est.current[a].tco_usd), st.cell_br) for a in est.priced]
         )
         rows.append(
             [self.p("TCO range (low–high)", st.cell)]
@@ -220,7 +220,7 @@ class _Costs(_Report):
                 self.p(
                     _range(est.current[a].tco_low_usd, est.current[a].tco_high_usd, est.current[a].tco_usd), st.cell_r
                 )
-                for a in ARCHITECTURES
+                for a in est.priced
             ]
         )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]

@@ -71,6 +71,9 @@ class _Summary(_Report):
                 st.caption,
             )
         )
+        if est.ruled_out:
+            self.add(self.p("Not priced", st.h2))
+            self.add(*self.bullets(list(est.ruled_out.values())))
         if est.warnings:
             self.add(self.p("Warnings from the estimate", st.h2))
             self.add(*self.bullets(est.warnings))
@@ -177,8 +180,16 @@ class _Summary(_Report):
         rows = [[self.p(h[0], st.head)] + [self.p(x, st.head_r if i > 1 else st.head) for i, x in enumerate(h[1:], 1)]]
         style = []
         for n, r in enumerate(rec.ranking, 1):
-            c = est.current[r.key]
+            c = est.current.get(r.key)
             vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
+            if c is None:  # ruled out by the numbers (e.g. the knowledge does not fit the context): no figures
+                rows.append(
+                    [self.arch_cell(r.key, bold=n == 1), self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell)]
+                    + [self.p(_score(r.score), st.cell_r)]
+                    + [self.p("–", st.cell_r) for _ in h[3:]]
+                )
+                style.append(("LINEBEFORE", (0, n), (0, n), 3, _hex(COLORS.get(r.key, "#52606D")), 0))
+                continue
             rows.append(
                 [
                     self.arch_cell(r.key, bold=n == 1),

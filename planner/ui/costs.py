@@ -10,7 +10,7 @@ from planner import format as fmt
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
 from planner.questionnaire import same_cost
-from planner.scenario import ARCHITECTURES, LABELS
+from planner.scenario import LABELS
 from planner.ui import results, summary, tables
 from planner.ui.messages import message
 
@@ -23,10 +23,10 @@ summary.verdict_box(ctx)
 rec = ctx.recommendation
 ruled_out = {r.key for r in rec.ranking if r.ruled_out} if rec is not None and rec.has_verdict else set()
 # "cheapest" only among the options still open; equal costs share the badge
-cheapest = min((a for a in ARCHITECTURES if a not in ruled_out), key=lambda a: est.current[a].monthly_usd)
+cheapest = min((a for a in est.priced if a not in ruled_out), key=lambda a: est.current[a].monthly_usd)
 low = est.current[cheapest].monthly_usd
 st.caption(f"Monthly cost at {fmt.count(s.workload.queries_per_month)} queries a month")
-for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
+for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
     c = est.current[a]
     best = a not in ruled_out and same_cost(c.monthly_usd, low)
     if a in ruled_out:
@@ -53,6 +53,9 @@ shown = {i.message() for i in scenario_issues(ctx.catalog, s)}  # the page heade
 for w in est.warnings:
     if w not in shown:
         message("warning", w)
+
+for reason in est.ruled_out.values():
+    st.info(reason)
 
 st.plotly_chart(figures.spend_figure(est), config=figures.CONFIG, key="costs.spend")
 if est.break_evens:
@@ -112,7 +115,7 @@ else:
     arch = (
         st.segmented_control(
             "Architecture",
-            list(ARCHITECTURES),
+            list(est.priced),
             format_func=LABELS.__getitem__,
             default=default,
             key="costs.sens_arch",

@@ -95,6 +95,16 @@ with left:
     with st.container(border=True):
         for q in QUESTIONS:
             question_widget(q)
+            if q.id == "knowledge_fits_in_context" and ctx.estimate is not None:
+                w_ = ctx.scenario.workload
+                kb = fmt.count(w_.corpus_documents * w_.tokens_per_document)
+                reason = ctx.estimate.ruled_out.get("long_context")
+                st.caption(
+                    f"Measured, and used in place of a guess: no. {reason}"
+                    if reason
+                    else f"Measured, and used in place of a guess: yes, the knowledge base ({kb} tokens) "
+                    f"fits {ctx.scenario.stack.llm}'s context window with the prompt and the answer."
+                )
     st.button(
         "Clear answers",
         on_click=clear_answers,

@@ -4,7 +4,7 @@ import streamlit as st
 
 from planner import figures
 from planner import format as fmt
-from planner.scenario import ARCHITECTURES, LABELS
+from planner.scenario import LABELS
 from planner.ui import results, summary
 
 ctx = results.context()
@@ -15,7 +15,7 @@ summary.verdict_box(ctx)
 first_token = ctx.scenario.latency_limit_applies_to == "first_token"
 bounded = "time to first token" if first_token else "time to the full answer"
 
-for col, a in zip(st.columns(len(ARCHITECTURES)), ARCHITECTURES, strict=True):
+for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
     c = est.current[a]
     p95 = est.limited_p95_ms(a)
     delta = None
@@ -44,14 +44,14 @@ st.dataframe(
             "Full answer p50": fmt.ms(est.current[a].latency_p50_ms),
             "Full answer p95": fmt.ms(est.current[a].latency_p95_ms),
         }
-        for a in ARCHITECTURES
+        for a in est.priced
     ],
     hide_index=True,
     key="latency.table",
 )
 if limit:
     st.caption(f"The limit, p95 {fmt.ms(limit)}, bounds the {bounded}.")
-    for a in ARCHITECTURES:
+    for a in est.priced:
         advice = est.latency_gap_advice(a)
         if advice:
             st.text(f"{LABELS[a]}: {advice}")

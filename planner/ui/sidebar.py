@@ -294,6 +294,35 @@ def _token_controls() -> None:
         help="Example tokens in the prompt of prompt-only and RAG; a tuned model needs none.",
         **control("sb.shots", "workload.few_shot_tokens", "Few-shot tokens", _count_int, float),
     )
+    c1, c2 = st.columns(2)
+    c1.slider(
+        "Queries sent as batch (%)",
+        min_value=0.0,
+        max_value=100.0,
+        step=5.0,
+        format="%.0f%%",
+        help="Share of queries that can wait for a batch API (offline jobs): priced at batch rates where offered.",
+        **control(
+            "sb.batch", "workload.batch_query_share", "Batch share", lambda v: round(v * 100, 1), lambda v: v / 100
+        ),
+    )
+    c2.number_input(
+        "Prompt-cache hits (%)",
+        min_value=0.0,
+        max_value=100.0,
+        step=5.0,
+        value=None,
+        placeholder="from traffic",
+        help="Share of requests whose static prompt prefix is read from the provider's cache. "
+        "Empty: 1 − e^(−λ·TTL) from your traffic and the model's cache lifetime.",
+        **control(
+            "sb.cache",
+            "workload.cache_hit_share",
+            "Cache hit share",
+            lambda v: None if v is None else round(v * 100, 1),
+            lambda v: None if v is None else v / 100,
+        ),
+    )
 
 
 def _retrieval_controls(s: Scenario) -> None:
@@ -335,6 +364,33 @@ def _retrieval_controls(s: Scenario) -> None:
         "Rerank retrieved chunks (per search)",
         help="Rerank the retrieved candidates before generation: one reranker search per query, plus its latency.",
         **control("sb.rerank", "workload.rerank", "Rerank"),
+    )
+    c1, c2 = st.columns(2)
+    c1.number_input(
+        "Rerank candidates per query",
+        min_value=w.top_k,
+        max_value=10_000,
+        step=10,
+        value=None,
+        placeholder="top-k",
+        help="Candidates the reranker scores per query, of which the top-k go into the prompt "
+        "(billed per search or per token of query + candidate text). Empty: top-k.",
+        **control("sb.cands", "workload.rerank_candidates_per_query", "Rerank candidates"),
+    )
+    c2.slider(
+        "Queries that retrieve (%)",
+        min_value=0.0,
+        max_value=100.0,
+        step=5.0,
+        format="%.0f%%",
+        help="RAG and hybrid: share of queries routed to retrieval; the rest are answered from the prompt alone.",
+        **control(
+            "sb.route",
+            "workload.retrieval_query_share",
+            "Queries that retrieve",
+            lambda v: round(v * 100, 1),
+            lambda v: v / 100,
+        ),
     )
     st.slider(
         "Corpus changing each month (%)",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from planner import format as fmt
 from planner.engine import Estimate
-from planner.scenario import ARCHITECTURES, LABELS
+from planner.scenario import LABELS
 from planner.vocabulary import FAMILY_LABELS
 from pricing.models import STALE_AFTER_DAYS, Catalog
 
@@ -23,7 +23,7 @@ def numbers_frame(est: Estimate) -> pd.DataFrame:
     months = est.scenario.horizon_months
     cheapest = est.cheapest()
     rows = []
-    for a in ARCHITECTURES:
+    for a in est.priced:
         c = est.current[a]
         rows.append(
             {
@@ -48,7 +48,7 @@ def one_time_frame(est: Estimate) -> pd.DataFrame:
     data = {
         LABELS[a]: [fmt.usd(est.current[a].one_time_usd[k]) for k in ONE_TIME_LABELS]
         + [fmt.usd(est.current[a].one_time_total_usd)]
-        for a in ARCHITECTURES
+        for a in est.priced
     }
     return pd.DataFrame(data, index=[*ONE_TIME_LABELS.values(), "Total one-time"])
 
