@@ -216,8 +216,9 @@ def test_questionnaire_changes_recommendation(page, app_server, idle, rerun):
 
     # and behaviour instead of knowledge moves the ranking again (RAG may still lead: the knowledge base is
     # measured not to fit the model's context, so retrieval keeps its edge)
-    def ranking() -> list[str]:
-        return main_area(page).get_by_text(re.compile(r"· score [+-]?\d+")).all_inner_texts()
+    def ranking() -> list[str]:  # every option, each with its verdict (ruled-out ones carry no score)
+        verdicts = re.compile(r" — (recommended|viable|not advised|ruled out)( · score [+-]?\d+)?$")
+        return main_area(page).get_by_text(verdicts).all_inner_texts()
 
     ranked = ranking()
     assert len(ranked) == 5, ranked
