@@ -179,6 +179,16 @@ def candidates_retrieved(i: Inputs) -> float:
     return max(i.rerank_candidates_per_query, i.top_k) if i.rerank else i.top_k
 
 
+def dedicated_replicas(i: Inputs, q: np.ndarray) -> np.ndarray:
+    """Replicas of a tuned model's dedicated endpoint: ceil(peak output tokens/s ÷ one replica's), at least 1.
+
+    With no per-replica throughput in the catalog the endpoint is one replica (the hourly fee alone)."""
+    if i.tuned_dedicated_output_tokens_per_second <= 0:
+        return np.ones_like(q, dtype=float)
+    peak_tps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio * i.output_tokens_per_query
+    return np.maximum(1.0, np.ceil(peak_tps / i.tuned_dedicated_output_tokens_per_second - 1e-9))
+
+
 def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     """Self-hosted replicas for volume `q`: ceil(peak work ÷ (throughput × utilization)), at least the minimum."""
     tin, tout = mean_input_tokens(i, arch), i.output_tokens_per_query
@@ -243,7 +253,7 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
             per_query = per_query + (1 - r) * llm_usd_per_query(i, arch, tin0, tout, hit)
         out["inference"] = q * per_query
         if tuned:
-            out["model_hosting"] = zero + i.tuned_hosting_usd_per_hour * i.hours_per_month
+            out["model_hosting"] = dedicated_replicas(i, q) * i.tuned_hosting_usd_per_hour * i.hours_per_month
     if USES_RETRIEVAL[arch]:
         out["query_embedding"] = q * r * i.input_tokens_per_query * i.embed_usd_per_1m_tokens / 1e6
         out["vector_store"] = vector_store_usd(i, q * r, c)[0]

@@ -142,6 +142,8 @@ class Inputs:
     tuned_tier_output_usd_per_1m_tokens: float
     tuned_tier_cached_input_usd_per_1m_tokens: float
     engineering_days_long_context: float
+    # a tuned model on a dedicated endpoint: what one replica sustains (0: unknown, one replica)
+    tuned_dedicated_output_tokens_per_second: float = 0.0
 
     def replace(self, **changes) -> Inputs:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -385,7 +387,15 @@ def _llm_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
 def _fine_tune_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
     offer = _lookup(catalog.fine_tune_offers, key, "fine-tuning offers", "fine_tune")
     tuned_llm = catalog.llms[offer.base_llm]
-    if offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
+    dedicated_tps = 0.0
+    if offer.hosting == "dedicated" and offer.dedicated_output_tokens_per_second is not None:
+        dedicated_tps = take.throughput(
+            R_FT, key, offer, "dedicated_output_tokens_per_second", fig=offer.dedicated_output_tokens_per_second
+        )
+    if offer.hosting == "dedicated" and offer.input_usd_per_1m_tokens is None:
+        # a dedicated endpoint is billed by the hour alone: no per-token price on top
+        tuned_in = tuned_out = 0.0
+    elif offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
         tuned_in = take(R_FT + " at base price", offer.base_llm, tuned_llm, "input_usd_per_1m_tokens")
         tuned_out = take(R_FT + " at base price", offer.base_llm, tuned_llm, "output_usd_per_1m_tokens")
     else:
@@ -406,6 +416,7 @@ def _fine_tune_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, flo
         tuned_input_usd_per_1m_tokens=tuned_in,
         tuned_output_usd_per_1m_tokens=tuned_out,
         tuned_hosting_usd_per_hour=hosting,
+        tuned_dedicated_output_tokens_per_second=dedicated_tps,
         training_usd_per_1m_tokens=train_price,
         training_gpu_usd_per_hour=train_gpu_usd,
         training_tokens_per_second=train_tps,

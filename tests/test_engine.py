@@ -1246,3 +1246,46 @@ def test_self_hosting_a_closed_fine_tuning_offer_names_the_offer_and_the_choices
     msg = str(err.value)
     assert "stack.llm: `big` is not an open-weights model; open-weights models: `small`" in msg
     assert "stack.fine_tune" in msg and "stack.serving: api" in msg
+
+
+def _with_dedicated_offer(mini, tps=None):
+    from pricing.models import FineTuneOffer
+
+    def fig(v):
+        return {"value": v, "source": "test", "checked": "2026-11-01"}
+
+    offer = {
+        "name": "LoRA on a dedicated endpoint",
+        "provider": "test",
+        "base_llm": "small",
+        "method": "lora",
+        "training_usd_per_1m_tokens": fig(0.5),
+        "hosting": "dedicated",
+        "hosting_usd_per_hour": fig(2),
+    }
+    if tps is not None:
+        offer["dedicated_output_tokens_per_second"] = fig(tps)
+    offers = {**mini.fine_tune_offers, "ft-dedicated": FineTuneOffer.model_validate(offer)}
+    return mini.model_copy(update={"fine_tune_offers": offers})
+
+
+def test_dedicated_endpoint_is_billed_by_the_hour_alone(mini):
+    # A dedicated endpoint with no per-token prices charges no tokens (not the base model's price on top):
+    # fine_tuned inference = 0; hosting = 1 replica × 2 $/h × 730 h = 1,460
+    est = estimate(_with_dedicated_offer(mini), make(stack={"fine_tune": "ft-dedicated"}))
+    for a in ("fine_tuned", "hybrid"):
+        assert est.current[a].components_usd["inference"] == 0
+        assert est.current[a].components_usd["model_hosting"] == approx(2 * 730)
+
+
+def test_dedicated_endpoint_replicas_scale_with_peak_output(mini):
+    # peak output = 100,000 q / (730 × 3,600 s) × peak 1 × 300 tokens = 11.4155 tokens/s;
+    # one replica sustains 5 → ceil(11.4155 / 5) = ceil(2.283) = 3 replicas → 3 × 2 $/h × 730 h = 4,380
+    est = estimate(_with_dedicated_offer(mini, tps=5), make(stack={"fine_tune": "ft-dedicated"}))
+    assert est.current["fine_tuned"].components_usd["model_hosting"] == approx(3 * 2 * 730)
+    # at 10,000 queries: 1.14 tokens/s → one replica (never fewer than one)
+    est = estimate(
+        _with_dedicated_offer(mini, tps=5),
+        make(workload={"queries_per_month": 10_000}, stack={"fine_tune": "ft-dedicated"}),
+    )
+    assert est.current["fine_tuned"].components_usd["model_hosting"] == approx(2 * 730)
