@@ -217,10 +217,13 @@ def test_questionnaire_changes_recommendation(page, app_server, idle, rerun):
     # and behaviour instead of knowledge moves the ranking again (RAG may still lead: the knowledge base is
     # measured not to fit the model's context, so retrieval keeps its edge)
     def ranking() -> list[str]:
-        return main_area(page).get_by_text(re.compile(r"· score [+-]?\d+")).all_inner_texts()
+        # every option is listed: those still in the running with their score, the ruled-out ones without
+        verdicts = r" — (recommended|viable|not advised)( · score [+-]?\d+)?$| — ruled out$"
+        return main_area(page).get_by_text(re.compile(verdicts)).all_inner_texts()
 
     ranked = ranking()
     assert len(ranked) == 5, ranked
+    assert all(("score" in r) != r.endswith("ruled out") for r in ranked), ranked
     choose("What is the model missing today: knowledge, behaviour, or both?", "Behaviour: wrong form, tone or skill")
     assert ranking() != ranked
     assert problems_shown(page) == []
