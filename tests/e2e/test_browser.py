@@ -363,9 +363,11 @@ def test_sidebar_labels_and_select_boxes_are_not_cut_off(page, app_server, idle,
     # the longest entry names of the default catalog: the self-hosted stack of issue 13
     query = "preset=support-bot&serving=self_hosted&llm=together-llama-3.1-8b&ft=self-hosted-llama-3.1-8b-lora-h100"
     open_page(page, app_server, idle, "costs", query)
-    sections = page.locator("[data-testid='stSidebar'] details summary")
-    for i in range(sections.count()):
-        with rerun(page):
-            sections.nth(i).click()
+    details = page.locator("[data-testid='stSidebar'] details")
+    for i in range(details.count()):
+        # open each closed section; opening one need not rerun the script, so wait for idle, not for a run
+        if details.nth(i).get_attribute("open") is None:
+            details.nth(i).locator("summary").click()
+            idle(page)
     assert page.locator("[data-testid='stSidebar'] input").count() > 20  # every section is open
     assert page.evaluate(TRUNCATED_JS) == []
