@@ -466,12 +466,11 @@ def test_catalog_records_the_genai_prices_version():
     assert load(text).genai_prices_version == "0.2.3"
 
 
-def test_the_per_token_reranker_example_is_a_valid_override():
+def test_the_default_catalog_has_per_token_rerankers():
     from pricing.loader import load_catalog_file
 
-    loaded = load_catalog_file(Path(__file__).resolve().parent.parent / "examples" / "per-token-rerankers.yaml")
+    loaded = load_catalog_file(Path(__file__).resolve().parent.parent / "pricing" / "default.yaml")
     per_token = {k: r for k, r in loaded.catalog.rerankers.items() if r.usd_per_1m_tokens is not None}
-    assert loaded.is_override
     assert sorted(per_token) == [
         "cohere-rerank-v5.0-fast",
         "cohere-rerank-v5.0-pro",

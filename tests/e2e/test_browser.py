@@ -216,12 +216,14 @@ def test_questionnaire_changes_recommendation(page, app_server, idle, rerun):
 
     # and behaviour instead of knowledge moves the ranking again (RAG may still lead: the knowledge base is
     # measured not to fit the model's context, so retrieval keeps its edge)
-    def ranking() -> list[str]:  # every option, each with its verdict (ruled-out ones carry no score)
-        verdicts = re.compile(r" — (recommended|viable|not advised|ruled out)( · score [+-]?\d+)?$")
-        return main_area(page).get_by_text(verdicts).all_inner_texts()
+    def ranking() -> list[str]:
+        # every option is listed: those still in the running with their score, the ruled-out ones without
+        verdicts = r" — (recommended|viable|not advised)( · score [+-]?\d+)?$| — ruled out$"
+        return main_area(page).get_by_text(re.compile(verdicts)).all_inner_texts()
 
     ranked = ranking()
     assert len(ranked) == 5, ranked
+    assert all(("score" in r) != r.endswith("ruled out") for r in ranked), ranked
     choose("What is the model missing today: knowledge, behaviour, or both?", "Behaviour: wrong form, tone or skill")
     assert ranking() != ranked
     assert problems_shown(page) == []
@@ -361,9 +363,11 @@ def test_sidebar_labels_and_select_boxes_are_not_cut_off(page, app_server, idle,
     # the longest entry names of the default catalog: the self-hosted stack of issue 13
     query = "preset=support-bot&serving=self_hosted&llm=together-llama-3.1-8b&ft=self-hosted-llama-3.1-8b-lora-h100"
     open_page(page, app_server, idle, "costs", query)
-    sections = page.locator("[data-testid='stSidebar'] details summary")
-    for i in range(sections.count()):
-        with rerun(page):
-            sections.nth(i).click()
+    details = page.locator("[data-testid='stSidebar'] details")
+    for i in range(details.count()):
+        # open each closed section; opening one need not rerun the script, so wait for idle, not for a run
+        if details.nth(i).get_attribute("open") is None:
+            details.nth(i).locator("summary").click()
+            idle(page)
     assert page.locator("[data-testid='stSidebar'] input").count() > 20  # every section is open
     assert page.evaluate(TRUNCATED_JS) == []
