@@ -10,6 +10,7 @@ same inputs), and the cards' text is made by the same functions the pages use.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -63,8 +64,8 @@ class Card:
     label: str
     value: str
     delta: str | None
-    delta_color: str
-    delta_arrow: str
+    delta_color: Literal["inverse", "off"]
+    delta_arrow: Literal["auto", "off"]
 
 
 def cost_caption(q: float) -> str:
@@ -92,7 +93,9 @@ def cost_cards(priced: tuple[str, ...], monthly_usd: dict[str, float], ruled_out
     return cards
 
 
-def latency_cards(priced: tuple[str, ...], p95_ms: dict[str, float], limit_ms: float | None, first_token: bool) -> list[Card]:
+def latency_cards(
+    priced: tuple[str, ...], p95_ms: dict[str, float], limit_ms: float | None, first_token: bool
+) -> list[Card]:
     """The Latency page's cards: each architecture's bounded p95, and how far it is from the limit."""
     cards = []
     for a in priced:

@@ -90,7 +90,8 @@ def _index(items: list[dict], pred: Callable[[dict], bool]) -> int | None:
 
 
 def _on_change(key: str) -> None:
-    """The browser's new volume (`{"q": volume, "n": move number}`: a move back to an earlier volume is a change too)."""
+    """The browser's new volume: `{"q": volume, "n": move number}` (so a move back to an earlier volume is a
+    change too)."""
     value = st.session_state.get(key)
     q = value.get("q") if isinstance(value, dict) else None
     if isinstance(q, int | float) and not isinstance(q, bool):
@@ -117,9 +118,7 @@ def volume_chart(
     data, layout = spec["data"], spec["layout"]
     marker = {
         "shape": _index(layout.get("shapes", []), lambda s: s.get("name") == figures.CURRENT_SHAPE),
-        "annotation": _index(
-            layout.get("annotations", []), lambda a: str(a.get("text", "")).startswith(MARKER_TEXT)
-        ),
+        "annotation": _index(layout.get("annotations", []), lambda a: str(a.get("text", "")).startswith(MARKER_TEXT)),
         "trace": _index(data, lambda t: t.get("name") == AT_VOLUME_TRACE),
     }
     text = json.dumps(spec, cls=plotly.utils.PlotlyJSONEncoder, separators=(",", ":"))
@@ -185,12 +184,15 @@ def spend_chart(ctx: Context, est: Estimate, ruled_out: set[str], key: str) -> N
     steps = steps_for(s.workload.queries_per_month)
     at = readouts.at_volumes(ctx.catalog, s, est.priced, steps)
     floor = _spend_floor(est)
-    cards, marks = [], []
+    cards: list[list[Card]] = []
+    marks: list[dict | None] = []
     for j, q in enumerate(steps):
         monthly = {a: float(at.monthly_usd[a][j]) for a in est.priced}
         cards.append(readouts.cost_cards(est.priced, monthly, ruled_out))
         if est.volumes[0] <= q <= est.volumes[-1]:
-            stub = SimpleNamespace(priced=est.priced, current={a: SimpleNamespace(monthly_usd=m) for a, m in monthly.items()})
+            stub = SimpleNamespace(
+                priced=est.priced, current={a: SimpleNamespace(monthly_usd=m) for a, m in monthly.items()}
+            )
             t = figures._at_volume_trace(stub, q, floor)  # type: ignore[arg-type]
             marks.append({"x": t["x"], "y": t["y"], "text": t["text"]})
         else:

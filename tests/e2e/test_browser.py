@@ -388,10 +388,14 @@ def test_sidebar_labels_and_select_boxes_are_not_cut_off(page, app_server, idle,
 
 def marker_x(page) -> float | None:
     """Where the chart's "current volume" line is drawn (the figure's shape, as plotly.js holds it)."""
-    return volume_frame(page).locator("body").evaluate(
-        """() => { const gd = document.getElementById('plot');
+    return (
+        volume_frame(page)
+        .locator("body")
+        .evaluate(
+            """() => { const gd = document.getElementById('plot');
                    const s = (gd.layout.shapes || []).find(s => s.name === 'current volume');
                    return s && s.visible !== false ? s.x0 : null; }"""
+        )
     )
 
 
