@@ -32,6 +32,7 @@ from pathlib import Path
 
 from benchmarks.bench_server import (
     BARE_APP,
+    DOCS_JS,
     ROOT,
     THUMB_STATE_JS,
     app_url,
@@ -39,10 +40,12 @@ from benchmarks.bench_server import (
     goto_ready,
     launch_chromium,
     server,
+    slider_thumb,
     wait_idle,
 )
 
-ARM_JS = r"""
+ARM_JS = (
+    r"""
 ([timeoutMs, startKey, watchSel, readSel]) => new Promise((resolve) => {
   const app = document.querySelector("[data-testid='stApp']");
   const quietMs = 300;
@@ -57,7 +60,7 @@ ARM_JS = r"""
   const hasRead = readSel && document.querySelector(readSel) !== null;
   const finish = (ok, why) => {
     obs.disconnect();
-    window.removeEventListener('keydown', onKey, true);
+    for (const d of docs) d.defaultView.removeEventListener('keydown', onKey, true);
     clearTimeout(guard); clearTimeout(quietTimer);
     const rel = (t) => (t !== null && t0 !== null) ? t - t0 : null;
     const updated = hasRead ? (readFirst === null ? null : Math.max(watchFirst, readFirst)) : watchFirst;
@@ -97,12 +100,18 @@ ARM_JS = r"""
     check(now);
   });
   const onKey = (e) => { if (t0 === null && (!startKey || e.key === startKey)) t0 = performance.now(); };
-  window.addEventListener('keydown', onKey, {capture: true});
-  obs.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  const docs = """
+    + DOCS_JS
+    + """;
+  for (const d of docs) {
+    d.defaultView.addEventListener('keydown', onKey, {capture: true});
+    obs.observe(d.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
   const guard = setTimeout(() => finish(false, t0 === null ? 'no keydown' :
       (watchFirst === null ? 'nothing watched changed' : 'never idle')), timeoutMs);
 })
 """
+)
 
 START_JS = "(args) => { window.__benchResult = null; (" + ARM_JS + ")(args).then(r => { window.__benchResult = r; }); }"
 
@@ -156,7 +165,7 @@ class Slider(Control):
     """ArrowRight / ArrowLeft alternating (every press changes the value)."""
 
     def prepare(self) -> str:
-        thumb = self.page.get_by_role("slider", name=self.label).first
+        thumb = slider_thumb(self.page, self.label)
         if self.step == 0:
             state = thumb.evaluate(THUMB_STATE_JS)
             at_max = state["value"] is not None and state["value"] == state["max"]
