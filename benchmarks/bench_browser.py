@@ -64,7 +64,7 @@ ARM_JS = (
   };
   const finish = (ok, why) => {
     obs.disconnect();
-    for (const d of docs) d.defaultView.removeEventListener('keydown', onKey, true);
+    for (const d of docs) if (d.defaultView) d.defaultView.removeEventListener('keydown', onKey, true);
     clearTimeout(guard);
     clearTimeout(quietTimer);
     const end = ok ? Math.max(chartAt, idleAt) : null;
@@ -115,7 +115,9 @@ ARM_JS = (
 
 START_JS = (
     "(t) => { window.__benchResult = null; window.__benchArmed = false; "
-    "(" + ARM_JS + ")(t).then(r => { window.__benchResult = r; }); }"
+    "("
+    + ARM_JS
+    + ")(t).then(r => { window.__benchResult = r; }, e => { window.__benchResult = {ok: false, why: 'timer: ' + e}; }); }"
 )
 ERROR_JS = """() => document.querySelectorAll("[data-testid='stException'], [data-testid='stAlertContentError']").length
                    + (document.body.innerText.includes('Traceback') ? 1 : 0)

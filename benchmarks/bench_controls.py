@@ -24,6 +24,7 @@ the settled medians (the issue's target for every control except the slider is â
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 from contextlib import ExitStack
@@ -60,7 +61,7 @@ ARM_JS = (
   const hasRead = readSel && document.querySelector(readSel) !== null;
   const finish = (ok, why) => {
     obs.disconnect();
-    for (const d of docs) d.defaultView.removeEventListener('keydown', onKey, true);
+    for (const d of docs) if (d.defaultView) d.defaultView.removeEventListener('keydown', onKey, true);
     clearTimeout(guard); clearTimeout(quietTimer);
     const rel = (t) => (t !== null && t0 !== null) ? t - t0 : null;
     const updated = hasRead ? (readFirst === null ? null : Math.max(watchFirst, readFirst)) : watchFirst;
@@ -113,7 +114,11 @@ ARM_JS = (
 """
 )
 
-START_JS = "(args) => { window.__benchResult = null; (" + ARM_JS + ")(args).then(r => { window.__benchResult = r; }); }"
+START_JS = (
+    "(args) => { window.__benchResult = null; ("
+    + ARM_JS
+    + ")(args).then(r => { window.__benchResult = r; }, e => { window.__benchResult = {ok: false, why: 'timer: ' + e}; }); }"
+)
 
 CHART = ".js-plotly-plot"
 METRICS = "[data-testid='stMetricValue']"
@@ -155,6 +160,8 @@ class Control:
         page.keyboard.press(key)
         page.wait_for_function("() => window.__benchResult !== null", timeout=self.timeout_ms + 5_000, polling=50)
         r = page.evaluate("() => window.__benchResult")
+        if not r["ok"] and os.environ.get("BENCH_DEBUG"):
+            print(f"{self.label}: {r['why']}", file=sys.stderr)
         self.step += 1
         wait_idle(page)
         page.wait_for_timeout(200)  # let the browser settle between changes
@@ -326,6 +333,8 @@ def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None)
         for i in range(warmup + moves):
             for name in CONTROLS:
                 for side in sides:
+                    if os.environ.get("BENCH_DEBUG"):
+                        print(f"round {i}: {name}, {side}", file=sys.stderr)
                     r = controls[side][name].change()
                     if i >= warmup:
                         samples[name][side].append(r)
