@@ -157,7 +157,8 @@ class Stack(Strict):
     reranker: Key = "cohere-rerank-3.5"
     llm: Key = Field("gpt-6-luna", description="Base LLM for prompt-only and RAG.")
     fine_tune: Key = Field(
-        "fireworks-gpt-oss-20b-lora", description="Fine-tuning offer for fine-tuned and hybrid (its base model serves them)."
+        "fireworks-gpt-oss-20b-lora",
+        description="Fine-tuning offer for fine-tuned and hybrid (its base model serves them).",
     )
     serving: Literal["api", "self_hosted"] = Field(
         "api", description="Pay per token at an API, or rent GPUs and serve open weights."
