@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from planner.engine.analysis import (
     SENSITIVITY_INPUTS,
+    WIDEN_FACTOR,
     _break_evens_cached,
     _step_points,
     break_evens,
@@ -85,6 +86,7 @@ __all__ = [
     "SENSITIVITY_INPUTS",
     "USES_RETRIEVAL",
     "USES_TUNED",
+    "WIDEN_FACTOR",
     "_ERLANG_MAX_TERMS",
     "_ERLANG_TOL",
     "BreakEven",

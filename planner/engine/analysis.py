@@ -20,14 +20,24 @@ from planner.inputs import Inputs
 from planner.scenario import ARCHITECTURES, Scenario
 from planner.vector_stores import VS_SENSITIVITY_LABELS
 
+#: When the scenario's own volume is outside its chart range, the grid is widened to this factor around it.
+WIDEN_FACTOR = 3.0
+
 
 def volume_grid(scenario: Scenario, volumes=None) -> np.ndarray:
+    """The volumes every curve is computed at, the same for the app, the PDF, the CLI and the Python API.
+
+    Given `volumes` (e.g. the CLI's --volumes): those, sorted, without duplicates. Otherwise `scenario.volumes.points`
+    volumes spaced evenly on a log scale over the scenario's range, widened when the scenario's own volume lies
+    outside it to cover [volume ÷ 3, volume × 3] as well, so the chart always shows the volume asked about."""
     if volumes is not None:
-        grid = np.asarray(sorted(set(float(v) for v in volumes)), dtype=float)
-    else:
-        vr = scenario.volumes
-        grid = np.geomspace(vr.min_queries_per_month, vr.max_queries_per_month, vr.points)
-    return grid
+        return np.asarray(sorted(set(float(v) for v in volumes)), dtype=float)
+    vr = scenario.volumes
+    lo, hi = vr.min_queries_per_month, vr.max_queries_per_month
+    q = scenario.workload.queries_per_month
+    if q > 0 and not (lo <= q <= hi):  # the scenario's volume is off the chart: widen the grid around it
+        lo, hi = min(lo, q / WIDEN_FACTOR), max(hi, q * WIDEN_FACTOR)
+    return np.geomspace(lo, hi, vr.points)
 
 
 # Inputs ranked by the sensitivity analysis, with the labels people read.
