@@ -4,6 +4,7 @@ scenario's own volume, ranges, break-evens, sensitivity and warnings)."""
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -59,66 +60,84 @@ def long_context_misfit(catalog: Catalog, scenario: Scenario, i: Inputs) -> str 
     return None
 
 
+class _Priced(NamedTuple):
+    """The scenario's inputs at the catalog's typical, low and high prices, with the corpus of each."""
+
+    typ: Inputs
+    low: Inputs
+    high: Inputs
+    c: dict
+    c_low: dict
+    c_high: dict
+
+
+def _total_at(i: Inputs, arch: str, q: np.ndarray, c: dict) -> np.ndarray:
+    return _total(monthly_components(i, arch, q, c).values())
+
+
+def _arch_series(p: _Priced, a: str, q: np.ndarray) -> Series:
+    """One architecture over the volume grid `q`."""
+    typ = p.typ
+    comps, total, p50, p95, (f50, f95) = _series(typ, a, q, p.c)
+    lo_total, hi_total = _total_at(p.low, a, q, p.c_low), _total_at(p.high, a, q, p.c_high)
+    reps = replicas(typ, a, q) if typ.self_hosted else None
+    return Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps, f50, f95)
+
+
+def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int) -> Snapshot:
+    """One architecture at the scenario's own volume (`q_now`, one element), with its one-time costs and TCO."""
+    typ, c = p.typ, p.c
+    now = monthly_components(typ, a, q_now, c)
+    now_total = float(_total(now.values())[0])
+    now_lo = float(_total_at(p.low, a, q_now, p.c_low)[0])
+    now_hi = float(_total_at(p.high, a, q_now, p.c_high)[0])
+    parts = latency_parts(typ, a, q_now)
+    n50, n95 = combine_latency(parts)
+    t50, t95 = first_token_latency(parts)
+    one = one_time_usd(typ, a, c)
+    one_lo, one_hi = sum(one_time_usd(p.low, a, p.c_low).values()), sum(one_time_usd(p.high, a, p.c_high).values())
+    one_total = sum(one.values())
+    return Snapshot(
+        key=a,
+        label=LABELS[a],
+        queries_per_month=float(q_now[0]),
+        monthly_usd=now_total,
+        monthly_low_usd=now_lo,
+        monthly_high_usd=now_hi,
+        components_usd={k: float(v[0]) for k, v in now.items()},
+        usd_per_1k_queries=now_total / q_now[0] * 1000 if q_now[0] > 0 else 0.0,
+        latency_p50_ms=float(n50[0]),
+        latency_p95_ms=float(n95[0]),
+        latency_breakdown_ms={k: (float(v[0][0]), float(v[1][0])) for k, v in parts.items()},
+        one_time_usd=one,
+        one_time_total_usd=one_total,
+        tco_usd=one_total + now_total * months,
+        tco_low_usd=one_lo + now_lo * months,
+        tco_high_usd=one_hi + now_hi * months,
+        input_tokens_per_query=mean_input_tokens(typ, a),
+        replicas=int(replicas(typ, a, q_now)[0]) if typ.self_hosted else None,
+        cache_hit_share=0.0 if typ.self_hosted else float(cache_hit_share(typ, a, q_now)[0]),
+        first_token_p50_ms=float(t50[0]),
+        first_token_p95_ms=float(t95[0]),
+        gpus_per_replica=int(gpus_per_replica(typ, a)) if typ.self_hosted else None,
+        sequences_per_replica=int(sequences_per_replica(typ, a)) if typ.self_hosted else None,
+    )
+
+
 def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_delta: float = 0.25) -> Estimate:
     """Itemized monthly spend and latency of the architectures over query volume (those that can run)."""
     typ, used = build_inputs(catalog, scenario, "value")
     low, _ = build_inputs(catalog, scenario, "low")
     high, _ = build_inputs(catalog, scenario, "high")
+    p = _Priced(typ, low, high, corpus(typ), corpus(low), corpus(high))
     q = volume_grid(scenario, volumes)
     q_now = np.array([scenario.workload.queries_per_month])
-    c = corpus(typ)
-    c_low, c_high = corpus(low), corpus(high)
 
     misfit = long_context_misfit(catalog, scenario, typ)
     ruled_out = {"long_context": f"Long context is ruled out: {misfit}."} if misfit else {}
     priced = tuple(a for a in ARCHITECTURES if a not in ruled_out)
-
-    series, current = {}, {}
-    for a in priced:
-        comps, total, p50, p95, (f50, f95) = _series(typ, a, q, c)
-        lo_total = _total(monthly_components(low, a, q, c_low).values())
-        hi_total = _total(monthly_components(high, a, q, c_high).values())
-        reps = replicas(typ, a, q) if typ.self_hosted else None
-        series[a] = Series(
-            a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps, f50, f95
-        )
-
-        now = monthly_components(typ, a, q_now, c)
-        now_total = float(_total(now.values())[0])
-        now_lo = float(_total(monthly_components(low, a, q_now, c_low).values())[0])
-        now_hi = float(_total(monthly_components(high, a, q_now, c_high).values())[0])
-        parts = latency_parts(typ, a, q_now)
-        n50, n95 = combine_latency(parts)
-        t50, t95 = first_token_latency(parts)
-        one = one_time_usd(typ, a, c)
-        one_lo, one_hi = sum(one_time_usd(low, a, c_low).values()), sum(one_time_usd(high, a, c_high).values())
-        one_total = sum(one.values())
-        months = scenario.horizon_months
-        current[a] = Snapshot(
-            key=a,
-            label=LABELS[a],
-            queries_per_month=float(q_now[0]),
-            monthly_usd=now_total,
-            monthly_low_usd=now_lo,
-            monthly_high_usd=now_hi,
-            components_usd={k: float(v[0]) for k, v in now.items()},
-            usd_per_1k_queries=now_total / q_now[0] * 1000 if q_now[0] > 0 else 0.0,
-            latency_p50_ms=float(n50[0]),
-            latency_p95_ms=float(n95[0]),
-            latency_breakdown_ms={k: (float(v[0][0]), float(v[1][0])) for k, v in parts.items()},
-            one_time_usd=one,
-            one_time_total_usd=one_total,
-            tco_usd=one_total + now_total * months,
-            tco_low_usd=one_lo + now_lo * months,
-            tco_high_usd=one_hi + now_hi * months,
-            input_tokens_per_query=mean_input_tokens(typ, a),
-            replicas=int(replicas(typ, a, q_now)[0]) if typ.self_hosted else None,
-            cache_hit_share=0.0 if typ.self_hosted else float(cache_hit_share(typ, a, q_now)[0]),
-            first_token_p50_ms=float(t50[0]),
-            first_token_p95_ms=float(t95[0]),
-            gpus_per_replica=int(gpus_per_replica(typ, a)) if typ.self_hosted else None,
-            sequences_per_replica=int(sequences_per_replica(typ, a)) if typ.self_hosted else None,
-        )
+    series = {a: _arch_series(p, a, q) for a in priced}
+    current = {a: _snapshot(p, a, q_now, scenario.horizon_months) for a in priced}
 
     return Estimate(
         scenario=scenario,
@@ -131,7 +150,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         sensitivity=sensitivity(typ, sensitivity_delta, priced),
         sensitivity_delta=sensitivity_delta,
         prices_used=used,
-        corpus=c,
+        corpus=p.c,
         warnings=tuple(_warnings(catalog, scenario, typ, current)),
         ruled_out=ruled_out,
     )

@@ -146,50 +146,8 @@ class Estimate:
             "catalog": {"version": self.catalog_version, "date": self.catalog_date},
             "queries_per_month": self.scenario.workload.queries_per_month,
             "volumes_queries_per_month": r(self.volumes),
-            "architectures": {
-                a: {
-                    "label": s.label,
-                    "monthly_usd": r(s.total_usd),
-                    "monthly_low_usd": r(s.low_usd),
-                    "monthly_high_usd": r(s.high_usd),
-                    "components_usd": {k: r(v) for k, v in s.components_usd.items()},
-                    "usd_per_1k_queries": r(s.usd_per_1k_queries),
-                    "latency_p50_ms": r(s.latency_p50_ms),
-                    "latency_p95_ms": r(s.latency_p95_ms),
-                    "first_token_p50_ms": r(s.first_token_p50_ms),
-                    "first_token_p95_ms": r(s.first_token_p95_ms),
-                    "one_time_usd": {k: r(v) for k, v in self.current[a].one_time_usd.items()},
-                    "one_time_total_usd": r(self.current[a].one_time_total_usd),
-                    "tco_usd": r(self.current[a].tco_usd),
-                    "at_queries_per_month": {
-                        "monthly_usd": r(self.current[a].monthly_usd),
-                        "monthly_low_usd": r(self.current[a].monthly_low_usd),
-                        "monthly_high_usd": r(self.current[a].monthly_high_usd),
-                        "components_usd": {k: r(v) for k, v in self.current[a].components_usd.items()},
-                        "usd_per_1k_queries": r(self.current[a].usd_per_1k_queries),
-                        "latency_p50_ms": r(self.current[a].latency_p50_ms),
-                        "latency_p95_ms": r(self.current[a].latency_p95_ms),
-                        "input_tokens_per_query": r(self.current[a].input_tokens_per_query),
-                        "cache_hit_share": r(self.current[a].cache_hit_share),
-                        "first_token_p50_ms": r(self.current[a].first_token_p50_ms),
-                        "first_token_p95_ms": r(self.current[a].first_token_p95_ms),
-                        "gpus_per_replica": self.current[a].gpus_per_replica,
-                        "sequences_per_replica": self.current[a].sequences_per_replica,
-                    },
-                }
-                for a, s in self.series.items()
-            },
-            "break_evens": [
-                {
-                    "between": [b.a, b.b],
-                    "queries_per_month": r(b.queries_per_month),
-                    "usd_per_month": r(b.usd_per_month),
-                    "cheaper_below": b.cheaper_below,
-                    "cheaper_above": b.cheaper_above,
-                    "at_step": b.at_step,
-                }
-                for b in self.break_evens
-            ],
+            "architectures": {a: _architecture_dict(s, self.current[a]) for a, s in self.series.items()},
+            "break_evens": [_break_even_dict(b) for b in self.break_evens],
             "sensitivity": {
                 a: [
                     {"input": x.input, "label": x.label, "low_usd": r(x.low_usd), "high_usd": r(x.high_usd)}
@@ -204,6 +162,57 @@ class Estimate:
                 "applies_to": self.scenario.latency_limit_applies_to,
             },
         }
+
+
+def _architecture_dict(s: Series, now: Snapshot) -> dict:
+    """One architecture in the JSON form: its curves, one-time costs and TCO, and its figures at the volume."""
+    r = _round
+    return {
+        "label": s.label,
+        "monthly_usd": r(s.total_usd),
+        "monthly_low_usd": r(s.low_usd),
+        "monthly_high_usd": r(s.high_usd),
+        "components_usd": {k: r(v) for k, v in s.components_usd.items()},
+        "usd_per_1k_queries": r(s.usd_per_1k_queries),
+        "latency_p50_ms": r(s.latency_p50_ms),
+        "latency_p95_ms": r(s.latency_p95_ms),
+        "first_token_p50_ms": r(s.first_token_p50_ms),
+        "first_token_p95_ms": r(s.first_token_p95_ms),
+        "one_time_usd": {k: r(v) for k, v in now.one_time_usd.items()},
+        "one_time_total_usd": r(now.one_time_total_usd),
+        "tco_usd": r(now.tco_usd),
+        "at_queries_per_month": _snapshot_dict(now),
+    }
+
+
+def _snapshot_dict(now: Snapshot) -> dict:
+    r = _round
+    return {
+        "monthly_usd": r(now.monthly_usd),
+        "monthly_low_usd": r(now.monthly_low_usd),
+        "monthly_high_usd": r(now.monthly_high_usd),
+        "components_usd": {k: r(v) for k, v in now.components_usd.items()},
+        "usd_per_1k_queries": r(now.usd_per_1k_queries),
+        "latency_p50_ms": r(now.latency_p50_ms),
+        "latency_p95_ms": r(now.latency_p95_ms),
+        "input_tokens_per_query": r(now.input_tokens_per_query),
+        "cache_hit_share": r(now.cache_hit_share),
+        "first_token_p50_ms": r(now.first_token_p50_ms),
+        "first_token_p95_ms": r(now.first_token_p95_ms),
+        "gpus_per_replica": now.gpus_per_replica,
+        "sequences_per_replica": now.sequences_per_replica,
+    }
+
+
+def _break_even_dict(b: BreakEven) -> dict:
+    return {
+        "between": [b.a, b.b],
+        "queries_per_month": _round(b.queries_per_month),
+        "usd_per_month": _round(b.usd_per_month),
+        "cheaper_below": b.cheaper_below,
+        "cheaper_above": b.cheaper_above,
+        "at_step": b.at_step,
+    }
 
 
 def _round(x):
