@@ -9,6 +9,7 @@ from pricing.genai_sync import source as _package
 from pricing.genai_sync.source import (
     FIRST_PARTY,
     TIER_FIELDS,
+    Reference,
     SyncError,
     data_date,
     reference,
@@ -49,7 +50,7 @@ def new_entry(
     today: date | None = None,
 ):
     """A ruamel mapping for a new entry priced from the package: (family, mapping)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.comments import CommentedMap
 
     version = _package.package_version()
     checked = data_date(version, checked)
@@ -60,19 +61,6 @@ def new_entry(
     m["name"] = _dq(r.name)
     m["provider"] = _dq(r.provider_name)
     m["genai_prices"] = _dq(ref)
-    placeholder_source = "Placeholder default of `prices add` (no measurement)"
-
-    def placeholder(spec):
-        f = CommentedMap()
-        f["value"] = spec["value"]
-        f["low"] = spec["low"]
-        f["high"] = spec["high"]
-        f["source"] = _dq(placeholder_source)
-        f["checked"] = today
-        f["verified"] = False
-        f["note"] = _dq(PLACEHOLDER_NOTE)
-        return f
-
     if r.is_embedding:
         if dimensions is None:
             raise SyncError(
@@ -85,7 +73,7 @@ def new_entry(
         for name, value in r.prices.items():
             m[name] = _figure_map(value, src, checked)
         for name, spec in EMBEDDING_PLACEHOLDERS.items():
-            m[name] = placeholder(spec)
+            m[name] = _placeholder(spec, today)
         return "embedding_models", m
     window = context_window or r.context_window
     if window is None:
@@ -94,6 +82,34 @@ def new_entry(
             "pass --context-window N (from the vendor's page)"
         )
     m["context_window_tokens"] = window
+    _llm_prices(m, r, window, src, checked)
+    for name, spec in LLM_PLACEHOLDERS.items():
+        m[name] = _placeholder(spec, today)
+    return "llms", m
+
+
+_PLACEHOLDER_SOURCE = "Placeholder default of `prices add` (no measurement)"
+
+
+def _placeholder(spec: dict, today: date):
+    """A figure the package cannot know: a default with its range, marked `verified: false` with a note."""
+    from ruamel.yaml.comments import CommentedMap
+
+    f = CommentedMap()
+    f["value"] = spec["value"]
+    f["low"] = spec["low"]
+    f["high"] = spec["high"]
+    f["source"] = _dq(_PLACEHOLDER_SOURCE)
+    f["checked"] = today
+    f["verified"] = False
+    f["note"] = _dq(PLACEHOLDER_NOTE)
+    return f
+
+
+def _llm_prices(m, r: Reference, window: int, src: str, checked: date) -> None:
+    """An LLM's prices: the standard ones, the long-context tier below its window, the scheduled changes."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     for name, value in r.prices.items():
         m[name] = _figure_map(value, src, checked)
     if r.long_context is not None and r.long_context["above_input_tokens"] < window:
@@ -113,9 +129,6 @@ def new_entry(
                     item[name] = _figure_map(c[name], src, checked)
             seq.append(item)
         m["price_changes"] = seq
-    for name, spec in LLM_PLACEHOLDERS.items():
-        m[name] = placeholder(spec)
-    return "llms", m
 
 
 def _family_end(lines: list[str], family: str) -> int:

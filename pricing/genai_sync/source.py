@@ -179,8 +179,24 @@ def reference(ref: str, on: date) -> Reference:
     std = model.get_prices(ts)
     out = std.output_mtok
     is_embedding = out is None or (ref.partition(":")[2].find("embed") >= 0)
-    prices: dict[str, float | int] = {}
     batch = model.get_prices(ts, {"processing": "batch"}) if _has_batch(model, ts) else None
+    return Reference(
+        ref=ref,
+        name=model.name or model.id,
+        provider_name=provider.name,
+        deprecated=bool(model.deprecated),
+        context_window=model.context_window,
+        prices=_prices(std, batch, is_embedding),
+        long_context=None if is_embedding else _long_context(std),
+        price_changes=[] if is_embedding else _price_changes(model, on),
+        comments=model.price_comments,
+        is_embedding=is_embedding,
+    )
+
+
+def _prices(std, batch, is_embedding: bool) -> dict[str, float | int]:
+    """The catalog's price fields present in the package's standard (and batch) prices."""
+    prices: dict[str, float | int] = {}
     if is_embedding:
         prices["usd_per_1m_tokens"] = _base(std.input_mtok)
         if batch is not None and batch.input_mtok is not None:
@@ -196,9 +212,14 @@ def reference(ref: str, on: date) -> Reference:
             pairs["batch_input_usd_per_1m_tokens"] = batch.input_mtok
             pairs["batch_output_usd_per_1m_tokens"] = batch.output_mtok
         prices = {k: _base(v) for k, v in pairs.items() if v is not None}
+    return prices
+
+
+def _long_context(std) -> dict[str, Any] | None:
+    """The first long-context tier of an LLM's prices: its threshold and its prices, or None."""
     long_context = None
     tier = _first_tier(std.input_mtok) or _first_tier(std.output_mtok)
-    if tier is not None and not is_embedding:
+    if tier is not None:
         out_tier = _first_tier(std.output_mtok)
         cache_tier = _first_tier(std.cache_read_mtok)
         long_context = {
@@ -210,27 +231,20 @@ def reference(ref: str, on: date) -> Reference:
         }
         if cache_tier is not None:
             long_context["cached_input_usd_per_1m_tokens"] = _num(cache_tier.price)
+    return long_context
+
+
+def _price_changes(model, on: date) -> list[dict[str, Any]]:
+    """An LLM's scheduled price changes after `on`: the date and the prices from then on."""
     changes = []
-    if not is_embedding:
-        for day in _change_dates(model, on):
-            p = model.get_prices(_timestamp(model, day))
-            change: dict[str, Any] = {
-                "effective_on": day,
-                "input_usd_per_1m_tokens": _base(p.input_mtok),
-                "output_usd_per_1m_tokens": _base(p.output_mtok),
-            }
-            if p.cache_read_mtok is not None:
-                change["cached_input_usd_per_1m_tokens"] = _base(p.cache_read_mtok)
-            changes.append(change)
-    return Reference(
-        ref=ref,
-        name=model.name or model.id,
-        provider_name=provider.name,
-        deprecated=bool(model.deprecated),
-        context_window=model.context_window,
-        prices=prices,
-        long_context=long_context,
-        price_changes=changes,
-        comments=model.price_comments,
-        is_embedding=is_embedding,
-    )
+    for day in _change_dates(model, on):
+        p = model.get_prices(_timestamp(model, day))
+        change: dict[str, Any] = {
+            "effective_on": day,
+            "input_usd_per_1m_tokens": _base(p.input_mtok),
+            "output_usd_per_1m_tokens": _base(p.output_mtok),
+        }
+        if p.cache_read_mtok is not None:
+            change["cached_input_usd_per_1m_tokens"] = _base(p.cache_read_mtok)
+        changes.append(change)
+    return changes

@@ -159,23 +159,13 @@ def _retire_if_shut(entry_map, entry, checked: date) -> None:
 def _sync_entry(
     entry_map, fam: str, key: str, entry, ref: Reference, source: str, checked: date, threshold: float
 ) -> list[Change]:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     changes: list[Change] = []
     where = f"{fam}.{key}"
     order = _LLM_ORDER if fam == "llms" else _EMB_ORDER
     for name, value in ref.prices.items():
         _set_figure(entry_map, name, value, source, checked, changes, where, _before(order, name))
     if fam == "embedding_models":
-        if (
-            ref.context_window is not None
-            and relative_difference(entry.max_input_tokens, ref.context_window) > threshold
-        ):
-            changes.append(Change(f"{where}.max_input_tokens", entry.max_input_tokens, ref.context_window))
-            if "max_input_tokens" in entry_map:
-                entry_map["max_input_tokens"] = ref.context_window
-            else:
-                _insert_after(entry_map, _before(order, "max_input_tokens"), "max_input_tokens", ref.context_window)
+        _sync_max_input(entry_map, entry, ref, threshold, changes, where, order)
         _retire_if_shut(entry_map, entry, checked)
         return changes
     if (
@@ -192,60 +182,86 @@ def _sync_entry(
     )
     lc_ref = ref.long_context if ref.long_context and ref.long_context["above_input_tokens"] < limit else None
     if lc_ref is not None:
-        lc = entry_map.get("long_context")
-        if lc is None:
-            lc = CommentedMap()
-            lc["above_input_tokens"] = lc_ref["above_input_tokens"]
-            _insert_after(entry_map, _before(order, "long_context"), "long_context", lc)
-            changes.append(Change(f"{where}.long_context.above_input_tokens", None, lc_ref["above_input_tokens"]))
-        elif lc.get("above_input_tokens") != lc_ref["above_input_tokens"]:
-            changes.append(
-                Change(
-                    f"{where}.long_context.above_input_tokens",
-                    lc.get("above_input_tokens"),
-                    lc_ref["above_input_tokens"],
-                )
+        _sync_long_context(entry_map, lc_ref, source, checked, changes, where, order)
+    if ref.price_changes:
+        _sync_price_changes(entry_map, ref.price_changes, source, checked, changes, where, order)
+    _retire_if_shut(entry_map, entry, checked)
+    return changes
+
+
+def _sync_max_input(entry_map, entry, ref: Reference, threshold: float, changes: list, where: str, order) -> None:
+    """An embedding model's max_input_tokens, from the package's context window when they differ."""
+    if ref.context_window is not None and relative_difference(entry.max_input_tokens, ref.context_window) > threshold:
+        changes.append(Change(f"{where}.max_input_tokens", entry.max_input_tokens, ref.context_window))
+        if "max_input_tokens" in entry_map:
+            entry_map["max_input_tokens"] = ref.context_window
+        else:
+            _insert_after(entry_map, _before(order, "max_input_tokens"), "max_input_tokens", ref.context_window)
+
+
+def _sync_long_context(entry_map, lc_ref: dict, source: str, checked: date, changes: list, where: str, order) -> None:
+    """An LLM's long-context tier: its threshold and its figures."""
+    from ruamel.yaml.comments import CommentedMap
+
+    lc = entry_map.get("long_context")
+    if lc is None:
+        lc = CommentedMap()
+        lc["above_input_tokens"] = lc_ref["above_input_tokens"]
+        _insert_after(entry_map, _before(order, "long_context"), "long_context", lc)
+        changes.append(Change(f"{where}.long_context.above_input_tokens", None, lc_ref["above_input_tokens"]))
+    elif lc.get("above_input_tokens") != lc_ref["above_input_tokens"]:
+        changes.append(
+            Change(
+                f"{where}.long_context.above_input_tokens",
+                lc.get("above_input_tokens"),
+                lc_ref["above_input_tokens"],
             )
-            lc["above_input_tokens"] = lc_ref["above_input_tokens"]
+        )
+        lc["above_input_tokens"] = lc_ref["above_input_tokens"]
+    for name in TIER_FIELDS:
+        if name in lc_ref:
+            _set_figure(
+                lc,
+                name,
+                lc_ref[name],
+                source,
+                checked,
+                changes,
+                f"{where}.long_context",
+                _before(("above_input_tokens",) + TIER_FIELDS, name),
+            )
+
+
+def _sync_price_changes(
+    entry_map, ref_changes: list[dict], source: str, checked: date, changes: list, where: str, order
+) -> None:
+    """An LLM's scheduled price changes, one item per effective date, kept in date order."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    seq = entry_map.get("price_changes")
+    if seq is None:
+        seq = CommentedSeq()
+        _insert_after(entry_map, _before(order, "price_changes"), "price_changes", seq)
+    by_day = {item["effective_on"]: item for item in seq}
+    for c in ref_changes:
+        item = by_day.get(c["effective_on"])
+        if item is None:
+            item = CommentedMap()
+            item["effective_on"] = c["effective_on"]
+            days = [x["effective_on"] for x in seq]
+            seq.insert(sum(1 for d in days if d < c["effective_on"]), item)
         for name in TIER_FIELDS:
-            if name in lc_ref:
+            if name in c:
                 _set_figure(
-                    lc,
+                    item,
                     name,
-                    lc_ref[name],
+                    c[name],
                     source,
                     checked,
                     changes,
-                    f"{where}.long_context",
-                    _before(("above_input_tokens",) + TIER_FIELDS, name),
+                    f"{where}.price_changes[{c['effective_on']}]",
+                    _before(("effective_on",) + TIER_FIELDS, name),
                 )
-    if ref.price_changes:
-        seq = entry_map.get("price_changes")
-        if seq is None:
-            seq = CommentedSeq()
-            _insert_after(entry_map, _before(order, "price_changes"), "price_changes", seq)
-        by_day = {item["effective_on"]: item for item in seq}
-        for c in ref.price_changes:
-            item = by_day.get(c["effective_on"])
-            if item is None:
-                item = CommentedMap()
-                item["effective_on"] = c["effective_on"]
-                days = [x["effective_on"] for x in seq]
-                seq.insert(sum(1 for d in days if d < c["effective_on"]), item)
-            for name in TIER_FIELDS:
-                if name in c:
-                    _set_figure(
-                        item,
-                        name,
-                        c[name],
-                        source,
-                        checked,
-                        changes,
-                        f"{where}.price_changes[{c['effective_on']}]",
-                        _before(("effective_on",) + TIER_FIELDS, name),
-                    )
-    _retire_if_shut(entry_map, entry, checked)
-    return changes
 
 
 def _dump(y, doc) -> str:
@@ -295,11 +311,7 @@ def sync_text(
         if is_override and "genai_prices" not in entry_map:
             # an override states negotiated figures on purpose: only an entry that names its
             # genai-prices model in the override itself is synced
-            notes.append(
-                f"{fam}.{key}: the override's own figures are left as they are (it inherits its "
-                "genai-prices reference; set `genai_prices:` in the override to sync it, "
-                "or `genai_prices: null` to stop checking it)"
-            )
+            notes.append(f"{fam}.{key}: {_OVERRIDE_NOTE}")
             continue
         synced += 1
         changes.extend(
@@ -310,12 +322,24 @@ def sync_text(
     if inherited:
         notes.append(f"{inherited} referenced entries come from the default catalog, not this file (left as they are)")
     if doc.get("genai_prices_version") != version and (synced or not is_override):
-        if "genai_prices_version" in doc:
-            doc["genai_prices_version"] = _dq(version)
-        else:
-            _insert_after(doc, ("version", "currency", "date", "description"), "genai_prices_version", _dq(version))
+        _stamp_version(doc, version)
         changes.append(Change("genai_prices_version", catalog.genai_prices_version, version))
     out = _dump(y, doc)
     # a key inserted after `description:` takes the blank line that separated it from the next key
     out = re.sub(r"\n\n(genai_prices_version: [^\n]*\n)(?=[a-z])", r"\n\n\1\n", out, count=1)
     return out, changes, notes
+
+
+_OVERRIDE_NOTE = (
+    "the override's own figures are left as they are (it inherits its "
+    "genai-prices reference; set `genai_prices:` in the override to sync it, "
+    "or `genai_prices: null` to stop checking it)"
+)
+
+
+def _stamp_version(doc, version: str) -> None:
+    """The file's `genai_prices_version`: replaced, or inserted after the catalog's header keys."""
+    if "genai_prices_version" in doc:
+        doc["genai_prices_version"] = _dq(version)
+    else:
+        _insert_after(doc, ("version", "currency", "date", "description"), "genai_prices_version", _dq(version))
