@@ -115,9 +115,8 @@ ARM_JS = (
 
 START_JS = (
     "(t) => { window.__benchResult = null; window.__benchArmed = false; "
-    "("
-    + ARM_JS
-    + ")(t).then(r => { window.__benchResult = r; }, e => { window.__benchResult = {ok: false, why: 'timer: ' + e}; }); }"
+    "(" + ARM_JS + ")(t).then(r => { window.__benchResult = r; },"
+    " e => { window.__benchResult = {ok: false, why: 'timer: ' + e}; }); }"
 )
 ERROR_JS = """() => document.querySelectorAll("[data-testid='stException'], [data-testid='stAlertContentError']").length
                    + (document.body.innerText.includes('Traceback') ? 1 : 0)

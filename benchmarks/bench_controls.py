@@ -115,9 +115,8 @@ ARM_JS = (
 )
 
 START_JS = (
-    "(args) => { window.__benchResult = null; ("
-    + ARM_JS
-    + ")(args).then(r => { window.__benchResult = r; }, e => { window.__benchResult = {ok: false, why: 'timer: ' + e}; }); }"
+    "(args) => { window.__benchResult = null; (" + ARM_JS + ")(args).then(r => { window.__benchResult = r; },"
+    " e => { window.__benchResult = {ok: false, why: 'timer: ' + e}; }); }"
 )
 
 CHART = ".js-plotly-plot"
@@ -294,13 +293,35 @@ def _bare_controls(bare: Target) -> dict[str, Control]:
     }
 
 
-def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None) -> dict:
+#: The peer apps of the issue, run beside the planner when their checkout is given (`--peer DIR`): the
+#: script, and their volume control — a number input in both — stepped with the arrow keys. Their
+#: read-outs: RAGvsFT's `st.metric`s; long-context-surely-killed-RAG shows its figures as markdown.
+PEERS = {
+    "rag_vs_finetuned_token_calculator_embedded_logo.py": ("RAGvsFT", "Monthly Query Volume", METRICS),
+    "src/calculators/long_context.py": ("long-context-surely-killed-RAG", "Requests per Day", None),
+}
+MAIN = "[data-testid='stMain']"
+
+
+def peer_app(directory: Path) -> tuple[str, Path, str, str | None]:
+    """A peer's checkout → (its name, the script to run, its volume control's label, its read-outs)."""
+    for marker, (name, label, read) in PEERS.items():
+        if (directory / marker).exists():
+            script = directory / (marker if marker.endswith("_logo.py") else "app.py")
+            return name, script, label, read
+    known = ", ".join(n for n, _, _ in PEERS.values())
+    raise ValueError(f"{directory}: not a checkout of a known peer app ({known})")
+
+
+def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None, peers=()) -> dict:
     """Interleaved: for each round, for each control, one change on the bare page, one in the app (and,
-    with `baseline_script` — the app of another checkout, e.g. before a change — one there too)."""
+    with `baseline_script` — the app of another checkout, e.g. before a change — one there too). Each
+    checkout in `peers` (see `PEERS`) runs beside them: its volume control, in the volume row."""
     from playwright.sync_api import sync_playwright
 
     app_script = app_script or ROOT / "app.py"
-    sides = ["bare", "app"] + (["baseline app"] if baseline_script else [])
+    peer_apps = [peer_app(Path(d)) for d in peers]
+    sides = ["bare", "app"] + (["baseline app"] if baseline_script else []) + [p[0] for p in peer_apps]
     samples: dict[str, dict[str, list[dict]]] = {c: {side: [] for side in sides} for c in CONTROLS}
     with sync_playwright() as p, ExitStack() as stack:
         browser = launch_chromium(p)
@@ -330,9 +351,18 @@ def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None)
             elements[f"{side} Costs page"] = _count_elements(costs_page)
             elements[f"{side} Decide page"] = _count_elements(decide_page)
             controls[side] = _app_controls(Target(costs_page, CHART, METRICS), Target(decide_page, DECIDE_TEXT, None))
+        for name, script, label, read in peer_apps:
+            ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+            stack.callback(ctx.close)
+            page = ctx.new_page()
+            goto_ready(page, stack.enter_context(server(script, cwd=script.parent)).url, chart=False)
+            elements[name] = _count_elements(page)
+            controls[name] = {"volume slider": Number(Target(page, MAIN, read), label)}
         for i in range(warmup + moves):
             for name in CONTROLS:
                 for side in sides:
+                    if name not in controls[side]:
+                        continue
                     if os.environ.get("BENCH_DEBUG"):
                         print(f"round {i}: {name}, {side}", file=sys.stderr)
                     r = controls[side][name].change()
@@ -340,10 +370,10 @@ def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None)
                         samples[name][side].append(r)
     res: dict = {}
     for name in CONTROLS:
-        row = {side: _summary(samples[name][side]) for side in sides}
+        row = {side: _summary(samples[name][side]) for side in sides if samples[name][side]}
         b = row["bare"]
         for side in sides[1:]:
-            if "settled_median_ms" in b and "settled_median_ms" in row[side]:
+            if "settled_median_ms" in b and "settled_median_ms" in row.get(side, {}):
                 row[f"ratio settled {side} / bare"] = row[side]["settled_median_ms"] / b["settled_median_ms"]
         res[name] = row
     res["elements drawn"] = elements
@@ -364,18 +394,20 @@ def _count_elements(page) -> dict:
 def table(res: dict) -> str:
     """The figures as a markdown table (medians / p95, ms)."""
     res = {k: v for k, v in res.items() if k in CONTROLS}
-    sides = [k for k in next(iter(res.values())) if not k.startswith("ratio")]
+    sides = [k for k in res["volume slider"] if not k.startswith("ratio")]  # (peers are in the volume row only)
     head = " | ".join(f"{side} updated" for side in sides) + " | " + " | ".join(f"{side} settled" for side in sides)
     ratios = " | ".join(f"{side} / bare settled" for side in sides[1:])
     lines = [f"| control | {head} | {ratios} |", "|---" * (1 + 3 * len(sides) - 1) + "|"]
 
-    def mp(d: dict, k: str) -> str:
+    def mp(d: dict | None, k: str) -> str:
+        if d is None:
+            return "–"
         if f"{k}_median_ms" not in d:
             return f"failed ({', '.join(d.get('why', []))})"
         return f"{d[f'{k}_median_ms']:.0f} / {d[f'{k}_p95_ms']:.0f}"
 
     for name, row in res.items():
-        cells = [mp(row[side], "updated") for side in sides] + [mp(row[side], "settled") for side in sides]
+        cells = [mp(row.get(side), "updated") for side in sides] + [mp(row.get(side), "settled") for side in sides]
         for side in sides[1:]:
             ratio = row.get(f"ratio settled {side} / bare")
             cells.append(f"{ratio:.2f}×" if ratio else "–")

@@ -35,6 +35,8 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from planner import figures, readouts
+from planner.figures.spend import _at_volume_trace
+from planner.figures.style import _current_marker
 from planner import format as fmt
 from planner.readouts import Card
 from planner.ui import session
@@ -76,7 +78,7 @@ def _component() -> Callable[..., Any]:
 def _marker_parts(q: float, volumes) -> tuple[dict | None, dict | None]:
     """The marker's line and label at `q` exactly as the figures draw them (none when `q` is off the chart)."""
     stub: dict[str, list] = {"shapes": [], "annotations": []}
-    figures._current_marker(stub, q, volumes)
+    _current_marker(stub, q, volumes)
     shape = stub["shapes"][0] if stub["shapes"] else None
     note = stub["annotations"][0] if stub["annotations"] else None
     return (
@@ -193,7 +195,7 @@ def spend_chart(ctx: Context, est: Estimate, ruled_out: set[str], key: str) -> N
             stub = SimpleNamespace(
                 priced=est.priced, current={a: SimpleNamespace(monthly_usd=m) for a, m in monthly.items()}
             )
-            t = figures._at_volume_trace(stub, q, floor)  # type: ignore[arg-type]
+            t = _at_volume_trace(stub, q, floor)  # type: ignore[arg-type]
             marks.append({"x": t["x"], "y": t["y"], "text": t["text"]})
         else:
             marks.append(None)
