@@ -35,9 +35,9 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from planner import figures, readouts
+from planner import format as fmt
 from planner.figures.spend import _at_volume_trace
 from planner.figures.style import _current_marker
-from planner import format as fmt
 from planner.readouts import Card
 from planner.ui import session
 from planner.ui.sidebar import VOLUME_STEPS
