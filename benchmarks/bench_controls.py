@@ -381,13 +381,16 @@ def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None,
 
 
 def _count_elements(page) -> dict:
-    """How much a rerun sends and React reconciles: elements (main area, sidebar) and widgets."""
+    """How much a rerun sends and React reconciles: elements (main area, sidebar) and widgets; plotly charts
+    in the page and its frames (the volume chart)."""
     return page.evaluate(
         """() => ({
         main: document.querySelectorAll("[data-testid='stMain'] [data-testid='stElementContainer']").length,
         sidebar: document.querySelectorAll("[data-testid='stSidebar'] [data-testid='stElementContainer']").length,
         markdown: document.querySelectorAll("[data-testid='stMarkdownContainer']").length,
-        plotly: document.querySelectorAll('.js-plotly-plot').length})"""
+        plotly: ("""
+        + DOCS_JS
+        + """).reduce((n, d) => n + d.querySelectorAll('.js-plotly-plot').length, 0)})"""
     )
 
 
