@@ -100,6 +100,41 @@ def _on_change(key: str) -> None:
         session.change({"workload.queries_per_month": float(q)}, LABEL)
 
 
+def _spec(fig: go.Figure) -> tuple[str, str, dict[str, int | None]]:
+    """The figure's JSON; its identity without the marker (equal ids: the browser need not redraw); where
+    the marker's line, label and at-volume trace sit in it."""
+    spec = fig.to_plotly_json()
+    data, layout = spec["data"], spec["layout"]
+    marker = {
+        "shape": _index(layout.get("shapes", []), lambda s: s.get("name") == figures.CURRENT_SHAPE),
+        "annotation": _index(layout.get("annotations", []), lambda a: str(a.get("text", "")).startswith(MARKER_TEXT)),
+        "trace": _index(data, lambda t: t.get("name") == AT_VOLUME_TRACE),
+    }
+    text = json.dumps(spec, cls=plotly.utils.PlotlyJSONEncoder, separators=(",", ":"))
+    neutral = json.loads(text)  # the marker's own parts replaced by placeholders
+    for part, at in (("shapes", marker["shape"]), ("annotations", marker["annotation"])):
+        if at is not None:
+            neutral["layout"][part][at] = None
+    if marker["trace"] is not None:
+        neutral["data"][marker["trace"]] = None
+    spec_id = hashlib.sha256(json.dumps(neutral, separators=(",", ":")).encode()).hexdigest()[:16]
+    return text, spec_id, marker
+
+
+def _step(q: float, volumes, cards: list[Card], caption: str | None, at_volume: dict | None) -> dict:
+    """What the browser shows at the slider's step `q`."""
+    shape, note = _marker_parts(q, volumes)
+    return {
+        "q": q,
+        "label": fmt.count(q),
+        "caption": caption,
+        "cards": [{"value": c.value, "delta": c.delta} for c in cards],
+        "shape": shape,
+        "annotation": note,
+        "trace": at_volume,
+    }
+
+
 def volume_chart(
     fig: go.Figure,
     *,
@@ -116,37 +151,11 @@ def volume_chart(
 
     `cards[j]` / `captions[j]`: the read-outs at `steps[j]`; `at_volume[j]`: the at-volume markers'
     `x`, `y` and `text` there (the spend figure's), or None."""
-    spec = fig.to_plotly_json()
-    data, layout = spec["data"], spec["layout"]
-    marker = {
-        "shape": _index(layout.get("shapes", []), lambda s: s.get("name") == figures.CURRENT_SHAPE),
-        "annotation": _index(layout.get("annotations", []), lambda a: str(a.get("text", "")).startswith(MARKER_TEXT)),
-        "trace": _index(data, lambda t: t.get("name") == AT_VOLUME_TRACE),
-    }
-    text = json.dumps(spec, cls=plotly.utils.PlotlyJSONEncoder, separators=(",", ":"))
-    # the figure's identity without the marker: the marker's own parts replaced by placeholders
-    neutral = json.loads(text)
-    for part, at in (("shapes", marker["shape"]), ("annotations", marker["annotation"])):
-        if at is not None:
-            neutral["layout"][part][at] = None
-    if marker["trace"] is not None:
-        neutral["data"][marker["trace"]] = None
-    spec_id = hashlib.sha256(json.dumps(neutral, separators=(",", ":")).encode()).hexdigest()[:16]
-
-    payload = []
-    for j, q in enumerate(steps):
-        shape, note = _marker_parts(q, volumes)
-        payload.append(
-            {
-                "q": q,
-                "label": fmt.count(q),
-                "caption": captions[j],
-                "cards": [{"value": c.value, "delta": c.delta} for c in cards[j]],
-                "shape": shape,
-                "annotation": note,
-                "trace": at_volume[j] if at_volume is not None else None,
-            }
-        )
+    text, spec_id, marker = _spec(fig)
+    payload = [
+        _step(q, volumes, cards[j], captions[j], at_volume[j] if at_volume is not None else None)
+        for j, q in enumerate(steps)
+    ]
     _component()(
         spec=text,
         spec_id=spec_id,
