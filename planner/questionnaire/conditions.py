@@ -39,7 +39,7 @@ class Cond:
 
     field: str
     op: Op
-    value: Any
+    value: Any  # a choice, a yes/no, a number, or (op "in") a frozenset of choices
 
     def __post_init__(self) -> None:
         if self.field not in Answers.model_fields:

@@ -3,50 +3,68 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from planner.questionnaire.questions import _count, _ms, _usd
 from planner.questionnaire.results import BUDGET_PENALTY, LATENCY_PENALTY, Ranked, _rank_key, verdict_for
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
 
+if TYPE_CHECKING:  # the engine is optional here (imported lazily by `recommend_for`)
+    from planner.engine import Estimate
+
 # ---------------------------------------------------------------------------
 # Numbers check
 # ---------------------------------------------------------------------------
 
-
-def _current(est: Any, key: str) -> Any:
-    current = getattr(est, "current", None)
-    if current is None:
-        return None
-    try:
-        return current[key]
-    except (KeyError, IndexError, TypeError):
-        return None
+#: A break-even with the pick: (queries per month, cheaper below, cheaper above).
+Crossing = tuple[float, str, str]
 
 
-def _finite(x: Any) -> float | None:
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
+def _finite(x: float | None) -> float | None:
+    """A figure, or None when there is none or it is not finite (NaN, infinite)."""
+    if x is None:
         return None
+    x = float(x)
     return x if math.isfinite(x) else None
 
 
-def _limited_p95(est: Any, key: str) -> float | None:
-    """The p95 the latency limit bounds (full answer or first token, as the scenario says)."""
-    if hasattr(est, "limited_p95_ms"):
-        try:
-            return _finite(est.limited_p95_ms(key))
-        except (KeyError, TypeError):
-            return None
-    return _finite(getattr(_current(est, key), "latency_p95_ms", None))
+@dataclass(frozen=True)
+class _Figures:
+    """What the check reads: each architecture's cost and limited p95 at the scenario's volume (None: no
+    figure; a ruled-out architecture has no snapshot), the scenario's limits, and who is over them."""
+
+    cost: dict[str, float | None]
+    p95: dict[str, float | None]
+    budget: float | None
+    limit: float | None
+    volume: float
+    vol: str  # the volume as printed
+    what: str  # what the latency limit bounds, in words
+    over_budget: frozenset[str]
+    over_latency: frozenset[str]
 
 
-def _gap_advice(est: Any, key: str) -> str | None:
-    try:
-        return est.latency_gap_advice(key) if hasattr(est, "latency_gap_advice") else None
-    except (KeyError, TypeError):
-        return None
+def _figures(scenario: Scenario, ranking: tuple[Ranked, ...], est: Estimate) -> _Figures:
+    budget, limit = scenario.monthly_budget_usd, scenario.latency_target_p95_ms
+    cost: dict[str, float | None] = {}
+    p95: dict[str, float | None] = {}
+    for r in ranking:
+        snap = est.current.get(r.key)
+        cost[r.key] = _finite(snap.monthly_usd) if snap is not None else None
+        # the p95 the latency limit bounds (full answer or first token, as the scenario says)
+        p95[r.key] = _finite(est.limited_p95_ms(r.key)) if snap is not None else None
+    return _Figures(
+        cost=cost,
+        p95=p95,
+        budget=budget,
+        limit=limit,
+        volume=scenario.workload.queries_per_month,
+        vol=_count(scenario.workload.queries_per_month),
+        what="time to first token" if scenario.latency_limit_applies_to == "first_token" else "latency",
+        over_budget=frozenset(k for k, c in cost.items() if budget is not None and c is not None and c > budget),
+        over_latency=frozenset(k for k, t in p95.items() if limit is not None and t is not None and t > limit),
+    )
 
 
 def _cheapest(alive: list[Ranked], cost: dict[str, float | None]) -> str:
@@ -67,7 +85,7 @@ def same_cost(x: float, y: float) -> bool:
 
 
 def _cheaper_at_volume(
-    top: Ranked, other_label: str, other: str, cost: dict[str, float | None], points: list, volume: float, vol: str
+    top: Ranked, other: str, cost: dict[str, float | None], points: list[Crossing], volume: float, vol: str
 ) -> str:
     """Which of the pick and `other` is cheaper at the user's volume, from their costs there."""
     ct, co = cost.get(top.key), cost.get(other)
@@ -83,26 +101,29 @@ def _cheaper_at_volume(
         cheaper = state
     if cheaper == top.key:
         return f"At your {vol}, {top.label} is the cheaper of the two."
-    return f"At your {vol}, {other_label} is cheaper: the numbers favour it over {top.label}, against the answers."
+    return f"At your {vol}, {LABELS[other]} is cheaper: the numbers favour it over {top.label}, against the answers."
 
 
-def _break_even_findings(
-    est: Any, top: Ranked, alive_keys: set[str], cost: dict[str, float | None], volume: float, vol: str
-) -> list[str]:
-    """Where the break-evens with the pick fall: one sentence per pair, and which of the two is cheaper
-    said from their costs at the user's volume (equal costs read as a tie)."""
-    out: list[str] = []
-    crossings: dict[tuple[Any, Any], list[Any]] = {}
-    for be in getattr(est, "break_evens", None) or ():
-        a, b = getattr(be, "a", ""), getattr(be, "b", "")
-        q = _finite(getattr(be, "queries_per_month", None))
-        below, above = getattr(be, "cheaper_below", ""), getattr(be, "cheaper_above", "")
+def _crossings(est: Estimate, top: Ranked, alive_keys: set[str]) -> dict[tuple[str, str], list[Crossing]]:
+    """The break-evens between the pick and another viable architecture, by pair, in volume order."""
+    crossings: dict[tuple[str, str], list[Crossing]] = {}
+    for be in est.break_evens:
+        a, b, below, above = be.a, be.b, be.cheaper_below, be.cheaper_above
+        q = _finite(be.queries_per_month)
         if q is None or top.key not in (a, b) or not {a, b} <= alive_keys or below not in LABELS or above not in LABELS:
             continue
         crossings.setdefault((a, b), []).append((q, below, above))
-    for (a, b), points in crossings.items():
+    for points in crossings.values():
         points.sort()
-        other = b if a == top.key else a
+    return crossings
+
+
+def _break_even_findings(est: Estimate, top: Ranked, alive_keys: set[str], fig: _Figures) -> list[str]:
+    """Where the break-evens with the pick fall: one sentence per pair, and which of the two is cheaper
+    said from their costs at the user's volume (equal costs read as a tie)."""
+    out: list[str] = []
+    volume = fig.volume
+    for (a, b), points in _crossings(est, top, alive_keys).items():
         if len(points) == 1:
             q, below, above = points[0]
             text = (
@@ -115,112 +136,132 @@ def _break_even_findings(
                 f"{LABELS[a]} and {LABELS[b]} break even {len(points)} times, at {at} queries a month: "
                 "the cheaper of the two changes at each."
             )
-        text += " " + _cheaper_at_volume(top, LABELS[other], other, cost, points, volume, vol)
+        other = b if a == top.key else a
+        text += " " + _cheaper_at_volume(top, other, fig.cost, points, volume, fig.vol)
         near = [p[0] for p in points if p[0] > 0 and volume > 0 and 0.5 <= volume / p[0] <= 2]
         if near:
             text += " Your volume is within a factor of two of the break-even, so a change in volume can flip it."
         out.append(text)
-
     return out
 
 
-def _check_numbers(
-    scenario: Scenario, ranking: tuple[Ranked, ...], est: Any
-) -> tuple[tuple[Ranked, ...], tuple[str, ...]]:
-    budget = scenario.monthly_budget_usd
-    limit = scenario.latency_target_p95_ms
-    volume = scenario.workload.queries_per_month
-    vol = _count(volume)
-    first = ranking[0]
-    findings: list[str] = []
-
-    cost = {r.key: _finite(getattr(_current(est, r.key), "monthly_usd", None)) for r in ranking}
-    p95 = {r.key: _limited_p95(est, r.key) for r in ranking}
-    what = "time to first token" if scenario.latency_limit_applies_to == "first_token" else "latency"
-    alive = [r for r in ranking if not r.ruled_out]
-
+def _cost_findings(alive: list[Ranked], fig: _Figures) -> list[str]:
+    """Each viable architecture's monthly cost at the volume, and those without one."""
+    out = []
     in_order = sorted(alive, key=lambda r: ARCHITECTURES.index(r.key))
-    shown = [f"{r.label} {_usd(cost[r.key])}" for r in in_order if cost[r.key] is not None]
+    shown = [f"{r.label} {_usd(fig.cost[r.key])}" for r in in_order if fig.cost[r.key] is not None]
     if shown:
-        findings.append(f"Estimated monthly cost at {vol} queries a month: " + ", ".join(shown) + ".")
-    missing = [r.label for r in in_order if cost[r.key] is None]
+        out.append(f"Estimated monthly cost at {fig.vol} queries a month: " + ", ".join(shown) + ".")
+    missing = [r.label for r in in_order if fig.cost[r.key] is None]
     if missing:
-        findings.append("No cost estimate for " + ", ".join(missing) + ": the catalog lacks a price it needs.")
+        out.append("No cost estimate for " + ", ".join(missing) + ": the catalog lacks a price it needs.")
+    return out
 
-    over_budget = {k for k, c in cost.items() if budget is not None and c is not None and c > budget}
-    over_latency = {k for k, t in p95.items() if limit is not None and t is not None and t > limit}
 
+def _penalised(ranking: tuple[Ranked, ...], fig: _Figures) -> tuple[Ranked, ...]:
+    """The ranking with the budget and latency penalties taken, each said in the architecture's reasons."""
     new: list[Ranked] = []
     for r in ranking:
         if r.ruled_out:  # numbers never bring a ruled-out architecture back
             new.append(r)
             continue
         score, extra = r.score, []
-        if r.key in over_budget:
+        if r.key in fig.over_budget:
             score -= BUDGET_PENALTY
-            extra.append(f"Costs {_usd(cost[r.key])}/month at {vol} queries, above the {_usd(budget)} budget.")
-        if r.key in over_latency:
+            extra.append(
+                f"Costs {_usd(fig.cost[r.key])}/month at {fig.vol} queries, above the {_usd(fig.budget)} budget."
+            )
+        if r.key in fig.over_latency:
             score -= LATENCY_PENALTY
-            extra.append(f"p95 {what} of {_ms(p95[r.key])} is above the {_ms(limit)} limit.")
-        capped = r.key in over_budget or r.key in over_latency
+            extra.append(f"p95 {fig.what} of {_ms(fig.p95[r.key])} is above the {_ms(fig.limit)} limit.")
+        capped = r.key in fig.over_budget or r.key in fig.over_latency
         new.append(Ranked(r.key, r.label, score, verdict_for(score, False, capped), r.reasons + tuple(extra)))
-    new_ranking = tuple(sorted(new, key=_rank_key))
+    return tuple(sorted(new, key=_rank_key))
 
-    # the qualitative pick against the numbers, said plainly
-    fits_budget = [r for r in alive if r.key not in over_budget and cost[r.key] is not None]
-    fits_latency = [r for r in alive if r.key not in over_latency and p95[r.key] is not None]
+
+def _pick_over_budget(lead: str, first: Ranked, alive: list[Ranked], fig: _Figures) -> str:
+    """The pick above the budget, and which viable architectures fit it (or the cheapest)."""
+    alt = [r for r in alive if r.key not in fig.over_budget and fig.cost[r.key] is not None and r.key != first.key]
+    tail = (
+        "; "
+        + " and ".join(f"{r.label} ({_usd(fig.cost[r.key])})" for r in alt)
+        + (" fits." if len(alt) == 1 else " fit.")
+        if alt
+        else "; no viable architecture fits it: " + _cheapest(alive, fig.cost)
+    )
+    return (
+        f"{lead} but costs {_usd(fig.cost[first.key])}/month at {fig.vol} queries, above the "
+        f"{_usd(fig.budget)} budget{tail}"
+    )
+
+
+def _pick_over_latency(lead: str, first: Ranked, alive: list[Ranked], fig: _Figures, est: Estimate) -> list[str]:
+    """The pick above the latency limit, which viable architectures meet it, and what would bring it under."""
+    alt = [r for r in alive if r.key not in fig.over_latency and fig.p95[r.key] is not None and r.key != first.key]
+    tail = (
+        "; "
+        + " and ".join(f"{r.label} ({_ms(fig.p95[r.key])})" for r in alt)
+        + (" meets it." if len(alt) == 1 else " meet it.")
+        if alt
+        else "; no other viable architecture meets it either."
+    )
+    out = [f"{lead} but its p95 {fig.what} is {_ms(fig.p95[first.key])}, above the {_ms(fig.limit)} limit{tail}"]
+    advice = est.latency_gap_advice(first.key)
+    if advice:
+        out.append(f"To bring {first.label} under it: {advice}")
+    return out
+
+
+def _pick_findings(first: Ranked, alive: list[Ranked], fig: _Figures, est: Estimate) -> list[str]:
+    """The qualitative pick against the numbers, said plainly, then the other viable architectures' limits."""
     lead = (
         f"{first.label} is recommended by the answers"
         if first.verdict == "recommended"
         else f"{first.label} ranks first on the answers"
     )
-    if first.key in over_budget:
-        alt = [r for r in fits_budget if r.key != first.key]
-        tail = (
-            "; "
-            + " and ".join(f"{r.label} ({_usd(cost[r.key])})" for r in alt)
-            + (" fits." if len(alt) == 1 else " fit.")
-            if alt
-            else "; no viable architecture fits it: " + _cheapest(alive, cost)
-        )
-        findings.append(
-            f"{lead} but costs {_usd(cost[first.key])}/month at {vol} queries, above the {_usd(budget)} budget{tail}"
-        )
-    if first.key in over_latency:
-        alt = [r for r in fits_latency if r.key != first.key]
-        tail = (
-            "; "
-            + " and ".join(f"{r.label} ({_ms(p95[r.key])})" for r in alt)
-            + (" meets it." if len(alt) == 1 else " meet it.")
-            if alt
-            else "; no other viable architecture meets it either."
-        )
-        findings.append(f"{lead} but its p95 {what} is {_ms(p95[first.key])}, above the {_ms(limit)} limit{tail}")
-        advice = _gap_advice(est, first.key)
-        if advice:
-            findings.append(f"To bring {first.label} under it: {advice}")
+    out = []
+    if first.key in fig.over_budget:
+        out.append(_pick_over_budget(lead, first, alive, fig))
+    if first.key in fig.over_latency:
+        out += _pick_over_latency(lead, first, alive, fig, est)
     for r in alive:
         if r.key == first.key:
             continue
-        if r.key in over_budget:
-            findings.append(
-                f"{r.label} costs {_usd(cost[r.key])}/month at {vol} queries, above the {_usd(budget)} budget."
-            )
-        if r.key in over_latency:
-            findings.append(f"{r.label}'s p95 {what} is {_ms(p95[r.key])}, above the {_ms(limit)} limit.")
+        if r.key in fig.over_budget:
+            cost, budget = _usd(fig.cost[r.key]), _usd(fig.budget)
+            out.append(f"{r.label} costs {cost}/month at {fig.vol} queries, above the {budget} budget.")
+        if r.key in fig.over_latency:
+            out.append(f"{r.label}'s p95 {fig.what} is {_ms(fig.p95[r.key])}, above the {_ms(fig.limit)} limit.")
+    return out
+
+
+def _total_finding(top: Ranked, fig: _Figures, est: Estimate, horizon_months: int) -> list[str]:
+    """The pick's monthly, one-time and total cost over the horizon."""
+    snap = est.current.get(top.key)
+    if snap is None or fig.cost[top.key] is None:
+        return []
+    one_time, tco = _finite(snap.one_time_total_usd), _finite(snap.tco_usd)
+    if one_time is None or tco is None:
+        return []
+    return [
+        f"{top.label}: {_usd(fig.cost[top.key])}/month plus {_usd(one_time)} one-time; "
+        f"{_usd(tco)} over {horizon_months} months."
+    ]
+
+
+def _check_numbers(
+    scenario: Scenario, ranking: tuple[Ranked, ...], est: Estimate
+) -> tuple[tuple[Ranked, ...], tuple[str, ...]]:
+    """The ranking with the numbers' penalties, and the findings in the order they are read."""
+    fig = _figures(scenario, ranking, est)
+    alive = [r for r in ranking if not r.ruled_out]
+    first = ranking[0]
+    new_ranking = _penalised(ranking, fig)
     top = new_ranking[0]
+    findings = _cost_findings(alive, fig)
+    findings += _pick_findings(first, alive, fig, est)
     if top.key != first.key:
         findings.append(f"With the numbers, {top.label} ranks first instead of {first.label}.")
-
-    # where the break-evens fall, for the pick
-    findings += _break_even_findings(est, top, {r.key for r in alive}, cost, volume, vol)
-
-    w = _current(est, top.key)
-    one_time = _finite(getattr(w, "one_time_total_usd", None))
-    tco = _finite(getattr(w, "tco_usd", None))
-    if cost[top.key] is not None and one_time is not None and tco is not None:
-        findings.append(
-            f"{top.label}: {_usd(cost[top.key])}/month plus {_usd(one_time)} one-time; "
-            f"{_usd(tco)} over {scenario.horizon_months} months."
-        )
+    findings += _break_even_findings(est, top, {r.key for r in alive}, fig)  # where they fall, for the pick
+    findings += _total_finding(top, fig, est, scenario.horizon_months)
     return new_ranking, tuple(findings)

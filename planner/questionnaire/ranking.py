@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from planner.answers import Answers
 from planner.questionnaire.guidance import _plan, _watch_outs
@@ -12,6 +12,10 @@ from planner.questionnaire.questions import QUESTIONS
 from planner.questionnaire.results import Ranked, Reason, Recommendation, _rank_key, verdict_for
 from planner.questionnaire.rules import RULES, Rule
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
+
+if TYPE_CHECKING:  # the engine is optional here (imported lazily by `recommend_for`)
+    from planner.engine import Estimate
+    from pricing.models import Catalog
 
 # ---------------------------------------------------------------------------
 # Scoring
@@ -32,7 +36,7 @@ def evaluate(answers: Answers | Scenario, rules: tuple[Rule, ...] = RULES) -> tu
     return tuple(Reason(r.id, r.kind, r.explain(a), r.effects, frozenset(r.rule_out)) for r in rules if r.applies(a))
 
 
-def _unique(texts: Any) -> tuple[str, ...]:
+def _unique(texts: Iterable[str]) -> tuple[str, ...]:
     """Texts in order, each once."""
     return tuple(dict.fromkeys(texts))
 
@@ -44,37 +48,30 @@ def _order_reasons(key: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
     return _unique(r.text for r in out + soft)
 
 
-def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[Rule, ...] = RULES) -> Recommendation:
-    """Rank the five architectures for a scenario's answers.
+def _measured_fit(answers: Answers, ruled_out: Mapping[str, str]) -> tuple[Answers, str | None]:
+    """ "Does the knowledge fit in context?" is measured (corpus size against the chosen model), not guessed:
+    the answers with the measured fit, and a note when it contradicts the answer given."""
+    fits = "long_context" not in ruled_out
+    note = None
+    if answers.knowledge_fits_in_context is not None and answers.knowledge_fits_in_context != fits:
+        said = "fits" if answers.knowledge_fits_in_context else "does not fit"
+        note = (
+            f"You answered that the knowledge base {said} "
+            f"in the context window, but by the corpus size and the chosen model it "
+            f"{'does' if fits else 'does not'}: the measured answer is used."
+        )
+    return answers.model_copy(update={"knowledge_fits_in_context": fits}), note
 
-    With `estimate` (a `planner.engine.Estimate`, or anything with the same
-    attributes), the numbers are checked too: see `docs/decision-rules.md`.
-    """
-    if isinstance(scenario, Answers):
-        scenario = Scenario.model_validate({"answers": scenario.model_dump(mode="json", exclude_none=True)})
-    answers = _answers_of(scenario)
-    fits_note = None
-    ruled = getattr(estimate, "ruled_out", None)
-    given = answers
-    if isinstance(ruled, Mapping) and answered_ids(given):  # no verdict before the first answer
-        # "does the knowledge fit in context?" is measured (corpus size against the chosen model), not guessed
-        fits = "long_context" not in ruled
-        if answers.knowledge_fits_in_context is not None and answers.knowledge_fits_in_context != fits:
-            said = "fits" if answers.knowledge_fits_in_context else "does not fit"
-            fits_note = (
-                f"You answered that the knowledge base {said} "
-                f"in the context window, but by the corpus size and the chosen model it "
-                f"{'does' if fits else 'does not'}: the measured answer is used."
-            )
-        answers = answers.model_copy(update={"knowledge_fits_in_context": fits})
-    fired = evaluate(answers, rules)
+
+def _ranking(fired: tuple[Reason, ...]) -> tuple[Ranked, ...]:
+    """Every architecture scored from 0 by the rules that fired, best first, ruled-out ones last."""
     scores = {k: 0 for k in ARCHITECTURES}
     out: set[str] = set()
     for reason in fired:
         out |= reason.rule_out
         for k, d in reason.effects.items():
             scores[k] += d
-    ranking = tuple(
+    return tuple(
         sorted(
             (
                 Ranked(k, LABELS[k], scores[k], verdict_for(scores[k], k in out), _order_reasons(k, fired))
@@ -83,14 +80,29 @@ def recommend(scenario: Scenario | Answers, estimate: Any = None, rules: tuple[R
             key=_rank_key,
         )
     )
+
+
+def recommend(
+    scenario: Scenario | Answers, estimate: Estimate | None = None, rules: tuple[Rule, ...] = RULES
+) -> Recommendation:
+    """Rank the five architectures for a scenario's answers.
+
+    With `estimate` (a `planner.engine.Estimate`), the numbers are checked too: see `docs/decision-rules.md`.
+    """
+    if isinstance(scenario, Answers):
+        scenario = Scenario.model_validate({"answers": scenario.model_dump(mode="json", exclude_none=True)})
+    answers = given = _answers_of(scenario)
+    # None: no estimate, or one made without measuring the fit
+    ruled: Mapping[str, str] | None = estimate.ruled_out if estimate is not None else None
+    fits_note = None
+    if ruled is not None and answered_ids(given):  # no verdict before the first answer
+        answers, fits_note = _measured_fit(answers, ruled)
+    fired = evaluate(answers, rules)
+    ranking = _ranking(fired)
     findings: tuple[str, ...] = ()
     if estimate is not None:
         ranking, findings = _check_numbers(scenario, ranking, estimate)
-        findings = (
-            *((fits_note,) if fits_note else ()),
-            *tuple(ruled.values() if isinstance(ruled, Mapping) else ()),
-            *findings,
-        )
+        findings = (*((fits_note,) if fits_note else ()), *(ruled.values() if ruled else ()), *findings)
     winner = ranking[0]
     return Recommendation(
         ranking=ranking,
@@ -108,7 +120,7 @@ def answered_ids(answers: Answers | Scenario) -> tuple[str, ...]:
     return tuple(q.id for q in QUESTIONS if getattr(a, q.id) is not None)
 
 
-def recommend_for(catalog: Any, scenario: Scenario) -> Recommendation:
+def recommend_for(catalog: Catalog, scenario: Scenario) -> Recommendation:
     """Estimate with the engine, then recommend with the numbers checked."""
     from planner.engine import estimate  # lazy: the engine is optional here
 
