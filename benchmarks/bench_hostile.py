@@ -3,19 +3,28 @@
     python -m benchmarks.bench_hostile                      # 20 sessions, 60 s per phase
     python -m benchmarks.bench_hostile --sessions 5 --duration 15   # a smoke run
 
-One server (`streamlit run app.py`, on a temporary copy of the default catalog), 20 sessions
-on the Costs page, each moving the "Queries per month" slider for a minute (the browser
-benchmark's rig: `benchmarks.bench_browser`, the redraw of every move timed in the page).
-The sessions are opened once, then three phases run back to back on the same server: quiet,
-hostile, quiet again. In the hostile phase one more
-session opens `HOSTILE_URL` (a self-hosted scenario with a target utilization of 1e-300, which
-once made the queueing loop run ~1e301 steps), waits for its page to finish, closes the tab
-and opens it again, for the whole minute. Reported per phase: the 20 sessions' median and p95
-redraw time, errors, the server's CPU, and what the hostile session saw (finished pages, the
-refusal message, or a page that never finished within 30 s).
+One server (`streamlit run app.py`, on a temporary copy of the default catalog) and 20 sessions
+on the Costs page. Each session is a protocol client: it speaks Streamlit's own websocket
+protocol (`/_stcore/stream`, the protobuf `BackMsg` / `ForwardMsg` a browser sends and
+receives), so the rig itself costs almost nothing and the server is what is measured. Each
+session moves the "Queries per month" slider one step (up or down a 1-2-5 step, the widget
+state a browser sends for that move) and waits for the whole page to come back
+(`script_finished`), then thinks for 1-3 s (uniform) before its next move, for the whole phase.
+Timed per move: request sent → the last element of the page received, i.e. the server's side
+of a redraw. (A browser adds its own drawing on top, which happens on the visitor's machine
+and which no other visitor can slow down.)
 
-The other sessions' p95 in the hostile phase should be within the noise of the two quiet
-phases around it (the machine is shared, so compare with both).
+Three phases run back to back on the same server and the same sessions: quiet, hostile, quiet
+again. In the hostile phase one more client opens the Costs page again and again, alternating
+two URLs: `HOSTILE_QUERY` (a self-hosted scenario with a target utilization of 1e-300, which
+once made the queueing loop run ~1e301 steps: it must be refused with a message) and
+`HEAVY_QUERY` (the same stack at the highest utilization and volume the app accepts: the most
+work a URL can ask for). It waits up to 30 s for each page, disconnects and opens it again.
+
+Reported per phase: the 20 sessions' moves, median and p95 (and max) in ms, errors, the
+server's CPU in cores, the load average; for the hostile phase what the hostile client saw
+(pages finished, refusals with a message, pages that never finished). The other sessions' p95
+in the hostile phase should be within the noise of the two quiet phases around it.
 """
 
 from __future__ import annotations
@@ -28,121 +37,206 @@ import random
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 
-from benchmarks.bench_browser import ERROR_JS, _move, _open, pct
-from benchmarks.bench_server import (
-    CHROMIUM_ARGS,
-    IDLE_JS,
-    ROOT,
-    app_url,
-    catalog_copy,
-    chromium_path,
-    cpu_s,
-    server,
-    tree,
-)
+from benchmarks.bench_browser import pct
+from benchmarks.bench_server import ROOT, catalog_copy, cpu_s, server, tree
 
 HOSTILE_QUERY = (
     "serving=self_hosted&llm=together-llama-3.1-8b&ft=together-llama-3.1-8b-lora&stack.target_utilization=1e-300"
 )
-HOSTILE_PAGE = "costs"
-#: How long the hostile session waits for its page before giving up on it (and opening it again).
-HOSTILE_WAIT_MS = 30_000
+HEAVY_QUERY = (
+    "serving=self_hosted&llm=together-llama-3.1-8b&ft=together-llama-3.1-8b-lora"
+    "&stack.target_utilization=0.95&q=100000000&peak=10"
+)
+PAGE = "costs"
+VOLUME_LABEL = "Queries per month"
+#: How long any client waits for a page before counting it as never finished.
+WAIT_S = 30.0
+THINK_S = (1.0, 3.0)
 
 
-async def _hostile(browser, url: str, until: float, out: dict) -> None:
-    """Open the hostile URL again and again until `until`, each time waiting for the page to finish."""
-    while time.monotonic() < until:
-        ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
-        page = await ctx.new_page()
+@dataclass
+class Page:
+    seconds: float
+    finished: bool
+    text: str
+    elements: list = field(default_factory=list)
+
+
+class Client:
+    """One browser tab, as the server sees it: a websocket speaking Streamlit's protobuf messages."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.ws = None
+
+    async def connect(self) -> None:
+        import websockets
+
+        self.ws = await websockets.connect(
+            f"ws://127.0.0.1:{self.port}/_stcore/stream", subprotocols=["streamlit"], max_size=None
+        )
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    async def run(self, query: str = "", widgets: list | None = None) -> Page:
+        """Ask for a run of the page (as a page load or a widget change does) and wait for it to finish."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = PAGE
+        msg.rerun_script.widget_states.widgets.extend(widgets or [])
         t = time.monotonic()
+        await self.ws.send(msg.SerializeToString())
+        elements, chunks = [], []
+        deadline = t + WAIT_S
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), max(0.01, deadline - time.monotonic())))
+            kind = fwd.WhichOneof("type")
+            if kind == "delta":
+                chunks.append(fwd.delta.SerializeToString())
+                if fwd.delta.WhichOneof("type") == "new_element":
+                    elements.append(fwd.delta.new_element)
+            elif kind == "script_finished":
+                text = b"".join(chunks).decode("utf-8", "replace").replace("\\", "")
+                return Page(time.monotonic() - t, fwd.script_finished == 0, text, elements)
+
+
+def volume_slider(page: Page):
+    for e in page.elements:
+        if e.WhichOneof("type") == "slider" and e.slider.label == VOLUME_LABEL:
+            return e.slider
+    raise RuntimeError(f'no "{VOLUME_LABEL}" slider on the {PAGE} page')
+
+
+class Visitor:
+    """One visitor on the Costs page, moving the volume slider a step at a time."""
+
+    def __init__(self, port: int, rng: random.Random) -> None:
+        self.client, self.rng = Client(port), rng
+
+    async def open(self) -> None:
+        await self.client.connect()
+        slider = volume_slider(await self.client.run())
+        self.slider_id, self.options = slider.id, list(slider.options)
+        self.i = self.options.index("10K") if "10K" in self.options else 0
+        for _ in range(2):  # warm up: the first moves fill the caches every visitor shares
+            await self.move()
+
+    async def move(self) -> Page:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        up = (self.i == 0 or self.rng.random() < 0.5) and self.i + 1 < len(self.options)
+        self.i += 1 if up else -1
+        w = WidgetState(id=self.slider_id)
+        w.string_array_value.data.append(self.options[self.i])
+        return await self.client.run(widgets=[w])
+
+    async def until(self, t_end: float, out: dict) -> None:
+        while time.monotonic() < t_end:
+            await asyncio.sleep(self.rng.uniform(*THINK_S))
+            try:
+                page = await self.move()
+                out["times"].append(page.seconds * 1000)
+                out["errors"] += not page.finished
+            except (TimeoutError, OSError):
+                out["errors"] += 1
+
+
+async def _hostile(port: int, until: float, out: dict) -> None:
+    """Open the Costs page on the hostile and the heavy URL in turn until `until`."""
+    n = 0
+    while time.monotonic() < until:
+        query = (HOSTILE_QUERY, HEAVY_QUERY)[n % 2]
+        n += 1
+        c = Client(port)
         try:
-            await page.goto(url, wait_until="domcontentloaded", timeout=HOSTILE_WAIT_MS)
-            await page.wait_for_selector("[data-testid='stApp']", state="attached", timeout=HOSTILE_WAIT_MS)
-            await page.wait_for_timeout(300)
-            await page.wait_for_function(IDLE_JS, timeout=HOSTILE_WAIT_MS, polling=200)
-            out["finished"] += 1
-            out["finish_ms"].append((time.monotonic() - t) * 1000)
-            text = await page.evaluate("() => document.body.innerText")
-            if await page.evaluate(ERROR_JS) or "utilization" in text.lower():
-                out["refused_with_a_message"] += 1
-        except Exception:  # noqa: BLE001 - a page that never finishes is what this counts
+            await c.connect()
+            page = await c.run(query)
+            kind = "hostile" if query == HOSTILE_QUERY else "heavy"
+            out[f"{kind}_pages"] += 1
+            out[f"{kind}_ms"].append(page.seconds * 1000)
+            refused = "ignored" in page.text and "utilization" in page.text
+            out[f"{kind}_refused_with_a_message"] += refused
+        except (TimeoutError, OSError):
             out["never_finished"] += 1
         finally:
-            await ctx.close()
+            await c.close()
         await asyncio.sleep(0.5)
 
 
-async def _phases(url: str, server_pid: int, sessions: int, duration_s: float) -> dict:
-    """Open the sessions once, then run the three phases back to back on them."""
-    from playwright.async_api import async_playwright
-
-    exe = chromium_path()
-    res: dict = {}
-    async with async_playwright() as p:
-        bs = [await p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS) for _ in range(2)]
-        try:
-            sem = asyncio.Semaphore(4)
-            t_open = time.monotonic()
-            states = await asyncio.gather(
-                *(_open(bs[i % 2], url, "Queries per month", 20_000, sem) for i in range(sessions))
-            )
-            res["open_all_s"] = round(time.monotonic() - t_open)
-            res["live_sessions"] = sum(1 for r in states if r["page"] is not None)
-            rng = random.Random(1)
-            for name, hostile in (("quiet", False), ("hostile", True), ("quiet again", False)):
-                for st in states:
-                    st["moves"], st["times"], st["timeouts"], st["exceptions"] = 0, [], 0, 0
-                cpu0 = cpu_s(list(tree(server_pid)))
-                t0 = time.monotonic()
-                until = t0 + duration_s
-                bad = {"finished": 0, "refused_with_a_message": 0, "never_finished": 0, "finish_ms": []}
-                tasks = [_move(st, until, 1.0, 20_000, random.Random(rng.random())) for st in states]
-                if hostile:
-                    base = url.rsplit("/", 1)[0]
-                    tasks.append(_hostile(bs[0], f"{base}/{HOSTILE_PAGE}?{HOSTILE_QUERY}", until, bad))
-                await asyncio.gather(*tasks)
-                wall = time.monotonic() - t0
-                res[name] = _summary(states, (cpu_s(list(tree(server_pid))) - cpu0) / wall, bad if hostile else None)
-                print(f"{name}: {json.dumps(res[name])}", file=sys.stderr, flush=True)
-            for st in states:
-                if st["ctx"] is not None:
-                    await st["ctx"].close()
-        finally:
-            for b in bs:
-                await b.close()
+async def _phase(port: int, pid: int, visitors: list[Visitor], duration_s: float, hostile: bool) -> dict:
+    outs = [{"times": [], "errors": 0} for _ in visitors]
+    bad = {
+        "hostile_pages": 0,
+        "hostile_refused_with_a_message": 0,
+        "heavy_pages": 0,
+        "heavy_refused_with_a_message": 0,
+        "never_finished": 0,
+        "hostile_ms": [],
+        "heavy_ms": [],
+    }
+    cpu0, t0 = cpu_s(tree(pid)), time.monotonic()
+    until = t0 + duration_s
+    tasks = [v.until(until, o) for v, o in zip(visitors, outs, strict=True)]
+    if hostile:
+        tasks.append(_hostile(port, until, bad))
+    await asyncio.gather(*tasks)
+    wall = time.monotonic() - t0
+    times = [t for o in outs for t in o["times"]]
+    res = {
+        "moves": len(times),
+        "errors": sum(o["errors"] for o in outs),
+        "median_ms": round(statistics.median(times)) if times else None,
+        "p95_ms": round(pct(times, 0.95)) if times else None,
+        "max_ms": round(max(times)) if times else None,
+        "server_cpu_cores": round((cpu_s(tree(pid)) - cpu0) / wall, 2),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+    if hostile:
+        for kind in ("hostile", "heavy"):
+            ms = bad.pop(f"{kind}_ms")
+            bad[f"{kind}_median_ms"] = round(statistics.median(ms)) if ms else None
+        res["hostile_client"] = bad
     return res
 
 
-def _summary(states: list[dict], server_cpu: float, bad: dict | None) -> dict:
-    times = [t for r in states for t in r["times"]]
-    out: dict = {
-        "moves": sum(r["moves"] for r in states),
-        "errors": sum(r["timeouts"] + r["exceptions"] for r in states),
-        "server_cpu_cores": round(server_cpu, 2),
-        "load_average_1min": round(os.getloadavg()[0], 2),
-    }
-    if times:
-        out |= {
-            "median_ms": round(statistics.median(times)),
-            "p95_ms": round(pct(times, 0.95)),
-            "max_ms": round(max(times)),
-        }
-    if bad is not None:
-        ms = bad.pop("finish_ms")
-        out["hostile"] = bad | ({"median_finish_ms": round(statistics.median(ms))} if ms else {})
-    return out
+async def _phases(port: int, pid: int, sessions: int, duration_s: float) -> dict:
+    """Open the visitors once, then run the three phases back to back on them."""
+    rng = random.Random(1)
+    visitors = [Visitor(port, random.Random(rng.random())) for _ in range(sessions)]
+    res: dict = {}
+    try:
+        await asyncio.gather(*(v.open() for v in visitors))
+        for name, hostile in (("quiet", False), ("hostile", True), ("quiet again", False)):
+            res[name] = await _phase(port, pid, visitors, duration_s, hostile)
+            print(f"{name}: {json.dumps(res[name])}", file=sys.stderr, flush=True)
+    finally:
+        await asyncio.gather(*(v.client.close() for v in visitors))
+    return res
 
 
 def run(sessions: int = 20, duration_s: float = 60) -> dict:
-    if chromium_path() is None:
-        return {"skipped": "chromium not found (apt-get install -y chromium)"}
-    res: dict = {"sessions": sessions, "duration_s_per_phase": duration_s, "hostile_url": f"/costs?{HOSTILE_QUERY}"}
+    res: dict = {
+        "sessions": sessions,
+        "duration_s_per_phase": duration_s,
+        "think_s": THINK_S,
+        "hostile_url": f"/{PAGE}?{HOSTILE_QUERY}",
+        "heavy_url": f"/{PAGE}?{HEAVY_QUERY}",
+    }
     with catalog_copy() as cat, server(ROOT / "app.py", catalog=cat) as srv:
-        res |= asyncio.run(_phases(app_url(srv.url, "costs"), srv.pid, sessions, duration_s))
-    quiet = [res[k]["p95_ms"] for k in ("quiet", "quiet again") if "p95_ms" in res[k]]
-    if quiet and "p95_ms" in res["hostile"]:
+        port = int(srv.url.rstrip("/").rsplit(":", 1)[1])
+        res |= asyncio.run(_phases(port, srv.pid, sessions, duration_s))
+    quiet = [res[k]["p95_ms"] for k in ("quiet", "quiet again") if res[k]["p95_ms"]]
+    if quiet and res["hostile"]["p95_ms"]:
         res["hostile p95 / mean quiet p95"] = round(res["hostile"]["p95_ms"] / statistics.mean(quiet), 2)
+        res["quiet p95 spread"] = round(max(quiet) / min(quiet), 2)
     return res
 
 

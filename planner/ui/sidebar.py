@@ -469,7 +469,10 @@ def _stack_controls(s: Scenario, cat: Catalog) -> None:
         "Reranker",
         _entry_options(cat.rerankers, s.stack.reranker),
         format_func=_entry_format(cat.rerankers),
-        help="Reranks retrieved chunks (USD per 1K searches) when reranking is on.",
+        help=(
+            "Reranks retrieved chunks when reranking is on; billed per 1,000 searches or per 1M tokens "
+            "of query and candidate text, as its catalog entry says."
+        ),
         **control("sb.rr", "stack.reranker", "Reranker"),
     )
     if s.stack.serving == "self_hosted":
