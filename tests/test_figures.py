@@ -1,4 +1,4 @@
-"""The plotly figures (planner/figures.py): names, colours, axes and markers match the engine."""
+"""The plotly figures (planner/figures/): names, colours, axes and markers match the engine."""
 
 from __future__ import annotations
 

@@ -354,7 +354,7 @@ def test_sync_never_writes_an_invalid_catalog(tmp_path, mini_catalog_text, capsy
 
 
 def test_sync_of_an_unknown_version_needs_a_checked_date(monkeypatch, mini, mini_catalog_text):
-    monkeypatch.setattr(gs, "package_version", lambda: "9.9.9")
+    monkeypatch.setattr(gs.source, "package_version", lambda: "9.9.9")  # every caller reads it from there
     with pytest.raises(gs.SyncError, match="--checked"):
         gs.sync_text(mini_catalog_text, mini)
     text, _, _ = gs.sync_text(mini_catalog_text, mini, checked=date(2026, 11, 30))

@@ -79,28 +79,54 @@ class _Summary(_Report):
             self.add(*self.bullets(est.warnings))
 
     def verdict_box(self) -> None:
-        st, s, rec, est = self.st, self.scenario, self.rec, self.est
+        st, rec = self.st, self.rec
         w = rec.winner
-        snap = est.current[w.key]
-        vc = VERDICT_COLORS.get(w.verdict, INK).hexval()[2:]
-        vol = count(s.workload.queries_per_month)
+        lines = [self.p(self._verdict_title(), st.box_title), self.p(self._verdict_text(), st.box)]
         if rec.has_verdict:
-            title = (
+            # where the pick crosses the budget, and the evidence under its largest cost
+            extra = [verdict.budget_sentence(self.budget_crossing(w.key), self.scenario.workload.queries_per_month)]
+            weak = verdict.weak_evidence(self.est, w.key)
+            extra.append(weak.sentence() if weak is not None else None)
+            for sentence in filter(None, extra):
+                lines.append(self.p(_x(sentence), st.box))
+        lines += self._verdict_others()
+        lines.append(self.p(_x(scoring_text()), st.small))
+        self.add(self._boxed(lines, w.key))
+
+    def _verdict_title(self) -> str:
+        rec = self.rec
+        w = rec.winner
+        vc = VERDICT_COLORS.get(w.verdict, INK).hexval()[2:]
+        if rec.has_verdict:
+            return (
                 f"Recommendation: {_x(w.label)} <font color='#{vc}'>({_x(w.verdict)}, score {_score(w.score)})</font>"
             )
-        else:  # no verdict before an answer: the options are only listed simplest first
-            title = f"No recommendation yet: no question answered. Simplest first: {_x(w.label)}"
-        lines = [self.p(title, st.box_title)]
+        # no verdict before an answer: the options are only listed simplest first
+        return f"No recommendation yet: no question answered. Simplest first: {_x(w.label)}"
+
+    def _verdict_text(self) -> str:
+        """The pick's spend, latency and TCO at the scenario's volume, then the budget and latency checks."""
+        s, w = self.scenario, self.rec.winner
+        snap = self.est.current[w.key]
         rng = ""
         if abs(snap.monthly_high_usd - snap.monthly_low_usd) > 0.005 * max(snap.monthly_usd, 1e-9):
             rng = f", range {usd(snap.monthly_low_usd)}–{usd(snap.monthly_high_usd)}"
         text = (
-            f"At {vol} queries a month, {_x(w.label)} costs <b>{usd(snap.monthly_usd)} a month</b> "
+            f"At {count(s.workload.queries_per_month)} queries a month, {_x(w.label)} costs "
+            f"<b>{usd(snap.monthly_usd)} a month</b> "
             f"({_per_1k(snap)} per 1,000 queries{rng}), answers within <b>{ms(snap.latency_p95_ms)}</b> "
             f"at p95 ({ms(snap.latency_p50_ms)} typical; first token {ms(snap.first_token_p95_ms)} at p95), "
             f"and costs <b>{usd(snap.tco_usd)}</b> over "
             f"{s.horizon_months} months including {usd(snap.one_time_total_usd)} one-time."
         )
+        checks = self._verdict_checks()
+        if checks:
+            text += " " + "; ".join(checks) + "."
+        return text
+
+    def _verdict_checks(self) -> list[str]:
+        s, est, w = self.scenario, self.est, self.rec.winner
+        snap = est.current[w.key]
         checks = []
         if s.monthly_budget_usd is not None:
             ok = snap.monthly_usd <= s.monthly_budget_usd
@@ -118,16 +144,12 @@ class _Summary(_Report):
             advice = est.latency_gap_advice(w.key)
             if advice:
                 checks.append(_x(advice.rstrip(".")))
-        if checks:
-            text += " " + "; ".join(checks) + "."
-        lines.append(self.p(text, st.box))
-        if rec.has_verdict:
-            # where the pick crosses the budget, and the evidence under its largest cost
-            extra = [verdict.budget_sentence(self.budget_crossing(w.key), s.workload.queries_per_month)]
-            weak = verdict.weak_evidence(est, w.key)
-            extra.append(weak.sentence() if weak is not None else None)
-            for sentence in filter(None, extra):
-                lines.append(self.p(_x(sentence), st.box))
+        return checks
+
+    def _verdict_others(self) -> list:
+        """The options after the pick (with their verdicts once there is one), and those ruled out."""
+        st, rec = self.st, self.rec
+        lines = []
         others = [r for r in rec.ranking[1:] if not (rec.has_verdict and r.ruled_out)]
         if others:
             shown = (
@@ -139,13 +161,15 @@ class _Summary(_Report):
         out = [r.label for r in rec.ranking if r.ruled_out]
         if rec.has_verdict and out:
             lines.append(self.p("Ruled out: " + ", ".join(_x(x) for x in out) + ".", st.small))
-        lines.append(self.p(_x(scoring_text()), st.small))
+        return lines
+
+    def _boxed(self, lines: list, arch: str) -> Table:
         box = Table([[lines]], colWidths=[self.width], hAlign="LEFT")
         box.setStyle(
             _TableStyle(
                 [
                     ("BACKGROUND", (0, 0), (-1, -1), BOX_BG),
-                    ("LINEBEFORE", (0, 0), (0, -1), 4, _hex(COLORS.get(w.key, "#52606D"))),
+                    ("LINEBEFORE", (0, 0), (0, -1), 4, _hex(COLORS.get(arch, "#52606D"))),
                     ("LEFTPADDING", (0, 0), (-1, -1), 10),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                     ("TOPPADDING", (0, 0), (-1, -1), 8),
@@ -153,7 +177,7 @@ class _Summary(_Report):
                 ]
             )
         )
-        self.add(box)
+        return box
 
     def budget_crossing(self, arch: str) -> verdict.BudgetCrossing | None:
         try:

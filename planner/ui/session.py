@@ -30,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 import streamlit as st
 from pydantic import ValidationError
 
@@ -125,14 +124,9 @@ def _parse_catalog_shared(key: str, _text: str, _base_text: str, file: str) -> L
 
 @st.cache_data(show_spinner=False, max_entries=128, ttl=CACHE_TTL_SECONDS)
 def estimate_cached(cat_sha: str, scenario_json: str, _catalog: Catalog, _scenario: Scenario) -> Estimate:
-    """The engine's estimate, cached by (catalog sha256, scenario JSON)."""
-    q = _scenario.workload.queries_per_month
-    vr = _scenario.volumes
-    volumes = None
-    if q > 0 and not (vr.min_queries_per_month <= q <= vr.max_queries_per_month):
-        # the scenario's volume is off the chart: widen the grid around it
-        volumes = np.geomspace(min(vr.min_queries_per_month, q / 3), max(vr.max_queries_per_month, q * 3), vr.points)
-    return estimate(_catalog, _scenario, volumes=volumes)
+    """The engine's estimate, cached by (catalog sha256, scenario JSON). Its volume grid is the engine's
+    (`planner.engine.volume_grid`), the same as the CLI's, the PDF's and the Python API's."""
+    return estimate(_catalog, _scenario)
 
 
 #: Scenario fields the engine never reads: a change to them (a questionnaire answer that sets no

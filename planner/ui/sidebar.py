@@ -10,7 +10,7 @@ import streamlit as st
 from planner import format as fmt
 from planner import stack_fit
 from planner.files import read_scenario, scenario_yaml
-from planner.scenario import ARCHITECTURES, LABELS, Scenario, bounds
+from planner.scenario import ARCHITECTURES, LABELS, Scenario, Workload, bounds
 from planner.ui import params, session
 from planner.ui.catalog import catalog
 from planner.ui.messages import problem_lines
@@ -328,7 +328,13 @@ def _token_controls() -> None:
 
 
 def _retrieval_controls(s: Scenario) -> None:
-    w = s.workload
+    _corpus_controls(s.workload)
+    _retrieval_depth_controls(s.workload)
+    _corpus_change_control()
+
+
+def _corpus_controls(w: Workload) -> None:
+    """The knowledge base and how it is cut: documents, their size, the chunk size."""
     c1, c2 = st.columns(2)
     c1.number_input(
         "Corpus (documents)",
@@ -354,6 +360,10 @@ def _retrieval_controls(s: Scenario) -> None:
         "overlap.",
         **control("sb.chunk", "workload.chunk_tokens", "Chunk size", _count_int, float),
     )
+
+
+def _retrieval_depth_controls(w: Workload) -> None:
+    """What each retrieving query fetches: top-k, reranking and its candidates, the share of queries that retrieve."""
     st.slider(
         "Chunks retrieved per query (top-k)",
         min_value=int(bounds("workload.top_k").low or 1),
@@ -394,6 +404,9 @@ def _retrieval_controls(s: Scenario) -> None:
             lambda v: v / 100,
         ),
     )
+
+
+def _corpus_change_control() -> None:
     st.slider(
         "Corpus changing each month (%)",
         min_value=0.0,
@@ -426,6 +439,13 @@ def _on_serving() -> None:
 
 
 def _stack_controls(s: Scenario, cat: Catalog) -> None:
+    _serving_control(s)
+    _model_controls(s, cat)
+    if s.stack.serving == "self_hosted":
+        _self_hosted_controls(s, cat)
+
+
+def _serving_control(s: Scenario) -> None:
     sync_widget("sb.serving", s.stack.serving)
     st.radio(
         "Serving (how the model runs)",
@@ -437,6 +457,10 @@ def _stack_controls(s: Scenario, cat: Catalog) -> None:
         key="sb.serving",
         on_change=_on_serving,
     )
+
+
+def _model_controls(s: Scenario, cat: Catalog) -> None:
+    """The catalog entries of the stack: LLM, fine-tuning offer, embedding model, vector store, reranker."""
     st.selectbox(
         "LLM (prompt only and RAG)",
         _entry_options(cat.llms, s.stack.llm),
@@ -475,20 +499,22 @@ def _stack_controls(s: Scenario, cat: Catalog) -> None:
         ),
         **control("sb.rr", "stack.reranker", "Reranker"),
     )
-    if s.stack.serving == "self_hosted":
-        st.selectbox(
-            "GPU for self-hosted serving (USD/hour)",
-            _entry_options(cat.gpus, s.stack.gpu),
-            format_func=_entry_format(cat.gpus, lambda e: f" · {fmt.usd(e.usd_per_hour.value)}/h"),
-            help="GPU instance rented per hour; replicas are sized for the peak rate.",
-            **control("sb.gpu", "stack.gpu", "GPU"),
-        )
-        st.selectbox(
-            "Weight precision",
-            ["bf16", "fp8", "int4"],
-            help="Bytes per weight (bf16 2, fp8 1, int4 0.5): sets how many GPUs a replica needs for the model.",
-            **control("sb.precision", "stack.precision", "Weight precision"),
-        )
+
+
+def _self_hosted_controls(s: Scenario, cat: Catalog) -> None:
+    st.selectbox(
+        "GPU for self-hosted serving (USD/hour)",
+        _entry_options(cat.gpus, s.stack.gpu),
+        format_func=_entry_format(cat.gpus, lambda e: f" · {fmt.usd(e.usd_per_hour.value)}/h"),
+        help="GPU instance rented per hour; replicas are sized for the peak rate.",
+        **control("sb.gpu", "stack.gpu", "GPU"),
+    )
+    st.selectbox(
+        "Weight precision",
+        ["bf16", "fp8", "int4"],
+        help="Bytes per weight (bf16 2, fp8 1, int4 0.5): sets how many GPUs a replica needs for the model.",
+        **control("sb.precision", "stack.precision", "Weight precision"),
+    )
 
 
 def _write_url() -> None:

@@ -1,0 +1,137 @@
+"""Cost and latency engine: itemized monthly spend and latency of five architectures.
+
+One vectorized pass over an array of query volumes computes every component of
+every architecture (`compute`). `estimate` adds the low/high range, the figures
+at the scenario's own volume, exact break-even volumes and the sensitivity
+ranking. The formulas are documented, with their symbols, in docs/formulas.md.
+
+The package, along its seams:
+  costs     the core pass: monthly and one-time spend of each component, over an array of volumes
+  latency   one request's latency parts, their p50/p95, and what closes a gap to the limit
+  results   Series, Snapshot, BreakEven, Sensitivity and Estimate (with its JSON form)
+  analysis  the volume grid, sensitivity ranking and exact break-evens
+  assemble  `estimate`, which prices a scenario and builds the Estimate
+Everything is importable from `planner.engine` as before.
+"""
+
+from __future__ import annotations
+
+from planner.engine.analysis import (
+    SENSITIVITY_INPUTS,
+    WIDEN_FACTOR,
+    _break_evens_cached,
+    _step_points,
+    break_evens,
+    sensitivity,
+    volume_grid,
+)
+from planner.engine.assemble import _series, _warnings, estimate, long_context_misfit
+from planner.engine.costs import (
+    ABSURD_REPLICAS,
+    COMPONENT_LABELS,
+    KNOWLEDGE_IN_PROMPT,
+    LATENCY_LABELS,
+    ONE_TIME_LABELS,
+    SECONDS_PER_MONTH,
+    USES_RETRIEVAL,
+    USES_TUNED,
+    _share,
+    _total,
+    cache_hit_share,
+    candidates_retrieved,
+    corpus,
+    dedicated_replicas,
+    embed_batch_price,
+    gpus_per_replica,
+    knowledge_base_tokens,
+    llm_usd_per_query,
+    mean_input_tokens,
+    monthly_components,
+    monthly_totals,
+    one_time_usd,
+    prefix_tokens,
+    prompt_tokens,
+    replicas,
+    rerank_searches_per_query,
+    rerank_usd_per_query,
+    sequences_per_replica,
+    training_usd_per_run,
+)
+from planner.engine.latency import (
+    _ERLANG_MAX_TERMS,
+    _ERLANG_TOL,
+    FIRST_TOKEN_PARTS,
+    _erlang_c,
+    _p95_of,
+    closing_the_gap,
+    combine_latency,
+    first_token_latency,
+    latency_parts,
+)
+from planner.engine.results import BreakEven, Estimate, Sensitivity, Series, Snapshot, _round
+from planner.inputs import Inputs, PriceUsed, build_inputs
+from planner.scenario import ARCHITECTURES, COLORS, LABELS
+
+__all__ = [
+    "ABSURD_REPLICAS",
+    "ARCHITECTURES",
+    "COLORS",
+    "COMPONENT_LABELS",
+    "FIRST_TOKEN_PARTS",
+    "KNOWLEDGE_IN_PROMPT",
+    "LABELS",
+    "LATENCY_LABELS",
+    "ONE_TIME_LABELS",
+    "SECONDS_PER_MONTH",
+    "SENSITIVITY_INPUTS",
+    "USES_RETRIEVAL",
+    "USES_TUNED",
+    "WIDEN_FACTOR",
+    "_ERLANG_MAX_TERMS",
+    "_ERLANG_TOL",
+    "BreakEven",
+    "Estimate",
+    "Inputs",
+    "PriceUsed",
+    "Sensitivity",
+    "Series",
+    "Snapshot",
+    "_break_evens_cached",
+    "_erlang_c",
+    "_p95_of",
+    "_round",
+    "_series",
+    "_share",
+    "_step_points",
+    "_total",
+    "_warnings",
+    "break_evens",
+    "build_inputs",
+    "cache_hit_share",
+    "candidates_retrieved",
+    "closing_the_gap",
+    "combine_latency",
+    "corpus",
+    "dedicated_replicas",
+    "embed_batch_price",
+    "estimate",
+    "first_token_latency",
+    "gpus_per_replica",
+    "knowledge_base_tokens",
+    "latency_parts",
+    "llm_usd_per_query",
+    "long_context_misfit",
+    "mean_input_tokens",
+    "monthly_components",
+    "monthly_totals",
+    "one_time_usd",
+    "prefix_tokens",
+    "prompt_tokens",
+    "replicas",
+    "rerank_searches_per_query",
+    "rerank_usd_per_query",
+    "sensitivity",
+    "sequences_per_replica",
+    "training_usd_per_run",
+    "volume_grid",
+]

@@ -1,0 +1,210 @@
+"""`estimate`: prices a scenario on a catalog and assembles the `Estimate` (curves, the figures at the
+scenario's own volume, ranges, break-evens, sensitivity and warnings)."""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from planner.engine.analysis import _break_evens_cached, sensitivity, volume_grid
+from planner.engine.costs import (
+    ABSURD_REPLICAS,
+    USES_TUNED,
+    _total,
+    cache_hit_share,
+    corpus,
+    gpus_per_replica,
+    knowledge_base_tokens,
+    mean_input_tokens,
+    monthly_components,
+    one_time_usd,
+    prompt_tokens,
+    replicas,
+    sequences_per_replica,
+)
+from planner.engine.latency import combine_latency, first_token_latency, latency_parts
+from planner.engine.results import Estimate, Series, Snapshot
+from planner.inputs import Inputs, build_inputs
+from planner.lifecycle import scenario_issues
+from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from pricing.models import Catalog
+
+
+def _series(
+    i: Inputs, arch: str, q: np.ndarray, c: dict
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    comps = monthly_components(i, arch, q, c)
+    parts = latency_parts(i, arch, q)
+    p50, p95 = combine_latency(parts)
+    return comps, _total(comps.values()), p50, p95, first_token_latency(parts)
+
+
+def long_context_misfit(catalog: Catalog, scenario: Scenario, i: Inputs) -> str | None:
+    """Why the knowledge base cannot ride in the prompt of `stack.llm`, or None when it fits."""
+    llm = catalog.llms[scenario.stack.llm]
+    kb = knowledge_base_tokens(i)
+    tin, tout = prompt_tokens(i, "long_context")
+    max_in = getattr(llm, "max_input_tokens", None)
+    if tin + tout > llm.context_window_tokens:
+        return (
+            f"the knowledge base ({kb:,.0f} tokens) with the prompt and the answer ({tin + tout:,.0f} tokens) "
+            f"does not fit {llm.name}'s context window of {llm.context_window_tokens:,} tokens"
+        )
+    if max_in is not None and tin > max_in:
+        return (
+            f"the knowledge base ({kb:,.0f} tokens) with the prompt ({tin:,.0f} input tokens) is above "
+            f"{llm.name}'s maximum input of {max_in:,} tokens"
+        )
+    return None
+
+
+class _Priced(NamedTuple):
+    """The scenario's inputs at the catalog's typical, low and high prices, with the corpus of each."""
+
+    typ: Inputs
+    low: Inputs
+    high: Inputs
+    c: dict
+    c_low: dict
+    c_high: dict
+
+
+def _total_at(i: Inputs, arch: str, q: np.ndarray, c: dict) -> np.ndarray:
+    return _total(monthly_components(i, arch, q, c).values())
+
+
+def _arch_series(p: _Priced, a: str, q: np.ndarray) -> Series:
+    """One architecture over the volume grid `q`."""
+    typ = p.typ
+    comps, total, p50, p95, (f50, f95) = _series(typ, a, q, p.c)
+    lo_total, hi_total = _total_at(p.low, a, q, p.c_low), _total_at(p.high, a, q, p.c_high)
+    reps = replicas(typ, a, q) if typ.self_hosted else None
+    return Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps, f50, f95)
+
+
+def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int) -> Snapshot:
+    """One architecture at the scenario's own volume (`q_now`, one element), with its one-time costs and TCO."""
+    typ, c = p.typ, p.c
+    now = monthly_components(typ, a, q_now, c)
+    now_total = float(_total(now.values())[0])
+    now_lo = float(_total_at(p.low, a, q_now, p.c_low)[0])
+    now_hi = float(_total_at(p.high, a, q_now, p.c_high)[0])
+    parts = latency_parts(typ, a, q_now)
+    n50, n95 = combine_latency(parts)
+    t50, t95 = first_token_latency(parts)
+    one = one_time_usd(typ, a, c)
+    one_lo, one_hi = sum(one_time_usd(p.low, a, p.c_low).values()), sum(one_time_usd(p.high, a, p.c_high).values())
+    one_total = sum(one.values())
+    return Snapshot(
+        key=a,
+        label=LABELS[a],
+        queries_per_month=float(q_now[0]),
+        monthly_usd=now_total,
+        monthly_low_usd=now_lo,
+        monthly_high_usd=now_hi,
+        components_usd={k: float(v[0]) for k, v in now.items()},
+        usd_per_1k_queries=now_total / q_now[0] * 1000 if q_now[0] > 0 else 0.0,
+        latency_p50_ms=float(n50[0]),
+        latency_p95_ms=float(n95[0]),
+        latency_breakdown_ms={k: (float(v[0][0]), float(v[1][0])) for k, v in parts.items()},
+        one_time_usd=one,
+        one_time_total_usd=one_total,
+        tco_usd=one_total + now_total * months,
+        tco_low_usd=one_lo + now_lo * months,
+        tco_high_usd=one_hi + now_hi * months,
+        input_tokens_per_query=mean_input_tokens(typ, a),
+        replicas=int(replicas(typ, a, q_now)[0]) if typ.self_hosted else None,
+        cache_hit_share=0.0 if typ.self_hosted else float(cache_hit_share(typ, a, q_now)[0]),
+        first_token_p50_ms=float(t50[0]),
+        first_token_p95_ms=float(t95[0]),
+        gpus_per_replica=int(gpus_per_replica(typ, a)) if typ.self_hosted else None,
+        sequences_per_replica=int(sequences_per_replica(typ, a)) if typ.self_hosted else None,
+    )
+
+
+def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_delta: float = 0.25) -> Estimate:
+    """Itemized monthly spend and latency of the architectures over query volume (those that can run)."""
+    typ, used = build_inputs(catalog, scenario, "value")
+    low, _ = build_inputs(catalog, scenario, "low")
+    high, _ = build_inputs(catalog, scenario, "high")
+    p = _Priced(typ, low, high, corpus(typ), corpus(low), corpus(high))
+    q = volume_grid(scenario, volumes)
+    q_now = np.array([scenario.workload.queries_per_month])
+
+    misfit = long_context_misfit(catalog, scenario, typ)
+    ruled_out = {"long_context": f"Long context is ruled out: {misfit}."} if misfit else {}
+    priced = tuple(a for a in ARCHITECTURES if a not in ruled_out)
+    series = {a: _arch_series(p, a, q) for a in priced}
+    current = {a: _snapshot(p, a, q_now, scenario.horizon_months) for a in priced}
+
+    return Estimate(
+        scenario=scenario,
+        catalog_version=catalog.version,
+        catalog_date=str(catalog.date),
+        volumes=q,
+        series=series,
+        current=current,
+        break_evens=_break_evens_cached(typ.replace(queries_per_month=0.0), q.tobytes(), priced),
+        sensitivity=sensitivity(typ, sensitivity_delta, priced),
+        sensitivity_delta=sensitivity_delta,
+        prices_used=used,
+        corpus=p.c,
+        warnings=tuple(_warnings(catalog, scenario, typ, current)),
+        ruled_out=ruled_out,
+    )
+
+
+def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
+    # entries that cannot be bought, or stop inside the horizon, first: nothing unavailable is priced silently
+    out = [issue.message() for issue in scenario_issues(catalog, scenario)]
+    llm = catalog.llms[scenario.stack.llm]
+    offer = catalog.fine_tune_offers[scenario.stack.fine_tune]
+    tuned = catalog.llms[offer.base_llm]
+    for a in current:
+        model = tuned if USES_TUNED[a] else llm
+        need = prompt_tokens(i, a)[0] + scenario.workload.output_tokens_per_query
+        if need > model.context_window_tokens:
+            out.append(
+                f"{LABELS[a]}: a prompt of {need:,.0f} tokens exceeds {model.name}'s context window "
+                f"of {model.context_window_tokens:,} tokens"
+            )
+    max_docs = catalog.rerankers[scenario.stack.reranker].max_documents_per_search
+    n = max(scenario.workload.rerank_candidates_per_query or 0, scenario.workload.top_k)
+    if scenario.workload.rerank and n > max_docs and i.rerank_usd_per_1k_searches > 0:
+        what = "top_k" if n == scenario.workload.top_k else "rerank_candidates_per_query"
+        out.append(
+            f"{what} ({n}) is above the reranker's {max_docs} documents per search: "
+            f"each query is billed as {math.ceil(n / max_docs)} searches"
+        )
+    if not i.self_hosted:
+        uncached = []
+        for a in current:
+            at_base = offer.served_at_base_price or offer.input_usd_per_1m_tokens is None
+            model = tuned if USES_TUNED[a] else llm
+            name = offer.name if USES_TUNED[a] and not at_base else model.name
+            no_price = getattr(model, "cached_input_usd_per_1m_tokens", None) is None or name == offer.name
+            if no_price and name not in uncached:
+                uncached.append(name)
+        if uncached:
+            out.append(
+                f"no cached-input price in the catalog for {', '.join(uncached)}: the static prompt prefix "
+                "is billed at the full input price on every query (no prompt-cache discount)"
+            )
+    if i.self_hosted:
+        most = max(current.values(), key=lambda snap: snap.replicas or 0)
+        if (most.replicas or 0) > ABSURD_REPLICAS:
+            out.append(
+                f"{most.label} needs {most.replicas:,} GPU replicas at peak — more than {ABSURD_REPLICAS:,} is not a "
+                "plan: check the GPU's serving throughput in the catalog, the utilization target and the volume"
+            )
+    if i.self_hosted and i.serving_gpu_memory_gb <= 0:
+        out.append(
+            f"{catalog.gpus[scenario.stack.gpu].name} has no `memory_gb_per_gpu` in the catalog: a replica is taken "
+            f"as one whole instance holding {scenario.stack.max_sequences_per_replica} sequences at once, without "
+            "checking that the model and its KV cache fit"
+        )
+    if i.training_examples and i.training_examples < 50:
+        out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
+    return out

@@ -1,0 +1,286 @@
+"""Monthly and one-time spend of each architecture: the vectorized core pass over query volume.
+
+Every component of every architecture at each volume of an array (`monthly_components`), the one-time
+costs (`one_time_usd`), and the labels of components. The formulas are in docs/formulas.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import cast
+
+import numpy as np
+
+from planner.inputs import Inputs
+from planner.scenario import ARCHITECTURES
+from planner.vector_stores import vector_store_usd
+
+SECONDS_PER_MONTH = 730 * 3600.0
+#: Above this many self-hosted replicas at the scenario's volume the estimate warns that the inputs are absurd.
+ABSURD_REPLICAS = 10_000
+
+COMPONENT_LABELS = {
+    "inference": "LLM inference (API tokens)",
+    "gpu_serving": "GPU serving (self-hosted)",
+    "model_hosting": "Tuned-model hosting fee",
+    "query_embedding": "Query embedding",
+    "vector_store": "Vector store",
+    "reranking": "Reranking",
+    "reembedding": "Re-embedding changed documents",
+    "training": "Retraining runs",
+}
+ONE_TIME_LABELS = {
+    "engineering": "Engineering",
+    "initial_indexing": "Initial indexing",
+    "labelling": "Labelling training examples",
+    "first_training": "First training run",
+}
+LATENCY_LABELS = {
+    "network": "Network round trip",
+    "query_embedding": "Query embedding",
+    "vector_search": "Vector search",
+    "reranking": "Reranking",
+    "queueing": "Queueing (self-hosted)",
+    "time_to_first_token": "Time to first token",
+    "generation": "Generation",
+}
+USES_RETRIEVAL = {"prompt_only": False, "long_context": False, "rag": True, "fine_tuned": False, "hybrid": True}
+USES_TUNED = {"prompt_only": False, "long_context": False, "rag": False, "fine_tuned": True, "hybrid": True}
+#: Architectures that put the whole knowledge base in the (cached) prompt.
+KNOWLEDGE_IN_PROMPT = {a: a == "long_context" for a in ARCHITECTURES}
+
+
+# ------------------------------------------------------------------ core maths
+
+
+def corpus(i: Inputs) -> dict[str, float]:
+    """Chunks, embedded tokens and stored bytes of the knowledge base."""
+    stride = i.chunk_tokens - i.chunk_overlap_tokens
+    chunks_per_doc = max(1.0, math.ceil(max(i.tokens_per_document - i.chunk_overlap_tokens, 0.0) / stride))
+    vectors = i.corpus_documents * chunks_per_doc
+    embedded_tokens = i.corpus_documents * (i.tokens_per_document + (chunks_per_doc - 1) * i.chunk_overlap_tokens)
+    record_bytes = i.embed_dimensions * 4 + i.metadata_bytes_per_chunk
+    return {
+        "chunks_per_document": chunks_per_doc,
+        "vectors": vectors,
+        "embedded_tokens": embedded_tokens,
+        "record_bytes": record_bytes,
+        "stored_gb": vectors * record_bytes / 1e9,
+    }
+
+
+def knowledge_base_tokens(i: Inputs) -> float:
+    """Tokens of the whole knowledge base (what the long-context option puts in its prompt)."""
+    return i.corpus_documents * i.tokens_per_document
+
+
+def prefix_tokens(i: Inputs, arch: str) -> float:
+    """The static start of every prompt, the same on every request (what a prompt cache can hold)."""
+    if KNOWLEDGE_IN_PROMPT[arch]:
+        return i.system_prompt_tokens + knowledge_base_tokens(i)
+    if USES_TUNED[arch]:
+        return i.system_prompt_tokens  # a tuned model has learnt what the examples show
+    return i.system_prompt_tokens + i.few_shot_tokens
+
+
+def prompt_tokens(i: Inputs, arch: str, retrieving: bool = True) -> tuple[float, float]:
+    """(input, output) tokens of one request on each architecture's own prompt.
+
+    For RAG and hybrid, `retrieving` says whether the request was routed to retrieval
+    (it then carries top_k chunks); the others never retrieve."""
+    tokens = prefix_tokens(i, arch) + i.input_tokens_per_query
+    if USES_RETRIEVAL[arch] and retrieving:
+        tokens += i.top_k * i.chunk_tokens
+    return tokens, i.output_tokens_per_query
+
+
+def _share(x: float) -> float:
+    return min(1.0, max(0.0, x))
+
+
+def mean_input_tokens(i: Inputs, arch: str) -> float:
+    """Input tokens per query averaged over routed (retrieving) and direct requests."""
+    if not USES_RETRIEVAL[arch]:
+        return prompt_tokens(i, arch)[0]
+    r = _share(i.retrieval_query_share)
+    return r * prompt_tokens(i, arch, True)[0] + (1 - r) * prompt_tokens(i, arch, False)[0]
+
+
+def cache_hit_share(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
+    """Share of requests that find the static prefix in the prompt cache.
+
+    Fixed by the scenario, or 1 − e^(−λ·TTL): a request hits when another one came within the
+    cache lifetime, for requests arriving at λ = queries per second (one prefix)."""
+    if i.cache_hit_share >= 0:
+        return np.zeros_like(q) + _share(i.cache_hit_share)
+    ttl = i.tuned_cache_ttl_seconds if USES_TUNED[arch] else i.llm_cache_ttl_seconds
+    lam = q / SECONDS_PER_MONTH  # batch requests carry the same prefix
+    return 1 - np.exp(-lam * ttl)
+
+
+def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.ndarray) -> np.ndarray:
+    """LLM spend of one request of `tin` input and `tout` output tokens, at cache hit share `hit`.
+
+    Interactive requests pay the cached price for the prefix on a hit and the cache-write price
+    on a miss, the input price for the rest; batch requests pay batch prices, a cached prefix at the
+    lower of the cached and batch input prices.
+    Above the long-context threshold every price is the tier's (writes and batch at its input and
+    output prices: the catalog gives a tier no write or batch price)."""
+    m = "tuned" if USES_TUNED[arch] else "llm"
+
+    def price(name: str, fallback: float) -> float:  # NaN in Inputs: not offered, the fallback applies
+        v = getattr(i, f"{m}_{name}_usd_per_1m_tokens")
+        return fallback if math.isnan(v) else v
+
+    p_in, p_out = price("input", 0.0), price("output", 0.0)
+    cached, write = price("cached_input", p_in), price("cache_write", p_in)
+    b_in, b_out = price("batch_input", p_in), price("batch_output", p_out)
+    if tin > getattr(i, f"{m}_tier_above_input_tokens"):
+        # the catalog gives a tier no write or batch price: writes and batch requests pay the tier's prices
+        t_in, t_out = price("tier_input", p_in), price("tier_output", p_out)
+        cached = price("tier_cached_input", t_in)
+        p_in, p_out, write, b_in, b_out = t_in, t_out, t_in, t_in, t_out
+    prefix = min(prefix_tokens(i, arch), tin)
+    interactive = prefix * (hit * cached + (1 - hit) * write) + (tin - prefix) * p_in + tout * p_out
+    # batch requests share the cached prefix too: a hit at the lower of the cached and batch input prices
+    batch = prefix * (hit * min(cached, b_in) + (1 - hit) * b_in) + (tin - prefix) * b_in + tout * b_out
+    b = _share(i.batch_query_share)
+    return ((1 - b) * interactive + b * batch) / 1e6
+
+
+def rerank_usd_per_query(i: Inputs) -> float:
+    """Reranking one retrieving query: per search (ceil(candidates ÷ documents per search) searches)
+    or per 1M tokens of query + candidate text, as the reranker bills."""
+    if not i.rerank:
+        return 0.0
+    n = max(i.rerank_candidates_per_query, i.top_k)
+    searches = math.ceil(n / i.rerank_max_documents_per_search - 1e-9)
+    per_search = searches * i.rerank_usd_per_1k_searches / 1000
+    per_token = n * (i.input_tokens_per_query + i.chunk_tokens) * i.rerank_usd_per_1m_tokens / 1e6
+    return per_search + per_token
+
+
+def embed_batch_price(i: Inputs) -> float:
+    """Embedding price for indexing and re-embedding: the batch price where offered."""
+    v = i.embed_batch_usd_per_1m_tokens
+    return i.embed_usd_per_1m_tokens if math.isnan(v) else v
+
+
+def candidates_retrieved(i: Inputs) -> float:
+    """Records the vector store returns per retrieving query: the rerank candidates, or top_k."""
+    return max(i.rerank_candidates_per_query, i.top_k) if i.rerank else i.top_k
+
+
+def dedicated_replicas(i: Inputs, q: np.ndarray) -> np.ndarray:
+    """Replicas of a tuned model's dedicated endpoint: ceil(peak output tokens/s ÷ one replica's), at least 1.
+
+    With no per-replica throughput in the catalog the endpoint is one replica (the hourly fee alone)."""
+    if i.tuned_dedicated_output_tokens_per_second <= 0:
+        return np.ones_like(q, dtype=float)
+    peak_tps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio * i.output_tokens_per_query
+    return np.maximum(1.0, np.ceil(peak_tps / i.tuned_dedicated_output_tokens_per_second - 1e-9))
+
+
+def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
+    """Self-hosted replicas for volume `q`: ceil(peak work ÷ (throughput × utilization)), at least the minimum."""
+    tin, tout = mean_input_tokens(i, arch), i.output_tokens_per_query
+    thr = i.serving_tokens_per_second_tuned if USES_TUNED[arch] else i.serving_tokens_per_second_base
+    peak_qps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
+    work = tout + tin * i.input_token_weight
+    need = peak_qps * work / (thr * i.target_utilization)
+    # tiny tolerance so that an exact multiple does not round up by float noise
+    return np.maximum(i.min_replicas, np.ceil(need - 1e-9))
+
+
+def gpus_per_replica(i: Inputs, arch: str) -> float:
+    """GPUs in one self-hosted replica of the model serving `arch` (1, 2, 4 or 8; see planner/inputs.py)."""
+    return i.serving_gpus_per_replica_tuned if USES_TUNED[arch] else i.serving_gpus_per_replica_base
+
+
+def sequences_per_replica(i: Inputs, arch: str) -> float:
+    """Sequences one replica decodes at once: the KV cache left beside the weights ÷ one request's KV, capped."""
+    cap = i.serving_max_sequences_per_replica
+    if i.serving_gpu_memory_gb <= 0:
+        return cap  # memory unknown: the server's batch cap (a warning says so)
+    tin, tout = prompt_tokens(i, arch)
+    tuned = USES_TUNED[arch]
+    weights = i.serving_weights_gb_tuned if tuned else i.serving_weights_gb_base
+    kv = i.serving_kv_bytes_per_token_tuned if tuned else i.serving_kv_bytes_per_token_base
+    free_gb = gpus_per_replica(i, arch) * i.serving_gpu_memory_gb * i.serving_memory_utilization - weights
+    per_request_gb = kv * (tin + tout) / 1e9
+    if per_request_gb <= 0:
+        return cap
+    return float(min(cap, max(1.0, math.floor(free_gb / per_request_gb + 1e-9))))
+
+
+def rerank_searches_per_query(i: Inputs) -> float:
+    """One search reranks up to max_documents_per_search candidates; more count as several searches."""
+    return float(math.ceil(i.top_k / i.rerank_max_documents_per_search - 1e-9))
+
+
+def training_usd_per_run(i: Inputs) -> float:
+    tokens = i.training_examples * i.tokens_per_example * i.epochs
+    if i.training_gpu_usd_per_hour > 0:
+        return tokens / (i.training_tokens_per_second * 3600) * i.training_gpu_usd_per_hour
+    return tokens / 1e6 * i.training_usd_per_1m_tokens
+
+
+def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = None) -> dict[str, np.ndarray]:
+    """Monthly USD of every component of `arch` at each volume in `q`."""
+    c = c or corpus(i)
+    zero = np.zeros_like(q)
+    tuned = USES_TUNED[arch]
+    out = dict.fromkeys(COMPONENT_LABELS, zero)
+    r = _share(i.retrieval_query_share) if USES_RETRIEVAL[arch] else 1.0
+    if i.self_hosted:
+        out["gpu_serving"] = (
+            replicas(i, arch, q) * gpus_per_replica(i, arch) * i.serving_gpu_usd_per_hour * i.hours_per_month
+        )
+    else:
+        hit = cache_hit_share(i, arch, q)
+        tin, tout = prompt_tokens(i, arch, True)
+        per_query = r * llm_usd_per_query(i, arch, tin, tout, hit)
+        if r < 1:
+            tin0, _ = prompt_tokens(i, arch, False)
+            per_query = per_query + (1 - r) * llm_usd_per_query(i, arch, tin0, tout, hit)
+        out["inference"] = q * per_query
+        if tuned:
+            out["model_hosting"] = dedicated_replicas(i, q) * i.tuned_hosting_usd_per_hour * i.hours_per_month
+    if USES_RETRIEVAL[arch]:
+        out["query_embedding"] = q * r * i.input_tokens_per_query * i.embed_usd_per_1m_tokens / 1e6
+        out["vector_store"] = vector_store_usd(i, q * r, c)[0]
+        out["reranking"] = q * r * rerank_usd_per_query(i)
+        out["reembedding"] = zero + c["embedded_tokens"] * i.corpus_change_share_per_month * embed_batch_price(i) / 1e6
+    if tuned:
+        runs = i.knowledge_retrains_per_month if arch == "fine_tuned" else i.behaviour_retrains_per_month
+        out["training"] = zero + runs * training_usd_per_run(i)
+    return out
+
+
+def one_time_usd(i: Inputs, arch: str, c: dict | None = None) -> dict[str, float]:
+    c = c or corpus(i)
+    days = getattr(i, f"engineering_days_{arch}")
+    out = {
+        "engineering": days * i.usd_per_engineering_day,
+        "initial_indexing": 0.0,
+        "labelling": 0.0,
+        "first_training": 0.0,
+    }
+    if USES_RETRIEVAL[arch]:
+        store_initial = vector_store_usd(i, np.zeros(1), c)[1]
+        out["initial_indexing"] = c["embedded_tokens"] * embed_batch_price(i) / 1e6 + store_initial
+    if USES_TUNED[arch]:
+        out["labelling"] = max(0.0, i.training_examples - i.examples_on_hand) * i.labelling_usd_per_example
+        out["first_training"] = training_usd_per_run(i)
+    return out
+
+
+def _total(arrays: Iterable[np.ndarray]) -> np.ndarray:
+    """Element-wise Σ of arrays: the builtin `sum` (from 0, which numpy broadcasts away), typed."""
+    return cast(np.ndarray, sum(arrays))
+
+
+def monthly_totals(i: Inputs, q: np.ndarray, archs: tuple[str, ...] = ARCHITECTURES) -> dict[str, np.ndarray]:
+    c = corpus(i)
+    return {a: _total(monthly_components(i, a, q, c).values()) for a in archs}

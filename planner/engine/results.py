@@ -1,0 +1,221 @@
+"""What an estimate returns: one architecture over the volume grid (`Series`), at the scenario's volume
+(`Snapshot`), the break-evens, the sensitivity rows, and the `Estimate` with its stable JSON form."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.engine.latency import closing_the_gap
+from planner.inputs import PriceUsed
+from planner.scenario import ARCHITECTURES, LABELS, Scenario
+
+
+@dataclass(frozen=True)
+class Series:
+    """One architecture over the volume grid."""
+
+    key: str
+    label: str
+    color: str
+    total_usd: np.ndarray
+    low_usd: np.ndarray
+    high_usd: np.ndarray
+    components_usd: dict[str, np.ndarray]
+    usd_per_1k_queries: np.ndarray
+    latency_p50_ms: np.ndarray  # to the full answer
+    latency_p95_ms: np.ndarray
+    replicas: np.ndarray | None
+    first_token_p50_ms: np.ndarray  # to the first token
+    first_token_p95_ms: np.ndarray
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One architecture at the scenario's own volume."""
+
+    key: str
+    label: str
+    queries_per_month: float
+    monthly_usd: float
+    monthly_low_usd: float
+    monthly_high_usd: float
+    components_usd: dict[str, float]
+    usd_per_1k_queries: float
+    latency_p50_ms: float
+    latency_p95_ms: float
+    latency_breakdown_ms: dict[str, tuple[float, float]]
+    one_time_usd: dict[str, float]
+    one_time_total_usd: float
+    tco_usd: float
+    tco_low_usd: float
+    tco_high_usd: float
+    input_tokens_per_query: float
+    replicas: int | None
+    cache_hit_share: float = 0.0  # share of requests reading the prompt prefix from the cache
+    first_token_p50_ms: float = 0.0  # time to the first token; latency_p50_ms/latency_p95_ms are to the full answer
+    first_token_p95_ms: float = 0.0
+    gpus_per_replica: int | None = None  # self-hosted only
+    sequences_per_replica: int | None = None
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    a: str
+    b: str
+    queries_per_month: float
+    usd_per_month: float
+    cheaper_below: str
+    cheaper_above: str
+    at_step: bool  # the crossing is a jump of a capacity step, not a smooth crossing
+
+    def describe(self) -> str:
+        how = " (at a capacity step)" if self.at_step else ""
+        return (
+            f"{LABELS[self.cheaper_below]} is cheaper below {self.queries_per_month:,.0f} queries/month, "
+            f"{LABELS[self.cheaper_above]} above{how}"
+        )
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    input: str
+    label: str
+    low_usd: float  # monthly spend with the input at −delta
+    high_usd: float  # at +delta
+    base_usd: float
+
+    @property
+    def swing_usd(self) -> float:
+        return abs(self.high_usd - self.low_usd)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    scenario: Scenario
+    catalog_version: str
+    catalog_date: str
+    volumes: np.ndarray
+    series: dict[str, Series]
+    current: dict[str, Snapshot]
+    break_evens: tuple[BreakEven, ...]
+    sensitivity: dict[str, tuple[Sensitivity, ...]]
+    sensitivity_delta: float
+    prices_used: tuple[PriceUsed, ...]
+    corpus: dict[str, float]
+    warnings: tuple[str, ...]
+    #: architectures that cannot run at all for this scenario, with the reason (no curve, no number)
+    ruled_out: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def priced(self) -> tuple[str, ...]:
+        """The architectures that were priced, in ARCHITECTURES order (those not ruled out)."""
+        return tuple(a for a in ARCHITECTURES if a in self.series)
+
+    def cumulative_usd(self, arch: str, which: str = "monthly_usd") -> np.ndarray:
+        """Cumulative spend at months 0..horizon: one-time costs, then the monthly spend each month."""
+        snap = self.current[arch]
+        months = np.arange(self.scenario.horizon_months + 1)
+        return snap.one_time_total_usd + getattr(snap, which) * months
+
+    def limited_p95_ms(self, arch: str) -> float:
+        """The p95 the scenario's latency limit bounds: to the full answer (default) or to the first token."""
+        snap = self.current[arch]
+        if self.scenario.latency_limit_applies_to == "first_token":
+            return snap.first_token_p95_ms
+        return snap.latency_p95_ms
+
+    def latency_gap_advice(self, arch: str) -> str | None:
+        """What would bring `arch` under the latency limit, with what each change saves; None when it is under."""
+        limit = self.scenario.latency_target_p95_ms
+        if limit is None or self.limited_p95_ms(arch) <= limit:
+            return None
+        return closing_the_gap(self.current[arch].latency_breakdown_ms, limit, self.scenario.latency_limit_applies_to)
+
+    def cheapest(self) -> str:
+        return min(self.priced, key=lambda a: self.current[a].monthly_usd)
+
+    def to_dict(self) -> dict:
+        """The stable JSON form (see docs/formulas.md, "JSON output")."""
+        r = _round
+        return {
+            "schema_version": 1,
+            "scenario": self.scenario.name,
+            "catalog": {"version": self.catalog_version, "date": self.catalog_date},
+            "queries_per_month": self.scenario.workload.queries_per_month,
+            "volumes_queries_per_month": r(self.volumes),
+            "architectures": {a: _architecture_dict(s, self.current[a]) for a, s in self.series.items()},
+            "break_evens": [_break_even_dict(b) for b in self.break_evens],
+            "sensitivity": {
+                a: [
+                    {"input": x.input, "label": x.label, "low_usd": r(x.low_usd), "high_usd": r(x.high_usd)}
+                    for x in rows
+                ]
+                for a, rows in self.sensitivity.items()
+            },
+            "warnings": list(self.warnings),
+            "ruled_out": dict(self.ruled_out),
+            "latency_limit": {
+                "p95_ms": self.scenario.latency_target_p95_ms,
+                "applies_to": self.scenario.latency_limit_applies_to,
+            },
+        }
+
+
+def _architecture_dict(s: Series, now: Snapshot) -> dict:
+    """One architecture in the JSON form: its curves, one-time costs and TCO, and its figures at the volume."""
+    r = _round
+    return {
+        "label": s.label,
+        "monthly_usd": r(s.total_usd),
+        "monthly_low_usd": r(s.low_usd),
+        "monthly_high_usd": r(s.high_usd),
+        "components_usd": {k: r(v) for k, v in s.components_usd.items()},
+        "usd_per_1k_queries": r(s.usd_per_1k_queries),
+        "latency_p50_ms": r(s.latency_p50_ms),
+        "latency_p95_ms": r(s.latency_p95_ms),
+        "first_token_p50_ms": r(s.first_token_p50_ms),
+        "first_token_p95_ms": r(s.first_token_p95_ms),
+        "one_time_usd": {k: r(v) for k, v in now.one_time_usd.items()},
+        "one_time_total_usd": r(now.one_time_total_usd),
+        "tco_usd": r(now.tco_usd),
+        "at_queries_per_month": _snapshot_dict(now),
+    }
+
+
+def _snapshot_dict(now: Snapshot) -> dict:
+    r = _round
+    return {
+        "monthly_usd": r(now.monthly_usd),
+        "monthly_low_usd": r(now.monthly_low_usd),
+        "monthly_high_usd": r(now.monthly_high_usd),
+        "components_usd": {k: r(v) for k, v in now.components_usd.items()},
+        "usd_per_1k_queries": r(now.usd_per_1k_queries),
+        "latency_p50_ms": r(now.latency_p50_ms),
+        "latency_p95_ms": r(now.latency_p95_ms),
+        "input_tokens_per_query": r(now.input_tokens_per_query),
+        "cache_hit_share": r(now.cache_hit_share),
+        "first_token_p50_ms": r(now.first_token_p50_ms),
+        "first_token_p95_ms": r(now.first_token_p95_ms),
+        "gpus_per_replica": now.gpus_per_replica,
+        "sequences_per_replica": now.sequences_per_replica,
+    }
+
+
+def _break_even_dict(b: BreakEven) -> dict:
+    return {
+        "between": [b.a, b.b],
+        "queries_per_month": _round(b.queries_per_month),
+        "usd_per_month": _round(b.usd_per_month),
+        "cheaper_below": b.cheaper_below,
+        "cheaper_above": b.cheaper_above,
+        "at_step": b.at_step,
+    }
+
+
+def _round(x):
+    if isinstance(x, np.ndarray):
+        return [float(f"{v:.6g}") for v in x.tolist()]
+    return float(f"{x:.6g}")

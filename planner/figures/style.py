@@ -1,0 +1,171 @@
+"""What every figure shares: the plotly config, layout and background, named shapes, tick and axis
+formats ($1.2K, 45K), the scenario's volume marker and limit lines."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from planner import format as fmt
+from planner.scenario import COLORS, LABELS
+from planner.vocabulary import ALERT, MUTED
+
+#: Plotly config for every chart: no mode bar, no logo.
+CONFIG = {"displayModeBar": False, "displaylogo": False}
+
+BUDGET_SHAPE = "budget"
+LIMIT_SHAPE = "latency limit"
+CURRENT_SHAPE = "current volume"
+BREAK_EVEN_TRACE = "Break-even"
+#: Limits and budgets are dash-dotted, in `vocabulary.ALERT`, a crimson far from every architecture colour.
+ALERT_DASH = "dashdot"
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    return go.Figure(dict(data=data, layout=layout), _validate=False)
+
+
+def _layout(height: int, **extra) -> dict:
+    layout = dict(
+        height=height,
+        margin=dict(l=8, r=24, t=40, b=8),  # r: room for the last tick label ("10M")
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left"),
+        hovermode="closest",
+        hoverlabel=dict(namelength=-1, align="left"),
+        shapes=[],
+        annotations=[],
+    )
+    layout.update(extra)
+    return layout
+
+
+def arch_tick(arch: str) -> str:
+    """An architecture's name in its colour, for category axes."""
+    return f"<span style='color:{COLORS[arch]}'><b>{LABELS[arch]}</b></span>"
+
+
+def _usd_list(values) -> list[str]:
+    return [fmt.usd(x) for x in np.asarray(values, dtype=float).tolist()]
+
+
+def _d3_usd(values) -> str:
+    """A d3 format for a column of dollars in a hover: cents for small sums, whole dollars above $10.
+    (Numbers in customdata travel as compact binary; formatting thousands of strings in Python costs ~10 ms.)"""
+    return "$,.2f" if float(np.max(values, initial=0.0)) < 10 else "$,.0f"
+
+
+# ------------------------------------------------------------------ ticks
+
+
+def _log_ticks(lo: float, hi: float, label, max_ticks: int = 8) -> tuple[list[float], list[str]]:
+    """Tick values at 1-2-5 (or sparser when the span is wide) between lo and hi, with labels."""
+    lo = max(lo, 1e-12)
+    hi = max(hi, lo * 1.0001)
+    e0, e1 = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    vals: list[float] = []
+    for mult in ((1, 2, 5), (1, 3), (1,)):
+        vals = [m * 10.0**e for e in range(e0, e1 + 1) for m in mult if lo <= m * 10.0**e <= hi * 1.0000001]
+        if len(vals) <= max_ticks:
+            break
+    if len(vals) > max_ticks:  # very wide span: every n-th decade
+        vals = vals[:: math.ceil(len(vals) / max_ticks)]
+    if len(vals) < 2:
+        vals = [lo, hi]
+    return vals, [label(v) for v in vals]
+
+
+def _linear_ticks(lo: float, hi: float, label, n: int = 5, zero: bool = True) -> tuple[list[float], list[str]]:
+    """About `n` round ticks from lo to hi (from zero when `zero`)."""
+    if zero:
+        lo = min(lo, 0.0)
+    hi = max(hi, lo + 1e-9)
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    vals = [k * step for k in range(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1)]
+    return vals, [label(v) for v in vals]
+
+
+def _usd_axis(lo: float, hi: float, *, log: bool, title: str) -> dict:
+    vals, text = (_log_ticks if log else _linear_ticks)(lo, hi, fmt.usd_tick)
+    axis = dict(title=dict(text=title), tickmode="array", tickvals=vals, ticktext=text, zeroline=False)
+    if log:
+        axis.update(type="log", range=[math.log10(max(lo, 1e-12)) - 0.05, math.log10(max(hi, 1e-12)) + 0.08])
+    else:
+        axis.update(range=[min(lo, 0.0), hi])
+    return axis
+
+
+def _volume_axis(volumes: np.ndarray) -> dict:
+    lo, hi = float(volumes[0]), float(volumes[-1])
+    vals, text = _log_ticks(lo, hi, fmt.count)
+    return dict(
+        title=dict(text="Queries per month"),
+        type="log",
+        tickmode="array",
+        tickvals=vals,
+        ticktext=text,
+        range=[math.log10(lo) - 0.002, math.log10(hi) + 0.002],  # a hair wider: keep the end ticks
+    )
+
+
+def _current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
+    """The scenario's own volume as a labelled vertical line (when it is on the chart)."""
+    if not (volumes[0] <= q <= volumes[-1]):
+        return
+    layout["shapes"].append(
+        dict(
+            type="line",
+            name=CURRENT_SHAPE,
+            x0=q,
+            x1=q,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line=dict(color=MUTED, width=1.5, dash="dot"),
+            layer="below",
+        )
+    )
+    # annotations on a log axis take log10 of the value (shapes take the value); near the right
+    # edge the label goes on the line's left, so it is never cut off
+    span = math.log10(volumes[-1]) - math.log10(volumes[0])
+    right = span > 0 and (math.log10(q) - math.log10(volumes[0])) / span > 0.7
+    layout["annotations"].append(
+        dict(
+            x=math.log10(q),
+            xref="x",
+            xanchor="right" if right else "left",
+            xshift=-4 if right else 4,
+            y=0,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"your volume {fmt.count(q)}/month",
+            font=dict(size=11, color=MUTED),
+        )
+    )
+
+
+def _hline(layout: dict, data: list[dict], y: float, name: str, text: str) -> None:
+    """A limit across the plot, named in the legend (a label on the plot would collide with the
+    lines crossing it, or be cut off at the edge)."""
+    line = dict(color=ALERT, width=2, dash=ALERT_DASH)
+    layout["shapes"].append(dict(type="line", name=name, x0=0, x1=1, xref="paper", y0=y, y1=y, yref="y", line=line))
+    data.append(
+        dict(type="scatter", mode="lines", name=text, x=[None], y=[None], line=line, hoverinfo="skip", legendrank=2000)
+    )
+
+
+def _positive(a, floor: float) -> np.ndarray:
+    return np.maximum(np.asarray(a, dtype=float), floor)

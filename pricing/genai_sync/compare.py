@@ -1,0 +1,314 @@
+"""Comparing a catalog with genai-prices: the findings of each referenced entry and the `check` report."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pricing.genai_sync import source as _package
+from pricing.genai_sync.source import (
+    DEFAULT_THRESHOLD,
+    EMBEDDING_PRICE_FIELDS,
+    LLM_PRICE_FIELDS,
+    TIER_FIELDS,
+    Reference,
+    SyncError,
+    reference,
+)
+from pricing.models import LLM, Catalog, Figure
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One difference between an entry and its reference."""
+
+    family: str
+    key: str
+    field: str  # dotted field path inside the entry ("" for the entry as a whole)
+    message: str
+    failing: bool
+    catalog: Any = None
+    reference: Any = None
+
+    @property
+    def where(self) -> str:
+        return ".".join(p for p in (self.family, self.key, self.field) if p)
+
+
+@dataclass
+class CheckResult:
+    version: str
+    on: date
+    threshold: float
+    findings: list[Finding] = field(default_factory=list)
+    checked_entries: list[str] = field(default_factory=list)
+    unreferenced: list[str] = field(default_factory=list)
+
+    @property
+    def failing(self) -> list[Finding]:
+        return [f for f in self.findings if f.failing]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failing
+
+
+def relative_difference(ours: float, theirs: float) -> float:
+    if theirs == 0:
+        return 0.0 if ours == 0 else math.inf
+    return abs(ours - theirs) / abs(theirs)
+
+
+def _pct(ours: float, theirs: float) -> str:
+    if theirs == 0:
+        return "reference is 0"
+    return f"{(ours - theirs) / theirs * 100:+.1f} %"
+
+
+def _fmt(v) -> str:
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return f"{v:,}" if isinstance(v, int) else f"{v:g}"
+    return str(v)
+
+
+def _compare_value(out: list, fam: str, key: str, path: str, ours, theirs, threshold: float, what: str = "") -> None:
+    if ours is None and theirs is None:
+        return
+    if ours is None:
+        out.append(
+            Finding(fam, key, path, f"missing in the catalog; genai-prices gives {_fmt(theirs)}", True, None, theirs)
+        )
+        return
+    if theirs is None:
+        out.append(
+            Finding(fam, key, path, f"{_fmt(ours)} in the catalog; genai-prices has none (kept)", False, ours, None)
+        )
+        return
+    rel = relative_difference(float(ours), float(theirs))
+    if rel == 0:
+        return
+    failing = rel > threshold
+    label = "drift" if failing else f"drift within the {threshold * 100:g} % threshold"
+    out.append(
+        Finding(
+            fam,
+            key,
+            path,
+            f"{label}: {_fmt(ours)} in the catalog, {_fmt(theirs)} in genai-prices "
+            f"({_pct(float(ours), float(theirs))}){what}",
+            failing,
+            ours,
+            theirs,
+        )
+    )
+
+
+def _val(fig: Figure | None):
+    return None if fig is None else fig.value
+
+
+def _long_context_findings(out: list, fam: str, key: str, entry: LLM, ref: Reference, threshold: float) -> None:
+    limit = entry.input_limit_tokens
+    lc_ref = ref.long_context
+    if lc_ref is not None and lc_ref["above_input_tokens"] >= limit:
+        if entry.long_context is None:
+            out.append(
+                Finding(
+                    fam,
+                    key,
+                    "long_context",
+                    f"genai-prices has a tier above {lc_ref['above_input_tokens']:,} input tokens, at or above "
+                    f"the {limit:,} tokens the entry accepts: not applicable (ignored)",
+                    False,
+                )
+            )
+        lc_ref = None
+    lc = entry.long_context
+    if lc_ref is None and lc is not None:
+        out.append(
+            Finding(
+                fam, key, "long_context", "the catalog has a long-context tier; genai-prices has none (kept)", False
+            )
+        )
+    elif lc_ref is not None and lc is None:
+        out.append(
+            Finding(
+                fam,
+                key,
+                "long_context",
+                f"missing in the catalog; genai-prices prices input above {lc_ref['above_input_tokens']:,} tokens "
+                f"at {_fmt(lc_ref['input_usd_per_1m_tokens'])} / {_fmt(lc_ref['output_usd_per_1m_tokens'])}",
+                True,
+                None,
+                lc_ref,
+            )
+        )
+    elif lc_ref is not None and lc is not None:
+        _compare_value(
+            out,
+            fam,
+            key,
+            "long_context.above_input_tokens",
+            lc.above_input_tokens,
+            lc_ref["above_input_tokens"],
+            threshold,
+        )
+        for name in TIER_FIELDS:
+            _compare_value(out, fam, key, f"long_context.{name}", _val(getattr(lc, name)), lc_ref.get(name), threshold)
+
+
+def _price_change_findings(out: list, fam: str, key: str, entry: LLM, ref: Reference, threshold: float) -> None:
+    ours_changes = {c.effective_on: c for c in entry.price_changes}
+    ref_changes = {c["effective_on"]: c for c in ref.price_changes}
+    for day in sorted(set(ours_changes) | set(ref_changes)):
+        path = f"price_changes[{day.isoformat()}]"
+        if day not in ours_changes:
+            c = ref_changes[day]
+            out.append(
+                Finding(
+                    fam,
+                    key,
+                    path,
+                    "missing in the catalog; genai-prices changes the price to "
+                    f"{_fmt(c['input_usd_per_1m_tokens'])} / "
+                    f"{_fmt(c['output_usd_per_1m_tokens'])} on {day}",
+                    True,
+                    None,
+                    c,
+                )
+            )
+        elif day not in ref_changes:
+            out.append(Finding(fam, key, path, "in the catalog; genai-prices has no change on that date (kept)", False))
+        else:
+            for name in TIER_FIELDS:
+                _compare_value(
+                    out,
+                    fam,
+                    key,
+                    f"{path}.{name}",
+                    _val(getattr(ours_changes[day], name)),
+                    ref_changes[day].get(name),
+                    threshold,
+                )
+
+
+def _entry_findings(fam: str, key: str, entry, ref: Reference, threshold: float) -> list[Finding]:
+    out: list[Finding] = []
+    if isinstance(entry, LLM):
+        if ref.is_embedding:
+            out.append(Finding(fam, key, "genai_prices", f"`{ref.ref}` is an embedding model, not an LLM", True))
+            return out
+        for name in LLM_PRICE_FIELDS:
+            _compare_value(out, fam, key, name, _val(getattr(entry, name)), ref.prices.get(name), threshold)
+        _long_context_findings(out, fam, key, entry, ref, threshold)
+        _price_change_findings(out, fam, key, entry, ref, threshold)
+        if ref.context_window is not None:
+            rel = relative_difference(entry.context_window_tokens, ref.context_window)
+            if rel > threshold:
+                out.append(
+                    Finding(
+                        fam,
+                        key,
+                        "context_window_tokens",
+                        f"drift: {entry.context_window_tokens:,} in the catalog, "
+                        f"{ref.context_window:,} in genai-prices "
+                        f"({_pct(entry.context_window_tokens, ref.context_window)})",
+                        True,
+                        entry.context_window_tokens,
+                        ref.context_window,
+                    )
+                )
+    else:  # EmbeddingModel
+        if entry.usd_per_1m_tokens is None:
+            out.append(Finding(fam, key, "genai_prices", "a self-hosted model has no API price to compare", False))
+            return out
+        for name in EMBEDDING_PRICE_FIELDS:
+            _compare_value(out, fam, key, name, _val(getattr(entry, name)), ref.prices.get(name), threshold)
+        if ref.context_window is not None:
+            rel = relative_difference(entry.max_input_tokens, ref.context_window)
+            if rel > threshold:
+                out.append(
+                    Finding(
+                        fam,
+                        key,
+                        "max_input_tokens",
+                        f"drift: {entry.max_input_tokens:,} in the catalog, {ref.context_window:,} in genai-prices "
+                        f"({_pct(entry.max_input_tokens, ref.context_window)})",
+                        True,
+                        entry.max_input_tokens,
+                        ref.context_window,
+                    )
+                )
+    if ref.deprecated and entry.lifecycle is None:
+        out.append(
+            Finding(
+                fam,
+                key,
+                "lifecycle",
+                "genai-prices flags the model deprecated; the entry has no `lifecycle` saying when it stops",
+                True,
+            )
+        )
+    return out
+
+
+def referenced_entries(catalog: Catalog):
+    """(family, key, entry) for every LLM and embedding model that names a genai-prices model."""
+    for fam in ("llms", "embedding_models"):
+        for key, entry in getattr(catalog, fam).items():
+            yield fam, key, entry
+
+
+def check_entry(fam: str, key: str, entry, on: date, threshold: float = DEFAULT_THRESHOLD) -> list[Finding]:
+    """Findings for one referenced entry (an `LLM` or an `EmbeddingModel` with `genai_prices` set)."""
+    try:
+        ref = reference(entry.genai_prices, on)
+    except SyncError as e:
+        return [Finding(fam, key, "genai_prices", str(e), True)]
+    return _entry_findings(fam, key, entry, ref, threshold)
+
+
+def check_catalog(catalog: Catalog, threshold: float = DEFAULT_THRESHOLD, on: date | None = None) -> CheckResult:
+    """Compare every referenced figure of `catalog` with the installed genai-prices data."""
+    on = on or catalog.date
+    result = CheckResult(_package.package_version(), on, threshold)
+    for fam, key, entry in referenced_entries(catalog):
+        if entry.genai_prices is None:
+            result.unreferenced.append(f"{fam}.{key}")
+            continue
+        result.checked_entries.append(f"{fam}.{key}")
+        result.findings.extend(check_entry(fam, key, entry, on, threshold))
+    return result
+
+
+def render_check(result: CheckResult, file: str, positions: dict | None = None) -> str:
+    lines = [
+        f"{file}: compared with genai-prices {result.version} on {result.on} "
+        f"(threshold {result.threshold * 100:g} %; {len(result.checked_entries)} referenced entries, "
+        f"{len(result.unreferenced)} without a reference)"
+    ]
+    for f in result.findings:
+        mark = "FAIL" if f.failing else "note"
+        where = ""
+        if positions:
+            pos = positions.get((f.family, f.key, f.field.split(".")[0].split("[")[0])) or positions.get(
+                (f.family, f.key)
+            )
+            if pos:
+                where = f"{pos[0]}:{pos[1]}:{pos[2]}: "
+        lines.append(f"  {mark} {where}{f.where}: {f.message}")
+    failing = result.failing
+    entries = sorted({f"{f.family}.{f.key}" for f in failing})
+    if failing:
+        lines.append(
+            f"{len(failing)} failing finding(s) in {len(entries)} "
+            f"entr{'y' if len(entries) == 1 else 'ies'}: {', '.join(entries)}"
+        )
+    else:
+        lines.append(
+            f"no drift above {result.threshold * 100:g} %: "
+            f"every referenced figure matches genai-prices {result.version}"
+        )
+    return "\n".join(lines)
