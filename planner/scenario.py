@@ -155,9 +155,10 @@ class Stack(Strict):
     embedding_model: Key = "openai-text-embedding-3-small"
     vector_store: Key = "pinecone-serverless-standard"
     reranker: Key = "cohere-rerank-3.5"
-    llm: Key = Field("gpt-4o-mini", description="Base LLM for prompt-only and RAG.")
+    llm: Key = Field("gpt-6-luna", description="Base LLM for prompt-only and RAG.")
     fine_tune: Key = Field(
-        "openai-gpt-4o-mini-ft", description="Fine-tuning offer for fine-tuned and hybrid (its base model serves them)."
+        "fireworks-gpt-oss-20b-lora",
+        description="Fine-tuning offer for fine-tuned and hybrid (its base model serves them).",
     )
     serving: Literal["api", "self_hosted"] = Field(
         "api", description="Pay per token at an API, or rent GPUs and serve open weights."

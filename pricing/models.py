@@ -7,211 +7,49 @@ optional low/high range, the `source` it was read from and the date it was
 ceilings, which catch the classic unit mistake (a per-token price stored as a
 per-1M price). The JSON Schema in `pricing/catalog.schema.json` is generated
 from these models (`python -m pricing.schema`), never written by hand.
+
+The strict base model, `Figure` and the unit types live in `pricing/units.py`.
 """
 
 from __future__ import annotations
 
 import datetime
 import difflib
-import math
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     model_validator,
 )
-from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-#: Default age after which a figure is reported as stale.
-STALE_AFTER_DAYS = 180
-
-
-class Strict(BaseModel):
-    """Frozen, no unknown keys; an unknown key names the closest known one."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _reject_unknown_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            known = set(cls.model_fields)
-            for key in data:
-                if not isinstance(key, str):
-                    raise PydanticCustomError("key_type", "keys must be text, found `{key}`", {"key": repr(key)})
-            unknown = [k for k in data if k not in known]
-            if unknown:
-                key = unknown[0]
-                close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-                hint = f" — did you mean `{close[0]}`?" if close else f" (known keys: {', '.join(sorted(known))})"
-                raise PydanticCustomError("unknown_key", "unknown key `{key}`{hint}", {"key": key, "hint": hint})
-        return data
-
-
-FiniteNonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
-
-
-class Figure(Strict):
-    """A sourced number: a price, a latency or a throughput."""
-
-    value: FiniteNonNeg = Field(description="The typical figure, in the unit its field name states.")
-    low: FiniteNonNeg | None = Field(None, description="Low end of the plausible range (default: value).")
-    high: FiniteNonNeg | None = Field(None, description="High end of the plausible range (default: value).")
-    source: str = Field(min_length=3, max_length=500, description="URL or citation of where the figure was read.")
-    checked: date = Field(description="Date the figure was last checked against its source (YYYY-MM-DD).")
-    verified: bool = Field(True, description="False when the figure could not be confirmed at its source.")
-    note: str | None = Field(None, max_length=1000, description="Anything a reader should know about the figure.")
-
-    @model_validator(mode="after")
-    def _range_brackets_value(self) -> Figure:
-        lo = self.value if self.low is None else self.low
-        hi = self.value if self.high is None else self.high
-        if not lo <= self.value <= hi:
-            raise PydanticCustomError(
-                "range",
-                "the range must bracket the value: low {low} ≤ value {value} ≤ high {high}",
-                {"low": lo, "value": self.value, "high": hi},
-            )
-        if self.checked > date.today():
-            raise PydanticCustomError(
-                "future_date", "checked date {checked} is in the future", {"checked": str(self.checked)}
-            )
-        return self
-
-    @property
-    def lo(self) -> float:
-        return self.value if self.low is None else self.low
-
-    @property
-    def hi(self) -> float:
-        return self.value if self.high is None else self.high
-
-    def pick(self, which: str) -> float:
-        """`which` is "value", "low" or "high"."""
-        return {"value": self.value, "low": self.lo, "high": self.hi}[which]
-
-    def age_days(self, today: date | None = None) -> int:
-        return ((today or date.today()) - self.checked).days
-
-    def is_stale(self, today: date | None = None, after_days: int = STALE_AFTER_DAYS) -> bool:
-        return self.age_days(today) > after_days
-
-
-def _ceiling(limit: float, unit: str, hint: str, positive: bool = False):
-    def check(fig: Figure) -> Figure:
-        if fig.hi > limit or not math.isfinite(fig.hi):
-            raise PydanticCustomError(
-                "implausible",
-                "{value} {unit} is above the plausible ceiling of {limit} — {hint}",
-                {"value": fig.hi, "unit": unit, "limit": limit, "hint": hint},
-            )
-        if positive and fig.lo <= 0:
-            raise PydanticCustomError(
-                "not_positive",
-                "{value} {unit} must be above zero: the planner divides by this figure",
-                {"value": fig.lo, "unit": unit},
-            )
-        return fig
-
-    return check
-
-
-def figure(
-    limit: float, unit: str, hint: str, description: str, positive: bool = False
-) -> tuple[AfterValidator, FieldInfo]:
-    """What makes a `Figure` field of a unit: a plausibility ceiling in that unit (and, if `positive`, a floor
-    above zero: figures the planner divides by — throughputs, lifetimes — must not be zero, even at the low
-    end), and its description. Use as `Annotated[Figure, *figure(...)]`, a type checkers can read."""
-    floor = "; must be above zero" if positive else ""
-    return (
-        AfterValidator(_ceiling(limit, unit, hint, positive)),
-        Field(description=f"{description} ({unit}); must not exceed {limit}{floor}."),
-    )
-
-
-_PER_TOKEN_HINT = "is it a price per token or per 1K tokens entered as per 1M? Enter USD per 1M tokens"
-
-UsdPer1MTokens = Annotated[Figure, *figure(1000, "USD per 1M tokens", _PER_TOKEN_HINT, "Price per million tokens")]
-UsdPer1MEmbedTokens = Annotated[
-    Figure, *figure(10, "USD per 1M tokens", _PER_TOKEN_HINT, "Embedding price per million tokens")
-]
-UsdPer1MTrainTokens = Annotated[
-    Figure, *figure(1000, "USD per 1M training tokens", _PER_TOKEN_HINT, "Training price per million tokens")
-]
-UsdPerHour = Annotated[
-    Figure, *figure(500, "USD per hour", "is it a monthly price? Enter USD per hour", "Hourly price")
-]
-UsdPerGbMonth = Annotated[
-    Figure, *figure(50, "USD per GB-month", "is it per TB? Enter USD per GB per month", "Storage price")
-]
-UsdPer1MUnits = Annotated[
-    Figure, *figure(1000, "USD per 1M units", "enter USD per million units", "Price per million units")
-]
-UsdPerMonth = Annotated[
-    Figure, *figure(100_000, "USD per month", "is it a yearly figure or in cents? Enter USD per month", "Monthly fee")
-]
-UsdPer1KSearches = Annotated[
+from pricing.units import (
+    STALE_AFTER_DAYS,
     Figure,
-    *figure(
-        100, "USD per 1K searches", "is it per 1M searches? Enter USD per 1,000 searches", "Price per thousand searches"
-    ),
-]
-UsdPer1MDims = Annotated[
-    Figure,
-    *figure(
-        10,
-        "USD per 1M dimensions per month",
-        "enter USD per million dimensions stored per month",
-        "Price per million vector dimensions stored per month",
-    ),
-]
-UsdPerGb = Annotated[Figure, *figure(100, "USD per GB", "enter USD per GB", "Price per GB")]
-UsdPerTb = Annotated[Figure, *figure(1000, "USD per TB", "enter USD per TB", "Price per TB")]
-LatencyMs = Annotated[Figure, *figure(600_000, "ms", "latencies are in milliseconds, not microseconds", "Latency")]
-TokensPerSecond = Annotated[
-    Figure, *figure(10_000_000, "tokens per second", "enter tokens per second", "Throughput", positive=True)
-]
-QueriesPerSecond = Annotated[
-    Figure, *figure(10_000_000, "queries per second", "enter queries per second", "Throughput", positive=True)
-]
-UsdPer1MRerankTokens = Annotated[
-    Figure,
-    *figure(
-        10,
-        "USD per 1M tokens",
-        _PER_TOKEN_HINT,
-        "Reranking price per million tokens of query and candidate text",
-    ),
-]
-Seconds = Annotated[
-    Figure,
-    *figure(
-        30 * 86_400,
-        "seconds",
-        "is it in minutes or hours? Enter seconds (5 minutes = 300, 1 hour = 3600)",
-        "Duration",
-        positive=True,
-    ),
-]
+    GenaiPricesRef,
+    Key,
+    LatencyMs,
+    Name,
+    QueriesPerSecond,
+    Seconds,
+    Strict,
+    TokensPerSecond,
+    UsdPer1KSearches,
+    UsdPer1MDims,
+    UsdPer1MEmbedTokens,
+    UsdPer1MRerankTokens,
+    UsdPer1MTokens,
+    UsdPer1MTrainTokens,
+    UsdPer1MUnits,
+    UsdPerGb,
+    UsdPerGbMonth,
+    UsdPerHour,
+    UsdPerMonth,
+    UsdPerTb,
+)
 
-Key = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-GenaiPricesRef = Annotated[
-    str,
-    Field(
-        min_length=3,
-        max_length=300,
-        pattern=r"^[a-z0-9][a-z0-9_-]*:\S+$",
-        description='The model in the genai-prices database, as "provider_id:model_id" (e.g. "openai:gpt-5").',
-    ),
-]
-
-#: What `Lifecycle.status_on` returns, from best to worst.
 STATUSES = ("available", "deprecated", "closed_to_new", "shut_down")
 
 

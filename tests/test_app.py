@@ -237,7 +237,8 @@ def test_a_valid_edit_changes_every_chart_for_this_session_only(catalog_file):
     file_before = catalog_file.read_bytes()
     go(at, "pricing")
     text = at.text_area(key="cat_editor").value
-    at.text_area(key="cat_editor").set_value(with_price(text, "gpt-4o-mini", "input_usd_per_1m_tokens", 2))
+    llm = at.session_state["planner"].scenario.stack.llm  # the LLM the page prices
+    at.text_area(key="cat_editor").set_value(with_price(text, llm, "input_usd_per_1m_tokens", 2))
     at.button(key="cat_apply").click().run()
     assert not at.exception and errors(at) == []
     assert any("Applied" in s.value for s in at.success)
@@ -457,6 +458,10 @@ def test_every_sidebar_control_has_help_and_a_unit_or_name(catalog_file):
 def test_switching_to_self_hosted_picks_compatible_entries_or_names_the_field(catalog_file):
     at = start(catalog_file, "costs")
     open_sections(at, "stack")
+    cat = at.session_state["planner"].catalog_memo[1]
+    # start from a fine-tuning offer on a closed model, so both the LLM and the offer must change
+    closed = next(k for k, o in cat.fine_tune_offers.items() if not cat.llms[o.base_llm].open_weights)
+    at.selectbox(key="sb.ft").set_value(closed).run()
     at.radio(key="sb.serving").set_value("self_hosted").run()
     assert not at.exception and errors(at) == []
     s = at.session_state["planner"].scenario
@@ -469,7 +474,6 @@ def test_switching_to_self_hosted_picks_compatible_entries_or_names_the_field(ca
     assert at.selectbox(key="sb.gpu")  # the GPU picker appears for self-hosted serving
     assert len(at.get("plotly_chart")) >= 1  # the page is priced, not blank
     # the dead end: an open model, but a fine-tuning offer on a closed one — the offer is named
-    closed = next(k for k, o in cat.fine_tune_offers.items() if not cat.llms[o.base_llm].open_weights)
     at.selectbox(key="sb.ft").set_value(closed).run()
     assert not at.exception
     shown = "\n".join(errors(at))

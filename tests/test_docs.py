@@ -18,8 +18,8 @@ def test_example_override_file_layers_over_the_default():
     loaded = load_catalog_file(ROOT / "examples" / "override.yaml")
     assert loaded.is_override
     cat = loaded.catalog
-    assert cat.llms["gpt-4o-mini"].input_usd_per_1m_tokens.value == 0.12
-    assert cat.llms["gpt-4o-mini"].input_usd_per_1m_tokens.source.startswith("ACME")
+    assert cat.llms["gpt-6-luna"].input_usd_per_1m_tokens.value == 0.08
+    assert cat.llms["gpt-6-luna"].input_usd_per_1m_tokens.source.startswith("ACME")
     assert "acme-llama-70b" in cat.llms
     assert "chroma-cloud" not in cat.vector_stores
     # untouched entries keep the shipped figures
@@ -41,7 +41,7 @@ def test_readme_override_snippet_is_a_valid_override(tmp_path):
     path = tmp_path / "override.yaml"
     path.write_text(block, encoding="utf-8")
     cat = load_catalog_file(path).catalog
-    assert cat.llms["gpt-4o-mini"].input_usd_per_1m_tokens.value == 0.12
+    assert cat.llms["gpt-6-luna"].input_usd_per_1m_tokens.value == 0.08
     assert "chroma-cloud" not in cat.vector_stores
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -67,12 +68,12 @@ def test_spend_lines_hover_shows_the_component_breakdown(est):
     for a in est.priced:
         line = by_name(fig)[LABELS[a]]
         used = figures.components_used(est, a)
-        data = np.asarray(line.customdata, dtype=float)
+        data = np.asarray(line.customdata)  # preformatted money, one column per figure
         assert data.shape == (len(est.volumes), 3 + len(used))
-        np.testing.assert_allclose(data[:, 0], est.series[a].total_usd)
+        assert data[:, 0].tolist() == [fmt.usd(x) for x in est.series[a].total_usd]
         for j, k in enumerate(used):
             assert COMPONENT_LABELS[k] in line.hovertemplate
-            np.testing.assert_allclose(data[:, 3 + j], est.series[a].components_usd[k])
+            assert data[:, 3 + j].tolist() == [fmt.usd(x) for x in est.series[a].components_usd[k]]
 
 
 def test_bands_are_light_and_lean(est):
@@ -312,3 +313,72 @@ def test_your_volume_label_stays_inside_near_the_right_edge(catalog):
     fig = figures.spend_figure(estimate(catalog, Scenario()))
     (label,) = [a for a in fig.layout.annotations if str(a.text).startswith("your volume")]
     assert label.xanchor == "left"
+
+
+# ------------------------------------------------------------------ hover text in the app's formats
+
+
+def _hand_picked(est):
+    """`est` on three volumes with one architecture's numbers replaced by hand-picked ones."""
+    a = est.priced[0]
+    s = est.series[a]
+    zero = np.zeros(3)
+    picked = dataclasses.replace(
+        s,
+        total_usd=np.array([0.42, 4_000.0, 1_500_000.0]),
+        low_usd=np.array([0.40, 3_500.0, 999_999.0]),
+        high_usd=np.array([0.45, 21_700.0, 2e9]),
+        components_usd={k: zero for k in s.components_usd} | {"inference": np.array([0.42, 4_000.0, 1_500_000.0])},
+        usd_per_1k_queries=np.array([0.0042, 48.0, 480.0]),
+        latency_p50_ms=np.array([45.0, 1_500.0, 12_345.0]),
+        latency_p95_ms=np.array([450.0, 999.4, 123_456.0]),
+    )
+    return a, dataclasses.replace(est, series={**est.series, a: picked})
+
+
+@pytest.fixture(scope="module")
+def est3(catalog):
+    return estimate(catalog, load_scenario(SCENARIOS["support-bot"]), volumes=[1_000, 10_000, 100_000])
+
+
+def test_spend_hover_uses_the_app_money_format(est3):
+    a, est = _hand_picked(est3)
+    line = by_name(figures.spend_figure(est))[LABELS[a]]
+    rows = np.asarray(line.customdata).tolist()
+    # total, low, high, then the one component used (inference), each as planner.format.usd writes it
+    assert rows == [
+        ["$0.42", "$0.40", "$0.45", "$0.42"],
+        ["$4.00K", "$3.50K", "$21.7K", "$4.00K"],  # d3's "$,.0f" wrote "$4,000" beside the axis' "$5K"
+        ["$1.50M", "$1.00M", "$2.00B", "$1.50M"],  # 999,999 rounds to $1.00M, not $1000K
+    ]
+    for row, values in zip(rows, [[0.42, 0.40, 0.45], [4_000, 3_500, 21_700], [1.5e6, 999_999, 2e9]], strict=True):
+        assert row[:3] == [fmt.usd(v) for v in values]
+    assert "%{customdata[0]}/month" in line.hovertemplate
+    assert "%{customdata[3]}" in line.hovertemplate and COMPONENT_LABELS["inference"] in line.hovertemplate
+
+
+def test_cost_per_1k_and_tco_hovers_use_the_app_money_format(est3):
+    a, est = _hand_picked(est3)
+    per_1k = by_name(figures.per_1k_figure(est))[LABELS[a]]
+    assert np.asarray(per_1k.customdata).tolist() == ["< $0.01", "$48.00", "$480"]
+    assert "%{customdata} per 1,000 queries" in per_1k.hovertemplate
+    tco = by_name(figures.tco_figure(est))[LABELS[a]]
+    assert np.asarray(tco.customdata).tolist() == [fmt.usd(v) for v in est.cumulative_usd(a)]
+
+
+def test_latency_hover_uses_the_app_duration_format(est3):
+    a, est = _hand_picked(est3)
+    traces = by_name(figures.latency_figure(est))
+    p50, p95 = traces[f"{LABELS[a]} p50"], traces[LABELS[a]]
+    assert np.asarray(p50.customdata).tolist() == ["45 ms", "1.50 s", "12.3 s"]
+    assert np.asarray(p95.customdata).tolist() == ["450 ms", "999 ms", "123 s"]
+    assert np.asarray(p50.customdata).tolist() == [fmt.ms(v) for v in (45, 1_500, 12_345)]
+    assert p50.hovertemplate.endswith(": %{customdata}<extra></extra>")
+
+
+def test_no_hover_formats_money_or_durations_with_d3(est):
+    """Every money or duration number in a hover comes preformatted (no "%{y:$,.0f}" or "%{y:,.0f} ms")."""
+    for name, fig in figures.all_figures(est).items():
+        for t in fig.data:
+            template = t.hovertemplate or ""
+            assert ":$" not in template and "} ms" not in template, (name, t.name, template)

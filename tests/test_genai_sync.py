@@ -408,12 +408,12 @@ def test_add_of_an_unknown_model_names_close_ones(tmp_path, mini_catalog_text, c
 
 
 def test_sync_leaves_an_overrides_negotiated_prices_alone(tmp_path, repo_root, capsys):
-    # examples/override.yaml sets gpt-4o-mini to a negotiated $0.12 / $0.48 (20 % under the list price)
+    # examples/override.yaml sets gpt-6-luna to a negotiated $0.08 / $0.40 (20 % under the list price, $0.10 / $0.50)
     path = tmp_path / "override.yaml"
     text = (repo_root / "examples" / "override.yaml").read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
     assert main(["prices", "check", "--file", str(path)]) == 1  # check still says they differ
-    assert "llms.gpt-4o-mini.input_usd_per_1m_tokens: drift: 0.12 in the catalog, 0.15" in capsys.readouterr().out
+    assert "llms.gpt-6-luna.input_usd_per_1m_tokens: drift: 0.08 in the catalog, 0.1" in capsys.readouterr().out
     assert main(["prices", "sync", "--file", str(path), "--write"]) == 0
     assert "the override's own figures are left as they are" in capsys.readouterr().out
     assert path.read_text(encoding="utf-8") == text

@@ -290,6 +290,15 @@ def test_shipped_presets_use_only_entries_available_for_their_whole_horizon(path
     assert not [w for w in estimate(default_catalog, preset).warnings if "shut" in w or "closed" in w]
 
 
+def test_the_default_scenario_uses_only_entries_available_for_its_whole_horizon(default_catalog):
+    """A visitor opening the app with no preset, and `Scenario()` in Python, start on today's market:
+    no model or offer that is shut down, closed to new customers, or ends within the horizon."""
+    default = Scenario()
+    issues = scenario_issues(default_catalog, default, date.today())
+    assert issues == [], [i.message() for i in issues]
+    assert not [w for w in estimate(default_catalog, default).warnings if "shut" in w or "closed" in w]
+
+
 def test_there_are_presets():
     assert len(PRESETS) >= 4
 

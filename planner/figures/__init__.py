@@ -11,7 +11,8 @@ per-property validation (`_validate=False`): validating a 15-trace figure
 costs ~60 ms, wrapping it ~3 ms. The specs are checked against plotly's
 validators in tests/test_figures.py instead.
 
-Log axes carry explicit ticks formatted like the rest of the app ($1.2K, 45K).
+Log axes carry explicit ticks formatted like the rest of the app ($1.2K, 45K), and hovers show money and
+durations preformatted by `planner.format` (`usd`, `ms`) in `customdata`, never in a d3 format ("$4,000").
 Shapes (budget, latency limit, current volume) carry a `name`, so tests and
 other code can find them.
 

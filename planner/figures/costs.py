@@ -10,7 +10,6 @@ from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, Estimate
 from planner.figures.style import (
     _current_marker,
-    _d3_usd,
     _figure,
     _layout,
     _linear_ticks,
@@ -20,6 +19,7 @@ from planner.figures.style import (
     _usd_list,
     _volume_axis,
     arch_tick,
+    hover_usd,
 )
 from planner.scenario import COLORS, LABELS
 from planner.vocabulary import COMPONENT_COLORS, MUTED
@@ -75,7 +75,8 @@ def per_1k_figure(est: Estimate, height: int = 400) -> go.Figure:
             x=v,
             y=_positive(s.usd_per_1k_queries, lo / 10),
             line=dict(color=s.color, width=2.5),
-            hovertemplate=f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>%{{y:{_d3_usd(s.usd_per_1k_queries)}}} "
+            customdata=hover_usd(s.usd_per_1k_queries),
+            hovertemplate=f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>%{{customdata}} "
             "per 1,000 queries<extra></extra>",
         )
         for s in (est.series[a] for a in est.priced)
@@ -102,7 +103,8 @@ def tco_figure(est: Estimate, height: int = 400) -> go.Figure:
                 mode="lines+markers" if len(months) <= 25 else "lines",
                 marker=dict(size=5),
                 line=dict(color=COLORS[a], width=2.5),
-                hovertemplate=f"<b>{LABELS[a]}</b> after %{{x}} months: %{{y:$,.0f}}<extra></extra>",
+                customdata=hover_usd(y),
+                hovertemplate=f"<b>{LABELS[a]}</b> after %{{x}} months: %{{customdata}}<extra></extra>",
             )
         )
     layout = _layout(

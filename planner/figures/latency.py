@@ -17,6 +17,7 @@ from planner.figures.style import (
     _linear_ticks,
     _volume_axis,
     arch_tick,
+    hover_ms,
 )
 from planner.scenario import LABELS
 from planner.vocabulary import LATENCY_COLORS, MUTED
@@ -77,7 +78,8 @@ def _latency_lines(est: Estimate, s: Series, n_arch: int, same: str | None) -> l
         x=est.volumes,
         y=s.latency_p50_ms,
         line=dict(color=s.color, width=1.5, dash="dot"),
-        hovertemplate=f"<b>{s.label}</b> p50 at %{{x:,.0f}} queries/month: %{{y:,.0f}} ms<extra></extra>",
+        customdata=hover_ms(s.latency_p50_ms),  # the app's one duration format (planner.format.ms)
+        hovertemplate=f"<b>{s.label}</b> p50 at %{{x:,.0f}} queries/month: %{{customdata}}<extra></extra>",
     )
     p95 = dict(
         type="scatter",
@@ -87,7 +89,8 @@ def _latency_lines(est: Estimate, s: Series, n_arch: int, same: str | None) -> l
         x=est.volumes,
         y=s.latency_p95_ms,
         line=dict(color=s.color, width=3.5 if same else 2.5, dash=dash),
-        hovertemplate=f"<b>{s.label}</b>{on} p95 at %{{x:,.0f}} queries/month: %{{y:,.0f}} ms<extra></extra>",
+        customdata=hover_ms(s.latency_p95_ms),
+        hovertemplate=f"<b>{s.label}</b>{on} p95 at %{{x:,.0f}} queries/month: %{{customdata}}<extra></extra>",
     )
     return [p50, p95]
 

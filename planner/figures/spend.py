@@ -14,7 +14,6 @@ from planner.figures.style import (
     BREAK_EVEN_TRACE,
     BUDGET_SHAPE,
     _current_marker,
-    _d3_usd,
     _figure,
     _hline,
     _layout,
@@ -22,6 +21,7 @@ from planner.figures.style import (
     _rgba,
     _usd_axis,
     _volume_axis,
+    hover_usd,
 )
 from planner.scenario import COLORS, LABELS
 from planner.vocabulary import MUTED
@@ -98,8 +98,7 @@ def _spend_trace(est: Estimate, s: Series, floor: float) -> dict:
     """One architecture's spend line; its hover lists the spend by component at that volume."""
     comps = components_used(est, s.key)
     cols = [s.total_usd, s.low_usd, s.high_usd] + [s.components_usd[k] for k in comps]
-    f = [_d3_usd(c) for c in cols]
-    lines = "".join(f"<br>· {COMPONENT_LABELS[k]}: %{{customdata[{3 + j}]:{f[3 + j]}}}" for j, k in enumerate(comps))
+    lines = "".join(f"<br>· {COMPONENT_LABELS[k]}: %{{customdata[{3 + j}]}}" for j, k in enumerate(comps))
     return dict(
         type="scatter",
         mode="lines",
@@ -108,11 +107,11 @@ def _spend_trace(est: Estimate, s: Series, floor: float) -> dict:
         x=est.volumes,
         y=_positive(s.total_usd, floor),
         line=dict(color=s.color, width=2.5),
-        customdata=np.column_stack(cols),
+        # each point's money preformatted in the app's one format (planner.format.usd), one column per figure
+        customdata=np.column_stack([hover_usd(c) for c in cols]),
         hovertemplate=(
             f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>"
-            f"<b>%{{customdata[0]:{f[0]}}}/month</b> (range "
-            f"%{{customdata[1]:{f[1]}}}–%{{customdata[2]:{f[2]}}})"
+            "<b>%{customdata[0]}/month</b> (range %{customdata[1]}–%{customdata[2]})"
             f"{lines}<extra></extra>"
         ),
     )

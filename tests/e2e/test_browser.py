@@ -21,6 +21,7 @@ import shutil
 import pytest
 
 from benchmarks.bench_server import chromium_path
+from planner.scenario import Scenario
 
 _CHROMIUM = chromium_path()
 pytestmark = [
@@ -149,12 +150,21 @@ def edit_catalog(page, start: int, end: int, new: str) -> str:
     return after
 
 
-def gpt4o_mini_input_price(text: str) -> tuple[int, int]:
-    """Where GPT-4o mini's input price (the default scenario's LLM) is written: (start, end) of the number."""
-    pat = re.compile(r"\n  gpt-4o-mini:\n(?:(?:    .*)?\n)*?    input_usd_per_1m_tokens:\n      value: ([^\n]+)")
+#: The LLM a visitor with no preset starts on (the page's prices move with it).
+DEFAULT_LLM = Scenario().stack.llm
+
+
+def default_llm_input_price(text: str) -> tuple[int, int]:
+    """Where the default scenario's LLM's input price is written: (start, end) of the number."""
+    key = re.escape(DEFAULT_LLM)
+    pat = re.compile(rf"\n  {key}:\n(?:(?:    .*)?\n)*?    input_usd_per_1m_tokens:\n      value: ([^\n]+)")
     m = pat.search(text)
-    assert m, "the catalog has no llms.gpt-4o-mini.input_usd_per_1m_tokens.value to edit"
+    assert m, f"the catalog has no llms.{DEFAULT_LLM}.input_usd_per_1m_tokens.value to edit"
     return m.span(1)
+
+
+def price_at(text: str, span: tuple[int, int]) -> float:
+    return float(text[span[0] : span[1]])
 
 
 def alerts(page, kind: str) -> list[str]:
@@ -238,12 +248,12 @@ def test_invalid_catalog_is_refused_and_file_untouched(page, app_server, idle, r
     text = editor(page).input_value()
 
     # a semantic error (a negative price), applied
-    edit_catalog(page, *gpt4o_mini_input_price(text), "-0.15")
+    edit_catalog(page, *default_llm_input_price(text), "-0.15")
     with rerun(page):
         page.get_by_role("button", name="Apply for this session").click()
     errs = alerts(page, "error")
     assert errs and "not valid" in errs[0], f"no error shown: {errs}"
-    assert "gpt-4o-mini" in errs[0] and "line" in errs[0], f"the error does not say where: {errs[0]}"
+    assert DEFAULT_LLM in errs[0] and "line" in errs[0], f"the error does not say where: {errs[0]}"
     assert page.locator("[data-testid='stException']").count() == 0
 
     # a syntax error (an unclosed flow sequence), saved
@@ -264,7 +274,8 @@ def test_valid_catalog_edit_changes_charts(page, app_server, idle, rerun):
     fig0, met0 = chart(page), metrics(page)
     go_to(page, rerun, "Pricing")
     text = editor(page).input_value()
-    edit_catalog(page, *gpt4o_mini_input_price(text), "1.5")  # ten times the list price
+    span = default_llm_input_price(text)
+    edit_catalog(page, *span, f"{10 * price_at(text, span):g}")  # ten times the list price
     with rerun(page):
         page.get_by_role("button", name="Apply for this session").click()
     assert alerts(page, "error") == []
@@ -331,7 +342,8 @@ def test_save_writes_file_and_keeps_backup(page, app_server, idle, rerun):
     open_page(page, app_server, idle, "pricing")
     text = editor(page).input_value()
     assert text.encode() == original.replace(b"\r\n", b"\n"), "the editor does not hold the file's text"
-    edited = edit_catalog(page, *gpt4o_mini_input_price(text), "0.16")
+    span = default_llm_input_price(text)
+    edited = edit_catalog(page, *span, f"{2 * price_at(text, span):g}")  # twice the list price
     with rerun(page):
         page.get_by_role("button", name="Save to catalog file").click()
     assert alerts(page, "error") == [], alerts(page, "error")
