@@ -6,7 +6,7 @@ est.current["rag"].monthly_usd
 """
 
 from planner.engine import Estimate, estimate
-from planner.files import load_scenario, parse_scenario, scenario_yaml
+from planner.files import ScenarioWarning, load_scenario, parse_scenario, scenario_yaml
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import load_catalog
@@ -21,6 +21,7 @@ __all__ = [
     "Estimate",
     "InputError",
     "Scenario",
+    "ScenarioWarning",
     "UnknownEntryError",
     "build_report",
     "estimate",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from planner import output
 from planner.engine import estimate
-from planner.files import load_scenario
+from planner.files import load_scenario, read_scenario_file
 from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
@@ -35,7 +35,9 @@ def _volumes(text: str | None):
 
 def _load(args):
     catalog = load_catalog_file(args.catalog).catalog
-    scenario = load_scenario(args.scenario)
+    scenario, notes = read_scenario_file(args.scenario) if args.scenario else (load_scenario(None), [])
+    for note in notes:  # e.g. a word in the other British/US spelling, read as the format's
+        print(f"warning: {note}", file=sys.stderr)
     return catalog, scenario
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import yaml
 
 from planner.scenario import Scenario
+from planner.spelling import respell
+from pricing.errors import Problem
 from pricing.loader import read_text, validate
-from pricing.safeyaml import parse_yaml
+from pricing.safeyaml import Parsed, parse_yaml
 
 
 def _scenarios_dir(package: Path) -> Path:
@@ -21,22 +24,65 @@ def _scenarios_dir(package: Path) -> Path:
 SCENARIOS_DIR = _scenarios_dir(Path(__file__).resolve().parent)
 
 
-def parse_scenario(text: str | bytes, file: str = "<scenario>") -> Scenario:
-    """Validate scenario text. An empty mapping (`{}`) is a valid scenario of defaults."""
+class ScenarioWarning(UserWarning):
+    """A scenario file was read, with a note (a word in the other British/US spelling, read as the format's)."""
+
+
+def read_scenario(text: str | bytes, file: str = "<scenario>") -> tuple[Scenario, list[Problem]]:
+    """Validate scenario text: the scenario and its notes, located (a key or choice written in the other
+    British/US spelling is read as the format's, see `planner.spelling`). An empty mapping (`{}`) is a
+    valid scenario of defaults. Raises `pricing.errors.InputError`."""
     raw = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
     if all(not line.strip() or line.lstrip().startswith("#") for line in raw.splitlines()):
-        return Scenario()  # empty, or only comments: every field at its default
+        return Scenario(), []  # empty, or only comments: every field at its default
     parsed = parse_yaml(text, file)
     if parsed.data is None:
-        return Scenario()
-    return validate(Scenario, parsed)
+        return Scenario(), []
+    notes: list[Problem] = []
+    if isinstance(parsed.data, dict):
+        parsed, notes = _respelled(parsed, parsed.data)
+    return validate(Scenario, parsed), notes
+
+
+def _respelled(parsed: Parsed, written: dict) -> tuple[Parsed, list[Problem]]:
+    """`parsed` with its keys and choices in the format's spelling (positions follow a renamed key)."""
+    data, found = respell(Scenario, written)
+    positions = dict(parsed.positions)
+    notes = []
+    for r in found:
+        file, line, column = parsed.locate(r.path)
+        notes.append(Problem(file, line, column, ".".join(r.path), r.message()))
+        if r.kind == "key":
+            old, new = r.path, (*r.path[:-1], r.spelling)
+            for path, pos in parsed.positions.items():
+                if path[: len(old)] == old:
+                    positions.setdefault((*new, *path[len(old) :]), pos)
+    return Parsed(data, positions, parsed.file, list(parsed.problems)), notes
+
+
+def parse_scenario(text: str | bytes, file: str = "<scenario>") -> Scenario:
+    """Validate scenario text. An empty mapping (`{}`) is a valid scenario of defaults. A note (see
+    `read_scenario`) is issued as a `ScenarioWarning`."""
+    scenario, notes = read_scenario(text, file)
+    for note in notes:
+        warnings.warn(str(note), ScenarioWarning, stacklevel=2)
+    return scenario
+
+
+def read_scenario_file(path: str | Path) -> tuple[Scenario, list[Problem]]:
+    """The scenario in `path` and its notes (see `read_scenario`). Raises `pricing.errors.InputError`."""
+    return read_scenario(read_text(path), str(path))
 
 
 def load_scenario(path: str | Path | None = None) -> Scenario:
-    """The scenario in `path`, or the default scenario. Raises `pricing.errors.InputError`."""
+    """The scenario in `path`, or the default scenario. Raises `pricing.errors.InputError`; a note (see
+    `read_scenario`) is issued as a `ScenarioWarning`."""
     if path is None:
         return Scenario()
-    return parse_scenario(read_text(path), str(path))
+    scenario, notes = read_scenario_file(path)
+    for note in notes:
+        warnings.warn(str(note), ScenarioWarning, stacklevel=2)
+    return scenario
 
 
 def scenario_yaml(scenario: Scenario) -> str:

@@ -496,8 +496,20 @@ def snap(monthly, p95, one_time=16_000.0):
     )
 
 
+def stand_in(current: dict, break_evens=()):
+    """A `planner.engine.Estimate` stand-in with what the numbers check reads. `ruled_out=None`: the fit
+    in context was not measured, so the answers alone decide it (a real estimate always measures it)."""
+    return NS(
+        current=current,
+        break_evens=tuple(break_evens),
+        ruled_out=None,
+        limited_p95_ms=lambda k: current[k].latency_p95_ms,
+        latency_gap_advice=lambda k: None,
+    )
+
+
 def fake_estimate(costs: dict, p95s: dict, break_evens=()):
-    return NS(current={k: snap(costs[k], p95s[k]) for k in costs}, break_evens=list(break_evens))
+    return stand_in({k: snap(costs[k], p95s[k]) for k in costs}, break_evens)
 
 
 RAG_SCENARIO = Scenario.model_validate(
@@ -599,7 +611,7 @@ def test_break_even_against_the_answers_is_reported():
 
 
 def test_missing_or_broken_figures_do_not_crash():
-    est = NS(current={P: snap(float("nan"), 100.0), R: snap(100.0, float("inf"))}, break_evens=None)
+    est = stand_in({P: snap(float("nan"), 100.0), R: snap(100.0, float("inf"))})
     rec = recommend(RAG_SCENARIO, est)
     assert any(x.startswith("No cost estimate for") for x in rec.findings)
     json.dumps(rec.to_dict())

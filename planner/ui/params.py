@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from planner.scenario import Scenario
+from planner.spelling import Respelled, respell_choice, respell_path
 
 PRESET = "preset"
 #: The fingerprint (first 12 hex digits of the sha256) of an edited catalog the link was made with:
@@ -188,10 +189,17 @@ def _decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple
         if name in (PRESET, CATALOG):
             continue
         path = ALIASES.get(name, name)
+        if path not in known and (spelled := respell_path(Scenario, path)) in known:
+            problems.append(f"URL: {_respelled(name, spelled)}")  # the other British/US spelling of a word
+            path = spelled
         if path not in known:
             problems.append(f"URL: `{shown(name)}` is not a scenario setting; ignored")
             continue
-        changes[path] = parse_value(text, known[path])
+        value = parse_value(text, known[path])
+        if isinstance(value, str) and (choice := respell_choice(Scenario, path, value)) is not None:
+            problems.append(f"URL: {NAMES.get(path, path)}: {_respelled(value, choice)}")
+            value = choice
+        changes[path] = value
     try:
         return preset, apply(base, changes), problems
     except (ValidationError, KeyError, ValueError, TypeError):
@@ -206,6 +214,10 @@ def _decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple
         except (KeyError, ValueError, TypeError):
             problems.append(f"URL: `{what}` ignored: not a valid value")
     return preset, scenario, problems
+
+
+def _respelled(written: str, spelling: str) -> str:
+    return Respelled((), shown(written), spelling, "").message()
 
 
 def validation_message(exc: ValidationError) -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from planner import format as fmt
 from planner import stack_fit
-from planner.files import parse_scenario, scenario_yaml
+from planner.files import read_scenario, scenario_yaml
 from planner.scenario import ARCHITECTURES, LABELS, Scenario, Workload, bounds
 from planner.ui import params, session
 from planner.ui.catalog import catalog
@@ -67,7 +67,7 @@ def _on_scenario_upload() -> None:
         return
     try:
         text = f.getvalue().decode("utf-8-sig")
-        new = parse_scenario(text, f.name)
+        new, notes = read_scenario(text, f.name)
     except UnicodeDecodeError:
         flash("error", f"{f.name}: not UTF-8 text. Save the scenario as UTF-8 YAML.")
         return
@@ -76,6 +76,8 @@ def _on_scenario_upload() -> None:
         return
     set_scenario(new, preset="")
     flash("success", f"Loaded the scenario “{new.name}” from {f.name}.")
+    if notes:  # e.g. a word in the other British/US spelling, read as the format's
+        flash("warning", f"{f.name}: read with {len(notes)} note(s).", problem_lines(notes))
 
 
 #: Pages whose chart carries the "Queries per month" slider itself (`planner.ui.volume_chart`): the

@@ -1,0 +1,141 @@
+"""Conditions over the answers (`Cond`, `C`) and the `Rule` a line of the rule table is."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from planner.answers import Answers, KnowledgeChange
+from planner.questionnaire.questions import QUESTION_BY_ID, _fill, _plain, template_fields
+from planner.questionnaire.results import _effect_text
+from planner.scenario import ARCHITECTURES
+
+# ---------------------------------------------------------------------------
+# Conditions
+# ---------------------------------------------------------------------------
+
+Op = Literal["==", "!=", "<", "<=", ">", ">=", "in"]
+_OPS: dict[str, str] = {
+    "==": "=",
+    "!=": "≠",
+    "<": "<",
+    "<=": "≤",
+    ">": ">",
+    ">=": "≥",
+    "in": "in",
+}
+#: Choice answers that have an order (comparisons use the order of the choices).
+_ORDERED: dict[str, tuple[str, ...]] = {
+    "knowledge_change": tuple(k.value for k in KnowledgeChange),
+}
+
+
+@dataclass(frozen=True)
+class Cond:
+    """`field op value` over one answer. Never holds when the answer is unanswered."""
+
+    field: str
+    op: Op
+    value: Any  # a choice, a yes/no, a number, or (op "in") a frozenset of choices
+
+    def __post_init__(self) -> None:
+        if self.field not in Answers.model_fields:
+            raise ValueError(f"unknown answer {self.field!r} in a rule condition")
+        if self.op not in _OPS:
+            raise ValueError(f"unknown operator {self.op!r}")
+        if self.op == "in":
+            object.__setattr__(self, "value", frozenset(_plain(v) for v in self.value))
+        else:
+            object.__setattr__(self, "value", _plain(self.value))
+        q = QUESTION_BY_ID.get(self.field)
+        if q is not None and q.kind == "choice":
+            known = {v for v, _ in q.choices}
+            for v in self.value if self.op == "in" else (self.value,):
+                if v not in known:
+                    raise ValueError(f"{self.field}: unknown choice {v!r}")
+
+    def holds(self, answers: Answers) -> bool:
+        raw = getattr(answers, self.field)
+        if raw is None:
+            return False
+        a, b = _plain(raw), self.value
+        if self.op == "in":
+            return a in b
+        if self.op == "==":
+            return a == b
+        if self.op == "!=":
+            return a != b
+        order = _ORDERED.get(self.field)
+        if order is not None:
+            a, b = order.index(a), order.index(b)
+        return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[self.op]
+
+    def describe(self) -> str:
+        v = self.value
+        if isinstance(v, bool):
+            shown = "yes" if v else "no"
+        elif isinstance(v, frozenset):
+            order = _ORDERED.get(self.field) or tuple(c for c, _ in QUESTION_BY_ID[self.field].choices)
+            shown = "{" + ", ".join(sorted(v, key=order.index)) + "}"
+        elif isinstance(v, (int, float)):
+            shown = f"{v:,}"
+        else:
+            shown = str(v)
+        return f"{self.field} {_OPS[self.op]} {shown}"
+
+
+def C(field: str, op: Op, value: Any) -> Cond:  # noqa: N802 - short on purpose, for the table
+    return Cond(field, op, value)
+
+
+# ---------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line of the rule table.
+
+    kind "hard": `rule_out` names the architectures the condition excludes.
+    kind "soft": `effects` maps architectures to score deltas.
+    """
+
+    id: str
+    condition: tuple[Cond, ...]
+    explanation: str
+    kind: Literal["hard", "soft"]
+    effects: Mapping[str, int] = field(default_factory=dict)
+    rule_out: AbstractSet[str] = frozenset()  # frozen in __post_init__
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "effects", MappingProxyType(dict(self.effects)))
+        object.__setattr__(self, "rule_out", frozenset(self.rule_out))
+        if not self.condition:
+            raise ValueError(f"rule {self.id}: needs a condition")
+        unknown = (set(self.effects) | self.rule_out) - set(ARCHITECTURES)
+        if unknown:
+            raise ValueError(f"rule {self.id}: unknown architectures {sorted(unknown)}")
+        if self.kind == "hard" and (not self.rule_out or self.effects):
+            raise ValueError(f"rule {self.id}: a hard rule rules out and does not weigh")
+        if self.kind == "soft" and (self.rule_out or not self.effects):
+            raise ValueError(f"rule {self.id}: a soft rule weighs and does not rule out")
+        quoted = template_fields(self.explanation)
+        conditioned = {c.field for c in self.condition}
+        if not quoted <= conditioned:
+            raise ValueError(f"rule {self.id}: explanation quotes {sorted(quoted - conditioned)}, not in its condition")
+
+    def applies(self, answers: Answers) -> bool:
+        return all(c.holds(answers) for c in self.condition)
+
+    def explain(self, answers: Answers) -> str:
+        return _fill(self.explanation, answers)
+
+    def condition_text(self) -> str:
+        return " and ".join(c.describe() for c in self.condition)
+
+    def effect_text(self) -> str:
+        return _effect_text(self.effects, self.rule_out)

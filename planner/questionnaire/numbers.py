@@ -1,0 +1,267 @@
+"""The recommendation checked against the engine's numbers: budget, latency limit, break-evens."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from planner.questionnaire.questions import _count, _ms, _usd
+from planner.questionnaire.results import BUDGET_PENALTY, LATENCY_PENALTY, Ranked, _rank_key, verdict_for
+from planner.scenario import ARCHITECTURES, LABELS, Scenario
+
+if TYPE_CHECKING:  # the engine is optional here (imported lazily by `recommend_for`)
+    from planner.engine import Estimate
+
+# ---------------------------------------------------------------------------
+# Numbers check
+# ---------------------------------------------------------------------------
+
+#: A break-even with the pick: (queries per month, cheaper below, cheaper above).
+Crossing = tuple[float, str, str]
+
+
+def _finite(x: float | None) -> float | None:
+    """A figure, or None when there is none or it is not finite (NaN, infinite)."""
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """What the check reads: each architecture's cost and limited p95 at the scenario's volume (None: no
+    figure; a ruled-out architecture has no snapshot), the scenario's limits, and who is over them."""
+
+    cost: dict[str, float | None]
+    p95: dict[str, float | None]
+    budget: float | None
+    limit: float | None
+    volume: float
+    vol: str  # the volume as printed
+    what: str  # what the latency limit bounds, in words
+    over_budget: frozenset[str]
+    over_latency: frozenset[str]
+
+
+def _figures(scenario: Scenario, ranking: tuple[Ranked, ...], est: Estimate) -> _Figures:
+    budget, limit = scenario.monthly_budget_usd, scenario.latency_target_p95_ms
+    cost: dict[str, float | None] = {}
+    p95: dict[str, float | None] = {}
+    for r in ranking:
+        snap = est.current.get(r.key)
+        cost[r.key] = _finite(snap.monthly_usd) if snap is not None else None
+        # the p95 the latency limit bounds (full answer or first token, as the scenario says)
+        p95[r.key] = _finite(est.limited_p95_ms(r.key)) if snap is not None else None
+    return _Figures(
+        cost=cost,
+        p95=p95,
+        budget=budget,
+        limit=limit,
+        volume=scenario.workload.queries_per_month,
+        vol=_count(scenario.workload.queries_per_month),
+        what="time to first token" if scenario.latency_limit_applies_to == "first_token" else "latency",
+        over_budget=frozenset(k for k, c in cost.items() if budget is not None and c is not None and c > budget),
+        over_latency=frozenset(k for k, t in p95.items() if limit is not None and t is not None and t > limit),
+    )
+
+
+def _cheapest(alive: list[Ranked], cost: dict[str, float | None]) -> str:
+    priced = [r for r in alive if cost[r.key] is not None]
+    if not priced:
+        return "none has a cost estimate."
+    c = min(priced, key=lambda r: (cost[r.key] or 0.0, ARCHITECTURES.index(r.key)))
+    low = cost[c.key] or 0.0
+    tied = [r.label for r in priced if same_cost(cost[r.key] or 0.0, low)]
+    if len(tied) > 1:
+        return f"the cheapest are {' and '.join(tied)}, at {_usd(low)}/month each."
+    return f"the cheapest is {c.label} at {_usd(low)}/month."
+
+
+def same_cost(x: float, y: float) -> bool:
+    """Two monthly costs that print the same (or differ by less than a cent) read as a tie."""
+    return abs(x - y) < 0.005 or _usd(x) == _usd(y)
+
+
+def _cheaper_at_volume(
+    top: Ranked, other: str, cost: dict[str, float | None], points: list[Crossing], volume: float, vol: str
+) -> str:
+    """Which of the pick and `other` is cheaper at the user's volume, from their costs there."""
+    ct, co = cost.get(top.key), cost.get(other)
+    if ct is not None and co is not None:
+        if same_cost(ct, co):
+            return f"At your {vol}, the two cost the same ({_usd(ct)}/month): a tie, not a reason to switch."
+        cheaper = top.key if ct < co else other
+    else:  # no costs: read it from the crossings
+        state = points[0][1]
+        for q, _below, above in points:
+            if volume >= q:
+                state = above
+        cheaper = state
+    if cheaper == top.key:
+        return f"At your {vol}, {top.label} is the cheaper of the two."
+    return f"At your {vol}, {LABELS[other]} is cheaper: the numbers favour it over {top.label}, against the answers."
+
+
+def _crossings(est: Estimate, top: Ranked, alive_keys: set[str]) -> dict[tuple[str, str], list[Crossing]]:
+    """The break-evens between the pick and another viable architecture, by pair, in volume order."""
+    crossings: dict[tuple[str, str], list[Crossing]] = {}
+    for be in est.break_evens:
+        a, b, below, above = be.a, be.b, be.cheaper_below, be.cheaper_above
+        q = _finite(be.queries_per_month)
+        if q is None or top.key not in (a, b) or not {a, b} <= alive_keys or below not in LABELS or above not in LABELS:
+            continue
+        crossings.setdefault((a, b), []).append((q, below, above))
+    for points in crossings.values():
+        points.sort()
+    return crossings
+
+
+def _break_even_findings(est: Estimate, top: Ranked, alive_keys: set[str], fig: _Figures) -> list[str]:
+    """Where the break-evens with the pick fall: one sentence per pair, and which of the two is cheaper
+    said from their costs at the user's volume (equal costs read as a tie)."""
+    out: list[str] = []
+    volume = fig.volume
+    for (a, b), points in _crossings(est, top, alive_keys).items():
+        if len(points) == 1:
+            q, below, above = points[0]
+            text = (
+                f"{LABELS[a]} and {LABELS[b]} break even at {_count(q)} queries a month: "
+                f"{LABELS[below]} is cheaper below, {LABELS[above]} above."
+            )
+        else:
+            at = ", ".join(_count(p[0]) for p in points[:-1]) + f" and {_count(points[-1][0])}"
+            text = (
+                f"{LABELS[a]} and {LABELS[b]} break even {len(points)} times, at {at} queries a month: "
+                "the cheaper of the two changes at each."
+            )
+        other = b if a == top.key else a
+        text += " " + _cheaper_at_volume(top, other, fig.cost, points, volume, fig.vol)
+        near = [p[0] for p in points if p[0] > 0 and volume > 0 and 0.5 <= volume / p[0] <= 2]
+        if near:
+            text += " Your volume is within a factor of two of the break-even, so a change in volume can flip it."
+        out.append(text)
+    return out
+
+
+def _cost_findings(alive: list[Ranked], fig: _Figures) -> list[str]:
+    """Each viable architecture's monthly cost at the volume, and those without one."""
+    out = []
+    in_order = sorted(alive, key=lambda r: ARCHITECTURES.index(r.key))
+    shown = [f"{r.label} {_usd(fig.cost[r.key])}" for r in in_order if fig.cost[r.key] is not None]
+    if shown:
+        out.append(f"Estimated monthly cost at {fig.vol} queries a month: " + ", ".join(shown) + ".")
+    missing = [r.label for r in in_order if fig.cost[r.key] is None]
+    if missing:
+        out.append("No cost estimate for " + ", ".join(missing) + ": the catalog lacks a price it needs.")
+    return out
+
+
+def _penalised(ranking: tuple[Ranked, ...], fig: _Figures) -> tuple[Ranked, ...]:
+    """The ranking with the budget and latency penalties taken, each said in the architecture's reasons."""
+    new: list[Ranked] = []
+    for r in ranking:
+        if r.ruled_out:  # numbers never bring a ruled-out architecture back
+            new.append(r)
+            continue
+        score, extra = r.score, []
+        if r.key in fig.over_budget:
+            score -= BUDGET_PENALTY
+            extra.append(
+                f"Costs {_usd(fig.cost[r.key])}/month at {fig.vol} queries, above the {_usd(fig.budget)} budget."
+            )
+        if r.key in fig.over_latency:
+            score -= LATENCY_PENALTY
+            extra.append(f"p95 {fig.what} of {_ms(fig.p95[r.key])} is above the {_ms(fig.limit)} limit.")
+        capped = r.key in fig.over_budget or r.key in fig.over_latency
+        new.append(Ranked(r.key, r.label, score, verdict_for(score, False, capped), r.reasons + tuple(extra)))
+    return tuple(sorted(new, key=_rank_key))
+
+
+def _pick_over_budget(lead: str, first: Ranked, alive: list[Ranked], fig: _Figures) -> str:
+    """The pick above the budget, and which viable architectures fit it (or the cheapest)."""
+    alt = [r for r in alive if r.key not in fig.over_budget and fig.cost[r.key] is not None and r.key != first.key]
+    tail = (
+        "; "
+        + " and ".join(f"{r.label} ({_usd(fig.cost[r.key])})" for r in alt)
+        + (" fits." if len(alt) == 1 else " fit.")
+        if alt
+        else "; no viable architecture fits it: " + _cheapest(alive, fig.cost)
+    )
+    return (
+        f"{lead} but costs {_usd(fig.cost[first.key])}/month at {fig.vol} queries, above the "
+        f"{_usd(fig.budget)} budget{tail}"
+    )
+
+
+def _pick_over_latency(lead: str, first: Ranked, alive: list[Ranked], fig: _Figures, est: Estimate) -> list[str]:
+    """The pick above the latency limit, which viable architectures meet it, and what would bring it under."""
+    alt = [r for r in alive if r.key not in fig.over_latency and fig.p95[r.key] is not None and r.key != first.key]
+    tail = (
+        "; "
+        + " and ".join(f"{r.label} ({_ms(fig.p95[r.key])})" for r in alt)
+        + (" meets it." if len(alt) == 1 else " meet it.")
+        if alt
+        else "; no other viable architecture meets it either."
+    )
+    out = [f"{lead} but its p95 {fig.what} is {_ms(fig.p95[first.key])}, above the {_ms(fig.limit)} limit{tail}"]
+    advice = est.latency_gap_advice(first.key)
+    if advice:
+        out.append(f"To bring {first.label} under it: {advice}")
+    return out
+
+
+def _pick_findings(first: Ranked, alive: list[Ranked], fig: _Figures, est: Estimate) -> list[str]:
+    """The qualitative pick against the numbers, said plainly, then the other viable architectures' limits."""
+    lead = (
+        f"{first.label} is recommended by the answers"
+        if first.verdict == "recommended"
+        else f"{first.label} ranks first on the answers"
+    )
+    out = []
+    if first.key in fig.over_budget:
+        out.append(_pick_over_budget(lead, first, alive, fig))
+    if first.key in fig.over_latency:
+        out += _pick_over_latency(lead, first, alive, fig, est)
+    for r in alive:
+        if r.key == first.key:
+            continue
+        if r.key in fig.over_budget:
+            cost, budget = _usd(fig.cost[r.key]), _usd(fig.budget)
+            out.append(f"{r.label} costs {cost}/month at {fig.vol} queries, above the {budget} budget.")
+        if r.key in fig.over_latency:
+            out.append(f"{r.label}'s p95 {fig.what} is {_ms(fig.p95[r.key])}, above the {_ms(fig.limit)} limit.")
+    return out
+
+
+def _total_finding(top: Ranked, fig: _Figures, est: Estimate, horizon_months: int) -> list[str]:
+    """The pick's monthly, one-time and total cost over the horizon."""
+    snap = est.current.get(top.key)
+    if snap is None or fig.cost[top.key] is None:
+        return []
+    one_time, tco = _finite(snap.one_time_total_usd), _finite(snap.tco_usd)
+    if one_time is None or tco is None:
+        return []
+    return [
+        f"{top.label}: {_usd(fig.cost[top.key])}/month plus {_usd(one_time)} one-time; "
+        f"{_usd(tco)} over {horizon_months} months."
+    ]
+
+
+def _check_numbers(
+    scenario: Scenario, ranking: tuple[Ranked, ...], est: Estimate
+) -> tuple[tuple[Ranked, ...], tuple[str, ...]]:
+    """The ranking with the numbers' penalties, and the findings in the order they are read."""
+    fig = _figures(scenario, ranking, est)
+    alive = [r for r in ranking if not r.ruled_out]
+    first = ranking[0]
+    new_ranking = _penalised(ranking, fig)
+    top = new_ranking[0]
+    findings = _cost_findings(alive, fig)
+    findings += _pick_findings(first, alive, fig, est)
+    if top.key != first.key:
+        findings.append(f"With the numbers, {top.label} ranks first instead of {first.label}.")
+    findings += _break_even_findings(est, top, {r.key for r in alive}, fig)  # where they fall, for the pick
+    findings += _total_finding(top, fig, est, scenario.horizon_months)
+    return new_ranking, tuple(findings)

@@ -1,0 +1,127 @@
+"""Scoring: the rules that fire, the ranking, and the recommendation (with the numbers checked when given)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from planner.answers import Answers
+from planner.questionnaire.guidance import _plan, _watch_outs
+from planner.questionnaire.numbers import _check_numbers
+from planner.questionnaire.questions import QUESTIONS
+from planner.questionnaire.results import Ranked, Reason, Recommendation, _rank_key, verdict_for
+from planner.questionnaire.rules import RULES, Rule
+from planner.scenario import ARCHITECTURES, LABELS, Scenario
+
+if TYPE_CHECKING:  # the engine is optional here (imported lazily by `recommend_for`)
+    from planner.engine import Estimate
+    from pricing.models import Catalog
+
+# ---------------------------------------------------------------------------
+# Scoring
+# ---------------------------------------------------------------------------
+
+
+def _answers_of(x: Scenario | Answers) -> Answers:
+    if isinstance(x, Scenario):
+        return x.answers
+    if isinstance(x, Answers):
+        return x
+    raise TypeError(f"expected a Scenario or Answers, got {type(x).__name__}")
+
+
+def evaluate(answers: Answers | Scenario, rules: tuple[Rule, ...] = RULES) -> tuple[Reason, ...]:
+    """The rules that fire for these answers, in table order, explained."""
+    a = _answers_of(answers)
+    return tuple(Reason(r.id, r.kind, r.explain(a), r.effects, frozenset(r.rule_out)) for r in rules if r.applies(a))
+
+
+def _unique(texts: Iterable[str]) -> tuple[str, ...]:
+    """Texts in order, each once."""
+    return tuple(dict.fromkeys(texts))
+
+
+def _order_reasons(key: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
+    out = [r for r in fired if key in r.rule_out]
+    soft = [r for r in fired if r.effects.get(key)]
+    soft.sort(key=lambda r: -abs(r.effects[key]))  # stable: table order among equals
+    return _unique(r.text for r in out + soft)
+
+
+def _measured_fit(answers: Answers, ruled_out: Mapping[str, str]) -> tuple[Answers, str | None]:
+    """ "Does the knowledge fit in context?" is measured (corpus size against the chosen model), not guessed:
+    the answers with the measured fit, and a note when it contradicts the answer given."""
+    fits = "long_context" not in ruled_out
+    note = None
+    if answers.knowledge_fits_in_context is not None and answers.knowledge_fits_in_context != fits:
+        said = "fits" if answers.knowledge_fits_in_context else "does not fit"
+        note = (
+            f"You answered that the knowledge base {said} "
+            f"in the context window, but by the corpus size and the chosen model it "
+            f"{'does' if fits else 'does not'}: the measured answer is used."
+        )
+    return answers.model_copy(update={"knowledge_fits_in_context": fits}), note
+
+
+def _ranking(fired: tuple[Reason, ...]) -> tuple[Ranked, ...]:
+    """Every architecture scored from 0 by the rules that fired, best first, ruled-out ones last."""
+    scores = {k: 0 for k in ARCHITECTURES}
+    out: set[str] = set()
+    for reason in fired:
+        out |= reason.rule_out
+        for k, d in reason.effects.items():
+            scores[k] += d
+    return tuple(
+        sorted(
+            (
+                Ranked(k, LABELS[k], scores[k], verdict_for(scores[k], k in out), _order_reasons(k, fired))
+                for k in ARCHITECTURES
+            ),
+            key=_rank_key,
+        )
+    )
+
+
+def recommend(
+    scenario: Scenario | Answers, estimate: Estimate | None = None, rules: tuple[Rule, ...] = RULES
+) -> Recommendation:
+    """Rank the five architectures for a scenario's answers.
+
+    With `estimate` (a `planner.engine.Estimate`), the numbers are checked too: see `docs/decision-rules.md`.
+    """
+    if isinstance(scenario, Answers):
+        scenario = Scenario.model_validate({"answers": scenario.model_dump(mode="json", exclude_none=True)})
+    answers = given = _answers_of(scenario)
+    # None: no estimate, or one made without measuring the fit
+    ruled: Mapping[str, str] | None = estimate.ruled_out if estimate is not None else None
+    fits_note = None
+    if ruled is not None and answered_ids(given):  # no verdict before the first answer
+        answers, fits_note = _measured_fit(answers, ruled)
+    fired = evaluate(answers, rules)
+    ranking = _ranking(fired)
+    findings: tuple[str, ...] = ()
+    if estimate is not None:
+        ranking, findings = _check_numbers(scenario, ranking, estimate)
+        findings = (*((fits_note,) if fits_note else ()), *(ruled.values() if ruled else ()), *findings)
+    winner = ranking[0]
+    return Recommendation(
+        ranking=ranking,
+        reasons=fired,
+        watch_outs=_watch_outs(winner.key, answers),
+        plan=_plan(winner.key, answers),
+        findings=findings,
+        answered_ids=answered_ids(given),
+    )
+
+
+def answered_ids(answers: Answers | Scenario) -> tuple[str, ...]:
+    """The questions answered, in question order. Every answer counts, the linked numbers too."""
+    a = _answers_of(answers)
+    return tuple(q.id for q in QUESTIONS if getattr(a, q.id) is not None)
+
+
+def recommend_for(catalog: Catalog, scenario: Scenario) -> Recommendation:
+    """Estimate with the engine, then recommend with the numbers checked."""
+    from planner.engine import estimate  # lazy: the engine is optional here
+
+    return recommend(scenario, estimate(catalog, scenario))

@@ -1,0 +1,85 @@
+"""The recommendation as plain text (the CLI), and the generated Markdown of docs/decision-rules.md."""
+
+from __future__ import annotations
+
+import sys
+
+from planner.questionnaire.questions import QUESTIONS
+from planner.questionnaire.results import Recommendation, score_text, scoring_text
+from planner.questionnaire.rules import RULES
+from planner.vocabulary import STAGE_LABELS
+
+# ---------------------------------------------------------------------------
+# Text and Markdown
+# ---------------------------------------------------------------------------
+
+
+def render_text(rec: Recommendation) -> str:
+    """The recommendation as plain text, for the CLI."""
+    w = rec.winner
+    if rec.has_verdict or rec.findings:
+        lines = [f"Recommendation: {w.label} ({w.verdict}, score {w.score:+d})"]
+    else:
+        lines = ["Recommendation: none yet (no question answered)"]
+    if not rec.reasons:
+        lines.append("No answers yet: every architecture is open; the field's advice is to start with the simplest.")
+    lines += ["", "Ranking"]
+    width = max(len(r.label) for r in rec.ranking)
+    for i, r in enumerate(rec.ranking, 1):
+        lines.append(f"  {i}. {r.label:<{width}}  {score_text(r):>3}  {r.verdict}")
+    if rec.reasons:
+        lines += ["", "Because"]
+        for reason in rec.reasons:
+            lines.append(f"  - {reason.text} [{reason.effect_text()}]")
+    if rec.findings:
+        lines += ["", "Numbers"]
+        lines += [f"  - {f}" for f in rec.findings]
+    lines += ["", scoring_text()]
+    lines += ["", f"Watch-outs ({w.label})"]
+    lines += [f"  - {t}" for t in rec.watch_outs]
+    lines += ["", "Plan"]
+    lines += [f"  {STAGE_LABELS.get(s.stage, s.stage):<6} {s.text}" for s in rec.plan]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def questions_markdown() -> str:
+    """The questions as a Markdown table (generated; kept in docs/decision-rules.md)."""
+    rows = ["| id | question | kind | help |", "|---|---|---|---|"]
+    for q in QUESTIONS:
+        if q.kind == "choice":
+            kind = "choice: " + ", ".join(f"`{v}`" for v, _ in q.choices)
+        elif q.kind == "number":
+            kind = f"number ({q.unit})"
+        else:
+            kind = "yes / no"
+        rows.append(f"| `{q.id}` | {_md(q.text)} | {kind} | {_md(q.help)} |")
+    return "\n".join(rows) + "\n"
+
+
+def rules_markdown() -> str:
+    """The rule table as Markdown (generated; kept in docs/decision-rules.md)."""
+    rows = ["| id | kind | condition | effect | explanation |", "|---|---|---|---|---|"]
+    for r in RULES:
+        rows.append(
+            f"| `{r.id}` | {r.kind} | {' and '.join(f'`{_md(c.describe())}`' for c in r.condition)} "
+            f"| {r.effect_text()} | {_md(r.explanation)} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def generated_markdown() -> str:
+    """Both generated tables, as they appear in docs/decision-rules.md."""
+    return "## Questions\n\n" + questions_markdown() + "\n## Rules\n\n" + rules_markdown()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--markdown"]:
+        sys.stdout.write(generated_markdown())
+        return 0
+    sys.stderr.write("usage: python -m planner.questionnaire --markdown\n")
+    return 2
