@@ -91,3 +91,22 @@ def test_a_move_keeps_the_figure_identity_unless_the_chart_range_changes(catalog
     assert _args(at)["spec_id"] == first  # only the marker moved: the browser does not redraw
     set_volume(at, 50_000_000.0)  # beyond the chart's 10M: the chart widens around it
     assert _args(at)["spec_id"] != first
+
+
+@pytest.mark.parametrize("page", ["costs", "latency"])
+def test_after_a_move_the_chart_is_the_figure_drawn_afresh_at_that_volume(catalog_file, page, monkeypatch):  # noqa: F811
+    """A move reuses the last figure with its marker moved (no rebuild): the result is the figure itself."""
+    from planner import figures
+
+    at = start(catalog_file, page, query={"preset": "support-bot"})
+    name = "spend_figure" if page == "costs" else "latency_figure"
+    draw = getattr(figures, name)
+    built = []
+    monkeypatch.setattr(figures, name, lambda est, **kw: built.append(1) or draw(est, **kw))
+    for q in (5_000.0, 2_000_000.0, 10_000.0):
+        set_volume(at, q)
+        est = at.session_state["planner"].context_memo[1].estimate
+        assert est.scenario.workload.queries_per_month == q
+        fresh = json.loads(draw(est).to_json())
+        assert chart(at) == fresh
+    assert built == []  # no figure was built for a move

@@ -88,6 +88,7 @@ class Session:
     catalog_memo: tuple[str, Catalog] | None = None
     context_memo: tuple[tuple[str, str], Context] | None = None
     url_memo: tuple[tuple[str, str], dict[str, str]] | None = None
+    chart_memo: dict[str, tuple] = field(default_factory=dict)  # planner.ui.volume_chart's last figure per chart
 
 
 def get() -> Session:

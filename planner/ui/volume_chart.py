@@ -135,9 +135,52 @@ def _step(q: float, volumes, cards: list[Card], caption: str | None, at_volume: 
     }
 
 
+def _with_marker(spec: dict, marker: dict[str, int | None], step: dict) -> dict | None:
+    """`spec` (a figure's JSON as a dict) with its marker moved to `step` (None if the step has no marker)."""
+    out = dict(spec, layout=dict(spec["layout"]), data=list(spec["data"]))
+    for part, name in (("shapes", "shape"), ("annotations", "annotation")):
+        at = marker[name]
+        if at is not None:
+            if step[name] is None:
+                return None
+            items = list(out["layout"][part])
+            items[at] = {**items[at], **step[name]}
+            out["layout"][part] = items
+    if marker["trace"] is not None:
+        if step["trace"] is None:
+            return None
+        out["data"][marker["trace"]] = {**out["data"][marker["trace"]], **step["trace"]}
+    return out
+
+
+def _figure_json(key: str, fig_key: tuple, make_fig: Callable[[], go.Figure], step: dict) -> tuple[str, str, dict]:
+    """`_spec(make_fig())`, or — when only the volume moved since this chart's last figure (`fig_key` equal) —
+    the last figure with its marker moved to `step`: a volume move costs no figure rebuild in Python either."""
+    memo = session.get().chart_memo
+    hit = memo.get(key)
+    if hit is not None and hit[0] == fig_key:
+        _, spec, spec_id, marker = hit
+        moved = _with_marker(spec, marker, step)
+        if moved is not None:
+            return json.dumps(moved, separators=(",", ":")), spec_id, marker
+    text, spec_id, marker = _spec(make_fig())
+    memo[key] = (fig_key, json.loads(text), spec_id, marker)
+    return text, spec_id, marker
+
+
+def _fig_key(ctx: Context, est: Estimate) -> tuple:
+    """What a chart over volume is drawn from, but the volume: the catalog, what the engine reads of the
+    scenario but its volume (a linked answer follows the volume), the volume grid (the engine widens it
+    around an off-chart volume)."""
+    skip: dict = {k: True for k in session.NOT_PRICED} | {"workload": {"queries_per_month"}}
+    rest = est.scenario.model_dump_json(exclude=skip)
+    return ctx.cat_sha, rest, hashlib.sha256(est.volumes.tobytes()).hexdigest()
+
+
 def volume_chart(
-    fig: go.Figure,
+    make_fig: Callable[[], go.Figure],
     *,
+    fig_key: tuple,
     volumes,
     steps: Sequence[float],
     current: float,
@@ -147,21 +190,23 @@ def volume_chart(
     key: str,
     readouts_key: str,
 ) -> None:
-    """Draw `fig` (drawn at the scenario's volume `current`, one of `steps`) with the volume slider.
+    """Draw the figure `make_fig()` (drawn at the scenario's volume `current`, one of `steps`; `fig_key`: what
+    it is drawn from but the volume) with the volume slider.
 
     `cards[j]` / `captions[j]`: the read-outs at `steps[j]`; `at_volume[j]`: the at-volume markers'
     `x`, `y` and `text` there (the spend figure's), or None."""
-    text, spec_id, marker = _spec(fig)
     payload = [
         _step(q, volumes, cards[j], captions[j], at_volume[j] if at_volume is not None else None)
         for j, q in enumerate(steps)
     ]
+    index = list(steps).index(current)
+    text, spec_id, marker = _figure_json(key, fig_key, make_fig, payload[index])
     _component()(
         spec=text,
         spec_id=spec_id,
         config=figures.CONFIG,
         steps=payload,
-        index=list(steps).index(current),
+        index=index,
         marker=marker,
         readouts=readouts_key,
         label=LABEL,
@@ -209,7 +254,8 @@ def spend_chart(ctx: Context, est: Estimate, ruled_out: set[str], key: str) -> N
         else:
             marks.append(None)
     volume_chart(
-        figures.spend_figure(est),
+        lambda: figures.spend_figure(est),
+        fig_key=_fig_key(ctx, est),
         volumes=est.volumes,
         steps=steps,
         current=s.workload.queries_per_month,
@@ -237,7 +283,8 @@ def latency_chart(ctx: Context, est: Estimate, key: str) -> None:
         for j in range(len(steps))
     ]
     volume_chart(
-        figures.latency_figure(est),
+        lambda: figures.latency_figure(est),
+        fig_key=_fig_key(ctx, est),
         volumes=est.volumes,
         steps=steps,
         current=s.workload.queries_per_month,
