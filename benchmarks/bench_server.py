@@ -334,8 +334,10 @@ def cold_start(
     }
 
 
-def memory(script: Path, page_name: str | None, browser, sessions: int = 20, catalog: Path | None = None) -> dict:
-    with server(script, catalog=catalog) as srv:
+def memory(
+    script: Path, page_name: str | None, browser, sessions: int = 20, catalog: Path | None = None, cwd: Path = ROOT
+) -> dict:
+    with server(script, catalog=catalog, cwd=cwd) as srv:
         url = app_url(srv.url, page_name)
         time.sleep(1.0)
         idle_kb = rss_kb(srv.pid)
@@ -370,7 +372,7 @@ def memory(script: Path, page_name: str | None, browser, sessions: int = 20, cat
 def run(sessions: int = 20, tries: int = 3, baseline_script: Path | None = None) -> dict:
     """Cold start of the bare page, the app's Decide page (what a link without a page opens) and its
     Costs page, and of the same two pages of `baseline_script` (another checkout's app.py) when given;
-    then memory with 1 and `sessions` sessions."""
+    then memory with 1 and `sessions` sessions (of both apps, and the bare page)."""
     from playwright.sync_api import sync_playwright
 
     out: dict = {}
@@ -385,10 +387,10 @@ def run(sessions: int = 20, tries: int = 3, baseline_script: Path | None = None)
                         out[f"{name} ({title} page): cold start"] = cold_start(
                             script, page_name, p, browser, tries=tries, catalog=cat, chart=chart, cwd=script.parent
                         )
-            if (ROOT / "app.py").exists():
+            for name, script in apps:
                 with catalog_copy() as cat:
-                    out["app (Costs page): memory"] = memory(
-                        ROOT / "app.py", "costs", browser, sessions=sessions, catalog=cat
+                    out[f"{name} (Costs page): memory"] = memory(
+                        script, "costs", browser, sessions=sessions, catalog=cat, cwd=script.parent
                     )
             out["bare: memory"] = memory(BARE_APP, None, browser, sessions=sessions)
         finally:
