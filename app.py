@@ -32,5 +32,5 @@ page = st.navigation(
 )
 results.start()  # this session's catalog, and the scenario from the URL on its first run
 messages.show_flash()  # what the last action left to say
-sidebar.draw()  # the scenario's controls; the URL follows the scenario
+sidebar.draw(page.url_path)  # the scenario's controls; the URL follows the scenario
 page.run()

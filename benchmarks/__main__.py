@@ -4,6 +4,7 @@
     python -m benchmarks controls        # only: every kind of control, app against the bare page (~6 min)
     python -m benchmarks server          # only: cold start to the first full render, memory per session
     python -m benchmarks controls --baseline /tmp/base/app.py   # also another checkout's app, interleaved
+    python -m benchmarks controls --peer /tmp/peers/RAGvsFT --peer /tmp/peers/long-context-surely-killed-RAG
     python -m benchmarks --quick         # a smoke run: fewer repeats, 5 sessions, a 15 s load test
     python -m benchmarks --json out.json # also write the raw figures as JSON
 
@@ -125,6 +126,13 @@ def main(argv: list[str] | None = None) -> int:
         help="controls, server: also the app.py of another checkout (e.g. `git archive main | tar -x -C /tmp/base`), "
         "interleaved with the others: before / after in one run",
     )
+    ap.add_argument(
+        "--peer",
+        metavar="DIR",
+        action="append",
+        help="controls: also a peer app's checkout (vikramguptaone/RAGvsFT, AmelieChatelain/long-context-surely-"
+        "killed-RAG), run with this environment's streamlit: its volume control in the volume row; repeatable",
+    )
     ap.add_argument("--quick", action="store_true", help="a smoke run: fewer repeats, 5 sessions, a 15 s load test")
     ap.add_argument("--json", metavar="PATH", help="also write every figure as JSON")
     args = ap.parse_args(argv)
@@ -199,7 +207,8 @@ def _controls(args, results: dict) -> None:
     moves = args.moves or (4 if args.quick else 16)
     title = "Controls, app against the bare page (bench_controls)"
     baseline = Path(args.baseline).resolve() if args.baseline else None
-    _step(title, lambda: bench_controls.run(moves=moves, baseline_script=baseline), results)
+    peers = [Path(d).resolve() for d in args.peer or ()]
+    _step(title, lambda: bench_controls.run(moves=moves, baseline_script=baseline, peers=peers), results)
     res = results[title]
     if isinstance(res, dict) and "error" not in res:
         print("\nmedian / p95 ms, key press → updated (chart and read-outs) and → settled (page idle):")

@@ -35,9 +35,11 @@ from benchmarks.bench_server import (
     BARE_APP,
     CHART_DRAWN_JS,
     CHROMIUM_ARGS,
+    DOCS_JS,
     IDLE_JS,
     ROOT,
     THUMB_STATE_JS,
+    VOLUME_FRAME,
     app_url,
     catalog_copy,
     chromium_path,
@@ -46,7 +48,8 @@ from benchmarks.bench_server import (
     tree,
 )
 
-ARM_JS = r"""
+ARM_JS = (
+    r"""
 (timeoutMs) => new Promise((resolve) => {
   const app = document.querySelector("[data-testid='stApp']");
   const quietMs = 300;
@@ -61,7 +64,7 @@ ARM_JS = r"""
   };
   const finish = (ok, why) => {
     obs.disconnect();
-    window.removeEventListener('keydown', onKey, true);
+    for (const d of docs) if (d.defaultView) d.defaultView.removeEventListener('keydown', onKey, true);
     clearTimeout(guard);
     clearTimeout(quietTimer);
     const end = ok ? Math.max(chartAt, idleAt) : null;
@@ -96,17 +99,24 @@ ARM_JS = r"""
     check(now);
   });
   const onKey = () => { if (t0 === null) t0 = performance.now(); };
-  window.addEventListener('keydown', onKey, {capture: true});
-  obs.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  const docs = """
+    + DOCS_JS
+    + """;
+  for (const d of docs) {
+    d.defaultView.addEventListener('keydown', onKey, {capture: true});
+    obs.observe(d.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
   const guard = setTimeout(() => finish(false, t0 === null ? 'no keydown' :
       (chartAt === null ? 'chart never changed' : 'never idle')), timeoutMs);
   window.__benchArmed = true;
 })
 """
+)
 
 START_JS = (
     "(t) => { window.__benchResult = null; window.__benchArmed = false; "
-    "(" + ARM_JS + ")(t).then(r => { window.__benchResult = r; }); }"
+    "(" + ARM_JS + ")(t).then(r => { window.__benchResult = r; },"
+    " e => { window.__benchResult = {ok: false, why: 'timer: ' + e}; }); }"
 )
 ERROR_JS = """() => document.querySelectorAll("[data-testid='stException'], [data-testid='stAlertContentError']").length
                    + (document.body.innerText.includes('Traceback') ? 1 : 0)
@@ -245,7 +255,8 @@ async def _open(browser, url: str, label: str, timeout_ms: int, sem: asyncio.Sem
             st["errors"].append(f"load: {type(e).__name__}: {str(e).splitlines()[0]}")
             return st
         st["page"] = page
-        thumb = page.get_by_role("slider", name=label)
+        scope = page.frame_locator(VOLUME_FRAME).first if await page.locator(VOLUME_FRAME).count() else page
+        thumb = scope.get_by_role("slider", name=label)
         if not await thumb.count():
             thumb = page.locator("[data-testid='stSlider'] input[type='range'], [role='slider']")
         st["thumb"] = thumb.first

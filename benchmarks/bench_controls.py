@@ -24,6 +24,7 @@ the settled medians (the issue's target for every control except the slider is �
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 from contextlib import ExitStack
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from benchmarks.bench_server import (
     BARE_APP,
+    DOCS_JS,
     ROOT,
     THUMB_STATE_JS,
     app_url,
@@ -39,10 +41,12 @@ from benchmarks.bench_server import (
     goto_ready,
     launch_chromium,
     server,
+    slider_thumb,
     wait_idle,
 )
 
-ARM_JS = r"""
+ARM_JS = (
+    r"""
 ([timeoutMs, startKey, watchSel, readSel]) => new Promise((resolve) => {
   const app = document.querySelector("[data-testid='stApp']");
   const quietMs = 300;
@@ -57,7 +61,7 @@ ARM_JS = r"""
   const hasRead = readSel && document.querySelector(readSel) !== null;
   const finish = (ok, why) => {
     obs.disconnect();
-    window.removeEventListener('keydown', onKey, true);
+    for (const d of docs) if (d.defaultView) d.defaultView.removeEventListener('keydown', onKey, true);
     clearTimeout(guard); clearTimeout(quietTimer);
     const rel = (t) => (t !== null && t0 !== null) ? t - t0 : null;
     const updated = hasRead ? (readFirst === null ? null : Math.max(watchFirst, readFirst)) : watchFirst;
@@ -97,14 +101,23 @@ ARM_JS = r"""
     check(now);
   });
   const onKey = (e) => { if (t0 === null && (!startKey || e.key === startKey)) t0 = performance.now(); };
-  window.addEventListener('keydown', onKey, {capture: true});
-  obs.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  const docs = """
+    + DOCS_JS
+    + """;
+  for (const d of docs) {
+    d.defaultView.addEventListener('keydown', onKey, {capture: true});
+    obs.observe(d.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
   const guard = setTimeout(() => finish(false, t0 === null ? 'no keydown' :
       (watchFirst === null ? 'nothing watched changed' : 'never idle')), timeoutMs);
 })
 """
+)
 
-START_JS = "(args) => { window.__benchResult = null; (" + ARM_JS + ")(args).then(r => { window.__benchResult = r; }); }"
+START_JS = (
+    "(args) => { window.__benchResult = null; (" + ARM_JS + ")(args).then(r => { window.__benchResult = r; },"
+    " e => { window.__benchResult = {ok: false, why: 'timer: ' + e}; }); }"
+)
 
 CHART = ".js-plotly-plot"
 METRICS = "[data-testid='stMetricValue']"
@@ -146,6 +159,8 @@ class Control:
         page.keyboard.press(key)
         page.wait_for_function("() => window.__benchResult !== null", timeout=self.timeout_ms + 5_000, polling=50)
         r = page.evaluate("() => window.__benchResult")
+        if not r["ok"] and os.environ.get("BENCH_DEBUG"):
+            print(f"{self.label}: {r['why']}", file=sys.stderr)
         self.step += 1
         wait_idle(page)
         page.wait_for_timeout(200)  # let the browser settle between changes
@@ -156,7 +171,7 @@ class Slider(Control):
     """ArrowRight / ArrowLeft alternating (every press changes the value)."""
 
     def prepare(self) -> str:
-        thumb = self.page.get_by_role("slider", name=self.label).first
+        thumb = slider_thumb(self.page, self.label)
         if self.step == 0:
             state = thumb.evaluate(THUMB_STATE_JS)
             at_max = state["value"] is not None and state["value"] == state["max"]
@@ -278,13 +293,35 @@ def _bare_controls(bare: Target) -> dict[str, Control]:
     }
 
 
-def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None) -> dict:
+#: The peer apps of the issue, run beside the planner when their checkout is given (`--peer DIR`): the
+#: script, and their volume control — a number input in both — stepped with the arrow keys. Their
+#: read-outs: RAGvsFT's `st.metric`s; long-context-surely-killed-RAG shows its figures as markdown.
+PEERS = {
+    "rag_vs_finetuned_token_calculator_embedded_logo.py": ("RAGvsFT", "Monthly Query Volume", METRICS),
+    "src/calculators/long_context.py": ("long-context-surely-killed-RAG", "Requests per Day", None),
+}
+MAIN = "[data-testid='stMain']"
+
+
+def peer_app(directory: Path) -> tuple[str, Path, str, str | None]:
+    """A peer's checkout → (its name, the script to run, its volume control's label, its read-outs)."""
+    for marker, (name, label, read) in PEERS.items():
+        if (directory / marker).exists():
+            script = directory / (marker if marker.endswith("_logo.py") else "app.py")
+            return name, script, label, read
+    known = ", ".join(n for n, _, _ in PEERS.values())
+    raise ValueError(f"{directory}: not a checkout of a known peer app ({known})")
+
+
+def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None, peers=()) -> dict:
     """Interleaved: for each round, for each control, one change on the bare page, one in the app (and,
-    with `baseline_script` — the app of another checkout, e.g. before a change — one there too)."""
+    with `baseline_script` — the app of another checkout, e.g. before a change — one there too). Each
+    checkout in `peers` (see `PEERS`) runs beside them: its volume control, in the volume row."""
     from playwright.sync_api import sync_playwright
 
     app_script = app_script or ROOT / "app.py"
-    sides = ["bare", "app"] + (["baseline app"] if baseline_script else [])
+    peer_apps = [peer_app(Path(d)) for d in peers]
+    sides = ["bare", "app"] + (["baseline app"] if baseline_script else []) + [p[0] for p in peer_apps]
     samples: dict[str, dict[str, list[dict]]] = {c: {side: [] for side in sides} for c in CONTROLS}
     with sync_playwright() as p, ExitStack() as stack:
         browser = launch_chromium(p)
@@ -314,18 +351,29 @@ def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None)
             elements[f"{side} Costs page"] = _count_elements(costs_page)
             elements[f"{side} Decide page"] = _count_elements(decide_page)
             controls[side] = _app_controls(Target(costs_page, CHART, METRICS), Target(decide_page, DECIDE_TEXT, None))
+        for name, script, label, read in peer_apps:
+            ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+            stack.callback(ctx.close)
+            page = ctx.new_page()
+            goto_ready(page, stack.enter_context(server(script, cwd=script.parent)).url, chart=False)
+            elements[name] = _count_elements(page)
+            controls[name] = {"volume slider": Number(Target(page, MAIN, read), label)}
         for i in range(warmup + moves):
             for name in CONTROLS:
                 for side in sides:
+                    if name not in controls[side]:
+                        continue
+                    if os.environ.get("BENCH_DEBUG"):
+                        print(f"round {i}: {name}, {side}", file=sys.stderr)
                     r = controls[side][name].change()
                     if i >= warmup:
                         samples[name][side].append(r)
     res: dict = {}
     for name in CONTROLS:
-        row = {side: _summary(samples[name][side]) for side in sides}
+        row = {side: _summary(samples[name][side]) for side in sides if samples[name][side]}
         b = row["bare"]
         for side in sides[1:]:
-            if "settled_median_ms" in b and "settled_median_ms" in row[side]:
+            if "settled_median_ms" in b and "settled_median_ms" in row.get(side, {}):
                 row[f"ratio settled {side} / bare"] = row[side]["settled_median_ms"] / b["settled_median_ms"]
         res[name] = row
     res["elements drawn"] = elements
@@ -333,31 +381,36 @@ def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None)
 
 
 def _count_elements(page) -> dict:
-    """How much a rerun sends and React reconciles: elements (main area, sidebar) and widgets."""
+    """How much a rerun sends and React reconciles: elements (main area, sidebar) and widgets; plotly charts
+    in the page and its frames (the volume chart)."""
     return page.evaluate(
         """() => ({
         main: document.querySelectorAll("[data-testid='stMain'] [data-testid='stElementContainer']").length,
         sidebar: document.querySelectorAll("[data-testid='stSidebar'] [data-testid='stElementContainer']").length,
         markdown: document.querySelectorAll("[data-testid='stMarkdownContainer']").length,
-        plotly: document.querySelectorAll('.js-plotly-plot').length})"""
+        plotly: ("""
+        + DOCS_JS
+        + """).reduce((n, d) => n + d.querySelectorAll('.js-plotly-plot').length, 0)})"""
     )
 
 
 def table(res: dict) -> str:
     """The figures as a markdown table (medians / p95, ms)."""
     res = {k: v for k, v in res.items() if k in CONTROLS}
-    sides = [k for k in next(iter(res.values())) if not k.startswith("ratio")]
+    sides = [k for k in res["volume slider"] if not k.startswith("ratio")]  # (peers are in the volume row only)
     head = " | ".join(f"{side} updated" for side in sides) + " | " + " | ".join(f"{side} settled" for side in sides)
     ratios = " | ".join(f"{side} / bare settled" for side in sides[1:])
     lines = [f"| control | {head} | {ratios} |", "|---" * (1 + 3 * len(sides) - 1) + "|"]
 
-    def mp(d: dict, k: str) -> str:
+    def mp(d: dict | None, k: str) -> str:
+        if d is None:
+            return "–"
         if f"{k}_median_ms" not in d:
             return f"failed ({', '.join(d.get('why', []))})"
         return f"{d[f'{k}_median_ms']:.0f} / {d[f'{k}_p95_ms']:.0f}"
 
     for name, row in res.items():
-        cells = [mp(row[side], "updated") for side in sides] + [mp(row[side], "settled") for side in sides]
+        cells = [mp(row.get(side), "updated") for side in sides] + [mp(row.get(side), "settled") for side in sides]
         for side in sides[1:]:
             ratio = row.get(f"ratio settled {side} / bare")
             cells.append(f"{ratio:.2f}×" if ratio else "–")

@@ -38,6 +38,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from benchmarks.bench_browser import pct
 from benchmarks.bench_server import ROOT, catalog_copy, cpu_s, server, tree
@@ -112,6 +113,11 @@ def volume_slider(page: Page):
     for e in page.elements:
         if e.WhichOneof("type") == "slider" and e.slider.label == VOLUME_LABEL:
             return e.slider
+        c = e.component_instance
+        if e.WhichOneof("type") == "component_instance" and c.component_name.endswith("volume_chart"):
+            # the chart's own slider (planner/ui/volume_chart.py): its steps travel in its arguments
+            steps = json.loads(c.json_args)["steps"]
+            return SimpleNamespace(id=c.id, options=[s["label"] for s in steps], volumes=[s["q"] for s in steps])
     raise RuntimeError(f'no "{VOLUME_LABEL}" slider on the {PAGE} page')
 
 
@@ -125,6 +131,7 @@ class Visitor:
         await self.client.connect()
         slider = volume_slider(await self.client.run())
         self.slider_id, self.options = slider.id, list(slider.options)
+        self.volumes = list(getattr(slider, "volumes", []))
         self.i = self.options.index("10K") if "10K" in self.options else 0
         for _ in range(2):  # warm up: the first moves fill the caches every visitor shares
             await self.move()
@@ -135,7 +142,10 @@ class Visitor:
         up = (self.i == 0 or self.rng.random() < 0.5) and self.i + 1 < len(self.options)
         self.i += 1 if up else -1
         w = WidgetState(id=self.slider_id)
-        w.string_array_value.data.append(self.options[self.i])
+        if self.volumes:  # the chart's slider sends {"q": volume, "n": move number}
+            w.json_value = json.dumps({"q": self.volumes[self.i], "n": time.monotonic_ns()})
+        else:
+            w.string_array_value.data.append(self.options[self.i])
         return await self.client.run(widgets=[w])
 
     async def until(self, t_end: float, out: dict) -> None:

@@ -49,10 +49,21 @@ IDLE_JS = """() => {
   return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
       && document.querySelectorAll("[data-testid='stSkeleton']").length === 0;
 }"""
-CHART_DRAWN_JS = """() => {
-  const p = document.querySelector('.js-plotly-plot');
+#: The page's document and those of its same-origin frames (the app's volume chart is a component in
+#: an iframe): a JS expression, for the in-page timers and checks.
+DOCS_JS = """[document, ...Array.from(document.querySelectorAll('iframe')).map((f) => {
+  try { return f.contentDocument && f.contentDocument.body ? f.contentDocument : null; } catch (e) { return null; }
+}).filter((d) => d)]"""
+CHART_DRAWN_JS = (
+    """() => ("""
+    + DOCS_JS
+    + """).some((d) => {
+  const p = d.querySelector('.js-plotly-plot');
   return p !== null && p.querySelector('.main-svg') !== null && p.querySelector('path') !== null;
-}"""
+})"""
+)
+#: The app's chart with its own volume slider (planner/ui/volume_chart.py), on Costs and Latency.
+VOLUME_FRAME = "iframe[title='planner.ui.volume_chart.volume_chart']"
 
 
 def chromium_path() -> str | None:
@@ -215,6 +226,8 @@ def slider_thumb(page, label: str = "Queries per month"):
     Streamlit 1.67 draws sliders with react-aria: the thumb is a visually hidden
     `<input type="range" aria-label=...>` (implicit role slider, no `role` attribute).
     """
+    if page.locator(VOLUME_FRAME).count():  # the app's volume chart: the slider is in its frame
+        page = page.frame_locator(VOLUME_FRAME).first
     by_role = page.get_by_role("slider", name=label)  # its accessible name is the label, twice
     if by_role.count():
         return by_role.first

@@ -6,6 +6,7 @@ save never touches the repository's file.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -71,8 +72,56 @@ def open_sections(at: AppTest, *names: str) -> AppTest:
     return at
 
 
+def volume_charts(at: AppTest) -> list:
+    """The charts drawn with their own volume slider (`planner.ui.volume_chart`, a custom component)."""
+    return [c for c in at.get("component_instance") if c.proto.component_name.endswith("volume_chart")]
+
+
+def all_charts(at: AppTest) -> list[dict]:
+    """Every chart's figure in page order: the volume chart (the first chart of Costs and Latency), then the
+    `st.plotly_chart`s."""
+    specs = [json.loads(json.loads(c.proto.json_args)["spec"]) for c in volume_charts(at)]
+    return specs + [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
 def chart(at: AppTest, i: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
+    return all_charts(at)[i]
+
+
+def volume_label(at: AppTest) -> str:
+    """The label of the page's "Queries per month" control: the sidebar's, or the chart's own slider."""
+    vc = volume_charts(at)
+    return json.loads(vc[0].proto.json_args)["label"] if vc else at.select_slider(key="sb.q").label
+
+
+def volume(at: AppTest) -> float:
+    """The volume the page's "Queries per month" control shows."""
+    vc = volume_charts(at)
+    if not vc:
+        return at.select_slider(key="sb.q").value
+    args = json.loads(vc[0].proto.json_args)
+    return args["steps"][args["index"]]["q"]
+
+
+def set_volume(at: AppTest, q: float) -> AppTest:
+    """Move the page's "Queries per month" control to `q`. The chart's slider (a custom component, which
+    AppTest cannot drive) is moved as the browser does it: its widget value `{"q": q, "n": move number}`
+    sent with the next run (through AppTest's internal `_run(widget_state)`)."""
+    vc = volume_charts(at)
+    if not vc:
+        return at.select_slider(key="sb.q").set_value(q).run()
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    wid = vc[0].proto.id
+    ws = at._tree.get_widget_states()
+    others = [w for w in ws.widgets if w.id != wid]
+    del ws.widgets[:]
+    ws.widgets.extend(others)
+    ws.widgets.append(WidgetState(id=wid, json_value=json.dumps({"q": q, "n": next(_MOVES)})))
+    return at._run(ws)
+
+
+_MOVES = itertools.count(1)
 
 
 def traces(spec: dict) -> dict[str, dict]:
@@ -121,8 +170,8 @@ def test_every_page_runs_without_errors(catalog_file, page):
     assert not at.exception
     assert errors(at) == []
     assert [t.value for t in at.title] == [page.capitalize()]
-    # the sidebar is on every page, with the main control labelled exactly
-    assert at.select_slider(key="sb.q").label == "Queries per month"
+    # the main control is on every page (in the sidebar, or under the chart on Costs and Latency), labelled exactly
+    assert volume_label(at) == "Queries per month"
 
 
 def test_pages_with_charts_draw_them(catalog_file):
@@ -131,7 +180,7 @@ def test_pages_with_charts_draw_them(catalog_file):
     for label in ("Prompt only", "RAG", "Fine-tuned", "Hybrid"):
         assert names.count(label) == 1
     go(at, "latency")
-    assert len(at.get("plotly_chart")) == 2
+    assert len(all_charts(at)) == 2
 
 
 def test_every_costs_view_draws(catalog_file):
@@ -146,7 +195,7 @@ def test_every_costs_view_draws(catalog_file):
     ]:
         at.segmented_control(key="costs.view").set_value(view).run()
         assert not at.exception and errors(at) == []
-        assert len(at.get("plotly_chart")) == charts, view
+        assert len(all_charts(at)) == charts, view
     # the tornado defaults to the recommended architecture and follows the picker
     rec = at.session_state["planner"].context_memo[1].recommendation.winner.key
     assert at.segmented_control(key="costs.sens_arch").value == rec
@@ -163,7 +212,7 @@ def test_queries_slider_changes_the_chart_the_metrics_and_the_url(catalog_file):
     shape = next(s for s in before_spec["layout"]["shapes"] if s.get("name") == "current volume")
     assert shape["x0"] == 100_000
 
-    at.select_slider(key="sb.q").set_value(1_000_000.0).run()
+    set_volume(at, 1_000_000.0)
     assert not at.exception
     after_spec, after_metrics = chart(at), metrics(at)
     assert after_spec != before_spec
@@ -177,10 +226,10 @@ def test_queries_slider_changes_the_chart_the_metrics_and_the_url(catalog_file):
 
 def test_the_volume_is_the_same_on_every_page(catalog_file):
     at = start(catalog_file, "costs")
-    at.select_slider(key="sb.q").set_value(5_000_000.0).run()
+    set_volume(at, 5_000_000.0)
     for page in ("latency", "decide", "report", "costs"):
         go(at, page)
-        assert at.select_slider(key="sb.q").value == 5_000_000
+        assert volume(at) == 5_000_000
         assert "5M queries/month" in captions(at)
 
 
@@ -329,7 +378,7 @@ def test_selecting_a_preset_loads_it(catalog_file):
     assert not at.exception
     preset = load_scenario(ROOT / "scenarios" / "support-bot.yaml")
     assert literal(preset.name) in captions(at)
-    assert at.select_slider(key="sb.q").value == preset.workload.queries_per_month
+    assert volume(at) == preset.workload.queries_per_month
     assert at.query_params.get("preset") == "support-bot"
     assert "q" not in at.query_params  # the preset's own volume is not repeated
     budget = next(s for s in chart(at)["layout"]["shapes"] if s.get("name") == "budget")
@@ -342,7 +391,7 @@ def test_the_url_sets_the_scenario(catalog_file):
     preset = load_scenario(ROOT / "scenarios" / "legal-qa.yaml")
     assert literal(preset.name) in captions(at)
     open_sections(at, "retrieval", "stack")
-    assert at.select_slider(key="sb.q").value == 500_000
+    assert volume(at) == 500_000
     assert at.slider(key="sb.k").value == 8
     assert at.toggle(key="sb.rerank").value is False
     assert at.selectbox(key="sb.llm").value == preset.stack.llm  # from the preset
@@ -354,7 +403,7 @@ def test_changing_a_control_writes_the_url_and_the_url_reproduces_it(catalog_fil
     at = start(catalog_file, "costs", query={"preset": "support-bot"})
     open_sections(at, "tokens")
     at.number_input(key="sb.tout").set_value(900).run()
-    at.select_slider(key="sb.q").set_value(2_000_000.0).run()
+    set_volume(at, 2_000_000.0)
     qp = dict(at.query_params)
     assert qp == {"preset": "support-bot", "tout": "900", "q": "2000000"}
     again = start(catalog_file, "costs", query=qp)
@@ -378,7 +427,7 @@ def test_a_scenario_file_uploads(catalog_file):
     at.file_uploader(key="sb.upload").set_value(("tickets.yaml", path.read_bytes(), "application/x-yaml")).run()
     assert not at.exception and errors(at) == []
     assert uploaded.name in captions(at)
-    assert at.select_slider(key="sb.q").value == uploaded.workload.queries_per_month
+    assert volume(at) == uploaded.workload.queries_per_month
     at.file_uploader(key="sb.upload").set_value(("bad.yaml", b"workload:\n  top_k: -3\n", "application/x-yaml")).run()
     assert not at.exception
     assert any("top_k" in e and "line 2" in e for e in errors(at))
@@ -441,7 +490,7 @@ SECTIONS = ("tokens", "retrieval", "tuning", "stack", "targets", "file")
 
 
 def test_every_sidebar_control_has_help_and_a_unit_or_name(catalog_file):
-    at = start(catalog_file, "costs")
+    at = start(catalog_file, "decide")  # on Costs and Latency "Queries per month" sits under the chart instead
     open_sections(at, *SECTIONS)
     assert errors(at) == []
     widgets = [
@@ -472,7 +521,7 @@ def test_switching_to_self_hosted_picks_compatible_entries_or_names_the_field(ca
     said = unescape("\n".join(i.value for i in at.info))
     assert "the stack changed" in said and "Fine-tuning offer →" in said and "LLM →" in said
     assert at.selectbox(key="sb.gpu")  # the GPU picker appears for self-hosted serving
-    assert len(at.get("plotly_chart")) >= 1  # the page is priced, not blank
+    assert len(all_charts(at)) >= 1  # the page is priced, not blank
     # the issue's dead end: an open model, but a fine-tuning offer on a closed one — the offer is named
     at.selectbox(key="sb.ft").set_value(closed).run()
     assert not at.exception

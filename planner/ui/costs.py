@@ -5,13 +5,12 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from planner import figures
+from planner import figures, readouts
 from planner import format as fmt
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
-from planner.questionnaire import same_cost
 from planner.scenario import LABELS
-from planner.ui import results, summary, tables
+from planner.ui import results, summary, tables, volume_chart
 from planner.ui.messages import message
 
 ctx = results.context()
@@ -24,31 +23,26 @@ rec = ctx.recommendation
 ruled_out = {r.key for r in rec.ranking if r.ruled_out} if rec is not None and rec.has_verdict else set()
 # "cheapest" only among the options still open; equal costs share the badge
 cheapest = min((a for a in est.priced if a not in ruled_out), key=lambda a: est.current[a].monthly_usd)
-low = est.current[cheapest].monthly_usd
-st.caption(f"Monthly cost at {fmt.count(s.workload.queries_per_month)} queries a month")
-for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
-    c = est.current[a]
-    best = a not in ruled_out and same_cost(c.monthly_usd, low)
-    if a in ruled_out:
-        delta = "ruled out"
-    elif best:
-        delta = "cheapest"
-    else:
-        delta = f"+{fmt.usd(c.monthly_usd - low)} vs {LABELS[cheapest]}"
-    col.metric(
-        LABELS[a],
-        fmt.usd(c.monthly_usd),
-        delta=delta,
-        delta_color="off" if best or a in ruled_out else "inverse",
-        delta_arrow="off" if best or a in ruled_out else "auto",
-        help=(
-            f"At {fmt.count(c.queries_per_month)} queries/month. Range "
-            f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
-            f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
-            f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
-        ),
-        border=True,
-    )
+q_now = s.workload.queries_per_month
+with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
+    st.caption(readouts.cost_caption(q_now))
+    cards = readouts.cost_cards(est.priced, {a: est.current[a].monthly_usd for a in est.priced}, ruled_out)
+    for col, a, card in zip(st.columns(len(est.priced)), est.priced, cards, strict=True):
+        c = est.current[a]
+        col.metric(
+            card.label,
+            card.value,
+            delta=card.delta,
+            delta_color=card.delta_color,
+            delta_arrow=card.delta_arrow,
+            help=(
+                f"At {fmt.count(c.queries_per_month)} queries/month. Range "
+                f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
+                f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
+                f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
+            ),
+            border=True,
+        )
 shown = {i.message() for i in scenario_issues(ctx.catalog, s)}  # the page header showed these
 for w in est.warnings:
     if w not in shown:
@@ -57,7 +51,7 @@ for w in est.warnings:
 for reason in est.ruled_out.values():
     st.info(reason)
 
-st.plotly_chart(figures.spend_figure(est), config=figures.CONFIG, key="costs.spend")
+volume_chart.spend_chart(ctx, est, ruled_out, key="costs.spend")
 if est.break_evens:
     # every break-even, exact, in a table (the chart labels them only where labels cannot collide)
     rows = pd.DataFrame(

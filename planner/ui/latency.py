@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from planner import figures
+from planner import figures, readouts
 from planner import format as fmt
 from planner.scenario import LABELS
-from planner.ui import results, summary
+from planner.ui import results, summary, volume_chart
 
 ctx = results.context()
 results.page_header("Latency", ctx)
@@ -15,25 +15,22 @@ summary.verdict_box(ctx)
 first_token = ctx.scenario.latency_limit_applies_to == "first_token"
 bounded = "time to first token" if first_token else "time to the full answer"
 
-for col, a in zip(st.columns(len(est.priced)), est.priced, strict=True):
-    c = est.current[a]
-    p95 = est.limited_p95_ms(a)
-    delta = None
-    if limit:
-        over = p95 - limit
-        delta = f"{'+' if over > 0 else '-'}{fmt.ms(abs(over))} vs the limit"
-    col.metric(
-        f"{LABELS[a]} · p95 {'first token' if first_token else 'full answer'}",
-        fmt.ms(p95),
-        delta=delta,
-        delta_color="inverse",
-        help=(
-            f"At {fmt.count(c.queries_per_month)} queries/month. First token: median {fmt.ms(c.first_token_p50_ms)}, "
-            f"p95 {fmt.ms(c.first_token_p95_ms)}. Full answer: median {fmt.ms(c.latency_p50_ms)}, "
-            f"p95 {fmt.ms(c.latency_p95_ms)}."
-        ),
-        border=True,
-    )
+with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
+    cards = readouts.latency_cards(est.priced, {a: est.limited_p95_ms(a) for a in est.priced}, limit, first_token)
+    for col, a, card in zip(st.columns(len(est.priced)), est.priced, cards, strict=True):
+        c = est.current[a]
+        col.metric(
+            card.label,
+            card.value,
+            delta=card.delta,
+            delta_color=card.delta_color,
+            help=(
+                f"At {fmt.count(c.queries_per_month)} queries/month. "
+                f"First token: median {fmt.ms(c.first_token_p50_ms)}, p95 {fmt.ms(c.first_token_p95_ms)}. "
+                f"Full answer: median {fmt.ms(c.latency_p50_ms)}, p95 {fmt.ms(c.latency_p95_ms)}."
+            ),
+            border=True,
+        )
 
 st.dataframe(
     [
@@ -56,7 +53,7 @@ if limit:
         if advice:
             st.text(f"{LABELS[a]}: {advice}")
 
-st.plotly_chart(figures.latency_figure(est), config=figures.CONFIG, key="latency.curve")
+volume_chart.latency_chart(ctx, est, key="latency.curve")
 st.subheader("Where one request's time goes")
 st.plotly_chart(figures.latency_breakdown_figure(est), config=figures.CONFIG, key="latency.breakdown")
 st.caption(

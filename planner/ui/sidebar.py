@@ -80,8 +80,14 @@ def _on_scenario_upload() -> None:
         flash("warning", f"{f.name}: read with {len(notes)} note(s).", problem_lines(notes))
 
 
-def draw() -> None:
-    """The scenario's controls in the sidebar, then the scenario written to the URL."""
+#: Pages whose chart carries the "Queries per month" slider itself (`planner.ui.volume_chart`): the
+#: sidebar does not repeat it there.
+VOLUME_ON_CHART = ("costs", "latency")
+
+
+def draw(page: str = "") -> None:
+    """The scenario's controls in the sidebar, then the scenario written to the URL. `page`: the url path
+    of the page drawn."""
     s = scenario()
     cat = catalog()
     pre = preset_scenarios()
@@ -104,7 +110,10 @@ def draw() -> None:
             help="Names the scenario everywhere: the page headers, the downloaded file and the PDF report's title.",
             **control("sb.name", "name", "Scenario name", _same, _name_or_default),
         )
-        _volume_control(s)
+        if page in VOLUME_ON_CHART:
+            st.caption(f"Queries per month: {fmt.count(s.workload.queries_per_month)} (set it under the chart)")
+        else:
+            _volume_control(s)
         if (sec := _section("tokens", "Tokens per query")).open:
             with sec:
                 _token_controls()

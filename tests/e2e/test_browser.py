@@ -41,6 +41,8 @@ pytestmark = [
 # page's url_path is ignored, so "/decide" answers "Page not found").
 PAGES = {"Decide": "", "Costs": "costs", "Latency": "latency", "Pricing": "pricing", "Report": "report"}
 VOLUME = "Queries per month"
+# Costs and Latency draw their volume chart, with its own "Queries per month" slider, in this component's frame.
+VOLUME_FRAME = "iframe[title='planner.ui.volume_chart.volume_chart']"
 
 # The first plotly chart of the main area, as data: every trace's name, x and y (decoded
 # from typed arrays / base64 where plotly.js keeps them so), the layout's shapes, and the
@@ -101,8 +103,15 @@ def problems_shown(page) -> list[str]:
     return out
 
 
+def volume_frame(page):
+    """The volume chart's frame (Costs and Latency), or None on a page without it."""
+    return page.frame_locator(VOLUME_FRAME).first if page.locator(VOLUME_FRAME).count() else None
+
+
 def chart(page) -> dict:
-    fig = main_area(page).evaluate(CHART_JS)
+    """The first chart of the main area: the volume chart where the page has one."""
+    frame = volume_frame(page)
+    fig = (frame.locator("body") if frame else main_area(page)).evaluate(CHART_JS)
     assert fig is not None, "no plotly chart drawn in the main area"
     return fig
 
@@ -112,8 +121,9 @@ def metrics(page) -> list[str]:
 
 
 def volume_thumb(page):
+    """The "Queries per month" slider: under the chart on Costs and Latency, in the sidebar elsewhere."""
     # Not exact: Streamlit 1.67's react-aria slider names itself twice ("Queries per month Queries per month").
-    thumb = page.get_by_role("slider", name=VOLUME)
+    thumb = (volume_frame(page) or page).get_by_role("slider", name=VOLUME)
     assert thumb.count() == 1, f'expected one slider labelled "{VOLUME}", found {thumb.count()}'
     return thumb
 
@@ -383,3 +393,78 @@ def test_sidebar_labels_and_select_boxes_are_not_cut_off(page, app_server, idle,
             idle(page)
     assert page.locator("[data-testid='stSidebar'] input").count() > 20  # every section is open
     assert page.evaluate(TRUNCATED_JS) == []
+
+
+# ------------------------------------------------------------------ the volume chart's own slider
+
+
+def marker_x(page) -> float | None:
+    """Where the chart's "current volume" line is drawn (the figure's shape, as plotly.js holds it)."""
+    return (
+        volume_frame(page)
+        .locator("body")
+        .evaluate(
+            """() => { const gd = document.getElementById('plot');
+                   const s = (gd.layout.shapes || []).find(s => s.name === 'current volume');
+                   return s && s.visible !== false ? s.x0 : null; }"""
+        )
+    )
+
+
+def readouts(page) -> list[str]:
+    """The read-outs above the chart: the caption (Costs) and every card's value and delta."""
+    box = page.locator(".st-key-volume-readouts")
+    return box.locator("[data-testid='stCaptionContainer'], [data-testid='stMetric']").all_inner_texts()
+
+
+@pytest.mark.parametrize("name", ["costs", "latency"])
+def test_volume_key_moves_marker_and_readouts_with_the_server_stopped(page, app_server, idle, rerun, name):
+    """A key press on the chart's slider moves the marker and the read-outs in the browser alone: the server
+    is stopped (SIGSTOP) while it happens. Python hears of it afterwards: the link follows, and the page it
+    draws then shows the same read-outs the browser did."""
+    import os
+    import signal
+
+    open_page(page, app_server, idle, name, "q=200000")
+    thumb = volume_thumb(page)
+    assert thumb.get_attribute("aria-valuetext") == "200K"
+    assert marker_x(page) == 200_000
+    before = readouts(page)
+    runs = page.evaluate("() => window.__stRuns")
+    thumb.focus()
+    os.kill(app_server.pid, signal.SIGSTOP)
+    try:
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(300)  # ample time for a rerun, were the server answering
+        assert thumb.get_attribute("aria-valuetext") == "500K"
+        assert marker_x(page) == 500_000
+        moved = readouts(page)
+        if name == "costs":  # (API latency does not depend on the volume: the p95 cards stay as they were)
+            assert moved != before, "the read-outs did not change with the slider"
+        assert page.evaluate("() => window.__stRuns") == runs, "a script run finished: the server answered"
+        assert "q=200000" in page.url  # Python has not heard yet
+    finally:
+        os.kill(app_server.pid, signal.SIGCONT)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === '500000'", timeout=30_000)
+    idle(page)
+    assert readouts(page) == moved, "Python's read-outs differ from those the browser showed"
+    assert marker_x(page) == 500_000
+    # and back with the other arrow key: Python hears of a move back to an earlier volume too
+    with rerun(page):
+        thumb.focus()
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === '200000'", timeout=30_000)
+    assert readouts(page) == before
+    assert problems_shown(page) == [] and page.js_errors == []
+
+
+@pytest.mark.parametrize("name", ["costs", "latency"])
+def test_a_shared_link_opens_the_volume_chart_at_its_volume(page, app_server, idle, name):
+    open_page(page, app_server, idle, name, "q=2000000")
+    assert volume_thumb(page).get_attribute("aria-valuetext") == "2M"
+    assert marker_x(page) == 2_000_000
+    if name == "costs":
+        assert "2M queries a month" in readouts(page)[0]
+    # one "Queries per month" control on the page: the sidebar does not repeat the chart's
+    assert page.get_by_role("slider", name=VOLUME).count() == 0
+    assert problems_shown(page) == []

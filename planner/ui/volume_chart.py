@@ -1,0 +1,249 @@
+"""A chart over query volume with its own "Queries per month" slider that moves on the client.
+
+Nothing on the spend and latency curves depends on the scenario's volume: only the "your volume"
+marker and the read-outs at that volume do. So the chart and the slider live in one component
+(`volume_chart_frontend/`: plain JavaScript speaking Streamlit's v1 component protocol, and the
+plotly.js of the installed plotly package): a key press moves the marker and rewrites the page's
+read-outs (the `st.metric` cards in the container `readouts_key`) from figures computed for every
+slider step up front, and only then tells Python the new volume. Python's rerun brings the link, the
+other pages and the rest of the page in step; the figure it sends again is the same (its id leaves
+the marker out), so the browser does not redraw it.
+
+The component's files are served from a directory made once per server process: the two files of
+`volume_chart_frontend/` and a hard link to (or a copy of) `plotly/package_data/plotly.min.js`, since
+Streamlit serves a component's files from one directory and refuses a symbolic link out of it.
+Nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import plotly
+import plotly.graph_objects as go
+import streamlit as st
+import streamlit.components.v1 as components
+
+from planner import figures, readouts
+from planner import format as fmt
+from planner.figures.spend import _at_volume_trace
+from planner.figures.style import _current_marker
+from planner.readouts import Card
+from planner.ui import session
+from planner.ui.sidebar import VOLUME_STEPS
+
+if TYPE_CHECKING:
+    from planner.engine import Estimate
+    from planner.ui.results import Context
+
+FRONTEND = Path(__file__).with_name("volume_chart_frontend")
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+#: The at-volume markers' trace in the spend figure, and the marker's label.
+AT_VOLUME_TRACE = "At your volume"
+MARKER_TEXT = "your volume"
+LABEL = "Queries per month"
+#: The key of the container holding the read-outs the slider rewrites (the page's `st.metric` cards).
+READOUTS_KEY = "volume-readouts"
+HELP = "Expected queries a month (log scale). Arrow keys step it; the chart and the figures above follow at once."
+
+
+def _serve_dir() -> str:
+    root = Path(tempfile.mkdtemp(prefix="planner-volume-chart-"))
+    atexit.register(shutil.rmtree, root, True)
+    for f in FRONTEND.iterdir():
+        if f.is_file():
+            shutil.copyfile(f, root / f.name)
+    try:
+        (root / PLOTLY_JS.name).hardlink_to(PLOTLY_JS)
+    except OSError:  # another file system: a copy
+        shutil.copyfile(PLOTLY_JS, root / PLOTLY_JS.name)
+    return str(root)
+
+
+@functools.cache
+def _component() -> Callable[..., Any]:
+    return components.declare_component("volume_chart", path=_serve_dir())
+
+
+def _marker_parts(q: float, volumes) -> tuple[dict | None, dict | None]:
+    """The marker's line and label at `q` exactly as the figures draw them (none when `q` is off the chart)."""
+    stub: dict[str, list] = {"shapes": [], "annotations": []}
+    _current_marker(stub, q, volumes)
+    shape = stub["shapes"][0] if stub["shapes"] else None
+    note = stub["annotations"][0] if stub["annotations"] else None
+    return (
+        shape and {"x0": shape["x0"], "x1": shape["x1"]},
+        note and {k: note[k] for k in ("x", "xanchor", "xshift", "text")},
+    )
+
+
+def _index(items: list[dict], pred: Callable[[dict], bool]) -> int | None:
+    return next((i for i, x in enumerate(items) if pred(x)), None)
+
+
+def _on_change(key: str) -> None:
+    """The browser's new volume: `{"q": volume, "n": move number}` (so a move back to an earlier volume is a
+    change too)."""
+    value = st.session_state.get(key)
+    q = value.get("q") if isinstance(value, dict) else None
+    if isinstance(q, int | float) and not isinstance(q, bool):
+        session.change({"workload.queries_per_month": float(q)}, LABEL)
+
+
+def _spec(fig: go.Figure) -> tuple[str, str, dict[str, int | None]]:
+    """The figure's JSON; its identity without the marker (equal ids: the browser need not redraw); where
+    the marker's line, label and at-volume trace sit in it."""
+    spec = fig.to_plotly_json()
+    data, layout = spec["data"], spec["layout"]
+    marker = {
+        "shape": _index(layout.get("shapes", []), lambda s: s.get("name") == figures.CURRENT_SHAPE),
+        "annotation": _index(layout.get("annotations", []), lambda a: str(a.get("text", "")).startswith(MARKER_TEXT)),
+        "trace": _index(data, lambda t: t.get("name") == AT_VOLUME_TRACE),
+    }
+    text = json.dumps(spec, cls=plotly.utils.PlotlyJSONEncoder, separators=(",", ":"))
+    neutral = json.loads(text)  # the marker's own parts replaced by placeholders
+    for part, at in (("shapes", marker["shape"]), ("annotations", marker["annotation"])):
+        if at is not None:
+            neutral["layout"][part][at] = None
+    if marker["trace"] is not None:
+        neutral["data"][marker["trace"]] = None
+    spec_id = hashlib.sha256(json.dumps(neutral, separators=(",", ":")).encode()).hexdigest()[:16]
+    return text, spec_id, marker
+
+
+def _step(q: float, volumes, cards: list[Card], caption: str | None, at_volume: dict | None) -> dict:
+    """What the browser shows at the slider's step `q`."""
+    shape, note = _marker_parts(q, volumes)
+    return {
+        "q": q,
+        "label": fmt.count(q),
+        "caption": caption,
+        "cards": [{"value": c.value, "delta": c.delta} for c in cards],
+        "shape": shape,
+        "annotation": note,
+        "trace": at_volume,
+    }
+
+
+def volume_chart(
+    fig: go.Figure,
+    *,
+    volumes,
+    steps: Sequence[float],
+    current: float,
+    cards: Sequence[list[Card]],
+    captions: Sequence[str | None],
+    at_volume: Sequence[dict | None] | None,
+    key: str,
+    readouts_key: str,
+) -> None:
+    """Draw `fig` (drawn at the scenario's volume `current`, one of `steps`) with the volume slider.
+
+    `cards[j]` / `captions[j]`: the read-outs at `steps[j]`; `at_volume[j]`: the at-volume markers'
+    `x`, `y` and `text` there (the spend figure's), or None."""
+    text, spec_id, marker = _spec(fig)
+    payload = [
+        _step(q, volumes, cards[j], captions[j], at_volume[j] if at_volume is not None else None)
+        for j, q in enumerate(steps)
+    ]
+    _component()(
+        spec=text,
+        spec_id=spec_id,
+        config=figures.CONFIG,
+        steps=payload,
+        index=list(steps).index(current),
+        marker=marker,
+        readouts=readouts_key,
+        label=LABEL,
+        help=HELP,
+        key=key,
+        default=None,
+        on_change=functools.partial(_on_change, key),
+    )
+
+
+def steps_for(q: float) -> list[float]:
+    """The slider's volumes: the 1-2-5 steps, and the scenario's own volume when it is between them."""
+    return sorted(set(VOLUME_STEPS) | {float(q)})
+
+
+def _spend_floor(est: Estimate) -> float:
+    """The floor `figures.spend_figure` draws zero at (a tenth of the lowest spend or budget on the chart)."""
+    series = [est.series[a] for a in est.priced]
+    every = np.concatenate([np.ravel(x) for s in series for x in (s.low_usd, s.high_usd, s.total_usd)])
+    every = every[every > 0]
+    y_lo = float(every.min()) if every.size else 0.01
+    budget = est.scenario.monthly_budget_usd
+    if budget:
+        y_lo = min(y_lo, budget)
+    return y_lo / 10
+
+
+def spend_chart(ctx: Context, est: Estimate, ruled_out: set[str], key: str) -> None:
+    """The Costs page's spend over volume, with the slider; it rewrites the cost cards and their caption."""
+    s = est.scenario
+    steps = steps_for(s.workload.queries_per_month)
+    at = readouts.at_volumes(ctx.catalog, s, est.priced, steps)
+    floor = _spend_floor(est)
+    cards: list[list[Card]] = []
+    marks: list[dict | None] = []
+    for j, q in enumerate(steps):
+        monthly = {a: float(at.monthly_usd[a][j]) for a in est.priced}
+        cards.append(readouts.cost_cards(est.priced, monthly, ruled_out))
+        if est.volumes[0] <= q <= est.volumes[-1]:
+            stub = SimpleNamespace(
+                priced=est.priced, current={a: SimpleNamespace(monthly_usd=m) for a, m in monthly.items()}
+            )
+            t = _at_volume_trace(stub, q, floor)  # type: ignore[arg-type]
+            marks.append({"x": t["x"], "y": t["y"], "text": t["text"]})
+        else:
+            marks.append(None)
+    volume_chart(
+        figures.spend_figure(est),
+        volumes=est.volumes,
+        steps=steps,
+        current=s.workload.queries_per_month,
+        cards=cards,
+        captions=[readouts.cost_caption(q) for q in steps],
+        at_volume=marks,
+        key=key,
+        readouts_key=READOUTS_KEY,
+    )
+
+
+def latency_chart(ctx: Context, est: Estimate, key: str) -> None:
+    """The Latency page's p50/p95 over volume, with the slider; it rewrites the p95 cards."""
+    s = est.scenario
+    steps = steps_for(s.workload.queries_per_month)
+    at = readouts.at_volumes(ctx.catalog, s, est.priced, steps)
+    first_token = s.latency_limit_applies_to == "first_token"
+    cards = [
+        readouts.latency_cards(
+            est.priced,
+            {a: float(at.limited_p95_ms(a, s.latency_limit_applies_to)[j]) for a in est.priced},
+            s.latency_target_p95_ms,
+            first_token,
+        )
+        for j in range(len(steps))
+    ]
+    volume_chart(
+        figures.latency_figure(est),
+        volumes=est.volumes,
+        steps=steps,
+        current=s.workload.queries_per_month,
+        cards=cards,
+        captions=[None] * len(steps),
+        at_volume=None,
+        key=key,
+        readouts_key=READOUTS_KEY,
+    )

@@ -1,0 +1,183 @@
+// A plotly chart over query volume whose "your volume" marker, and the page's read-outs at that volume,
+// move in the browser as the slider below it moves; Python is told the new volume afterwards (for the
+// link, the other pages and everything else that reads it). Streamlit's component protocol (v1) in
+// plain JavaScript: componentReady → render(args) → setComponentValue / setFrameHeight.
+//
+// args (planner/ui/volume_chart.py): spec (the figure's JSON), spec_id (the figure without its marker:
+// equal ids need no redraw), config, steps [{q, label, caption, cards: [{value, delta}], shape,
+// annotation, trace}], index (Python's step), marker {shape, annotation, trace: indices in the figure},
+// readouts (the key of the page's container holding the read-outs), label, help.
+"use strict";
+
+const plot = document.getElementById("plot");
+const slider = document.getElementById("volume");
+const output = document.getElementById("volume-value");
+const label = document.getElementById("volume-label");
+
+let data = null; // the last args
+let specId = null; // the figure drawn
+let drawnQ = null; // the volume the drawn marker is at
+let clientQ = null; // the volume shown (the slider's)
+let lastSent = null;
+let moves = 0;
+const moving = new Set(); // volumes this side moved from or sent, Python not yet caught up
+let frameHeight = 0;
+
+function post(type, extra) {
+  window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type: type }, extra), "*");
+}
+
+function stepIndex(q) {
+  const steps = data.steps;
+  for (let i = 0; i < steps.length; i++) if (steps[i].q === q) return i;
+  return -1;
+}
+
+function setText(el, text) {
+  // Change the one text node in `el` in place (the page's React keeps a reference to it, so its next
+  // render overwrites our text with Python's — the same text once Python has the new volume).
+  if (!el || text === null || text === undefined) return;
+  const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) if (walker.currentNode.nodeValue.trim()) nodes.push(walker.currentNode);
+  if (nodes.length === 1 && nodes[0].nodeValue !== text) nodes[0].nodeValue = text;
+}
+
+function showReadouts(step) {
+  if (!data.readouts) return;
+  try {
+    const box = window.parent.document.querySelector(".st-key-" + data.readouts);
+    if (!box) return;
+    if (step.caption) setText(box.querySelector('[data-testid="stCaptionContainer"]'), step.caption);
+    const cards = box.querySelectorAll('[data-testid="stMetric"]');
+    step.cards.forEach(function (c, i) {
+      if (!cards[i]) return;
+      setText(cards[i].querySelector('[data-testid="stMetricValue"]'), c.value);
+      setText(cards[i].querySelector('[data-testid="stMetricDelta"]'), c.delta);
+    });
+  } catch (e) {
+    // no access to the page: its read-outs follow after Python's rerun
+  }
+}
+
+function moveMarker(step) {
+  const m = data.marker;
+  const layout = {};
+  if (m.shape !== null) {
+    const s = "shapes[" + m.shape + "].";
+    layout[s + "visible"] = !!step.shape;
+    if (step.shape) {
+      layout[s + "x0"] = step.shape.x0;
+      layout[s + "x1"] = step.shape.x1;
+    }
+  }
+  if (m.annotation !== null) {
+    const a = "annotations[" + m.annotation + "].";
+    layout[a + "visible"] = !!step.annotation;
+    if (step.annotation) {
+      for (const k of ["x", "xanchor", "xshift", "text"]) layout[a + k] = step.annotation[k];
+    }
+  }
+  if (m.trace !== null) {
+    const t = step.trace;
+    const restyle = t ? { x: [t.x], y: [t.y], text: [t.text], visible: [true] } : { visible: [false] };
+    Plotly.update(plot, restyle, layout, [m.trace]);
+  } else {
+    Plotly.relayout(plot, layout);
+  }
+  drawnQ = step.q;
+}
+
+function showSlider(i) {
+  const step = data.steps[i];
+  slider.max = String(data.steps.length - 1);
+  slider.value = String(i);
+  slider.setAttribute("aria-valuetext", step.label);
+  output.textContent = step.label;
+}
+
+function show(i) {
+  const step = data.steps[i];
+  clientQ = step.q;
+  showSlider(i);
+  if (drawnQ !== step.q) moveMarker(step);
+  showReadouts(step);
+}
+
+function fitFrame() {
+  const h = Math.ceil(document.documentElement.getBoundingClientRect().height);
+  if (h !== frameHeight) {
+    frameHeight = h;
+    post("streamlit:setFrameHeight", { height: h });
+  }
+}
+
+function themed(layout, theme) {
+  // what Streamlit's own plotly element adds: axes that make room for their labels, the app's font
+  for (const k of Object.keys(layout)) {
+    if (/^[xy]axis\d*$/.test(k) && layout[k].automargin === undefined) layout[k].automargin = true;
+  }
+  if (theme) {
+    layout.font = Object.assign({ family: theme.font, color: theme.textColor }, layout.font || {});
+    document.body.style.color = theme.textColor;
+    document.body.style.fontFamily = theme.font;
+    slider.style.accentColor = theme.primaryColor;
+  }
+  return layout;
+}
+
+function onRender(args, theme) {
+  data = args;
+  label.textContent = args.label;
+  if (args.help) label.title = args.help;
+  const pyQ = args.steps[args.index].q;
+  if (moving.has(pyQ) && pyQ !== lastSent) {
+    // a rerun from before the last move: keep what the slider shows
+  } else {
+    moving.clear();
+    clientQ = pyQ;
+  }
+  let i = stepIndex(clientQ);
+  if (i < 0) {
+    i = args.index;
+    clientQ = pyQ;
+  }
+  if (args.spec_id !== specId) {
+    const fig = JSON.parse(args.spec);
+    const config = Object.assign({ responsive: true }, args.config);
+    Plotly.react(plot, fig.data, themed(fig.layout, theme), config);
+    specId = args.spec_id;
+    drawnQ = pyQ;
+    fitFrame();
+  }
+  show(i);
+  if (clientQ !== pyQ) {
+    // the page just drew Python's read-outs for an older volume: show this one's again once it has
+    requestAnimationFrame(function () { showReadouts(data.steps[stepIndex(clientQ)]); });
+  }
+}
+
+slider.addEventListener("input", function () {
+  if (!data) return;
+  const before = clientQ;
+  show(Number(slider.value));
+  if (before !== clientQ) moving.add(before);
+});
+
+slider.addEventListener("change", function () {
+  if (!data) return;
+  const q = data.steps[Number(slider.value)].q;
+  moving.add(q);
+  lastSent = q;
+  // after the marker and the read-outs are painted
+  requestAnimationFrame(function () {
+    setTimeout(function () { post("streamlit:setComponentValue", { value: { q: q, n: Date.now() * 1000 + (++moves % 1000) }, dataType: "json" }); }, 0);
+  });
+});
+
+window.addEventListener("message", function (event) {
+  const msg = event.data;
+  if (msg && msg.type === "streamlit:render") onRender(msg.args, msg.theme);
+});
+window.addEventListener("resize", fitFrame);
+post("streamlit:componentReady", { apiVersion: 1 });
