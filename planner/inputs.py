@@ -42,7 +42,7 @@ class Inputs:
     tokens_per_example: float
     epochs: float
     knowledge_retrains_per_month: float
-    behaviour_retrains_per_month: float
+    behavior_retrains_per_month: float
     # serving
     self_hosted: float  # 1 or 0
     target_utilization: float
@@ -62,7 +62,7 @@ class Inputs:
     serving_kv_bytes_per_token_tuned: float
     serving_max_sequences_per_replica: float
     # one-time
-    labelling_usd_per_example: float
+    labeling_usd_per_example: float
     engineering_days_prompt_only: float
     engineering_days_rag: float
     engineering_days_fine_tuned: float
@@ -308,13 +308,13 @@ def _scenario_fields(s: Scenario) -> dict[str, float]:
         tokens_per_example=ft.tokens_per_example,
         epochs=ft.epochs,
         knowledge_retrains_per_month=ft.knowledge_retrains_per_month,
-        behaviour_retrains_per_month=ft.behaviour_retrains_per_month,
+        behavior_retrains_per_month=ft.behavior_retrains_per_month,
         self_hosted=1.0 if st.serving == "self_hosted" else 0.0,
         target_utilization=st.target_utilization,
         min_replicas=float(st.min_replicas),
         input_token_weight=st.input_token_weight,
         hours_per_month=st.hours_per_month,
-        labelling_usd_per_example=ot.labelling_usd_per_example,
+        labeling_usd_per_example=ot.labeling_usd_per_example,
         engineering_days_prompt_only=ot.engineering_days.prompt_only,
         engineering_days_rag=ot.engineering_days.rag,
         engineering_days_fine_tuned=ot.engineering_days.fine_tuned,

@@ -146,7 +146,7 @@ class FineTuning(Strict):
     knowledge_retrains_per_month: float = _num(
         1.0, le=1000, description="Fine-tuned only: retraining runs a month to keep its knowledge fresh."
     )
-    behaviour_retrains_per_month: float = _num(
+    behavior_retrains_per_month: float = _num(
         1 / 6, le=1000, description="Hybrid: retraining runs a month, only when behaviour must change."
     )
 
@@ -203,7 +203,7 @@ class EngineeringDays(Strict):
 
 
 class OneTime(Strict):
-    labelling_usd_per_example: float = _num(1.0, le=10_000, description="Cost to write or check one training example.")
+    labeling_usd_per_example: float = _num(1.0, le=10_000, description="Cost to write or check one training example.")
     engineering_days: EngineeringDays = EngineeringDays()
     usd_per_engineering_day: float = _num(800, le=100_000, description="Loaded day rate of an engineer.")
 

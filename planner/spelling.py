@@ -1,11 +1,12 @@
-"""The scenario file format's own spellings, and the other spelling of a word read with a note.
+"""The scenario file format's one spelling (US), and the other spelling of a word read with a note.
 
-The format keeps the spellings files and shared links already carry: `answers.labeled_examples`
-and the `gap` answer `behavior` (US), `fine_tuning.behaviour_retrains_per_month` and
-`one_time.labelling_usd_per_example` (British), `stack.target_utilization`. A key or a choice
-written with the other British/US spelling of one of its words (`labelled_examples`,
-`gap: behaviour`) is read as the format's spelling, and the reader is told which word was read
-and how the format spells it. Pure: no streamlit, no I/O.
+Every key and choice of the format spells its words the US way: `answers.labeled_examples`, the
+`gap` answer `behavior`, `fine_tuning.behavior_retrains_per_month`,
+`one_time.labeling_usd_per_example`, `stack.target_utilization` (a test holds the model to it). A
+key or a choice written with the British spelling of one of its words (`labelled_examples`,
+`gap: behaviour`, `behaviour_retrains_per_month` in files written before the format settled) is
+read as the format's spelling, and the reader is told which word was read and how the format
+spells it. Pure: no streamlit, no I/O.
 """
 
 from __future__ import annotations

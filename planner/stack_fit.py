@@ -14,12 +14,11 @@ from datetime import date
 from typing import Any
 
 from planner.scenario import Scenario
-from pricing.models import Catalog
+from pricing.models import LLM, Catalog, FineTuneOffer
 
 
-def _available(entry: Any, today: date) -> bool:
-    life = getattr(entry, "lifecycle", None)
-    return life is None or life.available_on(today)
+def _available(entry: LLM | FineTuneOffer, today: date) -> bool:
+    return entry.lifecycle is None or entry.lifecycle.available_on(today)
 
 
 def open_llms(catalog: Catalog, today: date | None = None) -> list[str]:
@@ -40,7 +39,7 @@ def self_hostable_offers(catalog: Catalog, today: date | None = None) -> list[st
 
 def serving_gpus(catalog: Catalog) -> list[str]:
     """GPU keys with a serving throughput, in catalog order."""
-    return [k for k, g in catalog.gpus.items() if getattr(g, "vllm_8b_tokens_per_second", None) is not None]
+    return [k for k, g in catalog.gpus.items() if g.vllm_8b_tokens_per_second is not None]
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def serving_problems(catalog: Catalog, scenario: Scenario) -> list[str]:
                 )
             )
     gpu = catalog.gpus.get(st.gpu)
-    if gpu is not None and getattr(gpu, "vllm_8b_tokens_per_second", None) is None:
+    if gpu is not None and gpu.vllm_8b_tokens_per_second is None:
         choices = serving_gpus(catalog)
         out.append(
             f"stack.gpu: {gpu.name} (`{st.gpu}`) has no serving throughput; "

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +25,11 @@ from planner import engine
 from planner import format as fmt
 from planner.scenario import LABELS, Scenario
 from pricing.models import Catalog
+
+if TYPE_CHECKING:
+    from planner.engine import Estimate
+    from planner.inputs import Inputs, PriceUsed
+    from planner.questionnaire import Recommendation
 
 #: The volumes searched for a budget crossing (queries per month).
 SEARCH_MIN_QUERIES = 1.0
@@ -56,7 +61,7 @@ class BudgetCrossing:
         return not over
 
 
-def _totals(i: Any, arch: str, q: np.ndarray) -> np.ndarray:
+def _totals(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     return np.asarray(sum(engine.monthly_components(i, arch, q).values()), dtype=float)
 
 
@@ -148,7 +153,7 @@ class WeakEvidence:
     component: str  # key of engine.COMPONENT_LABELS
     component_usd: float
     total_usd: float
-    prices: tuple[Any, ...]  # the unverified PriceUsed entries
+    prices: tuple[PriceUsed, ...]  # the unverified ones
 
     def sentence(self) -> str:
         label = engine.COMPONENT_LABELS.get(self.component, self.component)
@@ -160,7 +165,7 @@ class WeakEvidence:
         )
 
 
-def weak_evidence(est: Any, arch: str) -> WeakEvidence | None:
+def weak_evidence(est: Estimate, arch: str) -> WeakEvidence | None:
     """The largest monthly component of `arch`, when a price it rests on is unverified."""
     snap = est.current[arch]
     comps = {k: v for k, v in snap.components_usd.items() if v > 0 and math.isfinite(v)}
@@ -174,7 +179,7 @@ def weak_evidence(est: Any, arch: str) -> WeakEvidence | None:
             continue
         if top == "inference" and p.role.startswith("LLM") == (arch in _TUNED):
             continue  # a tuned model's tokens are priced by the offer, the others' by the LLM
-        if not getattr(p.figure, "verified", True) and p not in hits:
+        if not p.figure.verified and p not in hits:
             hits.append(p)
     if not hits:
         return None
@@ -184,7 +189,7 @@ def weak_evidence(est: Any, arch: str) -> WeakEvidence | None:
 # ------------------------------------------------------------------ the verdict in one line
 
 
-def verdict_line(rec: Any) -> str:
+def verdict_line(rec: Recommendation | None) -> str:
     """The recommendation and the ruled-out options, as every page states them."""
     if rec is None:
         return ""

@@ -672,13 +672,13 @@ def test_decisive_assumptions_are_settable_in_the_sidebar_the_url_and_the_file(c
     s = at.session_state["planner"].scenario
     assert s.name == "Support bot for the VP"
     assert s.one_time.usd_per_engineering_day == 1000 and s.one_time.engineering_days.rag == 10
-    assert s.one_time.labelling_usd_per_example == 0.5
+    assert s.one_time.labeling_usd_per_example == 0.5
     est = at.session_state["planner"].context_memo[1].estimate
     assert est.current["rag"].one_time_usd["engineering"] == 10 * 1000  # 10 days × $1,000
     qp = dict(at.query_params)
     assert qp["name"] in ("Support bot for the VP", ["Support bot for the VP"])
     assert "one_time.usd_per_engineering_day" in qp and "one_time.engineering_days.rag" in qp
-    assert "one_time.labelling_usd_per_example" in qp
+    assert "one_time.labeling_usd_per_example" in qp
     assert parse_scenario(scenario_yaml(s), "s.yaml") == s  # the file carries them
     pdf = build_report(at.session_state["planner"].catalog_memo[1], s)
     first = PdfReader(__import__("io").BytesIO(pdf)).pages[0].extract_text()

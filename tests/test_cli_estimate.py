@@ -41,7 +41,7 @@ fine_tuning:
   tokens_per_example: 500
   epochs: 2
   knowledge_retrains_per_month: 2
-  behaviour_retrains_per_month: 0.5
+  behavior_retrains_per_month: 0.5
 stack:
   embedding_model: emb
   vector_store: pine
@@ -95,7 +95,7 @@ COMPONENT_KEYS = {
     "reembedding",
     "training",
 }
-ONE_TIME_KEYS = {"engineering", "initial_indexing", "labelling", "first_training"}
+ONE_TIME_KEYS = {"engineering", "initial_indexing", "labeling", "first_training"}
 BREAK_EVEN_KEYS = {"between", "queries_per_month", "usd_per_month", "cheaper_below", "cheaper_above", "at_step"}
 SENSITIVITY_KEYS = {"input", "label", "low_usd", "high_usd"}
 

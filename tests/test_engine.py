@@ -78,7 +78,7 @@ FT = {
     "tokens_per_example": 500,
     "epochs": 2,
     "knowledge_retrains_per_month": 2,
-    "behaviour_retrains_per_month": 0.5,
+    "behavior_retrains_per_month": 0.5,
 }
 
 
@@ -377,7 +377,7 @@ def test_training_per_run_self_hosted_gpu_hours(mini):
 
 
 def test_knowledge_vs_behaviour_retrain_cadence(mini):
-    est = estimate(mini, make(fine_tuning={"knowledge_retrains_per_month": 4, "behaviour_retrains_per_month": 0.25}))
+    est = estimate(mini, make(fine_tuning={"knowledge_retrains_per_month": 4, "behavior_retrains_per_month": 0.25}))
     assert est.current["fine_tuned"].components_usd["training"] == approx(4 * 10)  # 40
     assert est.current["hybrid"].components_usd["training"] == approx(0.25 * 10)  # 2.5
     # the knowledge_change answer drives the fine-tuned-only cadence, not the hybrid one
@@ -398,29 +398,29 @@ def test_knowledge_vs_behaviour_retrain_cadence(mini):
 
 
 def test_one_time_costs(mini):
-    s = make(one_time={"usd_per_engineering_day": 1000, "labelling_usd_per_example": 2})
+    s = make(one_time={"usd_per_engineering_day": 1000, "labeling_usd_per_example": 2})
     est = estimate(mini, s)
     indexing = 110_000_000 * 0.1 / 1e6 + 300_000 * 5 * 2 / 1e6  # embed 11 + Pinecone first write 3 = 14
     one = {a: est.current[a].one_time_usd for a in ARCHS}
     assert one["prompt_only"] == {
         "engineering": approx(5 * 1000),
         "initial_indexing": 0,
-        "labelling": 0,
+        "labeling": 0,
         "first_training": 0,
     }
     assert one["rag"]["engineering"] == approx(20 * 1000)
     assert one["rag"]["initial_indexing"] == approx(indexing)
-    assert one["rag"]["labelling"] == 0 and one["rag"]["first_training"] == 0
+    assert one["rag"]["labeling"] == 0 and one["rag"]["first_training"] == 0
     assert one["fine_tuned"] == {
         "engineering": approx(25 * 1000),
         "initial_indexing": 0,
-        "labelling": approx(1000 * 2),
+        "labeling": approx(1000 * 2),
         "first_training": approx(1000 * 500 * 2 / 1e6 * 10),
     }
     assert one["hybrid"] == {
         "engineering": approx(40 * 1000),
         "initial_indexing": approx(indexing),
-        "labelling": approx(2000),
+        "labeling": approx(2000),
         "first_training": approx(10),
     }
     assert est.current["hybrid"].one_time_total_usd == approx(40_000 + 14 + 2000 + 10)
@@ -716,7 +716,7 @@ LIN_W = {
 def lin(**stack):
     return make(
         workload=LIN_W,
-        fine_tuning={"knowledge_retrains_per_month": 0, "behaviour_retrains_per_month": 0},
+        fine_tuning={"knowledge_retrains_per_month": 0, "behavior_retrains_per_month": 0},
         stack={"fine_tune": "ft-lora", **stack},
     )
 
@@ -1206,27 +1206,27 @@ def test_recommendation_compares_the_bounded_latency_and_says_what_closes_the_ga
 
 def test_examples_on_hand_are_not_labelled_again(mini):
     # 1,000 examples at 1 $ each, 400 already on hand ⇒ (1000 − 400) × 1 = 600 $ of labelling
-    s = make(fine_tuning={"examples_on_hand": 400}, one_time={"labelling_usd_per_example": 1.0})
-    assert estimate(mini, s).current["fine_tuned"].one_time_usd["labelling"] == approx((1000 - 400) * 1.0)
+    s = make(fine_tuning={"examples_on_hand": 400}, one_time={"labeling_usd_per_example": 1.0})
+    assert estimate(mini, s).current["fine_tuned"].one_time_usd["labeling"] == approx((1000 - 400) * 1.0)
     # none on hand: the whole set is labelled
-    assert estimate(mini, make()).current["fine_tuned"].one_time_usd["labelling"] == approx(1000 * 1.0)
+    assert estimate(mini, make()).current["fine_tuned"].one_time_usd["labeling"] == approx(1000 * 1.0)
     # more on hand than the set: nothing to label
     s = make(fine_tuning={"examples_on_hand": 5000})
-    assert estimate(mini, s).current["hybrid"].one_time_usd["labelling"] == 0
+    assert estimate(mini, s).current["hybrid"].one_time_usd["labeling"] == 0
 
 
 def test_answering_how_many_examples_you_have_puts_them_on_hand(mini):
     """Issue 13: answering 5,000 examples must not add "Labelling training examples $5,000"."""
     s = make(fine_tuning={"training_examples": 5000}, answers={"labeled_examples": 5000})
     assert s.fine_tuning.training_examples == 5000 and s.fine_tuning.examples_on_hand == 5000
-    assert estimate(mini, s).current["fine_tuned"].one_time_usd["labelling"] == 0
+    assert estimate(mini, s).current["fine_tuned"].one_time_usd["labeling"] == 0
     # answered later, through the app's path
     s2 = make().with_changes(**{"answers.labeled_examples": 5000})
     assert s2.fine_tuning.examples_on_hand == 5000
-    assert estimate(mini, s2).current["fine_tuned"].one_time_usd["labelling"] == 0
+    assert estimate(mini, s2).current["fine_tuned"].one_time_usd["labeling"] == 0
     # growing the training set beyond what the team has, without an answer, pays for the rest
     s3 = make(fine_tuning={"examples_on_hand": 5000}).with_changes(**{"fine_tuning.training_examples": 8000})
-    assert estimate(mini, s3).current["fine_tuned"].one_time_usd["labelling"] == approx((8000 - 5000) * 1.0)
+    assert estimate(mini, s3).current["fine_tuned"].one_time_usd["labeling"] == approx((8000 - 5000) * 1.0)
 
 
 def test_self_hosting_a_closed_fine_tuning_offer_names_the_offer_and_the_choices(mini):

@@ -247,7 +247,7 @@ def test_long_context_priced_when_the_knowledge_fits(mini):
     assert snap.one_time_usd == {
         "engineering": 5 * 800,
         "initial_indexing": 0.0,
-        "labelling": 0.0,
+        "labeling": 0.0,
         "first_training": 0.0,
     }
     assert est.to_dict()["architectures"]["long_context"]["label"] == "Long context"

@@ -171,7 +171,7 @@ def scenario_dicts(draw) -> tuple[str, dict]:
         "tokens_per_example": draw(st.integers(0, 3000)),
         "epochs": draw(st.floats(0.5, 10)),
         "knowledge_retrains_per_month": draw(st.sampled_from([0, 1 / 12, 1 / 3, 1, 52 / 12, 365 / 12])),
-        "behaviour_retrains_per_month": draw(st.floats(0, 4)),
+        "behavior_retrains_per_month": draw(st.floats(0, 4)),
     }
     stack = {
         "embedding_model": draw(st.sampled_from(["emb", "emb-local"])),
@@ -189,7 +189,7 @@ def scenario_dicts(draw) -> tuple[str, dict]:
         "max_sequences_per_replica": draw(st.sampled_from([1, 8, 256])),
     }
     one_time = {
-        "labelling_usd_per_example": draw(st.floats(0, 20)),
+        "labeling_usd_per_example": draw(st.floats(0, 20)),
         "usd_per_engineering_day": draw(st.floats(0, 2000)),
     }
     data = {
@@ -330,7 +330,7 @@ def test_estimate_figures_sound(drawn):
         if a in ("fine_tuned", "hybrid"):
             ft = s.fine_tuning
             to_label = max(0, ft.training_examples - ft.examples_on_hand)
-            assert snap.one_time_usd["labelling"] == pytest.approx(to_label * s.one_time.labelling_usd_per_example)
+            assert snap.one_time_usd["labeling"] == pytest.approx(to_label * s.one_time.labeling_usd_per_example)
         assert snap.monthly_low_usd <= snap.monthly_usd * (1 + 1e-12) + 1e-9
         assert snap.monthly_usd <= snap.monthly_high_usd * (1 + 1e-12) + 1e-9
         assert snap.tco_low_usd <= snap.tco_usd * (1 + 1e-12) + 1e-9

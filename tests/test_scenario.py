@@ -251,7 +251,7 @@ def test_knowledge_change_does_not_override_given_values():
 
 def test_knowledge_change_does_not_touch_hybrid_cadence():
     s = Scenario.model_validate({"answers": {"knowledge_change": "realtime"}})
-    assert s.fine_tuning.behaviour_retrains_per_month == Scenario().fine_tuning.behaviour_retrains_per_month
+    assert s.fine_tuning.behavior_retrains_per_month == Scenario().fine_tuning.behavior_retrains_per_month
 
 
 # ======================================================================= with_changes
@@ -324,7 +324,7 @@ def test_yaml_round_trip_of_a_fully_answered_scenario():
             "name": "Round trip — ünïcode",
             "description": "line one\nline two: with a colon",
             "workload": {"queries_per_month": 123_456.5, "top_k": 7, "rerank": False, "chunk_overlap_tokens": 0},
-            "fine_tuning": {"epochs": 2.5, "behaviour_retrains_per_month": 1 / 6},
+            "fine_tuning": {"epochs": 2.5, "behavior_retrains_per_month": 1 / 6},
             "stack": {"serving": "self_hosted", "llm": "together-llama-3.1-8b", "min_replicas": 2},
             "monthly_budget_usd": 999.99,
             "latency_target_p95_ms": 3000,

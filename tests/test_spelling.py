@@ -3,18 +3,22 @@ format's, with a note naming the word and the spelling to use — in Python, the
 
 from __future__ import annotations
 
+import enum
 import json
 import subprocess
 import sys
+import typing
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from planner import load_scenario, parse_scenario
 from planner.files import ScenarioWarning, read_scenario
 from planner.scenario import Scenario
-from planner.spelling import respell, respell_choice, respell_path, variants
+from planner.spelling import WORD_PAIRS, respell, respell_choice, respell_path, variants
 from planner.ui import params
 from pricing.errors import InputError
 
@@ -43,6 +47,36 @@ def test_the_format_keeps_the_spellings_files_already_carry():
     assert respell(Scenario, data) == (data, [])
 
 
+def _keys(model: type, prefix: str = "") -> set[str]:
+    out: set[str] = set()
+    for name, f in model.model_fields.items():
+        out.add(prefix + name)
+        sub = f.annotation
+        if isinstance(sub, type) and issubclass(sub, BaseModel):
+            out |= _keys(sub, f"{prefix}{name}.")
+    return out
+
+
+def test_the_format_spells_every_word_one_way_us():
+    """One spelling for the whole file format (US, as `target_utilization` and `labeled_examples` already were):
+    no key, and no choice of an answer, uses a British spelling of a word with two."""
+    british = {gb for gb, _ in WORD_PAIRS}
+    words = {w for k in _keys(Scenario) for part in k.split(".") for w in part.split("_")}
+    assert words & british == set(), words & british
+
+    def strings(t: Any) -> set[str]:  # the values of the enums and literals in an annotation
+        if isinstance(t, type) and issubclass(t, enum.Enum):
+            return {str(m.value) for m in t}
+        return {a for a in typing.get_args(t) if isinstance(a, str)} | {
+            s for a in typing.get_args(t) if not isinstance(a, str) for s in strings(a)
+        }
+
+    answers = Scenario.model_fields["answers"].annotation
+    choices = {v for f in answers.model_fields.values() for v in strings(f.annotation)}
+    assert "behavior" in choices  # the walk sees the choices
+    assert choices & british == set(), choices & british
+
+
 def test_variants_swap_each_word_either_way():
     assert variants("labeled_examples") == {"labelled_examples"}
     assert variants("behaviour_retrains_per_month") == {"behavior_retrains_per_month"}
@@ -51,9 +85,9 @@ def test_variants_swap_each_word_either_way():
 
 def test_other_spellings_found_in_the_scenario_model_map_to_real_fields():
     assert respell_path(Scenario, "answers.labelled_examples") == "answers.labeled_examples"
-    ft = "fine_tuning.behaviour_retrains_per_month"
-    assert respell_path(Scenario, "fine_tuning.behavior_retrains_per_month") == ft
-    assert respell_path(Scenario, "one_time.labeling_usd_per_example") == "one_time.labelling_usd_per_example"
+    ft = "fine_tuning.behavior_retrains_per_month"
+    assert respell_path(Scenario, "fine_tuning.behaviour_retrains_per_month") == ft
+    assert respell_path(Scenario, "one_time.labelling_usd_per_example") == "one_time.labeling_usd_per_example"
     assert respell_path(Scenario, "stack.target_utilisation") == "stack.target_utilization"
     assert respell_path(Scenario, "stack.gpu_memory_utilisation") == "stack.gpu_memory_utilization"
     assert respell_path(Scenario, "answers.nonsense") is None

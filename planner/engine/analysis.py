@@ -59,7 +59,7 @@ SENSITIVITY_INPUTS = {
     "training_examples": "Training examples",
     "epochs": "Training epochs",
     "knowledge_retrains_per_month": "Knowledge retrains per month",
-    "behaviour_retrains_per_month": "Behaviour retrains per month",
+    "behavior_retrains_per_month": "Behaviour retrains per month",
     "peak_to_average_ratio": "Peak-to-average ratio",
     "llm_input_usd_per_1m_tokens": "LLM input price",
     "llm_output_usd_per_1m_tokens": "LLM output price",

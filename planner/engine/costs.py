@@ -33,7 +33,7 @@ COMPONENT_LABELS = {
 ONE_TIME_LABELS = {
     "engineering": "Engineering",
     "initial_indexing": "Initial indexing",
-    "labelling": "Labelling training examples",
+    "labeling": "Labelling training examples",
     "first_training": "First training run",
 }
 LATENCY_LABELS = {
@@ -253,7 +253,7 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
         out["reranking"] = q * r * rerank_usd_per_query(i)
         out["reembedding"] = zero + c["embedded_tokens"] * i.corpus_change_share_per_month * embed_batch_price(i) / 1e6
     if tuned:
-        runs = i.knowledge_retrains_per_month if arch == "fine_tuned" else i.behaviour_retrains_per_month
+        runs = i.knowledge_retrains_per_month if arch == "fine_tuned" else i.behavior_retrains_per_month
         out["training"] = zero + runs * training_usd_per_run(i)
     return out
 
@@ -264,14 +264,14 @@ def one_time_usd(i: Inputs, arch: str, c: dict | None = None) -> dict[str, float
     out = {
         "engineering": days * i.usd_per_engineering_day,
         "initial_indexing": 0.0,
-        "labelling": 0.0,
+        "labeling": 0.0,
         "first_training": 0.0,
     }
     if USES_RETRIEVAL[arch]:
         store_initial = vector_store_usd(i, np.zeros(1), c)[1]
         out["initial_indexing"] = c["embedded_tokens"] * embed_batch_price(i) / 1e6 + store_initial
     if USES_TUNED[arch]:
-        out["labelling"] = max(0.0, i.training_examples - i.examples_on_hand) * i.labelling_usd_per_example
+        out["labeling"] = max(0.0, i.training_examples - i.examples_on_hand) * i.labeling_usd_per_example
         out["first_training"] = training_usd_per_run(i)
     return out
 

@@ -187,7 +187,7 @@ def _one_time_controls() -> None:
         step=0.5,
         format="%.2f",
         help="Cost to write or check one training example (fine-tuned and hybrid).",
-        **control("sb.label_usd", "one_time.labelling_usd_per_example", "Labelling cost", float, float),
+        **control("sb.label_usd", "one_time.labeling_usd_per_example", "Labelling cost", float, float),
     )
     days = scenario().one_time.engineering_days
     for arch in ARCHITECTURES:
