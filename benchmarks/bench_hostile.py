@@ -1,6 +1,7 @@
 """Load test with a hostile visitor: does one URL slow everyone else down?
 
     python -m benchmarks.bench_hostile                      # 20 sessions, 60 s per phase
+    python -m benchmarks.bench_hostile --think 5,15         # visitors who pause 5-15 s between moves
     python -m benchmarks.bench_hostile --sessions 5 --duration 15   # a smoke run
 
 One server (`streamlit run app.py`, on a temporary copy of the default catalog) and 20 sessions
@@ -9,7 +10,9 @@ protocol (`/_stcore/stream`, the protobuf `BackMsg` / `ForwardMsg` a browser sen
 receives), so the rig itself costs almost nothing and the server is what is measured. Each
 session moves the "Queries per month" slider one step (up or down a 1-2-5 step, the widget
 state a browser sends for that move) and waits for the whole page to come back
-(`script_finished`), then thinks for 1-3 s (uniform) before its next move, for the whole phase.
+(`script_finished`), then thinks for 1-3 s (uniform; `--think LOW,HIGH` to change it) before its
+next move, for the whole phase. With 1-3 s, 20 visitors ask for about 10 page runs a second: a
+stress test that keeps the server busy; `--think 5,15` is closer to a team using it.
 Timed per move: request sent → the last element of the page received, i.e. the server's side
 of a redraw. (A browser adds its own drawing on top, which happens on the visitor's machine
 and which no other visitor can slow down.)
@@ -124,8 +127,8 @@ def volume_slider(page: Page):
 class Visitor:
     """One visitor on the Costs page, moving the volume slider a step at a time."""
 
-    def __init__(self, port: int, rng: random.Random) -> None:
-        self.client, self.rng = Client(port), rng
+    def __init__(self, port: int, rng: random.Random, think_s: tuple[float, float] = THINK_S) -> None:
+        self.client, self.rng, self.think_s = Client(port), rng, think_s
 
     async def open(self) -> None:
         await self.client.connect()
@@ -150,7 +153,7 @@ class Visitor:
 
     async def until(self, t_end: float, out: dict) -> None:
         while time.monotonic() < t_end:
-            await asyncio.sleep(self.rng.uniform(*THINK_S))
+            await asyncio.sleep(self.rng.uniform(*self.think_s))
             try:
                 page = await self.move()
                 out["times"].append(page.seconds * 1000)
@@ -217,10 +220,10 @@ async def _phase(port: int, pid: int, visitors: list[Visitor], duration_s: float
     return res
 
 
-async def _phases(port: int, pid: int, sessions: int, duration_s: float) -> dict:
+async def _phases(port: int, pid: int, sessions: int, duration_s: float, think_s: tuple[float, float]) -> dict:
     """Open the visitors once, then run the three phases back to back on them."""
     rng = random.Random(1)
-    visitors = [Visitor(port, random.Random(rng.random())) for _ in range(sessions)]
+    visitors = [Visitor(port, random.Random(rng.random()), think_s) for _ in range(sessions)]
     res: dict = {}
     try:
         await asyncio.gather(*(v.open() for v in visitors))
@@ -232,17 +235,17 @@ async def _phases(port: int, pid: int, sessions: int, duration_s: float) -> dict
     return res
 
 
-def run(sessions: int = 20, duration_s: float = 60) -> dict:
+def run(sessions: int = 20, duration_s: float = 60, think_s: tuple[float, float] = THINK_S) -> dict:
     res: dict = {
         "sessions": sessions,
         "duration_s_per_phase": duration_s,
-        "think_s": THINK_S,
+        "think_s": think_s,
         "hostile_url": f"/{PAGE}?{HOSTILE_QUERY}",
         "heavy_url": f"/{PAGE}?{HEAVY_QUERY}",
     }
     with catalog_copy() as cat, server(ROOT / "app.py", catalog=cat) as srv:
         port = int(srv.url.rstrip("/").rsplit(":", 1)[1])
-        res |= asyncio.run(_phases(port, srv.pid, sessions, duration_s))
+        res |= asyncio.run(_phases(port, srv.pid, sessions, duration_s, think_s))
     quiet = [res[k]["p95_ms"] for k in ("quiet", "quiet again") if res[k]["p95_ms"]]
     if quiet and res["hostile"]["p95_ms"]:
         res["hostile p95 / mean quiet p95"] = round(res["hostile"]["p95_ms"] / statistics.mean(quiet), 2)
@@ -254,8 +257,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_hostile", description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--duration", type=float, default=60, help="seconds per phase (three phases)")
+    ap.add_argument(
+        "--think",
+        default=f"{THINK_S[0]:g},{THINK_S[1]:g}",
+        help="LOW,HIGH: seconds a visitor waits between moves, uniform (default %(default)s: a stress test)",
+    )
     args = ap.parse_args(argv)
-    print(json.dumps(run(args.sessions, args.duration), indent=2))
+    try:
+        low, high = (float(x) for x in args.think.split(","))
+    except ValueError:
+        ap.error(f"--think: expected LOW,HIGH in seconds (e.g. 5,15), got {args.think!r}")
+    if not 0 <= low <= high:
+        ap.error(f"--think: expected 0 <= LOW <= HIGH, got {args.think!r}")
+    print(json.dumps(run(args.sessions, args.duration, (low, high)), indent=2))
     return 0
 
 
