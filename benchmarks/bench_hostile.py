@@ -22,7 +22,8 @@ again. In the hostile phase one more client opens the Costs page again and again
 two URLs: `HOSTILE_QUERY` (a self-hosted scenario with a target utilization of 1e-300, which
 once made the queueing loop run ~1e301 steps: it must be refused with a message) and
 `HEAVY_QUERY` (the same stack at the highest utilization and volume the app accepts: the most
-work a URL can ask for). It waits up to 30 s for each page, disconnects and opens it again.
+work a URL can ask for). It waits up to 30 s for each page, disconnects, pauses as the other visitors do between moves,
+and opens it again (the issue's setup: one session among the others sends the hostile URL).
 
 Reported per phase: the 20 sessions' moves, median and p95 (and max) in ms, errors, the
 server's CPU in cores, the load average; for the hostile phase what the hostile client saw
@@ -162,7 +163,7 @@ class Visitor:
                 out["errors"] += 1
 
 
-async def _hostile(port: int, until: float, out: dict) -> None:
+async def _hostile(port: int, until: float, out: dict, think_s: tuple[float, float], rng: random.Random) -> None:
     """Open the Costs page on the hostile and the heavy URL in turn until `until`."""
     n = 0
     while time.monotonic() < until:
@@ -181,7 +182,7 @@ async def _hostile(port: int, until: float, out: dict) -> None:
             out["never_finished"] += 1
         finally:
             await c.close()
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(rng.uniform(*think_s))  # a session like the others: it pauses as they do
 
 
 async def _phase(port: int, pid: int, visitors: list[Visitor], duration_s: float, hostile: bool) -> dict:
@@ -199,7 +200,7 @@ async def _phase(port: int, pid: int, visitors: list[Visitor], duration_s: float
     until = t0 + duration_s
     tasks = [v.until(until, o) for v, o in zip(visitors, outs, strict=True)]
     if hostile:
-        tasks.append(_hostile(port, until, bad))
+        tasks.append(_hostile(port, until, bad, visitors[0].think_s, random.Random(7)))
     await asyncio.gather(*tasks)
     wall = time.monotonic() - t0
     times = [t for o in outs for t in o["times"]]
