@@ -3,7 +3,7 @@
     python -m benchmarks.bench_engine
 
 Reports the median and p95 wall time of:
-- the core pass (components, totals, latency for 4 architectures × 200 volumes);
+- the core pass (components, totals, latency for every architecture × 200 volumes);
 - break-even search;
 - the whole `estimate` (core + ranges + figures at the scenario's volume + break-evens + sensitivity),
 for API serving and for self-hosted serving (where capacity steps make break-evens harder).
@@ -55,7 +55,7 @@ def run(repeat: int = 200) -> dict[str, dict[str, float]]:
                 _series(inputs, a, q, c)
 
         totals = monthly_totals(inputs, q)
-        out[f"{name}: core pass (4 architectures × 200 volumes, costs + latency)"] = _time(core, repeat)
+        out[f"{name}: core pass ({len(ARCHITECTURES)} architectures × 200 volumes, costs + latency)"] = _time(core, repeat)
         out[f"{name}: break-evens"] = _time(
             lambda inputs=inputs, q=q, totals=totals: break_evens(inputs, q, totals), repeat
         )
