@@ -27,22 +27,16 @@ q_now = s.workload.queries_per_month
 with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
     st.caption(readouts.cost_caption(q_now))
     cards = readouts.cost_cards(est.priced, {a: est.current[a].monthly_usd for a in est.priced}, ruled_out)
-    for col, a, card in zip(st.columns(len(est.priced)), est.priced, cards, strict=True):
-        c = est.current[a]
-        col.metric(
-            card.label,
-            card.value,
-            delta=card.delta,
-            delta_color=card.delta_color,
-            delta_arrow=card.delta_arrow,
-            help=(
-                f"At {fmt.count(c.queries_per_month)} queries/month. Range "
-                f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
-                f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
-                f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
-            ),
-            border=True,
-        )
+    volume_chart.draw_cards(
+        est,
+        cards,
+        lambda c: (
+            f"At {fmt.count(c.queries_per_month)} queries/month. Range "
+            f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
+            f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
+            f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
+        ),
+    )
 shown = {i.message() for i in scenario_issues(ctx.catalog, s)}  # the page header showed these
 for w in est.warnings:
     if w not in shown:

@@ -17,20 +17,15 @@ bounded = "time to first token" if first_token else "time to the full answer"
 
 with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
     cards = readouts.latency_cards(est.priced, {a: est.limited_p95_ms(a) for a in est.priced}, limit, first_token)
-    for col, a, card in zip(st.columns(len(est.priced)), est.priced, cards, strict=True):
-        c = est.current[a]
-        col.metric(
-            card.label,
-            card.value,
-            delta=card.delta,
-            delta_color=card.delta_color,
-            help=(
-                f"At {fmt.count(c.queries_per_month)} queries/month. "
-                f"First token: median {fmt.ms(c.first_token_p50_ms)}, p95 {fmt.ms(c.first_token_p95_ms)}. "
-                f"Full answer: median {fmt.ms(c.latency_p50_ms)}, p95 {fmt.ms(c.latency_p95_ms)}."
-            ),
-            border=True,
-        )
+    volume_chart.draw_cards(
+        est,
+        cards,
+        lambda c: (
+            f"At {fmt.count(c.queries_per_month)} queries/month. "
+            f"First token: median {fmt.ms(c.first_token_p50_ms)}, p95 {fmt.ms(c.first_token_p95_ms)}. "
+            f"Full answer: median {fmt.ms(c.latency_p50_ms)}, p95 {fmt.ms(c.latency_p95_ms)}."
+        ),
+    )
 
 st.dataframe(
     [

@@ -43,7 +43,7 @@ from planner.ui import session
 from planner.ui.sidebar import VOLUME_STEPS
 
 if TYPE_CHECKING:
-    from planner.engine import Estimate
+    from planner.engine import Estimate, Snapshot
     from planner.ui.results import Context
 
 FRONTEND = Path(__file__).with_name("volume_chart_frontend")
@@ -55,6 +55,21 @@ LABEL = "Queries per month"
 #: The key of the container holding the read-outs the slider rewrites (the page's `st.metric` cards).
 READOUTS_KEY = "volume-readouts"
 HELP = "Expected queries a month (log scale). Arrow keys step it; the chart and the figures above follow at once."
+
+
+def draw_cards(est: Estimate, cards: Sequence[Card], help_of: Callable[[Snapshot], str]) -> None:
+    """The read-out cards, one `st.metric` per priced option (call inside the `READOUTS_KEY` container, which the
+    chart's slider rewrites in the browser); `help_of` gives a card's tooltip from that option's snapshot."""
+    for col, a, card in zip(st.columns(len(est.priced)), est.priced, cards, strict=True):
+        col.metric(
+            card.label,
+            card.value,
+            delta=card.delta,
+            delta_color=card.delta_color,
+            delta_arrow=card.delta_arrow,
+            help=help_of(est.current[a]),
+            border=True,
+        )
 
 
 def _serve_dir() -> str:
