@@ -1,0 +1,172 @@
+"""Self-hosted serving: a model that fits no GPU replica rules out only the options it serves.
+
+`stack.llm` serves prompt only, long context and RAG; the fine-tuning offer's base model serves
+fine-tuned and hybrid. The mini catalog's GPU is given 80 GB per GPU, and a `huge` open-weights
+model of 405B parameters is added (with an offer tuning it):
+
+    huge at bf16: 405 × 2 = 810 GB of weights > 8 GPUs × 80 GB × 0.9 = 576 GB  ⇒ fits no replica
+    small at bf16: 8 × 2 = 16 GB (+ well under 1 GB of KV) ≤ 1 × 80 × 0.9 = 72 GB ⇒ one GPU a replica
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from planner.engine import estimate
+from planner.questionnaire import recommend
+from planner.scenario import ARCHITECTURES, Scenario
+from pricing.errors import UnknownEntryError
+from pricing.models import Catalog
+
+BASE_SIDE = ("prompt_only", "long_context", "rag")
+TUNED_SIDE = ("fine_tuned", "hybrid")
+
+# small corpus (fits the 32,000-token window of `small` and `huge`): 10 × 100 tokens
+WORKLOAD = {
+    "queries_per_month": 1000,
+    "peak_to_average_ratio": 1,
+    "system_prompt_tokens": 0,
+    "input_tokens_per_query": 1000,
+    "few_shot_tokens": 0,
+    "output_tokens_per_query": 400,
+    "corpus_documents": 10,
+    "tokens_per_document": 100,
+    "chunk_tokens": 100,
+    "chunk_overlap_tokens": 0,
+    "top_k": 2,
+    "rerank": False,
+}
+STACK = {
+    "embedding_model": "emb",
+    "vector_store": "pine",
+    "reranker": "rr",
+    "serving": "self_hosted",
+    "gpu": "gpu",
+    "target_utilization": 0.5,
+    "input_token_weight": 0.1,
+}
+
+
+@pytest.fixture(scope="module")
+def cat(mini) -> Catalog:
+    data = mini.model_dump(mode="json")
+    data["gpus"]["gpu"]["memory_gb_per_gpu"] = 80
+    data["llms"]["huge"] = {**data["llms"]["small"], "name": "Huge open model", "parameters_billion": 405}
+    data["fine_tune_offers"]["ft-huge"] = {**data["fine_tune_offers"]["ft-lora"], "name": "LoRA huge", "base_llm": "huge"}
+    return Catalog.model_validate(data)
+
+
+def scenario(llm: str, fine_tune: str, answers: dict | None = None) -> Scenario:
+    data = {"name": "fit", "workload": WORKLOAD, "stack": {**STACK, "llm": llm, "fine_tune": fine_tune}}
+    if answers:
+        data["answers"] = answers
+    return Scenario.model_validate(data)
+
+
+def test_a_base_model_that_fits_no_replica_rules_out_only_what_it_serves(cat):
+    est = estimate(cat, scenario("huge", "ft-lora"))
+    assert est.priced == TUNED_SIDE
+    assert tuple(est.ruled_out) == BASE_SIDE
+    reason = est.ruled_out["rag"]
+    assert len(set(est.ruled_out.values())) == 1  # one reason, said once per option it rules out
+    assert reason.startswith("Prompt only, long context and RAG are ruled out: stack.llm: `huge` (405B parameters")
+    # 810 GB of weights against 8 × 80 × 0.9 = 576 GB, and every fix
+    assert "needs 810 GB for its weights" in reason and "gives it 576 GB" in reason
+    for fix in ("stack.precision", "stack.gpu", "a smaller model", "serve through the API"):
+        assert fix in reason
+    assert est.ruled_out_reasons == (reason,)
+    # the tuned side runs on `small`: one GPU a replica, one replica at 1,000 queries a month
+    # gpu_serving = 1 replica × 1 GPU × 3.6 $/h × 730 h = 2,628
+    for a in TUNED_SIDE:
+        snap = est.current[a]
+        assert snap.gpus_per_replica == 1 and snap.replicas == 1
+        assert snap.components_usd["gpu_serving"] == pytest.approx(1 * 1 * 3.6 * 730)
+    # the priced options' numbers are those of the same scenario with a base model that fits
+    fits = estimate(cat, scenario("small", "ft-lora"))
+    for a in TUNED_SIDE:
+        assert est.current[a] == fits.current[a]
+        assert (est.series[a].total_usd == fits.series[a].total_usd).all()
+    # sensitivity and break-evens only over what is priced
+    assert set(est.sensitivity) == set(TUNED_SIDE)
+    assert all({b.a, b.b} <= set(TUNED_SIDE) for b in est.break_evens)
+
+
+def test_a_tuned_model_that_fits_no_replica_rules_out_fine_tuned_and_hybrid(cat):
+    est = estimate(cat, scenario("small", "ft-huge"))
+    assert est.priced == BASE_SIDE
+    assert tuple(est.ruled_out) == TUNED_SIDE
+    reason = est.ruled_out["hybrid"]
+    assert reason == est.ruled_out["fine_tuned"]
+    assert reason.startswith("Fine-tuned and hybrid are ruled out: stack.fine_tune: `huge` (405B parameters")
+    assert "810 GB" in reason and "576 GB" in reason
+    # prompt only on `small`: work 400 + 1000 × 0.1 = 500 tokens a query, 1,000 tokens/s a replica at 50 %:
+    # one replica (1,000 queries a month is far below its 2,628,000) ⇒ 1 × 3.6 × 730 = 2,628
+    snap = est.current["prompt_only"]
+    assert snap.replicas == 1 and snap.gpus_per_replica == 1
+    assert snap.components_usd["gpu_serving"] == pytest.approx(3.6 * 730)
+    fits = estimate(cat, scenario("small", "ft-lora"))
+    for a in BASE_SIDE:
+        assert est.current[a] == fits.current[a]
+    assert set(est.sensitivity) == set(BASE_SIDE)
+    assert est.break_evens == tuple(b for b in fits.break_evens if {b.a, b.b} <= set(BASE_SIDE))
+
+
+def test_when_neither_model_fits_nothing_is_priced_and_the_refusal_names_both_fields(cat):
+    with pytest.raises(UnknownEntryError) as err:
+        estimate(cat, scenario("huge", "ft-huge"))
+    msg = str(err.value)
+    assert msg.startswith("stack.llm: `huge`") and "; stack.fine_tune: `huge`" in msg
+    assert msg.count("810 GB") == 2 and "serve through the API" in msg
+
+
+def test_a_ruled_out_option_is_never_recommended_and_shows_its_reason(cat):
+    # answers that make RAG the pick: fresh knowledge, citations
+    answers = {"knowledge_change": "daily", "citations_required": True, "gap": "knowledge"}
+    assert recommend(scenario("small", "ft-lora", answers)).winner.key == "rag"
+    s = scenario("huge", "ft-lora", answers)
+    est = estimate(cat, s)
+    rec = recommend(s, est)
+    assert rec.winner.key in TUNED_SIDE and not rec.winner.ruled_out
+    for a in BASE_SIDE:
+        r = rec.get(a)
+        assert r.ruled_out and r.verdict == "ruled out"
+        assert r.reasons[0] == est.ruled_out[a]
+    assert [r.key for r in rec.ranking[-3:]] == sorted(BASE_SIDE, key=ARCHITECTURES.index)
+    assert rec.findings.count(est.ruled_out["rag"]) == 1  # said once
+    # before any answer too: the options that cannot run are never first
+    bare = scenario("huge", "ft-lora")
+    assert recommend(bare, estimate(cat, bare)).winner.key in TUNED_SIDE
+
+
+def test_a_serving_misfit_says_nothing_about_the_knowledge_base_fitting_the_context(cat):
+    # the corpus (1,000 tokens) fits the 32,000-token window: the measured answer stays "fits",
+    # though long context is ruled out (its model fits no GPU replica)
+    s = scenario("huge", "ft-lora", {"knowledge_fits_in_context": True, "gap": "knowledge"})
+    est = estimate(cat, s)
+    assert "long_context" in est.ruled_out and est.context_misfit is None
+    rec = recommend(s, est)
+    assert not any("You answered that the knowledge base" in f for f in rec.findings)
+    assert not any("does not fit in the context window" in x for x in rec.get("long_context").reasons)
+
+
+def test_cli_json_and_text_show_the_ruled_out_options(cat, tmp_path, capsys):
+    import yaml
+
+    from planner.cli import main
+
+    cat_file = tmp_path / "catalog.yaml"
+    cat_file.write_text(yaml.safe_dump(cat.model_dump(mode="json", exclude_none=True)), encoding="utf-8")
+    s_file = tmp_path / "s.yaml"
+    s_file.write_text(yaml.safe_dump(scenario("small", "ft-huge").model_dump(mode="json")), encoding="utf-8")
+    args = ["estimate", "--scenario", str(s_file), "--catalog", str(cat_file), "--volumes", "1000,10000"]
+    assert main([*args, "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out["architectures"]) == list(BASE_SIDE)
+    assert list(out["ruled_out"]) == list(TUNED_SIDE)
+    assert out["ruled_out"]["fine_tuned"].startswith("Fine-tuned and hybrid are ruled out: stack.fine_tune:")
+    assert set(out["sensitivity"]) == set(BASE_SIDE)
+    assert main([*args, "--format", "table"]) == 0
+    text = capsys.readouterr().out
+    assert text.count("Fine-tuned and hybrid are ruled out") == 1  # one reason, printed once
