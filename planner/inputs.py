@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 from planner.inputs_context import context_inputs
 from planner.scenario import Scenario
@@ -257,26 +258,55 @@ def _longest_sequence_tokens(s: Scenario, tuned: bool) -> float:
     return base + retrieval + (0.0 if tuned else w.few_shot_tokens)
 
 
-def _replica_gpus(s: Scenario, gpu, llm, llm_key: str, field: str, tuned: bool) -> tuple[float, float, float]:
-    """(GPUs per replica, weights GB, KV bytes per token) of `llm` on `gpu`; refuses a model that fits no replica."""
+class _Replica(NamedTuple):
+    gpus: float  # per replica; the largest tried when the model fits none
+    weights_gb: float
+    kv_bytes_per_token: float
+    misfit: str | None  # why the model fits no replica (located), or None
+
+
+def _replica_gpus(s: Scenario, gpu, llm, llm_key: str, field: str, tuned: bool) -> _Replica:
+    """GPUs per replica, weights GB and KV bytes per token of `llm` on `gpu`, and why it fits no replica."""
     st = s.stack
     params = llm.parameters_billion or 8.0
     weights_gb = params * BYTES_PER_PARAMETER[st.precision]
     kv = st.kv_cache_kb_per_token * 1000 if st.kv_cache_kb_per_token else kv_bytes_per_token(params, st.precision)
     if gpu.memory_gb_per_gpu is None:
-        return float(gpu.gpu_count), weights_gb, kv
+        return _Replica(float(gpu.gpu_count), weights_gb, kv, None)
     one_sequence_gb = kv * _longest_sequence_tokens(s, tuned) / 1e9
     for g in GPUS_PER_REPLICA:
         if weights_gb + one_sequence_gb <= g * gpu.memory_gb_per_gpu * st.gpu_memory_utilization:
-            return float(g), weights_gb, kv
+            return _Replica(float(g), weights_gb, kv, None)
     most = GPUS_PER_REPLICA[-1] * gpu.memory_gb_per_gpu * st.gpu_memory_utilization
-    raise UnknownEntryError(
+    return _Replica(
+        float(GPUS_PER_REPLICA[-1]),
+        weights_gb,
+        kv,
         f"{field}: `{llm_key}` ({params:g}B parameters at {st.precision}) needs {weights_gb:,.0f} GB for its weights "
         f"plus {one_sequence_gb:,.1f} GB of KV cache for one request, but a replica of at most "
         f"{GPUS_PER_REPLICA[-1]} × {gpu.memory_gb_per_gpu} GB GPUs gives it {most:,.0f} GB "
         f"(at stack.gpu_memory_utilization {st.gpu_memory_utilization:g}): pick a lower stack.precision "
-        "(fp8, int4), a GPU with more memory (stack.gpu), a smaller model, or serve through the API"
+        "(fp8, int4), a GPU with more memory (stack.gpu), a smaller model, or serve through the API",
     )
+
+
+def _replicas(catalog: Catalog, s: Scenario, gpu) -> tuple[_Replica, _Replica]:
+    """The replica of `stack.llm` (prompt only, long context, RAG) and of the tuned model (fine-tuned, hybrid)."""
+    st = s.stack
+    offer = catalog.fine_tune_offers[st.fine_tune]
+    base = _replica_gpus(s, gpu, catalog.llms[st.llm], st.llm, "stack.llm", tuned=False)
+    tuned = _replica_gpus(s, gpu, catalog.llms[offer.base_llm], offer.base_llm, "stack.fine_tune", tuned=True)
+    return base, tuned
+
+
+def replica_misfits(catalog: Catalog, s: Scenario) -> dict[str, str]:
+    """Self-hosted: each model that fits no GPU replica, by the field that chose it ("stack.llm" serves prompt
+    only, long context and RAG; "stack.fine_tune" fine-tuned and hybrid), with the located reason. The
+    estimate rules out the options a misfit serves; when both misfit, `build_inputs` refuses the scenario."""
+    if s.stack.serving != "self_hosted" or s.stack.gpu not in catalog.gpus:
+        return {}
+    base, tuned = _replicas(catalog, s, catalog.gpus[s.stack.gpu])
+    return {f: r.misfit for f, r in (("stack.llm", base), ("stack.fine_tune", tuned)) if r.misfit is not None}
 
 
 # ------------------------------------------------------------------ one builder per catalog family
@@ -452,8 +482,9 @@ def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, fl
     # per GPU: an instance's price and throughput ÷ its GPUs
     gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour") / gpu.gpu_count
     per_gpu_8b = take.throughput("Serving GPU", st.gpu, gpu, "vllm_8b_tokens_per_second") / gpu.gpu_count
-    g_base, w_base, kv_base = _replica_gpus(s, gpu, llm, st.llm, "stack.llm", tuned=False)
-    g_tuned, w_tuned, kv_tuned = _replica_gpus(s, gpu, tuned_llm, offer.base_llm, "stack.fine_tune", tuned=True)
+    (g_base, w_base, kv_base, base_misfit), (g_tuned, w_tuned, kv_tuned, tuned_misfit) = _replicas(catalog, s, gpu)
+    if base_misfit and tuned_misfit:  # nothing can be priced; one side alone is ruled out by the estimate
+        raise UnknownEntryError(f"{base_misfit}; {tuned_misfit}")
     if gpu.memory_gb_per_gpu is not None:
         fields_["serving_gpu_memory_gb"] = float(gpu.memory_gb_per_gpu)
     # Serving throughput scales inversely with parameter count and with the replica's GPUs (docs/formulas.md).

@@ -38,7 +38,7 @@ def table_text(est: Estimate) -> str:
             f"{c.label:<13}{fmt.usd(c.monthly_usd):>11}{rng:>21}{fmt.usd(c.usd_per_1k_queries):>10}"
             f"{fmt.ms(c.latency_p50_ms):>9}{fmt.ms(c.latency_p95_ms):>9}{fmt.usd(c.one_time_total_usd):>11}{fmt.usd(c.tco_usd):>12}"
         )
-    lines += [f"  {reason}" for reason in est.ruled_out.values()]
+    lines += [f"  {reason}" for reason in est.ruled_out_reasons]
     lines += ["", "Latency at this volume, p50 / p95 (time to the first token; to the full answer):"]
     for a in est.priced:
         c = est.current[a]

@@ -16,7 +16,7 @@ import pytest
 
 from planner.engine import estimate
 from planner.questionnaire import recommend
-from planner.scenario import ARCHITECTURES, Scenario
+from planner.scenario import Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
 
@@ -54,7 +54,11 @@ def cat(mini) -> Catalog:
     data = mini.model_dump(mode="json")
     data["gpus"]["gpu"]["memory_gb_per_gpu"] = 80
     data["llms"]["huge"] = {**data["llms"]["small"], "name": "Huge open model", "parameters_billion": 405}
-    data["fine_tune_offers"]["ft-huge"] = {**data["fine_tune_offers"]["ft-lora"], "name": "LoRA huge", "base_llm": "huge"}
+    data["fine_tune_offers"]["ft-huge"] = {
+        **data["fine_tune_offers"]["ft-lora"],
+        "name": "LoRA huge",
+        "base_llm": "huge",
+    }
     return Catalog.model_validate(data)
 
 
@@ -133,7 +137,9 @@ def test_a_ruled_out_option_is_never_recommended_and_shows_its_reason(cat):
         r = rec.get(a)
         assert r.ruled_out and r.verdict == "ruled out"
         assert r.reasons[0] == est.ruled_out[a]
-    assert [r.key for r in rec.ranking[-3:]] == sorted(BASE_SIDE, key=ARCHITECTURES.index)
+    # ruled-out options are listed last (daily changes rule fine-tuned out too: hybrid is the pick)
+    flags = [r.ruled_out for r in rec.ranking]
+    assert flags == sorted(flags) and rec.winner.key == "hybrid"
     assert rec.findings.count(est.ruled_out["rag"]) == 1  # said once
     # before any answer too: the options that cannot run are never first
     bare = scenario("huge", "ft-lora")
@@ -170,3 +176,16 @@ def test_cli_json_and_text_show_the_ruled_out_options(cat, tmp_path, capsys):
     assert main([*args, "--format", "table"]) == 0
     text = capsys.readouterr().out
     assert text.count("Fine-tuned and hybrid are ruled out") == 1  # one reason, printed once
+
+
+def test_when_the_answers_rule_out_what_the_estimate_leaves_the_pick_can_still_be_priced(cat):
+    from planner.report import build_report
+
+    # base misfit rules out prompt only, long context and RAG; 10 examples rule out fine-tuned and hybrid
+    s = scenario("huge", "ft-lora", {"labeled_examples": 10, "gap": "knowledge"})
+    est = estimate(cat, s)
+    rec = recommend(s, est)
+    assert all(r.ruled_out for r in rec.ranking)
+    assert rec.winner.key in est.priced  # an option with numbers, never one that cannot run
+    assert {r.key for r in rec.ranking[2:]} == set(BASE_SIDE)
+    assert build_report(cat, s)[:5] == b"%PDF-"

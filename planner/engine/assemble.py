@@ -26,7 +26,7 @@ from planner.engine.costs import (
 )
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.results import Estimate, Series, Snapshot
-from planner.inputs import Inputs, build_inputs
+from planner.inputs import Inputs, build_inputs, replica_misfits
 from planner.lifecycle import scenario_issues
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
 from pricing.models import Catalog
@@ -134,7 +134,8 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
     q_now = np.array([scenario.workload.queries_per_month])
 
     misfit = long_context_misfit(catalog, scenario, typ)
-    ruled_out = {"long_context": f"Long context is ruled out: {misfit}."} if misfit else {}
+    context_misfit = f"Long context is ruled out: {misfit}." if misfit else None
+    ruled_out = _ruled_out(catalog, scenario, context_misfit)
     priced = tuple(a for a in ARCHITECTURES if a not in ruled_out)
     series = {a: _arch_series(p, a, q) for a in priced}
     current = {a: _snapshot(p, a, q_now, scenario.horizon_months) for a in priced}
@@ -153,7 +154,22 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         corpus=p.c,
         warnings=tuple(_warnings(catalog, scenario, typ, current)),
         ruled_out=ruled_out,
+        context_misfit=context_misfit,
     )
+
+
+def _ruled_out(catalog: Catalog, scenario: Scenario, context_misfit: str | None) -> dict[str, str]:
+    """The options that cannot run, in ARCHITECTURES order, each with its reason: long context whose knowledge
+    base does not fit the context window, and (self-hosted) the options a model fitting no GPU replica serves."""
+    reasons = {"long_context": context_misfit} if context_misfit else {}
+    for field, misfit in replica_misfits(catalog, scenario).items():
+        served = [a for a in ARCHITECTURES if USES_TUNED[a] == (field == "stack.fine_tune")]
+        # "Prompt only, long context and RAG": labels inside a sentence, acronyms kept
+        names = [LABELS[a] if n == 0 or LABELS[a].isupper() else LABELS[a].lower() for n, a in enumerate(served)]
+        said = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        for a in served:
+            reasons.setdefault(a, f"{said} {'are' if len(served) > 1 else 'is'} ruled out: {misfit}.")
+    return {a: reasons[a] for a in ARCHITECTURES if a in reasons}
 
 
 def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:

@@ -108,6 +108,14 @@ class Estimate:
     warnings: tuple[str, ...]
     #: architectures that cannot run at all for this scenario, with the reason (no curve, no number)
     ruled_out: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: why the knowledge base does not fit `stack.llm`'s context window (None: it fits), measured even when
+    #: long context is ruled out for another reason (its model fits no GPU replica)
+    context_misfit: str | None = None
+
+    @property
+    def ruled_out_reasons(self) -> tuple[str, ...]:
+        """Each reason once, in architecture order (one model fitting no GPU rules out several options)."""
+        return tuple(dict.fromkeys(self.ruled_out.values()))
 
     @property
     def priced(self) -> tuple[str, ...]:

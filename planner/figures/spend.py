@@ -134,7 +134,7 @@ def _at_volume_trace(est: Estimate, q: float, floor: float) -> dict:
 
 def _ruled_out_note(layout: dict, est: Estimate) -> None:
     """Say on the chart which architecture has no curve, and why (e.g. the knowledge does not fit)."""
-    for n, reason in enumerate(est.ruled_out.values()):
+    for n, reason in enumerate(est.ruled_out_reasons):
         layout.setdefault("annotations", []).append(
             dict(
                 text=reason if len(reason) <= 110 else reason[:107] + "…",

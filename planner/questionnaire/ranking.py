@@ -48,10 +48,11 @@ def _order_reasons(key: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
     return _unique(r.text for r in out + soft)
 
 
-def _measured_fit(answers: Answers, ruled_out: Mapping[str, str]) -> tuple[Answers, str | None]:
+def _measured_fit(answers: Answers, context_misfit: str | None) -> tuple[Answers, str | None]:
     """ "Does the knowledge fit in context?" is measured (corpus size against the chosen model), not guessed:
-    the answers with the measured fit, and a note when it contradicts the answer given."""
-    fits = "long_context" not in ruled_out
+    the answers with the measured fit, and a note when it contradicts the answer given. Only the context
+    window decides it: long context ruled out for another reason (its model fits no GPU) says nothing here."""
+    fits = context_misfit is None
     note = None
     if answers.knowledge_fits_in_context is not None and answers.knowledge_fits_in_context != fits:
         said = "fits" if answers.knowledge_fits_in_context else "does not fit"
@@ -63,23 +64,26 @@ def _measured_fit(answers: Answers, ruled_out: Mapping[str, str]) -> tuple[Answe
     return answers.model_copy(update={"knowledge_fits_in_context": fits}), note
 
 
-def _ranking(fired: tuple[Reason, ...]) -> tuple[Ranked, ...]:
-    """Every architecture scored from 0 by the rules that fired, best first, ruled-out ones last."""
+def _ranking(fired: tuple[Reason, ...], measured: Mapping[str, str] | None = None) -> tuple[Ranked, ...]:
+    """Every architecture scored from 0 by the rules that fired, best first, ruled-out ones last. `measured`:
+    the options the estimate rules out (they cannot run), each with its reason, first among its reasons
+    unless a rule already rules it out."""
     scores = {k: 0 for k in ARCHITECTURES}
     out: set[str] = set()
     for reason in fired:
         out |= reason.rule_out
         for k, d in reason.effects.items():
             scores[k] += d
-    return tuple(
-        sorted(
-            (
-                Ranked(k, LABELS[k], scores[k], verdict_for(scores[k], k in out), _order_reasons(k, fired))
-                for k in ARCHITECTURES
-            ),
-            key=_rank_key,
-        )
-    )
+    measured = measured or {}
+
+    def ranked(k: str) -> Ranked:
+        reasons = _order_reasons(k, fired)
+        if k in measured and k not in out:
+            reasons = _unique((measured[k], *reasons))
+        verdict = verdict_for(scores[k], k in out or k in measured)
+        return Ranked(k, LABELS[k], scores[k], verdict, reasons, can_run=k not in measured)
+
+    return tuple(sorted((ranked(k) for k in ARCHITECTURES), key=_rank_key))
 
 
 def recommend(
@@ -96,13 +100,14 @@ def recommend(
     ruled: Mapping[str, str] | None = estimate.ruled_out if estimate is not None else None
     fits_note = None
     if ruled is not None and answered_ids(given):  # no verdict before the first answer
-        answers, fits_note = _measured_fit(answers, ruled)
+        answers, fits_note = _measured_fit(answers, getattr(estimate, "context_misfit", None))
     fired = evaluate(answers, rules)
-    ranking = _ranking(fired)
+    # what cannot run is ruled out whatever the answers (and is never first, even before an answer)
+    ranking = _ranking(fired, _cannot_run(estimate, bool(answered_ids(given))))
     findings: tuple[str, ...] = ()
     if estimate is not None:
         ranking, findings = _check_numbers(scenario, ranking, estimate)
-        findings = (*((fits_note,) if fits_note else ()), *(ruled.values() if ruled else ()), *findings)
+        findings = _unique((*((fits_note,) if fits_note else ()), *(ruled.values() if ruled else ()), *findings))
     winner = ranking[0]
     return Recommendation(
         ranking=ranking,
@@ -112,6 +117,15 @@ def recommend(
         findings=findings,
         answered_ids=answered_ids(given),
     )
+
+
+def _cannot_run(estimate: Estimate | None, answered: bool) -> dict[str, str]:
+    """The estimate's ruled-out options, for the ranking. Before the first answer, long context's misfit in the
+    context window is left to the answer it measures (the options are then listed simplest first); a model
+    that fits no GPU counts always."""
+    ruled = estimate.ruled_out if estimate is not None and estimate.ruled_out else {}
+    context = getattr(estimate, "context_misfit", None)
+    return {k: v for k, v in ruled.items() if answered or v != context}
 
 
 def answered_ids(answers: Answers | Scenario) -> tuple[str, ...]:

@@ -73,7 +73,7 @@ class _Summary(_Report):
         )
         if est.ruled_out:
             self.add(self.p("Not priced", st.h2))
-            self.add(*self.bullets(list(est.ruled_out.values())))
+            self.add(*self.bullets(list(est.ruled_out_reasons)))
         if est.warnings:
             self.add(self.p("Warnings from the estimate", st.h2))
             self.add(*self.bullets(est.warnings))

@@ -42,7 +42,7 @@ for w in est.warnings:
     if w not in shown:
         message("warning", w)
 
-for reason in est.ruled_out.values():
+for reason in est.ruled_out_reasons:
     st.info(reason)
 
 volume_chart.spend_chart(ctx, est, ruled_out, key="costs.spend")

@@ -98,7 +98,7 @@ with left:
             if q.id == "knowledge_fits_in_context" and ctx.estimate is not None:
                 w_ = ctx.scenario.workload
                 kb = fmt.count(w_.corpus_documents * w_.tokens_per_document)
-                reason = ctx.estimate.ruled_out.get("long_context")
+                reason = ctx.estimate.context_misfit
                 st.caption(
                     f"Measured, and used in place of a guess: no. {reason}"
                     if reason
