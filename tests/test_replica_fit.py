@@ -15,6 +15,7 @@ import json
 import pytest
 
 from planner.engine import estimate
+from tests.test_app import catalog_file  # noqa: F401  (the app reads a copy of the shipped catalog)
 from planner.questionnaire import recommend
 from planner.scenario import Scenario
 from pricing.errors import UnknownEntryError
@@ -189,3 +190,94 @@ def test_when_the_answers_rule_out_what_the_estimate_leaves_the_pick_can_still_b
     assert rec.winner.key in est.priced  # an option with numbers, never one that cannot run
     assert {r.key for r in rec.ranking[2:]} == set(BASE_SIDE)
     assert build_report(cat, s)[:5] == b"%PDF-"
+
+
+# ------------------------------------------------------------------ the shipped catalog, every surface
+
+# Shipped entries: an 8B and a 70B open-weights model on an 80 GB GPU, its memory given 20 % to the
+# server: a replica of at most 8 × 80 × 0.2 = 128 GB. The 70B model at bf16 needs 70 × 2 = 140 GB
+# of weights: it fits none; the 8B model needs 16 GB plus its KV cache: it fits (two GPUs, 32 GB).
+SHIPPED = {
+    "name": "Self-hosted, a 70B fine-tune on small replicas",
+    "workload": {"queries_per_month": 100_000, "corpus_documents": 50, "tokens_per_document": 1000},
+    "stack": {
+        "serving": "self_hosted",
+        "llm": "together-llama-3.1-8b",
+        "fine_tune": "together-llama-3.3-70b-lora",
+        "gpu": "runpod-h100-sxm",
+        "gpu_memory_utilization": 0.2,
+    },
+    "answers": {"gap": "knowledge", "citations_required": True},
+}
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from planner import load_catalog
+
+    cat = load_catalog()
+    s = Scenario.model_validate(SHIPPED)
+    st = s.stack
+    assert cat.llms[st.llm].parameters_billion == 8 and cat.gpus[st.gpu].memory_gb_per_gpu == 80
+    assert cat.fine_tune_offers[st.fine_tune].base_llm == "together-llama-3.3-70b"
+    assert cat.llms["together-llama-3.3-70b"].parameters_billion == 70
+    return cat, s
+
+
+def test_shipped_catalog_a_70b_fine_tune_on_small_replicas(shipped):
+    cat, s = shipped
+    est = estimate(cat, s)
+    assert est.priced == BASE_SIDE and tuple(est.ruled_out) == TUNED_SIDE
+    reason = est.ruled_out["fine_tuned"]
+    assert "stack.fine_tune: `together-llama-3.3-70b` (70B parameters at bf16) needs 140 GB" in reason
+    assert "8 × 80 GB GPUs gives it 128 GB (at stack.gpu_memory_utilization 0.2)" in reason
+    # the same scenario with an 8B fine-tune prices prompt only, long context and RAG the same
+    fits = estimate(cat, s.with_changes(**{"stack.fine_tune": "together-llama-3.1-8b-lora"}))
+    for a in BASE_SIDE:
+        assert est.current[a] == fits.current[a]
+        assert est.current[a].gpus_per_replica == 2  # 16 GB + KV > 16 GB on one GPU; ≤ 32 GB on two
+
+
+def test_shipped_catalog_the_pdf_lists_what_is_not_priced(shipped):
+    import io
+
+    from pypdf import PdfReader
+
+    from planner.report import build_report
+
+    cat, s = shipped
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(build_report(cat, s))).pages)
+    flat = " ".join(text.split())
+    assert "Not priced" in flat and "Fine-tuned and hybrid are ruled out" in flat
+    assert "together-llama-3.3-70b" in flat
+
+
+@pytest.mark.parametrize("page", ["costs", "latency", "decide", "report"])
+def test_pages_show_the_ruled_out_reason_and_draw_the_others(shipped, catalog_file, tmp_path, page):
+    import yaml
+
+    from tests.test_app import all_charts, errors, go, open_sections, start, unescape
+
+    at = start(catalog_file, "costs")
+    open_sections(at, "file")
+    body = yaml.safe_dump(SHIPPED).encode()
+    at.file_uploader(key="sb.upload").set_value(("fit.yaml", body, "application/x-yaml")).run()
+    assert not at.exception and errors(at) == []
+    if page != "costs":
+        go(at, page)
+    said = unescape("\n".join(i.value for i in at.info))
+    if page in ("costs", "latency"):
+        assert said.count("Fine-tuned and hybrid are ruled out: stack.fine_tune:") == 1, said
+        spend = all_charts(at)[0]
+        names = {t.get("name") for t in spend["data"]}
+        assert {"Prompt only", "Long context", "RAG"} <= names and not {"Fine-tuned", "Hybrid"} & names
+        cards = " ".join(m.label for m in at.metric)
+        assert all(x in cards for x in ("Prompt only", "Long context", "RAG"))
+        assert "Fine-tuned" not in cards and "Hybrid" not in cards
+    shown = said + "\n" + unescape("\n".join(m.value for m in at.markdown))
+    if page != "report":  # the report page previews the PDF (tested above)
+        assert "Fine-tuned and hybrid are ruled out" in shown
+    if page == "decide":  # the ranking says it, and the reason is under "Why Hybrid is ruled out"
+        assert "[**Hybrid**] — ruled out" in shown and "[**Fine-tuned**] — ruled out" in shown
+    else:  # the verdict box above the charts
+        assert "Ruled out: " in shown and "Hybrid" in shown.split("Ruled out: ")[1]

@@ -26,6 +26,8 @@ with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites
             f"Full answer: median {fmt.ms(c.latency_p50_ms)}, p95 {fmt.ms(c.latency_p95_ms)}."
         ),
     )
+for reason in est.ruled_out_reasons:  # no curve and no card for these: say why
+    st.info(reason)
 
 st.dataframe(
     [
