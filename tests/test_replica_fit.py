@@ -15,11 +15,11 @@ import json
 import pytest
 
 from planner.engine import estimate
-from tests.test_app import catalog_file  # noqa: F401  (the app reads a copy of the shipped catalog)
 from planner.questionnaire import recommend
 from planner.scenario import Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
+from tests.test_app import catalog_file  # noqa: F401  (the app reads a copy of the shipped catalog)
 
 BASE_SIDE = ("prompt_only", "long_context", "rag")
 TUNED_SIDE = ("fine_tuned", "hybrid")
