@@ -253,7 +253,7 @@ def test_shipped_catalog_the_pdf_lists_what_is_not_priced(shipped):
 
 
 @pytest.mark.parametrize("page", ["costs", "latency", "decide", "report"])
-def test_pages_show_the_ruled_out_reason_and_draw_the_others(shipped, catalog_file, tmp_path, page):
+def test_pages_show_the_ruled_out_reason_and_draw_the_others(shipped, catalog_file, page):  # noqa: F811
     import yaml
 
     from tests.test_app import all_charts, errors, go, open_sections, start, unescape
