@@ -108,6 +108,8 @@ def recommend(
     if estimate is not None:
         ranking, findings = _check_numbers(scenario, ranking, estimate)
         findings = _unique((*((fits_note,) if fits_note else ()), *(ruled.values() if ruled else ()), *findings))
+    if not ranking[0].can_run:  # everything is ruled out: the pick is one that can run (stable: by score)
+        ranking = tuple(sorted(ranking, key=lambda r: not r.can_run))
     winner = ranking[0]
     return Recommendation(
         ranking=ranking,

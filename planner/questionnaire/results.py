@@ -70,7 +70,7 @@ class Ranked:
     score: int
     verdict: str
     reasons: tuple[str, ...]
-    #: False when the estimate rules it out (it has no price): listed after those the answers rule out
+    #: False when the estimate rules it out (it has no price): never first while another option can run
     can_run: bool = True
 
     @property
@@ -108,7 +108,8 @@ class Recommendation:
     @property
     def winner(self) -> Ranked:
         """The top of the ranking. No rule rules RAG out, so the winner is ruled out only when the estimate
-        rules RAG out (its model fits no GPU) and the answers rule out the others; it can run even then."""
+        rules RAG out (its model fits no GPU) and the answers rule out the others; it can run even then
+        (`planner.questionnaire.ranking.recommend` puts the options that can run first in that case)."""
         return self.ranking[0]
 
     @property
@@ -140,8 +141,8 @@ def _effect_text(effects: Mapping[str, int], rule_out: AbstractSet[str]) -> str:
     return ", ".join(f"{LABELS[k]} {effects[k]:+d}" for k in ARCHITECTURES if effects.get(k))
 
 
-def _rank_key(r: Ranked) -> tuple[bool, bool, int, int]:
-    return (r.ruled_out, not r.can_run, -r.score, ARCHITECTURES.index(r.key))
+def _rank_key(r: Ranked) -> tuple[bool, int, int]:
+    return (r.ruled_out, -r.score, ARCHITECTURES.index(r.key))
 
 
 def scoring_text() -> str:
