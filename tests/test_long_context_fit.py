@@ -1,0 +1,363 @@
+"""Self-hosted long context is sized for its own requests, and each side's open weights are checked apart.
+
+Long context puts the whole knowledge base in every prompt (docs/formulas.md, "The five architectures"):
+one request holds system + K + input + output tokens of KV cache, K = corpus_documents × tokens_per_document.
+A replica of `stack.llm` for long context gets its own GPUs (1, 2, 4 or 8), its own sequences and its
+own throughput; when no replica of 8 GPUs holds one long-context request, long context alone is ruled out.
+
+The mini catalog's `small` model (8B, open weights) is given an 80 GB GPU and a 5,000,000-token window,
+so knowledge bases of every size fit its context and only GPU memory decides:
+
+    weights   = 8 × 2 = 16 GB at bf16
+    kv        = 2 × 32 layers × 1,024 × 2 bytes = 131,072 bytes a token
+    usable    = g × 80 × 0.9 = 72 GB a GPU (g = 1, 2, 4, 8; 8 GPUs give 576 GB)
+
+Prompt only, RAG, fine-tuned and hybrid must give exactly the numbers they gave before the change:
+tests/fixtures/self_hosted_before.json holds their JSON, written by the engine before it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from planner.engine import estimate, gpus_per_replica, sequences_per_replica
+from planner.inputs import build_inputs
+from planner.scenario import Scenario
+from pricing.errors import UnknownEntryError
+from pricing.models import Catalog
+from tests.test_app import catalog_file  # noqa: F401  (the app reads a copy of the shipped catalog)
+
+BEFORE = Path(__file__).parent / "fixtures" / "self_hosted_before.json"
+BASE_SIDE = ("prompt_only", "long_context", "rag")
+TUNED_SIDE = ("fine_tuned", "hybrid")
+OTHERS = ("prompt_only", "rag", "fine_tuned", "hybrid")
+KV_8B = 2 * 32 * 1024 * 2  # 131,072 bytes a token at bf16
+USD_GPU_MONTH = 3.6 * 730  # the mini GPU: 3.6 $/h × 730 h = 2,628 $ a month
+
+WORKLOAD = {
+    "queries_per_month": 1000,
+    "peak_to_average_ratio": 1,
+    "system_prompt_tokens": 0,
+    "input_tokens_per_query": 1000,
+    "few_shot_tokens": 0,
+    "output_tokens_per_query": 400,
+    "tokens_per_document": 1000,
+    "chunk_tokens": 100,
+    "chunk_overlap_tokens": 0,
+    "top_k": 2,
+    "rerank": False,
+}
+STACK = {
+    "embedding_model": "emb",
+    "vector_store": "pine",
+    "reranker": "rr",
+    "serving": "self_hosted",
+    "gpu": "gpu",
+    "llm": "small",
+    "fine_tune": "ft-lora",
+    "target_utilization": 0.5,
+    "input_token_weight": 0.1,
+}
+
+
+def wide_catalog(mini: Catalog) -> Catalog:
+    data = mini.model_dump(mode="json")
+    data["gpus"]["gpu"]["memory_gb_per_gpu"] = 80
+    data["llms"]["small"]["context_window_tokens"] = 5_000_000
+    data["llms"]["huge"] = {**data["llms"]["small"], "name": "Huge open model", "parameters_billion": 405}
+    data["fine_tune_offers"]["ft-huge"] = {**data["fine_tune_offers"]["ft-lora"], "name": "LoRA huge", "base_llm": "huge"}
+    return Catalog.model_validate(data)
+
+
+@pytest.fixture(scope="module")
+def cat(mini) -> Catalog:
+    return wide_catalog(mini)
+
+
+def scenario(documents: int, q: float = 1000, **stack) -> Scenario:
+    return Scenario.model_validate(
+        {
+            "name": "long context on GPUs",
+            "workload": {**WORKLOAD, "corpus_documents": documents, "queries_per_month": q},
+            "stack": {**STACK, **stack},
+        }
+    )
+
+
+SHIPPED_8B = {
+    "name": "Self-hosted 8B, a 50,000-token knowledge base",
+    "workload": {"queries_per_month": 100_000, "corpus_documents": 50, "tokens_per_document": 1000},
+    "stack": {
+        "serving": "self_hosted",
+        "llm": "together-llama-3.1-8b",
+        "fine_tune": "together-llama-3.1-8b-lora",
+        "gpu": "runpod-h100-sxm",
+        "gpu_memory_utilization": 0.2,
+    },
+}
+
+
+def golden_cases() -> dict[str, tuple[Catalog, Scenario]]:
+    """Self-hosted scenarios whose prompt-only, RAG, fine-tuned and hybrid numbers must not move."""
+    from planner import load_catalog
+    from tests.conftest import FIXTURES
+
+    shipped = load_catalog()
+    wide = wide_catalog(load_catalog(FIXTURES / "mini_catalog.yaml"))
+    s8 = Scenario.model_validate(SHIPPED_8B)
+    return {
+        "mini-200-docs": (wide, scenario(200, 100_000)),
+        "mini-500-docs": (wide, scenario(500, 60_000)),
+        "mini-500-docs-fp8": (wide, scenario(500, 250_000, precision="fp8")),
+        "shipped-8b": (shipped, s8),
+        "shipped-8b-more-memory": (shipped, s8.with_changes(**{"stack.gpu_memory_utilization": 0.9})),
+        "shipped-70b-fp8": (
+            shipped,
+            s8.with_changes(
+                **{
+                    "stack.llm": "together-llama-3.3-70b",
+                    "stack.precision": "fp8",
+                    "stack.gpu_memory_utilization": 0.9,
+                    "workload.corpus_documents": 100,
+                }
+            ),
+        ),
+    }
+
+
+# ------------------------------------------------------------------ long context sized for its own requests
+
+
+def test_a_long_context_request_gets_the_gpus_it_needs(cat):
+    # 500 documents × 1,000 = 500,000 tokens of knowledge base; one request holds
+    # 500,000 + 1,000 + 400 = 501,400 tokens × 131,072 B = 65.7195 GB of KV cache:
+    # 16 + 65.72 = 81.72 GB > 72 (one GPU), ≤ 144 (two) ⇒ 2 GPUs a replica
+    # prompt only and RAG hold 1,000 + 400 (+ 2 × 100) = 1,600 tokens: 0.21 GB ⇒ 1 GPU a replica
+    kv_gb = 501_400 * KV_8B / 1e9
+    assert kv_gb == pytest.approx(65.7195, abs=1e-4)
+    est = estimate(cat, scenario(500))
+    lc, po = est.current["long_context"], est.current["prompt_only"]
+    assert po.gpus_per_replica == 1 and lc.gpus_per_replica == 2
+    # (144 − 16) ÷ 65.72 = 1.95 ⇒ one long-context request at a time
+    assert lc.sequences_per_replica == math.floor((144 - 16) / kv_gb) == 1
+    # one replica at 1,000 queries a month: 1 × 2 GPUs × 3.6 $/h × 730 h = 5,256 (prompt only: 2,628)
+    assert lc.components_usd["gpu_serving"] == pytest.approx(1 * 2 * USD_GPU_MONTH)
+    assert po.components_usd["gpu_serving"] == pytest.approx(1 * 1 * USD_GPU_MONTH)
+
+
+def test_a_long_context_replica_of_two_gpus_has_twice_the_throughput(cat):
+    # throughput of a 2-GPU replica: 1,000 tokens/s a GPU × 2 × 8 ÷ 8 = 2,000 tokens/s
+    i, _ = build_inputs(cat, scenario(500, 60_000))
+    assert gpus_per_replica(i, "long_context") == 2 and gpus_per_replica(i, "prompt_only") == 1
+    # work = 400 + (500,000 + 1,000) × 0.1 = 50,500 tokens a query; at 60,000 queries a month, peak 1:
+    # need = 60,000 ÷ 2,628,000 × 50,500 ÷ (2,000 × 0.5) = 1.153 ⇒ 2 replicas × 2 GPUs × 2,628 = 10,512
+    need = 60_000 / 2_628_000 * 50_500 / (2000 * 0.5)
+    assert need == pytest.approx(1.15297, abs=1e-5)
+    snap = estimate(cat, scenario(500, 60_000)).current["long_context"]
+    assert snap.replicas == 2 == math.ceil(need)
+    assert snap.components_usd["gpu_serving"] == pytest.approx(2 * 2 * USD_GPU_MONTH)
+
+
+def test_a_long_context_request_that_fits_one_gpu_keeps_one_and_holds_fewer_sequences(cat):
+    # 200,000 tokens: 201,400 × 131,072 B = 26.40 GB; 16 + 26.40 ≤ 72 ⇒ 1 GPU;
+    # (72 − 16) ÷ 26.40 = 2.12 ⇒ 2 sequences (prompt only: 56 ÷ (1,400 × 131,072 B) = 305 ⇒ the cap of 256)
+    i, _ = build_inputs(cat, scenario(200))
+    kv_gb = 201_400 * KV_8B / 1e9
+    assert gpus_per_replica(i, "long_context") == 1
+    assert sequences_per_replica(i, "long_context") == math.floor((72 - 16) / kv_gb) == 2
+    assert sequences_per_replica(i, "prompt_only") == 256
+
+
+def test_long_context_that_no_replica_holds_is_ruled_out_with_the_fixes(cat):
+    # 4,500 documents: 4,501,400 tokens × 131,072 B = 590.0 GB; 16 + 590.0 > 8 × 80 × 0.9 = 576
+    assert 16 + 4_501_400 * KV_8B / 1e9 > 576
+    est = estimate(cat, scenario(4500))
+    assert tuple(est.ruled_out) == ("long_context",)
+    assert est.priced == OTHERS
+    reason = est.ruled_out["long_context"]
+    assert reason.startswith("Long context is ruled out: stack.llm: `small` (8B parameters at bf16) needs 16 GB")
+    assert "590.0 GB of KV cache for one long-context request" in reason
+    assert "4,501,400 tokens" in reason and "4,500,000 tokens" in reason
+    assert "gives it 576 GB" in reason
+    for fix in ("RAG", "workload.corpus_documents", "stack.precision", "stack.gpu", "serve through the API"):
+        assert fix in reason, fix
+    # it fits the context window: the answer "the knowledge fits in context" stays measured as fitting
+    assert est.context_misfit is None
+    assert est.ruled_out_reasons == (reason,)
+    # at fp8: 8 GB of weights + 4,501,400 × 65,536 B = 295.0 GB; 4 GPUs give 288, 8 give 576 ⇒ 8 GPUs
+    fp8 = estimate(cat, scenario(4500, precision="fp8"))
+    assert "long_context" in fp8.priced and fp8.current["long_context"].gpus_per_replica == 8
+
+
+def test_a_long_context_misfit_beside_a_tuned_misfit_prices_prompt_only_and_rag(cat):
+    est = estimate(cat, scenario(4500, fine_tune="ft-huge"))
+    assert est.priced == ("prompt_only", "rag")
+    assert tuple(est.ruled_out) == ("long_context", "fine_tuned", "hybrid")
+    assert est.ruled_out["long_context"].startswith("Long context is ruled out: stack.llm: `small`")
+    assert est.ruled_out["hybrid"].startswith("Fine-tuned and hybrid are ruled out: stack.fine_tune: `huge`")
+
+
+def test_the_window_misfit_is_said_before_the_gpu_misfit(cat):
+    # 6,000,000 tokens do not fit the 5,000,000-token window: that is the reason given
+    est = estimate(cat, scenario(6000))
+    assert est.ruled_out["long_context"].startswith("Long context is ruled out: the knowledge base (6,000,000 tokens)")
+    assert est.context_misfit == est.ruled_out["long_context"]
+
+
+GOLDEN = ("mini-200-docs", "mini-500-docs", "mini-500-docs-fp8", "shipped-8b", "shipped-8b-more-memory", "shipped-70b-fp8")
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_prompt_only_rag_fine_tuned_and_hybrid_give_the_numbers_they_gave_before(name):
+    before = json.loads(BEFORE.read_text(encoding="utf-8"))[name]
+    cat, s = golden_cases()[name]
+    now = estimate(cat, s, volumes=[1000, 30000, 100000, 1000000, 5000000]).to_dict()["architectures"]
+    assert set(before) == set(OTHERS)
+    for a in OTHERS:
+        assert now[a] == before[a], a
+
+
+def test_shipped_catalog_long_context_on_an_8b_replica(shipped_8b):
+    # together-llama-3.1-8b (8B) on runpod-h100-sxm (80 GB), 20 % of it for the server: 16 GB a GPU
+    # weights 16 GB; prompt only's requests (300 + 200 + 300 = 800 tokens: 0.10 GB) fit 2 GPUs (32 GB)
+    # long context: 300 + 50,000 + 200 + 300 = 50,800 tokens × 131,072 B = 6.66 GB; 16 + 6.66 > 16 × 1,
+    # ≤ 16 × 2 ⇒ 2 GPUs; (32 − 16) ÷ 6.66 = 2.40 ⇒ 2 sequences
+    cat, s = shipped_8b
+    est = estimate(cat, s)
+    lc = est.current["long_context"]
+    kv_gb = 50_800 * KV_8B / 1e9
+    assert lc.gpus_per_replica == 2 and lc.sequences_per_replica == math.floor((32 - 16) / kv_gb) == 2
+    # at 90 % of memory: 72 GB a GPU, the long-context replica holds floor((72 − 16) ÷ 6.66) = 8
+    roomy = estimate(cat, s.with_changes(**{"stack.gpu_memory_utilization": 0.9})).current["long_context"]
+    assert roomy.gpus_per_replica == 1 and roomy.sequences_per_replica == math.floor((72 - 16) / kv_gb) == 8
+
+
+@pytest.fixture(scope="module")
+def shipped_8b():
+    from planner import load_catalog
+
+    cat = load_catalog()
+    s = Scenario.model_validate(SHIPPED_8B)
+    assert cat.llms[s.stack.llm].parameters_billion == 8 and cat.gpus[s.stack.gpu].memory_gb_per_gpu == 80
+    assert cat.llms[s.stack.llm].open_weights and cat.llms[s.stack.llm].context_window_tokens >= 50_800
+    return cat, s
+
+
+# ------------------------------------------------------------------ open weights, one side at a time
+
+
+def test_a_closed_base_model_rules_out_prompt_only_long_context_and_rag(cat):
+    est = estimate(cat, scenario(200, llm="big"))
+    assert est.priced == TUNED_SIDE and tuple(est.ruled_out) == BASE_SIDE
+    reason = est.ruled_out["rag"]
+    assert reason.startswith("Prompt only, long context and RAG are ruled out: stack.llm: `big` is not an open-weights")
+    assert "open-weights models: `small`, `huge`" in reason and "serve through the API" in reason
+    assert est.context_misfit is None
+    fits = estimate(cat, scenario(200))
+    for a in TUNED_SIDE:
+        assert est.current[a] == fits.current[a]
+
+
+def test_a_closed_tuned_model_rules_out_fine_tuned_and_hybrid(cat):
+    est = estimate(cat, scenario(200, fine_tune="ft-api"))
+    assert est.priced == BASE_SIDE and tuple(est.ruled_out) == TUNED_SIDE
+    reason = est.ruled_out["fine_tuned"]
+    assert reason.startswith("Fine-tuned and hybrid are ruled out: stack.fine_tune: the fine-tuning offer `ft-api`")
+    assert "offers on an open-weights base: `ft-lora`, `ft-gpu`, `ft-huge`" in reason
+    fits = estimate(cat, scenario(200))
+    for a in BASE_SIDE:
+        assert est.current[a] == fits.current[a]
+
+
+def test_both_sides_impossible_refuse_with_both_reasons(cat):
+    with pytest.raises(UnknownEntryError) as err:
+        estimate(cat, scenario(200, llm="big", fine_tune="ft-api"))
+    msg = str(err.value)
+    assert msg.startswith("stack.llm: `big` is not an open-weights model")
+    assert "; stack.fine_tune: the fine-tuning offer `ft-api`" in msg
+    # a closed base beside a tuned model too big for any replica: both named too
+    with pytest.raises(UnknownEntryError) as err:
+        estimate(cat, scenario(200, llm="big", fine_tune="ft-huge"))
+    msg = str(err.value)
+    assert msg.startswith("stack.llm: `big` is not an open-weights model") and "stack.fine_tune: `huge`" in msg
+
+
+def test_a_gpu_without_a_serving_throughput_still_refuses_everything(cat):
+    data = cat.model_dump(mode="json")
+    del data["gpus"]["gpu"]["vllm_8b_tokens_per_second"]
+    with pytest.raises(UnknownEntryError) as err:
+        estimate(Catalog.model_validate(data), scenario(200))
+    assert "stack.gpu: `gpu` has no `vllm_8b_tokens_per_second`" in str(err.value)
+
+
+# ------------------------------------------------------------------ every surface
+
+
+def test_cli_json_and_text_show_a_long_context_gpu_misfit(cat, tmp_path, capsys):
+    import yaml
+
+    from planner.cli import main
+
+    cat_file = tmp_path / "catalog.yaml"
+    cat_file.write_text(yaml.safe_dump(cat.model_dump(mode="json", exclude_none=True)), encoding="utf-8")
+    s_file = tmp_path / "s.yaml"
+    s_file.write_text(yaml.safe_dump(scenario(4500).model_dump(mode="json")), encoding="utf-8")
+    args = ["estimate", "--scenario", str(s_file), "--catalog", str(cat_file), "--volumes", "1000,10000"]
+    assert main([*args, "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out["architectures"]) == list(OTHERS)
+    assert out["ruled_out"]["long_context"].startswith("Long context is ruled out: stack.llm: `small`")
+    assert main([*args, "--format", "table"]) == 0
+    assert capsys.readouterr().out.count("590.0 GB of KV cache for one long-context request") == 1
+
+
+def test_the_pdf_lists_a_closed_base_model(cat):
+    import io
+
+    from pypdf import PdfReader
+
+    from planner.report import build_report
+
+    pdf = build_report(cat, scenario(200, llm="big"))
+    flat = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Not priced" in flat and "Prompt only, long context and RAG are ruled out" in flat
+
+
+# Shipped entries: a closed base model (gpt-6-luna) beside an 8B LoRA on an H100, self-hosted
+SHIPPED_CLOSED = {
+    "name": "Self-hosted with a closed base model",
+    "workload": {"queries_per_month": 100_000, "corpus_documents": 50, "tokens_per_document": 1000},
+    "stack": {
+        "serving": "self_hosted",
+        "llm": "gpt-6-luna",
+        "fine_tune": "together-llama-3.1-8b-lora",
+        "gpu": "runpod-h100-sxm",
+    },
+}
+
+
+@pytest.mark.parametrize("page", ["costs", "latency"])
+def test_pages_show_a_closed_base_model_ruled_out(catalog_file, page):  # noqa: F811
+    import yaml
+
+    from planner import load_catalog
+    from tests.test_app import all_charts, errors, go, open_sections, start, unescape
+
+    cat = load_catalog()
+    assert not cat.llms["gpt-6-luna"].open_weights
+    assert cat.llms[cat.fine_tune_offers["together-llama-3.1-8b-lora"].base_llm].open_weights
+    at = start(catalog_file, "costs")
+    open_sections(at, "file")
+    body = yaml.safe_dump(SHIPPED_CLOSED).encode()
+    at.file_uploader(key="sb.upload").set_value(("closed.yaml", body, "application/x-yaml")).run()
+    assert not at.exception and errors(at) == []
+    if page != "costs":
+        go(at, page)
+    said = unescape("\n".join(i.value for i in at.info))
+    assert said.count("Prompt only, long context and RAG are ruled out: stack.llm: `gpt-6-luna`") == 1, said
+    names = {t.get("name") for t in all_charts(at)[0]["data"]}
+    assert {"Fine-tuned", "Hybrid"} <= names and not {"Prompt only", "Long context", "RAG"} & names
