@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, fields
-from typing import NamedTuple
 
 from planner.inputs_context import context_inputs
 from planner.scenario import Scenario
+from planner.serving_fit import (  # noqa: F401  (kv_bytes_per_token, replica_misfits: re-exported)
+    BYTES_PER_PARAMETER,
+    GPUS_PER_REPLICA,
+    gpu_problem,
+    kv_bytes_per_token,
+    replica_misfits,
+    replicas,
+    serving_misfits,
+)
 from planner.vector_stores import STORE_SHAPES, VS_DEFAULTS
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog, Figure
@@ -145,6 +153,10 @@ class Inputs:
     engineering_days_long_context: float
     # a tuned model on a dedicated endpoint: what one replica sustains (0: unknown, one replica)
     tuned_dedicated_output_tokens_per_second: float = 0.0
+    # self-hosted long context: `stack.llm` on a replica sized for the knowledge base in every prompt
+    # (0: as prompt only's replica, for records built without it)
+    serving_gpus_per_replica_long_context: float = 0.0
+    serving_tokens_per_second_long_context: float = 0.0
 
     def replace(self, **changes) -> Inputs:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -195,118 +207,6 @@ class _Taker:
 
     def note(self, role: str, key: str, name: str, field_name: str, fig: Figure) -> None:
         self.used.append(PriceUsed(role, key, name, field_name, fig))
-
-
-#: Bytes per weight at each precision.
-BYTES_PER_PARAMETER = {"bf16": 2.0, "fp8": 1.0, "int4": 0.5}
-#: Replica sizes tried, smallest first (tensor parallelism over 1, 2, 4 or 8 GPUs).
-GPUS_PER_REPLICA = (1, 2, 4, 8)
-
-
-def kv_bytes_per_token(parameters_billion: float, precision: str) -> float:
-    """KV-cache bytes one token holds: 2 (K and V) × layers × KV width × bytes per value.
-
-    Assumes grouped-query attention with 8 KV heads of 128 dimensions (KV width 1,024) and a layer count
-    growing as the 0.4 power of size, 32 layers at 8B (docs/formulas.md); values at 16 bits, 8 at fp8.
-    """
-    layers = 32.0 * (parameters_billion / 8.0) ** 0.4
-    return 2.0 * layers * 1024.0 * (1.0 if precision == "fp8" else 2.0)
-
-
-def _choices(keys: list[str], most: int = 8) -> str:
-    shown = ", ".join(f"`{k}`" for k in keys[:most])
-    return shown + (f" and {len(keys) - most} more" if len(keys) > most else "") if keys else "none in this catalog"
-
-
-def _check_self_hosting(catalog: Catalog, s: Scenario, gpu, gpu_key: str) -> None:
-    """Refuse a stack that cannot be self-hosted, naming every field at fault and the entries that would fit."""
-    st = s.stack
-    open_llms = [k for k, m in catalog.llms.items() if m.open_weights]
-    problems = []
-    llm = catalog.llms[st.llm]
-    if not llm.open_weights:
-        problems.append(
-            f"stack.llm: `{st.llm}` is not an open-weights model; open-weights models: {_choices(open_llms)}"
-        )
-    offer = catalog.fine_tune_offers[st.fine_tune]
-    if not catalog.llms[offer.base_llm].open_weights:
-        fits = [k for k, o in catalog.fine_tune_offers.items() if catalog.llms[o.base_llm].open_weights]
-        problems.append(
-            f"stack.fine_tune: the fine-tuning offer `{st.fine_tune}` tunes `{offer.base_llm}`, which is not "
-            "open-weights, so its tuned model cannot run on your GPUs; "
-            f"offers on an open-weights base: {_choices(fits)}"
-        )
-    if gpu.vllm_8b_tokens_per_second is None:
-        gpus = [k for k, g in catalog.gpus.items() if g.vllm_8b_tokens_per_second is not None]
-        problems.append(
-            f"stack.gpu: `{gpu_key}` has no `vllm_8b_tokens_per_second` in the catalog (add one, or pick a GPU "
-            f"with a serving throughput: {_choices(gpus)})"
-        )
-    if problems:
-        raise UnknownEntryError(
-            "stack.serving is self_hosted, which this stack cannot do — "
-            + "; ".join(problems)
-            + ". Or serve through the API (stack.serving: api)."
-        )
-
-
-def _longest_sequence_tokens(s: Scenario, tuned: bool) -> float:
-    """Tokens of the longest request the model serves (prompt + answer), over the architectures it serves."""
-    w = s.workload
-    base = w.system_prompt_tokens + w.input_tokens_per_query + w.output_tokens_per_query
-    retrieval = w.top_k * w.chunk_tokens
-    return base + retrieval + (0.0 if tuned else w.few_shot_tokens)
-
-
-class _Replica(NamedTuple):
-    gpus: float  # per replica; the largest tried when the model fits none
-    weights_gb: float
-    kv_bytes_per_token: float
-    misfit: str | None  # why the model fits no replica (located), or None
-
-
-def _replica_gpus(s: Scenario, gpu, llm, llm_key: str, field: str, tuned: bool) -> _Replica:
-    """GPUs per replica, weights GB and KV bytes per token of `llm` on `gpu`, and why it fits no replica."""
-    st = s.stack
-    params = llm.parameters_billion or 8.0
-    weights_gb = params * BYTES_PER_PARAMETER[st.precision]
-    kv = st.kv_cache_kb_per_token * 1000 if st.kv_cache_kb_per_token else kv_bytes_per_token(params, st.precision)
-    if gpu.memory_gb_per_gpu is None:
-        return _Replica(float(gpu.gpu_count), weights_gb, kv, None)
-    one_sequence_gb = kv * _longest_sequence_tokens(s, tuned) / 1e9
-    for g in GPUS_PER_REPLICA:
-        if weights_gb + one_sequence_gb <= g * gpu.memory_gb_per_gpu * st.gpu_memory_utilization:
-            return _Replica(float(g), weights_gb, kv, None)
-    most = GPUS_PER_REPLICA[-1] * gpu.memory_gb_per_gpu * st.gpu_memory_utilization
-    return _Replica(
-        float(GPUS_PER_REPLICA[-1]),
-        weights_gb,
-        kv,
-        f"{field}: `{llm_key}` ({params:g}B parameters at {st.precision}) needs {weights_gb:,.0f} GB for its weights "
-        f"plus {one_sequence_gb:,.1f} GB of KV cache for one request, but a replica of at most "
-        f"{GPUS_PER_REPLICA[-1]} × {gpu.memory_gb_per_gpu} GB GPUs gives it {most:,.0f} GB "
-        f"(at stack.gpu_memory_utilization {st.gpu_memory_utilization:g}): pick a lower stack.precision "
-        "(fp8, int4), a GPU with more memory (stack.gpu), a smaller model, or serve through the API",
-    )
-
-
-def _replicas(catalog: Catalog, s: Scenario, gpu) -> tuple[_Replica, _Replica]:
-    """The replica of `stack.llm` (prompt only, long context, RAG) and of the tuned model (fine-tuned, hybrid)."""
-    st = s.stack
-    offer = catalog.fine_tune_offers[st.fine_tune]
-    base = _replica_gpus(s, gpu, catalog.llms[st.llm], st.llm, "stack.llm", tuned=False)
-    tuned = _replica_gpus(s, gpu, catalog.llms[offer.base_llm], offer.base_llm, "stack.fine_tune", tuned=True)
-    return base, tuned
-
-
-def replica_misfits(catalog: Catalog, s: Scenario) -> dict[str, str]:
-    """Self-hosted: each model that fits no GPU replica, by the field that chose it ("stack.llm" serves prompt
-    only, long context and RAG; "stack.fine_tune" fine-tuned and hybrid), with the located reason. The
-    estimate rules out the options a misfit serves; when both misfit, `build_inputs` refuses the scenario."""
-    if s.stack.serving != "self_hosted" or s.stack.gpu not in catalog.gpus:
-        return {}
-    base, tuned = _replicas(catalog, s, catalog.gpus[s.stack.gpu])
-    return {f: r.misfit for f, r in (("stack.llm", base), ("stack.fine_tune", tuned)) if r.misfit is not None}
 
 
 # ------------------------------------------------------------------ one builder per catalog family
@@ -469,6 +369,8 @@ def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, fl
             serving_tokens_per_second_tuned=1.0,
             serving_gpus_per_replica_base=1.0,
             serving_gpus_per_replica_tuned=1.0,
+            serving_gpus_per_replica_long_context=1.0,
+            serving_tokens_per_second_long_context=1.0,
             serving_weights_gb_base=0.0,
             serving_weights_gb_tuned=0.0,
             serving_kv_bytes_per_token_base=0.0,
@@ -478,26 +380,35 @@ def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, fl
     offer = catalog.fine_tune_offers[st.fine_tune]
     tuned_llm = catalog.llms[offer.base_llm]
     gpu = _lookup(catalog.gpus, st.gpu, "GPUs", "gpu")
-    _check_self_hosting(catalog, s, gpu, st.gpu)
+    misfits = serving_misfits(catalog, s)
+    cannot = gpu_problem(catalog, gpu, st.gpu)
+    if cannot or len(misfits) == 2:  # nothing can be priced; one side alone is ruled out by the estimate
+        text = "; ".join([*misfits.values(), *([cannot] if cannot else [])])
+        if cannot:
+            text = f"stack.serving is self_hosted, which this stack cannot do — {text}. Or serve through the API."
+        raise UnknownEntryError(text)
     # per GPU: an instance's price and throughput ÷ its GPUs
     gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour") / gpu.gpu_count
     per_gpu_8b = take.throughput("Serving GPU", st.gpu, gpu, "vllm_8b_tokens_per_second") / gpu.gpu_count
-    (g_base, w_base, kv_base, base_misfit), (g_tuned, w_tuned, kv_tuned, tuned_misfit) = _replicas(catalog, s, gpu)
-    if base_misfit and tuned_misfit:  # nothing can be priced; one side alone is ruled out by the estimate
-        raise UnknownEntryError(f"{base_misfit}; {tuned_misfit}")
+    base, tuned, lc = replicas(catalog, s, gpu)
     if gpu.memory_gb_per_gpu is not None:
         fields_["serving_gpu_memory_gb"] = float(gpu.memory_gb_per_gpu)
-    # Serving throughput scales inversely with parameter count and with the replica's GPUs (docs/formulas.md).
+
+    def throughput(g: float, model) -> float:  # scales inversely with parameters, with the replica's GPUs
+        return per_gpu_8b * g * 8.0 / (model.parameters_billion or 8.0)
+
     return fields_ | dict(
         serving_gpu_usd_per_hour=gpu_usd,
-        serving_tokens_per_second_base=per_gpu_8b * g_base * 8.0 / (llm.parameters_billion or 8.0),
-        serving_tokens_per_second_tuned=per_gpu_8b * g_tuned * 8.0 / (tuned_llm.parameters_billion or 8.0),
-        serving_gpus_per_replica_base=g_base,
-        serving_gpus_per_replica_tuned=g_tuned,
-        serving_weights_gb_base=w_base,
-        serving_weights_gb_tuned=w_tuned,
-        serving_kv_bytes_per_token_base=kv_base,
-        serving_kv_bytes_per_token_tuned=kv_tuned,
+        serving_tokens_per_second_base=throughput(base.gpus, llm),
+        serving_tokens_per_second_tuned=throughput(tuned.gpus, tuned_llm),
+        serving_tokens_per_second_long_context=throughput(lc.gpus, llm),
+        serving_gpus_per_replica_base=base.gpus,
+        serving_gpus_per_replica_tuned=tuned.gpus,
+        serving_gpus_per_replica_long_context=lc.gpus,
+        serving_weights_gb_base=base.weights_gb,
+        serving_weights_gb_tuned=tuned.weights_gb,
+        serving_kv_bytes_per_token_base=base.kv_bytes_per_token,
+        serving_kv_bytes_per_token_tuned=tuned.kv_bytes_per_token,
     )
 
 

@@ -223,12 +223,12 @@ def test_self_hosted_tuned_model_has_its_own_work(mini):
     assert estimate(mini, sh(per_hybrid * 1.001)).current["hybrid"].replicas == 2
 
 
-def test_self_hosted_requires_open_weights(mini):
-    from pricing.errors import UnknownEntryError
-
+def test_self_hosted_rules_out_what_a_closed_model_serves(mini):
+    # `big` is not open weights: prompt only, long context and RAG cannot run on GPUs; the tuned side can
     s = make(stack={"serving": "self_hosted", "llm": "big", "fine_tune": "ft-lora"})
-    with pytest.raises(UnknownEntryError):
-        estimate(mini, s)
+    est = estimate(mini, s)
+    assert est.priced == ("fine_tuned", "hybrid")
+    assert "stack.llm: `big` is not an open-weights model" in est.ruled_out["prompt_only"]
 
 
 # ========================================================= embedding and reranking
@@ -1233,10 +1233,9 @@ def test_self_hosting_a_closed_fine_tuning_offer_names_the_offer_and_the_choices
     """Issue 13: the real culprit (the fine-tuning offer) is named, with the entries that would fit."""
     from pricing.errors import UnknownEntryError
 
-    # an open LLM, but ft-api tunes `big`, which is API-only
-    with pytest.raises(UnknownEntryError) as err:
-        estimate(mini, sh(1000, fine_tune="ft-api"))
-    msg = str(err.value)
+    # an open LLM, but ft-api tunes `big`, which is API-only: fine-tuned and hybrid are ruled out, named
+    est = estimate(mini, sh(1000, fine_tune="ft-api"))
+    msg = est.ruled_out["fine_tuned"]
     assert "stack.fine_tune: the fine-tuning offer `ft-api` tunes `big`" in msg
     assert "offers on an open-weights base: `ft-lora`, `ft-gpu`" in msg
     assert "stack.llm" not in msg

@@ -69,7 +69,11 @@ def wide_catalog(mini: Catalog) -> Catalog:
     data["gpus"]["gpu"]["memory_gb_per_gpu"] = 80
     data["llms"]["small"]["context_window_tokens"] = 5_000_000
     data["llms"]["huge"] = {**data["llms"]["small"], "name": "Huge open model", "parameters_billion": 405}
-    data["fine_tune_offers"]["ft-huge"] = {**data["fine_tune_offers"]["ft-lora"], "name": "LoRA huge", "base_llm": "huge"}
+    data["fine_tune_offers"]["ft-huge"] = {
+        **data["fine_tune_offers"]["ft-lora"],
+        "name": "LoRA huge",
+        "base_llm": "huge",
+    }
     return Catalog.model_validate(data)
 
 
@@ -208,7 +212,14 @@ def test_the_window_misfit_is_said_before_the_gpu_misfit(cat):
     assert est.context_misfit == est.ruled_out["long_context"]
 
 
-GOLDEN = ("mini-200-docs", "mini-500-docs", "mini-500-docs-fp8", "shipped-8b", "shipped-8b-more-memory", "shipped-70b-fp8")
+GOLDEN = (
+    "mini-200-docs",
+    "mini-500-docs",
+    "mini-500-docs-fp8",
+    "shipped-8b",
+    "shipped-8b-more-memory",
+    "shipped-70b-fp8",
+)
 
 
 @pytest.mark.parametrize("name", GOLDEN)
@@ -251,13 +262,14 @@ def shipped_8b():
 
 
 def test_a_closed_base_model_rules_out_prompt_only_long_context_and_rag(cat):
-    est = estimate(cat, scenario(200, llm="big"))
+    # 50 documents: 50,000 + 1,400 tokens fit big's window of 100,000, so the one reason is the weights
+    est = estimate(cat, scenario(50, llm="big"))
     assert est.priced == TUNED_SIDE and tuple(est.ruled_out) == BASE_SIDE
     reason = est.ruled_out["rag"]
     assert reason.startswith("Prompt only, long context and RAG are ruled out: stack.llm: `big` is not an open-weights")
     assert "open-weights models: `small`, `huge`" in reason and "serve through the API" in reason
     assert est.context_misfit is None
-    fits = estimate(cat, scenario(200))
+    fits = estimate(cat, scenario(50))
     for a in TUNED_SIDE:
         assert est.current[a] == fits.current[a]
 
@@ -315,14 +327,19 @@ def test_cli_json_and_text_show_a_long_context_gpu_misfit(cat, tmp_path, capsys)
     assert capsys.readouterr().out.count("590.0 GB of KV cache for one long-context request") == 1
 
 
-def test_the_pdf_lists_a_closed_base_model(cat):
+@pytest.mark.parametrize("documents", [50, 200])
+def test_the_pdf_lists_a_closed_base_model(cat, documents):
     import io
 
     from pypdf import PdfReader
 
+    from planner.questionnaire import recommend
     from planner.report import build_report
 
-    pdf = build_report(cat, scenario(200, llm="big"))
+    # 200 documents: long context misses big's window too; before any answer it is still never the pick
+    s = scenario(documents, llm="big")
+    assert recommend(s, estimate(cat, s)).winner.key in TUNED_SIDE
+    pdf = build_report(cat, s)
     flat = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Not priced" in flat and "Prompt only, long context and RAG are ruled out" in flat
 

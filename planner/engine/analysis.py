@@ -10,10 +10,10 @@ import numpy as np
 from planner.engine.costs import (
     SECONDS_PER_MONTH,
     USES_RETRIEVAL,
-    USES_TUNED,
     _share,
     mean_input_tokens,
     monthly_totals,
+    serving_tokens_per_second,
 )
 from planner.engine.results import BreakEven, Sensitivity
 from planner.inputs import Inputs
@@ -112,7 +112,7 @@ def _step_points(
     if i.self_hosted:
         for arch in archs:
             tin, tout = mean_input_tokens(i, arch), i.output_tokens_per_query
-            thr = i.serving_tokens_per_second_tuned if USES_TUNED[arch] else i.serving_tokens_per_second_base
+            thr = serving_tokens_per_second(i, arch)
             work = tout + tin * i.input_token_weight
             if work <= 0:
                 continue  # no GPU work: always the minimum replicas

@@ -26,9 +26,10 @@ from planner.engine.costs import (
 )
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.results import Estimate, Series, Snapshot
-from planner.inputs import Inputs, build_inputs, replica_misfits
+from planner.inputs import Inputs, build_inputs
 from planner.lifecycle import scenario_issues
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from planner.serving_fit import long_context_misfit_on_gpus, serving_misfits
 from pricing.models import Catalog
 
 
@@ -160,15 +161,19 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
 
 def _ruled_out(catalog: Catalog, scenario: Scenario, context_misfit: str | None) -> dict[str, str]:
     """The options that cannot run, in ARCHITECTURES order, each with its reason: long context whose knowledge
-    base does not fit the context window, and (self-hosted) the options a model fitting no GPU replica serves."""
+    base does not fit the context window; self-hosted, the options served by a model that is not open weights
+    or fits no GPU replica, and long context when no replica holds one of its requests (first reason kept)."""
     reasons = {"long_context": context_misfit} if context_misfit else {}
-    for field, misfit in replica_misfits(catalog, scenario).items():
+    for field, misfit in serving_misfits(catalog, scenario).items():
         served = [a for a in ARCHITECTURES if USES_TUNED[a] == (field == "stack.fine_tune")]
         # "Prompt only, long context and RAG": labels inside a sentence, acronyms kept
         names = [LABELS[a] if n == 0 or LABELS[a].isupper() else LABELS[a].lower() for n, a in enumerate(served)]
         said = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
         for a in served:
             reasons.setdefault(a, f"{said} {'are' if len(served) > 1 else 'is'} ruled out: {misfit}.")
+    on_gpus = long_context_misfit_on_gpus(catalog, scenario)
+    if on_gpus:
+        reasons.setdefault("long_context", f"Long context is ruled out: {on_gpus}.")
     return {a: reasons[a] for a in ARCHITECTURES if a in reasons}
 
 

@@ -185,7 +185,7 @@ def dedicated_replicas(i: Inputs, q: np.ndarray) -> np.ndarray:
 def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     """Self-hosted replicas for volume `q`: ceil(peak work ÷ (throughput × utilization)), at least the minimum."""
     tin, tout = mean_input_tokens(i, arch), i.output_tokens_per_query
-    thr = i.serving_tokens_per_second_tuned if USES_TUNED[arch] else i.serving_tokens_per_second_base
+    thr = serving_tokens_per_second(i, arch)
     peak_qps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
     work = tout + tin * i.input_token_weight
     need = peak_qps * work / (thr * i.target_utilization)
@@ -194,8 +194,18 @@ def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
 
 
 def gpus_per_replica(i: Inputs, arch: str) -> float:
-    """GPUs in one self-hosted replica of the model serving `arch` (1, 2, 4 or 8; see planner/inputs.py)."""
+    """GPUs in one self-hosted replica of the model serving `arch` (1, 2, 4 or 8; see planner/serving_fit.py):
+    long context has its own, sized for the knowledge base in every prompt."""
+    if KNOWLEDGE_IN_PROMPT[arch] and i.serving_gpus_per_replica_long_context > 0:
+        return i.serving_gpus_per_replica_long_context
     return i.serving_gpus_per_replica_tuned if USES_TUNED[arch] else i.serving_gpus_per_replica_base
+
+
+def serving_tokens_per_second(i: Inputs, arch: str) -> float:
+    """Throughput of one self-hosted replica serving `arch` (output-token equivalents a second)."""
+    if KNOWLEDGE_IN_PROMPT[arch] and i.serving_tokens_per_second_long_context > 0:
+        return i.serving_tokens_per_second_long_context
+    return i.serving_tokens_per_second_tuned if USES_TUNED[arch] else i.serving_tokens_per_second_base
 
 
 def sequences_per_replica(i: Inputs, arch: str) -> float:

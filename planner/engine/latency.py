@@ -16,6 +16,7 @@ from planner.engine.costs import (
     prompt_tokens,
     replicas,
     sequences_per_replica,
+    serving_tokens_per_second,
 )
 from planner.inputs import Inputs
 
@@ -88,7 +89,7 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
         # serving thr ÷ (slots × work) requests a second (a replica's throughput shared by its batch).
         slots = sequences_per_replica(i, arch)
         c = replicas(i, arch, q) * slots
-        thr = i.serving_tokens_per_second_tuned if tuned else i.serving_tokens_per_second_base
+        thr = serving_tokens_per_second(i, arch)
         mu = thr / (slots * work)
         lam = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
         p_wait = _erlang_c(c, lam / mu)

@@ -108,8 +108,11 @@ def recommend(
     if estimate is not None:
         ranking, findings = _check_numbers(scenario, ranking, estimate)
         findings = _unique((*((fits_note,) if fits_note else ()), *(ruled.values() if ruled else ()), *findings))
-    if not ranking[0].can_run:  # everything is ruled out: the pick is one that can run (stable: by score)
-        ranking = tuple(sorted(ranking, key=lambda r: not r.can_run))
+    # everything is ruled out, or the first has no price (long context outside its window before an answer,
+    # beside options a GPU misfit rules out): the pick is one that can run and has numbers (stable: by score)
+    priced = set(getattr(estimate, "priced", ARCHITECTURES)) if estimate is not None else set(ARCHITECTURES)
+    if not ranking[0].can_run or ranking[0].key not in priced:
+        ranking = tuple(sorted(ranking, key=lambda r: not r.can_run or r.key not in priced))
     winner = ranking[0]
     return Recommendation(
         ranking=ranking,
