@@ -85,10 +85,13 @@ def _priced(catalog: Catalog) -> Catalog:
 RANGED = _ranged(MINI)
 
 
-def _with_memory(catalog: Catalog, memory_gb: int) -> Catalog:
-    """A copy whose serving GPU has `memory_gb` per GPU (replicas sized by memory, slots by KV cache)."""
+def _with_memory(catalog: Catalog, memory_gb: int, window: int | None = None) -> Catalog:
+    """A copy whose serving GPU has `memory_gb` per GPU (replicas sized by memory, slots by KV cache); `window`
+    widens `small`'s context so that a long-context request may fit the window but no replica."""
     data = catalog.model_dump(mode="json")
     data["gpus"]["gpu"]["memory_gb_per_gpu"] = memory_gb
+    if window:
+        data["llms"]["small"]["context_window_tokens"] = window
     return Catalog.model_validate(data)
 
 
@@ -97,6 +100,7 @@ CATALOGS = {
     "mini": MINI,
     "ranged": RANGED,
     "memory-24gb": _with_memory(MINI, 24),
+    "memory-8gb-wide": _with_memory(MINI, 8, window=2_000_000),
     "priced": PRICED,
     "priced-ranged": _ranged(PRICED),
 }
@@ -122,8 +126,10 @@ def log_uniform(lo: float, hi: float):
 def scenario_dicts(draw) -> tuple[str, dict]:
     serving = draw(st.sampled_from(["api", "self_hosted"]))
     if serving == "self_hosted":
-        llm = "small"  # the only open-weights model
-        fine_tune = draw(st.sampled_from(["ft-lora", "ft-gpu"]))  # both tune `small`
+        # `small` is the only open-weights model (ft-lora and ft-gpu tune it); `big` (and ft-api, tuning it)
+        # rule out the options that side serves; both closed would refuse the scenario, so one side stays open
+        llm = draw(st.sampled_from(["small", "small", "big"]))
+        fine_tune = draw(st.sampled_from(["ft-lora", "ft-gpu"] + (["ft-api"] if llm == "small" else [])))
     else:
         llm = draw(st.sampled_from(["big", "small"]))
         fine_tune = draw(st.sampled_from(["ft-api", "ft-lora", "ft-gpu"]))
@@ -276,12 +282,27 @@ def test_estimate_figures_sound(drawn):
     # every architecture is either priced or ruled out with a reason, never both
     assert set(est.priced) | set(est.ruled_out) == set(ARCHITECTURES)
     assert not set(est.priced) & set(est.ruled_out)
-    assert set(est.ruled_out) <= {"long_context"}
+    # what is ruled out: long context outside its window or (self-hosted) on no replica, and each side whose
+    # model is not open weights (the random stacks hold models small enough for some replica)
     llm = cat.llms[s.stack.llm]
     w = s.workload
     need = w.system_prompt_tokens + w.corpus_documents * w.tokens_per_document + w.input_tokens_per_query
     fits = need + w.output_tokens_per_query <= llm.context_window_tokens and need <= (llm.max_input_tokens or need)
-    assert ("long_context" in est.priced) == fits
+    expected = set() if fits else {"long_context"}
+    if s.stack.serving == "self_hosted":
+        if not llm.open_weights:
+            expected |= {"prompt_only", "long_context", "rag"}
+        if not cat.llms[cat.fine_tune_offers[s.stack.fine_tune].base_llm].open_weights:
+            expected |= {"fine_tuned", "hybrid"}
+        memory = cat.gpus[s.stack.gpu].memory_gb_per_gpu
+        # one long-context request: 8B weights + its KV (8B: 2 × 32 × 1,024 × 2 bytes a token, 1 at fp8)
+        # against a replica of 8 GPUs
+        weights_gb = 8 * {"bf16": 2, "fp8": 1, "int4": 0.5}[s.stack.precision]
+        kv_gb = 2 * 32 * 1024 * (1 if s.stack.precision == "fp8" else 2) * (need + w.output_tokens_per_query) / 1e9
+        if memory is not None and weights_gb + kv_gb > 8 * memory * s.stack.gpu_memory_utilization:
+            expected.add("long_context")
+            event("long context on no GPU replica")
+    assert set(est.ruled_out) == expected
     event(f"long context {'priced' if 'long_context' in est.priced else 'ruled out'}")
     for a in est.priced:
         ser = est.series[a]

@@ -109,7 +109,7 @@ class Estimate:
     #: architectures that cannot run at all for this scenario, with the reason (no curve, no number)
     ruled_out: dict[str, str] = dataclasses.field(default_factory=dict)
     #: why the knowledge base does not fit `stack.llm`'s context window (None: it fits), measured even when
-    #: long context is ruled out for another reason (its model fits no GPU replica)
+    #: long context is ruled out for another reason (its model is not open weights or fits no GPU replica)
     context_misfit: str | None = None
 
     @property
