@@ -378,3 +378,68 @@ def test_pages_show_a_closed_base_model_ruled_out(catalog_file, page):  # noqa: 
     assert said.count("Prompt only, long context and RAG are ruled out: stack.llm: `gpt-6-luna`") == 1, said
     names = {t.get("name") for t in all_charts(at)[0]["data"]}
     assert {"Fine-tuned", "Hybrid"} <= names and not {"Prompt only", "Long context", "RAG"} & names
+
+
+def test_shipped_catalog_a_70b_long_context_needs_two_gpus_where_prompt_only_needs_one():
+    from planner import load_catalog
+
+    cat = load_catalog()
+    s = Scenario.model_validate(
+        {
+            "name": "70B at fp8, a 100,000-token knowledge base",
+            "workload": {"queries_per_month": 1000, "corpus_documents": 100, "tokens_per_document": 1000},
+            "stack": {
+                "serving": "self_hosted",
+                "llm": "together-llama-3.3-70b",
+                "fine_tune": "together-llama-3.1-8b-lora",
+                "gpu": "runpod-h100-sxm",
+                "precision": "fp8",
+            },
+        }
+    )
+    gpu = cat.gpus["runpod-h100-sxm"]
+    assert cat.llms["together-llama-3.3-70b"].parameters_billion == 70 and gpu.memory_gb_per_gpu == 80
+    w = s.workload  # the default prompt: system 300, input 200, answer 300
+    tokens = w.system_prompt_tokens + 100 * 1000 + w.input_tokens_per_query + w.output_tokens_per_query
+    assert tokens == 100_800
+    # fp8: 70 GB of weights; KV 2 × 32 × (70 ÷ 8)^0.4 × 1,024 × 1 byte = 156,052 B a token ⇒ 15.73 GB a request;
+    # 70 + 15.73 > 72 (one GPU), ≤ 144 (two) ⇒ 2 GPUs; (144 − 70) ÷ 15.73 = 4.70 ⇒ 4 requests at once
+    kv_gb = 2 * 32 * 8.75**0.4 * 1024 * 1 * tokens / 1e9
+    assert kv_gb == pytest.approx(15.730, abs=1e-3)
+    est = estimate(cat, s)
+    lc, po = est.current["long_context"], est.current["prompt_only"]
+    assert po.gpus_per_replica == 1 and lc.gpus_per_replica == 2
+    assert lc.sequences_per_replica == math.floor((144 - 70) / kv_gb) == 4
+    # one replica at 1,000 queries a month: 2 GPUs × the H100's hourly price × 730 h (prompt only: one GPU);
+    # before, long context was priced on prompt only's one-GPU replica, at prompt only's spend
+    usd_month = gpu.usd_per_hour.value / gpu.gpu_count * 730
+    assert lc.components_usd["gpu_serving"] == pytest.approx(2 * usd_month)
+    assert po.components_usd["gpu_serving"] == pytest.approx(1 * usd_month)
+
+
+def test_shipped_catalog_a_million_token_knowledge_base_fits_no_scout_replica():
+    from planner import load_catalog
+
+    cat = load_catalog()
+    s = Scenario.model_validate(
+        {
+            "name": "Llama 4 Scout, a 1,000,000-token knowledge base",
+            "workload": {"corpus_documents": 1000, "tokens_per_document": 1000},
+            "stack": {
+                "serving": "self_hosted",
+                "llm": "together-llama-4-scout",
+                "fine_tune": "together-llama-3.1-8b-lora",
+                "gpu": "runpod-h100-sxm",
+            },
+        }
+    )
+    scout = cat.llms["together-llama-4-scout"]
+    assert scout.parameters_billion == 109 and scout.context_window_tokens >= 1_000_800
+    # 109 × 2 = 218 GB; KV 2 × 32 × (109 ÷ 8)^0.4 × 1,024 × 2 B × 1,000,800 tokens = 372.9 GB;
+    # 218 + 372.9 = 590.9 > 8 × 80 × 0.9 = 576 ⇒ no replica: long context alone is ruled out
+    kv_gb = 2 * 32 * (109 / 8) ** 0.4 * 1024 * 2 * 1_000_800 / 1e9
+    assert 218 + kv_gb > 576 and f"{kv_gb:.1f}" == "372.9"
+    est = estimate(cat, s)
+    assert tuple(est.ruled_out) == ("long_context",) and est.context_misfit is None
+    assert "218 GB for its weights plus 372.9 GB of KV cache" in est.ruled_out["long_context"]
+    assert est.current["prompt_only"].gpus_per_replica == 4  # 218 GB of weights: 4 × 72 = 288 GB
