@@ -522,13 +522,16 @@ def test_switching_to_self_hosted_picks_compatible_entries_or_names_the_field(ca
     assert "the stack changed" in said and "Fine-tuning offer →" in said and "LLM →" in said
     assert at.selectbox(key="sb.gpu")  # the GPU picker appears for self-hosted serving
     assert len(all_charts(at)) >= 1  # the page is priced, not blank
-    # the dead end: an open model, but a fine-tuning offer on a closed one — the offer is named
+    # the dead end: an open model, but a fine-tuning offer on a closed one — fine-tuned and hybrid
+    # are ruled out, the offer named with the offers that would fit; the others are still priced
     at.selectbox(key="sb.ft").set_value(closed).run()
-    assert not at.exception
-    shown = "\n".join(errors(at))
-    assert f"stack.fine_tune: {cat.fine_tune_offers[closed].name} (`{closed}`)" in shown, shown
-    assert "choose one of" in shown and f"`{offer.base_llm}`" not in shown.split("stack.fine_tune")[0]
-    assert "stack.llm" not in shown  # the LLM is fine: only the field to change is named
+    assert not at.exception and errors(at) == []
+    said = unescape("\n".join(i.value for i in at.info))
+    assert f"Fine-tuned and hybrid are ruled out: stack.fine_tune: the fine-tuning offer `{closed}` tunes" in said
+    assert "offers on an open-weights base: `" in said
+    assert "stack.llm:" not in said  # the LLM is fine: only the field to change is named
+    names = {t.get("name") for t in all_charts(at)[0]["data"]}
+    assert {"Prompt only", "RAG"} <= names and not {"Fine-tuned", "Hybrid"} & names
 
 
 def test_user_text_is_shown_literally_never_as_markup(catalog_file):
