@@ -9,7 +9,7 @@ per-page identity and would be rebuilt on every page switch).
 
 import streamlit as st
 
-from planner.ui import messages, results, sidebar
+from planner.ui import messages, process, results, sidebar
 
 #: The sidebar's starting width (pixels): wide enough that its labels and the longest entry names of
 #: the catalog (presets, fine-tuning offers) show whole; the user can still drag it.
@@ -33,4 +33,7 @@ page = st.navigation(
 results.start()  # this session's catalog, and the scenario from the URL on its first run
 messages.show_flash()  # what the last action left to say
 sidebar.draw(page.url_path)  # the scenario's controls; the URL follows the scenario
-page.run()
+try:
+    page.run()
+finally:  # also when the page stops or reruns early
+    process.freeze_long_lived()  # after-run garbage collection walks only what a run made (see there)

@@ -1,0 +1,66 @@
+"""planner/ui/process.py: the app freezes what outlives a run, so Streamlit's after-run collection walks
+only what the run made — and it never freezes garbage."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import types
+import weakref
+
+import pytest
+
+from planner.ui import process
+
+
+@pytest.fixture()
+def thawed():
+    """Each test starts and ends with nothing frozen (the suite's other tests are not affected)."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+    sys.modules.pop("planner_test_fake_module", None)
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the cycle collector frees it
+
+
+def test_freezes_once_per_set_of_loaded_modules(thawed):
+    process.freeze_long_lived()  # whatever the suite left: frozen now
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    # nothing new loaded: no second collection, nothing more frozen
+    assert process.freeze_long_lived() is False
+    assert gc.get_freeze_count() == frozen
+    # a run that loads a module (a page's first table loads pandas): frozen again, the module included
+    sys.modules["planner_test_fake_module"] = types.ModuleType("planner_test_fake_module")
+    assert process.freeze_long_lived() is True
+    assert gc.get_freeze_count() > frozen
+
+
+def test_garbage_is_collected_not_frozen(thawed):
+    process.freeze_long_lived()
+    alive, dead = Node(), Node()
+    gone = weakref.ref(dead)
+    del dead  # unreachable now, but a cycle: still in memory until a collection
+    assert gone() is not None
+    sys.modules["planner_test_fake_module"] = types.ModuleType("planner_test_fake_module")
+    assert process.freeze_long_lived() is True
+    assert gone() is None, "a garbage cycle was frozen instead of freed"
+    # what was alive is frozen: a later collection does not walk it
+    before = gc.get_freeze_count()
+    gc.collect()
+    assert gc.get_freeze_count() == before
+    assert alive.me is alive
+
+
+def test_after_freeze_a_runs_own_garbage_is_still_freed(thawed):
+    """What Streamlit's after-run collection (`runner.postScriptGC`) still does once the rest is frozen."""
+    process.freeze_long_lived()
+    made_by_a_run = Node()
+    gone = weakref.ref(made_by_a_run)
+    del made_by_a_run
+    gc.collect()
+    assert gone() is None
