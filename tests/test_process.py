@@ -14,9 +14,11 @@ from planner.ui import process
 
 
 @pytest.fixture()
-def thawed():
-    """Each test starts and ends with nothing frozen (the suite's other tests are not affected)."""
+def thawed(monkeypatch):
+    """Each test starts and ends with nothing frozen (the suite's other tests are not affected), and with no
+    freeze remembered (an app run by an earlier AppTest test froze the modules loaded then)."""
     gc.unfreeze()
+    monkeypatch.setattr(process, "_modules_at_last_freeze", 0)
     yield
     gc.unfreeze()
     sys.modules.pop("planner_test_fake_module", None)
