@@ -47,6 +47,25 @@ def test_every_figure_is_valid_plotly(est):
         assert fig.layout.paper_bgcolor == "rgba(0,0,0,0)", name
 
 
+def test_the_volume_charts_json_is_the_figures_own(est):
+    """The Costs and Latency pages send `spend_spec` / `latency_spec` (built without wrapping the figure, for
+    speed): exactly the JSON of the figure the PDF and every other chart draw, template included."""
+    import json
+
+    import plotly
+
+    def text(spec: dict) -> dict:
+        return json.loads(json.dumps(spec, cls=plotly.utils.PlotlyJSONEncoder))
+
+    pairs = (
+        (figures.spend_figure(est), figures.spend_spec(est)),
+        (figures.latency_figure(est), figures.latency_spec(est)),
+    )
+    for fig, spec in pairs:
+        assert text(spec) == text(fig.to_plotly_json())
+        assert spec["layout"]["template"], "plotly's default template is part of the JSON, as in the figure's"
+
+
 def test_spend_lines_one_per_architecture_named_and_coloured(est):
     fig = figures.spend_figure(est)
     traces = by_name(fig)

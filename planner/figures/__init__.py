@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 
 from planner.engine import Estimate
 from planner.figures.costs import breakdown_figure, per_1k_figure, tco_figure, tornado_figure
-from planner.figures.latency import COINCIDE, COINCIDE_NOTE, latency_breakdown_figure, latency_figure
+from planner.figures.latency import COINCIDE, COINCIDE_NOTE, latency_breakdown_figure, latency_figure, latency_spec
 from planner.figures.spend import (
     LABEL_EDGE_DECADES,
     LABEL_EDGE_Y_DECADES,
@@ -37,6 +37,7 @@ from planner.figures.spend import (
     break_even_labels_fit,
     components_used,
     spend_figure,
+    spend_spec,
 )
 from planner.figures.style import (
     ALERT_DASH,
@@ -74,8 +75,10 @@ __all__ = [
     "components_used",
     "latency_breakdown_figure",
     "latency_figure",
+    "latency_spec",
     "per_1k_figure",
     "spend_figure",
+    "spend_spec",
     "tco_figure",
     "tornado_figure",
 ]

@@ -17,6 +17,7 @@ from planner.figures.style import (
     _linear_ticks,
     _volume_axis,
     arch_tick,
+    figure_spec,
     hover_ms,
 )
 from planner.scenario import LABELS
@@ -29,6 +30,15 @@ COINCIDE_NOTE = "coinciding lines"
 
 def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
     """p95 (solid, named by LABELS) and p50 (dotted) latency over volume, with the p95 limit."""
+    return _figure(*_latency_parts(est, height))
+
+
+def latency_spec(est: Estimate) -> dict:
+    """`latency_figure(est)`'s JSON (as `to_plotly_json` gives it), built without wrapping the figure."""
+    return figure_spec(*_latency_parts(est, 440))
+
+
+def _latency_parts(est: Estimate, height: int) -> tuple[list[dict], dict]:
     v = est.volumes
     data = []
     top = 0.0
@@ -53,7 +63,7 @@ def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
     if pairs:
         _coincide_note(layout, pairs)
     _current_marker(layout, est.scenario.workload.queries_per_month, v)
-    return _figure(data, layout)
+    return data, layout
 
 
 def _lies_on(est: Estimate, s: Series, drawn: list[str], y_top: float) -> str | None:

@@ -21,6 +21,7 @@ from planner.figures.style import (
     _rgba,
     _usd_axis,
     _volume_axis,
+    figure_spec,
     hover_usd,
 )
 from planner.scenario import COLORS, LABELS
@@ -37,6 +38,15 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
     """Monthly spend over query volume (log–log): one line per architecture with its
     low–high band, break-even points, the budget and the scenario's own volume.
     Hovering a line shows the spend by component at that volume."""
+    return _figure(*_spend_parts(est, bands, height))
+
+
+def spend_spec(est: Estimate) -> dict:
+    """`spend_figure(est)`'s JSON (as `to_plotly_json` gives it), built without wrapping the figure."""
+    return figure_spec(*_spend_parts(est, True, 460))
+
+
+def _spend_parts(est: Estimate, bands: bool, height: int) -> tuple[list[dict], dict]:
     v = est.volumes
     series = [est.series[a] for a in est.priced]
     every = np.concatenate([np.ravel(x) for s in series for x in (s.low_usd, s.high_usd, s.total_usd)])
@@ -65,7 +75,7 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
     _ruled_out_note(layout, est)
     if budget:
         _hline(layout, data, budget, BUDGET_SHAPE, f"Budget {fmt.usd(budget)}/month")
-    return _figure(data, layout)
+    return data, layout
 
 
 def _band_traces(series: list[Series], v: np.ndarray, floor: float) -> list[dict]:

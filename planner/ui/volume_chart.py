@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import plotly
-import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -115,10 +114,9 @@ def _on_change(key: str) -> None:
         session.change({"workload.queries_per_month": float(q)}, LABEL)
 
 
-def _spec(fig: go.Figure) -> tuple[str, str, dict[str, int | None]]:
-    """The figure's JSON; its identity without the marker (equal ids: the browser need not redraw); where
-    the marker's line, label and at-volume trace sit in it."""
-    spec = fig.to_plotly_json()
+def _spec(spec: dict) -> tuple[str, str, dict[str, int | None]]:
+    """The figure's JSON text (from its JSON `spec`); its identity without the marker (equal ids: the browser
+    need not redraw); where the marker's line, label and at-volume trace sit in it."""
     data, layout = spec["data"], spec["layout"]
     marker = {
         "shape": _index(layout.get("shapes", []), lambda s: s.get("name") == figures.CURRENT_SHAPE),
@@ -168,8 +166,8 @@ def _with_marker(spec: dict, marker: dict[str, int | None], step: dict) -> dict 
     return out
 
 
-def _figure_json(key: str, fig_key: tuple, make_fig: Callable[[], go.Figure], step: dict) -> tuple[str, str, dict]:
-    """`_spec(make_fig())`, or — when only the volume moved since this chart's last figure (`fig_key` equal) —
+def _figure_json(key: str, fig_key: tuple, make_spec: Callable[[], dict], step: dict) -> tuple[str, str, dict]:
+    """`_spec(make_spec())`, or — when only the volume moved since this chart's last figure (`fig_key` equal) —
     the last figure with its marker moved to `step`: a volume move costs no figure rebuild in Python either."""
     memo = session.get().chart_memo
     hit = memo.get(key)
@@ -178,7 +176,7 @@ def _figure_json(key: str, fig_key: tuple, make_fig: Callable[[], go.Figure], st
         moved = _with_marker(json.loads(text), marker, step)  # (kept as text: ~0.1 MB, parsed in ~1 ms)
         if moved is not None:
             return json.dumps(moved, separators=(",", ":")), spec_id, marker
-    text, spec_id, marker = _spec(make_fig())
+    text, spec_id, marker = _spec(make_spec())
     memo[key] = (fig_key, text, spec_id, marker)
     return text, spec_id, marker
 
@@ -193,7 +191,7 @@ def _fig_key(ctx: Context, est: Estimate) -> tuple:
 
 
 def volume_chart(
-    make_fig: Callable[[], go.Figure],
+    make_spec: Callable[[], dict],
     *,
     fig_key: tuple,
     volumes,
@@ -205,8 +203,8 @@ def volume_chart(
     key: str,
     readouts_key: str,
 ) -> None:
-    """Draw the figure `make_fig()` (drawn at the scenario's volume `current`, one of `steps`; `fig_key`: what
-    it is drawn from but the volume) with the volume slider.
+    """Draw the figure whose JSON is `make_spec()` (drawn at the scenario's volume `current`, one of `steps`;
+    `fig_key`: what it is drawn from but the volume) with the volume slider.
 
     `cards[j]` / `captions[j]`: the read-outs at `steps[j]`; `at_volume[j]`: the at-volume markers'
     `x`, `y` and `text` there (the spend figure's), or None."""
@@ -215,7 +213,7 @@ def volume_chart(
         for j, q in enumerate(steps)
     ]
     index = list(steps).index(current)
-    text, spec_id, marker = _figure_json(key, fig_key, make_fig, payload[index])
+    text, spec_id, marker = _figure_json(key, fig_key, make_spec, payload[index])
     _component()(
         spec=text,
         spec_id=spec_id,
@@ -269,7 +267,7 @@ def spend_chart(ctx: Context, est: Estimate, ruled_out: set[str], key: str) -> N
         else:
             marks.append(None)
     volume_chart(
-        lambda: figures.spend_figure(est),
+        lambda: figures.spend_spec(est),
         fig_key=_fig_key(ctx, est),
         volumes=est.volumes,
         steps=steps,
@@ -298,7 +296,7 @@ def latency_chart(ctx: Context, est: Estimate, key: str) -> None:
         for j in range(len(steps))
     ]
     volume_chart(
-        lambda: figures.latency_figure(est),
+        lambda: figures.latency_spec(est),
         fig_key=_fig_key(ctx, est),
         volumes=est.volumes,
         steps=steps,
