@@ -7,112 +7,132 @@ import streamlit as st
 
 from planner import figures, readouts
 from planner import format as fmt
+from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
 from planner.scenario import LABELS
-from planner.ui import results, summary, tables, volume_chart
+from planner.ui import messages, results, summary, tables, volume_chart
 from planner.ui.messages import message
 
-ctx = results.context()
-results.page_header("Costs", ctx)
-est, _ = results.require_estimate(ctx)
-s = ctx.scenario
 
-summary.verdict_box(ctx)
-rec = ctx.recommendation
-ruled_out = {r.key for r in rec.ranking if r.ruled_out} if rec is not None and rec.has_verdict else set()
-# "cheapest" only among the options still open; equal costs share the badge
-cheapest = min((a for a in est.priced if a not in ruled_out), key=lambda a: est.current[a].monthly_usd)
-q_now = s.workload.queries_per_month
-with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
-    st.caption(readouts.cost_caption(q_now))
-    cards = readouts.cost_cards(est.priced, {a: est.current[a].monthly_usd for a in est.priced}, ruled_out)
-    volume_chart.draw_cards(
-        est,
-        cards,
-        lambda c: (
-            f"At {fmt.count(c.queries_per_month)} queries/month. Range "
-            f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
-            f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
-            f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
-        ),
-    )
-shown = {i.message() for i in scenario_issues(ctx.catalog, s)}  # the page header showed these
-for w in est.warnings:
-    if w not in shown:
-        message("warning", w)
+@st.fragment
+def _page() -> None:
+    """The whole page, as a fragment: a move of the chart's volume slider reruns only this, not the
+    sidebar (the sidebar shows nothing that depends on the volume; the callback keeps the link in step).
+    Every other control reruns the app, this included."""
+    messages.show_flash()  # a refused move says so (on a full rerun the app has shown it already)
+    ctx = results.context()
+    results.page_header("Costs", ctx)
+    est, _ = results.require_estimate(ctx)
+    s = ctx.scenario
 
-for reason in est.ruled_out_reasons:
-    st.info(reason)
-
-volume_chart.spend_chart(ctx, est, ruled_out, key="costs.spend")
-if est.break_evens:
-    # every break-even, exact, in a table (the chart labels them only where labels cannot collide)
-    rows = pd.DataFrame(
-        {
-            "Queries per month": [f"{b.queries_per_month:,.0f}" for b in est.break_evens],
-            "Monthly spend there": [fmt.usd(b.usd_per_month) for b in est.break_evens],
-            "Cheaper below": [LABELS[b.cheaper_below] for b in est.break_evens],
-            "Cheaper above": [LABELS[b.cheaper_above] for b in est.break_evens],
-            "How": ["at a capacity step" if b.at_step else "lines cross" for b in est.break_evens],
-        },
-        index=[f"{LABELS[b.a]} = {LABELS[b.b]}" for b in est.break_evens],
-    )
-    with st.expander(f"Break-even volumes ({len(est.break_evens)})", expanded=len(est.break_evens) <= 3):
-        st.markdown(tables.markdown_table(rows, "Pair"))
-else:
-    st.caption("No break-even in this range: the order of the architectures does not change with volume here.")
-
-# One view at a time, picked by a segmented control: only the chosen view runs and redraws
-# (st.tabs with lazy tabs measured ~25 ms more browser work per slider move than this).
-VIEWS = ["Numbers", "Breakdown at your volume", "Per 1,000 queries", "One-time and total cost", "Sensitivity"]
-view = (
-    st.segmented_control(
-        "Show",
-        VIEWS,
-        default=VIEWS[0],
-        key="costs.view",
-        label_visibility="collapsed",
-        help="What to show below the chart.",
-    )
-    or VIEWS[0]
-)
-if view == "Numbers":
-    st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))
-    st.download_button(
-        "Download the curves (CSV)",
-        data=functools.partial(csv_text, est),
-        file_name="llm-planner-costs.csv",
-        mime="text/csv",
-        on_click="ignore",
-        help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per "
-        "architecture.",
-    )
-elif view == "Breakdown at your volume":
-    st.plotly_chart(figures.breakdown_figure(est), config=figures.CONFIG, key="costs.breakdown")
-elif view == "Per 1,000 queries":
-    st.plotly_chart(figures.per_1k_figure(est), config=figures.CONFIG, key="costs.per1k")
-elif view == "One-time and total cost":
-    st.plotly_chart(figures.tco_figure(est), config=figures.CONFIG, key="costs.tco")
-    st.caption(
-        f"One-time costs (month 0), then each month's spend at {fmt.count(s.workload.queries_per_month)} queries/month."
-    )
-    st.markdown(tables.markdown_table(tables.one_time_frame(est), "One-time cost"))
-else:
-    default = ctx.recommendation.winner.key if ctx.recommendation else cheapest
-    arch = (
-        st.segmented_control(
-            "Architecture",
-            list(est.priced),
-            format_func=LABELS.__getitem__,
-            default=default,
-            key="costs.sens_arch",
-            help="Whose spend to test. Defaults to the recommended architecture.",
+    summary.verdict_box(ctx)
+    rec = ctx.recommendation
+    ruled_out = {r.key for r in rec.ranking if r.ruled_out} if rec is not None and rec.has_verdict else set()
+    # "cheapest" only among the options still open; equal costs share the badge
+    cheapest = min((a for a in est.priced if a not in ruled_out), key=lambda a: est.current[a].monthly_usd)
+    q_now = s.workload.queries_per_month
+    with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
+        st.caption(readouts.cost_caption(q_now))
+        cards = readouts.cost_cards(est.priced, {a: est.current[a].monthly_usd for a in est.priced}, ruled_out)
+        volume_chart.draw_cards(
+            est,
+            cards,
+            lambda c: (
+                f"At {fmt.count(c.queries_per_month)} queries/month. Range "
+                f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
+                f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
+                f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
+            ),
         )
-        or default
+    shown = {i.message() for i in scenario_issues(ctx.catalog, s)}  # the page header showed these
+    for w in est.warnings:
+        if w not in shown:
+            message("warning", w)
+
+    for reason in est.ruled_out_reasons:
+        st.info(reason)
+
+    volume_chart.spend_chart(ctx, est, ruled_out, key="costs.spend")
+    _break_even_table(est)
+    _views(ctx, est, cheapest)
+
+
+def _break_even_table(est: Estimate) -> None:
+    if est.break_evens:
+        # every break-even, exact, in a table (the chart labels them only where labels cannot collide)
+        rows = pd.DataFrame(
+            {
+                "Queries per month": [f"{b.queries_per_month:,.0f}" for b in est.break_evens],
+                "Monthly spend there": [fmt.usd(b.usd_per_month) for b in est.break_evens],
+                "Cheaper below": [LABELS[b.cheaper_below] for b in est.break_evens],
+                "Cheaper above": [LABELS[b.cheaper_above] for b in est.break_evens],
+                "How": ["at a capacity step" if b.at_step else "lines cross" for b in est.break_evens],
+            },
+            index=[f"{LABELS[b.a]} = {LABELS[b.b]}" for b in est.break_evens],
+        )
+        with st.expander(f"Break-even volumes ({len(est.break_evens)})", expanded=len(est.break_evens) <= 3):
+            st.markdown(tables.markdown_table(rows, "Pair"))
+    else:
+        st.caption("No break-even in this range: the order of the architectures does not change with volume here.")
+
+
+def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
+    """One view at a time, picked by a segmented control: only the chosen view runs and redraws
+    (st.tabs with lazy tabs measured ~25 ms more browser work per slider move than this)."""
+    s = ctx.scenario
+    VIEWS = ["Numbers", "Breakdown at your volume", "Per 1,000 queries", "One-time and total cost", "Sensitivity"]
+    view = (
+        st.segmented_control(
+            "Show",
+            VIEWS,
+            default=VIEWS[0],
+            key="costs.view",
+            label_visibility="collapsed",
+            help="What to show below the chart.",
+        )
+        or VIEWS[0]
     )
-    st.plotly_chart(figures.tornado_figure(est, arch), config=figures.CONFIG, key="costs.tornado")
-    st.caption(
-        f"Each input moved {est.sensitivity_delta:.0%} down (light) and up (dark), the others held: "
-        "the longest bars are the numbers worth checking first."
-    )
+    if view == "Numbers":
+        st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))
+        st.download_button(
+            "Download the curves (CSV)",
+            data=functools.partial(csv_text, est),
+            file_name="llm-planner-costs.csv",
+            mime="text/csv",
+            on_click="ignore",
+            help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per "
+            "architecture.",
+        )
+    elif view == "Breakdown at your volume":
+        st.plotly_chart(figures.breakdown_figure(est), config=figures.CONFIG, key="costs.breakdown")
+    elif view == "Per 1,000 queries":
+        st.plotly_chart(figures.per_1k_figure(est), config=figures.CONFIG, key="costs.per1k")
+    elif view == "One-time and total cost":
+        st.plotly_chart(figures.tco_figure(est), config=figures.CONFIG, key="costs.tco")
+        st.caption(
+            f"One-time costs (month 0), then each month's spend at {fmt.count(s.workload.queries_per_month)} "
+            "queries/month."
+        )
+        st.markdown(tables.markdown_table(tables.one_time_frame(est), "One-time cost"))
+    else:
+        default = ctx.recommendation.winner.key if ctx.recommendation else cheapest
+        arch = (
+            st.segmented_control(
+                "Architecture",
+                list(est.priced),
+                format_func=LABELS.__getitem__,
+                default=default,
+                key="costs.sens_arch",
+                help="Whose spend to test. Defaults to the recommended architecture.",
+            )
+            or default
+        )
+        st.plotly_chart(figures.tornado_figure(est, arch), config=figures.CONFIG, key="costs.tornado")
+        st.caption(
+            f"Each input moved {est.sensitivity_delta:.0%} down (light) and up (dark), the others held: "
+            "the longest bars are the numbers worth checking first."
+        )
+
+
+_page()

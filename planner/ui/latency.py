@@ -5,56 +5,66 @@ import streamlit as st
 from planner import figures, readouts
 from planner import format as fmt
 from planner.scenario import LABELS
-from planner.ui import results, summary, volume_chart
+from planner.ui import messages, results, summary, volume_chart
 
-ctx = results.context()
-results.page_header("Latency", ctx)
-est, _ = results.require_estimate(ctx)
-limit = ctx.scenario.latency_target_p95_ms
-summary.verdict_box(ctx)
-first_token = ctx.scenario.latency_limit_applies_to == "first_token"
-bounded = "time to first token" if first_token else "time to the full answer"
 
-with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
-    cards = readouts.latency_cards(est.priced, {a: est.limited_p95_ms(a) for a in est.priced}, limit, first_token)
-    volume_chart.draw_cards(
-        est,
-        cards,
-        lambda c: (
-            f"At {fmt.count(c.queries_per_month)} queries/month. "
-            f"First token: median {fmt.ms(c.first_token_p50_ms)}, p95 {fmt.ms(c.first_token_p95_ms)}. "
-            f"Full answer: median {fmt.ms(c.latency_p50_ms)}, p95 {fmt.ms(c.latency_p95_ms)}."
-        ),
+@st.fragment
+def _page() -> None:
+    """The whole page, as a fragment: a move of the chart's volume slider reruns only this, not the
+    sidebar (the sidebar shows nothing that depends on the volume; the callback keeps the link in step).
+    Every other control reruns the app, this included."""
+    messages.show_flash()  # a refused move says so (on a full rerun the app has shown it already)
+    ctx = results.context()
+    results.page_header("Latency", ctx)
+    est, _ = results.require_estimate(ctx)
+    limit = ctx.scenario.latency_target_p95_ms
+    summary.verdict_box(ctx)
+    first_token = ctx.scenario.latency_limit_applies_to == "first_token"
+    bounded = "time to first token" if first_token else "time to the full answer"
+
+    with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
+        cards = readouts.latency_cards(est.priced, {a: est.limited_p95_ms(a) for a in est.priced}, limit, first_token)
+        volume_chart.draw_cards(
+            est,
+            cards,
+            lambda c: (
+                f"At {fmt.count(c.queries_per_month)} queries/month. "
+                f"First token: median {fmt.ms(c.first_token_p50_ms)}, p95 {fmt.ms(c.first_token_p95_ms)}. "
+                f"Full answer: median {fmt.ms(c.latency_p50_ms)}, p95 {fmt.ms(c.latency_p95_ms)}."
+            ),
+        )
+    for reason in est.ruled_out_reasons:  # no curve and no card for these: say why
+        st.info(reason)
+
+    st.dataframe(
+        [
+            {
+                "Architecture": LABELS[a],
+                "First token p50": fmt.ms(est.current[a].first_token_p50_ms),
+                "First token p95": fmt.ms(est.current[a].first_token_p95_ms),
+                "Full answer p50": fmt.ms(est.current[a].latency_p50_ms),
+                "Full answer p95": fmt.ms(est.current[a].latency_p95_ms),
+            }
+            for a in est.priced
+        ],
+        hide_index=True,
+        key="latency.table",
     )
-for reason in est.ruled_out_reasons:  # no curve and no card for these: say why
-    st.info(reason)
+    if limit:
+        st.caption(f"The limit, p95 {fmt.ms(limit)}, bounds the {bounded}.")
+        for a in est.priced:
+            advice = est.latency_gap_advice(a)
+            if advice:
+                st.text(f"{LABELS[a]}: {advice}")
 
-st.dataframe(
-    [
-        {
-            "Architecture": LABELS[a],
-            "First token p50": fmt.ms(est.current[a].first_token_p50_ms),
-            "First token p95": fmt.ms(est.current[a].first_token_p95_ms),
-            "Full answer p50": fmt.ms(est.current[a].latency_p50_ms),
-            "Full answer p95": fmt.ms(est.current[a].latency_p95_ms),
-        }
-        for a in est.priced
-    ],
-    hide_index=True,
-    key="latency.table",
-)
-if limit:
-    st.caption(f"The limit, p95 {fmt.ms(limit)}, bounds the {bounded}.")
-    for a in est.priced:
-        advice = est.latency_gap_advice(a)
-        if advice:
-            st.text(f"{LABELS[a]}: {advice}")
+    volume_chart.latency_chart(ctx, est, key="latency.curve")
+    st.subheader("Where one request's time goes")
+    st.plotly_chart(figures.latency_breakdown_figure(est), config=figures.CONFIG, key="latency.breakdown")
+    st.caption(
+        "The median of each part adds up to the median of the request; the tails add in quadrature "
+        "(p95 = p50 + √Σ(p95ᵢ − p50ᵢ)²), since the parts rarely all hit their slowest at once. "
+        "Self-hosted serving adds queueing at the peak rate. See docs/formulas.md."
+    )
 
-volume_chart.latency_chart(ctx, est, key="latency.curve")
-st.subheader("Where one request's time goes")
-st.plotly_chart(figures.latency_breakdown_figure(est), config=figures.CONFIG, key="latency.breakdown")
-st.caption(
-    "The median of each part adds up to the median of the request; the tails add in quadrature "
-    "(p95 = p50 + √Σ(p95ᵢ − p50ᵢ)²), since the parts rarely all hit their slowest at once. "
-    "Self-hosted serving adds queueing at the peak rate. See docs/formulas.md."
-)
+
+_page()

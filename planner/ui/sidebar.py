@@ -111,7 +111,7 @@ def draw(page: str = "") -> None:
             **control("sb.name", "name", "Scenario name", _same, _name_or_default),
         )
         if page in VOLUME_ON_CHART:
-            st.caption(f"Queries per month: {fmt.count(s.workload.queries_per_month)} (set it under the chart)")
+            st.caption("Queries per month: set it under the chart")  # (its value there and in the header)
         else:
             _volume_control(s)
         if (sec := _section("tokens", "Tokens per query")).open:
@@ -135,7 +135,7 @@ def draw(page: str = "") -> None:
         if (sec := _section("file", "Scenario file (YAML)")).open:
             with sec:
                 _file_controls(s)
-    _write_url()
+    write_url()
 
 
 def _section(name: str, label: str):
@@ -526,7 +526,7 @@ def _self_hosted_controls(s: Scenario, cat: Catalog) -> None:
     )
 
 
-def _write_url() -> None:
+def write_url() -> None:
     """Keep the address bar in step with the scenario (only what differs from the preset)."""
     state = session.get()
     s, preset = state.scenario, state.preset

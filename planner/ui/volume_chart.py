@@ -38,7 +38,7 @@ from planner import format as fmt
 from planner.figures.spend import _at_volume_trace
 from planner.figures.style import _current_marker
 from planner.readouts import Card
-from planner.ui import session
+from planner.ui import session, sidebar
 from planner.ui.sidebar import VOLUME_STEPS
 
 if TYPE_CHECKING:
@@ -112,6 +112,7 @@ def _on_change(key: str) -> None:
     q = value.get("q") if isinstance(value, dict) else None
     if isinstance(q, int | float) and not isinstance(q, bool):
         session.change({"workload.queries_per_month": float(q)}, LABEL)
+        sidebar.write_url()  # the link follows at once: a move reruns only the page's fragment, not the sidebar
 
 
 def _spec(spec: dict) -> tuple[str, str, dict[str, int | None]]:

@@ -468,3 +468,22 @@ def test_a_shared_link_opens_the_volume_chart_at_its_volume(page, app_server, id
     # one "Queries per month" control on the page: the sidebar does not repeat the chart's
     assert page.get_by_role("slider", name=VOLUME).count() == 0
     assert problems_shown(page) == []
+
+
+@pytest.mark.parametrize("name", ["costs", "latency"])
+def test_a_volume_move_reaches_the_header_the_link_and_the_other_pages(page, app_server, idle, rerun, name):
+    """A move reruns only the page's body (a fragment), not the sidebar: what the sidebar does not redraw
+    must still follow — the link at once, and the next page drawn (its own "Queries per month" slider)."""
+    open_page(page, app_server, idle, name, "q=200000")
+    header = main_area(page).locator("[data-testid='stCaptionContainer']").first
+    assert "200K queries/month" in header.inner_text()
+    thumb = volume_thumb(page)
+    with rerun(page):
+        thumb.focus()
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === '500000'", timeout=30_000)
+    assert "500K queries/month" in header.inner_text()
+    go_to(page, rerun, "Decide")
+    assert page.get_by_role("slider", name=VOLUME).get_attribute("aria-valuetext") == "500K"
+    assert "q=500000" in page.url
+    assert problems_shown(page) == [] and page.js_errors == []
