@@ -36,4 +36,4 @@ sidebar.draw(page.url_path)  # the scenario's controls; the URL follows the scen
 try:
     page.run()
 finally:  # also when the page stops or reruns early
-    process.freeze_long_lived()  # after-run garbage collection walks only what a run made (see there)
+    process.after_run()  # frees the run's garbage without walking the whole process (see there)

@@ -66,3 +66,23 @@ def test_after_freeze_a_runs_own_garbage_is_still_freed(thawed):
     del made_by_a_run
     gc.collect()
     assert gone() is None
+
+
+def test_after_a_run_the_runs_garbage_is_freed_without_a_full_collection(thawed, monkeypatch):
+    """The shipped config turns Streamlit's full after-run collection off (its cost grows with the sessions
+    alive); `after_run` frees what the run made and dropped by collecting the young generations only."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    process.after_run()  # the first run of the process: modules frozen
+    generations: list[int] = []
+    collect = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda generation=2: generations.append(generation) or collect(generation))
+    made_by_a_run = Node()
+    gone = weakref.ref(made_by_a_run)
+    del made_by_a_run
+    process.after_run()
+    assert gone() is None, "the run's garbage cycle is still in memory"
+    assert generations == [1], "a run that loaded no module must not walk the oldest generation"
