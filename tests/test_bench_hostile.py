@@ -49,3 +49,16 @@ def test_a_page_run_is_read_back_whole():
     slider = bench_hostile.volume_slider(page)
     assert list(slider.options)[:4] == ["1,000", "2,000", "5,000", "10K"]
     assert "Queries per month" in page.text
+
+
+def test_the_churn_benchmark_runs_and_visitors_leave_no_error():
+    """`benchmarks/bench_churn.py` end to end (a 12 s smoke run): the moving sessions and the visitors who
+    come and go all get their pages, and the server's memory is sampled while they do."""
+    from benchmarks import bench_churn
+
+    res = in_a_thread(bench_churn.run, seconds=12)
+    assert res["errors"] == 0, res
+    assert res["moves"] >= bench_churn.VISITORS, res  # each session moves many times in 12 s without a pause
+    assert res["page_loads"] >= 3, res  # a visitor a second, each page run to its end
+    samples = res["rss_mb_every_10_s"]
+    assert len(samples) >= 2 and all(mb > 50 for mb in samples), samples  # a Streamlit server is > 50 MB
