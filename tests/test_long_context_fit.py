@@ -29,51 +29,25 @@ from planner.inputs import build_inputs
 from planner.scenario import Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
+from tests import test_replica_fit as replica_fit
 from tests.test_app import catalog_file  # noqa: F401  (the app reads a copy of the shipped catalog)
+from tests.test_replica_fit import BASE_SIDE, TUNED_SIDE
 
 BEFORE = Path(__file__).parent / "fixtures" / "self_hosted_before.json"
-BASE_SIDE = ("prompt_only", "long_context", "rag")
-TUNED_SIDE = ("fine_tuned", "hybrid")
 OTHERS = ("prompt_only", "rag", "fine_tuned", "hybrid")
 KV_8B = 2 * 32 * 1024 * 2  # 131,072 bytes a token at bf16
 USD_GPU_MONTH = 3.6 * 730  # the mini GPU: 3.6 $/h × 730 h = 2,628 $ a month
 
-WORKLOAD = {
-    "queries_per_month": 1000,
-    "peak_to_average_ratio": 1,
-    "system_prompt_tokens": 0,
-    "input_tokens_per_query": 1000,
-    "few_shot_tokens": 0,
-    "output_tokens_per_query": 400,
-    "tokens_per_document": 1000,
-    "chunk_tokens": 100,
-    "chunk_overlap_tokens": 0,
-    "top_k": 2,
-    "rerank": False,
-}
-STACK = {
-    "embedding_model": "emb",
-    "vector_store": "pine",
-    "reranker": "rr",
-    "serving": "self_hosted",
-    "gpu": "gpu",
-    "llm": "small",
-    "fine_tune": "ft-lora",
-    "target_utilization": 0.5,
-    "input_token_weight": 0.1,
-}
+# the replica-fit tests' workload and stack, with 1,000-token documents (each test sets how many)
+WORKLOAD = {**replica_fit.WORKLOAD, "tokens_per_document": 1000}
+STACK = {**replica_fit.STACK, "llm": "small", "fine_tune": "ft-lora"}
 
 
 def wide_catalog(mini: Catalog) -> Catalog:
-    data = mini.model_dump(mode="json")
-    data["gpus"]["gpu"]["memory_gb_per_gpu"] = 80
-    data["llms"]["small"]["context_window_tokens"] = 5_000_000
-    data["llms"]["huge"] = {**data["llms"]["small"], "name": "Huge open model", "parameters_billion": 405}
-    data["fine_tune_offers"]["ft-huge"] = {
-        **data["fine_tune_offers"]["ft-lora"],
-        "name": "LoRA huge",
-        "base_llm": "huge",
-    }
+    """The replica-fit tests' catalog (`huge`, `ft-huge`), both models with a 5,000,000-token window."""
+    data = replica_fit.huge_catalog(mini).model_dump(mode="json")
+    for llm in ("small", "huge"):
+        data["llms"][llm]["context_window_tokens"] = 5_000_000
     return Catalog.model_validate(data)
 
 

@@ -50,8 +50,8 @@ STACK = {
 }
 
 
-@pytest.fixture(scope="module")
-def cat(mini) -> Catalog:
+def huge_catalog(mini: Catalog) -> Catalog:
+    """The mini catalog with an 80 GB GPU, a 405B model (`huge`) and an offer that tunes it (`ft-huge`)."""
     data = mini.model_dump(mode="json")
     data["gpus"]["gpu"]["memory_gb_per_gpu"] = 80
     data["llms"]["huge"] = {**data["llms"]["small"], "name": "Huge open model", "parameters_billion": 405}
@@ -61,6 +61,11 @@ def cat(mini) -> Catalog:
         "base_llm": "huge",
     }
     return Catalog.model_validate(data)
+
+
+@pytest.fixture(scope="module")
+def cat(mini) -> Catalog:
+    return huge_catalog(mini)
 
 
 def scenario(llm: str, fine_tune: str, answers: dict | None = None) -> Scenario:
