@@ -26,6 +26,7 @@ from planner.engine.costs import (
 )
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.results import Estimate, Series, Snapshot
+from planner.engine.serving import compare_serving
 from planner.inputs import Inputs, build_inputs
 from planner.lifecycle import scenario_issues
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
@@ -156,7 +157,14 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         warnings=tuple(_warnings(catalog, scenario, typ, current)),
         ruled_out=ruled_out,
         context_misfit=context_misfit,
+        serving_comparison=compare_serving(catalog, scenario, q, ruled_out_for),
     )
+
+
+def ruled_out_for(catalog: Catalog, scenario: Scenario, i: Inputs) -> dict[str, str]:
+    """The options that cannot run for `scenario` (priced as `i`), each with its reason, as `estimate` rules out."""
+    misfit = long_context_misfit(catalog, scenario, i)
+    return _ruled_out(catalog, scenario, f"Long context is ruled out: {misfit}." if misfit else None)
 
 
 def _ruled_out(catalog: Catalog, scenario: Scenario, context_misfit: str | None) -> dict[str, str]:

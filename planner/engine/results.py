@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from planner.engine.latency import closing_the_gap
 from planner.inputs import PriceUsed
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
+
+if TYPE_CHECKING:
+    from planner.engine.serving import ServingComparison
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,8 @@ class Estimate:
     #: why the knowledge base does not fit `stack.llm`'s context window (None: it fits), measured even when
     #: long context is ruled out for another reason (its model is not open weights or fits no GPU replica)
     context_misfit: str | None = None
+    #: API versus self-hosted per architecture (planner.engine.serving); None for an estimate built without it
+    serving_comparison: ServingComparison | None = None
 
     @property
     def ruled_out_reasons(self) -> tuple[str, ...]:
@@ -169,6 +175,7 @@ class Estimate:
                 "p95_ms": self.scenario.latency_target_p95_ms,
                 "applies_to": self.scenario.latency_limit_applies_to,
             },
+            "serving_comparison": None if self.serving_comparison is None else self.serving_comparison.to_dict(),
         }
 
 

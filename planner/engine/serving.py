@@ -1,0 +1,368 @@
+"""API versus self-hosted, per architecture: the same engine run twice with `stack.serving` switched.
+
+For each architecture `compare_serving` prices the scenario's stack through the API and on GPUs (the same
+workload, prompts, retrieval and assumptions on both sides: only `stack.serving` differs), over the volume
+grid; finds the volumes where the two monthly spends cross; reads the self-hosted replica shape at the
+scenario's volume; and searches the catalog (every GPU that can serve × every precision) for the cheapest
+shape that meets the latency limits. Pure: no streamlit. The JSON form is `serving_comparison` in the
+estimate (docs/formulas.md, "API versus self-hosted").
+
+`replica_shape` is the one place that reads the serving model's per-option figures (replicas, GPUs per
+replica, sequences, throughput, utilization): when the serving model changes, only it follows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.engine.costs import (
+    SECONDS_PER_MONTH,
+    gpus_per_replica,
+    mean_input_tokens,
+    monthly_components,
+    monthly_totals,
+    replicas,
+    sequences_per_replica,
+    serving_tokens_per_second,
+)
+from planner.engine.latency import combine_latency, first_token_latency, latency_parts
+from planner.inputs import Inputs, build_inputs
+from planner.scenario import ARCHITECTURES, Scenario, Stack
+from planner.stack_fit import serving_gpus
+from pricing.errors import UnknownEntryError
+from pricing.models import Catalog
+
+#: Precisions the search tries: every one a scenario can choose.
+PRECISIONS: tuple[str, ...] = typing.get_args(Stack.model_fields["precision"].annotation)
+#: Points of the fine volume grid the API / self-hosted crossings are looked for on, before bisection.
+CROSSING_POINTS = 4000
+SERVINGS = ("api", "self_hosted")
+#: The estimate's own check of which options cannot run: (catalog, scenario, its inputs) → {option: reason}.
+RuledOut = typing.Callable[[Catalog, Scenario, Inputs], dict[str, str]]
+
+
+def rounded(x):
+    """Six significant figures, as the estimate's JSON rounds."""
+    if isinstance(x, np.ndarray):
+        return [float(f"{v:.6g}") for v in x.tolist()]
+    return float(f"{x:.6g}")
+
+
+@dataclass(frozen=True)
+class ReplicaShape:
+    """How one architecture is served on GPUs at one volume."""
+
+    gpu: str  # catalog key
+    gpu_name: str
+    precision: str
+    gpus_per_replica: int
+    replicas: int
+    sequences_per_replica: int
+    replica_tokens_per_second: float  # output-token equivalents a second, one replica
+    utilization: float  # peak load ÷ what the replicas deliver
+    monthly_usd: float  # the whole architecture at this volume (GPUs and every other component)
+    latency_p95_ms: float  # to the full answer
+    first_token_p95_ms: float
+
+    @property
+    def gpus(self) -> int:
+        return self.gpus_per_replica * self.replicas
+
+    @property
+    def headroom(self) -> float:
+        """Share of the replicas' throughput left at peak."""
+        return max(0.0, 1.0 - self.utilization)
+
+    def describe(self) -> str:
+        """"4 × H100 SXM 80GB at fp8 (2 replicas × 2 GPUs)"."""
+        return (
+            f"{self.gpus:,} × {self.gpu_name} at {self.precision} "
+            f"({self.replicas:,} {'replica' if self.replicas == 1 else 'replicas'} × {self.gpus_per_replica} "
+            f"{'GPU' if self.gpus_per_replica == 1 else 'GPUs'})"
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "gpu": self.gpu,
+            "gpu_name": self.gpu_name,
+            "precision": self.precision,
+            "gpus_per_replica": self.gpus_per_replica,
+            "replicas": self.replicas,
+            "gpus": self.gpus,
+            "sequences_per_replica": self.sequences_per_replica,
+            "replica_tokens_per_second": rounded(self.replica_tokens_per_second),
+            "utilization": rounded(self.utilization),
+            "headroom": rounded(self.headroom),
+            "monthly_usd": rounded(self.monthly_usd),
+            "latency_p95_ms": rounded(self.latency_p95_ms),
+            "first_token_p95_ms": rounded(self.first_token_p95_ms),
+        }
+
+
+def replica_shape(i: Inputs, arch: str, q_now: float, gpu: str, gpu_name: str, precision: str) -> ReplicaShape:
+    """THE adapter: the serving model's figures for `arch` at volume `q_now`, read in one place.
+
+    Today the engine exposes replicas, GPUs per replica, sequences per replica and a replica's throughput
+    (planner.engine.costs); utilization is peak work ÷ (replicas × throughput), as replicas are sized.
+    When the per-option contract fields (`utilization`, `replica_tokens_per_second`, …) come from the
+    serving model itself, read them here instead."""
+    q = np.array([q_now])
+    reps = float(replicas(i, arch, q)[0])
+    thr = serving_tokens_per_second(i, arch)
+    work = i.output_tokens_per_query + mean_input_tokens(i, arch) * i.input_token_weight
+    peak_work = q_now / SECONDS_PER_MONTH * i.peak_to_average_ratio * work
+    parts = latency_parts(i, arch, q)
+    _, p95 = combine_latency(parts)
+    _, f95 = first_token_latency(parts)
+    return ReplicaShape(
+        gpu=gpu,
+        gpu_name=gpu_name,
+        precision=precision,
+        gpus_per_replica=int(gpus_per_replica(i, arch)),
+        replicas=int(reps),
+        sequences_per_replica=int(sequences_per_replica(i, arch)),
+        replica_tokens_per_second=thr,
+        utilization=peak_work / (reps * thr) if reps * thr > 0 else 0.0,
+        monthly_usd=float(sum(v[0] for v in monthly_components(i, arch, q).values())),
+        latency_p95_ms=float(p95[0]),
+        first_token_p95_ms=float(f95[0]),
+    )
+
+
+def latency_limits(s: Scenario) -> list[tuple[str, float]]:
+    """The p95 limits a shape must meet, as (what it bounds, ms): "full_answer" or "first_token".
+
+    Today one limit (`latency_target_p95_ms`, bounding what `latency_limit_applies_to` says). A separate
+    first-token limit (`first_token_target_p95_ms`), when the scenario has one, is checked too."""
+    out = []
+    if s.latency_target_p95_ms is not None:
+        out.append((s.latency_limit_applies_to, s.latency_target_p95_ms))
+    first = getattr(s, "first_token_target_p95_ms", None)  # hook: a scenario with two limits
+    if first is not None:
+        out.append(("first_token", float(first)))
+    return out
+
+
+def _misses(shape: ReplicaShape, limits: list[tuple[str, float]]) -> str | None:
+    for what, limit in limits:
+        p95 = shape.first_token_p95_ms if what == "first_token" else shape.latency_p95_ms
+        if p95 > limit:
+            return f"p95 {p95:,.0f} ms to the {what.replace('_', ' ')} is above the {limit:,.0f} ms limit"
+    return None
+
+
+@dataclass(frozen=True)
+class ServingBreakEven:
+    queries_per_month: float
+    usd_per_month: float
+    cheaper_below: str  # "api" or "self_hosted"
+    cheaper_above: str
+    at_step: bool  # at a jump of the self-hosted capacity (a replica added)
+
+    def describe(self) -> str:
+        name = {"api": "the API", "self_hosted": "self-hosting"}
+        how = " (at a capacity step)" if self.at_step else ""
+        return (
+            f"{name[self.cheaper_below]} is cheaper below {self.queries_per_month:,.0f} queries/month, "
+            f"{name[self.cheaper_above]} above{how}"
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "queries_per_month": rounded(self.queries_per_month),
+            "usd_per_month": rounded(self.usd_per_month),
+            "cheaper_below": self.cheaper_below,
+            "cheaper_above": self.cheaper_above,
+            "at_step": self.at_step,
+        }
+
+
+@dataclass(frozen=True)
+class ArchitectureServing:
+    """One architecture through the API and on GPUs."""
+
+    arch: str
+    api_usd: np.ndarray | None  # over the volume grid; None when the API side cannot run it
+    self_hosted_usd: np.ndarray | None
+    api_reason: str | None  # why the API side cannot run it
+    self_hosted_reason: str | None
+    break_evens: tuple[ServingBreakEven, ...]
+    api_monthly_usd: float | None  # at the scenario's volume
+    self_hosted: ReplicaShape | None  # the scenario's GPU and precision, at its volume
+    cheapest: ReplicaShape | None  # the cheapest shape in the catalog meeting the latency limits
+    cheapest_reason: str | None  # why no shape was found
+
+    def _replace_cheapest(self, shape: ReplicaShape | None, reason: str | None) -> ArchitectureServing:
+        return dataclasses.replace(self, cheapest=shape, cheapest_reason=reason)
+
+    @property
+    def self_hosting_cheaper(self) -> bool | None:
+        if self.self_hosted is None or self.api_monthly_usd is None:
+            return None
+        return self.self_hosted.monthly_usd < self.api_monthly_usd
+
+    def to_dict(self) -> dict:
+        return {
+            "api_monthly_usd": None if self.api_usd is None else rounded(self.api_usd),
+            "self_hosted_monthly_usd": None if self.self_hosted_usd is None else rounded(self.self_hosted_usd),
+            "api_ruled_out": self.api_reason,
+            "self_hosted_ruled_out": self.self_hosted_reason,
+            "break_evens": [b.to_dict() for b in self.break_evens],
+            "at_queries_per_month": {
+                "api_monthly_usd": None if self.api_monthly_usd is None else rounded(self.api_monthly_usd),
+                "self_hosted": None if self.self_hosted is None else self.self_hosted.to_dict(),
+                "self_hosting_cheaper": self.self_hosting_cheaper,
+            },
+            "cheapest_feasible_shape": None if self.cheapest is None else self.cheapest.to_dict(),
+            "cheapest_feasible_shape_missing": self.cheapest_reason,
+        }
+
+
+@dataclass(frozen=True)
+class ServingComparison:
+    queries_per_month: float
+    volumes: np.ndarray
+    gpu: str  # the scenario's GPU and precision (the self-hosted side of the curves)
+    precision: str
+    latency_limits: tuple[tuple[str, float], ...]
+    shapes_searched: int  # GPU × precision pairs tried
+    architectures: dict[str, ArchitectureServing]
+
+    def to_dict(self) -> dict:
+        return {
+            "queries_per_month": self.queries_per_month,
+            "volumes_queries_per_month": rounded(self.volumes),
+            "self_hosted_gpu": self.gpu,
+            "self_hosted_precision": self.precision,
+            "latency_limits_p95_ms": {what: ms for what, ms in self.latency_limits},
+            "shapes_searched": self.shapes_searched,
+            "architectures": {a: c.to_dict() for a, c in self.architectures.items()},
+        }
+
+
+def _side(catalog: Catalog, s: Scenario, ruled_out: RuledOut) -> tuple[Inputs | None, dict[str, str], str | None]:
+    """One serving side: its inputs, the options it rules out, or why it cannot run at all."""
+    try:
+        i, _ = build_inputs(catalog, s, "value")
+    except UnknownEntryError as exc:
+        return None, {}, str(exc)
+    return i, ruled_out(catalog, s, i), None
+
+
+def _crossings(api: Inputs, own: Inputs, arch: str, lo: float, hi: float) -> tuple[ServingBreakEven, ...]:
+    """Volumes in [lo, hi] where the API and self-hosted monthly spend of `arch` cross (bisection)."""
+    grid = np.geomspace(lo, hi, CROSSING_POINTS)
+
+    def diff(q: np.ndarray) -> np.ndarray:
+        return monthly_totals(api, q, (arch,))[arch] - monthly_totals(own, q, (arch,))[arch]
+
+    d = diff(grid)
+    s = np.sign(d)
+    idx = np.nonzero(s[:-1] * s[1:] < 0)[0]
+    if idx.size == 0:
+        return ()
+    left, right, s_left = grid[idx].copy(), grid[idx + 1].copy(), s[idx]
+    for _ in range(60):
+        if np.all(right - left <= left * 1e-7):
+            break
+        mid = np.sqrt(left * right)
+        go_right = np.sign(diff(mid)) == s_left
+        left, right = np.where(go_right, mid, left), np.where(go_right, right, mid)
+    own_l, own_r = monthly_totals(own, left, (arch,))[arch], monthly_totals(own, right, (arch,))[arch]
+    api_r = monthly_totals(api, right, (arch,))[arch]
+    out = []
+    for k in range(len(left)):
+        below = "self_hosted" if s_left[k] > 0 else "api"  # d > 0: the API costs more
+        out.append(
+            ServingBreakEven(
+                queries_per_month=float(right[k]),
+                usd_per_month=float(api_r[k]),
+                cheaper_below=below,
+                cheaper_above="api" if below == "self_hosted" else "self_hosted",
+                at_step=bool(abs(own_r[k] - own_l[k]) > 1e-6 * max(1.0, abs(own_l[k]))),
+            )
+        )
+    return tuple(out)
+
+
+def cheapest_shapes(
+    catalog: Catalog, scenario: Scenario, ruled_out: RuledOut
+) -> tuple[dict[str, ReplicaShape], dict[str, str], int]:
+    """Per architecture, the cheapest GPU × precision × replica shape in the catalog that meets the latency
+    limits at the scenario's volume (or why none does), and how many GPU × precision pairs were tried."""
+    limits = latency_limits(scenario)
+    q_now = scenario.workload.queries_per_month
+    best: dict[str, ReplicaShape] = {}
+    why: dict[str, str] = {}
+    tried = 0
+    for gpu in serving_gpus(catalog):
+        for precision in PRECISIONS:
+            tried += 1
+            s = scenario.with_changes(
+                **{"stack.serving": "self_hosted", "stack.gpu": gpu, "stack.precision": precision}
+            )
+            i, out, _ = _side(catalog, s, ruled_out)
+            if i is None:
+                continue
+            for a in ARCHITECTURES:
+                if a in out:
+                    continue
+                shape = replica_shape(i, a, q_now, gpu, catalog.gpus[gpu].name, precision)
+                miss = _misses(shape, limits)
+                if miss:
+                    why.setdefault(a, f"no GPU × precision in the catalog meets the latency limit (e.g. {miss})")
+                elif a not in best or shape.monthly_usd < best[a].monthly_usd:
+                    best[a] = shape
+    return best, why, tried
+
+
+def compare_serving(
+    catalog: Catalog, scenario: Scenario, volumes: np.ndarray, ruled_out: RuledOut
+) -> ServingComparison:
+    """API versus self-hosted for every architecture, from the one engine with `stack.serving` switched."""
+    sides = {sv: _side(catalog, scenario.with_changes(**{"stack.serving": sv}), ruled_out) for sv in SERVINGS}
+    best, best_why, tried = cheapest_shapes(catalog, scenario, ruled_out)
+    st = scenario.stack
+    by_arch = {
+        a: _architecture(catalog, scenario, a, volumes, sides["api"], sides["self_hosted"])._replace_cheapest(
+            best.get(a),
+            None if a in best else best_why.get(a, "no GPU × precision in the catalog can serve this option"),
+        )
+        for a in ARCHITECTURES
+    }
+    return ServingComparison(
+        scenario.workload.queries_per_month, volumes, st.gpu, st.precision, tuple(latency_limits(scenario)), tried, by_arch
+    )
+
+
+Side = tuple[Inputs | None, dict[str, str], str | None]
+
+
+def _architecture(catalog: Catalog, s: Scenario, a: str, volumes: np.ndarray, api_side: Side, own_side: Side):
+    """One architecture through the API and on the scenario's GPU, over `volumes` and at the scenario's volume."""
+    api, api_out, api_cannot = api_side
+    own, own_out, own_cannot = own_side
+    api_reason, own_reason = api_cannot or api_out.get(a), own_cannot or own_out.get(a)
+    api_i = api if api_reason is None else None
+    own_i = own if own_reason is None else None
+    q_now = s.workload.queries_per_month
+    lo, hi = float(np.min(volumes)), float(np.max(volumes))
+    gpu_name = catalog.gpus[s.stack.gpu].name if s.stack.gpu in catalog.gpus else s.stack.gpu
+    return ArchitectureServing(
+        arch=a,
+        api_usd=None if api_i is None else monthly_totals(api_i, volumes, (a,))[a],
+        self_hosted_usd=None if own_i is None else monthly_totals(own_i, volumes, (a,))[a],
+        api_reason=api_reason,
+        self_hosted_reason=own_reason,
+        break_evens=_crossings(api_i, own_i, a, lo, hi) if api_i is not None and own_i is not None else (),
+        api_monthly_usd=None if api_i is None else float(monthly_totals(api_i, np.array([q_now]), (a,))[a][0]),
+        self_hosted=None
+        if own_i is None
+        else replica_shape(own_i, a, q_now, s.stack.gpu, gpu_name, s.stack.precision),
+        cheapest=None,
+        cheapest_reason=None,
+    )
