@@ -236,6 +236,11 @@ class Scenario(Strict):
         "(when answers stream).",
     )
     volumes: VolumeRange = VolumeRange()
+    data_must_stay_in_house: bool = Field(
+        False,
+        description="Queries, documents and training data must stay on infrastructure the team controls: every "
+        "component that sends them to a third party is named in a warning.",
+    )
     answers: Answers = Answers()
 
     @model_validator(mode="before")
@@ -266,6 +271,7 @@ class Scenario(Strict):
             ("monthly_budget_usd", data, "monthly_budget_usd", True),
             ("latency_p95_ms", data, "latency_target_p95_ms", True),
             ("labeled_examples", fine_tuning, "training_examples", False),
+            ("data_in_house", data, "data_must_stay_in_house", False),
         ]
         for answer_id, container, field, mirrored in linked:
             a, s = answers.get(answer_id), container.get(field)
@@ -279,6 +285,9 @@ class Scenario(Strict):
                 container[field] = a
             elif s is not None and mirrored:
                 answers[answer_id] = s
+        # a scenario that requires in-house data answers the question (False is the default, not an answer)
+        if data.get("data_must_stay_in_house") is True and answers.get("data_in_house") is None:
+            answers["data_in_house"] = True
         # examples the team says it has are on hand: they need no labelling
         if answers.get("labeled_examples") is not None:
             fine_tuning.setdefault("examples_on_hand", answers["labeled_examples"])
@@ -320,6 +329,7 @@ class Scenario(Strict):
             ("monthly_budget_usd", "monthly_budget_usd"),
             ("latency_p95_ms", "latency_target_p95_ms"),
             ("labeled_examples", "fine_tuning.training_examples"),
+            ("data_in_house", "data_must_stay_in_house"),
         ):
             if field in paths and data["answers"].get(answer_id) is not None:
                 data["answers"][answer_id] = paths[field]

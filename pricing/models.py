@@ -25,8 +25,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pricing.owned import OwnedGPU, owned_hourly
 from pricing.units import (
     STALE_AFTER_DAYS,
+    DocumentsPerSecond,
     Figure,
     GenaiPricesRef,
     Key,
@@ -146,6 +148,11 @@ class SelfHostedThroughput(Strict):
 class _VectorStoreBase(Strict):
     name: Name
     provider: Name
+    in_house: bool = Field(
+        False,
+        description="Runs on infrastructure you control (your cloud account or your own machines): "
+        "no vendor holds the vectors and text. False: a vendor's managed service.",
+    )
     latency_p50_ms: LatencyMs
     latency_p95_ms: LatencyMs
 
@@ -224,6 +231,9 @@ class Reranker(Strict):
     usd_per_1m_tokens: UsdPer1MRerankTokens | None = Field(
         None, description="Price per 1M tokens of query + candidate text (the query counts once per candidate)."
     )
+    self_hosted: SelfHostedReranking | None = Field(
+        None, description="Self-hosted model: cost from GPU time at its throughput (documents scored a second)."
+    )
     max_documents_per_search: int = Field(100, ge=1, le=100_000, strict=True)
     latency_p50_ms: LatencyMs
     latency_p95_ms: LatencyMs
@@ -231,13 +241,20 @@ class Reranker(Strict):
 
     @model_validator(mode="after")
     def _one_billing(self) -> Reranker:
-        if (self.usd_per_1k_searches is None) == (self.usd_per_1m_tokens is None):
+        given = [self.usd_per_1k_searches, self.usd_per_1m_tokens, self.self_hosted]
+        if sum(g is not None for g in given) != 1:
             raise PydanticCustomError(
                 "pricing_shape",
-                "give exactly one of `usd_per_1k_searches` (billed per search) or `usd_per_1m_tokens` "
-                "(billed per token of query and candidates) — a missing price is never taken as zero",
+                "give exactly one of `usd_per_1k_searches` (billed per search), `usd_per_1m_tokens` "
+                "(billed per token of query and candidates) or `self_hosted` (GPU + documents per second) "
+                "— a missing price is never taken as zero",
             )
         return self
+
+
+class SelfHostedReranking(Strict):
+    gpu: Key = Field(description="Key of an entry under `gpus`.")
+    documents_per_second: DocumentsPerSecond
 
 
 class LongContextTier(Strict):
@@ -406,13 +423,24 @@ class GPU(Strict):
     provider: Name
     gpu_type: Name
     gpu_count: int = Field(1, ge=1, le=64, strict=True)
-    usd_per_hour: UsdPerHour
+    usd_per_hour: UsdPerHour = Field(
+        description="Hourly price of the instance (rented), or, for owned hardware, left out: computed from `owned`."
+    )
+    owned: OwnedGPU | None = Field(
+        None, description="Owned hardware: purchase, power and hosting per GPU (the hourly price is computed)."
+    )
     vllm_8b_tokens_per_second: TokensPerSecond | None = Field(
         None, description="Serving throughput of an 8B model on vLLM (output tokens per second, whole instance)."
     )
     memory_gb_per_gpu: int | None = Field(
         None, ge=1, le=4096, strict=True, description="Memory of one GPU in GB (the instance has `gpu_count` GPUs)."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _owned_hourly(cls, data: Any) -> Any:
+        """Owned hardware: the hourly price is computed from `owned` (a given one must agree with it)."""
+        return owned_hourly(data)
 
 
 class LatencyModel(Strict):

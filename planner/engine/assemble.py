@@ -27,6 +27,7 @@ from planner.engine.costs import (
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.results import Estimate, Series, Snapshot
 from planner.engine.serving import compare_serving
+from planner.in_house import in_house_warnings, third_party_components
 from planner.inputs import Inputs, build_inputs
 from planner.lifecycle import scenario_issues
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
@@ -158,6 +159,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         ruled_out=ruled_out,
         context_misfit=context_misfit,
         serving_comparison=compare_serving(catalog, scenario, q, ruled_out_for),
+        third_party=third_party_components(catalog, scenario, priced),
     )
 
 
@@ -188,6 +190,7 @@ def _ruled_out(catalog: Catalog, scenario: Scenario, context_misfit: str | None)
 def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
     # entries that cannot be bought, or stop inside the horizon, first: nothing unavailable is priced silently
     out = [issue.message() for issue in scenario_issues(catalog, scenario)]
+    out += in_house_warnings(catalog, scenario, tuple(current))  # data that must stay in-house, leaving it
     llm = catalog.llms[scenario.stack.llm]
     offer = catalog.fine_tune_offers[scenario.stack.fine_tune]
     tuned = catalog.llms[offer.base_llm]

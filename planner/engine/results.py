@@ -15,6 +15,7 @@ from planner.scenario import ARCHITECTURES, LABELS, Scenario
 
 if TYPE_CHECKING:
     from planner.engine.serving import ServingComparison
+    from planner.in_house import ThirdParty
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ class Estimate:
     context_misfit: str | None = None
     #: API versus self-hosted per architecture (planner.engine.serving); None for an estimate built without it
     serving_comparison: ServingComparison | None = None
+    #: the components of the stack, among the priced options', that send data to a vendor (planner.in_house)
+    third_party: tuple[ThirdParty, ...] = ()
 
     @property
     def ruled_out_reasons(self) -> tuple[str, ...]:
@@ -176,6 +179,10 @@ class Estimate:
                 "applies_to": self.scenario.latency_limit_applies_to,
             },
             "serving_comparison": None if self.serving_comparison is None else self.serving_comparison.to_dict(),
+            "in_house": {
+                "required": self.scenario.data_must_stay_in_house,
+                "third_party_components": [t.to_dict() for t in self.third_party],
+            },
         }
 
 

@@ -78,7 +78,7 @@ class ReplicaShape:
         return max(0.0, 1.0 - self.utilization)
 
     def describe(self) -> str:
-        """"4 × H100 SXM 80GB at fp8 (2 replicas × 2 GPUs)"."""
+        """ "4 × H100 SXM 80GB at fp8 (2 replicas × 2 GPUs)"."""
         return (
             f"{self.gpus:,} × {self.gpu_name} at {self.precision} "
             f"({self.replicas:,} {'replica' if self.replicas == 1 else 'replicas'} × {self.gpus_per_replica} "
@@ -293,11 +293,14 @@ def cheapest_shapes(
     catalog: Catalog, scenario: Scenario, ruled_out: RuledOut
 ) -> tuple[dict[str, ReplicaShape], dict[str, str], int]:
     """Per architecture, the cheapest GPU × precision × replica shape in the catalog that meets the latency
-    limits at the scenario's volume (or why none does), and how many GPU × precision pairs were tried."""
+    limits at the scenario's volume (or why none does), and how many GPU × precision pairs were tried.
+
+    Every pair is priced at the volume (cheap); the latency, which costs more, is computed in order of
+    spend until a shape meets the limits: the first that does is the cheapest."""
     limits = latency_limits(scenario)
     q_now = scenario.workload.queries_per_month
-    best: dict[str, ReplicaShape] = {}
-    why: dict[str, str] = {}
+    q = np.array([q_now])
+    candidates: dict[str, list[tuple[float, str, str, Inputs]]] = {a: [] for a in ARCHITECTURES}
     tried = 0
     for gpu in serving_gpus(catalog):
         for precision in PRECISIONS:
@@ -308,15 +311,19 @@ def cheapest_shapes(
             i, out, _ = _side(catalog, s, ruled_out)
             if i is None:
                 continue
-            for a in ARCHITECTURES:
-                if a in out:
-                    continue
-                shape = replica_shape(i, a, q_now, gpu, catalog.gpus[gpu].name, precision)
-                miss = _misses(shape, limits)
-                if miss:
-                    why.setdefault(a, f"no GPU × precision in the catalog meets the latency limit (e.g. {miss})")
-                elif a not in best or shape.monthly_usd < best[a].monthly_usd:
-                    best[a] = shape
+            archs = tuple(a for a in ARCHITECTURES if a not in out)
+            for a, total in monthly_totals(i, q, archs).items():
+                candidates[a].append((float(total[0]), gpu, precision, i))
+    best: dict[str, ReplicaShape] = {}
+    why: dict[str, str] = {}
+    for a, rows in candidates.items():
+        for _, gpu, precision, i in sorted(rows, key=lambda r: r[0]):
+            shape = replica_shape(i, a, q_now, gpu, catalog.gpus[gpu].name, precision)
+            miss = _misses(shape, limits)
+            if miss is None:
+                best[a] = shape
+                break
+            why.setdefault(a, f"no GPU × precision in the catalog meets the latency limit (the cheapest: {miss})")
     return best, why, tried
 
 
@@ -335,7 +342,13 @@ def compare_serving(
         for a in ARCHITECTURES
     }
     return ServingComparison(
-        scenario.workload.queries_per_month, volumes, st.gpu, st.precision, tuple(latency_limits(scenario)), tried, by_arch
+        scenario.workload.queries_per_month,
+        volumes,
+        st.gpu,
+        st.precision,
+        tuple(latency_limits(scenario)),
+        tried,
+        by_arch,
     )
 
 
@@ -360,9 +373,7 @@ def _architecture(catalog: Catalog, s: Scenario, a: str, volumes: np.ndarray, ap
         self_hosted_reason=own_reason,
         break_evens=_crossings(api_i, own_i, a, lo, hi) if api_i is not None and own_i is not None else (),
         api_monthly_usd=None if api_i is None else float(monthly_totals(api_i, np.array([q_now]), (a,))[a][0]),
-        self_hosted=None
-        if own_i is None
-        else replica_shape(own_i, a, q_now, s.stack.gpu, gpu_name, s.stack.precision),
+        self_hosted=None if own_i is None else replica_shape(own_i, a, q_now, s.stack.gpu, gpu_name, s.stack.precision),
         cheapest=None,
         cheapest_reason=None,
     )
