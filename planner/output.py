@@ -15,6 +15,7 @@ import json
 from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, Estimate
 from planner.scenario import LABELS
+from planner.serving_view import serving_lines
 
 
 def json_text(est: Estimate) -> str:
@@ -71,6 +72,7 @@ def table_text(est: Estimate) -> str:
             lines.append(
                 f"{fmt.count(v):>14}" + "".join(f"{fmt.usd(est.series[a].total_usd[k]):>13}" for a in est.priced)
             )
+    lines += ["", *serving_lines(est)]
     if est.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in est.warnings]
     return "\n".join(lines)
@@ -92,7 +94,15 @@ def csv_text(est: Estimate) -> str:
             "latency_p95_ms",
         ]
         + [f"{c}_usd" for c in comps]
+        + ["api_monthly_usd", "self_hosted_monthly_usd"]  # the same option through the API and on GPUs
     )
+    sc = est.serving_comparison.architectures if est.serving_comparison is not None else {}
+
+    def side(a: str, which: str, k: int) -> str:
+        c = sc.get(a)
+        curve = None if c is None else getattr(c, which)
+        return "" if curve is None else f"{curve[k]:.6g}"
+
     for k, v in enumerate(est.volumes):
         for a in est.priced:
             s = est.series[a]
@@ -108,5 +118,6 @@ def csv_text(est: Estimate) -> str:
                     f"{s.latency_p95_ms[k]:.6g}",
                 ]
                 + [f"{s.components_usd[c][k]:.6g}" for c in comps]
+                + [side(a, "api_usd", k), side(a, "self_hosted_usd", k)]
             )
     return buf.getvalue()

@@ -25,6 +25,7 @@ The package, in the order a page is made:
     summary.py      title block, verdict box, at-a-glance table, 1. Recommendation
     costs.py        2. Cost and latency
     assumptions.py  3. Assumptions
+    serving.py      4. API or self-hosted
     build.py        build_report: the sections on A4 pages, as bytes
 """
 
