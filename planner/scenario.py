@@ -245,6 +245,17 @@ class Scenario(Strict):
 
     @model_validator(mode="before")
     @classmethod
+    def _in_house_answers(cls, data: Any) -> Any:
+        """A scenario that requires in-house data answers the question (False is the default, not an answer)."""
+        if not isinstance(data, dict) or data.get("data_must_stay_in_house") is not True:
+            return data
+        answers = data.get("answers") or {}
+        if isinstance(answers, dict) and answers.get("data_in_house") is None:
+            return {**data, "answers": {**answers, "data_in_house": True}}
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
     def _sync_answers(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
@@ -285,9 +296,6 @@ class Scenario(Strict):
                 container[field] = a
             elif s is not None and mirrored:
                 answers[answer_id] = s
-        # a scenario that requires in-house data answers the question (False is the default, not an answer)
-        if data.get("data_must_stay_in_house") is True and answers.get("data_in_house") is None:
-            answers["data_in_house"] = True
         # examples the team says it has are on hand: they need no labelling
         if answers.get("labeled_examples") is not None:
             fine_tuning.setdefault("examples_on_hand", answers["labeled_examples"])

@@ -244,6 +244,11 @@ class ServingComparison:
         }
 
 
+def _switched(s: Scenario, **stack: str) -> Scenario:
+    """`s` with stack fields switched (values the scenario allows: a serving, a GPU key, a precision)."""
+    return s.model_copy(update={"stack": s.stack.model_copy(update=stack)})
+
+
 def _side(catalog: Catalog, s: Scenario, ruled_out: RuledOut) -> tuple[Inputs | None, dict[str, str], str | None]:
     """One serving side: its inputs, the options it rules out, or why it cannot run at all."""
     try:
@@ -305,9 +310,7 @@ def cheapest_shapes(
     for gpu in serving_gpus(catalog):
         for precision in PRECISIONS:
             tried += 1
-            s = scenario.with_changes(
-                **{"stack.serving": "self_hosted", "stack.gpu": gpu, "stack.precision": precision}
-            )
+            s = _switched(scenario, serving="self_hosted", gpu=gpu, precision=precision)
             i, out, _ = _side(catalog, s, ruled_out)
             if i is None:
                 continue
@@ -331,7 +334,7 @@ def compare_serving(
     catalog: Catalog, scenario: Scenario, volumes: np.ndarray, ruled_out: RuledOut
 ) -> ServingComparison:
     """API versus self-hosted for every architecture, from the one engine with `stack.serving` switched."""
-    sides = {sv: _side(catalog, scenario.with_changes(**{"stack.serving": sv}), ruled_out) for sv in SERVINGS}
+    sides = {sv: _side(catalog, _switched(scenario, serving=sv), ruled_out) for sv in SERVINGS}
     best, best_why, tried = cheapest_shapes(catalog, scenario, ruled_out)
     st = scenario.stack
     by_arch = {

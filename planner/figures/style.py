@@ -200,3 +200,11 @@ def _hline(layout: dict, data: list[dict], y: float, name: str, text: str) -> No
 
 def _positive(a, floor: float) -> np.ndarray:
     return np.maximum(np.asarray(a, dtype=float), floor)
+
+
+# Public names for sibling modules that share these builders (no module imports another's private names).
+base_layout = _layout
+wrap_figure = _figure
+usd_axis = _usd_axis
+volume_axis = _volume_axis
+current_marker = _current_marker
