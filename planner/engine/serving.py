@@ -155,6 +155,21 @@ def _misses(shape: ReplicaShape, limits: list[tuple[str, float]]) -> str | None:
     return None
 
 
+def _idle_misses(i: Inputs, arch: str, limits: list[tuple[str, float]]) -> str | None:
+    """Why `arch` misses a limit even with no load (no queue: a lower bound of its latency at any volume),
+    or None. Cheap: with no arrivals the queueing model has nothing to sum."""
+    if not limits:
+        return None
+    parts = latency_parts(i, arch, np.zeros(1))
+    _, p95 = combine_latency(parts)
+    _, f95 = first_token_latency(parts)
+    for what, limit in limits:
+        ms = float((f95 if what == "first_token" else p95)[0])
+        if ms > limit:
+            return f"even unloaded, p95 {ms:,.0f} ms to the {what.replace('_', ' ')} is above the {limit:,.0f} ms limit"
+    return None
+
+
 @dataclass(frozen=True)
 class ServingBreakEven:
     queries_per_month: float
@@ -321,6 +336,10 @@ def cheapest_shapes(
     why: dict[str, str] = {}
     for a, rows in candidates.items():
         for _, gpu, precision, i in sorted(rows, key=lambda r: r[0]):
+            idle = _idle_misses(i, a, limits)  # a shape that misses with no queue misses loaded too
+            if idle is not None:
+                why.setdefault(a, f"no GPU × precision in the catalog meets the latency limit (the cheapest: {idle})")
+                continue
             shape = replica_shape(i, a, q_now, gpu, catalog.gpus[gpu].name, precision)
             miss = _misses(shape, limits)
             if miss is None:
