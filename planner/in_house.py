@@ -149,12 +149,13 @@ def fit_in_house(catalog: Catalog, s: Scenario) -> Fit:
         if not keys:
             notes.append(f"No in-house choice in the catalog for {t.component.lower()} ({t.name} stays).")
             continue
-        family = {
-            "stack.embedding_model": catalog.embedding_models,
-            "stack.reranker": catalog.rerankers,
-            "stack.vector_store": catalog.vector_stores,
-            "stack.fine_tune": catalog.fine_tune_offers,
-        }[t.field]
+        families: dict[str, dict[str, Any]] = {
+            "stack.embedding_model": dict(catalog.embedding_models),
+            "stack.reranker": dict(catalog.rerankers),
+            "stack.vector_store": dict(catalog.vector_stores),
+            "stack.fine_tune": dict(catalog.fine_tune_offers),
+        }
+        family = families[t.field]
         if t.field == "stack.fine_tune":  # the same base model first: the comparison stays like for like
             base = catalog.fine_tune_offers[s.stack.fine_tune].base_llm
             keys = sorted(keys, key=lambda k: catalog.fine_tune_offers[k].base_llm != base)

@@ -138,9 +138,9 @@ def latency_limits(s: Scenario) -> list[tuple[str, float]]:
 
     Today one limit (`latency_target_p95_ms`, bounding what `latency_limit_applies_to` says). A separate
     first-token limit (`first_token_target_p95_ms`), when the scenario has one, is checked too."""
-    out = []
+    out: list[tuple[str, float]] = []
     if s.latency_target_p95_ms is not None:
-        out.append((s.latency_limit_applies_to, s.latency_target_p95_ms))
+        out.append((str(s.latency_limit_applies_to), s.latency_target_p95_ms))
     first = getattr(s, "first_token_target_p95_ms", None)  # hook: a scenario with two limits
     if first is not None:
         out.append(("first_token", float(first)))
