@@ -39,7 +39,7 @@ from pricing.models import Catalog
 #: Precisions the search tries: every one a scenario can choose.
 PRECISIONS: tuple[str, ...] = typing.get_args(Stack.model_fields["precision"].annotation)
 #: Points of the fine volume grid the API / self-hosted crossings are looked for on, before bisection.
-CROSSING_POINTS = 4000
+CROSSING_POINTS = 1000
 SERVINGS = ("api", "self_hosted")
 #: The estimate's own check of which options cannot run: (catalog, scenario, its inputs) → {option: reason}.
 RuledOut = typing.Callable[[Catalog, Scenario, Inputs], dict[str, str]]
