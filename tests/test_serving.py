@@ -311,3 +311,20 @@ def test_ml_lead_walk_on_the_serving_page(tmp_path, monkeypatch, catalog):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Every component of the stack runs in-house" in s.value for s in at.success)
+
+
+def test_the_in_house_toggle_sets_the_scenario_and_names_third_parties(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.yaml"
+    shutil.copyfile(DEFAULT_CATALOG_PATH, path)
+    monkeypatch.setenv("PLANNER_CATALOG", str(path))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=30)
+    at.run()
+    at.switch_page("planner/ui/serving.py")
+    at.run()
+    assert not any("must stay in" in w.value for w in at.warning)  # not required by default
+    at.toggle(key="serving.must_stay_in_house").set_value(True)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["serving.must_stay_in_house"] is True
+    warning = re.sub(r"\\(.)", r"\1", " ".join(w.value for w in at.warning))  # markdown escapes undone
+    assert "Data must stay in-house" in warning and "OpenAI" in warning  # the default stack's LLM and embedding

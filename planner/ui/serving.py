@@ -27,8 +27,14 @@ def _keep_in_house() -> None:
 def _in_house(ctx: results.Context) -> None:
     est = ctx.estimate
     assert est is not None
-    required = ctx.scenario.data_must_stay_in_house
     st.subheader("Data in-house")
+    st.toggle(
+        "Data must stay in-house",
+        help="Queries, documents and training data stay on machines you control: every component that sends "
+        "them to a third party is named in a warning (the Decide page asks the same question).",
+        **session.control("serving.must_stay_in_house", "data_must_stay_in_house", "Data must stay in-house"),
+    )
+    required = ctx.scenario.data_must_stay_in_house
     if not est.third_party:
         st.success("Every component of the stack runs in-house: no query, document or training example leaves.")
         return
