@@ -69,12 +69,11 @@ def third_party_components(
         out.append(ThirdParty("LLM", "stack.llm", st.llm, llm.name, llm.provider, "every query", used(_BASE)))
     offer = catalog.fine_tune_offers.get(st.fine_tune)
     if offer is not None and used(_TUNED):
+        trains_out = offer.self_hosted_training is None  # the vendor trains on the team's examples
         if st.serving == "api":
-            what = "every query and the training data"
-        elif offer.self_hosted_training is None:
-            what = "the training data"
+            what = "every query and the training data" if trains_out else "every query"
         else:
-            what = ""
+            what = "the training data" if trains_out else ""
         if what:
             out.append(
                 ThirdParty(
