@@ -65,9 +65,18 @@ def break_even_text(c: ArchitectureServing) -> str:
 
 def cheaper_text(c: ArchitectureServing) -> str:
     if c.self_hosting_cheaper is None:
-        why = c.self_hosted_reason or c.api_reason
-        return "no comparison" + (f": {why}" if why else "")
+        side = "self-hosted" if c.self_hosted_reason else "through the API" if c.api_reason else ""
+        return f"no comparison (ruled out {side})" if side else "no comparison"
     return "Self-hosted" if c.self_hosting_cheaper else "API"
+
+
+def ruled_out_reasons(est: Estimate) -> list[str]:
+    """Why a side cannot run an option, each reason once (the rows say only "ruled out")."""
+    cmp_ = est.serving_comparison
+    if cmp_ is None:
+        return []
+    found = [r for c in cmp_.architectures.values() for r in (c.api_reason, c.self_hosted_reason) if r]
+    return list(dict.fromkeys(found))
 
 
 def cheapest_text(c: ArchitectureServing) -> str:
@@ -93,7 +102,7 @@ def serving_rows(est: Estimate) -> list[ServingRow]:
                 option=LABELS[a],
                 api_usd="—" if c.api_monthly_usd is None else fmt.usd(c.api_monthly_usd),
                 self_hosted_usd="—" if own is None else fmt.usd(own.monthly_usd),
-                gpus=shape_text(own) if own is not None else (c.self_hosted_reason or "—"),
+                gpus=shape_text(own) if own is not None else ("ruled out" if c.self_hosted_reason else "—"),
                 utilization=utilization_text(own),
                 cheaper=cheaper_text(c),
                 break_even=break_even_text(c),
@@ -143,6 +152,8 @@ def serving_lines(est: Estimate) -> list[str]:
         )
         lines.append(f"    break-even: {r.break_even}")
         lines.append(f"    cheapest shape meeting the limits: {r.cheapest_shape}")
+    shown = set(est.ruled_out_reasons)  # said once above the table already
+    lines += [f"  {why}" for why in ruled_out_reasons(est) if why not in shown]
     lines += third_party_lines(est)
     return lines
 

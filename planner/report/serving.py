@@ -7,7 +7,7 @@ from reportlab.platypus import KeepTogether, Spacer
 
 from planner.report.document import _Report
 from planner.report.text import _x
-from planner.serving_view import headline, limits_text, serving_rows
+from planner.serving_view import headline, limits_text, ruled_out_reasons, serving_rows
 
 
 class _Serving(_Report):
@@ -42,6 +42,8 @@ class _Serving(_Report):
         self.add(
             KeepTogether([self.p("At the planned volume", st.h2), self.table(rows, [1.0, 0.9, 1.0, 2.6, 1.1, 1.2])])
         )
+        shown = set(est.ruled_out_reasons)  # the report says these once already
+        detail += [why for why in ruled_out_reasons(est) if why not in shown]
         self.add(self.p("Break-even volumes and the cheapest shape", st.h2), *self.bullets(detail))
         leaving = [t.sentence() + "." for t in est.third_party]
         if est.scenario.data_must_stay_in_house:

@@ -10,7 +10,7 @@ from planner.figures import CONFIG
 from planner.figures.serving import serving_figure
 from planner.in_house import fit_in_house
 from planner.scenario import LABELS
-from planner.serving_view import headline, limits_text, serving_rows
+from planner.serving_view import headline, limits_text, ruled_out_reasons, serving_rows
 from planner.ui import results, session, tables
 from planner.ui.messages import md, message
 
@@ -81,6 +81,8 @@ def _page() -> None:
         index=[r.option for r in rows],
     )
     st.markdown(tables.markdown_table(frame, "Option"))
+    for why in ruled_out_reasons(est):
+        st.info(md(why))
     both = [r.key for r in rows if r.api_usd != "—" and r.self_hosted_usd != "—"]
     if both:
         arch = (
