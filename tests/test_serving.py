@@ -328,3 +328,11 @@ def test_the_in_house_toggle_sets_the_scenario_and_names_third_parties(tmp_path,
     assert at.session_state["serving.must_stay_in_house"] is True
     warning = re.sub(r"\\(.)", r"\1", " ".join(w.value for w in at.warning))  # markdown escapes undone
     assert "Data must stay in-house" in warning and "OpenAI" in warning  # the default stack's LLM and embedding
+
+
+def test_bench_serving_smoke():
+    from benchmarks import bench_serving
+
+    out = bench_serving.run(repeat=1)
+    assert any("72 GPU × precision pairs" in k for k in out)  # every GPU of the catalog made servable
+    assert all(v["median_ms"] > 0 and v["p95_ms"] >= v["median_ms"] for v in out.values())
