@@ -80,6 +80,8 @@ def ruled_out_reasons(est: Estimate) -> list[str]:
 
 
 def cheapest_text(c: ArchitectureServing) -> str:
+    if c.cheapest is None and c.self_hosted_reason:
+        return "— (self-hosted ruled out)"  # the reason is said once, below the rows
     if c.cheapest is None:
         return c.cheapest_reason or "—"
     return f"{c.cheapest.describe()}, {fmt.usd(c.cheapest.monthly_usd)}/month"
@@ -146,10 +148,13 @@ def serving_lines(est: Estimate) -> list[str]:
         f"  {headline(est)}",
     ]
     for r in serving_rows(est):
-        lines.append(
-            f"  {r.option}: API {r.api_usd}/month; self-hosted {r.self_hosted_usd}/month on {r.gpus}, "
-            f"utilization {r.utilization}; cheaper: {r.cheaper}"
+        api = f"API {r.api_usd}/month" if r.api_usd != "—" else "API: ruled out"
+        own = (
+            f"self-hosted {r.self_hosted_usd}/month on {r.gpus}, utilization {r.utilization}"
+            if r.self_hosted_usd != "—"
+            else "self-hosted: ruled out"
         )
+        lines.append(f"  {r.option}: {api}; {own}; cheaper: {r.cheaper}")
         lines.append(f"    break-even: {r.break_even}")
         lines.append(f"    cheapest shape meeting the limits: {r.cheapest_shape}")
     shown = set(est.ruled_out_reasons)  # said once above the table already

@@ -359,7 +359,7 @@ def compare_serving(
     by_arch = {
         a: _architecture(catalog, scenario, a, volumes, sides["api"], sides["self_hosted"])._replace_cheapest(
             best.get(a),
-            None if a in best else best_why.get(a, "no GPU × precision in the catalog can serve this option"),
+            None if a in best else best_why.get(a) or _cannot_serve(sides["self_hosted"], a),
         )
         for a in ARCHITECTURES
     }
@@ -375,6 +375,13 @@ def compare_serving(
 
 
 Side = tuple[Inputs | None, dict[str, str], str | None]
+
+
+def _cannot_serve(own_side: Side, a: str) -> str:
+    """Why no shape was found for `a` when none was even tried: the scenario's self-hosted reason, if any."""
+    _, out, cannot = own_side
+    why = cannot or out.get(a)
+    return f"self-hosted is ruled out ({why})" if why else "no GPU × precision in the catalog can serve this option"
 
 
 def _architecture(catalog: Catalog, s: Scenario, a: str, volumes: np.ndarray, api_side: Side, own_side: Side):
