@@ -12,7 +12,7 @@ from planner.in_house import fit_in_house
 from planner.scenario import LABELS
 from planner.serving_view import headline, limits_text, ruled_out_reasons, serving_rows
 from planner.ui import results, session, tables
-from planner.ui.messages import md, message
+from planner.ui.messages import md
 
 
 def _keep_in_house() -> None:
@@ -39,11 +39,12 @@ def _in_house(ctx: results.Context) -> None:
         st.success("Every component of the stack runs in-house: no query, document or training example leaves.")
         return
     lines = [t.sentence() for t in est.third_party]
+    bullets = "\n".join(f"- {md(x)}" for x in lines)  # each escaped; a list wraps where a code block would not
     if required:
-        message("warning", "Data must stay in-house, but these components send it to a third party:", lines)
+        st.warning("Data must stay in-house, but these components send it to a third party:\n\n" + bullets)
     else:
         st.caption("These components send data to a third party (the scenario does not require it in-house):")
-        st.markdown("\n".join(f"- {md(x)}" for x in lines))
+        st.markdown(bullets)
     st.button(
         "Keep everything in-house",
         key="serving.in_house",
