@@ -94,7 +94,7 @@ def csv_text(est: Estimate) -> str:
             "latency_p95_ms",
         ]
         + [f"{c}_usd" for c in comps]
-        + ["api_monthly_usd", "self_hosted_monthly_usd"]  # the same option through the API and on GPUs
+        + ["api_monthly_usd", "self_hosted_monthly_usd", "self_hosted_gpus"]  # the option through the API, on GPUs
     )
     sc = est.serving_comparison.architectures if est.serving_comparison is not None else {}
 
@@ -118,6 +118,6 @@ def csv_text(est: Estimate) -> str:
                     f"{s.latency_p95_ms[k]:.6g}",
                 ]
                 + [f"{s.components_usd[c][k]:.6g}" for c in comps]
-                + [side(a, "api_usd", k), side(a, "self_hosted_usd", k)]
+                + [side(a, "api_usd", k), side(a, "self_hosted_usd", k), side(a, "self_hosted_gpus", k)]
             )
     return buf.getvalue()

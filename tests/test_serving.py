@@ -263,7 +263,12 @@ def test_json_csv_table_and_pdf_carry_the_answers(catalog):
     assert data["in_house"]["required"] is True
     assert {t["provider"] for t in data["in_house"]["third_party_components"]} >= {"Together AI", "OpenAI"}
     rows = [r.split(",") for r in csv_text(est).splitlines()]
-    assert rows[0][-2:] == ["api_monthly_usd", "self_hosted_monthly_usd"]
+    assert rows[0][-3:] == ["api_monthly_usd", "self_hosted_monthly_usd", "self_hosted_gpus"]
+    # GPUs at each volume of the grid: the self-hosted estimate's replicas × GPUs per replica
+    own = estimate(catalog, s.with_changes(**{"stack.serving": "self_hosted"}))
+    for k, q in enumerate(est.volumes):
+        row = next(r for r in rows[1:] if r[1] == "rag" and float(r[0]) == float(f"{q:.6g}"))
+        assert float(row[-1]) == own.series["rag"].replicas[k] * own.current["rag"].gpus_per_replica
     table = table_text(est)
     assert "API versus self-hosted" in table and "× RunPod H100 SXM 80GB at bf16" in table
     assert "sends every query to Together AI" in table

@@ -133,6 +133,12 @@ def replica_shape(i: Inputs, arch: str, q_now: float, gpu: str, gpu_name: str, p
     )
 
 
+def gpus_over(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
+    """GPUs `arch` needs on its own at each volume of `q` (replicas × GPUs per replica), from the same figures
+    `replica_shape` reads."""
+    return replicas(i, arch, q) * gpus_per_replica(i, arch)
+
+
 def latency_limits(s: Scenario) -> list[tuple[str, float]]:
     """The p95 limits a shape must meet, as (what it bounds, ms): "full_answer" or "first_token".
 
@@ -203,6 +209,7 @@ class ArchitectureServing:
     arch: str
     api_usd: np.ndarray | None  # over the volume grid; None when the API side cannot run it
     self_hosted_usd: np.ndarray | None
+    self_hosted_gpus: np.ndarray | None  # GPUs at each volume of the grid (replicas × GPUs per replica)
     api_reason: str | None  # why the API side cannot run it
     self_hosted_reason: str | None
     break_evens: tuple[ServingBreakEven, ...]
@@ -224,6 +231,7 @@ class ArchitectureServing:
         return {
             "api_monthly_usd": None if self.api_usd is None else rounded(self.api_usd),
             "self_hosted_monthly_usd": None if self.self_hosted_usd is None else rounded(self.self_hosted_usd),
+            "self_hosted_gpus": None if self.self_hosted_gpus is None else rounded(self.self_hosted_gpus),
             "api_ruled_out": self.api_reason,
             "self_hosted_ruled_out": self.self_hosted_reason,
             "break_evens": [b.to_dict() for b in self.break_evens],
@@ -398,6 +406,7 @@ def _architecture(catalog: Catalog, s: Scenario, a: str, volumes: np.ndarray, ap
         arch=a,
         api_usd=None if api_i is None else monthly_totals(api_i, volumes, (a,))[a],
         self_hosted_usd=None if own_i is None else monthly_totals(own_i, volumes, (a,))[a],
+        self_hosted_gpus=None if own_i is None else gpus_over(own_i, a, volumes),
         api_reason=api_reason,
         self_hosted_reason=own_reason,
         break_evens=_crossings(api_i, own_i, a, lo, hi) if api_i is not None and own_i is not None else (),
