@@ -7,7 +7,7 @@ scenario's volume; and searches the catalog (every GPU that can serve × every p
 shape that meets the latency limits. Pure: no streamlit. The JSON form is `serving_comparison` in the
 estimate (docs/formulas.md, "API versus self-hosted").
 
-`replica_shape` is the one place that reads the serving model's per-option figures (replicas, GPUs per
+`serving_figures` is the one place that reads the serving model's per-option figures (replicas, GPUs per
 replica, sequences, throughput, utilization): when the serving model changes, only it follows.
 """
 
@@ -103,18 +103,45 @@ class ReplicaShape:
         }
 
 
-def replica_shape(i: Inputs, arch: str, q_now: float, gpu: str, gpu_name: str, precision: str) -> ReplicaShape:
-    """THE adapter: the serving model's figures for `arch` at volume `q_now`, read in one place.
+class ServingFigures(typing.NamedTuple):
+    """What the serving model says about one option over volumes (arrays over `q`, or one figure)."""
+
+    replicas: np.ndarray
+    gpus_per_replica: int
+    sequences_per_replica: int
+    replica_tokens_per_second: float  # output-token equivalents a second, one replica
+    utilization: np.ndarray  # peak load ÷ what the replicas deliver
+
+    @property
+    def gpus(self) -> np.ndarray:
+        return self.replicas * self.gpus_per_replica
+
+
+def serving_figures(i: Inputs, arch: str, q: np.ndarray) -> ServingFigures:
+    """THE adapter: the serving model's per-option figures for `arch` at the volumes `q`, read in one place.
 
     Today the engine exposes replicas, GPUs per replica, sequences per replica and a replica's throughput
     (planner.engine.costs); utilization is peak work ÷ (replicas × throughput), as replicas are sized.
     When the per-option contract fields (`utilization`, `replica_tokens_per_second`, …) come from the
-    serving model itself, read them here instead."""
-    q = np.array([q_now])
-    reps = float(replicas(i, arch, q)[0])
+    serving model itself, read them here instead: everything else in this module follows."""
+    reps = replicas(i, arch, q)
     thr = serving_tokens_per_second(i, arch)
     work = i.output_tokens_per_query + mean_input_tokens(i, arch) * i.input_token_weight
-    peak_work = q_now / SECONDS_PER_MONTH * i.peak_to_average_ratio * work
+    peak_work = q / SECONDS_PER_MONTH * i.peak_to_average_ratio * work
+    capacity = reps * thr
+    return ServingFigures(
+        replicas=reps,
+        gpus_per_replica=int(gpus_per_replica(i, arch)),
+        sequences_per_replica=int(sequences_per_replica(i, arch)),
+        replica_tokens_per_second=thr,
+        utilization=np.where(capacity > 0, peak_work / np.where(capacity > 0, capacity, 1.0), 0.0),
+    )
+
+
+def replica_shape(i: Inputs, arch: str, q_now: float, gpu: str, gpu_name: str, precision: str) -> ReplicaShape:
+    """`arch` served on `gpu` at `precision` at the volume `q_now`: its figures, spend and latency."""
+    q = np.array([q_now])
+    f = serving_figures(i, arch, q)
     parts = latency_parts(i, arch, q)
     _, p95 = combine_latency(parts)
     _, f95 = first_token_latency(parts)
@@ -122,21 +149,15 @@ def replica_shape(i: Inputs, arch: str, q_now: float, gpu: str, gpu_name: str, p
         gpu=gpu,
         gpu_name=gpu_name,
         precision=precision,
-        gpus_per_replica=int(gpus_per_replica(i, arch)),
-        replicas=int(reps),
-        sequences_per_replica=int(sequences_per_replica(i, arch)),
-        replica_tokens_per_second=thr,
-        utilization=peak_work / (reps * thr) if reps * thr > 0 else 0.0,
+        gpus_per_replica=f.gpus_per_replica,
+        replicas=int(f.replicas[0]),
+        sequences_per_replica=f.sequences_per_replica,
+        replica_tokens_per_second=f.replica_tokens_per_second,
+        utilization=float(f.utilization[0]),
         monthly_usd=float(sum(v[0] for v in monthly_components(i, arch, q).values())),
         latency_p95_ms=float(p95[0]),
         first_token_p95_ms=float(f95[0]),
     )
-
-
-def gpus_over(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
-    """GPUs `arch` needs on its own at each volume of `q` (replicas × GPUs per replica), from the same figures
-    `replica_shape` reads."""
-    return replicas(i, arch, q) * gpus_per_replica(i, arch)
 
 
 def latency_limits(s: Scenario) -> list[tuple[str, float]]:
@@ -406,7 +427,7 @@ def _architecture(catalog: Catalog, s: Scenario, a: str, volumes: np.ndarray, ap
         arch=a,
         api_usd=None if api_i is None else monthly_totals(api_i, volumes, (a,))[a],
         self_hosted_usd=None if own_i is None else monthly_totals(own_i, volumes, (a,))[a],
-        self_hosted_gpus=None if own_i is None else gpus_over(own_i, a, volumes),
+        self_hosted_gpus=None if own_i is None else serving_figures(own_i, a, volumes).gpus,
         api_reason=api_reason,
         self_hosted_reason=own_reason,
         break_evens=_crossings(api_i, own_i, a, lo, hi) if api_i is not None and own_i is not None else (),
