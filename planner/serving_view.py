@@ -127,7 +127,10 @@ def headline(est: Estimate) -> str:
         said.append(f"self-hosting is cheaper for {_said(own)}")
     if api:
         said.append(f"the API is cheaper for {_said(api)}")
-    return f"At {volume} queries a month, " + " and ".join(said) + "."
+    out = f"At {volume} queries a month, " + " and ".join(said) + "."
+    if est.scenario.data_must_stay_in_house:
+        out += " Data must stay in-house: the API side sends every query out, so it is shown for comparison only."
+    return out
 
 
 def limits_text(est: Estimate) -> str:
