@@ -297,8 +297,8 @@ def _side(catalog: Catalog, s: Scenario, ruled_out: RuledOut) -> tuple[Inputs | 
     """One serving side: its inputs, the options it rules out, or why it cannot run at all."""
     try:
         i, _ = build_inputs(catalog, s, "value")
-    except UnknownEntryError as exc:
-        return None, {}, str(exc)
+    except (UnknownEntryError, KeyError, ValueError, ArithmeticError) as exc:  # this side cannot be priced
+        return None, {}, str(exc).strip("'\"")
     return i, ruled_out(catalog, s, i), None
 
 
