@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, fields
+from datetime import date
 
 from planner.inputs_context import context_inputs
-from planner.scenario import Scenario
+from planner.scenario import Scenario, start_day
 from planner.serving_fit import (  # noqa: F401  (kv_bytes_per_token, replica_misfits: re-exported)
     BYTES_PER_PARAMETER,
     GPUS_PER_REPLICA,
@@ -425,8 +426,12 @@ def _latency_model_fields(catalog: Catalog, take: _Taker) -> dict[str, float]:
     )
 
 
-def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> tuple[Inputs, tuple[PriceUsed, ...]]:
-    """Flatten `catalog` + `scenario`. `which` picks each figure's "value", "low" or "high"."""
+def build_inputs(
+    catalog: Catalog, scenario: Scenario, which: str = "value", on: date | None = None
+) -> tuple[Inputs, tuple[PriceUsed, ...]]:
+    """Flatten `catalog` + `scenario`. `which` picks each figure's "value", "low" or "high"; the prices are those
+    in force on `on` (default: the first day of the scenario's horizon, `start_day`)."""
+    catalog = catalog.on(on or start_day(scenario))
     st = scenario.stack
     take = _Taker(which)
     fields_: dict = _scenario_fields(scenario)
