@@ -209,3 +209,37 @@ def test_argon_from_november_says_when_the_price_changes(default):
     assert po_before.tco_usd == approx(po_after.one_time_total_usd + po_before.monthly_usd + 11 * po_after.monthly_usd)
     # doubling the token prices doubles the token spend: inference after = 2 × inference before
     assert po_after.components_usd["inference"] == approx(2 * po_before.components_usd["inference"])
+
+
+def test_every_surface_says_when_argon_changes_its_prices(default, tmp_path, capsys):
+    """CLI table, JSON, the Decide/PDF note: the change date and the after-change figure."""
+    import io
+
+    from pypdf import PdfReader
+
+    from planner import report
+    from planner.cli import main
+    from planner.engine.dated import change_note
+    from planner.files import scenario_yaml
+
+    s = _argon("2026-11-01")
+    path = tmp_path / "argon.yaml"
+    path.write_text(scenario_yaml(s), encoding="utf-8")
+    est = estimate(default, s)
+    after = est.price_changes_in_horizon[0].monthly_usd_after["prompt_only"]
+    from planner import format as fmt
+
+    assert main(["estimate", "--scenario", str(path)]) == 0
+    table = capsys.readouterr().out
+    assert "changes its prices on 2026-12-01" in table and f"Prompt only {fmt.usd(after)}/month" in table
+    assert main(["estimate", "--scenario", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {r["field"] for r in data["price_changes_in_horizon"]} >= {
+        "input_usd_per_1m_tokens",
+        "output_usd_per_1m_tokens",
+    }
+    note = change_note(est, "prompt_only")
+    assert note is not None and f"from 2026-12-01, {fmt.usd(after)}/month" in note
+    pdf = report.build_report(default, s)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "changes its prices on 2026-12-01" in text

@@ -214,3 +214,24 @@ def change_warnings(
             "The total cost of ownership sums the months at the prices in force."
         )
     return out
+
+
+def change_note(est, arch: str) -> str | None:
+    """`arch`'s monthly spend after each scheduled price change inside the horizon that moves it, in one
+    sentence (None when none does): what the Decide page says beside the recommendation."""
+    snap = est.current.get(arch)
+    if snap is None:
+        return None
+    after: dict[date, float] = {}
+    for ch in est.price_changes_in_horizon:
+        usd = ch.monthly_usd_after.get(arch)
+        if usd is not None and abs(usd - snap.monthly_usd) > 1e-9:
+            after.setdefault(ch.on, usd)
+    if not after:
+        return None
+    steps = "; ".join(f"from {d.isoformat()}, {fmt.usd(v)}/month" for d, v in after.items())
+    return (
+        f"Prices change inside the horizon: {LABELS.get(arch, arch)} costs {fmt.usd(snap.monthly_usd)}/month at the "
+        f"start's prices ({est.start_date}); {steps}. The total cost of ownership "
+        f"({fmt.usd(snap.tco_usd)} over {est.scenario.horizon_months} months) sums the months at the prices in force."
+    )
