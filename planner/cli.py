@@ -48,7 +48,8 @@ def cmd_validate(args) -> int:
     layered = " (override over the default)" if loaded.is_override else ""
     print(f"{path}: valid{layered} — {summary(loaded.catalog, stale_after_days=args.stale_days)}")
     versions = genai_prices_versions(loaded.catalog)
-    print(versions.line())
+    if versions.stamped is not None:
+        print(versions.line())
     if versions.differ:
         print(f"warning: {versions.warning()}")
     notices = catalog_notices(loaded.catalog)
