@@ -7,12 +7,11 @@ Most cases call `planner.cli.main([...])` in-process (fast); a few run the real 
 
 from __future__ import annotations
 
-from importlib import metadata
-
 import re
 import subprocess
 import sys
 from datetime import date
+from importlib import metadata
 
 import pytest
 

@@ -6,8 +6,6 @@ import re
 from datetime import date
 from importlib import metadata
 
-import pytest
-
 from planner.cli import main
 from pricing import genai_sync as gs
 from pricing.loader import parse_catalog
