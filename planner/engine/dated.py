@@ -136,10 +136,7 @@ def month_shares(start: date, months: int, boundaries: list[date]) -> np.ndarray
     return shares
 
 
-def _monthly(
-    catalog: Catalog, scenario: Scenario, which: str, on: date, arch: str, q_now: np.ndarray, c: dict
-) -> float:
-    i, _ = build_inputs(catalog, scenario, which, on=on)
+def _monthly(i, arch: str, q_now: np.ndarray, c: dict) -> float:
     return float(_total(monthly_components(i, arch, q_now, c).values())[0])
 
 
@@ -155,6 +152,8 @@ def dated(
     shares = month_shares(start, months, boundaries)
     q_now = np.array([scenario.workload.queries_per_month])
     after: dict[date, dict[str, float]] = {d: {} for d in boundaries}
+    # the inputs at each period's prices, built once for every option
+    inputs = {(w, d): build_inputs(catalog, scenario, w, on=d)[0] for w in ("value", "low", "high") for d in boundaries}
     out = {}
     for a, snap in current.items():
         by = {}
@@ -163,7 +162,7 @@ def dated(
             ("low", snap.monthly_low_usd),
             ("high", snap.monthly_high_usd),
         ):
-            per_period = [first] + [_monthly(catalog, scenario, which, d, a, q_now, c) for d in boundaries]
+            per_period = [first] + [_monthly(inputs[which, d], a, q_now, c) for d in boundaries]
             by[which] = tuple(float(x) for x in shares @ np.array(per_period))
             if which == "value":
                 for d, usd in zip(boundaries, per_period[1:], strict=True):
