@@ -525,7 +525,7 @@ class Catalog(Strict):
             )
         return self
 
-    def on(self, day: date) -> Catalog:
+    def on(self, day: datetime.date) -> Catalog:
         """The catalog with every LLM's scheduled price changes in effect on `day` applied."""
         changed = {k: llm.on(day) for k, llm in self.llms.items() if llm.price_changes}
         changed = {k: v for k, v in changed.items() if v is not self.llms[k]}

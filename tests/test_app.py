@@ -10,6 +10,7 @@ import itertools
 import json
 import re
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.files import load_scenario
 from planner.ui.tables import literal
-from pricing.loader import DEFAULT_CATALOG_PATH
+from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -277,7 +278,19 @@ def test_an_invalid_catalog_edit_shows_where_and_changes_nothing(catalog_file, b
 
 def test_pricing_page_names_the_genai_prices_version_the_catalog_was_checked_against(catalog_file):
     at = start(catalog_file, "pricing")
-    assert "checked against genai-prices " + literal("0.2.3") in captions(at)
+    stamped = load_catalog_file(catalog_file).catalog.genai_prices_version
+    installed = metadata.version("genai-prices")
+    assert "checked against genai-prices " + literal(stamped) in captions(at)
+    assert "installed: genai-prices " + literal(installed) in captions(at)
+    assert stamped == installed and not [w for w in at.warning if literal("is installed") in w.value]
+
+
+def test_pricing_page_warns_when_the_installed_genai_prices_is_not_the_stamped_one(catalog_file, monkeypatch):
+    monkeypatch.setattr("pricing.versions.installed_version", lambda: "0.1.0")
+    at = start(catalog_file, "pricing")
+    assert "installed: genai-prices " + literal("0.1.0") in captions(at)
+    said = [w.value for w in at.warning if literal("but 0.1.0 is installed") in w.value]
+    assert len(said) == 1 and literal("`prices sync --write`") in said[0]
 
 
 def test_a_valid_edit_changes_every_chart_for_this_session_only(catalog_file):

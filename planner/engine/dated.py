@@ -24,8 +24,12 @@ from planner.lifecycle import add_months
 from planner.scenario import LABELS, Scenario
 from pricing.models import CHANGE_PRICE_FIELDS, LLM, Catalog
 
-_TIER_FIELDS = ("above_input_tokens", "input_usd_per_1m_tokens", "output_usd_per_1m_tokens")
-_TIER_FIELDS += ("cached_input_usd_per_1m_tokens",)
+_TIER_FIELDS = (
+    "above_input_tokens",
+    "input_usd_per_1m_tokens",
+    "output_usd_per_1m_tokens",
+    "cached_input_usd_per_1m_tokens",
+)
 
 #: How a changed field reads in a sentence.
 _FIELD_WORDS = {

@@ -184,7 +184,7 @@ _gp = f" · prices checked against genai-prices {md(cat.genai_prices_version)}" 
 _gp += f" · installed: genai-prices {md(_versions.installed or 'none')}"
 st.caption(f"{len(view)} of {len(df)} figures · catalog {cat.version} ({cat.date}){_gp}.")
 if _versions.differ:
-    message("warning", md(_versions.warning()))
+    message("warning", _versions.warning())
 
 st.subheader("Edit the catalog (YAML)")
 path = Path(session.get().cat_path)

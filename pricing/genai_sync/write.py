@@ -296,14 +296,14 @@ def sync_text(
 ) -> tuple[str, list[Change], list[str]]:
     """Rewrite the referenced figures of the catalog `text` (whose validated form is `catalog`).
 
-    Returns (new text, changes of value, notes). Every referenced figure gets the package's value,
-    its source (`genai-prices VERSION (PyPI), provider:model`) and the data date as `checked`;
-    comments, key order, quoting and every other field stay as they are.
+    Returns (new text, changes of value, notes). Every referenced figure gets the package's value on the day it
+    applies (the prices in force on `on`, default today, and every scheduled change from the catalog's `date` on),
+    its source (`genai-prices VERSION (PyPI), provider:model`) and the check day as `checked`; comments, key order,
+    quoting and every other field stay as they are.
     """
     version = _package.package_version()
     on = on or _package.today()
-    since = min(catalog.date, on)
-    checked = checked_date(checked, on)
+    since, checked = min(catalog.date, on), checked_date(checked, on)
     y = _yaml()
     doc = y.load(text)
     changes: list[Change] = []
@@ -332,11 +332,8 @@ def sync_text(
             notes.append(f"{fam}.{key}: {_OVERRIDE_NOTE}")
             continue
         synced += 1
-        changes.extend(
-            _sync_entry(
-                entry_map, fam, key, entry, ref, source_text(entry.genai_prices, version), checked, threshold, base
-            )
-        )
+        source = source_text(entry.genai_prices, version)
+        changes += _sync_entry(entry_map, fam, key, entry, ref, source, checked, threshold, base)
         if ref.deprecated and entry.lifecycle is None:
             notes.append(f"{fam}.{key}: genai-prices flags the model deprecated; add a `lifecycle` by hand")
     if inherited:
