@@ -798,3 +798,15 @@ def test_caching_batch_routing_and_candidate_widgets_set_the_scenario(catalog_fi
         0.8,
     )
     assert at.query_params["cands"] == ["50"] or at.query_params["cands"] == "50"
+
+
+def test_a_price_change_inside_the_horizon_is_said_on_costs_and_decide(catalog_file):
+    # Gemini 4 Argon doubles its prices on 2026-12-01: a horizon from 2026-11-01 meets the change
+    query = {"preset": "support-bot", "llm": "gemini-4-argon", "start": "2026-11-01"}
+    at = start(catalog_file, "costs", query=query)
+    assert at.session_state["planner"].scenario.start_date.isoformat() == "2026-11-01"
+    said = [w.value for w in at.warning if literal("changes its prices on 2026-12-01") in w.value]
+    assert len(said) == 1 and literal("input $2 → $4") in said[0]
+    go(at, "decide")
+    notes = [i.value for i in at.info if literal("Prices change inside the horizon") in i.value]
+    assert len(notes) == 1 and literal("from 2026-12-01, $") in notes[0]
