@@ -46,9 +46,10 @@ def test_check_on_today_fails_on_argon_and_sync_fixes_it(tmp_path, default_catal
     failing = [ln for ln in out.splitlines() if ln.startswith("  FAIL ")]
     # file:line:col, entry and field: today the batch prices in force are the entry's own 1 / 5, the package's 2 / 10
     assert len(failing) == 2
-    assert re.search(
-        rf"FAIL {re.escape(str(path))}:\d+:\d+: llms\.gemini-4-argon\.batch_input_usd_per_1m_tokens: ", out
-    )
+    # named where `prices sync` writes it: the change of 2026-12-01, which lacks the batch prices the package
+    # gives from that day
+    where = r"llms\.gemini-4-argon\.price_changes\[2026-12-01\]\.batch_input_usd_per_1m_tokens: "
+    assert re.search(rf"FAIL {re.escape(str(path))}:\d+:\d+: {where}", out)
     assert "drift: 1 in the catalog, 2 in genai-prices (-50.0 %) (in force on 2026-12-06)" in out
     assert "drift: 5 in the catalog, 10 in genai-prices (-50.0 %) (in force on 2026-12-06)" in out
     # the catalog's change on 2026-12-01 is in the past: not "no change on that date"

@@ -181,6 +181,18 @@ def price_home(entry: LLM, name: str, day: date) -> str:
     return home
 
 
+def _fix_at(entry: LLM, name: str, day: date, since: date, theirs: set[date]) -> str:
+    """Where the price `name` in force on `day` belongs (what `prices sync` rewrites): the latest scheduled change
+    after `since` and on or before `day` that the package has or that the entry gives it in, else where it lives
+    on `since`."""
+    days = {d for d in theirs if since < d <= day}
+    for change in entry.price_changes:
+        given = change.long_context if name == "long_context" else getattr(change, name)
+        if since < change.effective_on <= day and given is not None:
+            days.add(change.effective_on)
+    return f"price_changes[{max(days).isoformat()}]." if days else price_home(entry, name, since)
+
+
 def _in_force_findings(
     out: list, fam: str, key: str, entry: LLM, ref_on, on: date, since: date, threshold: float
 ) -> None:
@@ -221,9 +233,10 @@ def _in_force_findings(
         now = entry.on(day)
         here: list[Finding] = []
         for name in LLM_PRICE_FIELDS:
-            path = price_home(entry, name, day) + name
+            path = _fix_at(entry, name, day, since, theirs) + name
             _compare_value(here, fam, key, path, _val(getattr(now, name)), ref.prices.get(name), threshold)
-        _long_context_findings(here, fam, key, now, ref, threshold, at=price_home(entry, "long_context", day))
+        at = _fix_at(entry, "long_context", day, since, theirs)
+        _long_context_findings(here, fam, key, now, ref, threshold, at=at)
         when = "" if day == on == since else f" (in force on {day})"
         found += [dataclasses.replace(f, message=f.message + when) for f in here]
     seen: set[tuple[str, bool]] = set()
