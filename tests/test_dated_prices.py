@@ -243,3 +243,25 @@ def test_every_surface_says_when_argon_changes_its_prices(default, tmp_path, cap
     pdf = report.build_report(default, s)
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "changes its prices on 2026-12-01" in text
+
+
+def test_the_pdf_sums_the_months_and_states_the_start(default):
+    import io
+
+    from pypdf import PdfReader
+
+    from planner import format as fmt
+    from planner import report
+
+    s = _argon("2026-11-01")
+    est = estimate(default, s)
+    po = est.current["prompt_only"]
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(report.build_report(default, s))).pages
+    )
+    assert "12 months from 2026-11-01" in text
+    # the monthly costs over the horizon are the months summed (November at 2 / 10, eleven months at 4 / 20),
+    # not November's monthly cost × 12
+    assert "Monthly costs over 12 months" in text
+    assert fmt.usd(po.tco_usd - po.one_time_total_usd) in text
+    assert po.tco_usd - po.one_time_total_usd == approx(sum(po.monthly_by_month_usd))

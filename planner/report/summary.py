@@ -34,7 +34,7 @@ class _Summary(_Report):
             ("Report date", _long_date(self.today)),
             ("Pricing catalog", f"version {_x(self.catalog.version)}, dated {_x(str(self.catalog.date))}"),
             ("Planned volume", f"{count(s.workload.queries_per_month)} queries a month"),
-            ("Cost horizon", f"{s.horizon_months} months"),
+            ("Cost horizon", f"{s.horizon_months} months from {_x(self.est.start_date)}"),
             (
                 "Monthly budget",
                 f"{usd(s.monthly_budget_usd)} a month" if s.monthly_budget_usd is not None else "none set",
