@@ -31,7 +31,7 @@ from planner.engine.costs import (
 )
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.inputs import Inputs, build_inputs
-from planner.scenario import ARCHITECTURES, Scenario, Stack
+from planner.scenario import ARCHITECTURES, Scenario, Stack, start_day
 from planner.stack_fit import serving_gpus
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
@@ -346,6 +346,7 @@ def cheapest_shapes(
 
     Every pair is priced at the volume (cheap); the latency, which costs more, is computed in order of
     spend until a shape meets the limits: the first that does is the cheapest."""
+    catalog = catalog.on(start_day(scenario))  # the prices in force, resolved once for every pair
     limits = latency_limits(scenario)
     q_now = scenario.workload.queries_per_month
     q = np.array([q_now])
@@ -382,6 +383,7 @@ def compare_serving(
     catalog: Catalog, scenario: Scenario, volumes: np.ndarray, ruled_out: RuledOut
 ) -> ServingComparison:
     """API versus self-hosted for every architecture, from the one engine with `stack.serving` switched."""
+    catalog = catalog.on(start_day(scenario))  # the prices in force on the horizon's first day, as the estimate
     sides = {sv: _side(catalog, _switched(scenario, serving=sv), ruled_out) for sv in SERVINGS}
     best, best_why, tried = cheapest_shapes(catalog, scenario, ruled_out)
     st = scenario.stack
