@@ -24,6 +24,7 @@ from planner.engine.costs import (
     replicas,
     sequences_per_replica,
 )
+from planner.engine.quality import quality_assessment
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.results import Estimate, Series, Snapshot
 from planner.inputs import Inputs, build_inputs
@@ -156,6 +157,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         warnings=tuple(_warnings(catalog, scenario, typ, current)),
         ruled_out=ruled_out,
         context_misfit=context_misfit,
+        quality=quality_assessment(catalog, scenario, {"value": typ, "low": low, "high": high}, q, current),
     )
 
 

@@ -1,0 +1,110 @@
+"""What measured quality says, in sentences every surface shows the same way (CLI, app, PDF, recommendation)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from planner import format as fmt
+from planner.quality.assessment import QualityAssessment
+
+
+def _join(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def verdict(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[str, ...]:
+    """Why measured quality ranks the options as it does: the winner on outcome cost against the cheapest by
+    tokens, then each dominated option. Empty when fewer than two options are measured."""
+    if len(qa.ranking) < 2:
+        return ()
+    o = qa.options
+    best = o[qa.ranking[0]]
+    cheap = o[min(qa.ranking, key=lambda a: monthly_usd[a])]
+    out = []
+    others = "; ".join(f"{o[k].label} {fmt.usd_each(o[k].cost_per_successful_answer_usd)}" for k in qa.ranking[1:])
+    head = (
+        f"On measured quality {best.label} ranks first on outcome cost: "
+        f"{fmt.usd_each(best.cost_per_successful_answer_usd)} per successful answer "
+        f"({fmt.usd_each(best.cost_per_successful_answer_low_usd)}–{fmt.usd_each(best.cost_per_successful_answer_high_usd)}), "
+        f"against {others}."
+    )
+    out.append(head)
+    if cheap.key != best.key:
+        fail = 1 - (cheap.pass_rate or 0)
+        out.append(
+            f"{cheap.label} is the cheapest by tokens ({fmt.usd(monthly_usd[cheap.key])} a month against "
+            f"{fmt.usd(monthly_usd[best.key])}), but {fmt.pct(fail)} of its answers fail"
+            + (
+                f": {fmt.count(cheap.failures_per_month)} failures a month at {fmt.usd_each(qa.failure_cost_usd)} "
+                f"each add {fmt.usd((cheap.failures_per_month or 0) * qa.failure_cost_usd)}."
+                if qa.failure_cost_usd > 0
+                else ", and each success carries the cost of the failed answers."
+            )
+        )
+    for k, by in qa.dominated.items():
+        a, b = o[k], o[by]
+        out.append(
+            f"{a.label} is dominated by {b.label}: its pass rate ({fmt.pct(a.pass_rate)}, 95% interval "
+            f"{fmt.pct(a.pass_rate_low)}–{fmt.pct(a.pass_rate_high)}) is wholly below {b.label}'s "
+            f"({fmt.pct(b.pass_rate_low)}–{fmt.pct(b.pass_rate_high)}) and it costs no less per successful answer "
+            f"({fmt.usd_each(a.cost_per_successful_answer_usd)} against {fmt.usd_each(b.cost_per_successful_answer_usd)})."
+        )
+    return tuple(out)
+
+
+def settle(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[str, ...]:
+    """What measuring would settle, for the options without a measured pass rate."""
+    o = qa.options
+    missing = list(qa.unmeasured)
+    if not missing:
+        return ()
+    names = _join([o[k].label for k in missing])
+    out = []
+    if not qa.measured:
+        out.append(
+            "No measured pass rates: the ranking rests on the answers and on spend by tokens alone. Measuring "
+            "each option on an evaluation set (quality.pass_rate, or import eval results) settles whether a "
+            "dearer option's extra spend buys enough successful answers."
+        )
+    else:
+        out.append(
+            f"Not measured: {names} — no pass rate is borrowed from another option; measure to compare on outcome."
+        )
+    if qa.failure_cost_usd > 0 and len(monthly_usd) >= 2:
+        cheap = min(monthly_usd, key=lambda a: monthly_usd[a])
+        gaps = [
+            f"{o[k].label} {(monthly_usd[k] - monthly_usd[cheap]) / (qa.queries_per_month * qa.failure_cost_usd) * 100:.2f} points"
+            for k in monthly_usd
+            if k != cheap and k in missing + [cheap]
+        ]
+        if gaps:
+            out.append(
+                f"At {fmt.usd_each(qa.failure_cost_usd)} a failure, each option pays for its extra spend over "
+                f"{o[cheap].label} if its pass rate is higher by at least: " + "; ".join(gaps) + "."
+            )
+    plan = qa.eval_plan
+    out.append(
+        f"An eval of {fmt.count(plan.cases)} cases per option ({len(plan.options)} options, judged by "
+        f"{plan.judge.name}) costs about {fmt.usd(plan.total_usd)} once."
+    )
+    return tuple(out)
+
+
+def separations(qa: QualityAssessment) -> tuple[str, ...]:
+    """How many cases would tell the best option from each other measured one, and what that eval costs."""
+    o = qa.options
+    out = []
+    for s in qa.separations:
+        if s.cases_per_option is None:
+            out.append(f"{o[s.a].label} and {o[s.b].label} measured the same pass rate: no eval separates them.")
+            continue
+        out.append(
+            f"Telling {o[s.a].label} ({fmt.pct(s.pass_rate_a)}) from {o[s.b].label} ({fmt.pct(s.pass_rate_b)}) "
+            f"takes {s.cases_per_option:,} cases per option (95% confidence, 80% power): about {fmt.usd(s.usd)}."
+        )
+    return tuple(out)
+
+
+def lines(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[str, ...]:
+    """Every sentence, in the order the surfaces show them."""
+    return (*verdict(qa, monthly_usd), *separations(qa), *settle(qa, monthly_usd))
