@@ -24,8 +24,8 @@ from planner.engine.costs import (
     replicas,
     sequences_per_replica,
 )
-from planner.engine.quality import quality_assessment
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
+from planner.engine.quality import quality_assessment
 from planner.engine.results import Estimate, Series, Snapshot
 from planner.inputs import Inputs, build_inputs
 from planner.lifecycle import scenario_issues

@@ -25,8 +25,8 @@ def verdict(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[st
     head = (
         f"On measured quality {best.label} ranks first on outcome cost: "
         f"{fmt.usd_each(best.cost_per_successful_answer_usd)} per successful answer "
-        f"({fmt.usd_each(best.cost_per_successful_answer_low_usd)}–{fmt.usd_each(best.cost_per_successful_answer_high_usd)}), "
-        f"against {others}."
+        f"({fmt.usd_each(best.cost_per_successful_answer_low_usd)}–"
+        f"{fmt.usd_each(best.cost_per_successful_answer_high_usd)}), against {others}."
     )
     out.append(head)
     if cheap.key != best.key:
@@ -47,7 +47,8 @@ def verdict(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[st
             f"{a.label} is dominated by {b.label}: its pass rate ({fmt.pct(a.pass_rate)}, 95% interval "
             f"{fmt.pct(a.pass_rate_low)}–{fmt.pct(a.pass_rate_high)}) is wholly below {b.label}'s "
             f"({fmt.pct(b.pass_rate_low)}–{fmt.pct(b.pass_rate_high)}) and it costs no less per successful answer "
-            f"({fmt.usd_each(a.cost_per_successful_answer_usd)} against {fmt.usd_each(b.cost_per_successful_answer_usd)})."
+            f"({fmt.usd_each(a.cost_per_successful_answer_usd)} against "
+            f"{fmt.usd_each(b.cost_per_successful_answer_usd)})."
         )
     return tuple(out)
 
@@ -72,10 +73,11 @@ def settle(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[str
         )
     if qa.failure_cost_usd > 0 and len(monthly_usd) >= 2:
         cheap = min(monthly_usd, key=lambda a: monthly_usd[a])
+        per_point = qa.queries_per_month * qa.failure_cost_usd / 100  # USD a month one point of pass rate is worth
         gaps = [
-            f"{o[k].label} {(monthly_usd[k] - monthly_usd[cheap]) / (qa.queries_per_month * qa.failure_cost_usd) * 100:.2f} points"
+            f"{o[k].label} {(monthly_usd[k] - monthly_usd[cheap]) / per_point:.2f} points"
             for k in monthly_usd
-            if k != cheap and k in missing + [cheap]
+            if k != cheap and k in missing
         ]
         if gaps:
             out.append(
