@@ -110,3 +110,48 @@ def separations(qa: QualityAssessment) -> tuple[str, ...]:
 def lines(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[str, ...]:
     """Every sentence, in the order the surfaces show them."""
     return (*verdict(qa, monthly_usd), *separations(qa), *settle(qa, monthly_usd))
+
+
+def table_lines(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> list[str]:
+    """The CLI's "Measured quality" section: one row per option, then the sentences."""
+    o = qa.options
+    if not qa.measured:
+        return ["Measured quality:", *(f"  {line}" for line in lines(qa, monthly_usd))]
+    out = [
+        f"Measured quality (failure cost {fmt.usd_each(qa.failure_cost_usd)}, retries {qa.retries}):",
+        f"  {'Architecture':<13}{'Pass rate':>10}{'95% interval':>17}{'n':>6}{'Outcome/mo':>12}"
+        f"{'Per success':>13}{'Range':>19}",
+    ]
+    for x in o.values():
+        if not x.measured:
+            out.append(f"  {x.label:<13}{'not measured':>16}")
+            continue
+        low, high = x.cost_per_successful_answer_low_usd, x.cost_per_successful_answer_high_usd
+        rng = f"{fmt.usd_each(low)}–{fmt.usd_each(high)}"
+        ci = f"{fmt.pct(x.pass_rate_low)}–{fmt.pct(x.pass_rate_high)}"
+        n = f"{x.sample_size:,}" if x.sample_size else "—"
+        out.append(
+            f"  {x.label:<13}{fmt.pct(x.pass_rate):>10}{ci:>17}{n:>6}{fmt.usd(x.outcome_monthly_usd):>12}"
+            f"{fmt.usd_each(x.cost_per_successful_answer_usd):>13}{rng:>19}" + ("  dominated" if x.dominated_by else "")
+        )
+    for b in qa.break_evens:
+        out.append(
+            f"  Outcome break-even at {fmt.count(b.queries_per_month)} queries/month: {o[b.cheaper_below].label} "
+            f"costs less per successful answer below, {o[b.cheaper_above].label} above"
+        )
+    if qa.frontier:
+        out.append("  Efficient frontier (spend vs pass rate): " + ", ".join(_point_label(qa, p) for p in qa.frontier))
+    out += [f"  {line}" for line in lines(qa, monthly_usd)]
+    return out
+
+
+def _point_label(qa: QualityAssessment, pid: str) -> str:
+    if pid in qa.options:
+        return qa.options[pid].label
+    m = next(m for m in qa.models if m.id == pid)
+    return f"{qa.options[m.architecture].label} · {m.name}"
+
+
+def point_label(qa: QualityAssessment, pid: str) -> str:
+    """A chart point's label: the option's, or "option · model"."""
+    return _point_label(qa, pid)
