@@ -132,7 +132,7 @@ def table_lines(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> list
         n = f"{x.sample_size:,}" if x.sample_size else "—"
         out.append(
             f"  {x.label:<13}{fmt.pct(x.pass_rate):>10}{ci:>17}{n:>6}{fmt.usd(x.outcome_monthly_usd):>12}"
-            f"{fmt.usd_each(x.cost_per_successful_answer_usd):>13}{rng:>19}" + ("  dominated" if x.dominated_by else "")
+            f"{fmt.usd_each(x.cost_per_successful_answer_usd):>14}{rng:>22}" + ("  dominated" if x.dominated_by else "")
         )
     for b in qa.break_evens:
         out.append(
