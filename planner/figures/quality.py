@@ -1,0 +1,118 @@
+"""The cost-vs-pass-rate chart: each measured option (and model) as a point — monthly spend with retries
+against its pass rate, with the 95% Wilson interval as an error bar — and the efficient frontier drawn
+through the points nothing beats on both."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from planner import format as fmt
+from planner.quality import QualityAssessment
+from planner.quality.text import point_label
+from planner.scenario import COLORS
+from planner.vocabulary import MUTED
+
+FRONTIER_TRACE = "Efficient frontier"
+
+
+def quality_points(qa: QualityAssessment) -> list[dict]:
+    """Every point drawn: id, label, architecture, spend, pass rate and its interval, cost per success."""
+    pts = [
+        dict(
+            id=k,
+            label=o.label,
+            arch=k,
+            spend=o.spend_usd,
+            rate=o.pass_rate,
+            low=o.pass_rate_low,
+            high=o.pass_rate_high,
+            per_success=o.cost_per_successful_answer_usd,
+            model=False,
+        )
+        for k, o in qa.options.items()
+        if o.measured
+    ]
+    pts += [
+        dict(
+            id=m.id,
+            label=point_label(qa, m.id),
+            arch=m.architecture,
+            spend=m.spend_usd,
+            rate=m.pass_rate,
+            low=m.pass_rate_low,
+            high=m.pass_rate_high,
+            per_success=m.cost_per_successful_answer_usd,
+            model=True,
+        )
+        for m in qa.models
+    ]
+    return pts
+
+
+def quality_figure(qa: QualityAssessment, height: int = 420) -> go.Figure:
+    pts = quality_points(qa)
+    data: list[dict] = []
+    for p in pts:
+        data.append(
+            dict(
+                type="scatter",
+                mode="markers+text",
+                name=p["label"],
+                x=[max(p["spend"], 1e-6)],
+                y=[p["rate"]],
+                text=[p["label"]],
+                textposition="top center",
+                marker=dict(
+                    color=COLORS[p["arch"]], size=9 if p["model"] else 13, symbol="diamond" if p["model"] else "circle"
+                ),
+                error_y=dict(
+                    type="data", symmetric=False, array=[p["high"] - p["rate"]], arrayminus=[p["rate"] - p["low"]]
+                ),
+                customdata=[
+                    [
+                        fmt.usd(p["spend"]),
+                        fmt.pct(p["rate"]),
+                        fmt.pct(p["low"]),
+                        fmt.pct(p["high"]),
+                        fmt.usd_each(p["per_success"]),
+                    ]
+                ],
+                hovertemplate="<b>%{text}</b><br>%{customdata[0]}/month · pass rate %{customdata[1]} "
+                "(%{customdata[2]}–%{customdata[3]})<br>%{customdata[4]} per successful answer<extra></extra>",
+                showlegend=False,
+            )
+        )
+    by_id = {p["id"]: p for p in pts}
+    front = [by_id[i] for i in qa.frontier if i in by_id]
+    if len(front) >= 2:
+        data.append(
+            dict(
+                type="scatter",
+                mode="lines",
+                name=FRONTIER_TRACE,
+                x=[max(p["spend"], 1e-6) for p in front],
+                y=[p["rate"] for p in front],
+                line=dict(color=MUTED, dash="dash", width=1.5, shape="hv"),
+                hoverinfo="skip",
+                showlegend=True,
+            )
+        )
+    spends = [max(p["spend"], 1e-6) for p in pts] or [1.0]
+    log = max(spends) / min(spends) > 20
+    layout = dict(
+        height=height,
+        margin=dict(l=8, r=24, t=40, b=8),
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left"),
+        hovermode="closest",
+        xaxis=dict(
+            title=dict(text="Monthly spend at your volume, retries included (USD)"),
+            type="log" if log else "linear",
+            range=[math.log10(min(spends)) - 0.3, math.log10(max(spends)) + 0.3] if log else [0, max(spends) * 1.15],
+        ),
+        yaxis=dict(title=dict(text="Pass rate (95% interval)"), tickformat=".0%", range=[0, 1.05]),
+    )
+    return go.Figure(dict(data=data, layout=layout), _validate=False)
