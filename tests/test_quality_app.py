@@ -4,11 +4,24 @@ option on outcome cost, and the Costs and Decide pages say why; an eval file is 
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
+import pytest
+
+from pricing.loader import DEFAULT_CATALOG_PATH
 from tests.test_app import ROOT, errors, go, start, unescape
-from tests.test_app import catalog_file  # noqa: F401
 
 FIXTURES = ROOT / "tests" / "fixtures" / "eval"
+
+
+@pytest.fixture
+def catalog_file(tmp_path, monkeypatch) -> Path:
+    """A copy of the default catalog that the app loads (via PLANNER_CATALOG)."""
+    path = tmp_path / "catalog.yaml"
+    shutil.copyfile(DEFAULT_CATALOG_PATH, path)
+    monkeypatch.setenv("PLANNER_CATALOG", str(path))
+    return path
 
 
 def _markdown(at) -> str:

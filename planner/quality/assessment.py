@@ -56,7 +56,7 @@ def assess(quality: Quality | None, x: Inputs, judge: Judge) -> QualityAssessmen
     models = model_points(x, q)
     ranking = rank_by_outcome(options)
     measured = tuple(a for a in x.labels if options[a].measured)
-    seps = ()
+    seps: tuple[Separation, ...] = ()
     if len(ranking) >= 2:
         best = ranking[0]
         seps = tuple(

@@ -166,7 +166,7 @@ def _promptfoo(results: dict, file: str) -> dict[str, tuple[int, int]]:
         if not isinstance(name, str) or not name.strip():
             raise _fail(file, "each result needs its `provider` (an id or a label)", path=f"{at}.provider")
         if len(prompts) > 1:
-            prompt = r.get("prompt") if isinstance(r.get("prompt"), dict) else {}
+            prompt: dict = r["prompt"] if isinstance(r.get("prompt"), dict) else {}
             name = f"{name} · {prompt.get('label') or 'prompt ' + str(r.get('promptIdx'))}"
         _add(counts, name, r["success"])
     return _done(counts, file, "results.results is empty")
@@ -240,8 +240,9 @@ def _openai_evals(text: str, file: str) -> dict[str, tuple[int, int]]:
 
 
 def _deepeval(doc: dict, file: str) -> dict[str, tuple[int, int]]:
-    hyper = doc.get("hyperparameters") if isinstance(doc.get("hyperparameters"), dict) else {}
-    option = hyper.get("model") if isinstance(hyper.get("model"), str) and hyper.get("model") else "deepeval"
+    hyper: dict = doc["hyperparameters"] if isinstance(doc.get("hyperparameters"), dict) else {}
+    model = hyper.get("model")
+    option: str = model if isinstance(model, str) and model else "deepeval"
     counts: dict[str, list[int]] = {}
     for key in ("testCases", "conversationalTestCases"):
         if doc.get(key) is None:
