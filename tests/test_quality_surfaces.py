@@ -221,3 +221,18 @@ def test_cli_imports_and_refuses_a_bad_file_without_changing_anything(capsys, me
     )
     rag = json.loads(capsys.readouterr().out)["architectures"]["rag"]["at_queries_per_month"]
     assert (rag["pass_rate"], rag["sample_size"]) == (0.75, 4)
+
+
+def test_the_documented_quality_section_is_a_valid_scenario(catalog):
+    import re
+
+    from planner.files import read_scenario
+
+    text = (ROOT / "docs" / "formulas.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.S) if b.startswith("quality:"))
+    s, _ = read_scenario(block, "docs/formulas.md")
+    assert s.quality.pass_rate.rag == 0.92 and s.quality.failure_cost_usd == 4
+    est = estimate(catalog, s)
+    # the documented model point is priced with its own model: RAG on gpt-4o
+    (point,) = est.quality.models
+    assert point.id == "rag:gpt-4o" and point.spend_usd > 0
