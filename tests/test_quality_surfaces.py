@@ -236,3 +236,19 @@ def test_the_documented_quality_section_is_a_valid_scenario(catalog):
     # the documented model point is priced with its own model: RAG on gpt-4o
     (point,) = est.quality.models
     assert point.id == "rag:gpt-4o" and point.spend_usd > 0
+
+
+def test_the_quality_chart_is_a_valid_plotly_figure_with_the_frontier(catalog, measured_file):
+    import plotly.graph_objects as go
+
+    from planner.figures.quality import FRONTIER_TRACE, quality_figure
+
+    est = estimate(catalog, load_scenario(measured_file))
+    fig = go.Figure(quality_figure(est.quality).to_dict())  # validated by plotly this time
+    names = [t.name for t in fig.data]
+    assert names == ["Prompt only", "RAG", FRONTIER_TRACE]
+    # each point at its spend and pass rate, its error bar the Wilson interval
+    rag = fig.data[1]
+    o = est.quality.options["rag"]
+    assert (rag.x[0], rag.y[0]) == pytest.approx((o.spend_usd, 0.92))
+    assert rag.error_y.array[0] == pytest.approx(o.pass_rate_high - 0.92)

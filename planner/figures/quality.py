@@ -51,57 +51,44 @@ def quality_points(qa: QualityAssessment) -> list[dict]:
     return pts
 
 
-def quality_figure(qa: QualityAssessment, height: int = 420) -> go.Figure:
-    pts = quality_points(qa)
-    data: list[dict] = []
-    for p in pts:
-        data.append(
-            dict(
-                type="scatter",
-                mode="markers+text",
-                name=p["label"],
-                x=[max(p["spend"], 1e-6)],
-                y=[p["rate"]],
-                text=[p["label"]],
-                textposition="top center",
-                marker=dict(
-                    color=COLORS[p["arch"]], size=9 if p["model"] else 13, symbol="diamond" if p["model"] else "circle"
-                ),
-                error_y=dict(
-                    type="data", symmetric=False, array=[p["high"] - p["rate"]], arrayminus=[p["rate"] - p["low"]]
-                ),
-                customdata=[
-                    [
-                        fmt.usd(p["spend"]),
-                        fmt.pct(p["rate"]),
-                        fmt.pct(p["low"]),
-                        fmt.pct(p["high"]),
-                        fmt.usd_each(p["per_success"]),
-                    ]
-                ],
-                hovertemplate="<b>%{text}</b><br>%{customdata[0]}/month · pass rate %{customdata[1]} "
-                "(%{customdata[2]}–%{customdata[3]})<br>%{customdata[4]} per successful answer<extra></extra>",
-                showlegend=False,
-            )
-        )
-    by_id = {p["id"]: p for p in pts}
-    front = [by_id[i] for i in qa.frontier if i in by_id]
-    if len(front) >= 2:
-        data.append(
-            dict(
-                type="scatter",
-                mode="lines",
-                name=FRONTIER_TRACE,
-                x=[max(p["spend"], 1e-6) for p in front],
-                y=[p["rate"] for p in front],
-                line=dict(color=MUTED, dash="dash", width=1.5, shape="hv"),
-                hoverinfo="skip",
-                showlegend=True,
-            )
-        )
-    spends = [max(p["spend"], 1e-6) for p in pts] or [1.0]
+def _point_trace(p: dict) -> dict:
+    """One point with its 95% interval as an error bar; the hover gives spend, rate, interval and cost per success."""
+    custom = [fmt.usd(p["spend"]), fmt.pct(p["rate"]), fmt.pct(p["low"]), fmt.pct(p["high"])]
+    return dict(
+        type="scatter",
+        mode="markers+text",
+        name=p["label"],
+        x=[max(p["spend"], 1e-6)],
+        y=[p["rate"]],
+        text=[p["label"]],
+        textposition="top center",
+        marker=dict(
+            color=COLORS[p["arch"]], size=9 if p["model"] else 13, symbol="diamond" if p["model"] else "circle"
+        ),
+        error_y=dict(type="data", symmetric=False, array=[p["high"] - p["rate"]], arrayminus=[p["rate"] - p["low"]]),
+        customdata=[[*custom, fmt.usd_each(p["per_success"])]],
+        hovertemplate="<b>%{text}</b><br>%{customdata[0]}/month · pass rate %{customdata[1]} "
+        "(%{customdata[2]}–%{customdata[3]})<br>%{customdata[4]} per successful answer<extra></extra>",
+        showlegend=False,
+    )
+
+
+def _frontier_trace(front: list[dict]) -> dict:
+    return dict(
+        type="scatter",
+        mode="lines",
+        name=FRONTIER_TRACE,
+        x=[max(p["spend"], 1e-6) for p in front],
+        y=[p["rate"] for p in front],
+        line=dict(color=MUTED, dash="dash", width=1.5, shape="hv"),
+        hoverinfo="skip",
+        showlegend=True,
+    )
+
+
+def _layout(spends: list[float], height: int) -> dict:
     log = max(spends) / min(spends) > 20
-    layout = dict(
+    return dict(
         height=height,
         margin=dict(l=8, r=24, t=40, b=8),
         paper_bgcolor="rgba(0,0,0,0)",
@@ -115,4 +102,15 @@ def quality_figure(qa: QualityAssessment, height: int = 420) -> go.Figure:
         ),
         yaxis=dict(title=dict(text="Pass rate (95% interval)"), tickformat=".0%", range=[0, 1.05]),
     )
-    return go.Figure(dict(data=data, layout=layout), _validate=False)
+
+
+def quality_figure(qa: QualityAssessment, height: int = 420) -> go.Figure:
+    """Every measured option and model as a point with its interval, and the frontier (two points or more)."""
+    pts = quality_points(qa)
+    data = [_point_trace(p) for p in pts]
+    by_id = {p["id"]: p for p in pts}
+    front = [by_id[i] for i in qa.frontier if i in by_id]
+    if len(front) >= 2:
+        data.append(_frontier_trace(front))
+    spends = [max(p["spend"], 1e-6) for p in pts] or [1.0]
+    return go.Figure(dict(data=data, layout=_layout(spends, height)), _validate=False)

@@ -86,7 +86,6 @@ class Ranked:
             "score": self.score,
             "verdict": self.verdict,
             "reasons": list(self.reasons),
-            "dominated_by": self.dominated_by,
         }
 
 
