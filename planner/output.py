@@ -73,7 +73,8 @@ def table_text(est: Estimate) -> str:
                 f"{fmt.count(v):>14}" + "".join(f"{fmt.usd(est.series[a].total_usd[k]):>13}" for a in est.priced)
             )
     if est.quality is not None:
-        lines += ["", *quality_text.table_lines(est.quality, {a: est.current[a].monthly_usd for a in est.priced})]
+        monthly = {a: est.current[a].monthly_usd for a in est.priced}
+        lines += ["", *quality_text.table_lines(est.quality, monthly, s.horizon_months)]
     if est.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in est.warnings]
     return "\n".join(lines)

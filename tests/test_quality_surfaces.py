@@ -252,3 +252,21 @@ def test_the_quality_chart_is_a_valid_plotly_figure_with_the_frontier(catalog, m
     o = est.quality.options["rag"]
     assert (rag.x[0], rag.y[0]) == pytest.approx((o.spend_usd, 0.92))
     assert rag.error_y.array[0] == pytest.approx(o.pass_rate_high - 0.92)
+
+
+def test_outcome_cost_over_the_horizon_and_what_measuring_would_settle(catalog, tmp_path, capsys):
+    s = load_scenario(ROOT / "scenarios" / "support-bot.yaml")
+    est = estimate(catalog, s.with_changes(**{"quality": {"pass_rate": {"rag": 0.92}, "sample_size": {"rag": 100}}}))
+    rag = est.quality.options["rag"]
+    # one-time costs + 12 months of (spend + 200,000 · 0.08 · $0 failures)
+    assert rag.outcome_tco_usd == pytest.approx(est.current["rag"].one_time_total_usd + 12 * rag.outcome_monthly_usd)
+    # no rate measured, a $4 failure cost: RAG pays for its extra spend over prompt only if its pass rate is
+    # higher by (RAG − prompt only monthly) ÷ (200,000 · $4 / 100) points
+    path = tmp_path / "settle.yaml"
+    path.write_text((ROOT / "scenarios" / "support-bot.yaml").read_text() + "quality:\n  failure_cost_usd: 4\n")
+    est = estimate(catalog, load_scenario(path))
+    gap = (est.current["rag"].monthly_usd - est.current["prompt_only"].monthly_usd) / (200_000 * 4 / 100)
+    assert main(["estimate", "--scenario", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "No measured pass rates" in out
+    assert f"RAG {gap:.2f} points" in out

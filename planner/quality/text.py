@@ -35,7 +35,7 @@ def verdict(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[st
             f"{cheap.label} is the cheapest by tokens ({fmt.usd(monthly_usd[cheap.key])} a month against "
             f"{fmt.usd(monthly_usd[best.key])}), but {fmt.pct(fail)} of its answers fail"
             + (
-                f": {fmt.count(cheap.failures_per_month)} failures a month at {fmt.usd_each(qa.failure_cost_usd)} "
+                f": {fmt.count(cheap.failures_per_month)} failures a month at {fmt.usd(qa.failure_cost_usd)} "
                 f"each add {fmt.usd((cheap.failures_per_month or 0) * qa.failure_cost_usd)}."
                 if qa.failure_cost_usd > 0
                 else ", and each success carries the cost of the failed answers."
@@ -75,13 +75,13 @@ def settle(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[str
         cheap = min(monthly_usd, key=lambda a: monthly_usd[a])
         per_point = qa.queries_per_month * qa.failure_cost_usd / 100  # USD a month one point of pass rate is worth
         gaps = [
-            f"{o[k].label} {(monthly_usd[k] - monthly_usd[cheap]) / per_point:.2f} points"
+            _gap(o[k].label, (monthly_usd[k] - monthly_usd[cheap]) / per_point)
             for k in monthly_usd
             if k != cheap and k in missing
         ]
         if gaps:
             out.append(
-                f"At {fmt.usd_each(qa.failure_cost_usd)} a failure, each option pays for its extra spend over "
+                f"At {fmt.usd(qa.failure_cost_usd)} a failure, each option pays for its extra spend over "
                 f"{o[cheap].label} if its pass rate is higher by at least: " + "; ".join(gaps) + "."
             )
     plan = qa.eval_plan
@@ -90,6 +90,12 @@ def settle(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[str
         f"{plan.judge.name}) costs about {fmt.usd(plan.total_usd)} once."
     )
     return tuple(out)
+
+
+def _gap(label: str, points: float) -> str:
+    if points > 100:
+        return f"{label} {points:,.0f} points (more than the whole scale: failures alone cannot pay for it)"
+    return f"{label} {points:.2f} points"
 
 
 def separations(qa: QualityAssessment) -> tuple[str, ...]:
@@ -107,20 +113,37 @@ def separations(qa: QualityAssessment) -> tuple[str, ...]:
     return tuple(out)
 
 
-def lines(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[str, ...]:
-    """Every sentence, in the order the surfaces show them."""
-    return (*verdict(qa, monthly_usd), *separations(qa), *settle(qa, monthly_usd))
+def horizon(qa: QualityAssessment, months: int) -> tuple[str, ...]:
+    """The outcome cost over the horizon and the break-evens on outcome cost of the measured options."""
+    o = qa.options
+    out = []
+    if qa.measured:
+        totals = "; ".join(f"{o[k].label} {fmt.usd(o[k].outcome_tco_usd)}" for k in qa.ranking)
+        out.append(f"Outcome cost over {months} months (one-time costs, then spend and failures each month): {totals}.")
+    for b in qa.break_evens:
+        out.append(
+            f"On outcome cost {o[b.a].label} and {o[b.b].label} break even at {fmt.count(b.queries_per_month)} "
+            f"queries a month ({fmt.usd_each(b.usd_per_success)} per successful answer): "
+            f"{o[b.cheaper_below].label} costs less per success below, {o[b.cheaper_above].label} above."
+        )
+    return tuple(out)
 
 
-def table_lines(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> list[str]:
+def lines(qa: QualityAssessment, monthly_usd: Mapping[str, float], months: int | None = None) -> tuple[str, ...]:
+    """Every sentence, in the order the surfaces show them (`months`: the horizon, for the outcome cost over it)."""
+    more = horizon(qa, months) if months else ()
+    return (*verdict(qa, monthly_usd), *more, *separations(qa), *settle(qa, monthly_usd))
+
+
+def table_lines(qa: QualityAssessment, monthly_usd: Mapping[str, float], months: int | None = None) -> list[str]:
     """The CLI's "Measured quality" section: one row per option, then the sentences."""
     o = qa.options
     if not qa.measured:
         return ["Measured quality:", *(f"  {line}" for line in lines(qa, monthly_usd))]
     out = [
-        f"Measured quality (failure cost {fmt.usd_each(qa.failure_cost_usd)}, retries {qa.retries}):",
+        f"Measured quality (failure cost {fmt.usd(qa.failure_cost_usd)}, retries {qa.retries}):",
         f"  {'Architecture':<13}{'Pass rate':>10}{'95% interval':>17}{'n':>6}{'Outcome/mo':>12}"
-        f"{'Per success':>13}{'Range':>19}",
+        f"{'Per success':>14}{'Range':>22}",
     ]
     for x in o.values():
         if not x.measured:
@@ -134,14 +157,9 @@ def table_lines(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> list
             f"  {x.label:<13}{fmt.pct(x.pass_rate):>10}{ci:>17}{n:>6}{fmt.usd(x.outcome_monthly_usd):>12}"
             f"{fmt.usd_each(x.cost_per_successful_answer_usd):>14}{rng:>22}" + ("  dominated" if x.dominated_by else "")
         )
-    for b in qa.break_evens:
-        out.append(
-            f"  Outcome break-even at {fmt.count(b.queries_per_month)} queries/month: {o[b.cheaper_below].label} "
-            f"costs less per successful answer below, {o[b.cheaper_above].label} above"
-        )
     if qa.frontier:
         out.append("  Efficient frontier (spend vs pass rate): " + ", ".join(_point_label(qa, p) for p in qa.frontier))
-    out += [f"  {line}" for line in lines(qa, monthly_usd)]
+    out += [f"  {line}" for line in lines(qa, monthly_usd, months)]
     return out
 
 

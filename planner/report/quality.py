@@ -82,7 +82,7 @@ class _Quality(_Report):
         self.add(
             self.p(
                 _x(
-                    f"Failure cost {fmt.usd_each(qa.failure_cost_usd)} per failed answer, {qa.retries} retries, at "
+                    f"Failure cost {fmt.usd(qa.failure_cost_usd)} per failed answer, {qa.retries} retries, at "
                     f"{fmt.count(qa.queries_per_month)} queries a month. Cost per successful answer = (monthly spend "
                     "+ failures × failure cost) ÷ successful answers; a retry is a whole new query. The range takes "
                     "the catalog's low prices with the interval's high pass rate, and the reverse."
@@ -104,7 +104,7 @@ class _Quality(_Report):
                     ]
                 )
             )
-        self.add(*self.bullets(quality_text.lines(qa, monthly)))
+        self.add(*self.bullets(quality_text.lines(qa, monthly, self.scenario.horizon_months)))
         self.add(Spacer(1, 6))
 
     def _quality_table(self, qa: QualityAssessment):

@@ -52,7 +52,7 @@ def section(est: Estimate) -> None:
         return
     st.subheader("Cost per successful answer")
     st.caption(
-        f"Failure cost {fmt.usd_each(qa.failure_cost_usd)} per failed answer, {qa.retries} "
+        f"Failure cost {fmt.usd(qa.failure_cost_usd)} per failed answer, {qa.retries} "
         f"{'retry' if qa.retries == 1 else 'retries'}; at {fmt.count(qa.queries_per_month)} queries/month. "
         "A retry is a whole new query (its tokens and retrieval); what still fails after the last costs the "
         "failure cost."
@@ -60,7 +60,7 @@ def section(est: Estimate) -> None:
     if qa.measured:
         st.markdown(tables.markdown_table(frame(est), "Architecture"))
         st.plotly_chart(quality_figure(qa), key="costs.quality", config={"displayModeBar": False})
-    for line in quality_text.lines(qa, _monthly(est)):
+    for line in quality_text.lines(qa, _monthly(est), est.scenario.horizon_months):
         st.markdown(f"- {md(line)}")
     with st.expander("Measured quality: type pass rates or import eval results", expanded=not qa.measured):
         _typed_form(est)
