@@ -39,6 +39,8 @@ class EvalPlanCost:
     judge: Judge
     answer_usd_per_case: Mapping[str, float]
     per_option_usd: Mapping[str, float]
+    judge_input_tokens_per_case: float = 0.0  # an LLM judge's assumed tokens (0 for a person)
+    judge_output_tokens_per_case: float = 0.0
 
     @property
     def total_usd(self) -> float:
@@ -50,7 +52,8 @@ def eval_plan_cost(
 ) -> EvalPlanCost:
     """N cases × options × (answer cost + judge cost): per option N × (answer_usd[option] + judge.usd_per_case)."""
     per = {a: plan.cases * (answer_usd[a] + judge.usd_per_case) for a in options}
-    return EvalPlanCost(plan.cases, options, judge, {a: answer_usd[a] for a in options}, per)
+    tokens = (plan.judge_input_tokens_per_case, plan.judge_output_tokens_per_case) if judge.kind == "llm" else (0, 0)
+    return EvalPlanCost(plan.cases, options, judge, {a: answer_usd[a] for a in options}, per, *tokens)
 
 
 @dataclass(frozen=True)

@@ -84,12 +84,26 @@ def settle(qa: QualityAssessment, monthly_usd: Mapping[str, float]) -> tuple[str
                 f"At {fmt.usd(qa.failure_cost_usd)} a failure, each option pays for its extra spend over "
                 f"{o[cheap].label} if its pass rate is higher by at least: " + "; ".join(gaps) + "."
             )
-    plan = qa.eval_plan
-    out.append(
-        f"An eval of {fmt.count(plan.cases)} cases per option ({len(plan.options)} options, judged by "
-        f"{plan.judge.name}) costs about {fmt.usd(plan.total_usd)} once."
-    )
     return tuple(out)
+
+
+def eval_plan(qa: QualityAssessment) -> str:
+    """The eval plan's one-time cost, with who judges and on what assumption."""
+    plan = qa.eval_plan
+    j = plan.judge
+    if j.kind == "person":
+        how = f"judged by a person at {fmt.usd_each(j.usd_per_case)} a case"
+    else:
+        tokens = (
+            f" ({fmt.count(plan.judge_input_tokens_per_case)} tokens read, "
+            f"{fmt.count(plan.judge_output_tokens_per_case)} written, assumed)"
+        )
+        how = f"judged by {j.name} at {fmt.usd_each(j.usd_per_case)} a case{tokens}"
+    return (
+        f"An eval of {fmt.count(plan.cases)} cases per option ({len(plan.options)} options) costs about "
+        f"{fmt.usd(plan.total_usd)} once: each answer at the option's per-query cost, {how}; set it in "
+        "quality.eval_plan."
+    )
 
 
 def _gap(label: str, points: float) -> str:
@@ -132,7 +146,7 @@ def horizon(qa: QualityAssessment, months: int) -> tuple[str, ...]:
 def lines(qa: QualityAssessment, monthly_usd: Mapping[str, float], months: int | None = None) -> tuple[str, ...]:
     """Every sentence, in the order the surfaces show them (`months`: the horizon, for the outcome cost over it)."""
     more = horizon(qa, months) if months else ()
-    return (*verdict(qa, monthly_usd), *more, *separations(qa), *settle(qa, monthly_usd))
+    return (*verdict(qa, monthly_usd), *more, *separations(qa), *settle(qa, monthly_usd), eval_plan(qa))
 
 
 def table_lines(qa: QualityAssessment, monthly_usd: Mapping[str, float], months: int | None = None) -> list[str]:

@@ -71,7 +71,8 @@ def decide_note(est: Estimate | None) -> None:
     """On Decide: what measuring would settle (the findings carry the measured verdict when there is one)."""
     if est is None or est.quality is None:
         return
-    settle = quality_text.settle(est.quality, _monthly(est)) + quality_text.separations(est.quality)
+    qa = est.quality
+    settle = (*quality_text.settle(qa, _monthly(est)), *quality_text.separations(qa), quality_text.eval_plan(qa))
     if settle:
         st.markdown("**Measured quality**")
         for line in settle:
