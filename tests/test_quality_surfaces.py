@@ -270,3 +270,11 @@ def test_outcome_cost_over_the_horizon_and_what_measuring_would_settle(catalog, 
     out = capsys.readouterr().out
     assert "No measured pass rates" in out
     assert f"RAG {gap:.2f} points" in out
+
+
+def test_a_scenario_with_measured_quality_round_trips_through_its_yaml(measured_file):
+    from planner.files import read_scenario, scenario_yaml
+
+    s = load_scenario(measured_file)
+    again, _ = read_scenario(scenario_yaml(s), "downloaded.yaml")
+    assert again == s and again.quality.pass_rate.rag == 0.92
