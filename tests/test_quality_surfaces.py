@@ -186,6 +186,9 @@ def test_malformed_lines_and_values_are_located():
         parse_eval(b'{"eval": {"model": "m"}, "samples": [{"scores": {"s": {"value": "maybe"}}}]}', "i.json")
     assert "samples[0].scores.s.value" in str(e.value)
     with pytest.raises(InputError) as e:
+        parse_eval(b"PK\x03\x04rest-of-a-zip", "run.eval")
+    assert "inspect log convert --to json" in str(e.value)
+    with pytest.raises(InputError) as e:
         parse_eval(b"a,b\n1,2\n", "other.csv")
     assert "lacks option, case_id, passed" in str(e.value)
 
@@ -278,3 +281,12 @@ def test_a_scenario_with_measured_quality_round_trips_through_its_yaml(measured_
     s = load_scenario(measured_file)
     again, _ = read_scenario(scenario_yaml(s), "downloaded.yaml")
     assert again == s and again.quality.pass_rate.rag == 0.92
+
+
+def test_the_quality_chart_money_ticks_are_round_and_in_the_money_format():
+    from planner.figures.quality import usd_ticks
+
+    # log from $15.60 to $1,044: the 1-2-5 values inside
+    assert usd_ticks(15.6, 1044, True) == ([20, 50, 100, 200, 500, 1000], ["$20", "$50", "$100", "$200", "$500", "$1K"])
+    # linear $0–$3,877: a fifth is $775, the nearest 1-2-5 step is $1,000
+    assert usd_ticks(0, 3877, False) == ([0, 1000, 2000, 3000], ["$0", "$1K", "$2K", "$3K"])

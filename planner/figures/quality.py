@@ -86,8 +86,28 @@ def _frontier_trace(front: list[dict]) -> dict:
     )
 
 
+def usd_ticks(lo: float, hi: float, log: bool) -> tuple[list[float], list[str]]:
+    """Round money ticks between lo and hi (1-2-5 steps), labelled in the app's money format ($50, $1K, $2.5K)."""
+    if hi <= lo:
+        hi = lo * 2 or 1.0
+    if log:
+        vals = [
+            m * 10**e
+            for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+            for m in (1, 2, 5)
+            if lo <= m * 10**e <= hi
+        ]
+    else:
+        raw = (hi - lo) / 5
+        step = min((m * 10 ** math.floor(math.log10(raw)) for m in (1, 2, 5, 10)), key=lambda s: abs(s - raw))
+        vals = [k * step for k in range(math.ceil(lo / step), math.floor(hi / step) + 1)]
+    return vals, [fmt.usd_tick(v) for v in vals]
+
+
 def _layout(spends: list[float], height: int) -> dict:
     log = max(spends) / min(spends) > 20
+    lo, hi = (min(spends) / 2, max(spends) * 2) if log else (0.0, max(spends) * 1.15)
+    tickvals, ticktext = usd_ticks(max(lo, 1e-6), hi, log) if log else usd_ticks(lo, hi, log)
     return dict(
         height=height,
         margin=dict(l=8, r=24, t=40, b=8),
@@ -98,7 +118,10 @@ def _layout(spends: list[float], height: int) -> dict:
         xaxis=dict(
             title=dict(text="Monthly spend at your volume, retries included (USD)"),
             type="log" if log else "linear",
-            range=[math.log10(min(spends)) - 0.3, math.log10(max(spends)) + 0.3] if log else [0, max(spends) * 1.15],
+            range=[math.log10(lo), math.log10(hi)] if log else [lo, hi],
+            tickmode="array",
+            tickvals=tickvals,
+            ticktext=ticktext,
         ),
         yaxis=dict(title=dict(text="Pass rate (95% interval)"), tickformat=".0%", range=[0, 1.05]),
     )

@@ -86,6 +86,12 @@ def parse_eval(data: bytes, file: str = "<eval>") -> EvalImport:
     """Detect the format of an eval file's bytes and count passes per option. Raises `InputError`, located."""
     if len(data) > MAX_EVAL_BYTES:
         raise _fail(file, f"the file is {len(data):,} bytes, above the {MAX_EVAL_BYTES:,}-byte limit for an eval file")
+    if data[:4] == b"PK\x03\x04":
+        raise _fail(
+            file,
+            "a zip archive (Inspect AI's binary .eval log?): convert it with "
+            "`inspect log convert --to json` and import the JSON log",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
