@@ -290,3 +290,30 @@ def test_the_quality_chart_money_ticks_are_round_and_in_the_money_format():
     assert usd_ticks(15.6, 1044, True) == ([20, 50, 100, 200, 500, 1000], ["$20", "$50", "$100", "$200", "$500", "$1K"])
     # linear $0–$3,877: a fifth is $775, the nearest 1-2-5 step is $1,000
     assert usd_ticks(0, 3877, False) == ([0, 1000, 2000, 3000], ["$0", "$1K", "$2K", "$3K"])
+
+
+def test_a_dominated_winner_is_marked_kept_from_recommended_and_moved_down(catalog, tmp_path):
+    path = tmp_path / "tickets.yaml"
+    path.write_text(
+        (ROOT / "scenarios" / "ticket-classification.yaml").read_text()
+        + "quality:\n  pass_rate: {fine_tuned: 0.70, prompt_only: 0.95}\n"
+        "  sample_size: {fine_tuned: 200, prompt_only: 200}\n  failure_cost_usd: 1\n"
+    )
+    s = load_scenario(path)
+    plain = load_scenario(ROOT / "scenarios" / "ticket-classification.yaml")
+    before = recommend(plain, estimate(catalog, plain))
+    assert before.winner.key == "fine_tuned" and before.winner.verdict == "recommended"
+    est = estimate(catalog, s)
+    o = est.quality.options
+    # the intervals: fine-tuned's high end below prompt only's low end, at no lower cost per success
+    assert o["fine_tuned"].pass_rate_high < o["prompt_only"].pass_rate_low
+    assert o["fine_tuned"].cost_per_successful_answer_usd >= o["prompt_only"].cost_per_successful_answer_usd
+    rec = recommend(s, est)
+    ft = rec.get("fine_tuned")
+    assert ft.dominated_by == "prompt_only" and ft.verdict == "viable"
+    assert ft.reasons[0].startswith("Dominated on measured quality by Prompt only")
+    keys = [r.key for r in rec.ranking]
+    assert keys.index("fine_tuned") > max(keys.index(k) for k in keys if k != "fine_tuned" and not rec.get(k).ruled_out)
+    assert rec.winner.key != "fine_tuned"
+    # the watch-outs and the plan follow the new winner, not the dominated one
+    assert (rec.watch_outs, rec.plan) != (before.watch_outs, before.plan)
