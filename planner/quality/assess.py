@@ -185,9 +185,24 @@ def per_success_curve(x: Inputs, q: Quality, arch: str, volumes: np.ndarray) -> 
         return np.where(ok > 0, (spend + volumes * fail * q.failure_cost_usd) / ok, math.inf)
 
 
+#: points a grid step is refined on, evenly in log volume (a crossing is then interpolated between two of them)
+REFINE_POINTS = 1025
+
+
+def _crossing(x: Inputs, q: Quality, a: str, b: str, v0: float, v1: float) -> float:
+    """Where the cost per success of `a` and `b` cross between v0 and v1: both curves on REFINE_POINTS volumes
+    (one vectorized pass each), then linear interpolation in log volume across the sign change."""
+    vv = np.geomspace(v0, v1, REFINE_POINTS)
+    d = per_success_curve(x, q, a, vv) - per_success_curve(x, q, b, vv)
+    k = int(np.argmax(np.sign(d[1:]) != np.sign(d[:-1]))) if np.any(np.sign(d[1:]) != np.sign(d[:-1])) else 0
+    l0, l1 = math.log(vv[k]), math.log(vv[k + 1])
+    t = d[k] / (d[k] - d[k + 1]) if d[k] != d[k + 1] else 0.5
+    return math.exp(l0 + t * (l1 - l0))
+
+
 def outcome_break_evens(x: Inputs, q: Quality, archs: tuple[str, ...]) -> tuple[OutcomeBreakEven, ...]:
-    """Volumes where two measured options cost the same per successful answer: found on the volume grid,
-    refined by bisection in log volume (60 halvings: far below a query a month)."""
+    """Volumes where two measured options cost the same per successful answer: found on the volume grid, each
+    refined on a finer grid inside its step (`_crossing`)."""
     v = np.asarray(x.volumes, dtype=float)
     curves = {a: per_success_curve(x, q, a, v) for a in archs}
     out = []
@@ -197,20 +212,7 @@ def outcome_break_evens(x: Inputs, q: Quality, archs: tuple[str, ...]) -> tuple[
             for k in range(len(v) - 1):
                 if not (np.isfinite(d[k]) and np.isfinite(d[k + 1])) or d[k] == 0 or np.sign(d[k]) == np.sign(d[k + 1]):
                     continue
-                lo, hi = math.log(v[k]), math.log(v[k + 1])
-
-                def diff(logq: float, a: str = a, b: str = b) -> float:
-                    qq = np.array([math.exp(logq)])
-                    return float(per_success_curve(x, q, a, qq)[0] - per_success_curve(x, q, b, qq)[0])
-
-                s_lo = math.copysign(1.0, diff(lo))
-                for _ in range(60):
-                    mid = (lo + hi) / 2
-                    if math.copysign(1.0, diff(mid)) == s_lo:
-                        lo = mid
-                    else:
-                        hi = mid
-                at = math.exp((lo + hi) / 2)
+                at = _crossing(x, q, a, b, float(v[k]), float(v[k + 1]))
                 usd = float(per_success_curve(x, q, a, np.array([at]))[0])
                 below, above = (b, a) if d[k] > 0 else (a, b)
                 out.append(OutcomeBreakEven(a, b, at, usd, below, above))
