@@ -5,6 +5,7 @@ needed to tell two options apart. Pure: the engine hands in its spend as a funct
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -165,13 +166,7 @@ def with_dominance(options: dict[str, OptionQuality]) -> dict[str, OptionQuality
         if o.measured
     ]
     by = dominated(measured)
-    return {k: (_replace(o, dominated_by=by[k]) if k in by else o) for k, o in options.items()}
-
-
-def _replace(o: OptionQuality, **kw) -> OptionQuality:
-    import dataclasses
-
-    return dataclasses.replace(o, **kw)
+    return {k: (dataclasses.replace(o, dominated_by=by[k]) if k in by else o) for k, o in options.items()}
 
 
 def per_success_curve(x: Inputs, q: Quality, arch: str, volumes: np.ndarray) -> np.ndarray:

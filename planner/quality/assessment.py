@@ -19,7 +19,7 @@ from planner.quality.assess import (
     with_dominance,
 )
 from planner.quality.evalplan import EvalPlanCost, Judge, Separation, eval_plan_cost, separation
-from planner.quality.model import EvalPlan, Quality
+from planner.quality.model import Quality
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,3 @@ def assess(quality: Quality | None, x: Inputs, judge: Judge) -> QualityAssessmen
         retries=q.retries,
         queries_per_month=x.queries_per_month,
     )
-
-
-def default_plan(quality: Quality | None) -> EvalPlan:
-    return (quality or Quality()).eval_plan
