@@ -15,6 +15,7 @@ from planner import output
 from planner.engine import estimate
 from planner.files import load_scenario, read_scenario_file
 from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
+from planner.scenario import ARCHITECTURES
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
 
@@ -45,8 +46,6 @@ def _load(args):
 
 def _eval_map(pairs: list[str] | None) -> dict[str, str]:
     """`--map NAME=ARCH` pairs as a mapping, each checked."""
-    from planner.scenario import ARCHITECTURES
-
     out = {}
     for pair in pairs or []:
         name, sep, arch = pair.rpartition("=")
@@ -66,11 +65,20 @@ def _eval_rates(args) -> tuple[list, dict[str, tuple[int, int]]]:
     return imports, measured_rates(imports, _eval_map(args.map), args.option)
 
 
-def _with_evals(scenario, args):
+def _with_evals(scenario, args, rates=None):
+    """The scenario with the eval files' pass rates, validated whole (a value out of bounds is an error, not a
+    traceback)."""
+    from pydantic import ValidationError
+
     from planner.quality.imports import with_measured
 
-    _, rates = _eval_rates(args)
-    return with_measured(scenario, rates)
+    if rates is None:
+        _, rates = _eval_rates(args)
+    try:
+        return with_measured(scenario, rates)
+    except ValidationError as e:
+        where = ", ".join(".".join(str(p) for p in err["loc"]) + ": " + err["msg"] for err in e.errors())
+        raise UnknownEntryError(f"--eval: the measured pass rates do not fit the scenario ({where})") from None
 
 
 def cmd_quality(args) -> int:
@@ -80,6 +88,7 @@ def cmd_quality(args) -> int:
     from planner import format as fmt
 
     imports, rates = _eval_rates(args)
+    _with_evals(load_scenario(None), args, rates)  # validated as a scenario would take them
     for imp in imports:
         for name, (passed, total) in imp.counts.items():
             print(f"{imp.file} ({imp.format}): {name}: {passed} of {total} passed ({fmt.pct(passed / total)})")
@@ -244,7 +253,10 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
         )
         sp.add_argument("--map", action="append", metavar="OPTION=ARCH", help="the architecture of an option in a file")
         sp.add_argument(
-            "--option", metavar="ARCH", help="the architecture of every one-option file (e.g. an Inspect AI log)"
+            "--option",
+            choices=ARCHITECTURES,
+            metavar="ARCH",
+            help="the architecture of every one-option file (e.g. an Inspect AI log)",
         )
 
     def common(sp):
@@ -273,7 +285,9 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     qim = qsub.add_parser("import", help="read eval result files and print the quality: section they give")
     qim.add_argument("eval", nargs="+", metavar="FILE", help="eval result files")
     qim.add_argument("--map", action="append", metavar="OPTION=ARCH", help="the architecture of an option in a file")
-    qim.add_argument("--option", metavar="ARCH", help="the architecture of every one-option file")
+    qim.add_argument(
+        "--option", choices=ARCHITECTURES, metavar="ARCH", help="the architecture of every one-option file"
+    )
     qim.set_defaults(func=cmd_quality)
 
     pr = sub.add_parser("prices", help="check, sync or add LLM and embedding prices against genai-prices")
