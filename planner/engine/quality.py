@@ -5,6 +5,7 @@ model's spend, so the quality package stays pure."""
 from __future__ import annotations
 
 import difflib
+from datetime import date
 
 import numpy as np
 
@@ -45,7 +46,7 @@ def judge_of(catalog: Catalog, scenario: Scenario) -> Judge:
     )
 
 
-def _model_spend(catalog: Catalog, scenario: Scenario):
+def _model_spend(catalog: Catalog, scenario: Scenario, on: date | None = None):
     """Spend of one measured model of an option at a volume: the scenario priced with that model in the stack."""
     for n, m in enumerate(scenario.quality.models if scenario.quality else ()):
         if USES_TUNED[m.architecture]:
@@ -56,7 +57,7 @@ def _model_spend(catalog: Catalog, scenario: Scenario):
     def spend(m: ModelQuality, queries: float) -> tuple[float, str]:
         field = "stack.fine_tune" if USES_TUNED[m.architecture] else "stack.llm"
         s = scenario.with_changes(**{field: m.model})
-        i, _ = build_inputs(catalog, s, "value")
+        i, _ = build_inputs(catalog, s, "value", on=on)
         total = monthly_totals(i, np.array([queries]), (m.architecture,))[m.architecture]
         entry = catalog.fine_tune_offers[m.model] if USES_TUNED[m.architecture] else catalog.llms[m.model]
         return float(total[0]), entry.name
@@ -70,6 +71,7 @@ def quality_assessment(
     priced: dict[str, Inputs],
     volumes: np.ndarray,
     current: dict[str, Snapshot],
+    on: date | None = None,
 ) -> QualityAssessment:
     """The quality assessment of the priced options (`current`); `priced`: the scenario's inputs at "value",
     "low" and "high" prices."""
@@ -88,8 +90,10 @@ def quality_assessment(
         volumes=volumes,
         labels={a: LABELS[a] for a in current},
         one_time_usd={a: s.one_time_total_usd for a, s in current.items()},
+        tco_usd={a: s.tco_usd for a, s in current.items()},
+        monthly_usd={a: s.monthly_usd for a, s in current.items()},
         answer_usd_per_case=answer,
         spend=spend,
-        model_spend=_model_spend(catalog, scenario),
+        model_spend=_model_spend(catalog, scenario, on),
     )
     return assess(scenario.quality, x, judge_of(catalog, scenario))

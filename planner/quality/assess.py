@@ -87,6 +87,10 @@ class Inputs:
     answer_usd_per_case: Mapping[str, float]
     spend: SpendFn
     model_spend: ModelSpendFn | None = None
+    #: the engine's TCO and monthly spend per option (given: the outcome TCO is the TCO, month by month at the
+    #: prices in force, plus what failures and retries add each month); None: one-time + outcome × months
+    tco_usd: Mapping[str, float] | None = None
+    monthly_usd: Mapping[str, float] | None = None
 
 
 def interval(q: Quality, arch: str) -> tuple[float, float, float, int | None]:
@@ -129,8 +133,14 @@ def option_quality(x: Inputs, q: Quality, arch: str) -> OptionQuality:
         cost_per_successful_answer_usd=typ.usd_per_success,
         cost_per_successful_answer_low_usd=best.usd_per_success,
         cost_per_successful_answer_high_usd=worst.usd_per_success,
-        outcome_tco_usd=x.one_time_usd[arch] + typ.outcome_usd * x.horizon_months,
+        outcome_tco_usd=_outcome_tco(x, arch, typ.outcome_usd),
     )
+
+
+def _outcome_tco(x: Inputs, arch: str, outcome_usd: float) -> float:
+    if x.tco_usd is not None and x.monthly_usd is not None:
+        return x.tco_usd[arch] + (outcome_usd - x.monthly_usd[arch]) * x.horizon_months
+    return x.one_time_usd[arch] + outcome_usd * x.horizon_months
 
 
 def model_points(x: Inputs, q: Quality) -> tuple[ModelPoint, ...]:
