@@ -222,3 +222,17 @@ def test_retries_spend_more_and_fail_less():
     assert attempts_per_query(0.5, 2) == pytest.approx(1.75)
     assert outcome(0, 1_000, 0.5, 2, 1.0).failures == pytest.approx(125)
     assert math.isclose(attempts_per_query(1.0, 3), 1.0)
+
+
+def test_outcome_tco_adds_failures_and_retries_to_the_engines_dated_tco():
+    # the engine's TCO $1,000 (a price change inside the horizon is in it), monthly spend $50 at the start;
+    # spend(q) = $0.005 a query → $50 at 10,000; p = 0.9, no retry, F = $0.03: 1,000 failures × $0.03 = $30
+    # outcome $80 a month → outcome TCO = 1,000 + 12 · (80 − 50) = $1,360
+    import dataclasses
+
+    x = dataclasses.replace(
+        _inputs(lambda a, q, w: 0.005 * np.asarray(q)), tco_usd={"rag": 1_000.0}, monthly_usd={"rag": 50.0}
+    )
+    opt = option_quality(x, Quality(pass_rate={"rag": 0.9}, failure_cost_usd=0.03), "rag")
+    assert opt.outcome_monthly_usd == pytest.approx(80.0)
+    assert opt.outcome_tco_usd == pytest.approx(1_360.0)
