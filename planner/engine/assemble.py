@@ -26,6 +26,7 @@ from planner.engine.costs import (
 )
 from planner.engine.dated import change_warnings, dated
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
+from planner.engine.quality import quality_assessment
 from planner.engine.results import Estimate, Series, Snapshot
 from planner.engine.serving import compare_serving
 from planner.in_house import in_house_warnings, third_party_components
@@ -167,6 +168,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         third_party=third_party_components(catalog, scenario, priced),
         start_date=start.isoformat(),
         price_changes_in_horizon=changes,
+        quality=quality_assessment(catalog, scenario, {"value": typ, "low": low, "high": high}, q, current, start),
     )
 
 
