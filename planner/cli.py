@@ -230,13 +230,28 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     pa.add_argument("--context-window", type=int, help="context window, when genai-prices has none")
     for sp in (pc, ps, pa):
         sp.set_defaults(func=cmd_prices)
+
+    from planner.traffic.command import add_parser as add_traffic
+
+    add_traffic(sub, common)
     return p
 
 
+def cmd_traffic(args) -> int:
+    from planner.traffic.command import cmd_traffic as run
+
+    return run(args, _load)
+
+
 def main(argv=None) -> int:
+    from planner.traffic.read import TrafficError
+
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        return (cmd_traffic if getattr(args, "traffic", False) else args.func)(args)
+    except TrafficError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     except InputError as e:
         for problem in e.problems:
             print(str(problem), file=sys.stderr)

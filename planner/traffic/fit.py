@@ -260,9 +260,18 @@ def fit_scenario(  # long: one block per fitted field, in the order the page sho
     else:
         warnings.append("peak-to-average not fitted: the file has buckets wider than an hour")
     system, few_shot = w.system_prompt_tokens, w.few_shot_tokens
-    if stats.static_prefix_tokens is not None and architecture != "long_context":
-        system = float(round(stats.static_prefix_tokens))
-        add("workload.system_prompt_tokens", system, "static prefix: mean cached input tokens on a cache hit")
+    measured_prefix = stats.static_prefix_tokens
+    bucket_hits = None  # bucket totals only: the hit share that reads the logged cached tokens off the prefix
+    current = system + (few_shot if architecture in ("prompt_only", "rag") else 0.0)
+    if stats.cache_hit_share is None and stats.cached_mean > 0:
+        if architecture == "long_context" or stats.cached_mean <= current:
+            bucket_hits = min(1.0, stats.cached_mean / current) if current else None
+        else:
+            measured_prefix, bucket_hits = stats.cached_mean, 1.0
+    if measured_prefix is not None and architecture != "long_context":
+        system = float(round(measured_prefix))
+        how = "mean cached input tokens on a cache hit" if bucket_hits is None else "mean cached input tokens a request"
+        add("workload.system_prompt_tokens", system, f"static prefix: {how}")
         if architecture in ("prompt_only", "rag"):
             few_shot = 0.0
             add("workload.few_shot_tokens", few_shot, "the examples are part of the measured static prefix")
@@ -293,8 +302,16 @@ def fit_scenario(  # long: one block per fitted field, in the order the page sho
     )
     if stats.cache_hit_share is not None:
         add("workload.cache_hit_share", stats.cache_hit_share, "share of requests with cached input tokens")
+    elif bucket_hits is not None:
+        add(
+            "workload.cache_hit_share",
+            bucket_hits,
+            f"cached input tokens a request ({stats.cached_mean:,.1f}) ÷ the static prefix "
+            f"({system if measured_prefix is not None else current:,.0f}): "
+            "the file has bucket totals only",
+        )
     else:
-        warnings.append("cache-hit share not fitted: the file has bucket totals only")
+        warnings.append("cache-hit share not fitted: the file has bucket totals only and no cached tokens")
     add("workload.batch_query_share", stats.batch_share, "share of requests sent through a batch interface")
     if llm_key is not None:
         busiest = stats.models[0]

@@ -58,7 +58,7 @@ def _attr(key: str) -> str:
     return f"coalesce({v}->>'intValue', {v}->>'doubleValue', {v}->>'stringValue', {v}->>'boolValue')"
 
 
-_READ_JSON = "read_json_objects({file}, format='auto', maximum_object_size=268435456)"
+_READ_JSON = "read_json_objects({file}, format='auto', maximum_object_size=67108864)"
 
 
 def _json_records(path_sql: str | None = None) -> str:
