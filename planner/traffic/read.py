@@ -94,10 +94,10 @@ def detect_format(path: str | Path) -> Format:
     for fmt, needed in CSV_SIGNATURES:
         if needed <= header:
             return FORMATS[fmt]
-    generic = sorted(dict(CSV_SIGNATURES)["generic_csv"])
     raise TrafficError(
         name,
-        "no known usage format: a CSV needs the header columns " + ", ".join(generic) + " (generic CSV), "
+        "no known usage format: a CSV needs the header columns timestamp, model, input_tokens, output_tokens "
+        "(generic CSV), "
         "or hour, model, requests, input_tokens, output_tokens (aggregated hourly), or LiteLLM's spend-log "
         "columns; JSON must be an OTLP, OpenAI, LiteLLM or Langfuse export",
         "1",
@@ -172,9 +172,10 @@ def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0
         except Exception as e:
             raise _located(e, name) from None
         for n, c in list(cols.items()):
-            if c.label and c.label not in header and c.sql.startswith('"'):
+            missing = [x for x in re.findall(r'"([^"]+)"', c.sql) if x not in header]
+            if missing:
                 if c.required:
-                    raise TrafficError(name, f"the column `{c.label}` is missing: {_expected(fmt)}", "line 1")
+                    raise TrafficError(name, f"the column `{missing[0]}` is missing: {_expected(fmt)}", "line 1")
                 del cols[n]
         fmt = replace(fmt, columns=cols)
     raw_select = ", ".join(f"{_text(c, fmt)} AS {n}" for n, c in cols.items())
