@@ -45,6 +45,7 @@ class Format:
     records: str  # SQL giving one row per record: a column `j` (JSON) or the file's columns (CSV)
     columns: dict[str, Column]
     csv: bool = False
+    stage: str = ""  # SQL run first (e.g. a table `stage` the records are read from)
     where: str = "TRUE"  # records to keep (e.g. only LLM spans)
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: the file's input count leaves out cached and cache-write tokens (added back when read)
@@ -53,8 +54,9 @@ class Format:
 
 
 def _attr(key: str) -> str:
-    """An OTLP attribute's value as text: `attributes` is a list of {key, value: {stringValue|intValue|...}}."""
-    v = f"list_filter(CAST(j->'attributes' AS JSON[]), lambda a: a->>'key' = '{key}')[1]->'value'"
+    """An OTLP attribute's value as text. `attributes` is a list of {key, value: {stringValue|intValue|...}};
+    `keys` (see OTEL.records) lists the keys in order, so the value is read at the key's place."""
+    v = f"json_extract(j, '$.attributes[' || (list_position(keys, '{key}') - 1) || '].value')"
     return f"coalesce({v}->>'intValue', {v}->>'doubleValue', {v}->>'stringValue', {v}->>'boolValue')"
 
 
@@ -68,7 +70,7 @@ def _json_records(path_sql: str | None = None) -> str:
         each = "CASE WHEN json_type(json, '$.data') = 'ARRAY' THEN CAST(json->'data' AS JSON[]) ELSE [json] END"
     else:
         each = f"json_extract(json, '{path_sql}')"
-    return f"SELECT row_number() OVER () AS row_no, j FROM (SELECT unnest({each}) AS j FROM {_READ_JSON})"
+    return f"SELECT unnest({each}) AS j FROM {_READ_JSON}"
 
 
 OTEL = Format(
@@ -76,7 +78,10 @@ OTEL = Format(
     title="OpenTelemetry GenAI spans (OTLP JSON)",
     document="OpenTelemetry semantic conventions for generative AI (gen_ai.* span attributes; "
     "@opentelemetry/semantic-conventions incubating ATTR_GEN_AI_USAGE_*), spans in the OTLP JSON encoding",
-    records=_json_records("$.resourceSpans[*].scopeSpans[*].spans[*]"),
+    # spans are first unnested into a table of their own (`stage`): reading attributes while unnesting holds
+    # every span of a chunk of export batches at once
+    stage="CREATE TEMP TABLE stage AS " + _json_records("$.resourceSpans[*].scopeSpans[*].spans[*]"),
+    records="SELECT j, json_extract_string(j, '$.attributes[*].key') AS keys FROM stage",
     columns={
         "t": Column("j->>'startTimeUnixNano'", "unix_nano", True, "startTimeUnixNano"),
         "end_t": Column("j->>'endTimeUnixNano'", "unix_nano", False, "endTimeUnixNano"),
@@ -96,7 +101,7 @@ OTEL = Format(
         ),
     },
     # LLM calls carry token usage; other spans (tools, retrieval, the app's own) are counted apart
-    where=f"({_attr('gen_ai.usage.input_tokens')}) IS NOT NULL OR ({_attr('gen_ai.usage.output_tokens')}) IS NOT NULL",
+    where="list_contains(keys, 'gen_ai.usage.input_tokens') OR list_contains(keys, 'gen_ai.usage.output_tokens')",
     notes=("latency = endTimeUnixNano − startTimeUnixNano",),
     unmapped=(
         "time to first token (no span attribute in the conventions)",
@@ -111,7 +116,7 @@ OPENAI_USAGE = Format(
     document="OpenAI API reference, Usage API: GET /v1/organization/usage/completions "
     "(page → data[] buckets → results[] of organization.usage.completions.result)",
     records=(
-        "SELECT row_number() OVER () AS row_no, b->>'start_time' AS start_time, b->>'end_time' AS end_time, j "
+        "SELECT b->>'start_time' AS start_time, b->>'end_time' AS end_time, j "
         "FROM (SELECT b, unnest(json_extract(b, '$.results[*]')) AS j FROM (SELECT unnest(json_extract(json, "
         "'$.data[*]')) AS b FROM " + _READ_JSON + "))"
     ),
@@ -171,7 +176,7 @@ def _litellm(csv: bool) -> Format:
         document="LiteLLM proxy schema.prisma, model LiteLLM_SpendLogs (request_id, call_type, spend, "
         "prompt_tokens, completion_tokens, startTime, endTime, completionStartTime, model, cache_hit, metadata)",
         records=(
-            "SELECT row_number() OVER () AS row_no, * FROM read_csv({file}, header=true, all_varchar=true)"
+            "SELECT * FROM read_csv({file}, header=true, all_varchar=true)"
             if csv
             else _json_records()
         ),
@@ -243,7 +248,7 @@ GENERIC = Format(
     name="generic_csv",
     title="Generic CSV (one request a row)",
     document="this project's documented columns (docs/formulas.md, 'Generic CSV')",
-    records="SELECT row_number() OVER () AS row_no, * FROM read_csv({file}, header=true, all_varchar=true)",
+    records="SELECT * FROM read_csv({file}, header=true, all_varchar=true)",
     csv=True,
     columns={
         "t": Column('"timestamp"', "iso", True, "timestamp"),
@@ -264,7 +269,7 @@ HOURLY = Format(
     title="Aggregated hourly traffic (warehouse form)",
     document="this project's documented columns and the SQL query over OTel GenAI spans that produces them "
     "(docs/formulas.md, 'Aggregated form')",
-    records="SELECT row_number() OVER () AS row_no, * FROM read_csv({file}, header=true, all_varchar=true)",
+    records="SELECT * FROM read_csv({file}, header=true, all_varchar=true)",
     csv=True,
     columns={
         "t": Column('"hour"', "iso", True, "hour"),

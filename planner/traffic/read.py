@@ -138,6 +138,7 @@ def _connect():
 
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS})
     con.execute("SET TimeZone='UTC'")
+    con.execute("SET enable_progress_bar=false")
     con.execute("SET preserve_insertion_order=true")
     con.execute(f"SET temp_directory='{tempfile.gettempdir()}/llm-planner-duckdb'")
     return con
@@ -164,11 +165,11 @@ def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0
     name = str(path)
     check_file(path)
     fmt = fmt or detect_format(path)
-    source = fmt.records.format(file=_quote(os.fspath(path)))
+    source = fmt.records.replace("{file}", _quote(os.fspath(path)))
     cols = dict(fmt.columns)
     if fmt.csv:  # optional columns the file leaves out read as absent; a missing required one is named
         try:
-            header = {r[0] for r in con.execute(f"DESCRIBE {source}").fetchall()}
+            header = {r[0] for r in con.execute(f"DESCRIBE {source} LIMIT 0").fetchall()}
         except Exception as e:
             raise _located(e, name) from None
         for n, c in list(cols.items()):
@@ -181,8 +182,15 @@ def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0
     raw_select = ", ".join(f"{_text(c, fmt)} AS {n}" for n, c in cols.items())
     keep = f"CAST(({fmt.where}) AS BOOLEAN)"
     try:
-        con.execute("DROP TABLE IF EXISTS raw")
-        con.execute(f"CREATE TEMP TABLE raw AS SELECT s.row_no, {keep} AS keep, {raw_select} FROM ({source}) s")
+        for table in ("raw", "raw0", "stage"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        if fmt.stage:
+            con.execute(fmt.stage.replace("{file}", _quote(os.fspath(path))))
+        # no window over the source (it would hold every record): the record's number is the row's place
+        con.execute(f"CREATE TEMP TABLE raw0 AS SELECT {keep} AS keep, {raw_select} FROM ({source}) s")
+        con.execute("CREATE TEMP TABLE raw AS SELECT rowid + 1 AS row_no, * FROM raw0")
+        con.execute("DROP TABLE raw0")
+        con.execute("DROP TABLE IF EXISTS stage")
     except Exception as e:  # duckdb's errors carry their own line
         raise _located(e, name) from None
     total, kept = con.execute("SELECT count(*), count(*) FILTER (WHERE keep) FROM raw").fetchone()
