@@ -60,8 +60,15 @@ def write_csv(path: Path, rows: int) -> None:
             lines = [
                 f"{a}Z,{m},{i},{ca},{o},{'true' if b else 'false'},{la:.1f},{tt},{0.0002:.6f}\n"
                 for a, m, i, ca, o, b, la, tt in zip(
-                    stamps[s], c["model"][s], c["input"][s], c["cached"][s], c["output"][s], c["batch"][s],
-                    latency[s], c["ttft"][s], strict=True,
+                    stamps[s],
+                    c["model"][s],
+                    c["input"][s],
+                    c["cached"][s],
+                    c["output"][s],
+                    c["batch"][s],
+                    latency[s],
+                    c["ttft"][s],
+                    strict=True,
                 )
             ]
             f.writelines(lines)
@@ -113,7 +120,10 @@ print(json.dumps({"seconds": time.perf_counter() - t, "requests": a.stats.reques
 
 
 def measure(path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, check=True)
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True)
+    if out.returncode:
+        return {"error": out.stderr.strip().splitlines()[-1], "seconds": time.perf_counter() - t}
     return json.loads(out.stdout)
 
 
@@ -142,8 +152,12 @@ def main(argv=None) -> int:
     print(f"load average before: {os.getloadavg()}, cpus: {os.cpu_count()}")
     res = run(args.rows, args.only)
     for kind, r in res.items():
+        if "error" in r:
+            print(f"{kind}: {r['rows']:,} rows, {r['file_mb']:.0f} MB: failed after {r['seconds']:.1f} s: {r['error']}")
+            continue
         print(
-            f"{kind}: {r['rows']:,} rows, {r['file_mb']:.0f} MB: {r['seconds']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB "
+            f"{kind}: {r['rows']:,} rows, {r['file_mb']:.0f} MB: {r['seconds']:.1f} s, "
+            f"peak RSS {r['peak_rss_mb']:.0f} MB "
             f"(round trip {r['round_trip_gap_pct']:+.1f}%)"
         )
     print(f"load average after: {os.getloadavg()}")

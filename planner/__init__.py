@@ -3,6 +3,7 @@
 from planner import load_catalog, load_scenario, estimate, recommend, build_report
 est = estimate(load_catalog(), load_scenario("scenarios/support-bot.yaml"))
 est.current["rag"].monthly_usd
+a = analyze_traffic(["spans.jsonl"], load_catalog())   # your usage logs: a.fitted, a.reconciliation
 """
 
 from planner.engine import Estimate, estimate
@@ -23,6 +24,7 @@ __all__ = [
     "Scenario",
     "ScenarioWarning",
     "UnknownEntryError",
+    "analyze_traffic",
     "build_report",
     "estimate",
     "load_catalog",
@@ -48,3 +50,12 @@ def build_report(catalog, scenario, **kwargs) -> bytes:
     from planner.report import build_report as _build
 
     return _build(catalog, scenario, **kwargs)
+
+
+def analyze_traffic(paths, catalog, scenario=None, architecture: str = "prompt_only"):
+    """Usage logs (OTLP JSON, OpenAI usage/costs, LiteLLM, Langfuse, CSV) read, fitted, repriced and
+    reconciled: `.fit.fields`, `.fitted` (the scenario with the fit applied), `.reconciliation`, `.latency`,
+    `.round_trip`. Raises `planner.traffic.read.TrafficError` (located)."""
+    from planner.traffic.analysis import analyze
+
+    return analyze(paths, catalog, scenario if scenario is not None else Scenario(), architecture)

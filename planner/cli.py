@@ -15,6 +15,7 @@ from planner import output
 from planner.engine import estimate
 from planner.files import load_scenario, read_scenario_file
 from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
+from planner.scenario import ARCHITECTURES
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
 
@@ -85,8 +86,14 @@ def cmd_report(args) -> int:
     from planner import report
 
     catalog, scenario = _load(args)
+    traffic = None
+    if args.traffic:  # the scenario fitted to these logs, and a section on them
+        from planner.traffic.analysis import analyze
+
+        traffic = analyze(args.traffic, catalog, scenario, args.architecture)
+        scenario = traffic.fitted
     try:
-        pdf = report.build_report(catalog, scenario)
+        pdf = report.build_report(catalog, scenario, traffic=traffic)
     except report.ReportError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -200,6 +207,10 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     rp = sub.add_parser("report", help="write the PDF recommendation report")
     common(rp)
     rp.add_argument("--out", required=True, help="PDF file to write")
+    rp.add_argument("--traffic", nargs="+", metavar="FILE", help="usage logs to fit the scenario to (see `traffic`)")
+    rp.add_argument(
+        "--architecture", choices=ARCHITECTURES, default="prompt_only", help="with --traffic: the logs' architecture"
+    )
     rp.set_defaults(func=cmd_report)
 
     pr = sub.add_parser("prices", help="check, sync or add LLM and embedding prices against genai-prices")

@@ -63,7 +63,9 @@ def test_generic_csv_fits_by_hand(catalog):
     # reported 8 × 0.0005; repriced: 7 interactive requests: uncached (8000 − 5120) × 0.15 + 5120 × 0.075
     # + 1600 × 0.60; the batch one: 2000 × 0.075 + 500 × 0.30
     (row,) = a.reconciliation
-    repriced = ((8000 - 5120) * MINI_IN + 5120 * MINI_CACHED + 1600 * MINI_OUT + 2000 * MINI_B_IN + 500 * MINI_B_OUT) / 1e6
+    repriced = (
+        (8000 - 5120) * MINI_IN + 5120 * MINI_CACHED + 1600 * MINI_OUT + 2000 * MINI_B_IN + 500 * MINI_B_OUT
+    ) / 1e6
     assert row.reported_usd == pytest.approx(0.004)
     assert row.repriced_usd == pytest.approx(repriced)
     assert row.gap_pct == pytest.approx((0.004 - repriced) / repriced * 100)
@@ -195,7 +197,11 @@ def test_cli_reconcile_json_and_override(tmp_path, capsys):
 
 
 MALFORMED = {
-    "generic.csv": ("timestamp,model,input_tokens,output_tokens\n2026-11-02T10:00:00Z,m,10,5\n2026-11-02T11:00:00Z,m,ten,5\n", "line 3", "input_tokens"),
+    "generic.csv": (
+        "timestamp,model,input_tokens,output_tokens\n2026-11-02T10:00:00Z,m,10,5\n2026-11-02T11:00:00Z,m,ten,5\n",
+        "line 3",
+        "input_tokens",
+    ),
     "hourly.csv": (
         "hour,model,requests,input_tokens,cached_input_tokens,output_tokens\n2026-11-05T00:00:00Z,m,1,10,20,5\n",
         "line 2",
@@ -226,7 +232,11 @@ MALFORMED = {
         "record 1",
         "USD",
     ),
-    "litellm.json": ('[{"request_id":"r","spend":0.1,"prompt_tokens":3,"completion_tokens":1,"model":"m"}]', "record 1", "startTime"),
+    "litellm.json": (
+        '[{"request_id":"r","spend":0.1,"prompt_tokens":3,"completion_tokens":1,"model":"m"}]',
+        "record 1",
+        "startTime",
+    ),
     "langfuse.json": (
         '{"data":[{"type":"GENERATION","startTime":"2026-11-04T12:00:00Z","model":"m","usageDetails":{"input":"x","output":1}}]}',
         "record 1",
@@ -264,7 +274,10 @@ def test_apply_part_of_the_fit(catalog):
     stats = traffic_stats(con, files)
     fit = fit_scenario(stats, Scenario(), "prompt_only", "gpt-4o-mini")
     s = apply_fit(Scenario(), fit, ["workload.output_tokens_per_query"])
-    assert s.workload.output_tokens_per_query == 262 and s.workload.queries_per_month == Scenario().workload.queries_per_month
+    assert (
+        s.workload.output_tokens_per_query == 262
+        and s.workload.queries_per_month == Scenario().workload.queries_per_month
+    )
     with pytest.raises(TrafficError, match="not a fitted field"):
         apply_fit(Scenario(), fit, ["workload.top_k"])
 

@@ -79,8 +79,6 @@ def analyze(
             inference = est.current[architecture].components_usd.get("inference", 0.0)
             gap = (inference - observed) / observed * 100 if observed else 0.0
             trip = RoundTrip(architecture, key, observed, inference, gap)
-        return TrafficAnalysis(
-            files, stats, fit, fitted, rows, latency_rows(stats, catalog), monthly, trip, note
-        )
+        return TrafficAnalysis(files, stats, fit, fitted, rows, latency_rows(stats, catalog), monthly, trip, note)
     finally:
         con.close()

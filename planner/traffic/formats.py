@@ -175,11 +175,7 @@ def _litellm(csv: bool) -> Format:
         title="LiteLLM spend logs (" + ("CSV" if csv else "JSON") + ")",
         document="LiteLLM proxy schema.prisma, model LiteLLM_SpendLogs (request_id, call_type, spend, "
         "prompt_tokens, completion_tokens, startTime, endTime, completionStartTime, model, cache_hit, metadata)",
-        records=(
-            "SELECT * FROM read_csv({file}, header=true, all_varchar=true)"
-            if csv
-            else _json_records()
-        ),
+        records=("SELECT * FROM read_csv({file}, header=true, all_varchar=true)" if csv else _json_records()),
         csv=csv,
         columns={
             "t": Column(f("startTime"), "iso", True, "startTime"),
@@ -214,7 +210,9 @@ LANGFUSE = Format(
         "end_t": Column("j->>'endTime'", "iso", False, "endTime"),
         "first_t": Column("j->>'completionStartTime'", "iso", False, "completionStartTime"),
         "model": Column("j->>'model'", "str", True, "model"),
-        "input_tokens": Column(f"coalesce({_LF_USAGE}->>'input', j->>'promptTokens')", "num", True, "usageDetails.input"),
+        "input_tokens": Column(
+            f"coalesce({_LF_USAGE}->>'input', j->>'promptTokens')", "num", True, "usageDetails.input"
+        ),
         "output_tokens": Column(
             f"coalesce({_LF_USAGE}->>'output', j->>'completionTokens')", "num", True, "usageDetails.output"
         ),
@@ -232,7 +230,10 @@ LANGFUSE = Format(
             "usageDetails.cache_creation_input_tokens",
         ),
         "cost_usd": Column(
-            "coalesce(j->'costDetails'->>'total', j->>'calculatedTotalCost', j->>'totalCost')", "num", False, "costDetails"
+            "coalesce(j->'costDetails'->>'total', j->>'calculatedTotalCost', j->>'totalCost')",
+            "num",
+            False,
+            "costDetails",
         ),
     },
     where="upper(coalesce(j->>'type', 'GENERATION')) = 'GENERATION'",

@@ -64,7 +64,7 @@ def json_text(d: dict) -> str:
     return json.dumps(d, indent=2, default=str)
 
 
-def _value(v) -> str:
+def value_text(v) -> str:
     if isinstance(v, float):
         return f"{v:,.3f}".rstrip("0").rstrip(".") if v % 1 else f"{v:,.0f}"
     return str(v)
@@ -80,14 +80,14 @@ def fit_text(a: TrafficAnalysis) -> str:
     width = max(len(f.path) for f in a.fit.fields)
     lines.append(f"{'field':<{width}}  {'now':>14}  {'fitted':>14}  how")
     for f in a.fit.fields:
-        lines.append(f"{f.path:<{width}}  {_value(f.current):>14}  {_value(f.value):>14}  {f.note}")
+        lines.append(f"{f.path:<{width}}  {value_text(f.current):>14}  {value_text(f.value):>14}  {f.note}")
     lines += [f"warning: {w}" for w in a.fit.warnings]
     return "\n".join(lines)
 
 
 def reconcile_text(a: TrafficAnalysis) -> str:
     scale = monthly_scale(a.stats)
-    out = [fit_text(a), "", "Reported vs catalog prices (over the window; a month = × {:.2f})".format(scale)]
+    out = [fit_text(a), "", f"Reported vs catalog prices (over the window; a month = × {scale:.2f})"]
     out.append(f"{'model':<32} {'requests':>10} {'reported':>12} {'catalog':>12} {'gap':>8}  likely causes")
     for r in a.reconciliation:
         rep = money(r.reported_usd) if r.reported_usd is not None else "—"
@@ -97,10 +97,10 @@ def reconcile_text(a: TrafficAnalysis) -> str:
     if a.latency:
         out += ["", "Observed latency vs catalog (ms)"]
         out.append(f"{'model':<32} {'TTFT p50':>9} {'p95':>8} {'catalog':>8} {'full p50':>9} {'p95':>8} {'catalog':>8}")
-        for r in a.latency:
+        for lat in a.latency:
             out.append(
-                f"{r.model[:32]:<32} {_ms(r.ttft_p50_ms):>9} {_ms(r.ttft_p95_ms):>8} {_ms(r.catalog_ttft_ms):>8} "
-                f"{_ms(r.latency_p50_ms):>9} {_ms(r.latency_p95_ms):>8} {_ms(r.catalog_latency_ms):>8}"
+                f"{lat.model[:32]:<32} {_ms(lat.ttft_p50_ms):>9} {_ms(lat.ttft_p95_ms):>8} {_ms(lat.catalog_ttft_ms):>8} "
+                f"{_ms(lat.latency_p50_ms):>9} {_ms(lat.latency_p95_ms):>8} {_ms(lat.catalog_latency_ms):>8}"
             )
     out += ["", "The same traffic under every architecture (estimate on the fitted scenario, a month)"]
     for arch, usd in a.monthly_by_architecture.items():
@@ -124,7 +124,8 @@ def fitted_scenario_yaml(a: TrafficAnalysis) -> str:
     """The fitted scenario in the existing format, each fitted field's line commented with its provenance."""
     text = scenario_yaml(a.fitted)
     notes = {f.path: f"{a.stats.provenance}: {f.note}" for f in a.fit.fields}
-    out, stack = [], []
+    out: list[str] = []
+    stack: list[str] = []
     for line in text.splitlines():
         stripped = line.lstrip(" ")
         if stripped and not stripped.startswith(("#", "-")) and ":" in stripped:

@@ -221,7 +221,9 @@ def _check_values(con, name: str, fmt: Format) -> None:
     for n, c in fmt.columns.items():
         typed = _typed(n, c, "")
         if c.required:
-            row = con.execute(f"SELECT min(row_no) FROM raw WHERE keep AND ({n} IS NULL OR trim({n}) = '')").fetchone()[0]
+            row = con.execute(f"SELECT min(row_no) FROM raw WHERE keep AND ({n} IS NULL OR trim({n}) = '')").fetchone()[
+                0
+            ]
             if row is not None:
                 raise TrafficError(name, f"`{c.label}` is missing: {_expected(fmt)}", _where(fmt, row))
         if c.kind != "str":
@@ -230,16 +232,15 @@ def _check_values(con, name: str, fmt: Format) -> None:
             ).fetchone()[0]
             if row is not None:
                 bad = con.execute(f"SELECT {n} FROM raw WHERE row_no = ?", [row]).fetchone()[0]
-                raise TrafficError(
-                    name, f"`{c.label}` is `{bad[:40]}`, not {_KIND_WORDS[c.kind]}", _where(fmt, row)
-                )
+                raise TrafficError(name, f"`{c.label}` is `{bad[:40]}`, not {_KIND_WORDS[c.kind]}", _where(fmt, row))
         if c.kind == "num":
             row = con.execute(f"SELECT min(row_no) FROM raw WHERE keep AND {typed} < 0").fetchone()[0]
             if row is not None:
                 raise TrafficError(name, f"`{c.label}` is negative: counts and costs are 0 or more", _where(fmt, row))
     if "cached_tokens" in fmt.columns and not fmt.input_excludes_cache:
         row = con.execute(
-            "SELECT min(row_no) FROM raw WHERE keep AND TRY_CAST(cached_tokens AS DOUBLE) > TRY_CAST(input_tokens AS DOUBLE)"
+            "SELECT min(row_no) FROM raw WHERE keep "
+            "AND TRY_CAST(cached_tokens AS DOUBLE) > TRY_CAST(input_tokens AS DOUBLE)"
         ).fetchone()[0]
         if row is not None:
             raise TrafficError(
@@ -274,8 +275,10 @@ def _insert(con, fmt: Format, typed: dict[str, str], file_no: int) -> None:
     bucket = f"greatest(coalesce({get('end_t')} - {get('t')}, 0), 0)" if not per_request else "0.0"
     if fmt.name == "hourly_csv":
         bucket = "3600.0"
-    hits = get("hit_requests", f"CASE WHEN {cached} > 0 THEN 1.0 ELSE 0.0 END") if per_request else get(
-        "hit_requests", "NULL"
+    hits = (
+        get("hit_requests", f"CASE WHEN {cached} > 0 THEN 1.0 ELSE 0.0 END")
+        if per_request
+        else get("hit_requests", "NULL")
     )
     if per_request:
         batch = f"CASE WHEN coalesce({get('batch', 'FALSE')}, FALSE) THEN 1.0 ELSE 0.0 END"

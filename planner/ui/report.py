@@ -7,7 +7,7 @@ import streamlit as st
 
 from planner import format as fmt
 from planner import vocabulary
-from planner.ui import results, summary, tables
+from planner.ui import results, session, summary, tables
 from planner.ui.messages import md
 
 
@@ -27,7 +27,14 @@ summary.verdict_box(ctx)  # what the PDF's first page says
 slug = vocabulary.slug(s.name)
 st.download_button(
     "Download PDF report",
-    data=functools.partial(report_pdf, ctx.catalog, s, estimate=est, recommendation=rec),
+    data=functools.partial(
+        report_pdf,
+        ctx.catalog,
+        s,
+        estimate=est,
+        recommendation=rec,
+        traffic=session.get().traffic if session.get().traffic_applied else None,
+    ),
     file_name=f"{slug}-llm-architecture-report.pdf",
     mime="application/pdf",
     on_click="ignore",

@@ -59,7 +59,7 @@ def _read(files, architecture: str, ctx) -> TrafficAnalysis | None:
 
 def _fit_table(a: TrafficAnalysis) -> None:
     rows = [
-        {"Field": f.path, "Now": output._value(f.current), "Fitted": output._value(f.value), "How": f.note}
+        {"Field": f.path, "Now": output.value_text(f.current), "Fitted": output.value_text(f.value), "How": f.note}
         for f in a.fit.fields
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
@@ -77,6 +77,7 @@ def _apply(a: TrafficAnalysis) -> None:
             message("error", str(e))
             return
         session.set_scenario(new)
+        session.get().traffic_applied = True
         session.flash("success", f"Applied {len(chosen)} fitted fields ({a.stats.provenance}).")
         st.rerun()
 
@@ -151,9 +152,12 @@ def _page() -> None:
         "spend logs, Langfuse observations, a generic CSV or hourly aggregates. Only token counts, times and "
         "costs are read; prompt and completion text is never kept."
     )
-    architecture = st.selectbox(
-        "The logs come from", ARCHITECTURES, format_func=LABELS.get, key="tr.arch", help="Its prompt prefix and "
-        "retrieved context are part of every logged input, not the user's."
+    architecture: str = st.selectbox(
+        "The logs come from",
+        list(ARCHITECTURES),
+        format_func=lambda a: LABELS[a],
+        key="tr.arch",
+        help="Its prompt prefix and retrieved context are part of every logged input, not the user's.",
     )
     files = st.file_uploader(
         "Usage files",
@@ -166,7 +170,7 @@ def _page() -> None:
     if st.button("Read the files", key="tr.read", disabled=not files):
         a = _read(files, architecture, ctx)
         if a is not None:
-            state.traffic = a
+            state.traffic, state.traffic_applied = a, False
     a = state.traffic
     if a is None:
         return
