@@ -53,11 +53,39 @@ class Format:
     unmapped: tuple[str, ...] = field(default_factory=tuple)
 
 
+#: The span attributes read (OpenTelemetry GenAI semantic conventions).
+OTEL_KEYS = (
+    "gen_ai.request.model",
+    "gen_ai.response.model",
+    "gen_ai.usage.input_tokens",
+    "gen_ai.usage.output_tokens",
+    "gen_ai.usage.cache_read.input_tokens",
+    "gen_ai.usage.cache_creation.input_tokens",
+)
+
+
 def _attr(key: str) -> str:
-    """An OTLP attribute's value as text. `attributes` is a list of {key, value: {stringValue|intValue|...}};
-    `keys` (see OTEL.records) lists the keys in order, so the value is read at the key's place."""
-    v = f"json_extract(j, '$.attributes[' || (list_position(keys, '{key}') - 1) || '].value')"
-    return f"coalesce({v}->>'intValue', {v}->>'doubleValue', {v}->>'stringValue', {v}->>'boolValue')"
+    """An OTLP attribute's value as text, a column of the pivoted record (see `_OTEL_RECORDS`)."""
+    return f'"{key}"'
+
+
+def _otel_records() -> str:
+    """One row per span of the table `stage`: its times and the attributes of OTEL_KEYS as columns. OTLP
+    attributes are a list of {key, value: {intValue|doubleValue|stringValue|boolValue}}: each span's keys and
+    values are read once as two aligned lists, unnested, and pivoted back by span."""
+    wanted = ", ".join(f"'{k}'" for k in OTEL_KEYS)
+    text = "coalesce(v->>'intValue', v->>'doubleValue', v->>'stringValue', v->>'boolValue')"
+    pivot = ", ".join(f"max(x) FILTER (WHERE k = '{k}') AS \"{k}\"" for k in OTEL_KEYS)
+    pairs = (
+        "SELECT s, st, en, unnest(json_extract_string(j, '$.attributes[*].key')) AS k, "
+        "unnest(json_extract(j, '$.attributes[*].value')) AS v "
+        "FROM (SELECT rowid AS s, j->>'startTimeUnixNano' AS st, j->>'endTimeUnixNano' AS en, j FROM stage)"
+    )
+    return (
+        f"SELECT * FROM (SELECT s, any_value(st) AS st, any_value(en) AS en, {pivot} FROM "
+        f"(SELECT s, st, en, k, CASE WHEN k IN ({wanted}) THEN {text} END AS x FROM ({pairs})) GROUP BY s) "
+        "ORDER BY s"
+    )
 
 
 _READ_JSON = "read_json_objects({file}, format='auto', maximum_object_size=67108864)"
@@ -80,11 +108,11 @@ OTEL = Format(
     "@opentelemetry/semantic-conventions incubating ATTR_GEN_AI_USAGE_*), spans in the OTLP JSON encoding",
     # spans are first unnested into a table of their own (`stage`): reading attributes while unnesting holds
     # every span of a chunk of export batches at once
-    stage="CREATE TEMP TABLE stage AS " + _json_records("$.resourceSpans[*].scopeSpans[*].spans[*]"),
-    records="SELECT j, json_extract_string(j, '$.attributes[*].key') AS keys FROM stage",
+    stage="CREATE TABLE stage AS " + _json_records("$.resourceSpans[*].scopeSpans[*].spans[*]"),
+    records=_otel_records(),
     columns={
-        "t": Column("j->>'startTimeUnixNano'", "unix_nano", True, "startTimeUnixNano"),
-        "end_t": Column("j->>'endTimeUnixNano'", "unix_nano", False, "endTimeUnixNano"),
+        "t": Column("st", "unix_nano", True, "startTimeUnixNano"),
+        "end_t": Column("en", "unix_nano", False, "endTimeUnixNano"),
         "model": Column(
             f"coalesce({_attr('gen_ai.request.model')}, {_attr('gen_ai.response.model')})",
             "str",
@@ -101,7 +129,7 @@ OTEL = Format(
         ),
     },
     # LLM calls carry token usage; other spans (tools, retrieval, the app's own) are counted apart
-    where="list_contains(keys, 'gen_ai.usage.input_tokens') OR list_contains(keys, 'gen_ai.usage.output_tokens')",
+    where='"gen_ai.usage.input_tokens" IS NOT NULL OR "gen_ai.usage.output_tokens" IS NOT NULL',
     notes=("latency = endTimeUnixNano − startTimeUnixNano",),
     unmapped=(
         "time to first token (no span attribute in the conventions)",

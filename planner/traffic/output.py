@@ -99,7 +99,8 @@ def reconcile_text(a: TrafficAnalysis) -> str:
         out.append(f"{'model':<32} {'TTFT p50':>9} {'p95':>8} {'catalog':>8} {'full p50':>9} {'p95':>8} {'catalog':>8}")
         for lat in a.latency:
             out.append(
-                f"{lat.model[:32]:<32} {_ms(lat.ttft_p50_ms):>9} {_ms(lat.ttft_p95_ms):>8} {_ms(lat.catalog_ttft_ms):>8} "
+                f"{lat.model[:32]:<32} {_ms(lat.ttft_p50_ms):>9} {_ms(lat.ttft_p95_ms):>8} "
+                f"{_ms(lat.catalog_ttft_ms):>8} "
                 f"{_ms(lat.latency_p50_ms):>9} {_ms(lat.latency_p95_ms):>8} {_ms(lat.catalog_latency_ms):>8}"
             )
     out += ["", "The same traffic under every architecture (estimate on the fitted scenario, a month)"]

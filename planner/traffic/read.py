@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 import tempfile
 from dataclasses import dataclass, replace
@@ -133,15 +134,38 @@ _KIND_WORDS = {
 }
 
 
-def _connect():
-    import duckdb
+class Workspace:
+    """A DuckDB database in a private temporary folder (tables past the memory limit go to disk there),
+    removed on `close()`. `execute` and `executemany` are DuckDB's."""
 
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS})
-    con.execute("SET TimeZone='UTC'")
-    con.execute("SET enable_progress_bar=false")
-    con.execute("SET preserve_insertion_order=true")
-    con.execute(f"SET temp_directory='{tempfile.gettempdir()}/llm-planner-duckdb'")
-    return con
+    def __init__(self) -> None:
+        import duckdb
+
+        self.folder = tempfile.mkdtemp(prefix="llm-planner-traffic-")
+        self.con = duckdb.connect(
+            os.path.join(self.folder, "traffic.duckdb"), config={"memory_limit": MEMORY_LIMIT, "threads": THREADS}
+        )
+        for setting in (
+            "TimeZone='UTC'",
+            "enable_progress_bar=false",
+            "preserve_insertion_order=true",
+            f"temp_directory={_quote(os.path.join(self.folder, 'spill'))}",
+        ):
+            self.con.execute(f"SET {setting}")
+
+    def execute(self, sql: str, params=None):
+        return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+
+    def executemany(self, sql: str, rows):
+        return self.con.executemany(sql, rows)
+
+    def close(self) -> None:
+        self.con.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _connect() -> Workspace:
+    return Workspace()
 
 
 def _quote(path: str) -> str:
@@ -184,13 +208,18 @@ def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0
     try:
         for table in ("raw", "raw0", "stage"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
-        if fmt.stage:
-            con.execute(fmt.stage.replace("{file}", _quote(os.fspath(path))))
         # no window over the source (it would hold every record): the record's number is the row's place
-        con.execute(f"CREATE TEMP TABLE raw0 AS SELECT {keep} AS keep, {raw_select} FROM ({source}) s")
-        con.execute("CREATE TEMP TABLE raw AS SELECT rowid + 1 AS row_no, * FROM raw0")
+        if not fmt.stage:
+            con.execute(f"CREATE TABLE raw0 AS SELECT {keep} AS keep, {raw_select} FROM ({source}) s")
+        for k, part in enumerate(_parts(path, con.folder) if fmt.stage else []):
+            con.execute(fmt.stage.replace("{file}", _quote(os.fspath(part))))
+            into = "CREATE TABLE raw0 AS" if k == 0 else "INSERT INTO raw0"
+            con.execute(f"{into} SELECT {keep} AS keep, {raw_select} FROM ({source}) s")
+            con.execute("DROP TABLE stage")
+            if part != Path(path):
+                os.remove(part)
+        con.execute("CREATE TABLE raw AS SELECT rowid + 1 AS row_no, * FROM raw0")
         con.execute("DROP TABLE raw0")
-        con.execute("DROP TABLE IF EXISTS stage")
     except Exception as e:  # duckdb's errors carry their own line
         raise _located(e, name) from None
     total, kept = con.execute("SELECT count(*), count(*) FILTER (WHERE keep) FROM raw").fetchone()
@@ -208,6 +237,34 @@ def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0
         ).fetchone()[0]
         con.execute("DELETE FROM traffic WHERE file_no = ? AND model = '__proxy_cache__'", [file_no])
     return LoadedFile(name, fmt.name, fmt.title, kept - proxy, skipped + proxy)
+
+
+#: JSON lines are read in parts of about this many bytes: DuckDB reads 2,048 lines at once, and 2,048
+#: OTLP export batches of a few hundred spans each would not fit in its memory.
+PART_BYTES = 16 * 1024**2
+
+
+def _parts(path: str | Path, folder: str):
+    """`path` itself when small, else its lines in files of about PART_BYTES (in `folder`), in order."""
+    if os.path.getsize(path) <= PART_BYTES:
+        yield Path(path)
+        return
+    with open(path, "rb") as f:
+        k, buf, size = 0, [], 0
+        for line in f:
+            buf.append(line)
+            size += len(line)
+            if size >= PART_BYTES:
+                yield _part(folder, k, buf)
+                k, buf, size = k + 1, [], 0
+        if buf:
+            yield _part(folder, k, buf)
+
+
+def _part(folder: str, k: int, lines: list[bytes]) -> Path:
+    p = Path(folder) / f"part-{k}.jsonl"
+    p.write_bytes(b"".join(lines))
+    return p
 
 
 def _expected(fmt: Format) -> str:

@@ -107,7 +107,7 @@ def reprice(con, catalog: Catalog, key_of: dict[str, str], day: date | None = No
         rows.append((model, *(p.__dict__[f] for f in Prices.__dataclass_fields__)))
     con.execute("DROP TABLE IF EXISTS prices")
     cols = ", ".join(f"{f} DOUBLE" for f in Prices.__dataclass_fields__)
-    con.execute(f"CREATE TEMP TABLE prices (model VARCHAR, {cols})")
+    con.execute(f"CREATE TABLE prices (model VARCHAR, {cols})")
     if rows:
         marks = ", ".join("?" * (1 + len(Prices.__dataclass_fields__)))
         con.executemany(f"INSERT INTO prices VALUES ({marks})", [[r[0], *[_finite(v) for v in r[1:]]] for r in rows])
