@@ -39,7 +39,14 @@ pytestmark = [
 
 # Page title → URL path. Decide is the default page: Streamlit serves it at "/" (a default
 # page's url_path is ignored, so "/decide" answers "Page not found").
-PAGES = {"Decide": "", "Costs": "costs", "Latency": "latency", "Pricing": "pricing", "Report": "report"}
+PAGES = {
+    "Decide": "",
+    "Costs": "costs",
+    "Latency": "latency",
+    "Pricing": "pricing",
+    "Report": "report",
+    "Import": "import",
+}
 VOLUME = "Queries per month"
 # Costs and Latency draw their volume chart, with its own "Queries per month" slider, in this component's frame.
 VOLUME_FRAME = "iframe[title='planner.ui.volume_chart.volume_chart']"
