@@ -24,6 +24,7 @@ The package, in the order a page is made:
     document.py     the context (catalog, scenario, estimate, recommendation, date) and small builders
     summary.py      title block, verdict box, at-a-glance table, 1. Recommendation
     costs.py        2. Cost and latency
+    traffic.py      Fitted from your traffic (when the scenario was fitted to usage logs)
     assumptions.py  3. Assumptions
     build.py        build_report: the sections on A4 pages, as bytes
 """

@@ -135,16 +135,14 @@ _KIND_WORDS = {
 
 
 class Workspace:
-    """A DuckDB database in a private temporary folder (tables past the memory limit go to disk there),
-    removed on `close()`. `execute` and `executemany` are DuckDB's."""
+    """An in-memory DuckDB database whose tables past the memory limit spill to a private temporary folder,
+    removed on `close()` (with the parts a large file is read in). `execute` and `executemany` are DuckDB's."""
 
     def __init__(self) -> None:
         import duckdb
 
         self.folder = tempfile.mkdtemp(prefix="llm-planner-traffic-")
-        self.con = duckdb.connect(
-            os.path.join(self.folder, "traffic.duckdb"), config={"memory_limit": MEMORY_LIMIT, "threads": THREADS}
-        )
+        self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS})
         for setting in (
             "TimeZone='UTC'",
             "enable_progress_bar=false",
@@ -210,16 +208,14 @@ def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0
             con.execute(f"DROP TABLE IF EXISTS {table}")
         # no window over the source (it would hold every record): the record's number is the row's place
         if not fmt.stage:
-            con.execute(f"CREATE TABLE raw0 AS SELECT {keep} AS keep, {raw_select} FROM ({source}) s")
+            con.execute(f"CREATE TABLE raw AS SELECT {keep} AS keep, {raw_select} FROM ({source}) s")
         for k, part in enumerate(_parts(path, con.folder) if fmt.stage else []):
             con.execute(fmt.stage.replace("{file}", _quote(os.fspath(part))))
-            into = "CREATE TABLE raw0 AS" if k == 0 else "INSERT INTO raw0"
+            into = "CREATE TABLE raw AS" if k == 0 else "INSERT INTO raw"
             con.execute(f"{into} SELECT {keep} AS keep, {raw_select} FROM ({source}) s")
             con.execute("DROP TABLE stage")
             if part != Path(path):
                 os.remove(part)
-        con.execute("CREATE TABLE raw AS SELECT rowid + 1 AS row_no, * FROM raw0")
-        con.execute("DROP TABLE raw0")
     except Exception as e:  # duckdb's errors carry their own line
         raise _located(e, name) from None
     total, kept = con.execute("SELECT count(*), count(*) FILTER (WHERE keep) FROM raw").fetchone()
@@ -272,44 +268,47 @@ def _expected(fmt: Format) -> str:
     return "each record needs " + ", ".join(need)
 
 
-def _check_values(con, name: str, fmt: Format) -> None:
-    """The first record with a missing required value, a value of the wrong kind, or an impossible
-    count (negative, cached above input), as a located error."""
+def _checks(fmt: Format) -> list[tuple[str, str, str]]:
+    """(column, SQL true on a bad value, the sentence) of every check, in the order they are reported."""
+    out = []
     for n, c in fmt.columns.items():
         typed = _typed(n, c, "")
         if c.required:
-            row = con.execute(f"SELECT min(row_no) FROM raw WHERE keep AND ({n} IS NULL OR trim({n}) = '')").fetchone()[
-                0
-            ]
-            if row is not None:
-                raise TrafficError(name, f"`{c.label}` is missing: {_expected(fmt)}", _where(fmt, row))
+            out.append((n, f"({n} IS NULL OR trim({n}) = '')", f"`{c.label}` is missing: {_expected(fmt)}"))
         if c.kind != "str":
-            row = con.execute(
-                f"SELECT min(row_no) FROM raw WHERE keep AND {n} IS NOT NULL AND trim({n}) <> '' AND {typed} IS NULL"
-            ).fetchone()[0]
-            if row is not None:
-                bad = con.execute(f"SELECT {n} FROM raw WHERE row_no = ?", [row]).fetchone()[0]
-                raise TrafficError(name, f"`{c.label}` is `{bad[:40]}`, not {_KIND_WORDS[c.kind]}", _where(fmt, row))
+            out.append((n, f"({n} IS NOT NULL AND trim({n}) <> '' AND {typed} IS NULL)", f"not {_KIND_WORDS[c.kind]}"))
         if c.kind == "num":
-            row = con.execute(f"SELECT min(row_no) FROM raw WHERE keep AND {typed} < 0").fetchone()[0]
-            if row is not None:
-                raise TrafficError(name, f"`{c.label}` is negative: counts and costs are 0 or more", _where(fmt, row))
+            out.append((n, f"({typed} < 0)", f"`{c.label}` is negative: counts and costs are 0 or more"))
     if "cached_tokens" in fmt.columns and not fmt.input_excludes_cache:
-        row = con.execute(
-            "SELECT min(row_no) FROM raw WHERE keep "
-            "AND TRY_CAST(cached_tokens AS DOUBLE) > TRY_CAST(input_tokens AS DOUBLE)"
-        ).fetchone()[0]
-        if row is not None:
-            raise TrafficError(
-                name,
-                f"`{fmt.columns['cached_tokens'].label}` is above `{fmt.columns['input_tokens'].label}`: cached input "
-                "tokens are part of the input",
-                _where(fmt, row),
+        cached, inp = fmt.columns["cached_tokens"].label, fmt.columns["input_tokens"].label
+        out.append(
+            (
+                "cached_tokens",
+                "(TRY_CAST(cached_tokens AS DOUBLE) > TRY_CAST(input_tokens AS DOUBLE))",
+                f"`{cached}` is above `{inp}`: cached input tokens are part of the input",
             )
+        )
     if "currency" in fmt.columns:
-        row = con.execute("SELECT min(row_no) FROM raw WHERE keep AND lower(currency) <> 'usd'").fetchone()[0]
-        if row is not None:
-            raise TrafficError(name, "a cost in a currency other than USD: export costs in USD", _where(fmt, row))
+        out.append(("currency", "(lower(currency) <> 'usd')", "a cost in a currency other than USD: export costs in USD"))
+    return out
+
+
+def _check_values(con, name: str, fmt: Format) -> None:
+    """The first record with a missing required value, a value of the wrong kind, or an impossible
+    count (negative, cached above input), as a located error. One pass over the rows for every check."""
+    checks = _checks(fmt)
+    firsts = con.execute(
+        "SELECT " + ", ".join(f"min(rowid) FILTER (WHERE keep AND {bad})" for _, bad, _ in checks) + " FROM raw"
+    ).fetchone()
+    found = [(row, k) for k, row in enumerate(firsts) if row is not None]
+    if not found:
+        return
+    row, k = min(found)  # the first bad record; on it, the first check that fails
+    column, _, sentence = checks[k]
+    if sentence.startswith("not "):
+        bad = con.execute(f"SELECT {column} FROM raw WHERE rowid = ?", [row]).fetchone()[0]
+        sentence = f"`{fmt.columns[column].label}` is `{bad[:40]}`, {sentence}"
+    raise TrafficError(name, sentence, _where(fmt, row + 1))
 
 
 _TABLE = """CREATE TABLE IF NOT EXISTS traffic (
@@ -354,7 +353,7 @@ def _insert(con, fmt: Format, typed: dict[str, str], file_no: int) -> None:
         model = f"CASE WHEN coalesce({typed['proxy_cache_hit']}, FALSE) THEN '__proxy_cache__' ELSE r.model END"
     con.execute(_TABLE)
     con.execute(
-        f"""INSERT INTO traffic SELECT {file_no}, r.row_no, {get("t")}, {bucket}, {model}, {requests},
+        f"""INSERT INTO traffic SELECT {file_no}, r.rowid + 1, {get("t")}, {bucket}, {model}, {requests},
         {inp}, {cached}, {write}, coalesce({get("output_tokens", "0")}, 0), {hits}, {batch},
         {get("cost_usd")}, {latency}, {ttft} FROM raw r WHERE r.keep"""
     )
