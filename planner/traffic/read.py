@@ -289,7 +289,8 @@ def _checks(fmt: Format) -> list[tuple[str, str, str]]:
             )
         )
     if "currency" in fmt.columns:
-        out.append(("currency", "(lower(currency) <> 'usd')", "a cost in a currency other than USD: export costs in USD"))
+        usd_only = "a cost in a currency other than USD: export costs in USD"
+        out.append(("currency", "(lower(currency) <> 'usd')", usd_only))
     return out
 
 
