@@ -259,7 +259,7 @@ def main(argv=None) -> int:
 
     args = parser().parse_args(argv)
     try:
-        return (cmd_traffic if getattr(args, "traffic", False) else args.func)(args)
+        return (cmd_traffic if getattr(args, "traffic_subcommand", False) else args.func)(args)
     except TrafficError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

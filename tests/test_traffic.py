@@ -303,3 +303,27 @@ def test_override_catalog_is_valid(catalog):
     con, files = open_traffic([FIX / "generic.csv"])
     text = override_catalog_yaml(traffic_stats(con, files), catalog)
     assert parse_catalog(text, "measured.yaml").catalog.llms["gpt-4o-mini"].output_tokens_per_second.value > 0
+
+
+def test_pdf_has_a_section_when_the_scenario_was_fitted(catalog, tmp_path, capsys):
+    import io
+
+    from pypdf import PdfReader
+
+    from planner.report import build_report
+
+    a = analyze([FIX / "otel.jsonl"], catalog, Scenario())
+
+    def text(pdf: bytes) -> str:
+        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+    fitted = text(build_report(catalog, a.fitted, traffic=a))
+    assert "Fitted from your traffic" in fitted and "4 requests" in fitted
+    assert "973.333" in fitted  # 4 / 3 × 730 queries a month
+    assert "Fitted from your traffic" not in text(build_report(catalog, a.fitted))
+    # a field changed since the fit is no longer the traffic's: not listed
+    moved = a.fitted.with_changes(**{"workload.queries_per_month": 5000})
+    assert "973.333" not in text(build_report(catalog, moved, traffic=a))
+    out = tmp_path / "r.pdf"
+    assert main(["report", "--traffic", str(FIX / "otel.jsonl"), "--out", str(out)]) == 0
+    assert "Fitted from your traffic" in text(out.read_bytes())

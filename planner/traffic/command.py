@@ -62,4 +62,4 @@ def add_parser(sub, common) -> None:
             sp.add_argument("--out", help="write the fitted scenario (YAML, a comment on each fitted field)")
         else:
             sp.add_argument("--write-override", metavar="PATH", help="write an override catalog of measured latency")
-        sp.set_defaults(func=None, traffic=True)
+        sp.set_defaults(func=None, traffic_subcommand=True)
