@@ -24,8 +24,9 @@ from planner.traffic.reprice import monthly_scale, override_catalog_yaml
 from planner.ui import messages, results, session
 from planner.ui.messages import md, message
 
-#: Largest usage file accepted here (MB); bigger traffic: aggregate it by hour first (docs/formulas.md).
-MAX_TRAFFIC_UPLOAD_MB = 200
+#: Largest usage file accepted here (MB; the server's `maxUploadSize`, .streamlit/config.toml): Streamlit holds an
+#: upload in memory. Bigger traffic: `llm-planner traffic` reads files of any size, or aggregate it by hour first.
+MAX_TRAFFIC_UPLOAD_MB = 50
 
 
 def _read(files, architecture: str, ctx) -> TrafficAnalysis | None:
