@@ -273,6 +273,7 @@ def test_apply_part_of_the_fit(catalog):
     con, files = open_traffic([FIX / "generic.csv"])
     stats = traffic_stats(con, files)
     fit = fit_scenario(stats, Scenario(), "prompt_only", "gpt-4o-mini")
+    con.close()
     s = apply_fit(Scenario(), fit, ["workload.output_tokens_per_query"])
     assert (
         s.workload.output_tokens_per_query == 262
@@ -296,12 +297,14 @@ def test_no_text_is_kept(catalog):
     cols = [r[0] for r in con.execute("DESCRIBE traffic").fetchall()]
     assert not {"messages", "response", "input", "output"} & set(cols)
     dump = str(con.execute("SELECT * FROM traffic").fetchall())
+    con.close()
     assert "never kept" not in dump
 
 
 def test_override_catalog_is_valid(catalog):
     con, files = open_traffic([FIX / "generic.csv"])
     text = override_catalog_yaml(traffic_stats(con, files), catalog)
+    con.close()
     assert parse_catalog(text, "measured.yaml").catalog.llms["gpt-4o-mini"].output_tokens_per_second.value > 0
 
 

@@ -252,7 +252,8 @@ LANGFUSE = Format(
             "usageDetails.input_cached_tokens",
         ),
         "write_tokens": Column(
-            f"coalesce({_LF_USAGE}->>'cache_creation_input_tokens', {_LF_USAGE}->>'input_cache_creation')",
+            f"coalesce({_LF_USAGE}->>'cache_creation_input_tokens', {_LF_USAGE}->>'cache_write_input_tokens', "
+            f"{_LF_USAGE}->>'input_cache_creation')",
             "num",
             False,
             "usageDetails.cache_creation_input_tokens",
