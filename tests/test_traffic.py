@@ -330,3 +330,13 @@ def test_pdf_has_a_section_when_the_scenario_was_fitted(catalog, tmp_path, capsy
     out = tmp_path / "r.pdf"
     assert main(["report", "--traffic", str(FIX / "otel.jsonl"), "--out", str(out)]) == 0
     assert "Fitted from your traffic" in text(out.read_bytes())
+
+
+def test_retrieval_spans_suggest_the_logs_come_from_rag(catalog):
+    # otel.jsonl holds one `retrieve` span with db.system: the fit says the logs may come from RAG
+    a = analyze([FIX / "otel.jsonl"], catalog, Scenario())
+    assert a.files[0].retrieval_spans == 1
+    assert any("may come from RAG" in w for w in a.fit.warnings)
+    assert not any(
+        "may come from RAG" in w for w in analyze([FIX / "otel.jsonl"], catalog, Scenario(), "rag").fit.warnings
+    )

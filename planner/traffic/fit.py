@@ -241,6 +241,13 @@ def fit_scenario(  # long: one block per fitted field, in the order the page sho
     w = scenario.workload
     out: list[FittedField] = []
     warnings: list[str] = []
+    retrieval = sum(f.retrieval_spans for f in stats.files)
+    if retrieval and architecture not in ("rag", "hybrid"):
+        warnings.append(
+            f"{retrieval:,} retrieval or embedding spans in the logs: they may come from RAG (then say so: "
+            "--architecture rag, or 'The logs come from' on the Import page), so retrieved context is not "
+            "counted as user input"
+        )
 
     def add(path: str, value: Any, note: str = "") -> None:
         out.append(FittedField(path, value, _get(scenario, path), prov, note))

@@ -61,6 +61,8 @@ OTEL_KEYS = (
     "gen_ai.usage.output_tokens",
     "gen_ai.usage.cache_read.input_tokens",
     "gen_ai.usage.cache_creation.input_tokens",
+    "gen_ai.operation.name",
+    "db.system",
 )
 
 
@@ -126,6 +128,12 @@ OTEL = Format(
         ),
         "write_tokens": Column(
             _attr("gen_ai.usage.cache_creation.input_tokens"), "num", False, "gen_ai.usage.cache_creation.input_tokens"
+        ),
+        # a retrieval span (a vector store's `db.system`, an embeddings call): the logs may come from RAG
+        "retrieval": Column(
+            f"CASE WHEN {_attr('db.system')} IS NOT NULL OR {_attr('gen_ai.operation.name')} = 'embeddings' "
+            "THEN 'yes' END",
+            "str",
         ),
     },
     # LLM calls carry token usage; other spans (tools, retrieval, the app's own) are counted apart

@@ -44,6 +44,7 @@ class LoadedFile:
     title: str
     rows: int  # requests or buckets read
     skipped: int  # records that were not LLM calls (other spans, proxy-cache answers)
+    retrieval_spans: int = 0  # of those, retrieval or embedding spans (OTel: the logs may come from RAG)
 
 
 def check_file(path: str | Path) -> int:
@@ -222,6 +223,9 @@ def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0
     if not kept:
         raise TrafficError(name, f"no usage records in this {fmt.title} file: {_expected(fmt)}")
     _check_values(con, name, fmt)
+    retrieval = 0
+    if "retrieval" in cols:
+        retrieval = con.execute("SELECT count(*) FROM raw WHERE NOT keep AND retrieval IS NOT NULL").fetchone()[0]
     typed = {n: _typed(n, c) for n, c in cols.items()}
     _insert(con, fmt, typed, file_no)
     con.execute("DROP TABLE raw")
@@ -232,7 +236,7 @@ def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0
             "SELECT count(*) FROM traffic WHERE file_no = ? AND model = '__proxy_cache__'", [file_no]
         ).fetchone()[0]
         con.execute("DELETE FROM traffic WHERE file_no = ? AND model = '__proxy_cache__'", [file_no])
-    return LoadedFile(name, fmt.name, fmt.title, kept - proxy, skipped + proxy)
+    return LoadedFile(name, fmt.name, fmt.title, kept - proxy, skipped + proxy, retrieval)
 
 
 #: JSON lines are read in parts of about this many bytes: DuckDB reads 2,048 lines at once, and 2,048
