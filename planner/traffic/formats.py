@@ -73,20 +73,22 @@ def _attr(key: str) -> str:
 
 def _otel_records() -> str:
     """One row per span of the table `stage`: its times and the attributes of OTEL_KEYS as columns. OTLP
-    attributes are a list of {key, value: {intValue|doubleValue|stringValue|boolValue}}: each span's keys and
-    values are read once as two aligned lists, unnested, and pivoted back by span."""
+    attributes are a list of {key, value: {intValue|doubleValue|stringValue|boolValue}}: each span is parsed
+    once (`json_transform` to a struct), its attributes unnested and pivoted back by span."""
     wanted = ", ".join(f"'{k}'" for k in OTEL_KEYS)
-    text = "coalesce(v->>'intValue', v->>'doubleValue', v->>'stringValue', v->>'boolValue')"
+    v = "a.value"
+    text = f"coalesce({v}->>'intValue', {v}->>'doubleValue', {v}->>'stringValue', {v}->>'boolValue')"
     pivot = ", ".join(f"max(x) FILTER (WHERE k = '{k}') AS \"{k}\"" for k in OTEL_KEYS)
-    pairs = (
-        "SELECT s, st, en, unnest(json_extract_string(j, '$.attributes[*].key')) AS k, "
-        "unnest(json_extract(j, '$.attributes[*].value')) AS v "
-        "FROM (SELECT rowid AS s, j->>'startTimeUnixNano' AS st, j->>'endTimeUnixNano' AS en, j FROM stage)"
+    shape = (
+        '{"startTimeUnixNano": "VARCHAR", "endTimeUnixNano": "VARCHAR", '
+        '"attributes": [{"key": "VARCHAR", "value": "JSON"}]}'
     )
+    spans = f"SELECT rowid AS s, json_transform(j, '{shape}') AS t FROM stage"
+    pairs = f"SELECT s, t.startTimeUnixNano AS st, t.endTimeUnixNano AS en, unnest(t.attributes) AS a FROM ({spans})"
     return (
         f"SELECT * FROM (SELECT s, any_value(st) AS st, any_value(en) AS en, {pivot} FROM "
-        f"(SELECT s, st, en, k, CASE WHEN k IN ({wanted}) THEN {text} END AS x FROM ({pairs})) GROUP BY s) "
-        "ORDER BY s"
+        f"(SELECT s, st, en, a.key AS k, CASE WHEN a.key IN ({wanted}) THEN {text} END AS x FROM ({pairs})) "
+        "GROUP BY s) ORDER BY s"
     )
 
 
