@@ -59,14 +59,9 @@ class Prices:
 
 
 def prices_on(llm: LLM, day: date | None = None) -> Prices:
-    day = day or date.today()
+    llm = llm.on(day or date.today())  # the scheduled price changes in force that day applied
     p_in, p_out = llm.input_usd_per_1m_tokens.value, llm.output_usd_per_1m_tokens.value
     cached = llm.cached_input_usd_per_1m_tokens.value if llm.cached_input_usd_per_1m_tokens else p_in
-    for change in llm.price_changes:  # the latest change in force on `day`
-        if change.effective_on <= day:
-            p_in, p_out = change.input_usd_per_1m_tokens.value, change.output_usd_per_1m_tokens.value
-            if change.cached_input_usd_per_1m_tokens:
-                cached = change.cached_input_usd_per_1m_tokens.value
     write = llm.cache_write_usd_per_1m_tokens.value if llm.cache_write_usd_per_1m_tokens else p_in
     b_in = llm.batch_input_usd_per_1m_tokens.value if llm.batch_input_usd_per_1m_tokens else p_in
     b_out = llm.batch_output_usd_per_1m_tokens.value if llm.batch_output_usd_per_1m_tokens else p_out
