@@ -33,7 +33,7 @@ LABELS = {
     "fine_tuned": "Fine-tuned",
     "hybrid": "Hybrid",
 }
-#: One colour per architecture, everywhere (screen and PDF). Okabe–Ito, colour-blind safe.
+#: One color per architecture, everywhere (screen and PDF). Okabe–Ito, color-blind safe.
 COLORS = {
     "prompt_only": "#E69F00",
     "long_context": "#56B4E9",
@@ -138,7 +138,7 @@ class FineTuning(Strict):
         0,
         ge=0,
         le=100_000_000,
-        description="Training examples the team already has, labelled: only the rest of the set is paid for. "
+        description="Training examples the team already has, labeled: only the rest of the set is paid for. "
         "The questionnaire's `labeled_examples` answer sets it.",
     )
     tokens_per_example: float = _num(500, le=10_000_000, description="Tokens per training example.")
@@ -147,7 +147,7 @@ class FineTuning(Strict):
         1.0, le=1000, description="Fine-tuned only: retraining runs a month to keep its knowledge fresh."
     )
     behavior_retrains_per_month: float = _num(
-        1 / 6, le=1000, description="Hybrid: retraining runs a month, only when behaviour must change."
+        1 / 6, le=1000, description="Hybrid: retraining runs a month, only when behavior must change."
     )
 
 
@@ -279,7 +279,7 @@ class Scenario(Strict):
                 container[field] = a
             elif s is not None and mirrored:
                 answers[answer_id] = s
-        # examples the team says it has are on hand: they need no labelling
+        # examples the team says it has are on hand: they need no labeling
         if answers.get("labeled_examples") is not None:
             fine_tuning.setdefault("examples_on_hand", answers["labeled_examples"])
         change = answers.get("knowledge_change")
@@ -329,7 +329,7 @@ class Scenario(Strict):
                 for p in head:
                     node = node[p]
                 node[last] = paths[f"answers.{answer_id}"]
-        # the examples the team says it has are on hand (no labelling), as the answer changes
+        # the examples the team says it has are on hand (no labeling), as the answer changes
         have = data["answers"].get("labeled_examples")
         touched = "answers.labeled_examples" in paths or "fine_tuning.training_examples" in paths
         if have is not None and touched and "fine_tuning.examples_on_hand" not in paths:

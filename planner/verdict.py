@@ -23,6 +23,10 @@ import numpy as np
 
 from planner import engine
 from planner import format as fmt
+from planner.questionnaire.numbers import same_cost
+from planner.questionnaire.results import HEADS as HEADS
+from planner.questionnaire.results import NOTHING_FITS as NOTHING_FITS
+from planner.questionnaire.results import headline as headline
 from planner.scenario import LABELS, Scenario
 from pricing.models import Catalog
 
@@ -191,14 +195,40 @@ def weak_evidence(est: Estimate, arch: str) -> WeakEvidence | None:
 
 def verdict_line(rec: Recommendation | None) -> str:
     """The recommendation and the ruled-out options, as every page states them."""
-    if rec is None:
-        return ""
-    w = rec.winner
-    if not rec.has_verdict:
-        return "No recommendation yet: answer the questions on the Decide page."
-    head = {"recommended": "Recommended", "viable": "Leading, not decisive"}.get(w.verdict, "Least bad")
+    text = headline(rec)
+    if rec is None or not rec.has_verdict or rec.nothing_fits:
+        return text
     out = [r.label for r in rec.ranking if r.ruled_out]
-    text = f"{head}: {w.label} (score {w.score:+d})."
     if out:
         text += " Ruled out: " + ", ".join(out) + "."
     return text
+
+
+def why_nothing_fits(rec: Recommendation) -> tuple[str, ...]:
+    """Each option and the first reason it is ruled out ("Hybrid: only 0 good examples ...")."""
+    return tuple(f"{r.label}: {r.reasons[0]}" if r.reasons else f"{r.label}: ruled out." for r in rec.ranking)
+
+
+def nothing_fits_lines(rec: Recommendation) -> tuple[str, ...]:
+    """The nothing-fits state in full: the headline, why each option is out, the ways out."""
+    out = [headline(rec), "Why:", *(f"- {x}" for x in why_nothing_fits(rec))]
+    if rec.ways_out:
+        out += ["What would make one feasible (the smallest changes):", *(f"- {x}" for x in rec.ways_out)]
+    return tuple(out)
+
+
+def cheapest(monthly_usd: dict[str, float], ruled_out: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """The cheapest of the options still open at one volume, in option order; equal costs (as printed) share
+    the mark; none when every option is ruled out. The one "cheapest" of the app, the PDF, the CLI and JSON."""
+    open_ = {a: c for a, c in monthly_usd.items() if a not in ruled_out and math.isfinite(c)}
+    if not open_:
+        return ()
+    low = min(open_.values())
+    return tuple(a for a in open_ if same_cost(open_[a], low))
+
+
+def ruled_out_keys(rec: Recommendation | None) -> frozenset[str]:
+    """The options the recommendation rules out (none before the first answer but what cannot run)."""
+    if rec is None:
+        return frozenset()
+    return frozenset(r.key for r in rec.ranking if r.ruled_out)

@@ -522,9 +522,12 @@ def test_switching_to_self_hosted_picks_compatible_entries_or_names_the_field(ca
     assert "the stack changed" in said and "Fine-tuning offer →" in said and "LLM →" in said
     assert at.selectbox(key="sb.gpu")  # the GPU picker appears for self-hosted serving
     assert len(all_charts(at)) >= 1  # the page is priced, not blank
-    # the dead end: an open model, but a fine-tuning offer on a closed one — fine-tuned and hybrid
-    # are ruled out, the offer named with the offers that would fit; the others are still priced
-    at.selectbox(key="sb.ft").set_value(closed).run()
+    # self-hosted, the pickers offer open weights only
+    assert all("open weights" in o for o in at.selectbox(key="sb.llm").options)
+    assert cat.fine_tune_offers[closed].name not in at.selectbox(key="sb.ft").options
+    # the dead end a link can still reach: an open model, but a fine-tuning offer on a closed one — fine-tuned
+    # and hybrid are ruled out, the offer named with the offers that would fit; the others are still priced
+    at = start(catalog_file, "costs", query={"serving": "self_hosted", "llm": s.stack.llm, "ft": closed})
     assert not at.exception and errors(at) == []
     said = unescape("\n".join(i.value for i in at.info))
     assert f"Fine-tuned and hybrid are ruled out: stack.fine_tune: the fine-tuning offer `{closed}` tunes" in said

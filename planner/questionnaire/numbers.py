@@ -101,7 +101,7 @@ def _cheaper_at_volume(
         cheaper = state
     if cheaper == top.key:
         return f"At your {vol}, {top.label} is the cheaper of the two."
-    return f"At your {vol}, {LABELS[other]} is cheaper: the numbers favour it over {top.label}, against the answers."
+    return f"At your {vol}, {LABELS[other]} is cheaper: the numbers favor it over {top.label}, against the answers."
 
 
 def _crossings(est: Estimate, top: Ranked, alive_keys: set[str]) -> dict[tuple[str, str], list[Crossing]]:

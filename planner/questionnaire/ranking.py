@@ -33,7 +33,11 @@ def _answers_of(x: Scenario | Answers) -> Answers:
 def evaluate(answers: Answers | Scenario, rules: tuple[Rule, ...] = RULES) -> tuple[Reason, ...]:
     """The rules that fire for these answers, in table order, explained."""
     a = _answers_of(answers)
-    return tuple(Reason(r.id, r.kind, r.explain(a), r.effects, frozenset(r.rule_out)) for r in rules if r.applies(a))
+    return tuple(
+        Reason(r.id, r.kind, r.explain(a), r.effects, frozenset(r.rule_out), r.fix_text(a))
+        for r in rules
+        if r.applies(a)
+    )
 
 
 def _unique(texts: Iterable[str]) -> tuple[str, ...]:
@@ -42,7 +46,11 @@ def _unique(texts: Iterable[str]) -> tuple[str, ...]:
 
 
 def _order_reasons(key: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
+    """Why `key` stands where it does: a ruled-out option's rule-outs alone (a rule that argues for it is not
+    why it is ruled out), else every rule that moved its score, the largest moves first."""
     out = [r for r in fired if key in r.rule_out]
+    if out:
+        return _unique(r.text for r in out)
     soft = [r for r in fired if r.effects.get(key)]
     soft.sort(key=lambda r: -abs(r.effects[key]))  # stable: table order among equals
     return _unique(r.text for r in out + soft)
@@ -78,8 +86,8 @@ def _ranking(fired: tuple[Reason, ...], measured: Mapping[str, str] | None = Non
 
     def ranked(k: str) -> Ranked:
         reasons = _order_reasons(k, fired)
-        if k in measured and k not in out:
-            reasons = _unique((measured[k], *reasons))
+        if k in measured:  # it cannot run: that is a reason, the rules that weigh it are not
+            reasons = _unique((*reasons, measured[k])) if k in out else (measured[k],)
         verdict = verdict_for(scores[k], k in out or k in measured)
         return Ranked(k, LABELS[k], scores[k], verdict, reasons, can_run=k not in measured)
 
@@ -121,7 +129,22 @@ def recommend(
         plan=_plan(winner.key, answers),
         findings=findings,
         answered_ids=answered_ids(given),
+        ways_out=_ways_out(fired, ranking, ruled or {}),
     )
+
+
+def _ways_out(fired: tuple[Reason, ...], ranking: tuple[Ranked, ...], ruled: Mapping[str, str]) -> tuple[str, ...]:
+    """The smallest changes that would make a ruled-out option feasible: each hard rule's fix and each of the
+    estimate's rule-outs (which name their fix: a model that self-hosts, the API, a larger window), in
+    option order, each once."""
+    out: list[str] = []
+    for r in ranking:
+        if not r.ruled_out:
+            continue
+        if r.key in ruled:
+            out.append(ruled[r.key])
+        out += [x.fix for x in fired if r.key in x.rule_out and x.fix]
+    return _unique(out)
 
 
 def _cannot_run(estimate: Estimate | None, answered: bool) -> dict[str, str]:

@@ -47,7 +47,7 @@ def _nice_up(v: float) -> float:
 
 
 def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[float]]:
-    """(labelled ticks, minor grid ticks) for a log axis over [lo, hi]."""
+    """(labeled ticks, minor grid ticks) for a log axis over [lo, hi]."""
     decades = math.log10(hi / lo)
     mults = (1, 2, 5) if decades <= 3.2 else (1,)
     e0, e1 = math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1

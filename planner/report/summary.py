@@ -13,7 +13,7 @@ from reportlab.platypus import (
 
 from planner import verdict
 from planner.format import count, ms, usd
-from planner.questionnaire import QUESTIONS, Question, Ranked, score_text, scoring_text
+from planner.questionnaire import QUESTIONS, Question, Ranked, pick_line, score_text, scoring_text
 from planner.report.charts import _hex
 from planner.report.document import _Report
 from planner.report.style import BOX_BG, INK, RULE, VERDICT_COLORS, _TableStyle
@@ -81,6 +81,12 @@ class _Summary(_Report):
     def verdict_box(self) -> None:
         st, rec = self.st, self.rec
         w = rec.winner
+        if rec.nothing_fits:  # a state, not a pick: why each option is out, and the ways out
+            rows = [self.p(_x(pick_line(rec)), st.box_title)]
+            for x in verdict.nothing_fits_lines(rec):
+                rows.append(self.p(_x(x), st.box if not x.startswith("- ") else st.small))
+            self.add(self._boxed(rows, "none"))
+            return
         lines = [self.p(self._verdict_title(), st.box_title), self.p(self._verdict_text(), st.box)]
         if rec.has_verdict:
             # where the pick crosses the budget, and the evidence under its largest cost
@@ -208,18 +214,21 @@ class _Summary(_Report):
             vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
             if c is None:  # ruled out by the numbers (e.g. the knowledge does not fit the context): no figures
                 rows.append(
-                    [self.arch_cell(r.key, bold=n == 1), self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell)]
-                    + [self.p(_score(r.score), st.cell_r)]
+                    [
+                        self.arch_cell(r.key, bold=n == 1 and not rec.nothing_fits),
+                        self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell),
+                    ]
+                    + [self.p(score_text(r), st.cell_r)]
                     + [self.p("–", st.cell_r) for _ in h[3:]]
                 )
                 style.append(("LINEBEFORE", (0, n), (0, n), 3, _hex(COLORS.get(r.key, "#52606D")), 0))
                 continue
             rows.append(
                 [
-                    self.arch_cell(r.key, bold=n == 1),
+                    self.arch_cell(r.key, bold=n == 1 and not rec.nothing_fits),
                     self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell),
                     self.p(score_text(r), st.cell_r),
-                    self.p(usd(c.monthly_usd), st.cell_br if n == 1 else st.cell_r),
+                    self.p(usd(c.monthly_usd), st.cell_br if n == 1 and not rec.nothing_fits else st.cell_r),
                     self.p(_range(c.monthly_low_usd, c.monthly_high_usd, c.monthly_usd), st.cell_r),
                     self.p(_per_1k(c), st.cell_r),
                     self.p(ms(c.latency_p95_ms), st.cell_r),
@@ -273,13 +282,17 @@ class _Summary(_Report):
             self.add(numbered("What the numbers say"))
             self.add(*self.bullets(rec.findings))
         w = rec.winner
+        if rec.nothing_fits:
+            self.add(numbered("What would make one feasible"))
+            self.add(*(self.bullets(rec.ways_out) or [self.p("No change of a setting lifts the rule-outs.", st.small)]))
+            return
         self.add(numbered(f"Watch-outs for {_x(w.label)}"))
         self.add(*(self.bullets(rec.watch_outs) or [self.p("None listed.", st.small)]))
         self.add(numbered(f"Staged plan for {_x(w.label)}"))
         self.plan_table()
 
     def ranked_card(self, n: int, r: Ranked, listed: set[str]) -> None:
-        """One architecture in the ranking: a coloured heading (place, verdict, score unless ruled out) and its
+        """One architecture in the ranking: a colored heading (place, verdict, score unless ruled out) and its
         reasons not listed yet for an architecture above it (`listed`, updated)."""
         st = self.st
         vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]

@@ -5,7 +5,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from planner import figures, readouts
+from planner import figures, readouts, verdict
 from planner import format as fmt
 from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
@@ -27,10 +27,10 @@ def _page() -> None:
     s = ctx.scenario
 
     summary.verdict_box(ctx)
-    rec = ctx.recommendation
-    ruled_out = {r.key for r in rec.ranking if r.ruled_out} if rec is not None and rec.has_verdict else set()
-    # "cheapest" only among the options still open; equal costs share the badge
-    cheapest = min((a for a in est.priced if a not in ruled_out), key=lambda a: est.current[a].monthly_usd)
+    ruled_out = set(verdict.ruled_out_keys(ctx.recommendation))
+    # "cheapest" only among the options still open (none when nothing fits); equal costs share the badge
+    open_ = verdict.cheapest({a: est.current[a].monthly_usd for a in est.priced}, ruled_out)
+    cheapest = open_[0] if open_ else est.priced[0]
     q_now = s.workload.queries_per_month
     with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
         st.caption(readouts.cost_caption(q_now))
@@ -94,7 +94,9 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
         or VIEWS[0]
     )
     if view == "Numbers":
-        st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))
+        st.markdown(
+            tables.markdown_table(tables.numbers_frame(est, verdict.ruled_out_keys(ctx.recommendation)), "Architecture")
+        )
         st.download_button(
             "Download the curves (CSV)",
             data=functools.partial(csv_text, est),
@@ -116,7 +118,8 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
         )
         st.markdown(tables.markdown_table(tables.one_time_frame(est), "One-time cost"))
     else:
-        default = ctx.recommendation.winner.key if ctx.recommendation else cheapest
+        rec = ctx.recommendation
+        default = rec.winner.key if rec is not None and not rec.nothing_fits else cheapest
         arch = (
             st.segmented_control(
                 "Architecture",

@@ -133,10 +133,14 @@ with right:
             )
             for r in rec.ranking:
                 st.markdown(f":{MD_COLOR.get(r.key, 'gray')}[**{r.label}**]")
+        elif rec.nothing_fits:
+            summary.nothing_fits_box(rec)
+            for r in rec.ranking:
+                st.markdown(f"- :{MD_COLOR.get(r.key, 'gray')}[**{r.label}**] — ruled out")
         else:
-            headline = {"recommended": "Recommended", "viable": "Leading, but not decisive"}.get(w.verdict, "Least bad")
-            st.markdown(f"#### {headline}: :{MD_COLOR.get(w.key, 'gray')}[**{w.label}**]")
-            if ctx.estimate is not None:
+            head = verdict.HEADS.get(w.verdict, "Least bad")
+            st.markdown(f"#### {head}: :{MD_COLOR.get(w.key, 'gray')}[**{w.label}**]")
+            if ctx.estimate is not None and w.key in ctx.estimate.current:
                 c = ctx.estimate.current[w.key]
                 st.caption(
                     f"{fmt.usd(c.monthly_usd)}/month at {fmt.count(c.queries_per_month)} queries · "
@@ -155,7 +159,7 @@ with right:
                 )
         st.caption(scoring_text())
 
-    if rec.has_verdict:
+    if rec.has_verdict and not rec.nothing_fits:
         st.markdown("**Why**")
         if w.reasons:
             bullets(w.reasons)
@@ -167,17 +171,17 @@ with right:
             if fresh:
                 with st.expander(f"Why {r.label} is {r.verdict}"):
                     bullets(fresh)
-    else:
+    elif not rec.nothing_fits:
         st.caption("No rule has fired yet: answer a few questions on the left.")
 
     if rec.findings:
         st.markdown("**The numbers**")
         bullets(rec.findings)
-    if rec.has_verdict and rec.watch_outs:
+    if rec.has_verdict and not rec.nothing_fits and rec.watch_outs:
         st.markdown(f"**Watch out for ({w.label})**")
         for item in rec.watch_outs:
             st.markdown(f"- {md(item)}")
-    if rec.has_verdict and rec.plan:
+    if rec.has_verdict and not rec.nothing_fits and rec.plan:
         st.markdown("**Plan in stages**")
         for step in rec.plan:
             st.markdown(f"- **{STAGE_LABELS.get(step.stage, step.stage)}:** {md(step.text)}")
