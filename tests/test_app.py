@@ -455,8 +455,10 @@ def test_answering_a_question_changes_the_recommendation(catalog_file):
     s = at.session_state["planner"].scenario
     assert s.answers.gap.value == "knowledge" and s.answers.citations_required is True
     assert at.query_params.get("gap") == "knowledge" and at.query_params.get("cite") == "yes"
-    # back to "not sure" clears the answer
-    at.segmented_control(key="dq.citations_required").set_value("unsure").run()
+    # unanswered questions show no button selected (the page says "0 of N answered" before any answer)
+    assert at.segmented_control(key="dq.consistent_voice").value is None
+    # clearing the selection clears the answer
+    at.segmented_control(key="dq.citations_required").set_value(None).run()
     assert at.session_state["planner"].scenario.answers.citations_required is None
     assert "cite" not in at.query_params
 

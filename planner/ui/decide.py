@@ -13,7 +13,7 @@ from planner.vocabulary import STAGE_LABELS
 #: Answers whose number is also a scenario field that always has a value (the estimate needs one):
 #: the answer may still be left empty, and the estimate then uses the scenario's number.
 ALWAYS_SET = {"queries_per_month": "workload.queries_per_month", "labeled_examples": "fine_tuning.training_examples"}
-BOOL = {True: "yes", False: "no", None: "unsure"}
+BOOL = {True: "yes", False: "no", None: None}  # unanswered: nothing selected
 BOOL_BACK = {"yes": True, "no": False}
 
 
@@ -33,10 +33,10 @@ def question_widget(q: Question) -> None:
     elif q.kind == "bool":
         st.segmented_control(
             q.text,
-            ["yes", "no", "unsure"],
-            format_func={"yes": "Yes", "no": "No", "unsure": "Not sure"}.__getitem__,
+            ["yes", "no"],
+            format_func={"yes": "Yes", "no": "No"}.__getitem__,
             selection_mode="single",
-            help=q.help,
+            help=q.help + " Not sure? Leave it unselected (click a chosen answer again to clear it).",
             **session.control(key, path, what, to_widget=lambda v: BOOL[v], from_widget=lambda v: BOOL_BACK.get(v)),
         )
     else:
