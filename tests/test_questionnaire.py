@@ -61,7 +61,7 @@ def fired(rec_or_answers) -> list[str]:
 
 def test_one_question_per_answer_in_file_order():
     assert [x.id for x in QUESTIONS] == list(Answers.model_fields)
-    assert len(QUESTIONS) == 14
+    assert len(QUESTIONS) == 15
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda x: x.id)
@@ -71,6 +71,7 @@ def test_question_kind_matches_the_answer_type(question):
     enums = {"knowledge_change": KnowledgeChange, "gap": Gap}
     numbers = {
         "latency_p95_ms": "ms",
+        "first_token_p95_ms": "ms",
         "labeled_examples": "examples",
         "monthly_budget_usd": "USD per month",
         "queries_per_month": "queries per month",
@@ -177,6 +178,11 @@ RULE_CASES: dict[str, tuple[dict, dict, str]] = {
     "low_volume": ({"queries_per_month": 9_999}, {"queries_per_month": 10_000}, "9,999 queries a month"),
     "small_budget": ({"monthly_budget_usd": 499}, {"monthly_budget_usd": 500}, "A budget of $499 a month"),
     "tight_latency": ({"latency_p95_ms": 999}, {"latency_p95_ms": 1000}, "A p95 limit of 999 ms"),
+    "tight_first_token": (
+        {"first_token_p95_ms": 500},
+        {"first_token_p95_ms": 1000},
+        "A first-token p95 limit of 500 ms",
+    ),
     "use_case_unstable": ({"use_case_stable": False}, {"use_case_stable": True}, "not stable yet"),
     "use_case_stable": ({"use_case_stable": True}, {"use_case_stable": False}, "The use case is stable"),
     "no_ml_capacity": ({"ml_team_capacity": False}, {"ml_team_capacity": True}, "No capacity"),
@@ -196,7 +202,7 @@ def test_every_rule_has_a_case_and_ids_are_unique():
 
 
 def test_rule_table_shape():
-    assert len(RULES) == 35
+    assert len(RULES) == 36
     hard = [r for r in RULES if r.kind == "hard"]
     assert {r.id for r in hard} == {
         "citations_need_sources",

@@ -85,9 +85,17 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "latency_p95_ms",
-        "Is there a hard limit on response time (95th percentile)? Leave empty if none.",
+        "Is there a hard limit on the time to the full answer (95th percentile)? Leave empty if none.",
         "The time within which 95% of answers must be complete. Retrieval adds an embedding "
         "call, a vector search and often a rerank before the model starts writing.",
+        "number",
+        unit="ms",
+    ),
+    Question(
+        "first_token_p95_ms",
+        "Is there a hard limit on the time to the first token (95th percentile)? Leave empty if none.",
+        "When answers stream, users wait for the first words, not the whole answer. Everything before "
+        "generation counts: retrieval and reranking, queueing, and the model's time to first token.",
         "number",
         unit="ms",
     ),
@@ -203,7 +211,7 @@ def _show(field: str, value: Any) -> str:
         return {"behavior": "behavior", "both": "both knowledge and behavior"}.get(value, value)
     if field == "monthly_budget_usd":
         return _usd(value)
-    if field == "latency_p95_ms":
+    if field in ("latency_p95_ms", "first_token_p95_ms"):
         return _ms(value)
     if field in ("queries_per_month", "labeled_examples"):
         return _count(value)

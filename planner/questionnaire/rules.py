@@ -258,6 +258,14 @@ RULES: tuple[Rule, ...] = (
         "soft",
         effects={R: -2, H: -2, F: 1},
     ),
+    Rule(
+        "tight_first_token",
+        (C("first_token_p95_ms", "<", 1000),),
+        "A first-token p95 limit of {first_token_p95_ms}: retrieval (an embedding call, a vector search, a "
+        "rerank) all run before the first token; a prompt or a cached context starts writing sooner.",
+        "soft",
+        effects={R: -1, H: -1},
+    ),
     # --- soft: organization -------------------------------------------------------
     Rule(
         "use_case_unstable",

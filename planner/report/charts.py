@@ -318,17 +318,20 @@ def _has_range(est: Estimate, a: str) -> bool:
 def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     """p50 (dashed) and p95 (solid) latency over volume, linear ms against log volume."""
     q = np.asarray(est.volumes, float)
-    limit = scenario.latency_target_p95_ms
+    limit, ft_limit = scenario.latency_target_p95_ms, scenario.first_token_target_p95_ms
     now = scenario.workload.queries_per_month
     vals = np.concatenate([np.asarray(est.series[a].latency_p95_ms, float) for a in est.priced])
     vals = vals[np.isfinite(vals)]
-    top = max(float(vals.max()) if vals.size else 1.0, limit or 0.0) * 1.06
+    top = max(float(vals.max()) if vals.size else 1.0, limit or 0.0, ft_limit or 0.0) * 1.06
     ytop, yt = _lin_ticks(top)
     xlim = (float(q[0]), float(q[-1]))
     items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in est.priced]
     items += [_LegendItem("p95 (solid)", INK, "line", 1.4), _LegendItem("p50 (dashed)", INK, "dash", 1.0)]
     if limit:
-        items.append(_LegendItem(f"p95 limit {ms(limit)}", RED, "dash", 1.1))
+        items.append(_LegendItem(f"p95 {'full-answer ' if ft_limit else ''}limit {ms(limit)}", RED, "dash", 1.1))
+    if ft_limit:
+        items.append(_LegendItem("first token p95 (dash-dot)", INK, "dash", 0.8))
+        items.append(_LegendItem(f"p95 first-token limit {ms(ft_limit)}", RED, "dash", 1.1))
     if xlim[0] <= now <= xlim[1] and now > 0:
         items.append(_LegendItem(f"planned volume {count(now)}/month", colors.HexColor("#52606D"), "dot", 0.9))
     lh = _legend_height(items, width - 50)
@@ -343,8 +346,13 @@ def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
             d.add(line)
         for line in _polyline(p, q, s.latency_p95_ms, _hex(COLORS[a]), 1.8):
             d.add(line)
+        if ft_limit:
+            for line in _polyline(p, q, s.first_token_p95_ms, _hex(COLORS[a]), 0.9, [5, 2, 1, 2]):
+                d.add(line)
     if limit:
         _hline(d, p, limit, f"p95 limit {ms(limit)}")
+    if ft_limit:
+        _hline(d, p, ft_limit, f"first-token limit {ms(ft_limit)}")
     _vline(d, p, now, f"Planned: {count(now)}/month")
     _legend(d, items, 50, height, width - 50)
     return d

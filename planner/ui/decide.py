@@ -142,9 +142,15 @@ with right:
             st.markdown(f"#### {head}: :{MD_COLOR.get(w.key, 'gray')}[**{w.label}**]")
             if ctx.estimate is not None and w.key in ctx.estimate.current:
                 c = ctx.estimate.current[w.key]
+                bind = ctx.estimate.binding_latency(w.key)  # the limit that binds, on its own measure
+                p95 = (
+                    f"p95 {bind.label} {fmt.ms(bind.p95_ms)} (limit {fmt.ms(bind.limit_ms)})"
+                    if bind is not None
+                    else f"p95 {fmt.ms(c.latency_p95_ms)}"
+                )
                 st.caption(
                     f"{fmt.usd(c.monthly_usd)}/month at {fmt.count(c.queries_per_month)} queries · "
-                    f"p95 {fmt.ms(c.latency_p95_ms)} · one-time {fmt.usd(c.one_time_total_usd)}"
+                    f"{p95} · one-time {fmt.usd(c.one_time_total_usd)}"
                 )
                 b = summary.budget_text(ctx, w.key)
                 if b:

@@ -227,13 +227,16 @@ def _target_controls() -> None:
         help="The time within which 95% of answers must be complete. Drawn on the latency chart. Leave empty for none.",
         **control("sb.p95", "latency_target_p95_ms", "Latency target"),
     )
-    bounds: dict[str, str] = {"full_answer": "the full answer", "first_token": "the first token (streamed answers)"}
-    st.selectbox(
-        "The latency target bounds",
-        list(bounds),
-        format_func=lambda k: bounds[k],
-        help="Whether users wait for the whole answer, or only for its first token because the answer streams.",
-        **control("sb.p95_to", "latency_limit_applies_to", "The latency target bounds"),
+    st.number_input(
+        "First-token p95 limit (ms)",
+        **limits("first_token_target_p95_ms"),
+        step=50.0,
+        value=None,
+        format="%g",
+        placeholder="No limit",
+        help="When answers stream: the time within which 95% of answers must show their first token. Judged on "
+        "its own measure, beside the full-answer limit above. Leave empty for none.",
+        **control("sb.ttft", "first_token_target_p95_ms", "First-token limit", to_widget=lambda v: v),
     )
     st.number_input(
         "Horizon for total cost (months)",
