@@ -23,7 +23,8 @@ import numpy as np
 
 from planner import engine
 from planner import format as fmt
-from planner.questionnaire.numbers import same_cost
+from planner.questionnaire.numbers import cheapest as cheapest
+from planner.questionnaire.numbers import same_cost as same_cost
 from planner.questionnaire.results import HEADS as HEADS
 from planner.questionnaire.results import NOTHING_FITS as NOTHING_FITS
 from planner.questionnaire.results import headline as headline
@@ -215,16 +216,6 @@ def nothing_fits_lines(rec: Recommendation) -> tuple[str, ...]:
     if rec.ways_out:
         out += ["What would make one feasible (the smallest changes):", *(f"- {x}" for x in rec.ways_out)]
     return tuple(out)
-
-
-def cheapest(monthly_usd: dict[str, float], ruled_out: set[str] | frozenset[str]) -> tuple[str, ...]:
-    """The cheapest of the options still open at one volume, in option order; equal costs (as printed) share
-    the mark; none when every option is ruled out. The one "cheapest" of the app, the PDF, the CLI and JSON."""
-    open_ = {a: c for a, c in monthly_usd.items() if a not in ruled_out and math.isfinite(c)}
-    if not open_:
-        return ()
-    low = min(open_.values())
-    return tuple(a for a in open_ if same_cost(open_[a], low))
 
 
 def ruled_out_keys(rec: Recommendation | None) -> frozenset[str]:

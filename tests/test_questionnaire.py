@@ -775,8 +775,10 @@ def test_equal_costs_read_as_a_tie_and_no_pair_is_called_cheaper_both_ways():
     assert "is the cheaper of the two" not in text and "Hybrid is cheaper" not in text
     pair = [f for f in rec.findings if f.startswith("RAG and Hybrid")]
     assert pair == [
-        "RAG and Hybrid break even 3 times, at 4,291,419, 5,311,162 and 8,582,838 queries a month: "
-        "the cheaper of the two changes at each. At your 200,000, the two cost the same "
+        # the crossings as intervals, each volume once: one story, not "cheaper below X" then "above Y"
+        "RAG and Hybrid break even 3 times: RAG is cheaper below 4,291,419; Hybrid between 4,291,419 and "
+        "5,311,162; RAG between 5,311,162 and 8,582,838; Hybrid above 8,582,838 queries a month. "
+        "At your 200,000, the two cost the same "
         f"({fmt.usd(2633.327)}/month): a tie, not a reason to switch."
     ]
     # over budget, neither fits: both cheapest, named as a tie

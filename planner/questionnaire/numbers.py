@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from planner.break_even_text import intervals
 from planner.latency_limits import LatencyCheck, checks_of
 from planner.questionnaire.questions import _count, _ms, _usd
 from planner.questionnaire.results import BUDGET_PENALTY, LATENCY_PENALTY, Ranked, _rank_key, verdict_for
@@ -88,6 +89,16 @@ def _cheapest(alive: list[Ranked], cost: dict[str, float | None]) -> str:
     return f"the cheapest is {c.label} at {_usd(low)}/month."
 
 
+def cheapest(monthly_usd: dict[str, float], ruled_out: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """The cheapest of the options still open at one volume, in option order; equal costs (as printed) share
+    the mark; none when every option is ruled out. The one "cheapest" of the app, the PDF, the CLI and JSON."""
+    open_ = {a: c for a, c in monthly_usd.items() if a not in ruled_out and math.isfinite(c)}
+    if not open_:
+        return ()
+    low = min(open_.values())
+    return tuple(a for a in open_ if same_cost(open_[a], low))
+
+
 def same_cost(x: float, y: float) -> bool:
     """Two monthly costs that print the same (or differ by less than a cent) read as a tie."""
     return abs(x - y) < 0.005 or _usd(x) == _usd(y)
@@ -139,12 +150,8 @@ def _break_even_findings(est: Estimate, top: Ranked, alive_keys: set[str], fig: 
                 f"{LABELS[a]} and {LABELS[b]} break even at {_count(q)} queries a month: "
                 f"{LABELS[below]} is cheaper below, {LABELS[above]} above."
             )
-        else:
-            at = ", ".join(_count(p[0]) for p in points[:-1]) + f" and {_count(points[-1][0])}"
-            text = (
-                f"{LABELS[a]} and {LABELS[b]} break even {len(points)} times, at {at} queries a month: "
-                "the cheaper of the two changes at each."
-            )
+        else:  # several crossings (capacity steps): the intervals where each is cheaper, one story
+            text = f"{LABELS[a]} and {LABELS[b]} break even {len(points)} times: " + intervals(points)
         other = b if a == top.key else a
         text += " " + _cheaper_at_volume(top, other, fig.cost, points, volume, fig.vol)
         near = [p[0] for p in points if p[0] > 0 and volume > 0 and 0.5 <= volume / p[0] <= 2]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from planner.answers import Answers
 from planner.questionnaire.guidance import _plan, _watch_outs
-from planner.questionnaire.numbers import _check_numbers
+from planner.questionnaire.numbers import _check_numbers, cheapest
 from planner.questionnaire.questions import QUESTIONS
 from planner.questionnaire.results import Ranked, Reason, Recommendation, _rank_key, verdict_for
 from planner.questionnaire.rules import RULES, Rule
@@ -130,7 +130,15 @@ def recommend(
         findings=findings,
         answered_ids=answered_ids(given),
         ways_out=_ways_out(fired, ranking, ruled or {}),
+        cheapest=_cheapest_open(estimate, ranking),
     )
+
+
+def _cheapest_open(estimate: Estimate | None, ranking: tuple[Ranked, ...]) -> tuple[str, ...]:
+    """The cheapest of the options still open, at the scenario's volume (`numbers.cheapest`)."""
+    current = getattr(estimate, "current", None) or {}
+    costs = {k: float(current[k].monthly_usd) for k in ARCHITECTURES if k in current}
+    return cheapest(costs, {r.key for r in ranking if r.ruled_out})
 
 
 def _ways_out(fired: tuple[Reason, ...], ranking: tuple[Ranked, ...], ruled: Mapping[str, str]) -> tuple[str, ...]:

@@ -107,6 +107,9 @@ class Recommendation:
     answered_ids: tuple[str, ...] = ()  # the questions answered, in question order
     #: the smallest changes that would lift a rule-out (a rule's fix, the estimate's named fix), in order
     ways_out: tuple[str, ...] = ()
+    #: the cheapest of the options still open at the scenario's volume (ties share it; none when nothing fits
+    #: or without an estimate): the one "cheapest" of every page, the PDF, the CLI and JSON
+    cheapest: tuple[str, ...] = ()
 
     @property
     def winner(self) -> Ranked:
@@ -136,6 +139,7 @@ class Recommendation:
             "winner": None if self.nothing_fits else self.winner.key,
             "nothing_fits": self.nothing_fits,
             "ways_out": list(self.ways_out),
+            "cheapest": list(self.cheapest),
             "ranking": [r.to_dict() for r in self.ranking],
             "reasons": [r.to_dict() for r in self.reasons],
             "watch_outs": list(self.watch_outs),

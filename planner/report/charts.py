@@ -358,17 +358,19 @@ def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     return d
 
 
-def _breakdown_chart(est: Estimate, width: float) -> Drawing:
-    """Stacked horizontal bars: each architecture's monthly cost by component at the planned volume."""
-    comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in est.priced)]
-    totals = [est.current[a].monthly_usd for a in est.priced]
+def _breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = frozenset()) -> Drawing:
+    """Stacked horizontal bars: each architecture's monthly cost by component at the planned volume; ruled-out
+    options left out (unless every option is ruled out)."""
+    shown = [a for a in est.priced if a not in ruled_out] or list(est.priced)
+    comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in shown)]
+    totals = [est.current[a].monthly_usd for a in shown]
     hi = max([t for t in totals if math.isfinite(t)] + [0.0])
     top, ticks = _lin_ticks(hi * 1.12 if hi > 0 else 1.0)
     items = [_LegendItem(COMPONENT_LABELS[k], _hex(COMPONENT_COLORS.get(k, "#7B8794")), "box") for k in comps]
     left = 78
     lh = _legend_height(items, width - left)
     bar, gap = 17, 9
-    plot_h = len(est.priced) * (bar + gap) + gap
+    plot_h = len(shown) * (bar + gap) + gap
     height = plot_h + 36 + lh + 6
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     p = _Plot(left, 36, width - left - 14, plot_h, (0.0, top), (0.0, 1.0), False, False)
@@ -389,7 +391,7 @@ def _breakdown_chart(est: Estimate, width: float) -> Drawing:
             anchor="middle",
         )
     )
-    for n, a in enumerate(est.priced):
+    for n, a in enumerate(shown):
         y = p.y0 + p.h - gap - (n + 1) * (bar + gap) + gap
         d.add(Rect(4, y + bar / 2 - 4, 8, 8, fillColor=_hex(COLORS[a]), strokeColor=None))
         d.add(_label(15, y + bar / 2 - 3, LABELS[a], size=7.8, color=INK))

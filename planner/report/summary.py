@@ -71,7 +71,7 @@ class _Summary(_Report):
                 "catalog "
                 "price at the low or the high end of its range. Total cost of ownership (TCO): one-time costs plus the "
                 f"monthly cost for {s.horizon_months} months. Verdicts and scores come from the questionnaire and the "
-                "numbers check (section 1).",
+                "numbers check (section 1). " + _cheapest_text(self.rec),
                 st.caption,
             )
         )
@@ -367,3 +367,12 @@ class _Summary(_Report):
         if isinstance(v, (int, float)):
             return _num(v)
         return _x(v)
+
+
+def _cheapest_text(rec) -> str:
+    """The one "cheapest" (`Recommendation.cheapest`: of the options still open), as the Costs page marks it."""
+    if not rec.cheapest:
+        return "No option is open, so none is marked cheapest."
+    names = " and ".join(_x(LABELS[a]) for a in rec.cheapest)
+    return f"Cheapest of the options still open: {names}."
+

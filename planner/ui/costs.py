@@ -7,12 +7,13 @@ import streamlit as st
 
 from planner import figures, readouts, verdict
 from planner import format as fmt
+from planner.break_even_text import interval_sentences
 from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
 from planner.scenario import LABELS
 from planner.ui import messages, results, summary, tables, volume_chart
-from planner.ui.messages import message
+from planner.ui.messages import md, message
 
 
 @st.fragment
@@ -60,6 +61,8 @@ def _page() -> None:
 
 def _break_even_table(est: Estimate) -> None:
     if est.break_evens:
+        # each pair's crossings as the intervals where each is cheaper: several steps read as one story
+        st.markdown("\n".join(f"- {md(t)}" for t in interval_sentences(est.break_evens)))
         # every break-even, exact, in a table (the chart labels them only where labels cannot collide)
         rows = pd.DataFrame(
             {
@@ -107,7 +110,10 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
             "architecture.",
         )
     elif view == "Breakdown at your volume":
-        st.plotly_chart(figures.breakdown_figure(est), config=figures.CONFIG, key="costs.breakdown")
+        out = verdict.ruled_out_keys(ctx.recommendation) & set(est.priced)
+        st.plotly_chart(figures.breakdown_figure(est, ruled_out=out), config=figures.CONFIG, key="costs.breakdown")
+        if out and len(out) < len(est.priced):
+            st.caption("Ruled out, so not drawn: " + ", ".join(LABELS[a] for a in est.priced if a in out) + ".")
     elif view == "Per 1,000 queries":
         st.plotly_chart(figures.per_1k_figure(est), config=figures.CONFIG, key="costs.per1k")
     elif view == "One-time and total cost":

@@ -7,6 +7,7 @@ import streamlit as st
 
 from planner import format as fmt
 from planner import verdict, vocabulary
+from planner.break_even_text import interval_sentences
 from planner.questionnaire import score_text
 from planner.ui import results, summary, tables
 from planner.ui.messages import md
@@ -101,5 +102,5 @@ with right:
 
 st.subheader("Key numbers")
 st.markdown(tables.markdown_table(tables.numbers_frame(est, verdict.ruled_out_keys(rec)), "Architecture"))
-if est.break_evens:
-    st.markdown("\n".join(f"- {md(b.describe())}" for b in est.break_evens[:6]))
+if est.break_evens:  # each pair as the intervals where each of the two is cheaper
+    st.markdown("\n".join(f"- {md(t)}" for t in interval_sentences(est.break_evens)))
