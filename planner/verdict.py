@@ -223,3 +223,24 @@ def ruled_out_keys(rec: Recommendation | None) -> frozenset[str]:
     if rec is None:
         return frozenset()
     return frozenset(r.key for r in rec.ranking if r.ruled_out)
+
+
+def cache_warming_note(est: Estimate) -> str | None:
+    """Why long context costs less per query as volume grows, when it does (by more than 10% over the chart):
+    its knowledge base rides in a prompt cache that expires; more queries a minute find it warm."""
+    s = est.series.get("long_context")
+    if s is None or len(est.volumes) < 2:
+        return None
+    per_1k = np.asarray(s.usd_per_1k_queries, dtype=float)
+    lo, hi = float(per_1k[0]), float(per_1k[-1])
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi >= 0.9 * lo:
+        return None
+    q0, q1 = float(est.volumes[0]), float(est.volumes[-1])
+    return (
+        f"Long context costs less per query as volume grows ({fmt.usd(lo)} per 1,000 queries at {fmt.count(q0)} "
+        f"a month, {fmt.usd(hi)} at {fmt.count(q1)}): its knowledge base sits in a prompt cache that expires "
+        "after its lifetime (the catalog's cache TTL), so the more queries a minute, the more of them find it warm and "
+        "pay the cached-input "
+        "price instead of writing it again (cache-hit share 1 − e^(−queries per second × cache lifetime); "
+        "docs/formulas.md)."
+    )

@@ -75,3 +75,22 @@ def test_app_cli_json_and_pdf_tell_one_story(catalog_file, capsys, slug):  # noq
         f"Cheapest of the options still open: {' and '.join(sorted(cheapest, key=list(LABELS.values()).index))}."
         in text
     )
+
+
+def test_long_context_spend_falling_with_volume_is_explained():
+    from planner.engine import estimate
+    from planner.scenario import Scenario
+
+    s = Scenario.model_validate(
+        {
+            "workload": {"corpus_documents": 1, "tokens_per_document": 120_000, "queries_per_month": 20_000},
+            "stack": {"llm": "claude-haiku-4.5"},
+        }
+    )
+    est = estimate(load_catalog(), s)
+    per_1k = est.series["long_context"].usd_per_1k_queries
+    assert per_1k[-1] < 0.9 * per_1k[0]  # the cache warms: cheaper per query at volume
+    note = verdict.cache_warming_note(est)
+    assert note is not None and "prompt cache" in note and "cached-input price" in note
+    # no long context on the chart, nothing to explain
+    assert verdict.cache_warming_note(estimate(load_catalog(), load_preset("support-bot"))) is None

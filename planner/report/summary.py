@@ -375,4 +375,3 @@ def _cheapest_text(rec) -> str:
         return "No option is open, so none is marked cheapest."
     names = " and ".join(_x(LABELS[a]) for a in rec.cheapest)
     return f"Cheapest of the options still open: {names}."
-

@@ -55,6 +55,9 @@ def _page() -> None:
         st.info(reason)
 
     volume_chart.spend_chart(ctx, est, ruled_out, key="costs.spend")
+    warm = verdict.cache_warming_note(est)
+    if warm and "long_context" not in ruled_out:
+        st.caption(md(warm))
     _break_even_table(est)
     _views(ctx, est, cheapest)
 
