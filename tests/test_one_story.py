@@ -94,3 +94,43 @@ def test_long_context_spend_falling_with_volume_is_explained():
     assert note is not None and "prompt cache" in note and "cached-input price" in note
     # no long context on the chart, nothing to explain
     assert verdict.cache_warming_note(estimate(load_catalog(), load_preset("support-bot"))) is None
+
+
+def test_the_breakdown_leaves_ruled_out_options_out():
+    from planner import figures
+    from planner.engine import estimate
+
+    s = load_preset("support-bot")
+    est = estimate(load_catalog(), s)
+    from planner.questionnaire import recommend
+
+    out = verdict.ruled_out_keys(recommend(s, est)) & set(est.priced)
+    assert "fine_tuned" in out  # support-bot: fine-tuned cannot cite; its bar would set the scale
+    spec = figures.breakdown_figure(est, ruled_out=out).to_plotly_json()
+    shown = {str(x) for t in spec["data"] for x in t["x"]}
+    assert not any(LABELS[a] in x for a in out for x in shown)
+    assert any(LABELS["rag"] in x for x in shown)
+
+
+def test_every_pdf_table_has_a_width_for_each_column_and_fits_the_page(monkeypatch):
+    """With five priced options the per-option tables were sized for four and ran off the page."""
+    from planner.engine import estimate
+    from planner.report import document
+    from planner.scenario import Scenario
+
+    seen = []
+    real = document._Report.table
+
+    def checked(self, rows, widths, **kw):
+        seen.append((len(rows[0]), len(widths)))
+        t = real(self, rows, widths, **kw)
+        assert sum(t._argW) <= self.width + 0.01
+        return t
+
+    monkeypatch.setattr(document._Report, "table", checked)
+    s = Scenario.model_validate(  # a 120K-token manual: long context fits, so all five are priced
+        {"workload": {"corpus_documents": 1, "tokens_per_document": 120_000}, "stack": {"llm": "claude-haiku-4.5"}}
+    )
+    assert len(estimate(load_catalog(), s).priced) == 5
+    build_report(load_catalog(), s, invariant=True)
+    assert seen and all(cols == widths for cols, widths in seen), seen

@@ -87,7 +87,7 @@ def _ranking(fired: tuple[Reason, ...], measured: Mapping[str, str] | None = Non
     def ranked(k: str) -> Ranked:
         reasons = _order_reasons(k, fired)
         if k in measured:  # it cannot run: that is a reason, the rules that weigh it are not
-            reasons = _unique((*reasons, measured[k])) if k in out else (measured[k],)
+            reasons = _unique((measured[k], *reasons)) if k in out else (measured[k],)
         verdict = verdict_for(scores[k], k in out or k in measured)
         return Ranked(k, LABELS[k], scores[k], verdict, reasons, can_run=k not in measured)
 

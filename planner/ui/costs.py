@@ -55,11 +55,16 @@ def _page() -> None:
         st.info(reason)
 
     volume_chart.spend_chart(ctx, est, ruled_out, key="costs.spend")
+    _cache_note(est, ruled_out)
+    _break_even_table(est)
+    _views(ctx, est, cheapest)
+
+
+def _cache_note(est: Estimate, ruled_out: set[str]) -> None:
+    """Why long context's cost per query falls with volume, when it does (and it is an option)."""
     warm = verdict.cache_warming_note(est)
     if warm and "long_context" not in ruled_out:
         st.caption(md(warm))
-    _break_even_table(est)
-    _views(ctx, est, cheapest)
 
 
 def _break_even_table(est: Estimate) -> None:
@@ -81,6 +86,14 @@ def _break_even_table(est: Estimate) -> None:
             st.markdown(tables.markdown_table(rows, "Pair"))
     else:
         st.caption("No break-even in this range: the order of the architectures does not change with volume here.")
+
+
+def _breakdown_view(ctx: results.Context, est: Estimate) -> None:
+    """The breakdown at the volume, without the ruled-out options (they would set the scale), said so."""
+    out = verdict.ruled_out_keys(ctx.recommendation) & set(est.priced)
+    st.plotly_chart(figures.breakdown_figure(est, ruled_out=out), config=figures.CONFIG, key="costs.breakdown")
+    if out and len(out) < len(est.priced):
+        st.caption("Ruled out, so not drawn: " + ", ".join(LABELS[a] for a in est.priced if a in out) + ".")
 
 
 def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
@@ -113,10 +126,7 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
             "architecture.",
         )
     elif view == "Breakdown at your volume":
-        out = verdict.ruled_out_keys(ctx.recommendation) & set(est.priced)
-        st.plotly_chart(figures.breakdown_figure(est, ruled_out=out), config=figures.CONFIG, key="costs.breakdown")
-        if out and len(out) < len(est.priced):
-            st.caption("Ruled out, so not drawn: " + ", ".join(LABELS[a] for a in est.priced if a in out) + ".")
+        _breakdown_view(ctx, est)
     elif view == "Per 1,000 queries":
         st.plotly_chart(figures.per_1k_figure(est), config=figures.CONFIG, key="costs.per1k")
     elif view == "One-time and total cost":
