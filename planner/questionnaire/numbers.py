@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -89,7 +91,7 @@ def _cheapest(alive: list[Ranked], cost: dict[str, float | None]) -> str:
     return f"the cheapest is {c.label} at {_usd(low)}/month."
 
 
-def cheapest(monthly_usd: dict[str, float], ruled_out: set[str] | frozenset[str]) -> tuple[str, ...]:
+def cheapest(monthly_usd: Mapping[str, float], ruled_out: AbstractSet[str]) -> tuple[str, ...]:
     """The cheapest of the options still open at one volume, in option order; equal costs (as printed) share
     the mark; none when every option is ruled out. The one "cheapest" of the app, the PDF, the CLI and JSON."""
     open_ = {a: c for a, c in monthly_usd.items() if a not in ruled_out and math.isfinite(c)}
