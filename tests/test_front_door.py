@@ -66,7 +66,7 @@ def test_the_readme_runs_verbatim_every_command_and_the_python_example(clone_lik
         ran += 1
     assert ran >= 12
     assert (clone_like / "legal-qa.pdf").read_bytes().startswith(b"%PDF")  # the report example wrote it
-    assert "gemini-3.7-flash:" in (clone_like / "pricing" / "default.yaml").read_text(encoding="utf-8")
+    assert "gpt-6.2-sol:" in (clone_like / "pricing" / "default.yaml").read_text(encoding="utf-8")
     (python,) = _blocks("python")
     exec(compile(python, "README.md", "exec"), {})  # from a directory that is not the clone
     assert (clone_like / "report.pdf").read_bytes().startswith(b"%PDF")
