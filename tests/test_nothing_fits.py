@@ -57,6 +57,7 @@ def test_the_cli_says_nothing_fits_with_the_ways_out_and_no_pick(capsys, nothing
     text = capsys.readouterr().out
     assert text.startswith("Recommendation: none — nothing fits")
     assert "What would make one feasible" in text and "Watch-outs" not in text and "Plan" not in text
+    assert "Ranking" not in text and "  1. " not in text  # no ranking when nothing fits
 
 
 def test_the_pdf_says_nothing_fits_with_the_ways_out_and_no_pick(nothing_fits_file):
@@ -75,3 +76,4 @@ def test_the_pdf_says_nothing_fits_with_the_ways_out_and_no_pick(nothing_fits_fi
     # no option carries a verdict other than "ruled out" (the scores paragraph names the verdicts in general)
     assert "(recommended, score" not in text and "(viable, score" not in text and "Recommendation: Hybrid" not in text
     assert "Staged plan" not in text and "Watch-outs for" not in text
+    assert "Why each option is ruled out" in text and "Ranking and reasons" not in text

@@ -25,10 +25,11 @@ def render_text(rec: Recommendation) -> str:
         lines += [f"  - {t}" for t in rec.ways_out] or ["  - No change of a setting lifts the rule-outs."]
     if not rec.reasons:
         lines.append("No answers yet: every architecture is open; the field's advice is to start with the simplest.")
-    lines += ["", "Ranking"]
-    width = max(len(r.label) for r in rec.ranking)
-    for i, r in enumerate(rec.ranking, 1):
-        lines.append(f"  {i}. {r.label:<{width}}  {score_text(r):>3}  {r.verdict}")
+    if not rec.nothing_fits:  # nothing fits: no ranking (each option's rule-out is listed above)
+        lines += ["", "Ranking"]
+        width = max(len(r.label) for r in rec.ranking)
+        for i, r in enumerate(rec.ranking, 1):
+            lines.append(f"  {i}. {r.label:<{width}}  {score_text(r):>3}  {r.verdict}")
     if rec.reasons:
         lines += ["", "Because"]
         for reason in rec.reasons:

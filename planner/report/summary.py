@@ -262,7 +262,8 @@ class _Summary(_Report):
         def numbered(text: str) -> Paragraph:
             return self.p(f"1.{next(sub)} {text}", st.h2)
 
-        self.add(numbered("Ranking and reasons"))
+        # nothing fits: no ranking, each option with what rules it out
+        self.add(numbered("Why each option is ruled out" if rec.nothing_fits else "Ranking and reasons"))
         self.add(self.p(_x(scoring_text()), st.small))
         listed: set[str] = set()
         for n, r in enumerate(rec.ranking, 1):
@@ -302,7 +303,8 @@ class _Summary(_Report):
         reasons not listed yet for an architecture above it (`listed`, updated)."""
         st = self.st
         vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
-        title = f"<b>{n}. {_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font>" + (
+        place = "" if self.rec.nothing_fits else f"{n}. "
+        title = f"<b>{place}{_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font>" + (
             "" if r.ruled_out else f" &nbsp; score {_score(r.score)}"
         )
         head = Table([[self.p(title, st.body)]], colWidths=[self.width], hAlign="LEFT")
