@@ -12,7 +12,7 @@ from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
 from planner.scenario import LABELS
-from planner.ui import messages, results, summary, tables, volume_chart
+from planner.ui import messages, quality, results, summary, tables, volume_chart
 from planner.ui.messages import md, message
 
 
@@ -58,6 +58,7 @@ def _page() -> None:
     _cache_note(est, ruled_out)
     _break_even_table(est)
     _views(ctx, est, cheapest)
+    quality.section(est)
 
 
 def _cache_note(est: Estimate, ruled_out: set[str]) -> None:
