@@ -1,13 +1,13 @@
-"""LLM architecture planner: prompt only, RAG, fine-tuned or hybrid — what each costs and how fast it answers.
+"""LLM architecture planner: prompt only, long context, RAG, fine-tuned or hybrid — cost and speed of each.
 
-from planner import load_catalog, load_scenario, estimate, recommend, build_report
-est = estimate(load_catalog(), load_scenario("scenarios/support-bot.yaml"))
+from planner import load_catalog, load_preset, estimate, recommend, build_report
+est = estimate(load_catalog(), load_preset("support-bot"))
 est.current["rag"].monthly_usd
 a = analyze_traffic(["spans.jsonl"], load_catalog())   # your usage logs: a.fitted, a.reconciliation
 """
 
 from planner.engine import Estimate, estimate
-from planner.files import ScenarioWarning, load_scenario, parse_scenario, scenario_yaml
+from planner.files import ScenarioWarning, load_preset, load_scenario, parse_scenario, scenario_yaml
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import load_catalog
@@ -28,6 +28,7 @@ __all__ = [
     "build_report",
     "estimate",
     "load_catalog",
+    "load_preset",
     "load_scenario",
     "parse_scenario",
     "recommend",
