@@ -39,8 +39,8 @@ def catalog():
 
 
 def test_most_answers_set_no_priced_number():
-    # linked: volume, examples, budget, latency limit, knowledge change, data in-house (the engine reads them)
-    assert len(UNLINKED) >= len(QUESTIONS) - 6, [q.id for q in UNLINKED]
+    # linked: volume, examples, budget, the two latency limits, data in-house (and the measured fit in context)
+    assert len(UNLINKED) >= len(QUESTIONS) - 7, [q.id for q in UNLINKED]
 
 
 @pytest.mark.parametrize("q", UNLINKED, ids=[q.id for q in UNLINKED])
