@@ -29,7 +29,8 @@ ML_LEAD = {
     "workload.queries_per_month": 2_000_000,
     "stack.llm": "together-llama-3.3-70b",  # a 70B open model
     "stack.fine_tune": "fireworks-gpt-oss-20b-lora",  # a 20B open model, tuned
-    "latency_target_p95_ms": 3000,  # the full answer within 3 s (a first-token limit is a separate field)
+    "latency_target_p95_ms": 3000,  # the full answer within 3 s
+    "first_token_target_p95_ms": 500,  # the first token within 500 ms
     "data_must_stay_in_house": True,
 }
 
@@ -193,6 +194,15 @@ def test_cheapest_shape_is_the_cheapest_feasible_over_the_catalog(catalog):
     assert e.current["rag"].monthly_usd == pytest.approx(best.monthly_usd, rel=1e-12)
 
 
+def test_both_latency_limits_are_checked(catalog):
+    s = Scenario().with_changes(**{**ML_LEAD, "latency_target_p95_ms": None, "first_token_target_p95_ms": 1})
+    cmp_ = estimate(catalog, s).serving_comparison
+    assert cmp_.latency_limits == (("first_token", 1.0),)
+    assert "to the first token is above the 1 ms limit" in cmp_.architectures["rag"].cheapest_reason
+    roomy = estimate(catalog, s.with_changes(first_token_target_p95_ms=600_000)).serving_comparison
+    assert roomy.architectures["rag"].cheapest is not None  # no first token takes ten minutes
+
+
 def test_no_shape_meets_an_impossible_limit_and_says_why(catalog):
     s = Scenario().with_changes(**{**ML_LEAD, "latency_target_p95_ms": 1})
     c = estimate(catalog, s).serving_comparison.architectures["rag"]
@@ -291,6 +301,7 @@ def test_ml_lead_walk_on_the_serving_page(tmp_path, monkeypatch, catalog):
         "llm": "together-llama-3.3-70b",
         "ft": "fireworks-gpt-oss-20b-lora",
         "p95": "3000",
+        "ttft": "500",
         "in_house": "yes",
     }.items():
         at.query_params[k] = v

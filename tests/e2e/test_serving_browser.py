@@ -8,7 +8,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-QUERY = "q=2000000&llm=together-llama-3.3-70b&ft=fireworks-gpt-oss-20b-lora&p95=3000&in_house=yes"
+QUERY = "q=2000000&llm=together-llama-3.3-70b&ft=fireworks-gpt-oss-20b-lora&p95=3000&ttft=500&in_house=yes"
 
 
 def test_ml_lead_walk_in_the_browser(page, app_server, idle):
