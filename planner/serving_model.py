@@ -96,6 +96,18 @@ def architecture_facts(arch) -> ModelFacts:
     )
 
 
+def model_facts(llm, kv_kb_per_token_override: float | None = None, precision: str = "bf16") -> ModelFacts:
+    """A catalog LLM's facts: its architecture, else the fallback from `parameters_billion` (8B when absent);
+    the scenario's stack.kv_cache_kb_per_token overrides the KV bytes per token of a model without one."""
+    if llm.architecture is not None:
+        return architecture_facts(llm.architecture)
+    m = fallback_facts(llm.parameters_billion or 8.0)
+    if kv_kb_per_token_override:
+        # the override is at the serving precision; the facts hold 16-bit bytes
+        m = m._replace(kv_bytes_per_token_full=kv_kb_per_token_override * 1000.0 * 2.0 / kv_value_bytes(precision))
+    return m
+
+
 def weights_bytes_per_parameter(precision: str, shipped: str) -> float:
     """Bytes a weight takes: the chosen precision, never wider than the weights ship in."""
     return min(BYTES_PER_PARAMETER[precision], BYTES_PER_PARAMETER[shipped])

@@ -30,7 +30,11 @@ class _Arch:  # the calibration file's model facts, shaped like a catalog ModelA
 def _gpu(key: str) -> sm.GpuFacts:
     a = CATALOG.accelerators[key]
     return sm.GpuFacts(
-        a.memory_gb, a.memory_bandwidth_gb_per_second, a.dense_bf16_tflops, a.dense_fp8_tflops or 0, a.dense_fp4_tflops or 0
+        a.memory_gb,
+        a.memory_bandwidth_gb_per_second,
+        a.dense_bf16_tflops,
+        a.dense_fp8_tflops or 0,
+        a.dense_fp4_tflops or 0,
     )
 
 
@@ -60,7 +64,12 @@ def test_within_30_percent_of_the_published_figure(row):
 def test_the_table_covers_what_the_claim_needs():
     """At least 8 configurations, 2 mixture-of-experts models, 2 GPU generations; every row sourced and dated."""
     rows = CAL["rows"]
-    moe = {r["model"] for r in rows if CAL["models"][r["model"]]["active_parameters_billion"] < CAL["models"][r["model"]]["total_parameters_billion"]}
+    moe = {
+        r["model"]
+        for r in rows
+        if CAL["models"][r["model"]]["active_parameters_billion"]
+        < CAL["models"][r["model"]]["total_parameters_billion"]
+    }
     generations = {"hopper" if r["accelerator"] in ("h100-sxm", "h200") else "blackwell" for r in rows}
     assert len(rows) >= 8 and len(moe) >= 2 and generations == {"hopper", "blackwell"}
     for r in rows + CAL["departures"]:
@@ -78,6 +87,10 @@ def test_departures_stay_where_the_file_says(row):
 
 def test_catalog_architectures_match_the_calibrated_models():
     """The catalog sizes gpt-oss and Llama 70B with the same facts the calibration holds to published figures."""
-    pairs = {"together-gpt-oss-120b": "gpt-oss-120b", "fireworks-gpt-oss-20b": "gpt-oss-20b", "together-llama-3.3-70b": "llama-3.3-70b"}
+    pairs = {
+        "together-gpt-oss-120b": "gpt-oss-120b",
+        "fireworks-gpt-oss-20b": "gpt-oss-20b",
+        "together-llama-3.3-70b": "llama-3.3-70b",
+    }
     for key, cal in pairs.items():
         assert sm.architecture_facts(CATALOG.llms[key].architecture) == sm.architecture_facts(_Arch(CAL["models"][cal]))

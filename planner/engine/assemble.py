@@ -23,6 +23,8 @@ from planner.engine.costs import (
     prompt_tokens,
     replicas,
     sequences_per_replica,
+    serving_point,
+    utilization,
 )
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.results import Estimate, Series, Snapshot
@@ -85,7 +87,23 @@ def _arch_series(p: _Priced, a: str, q: np.ndarray) -> Series:
     return Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps, f50, f95)
 
 
-def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int) -> Snapshot:
+def _serving_fields(i: Inputs, a: str, q_now: np.ndarray, gpu_key: str) -> dict:
+    """The self-hosted contract fields of one option at the scenario's volume (docs/formulas.md)."""
+    if not i.self_hosted:
+        return {}
+    sp = serving_point(i, a)
+    reps = int(replicas(i, a, q_now)[0])
+    return dict(
+        gpu=gpu_key,
+        precision=i.serving_precision,
+        gpus=reps * int(sp.gpus_per_replica),
+        replica_tokens_per_second=sp.replica_tokens_per_second,
+        sequence_tokens_per_second=sp.sequence_tokens_per_second,
+        utilization=float(utilization(i, a, q_now)[0]),
+    )
+
+
+def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int, gpu_key: str = "") -> Snapshot:
     """One architecture at the scenario's own volume (`q_now`, one element), with its one-time costs and TCO."""
     typ, c = p.typ, p.c
     now = monthly_components(typ, a, q_now, c)
@@ -122,6 +140,7 @@ def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int) -> Snapshot:
         first_token_p95_ms=float(t95[0]),
         gpus_per_replica=int(gpus_per_replica(typ, a)) if typ.self_hosted else None,
         sequences_per_replica=int(sequences_per_replica(typ, a)) if typ.self_hosted else None,
+        **_serving_fields(typ, a, q_now, gpu_key),
     )
 
 
@@ -139,7 +158,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
     ruled_out = _ruled_out(catalog, scenario, context_misfit)
     priced = tuple(a for a in ARCHITECTURES if a not in ruled_out)
     series = {a: _arch_series(p, a, q) for a in priced}
-    current = {a: _snapshot(p, a, q_now, scenario.horizon_months) for a in priced}
+    current = {a: _snapshot(p, a, q_now, scenario.horizon_months, scenario.stack.gpu) for a in priced}
 
     return Estimate(
         scenario=scenario,
