@@ -77,7 +77,9 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
     if i.self_hosted:
         sp = serving_point(i, arch)
         tps = sp.sequence_tokens_per_second
-        ttft = sp.prefill_ms if i.serving_model else (i.tuned_ttft_ms if tuned else i.llm_ttft_ms)
+        ttft = sp.prefill_ms
+        if not i.serving_model:  # legacy: the entry's first-token time, its per-token speed shared by the batch
+            ttft = (i.tuned_ttft_ms if tuned else i.llm_ttft_ms) + i.ttft_ms_per_1k_input_tokens * tin / 1000
     else:
         tps = i.tuned_output_tokens_per_second if tuned else i.llm_output_tokens_per_second
         ttft = (i.tuned_ttft_ms if tuned else i.llm_ttft_ms) + i.ttft_ms_per_1k_input_tokens * tin / 1000

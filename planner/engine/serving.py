@@ -110,4 +110,7 @@ def _legacy_point(i: Inputs, arch: str, tin: float) -> ServingPoint:
         free_gb = gpus * i.serving_gpu_memory_gb * i.serving_memory_utilization - weights
         if per_request_gb > 0:
             seqs = float(min(cap, max(1.0, math.floor(free_gb / per_request_gb + 1e-9))))
-    return ServingPoint(gpus, seqs, seqs, thr / seqs, thr, 0.0, True)
+    # each sequence gets the entry's per-stream speed, or its share of the replica's throughput when the
+    # sequences that fit are too few to use it at that speed (so sequences × speed ≥ the replica's throughput)
+    entry_tps = i.tuned_output_tokens_per_second if tuned else i.llm_output_tokens_per_second
+    return ServingPoint(gpus, seqs, seqs, max(entry_tps, thr / seqs), thr, 0.0, True)
