@@ -129,7 +129,18 @@ def replica(s: Scenario, gpu, llm, llm_key: str, field: str, tokens: float, what
             8.0,
             weights_gb,
             kv,
-            _too_big(s, llm_key, field, params, weights_gb, kv * tokens / 1e9, what, most, acc.memory_gb),
+            _too_big(
+                s,
+                llm_key,
+                field,
+                params,
+                weights_gb,
+                kv * tokens / 1e9,
+                what,
+                most,
+                acc.memory_gb,
+                sm.RUNTIME_OVERHEAD_GB_PER_GPU,
+            ),
         )
     if gpu.memory_gb_per_gpu is None:
         return Replica(float(gpu.gpu_count), weights_gb, kv, None)
@@ -146,13 +157,14 @@ def replica(s: Scenario, gpu, llm, llm_key: str, field: str, tokens: float, what
     )
 
 
-def _too_big(s, llm_key, field, params, weights_gb, one_sequence_gb, what, most, memory_gb) -> str:
+def _too_big(s, llm_key, field, params, weights_gb, one_sequence_gb, what, most, memory_gb, runtime=0.0) -> str:
     st = s.stack
+    less = f", less {runtime:g} GB a GPU for the runtime" if runtime else ""
     return (
         f"{field}: `{llm_key}` ({params:g}B parameters at {st.precision}) needs {weights_gb:,.0f} GB for its weights "
         f"plus {one_sequence_gb:,.1f} GB of KV cache for one {what or 'request'}, but a replica of at most "
         f"{GPUS_PER_REPLICA[-1]} × {memory_gb:g} GB GPUs gives it {most:,.0f} GB "
-        f"(at stack.gpu_memory_utilization {st.gpu_memory_utilization:g}): pick a lower stack.precision "
+        f"(at stack.gpu_memory_utilization {st.gpu_memory_utilization:g}{less}): pick a lower stack.precision "
         "(fp8, int4), a GPU with more memory (stack.gpu), a smaller model, or serve through the API"
     )
 
