@@ -245,6 +245,44 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
             f"as one whole instance holding {scenario.stack.max_sequences_per_replica} sequences at once, without "
             "checking that the model and its KV cache fit"
         )
+    out.extend(_serving_warnings(catalog, scenario, i, current))
     if i.training_examples and i.training_examples < 50:
         out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
+    return out
+
+
+def _serving_warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
+    """A dedicated endpoint whose capacity is not modelled; a self-hosted option whose latency limit no batch
+    meets; a GPU sized by the legacy 8B throughput (an older catalog)."""
+    out = []
+    offer = catalog.fine_tune_offers[scenario.stack.fine_tune]
+    tuned_here = [a for a in current if USES_TUNED[a]]
+    if (
+        not i.self_hosted
+        and tuned_here
+        and offer.hosting == "dedicated"
+        and i.tuned_dedicated_output_tokens_per_second <= 0
+    ):
+        out.append(
+            f"{offer.name} runs on a dedicated endpoint whose throughput the catalog does not give "
+            "(`dedicated_output_tokens_per_second`): its capacity is not modelled, so it is priced as one replica "
+            "at any volume — at high volume it needs more"
+        )
+    if i.self_hosted and i.serving_model:
+        slow = [
+            snap.label
+            for snap in current.values()
+            if snap.sequences_per_replica == 1 and snap.latency_p95_ms > i.latency_limit_full_answer_ms
+        ]
+        if slow:
+            out.append(
+                f"{', '.join(slow)}: even one sequence per replica misses the latency limit on "
+                f"{catalog.gpus[scenario.stack.gpu].name}, so each replica runs one sequence at a time (a faster "
+                "GPU, a lower stack.precision or a smaller model would batch more)"
+            )
+    elif i.self_hosted:
+        out.append(
+            f"{catalog.gpus[scenario.stack.gpu].name} names no GPU datasheet (`accelerator`) in this catalog: its "
+            "replicas are sized by the legacy 8B throughput scaled by model size, not by the serving model"
+        )
     return out
