@@ -236,15 +236,15 @@ def operating_point(
     request_limit_seconds: float = math.inf,
 ) -> Point:
     """The largest batch (≤ `max_batch`) whose request time (prefill + decode) meets `request_limit_seconds`;
-    with no limit, or when even one sequence misses it, the replica's most (or one sequence). Bisection on
-    the batch: request time grows with it. At most ~13 evaluations."""
+    with no limit, or when even one sequence misses it (no batch helps; the estimate warns), the replica's
+    most. Bisection on the batch: request time grows with it. At most ~13 evaluations."""
     top = max(1.0, math.floor(max_batch))
     best = point(m, gpu, precision, gpus, top, input_tokens, output_tokens)
     if best.request_seconds <= request_limit_seconds:
         return best
     lo, hi = 1.0, top
     if point(m, gpu, precision, gpus, lo, input_tokens, output_tokens).request_seconds > request_limit_seconds:
-        return point(m, gpu, precision, gpus, lo, input_tokens, output_tokens)
+        return best
     while hi - lo > 1:
         mid = math.floor((lo + hi) / 2)
         if point(m, gpu, precision, gpus, mid, input_tokens, output_tokens).request_seconds <= request_limit_seconds:

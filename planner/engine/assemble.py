@@ -269,16 +269,13 @@ def _serving_warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: 
             "at any volume — at high volume it needs more"
         )
     if i.self_hosted and i.serving_model:
-        slow = [
-            snap.label
-            for snap in current.values()
-            if snap.sequences_per_replica == 1 and snap.latency_p95_ms > i.latency_limit_full_answer_ms
-        ]
+        slow = [snap.label for a, snap in current.items() if not serving_point(i, a).meets_limit]
         if slow:
             out.append(
                 f"{', '.join(slow)}: even one sequence per replica misses the latency limit on "
-                f"{catalog.gpus[scenario.stack.gpu].name}, so each replica runs one sequence at a time (a faster "
-                "GPU, a lower stack.precision or a smaller model would batch more)"
+                f"{catalog.gpus[scenario.stack.gpu].name} (the model's own time, before network and retrieval), "
+                "so no batch size helps and the replicas are sized at their maximum load; a faster GPU, "
+                "a lower stack.precision or a smaller model would"
             )
     elif i.self_hosted:
         out.append(

@@ -19,7 +19,7 @@ from planner.engine.costs import (
     sequences_per_replica,
     serving_point,
 )
-from planner.engine.serving import output_tokens
+from planner.engine.serving import output_tokens, sequence_speed_at_load
 from planner.inputs import Inputs
 
 # The tail series of the Erlang C computation stops once its next term is below this share of the sum,
@@ -76,7 +76,7 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
     reasoning = output_tokens(i, arch) - tout
     if i.self_hosted:
         sp = serving_point(i, arch)
-        tps = sp.sequence_tokens_per_second
+        tps = _speed_at_load(i, arch, q, tin)
         ttft = sp.prefill_ms
         if not i.serving_model:  # legacy: the entry's first-token time, its per-token speed shared by the batch
             ttft = (i.tuned_ttft_ms if tuned else i.llm_ttft_ms) + i.ttft_ms_per_1k_input_tokens * tin / 1000
@@ -101,6 +101,18 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
     if i.self_hosted:
         parts["queueing"] = _queueing(i, arch, q)
     return parts
+
+
+def _speed_at_load(i: Inputs, arch: str, q: np.ndarray, tin: float) -> np.ndarray:
+    """Per-sequence speed at each volume: a replica decodes as many sequences at once as its share of the
+    sizing load keeps busy (Little's law: arrivals a second × a request's time at the operating point),
+    at most its operating batch."""
+    sp = serving_point(i, arch)
+    request_s = sp.prefill_ms / 1000 + output_tokens(i, arch) / sp.sequence_tokens_per_second
+    lam = q / SECONDS_PER_MONTH * load_factor(i) / replicas(i, arch, q)
+    concurrent = np.minimum(np.ceil(lam * request_s - 1e-9), sp.sequences)
+    speeds = {n: sequence_speed_at_load(i, arch, tin, n) for n in np.unique(concurrent).tolist()}
+    return np.array([speeds[n] for n in concurrent.tolist()], dtype=float)
 
 
 def _queueing(i: Inputs, arch: str, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

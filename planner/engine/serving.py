@@ -19,6 +19,21 @@ USES_TUNED = {"prompt_only": False, "long_context": False, "rag": False, "fine_t
 USES_RETRIEVAL = {"prompt_only": False, "long_context": False, "rag": True, "fine_tuned": False, "hybrid": True}
 
 
+def sequence_speed_at_load(i: Inputs, arch: str, tin: float, concurrent: float) -> float:
+    """Output tokens/s one sequence gets when a replica decodes `concurrent` sequences (at most its operating
+    batch): a lightly loaded replica decodes few at once, each faster than at its operating point."""
+    sp = replica_point(i, arch, tin)
+    if not i.serving_model:
+        return sp.sequence_tokens_per_second
+    n = float(min(sp.sequences, max(1.0, math.ceil(concurrent - 1e-9))))
+    if n >= sp.sequences:
+        return sp.sequence_tokens_per_second
+    m, g = side_facts(i, USES_TUNED[arch]), gpu_facts(i)
+    return sm.point(
+        m, g, i.serving_precision, sp.gpus_per_replica, n, tin, output_tokens(i, arch)
+    ).sequence_tokens_per_second
+
+
 class ServingPoint(NamedTuple):
     gpus_per_replica: float
     sequences: float  # sequences a replica decodes at once at its operating point (its batch)
@@ -27,6 +42,7 @@ class ServingPoint(NamedTuple):
     replica_tokens_per_second: float  # = sequences × sequence_tokens_per_second
     prefill_ms: float  # one prompt's prefill
     fits: bool  # False: no replica of 8 GPUs holds one request (the option is ruled out before pricing)
+    meets_limit: bool = True  # False: even one sequence misses the latency limit (sized at the replica's most)
 
 
 def side_facts(i: Inputs, tuned: bool) -> sm.ModelFacts:
@@ -88,6 +104,7 @@ def replica_point(i: Inputs, arch: str, tin: float) -> ServingPoint:
         pt.replica_tokens_per_second,
         pt.prefill_seconds * 1000,
         fits,
+        pt.request_seconds <= max(limit_s, 0.0),
     )
 
 
