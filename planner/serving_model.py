@@ -45,6 +45,11 @@ STEP_OVERHEAD_SECONDS_PER_LAYER = 0.000_13
 MOE_FLOPS_PER_TOKEN_LAYER = 3.0e9
 
 
+#: When no batch meets the latency limit, a replica runs the largest batch within this factor of one sequence's
+#: request time (not fitted: a choice, documented in docs/formulas.md).
+KNEE_SLOWDOWN = 1.1
+
+
 class ModelFacts(NamedTuple):
     """A model as sizing sees it (from its catalog architecture, or estimated from its size)."""
 
@@ -236,15 +241,18 @@ def operating_point(
     request_limit_seconds: float = math.inf,
 ) -> Point:
     """The largest batch (≤ `max_batch`) whose request time (prefill + decode) meets `request_limit_seconds`;
-    with no limit, or when even one sequence misses it (no batch helps; the estimate warns), the replica's
-    most. Bisection on the batch: request time grows with it. At most ~13 evaluations."""
+    with no limit, the replica's most. When even one sequence misses the limit (no batch meets it; the
+    estimate warns), the knee: the largest batch within `KNEE_SLOWDOWN` of one sequence's request time
+    (decode is bandwidth-bound at small batches, so batching up to there costs little time). Bisection on
+    the batch: request time grows with it. At most ~13 evaluations."""
     top = max(1.0, math.floor(max_batch))
     best = point(m, gpu, precision, gpus, top, input_tokens, output_tokens)
     if best.request_seconds <= request_limit_seconds:
         return best
     lo, hi = 1.0, top
-    if point(m, gpu, precision, gpus, lo, input_tokens, output_tokens).request_seconds > request_limit_seconds:
-        return best
+    alone = point(m, gpu, precision, gpus, lo, input_tokens, output_tokens).request_seconds
+    if alone > request_limit_seconds:
+        request_limit_seconds = alone * KNEE_SLOWDOWN
     while hi - lo > 1:
         mid = math.floor((lo + hi) / 2)
         if point(m, gpu, precision, gpus, mid, input_tokens, output_tokens).request_seconds <= request_limit_seconds:

@@ -277,3 +277,15 @@ def test_no_replica_is_credited_with_more_than_its_sequences_at_their_speed(s):
         assert snap.latency_breakdown_ms["generation"][0] <= gen * (1 + 1e-9)
         assert snap.gpus == snap.replicas * snap.gpus_per_replica
         assert 0 < snap.utilization <= s.stack.target_utilization * (1 + 1e-9)
+
+
+def test_a_limit_no_batch_meets_runs_the_replica_at_the_knee():
+    """1,000 answer tokens in 1 s: even one sequence of a 70B (≈ 40 tokens/s) misses it. The replica then runs
+    the largest batch whose request time is within 10% of one sequence's, not one sequence (whose queue
+    would be far worse) nor its maximum load (whose every answer would be far slower)."""
+    m = facts("together-llama-3.3-70b")
+    alone = sm.point(m, H100, "fp8", 2, 1, 1000, 1000).request_seconds
+    assert alone > 1
+    p = sm.operating_point(m, H100, "fp8", 2, 213, 1000, 1000, request_limit_seconds=1)
+    assert p.request_seconds <= 1.1 * alone < sm.point(m, H100, "fp8", 2, p.batch + 1, 1000, 1000).request_seconds
+    assert 1 < p.batch < 213

@@ -274,8 +274,8 @@ def _serving_warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: 
             out.append(
                 f"{', '.join(slow)}: even one sequence per replica misses the latency limit on "
                 f"{catalog.gpus[scenario.stack.gpu].name} (the model's own time, before network and retrieval), "
-                "so no batch size helps and the replicas are sized at their maximum load; a faster GPU, "
-                "a lower stack.precision or a smaller model would"
+                "so each replica runs the largest batch within 10% of one sequence's time; a faster GPU, "
+                "a lower stack.precision or a smaller model would meet it"
             )
     elif i.self_hosted:
         out.append(
