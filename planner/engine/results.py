@@ -66,6 +66,16 @@ class Snapshot:
     replica_tokens_per_second: float | None = None  # output tokens/s of one replica at its operating point
     sequence_tokens_per_second: float | None = None  # output tokens/s one sequence gets there
     utilization: float | None = None  # share of the replicas' throughput the sizing load uses
+    # the monthly spend of each month of the horizon, when a scheduled price change falls inside it (empty: every
+    # month costs `monthly_usd`, the start's prices)
+    monthly_by_month_usd: tuple[float, ...] = ()
+    monthly_low_by_month_usd: tuple[float, ...] = ()
+    monthly_high_by_month_usd: tuple[float, ...] = ()
+
+    def by_month(self, which: str = "monthly_usd") -> tuple[float, ...]:
+        """`which` ("monthly_usd", "monthly_low_usd", "monthly_high_usd") for each month of a horizon of
+        `len(self.monthly_by_month_usd)` months; empty when no price changes inside it."""
+        return getattr(self, which.replace("_usd", "_by_month_usd"))
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,10 @@ class Estimate:
     #: why the knowledge base does not fit `stack.llm`'s context window (None: it fits), measured even when
     #: long context is ruled out for another reason (its model is not open weights or fits no GPU replica)
     context_misfit: str | None = None
+    #: the first day of the horizon (the prices in force that day give the curves and the monthly figures)
+    start_date: str = ""
+    #: every scheduled price change of an entry the estimate uses inside the horizon (planner.engine.dated)
+    price_changes_in_horizon: tuple = ()
 
     @property
     def ruled_out_reasons(self) -> tuple[str, ...]:
@@ -132,6 +146,9 @@ class Estimate:
     def cumulative_usd(self, arch: str, which: str = "monthly_usd") -> np.ndarray:
         """Cumulative spend at months 0..horizon: one-time costs, then the monthly spend each month."""
         snap = self.current[arch]
+        by_month = snap.by_month(which)
+        if by_month:  # a price changes inside the horizon: the months one by one
+            return snap.one_time_total_usd + np.concatenate([[0.0], np.cumsum(by_month)])
         months = np.arange(self.scenario.horizon_months + 1)
         return snap.one_time_total_usd + getattr(snap, which) * months
 
@@ -172,6 +189,8 @@ class Estimate:
             },
             "warnings": list(self.warnings),
             "ruled_out": dict(self.ruled_out),
+            "start_date": self.start_date,
+            "price_changes_in_horizon": [c.to_dict() for c in self.price_changes_in_horizon],
             "latency_limit": {
                 "p95_ms": self.scenario.latency_target_p95_ms,
                 "applies_to": self.scenario.latency_limit_applies_to,
@@ -229,6 +248,7 @@ def _snapshot_dict(now: Snapshot) -> dict:
             if now.gpu is not None
             else {}
         ),
+        "monthly_usd_by_month": r(np.array(now.monthly_by_month_usd)) if now.monthly_by_month_usd else None,
     }
 
 
