@@ -74,16 +74,16 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
     r = i.p95_over_p50
     tuned = USES_TUNED[arch]
     reasoning = output_tokens(i, arch) - tout
+    entry_ttft = (i.tuned_ttft_ms if tuned else i.llm_ttft_ms) + i.ttft_ms_per_1k_input_tokens * tin / 1000
+    tps: np.ndarray
     if i.self_hosted:
-        sp = serving_point(i, arch)
         tps = _speed_at_load(i, arch, q, tin)
-        ttft = sp.prefill_ms
-        if not i.serving_model:  # legacy: the entry's first-token time, its per-token speed shared by the batch
-            ttft = (i.tuned_ttft_ms if tuned else i.llm_ttft_ms) + i.ttft_ms_per_1k_input_tokens * tin / 1000
+        # legacy (no GPU datasheet): the entry's first-token time, its per-token speed shared by the batch
+        first = serving_point(i, arch).prefill_ms if i.serving_model else entry_ttft
     else:
-        tps = i.tuned_output_tokens_per_second if tuned else i.llm_output_tokens_per_second
-        ttft = (i.tuned_ttft_ms if tuned else i.llm_ttft_ms) + i.ttft_ms_per_1k_input_tokens * tin / 1000
-    ttft += reasoning / tps * 1000
+        tps = zero + (i.tuned_output_tokens_per_second if tuned else i.llm_output_tokens_per_second)
+        first = entry_ttft
+    ttft = first + reasoning / tps * 1000
     gen = tout / tps * 1000
     parts = {
         "network": (zero + i.network_overhead_ms, zero + i.network_overhead_ms * r),
