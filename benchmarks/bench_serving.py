@@ -22,7 +22,7 @@ import numpy as np
 
 from planner.engine import estimate
 from planner.engine.assemble import ruled_out_for
-from planner.engine.serving import PRECISIONS, cheapest_shapes, compare_serving
+from planner.engine.comparison import PRECISIONS, cheapest_shapes, compare_serving
 from planner.scenario import Scenario
 from planner.stack_fit import serving_gpus
 from pricing.loader import load_catalog

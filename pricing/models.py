@@ -25,10 +25,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pricing.owned import OwnedGPU, owned_hourly
+from pricing.owned import OwnedGPU, SelfHostedReranking, owned_hourly
+from pricing.serving_facts import Accelerator, ModelArchitecture, Reasoning
 from pricing.units import (
     STALE_AFTER_DAYS,
-    DocumentsPerSecond,
     Figure,
     GenaiPricesRef,
     Key,
@@ -148,11 +148,7 @@ class SelfHostedThroughput(Strict):
 class _VectorStoreBase(Strict):
     name: Name
     provider: Name
-    in_house: bool = Field(
-        False,
-        description="Runs on infrastructure you control (your cloud account or your own machines): "
-        "no vendor holds the vectors and text. False: a vendor's managed service.",
-    )
+    in_house: bool = Field(False, description="Runs in your own cloud account or machines: no vendor holds the data.")
     latency_p50_ms: LatencyMs
     latency_p95_ms: LatencyMs
 
@@ -252,11 +248,6 @@ class Reranker(Strict):
         return self
 
 
-class SelfHostedReranking(Strict):
-    gpu: Key = Field(description="Key of an entry under `gpus`.")
-    documents_per_second: DocumentsPerSecond
-
-
 class LongContextTier(Strict):
     """Prices of a request whose input exceeds `above_input_tokens` (they apply to the whole request)."""
 
@@ -348,6 +339,13 @@ class LLM(Strict):
         default_factory=list, max_length=50, description="Scheduled price changes, oldest first."
     )
     lifecycle: Lifecycle | None = Field(None, description=_LIFECYCLE_DESCRIPTION)
+    architecture: ModelArchitecture | None = Field(
+        None, description="Open weights: what self-hosted sizing needs (absent: estimated from `parameters_billion`)."
+    )
+    reasoning: Reasoning | None = Field(
+        None,
+        description="A reasoning model: hidden tokens per request, billed as output and decoded before the answer.",
+    )
 
     def on(self, day: date) -> LLM:
         """The entry with the scheduled changes in effect on `day` applied (itself when none is)."""
@@ -468,9 +466,7 @@ class GPU(Strict):
     provider: Name
     gpu_type: Name
     gpu_count: int = Field(1, ge=1, le=64, strict=True)
-    usd_per_hour: UsdPerHour = Field(
-        description="Hourly price of the instance (rented), or, for owned hardware, left out: computed from `owned`."
-    )
+    usd_per_hour: UsdPerHour  # rented; owned hardware leaves it out: computed from `owned`
     owned: OwnedGPU | None = Field(
         None, description="Owned hardware: purchase, power and hosting per GPU (the hourly price is computed)."
     )
@@ -479,6 +475,10 @@ class GPU(Strict):
     )
     memory_gb_per_gpu: int | None = Field(
         None, ge=1, le=4096, strict=True, description="Memory of one GPU in GB (the instance has `gpu_count` GPUs)."
+    )
+    accelerator: Key | None = Field(
+        None,
+        description="Key of the GPU's datasheet under `accelerators` (bandwidth, compute): needed to self-host on it.",
     )
 
     @model_validator(mode="before")
@@ -515,6 +515,9 @@ class Catalog(Strict):
     llms: dict[Key, LLM] = Field(min_length=1)
     fine_tune_offers: dict[Key, FineTuneOffer] = Field(min_length=1)
     gpus: dict[Key, GPU] = Field(min_length=1)
+    accelerators: dict[Key, Accelerator] = Field(
+        default_factory=dict, description="GPU datasheets the serving model reads (absent: no GPU can self-host)."
+    )
 
     @model_validator(mode="after")
     def _references_exist(self) -> Catalog:
@@ -522,6 +525,9 @@ class Catalog(Strict):
         for key, emb in self.embedding_models.items():
             if emb.self_hosted and emb.self_hosted.gpu not in self.gpus:
                 problems.append(("embedding_models", key, "self_hosted", "gpu", emb.self_hosted.gpu, "gpus"))
+        for key, gpu in self.gpus.items():
+            if gpu.accelerator is not None and gpu.accelerator not in self.accelerators:
+                problems.append(("gpus", key, "accelerator", None, gpu.accelerator, "accelerators"))
         for key, offer in self.fine_tune_offers.items():
             if offer.base_llm not in self.llms:
                 problems.append(("fine_tune_offers", key, "base_llm", None, offer.base_llm, "llms"))

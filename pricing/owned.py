@@ -1,4 +1,5 @@
-"""Owned GPUs: what one costs an hour from its purchase price, power and hosting (docs/formulas.md, "Owned GPUs")."""
+"""What runs on hardware the team controls: an owned GPU's hourly price from its purchase price, power and
+hosting (docs/formulas.md, "Owned GPUs"), and a self-hosted reranker's throughput."""
 
 from __future__ import annotations
 
@@ -7,7 +8,16 @@ from typing import Any
 from pydantic import Field
 from pydantic_core import PydanticCustomError
 
-from pricing.units import PowerUsageEffectiveness, Strict, UsdPerKwh, UsdPerKwMonth, UsdPurchase, Watts
+from pricing.units import (
+    DocumentsPerSecond,
+    Key,
+    PowerUsageEffectiveness,
+    Strict,
+    UsdPerKwh,
+    UsdPerKwMonth,
+    UsdPurchase,
+    Watts,
+)
 
 #: Hours in a month for owned hardware: it costs every hour of the month, used or not.
 HOURS_PER_MONTH_OWNED = 730
@@ -74,3 +84,10 @@ def owned_hourly(data: Any) -> Any:
                 {"given": value, "computed": figure["value"], "at": ("usd_per_hour",)},
             )
     return {**data, "usd_per_hour": figure}
+
+
+class SelfHostedReranking(Strict):
+    """A reranker on the team's own GPU: priced as GPU time at the documents it scores a second."""
+
+    gpu: Key = Field(description="Key of an entry under `gpus`.")
+    documents_per_second: DocumentsPerSecond

@@ -1,4 +1,4 @@
-"""API versus self-hosted (planner.engine.serving), owned GPUs (pricing.owned), data that must stay in-house
+"""API versus self-hosted (planner.engine.comparison), owned GPUs (pricing.owned), data that must stay in-house
 (planner.in_house) and the Serving page: hand-computed figures, the same engine on both sides, every surface."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from planner.engine import estimate
-from planner.engine.serving import PRECISIONS, SECONDS_PER_MONTH
+from planner.engine import SECONDS_PER_MONTH, estimate
+from planner.engine.comparison import PRECISIONS
 from planner.in_house import fit_in_house, third_party_components
 from planner.output import csv_text, json_text, table_text
 from planner.report import build_report
@@ -212,12 +212,19 @@ def test_no_shape_meets_an_impossible_limit_and_says_why(catalog):
 
 def test_utilization_is_peak_load_over_what_the_replicas_deliver(catalog):
     s = Scenario().with_changes(**ML_LEAD)
-    shape = estimate(catalog, s).serving_comparison.architectures["fine_tuned"].self_hosted
-    # fine-tuned on gpt-oss-20b: 300 system + 200 input = 500 input tokens, 300 output; 2M queries, peak x3
-    peak_work = 2_000_000 / SECONDS_PER_MONTH * 3 * (300 + 500 * 0.1)
-    assert shape.utilization == pytest.approx(peak_work / (shape.replicas * shape.replica_tokens_per_second))
+    shape = estimate(catalog, s).serving_comparison.architectures["prompt_only"].self_hosted
+    # prompt only on Llama 3.3 70B (no reasoning tokens): 300 output tokens a query, 2M queries a month,
+    # at peak x3 (no batch share): the output tokens a second the load needs, over what the replicas deliver
+    peak_tokens_per_second = 2_000_000 / SECONDS_PER_MONTH * 3 * 300
+    assert shape.utilization == pytest.approx(
+        peak_tokens_per_second / (shape.replicas * shape.replica_tokens_per_second)
+    )
     assert shape.headroom == pytest.approx(1 - shape.utilization)
     assert 0 < shape.utilization <= 0.6 + 1e-9  # sized at the 0.6 target
+    # the contract: a replica delivers its sequences at their speed, no more
+    assert shape.replica_tokens_per_second == pytest.approx(
+        shape.sequences_per_replica * shape.sequence_tokens_per_second
+    )
 
 
 # ------------------------------------------------------------------ data in-house

@@ -1,5 +1,5 @@
 """API versus self-hosted: one architecture's monthly spend over volume served both ways, with the volumes
-where they cross (planner.engine.serving)."""
+where they cross (planner.engine.comparison)."""
 
 from __future__ import annotations
 
