@@ -10,6 +10,7 @@ so every number can be traced to its source.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, fields
 
 from planner.inputs_context import context_inputs
@@ -157,6 +158,20 @@ class Inputs:
     # (0: as prompt only's replica, for records built without it)
     serving_gpus_per_replica_long_context: float = 0.0
     serving_tokens_per_second_long_context: float = 0.0
+    # prompt caching as vendors bill it (planner/inputs_context.py; NaN price: not offered)
+    cache_hit_share_ceiling: float = -1.0  # set by the scenario; negative: the model's own ceiling
+    cache_lifetime_1h: float = 0.0  # 1: the 1-hour cache where offered
+    explicit_cache: float = 0.0  # 1: an explicit cache where offered (storage billed per hour)
+    llm_cache_write_1h_usd_per_1m_tokens: float = math.nan
+    llm_cache_storage_usd_per_1m_tokens_per_hour: float = math.nan
+    llm_cache_min_prefix_tokens: float = 0.0
+    llm_cache_first_token_saving_share: float = 0.0
+    llm_cache_hit_share_ceiling: float = 1.0
+    tuned_cache_write_1h_usd_per_1m_tokens: float = math.nan
+    tuned_cache_storage_usd_per_1m_tokens_per_hour: float = math.nan
+    tuned_cache_min_prefix_tokens: float = 0.0
+    tuned_cache_first_token_saving_share: float = 0.0
+    tuned_cache_hit_share_ceiling: float = 1.0
 
     def replace(self, **changes) -> Inputs:
         data = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -109,6 +109,23 @@ class Workload(Strict):
         description="Share of requests whose static prompt prefix is read from the prompt cache "
         "(null: from traffic and the model's cache lifetime).",
     )
+    cache_lifetime: Literal["default", "1h"] = Field(
+        "default",
+        description="Prompt-cache lifetime: the vendor's default, or 1 hour where offered (writes at the 1-hour "
+        "price, a longer life for the hit share).",
+    )
+    explicit_cache: bool = Field(
+        False,
+        description="Keep the prefix in an explicit cache where the model offers one: every request reads it, "
+        "storage is billed per hour around the clock.",
+    )
+    cache_hit_share_ceiling: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Most requests that can hit the prompt cache (null: the model's documented ceiling, if any).",
+    )
 
     @model_validator(mode="after")
     def _overlap_below_chunk(self) -> Workload:

@@ -258,6 +258,32 @@ class PriceChange(Strict):
     cached_input_usd_per_1m_tokens: UsdPer1MTokens | None = None
 
 
+class PromptCacheRules(Strict):
+    """How a vendor's prompt cache behaves beyond its prices: the smallest prefix it caches, the first-token
+    time a hit saves and the most requests that can hit (a hot prefix is spread over machines)."""
+
+    min_prefix_tokens: int | None = Field(
+        None, ge=0, le=10_000_000, strict=True, description="Shortest prefix the vendor caches (shorter: never)."
+    )
+    first_token_saving_share: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Share of the cached prefix's prefill time a hit saves (absent: no saving modelled).",
+    )
+    hit_share_ceiling: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Most requests that can hit the cache, whatever the traffic (absent: no ceiling).",
+    )
+    source: str = Field(min_length=3, max_length=500, description="URL or citation where the rules were read.")
+    checked: date = Field(description="Date the rules were last checked against their source (YYYY-MM-DD).")
+    note: str | None = Field(None, max_length=1000, description="Anything a reader should know about them.")
+
+
 class LLM(Strict):
     name: Name
     provider: Name
@@ -283,6 +309,16 @@ class LLM(Strict):
         None, description="Price of writing input to the prompt cache (absent: writes billed at the input price)."
     )
     cache_ttl_seconds: Seconds | None = Field(None, description="How long an unused cached prefix lives.")
+    cache_write_1h_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
+        None, description="Price of writing input to the 1-hour prompt cache (absent: no 1-hour option)."
+    )
+    cache_storage_usd_per_1m_tokens_per_hour: UsdPer1MTokens | None = Field(
+        None,
+        description="Explicit caches: storage per 1M cached tokens per hour (absent: no explicit cache).",
+    )
+    prompt_cache: PromptCacheRules | None = Field(
+        None, description="Minimum cacheable prefix, first-token saving and hit-share ceiling (absent: none)."
+    )
     batch_input_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
         None, description="Input price through the vendor's batch interface (absent: no batch price)."
     )
