@@ -205,7 +205,9 @@ def test_prompt_only_rag_fine_tuned_and_hybrid_give_the_numbers_they_gave_before
     for a in OTHERS:
         # added since: explicit-cache storage, zero without an explicit cache
         for where in (now[a]["at_queries_per_month"]["components_usd"], now[a]["components_usd"]):
-            assert not any(where.pop("cache_storage") if isinstance(where["cache_storage"], list) else [where.pop("cache_storage")])
+            assert not any(
+                where.pop("cache_storage") if isinstance(where["cache_storage"], list) else [where.pop("cache_storage")]
+            )
         assert now[a] == before[a], a
 
 
