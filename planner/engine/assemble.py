@@ -24,6 +24,7 @@ from planner.engine.costs import (
     replicas,
     sequences_per_replica,
 )
+from planner.engine.knowledge import answer_over_assumed_corpus
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.results import Estimate, Series, Snapshot
 from planner.inputs import Inputs, build_inputs
@@ -135,6 +136,12 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
     q_now = np.array([scenario.workload.queries_per_month])
 
     misfit = long_context_misfit(catalog, scenario, typ)
+    settled = answer_over_assumed_corpus(catalog, scenario, typ, misfit)
+    if settled is not None:  # the answer "it fits" stands over the assumed corpus: the largest that fits
+        docs = float(settled[0])
+        typ, low, high = (x.replace(corpus_documents=docs) for x in (typ, low, high))
+        p = _Priced(typ, low, high, corpus(typ), corpus(low), corpus(high))
+        misfit = long_context_misfit(catalog, scenario, typ)
     context_misfit = f"Long context is ruled out: {misfit}." if misfit else None
     ruled_out = _ruled_out(catalog, scenario, context_misfit)
     priced = tuple(a for a in ARCHITECTURES if a not in ruled_out)
@@ -153,9 +160,10 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         sensitivity_delta=sensitivity_delta,
         prices_used=used,
         corpus=p.c,
-        warnings=tuple(_warnings(catalog, scenario, typ, current)),
+        warnings=(*((settled[1],) if settled else ()), *_warnings(catalog, scenario, typ, current)),
         ruled_out=ruled_out,
         context_misfit=context_misfit,
+        knowledge_base_note=settled[1] if settled else None,
     )
 
 

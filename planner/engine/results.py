@@ -111,6 +111,9 @@ class Estimate:
     #: why the knowledge base does not fit `stack.llm`'s context window (None: it fits), measured even when
     #: long context is ruled out for another reason (its model is not open weights or fits no GPU replica)
     context_misfit: str | None = None
+    #: the answer "the knowledge fits" over an assumed corpus that does not: the sentence saying what was
+    #: priced instead (the largest knowledge base that fits) and asking for the size (None: nothing to settle)
+    knowledge_base_note: str | None = None
 
     @property
     def ruled_out_reasons(self) -> tuple[str, ...]:
