@@ -49,7 +49,8 @@ def test_each_row_names_the_control_that_sets_it():
     assert control_for("stack.target_utilization") == "Assumptions › Target utilization"
     assert control_for("workload.cache_hit_share") == "Assumptions › Prompt-cache hits"
     assert control_for("workload.corpus_documents") == "Knowledge base › Documents"
-    assert control_for("fine_tuning.behavior_retrains_per_month") == "scenario file: fine_tuning.behavior_retrains_per_month"
+    retrains = "fine_tuning.behavior_retrains_per_month"
+    assert control_for(retrains) == f"scenario file: {retrains}"
 
 
 def test_assumptions_ranked_by_the_swing_they_cause(default_catalog):

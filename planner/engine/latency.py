@@ -168,7 +168,13 @@ def closing_the_gap(breakdown: dict[str, tuple[float, float]], limit_ms: float, 
     if breakdown.get("reranking", (0, 0))[1] > 0:
         options.append((saving("reranking", 0.0), "no rerank step"))
     if breakdown.get("queueing", (0, 0))[1] > 0:
-        options.append((saving("queueing", 0.0), "more replicas (a lower stack.target_utilization), no queueing"))
+        options.append(
+            (
+                saving("queueing", 0.0),
+                "more replicas (a lower target utilization: sidebar, Assumptions; stack.target_utilization), "
+                "no queueing",
+            )
+        )
     options = sorted((o for o in options if o[0] > 0.5), key=lambda o: -o[0])
     if not options:
         return f"The p95 is {fmt.ms(gap)} over the limit and no single change here closes it."

@@ -11,7 +11,7 @@ from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
 from planner.scenario import LABELS
-from planner.ui import messages, results, summary, tables, volume_chart
+from planner.ui import assumptions, messages, results, summary, tables, volume_chart
 from planner.ui.messages import message
 
 
@@ -81,7 +81,14 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
     """One view at a time, picked by a segmented control: only the chosen view runs and redraws
     (st.tabs with lazy tabs measured ~25 ms more browser work per slider move than this)."""
     s = ctx.scenario
-    VIEWS = ["Numbers", "Breakdown at your volume", "Per 1,000 queries", "One-time and total cost", "Sensitivity"]
+    VIEWS = [
+        "Numbers",
+        "Breakdown at your volume",
+        "Per 1,000 queries",
+        "One-time and total cost",
+        "Sensitivity",
+        "Assumptions",
+    ]
     view = (
         st.segmented_control(
             "Show",
@@ -115,6 +122,8 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
             "queries/month."
         )
         st.markdown(tables.markdown_table(tables.one_time_frame(est), "One-time cost"))
+    elif view == "Assumptions":
+        assumptions.assumptions_view(ctx.catalog, ctx.cat_sha, est)
     else:
         default = ctx.recommendation.winner.key if ctx.recommendation else cheapest
         arch = (
