@@ -103,3 +103,21 @@ def test_cli_table_lists_the_assumptions_and_the_measured_hit_share(capsys):
     assert "Assumed values that move the result" in out
     assert "(set it: One-time costs › Engineer day rate)" in out
     assert "Prompt-cache hit share, measured from your traffic" in out
+
+
+def test_pdf_lists_the_assumptions_and_the_measured_hit_share(default_catalog):
+    import io
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from planner.report import build_report
+
+    s = Scenario()
+    pdf = build_report(default_catalog, s, today=date(2026, 12, 6), invariant=True)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", " ")
+    assert "3.0 Assumed values that move the result" in text
+    est = estimate(default_catalog, s)
+    top = assumptions(default_catalog, s, est)[0]
+    assert top.control.split(" › ")[0] in text  # the largest swing's control is named
+    assert "measured from traffic: Prompt only" in text  # not "none set"

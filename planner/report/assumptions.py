@@ -13,6 +13,7 @@ from reportlab.platypus import (
 
 from planner.format import count, ms, usd
 from planner.report.document import _Report
+from planner.report.provenance import assumed_values
 from planner.report.style import BOX_BG
 from planner.report.text import FONT_BOLD, _fig, _long_date, _num, _x, _xw
 from planner.scenario import LABELS
@@ -33,6 +34,7 @@ class _Assumptions(_Report):
                 f"The questionnaire answers are in section {self.answers_section}."
             )
         )
+        assumed_values(self)
         self.inputs_table()
         self.derived()
         self.prices()
@@ -96,6 +98,9 @@ class _Assumptions(_Report):
         self.add(self.table(rows, [2.2, 1.6, 3.2], style=style, zebra=False))
 
     def input_value(self, name: str, v: Any) -> str:
+        if v is None and name == "cache_hit_share" and self.scenario.stack.serving == "api":
+            shares = ", ".join(f"{_x(c.label)} {c.cache_hit_share:.1%}" for c in self.est.current.values())
+            return f"measured from traffic: {shares}"
         if v is None:
             return "none set"
         if isinstance(v, bool):
