@@ -175,3 +175,14 @@ def test_a_dedicated_endpoint_billed_by_the_hour_pays_no_per_token_price():
     # the same with the base model's own serving: the tokens are paid
     base = make(stack={"fine_tune": "ft-api"}, cache_hit_share=1.0, batch_query_share=0.5)
     assert at(base, "fine_tuned") > 0
+
+
+def test_the_estimate_says_what_caching_it_could_not_apply():
+    # few-shot 800: prompt only's prefix of 900 tokens is under big's 1,024 minimum
+    est = estimate(CAT, make(few_shot_tokens=800))
+    assert any("Prompt only (900 tokens, minimum 1,024)" in w for w in est.warnings)
+    # small (the tuned models' base) has a cached price but no 1-hour write and no explicit cache
+    est = estimate(CAT, make(stack={"fine_tune": "ft-lora"}, cache_lifetime="1h", explicit_cache=True))
+    assert not any(w.startswith("Prompt only:") for w in est.warnings)  # big sells both
+    assert any("Fine-tuned: its model sells no 1-hour cache" in w for w in est.warnings)
+    assert any("Fine-tuned: its model sells no explicit cache" in w for w in est.warnings)

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from planner.engine.analysis import _break_evens_cached, sensitivity, volume_grid
+from planner.engine.caching import cache_warnings
 from planner.engine.costs import (
     ABSURD_REPLICAS,
     USES_TUNED,
@@ -221,6 +222,7 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
                 f"no cached-input price in the catalog for {', '.join(uncached)}: the static prompt prefix "
                 "is billed at the full input price on every query (no prompt-cache discount)"
             )
+    out += cache_warnings(scenario, i, current)
     if i.self_hosted:
         most = max(current.values(), key=lambda snap: snap.replicas or 0)
         if (most.replicas or 0) > ABSURD_REPLICAS:

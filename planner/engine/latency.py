@@ -63,7 +63,9 @@ def _erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:
     return np.clip(out, 0.0, 1.0)
 
 
-def _first_token(i: Inputs, arch: str, q: np.ndarray, ttft: float, tin: float, r: float) -> tuple[np.ndarray, ...]:
+def _first_token(
+    i: Inputs, arch: str, q: np.ndarray, ttft: float, tin: float, r: float
+) -> tuple[np.ndarray, np.ndarray]:
     """(p50, p95) time to first token. Through an API a cache hit skips the model's first-token saving share
     of the cached prefix's prefill: the median request is a hit when at least half hit, the p95 one when at
     least 95% do (the misses are the slow ones)."""

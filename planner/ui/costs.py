@@ -77,18 +77,21 @@ def _break_even_table(est: Estimate) -> None:
         st.caption("No break-even in this range: the order of the architectures does not change with volume here.")
 
 
+_VIEWS = (
+    "Numbers",
+    "Breakdown at your volume",
+    "Per 1,000 queries",
+    "One-time and total cost",
+    "Sensitivity",
+    "Assumptions",
+)
+
+
 def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
     """One view at a time, picked by a segmented control: only the chosen view runs and redraws
     (st.tabs with lazy tabs measured ~25 ms more browser work per slider move than this)."""
     s = ctx.scenario
-    VIEWS = [
-        "Numbers",
-        "Breakdown at your volume",
-        "Per 1,000 queries",
-        "One-time and total cost",
-        "Sensitivity",
-        "Assumptions",
-    ]
+    VIEWS = [*_VIEWS]
     view = (
         st.segmented_control(
             "Show",

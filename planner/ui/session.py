@@ -86,7 +86,7 @@ class Session:
     flashes: list[Flash] = field(default_factory=list)
     # memos of this session's last results
     catalog_memo: tuple[str, Catalog] | None = None
-    context_memo: tuple[tuple[str, str], Context] | None = None
+    context_memo: tuple[tuple[str, str, frozenset[str]], Context] | None = None
     url_memo: tuple[tuple[str, str], dict[str, str]] | None = None
     chart_memo: dict[str, tuple] = field(default_factory=dict)  # planner.ui.volume_chart's last figure per chart
 
