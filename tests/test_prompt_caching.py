@@ -186,3 +186,22 @@ def test_the_estimate_says_what_caching_it_could_not_apply():
     assert not any(w.startswith("Prompt only:") for w in est.warnings)  # big sells both
     assert any("Fine-tuned: its model sells no 1-hour cache" in w for w in est.warnings)
     assert any("Fine-tuned: its model sells no explicit cache" in w for w in est.warnings)
+
+
+def test_the_founders_long_context_at_no_hits_costs_the_input_price(default_catalog):
+    # shipped gpt-6-luna: input $0.10, output $0.50, cache write $0.125 per 1M tokens. A 120,000-token manual,
+    # 300-token system prompt, 200 input and 300 output tokens, 50,000 queries a month, no cache hits:
+    # 50,000 × (120,500 × 0.10 + 300 × 0.50) ÷ 1e6 = $610 (at the write price: 120,300 × 0.125 + 200 × 0.10
+    # + 300 × 0.50 = 15,207.5 µ$ a query → $760.38)
+    s = Scenario.model_validate(
+        {
+            "workload": {
+                "queries_per_month": 50_000,
+                "corpus_documents": 1,
+                "tokens_per_document": 120_000,
+                "cache_hit_share": 0.0,
+            }
+        }
+    )
+    est = estimate(default_catalog, s)
+    assert est.current["long_context"].monthly_usd == approx(50_000 * (120_500 * 0.10 + 300 * 0.50) / 1e6)
