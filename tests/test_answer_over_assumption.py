@@ -104,3 +104,16 @@ def test_with_changes_keeps_what_was_given_apart_from_defaults():
 def test_recommend_without_an_estimate_is_unchanged(fits):
     rec = recommend(Scenario.model_validate({"answers": {"knowledge_fits_in_context": fits}}))
     assert rec.findings == ()
+
+
+def test_a_downloaded_scenario_keeps_its_defaults_assumed():
+    # the app's download and the CLI's file: a default written as a value would turn into the user's number on
+    # upload (the founder's default corpus would then rule long context out)
+    from planner.files import parse_scenario, scenario_yaml
+
+    s = Scenario().with_changes(**{"workload.top_k": 8, "answers.knowledge_fits_in_context": True})
+    text = scenario_yaml(s)
+    back = parse_scenario(text, "s.yaml")
+    assert back == s and given_paths(back) == given_paths(s)
+    assert not corpus_given(back)
+    assert "#   corpus_documents: 10000.0" in text  # shown, as an assumption
