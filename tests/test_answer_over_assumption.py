@@ -117,3 +117,16 @@ def test_a_downloaded_scenario_keeps_its_defaults_assumed():
     assert back == s and given_paths(back) == given_paths(s)
     assert not corpus_given(back)
     assert "#   corpus_documents: 10000.0" in text  # shown, as an assumption
+
+
+def test_a_link_keeps_a_typed_size_given_even_at_the_defaults_value():
+    from planner.ui import params
+
+    s = Scenario().with_changes(**{"workload.corpus_documents": 10_000, "answers.knowledge_fits_in_context": True})
+    link = params.encode(s, Scenario())
+    _, back, problems = params.decode(link, {})
+    assert problems == [] and back == s and corpus_given(back)
+    # not typed: the link leaves it out, and it stays assumed
+    plain = Scenario().with_changes(**{"answers.knowledge_fits_in_context": True})
+    _, back, _ = params.decode(params.encode(plain, Scenario()), {})
+    assert not corpus_given(back)
