@@ -242,6 +242,9 @@ def assumptions_view(catalog: Catalog, cat_sha: str, est: Estimate) -> None:
             for r in rows
         ]
     )
+    if s.workload.cache_hit_share is None and s.stack.serving == "api":
+        shares = ", ".join(f"{c.label} {c.cache_hit_share:.1%}" for c in est.current.values())
+        st.caption(f"Measured, not given: prompt-cache hits from your traffic and each model's cache life — {shares}.")
     if frame.empty:
         st.caption("No assumed number moves the result: every number that matters is yours.")
     else:
