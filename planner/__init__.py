@@ -7,6 +7,7 @@ est.current["rag"].monthly_usd
 
 from planner.engine import Estimate, estimate
 from planner.files import ScenarioWarning, load_scenario, parse_scenario, scenario_yaml
+from planner.provenance import assumptions, provenance
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import load_catalog
@@ -23,11 +24,13 @@ __all__ = [
     "Scenario",
     "ScenarioWarning",
     "UnknownEntryError",
+    "assumptions",
     "build_report",
     "estimate",
     "load_catalog",
     "load_scenario",
     "parse_scenario",
+    "provenance",
     "recommend",
     "scenario_yaml",
 ]
