@@ -56,6 +56,7 @@ CONTROLS = {
     "stack.hours_per_month": "Assumptions › Hours rented a month",
     "stack.gpu_memory_utilization": "Assumptions › GPU memory for the server",
     "stack.max_sequences_per_replica": "Assumptions › Most sequences per replica",
+    "stack.kv_cache_kb_per_token": "Assumptions › KV cache per token",
     "horizon_months": "Budget, latency target, horizon › Horizon",
     "monthly_budget_usd": "Budget, latency target, horizon › Budget",
     "latency_target_p95_ms": "Budget, latency target, horizon › Latency target",

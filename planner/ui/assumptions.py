@@ -204,6 +204,16 @@ def _sizing_controls() -> None:
         help="Self-hosted: share of GPU memory the server gives to weights and KV cache.",
         **session.control("sb.gpumem", "stack.gpu_memory_utilization", "GPU memory share", float, float),
     )
+    c1.number_input(
+        "KV cache per token (KB)",
+        min_value=0.001,
+        max_value=100_000.0,
+        step=16.0,
+        value=None,
+        placeholder="from the model's size",
+        help="Self-hosted: KV-cache memory of one token. Empty: estimated from the model's size.",
+        **session.control("sb.kvkb", "stack.kv_cache_kb_per_token", "KV cache per token"),
+    )
     c2.number_input(
         "Most sequences per replica",
         **session.limits("stack.max_sequences_per_replica"),
