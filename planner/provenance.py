@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from planner.scenario import LABELS, Scenario, Strict, bounds, given_paths
+from pricing.errors import InputError, UnknownEntryError
 
 if TYPE_CHECKING:
     from planner.engine import Estimate
@@ -228,8 +229,8 @@ def assumptions(
         try:
             lo = _tco_by_option(catalog, scenario.with_changes(**{p.field: alt[0]}), priced)
             hi = _tco_by_option(catalog, scenario.with_changes(**{p.field: alt[1]}), priced)
-        except ValueError:  # an alternative the scenario refuses (e.g. overlap ≥ chunk) moves nothing
-            continue
+        except (ValueError, KeyError, ArithmeticError, InputError, UnknownEntryError):
+            continue  # an alternative the scenario or the stack refuses (overlap ≥ chunk, no replica fits)
         both = [a for a in priced if a in lo and a in hi]
         if not both:
             continue
