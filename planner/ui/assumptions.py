@@ -234,7 +234,11 @@ def assumptions_view(catalog: Catalog, cat_sha: str, est: Estimate) -> None:
     """The assumed values that move the result, ranked, each with the control that sets it; then every input's
     source."""
     s = est.scenario
-    rows = _assumptions_cached(cat_sha, s.model_dump_json(), given_paths(s), catalog, est)
+    try:
+        rows = _assumptions_cached(cat_sha, s.model_dump_json(), given_paths(s), catalog, est)
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        st.caption(f"The assumptions could not be ranked: {type(exc).__name__}: {exc}")
+        return
     st.caption(
         f"Each number nobody gave, priced at half and twice its value: the spend over {s.horizon_months} months of "
         "the option it moves most. Set it where the last column says."
