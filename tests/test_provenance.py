@@ -121,3 +121,4 @@ def test_pdf_lists_the_assumptions_and_the_measured_hit_share(default_catalog):
     top = assumptions(default_catalog, s, est)[0]
     assert top.control.split(" › ")[0] in text  # the largest swing's control is named
     assert "measured from traffic: Prompt only" in text  # not "none set"
+    assert "assumed (a default)" in text  # each default in the inputs table says so

@@ -16,7 +16,7 @@ from planner.report.document import _Report
 from planner.report.provenance import assumed_values
 from planner.report.style import BOX_BG
 from planner.report.text import FONT_BOLD, _fig, _long_date, _num, _x, _xw
-from planner.scenario import LABELS
+from planner.scenario import LABELS, given_paths
 from planner.vocabulary import ALERT, SERVING_LABELS, STACK_FAMILIES
 from pricing.models import STALE_AFTER_DAYS
 
@@ -52,29 +52,33 @@ class _Assumptions(_Report):
             style.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
             style.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), BOX_BG))
 
-        def model_rows(model: BaseModel, prefix: str = "") -> None:
+        given = given_paths(s)
+        assumed = "<br/><font size='6.5' color='#616E7C'>assumed (a default)</font>"
+
+        def model_rows(model: BaseModel, prefix: str = "", path: str = "") -> None:
             for name, info in type(model).model_fields.items():
                 v = getattr(model, name)
                 if hasattr(type(v), "model_fields"):
-                    model_rows(v, prefix + _human(name) + ": ")
+                    model_rows(v, prefix + _human(name) + ": ", f"{path}{name}.")
                     continue
                 label = prefix + (LABELS[name] if name in LABELS else _human(name))
+                note = assumed if f"{path}{name}" not in given and v is not None else ""
                 rows.append(
                     [
                         self.p(_x(label), st.cell),
-                        self.p(self.input_value(name, v), st.cell),
+                        self.p(self.input_value(name, v) + note, st.cell),
                         self.p(_x(info.description or ""), st.cell_small),
                     ]
                 )
 
         group("Workload")
-        model_rows(s.workload)
+        model_rows(s.workload, path="workload.")
         group("Fine-tuning plan")
-        model_rows(s.fine_tuning)
+        model_rows(s.fine_tuning, path="fine_tuning.")
         group("Stack")
-        model_rows(s.stack)
+        model_rows(s.stack, path="stack.")
         group("One-time costs")
-        model_rows(s.one_time)
+        model_rows(s.one_time, path="one_time.")
         group("Horizon, budget and limits")
         fields = type(s).model_fields
         for name in ("horizon_months", "monthly_budget_usd", "latency_target_p95_ms"):
