@@ -17,6 +17,7 @@ from planner.files import load_scenario, read_scenario_file
 from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
+from pricing.versions import genai_prices_versions
 
 
 def _volumes(text: str | None):
@@ -46,6 +47,11 @@ def cmd_validate(args) -> int:
     loaded = load_catalog_file(path)
     layered = " (override over the default)" if loaded.is_override else ""
     print(f"{path}: valid{layered} — {summary(loaded.catalog, stale_after_days=args.stale_days)}")
+    versions = genai_prices_versions(loaded.catalog)
+    if versions.stamped is not None:
+        print(versions.line())
+    if versions.differ:
+        print(f"warning: {versions.warning()}")
     notices = catalog_notices(loaded.catalog)
     late = prices_checked_after_shutdown(loaded.catalog)
     if notices:
@@ -213,19 +219,24 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
             default=0.05,
             help="drift above this percentage fails (default 5)",
         )
-        sp.add_argument("--on", type=_day, help="resolve dated prices on this day (default: the catalog's date)")
+        sp.add_argument(
+            "--on",
+            type=_day,
+            help="check the prices in force on this day (default: today), and every scheduled change from the "
+            "catalog's date on",
+        )
 
     pc = psub.add_parser("check", help="compare every referenced figure with the installed genai-prices data")
     prices_common(pc)
     ps = psub.add_parser("sync", help="show (or --write) the referenced figures genai-prices would change")
     prices_common(ps)
     ps.add_argument("--write", action="store_true", help="rewrite the file (comments, order and other fields kept)")
-    ps.add_argument("--checked", type=_day, help="checked date to write (default: the package's release date)")
+    ps.add_argument("--checked", type=_day, help="checked date to write (default: the check day, --on or today)")
     pa = psub.add_parser("add", help="add a new, sourced entry for a model genai-prices knows")
     pa.add_argument("model", help='the model as "provider_id:model_id", e.g. openai:gpt-6-luna')
     pa.add_argument("--key", help="key of the new entry (default: derived from the model)")
     pa.add_argument("--file", help="catalog file to add to (default: the shipped catalog)")
-    pa.add_argument("--checked", type=_day, help="checked date to write (default: the package's release date)")
+    pa.add_argument("--checked", type=_day, help="checked date to write (default: today)")
     pa.add_argument("--dimensions", type=int, help="vector dimensions (embedding models; not in genai-prices)")
     pa.add_argument("--context-window", type=int, help="context window, when genai-prices has none")
     for sp in (pc, ps, pa):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from planner.scenario import LABELS, Scenario, Strict, bounds, given_paths
+from planner.scenario import LABELS, Scenario, Strict, bounds, given_paths, start_day
 from pricing.errors import InputError, UnknownEntryError
 
 if TYPE_CHECKING:
@@ -194,7 +194,9 @@ def _tco_by_option(catalog: Catalog, scenario: Scenario, priced: tuple[str, ...]
     from planner.engine.knowledge import answer_over_assumed_corpus
     from planner.inputs import build_inputs
 
-    i = build_inputs(catalog, scenario)[0]
+    start = start_day(scenario)
+    catalog = catalog.on(start)  # the prices in force on the first day, as the estimate's monthly figures
+    i = build_inputs(catalog, scenario, on=start)[0]
     settled = answer_over_assumed_corpus(catalog, scenario, i, long_context_misfit(catalog, scenario, i))
     if settled is not None:
         i = i.replace(corpus_documents=float(settled[0]))

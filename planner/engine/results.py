@@ -59,6 +59,16 @@ class Snapshot:
     first_token_p95_ms: float = 0.0
     gpus_per_replica: int | None = None  # self-hosted only
     sequences_per_replica: int | None = None
+    # the monthly spend of each month of the horizon, when a scheduled price change falls inside it (empty: every
+    # month costs `monthly_usd`, the start's prices)
+    monthly_by_month_usd: tuple[float, ...] = ()
+    monthly_low_by_month_usd: tuple[float, ...] = ()
+    monthly_high_by_month_usd: tuple[float, ...] = ()
+
+    def by_month(self, which: str = "monthly_usd") -> tuple[float, ...]:
+        """`which` ("monthly_usd", "monthly_low_usd", "monthly_high_usd") for each month of a horizon of
+        `len(self.monthly_by_month_usd)` months; empty when no price changes inside it."""
+        return getattr(self, which.replace("_usd", "_by_month_usd"))
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,10 @@ class Estimate:
     #: why the knowledge base does not fit `stack.llm`'s context window (None: it fits), measured even when
     #: long context is ruled out for another reason (its model is not open weights or fits no GPU replica)
     context_misfit: str | None = None
+    #: the first day of the horizon (the prices in force that day give the curves and the monthly figures)
+    start_date: str = ""
+    #: every scheduled price change of an entry the estimate uses inside the horizon (planner.engine.dated)
+    price_changes_in_horizon: tuple = ()
     #: the answer "the knowledge fits" over an assumed corpus that does not: the sentence saying what was
     #: priced instead (the largest knowledge base that fits) and asking for the size (None: nothing to settle)
     knowledge_base_note: str | None = None
@@ -128,6 +142,9 @@ class Estimate:
     def cumulative_usd(self, arch: str, which: str = "monthly_usd") -> np.ndarray:
         """Cumulative spend at months 0..horizon: one-time costs, then the monthly spend each month."""
         snap = self.current[arch]
+        by_month = snap.by_month(which)
+        if by_month:  # a price changes inside the horizon: the months one by one
+            return snap.one_time_total_usd + np.concatenate([[0.0], np.cumsum(by_month)])
         months = np.arange(self.scenario.horizon_months + 1)
         return snap.one_time_total_usd + getattr(snap, which) * months
 
@@ -168,6 +185,8 @@ class Estimate:
             },
             "warnings": list(self.warnings),
             "ruled_out": dict(self.ruled_out),
+            "start_date": self.start_date,
+            "price_changes_in_horizon": [c.to_dict() for c in self.price_changes_in_horizon],
             "latency_limit": {
                 "p95_ms": self.scenario.latency_target_p95_ms,
                 "applies_to": self.scenario.latency_limit_applies_to,
@@ -212,6 +231,7 @@ def _snapshot_dict(now: Snapshot) -> dict:
         "first_token_p95_ms": r(now.first_token_p95_ms),
         "gpus_per_replica": now.gpus_per_replica,
         "sequences_per_replica": now.sequences_per_replica,
+        "monthly_usd_by_month": r(np.array(now.monthly_by_month_usd)) if now.monthly_by_month_usd else None,
     }
 
 

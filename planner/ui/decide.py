@@ -4,6 +4,7 @@ import streamlit as st
 
 from planner import format as fmt
 from planner import verdict
+from planner.engine.dated import change_note
 from planner.questionnaire import QUESTIONS, Question, answered_ids, recommend, score_text, scoring_text
 from planner.ui import assumptions, results, session, summary
 from planner.ui.messages import md, message
@@ -140,6 +141,9 @@ with right:
                 weak = verdict.weak_evidence(ctx.estimate, w.key)
                 if weak is not None:
                     st.warning(md(weak.sentence()), icon=":material/fact_check:")
+                dated_note = change_note(ctx.estimate, w.key)
+                if dated_note is not None:
+                    st.info(md(dated_note), icon=":material/event:")
             for n, r in enumerate(rec.ranking, 1):
                 st.markdown(
                     f"{n}. :{MD_COLOR.get(r.key, 'gray')}[**{r.label}**] — {r.verdict}"
