@@ -11,7 +11,9 @@ each with the control or scenario field that sets it. docs/formulas.md, "Provena
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -86,7 +88,12 @@ class Provenance:
     note: str = ""  # how it was measured, or the catalog figure's source
 
     def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "value": self.value, "source": self.source, "control": self.control} | (
+        value = self.value
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        elif isinstance(value, Enum):
+            value = value.value
+        return {"field": self.field, "value": value, "source": self.source, "control": self.control} | (
             {"note": self.note} if self.note else {}
         )
 

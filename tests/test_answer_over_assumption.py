@@ -130,3 +130,21 @@ def test_a_link_keeps_a_typed_size_given_even_at_the_defaults_value():
     plain = Scenario().with_changes(**{"answers.knowledge_fits_in_context": True})
     _, back, _ = params.decode(params.encode(plain, Scenario()), {})
     assert not corpus_given(back)
+
+
+def test_the_settled_knowledge_base_is_priced_after_a_scheduled_price_change_too(default_catalog):
+    # gemini-4-argon (1,048,576-token window) from 2026-11-01: $2 / $10 in November, $4 / $20 from 2026-12-01.
+    # Documents that fit: ⌊(1,048,576 − 300 output − 300 system − 200 input) ÷ 1,000⌋ = 1,047 → 1,047,500 input
+    # tokens. No cache hits: 100,000 × (1,047,500 × 2 + 300 × 10) ÷ 1e6 = $209,800 in November, then
+    # 100,000 × (1,047,500 × 4 + 300 × 20) ÷ 1e6 = $419,600 (not the assumed 10M-token corpus's ~$4M)
+    s = Scenario.model_validate(
+        {
+            "start_date": "2026-11-01",
+            "stack": {"llm": "gemini-4-argon"},
+            "answers": {"knowledge_fits_in_context": True},
+            "workload": {"cache_hit_share": 0},
+        }
+    )
+    c = estimate(default_catalog, s).current["long_context"]
+    assert c.monthly_by_month_usd[0] == pytest.approx(100_000 * (1_047_500 * 2 + 300 * 10) / 1e6)
+    assert c.monthly_by_month_usd[1] == pytest.approx(100_000 * (1_047_500 * 4 + 300 * 20) / 1e6)

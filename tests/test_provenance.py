@@ -122,3 +122,16 @@ def test_pdf_lists_the_assumptions_and_the_measured_hit_share(default_catalog):
     assert top.control.split(" › ")[0] in text  # the largest swing's control is named
     assert "measured from traffic: Prompt only" in text  # not "none set"
     assert "assumed (a default)" in text  # each default in the inputs table says so
+
+
+def test_a_dated_scenario_gives_json_provenance(capsys, tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("start_date: 2026-12-01\nlatency_limit_applies_to: first_token\n", encoding="utf-8")
+    assert main(["estimate", "--scenario", str(p), "--format", "json"]) == 0
+    rows = {r["field"]: r for r in json.loads(capsys.readouterr().out)["provenance"]}
+    assert rows["start_date"] == {
+        "field": "start_date",
+        "value": "2026-12-01",
+        "source": "you",
+        "control": "scenario file: start_date",
+    }
