@@ -75,3 +75,20 @@ def ms(x: float | None) -> str:
         return f"{x:.0f} ms"
     s = x / 1000
     return f"{s:.2f} s" if s < 9.995 else f"{s:.1f} s" if s < 99.95 else f"{s:,.0f} s"
+
+
+def usd_each(x: float | None) -> str:
+    """A price of one thing (an answer, a case): three significant figures below $1 ($0.351, $0.00234),
+    the money format above."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    if 0 < abs(x) < 1:
+        return f"{'-' if x < 0 else ''}${abs(x):#.3g}" if abs(x) >= 1e-4 else f"${x:.2e}"
+    return usd(x)
+
+
+def pct(x: float | None) -> str:
+    """A share as a percentage with one decimal: 0.92 → 92.0%."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    return f"{x * 100:.1f}%"

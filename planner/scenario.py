@@ -24,6 +24,7 @@ from planner.answers import (
     Answers,
     KnowledgeChange,
 )
+from planner.quality.model import Quality
 from pricing.models import Key, Strict
 
 ARCHITECTURES = ("prompt_only", "long_context", "rag", "fine_tuned", "hybrid")
@@ -271,6 +272,11 @@ class Scenario(Strict):
     )
     volumes: VolumeRange = VolumeRange()
     answers: Answers = Answers()
+    quality: Quality | None = Field(
+        None,
+        description="Measured quality: pass rates per option (with their sample sizes), the cost of a failed "
+        "answer, retries, and the eval plan (absent: nothing is measured and nothing changes).",
+    )
 
     @model_validator(mode="before")
     @classmethod

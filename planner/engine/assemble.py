@@ -28,6 +28,7 @@ from planner.engine.costs import (
 from planner.engine.dated import change_warnings, dated
 from planner.engine.knowledge import answer_over_assumed_corpus
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
+from planner.engine.quality import quality_assessment
 from planner.engine.results import Estimate, Series, Snapshot
 from planner.inputs import Inputs, build_inputs
 from planner.lifecycle import scenario_issues
@@ -176,6 +177,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         start_date=start.isoformat(),
         price_changes_in_horizon=changes,
         knowledge_base_note=settled[1] if settled else None,
+        quality=quality_assessment(catalog, scenario, {"value": typ, "low": low, "high": high}, q, current, start),
     )
 
 

@@ -10,6 +10,8 @@ import numpy as np
 
 from planner.engine.latency import closing_the_gap
 from planner.inputs import PriceUsed
+from planner.quality import QualityAssessment
+from planner.quality.jsonform import option_keys, quality_dict
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
 
 
@@ -128,6 +130,8 @@ class Estimate:
     #: the answer "the knowledge fits" over an assumed corpus that does not: the sentence saying what was
     #: priced instead (the largest knowledge base that fits) and asking for the size (None: nothing to settle)
     knowledge_base_note: str | None = None
+    #: measured quality joined to the spend (None only for an Estimate built by hand)
+    quality: QualityAssessment | None = None
 
     @property
     def ruled_out_reasons(self) -> tuple[str, ...]:
@@ -174,7 +178,7 @@ class Estimate:
             "catalog": {"version": self.catalog_version, "date": self.catalog_date},
             "queries_per_month": self.scenario.workload.queries_per_month,
             "volumes_queries_per_month": r(self.volumes),
-            "architectures": {a: _architecture_dict(s, self.current[a]) for a, s in self.series.items()},
+            "architectures": {a: _architecture_dict(s, self.current[a], self.quality) for a, s in self.series.items()},
             "break_evens": [_break_even_dict(b) for b in self.break_evens],
             "sensitivity": {
                 a: [
@@ -191,10 +195,11 @@ class Estimate:
                 "p95_ms": self.scenario.latency_target_p95_ms,
                 "applies_to": self.scenario.latency_limit_applies_to,
             },
+            "quality": quality_dict(self.quality),
         }
 
 
-def _architecture_dict(s: Series, now: Snapshot) -> dict:
+def _architecture_dict(s: Series, now: Snapshot, quality: QualityAssessment | None = None) -> dict:
     """One architecture in the JSON form: its curves, one-time costs and TCO, and its figures at the volume."""
     r = _round
     return {
@@ -211,7 +216,7 @@ def _architecture_dict(s: Series, now: Snapshot) -> dict:
         "one_time_usd": {k: r(v) for k, v in now.one_time_usd.items()},
         "one_time_total_usd": r(now.one_time_total_usd),
         "tco_usd": r(now.tco_usd),
-        "at_queries_per_month": _snapshot_dict(now),
+        "at_queries_per_month": _snapshot_dict(now) | option_keys(quality, s.key),
     }
 
 

@@ -6,7 +6,7 @@ from planner import format as fmt
 from planner import verdict
 from planner.engine.dated import change_note
 from planner.questionnaire import QUESTIONS, Question, answered_ids, recommend, score_text, scoring_text
-from planner.ui import assumptions, results, session, summary
+from planner.ui import assumptions, quality, results, session, summary
 from planner.ui.messages import md, message
 from planner.vocabulary import ARCHITECTURE_MD_COLORS as MD_COLOR
 from planner.vocabulary import STAGE_LABELS
@@ -169,6 +169,7 @@ with right:
     if rec.findings:
         st.markdown("**The numbers**")
         bullets(rec.findings)
+    quality.decide_note(ctx.estimate)
     if rec.has_verdict and rec.watch_outs:
         st.markdown(f"**Watch out for ({w.label})**")
         for item in rec.watch_outs:
