@@ -30,6 +30,9 @@ SOURCES = ("you", "preset", "measured", "catalog", "assumed")
 #: Scenario sections the estimate never reads (the answers set numbers through their linked fields).
 _UNREAD = {"name", "description", "answers"}
 
+#: Sections listed as one input (measured quality: pass rates and sample sizes the user gave).
+_WHOLE = {"quality"}
+
 #: Where each field is set in the app's sidebar (section › control); the rest: the scenario file.
 CONTROLS = {
     "workload.queries_per_month": "Queries per month",
@@ -104,7 +107,9 @@ def _leaves(model: Any, prefix: str = "") -> list[tuple[str, Any]]:
         if not prefix and name in _UNREAD:
             continue
         value = getattr(model, name)
-        if isinstance(value, Strict):
+        if not prefix and name in _WHOLE:  # measured data the user gave, listed as one input
+            out.append((name, value.model_dump(mode="json") if isinstance(value, Strict) else value))
+        elif isinstance(value, Strict):
             out += _leaves(value, f"{prefix}{name}.")
         else:
             out.append((f"{prefix}{name}", value))
@@ -183,7 +188,10 @@ class Assumption:
 
 def _alternatives(path: str, value: float) -> tuple[float, float] | None:
     """Half and twice `value`, inside the field's bounds (a share of 0: 0 and one half); None: no range."""
-    b = bounds(path)
+    try:
+        b = bounds(path)
+    except (AttributeError, KeyError):  # a field inside a union or a mapping: no range to try
+        return None
     lo, hi = (value / 2, value * 2) if value > 0 else ((0.0, 0.5) if (b.high or 0) <= 1 else (0.0, 0.0))
     if b.low is not None:
         lo = max(lo, b.low + (1e-9 if b.low_open else 0.0))
