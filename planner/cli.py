@@ -130,7 +130,8 @@ def cmd_estimate(args) -> int:
     catalog, scenario = _load(args)
     est = estimate(catalog, scenario, volumes=_volumes(args.volumes))
     if args.format == "json":
-        print(output.json_text(est, catalog))
+        # a shipped preset's values are the preset's (provenance), not typed
+        print(output.json_text(est, catalog, preset=scenario if getattr(args, "preset", None) else None))
     elif args.format == "csv":
         sys.stdout.write(output.csv_text(est))
     else:

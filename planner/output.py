@@ -17,23 +17,24 @@ from planner.engine import COMPONENT_LABELS, Estimate
 from planner.latency_limits import MEASURE_LABELS, latency_limits
 from planner.provenance import assumptions, provenance
 from planner.quality import text as quality_text
-from planner.scenario import LABELS
+from planner.scenario import LABELS, Scenario
 from pricing.models import Catalog
 
 
-def json_text(est: Estimate, catalog: Catalog | None = None) -> str:
-    """The stable JSON form, indented (no trailing newline); with the catalog, `provenance` and `assumptions`."""
+def json_text(est: Estimate, catalog: Catalog | None = None, preset: Scenario | None = None) -> str:
+    """The stable JSON form, indented (no trailing newline); with the catalog, `provenance` and `assumptions`
+    (`preset`: the preset the scenario came from, whose unchanged values are the preset's)."""
     doc = est.to_dict()
     if catalog is not None:
-        doc |= provenance_dict(est, catalog)
+        doc |= provenance_dict(est, catalog, preset)
     return json.dumps(doc, indent=2)
 
 
-def provenance_dict(est: Estimate, catalog: Catalog) -> dict:
+def provenance_dict(est: Estimate, catalog: Catalog, preset: Scenario | None = None) -> dict:
     """The `provenance` and `assumptions` keys of the estimate's JSON (docs/formulas.md)."""
     return {
-        "provenance": [p.to_dict() for p in provenance(est.scenario, est)],
-        "assumptions": [a.to_dict() for a in assumptions(catalog, est.scenario, est)],
+        "provenance": [p.to_dict() for p in provenance(est.scenario, est, preset)],
+        "assumptions": [a.to_dict() for a in assumptions(catalog, est.scenario, est, preset)],
     }
 
 

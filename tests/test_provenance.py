@@ -135,3 +135,10 @@ def test_a_dated_scenario_gives_json_provenance(capsys, tmp_path):
         "source": "you",
         "control": "scenario file: start_date",
     }
+
+
+def test_cli_preset_values_are_the_presets(capsys):
+    assert main(["estimate", "--preset", "support-bot", "--format", "json"]) == 0
+    rows = {r["field"]: r for r in json.loads(capsys.readouterr().out)["provenance"]}
+    assert rows["workload.queries_per_month"]["source"] == "preset"
+    assert rows["stack.target_utilization"]["source"] == "assumed"  # the preset does not set it
