@@ -107,6 +107,22 @@ def _breakdown_view(ctx: results.Context, est: Estimate) -> None:
         st.caption("Ruled out, so not drawn: " + ", ".join(LABELS[a] for a in est.priced if a in out) + ".")
 
 
+def _numbers_view(ctx: results.Context, est: Estimate) -> None:
+    """The numbers as a table, with the curves as CSV."""
+    st.markdown(
+        tables.markdown_table(tables.numbers_frame(est, verdict.ruled_out_keys(ctx.recommendation)), "Architecture")
+    )
+    st.download_button(
+        "Download the curves (CSV)",
+        data=functools.partial(csv_text, est),
+        file_name="llm-planner-costs.csv",
+        mime="text/csv",
+        on_click="ignore",
+        help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per "
+        "architecture.",
+    )
+
+
 def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
     """One view at a time, picked by a segmented control: only the chosen view runs and redraws
     (st.tabs with lazy tabs measured ~25 ms more browser work per slider move than this)."""
@@ -124,18 +140,7 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
         or VIEWS[0]
     )
     if view == "Numbers":
-        st.markdown(
-            tables.markdown_table(tables.numbers_frame(est, verdict.ruled_out_keys(ctx.recommendation)), "Architecture")
-        )
-        st.download_button(
-            "Download the curves (CSV)",
-            data=functools.partial(csv_text, est),
-            file_name="llm-planner-costs.csv",
-            mime="text/csv",
-            on_click="ignore",
-            help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per "
-            "architecture.",
-        )
+        _numbers_view(ctx, est)
     elif view == "Breakdown at your volume":
         _breakdown_view(ctx, est)
     elif view == "Per 1,000 queries":
