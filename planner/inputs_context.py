@@ -151,3 +151,18 @@ def context_inputs(
         # the offer's own token prices: the catalog gives it no cached, batch or tier price, so none applies
         out |= _llm_prices("tuned", "", st.fine_tune, object(), which, take)
     return out
+
+
+def latency_model_fields(catalog: Catalog, take: Any) -> dict[str, float]:
+    """The latency model's figures (planner.inputs builds them with the rest; they feed no cost)."""
+    lm = catalog.latency_model
+    take.feeding((), ())
+    take.note(
+        "Latency model", "latency_model", "Latency model", "ttft_ms_per_1k_input_tokens", lm.ttft_ms_per_1k_input_tokens
+    )
+    take.note("Latency model", "latency_model", "Latency model", "network_overhead_ms", lm.network_overhead_ms)
+    return dict(
+        ttft_ms_per_1k_input_tokens=lm.ttft_ms_per_1k_input_tokens.value,
+        network_overhead_ms=lm.network_overhead_ms.value,
+        p95_over_p50=lm.p95_over_p50,
+    )

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pricing.caching import PromptCacheRules
 from pricing.serving_facts import Accelerator, ModelArchitecture, Reasoning
 from pricing.units import (
     STALE_AFTER_DAYS,
@@ -292,32 +293,6 @@ class PriceChange(Strict):
         if self.long_context is not None:
             out["long_context"] = self.long_context
         return out
-
-
-class PromptCacheRules(Strict):
-    """How a vendor's prompt cache behaves beyond its prices: the smallest prefix it caches, the first-token
-    time a hit saves and the most requests that can hit (a hot prefix is spread over machines)."""
-
-    min_prefix_tokens: int | None = Field(
-        None, ge=0, le=10_000_000, strict=True, description="Shortest prefix the vendor caches (shorter: never)."
-    )
-    first_token_saving_share: float | None = Field(
-        None,
-        ge=0,
-        le=1,
-        allow_inf_nan=False,
-        description="Share of the cached prefix's prefill time a hit saves (absent: no saving modelled).",
-    )
-    hit_share_ceiling: float | None = Field(
-        None,
-        ge=0,
-        le=1,
-        allow_inf_nan=False,
-        description="Most requests that can hit the cache, whatever the traffic (absent: no ceiling).",
-    )
-    source: str = Field(min_length=3, max_length=500, description="URL or citation where the rules were read.")
-    checked: date = Field(description="Date the rules were last checked against their source (YYYY-MM-DD).")
-    note: str | None = Field(None, max_length=1000, description="Anything a reader should know about them.")
 
 
 class LLM(Strict):
