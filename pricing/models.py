@@ -25,7 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pricing.owned import OwnedGPU, SelfHostedReranking, owned_hourly
+from pricing.caching import PromptCacheRules
+from pricing.owned import OwnedGPU, SelfHostedReranking, one_reranker_billing, owned_hourly
 from pricing.serving_facts import Accelerator, ModelArchitecture, Reasoning
 from pricing.units import (
     STALE_AFTER_DAYS,
@@ -227,9 +228,7 @@ class Reranker(Strict):
     usd_per_1m_tokens: UsdPer1MRerankTokens | None = Field(
         None, description="Price per 1M tokens of query + candidate text (the query counts once per candidate)."
     )
-    self_hosted: SelfHostedReranking | None = Field(
-        None, description="Self-hosted model: cost from GPU time at its throughput (documents scored a second)."
-    )
+    self_hosted: SelfHostedReranking | None = None  # on your GPU: GPU time at the documents it scores a second
     max_documents_per_search: int = Field(100, ge=1, le=100_000, strict=True)
     latency_p50_ms: LatencyMs
     latency_p95_ms: LatencyMs
@@ -237,14 +236,7 @@ class Reranker(Strict):
 
     @model_validator(mode="after")
     def _one_billing(self) -> Reranker:
-        given = [self.usd_per_1k_searches, self.usd_per_1m_tokens, self.self_hosted]
-        if sum(g is not None for g in given) != 1:
-            raise PydanticCustomError(
-                "pricing_shape",
-                "give exactly one of `usd_per_1k_searches` (billed per search), `usd_per_1m_tokens` "
-                "(billed per token of query and candidates) or `self_hosted` (GPU + documents per second) "
-                "— a missing price is never taken as zero",
-            )
+        one_reranker_billing(self.usd_per_1k_searches, self.usd_per_1m_tokens, self.self_hosted)
         return self
 
 
@@ -326,6 +318,16 @@ class LLM(Strict):
         None, description="Price of writing input to the prompt cache (absent: writes billed at the input price)."
     )
     cache_ttl_seconds: Seconds | None = Field(None, description="How long an unused cached prefix lives.")
+    cache_write_1h_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
+        None, description="Price of writing input to the 1-hour prompt cache (absent: no 1-hour option)."
+    )
+    cache_storage_usd_per_1m_tokens_per_hour: UsdPer1MTokens | None = Field(
+        None,
+        description="Explicit caches: storage per 1M cached tokens per hour (absent: no explicit cache).",
+    )
+    prompt_cache: PromptCacheRules | None = Field(
+        None, description="Minimum cacheable prefix, first-token saving and hit-share ceiling (absent: none)."
+    )
     batch_input_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
         None, description="Input price through the vendor's batch interface (absent: no batch price)."
     )
@@ -467,9 +469,7 @@ class GPU(Strict):
     gpu_type: Name
     gpu_count: int = Field(1, ge=1, le=64, strict=True)
     usd_per_hour: UsdPerHour  # rented; owned hardware leaves it out: computed from `owned`
-    owned: OwnedGPU | None = Field(
-        None, description="Owned hardware: purchase, power and hosting per GPU (the hourly price is computed)."
-    )
+    owned: OwnedGPU | None = None  # owned hardware: purchase, power and hosting per GPU (usd_per_hour computed)
     vllm_8b_tokens_per_second: TokensPerSecond | None = Field(
         None, description="Serving throughput of an 8B model on vLLM (output tokens per second, whole instance)."
     )
@@ -483,8 +483,7 @@ class GPU(Strict):
 
     @model_validator(mode="before")
     @classmethod
-    def _owned_hourly(cls, data: Any) -> Any:
-        """Owned hardware: the hourly price is computed from `owned` (a given one must agree with it)."""
+    def _owned_hourly(cls, data: Any) -> Any:  # the hourly price computed from `owned` (pricing/owned.py)
         return owned_hourly(data)
 
 

@@ -91,3 +91,14 @@ class SelfHostedReranking(Strict):
 
     gpu: Key = Field(description="Key of an entry under `gpus`.")
     documents_per_second: DocumentsPerSecond
+
+
+def one_reranker_billing(*given: object) -> None:
+    """A reranker bills exactly one way: per search, per token, or self-hosted GPU time."""
+    if sum(g is not None for g in given) != 1:
+        raise PydanticCustomError(
+            "pricing_shape",
+            "give exactly one of `usd_per_1k_searches` (billed per search), `usd_per_1m_tokens` "
+            "(billed per token of query and candidates) or `self_hosted` (GPU + documents per second) "
+            "— a missing price is never taken as zero",
+        )
