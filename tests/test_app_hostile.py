@@ -30,6 +30,7 @@ def catalog_file(tmp_path, monkeypatch) -> Path:
     shutil.copyfile(DEFAULT_CATALOG_PATH, path)
     monkeypatch.setenv("PLANNER_CATALOG", str(path))
     monkeypatch.delenv("PLANNER_READ_ONLY", raising=False)
+    monkeypatch.delenv("PLANNER_WRITABLE", raising=False)
     return path
 
 
@@ -196,7 +197,8 @@ def test_a_huge_name_in_the_url_is_not_echoed_whole(catalog_file):
 
 
 def test_a_server_on_every_interface_is_read_only(catalog_file):
-    """AppTest has no server address, as `streamlit run` without --server.address: read-only."""
+    """AppTest has no server address, as `streamlit run` without --server.address: read-only (and without
+    `PLANNER_WRITABLE=1` every server is)."""
     before = catalog_file.read_bytes()
     at = start(page="pricing")
     save = at.button(key="cat_save")
@@ -216,7 +218,49 @@ def test_read_only_by_the_environment_even_on_localhost(catalog_file, monkeypatc
     assert "PLANNER_READ_ONLY=1" in texts(at)
 
 
-def test_saving_an_override_over_the_default_catalog_is_a_message(monkeypatch, tmp_path):
+def test_a_page_opened_under_another_name_is_told_why_save_is_off(catalog_file, writable_local, monkeypatch):
+    """A writable server (`make run`) reached as `rebind.example` (a DNS-rebound page): Save is off, with why."""
+    from planner.ui import catalog
+
+    monkeypatch.setattr(
+        catalog, "request_headers", lambda: {"Host": "rebind.example:8501", "Origin": "http://rebind.example:8501"}
+    )
+    before = catalog_file.read_bytes()
+    at = start(page="pricing")
+    assert at.button(key="cat_save").disabled
+    shown = texts(at)
+    assert "rebind.example:8501" in shown and "localhost" in shown
+    assert catalog_file.read_bytes() == before
+
+
+def test_the_host_is_checked_again_on_save(catalog_file, writable_local, monkeypatch):
+    """The page was opened as localhost; the save request comes from another name: refused, file intact."""
+    from planner.ui import catalog
+
+    before = catalog_file.read_bytes()
+    at = start(page="pricing")
+    assert not at.button(key="cat_save").disabled
+    at.text_area(key="cat_editor").set_value(before.decode() + "\n# forged\n")
+    monkeypatch.setattr(catalog, "request_headers", lambda: {"Host": "rebind.example:8501"})
+    at.button(key="cat_save").click().run()
+    assert not at.exception
+    assert any("Saving is off for this page" in plain(e.value) for e in at.error)
+    assert catalog_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["PLANNER_READ_ONLY", "PLANNER_WRITABLE"])
+def test_an_unrecognized_flag_stops_the_app_with_a_message(catalog_file, monkeypatch, name):
+    """`PLANNER_READ_ONLY=ro` once left saving on without a word; now nothing runs but the message."""
+    monkeypatch.setenv(name, "ro")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    (error,) = at.error
+    assert f"{name}='ro' is not a yes/no value" in plain(error.value)
+    assert not at.get("plotly_chart") and not at.button
+
+
+def test_saving_an_override_over_the_default_catalog_is_a_message(monkeypatch, tmp_path, writable_local):
     """The issue's Save: an override saved over the default catalog file. Refused, the file intact."""
     from pricing import loader
 
@@ -224,7 +268,6 @@ def test_saving_an_override_over_the_default_catalog_is_a_message(monkeypatch, t
     shutil.copyfile(DEFAULT_CATALOG_PATH, default)
     monkeypatch.setattr(loader, "DEFAULT_CATALOG_PATH", default)
     monkeypatch.setenv("PLANNER_CATALOG", str(default))
-    monkeypatch.setenv("PLANNER_READ_ONLY", "0")
     before = default.read_bytes()
     at = start(page="pricing")
     at.text_area(key="cat_editor").set_value("extends: default\n")
@@ -234,8 +277,7 @@ def test_saving_an_override_over_the_default_catalog_is_a_message(monkeypatch, t
     assert default.read_bytes() == before
 
 
-def test_saving_over_a_read_only_file_is_a_message(catalog_file, monkeypatch):
-    monkeypatch.setenv("PLANNER_READ_ONLY", "0")
+def test_saving_over_a_read_only_file_is_a_message(catalog_file, writable_local):
     before = catalog_file.read_bytes()
     at = start(page="pricing")
     os.chmod(catalog_file, 0o444)
@@ -246,8 +288,7 @@ def test_saving_over_a_read_only_file_is_a_message(catalog_file, monkeypatch):
     assert catalog_file.read_bytes() == before
 
 
-def test_no_absolute_server_path_is_shown(catalog_file, monkeypatch):
-    monkeypatch.setenv("PLANNER_READ_ONLY", "0")
+def test_no_absolute_server_path_is_shown(catalog_file, writable_local):
     at = start(page="pricing")
     text = catalog_file.read_text(encoding="utf-8")
     at.text_area(key="cat_editor").set_value(text + "\n# mine\n")

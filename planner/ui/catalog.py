@@ -38,10 +38,16 @@ EDITOR_KEY = "cat_editor"
 UPLOAD_KEY = "cat_upload"
 
 
+def request_headers() -> dict[str, str]:
+    """The headers of this session's request (its websocket's opening request): Host, Origin, ..."""
+    return dict(st.context.headers)
+
+
 def write_access() -> access.WriteAccess:
-    """May this server save the catalog file? (`planner.ui.access`: read-only unless it listens on localhost
-    only, or `PLANNER_READ_ONLY` says otherwise.)"""
-    return access.write_access(os.environ, st.get_option("server.address"))
+    """May this request save the catalog file? (`planner.ui.access`: only with the operator's opt-in,
+    `PLANNER_WRITABLE=1`, and only for a request whose Host names this machine; read from the request's
+    headers every time it is asked.)"""
+    return access.write_access(os.environ, st.get_option("server.address"), request_headers())
 
 
 def catalog_path() -> Path:
