@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 from planner import output
+from planner.format import visible as plain
 from planner.engine import estimate
-from planner.files import load_scenario, read_scenario_file
+from planner.files import WriteRefused, load_scenario, read_scenario_file, write_regular_file
 from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
-from pricing.errors import ConflictError, InputError, UnknownEntryError
+from pricing.errors import ConflictError, InputError, SaveError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
 
 
@@ -91,9 +92,7 @@ def cmd_report(args) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     out = Path(args.out)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(pdf)
-    tmp.replace(out)
+    write_regular_file(out, pdf)  # a symbolic link, a FIFO or a device (/dev/null) is refused, left as it is
     print(f"wrote {out} ({len(pdf):,} bytes)")
     return 0
 
@@ -106,6 +105,16 @@ def _threshold(text: str) -> float:
     if not 0 <= pct <= 1000:
         raise argparse.ArgumentTypeError(f"{text}: a threshold is a percentage between 0 and 1000")
     return pct / 100
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number") from None
+    if not 0 < n <= 10**9:
+        raise argparse.ArgumentTypeError(f"{text}: give a whole number above 0 (and at most 1,000,000,000)")
+    return n
 
 
 def _day(text: str):
@@ -178,7 +187,7 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     v = sub.add_parser("validate", help="validate a pricing catalog (default: the shipped one)")
     v.add_argument("file", nargs="?", help="catalog or override file")
     v.add_argument(
-        "--stale-days", type=int, default=180, help="report figures checked longer ago than this (default 180)"
+        "--stale-days", type=_positive, default=180, help="report figures checked longer ago than this (default 180)"
     )
     v.set_defaults(func=cmd_validate)
 
@@ -226,8 +235,8 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     pa.add_argument("--key", help="key of the new entry (default: derived from the model)")
     pa.add_argument("--file", help="catalog file to add to (default: the shipped catalog)")
     pa.add_argument("--checked", type=_day, help="checked date to write (default: the package's release date)")
-    pa.add_argument("--dimensions", type=int, help="vector dimensions (embedding models; not in genai-prices)")
-    pa.add_argument("--context-window", type=int, help="context window, when genai-prices has none")
+    pa.add_argument("--dimensions", type=_positive, help="vector dimensions (embedding models; not in genai-prices)")
+    pa.add_argument("--context-window", type=_positive, help="context window, when genai-prices has none")
     for sp in (pc, ps, pa):
         sp.set_defaults(func=cmd_prices)
     return p
@@ -239,10 +248,10 @@ def main(argv=None) -> int:
         return args.func(args)
     except InputError as e:
         for problem in e.problems:
-            print(str(problem), file=sys.stderr)
+            print(plain(str(problem)), file=sys.stderr)
         return 1
-    except (UnknownEntryError, ConflictError) as e:
-        print(f"error: {e}", file=sys.stderr)
+    except (UnknownEntryError, ConflictError, SaveError, WriteRefused) as e:
+        print(f"error: {plain(str(e))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # the reader (e.g. `| head`) went away: stop quietly
@@ -251,7 +260,13 @@ def main(argv=None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as e:
-        print(f"error: {e.strerror or e}: {e.filename or ''}", file=sys.stderr)
+        print(f"error: {e.strerror or e}: {plain(str(e.filename or ''))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except (MemoryError, RecursionError):
+        print("error: the input is too large or too deeply nested to process", file=sys.stderr)
+        return 1
+    except Exception as e:  # a defect, not the user's input: still a sentence, never a traceback
+        print(f"error: internal error ({type(e).__name__}: {plain(str(e))[:300]}); please report it", file=sys.stderr)
+        return 2

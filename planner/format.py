@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 import re
 
+from pricing.safeyaml import UNSAFE_TEXT
+
 _SUFFIXES = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
 
 
@@ -75,3 +77,9 @@ def ms(x: float | None) -> str:
         return f"{x:.0f} ms"
     s = x / 1000
     return f"{s:.2f} s" if s < 9.995 else f"{s:.1f} s" if s < 99.95 else f"{s:,.0f} s"
+
+
+def visible(text: str) -> str:
+    """`text` with every control character and bidirectional override written as `\\uXXXX` (or `\\xXX`), so an
+    echoed value cannot move a terminal's cursor, clear it, set its title, or reverse the line shown."""
+    return UNSAFE_TEXT.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from planner.format import visible
 from planner.scenario import Scenario
 from planner.spelling import Respelled, respell_choice, respell_path
 
@@ -158,8 +159,9 @@ MAX_PROBLEMS = 10
 
 
 def shown(text: str, limit: int = MAX_ECHO_CHARS) -> str:
-    """`text` as echoed in a message: cut to `limit` characters, saying how long it was."""
-    text = str(text)
+    """`text` as echoed in a message: control characters made visible (`planner.format.visible`), cut to `limit`
+    characters, saying how long it was."""
+    text = visible(str(text))
     if len(text) <= limit:
         return text
     return f"{text[: limit - 1]}… ({len(text):,} characters)"
