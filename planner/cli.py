@@ -107,14 +107,23 @@ def _threshold(text: str) -> float:
     return pct / 100
 
 
-def _positive(text: str) -> int:
+def _whole(text: str, low: int) -> int:
     try:
         n = int(text.replace("_", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number") from None
-    if not 0 < n <= 10**9:
-        raise argparse.ArgumentTypeError(f"{text}: give a whole number above 0 (and at most 1,000,000,000)")
+        raise argparse.ArgumentTypeError(f"`{plain(text)[:40]}` is not a whole number") from None
+    if not low <= n <= 10**9:
+        raise argparse.ArgumentTypeError(f"{n}: give a whole number from {low} to 1,000,000,000")
     return n
+
+
+def _positive(text: str) -> int:
+    """A count given on the command line: a whole number above 0 (`--context-window 0` is refused, not ignored)."""
+    return _whole(text, 1)
+
+
+def _days(text: str) -> int:
+    return _whole(text, 0)
 
 
 def _day(text: str):
@@ -156,8 +165,8 @@ def cmd_prices(args) -> int:
             if not args.write:
                 print("dry run: pass --write to rewrite the referenced figures (value, source, checked)")
                 return 0
-            save_catalog(text, path, loaded.sha256)
-            print(f"wrote {path} (previous version kept as {path.name}.bak)")
+            saved = save_catalog(text, path, loaded.sha256)
+            print(f"wrote {path} (previous version kept as {saved.backup})" if saved.backup else f"wrote {path}")
             return 0
         # add
         text, family, key = gs.add_entry_text(
@@ -187,7 +196,7 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     v = sub.add_parser("validate", help="validate a pricing catalog (default: the shipped one)")
     v.add_argument("file", nargs="?", help="catalog or override file")
     v.add_argument(
-        "--stale-days", type=_positive, default=180, help="report figures checked longer ago than this (default 180)"
+        "--stale-days", type=_days, default=180, help="report figures checked longer ago than this (default 180)"
     )
     v.set_defaults(func=cmd_validate)
 

@@ -88,7 +88,7 @@ UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069
 
 
 def unsafe_text_problem(text: str) -> str:
-    """"" when `text` may be shown as it is; else a sentence naming the first character refused (not echoing it)."""
+    """ "" when `text` may be shown as it is; else a sentence naming the first character refused (not echoing it)."""
     bad = UNSAFE_TEXT.search(text)
     if bad is None:
         return ""

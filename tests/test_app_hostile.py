@@ -346,9 +346,9 @@ def test_large_catalogs_applied_by_visitors_stay_out_of_the_shared_cache(catalog
     before = shared_cache_bytes()
     for salt in ("a", "b"):
         text = big_catalog(SHARED_CATALOG_MAX_BYTES + 50_000, salt)
-        at = start(page="pricing")
-        at.text_area(key="cat_editor").set_value(text)
-        at.button(key="cat_apply").click().run(timeout=120)
+        at = start(page="pricing")  # uploaded: 350 KB is more than the editor holds (250,000 characters)
+        at.file_uploader(key="cat_upload").set_value((f"{salt}.yaml", text.encode(), "application/x-yaml"))
+        at.run(timeout=120)
         assert not at.exception and any("Applied" in s.value for s in at.success)
         assert f"Copy {salt} 0" in " ".join(at.dataframe[0].value["Entry"].astype(str))
     grown = shared_cache_bytes() - before
@@ -357,10 +357,13 @@ def test_large_catalogs_applied_by_visitors_stay_out_of_the_shared_cache(catalog
 
 
 def test_the_editor_refuses_more_than_an_upload(catalog_file):
+    """The editor's cap counted characters (1,000,000 emoji = 4 MB sent); now its characters at 4 bytes each at
+    most fit an upload's 1,000,000 bytes: 250,000 characters."""
     from planner.ui.session import MAX_UPLOAD_BYTES
 
     at = start(page="pricing")
-    assert at.text_area(key="cat_editor").max_chars == MAX_UPLOAD_BYTES
+    assert at.text_area(key="cat_editor").max_chars * 4 <= MAX_UPLOAD_BYTES
+    assert at.text_area(key="cat_editor").max_chars == 250_000  # 1,000,000 bytes ÷ 4 bytes a character
 
 
 # ------------------------------------------------------------------ cached numbers on a changed default

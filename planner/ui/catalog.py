@@ -16,7 +16,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from planner.ui import access, session
 from planner.ui.messages import problem_lines
-from planner.ui.session import MAX_UPLOAD_BYTES, Outcome, flash
+from planner.ui.session import MAX_EDITOR_CHARS, MAX_UPLOAD_BYTES, Outcome, flash
 from pricing.errors import ConflictError, InputError, Problem, SaveError
 from pricing.loader import (
     DEFAULT_CATALOG_PATH,
@@ -27,11 +27,13 @@ from pricing.loader import (
     read_text,
 )
 from pricing.models import Catalog
-from pricing.store import backup_path, save_catalog
+from pricing.store import SavedCatalog, save_catalog
 
 if TYPE_CHECKING:  # pandas (and pyarrow with it) loads only where a table is drawn
     import pandas as pd
 
+#: How long a Save waits for another save of the same file (it waits on the thread that draws the page).
+SAVE_LOCK_WAIT_SECONDS = 1.0
 #: The Pricing page's YAML editor (a widget key).
 EDITOR_KEY = "cat_editor"
 #: The Pricing page's catalog uploader (a widget key).
@@ -206,7 +208,9 @@ def save_catalog_text(text: str) -> Outcome:
     if not allowed.allowed:  # the button is disabled; a crafted request is refused all the same
         return "error", allowed.reason
     try:
-        loaded = save_catalog(text, path, s.cat_file_sha, shown_as=path.name)
+        loaded = save_catalog(
+            text, path, s.cat_file_sha, shown_as=path.name, lock_timeout_seconds=SAVE_LOCK_WAIT_SECONDS
+        )
     except InputError as exc:
         return "invalid", exc.problems
     except ConflictError as exc:
@@ -218,7 +222,17 @@ def save_catalog_text(text: str) -> Outcome:
     _adopt_catalog(loaded.text, str(path), custom=False)
     stat = path.stat()
     s.cat_file_sha, s.cat_stamp = loaded.sha256, (stat.st_mtime_ns, stat.st_size)
-    return "saved", f"{path.name} (the previous version is kept as {backup_path(path).name})"
+    return "saved", saved_detail(loaded, path)
+
+
+def saved_detail(saved: SavedCatalog, path: Path) -> str:
+    """What a save did, naming the real `.bak` (beside the file a link points to), or saying there is none."""
+    if not saved.written:
+        return f"{path.name}: nothing to write, it already holds this text (its previous version is unchanged)"
+    if saved.backup is None:
+        return f"{path.name} (a new file: there was no previous version to keep)"
+    beside = "" if saved.backup.parent == path.parent else f", beside {saved.backup.parent.name}/ where the link points"
+    return f"{path.name} (the previous version is kept as {saved.backup.name}{beside})"
 
 
 def catalog_upload(f: UploadedFile) -> Outcome:
@@ -230,27 +244,48 @@ def catalog_upload(f: UploadedFile) -> Outcome:
     except UnicodeDecodeError:
         return "error", f"{f.name}: not UTF-8 text. Save the catalog as UTF-8 YAML."
     problems = apply_catalog_text(text, f.name)
-    if problems:  # the upload goes to the editor, to be fixed where the problems point
-        set_editor(text)
+    if len(text) > MAX_EDITOR_CHARS:  # too long for the editor: applied (or refused) without it
+        if problems:
+            shown = "; ".join(problem_lines(problems[:5]))
+            return "error", f"{f.name} is not valid, so nothing changed: {shown}"
+        return "applied", (
+            f"{f.name} (its {len(text):,} characters are more than the editor holds, {MAX_EDITOR_CHARS:,}: "
+            "the editor keeps its text)"
+        )
+    set_editor(text)  # an invalid upload goes to the editor, to be fixed where the problems point
+    if problems:
         return "invalid", problems, f.name
-    set_editor(text)
     return "applied", f.name
 
 
 # ------------------------------------------------------------------ the Pricing page's buttons (callbacks)
 
 
-def on_apply() -> None:
+def _take_editor_text() -> str | None:
+    """The editor's submitted text, now the draft; None (and the draft put back in the editor, the text not
+    kept anywhere) when it is above `MAX_UPLOAD_BYTES` of UTF-8 (a client that ignores the editor's cap)."""
     s = session.get()
-    s.cat_draft = st.session_state[EDITOR_KEY]
-    problems = apply_catalog_text(s.cat_draft)
-    s.cat_result = ("invalid", problems) if problems else ("applied", "your edit")
+    text = st.session_state.get(EDITOR_KEY) or ""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_UPLOAD_BYTES:
+        st.session_state[EDITOR_KEY] = s.cat_draft if s.cat_draft is not None else s.cat_text
+        s.cat_result = ("error", f"The text is {size:,} bytes; catalogs are limited to {MAX_UPLOAD_BYTES:,} bytes.")
+        return None
+    s.cat_draft = text
+    return text
+
+
+def on_apply() -> None:
+    text = _take_editor_text()
+    if text is not None:
+        problems = apply_catalog_text(text)
+        session.get().cat_result = ("invalid", problems) if problems else ("applied", "your edit")
 
 
 def on_save() -> None:
-    s = session.get()
-    s.cat_draft = st.session_state[EDITOR_KEY]
-    s.cat_result = save_catalog_text(s.cat_draft)
+    text = _take_editor_text()
+    if text is not None:
+        session.get().cat_result = save_catalog_text(text)
 
 
 def on_upload() -> None:

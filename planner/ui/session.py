@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 
 #: Uploads (scenarios and catalogs) are refused above this size, whatever the server allows.
 MAX_UPLOAD_BYTES = 1_000_000
+#: The catalog editor's cap in characters: a browser counts characters, and a character is at most 4 bytes
+#: of UTF-8, so the editor never sends (nor the server holds) more than `MAX_UPLOAD_BYTES` of text.
+MAX_EDITOR_CHARS = MAX_UPLOAD_BYTES // 4
 
 #: The one key of `st.session_state` the app's own state lives under.
 KEY = "planner"
