@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from planner import output
-from planner.format import visible as plain
 from planner.engine import estimate
 from planner.files import WriteRefused, load_scenario, read_scenario_file, write_regular_file
+from planner.format import visible as plain
 from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
 from pricing.errors import ConflictError, InputError, SaveError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary

@@ -14,7 +14,6 @@ from pricing.loader import read_text, validate
 from pricing.safefile import WriteRefused, read_regular_file, write_regular_file
 from pricing.safeyaml import Parsed, parse_yaml
 
-
 #: The bounded reader of user-named files (refuses FIFOs, devices, folders; never hangs) and the writer that
 #: writes only regular files (refuses symbolic links, devices, FIFOs): see `pricing.safefile`.
 __all__ = [
