@@ -13,7 +13,13 @@ from pathlib import Path
 
 from planner import output
 from planner.engine import estimate
-from planner.files import WriteRefused, load_scenario, read_scenario_file, write_regular_file
+from planner.files import (
+    WriteRefused,
+    check_writable_path,
+    load_scenario,
+    read_scenario_file,
+    write_regular_file,
+)
 from planner.format import visible as plain
 from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
 from pricing.errors import ConflictError, InputError, SaveError, UnknownEntryError
@@ -85,6 +91,7 @@ def cmd_recommend(args) -> int:
 def cmd_report(args) -> int:
     from planner import report
 
+    check_writable_path(args.out)  # before the work: a link, FIFO or device at --out is refused, left as it is
     catalog, scenario = _load(args)
     try:
         pdf = report.build_report(catalog, scenario)
@@ -137,7 +144,6 @@ def _day(text: str):
 
 def cmd_prices(args) -> int:
     from pricing import genai_sync as gs
-    from pricing.loader import read_text
     from pricing.safeyaml import parse_yaml
     from pricing.store import save_catalog
 
@@ -168,22 +174,45 @@ def cmd_prices(args) -> int:
             saved = save_catalog(text, path, loaded.sha256)
             print(f"wrote {path} (previous version kept as {saved.backup})" if saved.backup else f"wrote {path}")
             return 0
-        # add
-        text, family, key = gs.add_entry_text(
-            read_text(path),
-            loaded.catalog,
-            args.model,
-            key=args.key,
-            checked=args.checked,
-            dimensions=args.dimensions,
-            context_window=args.context_window,
-        )
-        save_catalog(text, path, loaded.sha256)
-        print(f"added {family}.{key} ({args.model}) to {path}; its latency figures are placeholders marked unverified")
-        return 0
+        return _add(args, path, loaded)
     except gs.SyncError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+
+
+#: The `prices add` option each field of a new entry comes from (named when the field is refused).
+_ADD_OPTIONS = {"dimensions": "--dimensions", "context_window": "--context-window", "checked": "--checked"}
+
+
+def _add(args, path: Path, loaded) -> int:
+    """`prices add`: the new entry, validated as part of the file, then saved. A problem in the new entry is
+    said of the argument it came from (its line exists only in the text built, not on disk)."""
+    from pricing import genai_sync as gs
+    from pricing.loader import read_text
+    from pricing.store import save_catalog
+
+    text, family, key = gs.add_entry_text(
+        read_text(path),
+        loaded.catalog,
+        args.model,
+        key=args.key,
+        checked=args.checked,
+        dimensions=args.dimensions,
+        context_window=args.context_window,
+    )
+    try:
+        save_catalog(text, path, loaded.sha256)
+    except InputError as e:
+        new = [p for p in e.problems if p.path.split(".")[:2] == [family, key]]
+        if not new:
+            raise
+        for p in new:
+            field = p.path.split(".")[-1]
+            given = _ADD_OPTIONS.get(field, f"the entry for {args.model} built from genai-prices")
+            print(f"error: {plain(given)}: {p.path}: {plain(p.message)}; nothing was written", file=sys.stderr)
+        return 1
+    print(f"added {family}.{key} ({args.model}) to {path}; its latency figures are placeholders marked unverified")
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:  # long: declarations only, one block per subcommand

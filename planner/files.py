@@ -11,7 +11,7 @@ from planner.scenario import Scenario
 from planner.spelling import respell
 from pricing.errors import Problem
 from pricing.loader import read_text, validate
-from pricing.safefile import WriteRefused, read_regular_file, write_regular_file
+from pricing.safefile import WriteRefused, check_writable_path, read_regular_file, write_regular_file
 from pricing.safeyaml import Parsed, parse_yaml
 
 #: The bounded reader of user-named files (refuses FIFOs, devices, folders; never hangs) and the writer that
@@ -20,6 +20,7 @@ __all__ = [
     "SCENARIOS_DIR",
     "ScenarioWarning",
     "WriteRefused",
+    "check_writable_path",
     "load_scenario",
     "parse_scenario",
     "presets",

@@ -4,8 +4,8 @@
   a device (`/dev/zero`), a socket or a folder is refused with a located `InputError` before anything is
   read, so reading never hangs (a FIFO is opened without waiting for a writer) and never reads without
   end. Symbolic links are followed (what matters is what is read).
-* `write_regular_file(path, data)` — write `data` to `path` when `path` is a regular file or does not exist
-  yet, atomically (a temporary file in the same folder, fsync, `os.replace`). A symbolic link, a FIFO, a
+* `write_regular_file(path, data)` — write `data` to `path` when `path` is a writable regular file or does not
+  exist yet, atomically (a temporary file in the same folder, fsync, `os.replace`). A symbolic link, a FIFO, a
   device (`/dev/null`), a socket or a folder at `path` is refused with a `WriteRefused` sentence and left as
   it was: replacing it would damage something the user never asked to write (as root, `--out /dev/null`
   would replace the machine's `/dev/null` with a file).
@@ -110,6 +110,8 @@ def check_writable_path(path: str | Path) -> None:
             f"{p} is {kind_of(mode)}, not a regular file: it was left as it is and nothing was written. Give the "
             "path of a regular file (or of a new one)."
         )
+    if not mode & 0o222 or not os.access(p, os.W_OK):  # root may write anything: the mode still says no
+        raise WriteRefused(f"{p} is read-only, so it was not replaced (nothing was written); make it writable first")
 
 
 def write_regular_file(path: str | Path, data: bytes) -> None:
