@@ -367,3 +367,108 @@ def test_the_cli_does_not_hang_on_a_fifo_in_a_real_process(tmp_path):
     )
     assert done.returncode == 1
     assert "named pipe (FIFO), not a regular file" in done.stderr and "Traceback" not in done.stderr
+
+
+# ---------------------------------------------------------------- Low 5: YAML 1.1 number spellings
+
+
+@pytest.mark.parametrize(
+    "written, yaml11",
+    [("1:30", 90), ("010", 8), ("0x10", 16), ("0b11", 3), ("1:30.5", 90.5)],
+)
+def test_a_yaml_1_1_number_is_refused_with_its_place_in_a_scenario(written, yaml11):
+    """`top_k: 010` was read as 8 (and `1:30` as 90): valid, and priced wrong."""
+    import yaml
+
+    from planner.files import read_scenario
+    from pricing.errors import InputError
+
+    text = f"name: mine\nworkload:\n  top_k: {written}\n"
+    assert yaml.safe_load(text)["workload"]["top_k"] == yaml11  # what PyYAML alone makes of it
+    with pytest.raises(InputError) as info:
+        read_scenario(text, "s.yaml")
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line, problem.column, problem.path) == ("s.yaml", 3, 10, "workload.top_k")
+    assert f"`{written}` is a number YAML versions read differently" in problem.message
+
+
+def test_a_yaml_1_1_number_is_refused_in_a_catalog(default_catalog_text):
+    from pricing.errors import InputError
+    from pricing.loader import parse_catalog
+
+    lines = default_catalog_text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("value:"))
+    indent = lines[at][: lines[at].index("value:")]
+    lines[at] = f"{indent}value: 0x10\n"
+    with pytest.raises(InputError) as info:
+        parse_catalog("".join(lines), "cat.yaml")
+    first = info.value.problems[0]
+    assert (first.line, first.column) == (at + 1, len(indent) + 8)
+    assert "`0x10` is a number YAML versions read differently" in first.message
+
+
+@pytest.mark.parametrize("written, value", [("90", 90), ("'010'", "010"), ("1e6", 1e6), ("0.05", 0.05), ("0", 0)])
+def test_plain_decimal_numbers_and_quoted_text_still_read(written, value):
+    from pricing.safeyaml import parse_yaml
+
+    assert parse_yaml(f"a: {written}\n", "f").data == {"a": value}
+
+
+# ---------------------------------------------------------------- Low 10, 11: control characters, blank names
+
+
+def test_terminal_escapes_in_catalog_text_are_refused_and_never_printed(tmp_path, capsys):
+    r"""`description: "\e[2J\e]0;…\a"` in a catalog reached the terminal through `validate` (which CI runs)."""
+    cat = tmp_path / "cat.yaml"
+    cat.write_bytes(MINI.read_bytes().replace(b"version:", b'description: "\\e[2J\\e]0;owned\\a"\nversion:', 1))
+    code, out, err = run_cli(capsys, "validate", str(cat))
+    assert code == 1
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "the control character U+001B is not allowed in text" in err
+    assert err.startswith(f"{cat}:") and ":1:" not in err.split(":", 2)[1]  # located at its line
+
+
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("   ", "the name is blank"),
+        ("\u00a0\u2003", "the name is blank"),
+        ("Plan \u202eevil\u202c", r"U\+202E is not allowed"),
+        ("Plan \x1b[31mred", r"U\+001B is not allowed"),
+    ],
+)
+def test_a_blank_or_disguised_scenario_name_is_refused(name, problem):
+    """`name=%20%20%20` rendered as `****` or a rule; a right-to-left override reversed the headers."""
+    from pydantic import ValidationError
+
+    from planner.scenario import Scenario
+
+    with pytest.raises(ValidationError, match=problem):
+        Scenario(name=name)
+
+
+def test_a_blank_url_name_is_ignored_with_a_message_that_shows_no_control_character():
+    from planner.scenario import Scenario
+    from planner.ui import params
+
+    _, scenario, problems = params.decode({"name": "   "}, {})
+    assert scenario.name == Scenario().name and "the name is blank" in problems[0]
+    _, scenario, problems = params.decode({"name": "a\u202eb\x1b[2J"}, {})
+    assert scenario.name == Scenario().name
+    assert "\u202e" not in problems[0] and "\x1b" not in problems[0] and "\\u202e" in problems[0]
+
+
+def test_a_name_is_kept_on_one_line_without_padding():
+    from planner.scenario import Scenario
+
+    assert Scenario(name="  Support   bot \n").name == "Support bot"
+
+
+def test_a_description_keeps_its_lines_but_no_escapes():
+    from pydantic import ValidationError
+
+    from planner.scenario import Scenario
+
+    assert Scenario(description="line one\nline two").description == "line one\nline two"
+    with pytest.raises(ValidationError, match=r"U\+0007"):
+        Scenario(description="bell\a")
