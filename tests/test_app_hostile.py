@@ -403,3 +403,34 @@ def test_an_override_applied_after_the_default_changed_is_priced_on_the_new_defa
 
     after = prompt_only_monthly()
     assert after != before
+
+
+def test_an_open_session_on_an_override_follows_a_changed_default(monkeypatch, tmp_path):
+    """Only the override's own stamp was watched: an open session kept pricing on the old default after
+    `pricing/default.yaml` changed, though the README promises the next rerun picks it up."""
+    from planner.scenario import Scenario
+    from pricing import loader
+
+    default = tmp_path / "default.yaml"
+    shutil.copyfile(DEFAULT_CATALOG_PATH, default)
+    monkeypatch.setattr(loader, "DEFAULT_CATALOG_PATH", default)
+    override = tmp_path / "ours.yaml"
+    override.write_text("extends: default\n# our negotiated prices: none yet\n", encoding="utf-8")
+    monkeypatch.setenv("PLANNER_CATALOG", str(override))
+
+    def prompt_only(at: AppTest) -> str:
+        return next(m.value for m in at.metric if m.label.startswith("Prompt only"))
+
+    at = start(page="costs")
+    before = prompt_only(at)
+    lines = default.read_text(encoding="utf-8").splitlines(keepends=True)
+    entry_at = lines.index(f"  {Scenario().stack.llm}:\n")
+    field_at = next(i for i in range(entry_at, len(lines)) if lines[i].strip() == "input_usd_per_1m_tokens:")
+    value_at = next(i for i in range(field_at, len(lines)) if lines[i].strip().startswith("value:"))
+    indent, value = lines[value_at].split("value:")
+    lines[value_at] = f"{indent}value: {float(value) * 10:g}\n"
+    default.write_text("".join(lines), encoding="utf-8")
+    at.run()  # the next rerun of the open session
+    after = prompt_only(at)
+    assert after != before
+    assert after == prompt_only(start(page="costs"))  # what a new session shows

@@ -17,6 +17,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from planner.ui import access, session
 from planner.ui.messages import problem_lines
 from planner.ui.session import MAX_EDITOR_CHARS, MAX_UPLOAD_BYTES, Outcome, flash
+from pricing import loader
 from pricing.errors import ConflictError, InputError, Problem, SaveError
 from pricing.loader import (
     DEFAULT_CATALOG_PATH,
@@ -70,12 +71,14 @@ def _adopt_catalog(text: str, file: str, *, custom: bool) -> LoadedCatalog:
 
     Its key (`cat_sha`, which keys every cached result) covers the default catalog's text too:
     an override means something else once the default file changed."""
+    stamp = _stamp(loader.DEFAULT_CATALOG_PATH)  # before the read: a change made in between shows on the next rerun
     base = default_catalog_text()
     sha = catalog_key(text, base)
     loaded = session.parse_catalog_cached(sha, text, base, file)
     s = session.get()
     s.cat_text, s.cat_sha, s.cat_custom = text, sha, custom
     s.catalog_memo = (sha, loaded.catalog)
+    s.default_stamp = stamp
     return loaded
 
 
@@ -115,9 +118,36 @@ def _fallback_to_default() -> None:
     set_editor(text)
 
 
-def follow_file() -> None:
-    """A session without its own edits follows the file: a save made elsewhere shows on the next rerun."""
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st_ = path.stat()
+    except OSError:
+        return None
+    return (st_.st_mtime_ns, st_.st_size)
+
+
+def follow_default() -> None:
+    """An override (the file's or this session's edit) is layered over the default catalog: when
+    `pricing/default.yaml` changed since, the next rerun layers it over the new default (an override
+    that no longer holds over it keeps the last good catalog)."""
     s = session.get()
+    stamp = _stamp(loader.DEFAULT_CATALOG_PATH)
+    if stamp is None or stamp == s.default_stamp:
+        return
+    if not s.cat_text or catalog_key(s.cat_text, default_catalog_text()) == s.cat_sha:
+        s.default_stamp = stamp
+        return
+    try:
+        _adopt_catalog(s.cat_text, s.cat_path, custom=s.cat_custom)
+    except InputError:
+        s.default_stamp = stamp  # the last good catalog stays; the Pricing page reports the file when reset
+
+
+def follow_file() -> None:
+    """A session without its own edits follows the file: a save made elsewhere shows on the next rerun;
+    a session on an override follows the default catalog it extends too (`follow_default`)."""
+    s = session.get()
+    follow_default()
     if s.cat_custom or not s.cat_stamp:
         return
     path = Path(s.cat_path)

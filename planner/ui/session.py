@@ -83,6 +83,7 @@ class Session:
     cat_custom: bool = False
     cat_file_sha: str | None = None
     cat_stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file when read
+    default_stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the default catalog an override is over
     cat_draft: str | None = None  # the Pricing page's editor text, kept across page switches
     cat_result: Outcome | None = None  # the Pricing page's last action: (outcome, detail)
     # messages for the next page drawn
