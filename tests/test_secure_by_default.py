@@ -472,3 +472,160 @@ def test_a_description_keeps_its_lines_but_no_escapes():
     assert Scenario(description="line one\nline two").description == "line one\nline two"
     with pytest.raises(ValidationError, match=r"U\+0007"):
         Scenario(description="bell\a")
+
+
+# ---------------------------------------------------------------- Low 7, 8: .bak and the lock
+
+
+def edited(text: str) -> str:
+    return text + "# edited\n"
+
+
+@pytest.fixture
+def cat(tmp_path) -> Path:
+    p = tmp_path / "cat.yaml"
+    p.write_bytes(MINI.read_bytes())
+    return p
+
+
+def test_a_double_save_keeps_the_real_previous_version(cat):
+    """A second Save of the same text made the .bak a copy of the text just saved: the real previous version lost."""
+    from pricing.loader import load_catalog_file
+    from pricing.store import backup_path, save_catalog
+
+    original = cat.read_bytes()
+    loaded = load_catalog_file(cat)
+    first = save_catalog(edited(loaded.text), cat, loaded.sha256)
+    second = save_catalog(edited(loaded.text), cat, first.sha256)  # Save pressed again, nothing changed
+    assert backup_path(cat).read_bytes() == original
+    assert not second.written and second.backup is None
+    assert first.written and first.backup == backup_path(cat)
+
+
+def test_the_bak_named_is_the_real_one(tmp_path):
+    """A symlinked catalog's .bak is beside the real file; a new file has none (messages named one that did
+    not exist)."""
+    from planner.ui.catalog import saved_detail
+    from pricing.loader import load_catalog_file
+    from pricing.store import save_catalog
+
+    real_dir = tmp_path / "real"
+    real_dir.mkdir()
+    real = real_dir / "prices.yaml"
+    real.write_bytes(MINI.read_bytes())
+    link = tmp_path / "catalog.yaml"
+    link.symlink_to(real)
+    loaded = load_catalog_file(link)
+    saved = save_catalog(edited(loaded.text), link, loaded.sha256, shown_as="catalog.yaml")
+    assert saved.backup == real_dir / "prices.yaml.bak" and saved.backup.read_bytes() == MINI.read_bytes()
+    assert not (tmp_path / "catalog.yaml.bak").exists()
+    said = saved_detail(saved, link)
+    assert "prices.yaml.bak" in said and "catalog.yaml.bak" not in said
+
+    new = tmp_path / "new.yaml"
+    fresh = save_catalog(MINI.read_text(), new, None)
+    assert fresh.backup is None and not (tmp_path / "new.yaml.bak").exists()
+    assert "no previous version" in saved_detail(fresh, new)
+
+
+def test_the_cli_names_the_real_bak(tmp_path, capsys, monkeypatch):
+    from pricing import genai_sync as gs
+
+    real = tmp_path / "prices.yaml"
+    real.write_bytes(MINI.read_bytes())
+    link = tmp_path / "catalog.yaml"
+    link.symlink_to(real)
+    monkeypatch.setattr(gs, "sync_text", lambda text, *a, **k: (edited(text), [], []))
+    code, out, _ = run_cli(capsys, "prices", "sync", "--file", str(link), "--write")
+    assert code == 0
+    assert f"previous version kept as {tmp_path / 'prices.yaml.bak'}" in out
+
+
+def test_a_lock_left_by_root_does_not_block_saves(cat, monkeypatch):
+    """A root-owned `.cat.yaml.lock` (0644) left by one `sudo … prices sync --write` blocked every later save:
+    the lock was opened for writing. It is opened read-only now; tried here as a lock without write permission."""
+    from pricing.loader import load_catalog_file
+    from pricing.store import lock_path, save_catalog
+
+    lock = lock_path(cat)
+    lock.write_bytes(b"")
+    lock.chmod(0o444)
+    real_open = os.open
+
+    def as_another_user(path, flags, *a):  # root may open anything: deny what a non-owner would be denied
+        if str(path) == str(lock) and flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *a)
+
+    monkeypatch.setattr(os, "open", as_another_user)
+    loaded = load_catalog_file(cat)
+    save_catalog(edited(loaded.text), cat, loaded.sha256)
+    assert cat.read_text() == edited(loaded.text)
+
+
+def test_the_lock_is_never_opened_through_a_link(cat, tmp_path):
+    """The lock open followed a dangling symbolic link (and created its target)."""
+    from pricing.errors import SaveError
+    from pricing.loader import load_catalog_file
+    from pricing.store import lock_path, save_catalog
+
+    elsewhere = tmp_path / "elsewhere"
+    lock_path(cat).symlink_to(elsewhere)
+    loaded = load_catalog_file(cat)
+    with pytest.raises(SaveError, match="symbolic link"):
+        save_catalog(edited(loaded.text), cat, loaded.sha256)
+    assert not elsewhere.exists()
+    assert cat.read_bytes() == MINI.read_bytes()
+
+
+def test_the_lock_file_is_ignored_by_git():
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "check-ignore", "-q", "pricing/.default.yaml.lock"], cwd=ROOT, capture_output=True, timeout=30
+    )
+    assert done.returncode == 0
+
+
+def test_the_app_waits_for_a_held_lock_about_a_second_not_ten():
+    """A hung holder blocked the page's script thread for 10 s (`LOCK_TIMEOUT_SECONDS`)."""
+    from planner.ui import catalog
+    from pricing import store
+
+    assert catalog.SAVE_LOCK_WAIT_SECONDS <= 1.0 < store.LOCK_TIMEOUT_SECONDS
+
+
+def test_the_app_passes_its_wait_to_the_save(tmp_path, monkeypatch):
+    from planner.ui import catalog, session
+    from pricing import store
+
+    seen = {}
+
+    def fake_save(text, path, sha, *, shown_as=None, lock_timeout_seconds=None):
+        seen["wait"] = lock_timeout_seconds
+        raise store.ConflictError("held")
+
+    monkeypatch.setattr(catalog, "save_catalog", fake_save)
+    monkeypatch.setattr(catalog, "write_access", lambda: access.WriteAccess(True, ""))
+    s = session.Session(cat_path=str(tmp_path / "cat.yaml"))
+    monkeypatch.setattr(session, "get", lambda: s)
+    assert catalog.save_catalog_text("x")[0] == "conflict"
+    assert seen["wait"] == catalog.SAVE_LOCK_WAIT_SECONDS
+
+
+def test_a_crlf_file_with_a_bom_keeps_both_when_a_line_is_rewritten(cat):
+    """`prices sync --write` on a CRLF file with a BOM wrote mixed line endings and dropped the BOM."""
+    import codecs
+
+    from pricing.loader import load_catalog_file
+    from pricing.store import save_catalog
+
+    cat.write_bytes(codecs.BOM_UTF8 + MINI.read_bytes().replace(b"\n", b"\r\n"))
+    loaded = load_catalog_file(cat)
+    assert "\r\n" in loaded.text
+    rewritten = loaded.text.replace("\r\n", "\n", 1) + "# one line edited the LF way\n"  # as sync's edits do
+    saved = save_catalog(rewritten, cat, loaded.sha256)
+    data = cat.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8)
+    assert data.count(b"\n") == data.count(b"\r\n")  # every line end is CRLF
+    assert load_catalog_file(cat).sha256 == saved.sha256  # the next save is not a conflict
