@@ -629,3 +629,38 @@ def test_a_crlf_file_with_a_bom_keeps_both_when_a_line_is_rewritten(cat):
     assert data.startswith(codecs.BOM_UTF8)
     assert data.count(b"\n") == data.count(b"\r\n")  # every line end is CRLF
     assert load_catalog_file(cat).sha256 == saved.sha256  # the next save is not a conflict
+
+
+# ---------------------------------------------------------------- Low 12
+
+
+def test_money_at_the_models_maxima_reads_in_trillions():
+    """$300,000,000,000,000 showed as `$300000B`."""
+    from planner.format import count, usd, usd_tick
+
+    assert usd(3e14) == "$300T"  # 3e14 / 1e12 = 300
+    assert usd(1.234e12) == "$1.23T"  # 1.234e12 / 1e12 = 1.234, three figures
+    assert usd_tick(2e12) == "$2T"
+    assert count(4.5e12) == "4.5T"
+    assert usd(3.4e9) == "$3.40B"  # below a trillion: as before
+
+
+def test_a_choice_in_another_case_is_read_and_full_width_digits_are_refused():
+    """`precision=fp8` was refused when written `FP8`, while `q=１２３４` (full-width digits) was read as 1234."""
+    from planner.scenario import Scenario
+    from planner.ui import params
+
+    _, scenario, problems = params.decode({"serving": "self_hosted", "precision": "FP8"}, {})
+    assert scenario.stack.precision == "fp8" and problems == []
+    _, scenario, problems = params.decode({"q": "\uff11\uff12\uff13\uff14"}, {})
+    assert scenario.workload.queries_per_month == Scenario().workload.queries_per_month
+    assert len(problems) == 1 and "ignored" in problems[0]
+
+
+def test_a_field_given_under_two_names_in_one_url_is_said():
+    """`q=1000&workload.queries_per_month=2000` silently kept one of them."""
+    from planner.ui import params
+
+    _, scenario, problems = params.decode({"q": "1000", "workload.queries_per_month": "2000"}, {})
+    assert scenario.workload.queries_per_month == 1000
+    assert problems == ["URL: `workload.queries_per_month` sets the same setting as `q`, given first; ignored"]
