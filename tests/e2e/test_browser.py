@@ -495,7 +495,8 @@ def test_a_malformed_render_message_does_not_stop_the_volume_chart(page, app_ser
     open_page(page, app_server, idle, "costs", "q=200000")
     assert marker_x(page) == 200_000
     page.evaluate(
-        """() => { const w = document.querySelector("iframe[title='planner.ui.volume_chart.volume_chart']").contentWindow;
+        """() => { const w = document.querySelector(
+                 "iframe[title='planner.ui.volume_chart.volume_chart']").contentWindow;
              for (const args of [null, {}, {spec: "{", steps: [], index: 0}, {spec: "{}", steps: [null], index: 0},
                                  {spec: "{}", steps: [{q: 1, cards: []}], index: 5}])
                w.postMessage({isStreamlitMessage: true, type: "streamlit:render", args: args}, "*"); }"""
