@@ -664,3 +664,14 @@ def test_a_field_given_under_two_names_in_one_url_is_said():
     _, scenario, problems = params.decode({"q": "1000", "workload.queries_per_month": "2000"}, {})
     assert scenario.workload.queries_per_month == 1000
     assert problems == ["URL: `workload.queries_per_month` sets the same setting as `q`, given first; ignored"]
+
+
+def test_the_editor_memory_benchmark_runs():
+    """`benchmarks/bench_editor.py` end to end (2 sessions): each 1 MB four-byte text is refused with a message
+    (asserted inside the run), and the server's memory is sampled before, after and 10 s after."""
+    from benchmarks import bench_editor
+
+    res = in_a_thread(bench_editor.run, sessions=2)
+    assert res["sessions"] == 2
+    assert {"before", "after 2 sessions", "10 s after the last", "peak"} <= set(res)
+    assert res["peak"] >= res["before"] > 0
