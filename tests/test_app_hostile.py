@@ -434,3 +434,18 @@ def test_an_open_session_on_an_override_follows_a_changed_default(monkeypatch, t
     after = prompt_only(at)
     assert after != before
     assert after == prompt_only(start(page="costs"))  # what a new session shows
+
+
+@pytest.mark.parametrize("kind", ["/dev/zero", "fifo"])
+def test_a_catalog_path_that_is_not_a_file_is_a_message_not_a_hang(monkeypatch, tmp_path, kind):
+    """`PLANNER_CATALOG=/dev/zero` read until MemoryError at start; a FIFO would wait for a writer forever."""
+    path = "/dev/zero"
+    if kind == "fifo":
+        path = str(tmp_path / "catalog.yaml")
+        os.mkfifo(path)
+    monkeypatch.setenv("PLANNER_CATALOG", path)
+    at = start()  # the message shows once, on the first page
+    assert any("cannot be read; using the shipped default" in plain(e.value) for e in at.error)
+    assert "not a regular file" in texts(at)
+    at.switch_page("planner/ui/pricing.py").run()
+    assert not at.exception and len(at.dataframe[0].value) > 100  # the app runs on the shipped default
