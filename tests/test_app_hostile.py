@@ -449,3 +449,20 @@ def test_a_catalog_path_that_is_not_a_file_is_a_message_not_a_hang(monkeypatch, 
     assert "not a regular file" in texts(at)
     at.switch_page("planner/ui/pricing.py").run()
     assert not at.exception and len(at.dataframe[0].value) > 100  # the app runs on the shipped default
+
+
+def test_a_client_that_sends_more_than_the_editor_holds_is_cut_at_1_mb(catalog_file):
+    """A client that ignores the editor's cap: 300,000 four-byte characters (1.2 MB) sent. The server holds at
+    most 250,000 of them (1,000,000 bytes, the cap in bytes), once: the draft and the problems share it."""
+    from planner.ui import session
+
+    at = start(page="pricing")
+    at.session_state["cat_editor"] = "\U0001f600" * 300_000  # 300,000 × 4 bytes = 1,200,000 bytes
+    at.button(key="cat_apply").click().run()
+    assert not at.exception
+    assert any("not valid" in plain(e.value) for e in at.error)
+    held = at.session_state["cat_editor"]
+    assert len(held.encode("utf-8")) == 1_000_000  # 250,000 characters × 4 bytes
+    s = at.session_state[session.KEY]
+    assert s.cat_draft == held
+    assert s.cat_text != held  # refused: the session still prices with its last good catalog
