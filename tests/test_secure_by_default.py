@@ -41,6 +41,17 @@ def test_a_save_needs_a_request_whose_host_names_this_machine(headers, address, 
         assert "localhost" in got.reason  # the way to save: open the app as localhost
 
 
+@pytest.mark.parametrize("header", ["X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host"])
+def test_a_request_relayed_by_a_proxy_on_loopback_does_not_save(header):
+    """Medium 2a: behind a reverse proxy on loopback (nginx's default passes `Host: 127.0.0.1:8501`) every visitor
+    looked local. A relayed request saves only under a name the operator listed."""
+    relayed = {"Host": "127.0.0.1:8501", header: "203.0.113.7"}
+    got = access.write_access(WRITABLE, "127.0.0.1", relayed)
+    assert not got.allowed and "through a proxy" in got.reason and "PLANNER_HOSTS" in got.reason
+    env = {**WRITABLE, "PLANNER_HOSTS": "planner.example"}
+    assert access.write_access(env, "127.0.0.1", {"Host": "planner.example", header: "203.0.113.7"}).allowed
+
+
 def test_a_name_the_operator_lists_may_save():
     env = {**WRITABLE, "PLANNER_HOSTS": "planner.example, other.example"}
     assert access.write_access(env, "0.0.0.0", {"Host": "Planner.Example:443"}).allowed

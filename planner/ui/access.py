@@ -11,7 +11,10 @@ Even when writing is on, each save must come from a request whose `Host` (and `O
 browser sends one) names this machine: a loopback name (`localhost`, `127.0.0.1`, `::1`, any
 address `ipaddress` calls loopback), the address the server was told to listen on, or a name listed
 in `PLANNER_HOSTS`. A page served from another name and re-pointed at 127.0.0.1 by DNS (a
-rebinding attack) sends its own name, so its Save is refused and the user is told why.
+rebinding attack) sends its own name, so its Save is refused and the user is told why. A request a
+reverse proxy relayed (it carries `Forwarded`, `X-Forwarded-For`, `X-Forwarded-Host` or `X-Real-IP`)
+may save only under a name listed in `PLANNER_HOSTS`: through a proxy that sends `Host: 127.0.0.1`,
+every visitor would otherwise look local.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ ENV = ENV_READ_ONLY
 _YES = {"1", "true", "yes", "on"}
 _NO = {"0", "false", "no", "off"}
 _WILDCARD = {"", "0.0.0.0", "::", "[::]"}
+#: Headers a reverse proxy adds: a request with one came through a proxy, whatever its Host says.
+FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
 
 
 class FlagError(ValueError):
@@ -101,9 +106,17 @@ def request_refusal(headers: Mapping[str, str], env: Mapping[str, str], server_a
     def ok(name: str) -> bool:
         return bool(name) and (is_loopback(name) or name in trusted)
 
-    host = headers.get("Host") or headers.get("host") or ""
-    origin = headers.get("Origin") or headers.get("origin") or ""
+    lower = {k.lower(): v for k, v in headers.items()}
+    host, origin = lower.get("host", ""), lower.get("origin", "")
     name = host_name(host)
+    relayed = sorted(h for h in FORWARDING_HEADERS if h in lower)
+    listed = {host_name(n) for n in (env.get(ENV_HOSTS) or "").split(",") if n.strip()}
+    if relayed and name not in listed:  # a proxy on this machine: its visitors only look local
+        return (
+            f"Saving is off for this page: it came through a proxy (the request carries {', '.join(relayed)}), so "
+            "it may come from anyone the proxy serves. To let the team's one writer save behind the proxy's own "
+            f"authentication, list the name the proxy passes as Host in {ENV_HOSTS}."
+        )
     if not ok(name):
         seen = f"as {host.strip()[:80]!r}" if host.strip() else "without a Host header"
         return (
