@@ -686,3 +686,16 @@ def test_the_editor_memory_benchmark_runs():
     assert res["sessions"] == 2
     assert {"before", "after 2 sessions", "10 s after the last", "peak"} <= set(res)
     assert res["peak"] >= res["before"] > 0
+
+
+def test_a_blank_catalog_entry_name_is_refused_with_its_place(default_catalog_text):
+    from pricing.errors import InputError
+    from pricing.loader import parse_catalog
+
+    lines = default_catalog_text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("    name: "))
+    lines[at] = '    name: "   "\n'
+    with pytest.raises(InputError) as info:
+        parse_catalog("".join(lines), "cat.yaml")
+    (problem,) = info.value.problems
+    assert problem.line == at + 1 and problem.path.endswith(".name") and "the name is blank" in problem.message
