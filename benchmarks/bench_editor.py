@@ -9,7 +9,8 @@ protocol, as in `bench_hostile`) on the Pricing page that puts a text in the cat
 *Apply* — the text is 250,000 four-byte characters (1,000,000 bytes of UTF-8, the editor's cap), a
 different one per session, which the app refuses (it is not a catalog). The sessions stay open.
 Reported: the server's resident memory (VmRSS of the process tree) before, after every 5 sessions,
-and 10 s after the last (the peak is what a host must have).
+10 s after the last (the peak is what a host must have), and `--linger` seconds (150) after the
+sessions closed (Streamlit drops a closed session's state after 120 s).
 
 `PricingClient` is also the forged-save test's rig (`tests/test_secure_by_default.py`): it can open the
 page under any `Host` and `Origin` (a DNS-rebound page's), still connecting to 127.0.0.1 only.
@@ -104,7 +105,7 @@ def big_text(salt: int) -> str:
     return "".join(chr(0x1F600 + (i * 7 + salt) % 80) for i in range(BIG_CHARS))
 
 
-async def _sessions(port: int, pid: int, n: int) -> dict:
+async def _sessions(port: int, pid: int, n: int, linger_s: float) -> dict:
     samples = {"before": rss_kb(pid) // 1024}
     clients = []
     for i in range(n):
@@ -121,13 +122,16 @@ async def _sessions(port: int, pid: int, n: int) -> dict:
     samples["peak"] = max(samples.values())
     for c in clients:
         await c.close()
+    if linger_s > 0:  # Streamlit keeps a closed session's state for a while (120 s by default), then drops it
+        await asyncio.sleep(linger_s)
+        samples[f"{linger_s:.0f} s after the sessions left"] = rss_kb(pid) // 1024
     return samples
 
 
-def run(sessions: int = 20) -> dict:
+def run(sessions: int = 20, linger_s: float = 0.0) -> dict:
     with catalog_copy() as cat, server(ROOT / "app.py", catalog=cat, env_extra={"PLANNER_WRITABLE": "1"}) as srv:
         port = int(srv.url.rsplit(":", 1)[1])
-        res = asyncio.run(_sessions(port, srv.pid, sessions))
+        res = asyncio.run(_sessions(port, srv.pid, sessions, linger_s))
         res["processes"] = len(_tree(srv.pid))
     res["sessions"] = sessions
     res["text"] = f"{BIG_CHARS:,} four-byte characters ({BIG_CHARS * 4:,} bytes of UTF-8) per session"
@@ -137,8 +141,11 @@ def run(sessions: int = 20) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument(
+        "--linger", type=float, default=150.0, help="seconds to wait after the sessions left, then sample (0: no)"
+    )
     args = ap.parse_args(argv)
-    res = run(args.sessions)
+    res = run(args.sessions, args.linger)
     print(json.dumps(res, indent=2))
     return 0
 
