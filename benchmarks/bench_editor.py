@@ -10,7 +10,8 @@ protocol, as in `bench_hostile`) on the Pricing page that puts a text in the cat
 different one per session, which the app refuses (it is not a catalog). The sessions stay open.
 Reported: the server's resident memory (VmRSS of the process tree) before, after every 5 sessions,
 10 s after the last (the peak is what a host must have), and `--linger` seconds (150) after the
-sessions closed (Streamlit drops a closed session's state after 120 s).
+sessions closed (Streamlit drops a closed session's state after 120 s); then (`--waves 2`) a second
+group of 20 does the same on the same server: does the memory the first left behind get reused?
 
 `PricingClient` is also the forged-save test's rig (`tests/test_secure_by_default.py`): it can open the
 page under any `Host` and `Origin` (a DNS-rebound page's), still connecting to 127.0.0.1 only.
@@ -128,10 +129,16 @@ async def _sessions(port: int, pid: int, n: int, linger_s: float) -> dict:
     return samples
 
 
-def run(sessions: int = 20, linger_s: float = 0.0) -> dict:
+def run(sessions: int = 20, linger_s: float = 0.0, waves: int = 1) -> dict:
+    """`waves` groups of `sessions` one after the other on the same server (each leaves before the next comes):
+    memory a group leaves behind is reused by the next, or it grows."""
     with catalog_copy() as cat, server(ROOT / "app.py", catalog=cat, env_extra={"PLANNER_WRITABLE": "1"}) as srv:
         port = int(srv.url.rsplit(":", 1)[1])
         res = asyncio.run(_sessions(port, srv.pid, sessions, linger_s))
+        for wave in range(2, waves + 1):
+            more = asyncio.run(_sessions(port, srv.pid, sessions, linger_s))
+            res.update({f"wave {wave}: {k}": v for k, v in more.items() if k != "before"})
+        res["peak"] = max(v for k, v in res.items() if k.endswith("peak") or k == "peak")
         res["processes"] = len(_tree(srv.pid))
     res["sessions"] = sessions
     res["text"] = f"{BIG_CHARS:,} four-byte characters ({BIG_CHARS * 4:,} bytes of UTF-8) per session"
@@ -144,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--linger", type=float, default=150.0, help="seconds to wait after the sessions left, then sample (0: no)"
     )
+    ap.add_argument("--waves", type=int, default=2, help="groups of sessions, one after the other (default 2)")
     args = ap.parse_args(argv)
-    res = run(args.sessions, args.linger)
+    res = run(args.sessions, args.linger, args.waves)
     print(json.dumps(res, indent=2))
     return 0
 

@@ -192,6 +192,8 @@ Seconds = Annotated[
 ]
 
 Key = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+
+
 def _not_blank(text: str) -> str:
     if not text.strip():
         raise PydanticCustomError("blank_name", "the name is blank: give it a name")
