@@ -22,8 +22,10 @@ from planner.files import (
 )
 from planner.format import visible as plain
 from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
+from planner.scenario import ARCHITECTURES
 from pricing.errors import ConflictError, InputError, SaveError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
+from pricing.versions import genai_prices_versions
 
 
 def _volumes(text: str | None):
@@ -45,7 +47,66 @@ def _load(args):
     scenario, notes = read_scenario_file(args.scenario) if args.scenario else (load_scenario(None), [])
     for note in notes:  # e.g. a word in the other British/US spelling, read as the format's
         print(f"warning: {note}", file=sys.stderr)
+    if getattr(args, "eval", None):
+        scenario = _with_evals(scenario, args)
     return catalog, scenario
+
+
+def _eval_map(pairs: list[str] | None) -> dict[str, str]:
+    """`--map NAME=ARCH` pairs as a mapping, each checked."""
+    out = {}
+    for pair in pairs or []:
+        name, sep, arch = pair.rpartition("=")
+        if not sep or not name or arch not in ARCHITECTURES:
+            raise UnknownEntryError(
+                f"--map `{pair}`: write OPTION=ARCHITECTURE, the architecture one of {', '.join(ARCHITECTURES)}"
+            )
+        out[name] = arch
+    return out
+
+
+def _eval_rates(args) -> tuple[list, dict[str, tuple[int, int]]]:
+    """Every eval file read and mapped before anything is applied (a bad file changes nothing)."""
+    from planner.quality.imports import measured_rates, read_eval_file
+
+    imports = [read_eval_file(f) for f in args.eval]
+    return imports, measured_rates(imports, _eval_map(args.map), args.option)
+
+
+def _with_evals(scenario, args, rates=None):
+    """The scenario with the eval files' pass rates, validated whole (a value out of bounds is an error, not a
+    traceback)."""
+    from pydantic import ValidationError
+
+    from planner.quality.imports import with_measured
+
+    if rates is None:
+        _, rates = _eval_rates(args)
+    try:
+        return with_measured(scenario, rates)
+    except ValidationError as e:
+        where = ", ".join(".".join(str(p) for p in err["loc"]) + ": " + err["msg"] for err in e.errors())
+        raise UnknownEntryError(f"--eval: the measured pass rates do not fit the scenario ({where})") from None
+
+
+def cmd_quality(args) -> int:
+    """`quality import FILE...`: the pass rates and sample sizes the files give, and the `quality:` section."""
+    import yaml
+
+    from planner import format as fmt
+
+    imports, rates = _eval_rates(args)
+    _with_evals(load_scenario(None), args, rates)  # validated as a scenario would take them
+    for imp in imports:
+        for name, (passed, total) in imp.counts.items():
+            print(f"{imp.file} ({imp.format}): {name}: {passed} of {total} passed ({fmt.pct(passed / total)})")
+    section = {
+        "pass_rate": {a: round(p / n, 6) for a, (p, n) in rates.items()},
+        "sample_size": {a: n for a, (_, n) in rates.items()},
+    }
+    print("\n# paste under `quality:` in the scenario, or pass the files with --eval to estimate/recommend/report")
+    print(yaml.safe_dump({"quality": section}, sort_keys=False).rstrip())
+    return 0
 
 
 def cmd_validate(args) -> int:
@@ -53,6 +114,11 @@ def cmd_validate(args) -> int:
     loaded = load_catalog_file(path)
     layered = " (override over the default)" if loaded.is_override else ""
     print(f"{path}: valid{layered} — {summary(loaded.catalog, stale_after_days=args.stale_days)}")
+    versions = genai_prices_versions(loaded.catalog)
+    if versions.stamped is not None:
+        print(versions.line())
+    if versions.differ:
+        print(f"warning: {versions.warning()}")
     notices = catalog_notices(loaded.catalog)
     late = prices_checked_after_shutdown(loaded.catalog)
     if notices:
@@ -229,9 +295,27 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     )
     v.set_defaults(func=cmd_validate)
 
+    def evals(sp, required=False):
+        sp.add_argument(
+            "--eval",
+            action="append",
+            required=required,
+            metavar="FILE",
+            help="eval results (promptfoo JSON, Inspect AI JSON log, OpenAI evals JSONL, DeepEval JSON, or CSV "
+            "option,case_id,passed): measured pass rates and sample sizes, per architecture",
+        )
+        sp.add_argument("--map", action="append", metavar="OPTION=ARCH", help="the architecture of an option in a file")
+        sp.add_argument(
+            "--option",
+            choices=ARCHITECTURES,
+            metavar="ARCH",
+            help="the architecture of every one-option file (e.g. an Inspect AI log)",
+        )
+
     def common(sp):
         sp.add_argument("--scenario", help="scenario YAML (default: the built-in defaults)")
         sp.add_argument("--catalog", help="catalog or override YAML (default: the shipped catalog)")
+        evals(sp)
 
     e = sub.add_parser("estimate", help="monthly spend, latency and break-evens of the five architectures")
     common(e)
@@ -249,6 +333,16 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     rp.add_argument("--out", required=True, help="PDF file to write")
     rp.set_defaults(func=cmd_report)
 
+    qi = sub.add_parser("quality", help="import eval results: measured pass rates per architecture")
+    qsub = qi.add_subparsers(dest="quality_command", required=True)
+    qim = qsub.add_parser("import", help="read eval result files and print the quality: section they give")
+    qim.add_argument("eval", nargs="+", metavar="FILE", help="eval result files")
+    qim.add_argument("--map", action="append", metavar="OPTION=ARCH", help="the architecture of an option in a file")
+    qim.add_argument(
+        "--option", choices=ARCHITECTURES, metavar="ARCH", help="the architecture of every one-option file"
+    )
+    qim.set_defaults(func=cmd_quality)
+
     pr = sub.add_parser("prices", help="check, sync or add LLM and embedding prices against genai-prices")
     psub = pr.add_subparsers(dest="prices_command", required=True)
 
@@ -260,19 +354,24 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
             default=0.05,
             help="drift above this percentage fails (default 5)",
         )
-        sp.add_argument("--on", type=_day, help="resolve dated prices on this day (default: the catalog's date)")
+        sp.add_argument(
+            "--on",
+            type=_day,
+            help="check the prices in force on this day (default: today), and every scheduled change from the "
+            "catalog's date on",
+        )
 
     pc = psub.add_parser("check", help="compare every referenced figure with the installed genai-prices data")
     prices_common(pc)
     ps = psub.add_parser("sync", help="show (or --write) the referenced figures genai-prices would change")
     prices_common(ps)
     ps.add_argument("--write", action="store_true", help="rewrite the file (comments, order and other fields kept)")
-    ps.add_argument("--checked", type=_day, help="checked date to write (default: the package's release date)")
+    ps.add_argument("--checked", type=_day, help="checked date to write (default: the check day, --on or today)")
     pa = psub.add_parser("add", help="add a new, sourced entry for a model genai-prices knows")
     pa.add_argument("model", help='the model as "provider_id:model_id", e.g. openai:gpt-6-luna')
     pa.add_argument("--key", help="key of the new entry (default: derived from the model)")
     pa.add_argument("--file", help="catalog file to add to (default: the shipped catalog)")
-    pa.add_argument("--checked", type=_day, help="checked date to write (default: the package's release date)")
+    pa.add_argument("--checked", type=_day, help="checked date to write (default: today)")
     pa.add_argument("--dimensions", type=_positive, help="vector dimensions (embedding models; not in genai-prices)")
     pa.add_argument("--context-window", type=_positive, help="context window, when genai-prices has none")
     for sp in (pc, ps, pa):

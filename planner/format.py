@@ -85,3 +85,20 @@ def visible(text: str) -> str:
     """`text` with every control character and bidirectional override written as `\\uXXXX` (or `\\xXX`), so an
     echoed value cannot move a terminal's cursor, clear it, set its title, or reverse the line shown."""
     return UNSAFE_TEXT.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
+def usd_each(x: float | None) -> str:
+    """A price of one thing (an answer, a case): three significant figures below $1 ($0.351, $0.00234),
+    the money format above."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    if 0 < abs(x) < 1:
+        return f"{'-' if x < 0 else ''}${abs(x):#.3g}" if abs(x) >= 1e-4 else f"${x:.2e}"
+    return usd(x)
+
+
+def pct(x: float | None) -> str:
+    """A share as a percentage with one decimal: 0.92 → 92.0%."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    return f"{x * 100:.1f}%"

@@ -10,10 +10,11 @@ so every number can be traced to its source.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+from datetime import date
 
 from planner.inputs_context import context_inputs
-from planner.scenario import Scenario
+from planner.scenario import Scenario, start_day
 from planner.serving_fit import (  # noqa: F401  (kv_bytes_per_token, replica_misfits: re-exported)
     BYTES_PER_PARAMETER,
     GPUS_PER_REPLICA,
@@ -166,13 +167,43 @@ class Inputs:
 
 @dataclass(frozen=True)
 class PriceUsed:
-    """One catalog figure that fed the estimate, for the assumptions table."""
+    """One catalog figure that fed the estimate, for the assumptions table and the evidence check."""
 
     role: str  # e.g. "LLM (prompt only, RAG)"
     entry: str  # catalog key
     name: str  # human name of the entry
     field: str  # field name, with its unit
     figure: Figure
+    #: the monthly or one-time components the figure feeds (keys of COMPONENT_LABELS / ONE_TIME_LABELS);
+    #: empty for a figure that moves no money (a latency)
+    components: tuple[str, ...] = ()
+    #: the options whose spend it feeds (empty: none)
+    options: tuple[str, ...] = ()
+    #: what it is: "input", "output", "cached_input", "cache_write", "batch_input", "batch_output",
+    #: "long_context.input", ..., "usd_per_hour", "training", "throughput", "latency", ...
+    kind: str = ""
+
+
+#: The options each family's figures feed.
+_ALL = ("prompt_only", "long_context", "rag", "fine_tuned", "hybrid")
+_RETRIEVAL = ("rag", "hybrid")
+_UNTUNED = ("prompt_only", "long_context", "rag")
+_TUNED = ("fine_tuned", "hybrid")
+#: Figures read as a throughput or a lifetime (their unit says so): what they feed is capacity, not a price.
+_THROUGHPUT_UNITS = ("tokens_per_second", "queries_per_second", "ttl_seconds")
+
+
+def price_kind(field_name: str) -> str:
+    """The kind of a figure from its unit-bearing field name: `cached_input_usd_per_1m_tokens` → "cached_input",
+    `long_context.input_usd_per_1m_tokens` → "long_context.input", `latency_p50_ms` → "latency"."""
+    if field_name.endswith("_ms"):
+        return "latency"
+    if field_name.endswith(_THROUGHPUT_UNITS):
+        return "throughput"
+    for unit in ("_usd_per_1m_tokens", "_usd_per_hour", "_usd_per_1k_searches"):
+        if field_name.endswith(unit):
+            return field_name[: -len(unit)]
+    return field_name
 
 
 # For a throughput, the low-cost end of the range is the high figure.
@@ -193,20 +224,32 @@ class _Taker:
     def __init__(self, which: str):
         self.which = which
         self.used: list[PriceUsed] = []
+        self._components: tuple[str, ...] = ()
+        self._options: tuple[str, ...] = ()
+
+    def feeding(self, components: tuple[str, ...], options: tuple[str, ...]) -> _Taker:
+        """From now on, the figures taken feed these components of these options (a latency feeds none)."""
+        self._components, self._options = components, options
+        return self
+
+    def _record(self, role: str, key: str, name: str, field_name: str, fig: Figure) -> None:
+        kind = price_kind(field_name)
+        comps = () if kind == "latency" else self._components
+        self.used.append(PriceUsed(role, key, name, field_name, fig, comps, self._options if comps else (), kind))
 
     def __call__(self, role: str, key: str, entry, field_name: str) -> float:
         fig = getattr(entry, field_name)
-        self.used.append(PriceUsed(role, key, entry.name, field_name, fig))
+        self._record(role, key, entry.name, field_name, fig)
         return fig.pick(self.which)
 
     def throughput(self, role: str, key: str, entry, field_name: str, fig: Figure | None = None) -> float:
         """A throughput: the low-cost end of its range is the high figure."""
         fig = fig if fig is not None else getattr(entry, field_name)
-        self.used.append(PriceUsed(role, key, entry.name, field_name, fig))
+        self._record(role, key, entry.name, field_name, fig)
         return fig.pick(_SWAP.get(self.which, self.which))
 
     def note(self, role: str, key: str, name: str, field_name: str, fig: Figure) -> None:
-        self.used.append(PriceUsed(role, key, name, field_name, fig))
+        self._record(role, key, name, field_name, fig)
 
 
 # ------------------------------------------------------------------ one builder per catalog family
@@ -255,6 +298,7 @@ def _scenario_fields(s: Scenario) -> dict[str, float]:
 
 def _embedding_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
     emb = _lookup(catalog.embedding_models, key, "embedding models", "embedding_model")
+    take.feeding(("query_embedding", "reembedding", "initial_indexing"), _RETRIEVAL)
     if emb.usd_per_1m_tokens is not None:
         price = take(R_EMB, key, emb, "usd_per_1m_tokens")
     else:
@@ -272,6 +316,7 @@ def _embedding_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, flo
 
 def _vector_store_fields(catalog: Catalog, key: str, take: _Taker) -> dict:
     store = _lookup(catalog.vector_stores, key, "vector stores", "vector_store")
+    take.feeding(("vector_store", "initial_indexing"), _RETRIEVAL)
     shape = STORE_SHAPES[store.billing]
     out: dict = dict(VS_DEFAULTS, vs_shape=store.billing)
     for f in shape.prices:
@@ -289,6 +334,7 @@ def _vector_store_fields(catalog: Catalog, key: str, take: _Taker) -> dict:
 def _reranker_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, float]:
     key, w = s.stack.reranker, s.workload
     rr = _lookup(catalog.rerankers, key, "rerankers", "reranker")
+    take.feeding(("reranking",), _RETRIEVAL)
     # the engine counts searches (or tokens) per query from the rerank candidates (at least top_k, so
     # moving top_k moves them): one search reranks up to max_documents_per_search documents
     out = dict(rerank_max_documents_per_search=float(rr.max_documents_per_search))
@@ -304,6 +350,7 @@ def _reranker_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, f
 
 def _llm_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
     llm = _lookup(catalog.llms, key, "LLMs", "llm")
+    take.feeding(("inference",), _UNTUNED)
     out = dict(
         llm_input_usd_per_1m_tokens=take(R_LLM, key, llm, "input_usd_per_1m_tokens"),
         llm_output_usd_per_1m_tokens=take(R_LLM, key, llm, "output_usd_per_1m_tokens"),
@@ -318,6 +365,7 @@ def _fine_tune_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, flo
     offer = _lookup(catalog.fine_tune_offers, key, "fine-tuning offers", "fine_tune")
     tuned_llm = catalog.llms[offer.base_llm]
     dedicated_tps = 0.0
+    take.feeding(("model_hosting",), _TUNED)
     if offer.hosting == "dedicated" and offer.dedicated_output_tokens_per_second is not None:
         dedicated_tps = take.throughput(
             R_FT, key, offer, "dedicated_output_tokens_per_second", fig=offer.dedicated_output_tokens_per_second
@@ -326,12 +374,16 @@ def _fine_tune_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, flo
         # a dedicated endpoint is billed by the hour alone: no per-token price on top
         tuned_in = tuned_out = 0.0
     elif offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
+        take.feeding(("inference",), _TUNED)
         tuned_in = take(R_FT + " at base price", offer.base_llm, tuned_llm, "input_usd_per_1m_tokens")
         tuned_out = take(R_FT + " at base price", offer.base_llm, tuned_llm, "output_usd_per_1m_tokens")
     else:
+        take.feeding(("inference",), _TUNED)
         tuned_in = take(R_FT, key, offer, "input_usd_per_1m_tokens")
         tuned_out = take(R_FT, key, offer, "output_usd_per_1m_tokens")
+    take.feeding(("model_hosting",), _TUNED)
     hosting = take(R_FT, key, offer, "hosting_usd_per_hour") if offer.hosting_usd_per_hour else 0.0
+    take.feeding(("training", "first_training"), _TUNED)
     if offer.training_usd_per_1m_tokens is not None:
         train_price, train_gpu_usd, train_tps = take(R_FT, key, offer, "training_usd_per_1m_tokens"), 0.0, 1.0
     else:
@@ -388,6 +440,7 @@ def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, fl
             text = f"stack.serving is self_hosted, which this stack cannot do — {text}. Or serve through the API."
         raise UnknownEntryError(text)
     # per GPU: an instance's price and throughput ÷ its GPUs
+    take.feeding(("gpu_serving",), _ALL)
     gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour") / gpu.gpu_count
     per_gpu_8b = take.throughput("Serving GPU", st.gpu, gpu, "vllm_8b_tokens_per_second") / gpu.gpu_count
     base, tuned, lc = replicas(catalog, s, gpu)
@@ -414,6 +467,7 @@ def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, fl
 
 def _latency_model_fields(catalog: Catalog, take: _Taker) -> dict[str, float]:
     lm = catalog.latency_model
+    take.feeding((), ())
     take.note(
         "Latency model", "latency_model", "Latency model", "ttft_ms_per_1k_input_tokens", lm.ttft_ms_per_1k_input_tokens
     )
@@ -425,8 +479,12 @@ def _latency_model_fields(catalog: Catalog, take: _Taker) -> dict[str, float]:
     )
 
 
-def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> tuple[Inputs, tuple[PriceUsed, ...]]:
-    """Flatten `catalog` + `scenario`. `which` picks each figure's "value", "low" or "high"."""
+def build_inputs(
+    catalog: Catalog, scenario: Scenario, which: str = "value", on: date | None = None
+) -> tuple[Inputs, tuple[PriceUsed, ...]]:
+    """Flatten `catalog` + `scenario`. `which` picks each figure's "value", "low" or "high"; the prices are those
+    in force on `on` (default: the first day of the scenario's horizon, `start_day`)."""
+    catalog = catalog.on(on or start_day(scenario))
     st = scenario.stack
     take = _Taker(which)
     fields_: dict = _scenario_fields(scenario)
@@ -438,8 +496,15 @@ def build_inputs(catalog: Catalog, scenario: Scenario, which: str = "value") -> 
     fields_ |= _serving_fields(catalog, scenario, take)
     fields_ |= _latency_model_fields(catalog, take)
     fields_ |= context_inputs(catalog, scenario, take)
-    # one row per (entry, field)
-    unique: dict = {}
+    # one row per (entry, field): a figure read for two roles (a base model serving both the untuned options
+    # and a tuned model at its price) feeds the components and options of both
+    unique: dict[tuple[str, str], PriceUsed] = {}
     for u in take.used:
-        unique.setdefault((u.entry, u.field), u)
+        seen = unique.get((u.entry, u.field))
+        if seen is None:
+            unique[(u.entry, u.field)] = u
+        else:
+            comps = tuple(dict.fromkeys(seen.components + u.components))
+            opts = tuple(a for a in _ALL if a in seen.options or a in u.options)
+            unique[(u.entry, u.field)] = replace(seen, components=comps, options=opts)
     return Inputs(**fields_), tuple(unique.values())

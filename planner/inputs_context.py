@@ -86,6 +86,14 @@ def context_inputs(
     rr = catalog.rerankers[st.reranker]
     emb = catalog.embedding_models[st.embedding_model]
 
+    retrieval = ("rag", "hybrid")
+    rerank_usd = 0.0
+    if w.rerank and _get(rr, "usd_per_1m_tokens") is not None:
+        rerank_usd = take.feeding(("reranking",), retrieval)("Reranker", st.reranker, rr, "usd_per_1m_tokens")
+    embed_batch = math.nan
+    if _get(emb, "batch_usd_per_1m_tokens") is not None:
+        take.feeding(("query_embedding", "reembedding", "initial_indexing"), retrieval)
+        embed_batch = take("Embedding", st.embedding_model, emb, "batch_usd_per_1m_tokens")
     out: dict[str, float] = {
         "engineering_days_long_context": scenario.one_time.engineering_days.long_context,
         "cache_hit_share": -1.0 if w.cache_hit_share is None else w.cache_hit_share,
@@ -93,19 +101,13 @@ def context_inputs(
         "retrieval_query_share": w.retrieval_query_share,
         "rerank_candidates_per_query": float(w.rerank_candidates_per_query or 0),
         "rerank_max_documents_per_search": float(rr.max_documents_per_search),
-        "rerank_usd_per_1m_tokens": (
-            take("Reranker", st.reranker, rr, "usd_per_1m_tokens")
-            if w.rerank and _get(rr, "usd_per_1m_tokens") is not None
-            else 0.0
-        ),
-        "embed_batch_usd_per_1m_tokens": (
-            take("Embedding", st.embedding_model, emb, "batch_usd_per_1m_tokens")
-            if _get(emb, "batch_usd_per_1m_tokens") is not None
-            else math.nan
-        ),
+        "rerank_usd_per_1m_tokens": rerank_usd,
+        "embed_batch_usd_per_1m_tokens": embed_batch,
     }
     which = take.which
+    take.feeding(("inference",), ("prompt_only", "long_context", "rag"))
     out |= _llm_prices("llm", "LLM (prompt only, long context, RAG)", st.llm, llm, which, take)
+    take.feeding(("inference",), ("fine_tuned", "hybrid"))
     if offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
         # served at the base model's prices: its cached, batch and tier prices apply too
         role = "Fine-tuning (fine-tuned, hybrid) at base price"

@@ -13,7 +13,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from planner.scenario import Scenario
+from planner.scenario import Scenario, start_day
 from pricing.models import Catalog, Lifecycle, _walk_figures
 
 #: The families that carry a lifecycle, with the word for one entry.
@@ -118,8 +118,9 @@ def _used(catalog: Catalog, scenario: Scenario) -> list[tuple[str, str, str, str
 
 
 def scenario_issues(catalog: Catalog, scenario: Scenario, today: date | None = None) -> list[LifecycleIssue]:
-    """Entries the scenario uses that are shut down, closed to new customers, or stop inside its horizon."""
-    today = today or date.today()
+    """Entries the scenario uses that are shut down, closed to new customers, or stop inside its horizon (from
+    `today`, by default the first day of the scenario's horizon)."""
+    today = today or start_day(scenario)
     end = add_months(today, scenario.horizon_months)
     out = []
     reported: set[tuple[str, str]] = set()

@@ -14,6 +14,7 @@ import json
 
 from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, Estimate
+from planner.quality import text as quality_text
 from planner.scenario import LABELS
 
 
@@ -71,6 +72,9 @@ def table_text(est: Estimate) -> str:
             lines.append(
                 f"{fmt.count(v):>14}" + "".join(f"{fmt.usd(est.series[a].total_usd[k]):>13}" for a in est.priced)
             )
+    if est.quality is not None:
+        monthly = {a: est.current[a].monthly_usd for a in est.priced}
+        lines += ["", *quality_text.table_lines(est.quality, monthly, s.horizon_months)]
     if est.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in est.warnings]
     return "\n".join(lines)

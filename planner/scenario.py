@@ -12,6 +12,7 @@ retraining cadence unless those are given explicitly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -23,6 +24,7 @@ from planner.answers import (
     Answers,
     KnowledgeChange,
 )
+from planner.quality.model import Quality
 from pricing.models import Key, Strict
 from pricing.safeyaml import unsafe_text_problem
 
@@ -221,6 +223,17 @@ class VolumeRange(Strict):
         return self
 
 
+def today() -> date:
+    """The planner's today: the default start of a scenario's horizon and the day a price check looks at.
+    Tests replace it (`monkeypatch.setattr("planner.scenario.today", ...)`)."""
+    return date.today()
+
+
+def start_day(scenario: Scenario) -> date:
+    """The first day of the scenario's horizon: its `start_date`, or today."""
+    return scenario.start_date if scenario.start_date is not None else today()
+
+
 class Scenario(Strict):
     name: str = Field("Untitled scenario", min_length=1, max_length=200)
     description: str = Field("", max_length=5_000)
@@ -229,6 +242,11 @@ class Scenario(Strict):
     stack: Stack = Stack()
     one_time: OneTime = OneTime()
     horizon_months: int = Field(12, ge=1, le=120, description="Months the total cost of ownership covers.")
+    start_date: date | None = Field(
+        None,
+        description="First day of the horizon (YYYY-MM-DD; absent: today). Each month is priced with the "
+        "prices in force that month.",
+    )
     monthly_budget_usd: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False)
     latency_target_p95_ms: float | None = Field(None, gt=0, le=600_000, allow_inf_nan=False)
     latency_limit_applies_to: Literal["full_answer", "first_token"] = Field(
@@ -238,6 +256,11 @@ class Scenario(Strict):
     )
     volumes: VolumeRange = VolumeRange()
     answers: Answers = Answers()
+    quality: Quality | None = Field(
+        None,
+        description="Measured quality: pass rates per option (with their sample sizes), the cost of a failed "
+        "answer, retries, and the eval plan (absent: nothing is measured and nothing changes).",
+    )
 
     @field_validator("name", "description")
     @classmethod

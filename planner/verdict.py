@@ -128,24 +128,6 @@ def _exact(q: float) -> str:
 
 # ------------------------------------------------------------------ evidence
 
-#: Which prices each monthly component rests on: (role prefix, field prefix); latency figures excluded.
-_COMPONENT_PRICES: dict[str, tuple[tuple[str, str], ...]] = {
-    "inference": (
-        ("LLM", "input_usd"),
-        ("LLM", "output_usd"),
-        ("Fine-tuning", "input_usd"),
-        ("Fine-tuning", "output_usd"),
-    ),
-    "gpu_serving": (("Serving GPU", ""),),
-    "model_hosting": (("Fine-tuning", "hosting_usd"),),
-    "query_embedding": (("Embedding", "usd"), ("Embedding", "self_hosted"), ("Embedding GPU", "usd")),
-    "reembedding": (("Embedding", "usd"), ("Embedding", "self_hosted"), ("Embedding GPU", "usd")),
-    "vector_store": (("Vector store", "usd"), ("Vector store", "max_queries")),
-    "reranking": (("Reranker", "usd"),),
-    "training": (("Fine-tuning", "training"), ("Fine-tuning", "self_hosted_training"), ("Training GPU", "usd")),
-}
-_TUNED = {"fine_tuned", "hybrid"}
-
 
 @dataclass(frozen=True)
 class WeakEvidence:
@@ -166,20 +148,17 @@ class WeakEvidence:
 
 
 def weak_evidence(est: Estimate, arch: str) -> WeakEvidence | None:
-    """The largest monthly component of `arch`, when a price it rests on is unverified."""
+    """The largest monthly component of `arch`, when a figure it rests on (any kind) is unverified."""
     snap = est.current[arch]
     comps = {k: v for k, v in snap.components_usd.items() if v > 0 and math.isfinite(v)}
     if not comps:
         return None
     top = max(comps, key=lambda k: comps[k])
-    wanted = _COMPONENT_PRICES.get(top, ())
+    # every figure the estimate read for that component of that option, of every kind (input, output, cached
+    # input, cache write, batch, long-context tier, hourly, throughput): each `PriceUsed` says what it feeds
     hits = []
     for p in est.prices_used:
-        if not any(p.role.startswith(r) and p.field.startswith(f) for r, f in wanted):
-            continue
-        if top == "inference" and p.role.startswith("LLM") == (arch in _TUNED):
-            continue  # a tuned model's tokens are priced by the offer, the others' by the LLM
-        if not p.figure.verified and p not in hits:
+        if top in p.components and arch in p.options and not p.figure.verified and p not in hits:
             hits.append(p)
     if not hits:
         return None

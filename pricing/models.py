@@ -249,13 +249,48 @@ class LongContextTier(Strict):
     cached_input_usd_per_1m_tokens: UsdPer1MTokens | None = None
 
 
+#: The prices a scheduled change can carry (the LLM's own field names), besides a whole `long_context` tier.
+CHANGE_PRICE_FIELDS = (
+    "input_usd_per_1m_tokens",
+    "output_usd_per_1m_tokens",
+    "cached_input_usd_per_1m_tokens",
+    "cache_write_usd_per_1m_tokens",
+    "batch_input_usd_per_1m_tokens",
+    "batch_output_usd_per_1m_tokens",
+)
+
+
 class PriceChange(Strict):
-    """A scheduled price change: from `effective_on` on, these prices replace the entry's own."""
+    """A scheduled price change: from `effective_on` on, each price it gives replaces the one in force before
+    (a price it leaves out stays as it was)."""
 
     effective_on: date = Field(description="First day the new prices apply (YYYY-MM-DD).")
-    input_usd_per_1m_tokens: UsdPer1MTokens
-    output_usd_per_1m_tokens: UsdPer1MTokens
+    input_usd_per_1m_tokens: UsdPer1MTokens | None = None
+    output_usd_per_1m_tokens: UsdPer1MTokens | None = None
     cached_input_usd_per_1m_tokens: UsdPer1MTokens | None = None
+    cache_write_usd_per_1m_tokens: UsdPer1MTokens | None = None
+    batch_input_usd_per_1m_tokens: UsdPer1MTokens | None = None
+    batch_output_usd_per_1m_tokens: UsdPer1MTokens | None = None
+    long_context: LongContextTier | None = Field(
+        None, description="The long-context tier from that day on (replaces the whole tier)."
+    )
+
+    @model_validator(mode="after")
+    def _some_price(self) -> PriceChange:
+        if all(getattr(self, f) is None for f in CHANGE_PRICE_FIELDS) and self.long_context is None:
+            raise PydanticCustomError(
+                "pricing_shape",
+                "a price change gives at least one price (input, output, cached input, cache write, batch input, "
+                "batch output or a `long_context` tier) — a change with no price changes nothing",
+            )
+        return self
+
+    def prices(self) -> dict[str, Any]:
+        """The LLM fields this change sets (its prices given), for `model_copy(update=...)`."""
+        out: dict[str, Any] = {f: getattr(self, f) for f in CHANGE_PRICE_FIELDS if getattr(self, f) is not None}
+        if self.long_context is not None:
+            out["long_context"] = self.long_context
+        return out
 
 
 class LLM(Strict):
@@ -296,6 +331,16 @@ class LLM(Strict):
         default_factory=list, max_length=50, description="Scheduled price changes, oldest first."
     )
     lifecycle: Lifecycle | None = Field(None, description=_LIFECYCLE_DESCRIPTION)
+
+    def on(self, day: date) -> LLM:
+        """The entry with the scheduled changes in effect on `day` applied (itself when none is)."""
+        update: dict[str, Any] = {}
+        for change in self.price_changes:
+            if change.effective_on > day:
+                break
+            update |= change.prices()
+        later = [c for c in self.price_changes if c.effective_on > day]
+        return self.model_copy(update=update | {"price_changes": later}) if update else self
 
     @property
     def input_limit_tokens(self) -> int:
@@ -479,6 +524,12 @@ class Catalog(Strict):
                 {"ref": ref, "target": target, "hint": hint, "at": tuple(p for p in (fam, key, f1, f2) if p)},
             )
         return self
+
+    def on(self, day: datetime.date) -> Catalog:
+        """The catalog with every LLM's scheduled price changes in effect on `day` applied."""
+        changed = {k: llm.on(day) for k, llm in self.llms.items() if llm.price_changes}
+        changed = {k: v for k, v in changed.items() if v is not self.llms[k]}
+        return self.model_copy(update={"llms": self.llms | changed}) if changed else self
 
     def figures(self):
         """Yield (path, Figure) for every figure in the catalog."""

@@ -10,6 +10,7 @@ import itertools
 import json
 import re
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.files import load_scenario
 from planner.ui.tables import literal
-from pricing.loader import DEFAULT_CATALOG_PATH
+from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -277,7 +278,19 @@ def test_an_invalid_catalog_edit_shows_where_and_changes_nothing(catalog_file, b
 
 def test_pricing_page_names_the_genai_prices_version_the_catalog_was_checked_against(catalog_file):
     at = start(catalog_file, "pricing")
-    assert "checked against genai-prices " + literal("0.2.3") in captions(at)
+    stamped = load_catalog_file(catalog_file).catalog.genai_prices_version
+    installed = metadata.version("genai-prices")
+    assert "checked against genai-prices " + literal(stamped) in captions(at)
+    assert "installed: genai-prices " + literal(installed) in captions(at)
+    assert stamped == installed and not [w for w in at.warning if literal("is installed") in w.value]
+
+
+def test_pricing_page_warns_when_the_installed_genai_prices_is_not_the_stamped_one(catalog_file, monkeypatch):
+    monkeypatch.setattr("pricing.versions.installed_version", lambda: "0.1.0")
+    at = start(catalog_file, "pricing")
+    assert "installed: genai-prices " + literal("0.1.0") in captions(at)
+    said = [w.value for w in at.warning if literal("but 0.1.0 is installed") in w.value]
+    assert len(said) == 1 and literal("`prices sync --write`") in said[0]
 
 
 def test_a_valid_edit_changes_every_chart_for_this_session_only(catalog_file):
@@ -785,3 +798,15 @@ def test_caching_batch_routing_and_candidate_widgets_set_the_scenario(catalog_fi
         0.8,
     )
     assert at.query_params["cands"] == ["50"] or at.query_params["cands"] == "50"
+
+
+def test_a_price_change_inside_the_horizon_is_said_on_costs_and_decide(catalog_file):
+    # Gemini 4 Argon doubles its prices on 2026-12-01: a horizon from 2026-11-01 meets the change
+    query = {"preset": "support-bot", "llm": "gemini-4-argon", "start": "2026-11-01"}
+    at = start(catalog_file, "costs", query=query)
+    assert at.session_state["planner"].scenario.start_date.isoformat() == "2026-11-01"
+    said = [w.value for w in at.warning if literal("changes its prices on 2026-12-01") in w.value]
+    assert len(said) == 1 and literal("input $2 → $4") in said[0]
+    go(at, "decide")
+    notes = [i.value for i in at.info if literal("Prices change inside the horizon") in i.value]
+    assert len(notes) == 1 and literal("from 2026-12-01, $") in notes[0]

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from datetime import date
+from importlib import metadata
 
 import pytest
 
@@ -78,10 +79,13 @@ def test_validate_without_file_checks_the_shipped_catalog(capsys):
     lines = out.splitlines()
     cat = load_catalog_file(DEFAULT_CATALOG_PATH).catalog
     # one summary line, then one line per entry shut down, closed or ending soon (planner/lifecycle.py)
+    # the genai-prices version the catalog was checked against, beside the installed one (the same here)
+    installed = metadata.version("genai-prices")
+    assert lines[1] == f"genai-prices: catalog checked against {cat.genai_prices_version}; installed {installed}"
     notices = catalog_notices(cat)
-    assert lines[2 : 2 + len(notices)] == [f"  {n.message()}" for n in notices]
+    assert lines[3 : 3 + len(notices)] == [f"  {n.message()}" for n in notices]
     late = prices_checked_after_shutdown(cat)  # then the figures claimed live after a shutdown, if any
-    assert len(lines) == 1 + (1 + len(notices) if notices else 0) + (1 + len(late) if late else 0)
+    assert len(lines) == 2 + (1 + len(notices) if notices else 0) + (1 + len(late) if late else 0)
     assert lines[0].startswith(f"{DEFAULT_CATALOG_PATH}: valid — ")
     for family, n in cat.family_counts().items():
         assert f"{n} {family}" in lines[0]
@@ -260,7 +264,7 @@ def test_command_validates_the_shipped_catalog(repo_root):
     assert r.stderr == ""
     first, *rest = r.stdout.splitlines()
     assert ": valid — catalog " in first and " stale " in first
-    assert all(line.startswith(("Entries ", "Figures ", "  ")) for line in rest), rest
+    assert all(line.startswith(("Entries ", "Figures ", "  ", "genai-prices: ")) for line in rest), rest
 
 
 def _billion_laughs() -> str:
@@ -300,3 +304,12 @@ def test_command_control_character_gives_a_located_line_not_a_traceback(repo_roo
     assert "Traceback" not in r.stderr
     (m,) = problem_lines(r.stderr, f)
     assert int(m.group(1)) == line_of(text, "\x1b")
+
+
+def test_validate_warns_when_the_installed_genai_prices_is_not_the_stamped_one(capsys, monkeypatch):
+    monkeypatch.setattr("pricing.versions.installed_version", lambda: "0.1.0")
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    stamped = load_catalog_file(DEFAULT_CATALOG_PATH).catalog.genai_prices_version
+    assert f"genai-prices: catalog checked against {stamped}; installed 0.1.0" in out
+    assert f"warning: the catalog was checked against genai-prices {stamped}, but 0.1.0 is installed" in out

@@ -6,8 +6,6 @@ import re
 from datetime import date
 from importlib import metadata
 
-import pytest
-
 from planner.cli import main
 from pricing import genai_sync as gs
 from pricing.loader import parse_catalog
@@ -26,7 +24,6 @@ def test_the_installed_genai_prices_is_the_pinned_one_and_the_catalog_records_it
     pinned = _pinned((repo_root / "requirements.txt").read_text(), "genai-prices")
     assert metadata.version("genai-prices") == pinned
     assert default_catalog.genai_prices_version == pinned
-    assert pinned in gs.RELEASE_DATES  # so `sync --write` knows the checked date without --checked
 
 
 def test_shipped_catalog_has_zero_drift_against_the_pinned_genai_prices(default_catalog):
@@ -42,6 +39,7 @@ def test_shipped_catalog_has_zero_drift_against_the_pinned_genai_prices(default_
 
 def test_every_referenced_figure_of_the_shipped_catalog_names_its_package_version(default_catalog):
     version = gs.package_version()
+    checked = set()
     for fam, key, entry in gs.referenced_entries(default_catalog):
         if entry.genai_prices is None:
             continue
@@ -49,7 +47,9 @@ def test_every_referenced_figure_of_the_shipped_catalog_names_its_package_versio
             fig = getattr(entry, name, None)
             if fig is not None:
                 assert fig.source == f"genai-prices {version} (PyPI), {entry.genai_prices}", (fam, key, name)
-                assert fig.checked == gs.RELEASE_DATES[version]
+                checked.add(fig.checked)
+    # `prices sync --write` writes the day it checked: one day, not before the catalog's own date
+    assert len(checked) == 1 and min(checked) >= default_catalog.date
 
 
 def _referenced_paths(entry):
@@ -156,15 +156,19 @@ def test_reference_of_a_tiered_model_gives_base_tier_batch_and_cache_prices():
 
 
 def test_reference_lists_scheduled_changes_after_the_day_only():
-    # Gemini 4 Argon doubles on 2026-12-01: 2 / 10 -> 4 / 20, cached 0.1 -> 0.2
+    # Gemini 4 Argon doubles on 2026-12-01: 2 / 10 -> 4 / 20, cached 0.1 -> 0.2, batch 1 / 5 -> 2 / 10 (the
+    # package's batch variant dated 2026-12-01): a change carries every price kind in force from that day
     before = gs.reference("google:gemini-4-argon", date(2026, 11, 22))
     assert before.prices["input_usd_per_1m_tokens"] == 2
+    assert before.prices["batch_input_usd_per_1m_tokens"] == 1
     assert before.price_changes == [
         {
             "effective_on": date(2026, 12, 1),
             "input_usd_per_1m_tokens": 4,
             "output_usd_per_1m_tokens": 20,
             "cached_input_usd_per_1m_tokens": 0.2,
+            "batch_input_usd_per_1m_tokens": 2,
+            "batch_output_usd_per_1m_tokens": 10,
         }
     ]
     after = gs.reference("google:gemini-4-argon", date(2026, 12, 1))
@@ -282,8 +286,10 @@ def _snippet(mini_catalog_text: str) -> str:
 
 
 def test_sync_write_rewrites_referenced_figures_and_keeps_comments_order_and_other_fields(
-    tmp_path, mini_catalog_text, capsys
+    tmp_path, mini_catalog_text, capsys, monkeypatch
 ):
+    monkeypatch.setattr(gs.source, "today", lambda: date(2026, 12, 6))  # checked: the day of the sync
+    version = gs.package_version()
     text = _snippet(mini_catalog_text)
     path = tmp_path / "catalog.yaml"
     path.write_text(text, encoding="utf-8")
@@ -315,13 +321,13 @@ def test_sync_write_rewrites_referenced_figures_and_keeps_comments_order_and_oth
         "    input_usd_per_1m_tokens:\n"
         "      value: 2.5    # stale: the package says 2.5\n"  # the comment keeps its column
         "      low: 1\n"  # the range still brackets 2.5 at the bottom; high 2.2 no longer does and goes
-        '      source: "genai-prices 0.2.3 (PyPI), openai:gpt-4o"\n'
-        "      checked: 2026-11-01\n"
+        f'      source: "genai-prices {version} (PyPI), openai:gpt-4o"\n'
+        "      checked: 2026-12-06\n"
         '      note: "Hand-written note kept."\n'
         "    output_usd_per_1m_tokens:\n"
         "      value: 10.0\n"  # unchanged value keeps its spelling
-        '      source: "genai-prices 0.2.3 (PyPI), openai:gpt-4o"\n'
-        "      checked: 2026-11-01\n"
+        f'      source: "genai-prices {version} (PyPI), openai:gpt-4o"\n'
+        "      checked: 2026-12-06\n"
         "    cached_input_usd_per_1m_tokens:\n"
         "      value: 1.25\n"
     )
@@ -331,7 +337,7 @@ def test_sync_write_rewrites_referenced_figures_and_keeps_comments_order_and_oth
     assert new.endswith(tail)
     # the header gains the version checked against, after `date`; nothing else in it moves
     header = text[: text.index("latency_model:")]
-    assert new.startswith(header + 'genai_prices_version: "0.2.3"\nlatency_model:')
+    assert new.startswith(header + f'genai_prices_version: "{version}"\nlatency_model:')
     # the result validates and is now free of drift; the previous file is kept
     loaded = parse_catalog(new, str(path))
     assert gs.check_catalog(loaded.catalog).failing == []
@@ -353,12 +359,19 @@ def test_sync_never_writes_an_invalid_catalog(tmp_path, mini_catalog_text, capsy
     assert path.read_text(encoding="utf-8") == text
 
 
-def test_sync_of_an_unknown_version_needs_a_checked_date(monkeypatch, mini, mini_catalog_text):
+def test_sync_runs_with_any_installed_version_and_checks_on_the_day(monkeypatch, mini_catalog_text):
     monkeypatch.setattr(gs.source, "package_version", lambda: "9.9.9")  # every caller reads it from there
-    with pytest.raises(gs.SyncError, match="--checked"):
-        gs.sync_text(mini_catalog_text, mini)
-    text, _, _ = gs.sync_text(mini_catalog_text, mini, checked=date(2026, 11, 30))
+    monkeypatch.setattr(gs.source, "today", lambda: date(2026, 12, 6))
+    snippet = _snippet(mini_catalog_text)  # names openai:gpt-4o
+    catalog = parse_catalog(snippet, "snippet.yaml").catalog
+    text, _, _ = gs.sync_text(snippet, catalog)  # no release-date table: no --checked needed
     assert 'genai_prices_version: "9.9.9"' in text
+    assert "checked: 2026-12-06" in text and 'source: "genai-prices 9.9.9 (PyPI), openai:gpt-4o"' in text
+    text, _, _ = gs.sync_text(snippet, catalog, checked=date(2026, 11, 30))
+    assert "checked: 2026-12-06" not in text
+    # a check day in the future writes today as the checked date (a figure is never checked in the future)
+    text, _, _ = gs.sync_text(snippet, catalog, on=date(2027, 3, 1))
+    assert "checked: 2026-12-06" in text
 
 
 # ----------------------------------------------------------------------------- add
@@ -373,7 +386,7 @@ def test_add_writes_a_sourced_entry_that_validates(tmp_path, mini_catalog_text, 
     e = catalog.llms["gpt-6-luna"]
     assert (e.name, e.provider, e.genai_prices) == ("GPT-6 Luna", "OpenAI", "openai:gpt-6-luna")
     assert (e.input_usd_per_1m_tokens.value, e.output_usd_per_1m_tokens.value) == (0.1, 0.5)
-    assert e.input_usd_per_1m_tokens.source == "genai-prices 0.2.3 (PyPI), openai:gpt-6-luna"
+    assert e.input_usd_per_1m_tokens.source == f"genai-prices {gs.package_version()} (PyPI), openai:gpt-6-luna"
     assert e.long_context.above_input_tokens == 272000
     # latency is not in the package: marked placeholders, never a silent invention
     for fig in (e.ttft_ms, e.output_tokens_per_second):
@@ -384,7 +397,7 @@ def test_add_writes_a_sourced_entry_that_validates(tmp_path, mini_catalog_text, 
     assert text.index("  gpt-6-luna:") < text.index("fine_tune_offers:")
     # adding it again under the same key is refused
     assert main(["prices", "add", "openai:gpt-6-luna", "--file", str(path)]) == 1
-    assert "already exists" in capsys.readouterr().err
+    assert "`openai:gpt-6-luna` is already in the catalog as `llms.gpt-6-luna`" in capsys.readouterr().err
 
 
 def test_add_an_embedding_model_needs_its_dimensions(tmp_path, mini_catalog_text, capsys):

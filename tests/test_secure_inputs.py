@@ -140,6 +140,7 @@ def commands(path: Path, out: Path) -> list[list[str]]:
         ["prices", "check", "--file", p],
         ["prices", "sync", "--file", p, "--write"],
         ["prices", "add", "openai:gpt-4o", "--key", "added-one", "--checked", "2026-11-30", "--file", p],
+        ["quality", "import", p, "--option", "rag"],
         ["report", "--out", p],  # last: it replaces a regular file it may write
     ]
 
@@ -175,7 +176,7 @@ def test_no_cli_command_prints_a_traceback_or_hangs_on_any_hostile_input(tmp_pat
                     assert err.strip(), (name, argv)  # a refusal says why
     finally:
         signal.signal(signal.SIGALRM, old)
-    assert len(seen) == len(cases) * 10
+    assert len(seen) == len(cases) * 11
     assert cases["fifo"].exists() and stat.S_ISFIFO(os.lstat(cases["fifo"]).st_mode)
     assert cases["read-only catalog"].read_bytes() == MINI.read_bytes()
 

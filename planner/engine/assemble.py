@@ -24,11 +24,13 @@ from planner.engine.costs import (
     replicas,
     sequences_per_replica,
 )
+from planner.engine.dated import change_warnings, dated
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
+from planner.engine.quality import quality_assessment
 from planner.engine.results import Estimate, Series, Snapshot
 from planner.inputs import Inputs, build_inputs
 from planner.lifecycle import scenario_issues
-from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario, start_day
 from planner.serving_fit import long_context_misfit_on_gpus, serving_misfits
 from pricing.models import Catalog
 
@@ -126,10 +128,13 @@ def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int) -> Snapshot:
 
 
 def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_delta: float = 0.25) -> Estimate:
-    """Itemized monthly spend and latency of the architectures over query volume (those that can run)."""
-    typ, used = build_inputs(catalog, scenario, "value")
-    low, _ = build_inputs(catalog, scenario, "low")
-    high, _ = build_inputs(catalog, scenario, "high")
+    """Itemized monthly spend and latency of the architectures over query volume (those that can run), at the
+    prices in force on the first day of the horizon; the TCO sums the months at the prices in force each month."""
+    start = start_day(scenario)
+    dated_catalog, catalog = catalog, catalog.on(start)
+    typ, used = build_inputs(catalog, scenario, "value", on=start)
+    low, _ = build_inputs(catalog, scenario, "low", on=start)
+    high, _ = build_inputs(catalog, scenario, "high", on=start)
     p = _Priced(typ, low, high, corpus(typ), corpus(low), corpus(high))
     q = volume_grid(scenario, volumes)
     q_now = np.array([scenario.workload.queries_per_month])
@@ -140,6 +145,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
     priced = tuple(a for a in ARCHITECTURES if a not in ruled_out)
     series = {a: _arch_series(p, a, q) for a in priced}
     current = {a: _snapshot(p, a, q_now, scenario.horizon_months) for a in priced}
+    current, changes = dated(dated_catalog, scenario, start, current, p.c)
 
     return Estimate(
         scenario=scenario,
@@ -153,9 +159,12 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         sensitivity_delta=sensitivity_delta,
         prices_used=used,
         corpus=p.c,
-        warnings=tuple(_warnings(catalog, scenario, typ, current)),
+        warnings=tuple(change_warnings(changes, scenario, start, current) + _warnings(catalog, scenario, typ, current)),
         ruled_out=ruled_out,
         context_misfit=context_misfit,
+        start_date=start.isoformat(),
+        price_changes_in_horizon=changes,
+        quality=quality_assessment(catalog, scenario, {"value": typ, "low": low, "high": high}, q, current, start),
     )
 
 

@@ -10,6 +10,8 @@ import numpy as np
 
 from planner.engine.latency import closing_the_gap
 from planner.inputs import PriceUsed
+from planner.quality import QualityAssessment
+from planner.quality.jsonform import option_keys, quality_dict
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
 
 
@@ -59,6 +61,16 @@ class Snapshot:
     first_token_p95_ms: float = 0.0
     gpus_per_replica: int | None = None  # self-hosted only
     sequences_per_replica: int | None = None
+    # the monthly spend of each month of the horizon, when a scheduled price change falls inside it (empty: every
+    # month costs `monthly_usd`, the start's prices)
+    monthly_by_month_usd: tuple[float, ...] = ()
+    monthly_low_by_month_usd: tuple[float, ...] = ()
+    monthly_high_by_month_usd: tuple[float, ...] = ()
+
+    def by_month(self, which: str = "monthly_usd") -> tuple[float, ...]:
+        """`which` ("monthly_usd", "monthly_low_usd", "monthly_high_usd") for each month of a horizon of
+        `len(self.monthly_by_month_usd)` months; empty when no price changes inside it."""
+        return getattr(self, which.replace("_usd", "_by_month_usd"))
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,12 @@ class Estimate:
     #: why the knowledge base does not fit `stack.llm`'s context window (None: it fits), measured even when
     #: long context is ruled out for another reason (its model is not open weights or fits no GPU replica)
     context_misfit: str | None = None
+    #: the first day of the horizon (the prices in force that day give the curves and the monthly figures)
+    start_date: str = ""
+    #: every scheduled price change of an entry the estimate uses inside the horizon (planner.engine.dated)
+    price_changes_in_horizon: tuple = ()
+    #: measured quality joined to the spend (None only for an Estimate built by hand)
+    quality: QualityAssessment | None = None
 
     @property
     def ruled_out_reasons(self) -> tuple[str, ...]:
@@ -125,6 +143,9 @@ class Estimate:
     def cumulative_usd(self, arch: str, which: str = "monthly_usd") -> np.ndarray:
         """Cumulative spend at months 0..horizon: one-time costs, then the monthly spend each month."""
         snap = self.current[arch]
+        by_month = snap.by_month(which)
+        if by_month:  # a price changes inside the horizon: the months one by one
+            return snap.one_time_total_usd + np.concatenate([[0.0], np.cumsum(by_month)])
         months = np.arange(self.scenario.horizon_months + 1)
         return snap.one_time_total_usd + getattr(snap, which) * months
 
@@ -154,7 +175,7 @@ class Estimate:
             "catalog": {"version": self.catalog_version, "date": self.catalog_date},
             "queries_per_month": self.scenario.workload.queries_per_month,
             "volumes_queries_per_month": r(self.volumes),
-            "architectures": {a: _architecture_dict(s, self.current[a]) for a, s in self.series.items()},
+            "architectures": {a: _architecture_dict(s, self.current[a], self.quality) for a, s in self.series.items()},
             "break_evens": [_break_even_dict(b) for b in self.break_evens],
             "sensitivity": {
                 a: [
@@ -165,14 +186,17 @@ class Estimate:
             },
             "warnings": list(self.warnings),
             "ruled_out": dict(self.ruled_out),
+            "start_date": self.start_date,
+            "price_changes_in_horizon": [c.to_dict() for c in self.price_changes_in_horizon],
             "latency_limit": {
                 "p95_ms": self.scenario.latency_target_p95_ms,
                 "applies_to": self.scenario.latency_limit_applies_to,
             },
+            "quality": quality_dict(self.quality),
         }
 
 
-def _architecture_dict(s: Series, now: Snapshot) -> dict:
+def _architecture_dict(s: Series, now: Snapshot, quality: QualityAssessment | None = None) -> dict:
     """One architecture in the JSON form: its curves, one-time costs and TCO, and its figures at the volume."""
     r = _round
     return {
@@ -189,7 +213,7 @@ def _architecture_dict(s: Series, now: Snapshot) -> dict:
         "one_time_usd": {k: r(v) for k, v in now.one_time_usd.items()},
         "one_time_total_usd": r(now.one_time_total_usd),
         "tco_usd": r(now.tco_usd),
-        "at_queries_per_month": _snapshot_dict(now),
+        "at_queries_per_month": _snapshot_dict(now) | option_keys(quality, s.key),
     }
 
 
@@ -209,6 +233,7 @@ def _snapshot_dict(now: Snapshot) -> dict:
         "first_token_p95_ms": r(now.first_token_p95_ms),
         "gpus_per_replica": now.gpus_per_replica,
         "sequences_per_replica": now.sequences_per_replica,
+        "monthly_usd_by_month": r(np.array(now.monthly_by_month_usd)) if now.monthly_by_month_usd else None,
     }
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from planner.answers import Answers
 from planner.questionnaire.guidance import _plan, _watch_outs
+from planner.questionnaire.measured import apply_measured_quality
 from planner.questionnaire.numbers import _check_numbers
 from planner.questionnaire.questions import QUESTIONS
 from planner.questionnaire.results import Ranked, Reason, Recommendation, _rank_key, verdict_for
@@ -107,6 +108,8 @@ def recommend(
     findings: tuple[str, ...] = ()
     if estimate is not None:
         ranking, findings = _check_numbers(scenario, ranking, estimate)
+        ranking, measured = apply_measured_quality(ranking, estimate)
+        findings = (*findings, *measured)
         findings = _unique((*((fits_note,) if fits_note else ()), *(ruled.values() if ruled else ()), *findings))
     # everything is ruled out, or the first has no price (long context outside its window before an answer,
     # beside options a GPU misfit rules out): the pick is one that can run and has numbers (stable: by score)

@@ -72,6 +72,8 @@ class Ranked:
     reasons: tuple[str, ...]
     #: False when the estimate rules it out (it has no price): never first while another option can run
     can_run: bool = True
+    #: the option that dominates it on measured quality (planner.questionnaire.measured), None when none does
+    dominated_by: str | None = None
 
     @property
     def ruled_out(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from enum import Enum
 from typing import Any
 
@@ -75,7 +76,7 @@ class _Assumptions(_Report):
         model_rows(s.one_time)
         group("Horizon, budget and limits")
         fields = type(s).model_fields
-        for name in ("horizon_months", "monthly_budget_usd", "latency_target_p95_ms"):
+        for name in ("horizon_months", "start_date", "monthly_budget_usd", "latency_target_p95_ms"):
             rows.append(
                 [
                     self.p(_x(_human(name)), st.cell),
@@ -97,9 +98,11 @@ class _Assumptions(_Report):
 
     def input_value(self, name: str, v: Any) -> str:
         if v is None:
-            return "none set"
+            return f"today ({_x(self.est.start_date)})" if name == "start_date" else "none set"
         if isinstance(v, bool):
             return "yes" if v else "no"
+        if isinstance(v, datetime.date):
+            return v.isoformat()
         if isinstance(v, Enum):
             v = v.value
         if isinstance(v, str):

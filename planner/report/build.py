@@ -19,6 +19,7 @@ from planner.engine import Estimate
 from planner.questionnaire import Recommendation
 from planner.report.assumptions import _Assumptions
 from planner.report.costs import _Costs
+from planner.report.quality import _Quality
 from planner.report.style import _canvas_class, _Furniture
 from planner.report.summary import _Summary
 from planner.report.text import FONT, PRODUCT, _long_date, _register_fonts, _t
@@ -30,13 +31,14 @@ class ReportError(Exception):
     """The PDF could not be built; the message says why in a sentence (no traceback reaches a user)."""
 
 
-class _Document(_Summary, _Costs, _Assumptions):
+class _Document(_Summary, _Costs, _Quality, _Assumptions):
     """The whole report: the title block and three sections, in order."""
 
     def build(self) -> list:
         self.title_block()
         self.recommendation()
         self.costs()
+        self.quality()
         self.assumptions()
         return self.story
 

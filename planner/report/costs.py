@@ -206,9 +206,18 @@ class _Costs(_Report):
             [self.p("One-time total", st.cell_b)]
             + [self.p(usd(est.current[a].one_time_total_usd), st.cell_br) for a in est.priced]
         )
+        # the months one by one when a price changes inside the horizon, else the monthly cost × the months
+        dated = any(est.current[a].monthly_by_month_usd for a in est.priced)
         rows.append(
-            [self.p(f"Monthly cost × {s.horizon_months} months", st.cell)]
-            + [self.p(usd(est.current[a].monthly_usd * s.horizon_months), st.cell_r) for a in est.priced]
+            [
+                self.p(
+                    f"Monthly costs over {s.horizon_months} months"
+                    if dated
+                    else f"Monthly cost × {s.horizon_months} months",
+                    st.cell,
+                )
+            ]
+            + [self.p(usd(est.current[a].tco_usd - est.current[a].one_time_total_usd), st.cell_r) for a in est.priced]
         )
         rows.append(
             [self.p(f"TCO over {s.horizon_months} months", st.cell_b)]

@@ -12,6 +12,7 @@ from reportlab.platypus import (
 )
 
 from planner import verdict
+from planner.engine.dated import change_note
 from planner.format import count, ms, usd
 from planner.questionnaire import QUESTIONS, Question, Ranked, score_text, scoring_text
 from planner.report.charts import _hex
@@ -33,7 +34,7 @@ class _Summary(_Report):
             ("Report date", _long_date(self.today)),
             ("Pricing catalog", f"version {_x(self.catalog.version)}, dated {_x(str(self.catalog.date))}"),
             ("Planned volume", f"{count(s.workload.queries_per_month)} queries a month"),
-            ("Cost horizon", f"{s.horizon_months} months"),
+            ("Cost horizon", f"{s.horizon_months} months from {_x(self.est.start_date)}"),
             (
                 "Monthly budget",
                 f"{usd(s.monthly_budget_usd)} a month" if s.monthly_budget_usd is not None else "none set",
@@ -122,6 +123,9 @@ class _Summary(_Report):
         checks = self._verdict_checks()
         if checks:
             text += " " + "; ".join(checks) + "."
+        dated_note = change_note(self.est, w.key)
+        if dated_note is not None:
+            text += " " + _x(dated_note)
         return text
 
     def _verdict_checks(self) -> list[str]:

@@ -11,7 +11,7 @@ from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
 from planner.scenario import LABELS
-from planner.ui import messages, results, summary, tables, volume_chart
+from planner.ui import messages, quality, results, summary, tables, volume_chart
 from planner.ui.messages import message
 
 
@@ -56,6 +56,7 @@ def _page() -> None:
     volume_chart.spend_chart(ctx, est, ruled_out, key="costs.spend")
     _break_even_table(est)
     _views(ctx, est, cheapest)
+    quality.section(est)
 
 
 def _break_even_table(est: Estimate) -> None:

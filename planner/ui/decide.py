@@ -4,8 +4,9 @@ import streamlit as st
 
 from planner import format as fmt
 from planner import verdict
+from planner.engine.dated import change_note
 from planner.questionnaire import QUESTIONS, Question, answered_ids, recommend, score_text, scoring_text
-from planner.ui import results, session, summary
+from planner.ui import quality, results, session, summary
 from planner.ui.messages import md, message
 from planner.vocabulary import ARCHITECTURE_MD_COLORS as MD_COLOR
 from planner.vocabulary import STAGE_LABELS
@@ -148,6 +149,9 @@ with right:
                 weak = verdict.weak_evidence(ctx.estimate, w.key)
                 if weak is not None:
                     st.warning(md(weak.sentence()), icon=":material/fact_check:")
+                dated_note = change_note(ctx.estimate, w.key)
+                if dated_note is not None:
+                    st.info(md(dated_note), icon=":material/event:")
             for n, r in enumerate(rec.ranking, 1):
                 st.markdown(
                     f"{n}. :{MD_COLOR.get(r.key, 'gray')}[**{r.label}**] — {r.verdict}"
@@ -173,6 +177,7 @@ with right:
     if rec.findings:
         st.markdown("**The numbers**")
         bullets(rec.findings)
+    quality.decide_note(ctx.estimate)
     if rec.has_verdict and rec.watch_outs:
         st.markdown(f"**Watch out for ({w.label})**")
         for item in rec.watch_outs:

@@ -63,6 +63,7 @@ ALIASES: dict[str, str] = {
     "p95_to": "latency_limit_applies_to",
     "precision": "stack.precision",
     "months": "horizon_months",
+    "start": "start_date",
     # questionnaire answers (the linked numbers travel as q, budget, p95, examples)
     "knowledge": "answers.knowledge_change",
     "gap": "answers.gap",

@@ -8,6 +8,7 @@ import streamlit as st
 from planner.ui import catalog, results, session, tables
 from planner.ui.messages import md, message
 from pricing.store import backup_path, target_path
+from pricing.versions import genai_prices_versions
 
 ss = st.session_state
 #: Lines shown around a problem in the focused editor.
@@ -179,8 +180,12 @@ st.dataframe(
         "Key": st.column_config.TextColumn("Key", help="The key scenarios use (stack.llm, ...).", width=160),
     },
 )
+_versions = genai_prices_versions(cat)
 _gp = f" · prices checked against genai-prices {md(cat.genai_prices_version)}" if cat.genai_prices_version else ""
+_gp += f" · installed: genai-prices {md(_versions.installed or 'none')}"
 st.caption(f"{len(view)} of {len(df)} figures · catalog {cat.version} ({cat.date}){_gp}.")
+if _versions.differ:
+    message("warning", _versions.warning())
 
 st.subheader("Edit the catalog (YAML)")
 path = Path(session.get().cat_path)

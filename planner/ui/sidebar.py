@@ -242,6 +242,14 @@ def _target_controls() -> None:
         help="Months the total cost of ownership (one-time + monthly) covers.",
         **control("sb.months", "horizon_months", "Horizon", int, int),
     )
+    st.date_input(
+        "Start of the horizon",
+        value=None,
+        format="YYYY-MM-DD",
+        help="The first month priced. Empty: today. Each month is priced with the prices in force that month "
+        "(scheduled price changes in the catalog); the monthly figures are at the start's prices.",
+        **control("sb.start", "start_date", "Start of the horizon"),
+    )
 
 
 def _file_controls(s: Scenario) -> None:

@@ -13,8 +13,10 @@ package's data are inside its wheel.
   field: a format-preserving round trip with ruamel.yaml.
 * `new_entry_text` builds a new, sourced entry for any model the package knows.
 
-Dates: prices are resolved on the catalog's `date`; scheduled changes are the
-package's dated prices after that day. Daily windows (DeepSeek's peak hours)
+Dates: prices are resolved on the check day (`on`, default today) — the prices in
+force that day — and on every scheduled change from the catalog's `date` on (each
+change with every price kind); `checked` is the check day. Any installed version
+of the package works. Daily windows (DeepSeek's peak hours)
 are not a scheduled change: the reference is the price outside them.
 
 Never imports streamlit.
@@ -34,10 +36,10 @@ from pricing.genai_sync.compare import (
     _fmt,
     _long_context_findings,
     _pct,
-    _price_change_findings,
     _val,
     check_catalog,
     check_entry,
+    price_home,
     referenced_entries,
     relative_difference,
     render_check,
@@ -57,7 +59,6 @@ from pricing.genai_sync.source import (
     EMBEDDING_PRICE_FIELDS,
     FIRST_PARTY,
     LLM_PRICE_FIELDS,
-    RELEASE_DATES,
     TIER_FIELDS,
     Reference,
     SyncError,
@@ -68,12 +69,13 @@ from pricing.genai_sync.source import (
     _num,
     _providers,
     _timestamp,
-    data_date,
+    checked_date,
     find_model,
     package_version,
     reference,
     source_text,
     suggest,
+    today,
 )
 from pricing.genai_sync.write import (
     _EMB_ORDER,
@@ -103,7 +105,6 @@ __all__ = [
     "LLM_PLACEHOLDERS",
     "LLM_PRICE_FIELDS",
     "PLACEHOLDER_NOTE",
-    "RELEASE_DATES",
     "Reference",
     "SyncError",
     "TIER_FIELDS",
@@ -126,7 +127,7 @@ __all__ = [
     "_mark_retired",
     "_num",
     "_pct",
-    "_price_change_findings",
+    "price_home",
     "_providers",
     "_retire_if_shut",
     "_set_figure",
@@ -138,7 +139,8 @@ __all__ = [
     "check_catalog",
     "check_entry",
     "compare",
-    "data_date",
+    "checked_date",
+    "today",
     "default_key",
     "entries",
     "find_model",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -109,7 +110,10 @@ def _val(fig: Figure | None):
     return None if fig is None else fig.value
 
 
-def _long_context_findings(out: list, fam: str, key: str, entry: LLM, ref: Reference, threshold: float) -> None:
+def _long_context_findings(
+    out: list, fam: str, key: str, entry: LLM, ref: Reference, threshold: float, at: str = ""
+) -> None:
+    """The long-context tier in force (`at`: the path prefix where it lives, e.g. "price_changes[2027-01-01].")."""
     limit = entry.input_limit_tokens
     lc_ref = ref.long_context
     if lc_ref is not None and lc_ref["above_input_tokens"] >= limit:
@@ -118,7 +122,7 @@ def _long_context_findings(out: list, fam: str, key: str, entry: LLM, ref: Refer
                 Finding(
                     fam,
                     key,
-                    "long_context",
+                    f"{at}long_context",
                     f"genai-prices has a tier above {lc_ref['above_input_tokens']:,} input tokens, at or above "
                     f"the {limit:,} tokens the entry accepts: not applicable (ignored)",
                     False,
@@ -129,7 +133,11 @@ def _long_context_findings(out: list, fam: str, key: str, entry: LLM, ref: Refer
     if lc_ref is None and lc is not None:
         out.append(
             Finding(
-                fam, key, "long_context", "the catalog has a long-context tier; genai-prices has none (kept)", False
+                fam,
+                key,
+                f"{at}long_context",
+                "the catalog has a long-context tier; genai-prices has none (kept)",
+                False,
             )
         )
     elif lc_ref is not None and lc is None:
@@ -137,7 +145,7 @@ def _long_context_findings(out: list, fam: str, key: str, entry: LLM, ref: Refer
             Finding(
                 fam,
                 key,
-                "long_context",
+                f"{at}long_context",
                 f"missing in the catalog; genai-prices prices input above {lc_ref['above_input_tokens']:,} tokens "
                 f"at {_fmt(lc_ref['input_usd_per_1m_tokens'])} / {_fmt(lc_ref['output_usd_per_1m_tokens'])}",
                 True,
@@ -150,60 +158,136 @@ def _long_context_findings(out: list, fam: str, key: str, entry: LLM, ref: Refer
             out,
             fam,
             key,
-            "long_context.above_input_tokens",
+            f"{at}long_context.above_input_tokens",
             lc.above_input_tokens,
             lc_ref["above_input_tokens"],
             threshold,
         )
         for name in TIER_FIELDS:
-            _compare_value(out, fam, key, f"long_context.{name}", _val(getattr(lc, name)), lc_ref.get(name), threshold)
+            _compare_value(
+                out, fam, key, f"{at}long_context.{name}", _val(getattr(lc, name)), lc_ref.get(name), threshold
+            )
 
 
-def _price_change_findings(out: list, fam: str, key: str, entry: LLM, ref: Reference, threshold: float) -> None:
-    ours_changes = {c.effective_on: c for c in entry.price_changes}
-    ref_changes = {c["effective_on"]: c for c in ref.price_changes}
-    for day in sorted(set(ours_changes) | set(ref_changes)):
-        path = f"price_changes[{day.isoformat()}]"
-        if day not in ours_changes:
-            c = ref_changes[day]
-            out.append(
+def price_home(entry: LLM, name: str, day: date) -> str:
+    """Where the price `name` in force on `day` is written: the latest scheduled change on or before `day` that
+    gives it (`price_changes[DATE].`), else the entry's own field ("")."""
+    home = ""
+    for change in entry.price_changes:
+        if change.effective_on > day:
+            break
+        if (change.long_context if name == "long_context" else getattr(change, name)) is not None:
+            home = f"price_changes[{change.effective_on.isoformat()}]."
+    return home
+
+
+def _fix_at(entry: LLM, name: str, day: date, since: date, theirs: set[date]) -> str:
+    """Where the price `name` in force on `day` belongs (what `prices sync` rewrites): the latest scheduled change
+    after `since` and on or before `day` that the package has or that the entry gives it in, else where it lives
+    on `since`."""
+    days = {d for d in theirs if since < d <= day}
+    for change in entry.price_changes:
+        given = change.long_context if name == "long_context" else getattr(change, name)
+        if since < change.effective_on <= day and given is not None:
+            days.add(change.effective_on)
+    return f"price_changes[{max(days).isoformat()}]." if days else price_home(entry, name, since)
+
+
+def _in_force_findings(
+    out: list, fam: str, key: str, entry: LLM, ref_on, on: date, since: date, threshold: float
+) -> None:
+    """The prices in force on `on`, on `since` and on every scheduled change date after `since` (the catalog's
+    and the package's), each compared with the package's prices on that day; a change the package schedules and
+    the catalog lacks is one finding. `ref_on(day)` is the package's `Reference` on `day`."""
+    ours = {c.effective_on for c in entry.price_changes if c.effective_on > since}
+    theirs = {c["effective_on"] for c in ref_on(since).price_changes}
+    days = [on] + sorted({since} | ours | theirs - {on})
+    found: list[Finding] = []
+    for day in days:
+        ref = ref_on(day)
+        if day in theirs - ours:
+            c = next(c for c in ref_on(since).price_changes if c["effective_on"] == day)
+            found.append(
                 Finding(
                     fam,
                     key,
-                    path,
+                    f"price_changes[{day.isoformat()}]",
                     "missing in the catalog; genai-prices changes the price to "
-                    f"{_fmt(c['input_usd_per_1m_tokens'])} / "
-                    f"{_fmt(c['output_usd_per_1m_tokens'])} on {day}",
+                    f"{_fmt(c.get('input_usd_per_1m_tokens'))} / {_fmt(c.get('output_usd_per_1m_tokens'))} on {day}",
                     True,
                     None,
                     c,
                 )
             )
-        elif day not in ref_changes:
-            out.append(Finding(fam, key, path, "in the catalog; genai-prices has no change on that date (kept)", False))
-        else:
-            for name in TIER_FIELDS:
-                _compare_value(
-                    out,
+            continue
+        if day in ours - theirs and day > on:
+            found.append(
+                Finding(
                     fam,
                     key,
-                    f"{path}.{name}",
-                    _val(getattr(ours_changes[day], name)),
-                    ref_changes[day].get(name),
-                    threshold,
+                    f"price_changes[{day.isoformat()}]",
+                    "genai-prices has no change on that date (kept)",
+                    False,
                 )
+            )
+        now = entry.on(day)
+        here: list[Finding] = []
+        for name in LLM_PRICE_FIELDS:
+            path = _fix_at(entry, name, day, since, theirs) + name
+            _compare_value(here, fam, key, path, _val(getattr(now, name)), ref.prices.get(name), threshold)
+        at = _fix_at(entry, "long_context", day, since, theirs)
+        _long_context_findings(here, fam, key, now, ref, threshold, at=at)
+        when = "" if day == on == since else f" (in force on {day})"
+        found += [dataclasses.replace(f, message=f.message + when) for f in here]
+    seen: set[tuple[str, bool]] = set()
+    for f in found:  # one finding per field: the first day it shows (today's first)
+        if (f.field, f.failing) not in seen:
+            seen.add((f.field, f.failing))
+            out.append(f)
 
 
-def _entry_findings(fam: str, key: str, entry, ref: Reference, threshold: float) -> list[Finding]:
+def _deprecation_findings(out: list, fam: str, key: str, entry, ref: Reference, on: date) -> None:
+    """The package's deprecated flag against the entry's `lifecycle` on `on`: a flag without a lifecycle fails;
+    any other disagreement is named."""
+    life = entry.lifecycle
+    if ref.deprecated and life is None:
+        out.append(
+            Finding(
+                fam,
+                key,
+                "lifecycle",
+                "genai-prices flags the model deprecated; the entry has no `lifecycle` saying when it stops",
+                True,
+            )
+        )
+        return
+    if life is None:
+        return
+    status = life.status_on(on)
+    if ref.deprecated and status == "available":
+        dates = [d for d in (life.deprecated_on, life.closed_to_new_on, life.shuts_down_on) if d is not None]
+        when = f"its first date is {min(dates)}" if dates else "it gives no date"
+        message = f"genai-prices flags the model deprecated; the entry's `lifecycle` says available on {on} ({when})"
+        out.append(Finding(fam, key, "lifecycle", message, False))
+    elif not ref.deprecated and status != "available":
+        message = (
+            f"the entry's `lifecycle` says {status.replace('_', ' ')} on {on}; genai-prices does not flag the model "
+            "deprecated"
+        )
+        out.append(Finding(fam, key, "lifecycle", message, False))
+
+
+def _entry_findings(
+    fam: str, key: str, entry, ref: Reference, threshold: float, ref_on=None, since: date | None = None
+) -> list[Finding]:
+    """Findings of one entry against `ref` (the package on the check day); `ref_on(day)` gives the package on
+    another day (default: `ref` on every day) and `since` the first day compared (default: the check day)."""
     out: list[Finding] = []
     if isinstance(entry, LLM):
         if ref.is_embedding:
             out.append(Finding(fam, key, "genai_prices", f"`{ref.ref}` is an embedding model, not an LLM", True))
             return out
-        for name in LLM_PRICE_FIELDS:
-            _compare_value(out, fam, key, name, _val(getattr(entry, name)), ref.prices.get(name), threshold)
-        _long_context_findings(out, fam, key, entry, ref, threshold)
-        _price_change_findings(out, fam, key, entry, ref, threshold)
+        _in_force_findings(out, fam, key, entry, ref_on or (lambda day: ref), ref.on, since or ref.on, threshold)
         if ref.context_window is not None:
             rel = relative_difference(entry.context_window_tokens, ref.context_window)
             if rel > threshold:
@@ -241,16 +325,7 @@ def _entry_findings(fam: str, key: str, entry, ref: Reference, threshold: float)
                         ref.context_window,
                     )
                 )
-    if ref.deprecated and entry.lifecycle is None:
-        out.append(
-            Finding(
-                fam,
-                key,
-                "lifecycle",
-                "genai-prices flags the model deprecated; the entry has no `lifecycle` saying when it stops",
-                True,
-            )
-        )
+    _deprecation_findings(out, fam, key, entry, ref, ref.on)
     return out
 
 
@@ -261,25 +336,37 @@ def referenced_entries(catalog: Catalog):
             yield fam, key, entry
 
 
-def check_entry(fam: str, key: str, entry, on: date, threshold: float = DEFAULT_THRESHOLD) -> list[Finding]:
-    """Findings for one referenced entry (an `LLM` or an `EmbeddingModel` with `genai_prices` set)."""
+def check_entry(
+    fam: str, key: str, entry, on: date, threshold: float = DEFAULT_THRESHOLD, since: date | None = None
+) -> list[Finding]:
+    """Findings for one referenced entry (an `LLM` or an `EmbeddingModel` with `genai_prices` set): the prices in
+    force on `on`, on `since` (default `on`) and on every scheduled change after `since`."""
+    since = min(since or on, on)
     try:
-        ref = reference(entry.genai_prices, on)
+        ref = reference(entry.genai_prices, on, since=since)
     except SyncError as e:
         return [Finding(fam, key, "genai_prices", str(e), True)]
-    return _entry_findings(fam, key, entry, ref, threshold)
+    cache: dict[date, Reference] = {on: ref}
+
+    def ref_on(day: date) -> Reference:
+        if day not in cache:
+            cache[day] = reference(entry.genai_prices, day, since=since)
+        return cache[day]
+
+    return _entry_findings(fam, key, entry, ref, threshold, ref_on, since)
 
 
 def check_catalog(catalog: Catalog, threshold: float = DEFAULT_THRESHOLD, on: date | None = None) -> CheckResult:
-    """Compare every referenced figure of `catalog` with the installed genai-prices data."""
-    on = on or catalog.date
+    """Compare every referenced figure of `catalog` with the installed genai-prices data: the prices in force on
+    `on` (default: today), and every scheduled change from the catalog's `date` on."""
+    on = on or _package.today()
     result = CheckResult(_package.package_version(), on, threshold)
     for fam, key, entry in referenced_entries(catalog):
         if entry.genai_prices is None:
             result.unreferenced.append(f"{fam}.{key}")
             continue
         result.checked_entries.append(f"{fam}.{key}")
-        result.findings.extend(check_entry(fam, key, entry, on, threshold))
+        result.findings.extend(check_entry(fam, key, entry, on, threshold, since=catalog.date))
     return result
 
 
@@ -289,6 +376,8 @@ def render_check(result: CheckResult, file: str, positions: dict | None = None) 
         f"(threshold {result.threshold * 100:g} %; {len(result.checked_entries)} referenced entries, "
         f"{len(result.unreferenced)} without a reference)"
     ]
+    if result.unreferenced:
+        lines.append(f"  not checked (no `genai_prices` reference): {', '.join(result.unreferenced)}")
     for f in result.findings:
         mark = "FAIL" if f.failing else "note"
         where = ""

@@ -8,10 +8,11 @@ from datetime import date
 from pricing.genai_sync import source as _package
 from pricing.genai_sync.source import (
     FIRST_PARTY,
+    LLM_PRICE_FIELDS,
     TIER_FIELDS,
     Reference,
     SyncError,
-    data_date,
+    checked_date,
     reference,
     source_text,
 )
@@ -53,7 +54,7 @@ def new_entry(
     from ruamel.yaml.comments import CommentedMap
 
     version = _package.package_version()
-    checked = data_date(version, checked)
+    checked = checked_date(checked, on)
     r = reference(ref, on)
     src = source_text(ref, version)
     today = today or date.today()
@@ -124,9 +125,16 @@ def _llm_prices(m, r: Reference, window: int, src: str, checked: date) -> None:
         for c in r.price_changes:
             item = CommentedMap()
             item["effective_on"] = c["effective_on"]
-            for name in TIER_FIELDS:
+            for name in LLM_PRICE_FIELDS:
                 if name in c:
                     item[name] = _figure_map(c[name], src, checked)
+            tier = c.get("long_context")
+            if tier is not None and tier["above_input_tokens"] < window:
+                item["long_context"] = lc = CommentedMap()
+                lc["above_input_tokens"] = tier["above_input_tokens"]
+                for name in TIER_FIELDS:
+                    if name in tier:
+                        lc[name] = _figure_map(tier[name], src, checked)
             seq.append(item)
         m["price_changes"] = seq
 
@@ -151,7 +159,14 @@ def add_entry_text(text: str, catalog: Catalog, ref: str, key: str | None = None
     key = key or default_key(ref)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", key) or len(key) > 100:
         raise SyncError(f"`{key}` is not a valid key (letters, digits, '.', '_', '-'; at most 100): pass --key KEY")
-    family, mapping = new_entry(ref, on=kwargs.pop("on", None) or catalog.date, **kwargs)
+    for fam in ("llms", "embedding_models"):
+        for have_key, have in getattr(catalog, fam).items():
+            if have.genai_prices == ref and key == default_key(ref):
+                raise SyncError(
+                    f"`{ref}` is already in the catalog as `{fam}.{have_key}` (`prices check` keeps its prices "
+                    f"current): nothing to add; pass --key KEY to add a second entry for it"
+                )
+    family, mapping = new_entry(ref, on=kwargs.pop("on", None) or _package.today(), **kwargs)
     if key in getattr(catalog, family):
         raise SyncError(f"`{family}.{key}` already exists: pass --key KEY to add it under another key")
     y = _yaml()

@@ -9,11 +9,6 @@ from decimal import Decimal
 from importlib import metadata
 from typing import Any
 
-#: Release dates of genai-prices versions (PyPI lists 0.2.3 as released in 2026-11; a month-only
-#: date is read as the 1st of that month, as everywhere in the catalog). A version missing here
-#: needs `--checked YYYY-MM-DD` when figures are written.
-RELEASE_DATES = {"0.2.3": date(2026, 11, 1)}
-
 #: Default drift threshold (relative difference) above which `check` fails.
 DEFAULT_THRESHOLD = 0.05
 
@@ -42,17 +37,18 @@ def package_version() -> str:
     return metadata.version("genai-prices")
 
 
-def data_date(version: str | None = None, checked: date | None = None) -> date:
-    """The date figures read from this version are `checked` on."""
+def today() -> date:
+    """The day a check runs (tests replace it)."""
+    return date.today()
+
+
+def checked_date(checked: date | None = None, on: date | None = None) -> date:
+    """The `checked` date written with figures read from the package: `checked` when given, else the day the
+    prices were resolved on (`on`, default today), never after today."""
     if checked is not None:
         return checked
-    version = version or package_version()
-    if version not in RELEASE_DATES:
-        raise SyncError(
-            f"genai-prices {version} has no known release date: pass --checked YYYY-MM-DD "
-            "(its release date on PyPI), or add it to RELEASE_DATES in pricing/genai_sync/source.py"
-        )
-    return RELEASE_DATES[version]
+    now = today()
+    return min(on, now) if on is not None else now
 
 
 def source_text(ref: str, version: str | None = None) -> str:
@@ -140,17 +136,12 @@ def _has_batch(model, ts: datetime) -> bool:
 
 
 def _change_dates(model, after: date) -> list[date]:
+    """The days after `after` on which any price of the model changes (standard or batch)."""
     from genai_prices.types import StartDateConstraint
 
-    if not isinstance(model.prices, list):
-        return []
-    return sorted(
-        {
-            c.constraint.start_date
-            for c in model.prices
-            if isinstance(c.constraint, StartDateConstraint) and c.constraint.start_date > after
-        }
-    )
+    constraints = [c.constraint for c in model.prices] if isinstance(model.prices, list) else []
+    constraints += [v.constraint for v in model.price_variants or () if v.when.get("processing") == "batch"]
+    return sorted({c.start_date for c in constraints if isinstance(c, StartDateConstraint) and c.start_date > after})
 
 
 @dataclass(frozen=True)
@@ -164,13 +155,15 @@ class Reference:
     context_window: int | None
     prices: dict[str, float | int]  # LLM_PRICE_FIELDS / EMBEDDING_PRICE_FIELDS present in the package
     long_context: dict[str, Any] | None  # above_input_tokens + TIER_FIELDS
-    price_changes: list[dict[str, Any]]  # effective_on + TIER_FIELDS
+    price_changes: list[dict[str, Any]]  # effective_on + the LLM_PRICE_FIELDS in force from then (+ long_context)
     comments: str | None = None
     is_embedding: bool = False
+    on: date = date.min  # the day the prices are resolved on
 
 
-def reference(ref: str, on: date) -> Reference:
-    """The package's figures for `ref` on day `on`. Raises `SyncError` when the package lacks the model."""
+def reference(ref: str, on: date, since: date | None = None) -> Reference:
+    """The package's figures for `ref` on day `on`, with its scheduled changes after `since` (default `on`).
+    Raises `SyncError` when the package lacks the model."""
     found = find_model(ref)
     if found is None:
         raise SyncError(f"`{ref}` is not in genai-prices {package_version()}{suggest(ref)}")
@@ -188,9 +181,10 @@ def reference(ref: str, on: date) -> Reference:
         context_window=model.context_window,
         prices=_prices(std, batch, is_embedding),
         long_context=None if is_embedding else _long_context(std),
-        price_changes=[] if is_embedding else _price_changes(model, on),
+        price_changes=[] if is_embedding else _price_changes(model, since or on),
         comments=model.price_comments,
         is_embedding=is_embedding,
+        on=on,
     )
 
 
@@ -234,17 +228,24 @@ def _long_context(std) -> dict[str, Any] | None:
     return long_context
 
 
-def _price_changes(model, on: date) -> list[dict[str, Any]]:
-    """An LLM's scheduled price changes after `on`: the date and the prices from then on."""
+def _prices_on(model, day: date) -> tuple[dict[str, float | int], dict[str, Any] | None]:
+    """An LLM's prices of every kind, and its long-context tier, on `day`."""
+    ts = _timestamp(model, day)
+    std = model.get_prices(ts)
+    batch = model.get_prices(ts, {"processing": "batch"}) if _has_batch(model, ts) else None
+    return _prices(std, batch, False), _long_context(std)
+
+
+def _price_changes(model, after: date) -> list[dict[str, Any]]:
+    """An LLM's scheduled price changes after `after`: the date and every price in force from then on (the tier
+    too, when it changes)."""
     changes = []
-    for day in _change_dates(model, on):
-        p = model.get_prices(_timestamp(model, day))
-        change: dict[str, Any] = {
-            "effective_on": day,
-            "input_usd_per_1m_tokens": _base(p.input_mtok),
-            "output_usd_per_1m_tokens": _base(p.output_mtok),
-        }
-        if p.cache_read_mtok is not None:
-            change["cached_input_usd_per_1m_tokens"] = _base(p.cache_read_mtok)
+    _, tier_before = _prices_on(model, after)
+    for day in _change_dates(model, after):
+        prices, tier = _prices_on(model, day)
+        change: dict[str, Any] = {"effective_on": day, **prices}
+        if tier is not None and tier != tier_before:
+            change["long_context"] = tier
+        tier_before = tier
         changes.append(change)
     return changes

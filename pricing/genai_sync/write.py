@@ -10,17 +10,18 @@ from datetime import date
 from typing import Any
 
 from pricing.genai_sync import source as _package
-from pricing.genai_sync.compare import _fmt, referenced_entries, relative_difference
+from pricing.genai_sync.compare import _fmt, price_home, referenced_entries, relative_difference
 from pricing.genai_sync.source import (
     DEFAULT_THRESHOLD,
+    LLM_PRICE_FIELDS,
     TIER_FIELDS,
     Reference,
     SyncError,
-    data_date,
+    checked_date,
     reference,
     source_text,
 )
-from pricing.models import Catalog
+from pricing.models import LLM, Catalog
 
 
 def _yaml():
@@ -156,14 +157,29 @@ def _retire_if_shut(entry_map, entry, checked: date) -> None:
         _mark_retired(entry_map, life.shuts_down_on)
 
 
+def _home_map(entry_map, entry, name: str, day: date, where: str) -> tuple[Any, str, tuple[str, ...]]:
+    """The mapping where the price `name` in force on `day` is written (the entry, or the latest scheduled change
+    on or before `day` that gives it), its path for messages, and the key order there."""
+    home = price_home(entry, name, day) if isinstance(entry, LLM) else ""
+    if not home:
+        return entry_map, where, _LLM_ORDER if isinstance(entry, LLM) else _EMB_ORDER
+    day_text = home[len("price_changes[") : -2]
+    item = next(x for x in entry_map["price_changes"] if str(x["effective_on"]) == day_text)
+    return item, f"{where}.{home[:-1]}", _CHANGE_ORDER
+
+
 def _sync_entry(
-    entry_map, fam: str, key: str, entry, ref: Reference, source: str, checked: date, threshold: float
+    entry_map, fam: str, key: str, entry, ref: Reference, source: str, checked: date, threshold: float, base=None
 ) -> list[Change]:
+    """Sync one entry: its prices in force on `base.on` (`base`: the package's `Reference` on the first day
+    compared; default `ref`) where each is written, then the package's scheduled changes after that day."""
+    base = base or ref
     changes: list[Change] = []
     where = f"{fam}.{key}"
     order = _LLM_ORDER if fam == "llms" else _EMB_ORDER
-    for name, value in ref.prices.items():
-        _set_figure(entry_map, name, value, source, checked, changes, where, _before(order, name))
+    for name, value in base.prices.items():
+        target, at, at_order = _home_map(entry_map, entry, name, base.on, where)
+        _set_figure(target, name, value, source, checked, changes, at, _before(at_order, name))
     if fam == "embedding_models":
         _sync_max_input(entry_map, entry, ref, threshold, changes, where, order)
         _retire_if_shut(entry_map, entry, checked)
@@ -180,11 +196,12 @@ def _sync_entry(
         and relative_difference(entry.context_window_tokens, ref.context_window) > threshold
         else entry.context_window_tokens
     )
-    lc_ref = ref.long_context if ref.long_context and ref.long_context["above_input_tokens"] < limit else None
+    lc_ref = base.long_context if base.long_context and base.long_context["above_input_tokens"] < limit else None
     if lc_ref is not None:
-        _sync_long_context(entry_map, lc_ref, source, checked, changes, where, order)
-    if ref.price_changes:
-        _sync_price_changes(entry_map, ref.price_changes, source, checked, changes, where, order)
+        target, at, at_order = _home_map(entry_map, entry, "long_context", base.on, where)
+        _sync_long_context(target, lc_ref, source, checked, changes, at, at_order)
+    if base.price_changes:
+        _sync_price_changes(entry_map, base.price_changes, source, checked, changes, where, order, limit)
     _retire_if_shut(entry_map, entry, checked)
     return changes
 
@@ -232,10 +249,14 @@ def _sync_long_context(entry_map, lc_ref: dict, source: str, checked: date, chan
             )
 
 
+_CHANGE_ORDER = ("effective_on", *LLM_PRICE_FIELDS, "long_context")
+
+
 def _sync_price_changes(
-    entry_map, ref_changes: list[dict], source: str, checked: date, changes: list, where: str, order
+    entry_map, ref_changes: list[dict], source: str, checked: date, changes: list, where: str, order, limit: int
 ) -> None:
-    """An LLM's scheduled price changes, one item per effective date, kept in date order."""
+    """An LLM's scheduled price changes, one item per effective date, kept in date order: every price the package
+    gives from that day on (and the long-context tier when it changes then)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     seq = entry_map.get("price_changes")
@@ -250,18 +271,13 @@ def _sync_price_changes(
             item["effective_on"] = c["effective_on"]
             days = [x["effective_on"] for x in seq]
             seq.insert(sum(1 for d in days if d < c["effective_on"]), item)
-        for name in TIER_FIELDS:
+        at = f"{where}.price_changes[{c['effective_on']}]"
+        for name in LLM_PRICE_FIELDS:
             if name in c:
-                _set_figure(
-                    item,
-                    name,
-                    c[name],
-                    source,
-                    checked,
-                    changes,
-                    f"{where}.price_changes[{c['effective_on']}]",
-                    _before(("effective_on",) + TIER_FIELDS, name),
-                )
+                _set_figure(item, name, c[name], source, checked, changes, at, _before(_CHANGE_ORDER, name))
+        tier = c.get("long_context")
+        if tier is not None and tier["above_input_tokens"] < limit:
+            _sync_long_context(item, tier, source, checked, changes, at, _CHANGE_ORDER)
 
 
 def _dump(y, doc) -> str:
@@ -280,13 +296,14 @@ def sync_text(
 ) -> tuple[str, list[Change], list[str]]:
     """Rewrite the referenced figures of the catalog `text` (whose validated form is `catalog`).
 
-    Returns (new text, changes of value, notes). Every referenced figure gets the package's value,
-    its source (`genai-prices VERSION (PyPI), provider:model`) and the data date as `checked`;
-    comments, key order, quoting and every other field stay as they are.
+    Returns (new text, changes of value, notes). Every referenced figure gets the package's value on the day it
+    applies (the prices in force on `on`, default today, and every scheduled change from the catalog's `date` on),
+    its source (`genai-prices VERSION (PyPI), provider:model`) and the check day as `checked`; comments, key order,
+    quoting and every other field stay as they are.
     """
     version = _package.package_version()
-    checked = data_date(version, checked)
-    on = on or catalog.date
+    on = on or _package.today()
+    since, checked = min(catalog.date, on), checked_date(checked, on)
     y = _yaml()
     doc = y.load(text)
     changes: list[Change] = []
@@ -300,6 +317,7 @@ def sync_text(
             continue
         try:
             ref = reference(entry.genai_prices, on)
+            base = reference(entry.genai_prices, since, since=since)
         except SyncError as e:
             notes.append(f"{fam}.{key}: {e} (left as it is)")
             continue
@@ -314,9 +332,8 @@ def sync_text(
             notes.append(f"{fam}.{key}: {_OVERRIDE_NOTE}")
             continue
         synced += 1
-        changes.extend(
-            _sync_entry(entry_map, fam, key, entry, ref, source_text(entry.genai_prices, version), checked, threshold)
-        )
+        source = source_text(entry.genai_prices, version)
+        changes += _sync_entry(entry_map, fam, key, entry, ref, source, checked, threshold, base)
         if ref.deprecated and entry.lifecycle is None:
             notes.append(f"{fam}.{key}: genai-prices flags the model deprecated; add a `lifecycle` by hand")
     if inherited:
