@@ -61,6 +61,19 @@ def test_report_out_refuses_a_device(capsys):
         check_writable_path("/dev/null")
 
 
+def test_traffic_fit_out_refuses_a_symbolic_link_and_leaves_it(tmp_path, capsys):
+    """`traffic fit --out LINK` replaced the link with a regular file, through a predictable `LINK.tmp`."""
+    logs = tmp_path / "usage.csv"
+    logs.write_text("timestamp,model,input_tokens,output_tokens\n2026-11-01T00:00:00Z,gpt-4o,100,50\n")
+    target = tmp_path / "keep.yaml"
+    target.write_text("mine\n")
+    link = tmp_path / "fitted.yaml"
+    link.symlink_to(target)
+    code, _, err = run_cli(capsys, "traffic", "fit", str(logs), "--out", str(link))
+    assert code == 1 and "is a symbolic link" in err, err
+    assert link.is_symlink() and target.read_text() == "mine\n"
+
+
 def test_report_out_writes_a_new_file_and_replaces_a_regular_one(tmp_path, capsys):
     out = tmp_path / "r.pdf"
     code, stdout, _ = run_cli(capsys, "report", "--out", str(out))
@@ -141,6 +154,9 @@ def commands(path: Path, out: Path) -> list[list[str]]:
         ["prices", "sync", "--file", p, "--write"],
         ["prices", "add", "openai:gpt-4o", "--key", "added-one", "--checked", "2026-11-30", "--file", p],
         ["quality", "import", p, "--option", "rag"],
+        ["traffic", "fit", p],
+        ["traffic", "reconcile", p],
+        ["estimate", "--preset", "support-bot", "--catalog", p],
         ["report", "--out", p],  # last: it replaces a regular file it may write
     ]
 
@@ -176,7 +192,7 @@ def test_no_cli_command_prints_a_traceback_or_hangs_on_any_hostile_input(tmp_pat
                     assert err.strip(), (name, argv)  # a refusal says why
     finally:
         signal.signal(signal.SIGALRM, old)
-    assert len(seen) == len(cases) * 11
+    assert len(seen) == len(cases) * 14
     assert cases["fifo"].exists() and stat.S_ISFIFO(os.lstat(cases["fifo"]).st_mode)
     assert cases["read-only catalog"].read_bytes() == MINI.read_bytes()
 

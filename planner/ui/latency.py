@@ -4,6 +4,7 @@ import streamlit as st
 
 from planner import figures, readouts
 from planner import format as fmt
+from planner.latency_limits import MEASURE_LABELS, latency_limits, shown_measure
 from planner.scenario import LABELS
 from planner.ui import messages, results, summary, volume_chart
 
@@ -17,13 +18,15 @@ def _page() -> None:
     ctx = results.context()
     results.page_header("Latency", ctx)
     est, _ = results.require_estimate(ctx)
-    limit = ctx.scenario.latency_target_p95_ms
+    limits = latency_limits(ctx.scenario)
     summary.verdict_box(ctx)
-    first_token = ctx.scenario.latency_limit_applies_to == "first_token"
-    bounded = "time to first token" if first_token else "time to the full answer"
+    measure = shown_measure(ctx.scenario)  # the cards' measure: the first token when only it is limited
+    first_token = measure == "first_token"
 
     with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
-        cards = readouts.latency_cards(est.priced, {a: est.limited_p95_ms(a) for a in est.priced}, limit, first_token)
+        cards = readouts.latency_cards(
+            est.priced, {a: est.limited_p95_ms(a) for a in est.priced}, limits.get(measure), first_token
+        )
         volume_chart.draw_cards(
             est,
             cards,
@@ -50,8 +53,9 @@ def _page() -> None:
         hide_index=True,
         key="latency.table",
     )
-    if limit:
-        st.caption(f"The limit, p95 {fmt.ms(limit)}, bounds the {bounded}.")
+    if limits:
+        said = " and ".join(f"p95 {fmt.ms(v)} on the {MEASURE_LABELS[m]}" for m, v in limits.items())
+        st.caption(f"The latency limits: {said}, each judged on its own measure.")
         for a in est.priced:
             advice = est.latency_gap_advice(a)
             if advice:

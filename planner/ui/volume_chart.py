@@ -37,6 +37,7 @@ from planner import figures, readouts
 from planner import format as fmt
 from planner.figures.spend import _at_volume_trace
 from planner.figures.style import _current_marker
+from planner.latency_limits import latency_limits, shown_measure
 from planner.readouts import Card
 from planner.ui import session, sidebar
 from planner.ui.sidebar import VOLUME_STEPS
@@ -286,12 +287,13 @@ def latency_chart(ctx: Context, est: Estimate, key: str) -> None:
     s = est.scenario
     steps = steps_for(s.workload.queries_per_month)
     at = readouts.at_volumes(ctx.catalog, s, est.priced, steps)
-    first_token = s.latency_limit_applies_to == "first_token"
+    measure = shown_measure(s)  # the first token when only it is limited, else the full answer
+    first_token = measure == "first_token"
     cards = [
         readouts.latency_cards(
             est.priced,
-            {a: float(at.limited_p95_ms(a, s.latency_limit_applies_to)[j]) for a in est.priced},
-            s.latency_target_p95_ms,
+            {a: float(at.limited_p95_ms(a, measure)[j]) for a in est.priced},
+            latency_limits(s).get(measure),
             first_token,
         )
         for j in range(len(steps))
