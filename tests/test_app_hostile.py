@@ -21,7 +21,7 @@ from pricing.loader import DEFAULT_CATALOG_PATH
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
-SECTIONS = ("tokens", "retrieval", "tuning", "stack", "targets")
+SECTIONS = ("tokens", "knowledge", "retrieval", "tuning", "stack", "assumptions", "targets")
 
 
 @pytest.fixture
@@ -125,6 +125,11 @@ NUMBER_CONTROLS = {
     "sb.budget": "monthly_budget_usd",
     "sb.p95": "latency_target_p95_ms",
     "sb.months": "horizon_months",
+    "sb.peak": "workload.peak_to_average_ratio",
+    "sb.itw": "stack.input_token_weight",
+    "sb.minrep": "stack.min_replicas",
+    "sb.hours": "stack.hours_per_month",
+    "sb.maxseq": "stack.max_sequences_per_replica",
 }
 
 

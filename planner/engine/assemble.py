@@ -9,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from planner.engine.analysis import _break_evens_cached, sensitivity, volume_grid
+from planner.engine.caching import cache_warnings
 from planner.engine.costs import (
     ABSURD_REPLICAS,
     USES_TUNED,
@@ -23,8 +24,11 @@ from planner.engine.costs import (
     prompt_tokens,
     replicas,
     sequences_per_replica,
+    serving_point,
+    utilization,
 )
 from planner.engine.dated import change_warnings, dated
+from planner.engine.knowledge import answer_over_assumed_corpus
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.quality import quality_assessment
 from planner.engine.results import Estimate, Series, Snapshot
@@ -87,7 +91,23 @@ def _arch_series(p: _Priced, a: str, q: np.ndarray) -> Series:
     return Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps, f50, f95)
 
 
-def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int) -> Snapshot:
+def _serving_fields(i: Inputs, a: str, q_now: np.ndarray, gpu_key: str) -> dict:
+    """The self-hosted contract fields of one option at the scenario's volume (docs/formulas.md)."""
+    if not i.self_hosted:
+        return {}
+    sp = serving_point(i, a)
+    reps = int(replicas(i, a, q_now)[0])
+    return dict(
+        gpu=gpu_key,
+        precision=i.serving_precision,
+        gpus=reps * int(sp.gpus_per_replica),
+        replica_tokens_per_second=sp.replica_tokens_per_second,
+        sequence_tokens_per_second=sp.sequence_tokens_per_second,
+        utilization=float(utilization(i, a, q_now)[0]),
+    )
+
+
+def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int, gpu_key: str = "") -> Snapshot:
     """One architecture at the scenario's own volume (`q_now`, one element), with its one-time costs and TCO."""
     typ, c = p.typ, p.c
     now = monthly_components(typ, a, q_now, c)
@@ -124,6 +144,7 @@ def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int) -> Snapshot:
         first_token_p95_ms=float(t95[0]),
         gpus_per_replica=int(gpus_per_replica(typ, a)) if typ.self_hosted else None,
         sequences_per_replica=int(sequences_per_replica(typ, a)) if typ.self_hosted else None,
+        **_serving_fields(typ, a, q_now, gpu_key),
     )
 
 
@@ -140,12 +161,18 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
     q_now = np.array([scenario.workload.queries_per_month])
 
     misfit = long_context_misfit(catalog, scenario, typ)
+    settled = answer_over_assumed_corpus(catalog, scenario, typ, misfit)
+    if settled is not None:  # the answer "it fits" stands over the assumed corpus: the largest that fits
+        docs = float(settled[0])
+        typ, low, high = (x.replace(corpus_documents=docs) for x in (typ, low, high))
+        p = _Priced(typ, low, high, corpus(typ), corpus(low), corpus(high))
+        misfit = long_context_misfit(catalog, scenario, typ)
     context_misfit = f"Long context is ruled out: {misfit}." if misfit else None
     ruled_out = _ruled_out(catalog, scenario, context_misfit)
     priced = tuple(a for a in ARCHITECTURES if a not in ruled_out)
     series = {a: _arch_series(p, a, q) for a in priced}
-    current = {a: _snapshot(p, a, q_now, scenario.horizon_months) for a in priced}
-    current, changes = dated(dated_catalog, scenario, start, current, p.c)
+    current = {a: _snapshot(p, a, q_now, scenario.horizon_months, scenario.stack.gpu) for a in priced}
+    current, changes = dated(dated_catalog, scenario, start, current, p.c, float(settled[0]) if settled else None)
 
     return Estimate(
         scenario=scenario,
@@ -159,11 +186,16 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         sensitivity_delta=sensitivity_delta,
         prices_used=used,
         corpus=p.c,
-        warnings=tuple(change_warnings(changes, scenario, start, current) + _warnings(catalog, scenario, typ, current)),
+        warnings=(
+            *((settled[1],) if settled else ()),
+            *change_warnings(changes, scenario, start, current),
+            *_warnings(catalog, scenario, typ, current),
+        ),
         ruled_out=ruled_out,
         context_misfit=context_misfit,
         start_date=start.isoformat(),
         price_changes_in_horizon=changes,
+        knowledge_base_note=settled[1] if settled else None,
         quality=quality_assessment(catalog, scenario, {"value": typ, "low": low, "high": high}, q, current, start),
     )
 
@@ -222,6 +254,7 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
                 f"no cached-input price in the catalog for {', '.join(uncached)}: the static prompt prefix "
                 "is billed at the full input price on every query (no prompt-cache discount)"
             )
+    out += cache_warnings(scenario, i, current)
     if i.self_hosted:
         most = max(current.values(), key=lambda snap: snap.replicas or 0)
         if (most.replicas or 0) > ABSURD_REPLICAS:
@@ -235,6 +268,41 @@ def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str
             f"as one whole instance holding {scenario.stack.max_sequences_per_replica} sequences at once, without "
             "checking that the model and its KV cache fit"
         )
+    out.extend(_serving_warnings(catalog, scenario, i, current))
     if i.training_examples and i.training_examples < 50:
         out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
+    return out
+
+
+def _serving_warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
+    """A dedicated endpoint whose capacity is not modelled; a self-hosted option whose latency limit no batch
+    meets; a GPU sized by the legacy 8B throughput (an older catalog)."""
+    out = []
+    offer = catalog.fine_tune_offers[scenario.stack.fine_tune]
+    tuned_here = [a for a in current if USES_TUNED[a]]
+    if (
+        not i.self_hosted
+        and tuned_here
+        and offer.hosting == "dedicated"
+        and i.tuned_dedicated_output_tokens_per_second <= 0
+    ):
+        out.append(
+            f"{offer.name} runs on a dedicated endpoint whose throughput the catalog does not give "
+            "(`dedicated_output_tokens_per_second`): its capacity is not modelled, so it is priced as one replica "
+            "at any volume — at high volume it needs more"
+        )
+    if i.self_hosted and i.serving_model:
+        slow = [snap.label for a, snap in current.items() if not serving_point(i, a).meets_limit]
+        if slow:
+            out.append(
+                f"{', '.join(slow)}: even one sequence per replica misses the latency limit on "
+                f"{catalog.gpus[scenario.stack.gpu].name} (the model's own time, before network and retrieval), "
+                "so each replica runs the largest batch within 10% of one sequence's time; a faster GPU, "
+                "a lower stack.precision or a smaller model would meet it"
+            )
+    elif i.self_hosted:
+        out.append(
+            f"{catalog.gpus[scenario.stack.gpu].name} names no GPU datasheet (`accelerator`) in this catalog: its "
+            "replicas are sized by the legacy 8B throughput scaled by model size, not by the serving model"
+        )
     return out

@@ -12,6 +12,7 @@ from typing import cast
 
 import numpy as np
 
+from planner.engine.serving import ServingPoint, output_tokens, replica_point
 from planner.inputs import Inputs
 from planner.scenario import ARCHITECTURES
 from planner.vector_stores import vector_store_usd
@@ -29,6 +30,7 @@ COMPONENT_LABELS = {
     "reranking": "Reranking",
     "reembedding": "Re-embedding changed documents",
     "training": "Retraining runs",
+    "cache_storage": "Prompt-cache storage (explicit cache)",
 }
 ONE_TIME_LABELS = {
     "engineering": "Engineering",
@@ -107,27 +109,64 @@ def mean_input_tokens(i: Inputs, arch: str) -> float:
     return r * prompt_tokens(i, arch, True)[0] + (1 - r) * prompt_tokens(i, arch, False)[0]
 
 
+def _m(arch: str) -> str:
+    """The `Inputs` prefix of the model serving `arch`: "tuned" or "llm"."""
+    return "tuned" if USES_TUNED[arch] else "llm"
+
+
+def cacheable(i: Inputs, arch: str) -> bool:
+    """Whether `arch`'s static prefix can be cached at all: at least the model's minimum cacheable prefix."""
+    return prefix_tokens(i, arch) >= getattr(i, f"{_m(arch)}_cache_min_prefix_tokens")
+
+
+def explicit_cache_on(i: Inputs, arch: str) -> bool:
+    """An explicit cache holds `arch`'s prefix: asked for, offered (a storage price) and the prefix cacheable."""
+    if not i.explicit_cache:
+        return False
+    storage = getattr(i, f"{_m(arch)}_cache_storage_usd_per_1m_tokens_per_hour")
+    return not math.isnan(storage) and cacheable(i, arch)
+
+
+def cache_ttl_seconds(i: Inputs, arch: str) -> float:
+    """The cache lifetime: 1 hour when the scenario asks for it and the model sells a 1-hour write."""
+    m = _m(arch)
+    if i.cache_lifetime_1h and not math.isnan(getattr(i, f"{m}_cache_write_1h_usd_per_1m_tokens")):
+        return 3600.0
+    return getattr(i, f"{m}_cache_ttl_seconds")
+
+
 def cache_hit_share(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     """Share of requests that find the static prefix in the prompt cache.
 
-    Fixed by the scenario, or 1 − e^(−λ·TTL): a request hits when another one came within the
-    cache lifetime, for requests arriving at λ = queries per second (one prefix)."""
+    0 when the prefix is shorter than the model's minimum cacheable prefix; 1 with an explicit cache;
+    fixed by the scenario; or 1 − e^(−λ·TTL): a request hits when another one came within the cache
+    lifetime, for requests arriving at λ = queries per second (one prefix), at most the hit-share ceiling
+    (the scenario's, else the model's)."""
+    if not cacheable(i, arch):
+        return np.zeros_like(q)
     if i.cache_hit_share >= 0:
         return np.zeros_like(q) + _share(i.cache_hit_share)
-    ttl = i.tuned_cache_ttl_seconds if USES_TUNED[arch] else i.llm_cache_ttl_seconds
+    if explicit_cache_on(i, arch):
+        return np.ones_like(q)
+    ceiling = (
+        i.cache_hit_share_ceiling
+        if i.cache_hit_share_ceiling >= 0
+        else getattr(i, f"{_m(arch)}_cache_hit_share_ceiling")
+    )
     lam = q / SECONDS_PER_MONTH  # batch requests carry the same prefix
-    return 1 - np.exp(-lam * ttl)
+    return np.minimum(1 - np.exp(-lam * cache_ttl_seconds(i, arch)), _share(ceiling))
 
 
 def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.ndarray) -> np.ndarray:
     """LLM spend of one request of `tin` input and `tout` output tokens, at cache hit share `hit`.
 
-    Interactive requests pay the cached price for the prefix on a hit and the cache-write price
-    on a miss, the input price for the rest; batch requests pay batch prices, a cached prefix at the
-    lower of the cached and batch input prices.
+    Interactive requests pay the cached price for the prefix on a hit and the cache-write price (the
+    1-hour one with the 1-hour cache) on a miss — or the plain input price for every prefix when that is
+    cheaper (caching left off: at 0 hits the prefix costs the input price), the input price for the rest;
+    batch requests pay batch prices, a cached prefix at the lower of the cached and batch input prices.
     Above the long-context threshold every price is the tier's (writes and batch at its input and
     output prices: the catalog gives a tier no write or batch price)."""
-    m = "tuned" if USES_TUNED[arch] else "llm"
+    m = _m(arch)
 
     def price(name: str, fallback: float) -> float:  # NaN in Inputs: not offered, the fallback applies
         v = getattr(i, f"{m}_{name}_usd_per_1m_tokens")
@@ -135,6 +174,8 @@ def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.nda
 
     p_in, p_out = price("input", 0.0), price("output", 0.0)
     cached, write = price("cached_input", p_in), price("cache_write", p_in)
+    if i.cache_lifetime_1h and cache_ttl_seconds(i, arch) == 3600.0:
+        write = price("cache_write_1h", write)
     b_in, b_out = price("batch_input", p_in), price("batch_output", p_out)
     if tin > getattr(i, f"{m}_tier_above_input_tokens"):
         # the catalog gives a tier no write or batch price: writes and batch requests pay the tier's prices
@@ -142,11 +183,20 @@ def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.nda
         cached = price("tier_cached_input", t_in)
         p_in, p_out, write, b_in, b_out = t_in, t_out, t_in, t_in, t_out
     prefix = min(prefix_tokens(i, arch), tin)
-    interactive = prefix * (hit * cached + (1 - hit) * write) + (tin - prefix) * p_in + tout * p_out
+    # a cache whose writes cost more than its reads save is left off: the prefix at the plain input price
+    interactive = prefix * np.minimum(hit * cached + (1 - hit) * write, p_in) + (tin - prefix) * p_in + tout * p_out
     # batch requests share the cached prefix too: a hit at the lower of the cached and batch input prices
     batch = prefix * (hit * min(cached, b_in) + (1 - hit) * b_in) + (tin - prefix) * b_in + tout * b_out
     b = _share(i.batch_query_share)
     return ((1 - b) * interactive + b * batch) / 1e6
+
+
+def cache_storage_usd(i: Inputs, arch: str) -> float:
+    """Monthly storage of an explicit cache: prefix tokens ÷ 1M × storage price per hour × hours a month."""
+    if not explicit_cache_on(i, arch):
+        return 0.0
+    price = getattr(i, f"{_m(arch)}_cache_storage_usd_per_1m_tokens_per_hour")
+    return prefix_tokens(i, arch) / 1e6 * price * i.hours_per_month
 
 
 def rerank_usd_per_query(i: Inputs) -> float:
@@ -172,56 +222,75 @@ def candidates_retrieved(i: Inputs) -> float:
     return max(i.rerank_candidates_per_query, i.top_k) if i.rerank else i.top_k
 
 
-def dedicated_replicas(i: Inputs, q: np.ndarray) -> np.ndarray:
-    """Replicas of a tuned model's dedicated endpoint: ceil(peak output tokens/s ÷ one replica's), at least 1.
+def serving_point(i: Inputs, arch: str) -> ServingPoint:
+    """Self-hosted `arch`'s replica shape and operating point on its own (retrieving) request."""
+    return replica_point(i, arch, prompt_tokens(i, arch)[0])
 
-    With no per-replica throughput in the catalog the endpoint is one replica (the hourly fee alone)."""
+
+def load_factor(i: Inputs) -> float:
+    """Capacity needed ÷ the average rate: interactive requests at peak (peak-to-average × their share); batch
+    requests run in the troughs, so the fleet needs at least the average of all requests (docs/formulas.md)."""
+    return max((1.0 - _share(i.batch_query_share)) * i.peak_to_average_ratio, 1.0)
+
+
+def dedicated_replicas(i: Inputs, q: np.ndarray) -> np.ndarray:
+    """Replicas of a tuned model's dedicated endpoint, sized like self-hosting: ceil(load × (output + input ×
+    input-token weight) tokens/s ÷ (one replica's output tokens/s × target utilization)), at least 1.
+
+    With no per-replica throughput in the catalog the endpoint is one replica (the hourly fee alone), and the
+    estimate warns that its capacity is not modelled."""
     if i.tuned_dedicated_output_tokens_per_second <= 0:
         return np.ones_like(q, dtype=float)
-    peak_tps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio * i.output_tokens_per_query
-    return np.maximum(1.0, np.ceil(peak_tps / i.tuned_dedicated_output_tokens_per_second - 1e-9))
+    work = (
+        i.output_tokens_per_query + i.tuned_reasoning_tokens + mean_input_tokens(i, "fine_tuned") * i.input_token_weight
+    )
+    need_tps = q / SECONDS_PER_MONTH * load_factor(i) * work
+    return np.maximum(
+        1.0, np.ceil(need_tps / (i.tuned_dedicated_output_tokens_per_second * i.target_utilization) - 1e-9)
+    )
+
+
+def queries_per_replica_month(i: Inputs, arch: str) -> float:
+    """Queries a month one self-hosted replica serves at the target utilization and the load factor."""
+    sp = serving_point(i, arch)
+    if sp.replica_tokens_per_second <= 0:
+        return math.inf
+    if not i.serving_model:  # legacy: throughput in output-token equivalents, input tokens weighted
+        work = i.output_tokens_per_query + mean_input_tokens(i, arch) * i.input_token_weight
+    else:  # the serving model's throughput already pays for prefill
+        work = output_tokens(i, arch)
+    if work <= 0:
+        return math.inf
+    return sp.replica_tokens_per_second * i.target_utilization * SECONDS_PER_MONTH / (load_factor(i) * work)
 
 
 def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
-    """Self-hosted replicas for volume `q`: ceil(peak work ÷ (throughput × utilization)), at least the minimum."""
-    tin, tout = mean_input_tokens(i, arch), i.output_tokens_per_query
-    thr = serving_tokens_per_second(i, arch)
-    peak_qps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
-    work = tout + tin * i.input_token_weight
-    need = peak_qps * work / (thr * i.target_utilization)
+    """Self-hosted replicas for volume `q`: ceil(q ÷ queries one replica serves a month), at least the minimum."""
+    per = queries_per_replica_month(i, arch)
     # tiny tolerance so that an exact multiple does not round up by float noise
-    return np.maximum(i.min_replicas, np.ceil(need - 1e-9))
+    return np.maximum(i.min_replicas, np.ceil(q / per - 1e-9))
+
+
+def utilization(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
+    """Share of the replicas' throughput the load at the sizing point uses (≤ the target unless the minimum
+    replicas are more than the load needs)."""
+    per = queries_per_replica_month(i, arch)
+    return q / (replicas(i, arch, q) * per) * i.target_utilization
 
 
 def gpus_per_replica(i: Inputs, arch: str) -> float:
-    """GPUs in one self-hosted replica of the model serving `arch` (1, 2, 4 or 8; see planner/serving_fit.py):
-    long context has its own, sized for the knowledge base in every prompt."""
-    if KNOWLEDGE_IN_PROMPT[arch] and i.serving_gpus_per_replica_long_context > 0:
-        return i.serving_gpus_per_replica_long_context
-    return i.serving_gpus_per_replica_tuned if USES_TUNED[arch] else i.serving_gpus_per_replica_base
+    """GPUs in one self-hosted replica of the model serving `arch` (1, 2, 4 or 8), sized for its own request."""
+    return serving_point(i, arch).gpus_per_replica
 
 
 def serving_tokens_per_second(i: Inputs, arch: str) -> float:
-    """Throughput of one self-hosted replica serving `arch` (output-token equivalents a second)."""
-    if KNOWLEDGE_IN_PROMPT[arch] and i.serving_tokens_per_second_long_context > 0:
-        return i.serving_tokens_per_second_long_context
-    return i.serving_tokens_per_second_tuned if USES_TUNED[arch] else i.serving_tokens_per_second_base
+    """Output tokens a second one self-hosted replica serving `arch` delivers at its operating point."""
+    return serving_point(i, arch).replica_tokens_per_second
 
 
 def sequences_per_replica(i: Inputs, arch: str) -> float:
-    """Sequences one replica decodes at once: the KV cache left beside the weights ÷ one request's KV, capped."""
-    cap = i.serving_max_sequences_per_replica
-    if i.serving_gpu_memory_gb <= 0:
-        return cap  # memory unknown: the server's batch cap (a warning says so)
-    tin, tout = prompt_tokens(i, arch)
-    tuned = USES_TUNED[arch]
-    weights = i.serving_weights_gb_tuned if tuned else i.serving_weights_gb_base
-    kv = i.serving_kv_bytes_per_token_tuned if tuned else i.serving_kv_bytes_per_token_base
-    free_gb = gpus_per_replica(i, arch) * i.serving_gpu_memory_gb * i.serving_memory_utilization - weights
-    per_request_gb = kv * (tin + tout) / 1e9
-    if per_request_gb <= 0:
-        return cap
-    return float(min(cap, max(1.0, math.floor(free_gb / per_request_gb + 1e-9))))
+    """Sequences one replica decodes at once at its operating point (its batch)."""
+    return serving_point(i, arch).sequences
 
 
 def rerank_searches_per_query(i: Inputs) -> float:
@@ -249,12 +318,14 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
         )
     else:
         hit = cache_hit_share(i, arch, q)
-        tin, tout = prompt_tokens(i, arch, True)
+        tin, _ = prompt_tokens(i, arch, True)
+        tout = output_tokens(i, arch)  # hidden reasoning tokens are billed as output
         per_query = r * llm_usd_per_query(i, arch, tin, tout, hit)
         if r < 1:
             tin0, _ = prompt_tokens(i, arch, False)
             per_query = per_query + (1 - r) * llm_usd_per_query(i, arch, tin0, tout, hit)
         out["inference"] = q * per_query
+        out["cache_storage"] = zero + cache_storage_usd(i, arch)
         if tuned:
             out["model_hosting"] = dedicated_replicas(i, q) * i.tuned_hosting_usd_per_hour * i.hours_per_month
     if USES_RETRIEVAL[arch]:
