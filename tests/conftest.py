@@ -63,3 +63,16 @@ def default_catalog():
     from pricing.loader import load_catalog
 
     return load_catalog()
+
+
+@pytest.fixture
+def writable_local(monkeypatch):
+    """Saving on, as `make run` starts the app (`PLANNER_WRITABLE=1`), for a page opened as localhost:
+    AppTest has no request, so the request's headers are those a browser on this machine sends."""
+    from planner.ui import catalog
+
+    monkeypatch.setenv("PLANNER_WRITABLE", "1")
+    monkeypatch.delenv("PLANNER_READ_ONLY", raising=False)
+    monkeypatch.setattr(
+        catalog, "request_headers", lambda: {"Host": "localhost:8501", "Origin": "http://localhost:8501"}
+    )

@@ -38,12 +38,12 @@ TIMEOUT = 30
 
 
 @pytest.fixture
-def catalog_file(tmp_path, monkeypatch) -> Path:
-    """A copy of the default catalog that the app loads and saves (via PLANNER_CATALOG)."""
+def catalog_file(tmp_path, monkeypatch, writable_local) -> Path:
+    """A copy of the default catalog that the app loads and saves (via PLANNER_CATALOG); saving on, for a page
+    opened as localhost (tests/test_app_hostile.py tests read-only mode and other hosts)."""
     path = tmp_path / "catalog.yaml"
     shutil.copyfile(DEFAULT_CATALOG_PATH, path)
     monkeypatch.setenv("PLANNER_CATALOG", str(path))
-    monkeypatch.setenv("PLANNER_READ_ONLY", "0")  # saving on (tests/test_app_hostile.py tests read-only mode)
     return path
 
 
