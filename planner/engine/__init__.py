@@ -26,7 +26,7 @@ from planner.engine.analysis import (
     sensitivity,
     volume_grid,
 )
-from planner.engine.assemble import _series, _warnings, estimate, long_context_misfit
+from planner.engine.assemble import _series, _warnings, estimate, long_context_misfit, with_serving_comparison
 from planner.engine.costs import (
     ABSURD_REPLICAS,
     COMPONENT_LABELS,
@@ -121,6 +121,7 @@ __all__ = [
     "dedicated_replicas",
     "embed_batch_price",
     "estimate",
+    "with_serving_comparison",
     "first_token_latency",
     "gpus_per_replica",
     "knowledge_base_tokens",
