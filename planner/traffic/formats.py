@@ -74,21 +74,25 @@ def _attr(key: str) -> str:
 def _otel_records() -> str:
     """One row per span of the table `stage`: its times and the attributes of OTEL_KEYS as columns. OTLP
     attributes are a list of {key, value: {intValue|doubleValue|stringValue|boolValue}}: each span is parsed
-    once (`json_transform` to a struct), its attributes unnested and pivoted back by span."""
-    wanted = ", ".join(f"'{k}'" for k in OTEL_KEYS)
-    v = "a.value"
-    text = f"coalesce({v}->>'intValue', {v}->>'doubleValue', {v}->>'stringValue', {v}->>'boolValue')"
-    pivot = ", ".join(f"max(x) FILTER (WHERE k = '{k}') AS \"{k}\"" for k in OTEL_KEYS)
+    once (`json_transform` to a typed struct, values as text) and each wanted attribute picked from its list
+    by key (the first of that key), in order of the spans; no unnesting and grouping back by span."""
+    kinds = ("intValue", "doubleValue", "stringValue", "boolValue")
+    value = ", ".join(f'"{k}": "VARCHAR"' for k in kinds)
     shape = (
         '{"startTimeUnixNano": "VARCHAR", "endTimeUnixNano": "VARCHAR", '
-        '"attributes": [{"key": "VARCHAR", "value": "JSON"}]}'
+        f'"attributes": [{{"key": "VARCHAR", "value": {{{value}}}}}]}}'
     )
-    spans = f"SELECT rowid AS s, json_transform(j, '{shape}') AS t FROM stage"
-    pairs = f"SELECT s, t.startTimeUnixNano AS st, t.endTimeUnixNano AS en, unnest(t.attributes) AS a FROM ({spans})"
+
+    found = ", ".join(
+        f"list_filter(t.attributes, lambda a: a.key = '{k}')[1].value AS v{n}" for n, k in enumerate(OTEL_KEYS)
+    )
+    text = ", ".join(
+        "coalesce(" + ", ".join(f"v{n}.{k}" for k in kinds) + f') AS "{key}"' for n, key in enumerate(OTEL_KEYS)
+    )
+    spans = _json_records("$.resourceSpans[*].scopeSpans[*].spans[*]")
     return (
-        f"SELECT * FROM (SELECT s, any_value(st) AS st, any_value(en) AS en, {pivot} FROM "
-        f"(SELECT s, st, en, a.key AS k, CASE WHEN a.key IN ({wanted}) THEN {text} END AS x FROM ({pairs})) "
-        "GROUP BY s) ORDER BY s"
+        f"SELECT st, en, {text} FROM (SELECT t.startTimeUnixNano AS st, t.endTimeUnixNano AS en, {found} "
+        f"FROM (SELECT json_transform(j, '{shape}') AS t FROM ({spans})))"
     )
 
 
@@ -112,8 +116,8 @@ OTEL = Format(
     "@opentelemetry/semantic-conventions incubating ATTR_GEN_AI_USAGE_*), spans in the OTLP JSON encoding",
     # spans are first unnested into a table of their own (`stage`): reading attributes while unnesting holds
     # every span of a chunk of export batches at once
-    stage="CREATE TABLE stage AS " + _json_records("$.resourceSpans[*].scopeSpans[*].spans[*]"),
-    records=_otel_records(),
+    stage="CREATE TABLE stage AS " + _otel_records(),
+    records="SELECT * FROM stage",
     columns={
         "t": Column("st", "unix_nano", True, "startTimeUnixNano"),
         "end_t": Column("en", "unix_nano", False, "endTimeUnixNano"),
