@@ -45,7 +45,8 @@ class Format:
     records: str  # SQL giving one row per record: a column `j` (JSON) or the file's columns (CSV)
     columns: dict[str, Column]
     csv: bool = False
-    stage: str = ""  # SQL run first (e.g. a table `stage` the records are read from)
+    #: JSON lines read in parts of about PART_BYTES (`{file}` in `records` is each part in turn)
+    in_parts: bool = False
     where: str = "TRUE"  # records to keep (e.g. only LLM spans)
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: the file's input count leaves out cached and cache-write tokens (added back when read)
@@ -114,10 +115,9 @@ OTEL = Format(
     title="OpenTelemetry GenAI spans (OTLP JSON)",
     document="OpenTelemetry semantic conventions for generative AI (gen_ai.* span attributes; "
     "@opentelemetry/semantic-conventions incubating ATTR_GEN_AI_USAGE_*), spans in the OTLP JSON encoding",
-    # spans are first unnested into a table of their own (`stage`): reading attributes while unnesting holds
-    # every span of a chunk of export batches at once
-    stage="CREATE TABLE stage AS " + _otel_records(),
-    records="SELECT * FROM stage",
+    # an export batch holds hundreds of spans and DuckDB reads 2,048 lines at once: read in parts
+    in_parts=True,
+    records=_otel_records(),
     columns={
         "t": Column("st", "unix_nano", True, "startTimeUnixNano"),
         "end_t": Column("en", "unix_nano", False, "endTimeUnixNano"),

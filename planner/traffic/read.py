@@ -205,16 +205,14 @@ def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0
     raw_select = ", ".join(f"{_text(c, fmt)} AS {n}" for n, c in cols.items())
     keep = f"CAST(({fmt.where}) AS BOOLEAN)"
     try:
-        for table in ("raw", "raw0", "stage"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute("DROP TABLE IF EXISTS raw")
         # no window over the source (it would hold every record): the record's number is the row's place
-        if not fmt.stage:
+        if not fmt.in_parts:
             con.execute(f"CREATE TABLE raw AS SELECT {keep} AS keep, {raw_select} FROM ({source}) s")
-        for k, part in enumerate(_parts(path, con.folder) if fmt.stage else []):
-            con.execute(fmt.stage.replace("{file}", _quote(os.fspath(part))))
+        for k, part in enumerate(_parts(path, con.folder) if fmt.in_parts else []):
             into = "CREATE TABLE raw AS" if k == 0 else "INSERT INTO raw"
-            con.execute(f"{into} SELECT {keep} AS keep, {raw_select} FROM ({source}) s")
-            con.execute("DROP TABLE stage")
+            records = fmt.records.replace("{file}", _quote(os.fspath(part)))
+            con.execute(f"{into} SELECT {keep} AS keep, {raw_select} FROM ({records}) s")
             if part != Path(path):
                 os.remove(part)
     except Exception as e:  # duckdb's errors carry their own line
