@@ -168,6 +168,29 @@ def test_hourly_aggregate(catalog):
     )
 
 
+def test_hourly_aggregate_with_token_histograms_fits_percentiles(catalog):
+    a = analyze([FIX / "hourly.csv", FIX / "token_histogram.csv"], catalog, Scenario())
+    s = a.stats
+    assert s.requests == 700 and [f.format for f in s.files] == ["hourly_csv", "token_histogram_csv"]
+    # input buckets, pooled over both models (each runs from the model's previous bound, 0 first):
+    # [0, 1024] 100 + 50 = 150, [1024, 2048] 300 + 50 = 350, [2048, 4096] 200; 700 requests
+    # p50: 350 requests; 150 below 1024, 500 below 2048 -> 1024 + (350 - 150) / 350 * 1024
+    assert s.input_p50 == pytest.approx(1024 + 200 / 350 * 1024)  # 1,609.1
+    # p95: 665 requests; 500 below 2048, 700 below 4096 -> 2048 + 165 / 200 * 2048
+    assert s.input_p95 == pytest.approx(2048 + 165 / 200 * 2048)  # 3,737.6
+    # output: gpt-4o-mini [0, 256] 200, [256, 512] 400; gpt-4o [0, 128] 40, [128, 384] 60 (bounds differ)
+    # below 256: 200 + 40 + 60 * 128/256 = 270; below 384: 200 + 400 * 128/256 + 40 + 60 = 500; below 512: 700
+    assert s.output_p50 == pytest.approx(256 + (350 - 270) / (500 - 270) * 128)  # 300.5
+    assert s.output_p95 == pytest.approx(384 + (665 - 500) / (700 - 500) * 128)  # 489.6
+    assert s.input_histogram == [(0, 1024, 150), (1024, 2048, 350), (2048, 4096, 200)]
+    # the means still come from the hourly totals: 1,300,000 input tokens / 700 requests
+    assert s.input_mean == pytest.approx((200_000 + 600_000 + 100_000 + 400_000) / 700)
+    note = next(f.note for f in a.fit.fields if f.path == "workload.output_tokens_per_query")
+    assert "p50 301, p95 490" in note
+    # without the histogram file the aggregated form gives means only
+    assert analyze([FIX / "hourly.csv"], catalog, Scenario()).stats.output_p50 is None
+
+
 def test_cli_fit_round_trips_through_estimate(tmp_path, capsys):
     out = tmp_path / "fitted.yaml"
     assert main(["traffic", "fit", str(FIX / "otel.jsonl"), "--out", str(out), "--format", "json"]) == 0
@@ -206,6 +229,11 @@ MALFORMED = {
         "hour,model,requests,input_tokens,cached_input_tokens,output_tokens\n2026-11-05T00:00:00Z,m,1,10,20,5\n",
         "line 2",
         "cached_input_tokens",
+    ),
+    "token_histogram.csv": (
+        "model,tokens_kind,bucket_upper_tokens,requests\nm,input,1024,10\nm,prompt,2048,5\n",
+        "line 3",
+        "tokens_kind",
     ),
     "litellm.csv": (
         "request_id,spend,prompt_tokens,completion_tokens,startTime,model\nr1,0.1,-5,3,2026-11-03T08:00:00Z,m\n",

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from planner.scenario import Scenario
+from planner.traffic.histogram import bins_by_kind, pooled, quantile
 from planner.traffic.read import LoadedFile, TrafficError
 
 HOURS_PER_MONTH = 730.0  # the engine's month (planner.engine.costs.SECONDS_PER_MONTH / 3600)
@@ -111,6 +112,11 @@ def traffic_stats(con, files: list[LoadedFile]) -> TrafficStats:  # long: one ag
                   quantile_cont(output_tokens, 0.5), quantile_cont(output_tokens, 0.95)
            FROM traffic WHERE bucket_s = 0 AND requests = 1"""
     ).fetchone()
+    histograms = {"input": _histogram(con, "input_tokens"), "output": _histogram(con, "output_tokens")}
+    if q[0] is None and _has_table(con, "token_histogram"):  # aggregated traffic: percentiles from buckets
+        bins = bins_by_kind(con.execute("SELECT model, kind, upper, requests FROM token_histogram").fetchall())
+        q = tuple(quantile(bins.get(k, []), p) for k in ("input", "output") for p in (0.5, 0.95))
+        histograms = {k: pooled(bins.get(k, [])) for k in histograms}
     hourly: list[tuple[datetime, float]] = []
     peak = busiest = busiest_n = None
     if max_bucket <= 3600:
@@ -145,11 +151,15 @@ def traffic_stats(con, files: list[LoadedFile]) -> TrafficStats:  # long: one ag
         busiest_hour=busiest,
         busiest_hour_requests=busiest_n,
         hourly=hourly,
-        input_histogram=_histogram(con, "input_tokens"),
-        output_histogram=_histogram(con, "output_tokens"),
+        input_histogram=histograms["input"],
+        output_histogram=histograms["output"],
         models=_models(con),
         per_request_rows=per_req,
     )
+
+
+def _has_table(con, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0])
 
 
 def _histogram(con, column: str) -> list[tuple[float, float, int]]:

@@ -328,15 +328,33 @@ HOURLY = Format(
         "cost_usd": Column('"cost_usd"', "num", False, "cost_usd"),
     },
     notes=("each row is one hour of one model",),
-    unmapped=("token percentiles (only hourly totals)", "latency"),
+    unmapped=("token percentiles (from the token histogram file, read with it)", "latency"),
+)
+
+TOKEN_HISTOGRAM = Format(
+    name="token_histogram_csv",
+    title="Token histograms per model (warehouse form)",
+    document="this project's documented columns and the SQL query over OTel GenAI spans that produces them "
+    "(docs/formulas.md, 'Token histograms')",
+    records="SELECT * FROM read_csv({file}, header=true, all_varchar=true)",
+    csv=True,
+    columns={
+        "model": Column('"model"', "str", True, "model"),
+        "tokens_kind": Column('"tokens_kind"', "str", True, "tokens_kind"),
+        "bucket_upper_tokens": Column('"bucket_upper_tokens"', "num", True, "bucket_upper_tokens"),
+        "requests": Column('"requests"', "num", True, "requests"),
+    },
+    notes=("each row is one bucket of one model's input or output tokens; read with the hourly file",),
 )
 
 FORMATS: dict[str, Format] = {
-    f.name: f for f in (OTEL, OPENAI_USAGE, OPENAI_COSTS, LITELLM_CSV, LITELLM_JSON, LANGFUSE, GENERIC, HOURLY)
+    f.name: f
+    for f in (OTEL, OPENAI_USAGE, OPENAI_COSTS, LITELLM_CSV, LITELLM_JSON, LANGFUSE, GENERIC, HOURLY, TOKEN_HISTOGRAM)
 }
 
 #: CSV formats by the header columns that identify them (all must be present), most specific first.
 CSV_SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("token_histogram_csv", frozenset({"model", "tokens_kind", "bucket_upper_tokens", "requests"})),
     ("litellm_csv", frozenset({"request_id", "spend", "prompt_tokens", "completion_tokens", "startTime"})),
     ("hourly_csv", frozenset({"hour", "model", "requests", "input_tokens", "output_tokens"})),
     ("generic_csv", frozenset({"timestamp", "model", "input_tokens", "output_tokens"})),

@@ -221,6 +221,8 @@ def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0
     if not kept:
         raise TrafficError(name, f"no usage records in this {fmt.title} file: {_expected(fmt)}")
     _check_values(con, name, fmt)
+    if fmt.name == "token_histogram_csv":
+        return _insert_histogram(con, name, fmt, kept)
     retrieval = 0
     if "retrieval" in cols:
         retrieval = con.execute("SELECT count(*) FROM raw WHERE NOT keep AND retrieval IS NOT NULL").fetchone()[0]
@@ -290,6 +292,9 @@ def _checks(fmt: Format) -> list[tuple[str, str, str]]:
                 f"`{cached}` is above `{inp}`: cached input tokens are part of the input",
             )
         )
+    if "tokens_kind" in fmt.columns:
+        kind = "`tokens_kind` is neither input nor output: each bucket counts input or output tokens"
+        out.append(("tokens_kind", "(lower(trim(tokens_kind)) NOT IN ('input', 'output'))", kind))
     if "currency" in fmt.columns:
         usd_only = "a cost in a currency other than USD: export costs in USD"
         out.append(("currency", "(lower(currency) <> 'usd')", usd_only))
@@ -360,6 +365,21 @@ def _insert(con, fmt: Format, typed: dict[str, str], file_no: int) -> None:
         {inp}, {cached}, {write}, coalesce({get("output_tokens", "0")}, 0), {hits}, {batch},
         {get("cost_usd")}, {latency}, {ttft} FROM raw r WHERE r.keep"""
     )
+
+
+def _insert_histogram(con, name: str, fmt: Format, rows: int) -> LoadedFile:
+    """The checked histogram rows into the table `token_histogram` (model, kind, upper bound, requests)."""
+    con.execute(_TABLE)  # a histogram file alone reads as no requests, not as a missing table
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS token_histogram (model VARCHAR, kind VARCHAR, upper DOUBLE, requests DOUBLE)"
+    )
+    con.execute(
+        f"""INSERT INTO token_histogram SELECT model, lower(trim(tokens_kind)),
+        {_typed("bucket_upper_tokens", fmt.columns["bucket_upper_tokens"], "")},
+        {_typed("requests", fmt.columns["requests"], "")} FROM raw"""
+    )
+    con.execute("DROP TABLE raw")
+    return LoadedFile(name, fmt.name, fmt.title, rows, 0)
 
 
 def open_traffic(paths, progress=None):
