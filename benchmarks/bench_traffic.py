@@ -2,11 +2,17 @@
 
     python -m benchmarks.bench_traffic            # 1,000,000 rows of generic CSV and 1,000,000 OTLP spans
     python -m benchmarks.bench_traffic --rows 100000 --only csv
+    python -m benchmarks.bench_traffic --responsive   # another session's estimate while a 50 MB file is read
 
 Generates the files in a temporary folder (a month of traffic with a daily cycle, two models, cached
 prefixes on 60% of requests, 10% batch), then runs `planner.traffic.analysis.analyze` (read, fit,
 reprice, reconcile, the estimate on the fitted scenario) in a child process and reports its wall time
 and peak resident memory (`ru_maxrss` of the child). Targets: ≤ 15 s and ≤ 1 GB on two cores.
+
+`--responsive` measures what another session of the app waits while one session imports: in one process
+(as the app's server is one), the wall time of `estimate` on the support-bot preset (what a session's
+rerun computes) repeated for a few seconds, first quiet, then while a thread reads, fits and reconciles
+the largest OTLP upload the app accepts (MAX_TRAFFIC_UPLOAD_MB) in a loop.
 """
 
 from __future__ import annotations
@@ -144,12 +150,76 @@ def run(rows: int = 1_000_000, only: str | None = None) -> dict[str, dict]:
     return results
 
 
+def _estimate_times(seconds: float) -> list[float]:
+    from planner import estimate, load_catalog, load_preset
+
+    catalog, scenario = load_catalog(), load_preset("support-bot")
+    estimate(catalog, scenario)  # warm
+    out, end = [], time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        t = time.perf_counter()
+        estimate(catalog, scenario)
+        out.append((time.perf_counter() - t) * 1000)
+        time.sleep(0.05)  # a session's reruns, not a busy loop
+    return sorted(out)
+
+
+def responsive(seconds: float = 8.0) -> dict[str, dict]:
+    """p50/p95 ms of another session's estimate, quiet and while one session imports (see the module doc)."""
+    import logging
+    import threading
+
+    from planner import Scenario, load_catalog
+    from planner.traffic.analysis import analyze
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # bare-mode warnings of importing a UI module
+    from planner.ui.traffic import MAX_TRAFFIC_UPLOAD_MB
+
+    def pct(xs: list[float]) -> dict:
+        return {"n": len(xs), "p50_ms": xs[len(xs) // 2], "p95_ms": xs[int(0.95 * (len(xs) - 1))]}
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "spans.jsonl"
+        rows = int(MAX_TRAFFIC_UPLOAD_MB * 1e6 / 524)  # ~524 bytes a generated span
+        write_otlp(path, rows)
+        quiet = _estimate_times(seconds)
+        stop, reads = threading.Event(), []
+
+        def importer() -> None:
+            catalog = load_catalog()
+            while not stop.is_set():
+                t = time.perf_counter()
+                analyze([path], catalog, Scenario())
+                reads.append(time.perf_counter() - t)
+
+        th = threading.Thread(target=importer, daemon=True)
+        th.start()
+        time.sleep(0.5)
+        busy = _estimate_times(seconds)
+        stop.set()
+        th.join()
+    return {
+        "quiet": pct(quiet),
+        "importing": pct(busy) | {"file_mb": path_mb(rows), "spans": rows, "import_s": sum(reads) / max(len(reads), 1)},
+    }
+
+
+def path_mb(rows: int) -> float:
+    return rows * 524 / 1e6
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--only", choices=("csv", "otlp"))
+    p.add_argument("--responsive", action="store_true", help="another session's estimate while one imports")
     args = p.parse_args(argv)
     print(f"load average before: {os.getloadavg()}, cpus: {os.cpu_count()}")
+    if args.responsive:
+        for k, r in responsive().items():
+            print(k, {n: round(v, 1) if isinstance(v, float) else v for n, v in r.items()})
+        print(f"load average after: {os.getloadavg()}")
+        return 0
     res = run(args.rows, args.only)
     for kind, r in res.items():
         if "error" in r:
