@@ -286,6 +286,21 @@ def test_malformed_file_gives_located_error_and_writes_nothing(tmp_path, capsys,
     assert out.read_text() == "name: kept\n"  # nothing half-applied
 
 
+@pytest.mark.parametrize("part_bytes", [16 * 1024**2, 150])
+def test_broken_json_line_is_located_in_the_file_even_when_read_in_parts(tmp_path, monkeypatch, part_bytes):
+    from planner.traffic import read
+
+    monkeypatch.setattr(read, "PART_BYTES", part_bytes)  # 150 bytes: a part of about one export batch a line
+    good = (FIX / "otel.jsonl").read_text().splitlines()[0]
+    bad = tmp_path / "spans.jsonl"
+    # lines 1-3 good, line 4 not JSON, line 5 good: the error names line 4 of this file, not of a part
+    bad.write_text("\n".join([good, good, good, '{"resourceSpans": [}', good]) + "\n")
+    with pytest.raises(TrafficError) as e:
+        open_traffic([bad])
+    assert e.value.file == str(bad) and e.value.where == "line 4"
+    assert "part-" not in str(e.value) and "line 4:" in str(e.value)
+
+
 def test_unknown_format_names_what_was_expected(tmp_path):
     bad = tmp_path / "x.csv"
     bad.write_text("a,b\n1,2\n")

@@ -175,12 +175,19 @@ def _where(fmt: Format, row_no: int) -> str:
     return f"line {row_no + 1}" if fmt.csv else f"record {row_no}"
 
 
-def _located(e: Exception, name: str) -> TrafficError:
-    """A DuckDB reading error as a located `TrafficError` (its line, when DuckDB names one)."""
+def _located(e: Exception, name: str, json_lines: bool = False, lines_before: int = 0, part: str = "") -> TrafficError:
+    """A DuckDB reading error as a located `TrafficError` (its line, when DuckDB names one). DuckDB 2.0's JSON
+    reader names the line after the malformed one (`json_lines`: one less is given). Read from a part of the
+    file (`part`, after `lines_before` lines), the line and the name are given as the file's."""
     text = str(e).split("\n")[0]
-    m = re.search(r"[Ll]ine[: ]+(\d+)", str(e))
+    m = re.search(r"(?:[Ll]ine|record/value)[: ]+(\d+)", text)
+    line = int(m.group(1)) - (1 if json_lines else 0) + lines_before if m else None
+    if m:
+        text = text[: m.start()] + f"line {line}" + text[m.end() :]
+    if part:
+        text = text.replace(part, name)
     text = re.sub(r"^[A-Za-z ]*Error: ", "", text)
-    return TrafficError(name, f"the file could not be read as its format: {text}", f"line {m.group(1)}" if m else "")
+    return TrafficError(name, f"the file could not be read as its format: {text}", f"line {line}" if m else "")
 
 
 def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0) -> LoadedFile:  # long: one pass
@@ -209,14 +216,19 @@ def load_file(con, path: str | Path, fmt: Format | None = None, file_no: int = 0
         # no window over the source (it would hold every record): the record's number is the row's place
         if not fmt.in_parts:
             con.execute(f"CREATE TABLE raw AS SELECT {keep} AS keep, {raw_select} FROM ({source}) s")
-        for k, part in enumerate(_parts(path, con.folder) if fmt.in_parts else []):
+        for k, (part, lines_before) in enumerate(_parts(path, con.folder) if fmt.in_parts else []):
             into = "CREATE TABLE raw AS" if k == 0 else "INSERT INTO raw"
             records = fmt.records.replace("{file}", _quote(os.fspath(part)))
-            con.execute(f"{into} SELECT {keep} AS keep, {raw_select} FROM ({records}) s")
+            try:
+                con.execute(f"{into} SELECT {keep} AS keep, {raw_select} FROM ({records}) s")
+            except Exception as e:  # the part's line and name, as the file's
+                raise _located(e, name, True, lines_before, str(part)) from None
             if part != Path(path):
                 os.remove(part)
+    except TrafficError:
+        raise
     except Exception as e:  # duckdb's errors carry their own line
-        raise _located(e, name) from None
+        raise _located(e, name, not fmt.csv) from None
     total, kept = con.execute("SELECT count(*), count(*) FILTER (WHERE keep) FROM raw").fetchone()
     if not kept:
         raise TrafficError(name, f"no usage records in this {fmt.title} file: {_expected(fmt)}")
@@ -245,20 +257,21 @@ PART_BYTES = 16 * 1024**2
 
 
 def _parts(path: str | Path, folder: str):
-    """`path` itself when small, else its lines in files of about PART_BYTES (in `folder`), in order."""
+    """(`path` itself, 0) when small, else its lines in files of about PART_BYTES (in `folder`), in order,
+    each with the number of the file's lines before it."""
     if os.path.getsize(path) <= PART_BYTES:
-        yield Path(path)
+        yield Path(path), 0
         return
     with open(path, "rb") as f:
-        k, buf, size = 0, [], 0
+        k, buf, size, before = 0, [], 0, 0
         for line in f:
             buf.append(line)
             size += len(line)
             if size >= PART_BYTES:
-                yield _part(folder, k, buf)
-                k, buf, size = k + 1, [], 0
+                yield _part(folder, k, buf), before
+                k, before, buf, size = k + 1, before + len(buf), [], 0
         if buf:
-            yield _part(folder, k, buf)
+            yield _part(folder, k, buf), before
 
 
 def _part(folder: str, k: int, lines: list[bytes]) -> Path:
