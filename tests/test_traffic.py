@@ -187,8 +187,19 @@ def test_hourly_aggregate_with_token_histograms_fits_percentiles(catalog):
     assert s.input_mean == pytest.approx((200_000 + 600_000 + 100_000 + 400_000) / 700)
     note = next(f.note for f in a.fit.fields if f.path == "workload.output_tokens_per_query")
     assert "p50 301, p95 490" in note
+    assert not [w for w in a.fit.warnings if "histogram" in w]  # 700 requests each kind, as the hourly file
     # without the histogram file the aggregated form gives means only
     assert analyze([FIX / "hourly.csv"], catalog, Scenario()).stats.output_p50 is None
+
+
+def test_token_histogram_of_other_traffic_is_flagged(catalog, tmp_path):
+    hist = tmp_path / "hist.csv"
+    # 650 requests' output tokens against the hourly file's 700: off by 7% (more than 1%)
+    hist.write_text("model,tokens_kind,bucket_upper_tokens,requests\ngpt-4o-mini,output,256,650\n")
+    a = analyze([FIX / "hourly.csv", hist], catalog, Scenario())
+    assert a.stats.output_p50 == pytest.approx(128)  # half of 650 requests spread over [0, 256]
+    assert a.stats.input_p50 is None  # no input buckets
+    assert [w for w in a.fit.warnings if "token histogram counts 650 requests' output tokens against 700" in w]
 
 
 def test_cli_fit_round_trips_through_estimate(tmp_path, capsys):

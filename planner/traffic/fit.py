@@ -63,6 +63,8 @@ class TrafficStats:
     output_histogram: list[tuple[float, float, int]]
     models: list[ModelUsage]
     per_request_rows: int
+    #: requests counted by a token histogram file, per kind (input, output), when percentiles come from it
+    histogram_requests: dict[str, float] = field(default_factory=dict)
 
     @property
     def queries_per_month(self) -> float:
@@ -117,6 +119,9 @@ def traffic_stats(con, files: list[LoadedFile]) -> TrafficStats:  # long: one ag
         bins = bins_by_kind(con.execute("SELECT model, kind, upper, requests FROM token_histogram").fetchall())
         q = tuple(quantile(bins.get(k, []), p) for k in ("input", "output") for p in (0.5, 0.95))
         histograms = {k: pooled(bins.get(k, [])) for k in histograms}
+        counted = {k: sum(n for _, _, n in bins[k]) for k in ("input", "output") if k in bins}
+    else:
+        counted = {}
     hourly: list[tuple[datetime, float]] = []
     peak = busiest = busiest_n = None
     if max_bucket <= 3600:
@@ -155,6 +160,7 @@ def traffic_stats(con, files: list[LoadedFile]) -> TrafficStats:  # long: one ag
         output_histogram=histograms["output"],
         models=_models(con),
         per_request_rows=per_req,
+        histogram_requests=counted,
     )
 
 
@@ -258,6 +264,13 @@ def fit_scenario(  # long: one block per fitted field, in the order the page sho
             "--architecture rag, or 'The logs come from' on the Import page), so retrieved context is not "
             "counted as user input"
         )
+    for kind, counted in stats.histogram_requests.items():
+        if abs(counted - stats.requests) > 0.01 * stats.requests:
+            warnings.append(
+                f"the token histogram counts {counted:,.0f} requests' {kind} tokens against {stats.requests:,.0f} "
+                "requests in the hourly totals: export both over the same window and spans, or the percentiles "
+                "describe other traffic"
+            )
 
     def add(path: str, value: Any, note: str = "") -> None:
         out.append(FittedField(path, value, _get(scenario, path), prov, note))
