@@ -119,9 +119,9 @@ def traffic_stats(con, files: list[LoadedFile]) -> TrafficStats:  # long: one ag
         bins = bins_by_kind(con.execute("SELECT model, kind, upper, requests FROM token_histogram").fetchall())
         q = tuple(quantile(bins.get(k, []), p) for k in ("input", "output") for p in (0.5, 0.95))
         histograms = {k: pooled(bins.get(k, [])) for k in histograms}
-        counted = {k: sum(n for _, _, n in bins[k]) for k in ("input", "output") if k in bins}
+        counted: dict[str, float] = {k: sum(n for _, _, n in bins[k]) for k in ("input", "output") if k in bins}
     else:
-        counted = {}
+        counted = {}  # per-request percentiles, or none
     hourly: list[tuple[datetime, float]] = []
     peak = busiest = busiest_n = None
     if max_bucket <= 3600:
