@@ -258,26 +258,26 @@ PART_BYTES = 16 * 1024**2
 
 def _parts(path: str | Path, folder: str):
     """(`path` itself, 0) when small, else its lines in files of about PART_BYTES (in `folder`), in order,
-    each with the number of the file's lines before it."""
+    each with the number of the file's lines before it. Read in blocks cut after their last line end."""
     if os.path.getsize(path) <= PART_BYTES:
         yield Path(path), 0
         return
     with open(path, "rb") as f:
-        k, buf, size, before = 0, [], 0, 0
-        for line in f:
-            buf.append(line)
-            size += len(line)
-            if size >= PART_BYTES:
-                yield _part(folder, k, buf), before
-                k, before, buf, size = k + 1, before + len(buf), [], 0
-        if buf:
-            yield _part(folder, k, buf), before
-
-
-def _part(folder: str, k: int, lines: list[bytes]) -> Path:
-    p = Path(folder) / f"part-{k}.jsonl"
-    p.write_bytes(b"".join(lines))
-    return p
+        k, before, rest = 0, 0, b""
+        while True:
+            block = f.read(PART_BYTES)
+            data = rest + block
+            if not data:
+                return
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            if cut == 0:  # one line longer than a part: read on to its end
+                rest = data
+                continue
+            part, rest = data[:cut], data[cut:]
+            p = Path(folder) / f"part-{k}.jsonl"
+            p.write_bytes(part)
+            yield p, before
+            k, before = k + 1, before + part.count(b"\n")
 
 
 def _expected(fmt: Format) -> str:
