@@ -101,7 +101,7 @@ def recommend(
     ruled: Mapping[str, str] | None = estimate.ruled_out if estimate is not None else None
     fits_note = None
     if ruled is not None and answered_ids(given):  # no verdict before the first answer
-        answers, fits_note = _measured_fit(answers, getattr(estimate, "context_misfit", None))
+        answers, fits_note = _measured_fit(answers, estimate.context_misfit)
     fired = evaluate(answers, rules)
     # what cannot run is ruled out whatever the answers (and is never first, even before an answer)
     ranking = _ranking(fired, _cannot_run(estimate, bool(answered_ids(given))))
@@ -113,7 +113,7 @@ def recommend(
         findings = _unique((*((fits_note,) if fits_note else ()), *(ruled.values() if ruled else ()), *findings))
     # everything is ruled out, or the first has no price (long context outside its window before an answer,
     # beside options a GPU misfit rules out): the pick is one that can run and has numbers (stable: by score)
-    priced = set(getattr(estimate, "priced", ARCHITECTURES)) if estimate is not None else set(ARCHITECTURES)
+    priced = set(estimate.priced) if estimate is not None else set(ARCHITECTURES)
     if not ranking[0].can_run or ranking[0].key not in priced:
         ranking = tuple(sorted(ranking, key=lambda r: not r.can_run or r.key not in priced))
     winner = ranking[0]
@@ -132,7 +132,7 @@ def _cannot_run(estimate: Estimate | None, answered: bool) -> dict[str, str]:
     context window is left to the answer it measures (the options are then listed simplest first); a model
     that fits no GPU counts always."""
     ruled = estimate.ruled_out if estimate is not None and estimate.ruled_out else {}
-    context = getattr(estimate, "context_misfit", None)
+    context = estimate.context_misfit if estimate is not None else None
     return {k: v for k, v in ruled.items() if answered or v != context}
 
 
