@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from planner import format as fmt
 from planner import questionnaire as q
 from planner.answers import Answers, Gap, KnowledgeChange
+from planner.engine import BreakEven, Estimate, Snapshot
 from planner.questionnaire import (
     BUDGET_PENALTY,
     LATENCY_PENALTY,
@@ -33,7 +34,6 @@ from planner.questionnaire import (
     rules_markdown,
     template_fields,
 )
-from planner.engine import BreakEven, Estimate, Snapshot
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
 
 P, L, R, F, H = ARCHITECTURES

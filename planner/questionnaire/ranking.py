@@ -100,7 +100,7 @@ def recommend(
     # None: no estimate, or one made without measuring the fit
     ruled: Mapping[str, str] | None = estimate.ruled_out if estimate is not None else None
     fits_note = None
-    if ruled is not None and answered_ids(given):  # no verdict before the first answer
+    if estimate is not None and answered_ids(given):  # no verdict before the first answer
         answers, fits_note = _measured_fit(answers, estimate.context_misfit)
     fired = evaluate(answers, rules)
     # what cannot run is ruled out whatever the answers (and is never first, even before an answer)
