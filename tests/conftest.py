@@ -63,3 +63,17 @@ def default_catalog():
     from pricing.loader import load_catalog
 
     return load_catalog()
+
+
+@pytest.fixture
+def catalog_file(tmp_path, monkeypatch) -> Path:
+    """A copy of the default catalog that the app loads and saves (via PLANNER_CATALOG)."""
+    import shutil
+
+    from pricing.loader import DEFAULT_CATALOG_PATH
+
+    path = tmp_path / "catalog.yaml"
+    shutil.copyfile(DEFAULT_CATALOG_PATH, path)
+    monkeypatch.setenv("PLANNER_CATALOG", str(path))
+    monkeypatch.setenv("PLANNER_READ_ONLY", "0")  # saving on (tests/test_app_hostile.py tests read-only mode)
+    return path

@@ -30,7 +30,6 @@ from planner.scenario import Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
 from tests import test_replica_fit as replica_fit
-from tests.test_app import catalog_file  # noqa: F401  (the app reads a copy of the shipped catalog)
 from tests.test_replica_fit import BASE_SIDE, TUNED_SIDE
 
 BEFORE = Path(__file__).parent / "fixtures" / "self_hosted_before.json"
@@ -338,7 +337,7 @@ def test_pages_show_a_closed_base_model_ruled_out(catalog_file, page):  # noqa: 
     import yaml
 
     from planner import load_catalog
-    from tests.test_app import all_charts, errors, go, open_sections, start, unescape
+    from tests.apptest import all_charts, errors, go, open_sections, start, unescape
 
     cat = load_catalog()
     assert not cat.llms["gpt-6-luna"].open_weights

@@ -19,7 +19,6 @@ from planner.questionnaire import recommend
 from planner.scenario import Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
-from tests.test_app import catalog_file  # noqa: F401  (the app reads a copy of the shipped catalog)
 
 BASE_SIDE = ("prompt_only", "long_context", "rag")
 TUNED_SIDE = ("fine_tuned", "hybrid")
@@ -261,7 +260,7 @@ def test_shipped_catalog_the_pdf_lists_what_is_not_priced(shipped):
 def test_pages_show_the_ruled_out_reason_and_draw_the_others(shipped, catalog_file, page):  # noqa: F811
     import yaml
 
-    from tests.test_app import all_charts, errors, go, open_sections, start, unescape
+    from tests.apptest import all_charts, errors, go, metrics, open_sections, start, unescape
 
     at = start(catalog_file, "costs")
     open_sections(at, "file")
@@ -276,7 +275,7 @@ def test_pages_show_the_ruled_out_reason_and_draw_the_others(shipped, catalog_fi
         spend = all_charts(at)[0]
         names = {t.get("name") for t in spend["data"]}
         assert {"Prompt only", "Long context", "RAG"} <= names and not {"Fine-tuned", "Hybrid"} & names
-        cards = " ".join(m.label for m in at.metric)
+        cards = " ".join(metrics(at))
         assert all(x in cards for x in ("Prompt only", "Long context", "RAG"))
         assert "Fine-tuned" not in cards and "Hybrid" not in cards
     shown = said + "\n" + unescape("\n".join(m.value for m in at.markdown))

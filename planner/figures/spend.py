@@ -4,6 +4,7 @@ scenario's own volume (`spend_figure`)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -27,6 +28,9 @@ from planner.figures.style import (
 from planner.scenario import COLORS, LABELS
 from planner.vocabulary import MUTED
 
+#: The name of the spend figure's trace of markers at the scenario's own volume (`at_volume_trace`).
+AT_VOLUME_TRACE = "At your volume"
+
 
 def components_used(est: Estimate, arch: str) -> list[str]:
     """The cost components that are not zero everywhere for one architecture."""
@@ -46,8 +50,8 @@ def spend_spec(est: Estimate) -> dict:
     return figure_spec(*_spend_parts(est, True, 460))
 
 
-def _spend_parts(est: Estimate, bands: bool, height: int) -> tuple[list[dict], dict]:
-    v = est.volumes
+def spend_range(est: Estimate) -> tuple[float, float]:
+    """The lowest and highest spend the chart shows (every curve and band, and the budget), in USD a month."""
     series = [est.series[a] for a in est.priced]
     every = np.concatenate([np.ravel(x) for s in series for x in (s.low_usd, s.high_usd, s.total_usd)])
     every = every[every > 0]
@@ -56,7 +60,20 @@ def _spend_parts(est: Estimate, bands: bool, height: int) -> tuple[list[dict], d
     budget = est.scenario.monthly_budget_usd
     if budget:
         y_lo, y_hi = min(y_lo, budget), max(y_hi, budget)
-    floor = y_lo / 10  # log axes cannot show zero
+    return y_lo, y_hi
+
+
+def spend_floor(est: Estimate) -> float:
+    """Where the chart draws zero: a tenth of the lowest spend it shows (log axes cannot show zero)."""
+    return spend_range(est)[0] / 10
+
+
+def _spend_parts(est: Estimate, bands: bool, height: int) -> tuple[list[dict], dict]:
+    v = est.volumes
+    series = [est.series[a] for a in est.priced]
+    y_lo, y_hi = spend_range(est)
+    budget = est.scenario.monthly_budget_usd
+    floor = spend_floor(est)
     data: list[dict] = _band_traces(series, v, floor) if bands else []
     data += [_spend_trace(est, s, floor) for s in series]
     be = _break_even_trace(est, floor)
@@ -69,7 +86,7 @@ def _spend_parts(est: Estimate, bands: bool, height: int) -> tuple[list[dict], d
     )
     q = est.scenario.workload.queries_per_month
     if v[0] <= q <= v[-1]:
-        data.append(_at_volume_trace(est, q, floor))
+        data.append(at_volume_trace(est.priced, {a: est.current[a].monthly_usd for a in est.priced}, q, floor))
     _current_marker(layout, q, v)
     _break_even_labels(layout, est, floor, y_lo, y_hi)
     _ruled_out_note(layout, est)
@@ -127,17 +144,18 @@ def _spend_trace(est: Estimate, s: Series, floor: float) -> dict:
     )
 
 
-def _at_volume_trace(est: Estimate, q: float, floor: float) -> dict:
-    """A marker per architecture at the scenario's own volume."""
+def at_volume_trace(priced: Sequence[str], monthly_usd: Mapping[str, float], q: float, floor: float) -> dict:
+    """A marker per priced architecture at the volume `q`, where it spends `monthly_usd[a]` a month (drawn no
+    lower than `floor`); the trace is named `AT_VOLUME_TRACE`."""
     return dict(
         type="scatter",
         mode="markers",
-        name="At your volume",
+        name=AT_VOLUME_TRACE,
         showlegend=False,
-        x=[q] * len(est.priced),
-        y=[max(est.current[a].monthly_usd, floor) for a in est.priced],
-        marker=dict(color=[COLORS[a] for a in est.priced], size=9, line=dict(color="white", width=1)),
-        text=[f"{LABELS[a]}: {fmt.usd(est.current[a].monthly_usd)}/month" for a in est.priced],
+        x=[q] * len(priced),
+        y=[max(monthly_usd[a], floor) for a in priced],
+        marker=dict(color=[COLORS[a] for a in priced], size=9, line=dict(color="white", width=1)),
+        text=[f"{LABELS[a]}: {fmt.usd(monthly_usd[a])}/month" for a in priced],
         hovertemplate="%{text}<extra>your volume</extra>",
     )
 

@@ -150,42 +150,48 @@ def _volume_axis(volumes: np.ndarray) -> dict:
     )
 
 
-def _current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
-    """The scenario's own volume as a labelled vertical line (when it is on the chart)."""
+def current_marker(q: float, volumes: np.ndarray) -> tuple[dict, dict] | None:
+    """The scenario's own volume `q` as a labelled vertical line: (the line, named `CURRENT_SHAPE`; its label),
+    or None when `q` is off the chart's `volumes`."""
     if not (volumes[0] <= q <= volumes[-1]):
-        return
-    layout["shapes"].append(
-        dict(
-            type="line",
-            name=CURRENT_SHAPE,
-            x0=q,
-            x1=q,
-            xref="x",
-            y0=0,
-            y1=1,
-            yref="paper",
-            line=dict(color=MUTED, width=1.5, dash="dot"),
-            layer="below",
-        )
+        return None
+    line = dict(
+        type="line",
+        name=CURRENT_SHAPE,
+        x0=q,
+        x1=q,
+        xref="x",
+        y0=0,
+        y1=1,
+        yref="paper",
+        line=dict(color=MUTED, width=1.5, dash="dot"),
+        layer="below",
     )
     # annotations on a log axis take log10 of the value (shapes take the value); near the right
     # edge the label goes on the line's left, so it is never cut off
     span = math.log10(volumes[-1]) - math.log10(volumes[0])
     right = span > 0 and (math.log10(q) - math.log10(volumes[0])) / span > 0.7
-    layout["annotations"].append(
-        dict(
-            x=math.log10(q),
-            xref="x",
-            xanchor="right" if right else "left",
-            xshift=-4 if right else 4,
-            y=0,
-            yref="paper",
-            yanchor="bottom",
-            showarrow=False,
-            text=f"your volume {fmt.count(q)}/month",
-            font=dict(size=11, color=MUTED),
-        )
+    note = dict(
+        x=math.log10(q),
+        xref="x",
+        xanchor="right" if right else "left",
+        xshift=-4 if right else 4,
+        y=0,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=f"your volume {fmt.count(q)}/month",
+        font=dict(size=11, color=MUTED),
     )
+    return line, note
+
+
+def _current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
+    """The scenario's own volume as a labelled vertical line (when it is on the chart)."""
+    marker = current_marker(q, volumes)
+    if marker is not None:
+        layout["shapes"].append(marker[0])
+        layout["annotations"].append(marker[1])
 
 
 def _hline(layout: dict, data: list[dict], y: float, name: str, text: str) -> None:
