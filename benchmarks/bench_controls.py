@@ -58,7 +58,8 @@ ARM_JS = (
     const el = n && (n.nodeType === 1 ? n : n.parentElement);
     return !!(sel && el && el.closest && el.closest(sel));
   };
-  const hasRead = readSel && document.querySelector(readSel) !== null;
+  const hasRead = readSel && [document, ...Array.from(document.querySelectorAll('iframe')).map((f) => {
+    try { return f.contentDocument; } catch (e) { return null; } })].some((d) => d && d.querySelector(readSel));
   const finish = (ok, why) => {
     obs.disconnect();
     for (const d of docs) if (d.defaultView) d.defaultView.removeEventListener('keydown', onKey, true);
@@ -120,7 +121,8 @@ START_JS = (
 )
 
 CHART = ".js-plotly-plot"
-METRICS = "[data-testid='stMetricValue']"
+#: The read-outs: `st.metric`s (the bare page, the peers), or the volume chart's cards (drawn inside its frame)
+METRICS = "[data-testid='stMetricValue'], [data-testid='volumeCardValue']"
 #: On Decide the read-out is the recommendation (the right-hand column's text).
 DECIDE_TEXT = "[data-testid='stMain'] [data-testid='stColumn']:nth-of-type(2)"
 

@@ -65,9 +65,15 @@ def default_catalog():
     return load_catalog()
 
 
+@pytest.fixture(scope="session")
+def catalog(default_catalog):
+    """The shipped catalog, loaded (the catalog most tests price with)."""
+    return default_catalog
+
+
 @pytest.fixture
-def catalog_file(tmp_path, monkeypatch) -> Path:
-    """A copy of the default catalog that the app loads and saves (via PLANNER_CATALOG)."""
+def catalog_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the default catalog that the app loads (via PLANNER_CATALOG), in its default writability."""
     import shutil
 
     from pricing.loader import DEFAULT_CATALOG_PATH
@@ -75,5 +81,12 @@ def catalog_file(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "catalog.yaml"
     shutil.copyfile(DEFAULT_CATALOG_PATH, path)
     monkeypatch.setenv("PLANNER_CATALOG", str(path))
-    monkeypatch.setenv("PLANNER_READ_ONLY", "0")  # saving on (tests/test_app_hostile.py tests read-only mode)
+    monkeypatch.delenv("PLANNER_READ_ONLY", raising=False)
     return path
+
+
+@pytest.fixture
+def catalog_file(catalog_copy, monkeypatch) -> Path:
+    """A copy of the default catalog that the app loads and saves (via PLANNER_CATALOG; saving on)."""
+    monkeypatch.setenv("PLANNER_READ_ONLY", "0")
+    return catalog_copy

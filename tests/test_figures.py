@@ -15,15 +15,9 @@ from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, estimate
 from planner.files import load_scenario, presets
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
-from pricing.loader import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {"defaults": None, **{p.stem: p for p in presets().values()}}
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 @pytest.fixture(scope="module", params=list(SCENARIOS))

@@ -29,7 +29,6 @@ from planner.files import SCENARIOS_DIR, load_scenario
 from planner.format import count, ms, usd
 from planner.report import PRODUCT, build_report
 from planner.scenario import COLORS, LABELS
-from pricing.loader import load_catalog
 
 TODAY = date(2026, 11, 22)
 PRESETS = sorted(SCENARIOS_DIR.glob("*.yaml"))
@@ -46,11 +45,6 @@ def _norm(text: str) -> str:
 
 def _squash(text: str) -> str:
     return "".join(text.split())
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from planner.engine import estimate
 from planner.questionnaire import QUESTIONS
 from planner.scenario import Scenario
 from planner.ui import session
-from pricing.loader import load_catalog
 
 
 def _one_answer(q) -> object:
@@ -31,11 +30,6 @@ def _priced(s: Scenario) -> str:
 #: Answers that set no number the engine reads (the linked ones — volume, examples, budget, latency
 #: target — change the cache key, as they must).
 UNLINKED = [q for q in QUESTIONS if _priced(_changed(Scenario(), q)) == _priced(Scenario())]
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 def test_most_answers_set_no_priced_number():
