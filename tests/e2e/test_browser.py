@@ -21,8 +21,8 @@ import shutil
 
 import pytest
 
-from tools.streamlit_server import chromium_path
 from planner.scenario import Scenario
+from tools.streamlit_server import chromium_path
 
 _CHROMIUM = chromium_path()
 pytestmark = [
