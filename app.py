@@ -28,6 +28,7 @@ page = st.navigation(
         st.Page("planner/ui/latency.py", title="Latency", icon=":material/timer:", url_path="latency"),
         st.Page("planner/ui/pricing.py", title="Pricing", icon=":material/sell:", url_path="pricing"),
         st.Page("planner/ui/report.py", title="Report", icon=":material/picture_as_pdf:", url_path="report"),
+        st.Page("planner/ui/traffic.py", title="Import", icon=":material/upload_file:", url_path="import"),
     ]
 )
 results.start()  # this session's catalog, and the scenario from the URL on its first run

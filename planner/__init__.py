@@ -1,12 +1,13 @@
-"""LLM architecture planner: prompt only, RAG, fine-tuned or hybrid — what each costs and how fast it answers.
+"""LLM architecture planner: prompt only, long context, RAG, fine-tuned or hybrid — cost and speed of each.
 
-from planner import load_catalog, load_scenario, estimate, recommend, build_report
-est = estimate(load_catalog(), load_scenario("scenarios/support-bot.yaml"))
+from planner import load_catalog, load_preset, estimate, recommend, build_report
+est = estimate(load_catalog(), load_preset("support-bot"))
 est.current["rag"].monthly_usd
+a = analyze_traffic(["spans.jsonl"], load_catalog())   # your usage logs: a.fitted, a.reconciliation
 """
 
 from planner.engine import Estimate, estimate
-from planner.files import ScenarioWarning, load_scenario, parse_scenario, scenario_yaml
+from planner.files import ScenarioWarning, load_preset, load_scenario, parse_scenario, scenario_yaml
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import load_catalog
@@ -23,9 +24,11 @@ __all__ = [
     "Scenario",
     "ScenarioWarning",
     "UnknownEntryError",
+    "analyze_traffic",
     "build_report",
     "estimate",
     "load_catalog",
+    "load_preset",
     "load_scenario",
     "parse_scenario",
     "recommend",
@@ -48,3 +51,12 @@ def build_report(catalog, scenario, **kwargs) -> bytes:
     from planner.report import build_report as _build
 
     return _build(catalog, scenario, **kwargs)
+
+
+def analyze_traffic(paths, catalog, scenario=None, architecture: str = "prompt_only"):
+    """Usage logs (OTLP JSON, OpenAI usage/costs, LiteLLM, Langfuse, CSV) read, fitted, repriced and
+    reconciled: `.fit.fields`, `.fitted` (the scenario with the fit applied), `.reconciliation`, `.latency`,
+    `.round_trip`. Raises `planner.traffic.read.TrafficError` (located)."""
+    from planner.traffic.analysis import analyze
+
+    return analyze(paths, catalog, scenario if scenario is not None else Scenario(), architecture)

@@ -65,7 +65,10 @@ class Answers(Strict):
     consistent_voice: bool | None = Field(None, description="Must it hold a brand voice or a domain dialect?")
     citations_required: bool | None = Field(None, description="Must users see the sources behind an answer?")
     latency_p95_ms: float | None = Field(
-        None, gt=0, le=600_000, description="Hard p95 latency limit in milliseconds, or null."
+        None, gt=0, le=600_000, description="Hard p95 limit on the time to the full answer, in ms, or null."
+    )
+    first_token_p95_ms: float | None = Field(
+        None, gt=0, le=600_000, description="Hard p95 limit on the time to the first token (streamed), in ms, or null."
     )
     labeled_examples: int | None = Field(
         None, ge=0, le=100_000_000, description="High-quality input/output examples available."

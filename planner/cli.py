@@ -13,7 +13,7 @@ from pathlib import Path
 
 from planner import output
 from planner.engine import estimate
-from planner.files import load_scenario, read_scenario_file
+from planner.files import load_scenario, preset_path, preset_paths, read_scenario_file
 from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
 from planner.scenario import ARCHITECTURES
 from pricing.errors import ConflictError, InputError, UnknownEntryError
@@ -37,7 +37,10 @@ def _volumes(text: str | None):
 
 def _load(args):
     catalog = load_catalog_file(args.catalog).catalog
-    scenario, notes = read_scenario_file(args.scenario) if args.scenario else (load_scenario(None), [])
+    if getattr(args, "preset", None):  # a shipped preset, by name: works from any directory once installed
+        scenario, notes = read_scenario_file(preset_path(args.preset))
+    else:
+        scenario, notes = read_scenario_file(args.scenario) if args.scenario else (load_scenario(None), [])
     for note in notes:  # e.g. a word in the other British/US spelling, read as the format's
         print(f"warning: {note}", file=sys.stderr)
     if getattr(args, "eval", None):
@@ -147,12 +150,38 @@ def cmd_recommend(args) -> int:
     return 0
 
 
+def cmd_presets(args) -> int:
+    """The shipped preset scenarios: the name `--preset` takes, the scenario's title and volume."""
+    for slug, path in preset_paths().items():
+        s = load_scenario(path)
+        print(f"{slug:<24} {s.name} ({s.workload.queries_per_month:,.0f} queries/month)")
+    return 0
+
+
+def installed_package_file(path: Path) -> bool:
+    """True when `path` lies inside an installed package (site-packages): a write there is lost on the next
+    upgrade and changes every user's defaults, so writing commands need `--file` instead."""
+    import sysconfig
+
+    resolved = path.resolve()
+    roots = {Path(sysconfig.get_paths()[k]).resolve() for k in ("purelib", "platlib")}
+    return any(part in ("site-packages", "dist-packages") for part in resolved.parts) or any(
+        resolved.is_relative_to(r) for r in roots
+    )
+
+
 def cmd_report(args) -> int:
     from planner import report
 
     catalog, scenario = _load(args)
+    traffic = None
+    if args.traffic:  # the scenario fitted to these logs, and a section on them
+        from planner.traffic.analysis import analyze
+
+        traffic = analyze(args.traffic, catalog, scenario, args.architecture)
+        scenario = traffic.fitted
     try:
-        pdf = report.build_report(catalog, scenario)
+        pdf = report.build_report(catalog, scenario, traffic=traffic)
     except report.ReportError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -190,6 +219,14 @@ def cmd_prices(args) -> int:
     from pricing.store import save_catalog
 
     path = Path(args.file) if args.file else DEFAULT_CATALOG_PATH
+    writes = args.prices_command == "add" or (args.prices_command == "sync" and args.write)
+    if writes and not args.file and installed_package_file(path):
+        print(
+            f"error: the shipped catalog is inside the installed package ({path}): a write there is lost on the next "
+            "upgrade. Copy it (e.g. `cp` it to my-prices.yaml) and pass --file my-prices.yaml",
+            file=sys.stderr,
+        )
+        return 1
     loaded = load_catalog_file(path)
     try:
         if args.prices_command == "check":
@@ -266,7 +303,9 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
         )
 
     def common(sp):
-        sp.add_argument("--scenario", help="scenario YAML (default: the built-in defaults)")
+        which = sp.add_mutually_exclusive_group()
+        which.add_argument("--scenario", help="scenario YAML (default: the built-in defaults)")
+        which.add_argument("--preset", help="a shipped preset scenario by name, e.g. support-bot (see `presets`)")
         sp.add_argument("--catalog", help="catalog or override YAML (default: the shipped catalog)")
         evals(sp)
 
@@ -281,9 +320,16 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     r.add_argument("--format", choices=("text", "json"), default="text")
     r.set_defaults(func=cmd_recommend)
 
+    ls = sub.add_parser("presets", help="list the shipped preset scenarios (names for --preset)")
+    ls.set_defaults(func=cmd_presets)
+
     rp = sub.add_parser("report", help="write the PDF recommendation report")
     common(rp)
     rp.add_argument("--out", required=True, help="PDF file to write")
+    rp.add_argument("--traffic", nargs="+", metavar="FILE", help="usage logs to fit the scenario to (see `traffic`)")
+    rp.add_argument(
+        "--architecture", choices=ARCHITECTURES, default="prompt_only", help="with --traffic: the logs' architecture"
+    )
     rp.set_defaults(func=cmd_report)
 
     qi = sub.add_parser("quality", help="import eval results: measured pass rates per architecture")
@@ -329,13 +375,28 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     pa.add_argument("--context-window", type=int, help="context window, when genai-prices has none")
     for sp in (pc, ps, pa):
         sp.set_defaults(func=cmd_prices)
+
+    from planner.traffic.command import add_parser as add_traffic
+
+    add_traffic(sub, common)
     return p
 
 
+def cmd_traffic(args) -> int:
+    from planner.traffic.command import cmd_traffic as run
+
+    return run(args, _load)
+
+
 def main(argv=None) -> int:
+    from planner.traffic.read import TrafficError
+
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        return (cmd_traffic if getattr(args, "traffic_subcommand", False) else args.func)(args)
+    except TrafficError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     except InputError as e:
         for problem in e.problems:
             print(str(problem), file=sys.stderr)

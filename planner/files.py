@@ -9,7 +9,7 @@ import yaml
 
 from planner.scenario import Scenario
 from planner.spelling import respell
-from pricing.errors import Problem
+from pricing.errors import Problem, UnknownEntryError
 from pricing.loader import read_text, validate
 from pricing.safeyaml import Parsed, parse_yaml
 
@@ -101,3 +101,25 @@ def presets() -> dict[str, Path]:
     for p in sorted(SCENARIOS_DIR.glob("*.yaml")):
         out[load_scenario(p).name] = p
     return out
+
+
+def preset_paths() -> dict[str, Path]:
+    """The shipped scenario files by slug (the file's stem, as the app's `?preset=` link names them), in name
+    order. Found inside the installed package as well as in a clone."""
+    return {p.stem: p for p in sorted(SCENARIOS_DIR.glob("*.yaml"))}
+
+
+def preset_path(name: str) -> Path:
+    """The shipped scenario file of a preset slug (`support-bot`); a `.yaml` suffix is accepted. Raises
+    `UnknownEntryError` naming the presets there are."""
+    slug = name[:-5] if name.endswith(".yaml") else name
+    paths = preset_paths()
+    if slug not in paths:
+        known = ", ".join(paths) or "none"
+        raise UnknownEntryError(f"--preset: no preset `{name}`; the presets are: {known} (`llm-planner presets`)")
+    return paths[slug]
+
+
+def load_preset(name: str) -> Scenario:
+    """A shipped preset scenario by slug, from any directory: `load_preset("support-bot")`."""
+    return load_scenario(preset_path(name))

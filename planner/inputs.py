@@ -48,7 +48,7 @@ class Inputs:
     metadata_bytes_per_chunk: float
     # fine-tuning plan
     training_examples: float
-    examples_on_hand: float  # already labelled: no labelling cost
+    examples_on_hand: float  # already labeled: no labeling cost
     tokens_per_example: float
     epochs: float
     knowledge_retrains_per_month: float

@@ -14,6 +14,7 @@ import json
 
 from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, Estimate
+from planner.latency_limits import MEASURE_LABELS, latency_limits
 from planner.quality import text as quality_text
 from planner.scenario import LABELS
 
@@ -47,9 +48,10 @@ def table_text(est: Estimate) -> str:
             f"  {c.label}: first token {fmt.ms(c.first_token_p50_ms)} / {fmt.ms(c.first_token_p95_ms)}; "
             f"full answer {fmt.ms(c.latency_p50_ms)} / {fmt.ms(c.latency_p95_ms)}"
         )
-    if s.latency_target_p95_ms is not None:
-        bound = "the first token" if s.latency_limit_applies_to == "first_token" else "the full answer"
-        lines.append(f"  Limit: p95 {fmt.ms(s.latency_target_p95_ms)} to {bound}")
+    limits = latency_limits(s)
+    if limits:
+        said = "; ".join(f"p95 {fmt.ms(v)} to the {MEASURE_LABELS[m]}" for m, v in limits.items())
+        lines.append(f"  Limits: {said}")
         for a in est.priced:
             advice = est.latency_gap_advice(a)
             if advice:

@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 
 from planner import format as fmt
+from planner import verdict
 from planner.engine import (
     _total,
     combine_latency,
@@ -24,7 +25,6 @@ from planner.engine import (
     monthly_components,
 )
 from planner.inputs import build_inputs
-from planner.questionnaire import same_cost
 from planner.scenario import LABELS, Scenario
 from pricing.models import Catalog
 
@@ -75,17 +75,16 @@ def cost_caption(q: float) -> str:
 def cost_cards(priced: tuple[str, ...], monthly_usd: dict[str, float], ruled_out: set[str]) -> list[Card]:
     """The Costs page's cards: each architecture's monthly cost, the cheapest of those still open marked
     (equal costs share the mark), the others' difference to it."""
-    cheapest = min((a for a in priced if a not in ruled_out), key=lambda a: monthly_usd[a])
-    low = monthly_usd[cheapest]
+    best_of = verdict.cheapest({a: monthly_usd[a] for a in priced}, ruled_out)
     cards = []
     for a in priced:
-        best = a not in ruled_out and same_cost(monthly_usd[a], low)
+        best = a in best_of
         if a in ruled_out:
             delta = "ruled out"
         elif best:
             delta = "cheapest"
         else:
-            delta = f"+{fmt.usd(monthly_usd[a] - low)} vs {LABELS[cheapest]}"
+            delta = f"+{fmt.usd(monthly_usd[a] - monthly_usd[best_of[0]])} vs {LABELS[best_of[0]]}"
         plain = best or a in ruled_out
         cards.append(
             Card(LABELS[a], fmt.usd(monthly_usd[a]), delta, "off" if plain else "inverse", "off" if plain else "auto")

@@ -35,7 +35,7 @@ LABELS = {
     "fine_tuned": "Fine-tuned",
     "hybrid": "Hybrid",
 }
-#: One colour per architecture, everywhere (screen and PDF). Okabe–Ito, colour-blind safe.
+#: One color per architecture, everywhere (screen and PDF). Okabe–Ito, color-blind safe.
 COLORS = {
     "prompt_only": "#E69F00",
     "long_context": "#56B4E9",
@@ -140,7 +140,7 @@ class FineTuning(Strict):
         0,
         ge=0,
         le=100_000_000,
-        description="Training examples the team already has, labelled: only the rest of the set is paid for. "
+        description="Training examples the team already has, labeled: only the rest of the set is paid for. "
         "The questionnaire's `labeled_examples` answer sets it.",
     )
     tokens_per_example: float = _num(500, le=10_000_000, description="Tokens per training example.")
@@ -149,7 +149,7 @@ class FineTuning(Strict):
         1.0, le=1000, description="Fine-tuned only: retraining runs a month to keep its knowledge fresh."
     )
     behavior_retrains_per_month: float = _num(
-        1 / 6, le=1000, description="Hybrid: retraining runs a month, only when behaviour must change."
+        1 / 6, le=1000, description="Hybrid: retraining runs a month, only when behavior must change."
     )
 
 
@@ -248,10 +248,18 @@ class Scenario(Strict):
     )
     monthly_budget_usd: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False)
     latency_target_p95_ms: float | None = Field(None, gt=0, le=600_000, allow_inf_nan=False)
+    first_token_target_p95_ms: float | None = Field(
+        None,
+        gt=0,
+        le=600_000,
+        allow_inf_nan=False,
+        description="p95 limit on the time to the first token (when answers stream); "
+        "`latency_target_p95_ms` bounds the full answer. Each is optional and judged on its own measure.",
+    )
     latency_limit_applies_to: Literal["full_answer", "first_token"] = Field(
         "full_answer",
-        description="What the p95 latency limit bounds: the time to the full answer, or to the first token "
-        "(when answers stream).",
+        description="Read from older files only: `first_token` meant `latency_target_p95_ms` bounded the first "
+        "token; it is read as `first_token_target_p95_ms` (and this field as `full_answer`).",
     )
     volumes: VolumeRange = VolumeRange()
     answers: Answers = Answers()
@@ -269,8 +277,8 @@ class Scenario(Strict):
         answers = data.get("answers") or {}
         if not isinstance(answers, dict):
             return data
-        data = dict(data)
-        answers = dict(answers)
+        data = _two_latency_limits(dict(data))
+        answers = dict(data.get("answers") or {})
         workload = (
             dict(data.get("workload") or {}) if isinstance(data.get("workload") or {}, dict) else data.get("workload")
         )
@@ -288,6 +296,7 @@ class Scenario(Strict):
             ("queries_per_month", workload, "queries_per_month", False),
             ("monthly_budget_usd", data, "monthly_budget_usd", True),
             ("latency_p95_ms", data, "latency_target_p95_ms", True),
+            ("first_token_p95_ms", data, "first_token_target_p95_ms", True),
             ("labeled_examples", fine_tuning, "training_examples", False),
         ]
         for answer_id, container, field, mirrored in linked:
@@ -302,7 +311,7 @@ class Scenario(Strict):
                 container[field] = a
             elif s is not None and mirrored:
                 answers[answer_id] = s
-        # examples the team says it has are on hand: they need no labelling
+        # examples the team says it has are on hand: they need no labeling
         if answers.get("labeled_examples") is not None:
             fine_tuning.setdefault("examples_on_hand", answers["labeled_examples"])
         change = answers.get("knowledge_change")
@@ -342,6 +351,7 @@ class Scenario(Strict):
             ("queries_per_month", "workload.queries_per_month"),
             ("monthly_budget_usd", "monthly_budget_usd"),
             ("latency_p95_ms", "latency_target_p95_ms"),
+            ("first_token_p95_ms", "first_token_target_p95_ms"),
             ("labeled_examples", "fine_tuning.training_examples"),
         ):
             if field in paths and data["answers"].get(answer_id) is not None:
@@ -352,12 +362,38 @@ class Scenario(Strict):
                 for p in head:
                     node = node[p]
                 node[last] = paths[f"answers.{answer_id}"]
-        # the examples the team says it has are on hand (no labelling), as the answer changes
+        # the examples the team says it has are on hand (no labeling), as the answer changes
         have = data["answers"].get("labeled_examples")
         touched = "answers.labeled_examples" in paths or "fine_tuning.training_examples" in paths
         if have is not None and touched and "fine_tuning.examples_on_hand" not in paths:
             data["fine_tuning"]["examples_on_hand"] = have
         return Scenario.model_validate(data)
+
+
+def _two_latency_limits(data: dict[str, Any]) -> dict[str, Any]:
+    """Older files had one latency limit and `latency_limit_applies_to`; `first_token` there is read as
+    `first_token_target_p95_ms` (with its answer), and the field as `full_answer`."""
+    if data.get("latency_limit_applies_to") != "first_token":
+        return data
+    answers = data.get("answers") or {}
+    if not isinstance(answers, dict):
+        return data
+    answers = dict(answers)
+    if data.get("first_token_target_p95_ms") is not None or answers.get("first_token_p95_ms") is not None:
+        raise PydanticCustomError(
+            "two_first_token_limits",
+            "latency_limit_applies_to: first_token (an older file's way to bound the first token) and "
+            "first_token_target_p95_ms are both given: keep first_token_target_p95_ms and drop the other",
+            {"at": ("latency_limit_applies_to",)},
+        )
+    data["latency_limit_applies_to"] = "full_answer"
+    limit, answered = data.pop("latency_target_p95_ms", None), answers.pop("latency_p95_ms", None)
+    if limit is not None or answered is not None:
+        data["first_token_target_p95_ms"] = limit if limit is not None else answered
+    if answered is not None:
+        answers["first_token_p95_ms"] = answered
+    data["answers"] = answers
+    return data
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,11 @@ import numpy as np
 
 from planner import engine
 from planner import format as fmt
+from planner.questionnaire.numbers import cheapest as cheapest
+from planner.questionnaire.numbers import same_cost as same_cost
+from planner.questionnaire.results import HEADS as HEADS
+from planner.questionnaire.results import NOTHING_FITS as NOTHING_FITS
+from planner.questionnaire.results import headline as headline
 from planner.scenario import LABELS, Scenario
 from pricing.models import Catalog
 
@@ -170,14 +175,51 @@ def weak_evidence(est: Estimate, arch: str) -> WeakEvidence | None:
 
 def verdict_line(rec: Recommendation | None) -> str:
     """The recommendation and the ruled-out options, as every page states them."""
-    if rec is None:
-        return ""
-    w = rec.winner
-    if not rec.has_verdict:
-        return "No recommendation yet: answer the questions on the Decide page."
-    head = {"recommended": "Recommended", "viable": "Leading, not decisive"}.get(w.verdict, "Least bad")
+    text = headline(rec)
+    if rec is None or not rec.has_verdict or rec.nothing_fits:
+        return text
     out = [r.label for r in rec.ranking if r.ruled_out]
-    text = f"{head}: {w.label} (score {w.score:+d})."
     if out:
         text += " Ruled out: " + ", ".join(out) + "."
     return text
+
+
+def why_nothing_fits(rec: Recommendation) -> tuple[str, ...]:
+    """Each option and the first reason it is ruled out ("Hybrid: only 0 good examples ...")."""
+    return tuple(f"{r.label}: {r.reasons[0]}" if r.reasons else f"{r.label}: ruled out." for r in rec.ranking)
+
+
+def nothing_fits_lines(rec: Recommendation) -> tuple[str, ...]:
+    """The nothing-fits state in full: the headline, why each option is out, the ways out."""
+    out = [headline(rec), "Why:", *(f"- {x}" for x in why_nothing_fits(rec))]
+    if rec.ways_out:
+        out += ["What would make one feasible (the smallest changes):", *(f"- {x}" for x in rec.ways_out)]
+    return tuple(out)
+
+
+def ruled_out_keys(rec: Recommendation | None) -> frozenset[str]:
+    """The options the recommendation rules out (none before the first answer but what cannot run)."""
+    if rec is None:
+        return frozenset()
+    return frozenset(r.key for r in rec.ranking if r.ruled_out)
+
+
+def cache_warming_note(est: Estimate) -> str | None:
+    """Why long context costs less per query as volume grows, when it does (by more than 10% over the chart):
+    its knowledge base rides in a prompt cache that expires; more queries a minute find it warm."""
+    s = est.series.get("long_context")
+    if s is None or len(est.volumes) < 2:
+        return None
+    per_1k = np.asarray(s.usd_per_1k_queries, dtype=float)
+    lo, hi = float(per_1k[0]), float(per_1k[-1])
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi >= 0.9 * lo:
+        return None
+    q0, q1 = float(est.volumes[0]), float(est.volumes[-1])
+    return (
+        f"Long context costs less per query as volume grows ({fmt.usd(lo)} per 1,000 queries at {fmt.count(q0)} "
+        f"a month, {fmt.usd(hi)} at {fmt.count(q1)}): its knowledge base sits in a prompt cache that expires "
+        "after its lifetime (the catalog's cache TTL), so the more queries a minute, the more of them find it warm and "
+        "pay the cached-input "
+        "price instead of writing it again (cache-hit share 1 − e^(−queries per second × cache lifetime); "
+        "docs/formulas.md)."
+    )

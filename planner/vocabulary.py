@@ -1,6 +1,6 @@
 """One presentation vocabulary for the app, the PDF and the command line.
 
-A thing has one colour and one name everywhere: an architecture (`planner.scenario.COLORS`,
+A thing has one color and one name everywhere: an architecture (`planner.scenario.COLORS`,
 `LABELS`), a cost component, a part of a request's latency, a verdict, a plan stage, a way of
 serving, a catalog family. Numbers are formatted by `planner.format` (one money and one
 duration format). Pure data: no streamlit, no plotly, no reportlab.
@@ -30,9 +30,9 @@ __all__ = [
     "slug",
 ]
 
-# ------------------------------------------------------------------ colours
+# ------------------------------------------------------------------ colors
 
-#: Each cost component's colour: the app's bars and the PDF's bars.
+#: Each cost component's color: the app's bars and the PDF's bars.
 COMPONENT_COLORS = {
     "inference": "#5B6C8F",
     "gpu_serving": "#8E7CC3",
@@ -55,20 +55,20 @@ LATENCY_COLORS = {
 }
 #: A component or part not listed above (a new one still draws).
 NEUTRAL = "#7B8794"
-#: Each verdict's colour (text and badges).
+#: Each verdict's color (text and badges).
 VERDICT_COLORS = {
     "recommended": "#1E8449",
     "viable": "#1F618D",
     "not advised": "#B9770E",
     "ruled out": "#922B21",
 }
-#: Limits and budgets, and what is over them: a crimson far from every architecture colour
+#: Limits and budgets, and what is over them: a crimson far from every architecture color
 #: (Okabe–Ito vermillion, used before, sat next to Prompt only's orange).
 ALERT = "#A50034"
 #: Reference lines and secondary text, readable on white and on a dark background.
 MUTED = "#8a8f98"
-#: Streamlit's named markdown colours closest to each architecture's colour (`:blue[...]`).
-# named markdown colours only: long context (sky blue in the charts) reads gray, apart from RAG's blue
+#: Streamlit's named markdown colors closest to each architecture's color (`:blue[...]`).
+# named markdown colors only: long context (sky blue in the charts) reads gray, apart from RAG's blue
 ARCHITECTURE_MD_COLORS = {
     "prompt_only": "orange",
     "long_context": "gray",

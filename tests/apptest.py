@@ -19,6 +19,7 @@ PAGES = {
     "latency": "planner/ui/latency.py",
     "pricing": "planner/ui/pricing.py",
     "report": "planner/ui/report.py",
+    "import": "planner/ui/traffic.py",
 }
 TIMEOUT = 30
 

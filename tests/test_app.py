@@ -341,8 +341,10 @@ def test_answering_a_question_changes_the_recommendation(catalog_file):
     s = at.session_state["planner"].scenario
     assert s.answers.gap.value == "knowledge" and s.answers.citations_required is True
     assert at.query_params.get("gap") == "knowledge" and at.query_params.get("cite") == "yes"
-    # back to "not sure" clears the answer
-    at.segmented_control(key="dq.citations_required").set_value("unsure").run()
+    # unanswered questions show no button selected (the page says "0 of N answered" before any answer)
+    assert at.segmented_control(key="dq.consistent_voice").value is None
+    # clearing the selection clears the answer
+    at.segmented_control(key="dq.citations_required").set_value(None).run()
     assert at.session_state["planner"].scenario.answers.citations_required is None
     assert "cite" not in at.query_params
 
@@ -408,9 +410,12 @@ def test_switching_to_self_hosted_picks_compatible_entries_or_names_the_field(ca
     assert "the stack changed" in said and "Fine-tuning offer →" in said and "LLM →" in said
     assert at.selectbox(key="sb.gpu")  # the GPU picker appears for self-hosted serving
     assert len(all_charts(at)) >= 1  # the page is priced, not blank
-    # the dead end: an open model, but a fine-tuning offer on a closed one — fine-tuned and hybrid
-    # are ruled out, the offer named with the offers that would fit; the others are still priced
-    at.selectbox(key="sb.ft").set_value(closed).run()
+    # self-hosted, the pickers offer open weights only
+    assert all("open weights" in o for o in at.selectbox(key="sb.llm").options)
+    assert cat.fine_tune_offers[closed].name not in at.selectbox(key="sb.ft").options
+    # the dead end a link can still reach: an open model, but a fine-tuning offer on a closed one — fine-tuned
+    # and hybrid are ruled out, the offer named with the offers that would fit; the others are still priced
+    at = start(catalog_file, "costs", query={"serving": "self_hosted", "llm": s.stack.llm, "ft": closed})
     assert not at.exception and errors(at) == []
     said = unescape("\n".join(i.value for i in at.info))
     assert f"Fine-tuned and hybrid are ruled out: stack.fine_tune: the fine-tuning offer `{closed}` tunes" in said
@@ -618,9 +623,10 @@ def test_latency_page_shows_first_token_and_full_answer_and_what_the_limit_bound
     table = at.dataframe[0].value
     row = table[table["Architecture"] == "RAG"].iloc[0]
     assert row["Full answer p95"] == ms(rag.latency_p95_ms) and row["First token p50"] == ms(rag.first_token_p50_ms)
-    assert "bounds the time to first token" in captions(at)
+    # an older link's one limit on the first token is the first-token limit (the full answer has none)
+    assert f"p95 {ms(1000)} on the first token" in captions(at)
     open_sections(at, "targets")
-    assert at.selectbox(key="sb.p95_to").value == "first_token"
+    assert at.number_input(key="sb.ttft").value == 1000
 
 
 # ------------------------------------------------------------------ lifecycle

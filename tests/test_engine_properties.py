@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from planner.engine import estimate, monthly_components, monthly_totals
 from planner.inputs import build_inputs
+from planner.latency_limits import shown_measure
 from planner.scenario import ARCHITECTURES, Scenario
 from pricing.loader import load_catalog
 from pricing.models import Catalog
@@ -340,8 +341,11 @@ def test_estimate_figures_sound(drawn):
         assert snap.first_token_p50_ms <= snap.first_token_p95_ms + 1e-9
         assert snap.first_token_p50_ms <= snap.latency_p50_ms + 1e-9
         assert snap.first_token_p95_ms <= snap.latency_p95_ms + 1e-9
-        bounded = snap.first_token_p95_ms if s.latency_limit_applies_to == "first_token" else snap.latency_p95_ms
+        # (an older file's `latency_limit_applies_to: first_token` is read as the first-token limit)
+        bounded = snap.first_token_p95_ms if shown_measure(s) == "first_token" else snap.latency_p95_ms
         assert est.limited_p95_ms(a) == bounded
+        for c in est.latency_checks(a):  # each limit judged on its own measure
+            assert c.p95_ms == (snap.first_token_p95_ms if c.measure == "first_token" else snap.latency_p95_ms)
         if s.stack.serving == "self_hosted":
             assert snap.gpus_per_replica in (1, 2, 4, 8)
             assert 1 <= snap.sequences_per_replica <= s.stack.max_sequences_per_replica

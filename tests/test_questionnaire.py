@@ -62,7 +62,7 @@ def fired(rec_or_answers) -> list[str]:
 
 def test_one_question_per_answer_in_file_order():
     assert [x.id for x in QUESTIONS] == list(Answers.model_fields)
-    assert len(QUESTIONS) == 14
+    assert len(QUESTIONS) == 15
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda x: x.id)
@@ -72,6 +72,7 @@ def test_question_kind_matches_the_answer_type(question):
     enums = {"knowledge_change": KnowledgeChange, "gap": Gap}
     numbers = {
         "latency_p95_ms": "ms",
+        "first_token_p95_ms": "ms",
         "labeled_examples": "examples",
         "monthly_budget_usd": "USD per month",
         "queries_per_month": "queries per month",
@@ -107,10 +108,10 @@ RULE_CASES: dict[str, tuple[dict, dict, str]] = {
         {"data_must_stay_external": False},
         "out of model weights",
     ),
-    "knowledge_exceeds_context": (
-        {"knowledge_fits_in_context": False, "gap": "both"},
+    "knowledge_gap_needs_knowledge": (
+        {"knowledge_fits_in_context": True, "gap": "knowledge"},
         {"knowledge_fits_in_context": False, "gap": "behavior"},
-        "The gap is both knowledge and behaviour, and the knowledge base does not fit",
+        "The gap is knowledge: prompt only answers from the model's weights and a prompt without your knowledge base",
     ),
     "knowledge_not_in_context": (
         {"knowledge_fits_in_context": False},
@@ -134,7 +135,17 @@ RULE_CASES: dict[str, tuple[dict, dict, str]] = {
     ),
     "knowledge_realtime": ({"knowledge_change": "realtime"}, {"knowledge_change": "daily"}, "in real time"),
     "gap_knowledge": ({"gap": "knowledge"}, {"gap": "both"}, "The gap is knowledge"),
-    "gap_behaviour": ({"gap": "behavior"}, {"gap": "knowledge"}, "The gap is behaviour"),
+    "gap_knowledge_in_context": (
+        {"gap": "knowledge", "knowledge_fits_in_context": True},
+        {"gap": "knowledge", "knowledge_fits_in_context": False},
+        "long context adds the facts as retrieval does",
+    ),
+    "gap_both_in_context": (
+        {"gap": "both", "knowledge_fits_in_context": True},
+        {"gap": "knowledge", "knowledge_fits_in_context": True},
+        "long context supplies the knowledge as retrieval does",
+    ),
+    "gap_behaviour": ({"gap": "behavior"}, {"gap": "knowledge"}, "The gap is behavior"),
     "gap_both": ({"gap": "both"}, {"gap": "behavior"}, "hybrid"),
     "strict_format": ({"strict_output_format": True}, {"strict_output_format": False}, "strict format"),
     "consistent_voice": ({"consistent_voice": True}, {"consistent_voice": False}, "voice"),
@@ -168,6 +179,11 @@ RULE_CASES: dict[str, tuple[dict, dict, str]] = {
     "low_volume": ({"queries_per_month": 9_999}, {"queries_per_month": 10_000}, "9,999 queries a month"),
     "small_budget": ({"monthly_budget_usd": 499}, {"monthly_budget_usd": 500}, "A budget of $499 a month"),
     "tight_latency": ({"latency_p95_ms": 999}, {"latency_p95_ms": 1000}, "A p95 limit of 999 ms"),
+    "tight_first_token": (
+        {"first_token_p95_ms": 500},
+        {"first_token_p95_ms": 1000},
+        "A first-token p95 limit of 500 ms",
+    ),
     "use_case_unstable": ({"use_case_stable": False}, {"use_case_stable": True}, "not stable yet"),
     "use_case_stable": ({"use_case_stable": True}, {"use_case_stable": False}, "The use case is stable"),
     "no_ml_capacity": ({"ml_team_capacity": False}, {"ml_team_capacity": True}, "No capacity"),
@@ -175,7 +191,7 @@ RULE_CASES: dict[str, tuple[dict, dict, str]] = {
     "data_external_hybrid_caution": (
         {"data_must_stay_external": True},
         {"data_must_stay_external": False},
-        "hybrid may still tune behaviour only",
+        "hybrid may still tune behavior only",
     ),
 }
 
@@ -187,13 +203,13 @@ def test_every_rule_has_a_case_and_ids_are_unique():
 
 
 def test_rule_table_shape():
-    assert len(RULES) == 33
+    assert len(RULES) == 36
     hard = [r for r in RULES if r.kind == "hard"]
     assert {r.id for r in hard} == {
         "citations_need_sources",
         "too_few_examples",
         "data_out_of_weights",
-        "knowledge_exceeds_context",
+        "knowledge_gap_needs_knowledge",
         "knowledge_not_in_context",
     }
     # hard rules come first in the table
@@ -375,9 +391,9 @@ def test_data_kept_out_of_weights_leaves_hybrid_with_a_caution():
     )
     assert rec.get(F).verdict == "ruled out"
     assert rec.winner.key == H and rec.winner.verdict == "recommended"
-    assert any("tune behaviour only" in t for t in rec.winner.reasons)
-    assert any("tune behaviour only" in w for w in rec.watch_outs)
-    assert any("Tune behaviour only" in s.text for s in rec.plan)
+    assert any("tune behavior only" in t for t in rec.winner.reasons)
+    assert any("tune behavior only" in w for w in rec.watch_outs)
+    assert any("Tune behavior only" in s.text for s in rec.plan)
 
 
 def test_no_answers_everything_viable_simplest_first():
@@ -492,11 +508,11 @@ def snap(monthly, p95, one_time=16_000.0):
     return {"monthly_usd": monthly, "latency_p95_ms": p95, "one_time_total_usd": one_time}
 
 
-def hand_estimate(current: dict, break_evens=()) -> Estimate:
+def hand_estimate(current: dict, break_evens=(), misfit: str | None = None) -> Estimate:
     """A `planner.engine.Estimate` built by hand: each option of `current` priced with the figures `snap` gives
     (per 1,000 queries: a hundredth of the monthly spend at 100,000 queries; TCO: one-time + 12 months), nothing
-    ruled out but long context when `current` leaves it out (its model fits no GPU; the knowledge base is
-    measured to fit the context window all the same), no latency limit (no advice)."""
+    ruled out but long context when `current` leaves it out (for `misfit`, the knowledge base measured not to
+    fit the context window; else its model fits no GPU, and the knowledge base fits), no latency limit."""
     snaps = {
         k: Snapshot(
             key=k,
@@ -533,7 +549,8 @@ def hand_estimate(current: dict, break_evens=()) -> Estimate:
         prices_used=(),
         corpus={},
         warnings=(),
-        ruled_out={} if L in snaps else {L: NO_GPU},
+        ruled_out={} if L in snaps else {L: misfit or NO_GPU},
+        context_misfit=misfit,
     )
 
 
@@ -544,14 +561,14 @@ def crossing(a, b, queries_per_month, cheaper_below, cheaper_above):
     return BreakEven(a, b, queries_per_month, 0.0, cheaper_below, cheaper_above, at_step=False)
 
 
-def fake_estimate(costs: dict, p95s: dict, break_evens=()):
-    return hand_estimate({k: snap(costs[k], p95s[k]) for k in costs}, break_evens)
+def fake_estimate(costs: dict, p95s: dict, break_evens=(), misfit: str | None = None):
+    return hand_estimate({k: snap(costs[k], p95s[k]) for k in costs}, break_evens, misfit)
 
 
 RAG_SCENARIO = Scenario.model_validate(
     {
         "answers": {
-            "knowledge_change": "daily",
+            "knowledge_change": "realtime",
             "citations_required": True,
             "gap": "knowledge",
             "monthly_budget_usd": 500,
@@ -565,32 +582,33 @@ RAG_SCENARIO = Scenario.model_validate(
 
 def test_numbers_flag_over_budget_and_over_latency_and_say_it_plainly():
     base = recommend(RAG_SCENARIO)
-    # RAG: +2 knowledge gap, +2 daily changes, +2 citations, -1 the knowledge base fits in context
-    assert base.winner.key == R and base.winner.verdict == "recommended" and base.winner.score == 5
+    # real-time knowledge puts RAG (6) ahead of long context (5), though the knowledge base fits in context
+    assert base.winner.key == R and base.winner.verdict == "recommended" and base.winner.score == 6
+    assert base.get(L).score == 5
+    # prompt only is ruled out (a knowledge gap: it never sees the knowledge base); long context is within both
     est = fake_estimate(
-        {P: 120.0, R: 900.0, F: 50.0, H: 1400.0},
-        {P: 900.0, R: 1800.0, F: 400.0, H: 1900.0},
-        [crossing(P, b=R, queries_per_month=150_000.0, cheaper_below=P, cheaper_above=R)],
+        {P: 120.0, L: 130.0, R: 900.0, F: 50.0, H: 1400.0},
+        {P: 900.0, L: 950.0, R: 1800.0, F: 400.0, H: 1900.0},
+        [crossing(L, b=R, queries_per_month=150_000.0, cheaper_below=L, cheaper_above=R)],
     )
     rec = recommend(RAG_SCENARIO, est)
     rag = rec.get(R)
-    assert rag.score == 5 - BUDGET_PENALTY - LATENCY_PENALTY
+    assert rag.score == 6 - BUDGET_PENALTY - LATENCY_PENALTY
     assert rag.verdict == "viable"  # demoted: over budget and over the limit
-    assert rec.get(P).score == base.get(P).score  # within both
+    assert rec.get(L).score == base.get(L).score  # within both
     assert rec.get(H).score == base.get(H).score - BUDGET_PENALTY - LATENCY_PENALTY
     f = rec.findings
     assert (
-        "RAG is recommended by the answers but costs $900/month at 100,000 queries, above the $500 budget; Prompt "
-        "only ($120) fits." in f
+        "RAG is recommended by the answers but costs $900/month at 100,000 queries, above the $500 budget; Long "
+        "context ($130) fits." in f
     )
     assert (
-        "RAG is recommended by the answers but its p95 latency is 1.80 s, above the 1.50 s limit; Prompt only "
-        "(900 ms) meets it." in f
+        "RAG is recommended by the answers but its p95 latency is 1.80 s, above the 1.50 s limit; Long context "
+        "(950 ms) meets it." in f
     )
     assert "Hybrid costs $1.40K/month at 100,000 queries, above the $500 budget." in f
-    assert f[0] == NO_GPU  # what cannot run comes first
-    assert f[1] == "Estimated monthly cost at 100,000 queries a month: Prompt only $120, RAG $900, Hybrid $1.40K."
-    assert any(x.startswith("Prompt only and RAG break even at 150,000 queries a month") for x in f)
+    assert f[0] == "Estimated monthly cost at 100,000 queries a month: Long context $130, RAG $900, Hybrid $1.40K."
+    assert any(x.startswith("Long context and RAG break even at 150,000 queries a month") for x in f)
     assert any("within a factor of two" in x for x in f)
     assert "Costs $900/month at 100,000 queries, above the $500 budget." in rag.reasons
     assert "p95 latency of 1.80 s is above the 1.50 s limit." in rag.reasons
@@ -658,7 +676,7 @@ def test_break_even_against_the_answers_is_reported():
     msg = next(x for x in rec.findings if "break even" in x)
     assert msg == (
         "Prompt only and Fine-tuned break even at 3,000,000 queries a month: Prompt only is cheaper below, "
-        "Fine-tuned above. At your 200,000, Prompt only is cheaper: the numbers favour it over Fine-tuned, "
+        "Fine-tuned above. At your 200,000, Prompt only is cheaper: the numbers favor it over Fine-tuned, "
         "against the answers."
     )
     assert rec.findings[-1] == "Fine-tuned: $900/month plus $16.0K one-time; $26.8K over 12 months."
@@ -795,8 +813,12 @@ SUPPORT_BOT_ANSWERS = {
 
 
 def _costs(**by_key: float):
-    """A fake estimate: every architecture at $9,999 unless given, p95 800 ms."""
-    return {k: by_key.get(k, 9_999.0) for k in ARCHITECTURES}
+    """Every architecture but long context at $9,999 unless given (the knowledge base does not fit: long context
+    is ruled out, `MISFIT`)."""
+    return {k: by_key.get(k, 9_999.0) for k in ARCHITECTURES if k != L}
+
+
+MISFIT = "Long context is ruled out: the knowledge base does not fit the model's context window."
 
 
 def test_equal_costs_read_as_a_tie_and_no_pair_is_called_cheaper_both_ways():
@@ -808,14 +830,16 @@ def test_equal_costs_read_as_a_tie_and_no_pair_is_called_cheaper_both_ways():
         crossing("rag", b="hybrid", queries_per_month=5_311_162.0, cheaper_below="hybrid", cheaper_above="rag"),
         crossing("rag", b="hybrid", queries_per_month=8_582_838.0, cheaper_below="rag", cheaper_above="hybrid"),
     ]
-    est = fake_estimate(_costs(rag=2633.327, hybrid=2633.3868), {k: 800.0 for k in ARCHITECTURES}, crossings)
+    est = fake_estimate(_costs(rag=2633.327, hybrid=2633.3868), {k: 800.0 for k in ARCHITECTURES}, crossings, MISFIT)
     rec = recommend(s, est)
     text = " ".join(rec.findings)
     assert "is the cheaper of the two" not in text and "Hybrid is cheaper" not in text
     pair = [f for f in rec.findings if f.startswith("RAG and Hybrid")]
     assert pair == [
-        "RAG and Hybrid break even 3 times, at 4,291,419, 5,311,162 and 8,582,838 queries a month: "
-        "the cheaper of the two changes at each. At your 200,000, the two cost the same "
+        # the crossings as intervals, each volume once: one story, not "cheaper below X" then "above Y"
+        "RAG and Hybrid break even 3 times: RAG is cheaper below 4,291,419; Hybrid between 4,291,419 and "
+        "5,311,162; RAG between 5,311,162 and 8,582,838; Hybrid above 8,582,838 queries a month. "
+        "At your 200,000, the two cost the same "
         f"({fmt.usd(2633.327)}/month): a tie, not a reason to switch."
     ]
     # over budget, neither fits: both cheapest, named as a tie
@@ -826,10 +850,10 @@ def test_the_cheaper_of_a_pair_is_read_from_the_costs_at_the_volume():
     # the break-even says RAG is cheaper above 150,000 but at 200,000 the costs say Hybrid ($900 < $1,000)
     s = Scenario.model_validate({"answers": SUPPORT_BOT_ANSWERS})
     be = [crossing("rag", b="hybrid", queries_per_month=150_000.0, cheaper_below="hybrid", cheaper_above="rag")]
-    rec = recommend(s, fake_estimate(_costs(rag=1000.0, hybrid=900.0), {k: 800.0 for k in ARCHITECTURES}, be))
+    rec = recommend(s, fake_estimate(_costs(rag=1000.0, hybrid=900.0), {k: 800.0 for k in ARCHITECTURES}, be, MISFIT))
     assert rec.winner.key == "rag"
     msg = next(f for f in rec.findings if "break even" in f)
-    assert "At your 200,000, Hybrid is cheaper: the numbers favour it over RAG" in msg
+    assert "At your 200,000, Hybrid is cheaper: the numbers favor it over RAG" in msg
 
 
 def test_every_answer_counts_the_linked_numbers_too():
@@ -868,3 +892,68 @@ def test_no_reason_is_listed_twice_for_an_architecture():
     rec = recommend(Answers(gap="knowledge"), rules=rules)
     reasons = rec.get("rag").reasons
     assert len(reasons) == len(set(reasons)) and reasons.count("Same words.") == 1
+
+
+# ------------------------------------------------------------------ the walk-throughs' cases (issue 21)
+
+
+def _founder(llm: str) -> Scenario:
+    """The founder's case: a 120K-token manual, a knowledge gap, a $100 budget, 20,000 queries a month."""
+    return Scenario.model_validate(
+        {
+            "workload": {"corpus_documents": 1, "tokens_per_document": 120_000, "queries_per_month": 20_000},
+            "stack": {"llm": llm},
+            "answers": {"gap": "knowledge", "monthly_budget_usd": 100, "knowledge_change": "quarterly"},
+        }
+    )
+
+
+@pytest.mark.parametrize("llm", ["claude-haiku-4.5", "claude-sonnet-4.5"])
+def test_founders_case_a_knowledge_gap_never_picks_prompt_only_and_long_context_gets_the_knowledge_credit(llm):
+    from planner.engine import estimate
+    from pricing.loader import load_catalog
+
+    s = _founder(llm)
+    est = estimate(load_catalog(), s)
+    assert est.context_misfit is None  # the manual fits the window: the measured answer is "fits"
+    rec = recommend(s, est)
+    # prompt only never sees the manual: ruled out, however cheap ($42 a month with Haiku, under the budget)
+    assert rec.get(P).verdict == "ruled out" and "cannot supply the facts" in rec.get(P).reasons[0]
+    # both long context and RAG are over the $100 budget (-2 each); long context keeps the knowledge credit:
+    # knowledge_fits +3, gap_knowledge_in_context +2, budget -2 = 3; RAG: gap_knowledge +2, knowledge_fits -1,
+    # budget -2 = -1
+    assert est.current[L].monthly_usd > 100 and est.current[R].monthly_usd > 100
+    assert rec.get(L).score == 3 + 2 - 2 and rec.get(R).score == 2 - 1 - 2
+    assert rec.winner.key == L and rec.winner.verdict == "viable"
+    assert any("long context adds the facts" in t for t in rec.get(L).reasons)
+
+
+def test_legal_qa_a_recommended_option_stands_above_a_viable_one_with_a_higher_score():
+    from planner import verdict
+    from planner.engine import estimate
+    from planner.files import SCENARIOS_DIR, load_scenario
+    from pricing.loader import load_catalog
+
+    s = load_scenario(SCENARIOS_DIR / "legal-qa.yaml")
+    rec = recommend(s, estimate(load_catalog(), s))
+    rag, hybrid = rec.get(R), rec.get(H)
+    # hybrid outscores RAG on the answers but is over the $5,000 budget: capped at "viable"
+    assert hybrid.score > rag.score and hybrid.verdict == "viable" and rag.verdict == "recommended"
+    assert [r.key for r in rec.ranking][:2] == [R, H]  # verdict class first, then score
+    assert verdict.headline(rec) == f"Recommended: RAG (score {rag.score:+d})."
+    assert "verdict first" in q.scoring_text()
+
+
+def test_nothing_fits_rules_every_option_out_and_names_the_ways_out():
+    from planner.engine import estimate
+    from pricing.loader import load_catalog
+
+    s = Scenario().with_changes(**{"stack.serving": "self_hosted", "answers.labeled_examples": 0})
+    rec = recommend(s, estimate(load_catalog(), s))
+    assert rec.nothing_fits and all(r.verdict == "ruled out" for r in rec.ranking)
+    assert rec.to_dict()["winner"] is None and rec.to_dict()["nothing_fits"] is True
+    assert "At least 50 labeled examples (you have 0) would make fine-tuned and hybrid possible." in rec.ways_out
+    assert any("not an open-weights model" in w and "serve through the API" in w for w in rec.ways_out)
+    # a ruled-out option's reasons are what rules it out, never a rule that argues for it
+    for r in rec.ranking:
+        assert all("ruled out" in t or "not viable" in t for t in r.reasons), (r.key, r.reasons)

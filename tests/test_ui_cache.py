@@ -33,7 +33,8 @@ UNLINKED = [q for q in QUESTIONS if _priced(_changed(Scenario(), q)) == _priced(
 
 
 def test_most_answers_set_no_priced_number():
-    assert len(UNLINKED) >= len(QUESTIONS) - 5, [q.id for q in UNLINKED]
+    # linked: volume, examples, budget, the two latency limits (and the measured fit in context)
+    assert len(UNLINKED) >= len(QUESTIONS) - 6, [q.id for q in UNLINKED]
 
 
 @pytest.mark.parametrize("q", UNLINKED, ids=[q.id for q in UNLINKED])

@@ -101,4 +101,4 @@ def test_verdict_line_names_the_pick_and_the_ruled_out_and_waits_for_an_answer()
     rec = recommend(Answers(citations_required=True, gap="knowledge", knowledge_change="daily"))
     line = verdict.verdict_line(rec)
     assert line.startswith(f"Recommended: RAG (score {rec.winner.score:+d}).")
-    assert line.endswith("Ruled out: Fine-tuned.")
+    assert line.endswith("Ruled out: Prompt only, Fine-tuned.")  # a knowledge gap: prompt only cannot supply it

@@ -70,6 +70,7 @@ from planner.engine.latency import (
 )
 from planner.engine.results import BreakEven, Estimate, Sensitivity, Series, Snapshot, _round
 from planner.inputs import Inputs, PriceUsed, build_inputs
+from planner.latency_limits import MEASURE_LABELS, LatencyCheck, latency_limits, shown_measure
 from planner.scenario import ARCHITECTURES, COLORS, LABELS
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "KNOWLEDGE_IN_PROMPT",
     "LABELS",
     "LATENCY_LABELS",
+    "MEASURE_LABELS",
     "ONE_TIME_LABELS",
     "SECONDS_PER_MONTH",
     "SENSITIVITY_INPUTS",
@@ -92,6 +94,7 @@ __all__ = [
     "BreakEven",
     "Estimate",
     "Inputs",
+    "LatencyCheck",
     "PriceUsed",
     "Sensitivity",
     "Series",
@@ -107,6 +110,8 @@ __all__ = [
     "_warnings",
     "break_evens",
     "build_inputs",
+    "latency_limits",
+    "shown_measure",
     "cache_hit_share",
     "candidates_retrieved",
     "closing_the_gap",

@@ -33,7 +33,7 @@ COMPONENT_LABELS = {
 ONE_TIME_LABELS = {
     "engineering": "Engineering",
     "initial_indexing": "Initial indexing",
-    "labeling": "Labelling training examples",
+    "labeling": "Labeling training examples",
     "first_training": "First training run",
 }
 LATENCY_LABELS = {

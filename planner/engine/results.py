@@ -10,6 +10,7 @@ import numpy as np
 
 from planner.engine.latency import closing_the_gap
 from planner.inputs import PriceUsed
+from planner.latency_limits import LatencyCheck, binding, checks_of, latency_limits, shown_measure
 from planner.quality import QualityAssessment
 from planner.quality.jsonform import option_keys, quality_dict
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
@@ -150,18 +151,32 @@ class Estimate:
         return snap.one_time_total_usd + getattr(snap, which) * months
 
     def limited_p95_ms(self, arch: str) -> float:
-        """The p95 the scenario's latency limit bounds: to the full answer (default) or to the first token."""
+        """The p95 a single read-out shows (`shown_measure`): to the first token when only it is limited, else
+        to the full answer."""
         snap = self.current[arch]
-        if self.scenario.latency_limit_applies_to == "first_token":
+        if shown_measure(self.scenario) == "first_token":
             return snap.first_token_p95_ms
         return snap.latency_p95_ms
 
+    def latency_checks(self, arch: str) -> tuple[LatencyCheck, ...]:
+        """Each latency limit set, against `arch`'s p95 on that limit's measure (full answer first)."""
+        return checks_of(self.scenario, self.current[arch])
+
+    def binding_latency(self, arch: str) -> LatencyCheck | None:
+        """The limit that binds `arch` (the largest p95-to-limit ratio), None without a limit: the one a
+        headline shows."""
+        return binding(self.latency_checks(arch))
+
     def latency_gap_advice(self, arch: str) -> str | None:
-        """What would bring `arch` under the latency limit, with what each change saves; None when it is under."""
-        limit = self.scenario.latency_target_p95_ms
-        if limit is None or self.limited_p95_ms(arch) <= limit:
-            return None
-        return closing_the_gap(self.current[arch].latency_breakdown_ms, limit, self.scenario.latency_limit_applies_to)
+        """What would bring `arch` under each latency limit it misses, with what each change saves; None when
+        it meets them all."""
+        said = [
+            (f"{c.label}: " if len(latency_limits(self.scenario)) > 1 else "")
+            + closing_the_gap(self.current[arch].latency_breakdown_ms, c.limit_ms, c.measure)
+            for c in self.latency_checks(arch)
+            if c.over
+        ]
+        return " ".join(said) or None
 
     def cheapest(self) -> str:
         return min(self.priced, key=lambda a: self.current[a].monthly_usd)
@@ -192,6 +207,7 @@ class Estimate:
                 "p95_ms": self.scenario.latency_target_p95_ms,
                 "applies_to": self.scenario.latency_limit_applies_to,
             },
+            "first_token_limit": {"p95_ms": self.scenario.first_token_target_p95_ms},
             "quality": quality_dict(self.quality),
         }
 

@@ -3,6 +3,8 @@ spend over the horizon, and the sensitivity tornado."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -25,12 +27,15 @@ from planner.scenario import COLORS, LABELS
 from planner.vocabulary import COMPONENT_COLORS, MUTED
 
 
-def breakdown_figure(est: Estimate, height: int = 400) -> go.Figure:
-    """Monthly spend at the scenario's volume, stacked by component, one bar per architecture."""
-    x = [arch_tick(a) for a in est.priced]
+def breakdown_figure(est: Estimate, height: int = 400, ruled_out: AbstractSet[str] = frozenset()) -> go.Figure:
+    """Monthly spend at the scenario's volume, stacked by component, one bar per architecture. Ruled-out
+    options are left out (their bars would set the scale for the options that can be chosen), unless every
+    option is ruled out."""
+    shown = [a for a in est.priced if a not in ruled_out] or list(est.priced)
+    x = [arch_tick(a) for a in shown]
     data = []
     for k in COMPONENT_LABELS:
-        vals = [est.current[a].components_usd[k] for a in est.priced]
+        vals = [est.current[a].components_usd[k] for a in shown]
         if not any(y > 0 for y in vals):
             continue
         data.append(
@@ -44,7 +49,7 @@ def breakdown_figure(est: Estimate, height: int = 400) -> go.Figure:
                 hovertemplate=f"{COMPONENT_LABELS[k]}: %{{customdata}}/month<extra></extra>",
             )
         )
-    totals = [est.current[a].monthly_usd for a in est.priced]
+    totals = [est.current[a].monthly_usd for a in shown]
     top = max(totals) if totals else 1.0
     layout = _layout(
         height,

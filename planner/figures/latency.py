@@ -55,15 +55,36 @@ def _latency_parts(est: Estimate, height: int) -> tuple[list[dict], dict]:
             pairs.append(f"{s.label} lies on {LABELS[same]}")
         data += _latency_lines(est, s, n_arch, same)
     limit = est.scenario.latency_target_p95_ms
-    if limit:
-        top = max(top, limit)
+    ft_limit = est.scenario.first_token_target_p95_ms
+    if ft_limit:  # the first-token limit is judged on the first token: its curves are drawn beside it
+        data += [_first_token_line(est, est.series[a]) for a in est.priced]
+    top = max(top, limit or 0.0, ft_limit or 0.0)
     layout = _layout(height, xaxis=_volume_axis(v), yaxis=_latency_axis(top * 1.08))
     if limit:
-        _hline(layout, data, limit, LIMIT_SHAPE, f"p95 limit {fmt.ms(limit)}")
+        name = "p95 limit" if not ft_limit else "p95 full-answer limit"
+        _hline(layout, data, limit, LIMIT_SHAPE, f"{name} {fmt.ms(limit)}")
+    if ft_limit:
+        _hline(layout, data, ft_limit, LIMIT_SHAPE + "_first_token", f"p95 first-token limit {fmt.ms(ft_limit)}")
     if pairs:
         _coincide_note(layout, pairs)
     _current_marker(layout, est.scenario.workload.queries_per_month, v)
     return data, layout
+
+
+def _first_token_line(est: Estimate, s: Series) -> dict:
+    """An architecture's p95 time to the first token (thin, dash-dot, no legend entry of its own)."""
+    return dict(
+        type="scatter",
+        mode="lines",
+        name=f"{s.label} first token p95",
+        legendgroup=s.key,
+        showlegend=False,
+        x=est.volumes,
+        y=s.first_token_p95_ms,
+        line=dict(color=s.color, width=1.5, dash="dashdot"),
+        customdata=hover_ms(s.first_token_p95_ms),
+        hovertemplate=f"<b>{s.label}</b> first token p95 at %{{x:,.0f}} queries/month: %{{customdata}}<extra></extra>",
+    )
 
 
 def _lies_on(est: Estimate, s: Series, drawn: list[str], y_top: float) -> str | None:
@@ -107,6 +128,8 @@ def _latency_lines(est: Estimate, s: Series, n_arch: int, same: str | None) -> l
 
 def _latency_axis(top: float) -> dict:
     vals, text = _linear_ticks(0, top, fmt.ms)
+    # the zero label would sit on the volume axis' first label at the corner: the axis line says zero
+    text = ["" if v == 0 else t for v, t in zip(vals, text, strict=True)]
     return dict(
         title=dict(text="Latency: p95 solid, p50 dotted"),
         tickmode="array",

@@ -21,7 +21,7 @@ BUDGET_SHAPE = "budget"
 LIMIT_SHAPE = "latency limit"
 CURRENT_SHAPE = "current volume"
 BREAK_EVEN_TRACE = "Break-even"
-#: Limits and budgets are dash-dotted, in `vocabulary.ALERT`, a crimson far from every architecture colour.
+#: Limits and budgets are dash-dotted, in `vocabulary.ALERT`, a crimson far from every architecture color.
 ALERT_DASH = "dashdot"
 
 
@@ -68,7 +68,7 @@ def _layout(height: int, **extra) -> dict:
 
 
 def arch_tick(arch: str) -> str:
-    """An architecture's name in its colour, for category axes."""
+    """An architecture's name in its color, for category axes."""
     return f"<span style='color:{COLORS[arch]}'><b>{LABELS[arch]}</b></span>"
 
 
@@ -151,7 +151,7 @@ def _volume_axis(volumes: np.ndarray) -> dict:
 
 
 def current_marker(q: float, volumes: np.ndarray) -> tuple[dict, dict] | None:
-    """The scenario's own volume `q` as a labelled vertical line: (the line, named `CURRENT_SHAPE`; its label),
+    """The scenario's own volume `q` as a labeled vertical line: (the line, named `CURRENT_SHAPE`; its label),
     or None when `q` is off the chart's `volumes`."""
     if not (volumes[0] <= q <= volumes[-1]):
         return None
@@ -187,7 +187,7 @@ def current_marker(q: float, volumes: np.ndarray) -> tuple[dict, dict] | None:
 
 
 def _current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
-    """The scenario's own volume as a labelled vertical line (when it is on the chart)."""
+    """The scenario's own volume as a labeled vertical line (when it is on the chart)."""
     marker = current_marker(q, volumes)
     if marker is not None:
         layout["shapes"].append(marker[0])

@@ -110,6 +110,8 @@ class Rule:
     kind: Literal["hard", "soft"]
     effects: Mapping[str, int] = field(default_factory=dict)
     rule_out: AbstractSet[str] = frozenset()  # frozen in __post_init__
+    #: a hard rule's way out: the smallest change that would lift it (empty: a requirement, not a setting)
+    fix: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "effects", MappingProxyType(dict(self.effects)))
@@ -123,7 +125,7 @@ class Rule:
             raise ValueError(f"rule {self.id}: a hard rule rules out and does not weigh")
         if self.kind == "soft" and (self.rule_out or not self.effects):
             raise ValueError(f"rule {self.id}: a soft rule weighs and does not rule out")
-        quoted = template_fields(self.explanation)
+        quoted = template_fields(self.explanation) | template_fields(self.fix)
         conditioned = {c.field for c in self.condition}
         if not quoted <= conditioned:
             raise ValueError(f"rule {self.id}: explanation quotes {sorted(quoted - conditioned)}, not in its condition")
@@ -133,6 +135,9 @@ class Rule:
 
     def explain(self, answers: Answers) -> str:
         return _fill(self.explanation, answers)
+
+    def fix_text(self, answers: Answers) -> str:
+        return _fill(self.fix, answers) if self.fix else ""
 
     def condition_text(self) -> str:
         return " and ".join(c.describe() for c in self.condition)

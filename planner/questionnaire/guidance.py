@@ -141,7 +141,7 @@ WATCH_OUTS: tuple[WatchOut, ...] = (
     ),
     WatchOut(
         H,
-        "The data must stay out of weights: tune behaviour only (format, tone) on "
+        "The data must stay out of weights: tune behavior only (format, tone) on "
         "examples free of protected data; keep every fact in the retrieval index.",
         (C("data_must_stay_external", "==", True),),
     ),
@@ -200,7 +200,7 @@ PLAN: tuple[PlanItem, ...] = (
     PlanItem(
         R,
         "later",
-        "Collect the failures that remain; if they are behaviour (format, "
+        "Collect the failures that remain; if they are behavior (format, "
         "tone), fine-tune a smaller model on them and keep retrieval in front "
         "(hybrid).",
     ),
@@ -216,7 +216,7 @@ PLAN: tuple[PlanItem, ...] = (
     PlanItem(
         F,
         "next",
-        "Fine-tune a smaller model on the behaviours the prompt fails "
+        "Fine-tune a smaller model on the behaviors the prompt fails "
         "(format, voice, task skill); hold back a test set and beat the "
         "prompt baseline before switching traffic.",
     ),
@@ -237,14 +237,14 @@ PLAN: tuple[PlanItem, ...] = (
     PlanItem(
         H,
         "later",
-        "Fine-tune a smaller model on the behaviours that still fail (format, "
+        "Fine-tune a smaller model on the behaviors that still fail (format, "
         "voice), training on examples that include retrieved context, and "
         "serve it behind the same retrieval.",
     ),
     PlanItem(
         H,
         "later",
-        "Tune behaviour only: keep protected data out of the training examples; facts stay in the index.",
+        "Tune behavior only: keep protected data out of the training examples; facts stay in the index.",
         (C("data_must_stay_external", "==", True),),
     ),
 )

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from planner.break_even_text import intervals
+from planner.latency_limits import LatencyCheck, checks_of
 from planner.questionnaire.questions import _count, _ms, _usd
 from planner.questionnaire.results import BUDGET_PENALTY, LATENCY_PENALTY, Ranked, _rank_key, verdict_for
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
@@ -31,40 +35,48 @@ def _finite(x: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class _Figures:
-    """What the check reads: each architecture's cost and limited p95 at the scenario's volume (None: no
+    """What the check reads: each architecture's cost and latency checks at the scenario's volume (None: no
     figure; a ruled-out architecture has no snapshot), the scenario's limits, and who is over them."""
 
     cost: dict[str, float | None]
-    p95: dict[str, float | None]
+    checks: dict[str, tuple[LatencyCheck, ...]]  # each latency limit on its own measure
     budget: float | None
-    limit: float | None
     volume: float
     vol: str  # the volume as printed
-    what: str  # what the latency limit bounds, in words
     over_budget: frozenset[str]
-    over_latency: frozenset[str]
+    over_latency: frozenset[str]  # over at least one latency limit
+
+    def misses(self, key: str) -> tuple[LatencyCheck, ...]:
+        return tuple(c for c in self.checks.get(key, ()) if c.over)
 
 
 def _figures(scenario: Scenario, ranking: tuple[Ranked, ...], est: Estimate) -> _Figures:
-    budget, limit = scenario.monthly_budget_usd, scenario.latency_target_p95_ms
+    budget = scenario.monthly_budget_usd
     cost: dict[str, float | None] = {}
-    p95: dict[str, float | None] = {}
+    checks: dict[str, tuple[LatencyCheck, ...]] = {}
     for r in ranking:
         snap = est.current.get(r.key)
         cost[r.key] = _finite(snap.monthly_usd) if snap is not None else None
-        # the p95 the latency limit bounds (full answer or first token, as the scenario says)
-        p95[r.key] = _finite(est.limited_p95_ms(r.key)) if snap is not None else None
+        if snap is not None:
+            checks[r.key] = tuple(c for c in checks_of(scenario, snap) if _finite(c.p95_ms) is not None)
     return _Figures(
         cost=cost,
-        p95=p95,
+        checks=checks,
         budget=budget,
-        limit=limit,
         volume=scenario.workload.queries_per_month,
         vol=_count(scenario.workload.queries_per_month),
-        what="time to first token" if scenario.latency_limit_applies_to == "first_token" else "latency",
         over_budget=frozenset(k for k, c in cost.items() if budget is not None and c is not None and c > budget),
-        over_latency=frozenset(k for k, t in p95.items() if limit is not None and t is not None and t > limit),
+        over_latency=frozenset(k for k, cs in checks.items() if any(c.over for c in cs)),
     )
+
+
+def _miss_text(c: LatencyCheck) -> str:
+    """ "p95 first token of 620 ms is above the 500 ms limit" """
+    return f"p95 {_what(c)} of {_ms(c.p95_ms)} is above the {_ms(c.limit_ms)} limit"
+
+
+def _what(c: LatencyCheck) -> str:
+    return "time to first token" if c.measure == "first_token" else "latency"
 
 
 def _cheapest(alive: list[Ranked], cost: dict[str, float | None]) -> str:
@@ -77,6 +89,16 @@ def _cheapest(alive: list[Ranked], cost: dict[str, float | None]) -> str:
     if len(tied) > 1:
         return f"the cheapest are {' and '.join(tied)}, at {_usd(low)}/month each."
     return f"the cheapest is {c.label} at {_usd(low)}/month."
+
+
+def cheapest(monthly_usd: Mapping[str, float], ruled_out: AbstractSet[str]) -> tuple[str, ...]:
+    """The cheapest of the options still open at one volume, in option order; equal costs (as printed) share
+    the mark; none when every option is ruled out. The one "cheapest" of the app, the PDF, the CLI and JSON."""
+    open_ = {a: c for a, c in monthly_usd.items() if a not in ruled_out and math.isfinite(c)}
+    if not open_:
+        return ()
+    low = min(open_.values())
+    return tuple(a for a in open_ if same_cost(open_[a], low))
 
 
 def same_cost(x: float, y: float) -> bool:
@@ -101,7 +123,7 @@ def _cheaper_at_volume(
         cheaper = state
     if cheaper == top.key:
         return f"At your {vol}, {top.label} is the cheaper of the two."
-    return f"At your {vol}, {LABELS[other]} is cheaper: the numbers favour it over {top.label}, against the answers."
+    return f"At your {vol}, {LABELS[other]} is cheaper: the numbers favor it over {top.label}, against the answers."
 
 
 def _crossings(est: Estimate, top: Ranked, alive_keys: set[str]) -> dict[tuple[str, str], list[Crossing]]:
@@ -130,12 +152,8 @@ def _break_even_findings(est: Estimate, top: Ranked, alive_keys: set[str], fig: 
                 f"{LABELS[a]} and {LABELS[b]} break even at {_count(q)} queries a month: "
                 f"{LABELS[below]} is cheaper below, {LABELS[above]} above."
             )
-        else:
-            at = ", ".join(_count(p[0]) for p in points[:-1]) + f" and {_count(points[-1][0])}"
-            text = (
-                f"{LABELS[a]} and {LABELS[b]} break even {len(points)} times, at {at} queries a month: "
-                "the cheaper of the two changes at each."
-            )
+        else:  # several crossings (capacity steps): the intervals where each is cheaper, one story
+            text = f"{LABELS[a]} and {LABELS[b]} break even {len(points)} times: " + intervals(points)
         other = b if a == top.key else a
         text += " " + _cheaper_at_volume(top, other, fig.cost, points, volume, fig.vol)
         near = [p[0] for p in points if p[0] > 0 and volume > 0 and 0.5 <= volume / p[0] <= 2]
@@ -171,9 +189,9 @@ def _penalised(ranking: tuple[Ranked, ...], fig: _Figures) -> tuple[Ranked, ...]
             extra.append(
                 f"Costs {_usd(fig.cost[r.key])}/month at {fig.vol} queries, above the {_usd(fig.budget)} budget."
             )
-        if r.key in fig.over_latency:
+        if r.key in fig.over_latency:  # one penalty, however many limits it misses; each said
             score -= LATENCY_PENALTY
-            extra.append(f"p95 {fig.what} of {_ms(fig.p95[r.key])} is above the {_ms(fig.limit)} limit.")
+            extra += [_miss_text(c) + "." for c in fig.misses(r.key)]
         capped = r.key in fig.over_budget or r.key in fig.over_latency
         new.append(Ranked(r.key, r.label, score, verdict_for(score, False, capped), r.reasons + tuple(extra)))
     return tuple(sorted(new, key=_rank_key))
@@ -196,16 +214,25 @@ def _pick_over_budget(lead: str, first: Ranked, alive: list[Ranked], fig: _Figur
 
 
 def _pick_over_latency(lead: str, first: Ranked, alive: list[Ranked], fig: _Figures, est: Estimate) -> list[str]:
-    """The pick above the latency limit, which viable architectures meet it, and what would bring it under."""
-    alt = [r for r in alive if r.key not in fig.over_latency and fig.p95[r.key] is not None and r.key != first.key]
-    tail = (
-        "; "
-        + " and ".join(f"{r.label} ({_ms(fig.p95[r.key])})" for r in alt)
-        + (" meets it." if len(alt) == 1 else " meet it.")
-        if alt
-        else "; no other viable architecture meets it either."
-    )
-    out = [f"{lead} but its p95 {fig.what} is {_ms(fig.p95[first.key])}, above the {_ms(fig.limit)} limit{tail}"]
+    """The pick above a latency limit (each on its own measure), which viable architectures meet it, and what
+    would bring it under."""
+    out = []
+    for c in fig.misses(first.key):
+        meet = [
+            (r, m)
+            for r in alive
+            if r.key != first.key
+            for m in fig.checks.get(r.key, ())
+            if m.measure == c.measure and not m.over
+        ]
+        tail = (
+            "; "
+            + " and ".join(f"{r.label} ({_ms(m.p95_ms)})" for r, m in meet)
+            + (" meets it." if len(meet) == 1 else " meet it.")
+            if meet
+            else "; no other viable architecture meets it either."
+        )
+        out.append(f"{lead} but its p95 {_what(c)} is {_ms(c.p95_ms)}, above the {_ms(c.limit_ms)} limit{tail}")
     advice = est.latency_gap_advice(first.key)
     if advice:
         out.append(f"To bring {first.label} under it: {advice}")
@@ -230,8 +257,8 @@ def _pick_findings(first: Ranked, alive: list[Ranked], fig: _Figures, est: Estim
         if r.key in fig.over_budget:
             cost, budget = _usd(fig.cost[r.key]), _usd(fig.budget)
             out.append(f"{r.label} costs {cost}/month at {fig.vol} queries, above the {budget} budget.")
-        if r.key in fig.over_latency:
-            out.append(f"{r.label}'s p95 {fig.what} is {_ms(fig.p95[r.key])}, above the {_ms(fig.limit)} limit.")
+        for c in fig.misses(r.key):
+            out.append(f"{r.label}'s p95 {_what(c)} is {_ms(c.p95_ms)}, above the {_ms(c.limit_ms)} limit.")
     return out
 
 

@@ -51,14 +51,14 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "gap",
-        "What is the model missing today: knowledge, behaviour, or both?",
-        "Knowledge: it does not know your facts (your documents, your data). Behaviour: it "
+        "What is the model missing today: knowledge, behavior, or both?",
+        "Knowledge: it does not know your facts (your documents, your data). Behavior: it "
         "knows enough but answers in the wrong form, tone or style, or lacks a task skill. "
-        "The field's rule of thumb: retrieval adds knowledge, fine-tuning changes behaviour.",
+        "The field's rule of thumb: retrieval adds knowledge, fine-tuning changes behavior.",
         "choice",
         choices=(
             ("knowledge", "Knowledge: it lacks our facts"),
-            ("behavior", "Behaviour: wrong form, tone or skill"),
+            ("behavior", "Behavior: wrong form, tone or skill"),
             ("both", "Both"),
         ),
     ),
@@ -72,7 +72,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "consistent_voice",
         "Must answers hold a consistent brand voice or domain dialect?",
-        "A voice is behaviour: a tuned model holds it more consistently than instructions "
+        "A voice is behavior: a tuned model holds it more consistently than instructions "
         "in a prompt, especially over long conversations.",
         "bool",
     ),
@@ -85,9 +85,17 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "latency_p95_ms",
-        "Is there a hard limit on response time (95th percentile)? Leave empty if none.",
+        "Is there a hard limit on the time to the full answer (95th percentile)? Leave empty if none.",
         "The time within which 95% of answers must be complete. Retrieval adds an embedding "
         "call, a vector search and often a rerank before the model starts writing.",
+        "number",
+        unit="ms",
+    ),
+    Question(
+        "first_token_p95_ms",
+        "Is there a hard limit on the time to the first token (95th percentile)? Leave empty if none.",
+        "When answers stream, users wait for the first words, not the whole answer. Everything before "
+        "generation counts: retrieval and reranking, queueing, and the model's time to first token.",
         "number",
         unit="ms",
     ),
@@ -200,10 +208,10 @@ def _show(field: str, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if field == "gap":
-        return {"behavior": "behaviour", "both": "both knowledge and behaviour"}.get(value, value)
+        return {"behavior": "behavior", "both": "both knowledge and behavior"}.get(value, value)
     if field == "monthly_budget_usd":
         return _usd(value)
-    if field == "latency_p95_ms":
+    if field in ("latency_p95_ms", "first_token_p95_ms"):
         return _ms(value)
     if field in ("queries_per_month", "labeled_examples"):
         return _count(value)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from planner.answers import Answers
 from planner.questionnaire.guidance import _plan, _watch_outs
 from planner.questionnaire.measured import apply_measured_quality
-from planner.questionnaire.numbers import _check_numbers
+from planner.questionnaire.numbers import _check_numbers, cheapest
 from planner.questionnaire.questions import QUESTIONS
 from planner.questionnaire.results import Ranked, Reason, Recommendation, _rank_key, verdict_for
 from planner.questionnaire.rules import RULES, Rule
@@ -34,7 +34,11 @@ def _answers_of(x: Scenario | Answers) -> Answers:
 def evaluate(answers: Answers | Scenario, rules: tuple[Rule, ...] = RULES) -> tuple[Reason, ...]:
     """The rules that fire for these answers, in table order, explained."""
     a = _answers_of(answers)
-    return tuple(Reason(r.id, r.kind, r.explain(a), r.effects, frozenset(r.rule_out)) for r in rules if r.applies(a))
+    return tuple(
+        Reason(r.id, r.kind, r.explain(a), r.effects, frozenset(r.rule_out), r.fix_text(a))
+        for r in rules
+        if r.applies(a)
+    )
 
 
 def _unique(texts: Iterable[str]) -> tuple[str, ...]:
@@ -43,7 +47,11 @@ def _unique(texts: Iterable[str]) -> tuple[str, ...]:
 
 
 def _order_reasons(key: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
+    """Why `key` stands where it does: a ruled-out option's rule-outs alone (a rule that argues for it is not
+    why it is ruled out), else every rule that moved its score, the largest moves first."""
     out = [r for r in fired if key in r.rule_out]
+    if out:
+        return _unique(r.text for r in out)
     soft = [r for r in fired if r.effects.get(key)]
     soft.sort(key=lambda r: -abs(r.effects[key]))  # stable: table order among equals
     return _unique(r.text for r in out + soft)
@@ -79,8 +87,8 @@ def _ranking(fired: tuple[Reason, ...], measured: Mapping[str, str] | None = Non
 
     def ranked(k: str) -> Ranked:
         reasons = _order_reasons(k, fired)
-        if k in measured and k not in out:
-            reasons = _unique((measured[k], *reasons))
+        if k in measured:  # it cannot run: that is a reason, the rules that weigh it are not
+            reasons = _unique((measured[k], *reasons)) if k in out else (measured[k],)
         verdict = verdict_for(scores[k], k in out or k in measured)
         return Ranked(k, LABELS[k], scores[k], verdict, reasons, can_run=k not in measured)
 
@@ -124,7 +132,30 @@ def recommend(
         plan=_plan(winner.key, answers),
         findings=findings,
         answered_ids=answered_ids(given),
+        ways_out=_ways_out(fired, ranking, ruled or {}),
+        cheapest=_cheapest_open(estimate, ranking),
     )
+
+
+def _cheapest_open(estimate: Estimate | None, ranking: tuple[Ranked, ...]) -> tuple[str, ...]:
+    """The cheapest of the options still open, at the scenario's volume (`numbers.cheapest`)."""
+    current = estimate.current if estimate is not None else {}
+    costs = {k: float(current[k].monthly_usd) for k in ARCHITECTURES if k in current}
+    return cheapest(costs, {r.key for r in ranking if r.ruled_out})
+
+
+def _ways_out(fired: tuple[Reason, ...], ranking: tuple[Ranked, ...], ruled: Mapping[str, str]) -> tuple[str, ...]:
+    """The smallest changes that would make a ruled-out option feasible: each hard rule's fix and each of the
+    estimate's rule-outs (which name their fix: a model that self-hosts, the API, a larger window), in
+    option order, each once."""
+    out: list[str] = []
+    for r in ranking:
+        if not r.ruled_out:
+            continue
+        if r.key in ruled:
+            out.append(ruled[r.key])
+        out += [x.fix for x in fired if r.key in x.rule_out and x.fix]
+    return _unique(out)
 
 
 def _cannot_run(estimate: Estimate | None, answered: bool) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from planner.questionnaire.questions import QUESTIONS
-from planner.questionnaire.results import Recommendation, score_text, scoring_text
+from planner.questionnaire.results import Recommendation, pick_line, score_text, scoring_text
 from planner.questionnaire.rules import RULES
 from planner.vocabulary import STAGE_LABELS
 
@@ -17,16 +17,19 @@ from planner.vocabulary import STAGE_LABELS
 def render_text(rec: Recommendation) -> str:
     """The recommendation as plain text, for the CLI."""
     w = rec.winner
-    if rec.has_verdict or rec.findings:
-        lines = [f"Recommendation: {w.label} ({w.verdict}, score {w.score:+d})"]
-    else:
-        lines = ["Recommendation: none yet (no question answered)"]
+    lines = [pick_line(rec)]
+    if rec.nothing_fits:
+        lines += ["", "Why nothing fits"]
+        lines += [f"  - {r.label}: {r.reasons[0] if r.reasons else 'ruled out.'}" for r in rec.ranking]
+        lines += ["", "What would make one feasible"]
+        lines += [f"  - {t}" for t in rec.ways_out] or ["  - No change of a setting lifts the rule-outs."]
     if not rec.reasons:
         lines.append("No answers yet: every architecture is open; the field's advice is to start with the simplest.")
-    lines += ["", "Ranking"]
-    width = max(len(r.label) for r in rec.ranking)
-    for i, r in enumerate(rec.ranking, 1):
-        lines.append(f"  {i}. {r.label:<{width}}  {score_text(r):>3}  {r.verdict}")
+    if not rec.nothing_fits:  # nothing fits: no ranking (each option's rule-out is listed above)
+        lines += ["", "Ranking"]
+        width = max(len(r.label) for r in rec.ranking)
+        for i, r in enumerate(rec.ranking, 1):
+            lines.append(f"  {i}. {r.label:<{width}}  {score_text(r):>3}  {r.verdict}")
     if rec.reasons:
         lines += ["", "Because"]
         for reason in rec.reasons:
@@ -35,6 +38,8 @@ def render_text(rec: Recommendation) -> str:
         lines += ["", "Numbers"]
         lines += [f"  - {f}" for f in rec.findings]
     lines += ["", scoring_text()]
+    if rec.nothing_fits:  # no pick: no watch-outs or plan for one
+        return "\n".join(lines) + "\n"
     lines += ["", f"Watch-outs ({w.label})"]
     lines += [f"  - {t}" for t in rec.watch_outs]
     lines += ["", "Plan"]

@@ -49,6 +49,7 @@ class Reason:
     text: str
     effects: Mapping[str, int] = field(default_factory=dict)
     rule_out: frozenset[str] = frozenset()
+    fix: str = ""  # a hard rule's way out, filled in from the answers ("" when none)
 
     def effect_text(self) -> str:
         return _effect_text(self.effects, self.rule_out)
@@ -106,6 +107,11 @@ class Recommendation:
     plan: tuple[Step, ...]  # for the winner: first, next, later
     findings: tuple[str, ...] = ()  # from the numbers, when an estimate was given
     answered_ids: tuple[str, ...] = ()  # the questions answered, in question order
+    #: the smallest changes that would lift a rule-out (a rule's fix, the estimate's named fix), in order
+    ways_out: tuple[str, ...] = ()
+    #: the cheapest of the options still open at the scenario's volume (ties share it; none when nothing fits
+    #: or without an estimate): the one "cheapest" of every page, the PDF, the CLI and JSON
+    cheapest: tuple[str, ...] = ()
 
     @property
     def winner(self) -> Ranked:
@@ -113,6 +119,11 @@ class Recommendation:
         rules RAG out (its model fits no GPU) and the answers rule out the others; it can run even then
         (`planner.questionnaire.ranking.recommend` puts the options that can run first in that case)."""
         return self.ranking[0]
+
+    @property
+    def nothing_fits(self) -> bool:
+        """Every option is ruled out: a state, not an error. No option is then recommended or ranked."""
+        return all(r.ruled_out for r in self.ranking)
 
     @property
     def has_verdict(self) -> bool:
@@ -127,7 +138,10 @@ class Recommendation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "winner": self.winner.key,
+            "winner": None if self.nothing_fits else self.winner.key,
+            "nothing_fits": self.nothing_fits,
+            "ways_out": list(self.ways_out),
+            "cheapest": list(self.cheapest),
             "ranking": [r.to_dict() for r in self.ranking],
             "reasons": [r.to_dict() for r in self.reasons],
             "watch_outs": list(self.watch_outs),
@@ -143,8 +157,10 @@ def _effect_text(effects: Mapping[str, int], rule_out: AbstractSet[str]) -> str:
     return ", ".join(f"{LABELS[k]} {effects[k]:+d}" for k in ARCHITECTURES if effects.get(k))
 
 
-def _rank_key(r: Ranked) -> tuple[bool, int, int]:
-    return (r.ruled_out, -r.score, ARCHITECTURES.index(r.key))
+def _rank_key(r: Ranked) -> tuple[int, int, int]:
+    """Verdict class first (recommended > viable > not advised > ruled out), then score, then simplest first:
+    a "viable" option capped by the numbers never stands above a "recommended" one."""
+    return (VERDICTS.index(r.verdict), -r.score, ARCHITECTURES.index(r.key))
 
 
 def scoring_text() -> str:
@@ -156,11 +172,41 @@ def scoring_text() -> str:
         f"{RECOMMEND_AT - 1:+d} is “viable”, below {VIABLE_AT:+d} is “not advised”; a hard rule rules an "
         f"option out whatever its score, and a ruled-out option is listed last, without a score. The cost "
         f"estimate then takes {BUDGET_PENALTY} points off an option above the monthly budget and "
-        f"{LATENCY_PENALTY} off one above the p95 limit, and either keeps it from “recommended”. "
-        f"Equal scores rank simplest first: {order}."
+        f"{LATENCY_PENALTY} off one above a p95 limit, and either keeps it from “recommended”. "
+        f"The ranking orders by verdict first (recommended, viable, not advised, ruled out), then by score "
+        f"within a verdict, so a high-scoring option kept from “recommended” by the numbers never stands above "
+        f"a recommended one. Equal scores rank simplest first: {order}."
     )
 
 
 def score_text(r: Ranked) -> str:
     """A score as shown: signed, or a dash for a ruled-out option (its score does not rank it)."""
     return "—" if r.ruled_out else f"{r.score:+d}"
+
+
+#: The headline's word for the first option's verdict: one wording on every page, the PDF and the CLI.
+HEADS = {"recommended": "Recommended", "viable": "Leading, not decisive", "not advised": "Least bad"}
+NOTHING_FITS = "Nothing fits"
+
+
+def headline(rec: Recommendation | None) -> str:
+    """The decision in one sentence, as every surface states it: the first option with its verdict word and
+    score, "nothing fits" when every option is ruled out, or no verdict before the first answer."""
+    if rec is None:
+        return ""
+    if rec.nothing_fits:
+        return f"{NOTHING_FITS}: every option is ruled out as set, so none is recommended."
+    if not rec.has_verdict:
+        return "No recommendation yet: answer the questions on the Decide page."
+    w = rec.winner
+    return f"{HEADS.get(w.verdict, 'Least bad')}: {w.label} (score {w.score:+d})."
+
+
+def pick_line(rec: Recommendation) -> str:
+    """The pick as the CLI, the web Report and the PDF title it: "Recommendation: RAG (recommended, score +5)"."""
+    if rec.nothing_fits:
+        return f"Recommendation: none — {NOTHING_FITS.lower()} (every option is ruled out as set)"
+    if not rec.has_verdict and not rec.findings:
+        return "Recommendation: none yet (no question answered)"
+    w = rec.winner
+    return f"Recommendation: {w.label} ({w.verdict}, score {score_text(w)})"

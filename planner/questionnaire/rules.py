@@ -26,6 +26,7 @@ RULES: tuple[Rule, ...] = (
         "(fine-tuned and hybrid are ruled out until the set grows).",
         "hard",
         rule_out={F, H},
+        fix="At least 50 labeled examples (you have {labeled_examples}) would make fine-tuned and hybrid possible.",
     ),
     Rule(
         "data_out_of_weights",
@@ -36,10 +37,11 @@ RULES: tuple[Rule, ...] = (
         rule_out={F},
     ),
     Rule(
-        "knowledge_exceeds_context",
-        (C("knowledge_fits_in_context", "==", False), C("gap", "in", ("knowledge", "both"))),
-        "The gap is {gap}, and the knowledge base does not fit in the context window: a "
-        "prompt alone cannot carry the facts, so prompt only is ruled out.",
+        "knowledge_gap_needs_knowledge",
+        (C("gap", "in", ("knowledge", "both")),),
+        "The gap is {gap}: prompt only answers from the model's weights and a prompt without your "
+        "knowledge base, so it cannot supply the facts (facts missing from the prompt come back "
+        "invented) and is ruled out. The knowledge in the prompt is long context; retrieved per query, RAG.",
         "hard",
         rule_out={P},
     ),
@@ -50,6 +52,7 @@ RULES: tuple[Rule, ...] = (
         "so it cannot ride in the prompt: long context is ruled out.",
         "hard",
         rule_out={L},
+        fix="A model with a larger context window (or a smaller knowledge base) would let long context carry it.",
     ),
     # --- soft: knowledge freshness -------------------------------------------
     Rule(
@@ -94,18 +97,34 @@ RULES: tuple[Rule, ...] = (
         effects={R: 2, F: -2},
     ),
     Rule(
+        "gap_knowledge_in_context",
+        (C("gap", "==", "knowledge"), C("knowledge_fits_in_context", "==", True)),
+        "The gap is knowledge and the knowledge base fits in the context window: long context adds "
+        "the facts as retrieval does, the whole knowledge base in every (cached) prompt.",
+        "soft",
+        effects={L: 2},
+    ),
+    Rule(
+        "gap_both_in_context",
+        (C("gap", "==", "both"), C("knowledge_fits_in_context", "==", True)),
+        "The gap is both and the knowledge base fits in the context window: long context supplies "
+        "the knowledge as retrieval does.",
+        "soft",
+        effects={L: 1},
+    ),
+    Rule(
         "gap_behaviour",
         (C("gap", "==", "behavior"),),
-        "The gap is behaviour (form, tone, task skill): that is what fine-tuning changes; "
-        "retrieval, or the whole knowledge base in the prompt, adds facts, not behaviour.",
+        "The gap is behavior (form, tone, task skill): that is what fine-tuning changes; "
+        "retrieval, or the whole knowledge base in the prompt, adds facts, not behavior.",
         "soft",
         effects={F: 2, H: 1, R: -1, L: -1},
     ),
     Rule(
         "gap_both",
         (C("gap", "==", "both"),),
-        "The gap is both knowledge and behaviour: the field's answer is a hybrid, a model "
-        "tuned for the behaviour and fed the knowledge by retrieval.",
+        "The gap is both knowledge and behavior: the field's answer is a hybrid, a model "
+        "tuned for the behavior and fed the knowledge by retrieval.",
         "soft",
         effects={H: 3, R: 1, F: 1},
     ),
@@ -169,7 +188,7 @@ RULES: tuple[Rule, ...] = (
         "prompting_falls_short",
         (C("prompting_good_enough", "==", False),),
         "A well-crafted prompt falls short of the quality needed: move on to the next stage "
-        "(retrieval for missing facts, tuning for behaviour).",
+        "(retrieval for missing facts, tuning for behavior).",
         "soft",
         effects={P: -2, R: 1, F: 1, H: 1},
     ),
@@ -201,7 +220,7 @@ RULES: tuple[Rule, ...] = (
         "many_examples",
         (C("labeled_examples", ">=", 1000),),
         "{labeled_examples} good examples: enough to teach a format or a voice reliably; "
-        "the more behaviour there is to learn, the more a tuned model gains over a prompt.",
+        "the more behavior there is to learn, the more a tuned model gains over a prompt.",
         "soft",
         effects={F: 1},
     ),
@@ -239,7 +258,15 @@ RULES: tuple[Rule, ...] = (
         "soft",
         effects={R: -2, H: -2, F: 1},
     ),
-    # --- soft: organisation -------------------------------------------------------
+    Rule(
+        "tight_first_token",
+        (C("first_token_p95_ms", "<", 1000),),
+        "A first-token p95 limit of {first_token_p95_ms}: retrieval (an embedding call, a vector search, a "
+        "rerank) all run before the first token; a prompt or a cached context starts writing sooner.",
+        "soft",
+        effects={R: -1, H: -1},
+    ),
+    # --- soft: organization -------------------------------------------------------
     Rule(
         "use_case_unstable",
         (C("use_case_stable", "==", False),),
@@ -274,7 +301,7 @@ RULES: tuple[Rule, ...] = (
         "data_external_hybrid_caution",
         (C("data_must_stay_external", "==", True),),
         "Caution for hybrid: with the data kept out of weights, hybrid may still tune "
-        "behaviour only (format, tone) on examples free of protected data, while the facts "
+        "behavior only (format, tone) on examples free of protected data, while the facts "
         "stay in the retrieval index where they can be deleted.",
         "soft",
         effects={H: -1, R: 1},

@@ -8,7 +8,7 @@ draws the charts as vector graphics, and the embedded Bitstream Vera font (shipp
 reportlab) renders the Unicode the app uses (≤, –, ×). No browser, no network.
 
 The report reads from the same `Estimate` and `Recommendation` objects as the screen and
-the CLI, with the same colours (`planner.scenario.COLORS`) and number formats
+the CLI, with the same colors (`planner.scenario.COLORS`) and number formats
 (`planner.format`), so a number reads the same everywhere.
 
 Every piece of text that comes from a user or a catalog (scenario name and description,
@@ -19,11 +19,12 @@ breaks the layout. `invariant=True` with a fixed `today` makes the bytes reprodu
 The package, in the order a page is made:
 
     text.py         fonts, escaping and fitting text, the report's small number formats
-    style.py        colours, paragraph and table styles, page header and footer
+    style.py        colors, paragraph and table styles, page header and footer
     charts.py       the chart kit and the four charts (vector graphics)
     document.py     the context (catalog, scenario, estimate, recommendation, date) and small builders
     summary.py      title block, verdict box, at-a-glance table, 1. Recommendation
     costs.py        2. Cost and latency
+    traffic.py      Fitted from your traffic (when the scenario was fitted to usage logs)
     assumptions.py  3. Assumptions
     build.py        build_report: the sections on A4 pages, as bytes
 """

@@ -23,6 +23,7 @@ from planner.report.quality import _Quality
 from planner.report.style import _canvas_class, _Furniture
 from planner.report.summary import _Summary
 from planner.report.text import FONT, PRODUCT, _long_date, _register_fonts, _t
+from planner.report.traffic import _TrafficSection
 from planner.scenario import Scenario
 from pricing.models import Catalog
 
@@ -31,14 +32,16 @@ class ReportError(Exception):
     """The PDF could not be built; the message says why in a sentence (no traceback reaches a user)."""
 
 
-class _Document(_Summary, _Costs, _Quality, _Assumptions):
-    """The whole report: the title block and three sections, in order."""
+class _Document(_Summary, _Costs, _Quality, _TrafficSection, _Assumptions):
+    """The whole report: the title block and three sections, in order (and the traffic the scenario was
+    fitted to, when it was)."""
 
     def build(self) -> list:
         self.title_block()
         self.recommendation()
         self.costs()
         self.quality()
+        self.traffic_section()
         self.assumptions()
         return self.story
 
@@ -51,12 +54,15 @@ def build_report(
     recommendation: Recommendation | None = None,
     today: date | None = None,
     invariant: bool = False,
+    traffic: Any = None,
 ) -> bytes:
     """The PDF recommendation report for `scenario` priced with `catalog`, as bytes.
 
     `estimate` and `recommendation` are computed when not given (pass them to render only).
     `today` is the report's date (default: today); staleness of catalog figures is judged
-    against it. `invariant=True` with a fixed `today` gives byte-identical output.
+    against it. `invariant=True` with a fixed `today` gives byte-identical output. `traffic`: the
+    `planner.traffic.analysis.TrafficAnalysis` the scenario was fitted to (a section lists the fitted
+    inputs the scenario still holds, and the reconciliation).
     """
     _register_fonts()
     if estimate is None:
@@ -70,6 +76,7 @@ def build_report(
     today = today or date.today()
 
     report = _Document(catalog, scenario, estimate, recommendation, today)
+    report.traffic = traffic
     story = report.build()
 
     buf = io.BytesIO()

@@ -47,7 +47,7 @@ def _nice_up(v: float) -> float:
 
 
 def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[float]]:
-    """(labelled ticks, minor grid ticks) for a log axis over [lo, hi]."""
+    """(labeled ticks, minor grid ticks) for a log axis over [lo, hi]."""
     decades = math.log10(hi / lo)
     mults = (1, 2, 5) if decades <= 3.2 else (1,)
     e0, e1 = math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1
@@ -318,17 +318,20 @@ def _has_range(est: Estimate, a: str) -> bool:
 def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     """p50 (dashed) and p95 (solid) latency over volume, linear ms against log volume."""
     q = np.asarray(est.volumes, float)
-    limit = scenario.latency_target_p95_ms
+    limit, ft_limit = scenario.latency_target_p95_ms, scenario.first_token_target_p95_ms
     now = scenario.workload.queries_per_month
     vals = np.concatenate([np.asarray(est.series[a].latency_p95_ms, float) for a in est.priced])
     vals = vals[np.isfinite(vals)]
-    top = max(float(vals.max()) if vals.size else 1.0, limit or 0.0) * 1.06
+    top = max(float(vals.max()) if vals.size else 1.0, limit or 0.0, ft_limit or 0.0) * 1.06
     ytop, yt = _lin_ticks(top)
     xlim = (float(q[0]), float(q[-1]))
     items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in est.priced]
     items += [_LegendItem("p95 (solid)", INK, "line", 1.4), _LegendItem("p50 (dashed)", INK, "dash", 1.0)]
     if limit:
-        items.append(_LegendItem(f"p95 limit {ms(limit)}", RED, "dash", 1.1))
+        items.append(_LegendItem(f"p95 {'full-answer ' if ft_limit else ''}limit {ms(limit)}", RED, "dash", 1.1))
+    if ft_limit:
+        items.append(_LegendItem("first token p95 (dash-dot)", INK, "dash", 0.8))
+        items.append(_LegendItem(f"p95 first-token limit {ms(ft_limit)}", RED, "dash", 1.1))
     if xlim[0] <= now <= xlim[1] and now > 0:
         items.append(_LegendItem(f"planned volume {count(now)}/month", colors.HexColor("#52606D"), "dot", 0.9))
     lh = _legend_height(items, width - 50)
@@ -343,24 +346,31 @@ def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
             d.add(line)
         for line in _polyline(p, q, s.latency_p95_ms, _hex(COLORS[a]), 1.8):
             d.add(line)
+        if ft_limit:
+            for line in _polyline(p, q, s.first_token_p95_ms, _hex(COLORS[a]), 0.9, [5, 2, 1, 2]):
+                d.add(line)
     if limit:
         _hline(d, p, limit, f"p95 limit {ms(limit)}")
+    if ft_limit:
+        _hline(d, p, ft_limit, f"first-token limit {ms(ft_limit)}")
     _vline(d, p, now, f"Planned: {count(now)}/month")
     _legend(d, items, 50, height, width - 50)
     return d
 
 
-def _breakdown_chart(est: Estimate, width: float) -> Drawing:
-    """Stacked horizontal bars: each architecture's monthly cost by component at the planned volume."""
-    comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in est.priced)]
-    totals = [est.current[a].monthly_usd for a in est.priced]
+def _breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = frozenset()) -> Drawing:
+    """Stacked horizontal bars: each architecture's monthly cost by component at the planned volume; ruled-out
+    options left out (unless every option is ruled out)."""
+    shown = [a for a in est.priced if a not in ruled_out] or list(est.priced)
+    comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in shown)]
+    totals = [est.current[a].monthly_usd for a in shown]
     hi = max([t for t in totals if math.isfinite(t)] + [0.0])
     top, ticks = _lin_ticks(hi * 1.12 if hi > 0 else 1.0)
     items = [_LegendItem(COMPONENT_LABELS[k], _hex(COMPONENT_COLORS.get(k, "#7B8794")), "box") for k in comps]
     left = 78
     lh = _legend_height(items, width - left)
     bar, gap = 17, 9
-    plot_h = len(est.priced) * (bar + gap) + gap
+    plot_h = len(shown) * (bar + gap) + gap
     height = plot_h + 36 + lh + 6
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     p = _Plot(left, 36, width - left - 14, plot_h, (0.0, top), (0.0, 1.0), False, False)
@@ -381,7 +391,7 @@ def _breakdown_chart(est: Estimate, width: float) -> Drawing:
             anchor="middle",
         )
     )
-    for n, a in enumerate(est.priced):
+    for n, a in enumerate(shown):
         y = p.y0 + p.h - gap - (n + 1) * (bar + gap) + gap
         d.add(Rect(4, y + bar / 2 - 4, 8, 8, fillColor=_hex(COLORS[a]), strokeColor=None))
         d.add(_label(15, y + bar / 2 - 3, LABELS[a], size=7.8, color=INK))

@@ -8,6 +8,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from planner.break_even_text import interval_sentences
 from planner.engine import COMPONENT_LABELS, LATENCY_LABELS, ONE_TIME_LABELS
 from planner.format import count, ms, usd
 from planner.report.charts import (
@@ -49,11 +50,14 @@ class _Costs(_Report):
         self.chart("2.1 Monthly spend over query volume", _cost_chart(est, s, self.width), " ".join(cap))
         self.break_even_table()
 
+        out = frozenset(r.key for r in self.rec.ranking if r.ruled_out) & set(est.priced)
+        drawn_less = bool(out) and len(out) < len(est.priced)
         self.chart(
             f"2.2 Where the money goes at {vol} queries a month",
-            _breakdown_chart(est, self.width),
-            "Each bar is one architecture's monthly cost at the planned volume, split by component. "
-            "The table gives every component exactly.",
+            _breakdown_chart(est, self.width, out),
+            "Each bar is one architecture's monthly cost at the planned volume, split by component"
+            + (f" ({', '.join(LABELS[k] for k in est.priced if k in out)} ruled out, not drawn)" if drawn_less else "")
+            + ". The table gives every component exactly.",
         )
         self.component_table()
 
@@ -101,7 +105,10 @@ class _Costs(_Report):
                     self.p(_x(be.describe()) + ".", st.cell),
                 ]
             )
-        self.add(KeepTogether([self.p("Break-even volumes", st.h2), self.table(rows, [0.3, 1.5, 1.1, 1.0, 4.0])]))
+        # each pair as the intervals where each of the two is cheaper, then every crossing
+        intervals = [self.p(_x(t), st.body) for t in interval_sentences(est.break_evens)]
+        self.add(KeepTogether([self.p("Break-even volumes", st.h2), *intervals[:2]]), *intervals[2:])
+        self.add(self.table(rows, [0.3, 1.5, 1.1, 1.0, 4.0]))
         self.add(Spacer(1, 6))
 
     def arch_header(self, first: str) -> list:
@@ -152,7 +159,7 @@ class _Costs(_Report):
                 ]
             )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]
-        self.add(self.table(rows, [2.6, 1, 1, 1, 1], style=style, zebra=False), Spacer(1, 8))
+        self.add(self.table(rows, [2.6] + [1] * len(est.priced), style=style, zebra=False), Spacer(1, 8))
 
     def latency_table(self) -> None:
         st, est = self.st, self.est
@@ -184,7 +191,7 @@ class _Costs(_Report):
             ]
         )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]
-        self.add(self.table(rows, [2.2, 1, 1, 1, 1], style=style, zebra=False))
+        self.add(self.table(rows, [2.2] + [1] * len(est.priced), style=style, zebra=False))
         self.add(
             self.p(
                 "Parts' medians add; their tails add in quadrature (independent parts), so the whole answer's "
@@ -233,7 +240,7 @@ class _Costs(_Report):
             ]
         )
         style = self.arch_header_style() + [("LINEABOVE", (0, n_total), (-1, n_total), 0.8, MUTED)]
-        self.add(self.table(rows, [2.2, 1, 1, 1, 1], style=style, zebra=False), Spacer(1, 8))
+        self.add(self.table(rows, [2.2] + [1] * len(est.priced), style=style, zebra=False), Spacer(1, 8))
 
     def sensitivity_table(self, top: int = 8) -> None:
         st, est = self.st, self.est

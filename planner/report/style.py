@@ -1,4 +1,4 @@
-"""Colours, paragraph and table styles, and the page furniture (header, footer, "Page N of M")."""
+"""Colors, paragraph and table styles, and the page furniture (header, footer, "Page N of M")."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ HEAD_BG = colors.HexColor("#EEF1F5")
 BOX_BG = colors.HexColor("#F5F7FA")
 RED = colors.HexColor(vocabulary.ALERT)  # limits, budgets, stale figures
 AMBER = colors.HexColor("#B9770E")
-#: The app's colours (planner.vocabulary), as reportlab colours.
+#: The app's colors (planner.vocabulary), as reportlab colors.
 VERDICT_COLORS = {k: colors.HexColor(v) for k, v in vocabulary.VERDICT_COLORS.items()}
 COMPONENT_COLORS = vocabulary.COMPONENT_COLORS
 

@@ -14,7 +14,7 @@ from reportlab.platypus import (
 from planner import verdict
 from planner.engine.dated import change_note
 from planner.format import count, ms, usd
-from planner.questionnaire import QUESTIONS, Question, Ranked, score_text, scoring_text
+from planner.questionnaire import QUESTIONS, Question, Ranked, pick_line, score_text, scoring_text
 from planner.report.charts import _hex
 from planner.report.document import _Report
 from planner.report.style import BOX_BG, INK, RULE, VERDICT_COLORS, _TableStyle
@@ -40,6 +40,10 @@ class _Summary(_Report):
                 f"{usd(s.monthly_budget_usd)} a month" if s.monthly_budget_usd is not None else "none set",
             ),
             ("p95 latency limit", ms(s.latency_target_p95_ms) if s.latency_target_p95_ms is not None else "none set"),
+            (
+                "p95 first-token limit",
+                ms(s.first_token_target_p95_ms) if s.first_token_target_p95_ms is not None else "none set",
+            ),
         ]
         rows = []
         for i in range(0, len(meta), 2):
@@ -68,7 +72,7 @@ class _Summary(_Report):
                 "catalog "
                 "price at the low or the high end of its range. Total cost of ownership (TCO): one-time costs plus the "
                 f"monthly cost for {s.horizon_months} months. Verdicts and scores come from the questionnaire and the "
-                "numbers check (section 1).",
+                "numbers check (section 1). " + _cheapest_text(self.rec),
                 st.caption,
             )
         )
@@ -82,6 +86,12 @@ class _Summary(_Report):
     def verdict_box(self) -> None:
         st, rec = self.st, self.rec
         w = rec.winner
+        if rec.nothing_fits:  # a state, not a pick: why each option is out, and the ways out
+            rows = [self.p(_x(pick_line(rec)), st.box_title)]
+            for x in verdict.nothing_fits_lines(rec):
+                rows.append(self.p(_x(x), st.box if not x.startswith("- ") else st.small))
+            self.add(self._boxed(rows, "none"))
+            return
         lines = [self.p(self._verdict_title(), st.box_title), self.p(self._verdict_text(), st.box)]
         if rec.has_verdict:
             # where the pick crosses the budget, and the evidence under its largest cost
@@ -138,12 +148,10 @@ class _Summary(_Report):
                 ("Within" if ok else f"<font color='{ALERT}'>Above</font>")
                 + f" the {usd(s.monthly_budget_usd)} monthly budget"
             )
-        if s.latency_target_p95_ms is not None:
-            ok = est.limited_p95_ms(w.key) <= s.latency_target_p95_ms
-            bound = "first token" if s.latency_limit_applies_to == "first_token" else "full answer"
+        for c in est.latency_checks(w.key):  # each limit on its own measure
             checks.append(
-                ("meets" if ok else f"<font color='{ALERT}'>misses</font>")
-                + f" the {ms(s.latency_target_p95_ms)} p95 limit on the {bound}"
+                ("meets" if not c.over else f"<font color='{ALERT}'>misses</font>")
+                + f" the {ms(c.limit_ms)} p95 limit on the {c.label} ({ms(c.p95_ms)})"
             )
             advice = est.latency_gap_advice(w.key)
             if advice:
@@ -212,18 +220,21 @@ class _Summary(_Report):
             vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
             if c is None:  # ruled out by the numbers (e.g. the knowledge does not fit the context): no figures
                 rows.append(
-                    [self.arch_cell(r.key, bold=n == 1), self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell)]
-                    + [self.p(_score(r.score), st.cell_r)]
+                    [
+                        self.arch_cell(r.key, bold=n == 1 and not rec.nothing_fits),
+                        self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell),
+                    ]
+                    + [self.p(score_text(r), st.cell_r)]
                     + [self.p("–", st.cell_r) for _ in h[3:]]
                 )
                 style.append(("LINEBEFORE", (0, n), (0, n), 3, _hex(COLORS.get(r.key, "#52606D")), 0))
                 continue
             rows.append(
                 [
-                    self.arch_cell(r.key, bold=n == 1),
+                    self.arch_cell(r.key, bold=n == 1 and not rec.nothing_fits),
                     self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell),
                     self.p(score_text(r), st.cell_r),
-                    self.p(usd(c.monthly_usd), st.cell_br if n == 1 else st.cell_r),
+                    self.p(usd(c.monthly_usd), st.cell_br if n == 1 and not rec.nothing_fits else st.cell_r),
                     self.p(_range(c.monthly_low_usd, c.monthly_high_usd, c.monthly_usd), st.cell_r),
                     self.p(_per_1k(c), st.cell_r),
                     self.p(ms(c.latency_p95_ms), st.cell_r),
@@ -251,7 +262,8 @@ class _Summary(_Report):
         def numbered(text: str) -> Paragraph:
             return self.p(f"1.{next(sub)} {text}", st.h2)
 
-        self.add(numbered("Ranking and reasons"))
+        # nothing fits: no ranking, each option with what rules it out
+        self.add(numbered("Why each option is ruled out" if rec.nothing_fits else "Ranking and reasons"))
         self.add(self.p(_x(scoring_text()), st.small))
         listed: set[str] = set()
         for n, r in enumerate(rec.ranking, 1):
@@ -277,17 +289,22 @@ class _Summary(_Report):
             self.add(numbered("What the numbers say"))
             self.add(*self.bullets(rec.findings))
         w = rec.winner
+        if rec.nothing_fits:
+            self.add(numbered("What would make one feasible"))
+            self.add(*(self.bullets(rec.ways_out) or [self.p("No change of a setting lifts the rule-outs.", st.small)]))
+            return
         self.add(numbered(f"Watch-outs for {_x(w.label)}"))
         self.add(*(self.bullets(rec.watch_outs) or [self.p("None listed.", st.small)]))
         self.add(numbered(f"Staged plan for {_x(w.label)}"))
         self.plan_table()
 
     def ranked_card(self, n: int, r: Ranked, listed: set[str]) -> None:
-        """One architecture in the ranking: a coloured heading (place, verdict, score unless ruled out) and its
+        """One architecture in the ranking: a colored heading (place, verdict, score unless ruled out) and its
         reasons not listed yet for an architecture above it (`listed`, updated)."""
         st = self.st
         vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
-        title = f"<b>{n}. {_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font>" + (
+        place = "" if self.rec.nothing_fits else f"{n}. "
+        title = f"<b>{place}{_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font>" + (
             "" if r.ruled_out else f" &nbsp; score {_score(r.score)}"
         )
         head = Table([[self.p(title, st.body)]], colWidths=[self.width], hAlign="LEFT")
@@ -356,3 +373,11 @@ class _Summary(_Report):
         if isinstance(v, (int, float)):
             return _num(v)
         return _x(v)
+
+
+def _cheapest_text(rec) -> str:
+    """The one "cheapest" (`Recommendation.cheapest`: of the options still open), as the Costs page marks it."""
+    if not rec.cheapest:
+        return "No option is open, so none is marked cheapest."
+    names = " and ".join(_x(LABELS[a]) for a in rec.cheapest)
+    return f"Cheapest of the options still open: {names}."

@@ -7,7 +7,8 @@
     messages.py alerts that show user text literally, located problems
     params.py   the scenario in the URL (pure, no streamlit)
     tables.py   the tables pages show (pure, no streamlit)
-    decide.py, costs.py, latency.py, pricing.py, report.py   the pages (st.Page scripts, see app.py)
+    decide.py, costs.py, latency.py, pricing.py, report.py, traffic.py (Import)   the pages (st.Page scripts,
+                see app.py)
 
 Only this package imports streamlit.
 """

@@ -5,14 +5,15 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from planner import figures
+from planner import figures, verdict
 from planner import format as fmt
+from planner.break_even_text import interval_sentences
 from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
 from planner.scenario import LABELS
 from planner.ui import messages, quality, results, sidebar, summary, tables, volume_chart
-from planner.ui.messages import message
+from planner.ui.messages import md, message
 
 
 @st.fragment
@@ -27,10 +28,10 @@ def _page() -> None:
     s = ctx.scenario
 
     summary.verdict_box(ctx)
-    rec = ctx.recommendation
-    ruled_out = {r.key for r in rec.ranking if r.ruled_out} if rec is not None and rec.has_verdict else set()
-    # "cheapest" only among the options still open; equal costs share the badge
-    cheapest = min((a for a in est.priced if a not in ruled_out), key=lambda a: est.current[a].monthly_usd)
+    ruled_out = set(verdict.ruled_out_keys(ctx.recommendation))
+    # "cheapest" only among the options still open (none when nothing fits); equal costs share the badge
+    open_ = verdict.cheapest({a: est.current[a].monthly_usd for a in est.priced}, ruled_out)
+    cheapest = open_[0] if open_ else est.priced[0]
     shown = {i.message() for i in scenario_issues(ctx.catalog, s)}  # the page header showed these
     for w in est.warnings:
         if w not in shown:
@@ -54,13 +55,23 @@ def _page() -> None:
         key="costs.spend",
         on_move=sidebar.write_url,
     )
+    _cache_note(est, ruled_out)
     _break_even_table(est)
     _views(ctx, est, cheapest)
     quality.section(est)
 
 
+def _cache_note(est: Estimate, ruled_out: set[str]) -> None:
+    """Why long context's cost per query falls with volume, when it does (and it is an option)."""
+    warm = verdict.cache_warming_note(est)
+    if warm and "long_context" not in ruled_out:
+        st.caption(md(warm))
+
+
 def _break_even_table(est: Estimate) -> None:
     if est.break_evens:
+        # each pair's crossings as the intervals where each is cheaper: several steps read as one story
+        st.markdown("\n".join(f"- {md(t)}" for t in interval_sentences(est.break_evens)))
         # every break-even, exact, in a table (the chart labels them only where labels cannot collide)
         rows = pd.DataFrame(
             {
@@ -76,6 +87,14 @@ def _break_even_table(est: Estimate) -> None:
             st.markdown(tables.markdown_table(rows, "Pair"))
     else:
         st.caption("No break-even in this range: the order of the architectures does not change with volume here.")
+
+
+def _breakdown_view(ctx: results.Context, est: Estimate) -> None:
+    """The breakdown at the volume, without the ruled-out options (they would set the scale), said so."""
+    out = verdict.ruled_out_keys(ctx.recommendation) & set(est.priced)
+    st.plotly_chart(figures.breakdown_figure(est, ruled_out=out), config=figures.CONFIG, key="costs.breakdown")
+    if out and len(out) < len(est.priced):
+        st.caption("Ruled out, so not drawn: " + ", ".join(LABELS[a] for a in est.priced if a in out) + ".")
 
 
 def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
@@ -95,7 +114,9 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
         or VIEWS[0]
     )
     if view == "Numbers":
-        st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))
+        st.markdown(
+            tables.markdown_table(tables.numbers_frame(est, verdict.ruled_out_keys(ctx.recommendation)), "Architecture")
+        )
         st.download_button(
             "Download the curves (CSV)",
             data=functools.partial(csv_text, est),
@@ -106,7 +127,7 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
             "architecture.",
         )
     elif view == "Breakdown at your volume":
-        st.plotly_chart(figures.breakdown_figure(est), config=figures.CONFIG, key="costs.breakdown")
+        _breakdown_view(ctx, est)
     elif view == "Per 1,000 queries":
         st.plotly_chart(figures.per_1k_figure(est), config=figures.CONFIG, key="costs.per1k")
     elif view == "One-time and total cost":
@@ -117,7 +138,8 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
         )
         st.markdown(tables.markdown_table(tables.one_time_frame(est), "One-time cost"))
     else:
-        default = ctx.recommendation.winner.key if ctx.recommendation else cheapest
+        rec = ctx.recommendation
+        default = rec.winner.key if rec is not None and not rec.nothing_fits else cheapest
         arch = (
             st.segmented_control(
                 "Architecture",

@@ -14,7 +14,7 @@ from planner.vocabulary import STAGE_LABELS
 #: Answers whose number is also a scenario field that always has a value (the estimate needs one):
 #: the answer may still be left empty, and the estimate then uses the scenario's number.
 ALWAYS_SET = {"queries_per_month": "workload.queries_per_month", "labeled_examples": "fine_tuning.training_examples"}
-BOOL = {True: "yes", False: "no", None: "unsure"}
+BOOL = {True: "yes", False: "no", None: None}  # unanswered: nothing selected
 BOOL_BACK = {"yes": True, "no": False}
 
 
@@ -34,10 +34,10 @@ def question_widget(q: Question) -> None:
     elif q.kind == "bool":
         st.segmented_control(
             q.text,
-            ["yes", "no", "unsure"],
-            format_func={"yes": "Yes", "no": "No", "unsure": "Not sure"}.__getitem__,
+            ["yes", "no"],
+            format_func={"yes": "Yes", "no": "No"}.__getitem__,
             selection_mode="single",
-            help=q.help,
+            help=q.help + " Not sure? Leave it unselected (click a chosen answer again to clear it).",
             **session.control(key, path, what, to_widget=lambda v: BOOL[v], from_widget=lambda v: BOOL_BACK.get(v)),
         )
     else:
@@ -134,14 +134,24 @@ with right:
             )
             for r in rec.ranking:
                 st.markdown(f":{MD_COLOR.get(r.key, 'gray')}[**{r.label}**]")
+        elif rec.nothing_fits:
+            summary.nothing_fits_box(rec)
+            for r in rec.ranking:
+                st.markdown(f"- :{MD_COLOR.get(r.key, 'gray')}[**{r.label}**] — ruled out")
         else:
-            headline = {"recommended": "Recommended", "viable": "Leading, but not decisive"}.get(w.verdict, "Least bad")
-            st.markdown(f"#### {headline}: :{MD_COLOR.get(w.key, 'gray')}[**{w.label}**]")
-            if ctx.estimate is not None:
+            head = verdict.HEADS.get(w.verdict, "Least bad")
+            st.markdown(f"#### {head}: :{MD_COLOR.get(w.key, 'gray')}[**{w.label}**]")
+            if ctx.estimate is not None and w.key in ctx.estimate.current:
                 c = ctx.estimate.current[w.key]
+                bind = ctx.estimate.binding_latency(w.key)  # the limit that binds, on its own measure
+                p95 = (
+                    f"p95 {bind.label} {fmt.ms(bind.p95_ms)} (limit {fmt.ms(bind.limit_ms)})"
+                    if bind is not None
+                    else f"p95 {fmt.ms(c.latency_p95_ms)}"
+                )
                 st.caption(
                     f"{fmt.usd(c.monthly_usd)}/month at {fmt.count(c.queries_per_month)} queries · "
-                    f"p95 {fmt.ms(c.latency_p95_ms)} · one-time {fmt.usd(c.one_time_total_usd)}"
+                    f"{p95} · one-time {fmt.usd(c.one_time_total_usd)}"
                 )
                 b = summary.budget_text(ctx, w.key)
                 if b:
@@ -159,7 +169,7 @@ with right:
                 )
         st.caption(scoring_text())
 
-    if rec.has_verdict:
+    if rec.has_verdict and not rec.nothing_fits:
         st.markdown("**Why**")
         if w.reasons:
             bullets(w.reasons)
@@ -171,18 +181,18 @@ with right:
             if fresh:
                 with st.expander(f"Why {r.label} is {r.verdict}"):
                     bullets(fresh)
-    else:
+    elif not rec.nothing_fits:
         st.caption("No rule has fired yet: answer a few questions on the left.")
 
     if rec.findings:
         st.markdown("**The numbers**")
         bullets(rec.findings)
     quality.decide_note(ctx.estimate)
-    if rec.has_verdict and rec.watch_outs:
+    if rec.has_verdict and not rec.nothing_fits and rec.watch_outs:
         st.markdown(f"**Watch out for ({w.label})**")
         for item in rec.watch_outs:
             st.markdown(f"- {md(item)}")
-    if rec.has_verdict and rec.plan:
+    if rec.has_verdict and not rec.nothing_fits and rec.plan:
         st.markdown("**Plan in stages**")
         for step in rec.plan:
             st.markdown(f"- **{STAGE_LABELS.get(step.stage, step.stage)}:** {md(step.text)}")

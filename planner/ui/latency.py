@@ -4,6 +4,7 @@ import streamlit as st
 
 from planner import figures
 from planner import format as fmt
+from planner.latency_limits import MEASURE_LABELS, latency_limits
 from planner.scenario import LABELS
 from planner.ui import messages, results, sidebar, summary, volume_chart
 
@@ -17,10 +18,8 @@ def _page() -> None:
     ctx = results.context()
     results.page_header("Latency", ctx)
     est, _ = results.require_estimate(ctx)
-    limit = ctx.scenario.latency_target_p95_ms
+    limits = latency_limits(ctx.scenario)
     summary.verdict_box(ctx)
-    first_token = ctx.scenario.latency_limit_applies_to == "first_token"
-    bounded = "time to first token" if first_token else "time to the full answer"
 
     for reason in est.ruled_out_reasons:  # no curve and no card for these: say why
         st.info(reason)
@@ -52,8 +51,9 @@ def _page() -> None:
         hide_index=True,
         key="latency.table",
     )
-    if limit:
-        st.caption(f"The limit, p95 {fmt.ms(limit)}, bounds the {bounded}.")
+    if limits:
+        said = " and ".join(f"p95 {fmt.ms(v)} on the {MEASURE_LABELS[m]}" for m, v in limits.items())
+        st.caption(f"The latency limits: {said}, each judged on its own measure.")
         for a in est.priced:
             advice = est.latency_gap_advice(a)
             if advice:

@@ -59,7 +59,8 @@ ALIASES: dict[str, str] = {
     "gpu": "stack.gpu",
     "budget": "monthly_budget_usd",
     "p95": "latency_target_p95_ms",
-    "p95_to": "latency_limit_applies_to",
+    "ttft": "first_token_target_p95_ms",
+    "p95_to": "latency_limit_applies_to",  # older links: `first_token` is read as the first-token limit
     "precision": "stack.precision",
     "months": "horizon_months",
     "start": "start_date",

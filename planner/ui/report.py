@@ -6,8 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from planner import format as fmt
-from planner import vocabulary
-from planner.ui import results, summary, tables
+from planner import verdict, vocabulary
+from planner.break_even_text import interval_sentences
+from planner.questionnaire import score_text
+from planner.ui import results, session, summary, tables
 from planner.ui.messages import md
 
 
@@ -27,7 +29,14 @@ summary.verdict_box(ctx)  # what the PDF's first page says
 slug = vocabulary.slug(s.name)
 st.download_button(
     "Download PDF report",
-    data=functools.partial(report_pdf, ctx.catalog, s, estimate=est, recommendation=rec),
+    data=functools.partial(
+        report_pdf,
+        ctx.catalog,
+        s,
+        estimate=est,
+        recommendation=rec,
+        traffic=session.get().traffic if session.get().traffic_applied else None,
+    ),
     file_name=f"{slug}-llm-architecture-report.pdf",
     mime="application/pdf",
     on_click="ignore",
@@ -75,19 +84,22 @@ with left:
 with right:
     st.subheader("Recommendation")
     wn = rec.winner
-    st.markdown(f"**{wn.label}** — {wn.verdict} (score {wn.score:+d})")
-    for reason in wn.reasons[:4]:
-        st.markdown(f"- {md(reason)}")
+    if rec.nothing_fits:
+        summary.nothing_fits_box(rec)
+    else:
+        st.markdown(f"**{md(verdict.headline(rec))}**")
+        for reason in wn.reasons[:4]:
+            st.markdown(f"- {md(reason)}")
     st.markdown(
         tables.markdown_table(
             pd.DataFrame(
-                {"Verdict": [r.verdict for r in rec.ranking], "Score": [f"{r.score:+d}" for r in rec.ranking]},
+                {"Verdict": [r.verdict for r in rec.ranking], "Score": [score_text(r) for r in rec.ranking]},
                 index=[r.label for r in rec.ranking],
             ),
             "Architecture",
         )
     )
-    if rec.plan:
+    if rec.plan and not rec.nothing_fits:
         st.markdown("**Plan in stages**")
         st.markdown(
             "\n".join(
@@ -96,6 +108,6 @@ with right:
         )
 
 st.subheader("Key numbers")
-st.markdown(tables.markdown_table(tables.numbers_frame(est), "Architecture"))
-if est.break_evens:
-    st.markdown("\n".join(f"- {md(b.describe())}" for b in est.break_evens[:6]))
+st.markdown(tables.markdown_table(tables.numbers_frame(est, verdict.ruled_out_keys(rec)), "Architecture"))
+if est.break_evens:  # each pair as the intervals where each of the two is cheaper
+    st.markdown("\n".join(f"- {md(t)}" for t in interval_sentences(est.break_evens)))

@@ -82,6 +82,9 @@ class Session:
     cat_stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file when read
     cat_draft: str | None = None  # the Pricing page's editor text, kept across page switches
     cat_result: Outcome | None = None  # the Pricing page's last action: (outcome, detail)
+    # the Import page's last read traffic (`planner.traffic.analysis.TrafficAnalysis`: counts and times only)
+    traffic: Any = None
+    traffic_applied: bool = False  # some of its fit was applied (the PDF then has a section on it)
     # messages for the next page drawn
     flashes: list[Flash] = field(default_factory=list)
     # memos of this session's last results

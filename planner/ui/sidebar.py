@@ -129,7 +129,7 @@ def draw(page: str = "") -> None:
         if (sec := _section("targets", "Budget, latency target, horizon")).open:
             with sec:
                 _target_controls()
-        if (sec := _section("one_time", "One-time costs (engineering, labelling)")).open:
+        if (sec := _section("one_time", "One-time costs (engineering, labeling)")).open:
             with sec:
                 _one_time_controls()
         if (sec := _section("file", "Scenario file (YAML)")).open:
@@ -170,7 +170,7 @@ def _name_or_default(v: str) -> str:
 
 
 def _one_time_controls() -> None:
-    """The assumptions behind the one-time costs, which often decide the total: days, day rate, labelling."""
+    """The assumptions behind the one-time costs, which often decide the total: days, day rate, labeling."""
     st.number_input(
         "Engineer day rate (USD per day)",
         min_value=0.0,
@@ -181,13 +181,13 @@ def _one_time_controls() -> None:
         **control("sb.day_usd", "one_time.usd_per_engineering_day", "Engineer day rate", float, float),
     )
     st.number_input(
-        "Labelling (USD per training example)",
+        "Labeling (USD per training example)",
         min_value=0.0,
         max_value=10_000.0,
         step=0.5,
         format="%.2f",
         help="Cost to write or check one training example (fine-tuned and hybrid).",
-        **control("sb.label_usd", "one_time.labeling_usd_per_example", "Labelling cost", float, float),
+        **control("sb.label_usd", "one_time.labeling_usd_per_example", "Labeling cost", float, float),
     )
     days = scenario().one_time.engineering_days
     for arch in ARCHITECTURES:
@@ -227,13 +227,16 @@ def _target_controls() -> None:
         help="The time within which 95% of answers must be complete. Drawn on the latency chart. Leave empty for none.",
         **control("sb.p95", "latency_target_p95_ms", "Latency target"),
     )
-    bounds: dict[str, str] = {"full_answer": "the full answer", "first_token": "the first token (streamed answers)"}
-    st.selectbox(
-        "The latency target bounds",
-        list(bounds),
-        format_func=lambda k: bounds[k],
-        help="Whether users wait for the whole answer, or only for its first token because the answer streams.",
-        **control("sb.p95_to", "latency_limit_applies_to", "The latency target bounds"),
+    st.number_input(
+        "First-token p95 limit (ms)",
+        **limits("first_token_target_p95_ms"),
+        step=50.0,
+        value=None,
+        format="%g",
+        placeholder="No limit",
+        help="When answers stream: the time within which 95% of answers must show their first token. Judged on "
+        "its own measure, beside the full-answer limit above. Leave empty for none.",
+        **control("sb.ttft", "first_token_target_p95_ms", "First-token limit", to_widget=lambda v: v),
     )
     st.number_input(
         "Horizon for total cost (months)",
@@ -476,18 +479,33 @@ def _serving_control(s: Scenario) -> None:
     )
 
 
+def _open_weights_only(family: dict, keys: list[str], current: str, is_open) -> list[str]:
+    """Self-hosted serving runs open weights: only those are offered (the current entry stays listed, so the
+    control can show it, when a file or a link chose a closed one; the page then says it cannot run)."""
+    return [k for k in keys if k == current or (k in family and is_open(family[k]))]
+
+
 def _model_controls(s: Scenario, cat: Catalog) -> None:
     """The catalog entries of the stack: LLM, fine-tuning offer, embedding model, vector store, reranker."""
+    llms, offers = _entry_options(cat.llms, s.stack.llm), _entry_options(cat.fine_tune_offers, s.stack.fine_tune)
+    if s.stack.serving == "self_hosted":
+        llms = _open_weights_only(cat.llms, llms, s.stack.llm, lambda e: e.open_weights)
+        offers = _open_weights_only(
+            cat.fine_tune_offers,
+            offers,
+            s.stack.fine_tune,
+            lambda o: o.base_llm in cat.llms and cat.llms[o.base_llm].open_weights,
+        )
     st.selectbox(
         "LLM (prompt only and RAG)",
-        _entry_options(cat.llms, s.stack.llm),
+        llms,
         format_func=_entry_format(cat.llms, lambda e: " · open weights" if e.open_weights else ""),
         help="The base model for prompt-only and RAG. Self-hosted serving needs an open-weights model.",
         **control("sb.llm", "stack.llm", "LLM"),
     )
     st.selectbox(
         "Fine-tuning offer (fine-tuned and hybrid)",
-        _entry_options(cat.fine_tune_offers, s.stack.fine_tune),
+        offers,
         format_func=_entry_format(cat.fine_tune_offers),
         help="Where the model is tuned and served; its base model serves the fine-tuned and hybrid architectures.",
         **control("sb.ft", "stack.fine_tune", "Fine-tuning offer"),

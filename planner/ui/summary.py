@@ -30,10 +30,23 @@ def budget_text(ctx, arch: str) -> str | None:
     return verdict.budget_sentence(bc, s.workload.queries_per_month)
 
 
+def nothing_fits_box(rec) -> None:
+    """Nothing fits: the state, why each option is out, and the smallest changes that would make one feasible."""
+    lines = verdict.nothing_fits_lines(rec)
+    st.error(md(lines[0]), icon=":material/block:")
+    text = ""
+    for x in lines[1:]:
+        text += ("- " + md(x[2:]) + "\n") if x.startswith("- ") else ("\n**" + md(x) + "**\n\n")
+    st.markdown(text)
+
+
 def verdict_box(ctx) -> None:
     """The recommendation, the ruled-out options, the budget crossing and weak evidence, in one box."""
     rec = ctx.recommendation
     if rec is None:
+        return
+    if rec.nothing_fits:
+        nothing_fits_box(rec)
         return
     lines = [verdict.verdict_line(rec)]
     if rec.has_verdict:

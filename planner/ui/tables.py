@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import TYPE_CHECKING
 
 from planner import format as fmt
+from planner import verdict
 from planner.engine import Estimate
 from planner.scenario import LABELS
 from planner.vocabulary import FAMILY_LABELS
@@ -16,18 +18,21 @@ if TYPE_CHECKING:  # pandas (and pyarrow with it, ~1 s) loads on the pages that 
     import pandas as pd
 
 
-def numbers_frame(est: Estimate) -> pd.DataFrame:
-    """Each architecture at the scenario's volume: monthly spend and range, per 1K queries, latency, one-time, TCO."""
+def numbers_frame(est: Estimate, ruled_out: AbstractSet[str] = frozenset()) -> pd.DataFrame:
+    """Each architecture at the scenario's volume: monthly spend and range, per 1K queries, latency, one-time, TCO.
+    "(cheapest)" marks the cheapest of the options still open (`verdict.cheapest`, as the cards), a ruled-out
+    option "(ruled out)"."""
     import pandas as pd
 
     months = est.scenario.horizon_months
-    cheapest = est.cheapest()
+    cheapest = verdict.cheapest({a: est.current[a].monthly_usd for a in est.priced}, ruled_out)
     rows = []
     for a in est.priced:
         c = est.current[a]
+        mark = " (ruled out)" if a in ruled_out else " (cheapest)" if a in cheapest else ""
         rows.append(
             {
-                "Architecture": LABELS[a] + (" (cheapest)" if a == cheapest else ""),
+                "Architecture": LABELS[a] + mark,
                 "Monthly spend": fmt.usd(c.monthly_usd),
                 "Range (low–high)": f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)}",
                 "Per 1,000 queries": fmt.usd(c.usd_per_1k_queries),

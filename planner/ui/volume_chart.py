@@ -36,6 +36,7 @@ import streamlit.components.v1 as components
 
 from planner import figures, readouts
 from planner import format as fmt
+from planner.latency_limits import latency_limits, shown_measure
 from planner.readouts import Card
 from planner.ui import session
 from planner.vocabulary import ALERT, MUTED, VERDICT_COLORS
@@ -292,12 +293,13 @@ def latency_chart(
     s = est.scenario
     steps = steps_for(s.workload.queries_per_month, grid)
     at = readouts.at_volumes(ctx.catalog, s, est.priced, steps)
-    first_token = s.latency_limit_applies_to == "first_token"
+    measure = shown_measure(s)  # the first token when only it is limited, else the full answer
+    first_token = measure == "first_token"
     cards = [
         readouts.latency_cards(
             est.priced,
-            {a: float(at.limited_p95_ms(a, s.latency_limit_applies_to)[j]) for a in est.priced},
-            s.latency_target_p95_ms,
+            {a: float(at.limited_p95_ms(a, measure)[j]) for a in est.priced},
+            latency_limits(s).get(measure),
             first_token,
         )
         for j in range(len(steps))

@@ -40,7 +40,14 @@ pytestmark = [
 
 # Page title → URL path. Decide is the default page: Streamlit serves it at "/" (a default
 # page's url_path is ignored, so "/decide" answers "Page not found").
-PAGES = {"Decide": "", "Costs": "costs", "Latency": "latency", "Pricing": "pricing", "Report": "report"}
+PAGES = {
+    "Decide": "",
+    "Costs": "costs",
+    "Latency": "latency",
+    "Pricing": "pricing",
+    "Report": "report",
+    "Import": "import",
+}
 VOLUME = "Queries per month"
 # Costs and Latency draw their volume chart, with its own "Queries per month" slider, in this component's frame.
 VOLUME_FRAME = "iframe[title='planner.ui.volume_chart.volume_chart']"
@@ -232,14 +239,14 @@ def test_questionnaire_changes_recommendation(page, app_server, idle, rerun):
             group.get_by_role("radio", name=option, exact=True).click()
 
     # A knowledge gap, facts changing daily, citations required: the textbook case for retrieval.
-    choose("What is the model missing today: knowledge, behaviour, or both?", "Knowledge: it lacks our facts")
+    choose("What is the model missing today: knowledge, behavior, or both?", "Knowledge: it lacks our facts")
     choose("How often does the knowledge the model needs change?", "Daily")
     answer("Must users see the sources behind an answer?", "Yes")
     after = headline.inner_text()
     assert after != before, f"the recommendation did not change ({before!r})"
     assert re.search(r"\bRAG\b", after), f"expected RAG to lead, got {after!r}"
 
-    # and behaviour instead of knowledge moves the ranking again (RAG may still lead: the knowledge base is
+    # and behavior instead of knowledge moves the ranking again (RAG may still lead: the knowledge base is
     # measured not to fit the model's context, so retrieval keeps its edge)
     def ranking() -> list[str]:
         # every option is listed: those still in the running with their score, the ruled-out ones without
@@ -249,7 +256,7 @@ def test_questionnaire_changes_recommendation(page, app_server, idle, rerun):
     ranked = ranking()
     assert len(ranked) == 5, ranked
     assert all(("score" in r) != r.endswith("ruled out") for r in ranked), ranked
-    choose("What is the model missing today: knowledge, behaviour, or both?", "Behaviour: wrong form, tone or skill")
+    choose("What is the model missing today: knowledge, behavior, or both?", "Behavior: wrong form, tone or skill")
     assert ranking() != ranked
     assert problems_shown(page) == []
     # the answers travel in the URL
