@@ -235,7 +235,7 @@ class Segmented(Control):
         return "Enter"
 
 
-def _open_sections(page, *labels: str) -> None:
+def open_sections(page, *labels: str) -> None:
     """Open the app's sidebar sections (they draw their controls only while open): click each one
     until its `<details>` is open and the rerun that opening causes has finished."""
     for label in labels:
@@ -273,7 +273,7 @@ def _summary(samples: list[dict]) -> dict:
 CONTROLS = ("volume slider", "number input", "toggle", "select box", "questionnaire answer", "preset")
 
 
-def _app_controls(costs: Target, decide: Target) -> dict[str, Control]:
+def app_controls(costs: Target, decide: Target) -> dict[str, Control]:
     return {
         "volume slider": Slider(costs, "Queries per month"),
         "number input": Number(costs, "Output (tokens/query)"),
@@ -348,11 +348,11 @@ def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None,
                 continue
             srv = start(script)
             costs_page = open_(srv, "costs")
-            _open_sections(costs_page, "Tokens per query", "Retrieval", "Stack")
+            open_sections(costs_page, "Tokens per query", "Retrieval", "Stack")
             decide_page = open_(srv, "")
             elements[f"{side} Costs page"] = _count_elements(costs_page)
             elements[f"{side} Decide page"] = _count_elements(decide_page)
-            controls[side] = _app_controls(Target(costs_page, CHART, METRICS), Target(decide_page, DECIDE_TEXT, None))
+            controls[side] = app_controls(Target(costs_page, CHART, METRICS), Target(decide_page, DECIDE_TEXT, None))
         for name, script, label, read in peer_apps:
             ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
             stack.callback(ctx.close)

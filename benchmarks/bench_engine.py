@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from planner.engine import ARCHITECTURES, _series, break_evens, corpus, estimate, monthly_totals, sensitivity
+from planner.engine import ARCHITECTURES, arch_series, break_evens, corpus, estimate, monthly_totals, sensitivity
 from planner.files import SCENARIOS_DIR, load_scenario
 from planner.inputs import build_inputs
 from pricing.loader import load_catalog
@@ -71,7 +71,7 @@ def run(repeat: int = 200) -> dict[str, dict[str, float]]:
 
         def core(inputs=inputs, q=q, c=c):  # bound now: each pass times this scenario
             for a in ARCHITECTURES:
-                _series(inputs, a, q, c)
+                arch_series(inputs, a, q, c)
 
         totals = monthly_totals(inputs, q)
         core_name = f"{name}: core pass ({len(ARCHITECTURES)} architectures × 200 volumes, costs + latency)"

@@ -272,11 +272,11 @@ def _rgb(hex_color: str) -> np.ndarray:
 def test_self_hosted_break_evens_go_to_hover_not_piled_up_labels(catalog):
     # issue 13's self-hosted Llama stack: five break-evens, two pairs within a decade, at capacity steps
     est = estimate(catalog, load_scenario(SCENARIOS["support-bot"]).with_changes(**SELF_HOSTED_LLAMA))
-    assert len(figures._break_evens_in_range(est)) > figures.LABEL_MAX
+    assert len(figures.break_evens_in_range(est)) > figures.LABEL_MAX
     fig = figures.spend_figure(est)
     assert [a for a in fig.layout.annotations if a.name == figures.BREAK_EVEN_TRACE] == []
     marker = by_name(fig)[figures.BREAK_EVEN_TRACE]
-    assert len(marker.x) == len(figures._break_evens_in_range(est))  # every one still has its marker and hover
+    assert len(marker.x) == len(figures.break_evens_in_range(est))  # every one still has its marker and hover
     assert all("cheaper below" in h for h in marker.hovertext)
 
 

@@ -328,11 +328,11 @@ def test_precomputed_inputs_render_the_same_report(support, catalog):
 
 
 def test_default_date_is_today(catalog):
-    from planner.report import _long_date
+    from planner.report import long_date
 
     scenario = load_scenario(SCENARIOS_DIR / "ticket-classification.yaml")
     text = _norm("\n".join(_pages(build_report(catalog, scenario))))
-    assert _long_date(date.today()) in text
+    assert long_date(date.today()) in text
 
 
 def test_the_package_entry_point(catalog):

@@ -19,13 +19,12 @@ from __future__ import annotations
 from planner.engine.analysis import (
     SENSITIVITY_INPUTS,
     WIDEN_FACTOR,
-    _break_evens_cached,
-    _step_points,
     break_evens,
     sensitivity,
+    step_points,
     volume_grid,
 )
-from planner.engine.assemble import _series, _warnings, estimate, long_context_misfit
+from planner.engine.assemble import arch_series, estimate, long_context_misfit
 from planner.engine.costs import (
     ABSURD_REPLICAS,
     COMPONENT_LABELS,
@@ -35,12 +34,11 @@ from planner.engine.costs import (
     SECONDS_PER_MONTH,
     USES_RETRIEVAL,
     USES_TUNED,
-    _share,
-    _total,
     cache_hit_share,
     candidates_retrieved,
     corpus,
     dedicated_replicas,
+    elementwise_total,
     embed_batch_price,
     gpus_per_replica,
     knowledge_base_tokens,
@@ -58,22 +56,23 @@ from planner.engine.costs import (
     training_usd_per_run,
 )
 from planner.engine.latency import (
-    _ERLANG_MAX_TERMS,
-    _ERLANG_TOL,
     FIRST_TOKEN_PARTS,
-    _erlang_c,
-    _p95_of,
     closing_the_gap,
     combine_latency,
+    erlang_c,
     first_token_latency,
     latency_parts,
 )
-from planner.engine.results import BreakEven, Estimate, Sensitivity, Series, Snapshot, _round
+from planner.engine.results import BreakEven, Estimate, Sensitivity, Series, Snapshot
 from planner.inputs import Inputs, PriceUsed, build_inputs
 from planner.latency_limits import MEASURE_LABELS, LatencyCheck, latency_limits, shown_measure
 from planner.scenario import ARCHITECTURES, COLORS, LABELS
 
 __all__ = [
+    "erlang_c",
+    "elementwise_total",
+    "arch_series",
+    "step_points",
     "ABSURD_REPLICAS",
     "ARCHITECTURES",
     "COLORS",
@@ -89,8 +88,6 @@ __all__ = [
     "USES_RETRIEVAL",
     "USES_TUNED",
     "WIDEN_FACTOR",
-    "_ERLANG_MAX_TERMS",
-    "_ERLANG_TOL",
     "BreakEven",
     "Estimate",
     "Inputs",
@@ -99,15 +96,6 @@ __all__ = [
     "Sensitivity",
     "Series",
     "Snapshot",
-    "_break_evens_cached",
-    "_erlang_c",
-    "_p95_of",
-    "_round",
-    "_series",
-    "_share",
-    "_step_points",
-    "_total",
-    "_warnings",
     "break_evens",
     "build_inputs",
     "latency_limits",

@@ -95,7 +95,7 @@ def prompt_tokens(i: Inputs, arch: str, retrieving: bool = True) -> tuple[float,
     return tokens, i.output_tokens_per_query
 
 
-def _share(x: float) -> float:
+def clamp_share(x: float) -> float:
     return min(1.0, max(0.0, x))
 
 
@@ -103,7 +103,7 @@ def mean_input_tokens(i: Inputs, arch: str) -> float:
     """Input tokens per query averaged over routed (retrieving) and direct requests."""
     if not USES_RETRIEVAL[arch]:
         return prompt_tokens(i, arch)[0]
-    r = _share(i.retrieval_query_share)
+    r = clamp_share(i.retrieval_query_share)
     return r * prompt_tokens(i, arch, True)[0] + (1 - r) * prompt_tokens(i, arch, False)[0]
 
 
@@ -113,7 +113,7 @@ def cache_hit_share(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     Fixed by the scenario, or 1 − e^(−λ·TTL): a request hits when another one came within the
     cache lifetime, for requests arriving at λ = queries per second (one prefix)."""
     if i.cache_hit_share >= 0:
-        return np.zeros_like(q) + _share(i.cache_hit_share)
+        return np.zeros_like(q) + clamp_share(i.cache_hit_share)
     ttl = i.tuned_cache_ttl_seconds if USES_TUNED[arch] else i.llm_cache_ttl_seconds
     lam = q / SECONDS_PER_MONTH  # batch requests carry the same prefix
     return 1 - np.exp(-lam * ttl)
@@ -145,7 +145,7 @@ def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.nda
     interactive = prefix * (hit * cached + (1 - hit) * write) + (tin - prefix) * p_in + tout * p_out
     # batch requests share the cached prefix too: a hit at the lower of the cached and batch input prices
     batch = prefix * (hit * min(cached, b_in) + (1 - hit) * b_in) + (tin - prefix) * b_in + tout * b_out
-    b = _share(i.batch_query_share)
+    b = clamp_share(i.batch_query_share)
     return ((1 - b) * interactive + b * batch) / 1e6
 
 
@@ -242,7 +242,7 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
     zero = np.zeros_like(q)
     tuned = USES_TUNED[arch]
     out = dict.fromkeys(COMPONENT_LABELS, zero)
-    r = _share(i.retrieval_query_share) if USES_RETRIEVAL[arch] else 1.0
+    r = clamp_share(i.retrieval_query_share) if USES_RETRIEVAL[arch] else 1.0
     if i.self_hosted:
         out["gpu_serving"] = (
             replicas(i, arch, q) * gpus_per_replica(i, arch) * i.serving_gpu_usd_per_hour * i.hours_per_month
@@ -286,11 +286,11 @@ def one_time_usd(i: Inputs, arch: str, c: dict | None = None) -> dict[str, float
     return out
 
 
-def _total(arrays: Iterable[np.ndarray]) -> np.ndarray:
+def elementwise_total(arrays: Iterable[np.ndarray]) -> np.ndarray:
     """Element-wise Σ of arrays: the builtin `sum` (from 0, which numpy broadcasts away), typed."""
     return cast(np.ndarray, sum(arrays))
 
 
 def monthly_totals(i: Inputs, q: np.ndarray, archs: tuple[str, ...] = ARCHITECTURES) -> dict[str, np.ndarray]:
     c = corpus(i)
-    return {a: _total(monthly_components(i, a, q, c).values()) for a in archs}
+    return {a: elementwise_total(monthly_components(i, a, q, c).values()) for a in archs}

@@ -34,9 +34,9 @@ from planner.figures.spend import (
     LABEL_EDGE_Y_DECADES,
     LABEL_GAP_DECADES,
     LABEL_MAX,
-    _break_evens_in_range,
     at_volume_trace,
     break_even_labels_fit,
+    break_evens_in_range,
     components_used,
     spend_figure,
     spend_floor,
@@ -55,6 +55,7 @@ from planner.figures.style import (
 from planner.vocabulary import ALERT, COMPONENT_COLORS, LATENCY_COLORS, MUTED
 
 __all__ = [
+    "break_evens_in_range",
     "ALERT",
     "ALERT_DASH",
     "AT_VOLUME_TRACE",
@@ -72,7 +73,6 @@ __all__ = [
     "LATENCY_COLORS",
     "LIMIT_SHAPE",
     "MUTED",
-    "_break_evens_in_range",
     "all_figures",
     "arch_tick",
     "at_volume_trace",

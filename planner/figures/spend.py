@@ -14,16 +14,16 @@ from planner.engine import COMPONENT_LABELS, Estimate, Series
 from planner.figures.style import (
     BREAK_EVEN_TRACE,
     BUDGET_SHAPE,
-    _current_marker,
-    _figure,
-    _hline,
-    _layout,
-    _positive,
-    _rgba,
-    _usd_axis,
-    _volume_axis,
+    add_current_marker,
+    base_layout,
     figure_spec,
+    hline,
     hover_usd,
+    positive,
+    to_rgba,
+    usd_axis,
+    volume_axis,
+    wrap_figure,
 )
 from planner.scenario import COLORS, LABELS
 from planner.vocabulary import MUTED
@@ -42,7 +42,7 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
     """Monthly spend over query volume (log–log): one line per architecture with its
     low–high band, break-even points, the budget and the scenario's own volume.
     Hovering a line shows the spend by component at that volume."""
-    return _figure(*_spend_parts(est, bands, height))
+    return wrap_figure(*_spend_parts(est, bands, height))
 
 
 def spend_spec(est: Estimate) -> dict:
@@ -79,19 +79,19 @@ def _spend_parts(est: Estimate, bands: bool, height: int) -> tuple[list[dict], d
     be = _break_even_trace(est, floor)
     if be:
         data.append(be)
-    layout = _layout(
+    layout = base_layout(
         height,
-        xaxis=_volume_axis(v),
-        yaxis=_usd_axis(y_lo, y_hi, log=True, title="Monthly spend (USD)"),
+        xaxis=volume_axis(v),
+        yaxis=usd_axis(y_lo, y_hi, log=True, title="Monthly spend (USD)"),
     )
     q = est.scenario.workload.queries_per_month
     if v[0] <= q <= v[-1]:
         data.append(at_volume_trace(est.priced, {a: est.current[a].monthly_usd for a in est.priced}, q, floor))
-    _current_marker(layout, q, v)
+    add_current_marker(layout, q, v)
     _break_even_labels(layout, est, floor, y_lo, y_hi)
     _ruled_out_note(layout, est)
     if budget:
-        _hline(layout, data, budget, BUDGET_SHAPE, f"Budget {fmt.usd(budget)}/month")
+        hline(layout, data, budget, BUDGET_SHAPE, f"Budget {fmt.usd(budget)}/month")
     return data, layout
 
 
@@ -111,9 +111,9 @@ def _band_traces(series: list[Series], v: np.ndarray, floor: float) -> list[dict
                 legendgroup=s.key,
                 showlegend=False,
                 x=np.r_[v[idx], v[idx][::-1]],
-                y=np.r_[_positive(s.high_usd[idx], floor), _positive(s.low_usd[idx][::-1], floor)],
+                y=np.r_[positive(s.high_usd[idx], floor), positive(s.low_usd[idx][::-1], floor)],
                 fill="toself",
-                fillcolor=_rgba(s.color, 0.13),
+                fillcolor=to_rgba(s.color, 0.13),
                 line=dict(width=0),
                 hoverinfo="skip",
             )
@@ -132,7 +132,7 @@ def _spend_trace(est: Estimate, s: Series, floor: float) -> dict:
         name=s.label,
         legendgroup=s.key,
         x=est.volumes,
-        y=_positive(s.total_usd, floor),
+        y=positive(s.total_usd, floor),
         line=dict(color=s.color, width=2.5),
         # each point's money preformatted in the app's one format (planner.format.usd), one column per figure
         customdata=np.column_stack([hover_usd(c) for c in cols]),
@@ -179,12 +179,12 @@ def _ruled_out_note(layout: dict, est: Estimate) -> None:
         )
 
 
-def _break_evens_in_range(est: Estimate) -> list:
+def break_evens_in_range(est: Estimate) -> list:
     return [b for b in est.break_evens if est.volumes[0] <= b.queries_per_month <= est.volumes[-1]]
 
 
 def _break_even_trace(est: Estimate, floor: float) -> dict | None:
-    bes = _break_evens_in_range(est)
+    bes = break_evens_in_range(est)
     if not bes:
         return None
     return dict(
@@ -211,7 +211,7 @@ LABEL_EDGE_Y_DECADES = 0.25
 
 def break_even_labels_fit(est: Estimate, y_lo: float, y_hi: float) -> bool:
     """True when every break-even in range can carry a label with no overlap and no clipping."""
-    bes = _break_evens_in_range(est)
+    bes = break_evens_in_range(est)
     if not bes or len(bes) > LABEL_MAX:
         return False
     xs = sorted(math.log10(b.queries_per_month) for b in bes)
@@ -228,7 +228,7 @@ def break_even_labels_fit(est: Estimate, y_lo: float, y_hi: float) -> bool:
 
 def _break_even_labels(layout: dict, est: Estimate, floor: float, y_lo: float, y_hi: float) -> None:
     """A label with an arrow for each break-even, alternating above and below the lines, only when they fit."""
-    bes = _break_evens_in_range(est)
+    bes = break_evens_in_range(est)
     if not break_even_labels_fit(est, y_lo, y_hi):
         return
     for n, b in enumerate(bes):

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from planner.answers import Answers
-from planner.questionnaire.guidance import _plan, _watch_outs
+from planner.questionnaire.guidance import plan_for, watch_outs_for
 from planner.questionnaire.measured import apply_measured_quality
-from planner.questionnaire.numbers import _check_numbers, cheapest
+from planner.questionnaire.numbers import cheapest, check_numbers
 from planner.questionnaire.questions import QUESTIONS
-from planner.questionnaire.results import Ranked, Reason, Recommendation, _rank_key, verdict_for
+from planner.questionnaire.results import Ranked, Reason, Recommendation, rank_key, verdict_for
 from planner.questionnaire.rules import RULES, Rule
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
 
@@ -92,7 +92,7 @@ def _ranking(fired: tuple[Reason, ...], measured: Mapping[str, str] | None = Non
         verdict = verdict_for(scores[k], k in out or k in measured)
         return Ranked(k, LABELS[k], scores[k], verdict, reasons, can_run=k not in measured)
 
-    return tuple(sorted((ranked(k) for k in ARCHITECTURES), key=_rank_key))
+    return tuple(sorted((ranked(k) for k in ARCHITECTURES), key=rank_key))
 
 
 def recommend(
@@ -115,7 +115,7 @@ def recommend(
     ranking = _ranking(fired, _cannot_run(estimate, bool(answered_ids(given))))
     findings: tuple[str, ...] = ()
     if estimate is not None:
-        ranking, findings = _check_numbers(scenario, ranking, estimate)
+        ranking, findings = check_numbers(scenario, ranking, estimate)
         ranking, measured = apply_measured_quality(ranking, estimate)
         findings = (*findings, *measured)
         findings = _unique((*((fits_note,) if fits_note else ()), *(ruled.values() if ruled else ()), *findings))
@@ -128,8 +128,8 @@ def recommend(
     return Recommendation(
         ranking=ranking,
         reasons=fired,
-        watch_outs=_watch_outs(winner.key, answers),
-        plan=_plan(winner.key, answers),
+        watch_outs=watch_outs_for(winner.key, answers),
+        plan=plan_for(winner.key, answers),
         findings=findings,
         answered_ids=answered_ids(given),
         ways_out=_ways_out(fired, ranking, ruled or {}),
