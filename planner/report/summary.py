@@ -25,17 +25,14 @@ from planner.vocabulary import ALERT, STAGE_LABELS
 
 class Summary(ReportDocument):
     def title_block(self) -> None:
-        s, est, st = self.scenario, self.est, self.st
+        s, est, st, cat = self.scenario, self.est, self.st, self.catalog
         self.add(self.p("Architecture recommendation and cost estimate", st.kicker))
         self.add(self.p(para_text(s.name), st.title))
         if s.description.strip():
             self.add(self.p(para_text(s.description, newlines=True)))
         meta = [
             ("Report date", long_date(self.today)),
-            (
-                "Pricing catalog",
-                f"version {para_text(self.catalog.version)}, dated {para_text(str(self.catalog.date))}",
-            ),
+            ("Pricing catalog", f"version {para_text(cat.version)}, dated {para_text(str(cat.date))}"),
             ("Planned volume", f"{count(s.workload.queries_per_month)} queries a month"),
             ("Cost horizon", f"{s.horizon_months} months from {para_text(self.est.start_date)}"),
             (
@@ -112,10 +109,8 @@ class Summary(ReportDocument):
         w = rec.winner
         vc = VERDICT_COLORS.get(w.verdict, INK).hexval()[2:]
         if rec.has_verdict:
-            return (
-                f"Recommendation: {para_text(w.label)} "
-                f"<font color='#{vc}'>({para_text(w.verdict)}, score {signed_score(w.score)})</font>"
-            )
+            said = f"({para_text(w.verdict)}, score {signed_score(w.score)})"
+            return f"Recommendation: {para_text(w.label)} <font color='#{vc}'>{said}</font>"
         # no verdict before an answer: the options are only listed simplest first
         return f"No recommendation yet: no question answered. Simplest first: {para_text(w.label)}"
 
