@@ -24,6 +24,7 @@ from planner.serving_fit import (  # noqa: F401  (kv_bytes_per_token, replica_mi
     replicas,
     serving_misfits,
 )
+from planner.serving_model import model_facts
 from planner.vector_stores import STORE_SHAPES, VS_DEFAULTS
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog, Figure
@@ -158,6 +159,34 @@ class Inputs:
     # (0: as prompt only's replica, for records built without it)
     serving_gpus_per_replica_long_context: float = 0.0
     serving_tokens_per_second_long_context: float = 0.0
+    # the serving model (planner/serving_model.py): 1 when the GPU's datasheet and the models' facts are known;
+    # 0: the legacy 8B-benchmark throughput above (a catalog whose GPU names no `accelerator`)
+    serving_model: float = 0.0
+    serving_precision: str = "bf16"
+    serving_gpu_bandwidth_gb_per_second: float = 0.0
+    serving_gpu_bf16_tflops: float = 0.0
+    serving_gpu_fp8_tflops: float = 0.0
+    serving_gpu_fp4_tflops: float = 0.0
+    # each side's model facts (base: stack.llm; tuned: the fine-tuning offer's base model)
+    serving_base_total_parameters_billion: float = 8.0
+    serving_base_active_parameters_billion: float = 8.0
+    serving_base_layers: float = 32.0
+    serving_base_kv_bytes_per_token_full: float = 131072.0
+    serving_base_kv_bytes_per_token_window: float = 0.0
+    serving_base_window_tokens: float = float("inf")
+    serving_base_weights_precision: str = "bf16"
+    serving_tuned_total_parameters_billion: float = 8.0
+    serving_tuned_active_parameters_billion: float = 8.0
+    serving_tuned_layers: float = 32.0
+    serving_tuned_kv_bytes_per_token_full: float = 131072.0
+    serving_tuned_kv_bytes_per_token_window: float = 0.0
+    serving_tuned_window_tokens: float = float("inf")
+    serving_tuned_weights_precision: str = "bf16"
+    # the scenario's latency limit on the full answer (ms; inf: none), which sets each replica's batch
+    latency_limit_full_answer_ms: float = float("inf")
+    # hidden reasoning tokens per request (billed as output, decoded before the answer)
+    llm_reasoning_tokens: float = 0.0
+    tuned_reasoning_tokens: float = 0.0
 
     def replace(self, **changes) -> Inputs:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -293,6 +322,11 @@ def _scenario_fields(s: Scenario) -> dict[str, float]:
         engineering_days_fine_tuned=ot.engineering_days.fine_tuned,
         engineering_days_hybrid=ot.engineering_days.hybrid,
         usd_per_engineering_day=ot.usd_per_engineering_day,
+        latency_limit_full_answer_ms=(
+            s.latency_target_p95_ms
+            if s.latency_target_p95_ms is not None and s.latency_limit_applies_to == "full_answer"
+            else float("inf")
+        ),
     )
 
 
@@ -358,6 +392,7 @@ def _llm_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
     )
     take.note(R_LLM, key, llm.name, "output_tokens_per_second", llm.output_tokens_per_second)
     out["llm_output_tokens_per_second"] = llm.output_tokens_per_second.value
+    out["llm_reasoning_tokens"] = llm.reasoning.tokens_per_request if llm.reasoning else 0.0
     return out
 
 
@@ -404,6 +439,7 @@ def _fine_tune_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, flo
         training_tokens_per_second=train_tps,
         tuned_ttft_ms=take(R_FT + " base model", offer.base_llm, tuned_llm, "ttft_ms"),
         tuned_output_tokens_per_second=tuned_llm.output_tokens_per_second.value,
+        tuned_reasoning_tokens=tuned_llm.reasoning.tokens_per_request if tuned_llm.reasoning else 0.0,
     )
 
 
@@ -442,6 +478,9 @@ def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, fl
     # per GPU: an instance's price and throughput ÷ its GPUs
     take.feeding(("gpu_serving",), _ALL)
     gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour") / gpu.gpu_count
+    acc = catalog.accelerators.get(gpu.accelerator) if gpu.accelerator else None
+    if acc is not None:
+        return fields_ | _model_serving_fields(catalog, s, gpu_usd, acc)
     per_gpu_8b = take.throughput("Serving GPU", st.gpu, gpu, "vllm_8b_tokens_per_second") / gpu.gpu_count
     base, tuned, lc = replicas(catalog, s, gpu)
     if gpu.memory_gb_per_gpu is not None:
@@ -462,6 +501,47 @@ def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, fl
         serving_weights_gb_tuned=tuned.weights_gb,
         serving_kv_bytes_per_token_base=base.kv_bytes_per_token,
         serving_kv_bytes_per_token_tuned=tuned.kv_bytes_per_token,
+    )
+
+
+def _side_facts(prefix: str, m) -> dict:
+    return {
+        f"serving_{prefix}_total_parameters_billion": m.total_parameters_billion,
+        f"serving_{prefix}_active_parameters_billion": m.active_parameters_billion,
+        f"serving_{prefix}_layers": m.layers,
+        f"serving_{prefix}_kv_bytes_per_token_full": m.kv_bytes_per_token_full,
+        f"serving_{prefix}_kv_bytes_per_token_window": m.kv_bytes_per_token_window,
+        f"serving_{prefix}_window_tokens": m.window_tokens,
+        f"serving_{prefix}_weights_precision": m.weights_precision,
+    }
+
+
+def _model_serving_fields(catalog: Catalog, s: Scenario, gpu_usd: float, acc) -> dict:
+    """The serving model's inputs: the GPU's datasheet and each side's architecture (planner/serving_model.py);
+    replica shapes are sized per option by the engine (planner/engine/serving.py)."""
+    st = s.stack
+    llm = catalog.llms[st.llm]
+    tuned = catalog.llms[catalog.fine_tune_offers[st.fine_tune].base_llm]
+    return dict(
+        serving_model=1.0,
+        serving_precision=st.precision,
+        serving_gpu_usd_per_hour=gpu_usd,
+        serving_gpu_memory_gb=float(acc.memory_gb),
+        serving_gpu_bandwidth_gb_per_second=float(acc.memory_bandwidth_gb_per_second),
+        serving_gpu_bf16_tflops=float(acc.dense_bf16_tflops),
+        serving_gpu_fp8_tflops=float(acc.dense_fp8_tflops or 0.0),
+        serving_gpu_fp4_tflops=float(acc.dense_fp4_tflops or 0.0),
+        # legacy fields, unused by the serving model (kept so records built either way have them)
+        serving_tokens_per_second_base=1.0,
+        serving_tokens_per_second_tuned=1.0,
+        serving_gpus_per_replica_base=1.0,
+        serving_gpus_per_replica_tuned=1.0,
+        serving_weights_gb_base=0.0,
+        serving_weights_gb_tuned=0.0,
+        serving_kv_bytes_per_token_base=0.0,
+        serving_kv_bytes_per_token_tuned=0.0,
+        **_side_facts("base", model_facts(llm, st.kv_cache_kb_per_token, st.precision)),
+        **_side_facts("tuned", model_facts(tuned, st.kv_cache_kb_per_token, st.precision)),
     )
 
 

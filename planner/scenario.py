@@ -176,8 +176,10 @@ class Stack(Strict):
         0.1, le=10, description="Self-hosted: GPU work of one input token relative to an output token."
     )
     hours_per_month: float = num(730, gt=0, le=744, description="Hours a month capacity is rented.")
-    precision: Literal["bf16", "fp8", "int4"] = Field(
-        "bf16", description="Self-hosted: weight precision (bytes per parameter: bf16 2, fp8 1, int4 0.5)."
+    precision: Literal["bf16", "fp8", "int4", "fp4"] = Field(
+        "bf16",
+        description="Self-hosted: weight precision (bytes per parameter: bf16 2, fp8 1, int4 0.5, fp4 0.5625; "
+        "never wider than the weights ship in).",
     )
     kv_cache_kb_per_token: float | None = Field(
         None,

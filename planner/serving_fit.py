@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from planner import serving_model as sm
 from planner.scenario import Scenario
 from pricing.models import Catalog
 
@@ -63,14 +64,22 @@ def closed_weights(catalog: Catalog, s: Scenario) -> dict[str, str]:
 
 
 def gpu_problem(catalog: Catalog, gpu, gpu_key: str) -> str | None:
-    """Why the serving GPU cannot price any option (no serving throughput), or None."""
-    if gpu.vllm_8b_tokens_per_second is not None:
+    """Why the serving GPU cannot price any option (no datasheet for the serving model), or None."""
+    if can_serve(catalog, gpu):
         return None
-    gpus = [k for k, g in catalog.gpus.items() if g.vllm_8b_tokens_per_second is not None]
+    gpus = [k for k, g in catalog.gpus.items() if can_serve(catalog, g)]
     return (
-        f"stack.gpu: `{gpu_key}` has no `vllm_8b_tokens_per_second` in the catalog (add one, or pick a GPU "
-        f"with a serving throughput: {_choices(gpus)})"
+        f"stack.gpu: `{gpu_key}` names no GPU datasheet (`accelerator`, with memory bandwidth and compute) in the "
+        f"catalog, so the serving model cannot size it (add one, or pick a GPU that has one: {_choices(gpus)})"
     )
+
+
+def can_serve(catalog: Catalog, gpu) -> bool:
+    """A GPU can self-host when its datasheet is in the catalog (or, in an older catalog without datasheets,
+    when it states the legacy 8B serving throughput)."""
+    if gpu.accelerator is not None and gpu.accelerator in catalog.accelerators:
+        return True
+    return gpu.accelerator is None and gpu.vllm_8b_tokens_per_second is not None
 
 
 def knowledge_base_tokens(s: Scenario) -> float:
@@ -99,13 +108,40 @@ class Replica(NamedTuple):
     misfit: str | None  # why one request fits no replica (located), or None
 
 
-def replica(s: Scenario, gpu, llm, llm_key: str, field: str, tokens: float, what: str = "") -> Replica:
+def replica(s: Scenario, gpu, llm, llm_key: str, field: str, tokens: float, what: str = "", acc=None) -> Replica:
     """GPUs per replica, weights GB and KV bytes per token of `llm` on `gpu` for requests of `tokens`
-    (prompt + answer), and why none fits. `what` names a request that is not the side's usual one."""
+    (prompt + answer), and why none fits. `what` names a request that is not the side's usual one. With the
+    GPU's datasheet (`acc`) the serving model's memory arithmetic applies (planner/serving_model.py)."""
     st = s.stack
     params = llm.parameters_billion or 8.0
-    weights_gb = params * BYTES_PER_PARAMETER[st.precision]
+    weights_gb = params * BYTES_PER_PARAMETER.get(st.precision, 0.5625)
     kv = st.kv_cache_kb_per_token * 1000 if st.kv_cache_kb_per_token else kv_bytes_per_token(params, st.precision)
+    if acc is not None:
+        m = sm.model_facts(llm, st.kv_cache_kb_per_token, st.precision)
+        g_facts = sm.GpuFacts(acc.memory_gb, acc.memory_bandwidth_gb_per_second, acc.dense_bf16_tflops, 0.0, 0.0)
+        weights_gb = sm.weights_gb(m, st.precision)
+        kv = sm.kv_bytes(m, st.precision, tokens) / max(tokens, 1.0)
+        g = sm.gpus_per_replica(m, g_facts, st.precision, tokens, st.gpu_memory_utilization)
+        if g is not None:
+            return Replica(g, weights_gb, kv, None)
+        most = GPUS_PER_REPLICA[-1] * (acc.memory_gb * st.gpu_memory_utilization - sm.RUNTIME_OVERHEAD_GB_PER_GPU)
+        return Replica(
+            8.0,
+            weights_gb,
+            kv,
+            _too_big(
+                s,
+                llm_key,
+                field,
+                params,
+                weights_gb,
+                kv * tokens / 1e9,
+                what,
+                most,
+                acc.memory_gb,
+                sm.RUNTIME_OVERHEAD_GB_PER_GPU,
+            ),
+        )
     if gpu.memory_gb_per_gpu is None:
         return Replica(float(gpu.gpu_count), weights_gb, kv, None)
     one_sequence_gb = kv * tokens / 1e9
@@ -117,11 +153,19 @@ def replica(s: Scenario, gpu, llm, llm_key: str, field: str, tokens: float, what
         float(GPUS_PER_REPLICA[-1]),
         weights_gb,
         kv,
+        _too_big(s, llm_key, field, params, weights_gb, one_sequence_gb, what, most, gpu.memory_gb_per_gpu),
+    )
+
+
+def _too_big(s, llm_key, field, params, weights_gb, one_sequence_gb, what, most, memory_gb, runtime=0.0) -> str:
+    st = s.stack
+    less = f", less {runtime:g} GB a GPU for the runtime" if runtime else ""
+    return (
         f"{field}: `{llm_key}` ({params:g}B parameters at {st.precision}) needs {weights_gb:,.0f} GB for its weights "
         f"plus {one_sequence_gb:,.1f} GB of KV cache for one {what or 'request'}, but a replica of at most "
-        f"{GPUS_PER_REPLICA[-1]} × {gpu.memory_gb_per_gpu} GB GPUs gives it {most:,.0f} GB "
-        f"(at stack.gpu_memory_utilization {st.gpu_memory_utilization:g}): pick a lower stack.precision "
-        "(fp8, int4), a GPU with more memory (stack.gpu), a smaller model, or serve through the API",
+        f"{GPUS_PER_REPLICA[-1]} × {memory_gb:g} GB GPUs gives it {most:,.0f} GB "
+        f"(at stack.gpu_memory_utilization {st.gpu_memory_utilization:g}{less}): pick a lower stack.precision "
+        "(fp8, int4), a GPU with more memory (stack.gpu), a smaller model, or serve through the API"
     )
 
 
@@ -135,16 +179,23 @@ def replicas(catalog: Catalog, s: Scenario, gpu) -> Replicas:
     """The replica of each model, each sized for the longest request it serves."""
     st = s.stack
     llm, offer = catalog.llms[st.llm], catalog.fine_tune_offers[st.fine_tune]
-    base = replica(s, gpu, llm, st.llm, "stack.llm", _longest_sequence_tokens(s, tuned=False))
+    acc = catalog.accelerators.get(gpu.accelerator) if gpu.accelerator else None
+    base = replica(s, gpu, llm, st.llm, "stack.llm", _longest_sequence_tokens(s, tuned=False), acc=acc)
     tuned = replica(
-        s, gpu, catalog.llms[offer.base_llm], offer.base_llm, "stack.fine_tune", _longest_sequence_tokens(s, True)
+        s,
+        gpu,
+        catalog.llms[offer.base_llm],
+        offer.base_llm,
+        "stack.fine_tune",
+        _longest_sequence_tokens(s, True),
+        acc=acc,
     )
     tokens = long_context_sequence_tokens(s)
     what = (
         f"long-context request ({tokens:,.0f} tokens: the knowledge base of {knowledge_base_tokens(s):,.0f} tokens "
         "rides in every prompt)"
     )
-    lc = replica(s, gpu, llm, st.llm, "stack.llm", tokens, what)
+    lc = replica(s, gpu, llm, st.llm, "stack.llm", tokens, what, acc=acc)
     if lc.misfit:
         lc = lc._replace(
             misfit=lc.misfit.replace(

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from planner.scenario import Scenario
+from planner.serving_fit import can_serve
 from pricing.models import LLM, Catalog, FineTuneOffer
 
 
@@ -38,8 +39,8 @@ def self_hostable_offers(catalog: Catalog, today: date | None = None) -> list[st
 
 
 def serving_gpus(catalog: Catalog) -> list[str]:
-    """GPU keys with a serving throughput, in catalog order."""
-    return [k for k, g in catalog.gpus.items() if g.vllm_8b_tokens_per_second is not None]
+    """GPU keys the serving model can size (a datasheet in the catalog), in catalog order."""
+    return [k for k, g in catalog.gpus.items() if can_serve(catalog, g)]
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,10 @@ def serving_problems(catalog: Catalog, scenario: Scenario) -> list[str]:
                 )
             )
     gpu = catalog.gpus.get(st.gpu)
-    if gpu is not None and gpu.vllm_8b_tokens_per_second is None:
+    if gpu is not None and not can_serve(catalog, gpu):
         choices = serving_gpus(catalog)
         out.append(
-            f"stack.gpu: {gpu.name} (`{st.gpu}`) has no serving throughput; "
+            f"stack.gpu: {gpu.name} (`{st.gpu}`) has no GPU datasheet (memory bandwidth, compute) in the catalog; "
             + (f"choose one of {_names(catalog.gpus, choices)}." if choices else "add one to the catalog.")
         )
     return out
@@ -125,7 +126,7 @@ def fit_serving(catalog: Catalog, scenario: Scenario, serving: str) -> Fit:
     gpus = serving_gpus(catalog)
     if st.gpu not in gpus and gpus:
         changes["stack.gpu"] = gpus[0]
-        notes.append(f"GPU → {catalog.gpus[gpus[0]].name} (the one chosen states no serving throughput).")
+        notes.append(f"GPU → {catalog.gpus[gpus[0]].name} (the one chosen has no GPU datasheet in the catalog).")
     if not offers or not llms or not gpus:
         notes.extend(serving_problems(catalog, scenario.with_changes(**{"stack.serving": "self_hosted", **changes})))
     return Fit(changes, tuple(notes))

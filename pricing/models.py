@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pricing.serving_facts import Accelerator, ModelArchitecture, Reasoning
 from pricing.units import (
     STALE_AFTER_DAYS,
     Figure,
@@ -331,6 +332,13 @@ class LLM(Strict):
         default_factory=list, max_length=50, description="Scheduled price changes, oldest first."
     )
     lifecycle: Lifecycle | None = Field(None, description=_LIFECYCLE_DESCRIPTION)
+    architecture: ModelArchitecture | None = Field(
+        None, description="Open weights: what self-hosted sizing needs (absent: estimated from `parameters_billion`)."
+    )
+    reasoning: Reasoning | None = Field(
+        None,
+        description="A reasoning model: hidden tokens per request, billed as output and decoded before the answer.",
+    )
 
     def on(self, day: date) -> LLM:
         """The entry with the scheduled changes in effect on `day` applied (itself when none is)."""
@@ -458,6 +466,10 @@ class GPU(Strict):
     memory_gb_per_gpu: int | None = Field(
         None, ge=1, le=4096, strict=True, description="Memory of one GPU in GB (the instance has `gpu_count` GPUs)."
     )
+    accelerator: Key | None = Field(
+        None,
+        description="Key of the GPU's datasheet under `accelerators` (bandwidth, compute): needed to self-host on it.",
+    )
 
 
 class LatencyModel(Strict):
@@ -487,6 +499,9 @@ class Catalog(Strict):
     llms: dict[Key, LLM] = Field(min_length=1)
     fine_tune_offers: dict[Key, FineTuneOffer] = Field(min_length=1)
     gpus: dict[Key, GPU] = Field(min_length=1)
+    accelerators: dict[Key, Accelerator] = Field(
+        default_factory=dict, description="GPU datasheets the serving model reads (absent: no GPU can self-host)."
+    )
 
     @model_validator(mode="after")
     def _references_exist(self) -> Catalog:
@@ -494,6 +509,9 @@ class Catalog(Strict):
         for key, emb in self.embedding_models.items():
             if emb.self_hosted and emb.self_hosted.gpu not in self.gpus:
                 problems.append(("embedding_models", key, "self_hosted", "gpu", emb.self_hosted.gpu, "gpus"))
+        for key, gpu in self.gpus.items():
+            if gpu.accelerator is not None and gpu.accelerator not in self.accelerators:
+                problems.append(("gpus", key, "accelerator", None, gpu.accelerator, "accelerators"))
         for key, offer in self.fine_tune_offers.items():
             if offer.base_llm not in self.llms:
                 problems.append(("fine_tune_offers", key, "base_llm", None, offer.base_llm, "llms"))

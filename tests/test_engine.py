@@ -570,10 +570,11 @@ def test_queueing_by_hand_one_replica(mini):
     w95 = max(0.0, math.log(0.45 / 0.05)) / (2 - 0.9) * 1000  # ln 9 / 1.1 s ≈ 1997.5 ms
     assert w50 == 0
     assert snap.latency_breakdown_ms["queueing"] == (approx(w50), approx(w95, rel=1e-7))
-    # the rest of the path: network 50, ttft 200 + 10 × 1000/1000 = 210, generation 400/200 s = 2000
-    p50 = 50 + 210 + 2000 + w50
+    # the rest of the path: network 50, ttft 200 + 10 × 1000/1000 = 210; generation at the replica's speed
+    # shared by its one sequence (not the API entry's 200 tokens/s): 400 tokens ÷ 1,000 tokens/s = 400 ms
+    p50 = 50 + 210 + 400 + w50
     assert snap.latency_p50_ms == approx(p50)
-    assert snap.latency_p95_ms == approx(p50 + math.sqrt(50**2 + 210**2 + 2000**2 + (w95 - w50) ** 2), rel=1e-7)
+    assert snap.latency_p95_ms == approx(p50 + math.sqrt(50**2 + 210**2 + 400**2 + (w95 - w50) ** 2), rel=1e-7)
 
 
 def test_queueing_by_hand_two_replicas(mini):
@@ -1257,11 +1258,13 @@ def test_dedicated_endpoint_is_billed_by_the_hour_alone(mini):
 
 
 def test_dedicated_endpoint_replicas_scale_with_peak_output(mini):
-    # peak output = 100,000 q / (730 × 3,600 s) × peak 1 × 300 tokens = 11.4155 tokens/s;
-    # one replica sustains 5 → ceil(11.4155 / 5) = ceil(2.283) = 3 replicas → 3 × 2 $/h × 730 h = 4,380
+    # sized like self-hosting (counting input tokens, at the target utilization 0.6): work of one request =
+    # 300 output + (100 system + 200 input) × input-token weight 0.1 = 330 tokens; peak work = 100,000 q /
+    # (730 × 3,600 s) × peak 1 × 330 = 12.557 tokens/s; one replica sustains 5 × 0.6 = 3 → ceil(4.186) = 5
+    # replicas → 5 × 2 $/h × 730 h = 7,300 (sized at 100 % on output alone, it was 3)
     est = estimate(_with_dedicated_offer(mini, tps=5), make(stack={"fine_tune": "ft-dedicated"}))
-    assert est.current["fine_tuned"].components_usd["model_hosting"] == approx(3 * 2 * 730)
-    # at 10,000 queries: 1.14 tokens/s → one replica (never fewer than one)
+    assert est.current["fine_tuned"].components_usd["model_hosting"] == approx(5 * 2 * 730)
+    # at 10,000 queries: 1.256 tokens/s ÷ 3 → one replica (never fewer than one)
     est = estimate(
         _with_dedicated_offer(mini, tps=5),
         make(workload={"queries_per_month": 10_000}, stack={"fine_tune": "ft-dedicated"}),

@@ -11,9 +11,8 @@ from planner.engine.costs import (
     SECONDS_PER_MONTH,
     USES_RETRIEVAL,
     clamp_share,
-    mean_input_tokens,
     monthly_totals,
-    serving_tokens_per_second,
+    queries_per_replica_month,
 )
 from planner.engine.results import BreakEven, Sensitivity
 from planner.inputs import Inputs
@@ -109,12 +108,9 @@ def step_points(i: Inputs, lo: float, hi: float, archs: tuple[str, ...] = ARCHIT
     pts: list[float] = []
     if i.self_hosted:
         for arch in archs:
-            tin, tout = mean_input_tokens(i, arch), i.output_tokens_per_query
-            thr = serving_tokens_per_second(i, arch)
-            work = tout + tin * i.input_token_weight
-            if work <= 0:
+            per_replica = queries_per_replica_month(i, arch)
+            if not math.isfinite(per_replica):
                 continue  # no GPU work: always the minimum replicas
-            per_replica = thr * i.target_utilization * SECONDS_PER_MONTH / (i.peak_to_average_ratio * work)
             k0 = max(1, math.floor(lo / per_replica))
             k1 = min(k0 + cap, math.ceil(hi / per_replica) + 1)
             pts.extend(k * per_replica for k in range(k0, k1))

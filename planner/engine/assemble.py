@@ -23,6 +23,8 @@ from planner.engine.costs import (
     prompt_tokens,
     replicas,
     sequences_per_replica,
+    serving_point,
+    utilization,
 )
 from planner.engine.dated import change_warnings, dated
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
@@ -87,7 +89,23 @@ def _arch_series(p: _Priced, a: str, q: np.ndarray) -> Series:
     return Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps, f50, f95)
 
 
-def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int) -> Snapshot:
+def _serving_fields(i: Inputs, a: str, q_now: np.ndarray, gpu_key: str) -> dict:
+    """The self-hosted contract fields of one option at the scenario's volume (docs/formulas.md)."""
+    if not i.self_hosted:
+        return {}
+    sp = serving_point(i, a)
+    reps = int(replicas(i, a, q_now)[0])
+    return dict(
+        gpu=gpu_key,
+        precision=i.serving_precision,
+        gpus=reps * int(sp.gpus_per_replica),
+        replica_tokens_per_second=sp.replica_tokens_per_second,
+        sequence_tokens_per_second=sp.sequence_tokens_per_second,
+        utilization=float(utilization(i, a, q_now)[0]),
+    )
+
+
+def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int, gpu_key: str = "") -> Snapshot:
     """One architecture at the scenario's own volume (`q_now`, one element), with its one-time costs and TCO."""
     typ, c = p.typ, p.c
     now = monthly_components(typ, a, q_now, c)
@@ -124,6 +142,7 @@ def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int) -> Snapshot:
         first_token_p95_ms=float(t95[0]),
         gpus_per_replica=int(gpus_per_replica(typ, a)) if typ.self_hosted else None,
         sequences_per_replica=int(sequences_per_replica(typ, a)) if typ.self_hosted else None,
+        **_serving_fields(typ, a, q_now, gpu_key),
     )
 
 
@@ -144,7 +163,7 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
     ruled_out = _ruled_out(catalog, scenario, context_misfit)
     priced = tuple(a for a in ARCHITECTURES if a not in ruled_out)
     series = {a: _arch_series(p, a, q) for a in priced}
-    current = {a: _snapshot(p, a, q_now, scenario.horizon_months) for a in priced}
+    current = {a: _snapshot(p, a, q_now, scenario.horizon_months, scenario.stack.gpu) for a in priced}
     current, changes = dated(dated_catalog, scenario, start, current, p.c)
 
     return Estimate(
@@ -237,6 +256,41 @@ def estimate_warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: 
             f"as one whole instance holding {scenario.stack.max_sequences_per_replica} sequences at once, without "
             "checking that the model and its KV cache fit"
         )
+    out.extend(_serving_warnings(catalog, scenario, i, current))
     if i.training_examples and i.training_examples < 50:
         out.append(f"only {i.training_examples:.0f} training examples: fine-tuning usually needs at least 50 good ones")
+    return out
+
+
+def _serving_warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
+    """A dedicated endpoint whose capacity is not modelled; a self-hosted option whose latency limit no batch
+    meets; a GPU sized by the legacy 8B throughput (an older catalog)."""
+    out = []
+    offer = catalog.fine_tune_offers[scenario.stack.fine_tune]
+    tuned_here = [a for a in current if USES_TUNED[a]]
+    if (
+        not i.self_hosted
+        and tuned_here
+        and offer.hosting == "dedicated"
+        and i.tuned_dedicated_output_tokens_per_second <= 0
+    ):
+        out.append(
+            f"{offer.name} runs on a dedicated endpoint whose throughput the catalog does not give "
+            "(`dedicated_output_tokens_per_second`): its capacity is not modelled, so it is priced as one replica "
+            "at any volume — at high volume it needs more"
+        )
+    if i.self_hosted and i.serving_model:
+        slow = [snap.label for a, snap in current.items() if not serving_point(i, a).meets_limit]
+        if slow:
+            out.append(
+                f"{', '.join(slow)}: even one sequence per replica misses the latency limit on "
+                f"{catalog.gpus[scenario.stack.gpu].name} (the model's own time, before network and retrieval), "
+                "so each replica runs the largest batch within 10% of one sequence's time; a faster GPU, "
+                "a lower stack.precision or a smaller model would meet it"
+            )
+    elif i.self_hosted:
+        out.append(
+            f"{catalog.gpus[scenario.stack.gpu].name} names no GPU datasheet (`accelerator`) in this catalog: its "
+            "replicas are sized by the legacy 8B throughput scaled by model size, not by the serving model"
+        )
     return out

@@ -12,6 +12,7 @@ from typing import cast
 
 import numpy as np
 
+from planner.engine.serving import ServingPoint, output_tokens, replica_point
 from planner.inputs import Inputs
 from planner.scenario import ARCHITECTURES
 from planner.vector_stores import vector_store_usd
@@ -172,56 +173,75 @@ def candidates_retrieved(i: Inputs) -> float:
     return max(i.rerank_candidates_per_query, i.top_k) if i.rerank else i.top_k
 
 
-def dedicated_replicas(i: Inputs, q: np.ndarray) -> np.ndarray:
-    """Replicas of a tuned model's dedicated endpoint: ceil(peak output tokens/s ÷ one replica's), at least 1.
+def serving_point(i: Inputs, arch: str) -> ServingPoint:
+    """Self-hosted `arch`'s replica shape and operating point on its own (retrieving) request."""
+    return replica_point(i, arch, prompt_tokens(i, arch)[0])
 
-    With no per-replica throughput in the catalog the endpoint is one replica (the hourly fee alone)."""
+
+def load_factor(i: Inputs) -> float:
+    """Capacity needed ÷ the average rate: interactive requests at peak (peak-to-average × their share); batch
+    requests run in the troughs, so the fleet needs at least the average of all requests (docs/formulas.md)."""
+    return max((1.0 - clamp_share(i.batch_query_share)) * i.peak_to_average_ratio, 1.0)
+
+
+def dedicated_replicas(i: Inputs, q: np.ndarray) -> np.ndarray:
+    """Replicas of a tuned model's dedicated endpoint, sized like self-hosting: ceil(load × (output + input ×
+    input-token weight) tokens/s ÷ (one replica's output tokens/s × target utilization)), at least 1.
+
+    With no per-replica throughput in the catalog the endpoint is one replica (the hourly fee alone), and the
+    estimate warns that its capacity is not modelled."""
     if i.tuned_dedicated_output_tokens_per_second <= 0:
         return np.ones_like(q, dtype=float)
-    peak_tps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio * i.output_tokens_per_query
-    return np.maximum(1.0, np.ceil(peak_tps / i.tuned_dedicated_output_tokens_per_second - 1e-9))
+    work = (
+        i.output_tokens_per_query + i.tuned_reasoning_tokens + mean_input_tokens(i, "fine_tuned") * i.input_token_weight
+    )
+    need_tps = q / SECONDS_PER_MONTH * load_factor(i) * work
+    return np.maximum(
+        1.0, np.ceil(need_tps / (i.tuned_dedicated_output_tokens_per_second * i.target_utilization) - 1e-9)
+    )
+
+
+def queries_per_replica_month(i: Inputs, arch: str) -> float:
+    """Queries a month one self-hosted replica serves at the target utilization and the load factor."""
+    sp = serving_point(i, arch)
+    if sp.replica_tokens_per_second <= 0:
+        return math.inf
+    if not i.serving_model:  # legacy: throughput in output-token equivalents, input tokens weighted
+        work = i.output_tokens_per_query + mean_input_tokens(i, arch) * i.input_token_weight
+    else:  # the serving model's throughput already pays for prefill
+        work = output_tokens(i, arch)
+    if work <= 0:
+        return math.inf
+    return sp.replica_tokens_per_second * i.target_utilization * SECONDS_PER_MONTH / (load_factor(i) * work)
 
 
 def replicas(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
-    """Self-hosted replicas for volume `q`: ceil(peak work ÷ (throughput × utilization)), at least the minimum."""
-    tin, tout = mean_input_tokens(i, arch), i.output_tokens_per_query
-    thr = serving_tokens_per_second(i, arch)
-    peak_qps = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
-    work = tout + tin * i.input_token_weight
-    need = peak_qps * work / (thr * i.target_utilization)
+    """Self-hosted replicas for volume `q`: ceil(q ÷ queries one replica serves a month), at least the minimum."""
+    per = queries_per_replica_month(i, arch)
     # tiny tolerance so that an exact multiple does not round up by float noise
-    return np.maximum(i.min_replicas, np.ceil(need - 1e-9))
+    return np.maximum(i.min_replicas, np.ceil(q / per - 1e-9))
+
+
+def utilization(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
+    """Share of the replicas' throughput the load at the sizing point uses (≤ the target unless the minimum
+    replicas are more than the load needs)."""
+    per = queries_per_replica_month(i, arch)
+    return q / (replicas(i, arch, q) * per) * i.target_utilization
 
 
 def gpus_per_replica(i: Inputs, arch: str) -> float:
-    """GPUs in one self-hosted replica of the model serving `arch` (1, 2, 4 or 8; see planner/serving_fit.py):
-    long context has its own, sized for the knowledge base in every prompt."""
-    if KNOWLEDGE_IN_PROMPT[arch] and i.serving_gpus_per_replica_long_context > 0:
-        return i.serving_gpus_per_replica_long_context
-    return i.serving_gpus_per_replica_tuned if USES_TUNED[arch] else i.serving_gpus_per_replica_base
+    """GPUs in one self-hosted replica of the model serving `arch` (1, 2, 4 or 8), sized for its own request."""
+    return serving_point(i, arch).gpus_per_replica
 
 
 def serving_tokens_per_second(i: Inputs, arch: str) -> float:
-    """Throughput of one self-hosted replica serving `arch` (output-token equivalents a second)."""
-    if KNOWLEDGE_IN_PROMPT[arch] and i.serving_tokens_per_second_long_context > 0:
-        return i.serving_tokens_per_second_long_context
-    return i.serving_tokens_per_second_tuned if USES_TUNED[arch] else i.serving_tokens_per_second_base
+    """Output tokens a second one self-hosted replica serving `arch` delivers at its operating point."""
+    return serving_point(i, arch).replica_tokens_per_second
 
 
 def sequences_per_replica(i: Inputs, arch: str) -> float:
-    """Sequences one replica decodes at once: the KV cache left beside the weights ÷ one request's KV, capped."""
-    cap = i.serving_max_sequences_per_replica
-    if i.serving_gpu_memory_gb <= 0:
-        return cap  # memory unknown: the server's batch cap (a warning says so)
-    tin, tout = prompt_tokens(i, arch)
-    tuned = USES_TUNED[arch]
-    weights = i.serving_weights_gb_tuned if tuned else i.serving_weights_gb_base
-    kv = i.serving_kv_bytes_per_token_tuned if tuned else i.serving_kv_bytes_per_token_base
-    free_gb = gpus_per_replica(i, arch) * i.serving_gpu_memory_gb * i.serving_memory_utilization - weights
-    per_request_gb = kv * (tin + tout) / 1e9
-    if per_request_gb <= 0:
-        return cap
-    return float(min(cap, max(1.0, math.floor(free_gb / per_request_gb + 1e-9))))
+    """Sequences one replica decodes at once at its operating point (its batch)."""
+    return serving_point(i, arch).sequences
 
 
 def rerank_searches_per_query(i: Inputs) -> float:
@@ -249,7 +269,8 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
         )
     else:
         hit = cache_hit_share(i, arch, q)
-        tin, tout = prompt_tokens(i, arch, True)
+        tin, _ = prompt_tokens(i, arch, True)
+        tout = output_tokens(i, arch)  # hidden reasoning tokens are billed as output
         per_query = r * llm_usd_per_query(i, arch, tin, tout, hit)
         if r < 1:
             tin0, _ = prompt_tokens(i, arch, False)

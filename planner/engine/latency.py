@@ -12,12 +12,14 @@ from planner.engine.costs import (
     USES_RETRIEVAL,
     USES_TUNED,
     elementwise_total,
-    mean_input_tokens,
+    load_factor,
     prompt_tokens,
+    queries_per_replica_month,
     replicas,
     sequences_per_replica,
-    serving_tokens_per_second,
+    serving_point,
 )
+from planner.engine.serving import output_tokens, sequence_speed_at_load
 from planner.inputs import Inputs
 
 # The tail series of the Erlang C computation stops once its next term is below this share of the sum,
@@ -62,13 +64,26 @@ def erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:
 
 
 def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """(p50, p95) in ms of each part of one request's path, at each volume."""
+    """(p50, p95) in ms of each part of one request's path, at each volume.
+
+    API: the entry's time to first token (plus the per-1K-input-token slope) and output speed. Self-hosted:
+    the serving model's prefill and per-sequence speed at the replica's operating batch (the figures its
+    throughput and cost come from). Hidden reasoning tokens are decoded before the first answer token."""
     tin, tout = prompt_tokens(i, arch)
     zero = np.zeros_like(q)
     r = i.p95_over_p50
     tuned = USES_TUNED[arch]
-    ttft = (i.tuned_ttft_ms if tuned else i.llm_ttft_ms) + i.ttft_ms_per_1k_input_tokens * tin / 1000
-    tps = i.tuned_output_tokens_per_second if tuned else i.llm_output_tokens_per_second
+    reasoning = output_tokens(i, arch) - tout
+    entry_ttft = (i.tuned_ttft_ms if tuned else i.llm_ttft_ms) + i.ttft_ms_per_1k_input_tokens * tin / 1000
+    tps: np.ndarray
+    if i.self_hosted:
+        tps = _speed_at_load(i, arch, q, tin)
+        # legacy (no GPU datasheet): the entry's first-token time, its per-token speed shared by the batch
+        first = serving_point(i, arch).prefill_ms if i.serving_model else entry_ttft
+    else:
+        tps = zero + (i.tuned_output_tokens_per_second if tuned else i.llm_output_tokens_per_second)
+        first = entry_ttft
+    ttft = first + reasoning / tps * 1000
     gen = tout / tps * 1000
     parts = {
         "network": (zero + i.network_overhead_ms, zero + i.network_overhead_ms * r),
@@ -83,22 +98,40 @@ def latency_parts(i: Inputs, arch: str, q: np.ndarray) -> dict[str, tuple[np.nda
         parts["query_embedding"] = (zero + i.embed_latency_p50_ms, zero + i.embed_latency_p95_ms)
         parts["vector_search"] = (zero + i.vs_latency_p50_ms, zero + i.vs_latency_p95_ms)
         parts["reranking"] = (zero + i.rerank * i.rerank_latency_p50_ms, zero + i.rerank * i.rerank_latency_p95_ms)
-    work = tout + mean_input_tokens(i, arch) * i.input_token_weight
-    if i.self_hosted and work > 0:
-        # M/M/c at peak with batched replicas: c = replicas × sequences per replica slots, each slot
-        # serving thr ÷ (slots × work) requests a second (a replica's throughput shared by its batch).
-        slots = sequences_per_replica(i, arch)
-        c = replicas(i, arch, q) * slots
-        thr = serving_tokens_per_second(i, arch)
-        mu = thr / (slots * work)
-        lam = q / SECONDS_PER_MONTH * i.peak_to_average_ratio
-        p_wait = erlang_c(c, lam / mu)
-        spare = np.maximum(c * mu - lam, 1e-12)
-        # P(W > t) = P_wait · exp(−(cμ − λ) t)  ⇒  the quantile t_p = ln(P_wait / (1 − p)) / (cμ − λ)
-        w50 = np.maximum(0.0, np.log(np.maximum(p_wait, 1e-300) / 0.5)) / spare * 1000
-        w95 = np.maximum(0.0, np.log(np.maximum(p_wait, 1e-300) / 0.05)) / spare * 1000
-        parts["queueing"] = (w50, w95)
+    if i.self_hosted:
+        parts["queueing"] = _queueing(i, arch, q)
     return parts
+
+
+def _speed_at_load(i: Inputs, arch: str, q: np.ndarray, tin: float) -> np.ndarray:
+    """Per-sequence speed at each volume: a replica decodes as many sequences at once as its share of the
+    sizing load keeps busy (Little's law: arrivals a second × a request's time at the operating point),
+    at most its operating batch."""
+    sp = serving_point(i, arch)
+    request_s = sp.prefill_ms / 1000 + output_tokens(i, arch) / sp.sequence_tokens_per_second
+    lam = q / SECONDS_PER_MONTH * load_factor(i) / replicas(i, arch, q)
+    concurrent = np.minimum(np.ceil(lam * request_s - 1e-9), sp.sequences)
+    speeds = {n: sequence_speed_at_load(i, arch, tin, n) for n in np.unique(concurrent).tolist()}
+    return np.array([speeds[n] for n in concurrent.tolist()], dtype=float)
+
+
+def _queueing(i: Inputs, arch: str, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """M/M/c at the sizing load: c = replicas × the operating batch, each slot serving one request at a time
+    at the per-sequence speed (μ = replica throughput ÷ (batch × tokens a request decodes)), so the fleet's
+    service rate c·μ is exactly what cost sizing counts on."""
+    cap = queries_per_replica_month(i, arch)
+    if not math.isfinite(cap):
+        return np.zeros_like(q), np.zeros_like(q)
+    slots = sequences_per_replica(i, arch)
+    c = replicas(i, arch, q) * slots
+    mu = cap / SECONDS_PER_MONTH / i.target_utilization * load_factor(i) / slots  # requests/s one slot serves
+    lam = q / SECONDS_PER_MONTH * load_factor(i)
+    p_wait = erlang_c(c, lam / mu)
+    spare = np.maximum(c * mu - lam, 1e-12)
+    # P(W > t) = P_wait · exp(−(cμ − λ) t)  ⇒  the quantile t_p = ln(P_wait / (1 − p)) / (cμ − λ)
+    w50 = np.maximum(0.0, np.log(np.maximum(p_wait, 1e-300) / 0.5)) / spare * 1000
+    w95 = np.maximum(0.0, np.log(np.maximum(p_wait, 1e-300) / 0.05)) / spare * 1000
+    return w50, w95
 
 
 def combine_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:

@@ -61,7 +61,14 @@ class Snapshot:
     first_token_p50_ms: float = 0.0  # time to the first token; latency_p50_ms/latency_p95_ms are to the full answer
     first_token_p95_ms: float = 0.0
     gpus_per_replica: int | None = None  # self-hosted only
-    sequences_per_replica: int | None = None
+    sequences_per_replica: int | None = None  # at the operating point (the replica's batch)
+    # self-hosted only (None on the API): the serving model's figures at the scenario's volume
+    gpu: str | None = None  # catalog key of the GPU
+    precision: str | None = None
+    gpus: int | None = None  # replicas × gpus_per_replica
+    replica_tokens_per_second: float | None = None  # output tokens/s of one replica at its operating point
+    sequence_tokens_per_second: float | None = None  # output tokens/s one sequence gets there
+    utilization: float | None = None  # share of the replicas' throughput the sizing load uses
     # the monthly spend of each month of the horizon, when a scheduled price change falls inside it (empty: every
     # month costs `monthly_usd`, the start's prices)
     monthly_by_month_usd: tuple[float, ...] = ()
@@ -249,6 +256,19 @@ def _snapshot_dict(now: Snapshot) -> dict:
         "first_token_p95_ms": r(now.first_token_p95_ms),
         "gpus_per_replica": now.gpus_per_replica,
         "sequences_per_replica": now.sequences_per_replica,
+        **(
+            {
+                "gpu": now.gpu,
+                "precision": now.precision,
+                "replicas": now.replicas,
+                "gpus": now.gpus,
+                "replica_tokens_per_second": r(now.replica_tokens_per_second),
+                "sequence_tokens_per_second": r(now.sequence_tokens_per_second),
+                "utilization": r(now.utilization or 0.0),
+            }
+            if now.gpu is not None
+            else {}
+        ),
         "monthly_usd_by_month": r(np.array(now.monthly_by_month_usd)) if now.monthly_by_month_usd else None,
     }
 

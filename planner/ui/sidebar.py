@@ -537,17 +537,26 @@ def _model_controls(s: Scenario, cat: Catalog) -> None:
 
 
 def _self_hosted_controls(s: Scenario, cat: Catalog) -> None:
+    offered = stack_fit.serving_gpus(cat)
     st.selectbox(
         "GPU for self-hosted serving (USD/hour)",
-        _entry_options(cat.gpus, s.stack.gpu),
+        offered if s.stack.gpu in offered else [s.stack.gpu, *offered],
         format_func=_entry_format(cat.gpus, lambda e: f" · {fmt.usd(e.usd_per_hour.value)}/h"),
-        help="GPU instance rented per hour; replicas are sized for the peak rate.",
+        help="GPU instance rented per hour; each option's replicas are sized by the serving model from the "
+        "GPU's datasheet and the model's architecture.",
         **control("sb.gpu", "stack.gpu", "GPU"),
     )
+    missing = [g.name for k, g in cat.gpus.items() if k not in offered]
+    if missing:
+        st.caption(
+            f"Not offered for self-hosting (no GPU datasheet with memory bandwidth and compute in the catalog): "
+            f"{', '.join(missing)}."
+        )
     st.selectbox(
         "Weight precision",
-        ["bf16", "fp8", "int4"],
-        help="Bytes per weight (bf16 2, fp8 1, int4 0.5): sets how many GPUs a replica needs for the model.",
+        ["bf16", "fp8", "int4", "fp4"],
+        help="Bytes per weight (bf16 2, fp8 1, int4 0.5, fp4 0.5625; never wider than the weights ship in): "
+        "sets how many GPUs a replica needs and, on GPUs with fp8/fp4 tensor cores, how fast it computes.",
         **control("sb.precision", "stack.precision", "Weight precision"),
     )
 
