@@ -25,24 +25,14 @@ from planner.answers import (
     KnowledgeChange,
 )
 from planner.quality.model import Quality
+from planner.vocabulary import ARCHITECTURE_COLORS, ARCHITECTURE_LABELS
 from pricing.models import Key, Strict
 
 ARCHITECTURES = ("prompt_only", "long_context", "rag", "fine_tuned", "hybrid")
-LABELS = {
-    "prompt_only": "Prompt only",
-    "long_context": "Long context",
-    "rag": "RAG",
-    "fine_tuned": "Fine-tuned",
-    "hybrid": "Hybrid",
-}
-#: One color per architecture, everywhere (screen and PDF). Okabe–Ito, color-blind safe.
-COLORS = {
-    "prompt_only": "#E69F00",
-    "long_context": "#56B4E9",
-    "rag": "#0072B2",
-    "fine_tuned": "#009E73",
-    "hybrid": "#CC79A7",
-}
+#: Each architecture's name and color (`planner.vocabulary`, where every label and color lives), under the
+#: names the modules that read a scenario import them by.
+LABELS = ARCHITECTURE_LABELS
+COLORS = ARCHITECTURE_COLORS
 
 
 def num(default, ge=0.0, le=1e12, gt=None, description="", whole=False):

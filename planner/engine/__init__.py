@@ -27,10 +27,7 @@ from planner.engine.analysis import (
 from planner.engine.assemble import arch_series, estimate, long_context_misfit
 from planner.engine.costs import (
     ABSURD_REPLICAS,
-    COMPONENT_LABELS,
     KNOWLEDGE_IN_PROMPT,
-    LATENCY_LABELS,
-    ONE_TIME_LABELS,
     SECONDS_PER_MONTH,
     USES_RETRIEVAL,
     USES_TUNED,
@@ -67,6 +64,7 @@ from planner.engine.results import BreakEven, Estimate, Sensitivity, Series, Sna
 from planner.inputs import Inputs, PriceUsed, build_inputs
 from planner.latency_limits import MEASURE_LABELS, LatencyCheck, latency_limits, shown_measure
 from planner.scenario import ARCHITECTURES, COLORS, LABELS
+from planner.vocabulary import COMPONENT_LABELS, LATENCY_LABELS, ONE_TIME_LABELS
 
 __all__ = [
     "erlang_c",

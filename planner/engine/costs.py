@@ -16,36 +16,12 @@ from planner.engine.serving import ServingPoint, output_tokens, replica_point
 from planner.inputs import Inputs
 from planner.scenario import ARCHITECTURES
 from planner.vector_stores import vector_store_usd
+from planner.vocabulary import COMPONENT_LABELS
 
 SECONDS_PER_MONTH = 730 * 3600.0
 #: Above this many self-hosted replicas at the scenario's volume the estimate warns that the inputs are absurd.
 ABSURD_REPLICAS = 10_000
 
-COMPONENT_LABELS = {
-    "inference": "LLM inference (API tokens)",
-    "gpu_serving": "GPU serving (self-hosted)",
-    "model_hosting": "Tuned-model hosting fee",
-    "query_embedding": "Query embedding",
-    "vector_store": "Vector store",
-    "reranking": "Reranking",
-    "reembedding": "Re-embedding changed documents",
-    "training": "Retraining runs",
-}
-ONE_TIME_LABELS = {
-    "engineering": "Engineering",
-    "initial_indexing": "Initial indexing",
-    "labeling": "Labeling training examples",
-    "first_training": "First training run",
-}
-LATENCY_LABELS = {
-    "network": "Network round trip",
-    "query_embedding": "Query embedding",
-    "vector_search": "Vector search",
-    "reranking": "Reranking",
-    "queueing": "Queueing (self-hosted)",
-    "time_to_first_token": "Time to first token",
-    "generation": "Generation",
-}
 USES_RETRIEVAL = {"prompt_only": False, "long_context": False, "rag": True, "fine_tuned": False, "hybrid": True}
 USES_TUNED = {"prompt_only": False, "long_context": False, "rag": False, "fine_tuned": True, "hybrid": True}
 #: Architectures that put the whole knowledge base in the (cached) prompt.
