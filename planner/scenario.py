@@ -29,6 +29,28 @@ from planner.vocabulary import ARCHITECTURE_COLORS, ARCHITECTURE_LABELS
 from pricing.models import Key, Strict
 
 ARCHITECTURES = ("prompt_only", "long_context", "rag", "fine_tuned", "hybrid")
+
+
+@dataclass(frozen=True)
+class LinkedAnswer:
+    """A questionnaire answer that is also a scenario number: the same number in two places."""
+
+    answer: str  # the answer's id (`Answers` field)
+    field: str  # the scenario field, as a dotted path
+    #: True: an unanswered answer takes the field's number (budget, latency limits: unset by default). False: the
+    #: field always has a value for pricing (volume, training-set size), which is not an answer.
+    mirrored: bool
+
+
+#: Every linked answer, in one table: the scenario's validation, `Scenario.with_changes` and the app read it.
+LINKED_ANSWERS = (
+    LinkedAnswer("queries_per_month", "workload.queries_per_month", mirrored=False),
+    LinkedAnswer("monthly_budget_usd", "monthly_budget_usd", mirrored=True),
+    LinkedAnswer("latency_p95_ms", "latency_target_p95_ms", mirrored=True),
+    LinkedAnswer("first_token_p95_ms", "first_token_target_p95_ms", mirrored=True),
+    LinkedAnswer("labeled_examples", "fine_tuning.training_examples", mirrored=False),
+)
+
 #: Each architecture's name and color (`planner.vocabulary`, where every label and color lives), under the
 #: names the modules that read a scenario import them by.
 LABELS = ARCHITECTURE_LABELS
@@ -279,17 +301,12 @@ class Scenario(Strict):
         )
         if not isinstance(workload, dict) or not isinstance(fine_tuning, dict):
             return data
-        # (answer id, container, field, mirrored back): the same number in two places. An answer
-        # always sets its field. Budget and latency limit (unset by default) also fill an unanswered
-        # answer; volume and training-set size always have a value for pricing, which is not an answer.
-        linked = [
-            ("queries_per_month", workload, "queries_per_month", False),
-            ("monthly_budget_usd", data, "monthly_budget_usd", True),
-            ("latency_p95_ms", data, "latency_target_p95_ms", True),
-            ("first_token_p95_ms", data, "first_token_target_p95_ms", True),
-            ("labeled_examples", fine_tuning, "training_examples", False),
-        ]
-        for answer_id, container, field, mirrored in linked:
+        # the same number in two places (`LINKED_ANSWERS`): an answer always sets its field
+        containers = {"": data, "workload": workload, "fine_tuning": fine_tuning}
+        for link in LINKED_ANSWERS:
+            answer_id, mirrored = link.answer, link.mirrored
+            head, _, field = link.field.rpartition(".")
+            container = containers[head]
             a, s = answers.get(answer_id), container.get(field)
             if a is not None and s is not None and a != s:
                 raise PydanticCustomError(
@@ -337,13 +354,7 @@ class Scenario(Strict):
             if "fine_tuning.knowledge_retrains_per_month" not in paths:
                 data["fine_tuning"]["knowledge_retrains_per_month"] = CHANGES_PER_MONTH[kc]
         # linked answers follow the scenario field that was changed
-        for answer_id, field in (
-            ("queries_per_month", "workload.queries_per_month"),
-            ("monthly_budget_usd", "monthly_budget_usd"),
-            ("latency_p95_ms", "latency_target_p95_ms"),
-            ("first_token_p95_ms", "first_token_target_p95_ms"),
-            ("labeled_examples", "fine_tuning.training_examples"),
-        ):
+        for answer_id, field in ((link.answer, link.field) for link in LINKED_ANSWERS):
             if field in paths and data["answers"].get(answer_id) is not None:
                 data["answers"][answer_id] = paths[field]
             elif paths.get(f"answers.{answer_id}") is not None:  # un-answering leaves the number as it is
