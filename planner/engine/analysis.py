@@ -8,7 +8,6 @@ import math
 import numpy as np
 
 from planner.engine.costs import (
-    SECONDS_PER_MONTH,
     USES_RETRIEVAL,
     clamp_share,
     monthly_totals,
@@ -17,7 +16,7 @@ from planner.engine.costs import (
 from planner.engine.results import BreakEven, Sensitivity
 from planner.inputs import Inputs
 from planner.scenario import ARCHITECTURES, Scenario
-from planner.vector_stores import VS_SENSITIVITY_LABELS
+from planner.vector_stores import STORE_SHAPES, VS_SENSITIVITY_LABELS
 
 #: When the scenario's own volume is outside its chart range, the grid is widened to this factor around it.
 WIDEN_FACTOR = 3.0
@@ -115,8 +114,9 @@ def step_points(i: Inputs, lo: float, hi: float, archs: tuple[str, ...] = ARCHIT
             k1 = min(k0 + cap, math.ceil(hi / per_replica) + 1)
             pts.extend(k * per_replica for k in range(k0, k1))
     r = clamp_share(i.retrieval_query_share)
-    if i.vs_shape == "capacity" and r > 0 and any(USES_RETRIEVAL[a] for a in archs):
-        per_inst = i.vs_max_queries_per_second * SECONDS_PER_MONTH / (i.peak_to_average_ratio * r)
+    store = STORE_SHAPES.get(i.vs_shape)
+    if store is not None and store.queries_per_step and r > 0 and any(USES_RETRIEVAL[a] for a in archs):
+        per_inst = store.queries_per_step(i, r)
         k0 = max(1, math.floor(lo / per_inst))
         k1 = min(k0 + cap, math.ceil(hi / per_inst) + 1)
         pts.extend(k * per_inst for k in range(k0, k1))
