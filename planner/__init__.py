@@ -8,6 +8,7 @@ a = analyze_traffic(["spans.jsonl"], load_catalog())   # your usage logs: a.fitt
 
 from planner.engine import Estimate, estimate
 from planner.files import ScenarioWarning, load_preset, load_scenario, parse_scenario, scenario_yaml
+from planner.provenance import assumptions, provenance
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import load_catalog
@@ -25,12 +26,14 @@ __all__ = [
     "ScenarioWarning",
     "UnknownEntryError",
     "analyze_traffic",
+    "assumptions",
     "build_report",
     "estimate",
     "load_catalog",
     "load_preset",
     "load_scenario",
     "parse_scenario",
+    "provenance",
     "recommend",
     "scenario_yaml",
 ]

@@ -130,11 +130,12 @@ def cmd_estimate(args) -> int:
     catalog, scenario = _load(args)
     est = estimate(catalog, scenario, volumes=_volumes(args.volumes))
     if args.format == "json":
-        print(output.json_text(est))
+        # a shipped preset's values are the preset's (provenance), not typed
+        print(output.json_text(est, catalog, preset=scenario if getattr(args, "preset", None) else None))
     elif args.format == "csv":
         sys.stdout.write(output.csv_text(est))
     else:
-        print(output.table_text(est))
+        print(output.table_text(est, catalog))
     return 0
 
 

@@ -86,13 +86,36 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
 
 
 def scenario_yaml(scenario: Scenario) -> str:
-    """The scenario as the YAML file the app downloads and the CLI reads."""
-    data = scenario.model_dump(mode="json")
+    """The scenario as the YAML file the app downloads and the CLI reads: the values given, then the
+    defaults nobody gave as comments, so that reading the file back keeps them assumed (a default never
+    turns into the user's number by a download and an upload)."""
+    given = {k: v for k, v in scenario.model_dump(mode="json", exclude_unset=True).items() if v != {}}
+    assumed = _missing(scenario.model_dump(mode="json"), given)
+    for key in ("name", "description", "answers"):  # not assumptions: a title, and questions not answered
+        assumed.pop(key, None)
     head = (
         "# LLM architecture planner scenario. Load it in the app (sidebar → Upload) or run\n"
         "#   python -m planner estimate --scenario THIS_FILE\n"
     )
-    return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    text = head + (yaml.safe_dump(given, sort_keys=False, allow_unicode=True, width=100) if given else "{}\n")
+    if assumed:
+        block = yaml.safe_dump(assumed, sort_keys=False, allow_unicode=True, width=100)
+        text += "# Assumed: defaults nobody gave (copy a line into its section above to make it yours)\n"
+        text += "".join(f"# {line}\n" for line in block.splitlines())
+    return text
+
+
+def _missing(full: dict, given: dict) -> dict:
+    """The keys of `full` that `given` lacks, section by section."""
+    out: dict = {}
+    for key, value in full.items():
+        if key not in given:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(given[key], dict):
+            rest = _missing(value, given[key])
+            if rest:
+                out[key] = rest
+    return out
 
 
 def presets() -> dict[str, Path]:

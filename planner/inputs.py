@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
-from planner.inputs_context import context_inputs
+from planner.inputs_context import context_inputs, latency_model_fields
 from planner.scenario import Scenario, start_day
 from planner.serving_fit import (  # noqa: F401  (kv_bytes_per_token, replica_misfits: re-exported)
     BYTES_PER_PARAMETER,
@@ -187,6 +187,19 @@ class Inputs:
     # hidden reasoning tokens per request (billed as output, decoded before the answer)
     llm_reasoning_tokens: float = 0.0
     tuned_reasoning_tokens: float = 0.0
+    cache_hit_share_ceiling: float = -1.0  # set by the scenario; negative: the model's own ceiling
+    cache_lifetime_1h: float = 0.0  # 1: the 1-hour cache where offered
+    explicit_cache: float = 0.0  # 1: an explicit cache where offered (storage billed per hour)
+    llm_cache_write_1h_usd_per_1m_tokens: float = float("nan")
+    llm_cache_storage_usd_per_1m_tokens_per_hour: float = float("nan")
+    llm_cache_min_prefix_tokens: float = 0.0
+    llm_cache_first_token_saving_share: float = 0.0
+    llm_cache_hit_share_ceiling: float = 1.0
+    tuned_cache_write_1h_usd_per_1m_tokens: float = float("nan")
+    tuned_cache_storage_usd_per_1m_tokens_per_hour: float = float("nan")
+    tuned_cache_min_prefix_tokens: float = 0.0
+    tuned_cache_first_token_saving_share: float = 0.0
+    tuned_cache_hit_share_ceiling: float = 1.0
 
     def replace(self, **changes) -> Inputs:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -545,20 +558,6 @@ def _model_serving_fields(catalog: Catalog, s: Scenario, gpu_usd: float, acc) ->
     )
 
 
-def _latency_model_fields(catalog: Catalog, take: _Taker) -> dict[str, float]:
-    lm = catalog.latency_model
-    take.feeding((), ())
-    take.note(
-        "Latency model", "latency_model", "Latency model", "ttft_ms_per_1k_input_tokens", lm.ttft_ms_per_1k_input_tokens
-    )
-    take.note("Latency model", "latency_model", "Latency model", "network_overhead_ms", lm.network_overhead_ms)
-    return dict(
-        ttft_ms_per_1k_input_tokens=lm.ttft_ms_per_1k_input_tokens.value,
-        network_overhead_ms=lm.network_overhead_ms.value,
-        p95_over_p50=lm.p95_over_p50,
-    )
-
-
 def build_inputs(
     catalog: Catalog, scenario: Scenario, which: str = "value", on: date | None = None
 ) -> tuple[Inputs, tuple[PriceUsed, ...]]:
@@ -574,7 +573,7 @@ def build_inputs(
     fields_ |= _llm_fields(catalog, st.llm, take)
     fields_ |= _fine_tune_fields(catalog, st.fine_tune, take)
     fields_ |= _serving_fields(catalog, scenario, take)
-    fields_ |= _latency_model_fields(catalog, take)
+    fields_ |= latency_model_fields(catalog, take)
     fields_ |= context_inputs(catalog, scenario, take)
     # one row per (entry, field): a figure read for two roles (a base model serving both the untuned options
     # and a tuned model at its price) feeds the components and options of both

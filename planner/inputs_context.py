@@ -58,6 +58,7 @@ def _llm_prices(
         f"{prefix}_tier_output_usd_per_1m_tokens": nan,
         f"{prefix}_tier_cached_input_usd_per_1m_tokens": nan,
     }
+    out |= _cache_rules(prefix, role, key, model, which, take)
     tier = _get(model, "long_context")
     if tier is not None:
         for f in ("input_usd_per_1m_tokens", "output_usd_per_1m_tokens", "cached_input_usd_per_1m_tokens"):
@@ -70,6 +71,33 @@ def _llm_prices(
         t_cached = _get(tier, "cached_input_usd_per_1m_tokens")
         # a tier without its own cached price gives no cache discount above the threshold
         out[f"{prefix}_tier_cached_input_usd_per_1m_tokens"] = t_cached.pick(which) if t_cached is not None else nan
+    return out
+
+
+def _cache_rules(prefix: str, role: str, key: str, model: Any, which: str, take: Any) -> dict[str, float]:
+    """The 1-hour write and explicit-cache storage prices (NaN: not offered) and the cache's rules: the
+    minimum cacheable prefix (0: any), the first-token saving of a hit (0: none) and the hit-share ceiling (1)."""
+    nan = math.nan
+    out = {
+        f"{prefix}_cache_write_1h_usd_per_1m_tokens": nan,
+        f"{prefix}_cache_storage_usd_per_1m_tokens_per_hour": nan,
+        f"{prefix}_cache_min_prefix_tokens": 0.0,
+        f"{prefix}_cache_first_token_saving_share": 0.0,
+        f"{prefix}_cache_hit_share_ceiling": 1.0,
+    }
+    if _get(model, "cached_input_usd_per_1m_tokens") is None:
+        return out  # no cache at all
+    for f in ("cache_write_1h_usd_per_1m_tokens", "cache_storage_usd_per_1m_tokens_per_hour"):
+        if _get(model, f) is not None:
+            out[f"{prefix}_{f}"] = take(role, key, model, f)
+    rules = _get(model, "prompt_cache")
+    if rules is not None:
+        if rules.min_prefix_tokens is not None:
+            out[f"{prefix}_cache_min_prefix_tokens"] = float(rules.min_prefix_tokens)
+        if rules.first_token_saving_share is not None:
+            out[f"{prefix}_cache_first_token_saving_share"] = rules.first_token_saving_share
+        if rules.hit_share_ceiling is not None:
+            out[f"{prefix}_cache_hit_share_ceiling"] = rules.hit_share_ceiling
     return out
 
 
@@ -97,6 +125,9 @@ def context_inputs(
     out: dict[str, float] = {
         "engineering_days_long_context": scenario.one_time.engineering_days.long_context,
         "cache_hit_share": -1.0 if w.cache_hit_share is None else w.cache_hit_share,
+        "cache_hit_share_ceiling": -1.0 if w.cache_hit_share_ceiling is None else w.cache_hit_share_ceiling,
+        "cache_lifetime_1h": 1.0 if w.cache_lifetime == "1h" else 0.0,
+        "explicit_cache": 1.0 if w.explicit_cache else 0.0,
         "batch_query_share": w.batch_query_share,
         "retrieval_query_share": w.retrieval_query_share,
         "rerank_candidates_per_query": float(w.rerank_candidates_per_query or 0),
@@ -108,7 +139,11 @@ def context_inputs(
     take.feeding(("inference",), ("prompt_only", "long_context", "rag"))
     out |= _llm_prices("llm", "LLM (prompt only, long context, RAG)", st.llm, llm, which, take)
     take.feeding(("inference",), ("fine_tuned", "hybrid"))
-    if offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
+    if offer.hosting == "dedicated" and offer.input_usd_per_1m_tokens is None:
+        # a dedicated endpoint billed by the hour alone: no per-token price of any kind (cached, write, batch,
+        # tier): every NaN falls back to the input price, which is 0 (planner/inputs.py)
+        out |= _llm_prices("tuned", "", st.fine_tune, object(), which, take)
+    elif offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
         # served at the base model's prices: its cached, batch and tier prices apply too
         role = "Fine-tuning (fine-tuned, hybrid) at base price"
         out |= _llm_prices("tuned", role, offer.base_llm, base, which, take)
@@ -116,3 +151,18 @@ def context_inputs(
         # the offer's own token prices: the catalog gives it no cached, batch or tier price, so none applies
         out |= _llm_prices("tuned", "", st.fine_tune, object(), which, take)
     return out
+
+
+def latency_model_fields(catalog: Catalog, take: Any) -> dict[str, float]:
+    """The latency model's figures (planner.inputs builds them with the rest; they feed no cost)."""
+    lm = catalog.latency_model
+    take.feeding((), ())
+    take.note(
+        "Latency model", "latency_model", "Latency model", "ttft_ms_per_1k_input_tokens", lm.ttft_ms_per_1k_input_tokens
+    )
+    take.note("Latency model", "latency_model", "Latency model", "network_overhead_ms", lm.network_overhead_ms)
+    return dict(
+        ttft_ms_per_1k_input_tokens=lm.ttft_ms_per_1k_input_tokens.value,
+        network_overhead_ms=lm.network_overhead_ms.value,
+        p95_over_p50=lm.p95_over_p50,
+    )

@@ -15,16 +15,62 @@ import json
 from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, Estimate
 from planner.latency_limits import MEASURE_LABELS, latency_limits
+from planner.provenance import assumptions, provenance
 from planner.quality import text as quality_text
-from planner.scenario import LABELS
+from planner.scenario import LABELS, Scenario
+from pricing.models import Catalog
 
 
-def json_text(est: Estimate) -> str:
-    """The stable JSON form, indented (no trailing newline)."""
-    return json.dumps(est.to_dict(), indent=2)
+def json_text(est: Estimate, catalog: Catalog | None = None, preset: Scenario | None = None) -> str:
+    """The stable JSON form, indented (no trailing newline); with the catalog, `provenance` and `assumptions`
+    (`preset`: the preset the scenario came from, whose unchanged values are the preset's)."""
+    doc = est.to_dict()
+    if catalog is not None:
+        doc |= provenance_dict(est, catalog, preset)
+    return json.dumps(doc, indent=2)
 
 
-def table_text(est: Estimate) -> str:
+def provenance_dict(est: Estimate, catalog: Catalog, preset: Scenario | None = None) -> dict:
+    """The `provenance` and `assumptions` keys of the estimate's JSON (docs/formulas.md)."""
+    return {
+        "provenance": [p.to_dict() for p in provenance(est.scenario, est, preset)],
+        "assumptions": [a.to_dict() for a in assumptions(catalog, est.scenario, est, preset)],
+    }
+
+
+def assumptions_lines(est: Estimate, catalog: Catalog, limit: int = 8) -> list[str]:
+    """The assumed values that move the result, largest first, each with what sets it (text)."""
+    rows = assumptions(catalog, est.scenario, est)
+    if not rows:
+        return []
+    months = est.scenario.horizon_months
+    lines = [f"Assumed values that move the result (spend over {months} months at half and twice the value):"]
+    for a in rows[:limit]:
+        lines.append(
+            f"  {a.field} = {_num(a.value)} ({_num(a.low_value)} to {_num(a.high_value)}): "
+            f"{LABELS[a.option]} {fmt.usd(a.low_usd)} to {fmt.usd(a.high_usd)} (set it: {a.control})"
+        )
+    if len(rows) > limit:
+        lines.append(f"  … and {len(rows) - limit} more (--format json lists them all)")
+    return lines
+
+
+def _num(x: float) -> str:
+    return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def measured_lines(est: Estimate) -> list[str]:
+    """The numbers measured from the user's inputs rather than given: the prompt-cache hit share (API)."""
+    if est.scenario.workload.cache_hit_share is not None or est.scenario.stack.serving == "self_hosted":
+        return []
+    shares = "; ".join(f"{c.label} {c.cache_hit_share:.1%}" for c in est.current.values())
+    return [
+        "Prompt-cache hit share, measured from your traffic and each model's cache lifetime (set it: "
+        f"workload.cache_hit_share): {shares}"
+    ]
+
+
+def table_text(est: Estimate, catalog: Catalog | None = None) -> str:
     s = est.scenario
     lines = [
         f"Scenario: {s.name} — {fmt.count(s.workload.queries_per_month)} queries/month "
@@ -79,6 +125,10 @@ def table_text(est: Estimate) -> str:
         lines += ["", *quality_text.table_lines(est.quality, monthly, s.horizon_months)]
     if est.warnings:
         lines += ["", "Warnings:"] + [f"  {w}" for w in est.warnings]
+    if measured := measured_lines(est):
+        lines += ["", *measured]
+    if catalog is not None and (more := assumptions_lines(est, catalog)):
+        lines += ["", *more]
     return "\n".join(lines)
 
 

@@ -121,6 +121,23 @@ class Workload(Strict):
         description="Share of requests whose static prompt prefix is read from the prompt cache "
         "(null: from traffic and the model's cache lifetime).",
     )
+    cache_lifetime: Literal["default", "1h"] = Field(
+        "default",
+        description="Prompt-cache lifetime: the vendor's default, or 1 hour where offered (writes at the 1-hour "
+        "price, a longer life for the hit share).",
+    )
+    explicit_cache: bool = Field(
+        False,
+        description="Keep the prefix in an explicit cache where the model offers one: every request reads it, "
+        "storage is billed per hour around the clock.",
+    )
+    cache_hit_share_ceiling: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Most requests that can hit the prompt cache (null: the model's documented ceiling, if any).",
+    )
 
     @model_validator(mode="after")
     def _overlap_below_chunk(self) -> Workload:
@@ -338,13 +355,18 @@ class Scenario(Strict):
         return data
 
     def with_changes(self, **paths: Any) -> Scenario:
-        """A copy with dotted paths changed, validated: `s.with_changes(**{"workload.top_k": 8})`."""
-        data = self.model_dump(mode="json")
+        """A copy with dotted paths changed, validated: `s.with_changes(**{"workload.top_k": 8})`.
+
+        Only what was given (here or before) is carried: a field never given stays a default, so
+        `given_paths` still tells the user's numbers from the assumed ones."""
+        data = self.model_dump(mode="json", exclude_unset=True)
+        for key in ("workload", "fine_tuning", "stack", "one_time", "answers"):
+            data.setdefault(key, {})
         for path, value in paths.items():
             node = data
             parts = path.split(".")
             for p in parts[:-1]:
-                node = node[p]
+                node = node.setdefault(p, {})
             node[parts[-1]] = value
         change = paths.get("answers.knowledge_change")
         if change is not None:
@@ -361,7 +383,7 @@ class Scenario(Strict):
                 node = data
                 *head, last = field.split(".")
                 for p in head:
-                    node = node[p]
+                    node = node.setdefault(p, {})
                 node[last] = paths[f"answers.{answer_id}"]
         # the examples the team says it has are on hand (no labeling), as the answer changes
         have = data["answers"].get("labeled_examples")
@@ -395,6 +417,34 @@ def _two_latency_limits(data: dict[str, Any]) -> dict[str, Any]:
         answers["first_token_p95_ms"] = answered
     data["answers"] = answers
     return data
+
+
+def given_paths(scenario: Scenario) -> frozenset[str]:
+    """The dotted paths of every field the scenario was given (a file, a preset, a control, an answer's
+    number): the rest are defaults, assumed. `given_paths(Scenario())` is empty."""
+    out: set[str] = set()
+
+    def walk(model: Any, prefix: str) -> None:
+        for name in model.model_fields_set:
+            value = getattr(model, name)
+            path = f"{prefix}{name}"
+            if isinstance(value, Strict):
+                walk(value, path + ".")
+            else:
+                out.add(path)
+
+    walk(scenario, "")
+    return frozenset(out)
+
+
+#: The scenario fields that size the knowledge base.
+CORPUS_FIELDS = ("workload.corpus_documents", "workload.tokens_per_document")
+
+
+def corpus_given(scenario: Scenario) -> bool:
+    """Whether the user gave the knowledge base's size (either of its two numbers); else it is assumed."""
+    given = given_paths(scenario)
+    return any(f in given for f in CORPUS_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ COMPONENT_LABELS = {
     "reranking": "Reranking",
     "reembedding": "Re-embedding changed documents",
     "training": "Retraining runs",
+    "cache_storage": "Prompt-cache storage (explicit cache)",
 }
 #: Each one-time cost's name.
 ONE_TIME_LABELS = {
@@ -90,6 +91,7 @@ COMPONENT_COLORS = {
     "reranking": "#C490B8",
     "reembedding": "#D9A066",
     "training": "#8DB580",
+    "cache_storage": "#9AA8C4",
 }
 #: Each part of one request's time (the same hue as the component that spends it, where there is one).
 LATENCY_COLORS = {

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pricing.caching import PromptCacheRules
 from pricing.serving_facts import Accelerator, ModelArchitecture, Reasoning
 from pricing.units import (
     STALE_AFTER_DAYS,
@@ -319,6 +320,16 @@ class LLM(Strict):
         None, description="Price of writing input to the prompt cache (absent: writes billed at the input price)."
     )
     cache_ttl_seconds: Seconds | None = Field(None, description="How long an unused cached prefix lives.")
+    cache_write_1h_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
+        None, description="Price of writing input to the 1-hour prompt cache (absent: no 1-hour option)."
+    )
+    cache_storage_usd_per_1m_tokens_per_hour: UsdPer1MTokens | None = Field(
+        None,
+        description="Explicit caches: storage per 1M cached tokens per hour (absent: no explicit cache).",
+    )
+    prompt_cache: PromptCacheRules | None = Field(
+        None, description="Minimum cacheable prefix, first-token saving and hit-share ceiling (absent: none)."
+    )
     batch_input_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
         None, description="Input price through the vendor's batch interface (absent: no batch price)."
     )

@@ -330,8 +330,10 @@ def _recommendation_text(at: AppTest) -> str:
 def test_answering_a_question_changes_the_recommendation(catalog_file):
     at = start(catalog_file, "decide")
     before = _recommendation_text(at)
-    # unanswered, but the knowledge base (10,000 × 1,000 tokens) is measured against the model's window
-    assert "Measured, and used in place of a guess: no. Long context is ruled out" in captions(at)
+    # unanswered: the assumed knowledge base (10,000 × 1,000 tokens) is measured against the model's window,
+    # and said to be assumed
+    assert "By the assumed size, not yours: no. Long context is ruled out" in captions(at)
+    assert "assumed** (a default nobody gave): give your knowledge base's size" in captions(at)
     at.selectbox(key="dq.gap").set_value("knowledge").run()
     at.segmented_control(key="dq.citations_required").set_value("yes").run()
     assert not at.exception and errors(at) == []
@@ -374,7 +376,7 @@ def test_report_page_offers_the_pdf(catalog_file):
 # ------------------------------------------------------------------ the sidebar
 
 
-SECTIONS = ("tokens", "retrieval", "tuning", "stack", "targets", "file")
+SECTIONS = ("tokens", "knowledge", "retrieval", "tuning", "stack", "assumptions", "targets", "file")
 
 
 def test_every_sidebar_control_has_help_and_a_unit_or_name(catalog_file):
@@ -660,7 +662,7 @@ def test_caching_batch_routing_and_candidate_widgets_set_the_scenario(catalog_fi
     from planner.ui.session import KEY
 
     at = start(catalog_file, "costs")
-    open_sections(at, "tokens", "retrieval")
+    open_sections(at, "tokens", "retrieval", "assumptions")
     # unset: candidates follow top-k, the cache hit share comes from traffic
     assert at.number_input(key="sb.cands").value is None and at.number_input(key="sb.cache").value is None
     assert at.slider(key="sb.route").value == 100.0 and at.slider(key="sb.batch").value == 0.0

@@ -22,7 +22,7 @@ from tests.apptest import metrics
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
-SECTIONS = ("tokens", "retrieval", "tuning", "stack", "targets")
+SECTIONS = ("tokens", "knowledge", "retrieval", "tuning", "stack", "assumptions", "targets")
 
 
 def start(query: dict | None = None, page: str | None = None) -> AppTest:
@@ -116,6 +116,11 @@ NUMBER_CONTROLS = {
     "sb.budget": "monthly_budget_usd",
     "sb.p95": "latency_target_p95_ms",
     "sb.months": "horizon_months",
+    "sb.peak": "workload.peak_to_average_ratio",
+    "sb.itw": "stack.input_token_weight",
+    "sb.minrep": "stack.min_replicas",
+    "sb.hours": "stack.hours_per_month",
+    "sb.maxseq": "stack.max_sequences_per_replica",
 }
 
 

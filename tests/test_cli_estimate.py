@@ -94,6 +94,7 @@ COMPONENT_KEYS = {
     "reranking",
     "reembedding",
     "training",
+    "cache_storage",
 }
 ONE_TIME_KEYS = {"engineering", "initial_indexing", "labeling", "first_training"}
 BREAK_EVEN_KEYS = {"between", "queries_per_month", "usd_per_month", "cheaper_below", "cheaper_above", "at_step"}

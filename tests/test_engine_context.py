@@ -83,7 +83,19 @@ def test_cache_hit_share_from_traffic_and_ttl():
     # λ = q ÷ (730 × 3600) requests a second; h = 1 − e^(−λ·TTL)
     from types import SimpleNamespace
 
-    i = SimpleNamespace(cache_hit_share=-1.0, batch_query_share=0.0, llm_cache_ttl_seconds=300.0)
+    i = SimpleNamespace(
+        cache_hit_share=-1.0,
+        batch_query_share=0.0,
+        llm_cache_ttl_seconds=300.0,
+        # no minimum prefix, no explicit cache, no 1-hour cache, no ceiling
+        system_prompt_tokens=300.0,
+        few_shot_tokens=1500.0,
+        llm_cache_min_prefix_tokens=0.0,
+        explicit_cache=0.0,
+        cache_lifetime_1h=0.0,
+        cache_hit_share_ceiling=-1.0,
+        llm_cache_hit_share_ceiling=1.0,
+    )
     q = np.array([2_628.0, 26_280.0, 2_628_000.0])  # λ = 0.001, 0.01, 1 per second
     assert SECONDS_PER_MONTH == 2_628_000
     h = cache_hit_share(i, "prompt_only", q)

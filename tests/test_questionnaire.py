@@ -34,7 +34,7 @@ from planner.questionnaire import (
     rules_markdown,
     template_fields,
 )
-from planner.scenario import ARCHITECTURES, LABELS, Scenario
+from planner.scenario import ARCHITECTURES, LABELS, Scenario, corpus_given
 
 P, L, R, F, H = ARCHITECTURES
 LEVELS = list(KnowledgeChange)
@@ -700,8 +700,10 @@ estimate_st = st.builds(
 @given(answers_st, estimate_st)
 def test_numbers_only_penalise_and_never_resurrect(a, est):
     s = Scenario.model_validate({"answers": a.model_dump(mode="json", exclude_none=True)})
-    # the estimate measures the fit in context (every option priced: it fits), and the answers use the measure
-    measured = s.with_changes(**{"answers.knowledge_fits_in_context": True}) if q.answered_ids(s) else s
+    # the estimate measures the fit in context (every option priced: it fits); the answers use the measure, unless
+    # they answer it themselves and the knowledge base's size is only assumed (an answer beats an assumption)
+    measures = q.answered_ids(s) and (a.knowledge_fits_in_context is None or corpus_given(s))
+    measured = s.with_changes(**{"answers.knowledge_fits_in_context": True}) if measures else s
     plain, checked = recommend(measured), recommend(s, est)
     for key in ARCHITECTURES:
         before, after = plain.get(key), checked.get(key)

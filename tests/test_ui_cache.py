@@ -29,12 +29,17 @@ def _priced(s: Scenario) -> str:
 
 #: Answers that set no number the engine reads (the linked ones — volume, examples, budget, latency
 #: target — change the cache key, as they must).
-UNLINKED = [q for q in QUESTIONS if _priced(_changed(Scenario(), q)) == _priced(Scenario())]
+#: "The knowledge fits" is read by the engine over an assumed knowledge-base size (planner/engine/knowledge.py):
+#: the cache key carries it beside the priced fields (`session.estimate_for`).
+READ_BY_ENGINE = {"knowledge_fits_in_context"}
+UNLINKED = [
+    q for q in QUESTIONS if _priced(_changed(Scenario(), q)) == _priced(Scenario()) and q.id not in READ_BY_ENGINE
+]
 
 
 def test_most_answers_set_no_priced_number():
     # linked: volume, examples, budget, the two latency limits (and the measured fit in context)
-    assert len(UNLINKED) >= len(QUESTIONS) - 6, [q.id for q in UNLINKED]
+    assert len(UNLINKED) >= len(QUESTIONS) - 6 - len(READ_BY_ENGINE), [q.id for q in UNLINKED]
 
 
 @pytest.mark.parametrize("q", UNLINKED, ids=[q.id for q in UNLINKED])
@@ -67,3 +72,16 @@ def test_estimate_for_reuses_the_estimate_across_answers_and_names(catalog, monk
     session.estimate_for("sha", catalog, base.with_changes(**{"workload.top_k": base.workload.top_k + 1}))
     assert len(calls) == 2
     session.estimate_cached.clear()
+
+
+def test_the_fits_answer_over_an_assumed_size_gets_its_own_estimate(catalog):
+    session.estimate_cached.clear()
+    base = Scenario()
+    fits = base.with_changes(**{"answers.knowledge_fits_in_context": True})
+    a = session.estimate_for("sha", catalog, base)
+    b = session.estimate_for("sha", catalog, fits)
+    # the default corpus (10M tokens) does not fit: ruled out without the answer, priced at what fits with it
+    assert "long_context" in a.ruled_out and "long_context" in b.priced
+    # the same numbers typed by the user: measured, ruled out again
+    typed = fits.with_changes(**{"workload.corpus_documents": 10_000})
+    assert "long_context" in session.estimate_for("sha", catalog, typed).ruled_out

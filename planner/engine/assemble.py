@@ -9,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from planner.engine.analysis import break_evens_cached, sensitivity, volume_grid
+from planner.engine.caching import cache_warnings
 from planner.engine.costs import (
     ABSURD_REPLICAS,
     USES_TUNED,
@@ -27,6 +28,7 @@ from planner.engine.costs import (
     utilization,
 )
 from planner.engine.dated import change_warnings, dated
+from planner.engine.knowledge import answer_over_assumed_corpus
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.quality import quality_assessment
 from planner.engine.results import Estimate, Series, Snapshot
@@ -159,12 +161,18 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
     q_now = np.array([scenario.workload.queries_per_month])
 
     misfit = long_context_misfit(catalog, scenario, typ)
+    settled = answer_over_assumed_corpus(catalog, scenario, typ, misfit)
+    if settled is not None:  # the answer "it fits" stands over the assumed corpus: the largest that fits
+        docs = float(settled[0])
+        typ, low, high = (x.replace(corpus_documents=docs) for x in (typ, low, high))
+        p = _Priced(typ, low, high, corpus(typ), corpus(low), corpus(high))
+        misfit = long_context_misfit(catalog, scenario, typ)
     context_misfit = f"Long context is ruled out: {misfit}." if misfit else None
     ruled_out = _ruled_out(catalog, scenario, context_misfit)
     priced = tuple(a for a in ARCHITECTURES if a not in ruled_out)
     series = {a: _arch_series(p, a, q) for a in priced}
     current = {a: _snapshot(p, a, q_now, scenario.horizon_months, scenario.stack.gpu) for a in priced}
-    current, changes = dated(dated_catalog, scenario, start, current, p.c)
+    current, changes = dated(dated_catalog, scenario, start, current, p.c, float(settled[0]) if settled else None)
 
     return Estimate(
         scenario=scenario,
@@ -178,13 +186,16 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         sensitivity_delta=sensitivity_delta,
         prices_used=used,
         corpus=p.c,
-        warnings=tuple(
-            change_warnings(changes, scenario, start, current) + estimate_warnings(catalog, scenario, typ, current)
+        warnings=(
+            *((settled[1],) if settled else ()),
+            *change_warnings(changes, scenario, start, current),
+            *estimate_warnings(catalog, scenario, typ, current),
         ),
         ruled_out=ruled_out,
         context_misfit=context_misfit,
         start_date=start.isoformat(),
         price_changes_in_horizon=changes,
+        knowledge_base_note=settled[1] if settled else None,
         quality=quality_assessment(catalog, scenario, {"value": typ, "low": low, "high": high}, q, current, start),
     )
 
@@ -243,6 +254,7 @@ def estimate_warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: 
                 f"no cached-input price in the catalog for {', '.join(uncached)}: the static prompt prefix "
                 "is billed at the full input price on every query (no prompt-cache discount)"
             )
+    out += cache_warnings(scenario, i, current)
     if i.self_hosted:
         most = max(current.values(), key=lambda snap: snap.replicas or 0)
         if (most.replicas or 0) > ABSURD_REPLICAS:

@@ -84,27 +84,64 @@ def mean_input_tokens(i: Inputs, arch: str) -> float:
     return r * prompt_tokens(i, arch, True)[0] + (1 - r) * prompt_tokens(i, arch, False)[0]
 
 
+def model_prefix(arch: str) -> str:
+    """The `Inputs` prefix of the model serving `arch`: "tuned" or "llm"."""
+    return "tuned" if USES_TUNED[arch] else "llm"
+
+
+def cacheable(i: Inputs, arch: str) -> bool:
+    """Whether `arch`'s static prefix can be cached at all: at least the model's minimum cacheable prefix."""
+    return prefix_tokens(i, arch) >= getattr(i, f"{model_prefix(arch)}_cache_min_prefix_tokens")
+
+
+def explicit_cache_on(i: Inputs, arch: str) -> bool:
+    """An explicit cache holds `arch`'s prefix: asked for, offered (a storage price) and the prefix cacheable."""
+    if not i.explicit_cache:
+        return False
+    storage = getattr(i, f"{model_prefix(arch)}_cache_storage_usd_per_1m_tokens_per_hour")
+    return not math.isnan(storage) and cacheable(i, arch)
+
+
+def cache_ttl_seconds(i: Inputs, arch: str) -> float:
+    """The cache lifetime: 1 hour when the scenario asks for it and the model sells a 1-hour write."""
+    m = model_prefix(arch)
+    if i.cache_lifetime_1h and not math.isnan(getattr(i, f"{m}_cache_write_1h_usd_per_1m_tokens")):
+        return 3600.0
+    return getattr(i, f"{m}_cache_ttl_seconds")
+
+
 def cache_hit_share(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     """Share of requests that find the static prefix in the prompt cache.
 
-    Fixed by the scenario, or 1 − e^(−λ·TTL): a request hits when another one came within the
-    cache lifetime, for requests arriving at λ = queries per second (one prefix)."""
+    0 when the prefix is shorter than the model's minimum cacheable prefix; 1 with an explicit cache;
+    fixed by the scenario; or 1 − e^(−λ·TTL): a request hits when another one came within the cache
+    lifetime, for requests arriving at λ = queries per second (one prefix), at most the hit-share ceiling
+    (the scenario's, else the model's)."""
+    if not cacheable(i, arch):
+        return np.zeros_like(q)
     if i.cache_hit_share >= 0:
         return np.zeros_like(q) + clamp_share(i.cache_hit_share)
-    ttl = i.tuned_cache_ttl_seconds if USES_TUNED[arch] else i.llm_cache_ttl_seconds
+    if explicit_cache_on(i, arch):
+        return np.ones_like(q)
+    ceiling = (
+        i.cache_hit_share_ceiling
+        if i.cache_hit_share_ceiling >= 0
+        else getattr(i, f"{model_prefix(arch)}_cache_hit_share_ceiling")
+    )
     lam = q / SECONDS_PER_MONTH  # batch requests carry the same prefix
-    return 1 - np.exp(-lam * ttl)
+    return np.minimum(1 - np.exp(-lam * cache_ttl_seconds(i, arch)), clamp_share(ceiling))
 
 
 def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.ndarray) -> np.ndarray:
     """LLM spend of one request of `tin` input and `tout` output tokens, at cache hit share `hit`.
 
-    Interactive requests pay the cached price for the prefix on a hit and the cache-write price
-    on a miss, the input price for the rest; batch requests pay batch prices, a cached prefix at the
-    lower of the cached and batch input prices.
+    Interactive requests pay the cached price for the prefix on a hit and the cache-write price (the
+    1-hour one with the 1-hour cache) on a miss — or the plain input price for every prefix when that is
+    cheaper (caching left off: at 0 hits the prefix costs the input price), the input price for the rest;
+    batch requests pay batch prices, a cached prefix at the lower of the cached and batch input prices.
     Above the long-context threshold every price is the tier's (writes and batch at its input and
     output prices: the catalog gives a tier no write or batch price)."""
-    m = "tuned" if USES_TUNED[arch] else "llm"
+    m = model_prefix(arch)
 
     def price(name: str, fallback: float) -> float:  # NaN in Inputs: not offered, the fallback applies
         v = getattr(i, f"{m}_{name}_usd_per_1m_tokens")
@@ -112,6 +149,8 @@ def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.nda
 
     p_in, p_out = price("input", 0.0), price("output", 0.0)
     cached, write = price("cached_input", p_in), price("cache_write", p_in)
+    if i.cache_lifetime_1h and cache_ttl_seconds(i, arch) == 3600.0:
+        write = price("cache_write_1h", write)
     b_in, b_out = price("batch_input", p_in), price("batch_output", p_out)
     if tin > getattr(i, f"{m}_tier_above_input_tokens"):
         # the catalog gives a tier no write or batch price: writes and batch requests pay the tier's prices
@@ -119,11 +158,20 @@ def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.nda
         cached = price("tier_cached_input", t_in)
         p_in, p_out, write, b_in, b_out = t_in, t_out, t_in, t_in, t_out
     prefix = min(prefix_tokens(i, arch), tin)
-    interactive = prefix * (hit * cached + (1 - hit) * write) + (tin - prefix) * p_in + tout * p_out
+    # a cache whose writes cost more than its reads save is left off: the prefix at the plain input price
+    interactive = prefix * np.minimum(hit * cached + (1 - hit) * write, p_in) + (tin - prefix) * p_in + tout * p_out
     # batch requests share the cached prefix too: a hit at the lower of the cached and batch input prices
     batch = prefix * (hit * min(cached, b_in) + (1 - hit) * b_in) + (tin - prefix) * b_in + tout * b_out
     b = clamp_share(i.batch_query_share)
     return ((1 - b) * interactive + b * batch) / 1e6
+
+
+def cache_storage_usd(i: Inputs, arch: str) -> float:
+    """Monthly storage of an explicit cache: prefix tokens ÷ 1M × storage price per hour × hours a month."""
+    if not explicit_cache_on(i, arch):
+        return 0.0
+    price = getattr(i, f"{model_prefix(arch)}_cache_storage_usd_per_1m_tokens_per_hour")
+    return prefix_tokens(i, arch) / 1e6 * price * i.hours_per_month
 
 
 def rerank_usd_per_query(i: Inputs) -> float:
@@ -252,6 +300,7 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
             tin0, _ = prompt_tokens(i, arch, False)
             per_query = per_query + (1 - r) * llm_usd_per_query(i, arch, tin0, tout, hit)
         out["inference"] = q * per_query
+        out["cache_storage"] = zero + cache_storage_usd(i, arch)
         if tuned:
             out["model_hosting"] = dedicated_replicas(i, q) * i.tuned_hosting_usd_per_hour * i.hours_per_month
     if USES_RETRIEVAL[arch]:

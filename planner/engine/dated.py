@@ -145,9 +145,15 @@ def _monthly(i, arch: str, q_now: np.ndarray, c: dict) -> float:
 
 
 def dated(
-    catalog: Catalog, scenario: Scenario, start: date, current: dict[str, Snapshot], c: dict
+    catalog: Catalog,
+    scenario: Scenario,
+    start: date,
+    current: dict[str, Snapshot],
+    c: dict,
+    corpus_documents: float | None = None,
 ) -> tuple[dict[str, Snapshot], tuple[PriceChangeMet, ...]]:
-    """The snapshots with their TCO summed month by month, and the changes met (unchanged when none)."""
+    """The snapshots with their TCO summed month by month, and the changes met (unchanged when none).
+    `corpus_documents`: the knowledge base priced in place of the scenario's (planner/engine/knowledge.py)."""
     met = changes_in_horizon(catalog, scenario, start)
     if not met:
         return current, ()
@@ -158,6 +164,8 @@ def dated(
     after: dict[date, dict[str, float]] = {d: {} for d in boundaries}
     # the inputs at each period's prices, built once for every option
     inputs = {(w, d): build_inputs(catalog, scenario, w, on=d)[0] for w in ("value", "low", "high") for d in boundaries}
+    if corpus_documents is not None:
+        inputs = {k: i.replace(corpus_documents=corpus_documents) for k, i in inputs.items()}
     out = {}
     for a, snap in current.items():
         by = {}

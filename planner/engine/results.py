@@ -135,6 +135,9 @@ class Estimate:
     start_date: str = ""
     #: every scheduled price change of an entry the estimate uses inside the horizon (planner.engine.dated)
     price_changes_in_horizon: tuple = ()
+    #: the answer "the knowledge fits" over an assumed corpus that does not: the sentence saying what was
+    #: priced instead (the largest knowledge base that fits) and asking for the size (None: nothing to settle)
+    knowledge_base_note: str | None = None
     #: measured quality joined to the spend (None only for an Estimate built by hand)
     quality: QualityAssessment | None = None
 

@@ -12,7 +12,7 @@ from planner.questionnaire.numbers import cheapest, check_numbers
 from planner.questionnaire.questions import QUESTIONS
 from planner.questionnaire.results import Ranked, Reason, Recommendation, rank_key, verdict_for
 from planner.questionnaire.rules import RULES, Rule
-from planner.scenario import ARCHITECTURES, LABELS, Scenario
+from planner.scenario import ARCHITECTURES, LABELS, Scenario, corpus_given
 
 if TYPE_CHECKING:  # the engine is optional here (imported lazily by `recommend_for`)
     from planner.engine import Estimate
@@ -57,18 +57,28 @@ def _order_reasons(key: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
     return _unique(r.text for r in out + soft)
 
 
-def _measured_fit(answers: Answers, context_misfit: str | None) -> tuple[Answers, str | None]:
-    """ "Does the knowledge fit in context?" is measured (corpus size against the chosen model), not guessed:
-    the answers with the measured fit, and a note when it contradicts the answer given. Only the context
-    window decides it: long context ruled out for another reason (its model fits no GPU) says nothing here."""
+def measured_fit(answers: Answers, context_misfit: str | None, size_given: bool = True) -> tuple[Answers, str | None]:
+    """ "Does the knowledge fit in context?" is measured (the corpus size the user gave against the chosen
+    model): the answers with the measured fit, and a note when it contradicts the answer given. Only the
+    context window decides it: long context ruled out for another reason (its model fits no GPU) says nothing
+    here. A size never given is an assumption, and an answer beats an assumption: the answer stands."""
     fits = context_misfit is None
+    said = answers.knowledge_fits_in_context
+    if said is not None and not size_given:
+        note = None
+        if said != fits:
+            note = (
+                f"You answered that the knowledge base {'fits' if said else 'does not fit'} in the context "
+                "window; its size is not given and the assumed one says otherwise: your answer is used. Give the "
+                "knowledge base's size (sidebar: Knowledge base) to have it measured."
+            )
+        return answers, note
     note = None
-    if answers.knowledge_fits_in_context is not None and answers.knowledge_fits_in_context != fits:
-        said = "fits" if answers.knowledge_fits_in_context else "does not fit"
+    if said is not None and said != fits:
         note = (
-            f"You answered that the knowledge base {said} "
-            f"in the context window, but by the corpus size and the chosen model it "
-            f"{'does' if fits else 'does not'}: the measured answer is used."
+            f"You answered that the knowledge base {'fits' if said else 'does not fit'} "
+            f"in the context window, but by the size you gave and the chosen model it "
+            f"{'does' if fits else 'does not'}: your numbers are used."
         )
     return answers.model_copy(update={"knowledge_fits_in_context": fits}), note
 
@@ -109,7 +119,8 @@ def recommend(
     ruled: Mapping[str, str] | None = estimate.ruled_out if estimate is not None else None
     fits_note = None
     if estimate is not None and answered_ids(given):  # no verdict before the first answer
-        answers, fits_note = _measured_fit(answers, estimate.context_misfit)
+        answers, fits_note = measured_fit(answers, estimate.context_misfit, corpus_given(scenario))
+        fits_note = estimate.knowledge_base_note or fits_note
     fired = evaluate(answers, rules)
     # what cannot run is ruled out whatever the answers (and is never first, even before an answer)
     ranking = _ranking(fired, _cannot_run(estimate, bool(answered_ids(given))))

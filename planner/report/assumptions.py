@@ -14,9 +14,10 @@ from reportlab.platypus import (
 
 from planner.format import count, ms, usd
 from planner.report.document import ReportDocument
+from planner.report.provenance import assumed_values
 from planner.report.style import BOX_BG
 from planner.report.text import FONT_BOLD, fig, long_date, num, para_text, xw
-from planner.scenario import LABELS
+from planner.scenario import LABELS, given_paths
 from planner.vocabulary import ALERT, SERVING_LABELS, STACK_FAMILIES
 from pricing.models import STALE_AFTER_DAYS
 
@@ -34,6 +35,7 @@ class AssumptionsSection(ReportDocument):
                 f"The questionnaire answers are in section {self.answers_section}."
             )
         )
+        assumed_values(self)
         self.inputs_table()
         self.derived()
         self.prices()
@@ -51,29 +53,33 @@ class AssumptionsSection(ReportDocument):
             style.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
             style.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), BOX_BG))
 
-        def model_rows(model: BaseModel, prefix: str = "") -> None:
+        given = given_paths(s)
+        assumed = "<br/><font size='6.5' color='#616E7C'>assumed (a default)</font>"
+
+        def model_rows(model: BaseModel, prefix: str = "", path: str = "") -> None:
             for name, info in type(model).model_fields.items():
                 v = getattr(model, name)
                 if hasattr(type(v), "model_fields"):
-                    model_rows(v, prefix + _human(name) + ": ")
+                    model_rows(v, prefix + _human(name) + ": ", f"{path}{name}.")
                     continue
                 label = prefix + (LABELS[name] if name in LABELS else _human(name))
+                note = assumed if f"{path}{name}" not in given and v is not None else ""
                 rows.append(
                     [
                         self.p(para_text(label), st.cell),
-                        self.p(self.input_value(name, v), st.cell),
+                        self.p(self.input_value(name, v) + note, st.cell),
                         self.p(para_text(info.description or ""), st.cell_small),
                     ]
                 )
 
         group("Workload")
-        model_rows(s.workload)
+        model_rows(s.workload, path="workload.")
         group("Fine-tuning plan")
-        model_rows(s.fine_tuning)
+        model_rows(s.fine_tuning, path="fine_tuning.")
         group("Stack")
-        model_rows(s.stack)
+        model_rows(s.stack, path="stack.")
         group("One-time costs")
-        model_rows(s.one_time)
+        model_rows(s.one_time, path="one_time.")
         group("Horizon, budget and limits")
         fields = type(s).model_fields
         for name in ("horizon_months", "start_date", "monthly_budget_usd", "latency_target_p95_ms"):
@@ -97,6 +103,9 @@ class AssumptionsSection(ReportDocument):
         self.add(self.table(rows, [2.2, 1.6, 3.2], style=style, zebra=False))
 
     def input_value(self, name: str, v: Any) -> str:
+        if v is None and name == "cache_hit_share" and self.scenario.stack.serving == "api":
+            shares = ", ".join(f"{para_text(c.label)} {c.cache_hit_share:.1%}" for c in self.est.current.values())
+            return f"measured from traffic: {shares}"
         if v is None:
             return f"today ({para_text(self.est.start_date)})" if name == "start_date" else "none set"
         if isinstance(v, bool):

@@ -12,7 +12,7 @@ from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
 from planner.scenario import LABELS
-from planner.ui import messages, quality, results, sidebar, summary, tables, volume_chart
+from planner.ui import assumptions, messages, quality, results, sidebar, summary, tables, volume_chart
 from planner.ui.messages import md, message
 
 
@@ -89,6 +89,16 @@ def _break_even_table(est: Estimate) -> None:
         st.caption("No break-even in this range: the order of the architectures does not change with volume here.")
 
 
+_VIEWS = (
+    "Numbers",
+    "Breakdown at your volume",
+    "Per 1,000 queries",
+    "One-time and total cost",
+    "Sensitivity",
+    "Assumptions",
+)
+
+
 def _breakdown_view(ctx: results.Context, est: Estimate) -> None:
     """The breakdown at the volume, without the ruled-out options (they would set the scale), said so."""
     out = verdict.ruled_out_keys(ctx.recommendation) & set(est.priced)
@@ -97,11 +107,27 @@ def _breakdown_view(ctx: results.Context, est: Estimate) -> None:
         st.caption("Ruled out, so not drawn: " + ", ".join(LABELS[a] for a in est.priced if a in out) + ".")
 
 
+def _numbers_view(ctx: results.Context, est: Estimate) -> None:
+    """The numbers as a table, with the curves as CSV."""
+    st.markdown(
+        tables.markdown_table(tables.numbers_frame(est, verdict.ruled_out_keys(ctx.recommendation)), "Architecture")
+    )
+    st.download_button(
+        "Download the curves (CSV)",
+        data=functools.partial(csv_text, est),
+        file_name="llm-planner-costs.csv",
+        mime="text/csv",
+        on_click="ignore",
+        help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per "
+        "architecture.",
+    )
+
+
 def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
     """One view at a time, picked by a segmented control: only the chosen view runs and redraws
     (st.tabs with lazy tabs measured ~25 ms more browser work per slider move than this)."""
     s = ctx.scenario
-    VIEWS = ["Numbers", "Breakdown at your volume", "Per 1,000 queries", "One-time and total cost", "Sensitivity"]
+    VIEWS = [*_VIEWS]
     view = (
         st.segmented_control(
             "Show",
@@ -114,18 +140,7 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
         or VIEWS[0]
     )
     if view == "Numbers":
-        st.markdown(
-            tables.markdown_table(tables.numbers_frame(est, verdict.ruled_out_keys(ctx.recommendation)), "Architecture")
-        )
-        st.download_button(
-            "Download the curves (CSV)",
-            data=functools.partial(csv_text, est),
-            file_name="llm-planner-costs.csv",
-            mime="text/csv",
-            on_click="ignore",
-            help="Every volume of the chart: monthly spend, range, per 1,000 queries, latency and each component, per "
-            "architecture.",
-        )
+        _numbers_view(ctx, est)
     elif view == "Breakdown at your volume":
         _breakdown_view(ctx, est)
     elif view == "Per 1,000 queries":
@@ -137,6 +152,8 @@ def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
             "queries/month."
         )
         st.markdown(tables.markdown_table(tables.one_time_frame(est), "One-time cost"))
+    elif view == "Assumptions":
+        assumptions.assumptions_view(ctx.catalog, ctx.cat_sha, est)
     else:
         rec = ctx.recommendation
         default = rec.winner.key if rec is not None and not rec.nothing_fits else cheapest

@@ -7,7 +7,7 @@ from planner import verdict
 from planner.engine.dated import change_note
 from planner.questionnaire import QUESTIONS, Question, answered_ids, recommend, score_text, scoring_text
 from planner.scenario import LINKED_ANSWERS
-from planner.ui import quality, results, session, summary
+from planner.ui import assumptions, quality, results, session, summary
 from planner.ui.messages import md, message
 from planner.vocabulary import ARCHITECTURE_MD_COLORS as MD_COLOR
 from planner.vocabulary import STAGE_LABELS
@@ -98,16 +98,8 @@ with left:
     with st.container(border=True):
         for q in QUESTIONS:
             question_widget(q)
-            if q.id == "knowledge_fits_in_context" and ctx.estimate is not None:
-                w_ = ctx.scenario.workload
-                kb = fmt.count(w_.corpus_documents * w_.tokens_per_document)
-                reason = ctx.estimate.context_misfit
-                st.caption(
-                    f"Measured, and used in place of a guess: no. {reason}"
-                    if reason
-                    else f"Measured, and used in place of a guess: yes, the knowledge base ({kb} tokens) "
-                    f"fits {ctx.scenario.stack.llm}'s context window with the prompt and the answer."
-                )
+            if q.id == "knowledge_fits_in_context":
+                assumptions.knowledge_fit_note(ctx.estimate, ctx.scenario)
     st.button(
         "Clear answers",
         on_click=clear_answers,

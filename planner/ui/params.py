@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from planner.scenario import Scenario
+from planner.scenario import CORPUS_FIELDS, Scenario, corpus_given, given_paths
 from planner.spelling import Respelled, respell_choice, respell_path
 
 PRESET = "preset"
@@ -138,12 +138,15 @@ def apply(base: Scenario, changes: Mapping[str, Any]) -> Scenario:
 def encode(scenario: Scenario, base: Scenario, preset: str = "") -> dict[str, str]:
     """Query parameters that rebuild `scenario` from `base` (the preset's scenario, or the defaults)."""
     now, was = scenario_paths(scenario), scenario_paths(base)
-    diff = {p: v for p, v in now.items() if was.get(p, object()) != v}
+    # the knowledge base's size, given (even at the default's value), stays given: it settles "does it fit?"
+    typed = {p for p in CORPUS_FIELDS if p in given_paths(scenario) and p not in given_paths(base)}
+    diff = {p: v for p, v in now.items() if was.get(p, object()) != v or p in typed}
     # leave out what the others imply (linked answers, knowledge-change defaults, ...)
     for path in sorted(diff, key=lambda p: (p.startswith("answers."), p in NAMES), reverse=True):
         trial = {p: v for p, v in diff.items() if p != path}
         try:
-            if apply(base, trial) == scenario:
+            rebuilt = apply(base, trial)
+            if rebuilt == scenario and corpus_given(rebuilt) == corpus_given(scenario):
                 diff = trial
         except (ValidationError, KeyError, ValueError, TypeError):
             pass

@@ -17,7 +17,7 @@ from planner import stack_fit
 from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
 from planner.questionnaire import Recommendation, recommend
-from planner.scenario import Scenario
+from planner.scenario import Scenario, given_paths
 from planner.ui import catalog as catalog_state
 from planner.ui import params, session
 from planner.ui.messages import md, message, problem_lines
@@ -67,7 +67,7 @@ def context() -> Context:
     """Catalog, scenario, estimate and recommendation for this run (errors as a sentence, not a traceback)."""
     s = session.get()
     cat, scen, sha = catalog_state.catalog(), s.scenario, s.cat_sha
-    key = (sha, scen.model_dump_json())
+    key = (sha, scen.model_dump_json(), given_paths(scen))  # a typed default is the user's, not assumed
     memo = s.context_memo
     if memo is not None and memo[0] == key:
         return memo[1]

@@ -35,7 +35,7 @@ from pydantic import ValidationError
 
 from planner.engine import Estimate, estimate
 from planner.files import SCENARIOS_DIR, load_scenario
-from planner.scenario import Scenario, bounds
+from planner.scenario import Scenario, bounds, corpus_given
 from planner.ui import params
 from pricing.errors import Problem
 from pricing.loader import LoadedCatalog, parse_catalog
@@ -89,7 +89,7 @@ class Session:
     flashes: list[Flash] = field(default_factory=list)
     # memos of this session's last results
     catalog_memo: tuple[str, Catalog] | None = None
-    context_memo: tuple[tuple[str, str], Context] | None = None
+    context_memo: tuple[tuple[str, str, frozenset[str]], Context] | None = None
     url_memo: tuple[tuple[str, str], dict[str, str]] | None = None
     chart_memo: dict[str, tuple] = field(default_factory=dict)  # planner.ui.volume_chart's last figure per chart
 
@@ -140,7 +140,11 @@ NOT_PRICED = {"answers", "name", "description"}
 
 def estimate_for(cat_sha: str, catalog: Catalog, scenario: Scenario) -> Estimate:
     """`estimate_cached` keyed on what the engine reads; the estimate carries `scenario` itself."""
-    est = estimate_cached(cat_sha, scenario.model_dump_json(exclude=NOT_PRICED), catalog, scenario)
+    # what the engine reads, and whether the knowledge base's size was given beside the answer "it fits"
+    # (an assumed size never overrules that answer: planner/engine/knowledge.py)
+    key = scenario.model_dump_json(exclude=NOT_PRICED) + f"|{scenario.answers.knowledge_fits_in_context}"
+    key += f"|{corpus_given(scenario)}"
+    est = estimate_cached(cat_sha, key, catalog, scenario)
     return est if est.scenario == scenario else dataclasses.replace(est, scenario=scenario)
 
 

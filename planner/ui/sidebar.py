@@ -11,7 +11,7 @@ from planner import format as fmt
 from planner import stack_fit
 from planner.files import read_scenario, scenario_yaml
 from planner.scenario import ARCHITECTURES, LABELS, Scenario, Workload, bounds
-from planner.ui import params, session
+from planner.ui import assumptions, params, results, session
 from planner.ui.catalog import catalog
 from planner.ui.messages import problem_lines
 from planner.ui.session import (
@@ -117,6 +117,9 @@ def draw(page: str = "") -> None:
         if (sec := _section("tokens", "Tokens per query")).open:
             with sec:
                 _token_controls()
+        if (sec := _section("knowledge", "Knowledge base (long context and RAG)")).open:
+            with sec:
+                assumptions.knowledge_base_inputs("sb")
         if (sec := _section("retrieval", "Retrieval (RAG and hybrid)")).open:
             with sec:
                 _retrieval_controls(s)
@@ -126,6 +129,9 @@ def draw(page: str = "") -> None:
         if (sec := _section("stack", "Stack (from the catalog)")).open:
             with sec:
                 _stack_controls(s, cat)
+        if (sec := _section("assumptions", "Assumptions: traffic, caching, sizing")).open:
+            with sec:
+                assumptions.assumption_controls(results.context().estimate)
         if (sec := _section("targets", "Budget, latency target, horizon")).open:
             with sec:
                 _target_controls()
@@ -328,23 +334,6 @@ def _token_controls() -> None:
             "sb.batch", "workload.batch_query_share", "Batch share", lambda v: round(v * 100, 1), lambda v: v / 100
         ),
     )
-    c2.number_input(
-        "Prompt-cache hits (%)",
-        min_value=0.0,
-        max_value=100.0,
-        step=5.0,
-        value=None,
-        placeholder="from traffic",
-        help="Share of requests whose static prompt prefix is read from the provider's cache. "
-        "Empty: 1 − e^(−λ·TTL) from your traffic and the model's cache lifetime.",
-        **control(
-            "sb.cache",
-            "workload.cache_hit_share",
-            "Cache hit share",
-            lambda v: None if v is None else round(v * 100, 1),
-            lambda v: None if v is None else v / 100,
-        ),
-    )
 
 
 def _retrieval_controls(s: Scenario) -> None:
@@ -354,22 +343,7 @@ def _retrieval_controls(s: Scenario) -> None:
 
 
 def _corpus_controls(w: Workload) -> None:
-    """The knowledge base and how it is cut: documents, their size, the chunk size."""
-    c1, c2 = st.columns(2)
-    c1.number_input(
-        "Corpus (documents)",
-        **limits("workload.corpus_documents"),
-        step=1000,
-        help="Documents in the knowledge base: sets the vector store's size and the indexing cost.",
-        **control("sb.docs", "workload.corpus_documents", "Corpus documents", _count_int, float),
-    )
-    c2.number_input(
-        "Document (tokens/doc)",
-        **limits("workload.tokens_per_document"),
-        step=100,
-        help="Average tokens per document.",
-        **control("sb.doc_tokens", "workload.tokens_per_document", "Tokens per document", _count_int, float),
-    )
+    """How the knowledge base is cut (its size: the Knowledge base section)."""
     st.slider(
         "Chunk size (tokens)",
         # the model needs chunk > overlap; the slider ends at 4,096 or past the scenario's value
