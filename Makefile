@@ -6,6 +6,9 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8501
 # Where `make run` listens: this machine only (saving allowed). ADDRESS=0.0.0.0 serves a team, read-only.
 ADDRESS ?= 127.0.0.1
+# Saving the catalog file is an opt-in (see README, "Read-only mode"): on for `make run` on loopback,
+# off on any other address unless PLANNER_WRITABLE=1 is given.
+PLANNER_WRITABLE ?= $(if $(filter 127.0.0.1 localhost ::1,$(ADDRESS)),1,0)
 
 .PHONY: run test test-fast lint format typecheck requirements install-check bench schema clean chromium
 
@@ -21,7 +24,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	PLANNER_WRITABLE=$(PLANNER_WRITABLE) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # The browser tests need Debian's chromium; install it when missing (root), or say how.
 chromium:

@@ -7,9 +7,12 @@ widgets are the same widgets on every page (widgets drawn by a page script get a
 per-page identity and would be rebuilt on every page switch).
 """
 
+import os
+import sys
+
 import streamlit as st
 
-from planner.ui import messages, process, results, sidebar
+from planner.ui import access, messages, process, results, sidebar
 
 #: The sidebar's starting width (pixels): wide enough that its labels and the longest entry names of
 #: the catalog (presets, fine-tuning offers) show whole; the user can still drag it.
@@ -20,6 +23,13 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state=SIDEBAR_WIDTH_PX,
 )
+
+try:  # a yes/no flag with another value: say so, rather than guess read-only or writable
+    access.check_environment(os.environ)
+except access.FlagError as exc:
+    print(f"error: {exc}", file=sys.stderr)
+    st.error(f"The app did not start: {exc}")
+    st.stop()
 
 page = st.navigation(
     [

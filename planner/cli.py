@@ -13,10 +13,19 @@ from pathlib import Path
 
 from planner import output
 from planner.engine import estimate
-from planner.files import load_scenario, preset_path, preset_paths, read_scenario_file
+from planner.files import (
+    WriteRefused,
+    check_writable_path,
+    load_scenario,
+    preset_path,
+    preset_paths,
+    read_scenario_file,
+    write_regular_file,
+)
+from planner.format import visible as plain
 from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
 from planner.scenario import ARCHITECTURES
-from pricing.errors import ConflictError, InputError, UnknownEntryError
+from pricing.errors import ConflictError, InputError, SaveError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
 from pricing.versions import genai_prices_versions
 
@@ -174,6 +183,7 @@ def installed_package_file(path: Path) -> bool:
 def cmd_report(args) -> int:
     from planner import report
 
+    check_writable_path(args.out)  # before the work: a link, FIFO or device at --out is refused, left as it is
     catalog, scenario = _load(args)
     traffic = None
     if args.traffic:  # the scenario fitted to these logs, and a section on them
@@ -187,9 +197,7 @@ def cmd_report(args) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     out = Path(args.out)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(pdf)
-    tmp.replace(out)
+    write_regular_file(out, pdf)  # a symbolic link, a FIFO or a device (/dev/null) is refused, left as it is
     print(f"wrote {out} ({len(pdf):,} bytes)")
     return 0
 
@@ -204,6 +212,25 @@ def _threshold(text: str) -> float:
     return pct / 100
 
 
+def _whole(text: str, low: int) -> int:
+    try:
+        n = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{plain(text)[:40]}` is not a whole number") from None
+    if not low <= n <= 10**9:
+        raise argparse.ArgumentTypeError(f"{n}: give a whole number from {low} to 1,000,000,000")
+    return n
+
+
+def _positive(text: str) -> int:
+    """A count given on the command line: a whole number above 0 (`--context-window 0` is refused, not ignored)."""
+    return _whole(text, 1)
+
+
+def _days(text: str) -> int:
+    return _whole(text, 0)
+
+
 def _day(text: str):
     from datetime import date
 
@@ -215,7 +242,6 @@ def _day(text: str):
 
 def cmd_prices(args) -> int:
     from pricing import genai_sync as gs
-    from pricing.loader import read_text
     from pricing.safeyaml import parse_yaml
     from pricing.store import save_catalog
 
@@ -251,25 +277,48 @@ def cmd_prices(args) -> int:
             if not args.write:
                 print("dry run: pass --write to rewrite the referenced figures (value, source, checked)")
                 return 0
-            save_catalog(text, path, loaded.sha256)
-            print(f"wrote {path} (previous version kept as {path.name}.bak)")
+            saved = save_catalog(text, path, loaded.sha256)
+            print(f"wrote {path} (previous version kept as {saved.backup})" if saved.backup else f"wrote {path}")
             return 0
-        # add
-        text, family, key = gs.add_entry_text(
-            read_text(path),
-            loaded.catalog,
-            args.model,
-            key=args.key,
-            checked=args.checked,
-            dimensions=args.dimensions,
-            context_window=args.context_window,
-        )
-        save_catalog(text, path, loaded.sha256)
-        print(f"added {family}.{key} ({args.model}) to {path}; its latency figures are placeholders marked unverified")
-        return 0
+        return _add(args, path, loaded)
     except gs.SyncError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+
+
+#: The `prices add` option each field of a new entry comes from (named when the field is refused).
+_ADD_OPTIONS = {"dimensions": "--dimensions", "context_window": "--context-window", "checked": "--checked"}
+
+
+def _add(args, path: Path, loaded) -> int:
+    """`prices add`: the new entry, validated as part of the file, then saved. A problem in the new entry is
+    said of the argument it came from (its line exists only in the text built, not on disk)."""
+    from pricing import genai_sync as gs
+    from pricing.loader import read_text
+    from pricing.store import save_catalog
+
+    text, family, key = gs.add_entry_text(
+        read_text(path),
+        loaded.catalog,
+        args.model,
+        key=args.key,
+        checked=args.checked,
+        dimensions=args.dimensions,
+        context_window=args.context_window,
+    )
+    try:
+        save_catalog(text, path, loaded.sha256)
+    except InputError as e:
+        new = [p for p in e.problems if p.path.split(".")[:2] == [family, key]]
+        if not new:
+            raise
+        for p in new:
+            field = p.path.split(".")[-1]
+            given = _ADD_OPTIONS.get(field, f"the entry for {args.model} built from genai-prices")
+            print(f"error: {plain(given)}: {p.path}: {plain(p.message)}; nothing was written", file=sys.stderr)
+        return 1
+    print(f"added {family}.{key} ({args.model}) to {path}; its latency figures are placeholders marked unverified")
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:  # long: declarations only, one block per subcommand
@@ -282,7 +331,7 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     v = sub.add_parser("validate", help="validate a pricing catalog (default: the shipped one)")
     v.add_argument("file", nargs="?", help="catalog or override file")
     v.add_argument(
-        "--stale-days", type=int, default=180, help="report figures checked longer ago than this (default 180)"
+        "--stale-days", type=_days, default=180, help="report figures checked longer ago than this (default 180)"
     )
     v.set_defaults(func=cmd_validate)
 
@@ -372,8 +421,8 @@ def parser() -> argparse.ArgumentParser:  # long: declarations only, one block p
     pa.add_argument("--key", help="key of the new entry (default: derived from the model)")
     pa.add_argument("--file", help="catalog file to add to (default: the shipped catalog)")
     pa.add_argument("--checked", type=_day, help="checked date to write (default: today)")
-    pa.add_argument("--dimensions", type=int, help="vector dimensions (embedding models; not in genai-prices)")
-    pa.add_argument("--context-window", type=int, help="context window, when genai-prices has none")
+    pa.add_argument("--dimensions", type=_positive, help="vector dimensions (embedding models; not in genai-prices)")
+    pa.add_argument("--context-window", type=_positive, help="context window, when genai-prices has none")
     for sp in (pc, ps, pa):
         sp.set_defaults(func=cmd_prices)
 
@@ -400,10 +449,10 @@ def main(argv=None) -> int:
         return 1
     except InputError as e:
         for problem in e.problems:
-            print(str(problem), file=sys.stderr)
+            print(plain(str(problem)), file=sys.stderr)
         return 1
-    except (UnknownEntryError, ConflictError) as e:
-        print(f"error: {e}", file=sys.stderr)
+    except (UnknownEntryError, ConflictError, SaveError, WriteRefused) as e:
+        print(f"error: {plain(str(e))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # the reader (e.g. `| head`) went away: stop quietly
@@ -412,7 +461,13 @@ def main(argv=None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as e:
-        print(f"error: {e.strerror or e}: {e.filename or ''}", file=sys.stderr)
+        print(f"error: {e.strerror or e}: {plain(str(e.filename or ''))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except (MemoryError, RecursionError):
+        print("error: the input is too large or too deeply nested to process", file=sys.stderr)
+        return 1
+    except Exception as e:  # a defect, not the user's input: still a sentence, never a traceback
+        print(f"error: internal error ({type(e).__name__}: {plain(str(e))[:300]}); please report it", file=sys.stderr)
+        return 2

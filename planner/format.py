@@ -4,7 +4,7 @@ format, so a number reads the same everywhere.
 Money and durations keep three significant figures once they are large (a page never shows "$4,000"
 beside "$16K" and "$21.7K", nor "1,500 ms" beside "1.50 s"):
 
-    usd:      < $0.01 · $0.42 · $48.00 · $480 · $4.00K · $16.0K · $21.7K · $150K · $1.20M · $3.40B
+    usd:      < $0.01 · $0.42 · $48.00 · $480 · $4.00K · $16.0K · $21.7K · $150K · $1.20M · $3.40B · $300T
     usd_tick: $0.5 · $2 · $100 · $1K · $20K · $5M   (axis ticks: round values, no trailing zeros)
     ms:       45 ms · 450 ms · 1.50 s · 12.3 s · 123 s
     count:    1,200 · 45K · 3.4M
@@ -15,7 +15,9 @@ from __future__ import annotations
 import math
 import re
 
-_SUFFIXES = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
+from pricing.safeyaml import UNSAFE_TEXT
+
+_SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 
 
 def _three_figures(x: float) -> tuple[str, str]:
@@ -45,7 +47,7 @@ def usd(x: float | None) -> str:
     return f"{sign}${mantissa}{suffix}"
 
 
-_TRAILING_ZEROS = re.compile(r"\.?0+(?=[KMB]?$)")
+_TRAILING_ZEROS = re.compile(r"\.?0+(?=[KMBT]?$)")
 
 
 def usd_tick(x: float | None) -> str:
@@ -58,6 +60,8 @@ def count(x: float | None) -> str:
     """Queries and tokens: 1,200 / 45K / 3.4M."""
     if x is None or not math.isfinite(x):
         return "—"
+    if x >= 1e12:
+        return f"{x / 1e12:.3g}T"
     if x >= 1e9:
         return f"{x / 1e9:.3g}B"
     if x >= 1e6:
@@ -75,6 +79,12 @@ def ms(x: float | None) -> str:
         return f"{x:.0f} ms"
     s = x / 1000
     return f"{s:.2f} s" if s < 9.995 else f"{s:.1f} s" if s < 99.95 else f"{s:,.0f} s"
+
+
+def visible(text: str) -> str:
+    """`text` with every control character and bidirectional override written as `\\uXXXX` (or `\\xXX`), so an
+    echoed value cannot move a terminal's cursor, clear it, set its title, or reverse the line shown."""
+    return UNSAFE_TEXT.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 def usd_each(x: float | None) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from planner.answers import (
@@ -27,6 +27,7 @@ from planner.answers import (
 from planner.quality.model import Quality
 from planner.vocabulary import ARCHITECTURE_COLORS, ARCHITECTURE_LABELS
 from pricing.models import Key, Strict
+from pricing.safeyaml import unsafe_text_problem
 
 ARCHITECTURES = ("prompt_only", "long_context", "rag", "fine_tuned", "hybrid")
 
@@ -297,6 +298,19 @@ class Scenario(Strict):
         description="Measured quality: pass rates per option (with their sample sizes), the cost of a failed "
         "answer, retries, and the eval plan (absent: nothing is measured and nothing changes).",
     )
+
+    @field_validator("name", "description")
+    @classmethod
+    def _shown_text(cls, value: str, info: ValidationInfo) -> str:
+        """Text shown as a title and in the PDF: no terminal escapes or bidi overrides; a name is not blank."""
+        refusal = unsafe_text_problem(value.replace("\n", " ") if info.field_name == "description" else value)
+        if refusal:
+            raise PydanticCustomError("unsafe_text", refusal)
+        if info.field_name == "name":
+            value = " ".join(value.split())  # one line, no padding: a title, a file name, a PDF heading
+            if not value:
+                raise PydanticCustomError("blank_name", "the name is blank: give the scenario a name")
+        return value
 
     @model_validator(mode="before")
     @classmethod

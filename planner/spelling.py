@@ -149,6 +149,18 @@ def respell_path(model: type[BaseModel], path: str) -> str | None:
     return ".".join(out)
 
 
+def choices_at(model: type[BaseModel], path: str) -> set[str]:
+    """The string choices of the field at a dotted path (`stack.precision` → {"bf16", "fp8", "int4"}); empty
+    when the field is not a choice."""
+    *head, last = path.split(".")
+    current: type[BaseModel] | None = model
+    for part in head:
+        current = _submodel(current.model_fields[part].annotation) if current and part in current.model_fields else None
+    if current is None or last not in current.model_fields:
+        return set()
+    return _choices(current.model_fields[last].annotation)
+
+
 def respell_choice(model: type[BaseModel], path: str, value: str) -> str | None:
     """The format's spelling of a choice written at a dotted path (`answers.gap`, `behaviour` → `behavior`),
     or None when the value is not another spelling of a choice there."""

@@ -21,7 +21,8 @@ from pydantic_core import ErrorDetails
 
 from pricing.errors import InputError, Problem
 from pricing.models import STALE_AFTER_DAYS, Catalog
-from pricing.safeyaml import MAX_BYTES, Parsed, decode_text, parse_yaml, too_big
+from pricing.safefile import read_regular_file
+from pricing.safeyaml import MAX_BYTES, Parsed, decode_text, parse_yaml
 
 DEFAULT_CATALOG_PATH = Path(__file__).with_name("default.yaml")
 
@@ -46,20 +47,9 @@ def fingerprint(text: str | bytes) -> str:
 
 
 def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
-    """Read a file as UTF-8 text, refusing huge, binary or non-UTF-8 files with a located message."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > max_bytes:  # refused before reading it
-            raise InputError([too_big(str(p), size, max_bytes)])
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(str(p), 1, 1, "", "no such file: check the path")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(str(p), 1, 1, "", "this is a folder, not a file")]) from None
-    except PermissionError:
-        raise InputError([Problem(str(p), 1, 1, "", "permission denied: the file cannot be read")]) from None
-    return decode_text(raw, str(p), max_bytes)
+    """Read a file as UTF-8 text, refusing huge, binary or non-UTF-8 files, and anything but a regular file
+    (a FIFO, a device such as /dev/zero: never a hang or an endless read), with a located message."""
+    return decode_text(read_regular_file(path, max_bytes), str(path), max_bytes)
 
 
 # ---------------------------------------------------------------- validation

@@ -81,6 +81,23 @@ for _cls in filter(None, (_Loader, _CLoader)):
         list("-+0123456789."),
     )
 
+#: Characters refused inside text values (what escapes such as "\e[2J" in a double-quoted string produce):
+#: C0 controls but tab and newline, DEL, C1 controls (terminal escape sequences start with ESC or CSI), and
+#: the bidirectional embeddings, overrides and isolates (they reverse the text shown around them).
+UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def unsafe_text_problem(text: str) -> str:
+    """ "" when `text` may be shown as it is; else a sentence naming the first character refused (not echoing it)."""
+    bad = UNSAFE_TEXT.search(text)
+    if bad is None:
+        return ""
+    char = f"U+{ord(bad.group()):04X}"
+    if "\u202a" <= bad.group() <= "\u2069":
+        return f"the bidirectional-text control {char} is not allowed in text (it reverses what is shown): delete it"
+    return f"the control character {char} is not allowed in text (terminal escapes, line feeds): delete it"
+
+
 # Characters YAML does not allow in a document (C0 controls but tab and newlines, DEL, C1, surrogates, U+FFFE/F).
 _FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -210,6 +227,27 @@ def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+#: Plain (unquoted) numbers that YAML 1.1 (PyYAML) and YAML 1.2 read differently, or that 1.2 reads as text:
+#: sexagesimal `1:30` (1.1: 90), a leading zero `010` (1.1: octal 8; 1.2: 10), binary `0b11` (1.1: 3), hex
+#: `0x10` (16 in both, but a price never means it) and octal `0o10`. Refused with their place, never guessed.
+_AMBIGUOUS_NUMBER = re.compile(
+    r"^[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|0[0-9_]+|0b[01_]+|0x[0-9a-fA-F_]+|0o[0-7_]+)$"
+)
+
+
+def _scalar_refusal(node: ScalarNode, value: object) -> str:
+    """Why a scalar is refused: text with a control character, or a number spelled the YAML 1.1 way."""
+    if isinstance(value, str):
+        return unsafe_text_problem(value)
+    if not node.style and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _AMBIGUOUS_NUMBER.match(node.value.strip()):
+            return (
+                f"`{node.value}` is a number YAML versions read differently (sexagesimal, octal, binary or hex): "
+                "write it in plain decimal (e.g. 90, 10, 3, 16), or quote it if it is text"
+            )
+    return ""
+
+
 def _build(node, path: tuple, parsed: Parsed, loader: _Loader):
     if node.tag not in _ALLOWED_TAGS:
         raise _Refused(
@@ -218,13 +256,19 @@ def _build(node, path: tuple, parsed: Parsed, loader: _Loader):
     parsed.positions.setdefault(path, (parsed.file, *_mark(node)))
     if isinstance(node, ScalarNode):
         try:
-            return loader.construct_object(node)
+            value = loader.construct_object(node)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):
             what = {"timestamp": "date (YYYY-MM-DD)"}.get(node.tag.rsplit(":", 1)[-1], node.tag.rsplit(":", 1)[-1])
             line, col = _mark(node)
             dotted = ".".join(str(p) for p in path)
             parsed.problems.append(Problem(parsed.file, line, col, dotted, f"`{node.value}` is not a valid {what}"))
             return node.value
+        refusal = _scalar_refusal(node, value)
+        if refusal:
+            line, col = _mark(node)
+            parsed.problems.append(Problem(parsed.file, line, col, ".".join(str(p) for p in path), refusal))
+            return "" if isinstance(value, str) else node.value
+        return value
     if isinstance(node, SequenceNode):
         return [_build(child, path + (i,), parsed, loader) for i, child in enumerate(node.value)]
     if isinstance(node, MappingNode):
@@ -243,6 +287,8 @@ def _build(node, path: tuple, parsed: Parsed, loader: _Loader):
                     path,
                 )
             key = str(key_node.value)  # keys are text: `2026-01-01:` or `8:` is a name, not a date or number
+            if UNSAFE_TEXT.search(key):
+                raise _Refused(key_node.start_mark, unsafe_text_problem(key), path)
             if key in out:
                 first = parsed.positions.get(path + (key,), ("", "?", "?"))[1]
                 raise _Refused(

@@ -192,7 +192,16 @@ Seconds = Annotated[
 ]
 
 Key = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise PydanticCustomError("blank_name", "the name is blank: give it a name")
+    return text
+
+
+#: A display name: not blank (a blank one renders as an empty cell or a rule).
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]
 GenaiPricesRef = Annotated[
     str,
     Field(

@@ -82,11 +82,25 @@ def catalog_copy(tmp_path, monkeypatch) -> Path:
     shutil.copyfile(DEFAULT_CATALOG_PATH, path)
     monkeypatch.setenv("PLANNER_CATALOG", str(path))
     monkeypatch.delenv("PLANNER_READ_ONLY", raising=False)
+    monkeypatch.delenv("PLANNER_WRITABLE", raising=False)
     return path
 
 
 @pytest.fixture
-def catalog_file(catalog_copy, monkeypatch) -> Path:
-    """A copy of the default catalog that the app loads and saves (via PLANNER_CATALOG; saving on)."""
-    monkeypatch.setenv("PLANNER_READ_ONLY", "0")
+def catalog_file(catalog_copy, writable_local) -> Path:
+    """A copy of the default catalog that the app loads and saves (via PLANNER_CATALOG); saving on, for a page
+    opened as localhost (tests/test_app_hostile.py tests read-only mode and other hosts)."""
     return catalog_copy
+
+
+@pytest.fixture
+def writable_local(monkeypatch):
+    """Saving on, as `make run` starts the app (`PLANNER_WRITABLE=1`), for a page opened as localhost:
+    AppTest has no request, so the request's headers are those a browser on this machine sends."""
+    from planner.ui import catalog
+
+    monkeypatch.setenv("PLANNER_WRITABLE", "1")
+    monkeypatch.delenv("PLANNER_READ_ONLY", raising=False)
+    monkeypatch.setattr(
+        catalog, "request_headers", lambda: {"Host": "localhost:8501", "Origin": "http://localhost:8501"}
+    )

@@ -193,7 +193,8 @@ def test_a_huge_name_in_the_url_is_not_echoed_whole(catalog_copy):
 
 
 def test_a_server_on_every_interface_is_read_only(catalog_copy):
-    """AppTest has no server address, as `streamlit run` without --server.address: read-only."""
+    """AppTest has no server address, as `streamlit run` without --server.address: read-only (and without
+    `PLANNER_WRITABLE=1` every server is)."""
     before = catalog_copy.read_bytes()
     at = start(page="pricing")
     save = at.button(key="cat_save")
@@ -213,7 +214,49 @@ def test_read_only_by_the_environment_even_on_localhost(catalog_copy, monkeypatc
     assert "PLANNER_READ_ONLY=1" in texts(at)
 
 
-def test_saving_an_override_over_the_default_catalog_is_a_message(monkeypatch, tmp_path):
+def test_a_page_opened_under_another_name_is_told_why_save_is_off(catalog_copy, writable_local, monkeypatch):
+    """A writable server (`make run`) reached as `rebind.example` (a DNS-rebound page): Save is off, with why."""
+    from planner.ui import catalog
+
+    monkeypatch.setattr(
+        catalog, "request_headers", lambda: {"Host": "rebind.example:8501", "Origin": "http://rebind.example:8501"}
+    )
+    before = catalog_copy.read_bytes()
+    at = start(page="pricing")
+    assert at.button(key="cat_save").disabled
+    shown = texts(at)
+    assert "rebind.example:8501" in shown and "localhost" in shown
+    assert catalog_copy.read_bytes() == before
+
+
+def test_the_host_is_checked_again_on_save(catalog_copy, writable_local, monkeypatch):
+    """The page was opened as localhost; the save request comes from another name: refused, file intact."""
+    from planner.ui import catalog
+
+    before = catalog_copy.read_bytes()
+    at = start(page="pricing")
+    assert not at.button(key="cat_save").disabled
+    at.text_area(key="cat_editor").set_value(before.decode() + "\n# forged\n")
+    monkeypatch.setattr(catalog, "request_headers", lambda: {"Host": "rebind.example:8501"})
+    at.button(key="cat_save").click().run()
+    assert not at.exception
+    assert any("Saving is off for this page" in plain(e.value) for e in at.error)
+    assert catalog_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["PLANNER_READ_ONLY", "PLANNER_WRITABLE"])
+def test_an_unrecognized_flag_stops_the_app_with_a_message(catalog_copy, monkeypatch, name):
+    """`PLANNER_READ_ONLY=ro` once left saving on without a word; now nothing runs but the message."""
+    monkeypatch.setenv(name, "ro")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    (error,) = at.error
+    assert f"{name}='ro' is not a yes/no value" in plain(error.value)
+    assert not at.get("plotly_chart") and not at.button
+
+
+def test_saving_an_override_over_the_default_catalog_is_a_message(monkeypatch, tmp_path, writable_local):
     """The issue's Save: an override saved over the default catalog file. Refused, the file intact."""
     from pricing import loader
 
@@ -221,7 +264,6 @@ def test_saving_an_override_over_the_default_catalog_is_a_message(monkeypatch, t
     shutil.copyfile(DEFAULT_CATALOG_PATH, default)
     monkeypatch.setattr(loader, "DEFAULT_CATALOG_PATH", default)
     monkeypatch.setenv("PLANNER_CATALOG", str(default))
-    monkeypatch.setenv("PLANNER_READ_ONLY", "0")
     before = default.read_bytes()
     at = start(page="pricing")
     at.text_area(key="cat_editor").set_value("extends: default\n")
@@ -231,8 +273,7 @@ def test_saving_an_override_over_the_default_catalog_is_a_message(monkeypatch, t
     assert default.read_bytes() == before
 
 
-def test_saving_over_a_read_only_file_is_a_message(catalog_copy, monkeypatch):
-    monkeypatch.setenv("PLANNER_READ_ONLY", "0")
+def test_saving_over_a_read_only_file_is_a_message(catalog_copy, writable_local):
     before = catalog_copy.read_bytes()
     at = start(page="pricing")
     os.chmod(catalog_copy, 0o444)
@@ -243,8 +284,7 @@ def test_saving_over_a_read_only_file_is_a_message(catalog_copy, monkeypatch):
     assert catalog_copy.read_bytes() == before
 
 
-def test_no_absolute_server_path_is_shown(catalog_copy, monkeypatch):
-    monkeypatch.setenv("PLANNER_READ_ONLY", "0")
+def test_no_absolute_server_path_is_shown(catalog_copy, writable_local):
     at = start(page="pricing")
     text = catalog_copy.read_text(encoding="utf-8")
     at.text_area(key="cat_editor").set_value(text + "\n# mine\n")
@@ -302,9 +342,9 @@ def test_large_catalogs_applied_by_visitors_stay_out_of_the_shared_cache(catalog
     before = shared_cache_bytes()
     for salt in ("a", "b"):
         text = big_catalog(SHARED_CATALOG_MAX_BYTES + 50_000, salt)
-        at = start(page="pricing")
-        at.text_area(key="cat_editor").set_value(text)
-        at.button(key="cat_apply").click().run(timeout=120)
+        at = start(page="pricing")  # uploaded: 350 KB is more than the editor holds (250,000 characters)
+        at.file_uploader(key="cat_upload").set_value((f"{salt}.yaml", text.encode(), "application/x-yaml"))
+        at.run(timeout=120)
         assert not at.exception and any("Applied" in s.value for s in at.success)
         assert f"Copy {salt} 0" in " ".join(at.dataframe[0].value["Entry"].astype(str))
     grown = shared_cache_bytes() - before
@@ -313,10 +353,13 @@ def test_large_catalogs_applied_by_visitors_stay_out_of_the_shared_cache(catalog
 
 
 def test_the_editor_refuses_more_than_an_upload(catalog_copy):
+    """The editor's cap counted characters (1,000,000 emoji = 4 MB sent); now its characters at 4 bytes each at
+    most fit an upload's 1,000,000 bytes: 250,000 characters."""
     from planner.ui.session import MAX_UPLOAD_BYTES
 
     at = start(page="pricing")
-    assert at.text_area(key="cat_editor").max_chars == MAX_UPLOAD_BYTES
+    assert at.text_area(key="cat_editor").max_chars * 4 <= MAX_UPLOAD_BYTES
+    assert at.text_area(key="cat_editor").max_chars == 250_000  # 1,000,000 bytes ÷ 4 bytes a character
 
 
 # ------------------------------------------------------------------ cached numbers on a changed default
@@ -356,3 +399,66 @@ def test_an_override_applied_after_the_default_changed_is_priced_on_the_new_defa
 
     after = prompt_only_monthly()
     assert after != before
+
+
+def test_an_open_session_on_an_override_follows_a_changed_default(monkeypatch, tmp_path):
+    """Only the override's own stamp was watched: an open session kept pricing on the old default after
+    `pricing/default.yaml` changed, though the README promises the next rerun picks it up."""
+    from planner.scenario import Scenario
+    from pricing import loader
+
+    default = tmp_path / "default.yaml"
+    shutil.copyfile(DEFAULT_CATALOG_PATH, default)
+    monkeypatch.setattr(loader, "DEFAULT_CATALOG_PATH", default)
+    override = tmp_path / "ours.yaml"
+    override.write_text("extends: default\n# our negotiated prices: none yet\n", encoding="utf-8")
+    monkeypatch.setenv("PLANNER_CATALOG", str(override))
+
+    def prompt_only(at: AppTest) -> str:
+        return next(v for label, v in metrics(at).items() if label.startswith("Prompt only"))
+
+    at = start(page="costs")
+    before = prompt_only(at)
+    lines = default.read_text(encoding="utf-8").splitlines(keepends=True)
+    entry_at = lines.index(f"  {Scenario().stack.llm}:\n")
+    field_at = next(i for i in range(entry_at, len(lines)) if lines[i].strip() == "input_usd_per_1m_tokens:")
+    value_at = next(i for i in range(field_at, len(lines)) if lines[i].strip().startswith("value:"))
+    indent, value = lines[value_at].split("value:")
+    lines[value_at] = f"{indent}value: {float(value) * 10:g}\n"
+    default.write_text("".join(lines), encoding="utf-8")
+    at.run()  # the next rerun of the open session
+    after = prompt_only(at)
+    assert after != before
+    assert after == prompt_only(start(page="costs"))  # what a new session shows
+
+
+@pytest.mark.parametrize("kind", ["/dev/zero", "fifo"])
+def test_a_catalog_path_that_is_not_a_file_is_a_message_not_a_hang(monkeypatch, tmp_path, kind):
+    """`PLANNER_CATALOG=/dev/zero` read until MemoryError at start; a FIFO would wait for a writer forever."""
+    path = "/dev/zero"
+    if kind == "fifo":
+        path = str(tmp_path / "catalog.yaml")
+        os.mkfifo(path)
+    monkeypatch.setenv("PLANNER_CATALOG", path)
+    at = start()  # the message shows once, on the first page
+    assert any("cannot be read; using the shipped default" in plain(e.value) for e in at.error)
+    assert "not a regular file" in texts(at)
+    at.switch_page("planner/ui/pricing.py").run()
+    assert not at.exception and len(at.dataframe[0].value) > 100  # the app runs on the shipped default
+
+
+def test_a_client_that_sends_more_than_the_editor_holds_is_cut_at_1_mb(catalog_copy):
+    """A client that ignores the editor's cap: 300,000 four-byte characters (1.2 MB) sent. The server holds at
+    most 250,000 of them (1,000,000 bytes, the cap in bytes), once: the draft and the problems share it."""
+    from planner.ui import session
+
+    at = start(page="pricing")
+    at.session_state["cat_editor"] = "\U0001f600" * 300_000  # 300,000 × 4 bytes = 1,200,000 bytes
+    at.button(key="cat_apply").click().run()
+    assert not at.exception
+    assert any("not valid" in plain(e.value) for e in at.error)
+    held = at.session_state["cat_editor"]
+    assert len(held.encode("utf-8")) == 1_000_000  # 250,000 characters × 4 bytes
+    s = at.session_state[session.KEY]
+    assert s.cat_draft == held
+    assert s.cat_text != held  # refused: the session still prices with its last good catalog

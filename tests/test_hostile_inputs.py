@@ -96,17 +96,17 @@ def test_parse_catalog_layers_over_the_base_text_it_is_given(default_catalog_tex
 @pytest.mark.parametrize(
     "env, address, allowed",
     [
-        ({}, "127.0.0.1", True),
-        ({}, "localhost", True),
-        ({}, "::1", True),
+        # writing is the operator's opt-in: no bind address proves that one user is behind a request
+        ({}, "127.0.0.1", False),  # e.g. behind a reverse proxy on loopback, every visitor looks local
+        ({}, "localhost", False),
         ({}, "", False),  # Streamlit's default: every interface
         ({}, None, False),
-        ({}, "0.0.0.0", False),
-        ({}, "10.1.2.3", False),
+        ({"PLANNER_WRITABLE": "1"}, "127.0.0.1", True),
+        ({"PLANNER_WRITABLE": "yes"}, "", True),  # the operator's choice (behind their own access control)
+        ({"PLANNER_WRITABLE": "0"}, "127.0.0.1", False),
+        ({"PLANNER_WRITABLE": "1", "PLANNER_READ_ONLY": "1"}, "127.0.0.1", False),  # read-only wins
         ({"PLANNER_READ_ONLY": "1"}, "127.0.0.1", False),
-        ({"PLANNER_READ_ONLY": "yes"}, "localhost", False),
-        ({"PLANNER_READ_ONLY": "0"}, "0.0.0.0", True),
-        ({"PLANNER_READ_ONLY": "false"}, "", True),
+        ({"PLANNER_READ_ONLY": "0"}, "0.0.0.0", True),  # the older opt-in still works
         ({"PLANNER_READ_ONLY": ""}, "0.0.0.0", False),
     ],
 )

@@ -76,13 +76,20 @@ class Server:
 
 
 def start_server(
-    script: Path, *, catalog: Path | None = None, wait: bool = True, timeout: float = 60, cwd: Path = ROOT
+    script: Path,
+    *,
+    catalog: Path | None = None,
+    wait: bool = True,
+    timeout: float = 60,
+    cwd: Path = ROOT,
+    env_extra: dict[str, str] | None = None,
 ) -> Server:
-    """`streamlit run script` on 127.0.0.1:<free port>, in its own process group, from `cwd`."""
+    """`streamlit run script` on 127.0.0.1:<free port>, in its own process group, from `cwd` (with `env_extra`
+    added to the environment)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     logdir = Path(tempfile.mkdtemp(prefix="bench-streamlit-"))
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", **(env_extra or {}))
     if catalog is not None:
         env["PLANNER_CATALOG"] = str(catalog)
     cmd = [

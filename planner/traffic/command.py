@@ -5,17 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from planner.files import write_regular_file
 from planner.scenario import ARCHITECTURES
 
 
 def _write(path: str, text: str) -> None:
-    """Write atomically (a temporary file, then rename): a failure leaves the old file whole."""
-    out = Path(path)
-    if out.exists() and not out.is_file():
-        raise OSError(21, "not a regular file", str(out))
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    """Write atomically (a temporary file, then rename): a failure leaves the old file whole. Only a regular file
+    or a new one: a symbolic link, FIFO, device or read-only file is refused and left as it is
+    (`planner.files.write_regular_file`)."""
+    write_regular_file(Path(path), text.encode("utf-8"))
 
 
 def cmd_traffic(args, load) -> int:

@@ -16,7 +16,8 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from planner.ui import access, session
 from planner.ui.messages import problem_lines
-from planner.ui.session import MAX_UPLOAD_BYTES, Outcome, flash
+from planner.ui.session import MAX_EDITOR_CHARS, MAX_UPLOAD_BYTES, Outcome, flash
+from pricing import loader
 from pricing.errors import ConflictError, InputError, Problem, SaveError
 from pricing.loader import (
     DEFAULT_CATALOG_PATH,
@@ -27,21 +28,29 @@ from pricing.loader import (
     read_text,
 )
 from pricing.models import Catalog
-from pricing.store import backup_path, save_catalog
+from pricing.store import SavedCatalog, save_catalog
 
 if TYPE_CHECKING:  # pandas (and pyarrow with it) loads only where a table is drawn
     import pandas as pd
 
+#: How long a Save waits for another save of the same file (it waits on the thread that draws the page).
+SAVE_LOCK_WAIT_SECONDS = 1.0
 #: The Pricing page's YAML editor (a widget key).
 EDITOR_KEY = "cat_editor"
 #: The Pricing page's catalog uploader (a widget key).
 UPLOAD_KEY = "cat_upload"
 
 
+def request_headers() -> dict[str, str]:
+    """The headers of this session's request (its websocket's opening request): Host, Origin, ..."""
+    return dict(st.context.headers)
+
+
 def write_access() -> access.WriteAccess:
-    """May this server save the catalog file? (`planner.ui.access`: read-only unless it listens on localhost
-    only, or `PLANNER_READ_ONLY` says otherwise.)"""
-    return access.write_access(os.environ, st.get_option("server.address"))
+    """May this request save the catalog file? (`planner.ui.access`: only with the operator's opt-in,
+    `PLANNER_WRITABLE=1`, and only for a request whose Host names this machine; read from the request's
+    headers every time it is asked.)"""
+    return access.write_access(os.environ, st.get_option("server.address"), request_headers())
 
 
 def catalog_path() -> Path:
@@ -62,12 +71,14 @@ def _adopt_catalog(text: str, file: str, *, custom: bool) -> LoadedCatalog:
 
     Its key (`cat_sha`, which keys every cached result) covers the default catalog's text too:
     an override means something else once the default file changed."""
+    stamp = _stamp(loader.DEFAULT_CATALOG_PATH)  # before the read: a change made in between shows on the next rerun
     base = default_catalog_text()
     sha = catalog_key(text, base)
     loaded = session.parse_catalog_cached(sha, text, base, file)
     s = session.get()
     s.cat_text, s.cat_sha, s.cat_custom = text, sha, custom
     s.catalog_memo = (sha, loaded.catalog)
+    s.default_stamp = stamp
     return loaded
 
 
@@ -107,9 +118,36 @@ def _fallback_to_default() -> None:
     set_editor(text)
 
 
-def follow_file() -> None:
-    """A session without its own edits follows the file: a save made elsewhere shows on the next rerun."""
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st_ = path.stat()
+    except OSError:
+        return None
+    return (st_.st_mtime_ns, st_.st_size)
+
+
+def follow_default() -> None:
+    """An override (the file's or this session's edit) is layered over the default catalog: when
+    `pricing/default.yaml` changed since, the next rerun layers it over the new default (an override
+    that no longer holds over it keeps the last good catalog)."""
     s = session.get()
+    stamp = _stamp(loader.DEFAULT_CATALOG_PATH)
+    if stamp is None or stamp == s.default_stamp:
+        return
+    if not s.cat_text or catalog_key(s.cat_text, default_catalog_text()) == s.cat_sha:
+        s.default_stamp = stamp
+        return
+    try:
+        _adopt_catalog(s.cat_text, s.cat_path, custom=s.cat_custom)
+    except InputError:
+        s.default_stamp = stamp  # the last good catalog stays; the Pricing page reports the file when reset
+
+
+def follow_file() -> None:
+    """A session without its own edits follows the file: a save made elsewhere shows on the next rerun;
+    a session on an override follows the default catalog it extends too (`follow_default`)."""
+    s = session.get()
+    follow_default()
     if s.cat_custom or not s.cat_stamp:
         return
     path = Path(s.cat_path)
@@ -200,7 +238,9 @@ def save_catalog_text(text: str) -> Outcome:
     if not allowed.allowed:  # the button is disabled; a crafted request is refused all the same
         return "error", allowed.reason
     try:
-        loaded = save_catalog(text, path, s.cat_file_sha, shown_as=path.name)
+        loaded = save_catalog(
+            text, path, s.cat_file_sha, shown_as=path.name, lock_timeout_seconds=SAVE_LOCK_WAIT_SECONDS
+        )
     except InputError as exc:
         return "invalid", exc.problems
     except ConflictError as exc:
@@ -212,7 +252,17 @@ def save_catalog_text(text: str) -> Outcome:
     _adopt_catalog(loaded.text, str(path), custom=False)
     stat = path.stat()
     s.cat_file_sha, s.cat_stamp = loaded.sha256, (stat.st_mtime_ns, stat.st_size)
-    return "saved", f"{path.name} (the previous version is kept as {backup_path(path).name})"
+    return "saved", saved_detail(loaded, path)
+
+
+def saved_detail(saved: SavedCatalog, path: Path) -> str:
+    """What a save did, naming the real `.bak` (beside the file a link points to), or saying there is none."""
+    if not saved.written:
+        return f"{path.name}: nothing to write, it already holds this text (its previous version is unchanged)"
+    if saved.backup is None:
+        return f"{path.name} (a new file: there was no previous version to keep)"
+    beside = "" if saved.backup.parent == path.parent else f", beside {saved.backup.parent.name}/ where the link points"
+    return f"{path.name} (the previous version is kept as {saved.backup.name}{beside})"
 
 
 def catalog_upload(f: UploadedFile) -> Outcome:
@@ -224,27 +274,48 @@ def catalog_upload(f: UploadedFile) -> Outcome:
     except UnicodeDecodeError:
         return "error", f"{f.name}: not UTF-8 text. Save the catalog as UTF-8 YAML."
     problems = apply_catalog_text(text, f.name)
-    if problems:  # the upload goes to the editor, to be fixed where the problems point
-        set_editor(text)
+    if len(text) > MAX_EDITOR_CHARS:  # too long for the editor: applied (or refused) without it
+        if problems:
+            shown = "; ".join(problem_lines(problems[:5]))
+            return "error", f"{f.name} is not valid, so nothing changed: {shown}"
+        return "applied", (
+            f"{f.name} (its {len(text):,} characters are more than the editor holds, {MAX_EDITOR_CHARS:,}: "
+            "the editor keeps its text)"
+        )
+    set_editor(text)  # an invalid upload goes to the editor, to be fixed where the problems point
+    if problems:
         return "invalid", problems, f.name
-    set_editor(text)
     return "applied", f.name
 
 
 # ------------------------------------------------------------------ the Pricing page's buttons (callbacks)
 
 
-def on_apply() -> None:
+def _take_editor_text() -> str | None:
+    """The editor's submitted text, now the draft; None (and the draft put back in the editor, the text not
+    kept anywhere) when it is above `MAX_UPLOAD_BYTES` of UTF-8 (a client that ignores the editor's cap)."""
     s = session.get()
-    s.cat_draft = st.session_state[EDITOR_KEY]
-    problems = apply_catalog_text(s.cat_draft)
-    s.cat_result = ("invalid", problems) if problems else ("applied", "your edit")
+    text = st.session_state.get(EDITOR_KEY) or ""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_UPLOAD_BYTES:
+        st.session_state[EDITOR_KEY] = s.cat_draft if s.cat_draft is not None else s.cat_text
+        s.cat_result = ("error", f"The text is {size:,} bytes; catalogs are limited to {MAX_UPLOAD_BYTES:,} bytes.")
+        return None
+    s.cat_draft = text
+    return text
+
+
+def on_apply() -> None:
+    text = _take_editor_text()
+    if text is not None:
+        problems = apply_catalog_text(text)
+        session.get().cat_result = ("invalid", problems) if problems else ("applied", "your edit")
 
 
 def on_save() -> None:
-    s = session.get()
-    s.cat_draft = st.session_state[EDITOR_KEY]
-    s.cat_result = save_catalog_text(s.cat_draft)
+    text = _take_editor_text()
+    if text is not None:
+        session.get().cat_result = save_catalog_text(text)
 
 
 def on_upload() -> None:

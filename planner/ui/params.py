@@ -20,8 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from planner.format import visible
 from planner.scenario import CORPUS_FIELDS, Scenario, corpus_given, given_paths
-from planner.spelling import Respelled, respell_choice, respell_path
+from planner.spelling import Respelled, choices_at, respell_choice, respell_path
 
 PRESET = "preset"
 #: The fingerprint (first 12 hex digits of the sha256) of an edited catalog the link was made with:
@@ -114,6 +115,8 @@ def parse_value(text: str, like: Any) -> Any:
     if isinstance(like, str):
         return text
     low = text.strip().lower()
+    if not low.isascii():  # `１２` (full-width digits) is text to refuse, not the number 12
+        return text
     if low in ("none", "null", ""):
         return None
     if low in ("yes", "true"):
@@ -163,8 +166,9 @@ MAX_PROBLEMS = 10
 
 
 def shown(text: str, limit: int = MAX_ECHO_CHARS) -> str:
-    """`text` as echoed in a message: cut to `limit` characters, saying how long it was."""
-    text = str(text)
+    """`text` as echoed in a message: control characters made visible (`planner.format.visible`), cut to `limit`
+    characters, saying how long it was."""
+    text = visible(str(text))
     if len(text) <= limit:
         return text
     return f"{text[: limit - 1]}… ({len(text):,} characters)"
@@ -190,6 +194,7 @@ def _decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple
     base = presets[preset] if preset else Scenario()
     known = scenario_paths(base)
     changes: dict[str, Any] = {}
+    given_as: dict[str, str] = {}  # path → the URL name that set it
     for name, text in params.items():
         if name in (PRESET, CATALOG):
             continue
@@ -200,11 +205,17 @@ def _decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple
         if path not in known:
             problems.append(f"URL: `{shown(name)}` is not a scenario setting; ignored")
             continue
+        if path in given_as:  # `q=` and `workload.queries_per_month=` in one link: the first is kept, said
+            problems.append(
+                f"URL: `{shown(name)}` sets the same setting as `{shown(given_as[path])}`, given first; ignored"
+            )
+            continue
+        given_as[path] = name
         value = parse_value(text, known[path])
         if isinstance(value, str) and (choice := respell_choice(Scenario, path, value)) is not None:
             problems.append(f"URL: {NAMES.get(path, path)}: {_respelled(value, choice)}")
             value = choice
-        changes[path] = value
+        changes[path] = _choice_case(path, value)
     try:
         return preset, apply(base, changes), problems
     except (ValidationError, KeyError, ValueError, TypeError):
@@ -219,6 +230,17 @@ def _decode(params: Mapping[str, str], presets: Mapping[str, Scenario]) -> tuple
         except (KeyError, ValueError, TypeError):
             problems.append(f"URL: `{what}` ignored: not a valid value")
     return preset, scenario, problems
+
+
+def _choice_case(path: str, value: Any) -> Any:
+    """A choice written in another case (`precision=BF16`) read as the choice (`bf16`); anything else as given."""
+    if not isinstance(value, str):
+        return value
+    choices = choices_at(Scenario, path)
+    if value in choices:
+        return value
+    same = [c for c in choices if c.lower() == value.strip().lower()]
+    return same[0] if len(same) == 1 else value
 
 
 def _respelled(written: str, spelling: str) -> str:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from planner.ui import catalog, results, session, tables
 from planner.ui.messages import md, message
+from pricing.store import backup_path, target_path
 from pricing.versions import genai_prices_versions
 
 ss = st.session_state
@@ -190,7 +191,8 @@ st.subheader("Edit the catalog (YAML)")
 path = Path(session.get().cat_path)
 access = catalog.write_access()
 save_how = (
-    f"**Save** also writes the file (atomically, keeping the previous version as {md(path.name)}.bak, and refusing to "
+    f"**Save** also writes the file (atomically, keeping the previous version as "
+    f"{md(backup_path(target_path(path)).name)}, and refusing to "
     "overwrite a file someone changed since you loaded it)"
     if access.allowed
     else "**Save** is off on this server"
@@ -209,7 +211,7 @@ with st.form("catalog_form", border=False):
         "Catalog YAML",
         key=catalog.EDITOR_KEY,
         height=460,
-        max_chars=session.MAX_UPLOAD_BYTES,
+        max_chars=session.MAX_EDITOR_CHARS,
         help="The whole catalog, or an override starting with `extends: default`. Every figure needs a value, a "
         "source and a checked date.",
     )

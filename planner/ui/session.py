@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 
 #: Uploads (scenarios and catalogs) are refused above this size, whatever the server allows.
 MAX_UPLOAD_BYTES = 1_000_000
+#: The catalog editor's cap in characters: a browser counts characters, and a character is at most 4 bytes
+#: of UTF-8, so the editor never sends (nor the server holds) more than `MAX_UPLOAD_BYTES` of text.
+MAX_EDITOR_CHARS = MAX_UPLOAD_BYTES // 4
 
 #: The one key of `st.session_state` the app's own state lives under.
 KEY = "planner"
@@ -80,6 +83,7 @@ class Session:
     cat_custom: bool = False
     cat_file_sha: str | None = None
     cat_stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file when read
+    default_stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the default catalog an override is over
     cat_draft: str | None = None  # the Pricing page's editor text, kept across page switches
     cat_result: Outcome | None = None  # the Pricing page's last action: (outcome, detail)
     # the Import page's last read traffic (`planner.traffic.analysis.TrafficAnalysis`: counts and times only)

@@ -80,7 +80,8 @@ def app_server(tmp_path_factory) -> Server:
     catalog = tmp / "catalog.yaml"
     shutil.copyfile(ROOT / "pricing" / "default.yaml", catalog)
     try:
-        srv = start_server(ROOT / "app.py", catalog=catalog, timeout=60)
+        # saving on, as `make run` starts it (PLANNER_WRITABLE=1); the browser opens it as 127.0.0.1
+        srv = start_server(ROOT / "app.py", catalog=catalog, timeout=60, env_extra={"PLANNER_WRITABLE": "1"})
     except RuntimeError as exc:
         pytest.fail(f"the app's server did not start: {exc}")
     try:

@@ -500,3 +500,24 @@ def test_a_volume_move_reaches_the_header_the_link_and_the_other_pages(page, app
     assert page.get_by_role("slider", name=VOLUME).get_attribute("aria-valuetext") == "500K"
     assert "q=500000" in page.url
     assert problems_shown(page) == [] and page.js_errors == []
+
+
+def test_a_malformed_render_message_does_not_stop_the_volume_chart(page, app_server, idle, rerun):
+    """A malformed component message (a render without steps, with null args, a step that is not one) stopped
+    the volume chart until the page was reloaded; now it is ignored and the slider keeps moving the marker."""
+    open_page(page, app_server, idle, "costs", "q=200000")
+    assert marker_x(page) == 200_000
+    page.evaluate(
+        """() => { const w = document.querySelector(
+                 "iframe[title='planner.ui.volume_chart.volume_chart']").contentWindow;
+             for (const args of [null, {}, {spec: "{", steps: [], index: 0}, {spec: "{}", steps: [null], index: 0},
+                                 {spec: "{}", steps: [{q: 1, cards: []}], index: 5}])
+               w.postMessage({isStreamlitMessage: true, type: "streamlit:render", args: args}, "*"); }"""
+    )
+    page.wait_for_timeout(300)
+    with rerun(page):
+        thumb = volume_thumb(page)
+        thumb.focus()
+        page.keyboard.press("ArrowRight")
+    assert volume_thumb(page).get_attribute("aria-valuetext") == "500K"
+    assert marker_x(page) == 500_000

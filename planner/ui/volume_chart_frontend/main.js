@@ -178,9 +178,28 @@ slider.addEventListener("change", function () {
   });
 });
 
+function validArgs(args) {
+  // the shape planner/ui/volume_chart.py sends; anything else is not a render of this chart
+  return (
+    args !== null && typeof args === "object" && typeof args.spec === "string" &&
+    Array.isArray(args.steps) && args.steps.length > 0 &&
+    args.steps.every(function (s) { return s !== null && typeof s === "object" && typeof s.q === "number" && Array.isArray(s.cards); }) &&
+    Number.isInteger(args.index) && args.index >= 0 && args.index < args.steps.length
+  );
+}
+
 window.addEventListener("message", function (event) {
+  // Only the page that holds this frame (Streamlit) renders it; a malformed or foreign message is ignored
+  // and the last good chart stays (one once stopped the chart until the page was reloaded).
+  if (event.source !== window.parent) return;
   const msg = event.data;
-  if (msg && msg.type === "streamlit:render") onRender(msg.args, msg.theme);
+  if (!msg || msg.type !== "streamlit:render" || !validArgs(msg.args)) return;
+  const last = data;
+  try {
+    onRender(msg.args, msg.theme);
+  } catch (e) {
+    data = last; // keep answering the slider with the last good steps
+  }
 });
 window.addEventListener("resize", fitFrame);
 new ResizeObserver(fitFrame).observe(document.body); // the cards wrap on a narrow page
