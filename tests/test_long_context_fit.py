@@ -25,12 +25,16 @@ from pathlib import Path
 import pytest
 
 from planner.engine import estimate, gpus_per_replica, sequences_per_replica
+from planner.engine.costs import USES_TUNED
 from planner.inputs import build_inputs
-from planner.scenario import Scenario
+from planner.scenario import ARCHITECTURES, Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
 from tests import test_replica_fit as replica_fit
-from tests.test_replica_fit import BASE_SIDE, TUNED_SIDE
+
+#: The options the base model serves and those the tuned model serves.
+BASE_SIDE = tuple(a for a in ARCHITECTURES if not USES_TUNED[a])
+TUNED_SIDE = tuple(a for a in ARCHITECTURES if USES_TUNED[a])
 
 BEFORE = Path(__file__).parent / "fixtures" / "self_hosted_before.json"
 OTHERS = ("prompt_only", "rag", "fine_tuned", "hybrid")
