@@ -126,3 +126,19 @@ def test_after_a_move_the_chart_is_the_figure_drawn_afresh_at_that_volume(catalo
         fresh = json.loads(draw(est).to_json())
         assert chart(at) == fresh
     assert built == []  # no figure was built for a move
+
+
+def test_the_volume_chart_reaches_nothing_outside_its_frame():
+    """The component draws its cards inside its own frame: its script speaks to the page only through Streamlit's
+    component messages (`window.parent.postMessage`), never by reading or rewriting the page's document."""
+    import re
+    from pathlib import Path
+
+    from planner.ui import volume_chart
+
+    js = (volume_chart.FRONTEND / "main.js").read_text(encoding="utf-8")
+    code = re.sub(r"//[^\n]*", "", js)  # the comments may name what it does not do
+    assert re.findall(r"window\.parent\.\w+", code) == ["window.parent.postMessage"]
+    assert "parent.document" not in code and "top.document" not in code and "stMetric" not in code
+    html = Path(volume_chart.FRONTEND / "index.html").read_text(encoding="utf-8")
+    assert 'data-testid="volumeReadouts"' in html  # the cards' box is the component's own
