@@ -36,6 +36,7 @@ page = st.navigation(
         st.Page("planner/ui/decide.py", title="Decide", icon=":material/fact_check:", default=True),
         st.Page("planner/ui/costs.py", title="Costs", icon=":material/payments:", url_path="costs"),
         st.Page("planner/ui/latency.py", title="Latency", icon=":material/timer:", url_path="latency"),
+        st.Page("planner/ui/serving.py", title="Serving", icon=":material/dns:", url_path="serving"),
         st.Page("planner/ui/pricing.py", title="Pricing", icon=":material/sell:", url_path="pricing"),
         st.Page("planner/ui/report.py", title="Report", icon=":material/picture_as_pdf:", url_path="report"),
         st.Page("planner/ui/traffic.py", title="Import", icon=":material/upload_file:", url_path="import"),

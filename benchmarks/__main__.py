@@ -8,9 +8,9 @@
     python -m benchmarks --quick         # a smoke run: fewer repeats, 5 sessions, a 15 s load test
     python -m benchmarks --json out.json # also write the raw figures as JSON
 
-Engine (`bench_engine`), PDF (`bench_report`, when present), browser redraw latency and load
-(`bench_browser`), every kind of control against the bare page (`bench_controls`), cold start and
-memory (`bench_server`). The browser parts need Debian's
+Engine (`bench_engine`), API versus self-hosted (`bench_serving`), PDF (`bench_report`, when present),
+browser redraw latency and load (`bench_browser`), every kind of control against the bare page
+(`bench_controls`), cold start and memory (`bench_server`). The browser parts need Debian's
 chromium; without it they are reported as skipped.
 """
 
@@ -167,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
 
     _step("Engine (bench_engine)", lambda: bench_engine.run(repeat=40 if args.quick else 200), results)
 
+    from benchmarks import bench_serving
+
+    _step("API versus self-hosted (bench_serving)", lambda: bench_serving.run(repeat=10 if args.quick else 40), results)
     if importlib.util.find_spec("benchmarks.bench_report") is not None:
         bench_report = importlib.import_module("benchmarks.bench_report")
         _step("PDF report (bench_report)", bench_report.run, results)

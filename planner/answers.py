@@ -89,3 +89,8 @@ class Answers(Strict):
         None,
         description="Does the team have people and time to run training pipelines and evaluations?",
     )
+    data_in_house: bool | None = Field(
+        None,
+        description="Must queries, documents and training data stay on infrastructure the team controls "
+        "(no third-party API sees them)? Sets the scenario's `data_must_stay_in_house`.",
+    )

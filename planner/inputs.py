@@ -388,8 +388,18 @@ def _reranker_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, f
     if not w.rerank:
         return out | dict(rerank_usd_per_1k_searches=0.0, rerank_latency_p50_ms=0.0, rerank_latency_p95_ms=0.0)
     per_search = rr.usd_per_1k_searches is not None  # else a per-token reranker (planner/inputs_context.py)
+    price = take(R_RR, key, rr, "usd_per_1k_searches") if per_search else 0.0
+    if rr.self_hosted is not None:
+        # GPU time: one search scores the query's candidates (at most max_documents_per_search of them)
+        gpu = catalog.gpus[rr.self_hosted.gpu]
+        gpu_usd = take("Reranker GPU", rr.self_hosted.gpu, gpu, "usd_per_hour")
+        dps = take.throughput(
+            R_RR, key, rr, "self_hosted.documents_per_second", fig=rr.self_hosted.documents_per_second
+        )
+        docs = min(max(w.rerank_candidates_per_query or 0, w.top_k), rr.max_documents_per_search)
+        price = 1000 * docs * gpu_usd / (dps * 3600)
     return out | dict(
-        rerank_usd_per_1k_searches=take(R_RR, key, rr, "usd_per_1k_searches") if per_search else 0.0,
+        rerank_usd_per_1k_searches=price,
         rerank_latency_p50_ms=take(R_RR, key, rr, "latency_p50_ms"),
         rerank_latency_p95_ms=take(R_RR, key, rr, "latency_p95_ms"),
     )

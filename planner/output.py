@@ -18,6 +18,7 @@ from planner.latency_limits import MEASURE_LABELS, latency_limits
 from planner.provenance import assumptions, provenance
 from planner.quality import text as quality_text
 from planner.scenario import LABELS, Scenario
+from planner.serving_view import serving_lines
 from pricing.models import Catalog
 
 
@@ -70,6 +71,20 @@ def measured_lines(est: Estimate) -> list[str]:
     ]
 
 
+def _spend_over_volume(est: Estimate) -> list[str]:
+    """The spend table over a few volumes (the CLI's --volumes), or nothing for a long grid."""
+    if len(est.volumes) > 12:
+        return []
+    lines = [
+        "",
+        "Monthly spend over volume:",
+        f"{'Queries/month':>14}" + "".join(f"{LABELS[a]:>13}" for a in est.priced),
+    ]
+    for k, v in enumerate(est.volumes):
+        lines.append(f"{fmt.count(v):>14}" + "".join(f"{fmt.usd(est.series[a].total_usd[k]):>13}" for a in est.priced))
+    return lines
+
+
 def table_text(est: Estimate, catalog: Catalog | None = None) -> str:
     s = est.scenario
     lines = [
@@ -110,16 +125,7 @@ def table_text(est: Estimate, catalog: Catalog | None = None) -> str:
     lines += [f"  {fmt.count(b.queries_per_month)} queries/month: {b.describe()}" for b in est.break_evens] or [
         "  none in the range"
     ]
-    if len(est.volumes) <= 12:
-        lines += [
-            "",
-            "Monthly spend over volume:",
-            f"{'Queries/month':>14}" + "".join(f"{LABELS[a]:>13}" for a in est.priced),
-        ]
-        for k, v in enumerate(est.volumes):
-            lines.append(
-                f"{fmt.count(v):>14}" + "".join(f"{fmt.usd(est.series[a].total_usd[k]):>13}" for a in est.priced)
-            )
+    lines += _spend_over_volume(est) + ["", *serving_lines(est)]
     if est.quality is not None:
         monthly = {a: est.current[a].monthly_usd for a in est.priced}
         lines += ["", *quality_text.table_lines(est.quality, monthly, s.horizon_months)]
@@ -148,7 +154,15 @@ def csv_text(est: Estimate) -> str:
             "latency_p95_ms",
         ]
         + [f"{c}_usd" for c in comps]
+        + ["api_monthly_usd", "self_hosted_monthly_usd", "self_hosted_gpus"]  # the option through the API, on GPUs
     )
+    sc = est.serving_comparison.architectures if est.serving_comparison is not None else {}
+
+    def side(a: str, which: str, k: int) -> str:
+        c = sc.get(a)
+        curve = None if c is None else getattr(c, which)
+        return "" if curve is None else f"{curve[k]:.6g}"
+
     for k, v in enumerate(est.volumes):
         for a in est.priced:
             s = est.series[a]
@@ -164,5 +178,6 @@ def csv_text(est: Estimate) -> str:
                     f"{s.latency_p95_ms[k]:.6g}",
                 ]
                 + [f"{s.components_usd[c][k]:.6g}" for c in comps]
+                + [side(a, "api_usd", k), side(a, "self_hosted_usd", k), side(a, "self_hosted_gpus", k)]
             )
     return buf.getvalue()

@@ -50,6 +50,7 @@ LINKED_ANSWERS = (
     LinkedAnswer("latency_p95_ms", "latency_target_p95_ms", mirrored=True),
     LinkedAnswer("first_token_p95_ms", "first_token_target_p95_ms", mirrored=True),
     LinkedAnswer("labeled_examples", "fine_tuning.training_examples", mirrored=False),
+    LinkedAnswer("data_in_house", "data_must_stay_in_house", mirrored=False),
 )
 
 #: Each architecture's name and color (`planner.vocabulary`, where every label and color lives), under the
@@ -292,6 +293,11 @@ class Scenario(Strict):
         "token; it is read as `first_token_target_p95_ms` (and this field as `full_answer`).",
     )
     volumes: VolumeRange = VolumeRange()
+    data_must_stay_in_house: bool = Field(
+        False,
+        description="Queries, documents and training data must stay on infrastructure the team controls: every "
+        "component that sends them to a third party is named in a warning.",
+    )
     answers: Answers = Answers()
     quality: Quality | None = Field(
         None,
@@ -311,6 +317,17 @@ class Scenario(Strict):
             if not value:
                 raise PydanticCustomError("blank_name", "the name is blank: give the scenario a name")
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _in_house_answers(cls, data: Any) -> Any:
+        """A scenario that requires in-house data answers the question (False is the default, not an answer)."""
+        if not isinstance(data, dict) or data.get("data_must_stay_in_house") is not True:
+            return data
+        answers = data.get("answers") or {}
+        if isinstance(answers, dict) and answers.get("data_in_house") is None:
+            return {**data, "answers": {**answers, "data_in_house": True}}
+        return data
 
     @model_validator(mode="before")
     @classmethod

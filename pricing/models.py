@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from pricing.caching import PromptCacheRules
+from pricing.owned import OwnedGPU, SelfHostedReranking, one_reranker_billing, owned_hourly
 from pricing.serving_facts import Accelerator, ModelArchitecture, Reasoning
 from pricing.units import (
     STALE_AFTER_DAYS,
@@ -148,6 +149,7 @@ class SelfHostedThroughput(Strict):
 class _VectorStoreBase(Strict):
     name: Name
     provider: Name
+    in_house: bool = Field(False, description="Runs in your own cloud account or machines: no vendor holds the data.")
     latency_p50_ms: LatencyMs
     latency_p95_ms: LatencyMs
 
@@ -226,6 +228,7 @@ class Reranker(Strict):
     usd_per_1m_tokens: UsdPer1MRerankTokens | None = Field(
         None, description="Price per 1M tokens of query + candidate text (the query counts once per candidate)."
     )
+    self_hosted: SelfHostedReranking | None = None  # on your GPU: GPU time at the documents it scores a second
     max_documents_per_search: int = Field(100, ge=1, le=100_000, strict=True)
     latency_p50_ms: LatencyMs
     latency_p95_ms: LatencyMs
@@ -233,12 +236,7 @@ class Reranker(Strict):
 
     @model_validator(mode="after")
     def _one_billing(self) -> Reranker:
-        if (self.usd_per_1k_searches is None) == (self.usd_per_1m_tokens is None):
-            raise PydanticCustomError(
-                "pricing_shape",
-                "give exactly one of `usd_per_1k_searches` (billed per search) or `usd_per_1m_tokens` "
-                "(billed per token of query and candidates) — a missing price is never taken as zero",
-            )
+        one_reranker_billing(self.usd_per_1k_searches, self.usd_per_1m_tokens, self.self_hosted)
         return self
 
 
@@ -470,7 +468,8 @@ class GPU(Strict):
     provider: Name
     gpu_type: Name
     gpu_count: int = Field(1, ge=1, le=64, strict=True)
-    usd_per_hour: UsdPerHour
+    usd_per_hour: UsdPerHour  # rented; owned hardware leaves it out: computed from `owned`
+    owned: OwnedGPU | None = None  # owned hardware: purchase, power and hosting per GPU (usd_per_hour computed)
     vllm_8b_tokens_per_second: TokensPerSecond | None = Field(
         None, description="Serving throughput of an 8B model on vLLM (output tokens per second, whole instance)."
     )
@@ -481,6 +480,11 @@ class GPU(Strict):
         None,
         description="Key of the GPU's datasheet under `accelerators` (bandwidth, compute): needed to self-host on it.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _owned_hourly(cls, data: Any) -> Any:  # the hourly price computed from `owned` (pricing/owned.py)
+        return owned_hourly(data)
 
 
 class LatencyModel(Strict):

@@ -180,6 +180,26 @@ UsdPer1MRerankTokens = Annotated[
         "Reranking price per million tokens of query and candidate text",
     ),
 ]
+DocumentsPerSecond = Annotated[
+    Figure,
+    *figure(10_000_000, "documents per second", "enter documents per second", "Throughput", positive=True),
+]
+UsdPurchase = Annotated[
+    Figure,
+    *figure(10_000_000, "USD", "is it in cents? Enter USD", "Purchase price of one GPU with its share of server"),
+]
+Watts = Annotated[
+    Figure,
+    *figure(20_000, "W", "is it in kW? Enter watts", "Power drawn by one GPU with its share of server", positive=True),
+]
+UsdPerKwh = Annotated[Figure, *figure(5, "USD per kWh", "is it in cents? Enter USD per kWh", "Electricity price")]
+PowerUsageEffectiveness = Annotated[
+    Figure,
+    *figure(5, "ratio", "PUE is facility power ÷ IT power, about 1.1 to 2", "Power usage effectiveness", positive=True),
+]
+UsdPerKwMonth = Annotated[
+    Figure, *figure(10_000, "USD per kW per month", "enter USD per kW of IT load per month", "Colocation price")
+]
 Seconds = Annotated[
     Figure,
     *figure(

@@ -17,6 +17,7 @@ PAGES = {
     "decide": "planner/ui/decide.py",
     "costs": "planner/ui/costs.py",
     "latency": "planner/ui/latency.py",
+    "serving": "planner/ui/serving.py",
     "pricing": "planner/ui/pricing.py",
     "report": "planner/ui/report.py",
     "import": "planner/ui/traffic.py",

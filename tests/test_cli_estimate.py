@@ -249,7 +249,9 @@ def test_csv_one_row_per_volume_and_architecture(capsys, scenario_file):
         "latency_p50_ms",
         "latency_p95_ms",
     ]
-    assert set(header[8:]) == {f"{c}_usd" for c in COMPONENT_KEYS}
+    assert set(header[8:-3]) == {f"{c}_usd" for c in COMPONENT_KEYS}
+    # the same option through the API and on GPUs (planner.engine.comparison), added at the end
+    assert header[-3:] == ["api_monthly_usd", "self_hosted_monthly_usd", "self_hosted_gpus"]
     est = estimate(load_catalog(MINI_PATH), load_scenario(scenario_file), volumes=[1000, 10000, 100000])
     for r in rows:
         k = [1000.0, 10000.0, 100000.0].index(float(r["queries_per_month"]))

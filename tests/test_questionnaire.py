@@ -62,7 +62,7 @@ def fired(rec_or_answers) -> list[str]:
 
 def test_one_question_per_answer_in_file_order():
     assert [x.id for x in QUESTIONS] == list(Answers.model_fields)
-    assert len(QUESTIONS) == 15
+    assert len(QUESTIONS) == 16
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda x: x.id)

@@ -10,6 +10,7 @@ The package, along its seams:
   latency   one request's latency parts, their p50/p95, and what closes a gap to the limit
   results   Series, Snapshot, BreakEven, Sensitivity and Estimate (with its JSON form)
   analysis  the volume grid, sensitivity ranking and exact break-evens
+  comparison API versus self-hosted per architecture: break-evens, replica shapes, the cheapest feasible shape
   assemble  `estimate`, which prices a scenario and builds the Estimate
 `planner.engine` exports what callers use: `estimate` and the `Estimate` it returns (with `Series`,
 `Snapshot`, `BreakEven`), the one-pass pieces the read-outs and the verdicts reuse at many volumes, and the

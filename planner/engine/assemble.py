@@ -10,6 +10,7 @@ import numpy as np
 
 from planner.engine.analysis import break_evens_cached, sensitivity, volume_grid
 from planner.engine.caching import cache_warnings
+from planner.engine.comparison import compare_serving
 from planner.engine.costs import (
     ABSURD_REPLICAS,
     USES_TUNED,
@@ -32,6 +33,7 @@ from planner.engine.knowledge import answer_over_assumed_corpus
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.quality import quality_assessment
 from planner.engine.results import Estimate, Series, Snapshot
+from planner.in_house import in_house_warnings, third_party_components
 from planner.inputs import Inputs, build_inputs
 from planner.lifecycle import scenario_issues
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario, start_day
@@ -193,11 +195,19 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         ),
         ruled_out=ruled_out,
         context_misfit=context_misfit,
+        serving_comparison=compare_serving(catalog, scenario, q, ruled_out_for),
+        third_party=third_party_components(catalog, scenario, priced),
         start_date=start.isoformat(),
         price_changes_in_horizon=changes,
         knowledge_base_note=settled[1] if settled else None,
         quality=quality_assessment(catalog, scenario, {"value": typ, "low": low, "high": high}, q, current, start),
     )
+
+
+def ruled_out_for(catalog: Catalog, scenario: Scenario, i: Inputs) -> dict[str, str]:
+    """The options that cannot run for `scenario` (priced as `i`), each with its reason, as `estimate` rules out."""
+    misfit = long_context_misfit(catalog, scenario, i)
+    return _ruled_out(catalog, scenario, f"Long context is ruled out: {misfit}." if misfit else None)
 
 
 def _ruled_out(catalog: Catalog, scenario: Scenario, context_misfit: str | None) -> dict[str, str]:
@@ -221,6 +231,7 @@ def _ruled_out(catalog: Catalog, scenario: Scenario, context_misfit: str | None)
 def estimate_warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
     # entries that cannot be bought, or stop inside the horizon, first: nothing unavailable is priced silently
     out = [issue.message() for issue in scenario_issues(catalog, scenario)]
+    out += in_house_warnings(catalog, scenario, tuple(current))  # data that must stay in-house, leaving it
     llm = catalog.llms[scenario.stack.llm]
     offer = catalog.fine_tune_offers[scenario.stack.fine_tune]
     tuned = catalog.llms[offer.base_llm]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,6 +15,10 @@ from planner.latency_limits import LatencyCheck, binding, checks_of, latency_lim
 from planner.quality import QualityAssessment
 from planner.quality.jsonform import option_keys, quality_dict
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
+
+if TYPE_CHECKING:
+    from planner.engine.comparison import ServingComparison
+    from planner.in_house import ThirdParty
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,10 @@ class Estimate:
     #: why the knowledge base does not fit `stack.llm`'s context window (None: it fits), measured even when
     #: long context is ruled out for another reason (its model is not open weights or fits no GPU replica)
     context_misfit: str | None = None
+    #: API versus self-hosted per architecture (planner.engine.comparison); None for an estimate built without it
+    serving_comparison: ServingComparison | None = None
+    #: the components of the stack, among the priced options', that send data to a vendor (planner.in_house)
+    third_party: tuple[ThirdParty, ...] = ()
     #: the first day of the horizon (the prices in force that day give the curves and the monthly figures)
     start_date: str = ""
     #: every scheduled price change of an entry the estimate uses inside the horizon (planner.engine.dated)
@@ -216,6 +225,11 @@ class Estimate:
             "latency_limit": {
                 "p95_ms": self.scenario.latency_target_p95_ms,
                 "applies_to": self.scenario.latency_limit_applies_to,
+            },
+            "serving_comparison": None if self.serving_comparison is None else self.serving_comparison.to_dict(),
+            "in_house": {
+                "required": self.scenario.data_must_stay_in_house,
+                "third_party_components": [t.to_dict() for t in self.third_party],
             },
             "first_token_limit": {"p95_ms": self.scenario.first_token_target_p95_ms},
             "quality": quality_dict(self.quality),

@@ -160,6 +160,14 @@ QUESTIONS: tuple[Question, ...] = (
         "sets, regression checks, retraining when things change.",
         "bool",
     ),
+    Question(
+        "data_in_house",
+        "Must the data stay in-house (no third-party API may see queries, documents or training data)?",
+        "Regulated teams often must keep prompts, documents and training data on machines they control. "
+        "Then every component runs on your own GPUs or servers: the LLM, the embedding model, the reranker, "
+        "the vector store and fine-tuning. The estimate names each component that still sends data to a vendor.",
+        "bool",
+    ),
 )
 
 QUESTION_BY_ID: Mapping[str, Question] = MappingProxyType({q.id: q for q in QUESTIONS})

@@ -26,6 +26,7 @@ The package, in the order a page is made:
     costs.py        2. Cost and latency
     traffic.py      Fitted from your traffic (when the scenario was fitted to usage logs)
     assumptions.py  3. Assumptions
+    serving.py      4. API or self-hosted
     build.py        build_report: the sections on A4 pages, as bytes
 """
 

@@ -20,6 +20,7 @@ from planner.questionnaire import Recommendation
 from planner.report.assumptions import AssumptionsSection
 from planner.report.costs import Costs
 from planner.report.quality import Quality
+from planner.report.serving import ServingSection
 from planner.report.style import Furniture, canvas_class
 from planner.report.summary import Summary
 from planner.report.text import FONT, PRODUCT, drawable_text, long_date, register_fonts
@@ -32,8 +33,8 @@ class ReportError(Exception):
     """The PDF could not be built; the message says why in a sentence (no traceback reaches a user)."""
 
 
-class _Document(Summary, Costs, Quality, TrafficSection, AssumptionsSection):
-    """The whole report: the title block and three sections, in order (and the traffic the scenario was
+class _Document(Summary, Costs, Quality, TrafficSection, AssumptionsSection, ServingSection):
+    """The whole report: the title block and four sections, in order (and the traffic the scenario was
     fitted to, when it was)."""
 
     def build(self) -> list:
@@ -43,6 +44,7 @@ class _Document(Summary, Costs, Quality, TrafficSection, AssumptionsSection):
         self.quality()
         self.traffic_section()
         self.assumptions()
+        self.serving()
         return self.story
 
 

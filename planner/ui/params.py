@@ -76,6 +76,7 @@ ALIASES: dict[str, str] = {
     "prompt_ok": "answers.prompting_good_enough",
     "external": "answers.data_must_stay_external",
     "ml_team": "answers.ml_team_capacity",
+    "in_house": "answers.data_in_house",
 }
 NAMES: dict[str, str] = {path: name for name, path in ALIASES.items()}
 

@@ -60,7 +60,14 @@ def one_time_frame(est: Estimate) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ the catalog's figures
 
-_WORDS = {"1m": "1M", "1k": "1K", "gb": "GB", "tb": "TB", "ms": "ms", "usd": "USD"}
+_WORDS = {"1m": "1M", "1k": "1K", "gb": "GB", "tb": "TB", "ms": "ms", "usd": "USD", "kwh": "kWh", "kw": "kW"}
+#: Units a field's name states by its ending, where it does not say "usd_per_…" (owned GPUs, rerankers).
+_ENDINGS = {
+    "documents_per_second": "documents per second",
+    "_watts": "W",
+    "purchase_usd": "USD",
+    "pue": "ratio (facility ÷ IT power)",
+}
 
 
 def _words(s: str) -> str:
@@ -84,7 +91,7 @@ def unit_of(field: str) -> str:
         return "tokens per second"
     if name.endswith("queries_per_second"):
         return "queries per second"
-    return ""
+    return next((unit for end, unit in _ENDINGS.items() if name.endswith(end)), "")
 
 
 def figures_frame(

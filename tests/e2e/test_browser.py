@@ -44,6 +44,7 @@ PAGES = {
     "Decide": "",
     "Costs": "costs",
     "Latency": "latency",
+    "Serving": "serving",
     "Pricing": "pricing",
     "Report": "report",
     "Import": "import",
