@@ -360,3 +360,23 @@ def test_bench_serving_smoke():
     pairs = len(load_catalog().gpus) * len(PRECISIONS)  # every GPU of the catalog made servable
     assert any(f"{pairs} GPU × precision pairs" in k for k in out)
     assert all(v["median_ms"] > 0 and v["p95_ms"] >= v["median_ms"] for v in out.values())
+
+
+def test_the_app_leaves_the_comparison_out_until_asked_and_then_shows_the_cli_s_figures(catalog):
+    """The app's estimate skips API versus self-hosted (it re-runs the engine for every GPU × precision on
+    each move of the volume); the Serving page, the CSV and the PDF add it, equal to the command line's."""
+    from planner.engine import with_serving_comparison
+    from planner.files import load_preset
+
+    scenario = load_preset("support-bot")
+    full = estimate(catalog, scenario)
+    lite = estimate(catalog, scenario, serving_comparison=False)
+    assert full.serving_comparison is not None and lite.serving_comparison is None
+    assert json.loads(json_text(lite))["serving_comparison"] is None
+    added = with_serving_comparison(catalog, lite)
+    assert json_text(added) == json_text(full)  # the same figures as the command line's JSON
+    assert csv_text(added) == csv_text(full)
+    # the PDF built from the app's estimate (no comparison) still has its section 4, with the API side priced
+    pdf = build_report(catalog, scenario, estimate=lite)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "4. API or self-hosted" in text

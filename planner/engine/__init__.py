@@ -20,7 +20,7 @@ labels of its parts. Anything else is imported from its module.
 from __future__ import annotations
 
 from planner.engine.analysis import break_evens, sensitivity, step_points, volume_grid
-from planner.engine.assemble import arch_series, estimate, long_context_misfit
+from planner.engine.assemble import arch_series, estimate, long_context_misfit, with_serving_comparison
 from planner.engine.costs import (
     SECONDS_PER_MONTH,
     cache_hit_share,
@@ -58,6 +58,7 @@ __all__ = [
     "elementwise_total",
     "erlang_c",
     "estimate",
+    "with_serving_comparison",
     "first_token_latency",
     "gpus_per_replica",
     "latency_parts",

@@ -3,6 +3,7 @@ scenario's own volume, ranges, break-evens, sensitivity and warnings)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import NamedTuple
 
@@ -150,9 +151,18 @@ def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int, gpu_key: str =
     )
 
 
-def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_delta: float = 0.25) -> Estimate:
+def estimate(
+    catalog: Catalog,
+    scenario: Scenario,
+    volumes=None,
+    sensitivity_delta: float = 0.25,
+    serving_comparison: bool = True,
+) -> Estimate:
     """Itemized monthly spend and latency of the architectures over query volume (those that can run), at the
-    prices in force on the first day of the horizon; the TCO sums the months at the prices in force each month."""
+    prices in force on the first day of the horizon; the TCO sums the months at the prices in force each month.
+
+    `serving_comparison=False` leaves out API versus self-hosted (`with_serving_comparison` adds it later): it
+    runs the engine again for every GPU × precision of the catalog, several times the cost of the rest."""
     start = start_day(scenario)
     dated_catalog, catalog = catalog, catalog.on(start)
     typ, used = build_inputs(catalog, scenario, "value", on=start)
@@ -195,13 +205,21 @@ def estimate(catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_del
         ),
         ruled_out=ruled_out,
         context_misfit=context_misfit,
-        serving_comparison=compare_serving(catalog, scenario, q, ruled_out_for),
+        serving_comparison=compare_serving(catalog, scenario, q, ruled_out_for) if serving_comparison else None,
         third_party=third_party_components(catalog, scenario, priced),
         start_date=start.isoformat(),
         price_changes_in_horizon=changes,
         knowledge_base_note=settled[1] if settled else None,
         quality=quality_assessment(catalog, scenario, {"value": typ, "low": low, "high": high}, q, current, start),
     )
+
+
+def with_serving_comparison(catalog: Catalog, est: Estimate) -> Estimate:
+    """`est` with its API versus self-hosted comparison, as `estimate` computes it by default."""
+    if est.serving_comparison is not None:
+        return est
+    comparison = compare_serving(catalog, est.scenario, est.volumes, ruled_out_for)
+    return dataclasses.replace(est, serving_comparison=comparison)
 
 
 def ruled_out_for(catalog: Catalog, scenario: Scenario, i: Inputs) -> dict[str, str]:

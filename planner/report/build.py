@@ -71,6 +71,10 @@ def build_report(
         from planner.engine import estimate as _estimate
 
         estimate = _estimate(catalog, scenario)
+    elif estimate.serving_comparison is None:  # the app's estimate leaves it out until a page asks
+        from planner.engine import with_serving_comparison
+
+        estimate = with_serving_comparison(catalog, estimate)
     if recommendation is None:
         from planner.questionnaire import recommend
 

@@ -12,8 +12,9 @@ from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
 from planner.scenario import LABELS
-from planner.ui import assumptions, messages, quality, results, sidebar, summary, tables, volume_chart
+from planner.ui import assumptions, messages, quality, results, session, sidebar, summary, tables, volume_chart
 from planner.ui.messages import md, message
+from pricing.models import Catalog
 
 
 @st.fragment
@@ -107,6 +108,11 @@ def _breakdown_view(ctx: results.Context, est: Estimate) -> None:
         st.caption("Ruled out, so not drawn: " + ", ".join(LABELS[a] for a in est.priced if a in out) + ".")
 
 
+def _csv_with_comparison(cat_sha: str, catalog: Catalog, est: Estimate) -> str:
+    """The curves as CSV, with the API and self-hosted columns the command line's CSV has (built on click)."""
+    return csv_text(session.serving_comparison_for(cat_sha, catalog, est))
+
+
 def _numbers_view(ctx: results.Context, est: Estimate) -> None:
     """The numbers as a table, with the curves as CSV."""
     st.markdown(
@@ -114,7 +120,7 @@ def _numbers_view(ctx: results.Context, est: Estimate) -> None:
     )
     st.download_button(
         "Download the curves (CSV)",
-        data=functools.partial(csv_text, est),
+        data=functools.partial(_csv_with_comparison, ctx.cat_sha, ctx.catalog, est),
         file_name="llm-planner-costs.csv",
         mime="text/csv",
         on_click="ignore",

@@ -57,6 +57,7 @@ def _page() -> None:
     ctx = results.context()
     results.page_header("Serving", ctx, "API or self-hosted")
     est, _ = results.require_estimate(ctx)
+    est = session.serving_comparison_for(ctx.cat_sha, ctx.catalog, est)
     cmp_ = est.serving_comparison
     if cmp_ is None:
         st.info("No serving comparison for this estimate.")

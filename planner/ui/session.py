@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import streamlit as st
 from pydantic import ValidationError
 
-from planner.engine import Estimate, estimate
+from planner.engine import Estimate, estimate, with_serving_comparison
 from planner.files import SCENARIOS_DIR, load_scenario
 from planner.scenario import Scenario, bounds, corpus_given
 from planner.ui import params
@@ -133,8 +133,21 @@ def _parse_catalog_shared(key: str, _text: str, _base_text: str, file: str) -> L
 @st.cache_data(show_spinner=False, max_entries=128, ttl=CACHE_TTL_SECONDS)
 def estimate_cached(cat_sha: str, scenario_json: str, _catalog: Catalog, _scenario: Scenario) -> Estimate:
     """The engine's estimate, cached by (catalog sha256, scenario JSON). Its volume grid is the engine's
-    (`planner.engine.volume_grid`), the same as the CLI's, the PDF's and the Python API's."""
-    return estimate(_catalog, _scenario)
+    (`planner.engine.volume_grid`), the same as the CLI's, the PDF's and the Python API's. API versus
+    self-hosted is left out (several times the rest's cost, on every move of the volume): the pages that
+    show it ask `serving_comparison_for`."""
+    return estimate(_catalog, _scenario, serving_comparison=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=CACHE_TTL_SECONDS)
+def _with_comparison_cached(cat_sha: str, scenario_json: str, _catalog: Catalog, _est: Estimate) -> Estimate:
+    return with_serving_comparison(_catalog, _est)
+
+
+def serving_comparison_for(cat_sha: str, catalog: Catalog, est: Estimate) -> Estimate:
+    """`est` with API versus self-hosted (`planner.engine.with_serving_comparison`), cached like the estimate."""
+    full = _with_comparison_cached(cat_sha, _priced_key(est.scenario), catalog, est)
+    return full if full.scenario == est.scenario else dataclasses.replace(full, scenario=est.scenario)
 
 
 #: Scenario fields the engine never reads: a change to them (a questionnaire answer that sets no
@@ -142,13 +155,16 @@ def estimate_cached(cat_sha: str, scenario_json: str, _catalog: Catalog, _scenar
 NOT_PRICED = {"answers", "name", "description"}
 
 
+def _priced_key(scenario: Scenario) -> str:
+    """What the engine reads, and whether the knowledge base's size was given beside the answer "it fits"
+    (an assumed size never overrules that answer: planner/engine/knowledge.py)."""
+    key = scenario.model_dump_json(exclude=NOT_PRICED) + f"|{scenario.answers.knowledge_fits_in_context}"
+    return key + f"|{corpus_given(scenario)}"
+
+
 def estimate_for(cat_sha: str, catalog: Catalog, scenario: Scenario) -> Estimate:
     """`estimate_cached` keyed on what the engine reads; the estimate carries `scenario` itself."""
-    # what the engine reads, and whether the knowledge base's size was given beside the answer "it fits"
-    # (an assumed size never overrules that answer: planner/engine/knowledge.py)
-    key = scenario.model_dump_json(exclude=NOT_PRICED) + f"|{scenario.answers.knowledge_fits_in_context}"
-    key += f"|{corpus_given(scenario)}"
-    est = estimate_cached(cat_sha, key, catalog, scenario)
+    est = estimate_cached(cat_sha, _priced_key(scenario), catalog, scenario)
     return est if est.scenario == scenario else dataclasses.replace(est, scenario=scenario)
 
 
