@@ -185,7 +185,6 @@ def estimate(
     series = {a: _arch_series(p, a, q) for a in priced}
     current = {a: _snapshot(p, a, q_now, scenario.horizon_months, scenario.stack.gpu) for a in priced}
     current, changes = dated(dated_catalog, scenario, start, current, p.c, float(settled[0]) if settled else None)
-
     return Estimate(
         scenario=scenario,
         catalog_version=catalog.version,
