@@ -54,9 +54,9 @@ def test_an_answer_the_engine_does_not_read_leaves_the_estimate_unchanged(catalo
 def test_estimate_for_reuses_the_estimate_across_answers_and_names(catalog, monkeypatch):
     calls = []
 
-    def counting(cat, scen, volumes=None):
+    def counting(cat, scen, volumes=None, **options):
         calls.append(scen)
-        return estimate(cat, scen, volumes=volumes)
+        return estimate(cat, scen, volumes=volumes, **options)
 
     monkeypatch.setattr(session, "estimate", counting)
     session.estimate_cached.clear()

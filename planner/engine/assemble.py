@@ -152,15 +152,10 @@ def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int, gpu_key: str =
 
 
 def estimate(
-    catalog: Catalog,
-    scenario: Scenario,
-    volumes=None,
-    sensitivity_delta: float = 0.25,
-    serving_comparison: bool = True,
+    catalog: Catalog, scenario: Scenario, volumes=None, sensitivity_delta: float = 0.25, serving_comparison: bool = True
 ) -> Estimate:
     """Itemized monthly spend and latency of the architectures over query volume (those that can run), at the
     prices in force on the first day of the horizon; the TCO sums the months at the prices in force each month.
-
     `serving_comparison=False` leaves out API versus self-hosted (`with_serving_comparison` adds it later): it
     runs the engine again for every GPU × precision of the catalog, several times the cost of the rest."""
     start = start_day(scenario)
