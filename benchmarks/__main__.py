@@ -70,7 +70,7 @@ def _machine() -> dict:
     }
 
 
-def _fmt(v) -> str:
+def fmt(v) -> str:
     if isinstance(v, float):
         return f"{v:.3g}" if abs(v) < 10 else f"{v:.1f}"
     return str(v)
@@ -83,16 +83,16 @@ def _print(title: str, res) -> None:
         return
     for name, v in res.items():
         if isinstance(v, dict) and all(not isinstance(x, dict) for x in v.values()):
-            print(f"  {name}: " + ", ".join(f"{k} {_fmt(x)}" for k, x in v.items()))
+            print(f"  {name}: " + ", ".join(f"{k} {fmt(x)}" for k, x in v.items()))
         elif isinstance(v, dict):
             print(f"  {name}:")
             for k, x in v.items():
                 if isinstance(x, dict):
-                    print(f"    {k}: " + ", ".join(f"{kk} {_fmt(xx)}" for kk, xx in x.items()))
+                    print(f"    {k}: " + ", ".join(f"{kk} {fmt(xx)}" for kk, xx in x.items()))
                 else:
-                    print(f"    {k}: {_fmt(x)}")
+                    print(f"    {k}: {fmt(x)}")
         else:
-            print(f"  {name}: {_fmt(v)}")
+            print(f"  {name}: {fmt(v)}")
 
 
 def _step(title: str, fn, results: dict) -> None:

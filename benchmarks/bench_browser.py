@@ -394,7 +394,7 @@ def run(moves: int = 30, sessions: int = 20, duration_s: float = 60, baseline: b
     return {"latency": latency(moves), "load": load(sessions=sessions, duration_s=duration_s, baseline=baseline)}
 
 
-def _fmt(d: dict) -> str:
+def fmt(d: dict) -> str:
     return ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in d.items())
 
 
@@ -402,10 +402,10 @@ def main() -> None:
     res = run()
     print("Browser (key press → chart redrawn and script idle, timed in the page):")
     for name, d in res["latency"].items():
-        print(f"  {name}: {_fmt(d)}")
+        print(f"  {name}: {fmt(d)}")
     print("Load (concurrent sessions moving the slider):")
     for name, d in res["load"].items():
-        print(f"  {name}: {_fmt(d)}")
+        print(f"  {name}: {fmt(d)}")
 
 
 if __name__ == "__main__":

@@ -58,7 +58,8 @@ ARM_JS = (
     const el = n && (n.nodeType === 1 ? n : n.parentElement);
     return !!(sel && el && el.closest && el.closest(sel));
   };
-  const hasRead = readSel && document.querySelector(readSel) !== null;
+  const hasRead = readSel && [document, ...Array.from(document.querySelectorAll('iframe')).map((f) => {
+    try { return f.contentDocument; } catch (e) { return null; } })].some((d) => d && d.querySelector(readSel));
   const finish = (ok, why) => {
     obs.disconnect();
     for (const d of docs) if (d.defaultView) d.defaultView.removeEventListener('keydown', onKey, true);
@@ -120,7 +121,8 @@ START_JS = (
 )
 
 CHART = ".js-plotly-plot"
-METRICS = "[data-testid='stMetricValue']"
+#: The read-outs: `st.metric`s (the bare page, the peers), or the volume chart's cards (drawn inside its frame)
+METRICS = "[data-testid='stMetricValue'], [data-testid='volumeCardValue']"
 #: On Decide the read-out is the recommendation (the right-hand column's text).
 DECIDE_TEXT = "[data-testid='stMain'] [data-testid='stColumn']:nth-of-type(2)"
 
@@ -233,7 +235,7 @@ class Segmented(Control):
         return "Enter"
 
 
-def _open_sections(page, *labels: str) -> None:
+def open_sections(page, *labels: str) -> None:
     """Open the app's sidebar sections (they draw their controls only while open): click each one
     until its `<details>` is open and the rerun that opening causes has finished."""
     for label in labels:
@@ -271,7 +273,7 @@ def _summary(samples: list[dict]) -> dict:
 CONTROLS = ("volume slider", "number input", "toggle", "select box", "questionnaire answer", "preset")
 
 
-def _app_controls(costs: Target, decide: Target) -> dict[str, Control]:
+def app_controls(costs: Target, decide: Target) -> dict[str, Control]:
     return {
         "volume slider": Slider(costs, "Queries per month"),
         "number input": Number(costs, "Output (tokens/query)"),
@@ -346,11 +348,11 @@ def run(moves: int = 16, warmup: int = 2, app_script=None, baseline_script=None,
                 continue
             srv = start(script)
             costs_page = open_(srv, "costs")
-            _open_sections(costs_page, "Tokens per query", "Retrieval", "Stack")
+            open_sections(costs_page, "Tokens per query", "Retrieval", "Stack")
             decide_page = open_(srv, "")
             elements[f"{side} Costs page"] = _count_elements(costs_page)
             elements[f"{side} Decide page"] = _count_elements(decide_page)
-            controls[side] = _app_controls(Target(costs_page, CHART, METRICS), Target(decide_page, DECIDE_TEXT, None))
+            controls[side] = app_controls(Target(costs_page, CHART, METRICS), Target(decide_page, DECIDE_TEXT, None))
         for name, script, label, read in peer_apps:
             ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
             stack.callback(ctx.close)

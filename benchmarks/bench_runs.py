@@ -25,7 +25,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from benchmarks.bench_controls import CHART as CHART_SELECTOR
-from benchmarks.bench_controls import CONTROLS, DECIDE_TEXT, METRICS, Target, _app_controls, _open_sections
+from benchmarks.bench_controls import CONTROLS, DECIDE_TEXT, METRICS, Target, app_controls, open_sections
 from benchmarks.bench_server import ROOT, app_url, catalog_copy, goto_ready, launch_chromium, server
 
 #: Imported by the server's interpreter at start-up (Python imports `sitecustomize` from its path).
@@ -91,8 +91,8 @@ def run_app(script: Path, controls=CONTROLS, moves: int = 10, warmup: int = 2) -
             stack.callback(ctx.close)
             pages[name] = ctx.new_page()
             goto_ready(pages[name], app_url(srv.url, name), chart=name != "")
-        _open_sections(pages["costs"], "Tokens per query", "Retrieval", "Stack")
-        every = _app_controls(Target(pages["costs"], CHART_SELECTOR, METRICS), Target(pages[""], DECIDE_TEXT, None))
+        open_sections(pages["costs"], "Tokens per query", "Retrieval", "Stack")
+        every = app_controls(Target(pages["costs"], CHART_SELECTOR, METRICS), Target(pages[""], DECIDE_TEXT, None))
         for name in controls:
             for _ in range(warmup):
                 every[name].change()

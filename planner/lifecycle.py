@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from planner.scenario import Scenario, start_day
-from pricing.models import Catalog, Lifecycle, _walk_figures
+from pricing.models import Catalog, Lifecycle, walk_figures
 
 #: The families that carry a lifecycle, with the word for one entry.
 FAMILIES = {
@@ -225,7 +225,7 @@ def prices_checked_after_shutdown(catalog: Catalog) -> list[tuple[str, str, date
             life = entry.lifecycle
             if life is None or life.shuts_down_on is None:
                 continue
-            for path, fig in _walk_figures(entry, (family, key)):
+            for path, fig in walk_figures(entry, (family, key)):
                 if fig.verified and fig.checked >= life.shuts_down_on:
                     out.append((".".join(path), fig.checked, life.shuts_down_on))
     return out

@@ -17,9 +17,9 @@ import numpy as np
 from planner import format as fmt
 from planner import verdict
 from planner.engine import (
-    _total,
     combine_latency,
     corpus,
+    elementwise_total,
     first_token_latency,
     latency_parts,
     monthly_components,
@@ -50,7 +50,7 @@ def at_volumes(catalog: Catalog, scenario: Scenario, priced: tuple[str, ...], vo
     c = corpus(typ)
     monthly, p95, ft95 = {}, {}, {}
     for a in priced:
-        monthly[a] = _total(monthly_components(typ, a, q, c).values())
+        monthly[a] = elementwise_total(monthly_components(typ, a, q, c).values())
         parts = latency_parts(typ, a, q)
         p95[a] = combine_latency(parts)[1]
         ft95[a] = first_token_latency(parts)[1]

@@ -25,28 +25,41 @@ from planner.answers import (
     KnowledgeChange,
 )
 from planner.quality.model import Quality
+from planner.vocabulary import ARCHITECTURE_COLORS, ARCHITECTURE_LABELS
 from pricing.models import Key, Strict
 from pricing.safeyaml import unsafe_text_problem
 
 ARCHITECTURES = ("prompt_only", "long_context", "rag", "fine_tuned", "hybrid")
-LABELS = {
-    "prompt_only": "Prompt only",
-    "long_context": "Long context",
-    "rag": "RAG",
-    "fine_tuned": "Fine-tuned",
-    "hybrid": "Hybrid",
-}
-#: One color per architecture, everywhere (screen and PDF). Okabe–Ito, color-blind safe.
-COLORS = {
-    "prompt_only": "#E69F00",
-    "long_context": "#56B4E9",
-    "rag": "#0072B2",
-    "fine_tuned": "#009E73",
-    "hybrid": "#CC79A7",
-}
 
 
-def _num(default, ge=0.0, le=1e12, gt=None, description="", whole=False):
+@dataclass(frozen=True)
+class LinkedAnswer:
+    """A questionnaire answer that is also a scenario number: the same number in two places."""
+
+    answer: str  # the answer's id (`Answers` field)
+    field: str  # the scenario field, as a dotted path
+    #: True: an unanswered answer takes the field's number (budget, latency limits: unset by default). False: the
+    #: field always has a value for pricing (volume, training-set size), which is not an answer.
+    mirrored: bool
+
+
+#: Every linked answer, in one table: the scenario's validation, `Scenario.with_changes` and the app read it.
+LINKED_ANSWERS = (
+    LinkedAnswer("queries_per_month", "workload.queries_per_month", mirrored=False),
+    LinkedAnswer("monthly_budget_usd", "monthly_budget_usd", mirrored=True),
+    LinkedAnswer("latency_p95_ms", "latency_target_p95_ms", mirrored=True),
+    LinkedAnswer("first_token_p95_ms", "first_token_target_p95_ms", mirrored=True),
+    LinkedAnswer("labeled_examples", "fine_tuning.training_examples", mirrored=False),
+    LinkedAnswer("data_in_house", "data_must_stay_in_house", mirrored=False),
+)
+
+#: Each architecture's name and color (`planner.vocabulary`, where every label and color lives), under the
+#: names the modules that read a scenario import them by.
+LABELS = ARCHITECTURE_LABELS
+COLORS = ARCHITECTURE_COLORS
+
+
+def num(default, ge=0.0, le=1e12, gt=None, description="", whole=False):
     """A finite number field; `whole`: a count the app's controls show as a whole number."""
     kw = dict(le=le, allow_inf_nan=False, description=description)
     if whole:
@@ -59,37 +72,35 @@ def _num(default, ge=0.0, le=1e12, gt=None, description="", whole=False):
 
 
 class Workload(Strict):
-    queries_per_month: float = _num(100_000, le=1e11, description="Queries per month at the planned volume.")
-    peak_to_average_ratio: float = _num(
+    queries_per_month: float = num(100_000, le=1e11, description="Queries per month at the planned volume.")
+    peak_to_average_ratio: float = num(
         3.0, ge=1, le=100, description="Peak hourly rate ÷ average rate (sizes self-hosted capacity)."
     )
-    input_tokens_per_query: float = _num(
+    input_tokens_per_query: float = num(
         200, le=10_000_000, description="User input tokens per query (question, conversation).", whole=True
     )
-    output_tokens_per_query: float = _num(
+    output_tokens_per_query: float = num(
         300, le=1_000_000, description="Output tokens generated per query.", whole=True
     )
-    system_prompt_tokens: float = _num(
+    system_prompt_tokens: float = num(
         300, le=10_000_000, description="System prompt tokens sent with every query.", whole=True
     )
-    few_shot_tokens: float = _num(
+    few_shot_tokens: float = num(
         1_500,
         le=10_000_000,
         description="Few-shot example tokens (prompt-only and RAG; a tuned model needs none).",
         whole=True,
     )
-    corpus_documents: float = _num(10_000, le=1e10, description="Documents in the knowledge base.", whole=True)
-    tokens_per_document: float = _num(1_000, le=1e8, description="Average tokens per document.", whole=True)
-    chunk_tokens: float = _num(512, gt=0, le=1_000_000, description="Tokens per retrieved chunk.", whole=True)
-    chunk_overlap_tokens: float = _num(
-        64, le=1_000_000, description="Tokens shared by neighbouring chunks.", whole=True
-    )
-    corpus_change_share_per_month: float = _num(
+    corpus_documents: float = num(10_000, le=1e10, description="Documents in the knowledge base.", whole=True)
+    tokens_per_document: float = num(1_000, le=1e8, description="Average tokens per document.", whole=True)
+    chunk_tokens: float = num(512, gt=0, le=1_000_000, description="Tokens per retrieved chunk.", whole=True)
+    chunk_overlap_tokens: float = num(64, le=1_000_000, description="Tokens shared by neighbouring chunks.", whole=True)
+    corpus_change_share_per_month: float = num(
         0.05, le=1, description="Share of the corpus that changes (is re-embedded) each month."
     )
     top_k: int = Field(5, ge=1, le=1000, description="Chunks retrieved into the prompt.")
     rerank: bool = Field(True, description="Rerank retrieved candidates before generation.")
-    metadata_bytes_per_chunk: float = _num(
+    metadata_bytes_per_chunk: float = num(
         1_000, le=1e7, description="Text and metadata stored beside each vector (bytes)."
     )
     rerank_candidates_per_query: int | None = Field(
@@ -98,10 +109,10 @@ class Workload(Strict):
         le=10_000,
         description="Candidates the reranker scores per query (at least top_k; null: top_k, nothing more retrieved).",
     )
-    retrieval_query_share: float = _num(
+    retrieval_query_share: float = num(
         1.0, le=1, description="RAG and hybrid: share of queries routed to retrieval (the rest are answered without)."
     )
-    batch_query_share: float = _num(
+    batch_query_share: float = num(
         0.0, le=1, description="Share of queries that can wait for a batch API (priced at batch rates where offered)."
     )
     cache_hit_share: float | None = Field(
@@ -161,12 +172,12 @@ class FineTuning(Strict):
         description="Training examples the team already has, labeled: only the rest of the set is paid for. "
         "The questionnaire's `labeled_examples` answer sets it.",
     )
-    tokens_per_example: float = _num(500, le=10_000_000, description="Tokens per training example.")
-    epochs: float = _num(3, gt=0, le=100, description="Passes over the training set per run.")
-    knowledge_retrains_per_month: float = _num(
+    tokens_per_example: float = num(500, le=10_000_000, description="Tokens per training example.")
+    epochs: float = num(3, gt=0, le=100, description="Passes over the training set per run.")
+    knowledge_retrains_per_month: float = num(
         1.0, le=1000, description="Fine-tuned only: retraining runs a month to keep its knowledge fresh."
     )
-    behavior_retrains_per_month: float = _num(
+    behavior_retrains_per_month: float = num(
         1 / 6, le=1000, description="Hybrid: retraining runs a month, only when behavior must change."
     )
 
@@ -184,7 +195,7 @@ class Stack(Strict):
         "api", description="Pay per token at an API, or rent GPUs and serve open weights."
     )
     gpu: Key = Field("runpod-h100-sxm", description="GPU entry for self-hosted serving.")
-    target_utilization: float = _num(
+    target_utilization: float = num(
         0.6,
         ge=0.05,
         le=0.95,
@@ -192,10 +203,10 @@ class Stack(Strict):
         "(0.05–0.95: at full use the queue never empties).",
     )
     min_replicas: int = Field(1, ge=1, le=1000, description="Self-hosted: replicas kept up at any volume.")
-    input_token_weight: float = _num(
+    input_token_weight: float = num(
         0.1, le=10, description="Self-hosted: GPU work of one input token relative to an output token."
     )
-    hours_per_month: float = _num(730, gt=0, le=744, description="Hours a month capacity is rented.")
+    hours_per_month: float = num(730, gt=0, le=744, description="Hours a month capacity is rented.")
     precision: Literal["bf16", "fp8", "int4", "fp4"] = Field(
         "bf16",
         description="Self-hosted: weight precision (bytes per parameter: bf16 2, fp8 1, int4 0.5, fp4 0.5625; "
@@ -208,7 +219,7 @@ class Stack(Strict):
         allow_inf_nan=False,
         description="Self-hosted: KV-cache memory of one token (KB); absent: estimated from the model's size.",
     )
-    gpu_memory_utilization: float = _num(
+    gpu_memory_utilization: float = num(
         0.9, gt=0.1, le=1, description="Self-hosted: share of GPU memory the server gives to weights and KV cache."
     )
     max_sequences_per_replica: int = Field(
@@ -217,22 +228,22 @@ class Stack(Strict):
 
 
 class EngineeringDays(Strict):
-    prompt_only: float = _num(5, le=10_000)
-    long_context: float = _num(5, le=10_000)
-    rag: float = _num(20, le=10_000)
-    fine_tuned: float = _num(25, le=10_000)
-    hybrid: float = _num(40, le=10_000)
+    prompt_only: float = num(5, le=10_000)
+    long_context: float = num(5, le=10_000)
+    rag: float = num(20, le=10_000)
+    fine_tuned: float = num(25, le=10_000)
+    hybrid: float = num(40, le=10_000)
 
 
 class OneTime(Strict):
-    labeling_usd_per_example: float = _num(1.0, le=10_000, description="Cost to write or check one training example.")
+    labeling_usd_per_example: float = num(1.0, le=10_000, description="Cost to write or check one training example.")
     engineering_days: EngineeringDays = EngineeringDays()
-    usd_per_engineering_day: float = _num(800, le=100_000, description="Loaded day rate of an engineer.")
+    usd_per_engineering_day: float = num(800, le=100_000, description="Loaded day rate of an engineer.")
 
 
 class VolumeRange(Strict):
-    min_queries_per_month: float = _num(1_000, gt=0, le=1e11)
-    max_queries_per_month: float = _num(10_000_000, gt=0, le=1e11)
+    min_queries_per_month: float = num(1_000, gt=0, le=1e11)
+    max_queries_per_month: float = num(10_000_000, gt=0, le=1e11)
     points: int = Field(200, ge=2, le=5_000)
 
     @model_validator(mode="after")
@@ -338,18 +349,12 @@ class Scenario(Strict):
         )
         if not isinstance(workload, dict) or not isinstance(fine_tuning, dict):
             return data
-        # (answer id, container, field, mirrored back): the same number in two places. An answer
-        # always sets its field. Budget and latency limit (unset by default) also fill an unanswered
-        # answer; volume and training-set size always have a value for pricing, which is not an answer.
-        linked = [
-            ("queries_per_month", workload, "queries_per_month", False),
-            ("monthly_budget_usd", data, "monthly_budget_usd", True),
-            ("latency_p95_ms", data, "latency_target_p95_ms", True),
-            ("first_token_p95_ms", data, "first_token_target_p95_ms", True),
-            ("labeled_examples", fine_tuning, "training_examples", False),
-            ("data_in_house", data, "data_must_stay_in_house", False),
-        ]
-        for answer_id, container, field, mirrored in linked:
+        # the same number in two places (`LINKED_ANSWERS`): an answer always sets its field
+        containers = {"": data, "workload": workload, "fine_tuning": fine_tuning}
+        for link in LINKED_ANSWERS:
+            answer_id, mirrored = link.answer, link.mirrored
+            head, _, field = link.field.rpartition(".")
+            container = containers[head]
             a, s = answers.get(answer_id), container.get(field)
             if a is not None and s is not None and a != s:
                 raise PydanticCustomError(
@@ -402,14 +407,7 @@ class Scenario(Strict):
             if "fine_tuning.knowledge_retrains_per_month" not in paths:
                 data["fine_tuning"]["knowledge_retrains_per_month"] = CHANGES_PER_MONTH[kc]
         # linked answers follow the scenario field that was changed
-        for answer_id, field in (
-            ("queries_per_month", "workload.queries_per_month"),
-            ("monthly_budget_usd", "monthly_budget_usd"),
-            ("latency_p95_ms", "latency_target_p95_ms"),
-            ("first_token_p95_ms", "first_token_target_p95_ms"),
-            ("labeled_examples", "fine_tuning.training_examples"),
-            ("data_in_house", "data_must_stay_in_house"),
-        ):
+        for answer_id, field in ((link.answer, link.field) for link in LINKED_ANSWERS):
             if field in paths and data["answers"].get(answer_id) is not None:
                 data["answers"][answer_id] = paths[field]
             elif paths.get(f"answers.{answer_id}") is not None:  # un-answering leaves the number as it is

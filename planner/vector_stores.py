@@ -64,6 +64,9 @@ class StoreShape:
     throughputs: tuple[str, ...]  # Figure fields whose low-cost end is the high figure
     constants: tuple[str, ...]  # plain numbers
     cost: CostFn  # (monthly USD over volume q, one-time write cost of the first index)
+    #: (inputs, share of queries that retrieve) -> queries a month each added instance carries (a capacity step
+    #: the break-even search looks on both sides of); None: the store bills no capacity steps
+    queries_per_step: Callable[[Inputs, float], float] | None = None
 
 
 def _pinecone_serverless(i: Inputs, q: np.ndarray, c: dict) -> tuple[np.ndarray, float]:
@@ -104,6 +107,10 @@ def _capacity(i: Inputs, q: np.ndarray, c: dict) -> tuple[np.ndarray, float]:
     return instances * i.vs_usd_per_hour * i.hours_per_month + gb * i.vs_usd_per_gb_month, 0.0
 
 
+def _capacity_step(i: Inputs, r: float) -> float:
+    return i.vs_max_queries_per_second * SECONDS_PER_MONTH / (i.peak_to_average_ratio * r)
+
+
 STORE_SHAPES: dict[str, StoreShape] = {
     "pinecone_serverless": StoreShape(
         model=PineconeServerless,
@@ -138,6 +145,7 @@ STORE_SHAPES: dict[str, StoreShape] = {
         throughputs=("max_queries_per_second",),
         constants=("memory_gb_per_instance", "index_overhead", "min_instances"),
         cost=_capacity,
+        queries_per_step=_capacity_step,
     ),
 }
 

@@ -80,7 +80,7 @@ def budget_crossings(
     i, _ = engine.build_inputs(catalog, scenario, "value")
     lo, hi = SEARCH_MIN_QUERIES, SEARCH_MAX_QUERIES
     grid = np.geomspace(lo, hi, 1101)
-    steps = engine._step_points(i, lo, hi)  # capacity steps: a jump may cross the budget
+    steps = engine.step_points(i, lo, hi)  # capacity steps: a jump may cross the budget
     if steps.size:
         grid = np.unique(np.concatenate([grid, steps * (1 - 1e-12), steps * (1 + 1e-7)]))
     d = _totals(i, arch, grid) - budget

@@ -1,17 +1,14 @@
 """One presentation vocabulary for the app, the PDF and the command line.
 
-A thing has one color and one name everywhere: an architecture (`planner.scenario.COLORS`,
-`LABELS`), a cost component, a part of a request's latency, a verdict, a plan stage, a way of
-serving, a catalog family. Numbers are formatted by `planner.format` (one money and one
-duration format). Pure data: no streamlit, no plotly, no reportlab.
+A thing has one color and one name everywhere: an architecture (`ARCHITECTURE_COLORS`, `ARCHITECTURE_LABELS`;
+`planner.scenario` names them `COLORS` and `LABELS`), a cost component, a part of a request's latency, a
+verdict, a plan stage, a way of serving, a catalog family. Numbers are formatted by `planner.format` (one money
+and one duration format). Pure data: no streamlit, no plotly, no reportlab.
 """
 
 from __future__ import annotations
 
 import re
-
-from planner.scenario import COLORS as ARCHITECTURE_COLORS
-from planner.scenario import LABELS as ARCHITECTURE_LABELS
 
 __all__ = [
     "ALERT",
@@ -19,10 +16,13 @@ __all__ = [
     "ARCHITECTURE_LABELS",
     "ARCHITECTURE_MD_COLORS",
     "COMPONENT_COLORS",
+    "COMPONENT_LABELS",
     "FAMILY_LABELS",
     "LATENCY_COLORS",
+    "LATENCY_LABELS",
     "MUTED",
     "NEUTRAL",
+    "ONE_TIME_LABELS",
     "SERVING_LABELS",
     "STACK_FAMILIES",
     "STAGE_LABELS",
@@ -30,7 +30,56 @@ __all__ = [
     "slug",
 ]
 
+# ------------------------------------------------------------------ names
+
+#: Each monthly cost component's name (the keys of `Snapshot.components_usd`).
+COMPONENT_LABELS = {
+    "inference": "LLM inference (API tokens)",
+    "gpu_serving": "GPU serving (self-hosted)",
+    "model_hosting": "Tuned-model hosting fee",
+    "query_embedding": "Query embedding",
+    "vector_store": "Vector store",
+    "reranking": "Reranking",
+    "reembedding": "Re-embedding changed documents",
+    "training": "Retraining runs",
+    "cache_storage": "Prompt-cache storage (explicit cache)",
+}
+#: Each one-time cost's name.
+ONE_TIME_LABELS = {
+    "engineering": "Engineering",
+    "initial_indexing": "Initial indexing",
+    "labeling": "Labeling training examples",
+    "first_training": "First training run",
+}
+#: Each part of one request's time.
+LATENCY_LABELS = {
+    "network": "Network round trip",
+    "query_embedding": "Query embedding",
+    "vector_search": "Vector search",
+    "reranking": "Reranking",
+    "queueing": "Queueing (self-hosted)",
+    "time_to_first_token": "Time to first token",
+    "generation": "Generation",
+}
+
 # ------------------------------------------------------------------ colors
+
+#: Each architecture's name, everywhere.
+ARCHITECTURE_LABELS = {
+    "prompt_only": "Prompt only",
+    "long_context": "Long context",
+    "rag": "RAG",
+    "fine_tuned": "Fine-tuned",
+    "hybrid": "Hybrid",
+}
+#: One color per architecture, everywhere (screen and PDF). Okabe–Ito, color-blind safe.
+ARCHITECTURE_COLORS = {
+    "prompt_only": "#E69F00",
+    "long_context": "#56B4E9",
+    "rag": "#0072B2",
+    "fine_tuned": "#009E73",
+    "hybrid": "#CC79A7",
+}
 
 #: Each cost component's color: the app's bars and the PDF's bars.
 COMPONENT_COLORS = {

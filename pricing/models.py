@@ -566,7 +566,7 @@ class Catalog(Strict):
 
     def figures(self):
         """Yield (path, Figure) for every figure in the catalog."""
-        yield from _walk_figures(self, ())
+        yield from walk_figures(self, ())
 
     def family_counts(self) -> dict[str, int]:
         """Entries per family, keyed by the family's plural name."""
@@ -583,15 +583,15 @@ class Catalog(Strict):
         return [(p, f) for p, f in self.figures() if f.is_stale(today, after_days)]
 
 
-def _walk_figures(obj: Any, path: tuple):
+def walk_figures(obj: Any, path: tuple):
     if isinstance(obj, Figure):
         yield path, obj
     elif isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
-            yield from _walk_figures(getattr(obj, name), path + (name,))
+            yield from walk_figures(getattr(obj, name), path + (name,))
     elif isinstance(obj, dict):
         for k, v in obj.items():
-            yield from _walk_figures(v, path + (k,))
+            yield from walk_figures(v, path + (k,))
 
 
 EmbeddingModel.model_rebuild()

@@ -65,6 +65,34 @@ def default_catalog():
     return load_catalog()
 
 
+@pytest.fixture(scope="session")
+def catalog(default_catalog):
+    """The shipped catalog, loaded (the catalog most tests price with)."""
+    return default_catalog
+
+
+@pytest.fixture
+def catalog_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the default catalog that the app loads (via PLANNER_CATALOG), in its default writability."""
+    import shutil
+
+    from pricing.loader import DEFAULT_CATALOG_PATH
+
+    path = tmp_path / "catalog.yaml"
+    shutil.copyfile(DEFAULT_CATALOG_PATH, path)
+    monkeypatch.setenv("PLANNER_CATALOG", str(path))
+    monkeypatch.delenv("PLANNER_READ_ONLY", raising=False)
+    monkeypatch.delenv("PLANNER_WRITABLE", raising=False)
+    return path
+
+
+@pytest.fixture
+def catalog_file(catalog_copy, writable_local) -> Path:
+    """A copy of the default catalog that the app loads and saves (via PLANNER_CATALOG); saving on, for a page
+    opened as localhost (tests/test_app_hostile.py tests read-only mode and other hosts)."""
+    return catalog_copy
+
+
 @pytest.fixture
 def writable_local(monkeypatch):
     """Saving on, as `make run` starts the app (`PLANNER_WRITABLE=1`), for a page opened as localhost:

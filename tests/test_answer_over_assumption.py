@@ -80,13 +80,13 @@ def test_a_size_the_user_gave_beats_the_answer_and_says_so(capsys, tmp_path):
 def test_an_answer_that_it_does_not_fit_stands_over_an_assumed_size_that_would():
     # the ranking's rule, given a fit measured on an assumed size: the answer is kept, with the note; the same
     # fit measured on a size the user gave replaces the answer, and says so
-    from planner.questionnaire.ranking import _measured_fit
+    from planner.questionnaire.ranking import measured_fit
 
     s = Scenario.model_validate({"answers": {"knowledge_fits_in_context": False}})
-    answers, note = _measured_fit(s.answers, None, size_given=False)
+    answers, note = measured_fit(s.answers, None, size_given=False)
     assert answers.knowledge_fits_in_context is False
     assert note is not None and "your answer is used" in note
-    answers, note = _measured_fit(s.answers, None, size_given=True)
+    answers, note = measured_fit(s.answers, None, size_given=True)
     assert answers.knowledge_fits_in_context is True and note is not None and "your numbers are used" in note
 
 

@@ -6,163 +6,34 @@ save never touches the repository's file.
 
 from __future__ import annotations
 
-import itertools
-import json
 import re
-import shutil
 from importlib import metadata
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.files import load_scenario
 from planner.ui.tables import literal
-from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file
-
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-PAGES = {
-    "decide": "planner/ui/decide.py",
-    "costs": "planner/ui/costs.py",
-    "latency": "planner/ui/latency.py",
-    "serving": "planner/ui/serving.py",
-    "pricing": "planner/ui/pricing.py",
-    "report": "planner/ui/report.py",
-    "import": "planner/ui/traffic.py",
-}
-TIMEOUT = 30
-
-
-# ------------------------------------------------------------------ helpers
-
-
-@pytest.fixture
-def catalog_file(tmp_path, monkeypatch, writable_local) -> Path:
-    """A copy of the default catalog that the app loads and saves (via PLANNER_CATALOG); saving on, for a page
-    opened as localhost (tests/test_app_hostile.py tests read-only mode and other hosts)."""
-    path = tmp_path / "catalog.yaml"
-    shutil.copyfile(DEFAULT_CATALOG_PATH, path)
-    monkeypatch.setenv("PLANNER_CATALOG", str(path))
-    return path
-
-
-def start(catalog_file: Path, page: str = "decide", query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if query:
-        for k, v in query.items():
-            at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    if page != "decide":
-        go(at, page)
-    return at
-
-
-def go(at: AppTest, page: str) -> AppTest:
-    at.switch_page(PAGES[page])
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def open_sections(at: AppTest, *names: str) -> AppTest:
-    """Open sidebar sections (they run their controls only while open)."""
-    for name in names:
-        at.session_state[f"sbx.{name}"] = True
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def volume_charts(at: AppTest) -> list:
-    """The charts drawn with their own volume slider (`planner.ui.volume_chart`, a custom component)."""
-    return [c for c in at.get("component_instance") if c.proto.component_name.endswith("volume_chart")]
-
-
-def all_charts(at: AppTest) -> list[dict]:
-    """Every chart's figure in page order: the volume chart (the first chart of Costs and Latency), then the
-    `st.plotly_chart`s."""
-    specs = [json.loads(json.loads(c.proto.json_args)["spec"]) for c in volume_charts(at)]
-    return specs + [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def chart(at: AppTest, i: int = 0) -> dict:
-    return all_charts(at)[i]
-
-
-def volume_label(at: AppTest) -> str:
-    """The label of the page's "Queries per month" control: the sidebar's, or the chart's own slider."""
-    vc = volume_charts(at)
-    return json.loads(vc[0].proto.json_args)["label"] if vc else at.select_slider(key="sb.q").label
-
-
-def volume(at: AppTest) -> float:
-    """The volume the page's "Queries per month" control shows."""
-    vc = volume_charts(at)
-    if not vc:
-        return at.select_slider(key="sb.q").value
-    args = json.loads(vc[0].proto.json_args)
-    return args["steps"][args["index"]]["q"]
-
-
-def set_volume(at: AppTest, q: float) -> AppTest:
-    """Move the page's "Queries per month" control to `q`. The chart's slider (a custom component, which
-    AppTest cannot drive) is moved as the browser does it: its widget value `{"q": q, "n": move number}`
-    sent with the next run (through AppTest's internal `_run(widget_state)`)."""
-    vc = volume_charts(at)
-    if not vc:
-        return at.select_slider(key="sb.q").set_value(q).run()
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-    wid = vc[0].proto.id
-    ws = at._tree.get_widget_states()
-    others = [w for w in ws.widgets if w.id != wid]
-    del ws.widgets[:]
-    ws.widgets.extend(others)
-    ws.widgets.append(WidgetState(id=wid, json_value=json.dumps({"q": q, "n": next(_MOVES)})))
-    return at._run(ws)
-
-
-_MOVES = itertools.count(1)
-
-
-def traces(spec: dict) -> dict[str, dict]:
-    return {t.get("name"): t for t in spec["data"]}
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def unescape(text: str) -> str:
-    """Alert text as shown: the app escapes markdown in user and catalog text."""
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-def errors(at: AppTest) -> list[str]:
-    return [unescape(e.value) for e in at.error]
-
-
-def captions(at: AppTest) -> str:
-    return "\n".join(c.value for c in at.caption)
-
-
-def price_line(text: str, entry: str, field: str) -> int:
-    """0-based index of the `value:` line of `entry`'s `field` in catalog text."""
-    lines = text.splitlines()
-    start_at = lines.index(f"  {entry}:")
-    field_at = next(i for i in range(start_at, len(lines)) if lines[i].strip() == f"{field}:")
-    return next(i for i in range(field_at, len(lines)) if lines[i].strip().startswith("value:"))
-
-
-def with_price(text: str, entry: str, field: str, factor: float) -> str:
-    lines = text.splitlines(keepends=True)
-    i = price_line(text, entry, field)
-    indent, value = lines[i].split("value:")
-    lines[i] = f"{indent}value: {float(value) * factor:g}\n"
-    return "".join(lines)
-
+from pricing.loader import load_catalog_file
+from tests.apptest import (
+    PAGES,
+    ROOT,
+    all_charts,
+    captions,
+    chart,
+    deltas,
+    errors,
+    go,
+    metrics,
+    open_sections,
+    price_line,
+    set_volume,
+    start,
+    unescape,
+    volume,
+    volume_label,
+    with_price,
+)
 
 # ------------------------------------------------------------------ every page
 
@@ -630,10 +501,10 @@ def test_costs_never_badges_a_ruled_out_option_cheapest_and_shows_the_verdict_an
 
     at = start(catalog_file, "costs", query={"preset": "support-bot"})
     s = at.session_state["planner"].scenario
-    deltas = {m.label: m.delta for m in at.metric}
+    shown = deltas(at)
     # prompt only is the cheapest of all, but the knowledge does not fit in a prompt: ruled out
-    assert deltas["Prompt only"] == "ruled out" and deltas["Fine-tuned"] == "ruled out"
-    assert deltas["RAG"] == "cheapest"
+    assert shown["Prompt only"] == "ruled out" and shown["Fine-tuned"] == "ruled out"
+    assert shown["RAG"] == "cheapest"
     box = unescape("\n".join(i.value for i in at.info))
     assert "Recommended: RAG" in box and "Ruled out: Long context, Fine-tuned, Prompt only." in box
     cat = at.session_state["planner"].catalog_memo[1]

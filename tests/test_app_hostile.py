@@ -17,21 +17,12 @@ from streamlit.testing.v1 import AppTest
 
 from planner.scenario import bounds
 from pricing.loader import DEFAULT_CATALOG_PATH
+from tests.apptest import metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
 SECTIONS = ("tokens", "knowledge", "retrieval", "tuning", "stack", "assumptions", "targets")
-
-
-@pytest.fixture
-def catalog_file(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "catalog.yaml"
-    shutil.copyfile(DEFAULT_CATALOG_PATH, path)
-    monkeypatch.setenv("PLANNER_CATALOG", str(path))
-    monkeypatch.delenv("PLANNER_READ_ONLY", raising=False)
-    monkeypatch.delenv("PLANNER_WRITABLE", raising=False)
-    return path
 
 
 def start(query: dict | None = None, page: str | None = None) -> AppTest:
@@ -95,12 +86,12 @@ def texts(at: AppTest) -> str:
         ({"change": "0.0512"}, "sb.change", 5.12),  # a percentage
     ],
 )
-def test_a_scenario_the_model_accepts_shows_in_its_control_exactly(catalog_file, query, key, shown):
+def test_a_scenario_the_model_accepts_shows_in_its_control_exactly(catalog_copy, query, key, shown):
     at = open_all(start(query))
     assert widget(at, key).value == pytest.approx(shown, rel=1e-12)
 
 
-def test_the_chunk_url_of_the_issue_is_refused_with_a_message_and_retrieval_opens(catalog_file):
+def test_the_chunk_url_of_the_issue_is_refused_with_a_message_and_retrieval_opens(catalog_copy):
     """`/costs?chunk=64.5&overlap=64` then opening "Retrieval" replaced the page with an error."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["chunk"] = "64.5"
@@ -133,7 +124,7 @@ NUMBER_CONTROLS = {
 }
 
 
-def test_every_number_control_has_its_fields_bounds(catalog_file):
+def test_every_number_control_has_its_fields_bounds(catalog_copy):
     """One source: a control's minimum and maximum are the scenario model's (an open lower bound
     such as `> 0` shows as 0; entering it is refused with the model's message)."""
     at = open_all(start())
@@ -143,7 +134,7 @@ def test_every_number_control_has_its_fields_bounds(catalog_file):
         assert (w.min, w.max) == (b.low, b.high), key
 
 
-def test_decide_number_questions_have_their_fields_bounds(catalog_file):
+def test_decide_number_questions_have_their_fields_bounds(catalog_copy):
     at = start(page="decide")
     for q, path in {
         "queries_per_month": "workload.queries_per_month",
@@ -156,14 +147,14 @@ def test_decide_number_questions_have_their_fields_bounds(catalog_file):
         assert (w.min, w.max) == (b.low, b.high), q
 
 
-def test_the_top_k_and_chunk_sliders_cover_the_model(catalog_file):
+def test_the_top_k_and_chunk_sliders_cover_the_model(catalog_copy):
     at = open_all(start({"overlap": "10", "chunk": "20"}))
     chunk = widget(at, "sb.chunk")
     assert chunk.min == 11 and chunk.max >= 4096  # overlap + 1: the model needs chunk > overlap
     assert widget(at, "sb.k").min == bounds("workload.top_k").low
 
 
-def test_an_open_lower_bound_entered_is_refused_with_the_models_message(catalog_file):
+def test_an_open_lower_bound_entered_is_refused_with_the_models_message(catalog_copy):
     at = open_all(start())
     widget(at, "sb.epochs").set_value(0.0).run()
     assert not at.exception
@@ -177,19 +168,19 @@ def test_an_open_lower_bound_entered_is_refused_with_the_models_message(catalog_
 HOSTILE_NAME = "Title https://evil.example :red[x] :material/home:"
 
 
-def test_the_scenario_name_is_shown_literally_in_every_page_header(catalog_file):
+def test_the_scenario_name_is_shown_literally_in_every_page_header(catalog_copy):
     at = start({"name": HOSTILE_NAME}, page="costs")
     caption = next(c.value for c in at.caption if c.value.startswith("Scenario:"))
     assert r"Title https\:" + "\u2060" + r"\/\/evil\.example \:red\[x\] \:material\/home\:" in caption
 
 
-def test_a_scenario_description_is_shown_literally_on_the_report_page(catalog_file):
+def test_a_scenario_description_is_shown_literally_on_the_report_page(catalog_copy):
     at = start({"description": "Heading\n===\n- item\n    code"}, page="report")
     body = "\n".join(str(m.value) for m in at.markdown)
     assert "Heading  \n\\=\\=\\=  \n\\- item  \n\u00a0\u00a0\u00a0\u00a0code" in body
 
 
-def test_a_huge_name_in_the_url_is_not_echoed_whole(catalog_file):
+def test_a_huge_name_in_the_url_is_not_echoed_whole(catalog_copy):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["name"] = "N" * 100_000
     at.run()
@@ -201,10 +192,10 @@ def test_a_huge_name_in_the_url_is_not_echoed_whole(catalog_file):
 # ------------------------------------------------------------------ saving, read-only mode, paths
 
 
-def test_a_server_on_every_interface_is_read_only(catalog_file):
+def test_a_server_on_every_interface_is_read_only(catalog_copy):
     """AppTest has no server address, as `streamlit run` without --server.address: read-only (and without
     `PLANNER_WRITABLE=1` every server is)."""
-    before = catalog_file.read_bytes()
+    before = catalog_copy.read_bytes()
     at = start(page="pricing")
     save = at.button(key="cat_save")
     assert save.disabled
@@ -213,36 +204,36 @@ def test_a_server_on_every_interface_is_read_only(catalog_file):
     at.text_area(key="cat_editor").set_value(before.decode() + "\n# mine\n")
     at.button(key="cat_apply").click().run()
     assert any("Applied" in s.value for s in at.success)
-    assert catalog_file.read_bytes() == before
+    assert catalog_copy.read_bytes() == before
 
 
-def test_read_only_by_the_environment_even_on_localhost(catalog_file, monkeypatch):
+def test_read_only_by_the_environment_even_on_localhost(catalog_copy, monkeypatch):
     monkeypatch.setenv("PLANNER_READ_ONLY", "1")
     at = start(page="pricing")
     assert at.button(key="cat_save").disabled
     assert "PLANNER_READ_ONLY=1" in texts(at)
 
 
-def test_a_page_opened_under_another_name_is_told_why_save_is_off(catalog_file, writable_local, monkeypatch):
+def test_a_page_opened_under_another_name_is_told_why_save_is_off(catalog_copy, writable_local, monkeypatch):
     """A writable server (`make run`) reached as `rebind.example` (a DNS-rebound page): Save is off, with why."""
     from planner.ui import catalog
 
     monkeypatch.setattr(
         catalog, "request_headers", lambda: {"Host": "rebind.example:8501", "Origin": "http://rebind.example:8501"}
     )
-    before = catalog_file.read_bytes()
+    before = catalog_copy.read_bytes()
     at = start(page="pricing")
     assert at.button(key="cat_save").disabled
     shown = texts(at)
     assert "rebind.example:8501" in shown and "localhost" in shown
-    assert catalog_file.read_bytes() == before
+    assert catalog_copy.read_bytes() == before
 
 
-def test_the_host_is_checked_again_on_save(catalog_file, writable_local, monkeypatch):
+def test_the_host_is_checked_again_on_save(catalog_copy, writable_local, monkeypatch):
     """The page was opened as localhost; the save request comes from another name: refused, file intact."""
     from planner.ui import catalog
 
-    before = catalog_file.read_bytes()
+    before = catalog_copy.read_bytes()
     at = start(page="pricing")
     assert not at.button(key="cat_save").disabled
     at.text_area(key="cat_editor").set_value(before.decode() + "\n# forged\n")
@@ -250,11 +241,11 @@ def test_the_host_is_checked_again_on_save(catalog_file, writable_local, monkeyp
     at.button(key="cat_save").click().run()
     assert not at.exception
     assert any("Saving is off for this page" in plain(e.value) for e in at.error)
-    assert catalog_file.read_bytes() == before
+    assert catalog_copy.read_bytes() == before
 
 
 @pytest.mark.parametrize("name", ["PLANNER_READ_ONLY", "PLANNER_WRITABLE"])
-def test_an_unrecognized_flag_stops_the_app_with_a_message(catalog_file, monkeypatch, name):
+def test_an_unrecognized_flag_stops_the_app_with_a_message(catalog_copy, monkeypatch, name):
     """`PLANNER_READ_ONLY=ro` once left saving on without a word; now nothing runs but the message."""
     monkeypatch.setenv(name, "ro")
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -282,30 +273,30 @@ def test_saving_an_override_over_the_default_catalog_is_a_message(monkeypatch, t
     assert default.read_bytes() == before
 
 
-def test_saving_over_a_read_only_file_is_a_message(catalog_file, writable_local):
-    before = catalog_file.read_bytes()
+def test_saving_over_a_read_only_file_is_a_message(catalog_copy, writable_local):
+    before = catalog_copy.read_bytes()
     at = start(page="pricing")
-    os.chmod(catalog_file, 0o444)
+    os.chmod(catalog_copy, 0o444)
     at.text_area(key="cat_editor").set_value(before.decode() + "\n# mine\n")
     at.button(key="cat_save").click().run()
     assert not at.exception
     assert any("read-only, so it was not overwritten" in plain(e.value) for e in at.error)
-    assert catalog_file.read_bytes() == before
+    assert catalog_copy.read_bytes() == before
 
 
-def test_no_absolute_server_path_is_shown(catalog_file, writable_local):
+def test_no_absolute_server_path_is_shown(catalog_copy, writable_local):
     at = start(page="pricing")
-    text = catalog_file.read_text(encoding="utf-8")
+    text = catalog_copy.read_text(encoding="utf-8")
     at.text_area(key="cat_editor").set_value(text + "\n# mine\n")
     at.button(key="cat_save").click().run()
     assert any("Saved" in s.value for s in at.success)
     at.button(key="cat_reset").click().run()
     shown = texts(at)
     assert "catalog.yaml" in shown
-    assert str(catalog_file.parent) not in shown
+    assert str(catalog_copy.parent) not in shown
 
 
-def test_the_page_says_edits_live_in_this_tab_only(catalog_file):
+def test_the_page_says_edits_live_in_this_tab_only(catalog_copy):
     at = start(page="pricing")
     assert "reload" in texts(at).lower()
 
@@ -341,7 +332,7 @@ def shared_cache_bytes() -> int:
     return sum(stat.byte_length for stats in get_data_cache_stats_provider().get_stats().values() for stat in stats)
 
 
-def test_large_catalogs_applied_by_visitors_stay_out_of_the_shared_cache(catalog_file):
+def test_large_catalogs_applied_by_visitors_stay_out_of_the_shared_cache(catalog_copy):
     """Each session applying a distinct large catalog kept ~14 MB in the shared caches after it left;
     now a catalog above `SHARED_CATALOG_MAX_BYTES` lives in its session only (freed with it)."""
     from planner.ui.session import SHARED_CATALOG_MAX_BYTES
@@ -361,7 +352,7 @@ def test_large_catalogs_applied_by_visitors_stay_out_of_the_shared_cache(catalog
     assert grown < 1_500_000, f"the shared caches grew by {grown:,} bytes"
 
 
-def test_the_editor_refuses_more_than_an_upload(catalog_file):
+def test_the_editor_refuses_more_than_an_upload(catalog_copy):
     """The editor's cap counted characters (1,000,000 emoji = 4 MB sent); now its characters at 4 bytes each at
     most fit an upload's 1,000,000 bytes: 250,000 characters."""
     from planner.ui.session import MAX_UPLOAD_BYTES
@@ -392,7 +383,7 @@ def test_an_override_applied_after_the_default_changed_is_priced_on_the_new_defa
         assert any("Applied" in s.value for s in at.success)
         at.switch_page("planner/ui/costs.py")
         at.run()
-        return next(m.value for m in at.metric if m.label.startswith("Prompt only"))
+        return next(v for label, v in metrics(at).items() if label.startswith("Prompt only"))
 
     before = prompt_only_monthly()
     # the default file changes: the default LLM's input price is 10 times higher
@@ -424,7 +415,7 @@ def test_an_open_session_on_an_override_follows_a_changed_default(monkeypatch, t
     monkeypatch.setenv("PLANNER_CATALOG", str(override))
 
     def prompt_only(at: AppTest) -> str:
-        return next(m.value for m in at.metric if m.label.startswith("Prompt only"))
+        return next(v for label, v in metrics(at).items() if label.startswith("Prompt only"))
 
     at = start(page="costs")
     before = prompt_only(at)
@@ -456,7 +447,7 @@ def test_a_catalog_path_that_is_not_a_file_is_a_message_not_a_hang(monkeypatch, 
     assert not at.exception and len(at.dataframe[0].value) > 100  # the app runs on the shipped default
 
 
-def test_a_client_that_sends_more_than_the_editor_holds_is_cut_at_1_mb(catalog_file):
+def test_a_client_that_sends_more_than_the_editor_holds_is_cut_at_1_mb(catalog_copy):
     """A client that ignores the editor's cap: 300,000 four-byte characters (1.2 MB) sent. The server holds at
     most 250,000 of them (1,000,000 bytes, the cap in bytes), once: the draft and the problems share it."""
     from planner.ui import session

@@ -362,15 +362,7 @@ def test_binary_scenario_file(capsys, tmp_path):
     assert_plain_error(code, out, err)
 
 
-# ============================================================== absurd inputs answer or are refused, quickly
-
-
-def _timed(fn):
-    import time
-
-    t0 = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - t0
+# ======================= absurd inputs answer or are refused (how fast: benchmarks/bench_refusals.py)
 
 
 def test_absurd_utilization_is_refused_quickly_with_its_line(capsys, tmp_path):
@@ -381,12 +373,9 @@ def test_absurd_utilization_is_refused_quickly_with_its_line(capsys, tmp_path):
         "  target_utilization: 1.0e-300\n",
         encoding="utf-8",
     )
-    (code, out, err), seconds = _timed(
-        lambda: run(capsys, "--scenario", str(p), "--catalog", str(MINI_PATH), "--format", "json")
-    )
+    code, out, err = run(capsys, "--scenario", str(p), "--catalog", str(MINI_PATH), "--format", "json")
     assert_plain_error(code, out, err)
     assert f"{p}:6:" in err and "stack.target_utilization" in err
-    assert seconds < 1.0
 
 
 def test_crawling_gpu_throughput_answers_quickly_with_a_warning(capsys, tmp_path):
@@ -404,15 +393,10 @@ def test_crawling_gpu_throughput_answers_quickly_with_a_warning(capsys, tmp_path
         "  llm: small\n  fine_tune: ft-lora\n  serving: self_hosted\n  target_utilization: 0.05\n",
         encoding="utf-8",
     )
-    main(["estimate", "--scenario", str(p), "--catalog", str(slow), "--format", "json"])  # warm the imports
-    capsys.readouterr()
-    (code, out, err), seconds = _timed(
-        lambda: run(capsys, "--scenario", str(p), "--catalog", str(slow), "--format", "json")
-    )
+    code, out, err = run(capsys, "--scenario", str(p), "--catalog", str(slow), "--format", "json")
     assert code == 0, err
     data = json.loads(out)
     assert any("replicas" in w and "throughput" in w for w in data["warnings"])
-    assert seconds < 1.0
 
 
 @pytest.mark.parametrize("field", ["output_tokens_per_second", "vllm_8b_tokens_per_second"])
@@ -426,10 +410,9 @@ def test_zero_throughput_is_a_located_catalog_error(capsys, tmp_path, field):
     bad.write_text(text[:start] + "0" + text[end:], encoding="utf-8")
     p = tmp_path / "sh.yaml"
     p.write_text("name: z\nstack:\n  llm: small\n  fine_tune: ft-lora\n  serving: self_hosted\n", encoding="utf-8")
-    (code, out, err), seconds = _timed(lambda: run(capsys, "--scenario", str(p), "--catalog", str(bad)))
+    code, out, err = run(capsys, "--scenario", str(p), "--catalog", str(bad))
     assert_plain_error(code, out, err)
     assert field in err and "above zero" in err
-    assert seconds < 1.0
 
 
 def test_table_shows_first_token_and_full_answer_latency(capsys, tmp_path):

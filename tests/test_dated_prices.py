@@ -20,7 +20,7 @@ from planner.engine import estimate
 from planner.engine.dated import month_shares
 from planner.files import load_scenario
 from pricing.models import LLM, Catalog, PriceChange
-from tests.test_engine import approx, make
+from tests.hand_scenario import approx, make
 
 FIG = {"source": "test", "checked": "2026-11-01"}
 

@@ -13,7 +13,6 @@ crash the engine; each has its own strict-xfail test in tests/test_engine.py:
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -275,9 +274,7 @@ def test_low_typical_high_ordered_over_volume(drawn):
 @given(scenario_dicts())
 def test_estimate_figures_sound(drawn):
     cat, s = build(drawn)
-    started = time.perf_counter()
     est = estimate(cat, s)
-    assert time.perf_counter() - started < 1.0, "an estimate took a second or more"
     q = est.volumes
     assert np.all(np.diff(q) > 0)
     # every architecture is either priced or ruled out with a reason, never both

@@ -15,15 +15,9 @@ from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, estimate
 from planner.files import load_scenario, presets
 from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
-from pricing.loader import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {"defaults": None, **{p.stem: p for p in presets().values()}}
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 @pytest.fixture(scope="module", params=list(SCENARIOS))
@@ -278,11 +272,11 @@ def _rgb(hex_color: str) -> np.ndarray:
 def test_self_hosted_break_evens_go_to_hover_not_piled_up_labels(catalog):
     # issue 13's self-hosted Llama stack: five break-evens, two pairs within a decade, at capacity steps
     est = estimate(catalog, load_scenario(SCENARIOS["support-bot"]).with_changes(**SELF_HOSTED_LLAMA))
-    assert len(figures._break_evens_in_range(est)) > figures.LABEL_MAX
+    assert len(figures.break_evens_in_range(est)) > figures.LABEL_MAX
     fig = figures.spend_figure(est)
     assert [a for a in fig.layout.annotations if a.name == figures.BREAK_EVEN_TRACE] == []
     marker = by_name(fig)[figures.BREAK_EVEN_TRACE]
-    assert len(marker.x) == len(figures._break_evens_in_range(est))  # every one still has its marker and hover
+    assert len(marker.x) == len(figures.break_evens_in_range(est))  # every one still has its marker and hover
     assert all("cheaper below" in h for h in marker.hovertext)
 
 

@@ -87,3 +87,50 @@ def test_a_long_reason_beside_the_def_passes():
     assert long_functions(_function(60, on_def="  # long: a table")) == []
     assert long_functions(_function(60, before="# long: a table\n")) == []
     assert long_functions(_function(60, before="# a comment that gives no reason\n")) == [("f", 2, 61)]
+
+
+# ------------------------------------------------------------------ public doors
+# A name that starts with `_` is its module's own: no other module imports it (a name siblings share is public
+# inside their package). ruff's PLC2701 says the same across packages; this says it between siblings too.
+
+
+def private_imports(path: Path) -> list[str]:
+    """`module._name` for every private name `path` takes from another module of planner/ or pricing/ (imported
+    by name, or read as an attribute of an imported module)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules: dict[str, str] = {}  # local name -> module, for `import a.b as c` / `from a import b` (a module)
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PACKAGES:
+            for a in node.names:
+                if a.name.startswith("_") and not a.name.startswith("__"):
+                    out.append(f"{node.module}.{a.name}")
+                modules[a.asname or a.name] = f"{node.module}.{a.name}"
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] in PACKAGES:
+                    modules[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
+            out.append(f"{modules[node.value.id]}.{node.attr}")
+    return out
+
+
+@pytest.mark.parametrize("path", modules(), ids=rel)
+def test_no_private_name_is_imported_from_another_module(path):
+    found = private_imports(path)
+    assert not found, f"{rel(path)} imports private names: {', '.join(found)} (make them public inside the package)"
+
+
+def test_the_door_check_sees_a_private_import(tmp_path):
+    f = tmp_path / "m.py"
+    f.write_text(
+        "from planner.engine.costs import _x\nfrom planner import format as fmt\nfmt._y\nimport os\nos._exit\n"
+    )
+    assert private_imports(f) == ["planner.engine.costs._x", "planner.format._y"]

@@ -25,13 +25,16 @@ from pathlib import Path
 import pytest
 
 from planner.engine import estimate, gpus_per_replica, sequences_per_replica
+from planner.engine.costs import USES_TUNED
 from planner.inputs import build_inputs
-from planner.scenario import Scenario
+from planner.scenario import ARCHITECTURES, Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
-from tests import test_replica_fit as replica_fit
-from tests.test_app import catalog_file  # noqa: F401  (the app reads a copy of the shipped catalog)
-from tests.test_replica_fit import BASE_SIDE, TUNED_SIDE
+from tests import huge_model
+
+#: The options the base model serves and those the tuned model serves.
+BASE_SIDE = tuple(a for a in ARCHITECTURES if not USES_TUNED[a])
+TUNED_SIDE = tuple(a for a in ARCHITECTURES if USES_TUNED[a])
 
 BEFORE = Path(__file__).parent / "fixtures" / "self_hosted_before.json"
 OTHERS = ("prompt_only", "rag", "fine_tuned", "hybrid")
@@ -39,13 +42,13 @@ KV_8B = 2 * 32 * 1024 * 2  # 131,072 bytes a token at bf16
 USD_GPU_MONTH = 3.6 * 730  # the mini GPU: 3.6 $/h × 730 h = 2,628 $ a month
 
 # the replica-fit tests' workload and stack, with 1,000-token documents (each test sets how many)
-WORKLOAD = {**replica_fit.WORKLOAD, "tokens_per_document": 1000}
-STACK = {**replica_fit.STACK, "llm": "small", "fine_tune": "ft-lora"}
+WORKLOAD = {**huge_model.WORKLOAD, "tokens_per_document": 1000}
+STACK = {**huge_model.STACK, "llm": "small", "fine_tune": "ft-lora"}
 
 
 def wide_catalog(mini: Catalog) -> Catalog:
     """The replica-fit tests' catalog (`huge`, `ft-huge`), both models with a 5,000,000-token window."""
-    data = replica_fit.huge_catalog(mini).model_dump(mode="json")
+    data = huge_model.huge_catalog(mini).model_dump(mode="json")
     for llm in ("small", "huge"):
         data["llms"][llm]["context_window_tokens"] = 5_000_000
     return Catalog.model_validate(data)
@@ -340,7 +343,7 @@ def test_pages_show_a_closed_base_model_ruled_out(catalog_file, page):  # noqa: 
     import yaml
 
     from planner import load_catalog
-    from tests.test_app import all_charts, errors, go, open_sections, start, unescape
+    from tests.apptest import all_charts, errors, go, open_sections, start, unescape
 
     cat = load_catalog()
     assert not cat.llms["gpt-6-luna"].open_weights

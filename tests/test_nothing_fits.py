@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_app import catalog_file, start, unescape  # noqa: F401
+from tests.apptest import deltas, metrics, start, unescape
 
 #: Self-hosted with a closed model (GPT-6 Luna, the default LLM: no open weights) rules out prompt only,
 #: long context and RAG; no labeled examples rule out fine-tuned and hybrid (fewer than 50).
@@ -15,8 +15,8 @@ NOTHING_FITS = {"serving": "self_hosted", "answers.labeled_examples": "0"}
 
 def _page_text(at) -> str:
     parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [w.value for w in at.warning]
-    parts += [e.value for e in at.error] + [c.value for c in at.caption] + [m.label for m in at.metric]
-    parts += [m.delta or "" for m in at.metric]
+    parts += [e.value for e in at.error] + [c.value for c in at.caption] + list(metrics(at))
+    parts += [d or "" for d in deltas(at).values()]
     return unescape("\n".join(parts))
 
 

@@ -16,7 +16,7 @@ from planner.files import load_preset, preset_paths
 from planner.report import build_report
 from planner.scenario import LABELS
 from pricing.loader import load_catalog
-from tests.test_app import catalog_file, go, start, unescape  # noqa: F401
+from tests.apptest import deltas, go, start, unescape
 
 PRESETS = list(preset_paths())
 #: "1. :blue[**RAG**] — recommended · score +7" (Decide's ranked list; no score for a ruled-out option)
@@ -54,7 +54,7 @@ def test_app_cli_json_and_pdf_tell_one_story(catalog_file, capsys, slug):  # noq
     head = verdict.HEADS[data["ranking"][0]["verdict"]]
     assert any(m.value.startswith(f"#### {head}: ") and LABELS[data["winner"]] in m.value for m in at.markdown)
     go(at, "costs")
-    badges = {m.label for m in at.metric if m.delta == "cheapest"}
+    badges = {label for label, delta in deltas(at).items() if delta == "cheapest"}
     assert badges == cheapest
     box = unescape("\n".join(i.value for i in at.info))
     w = data["ranking"][0]
@@ -119,7 +119,7 @@ def test_every_pdf_table_has_a_width_for_each_column_and_fits_the_page(monkeypat
     from planner.scenario import Scenario
 
     seen = []
-    real = document._Report.table
+    real = document.ReportDocument.table
 
     def checked(self, rows, widths, **kw):
         seen.append((len(rows[0]), len(widths)))
@@ -127,7 +127,7 @@ def test_every_pdf_table_has_a_width_for_each_column_and_fits_the_page(monkeypat
         assert sum(t._argW) <= self.width + 0.01
         return t
 
-    monkeypatch.setattr(document._Report, "table", checked)
+    monkeypatch.setattr(document.ReportDocument, "table", checked)
     s = Scenario.model_validate(  # a 120K-token manual: long context fits, so all five are priced
         {"workload": {"corpus_documents": 1, "tokens_per_document": 120_000}, "stack": {"llm": "claude-haiku-4.5"}}
     )

@@ -107,7 +107,7 @@ def test_a_flag_the_lifecycle_does_not_share_is_named(default_catalog):
     life = entry.lifecycle.model_copy(update={"deprecated_on": date(2027, 6, 1), "closed_to_new_on": None})
     life = life.model_copy(update={"shuts_down_on": date(2027, 12, 1)})
     later = entry.model_copy(update={"lifecycle": life})
-    findings = gs.compare._entry_findings("llms", "gpt-4o", later, flagged, 0.05)
+    findings = gs.compare.entry_findings("llms", "gpt-4o", later, flagged, 0.05)
     said = [f.message for f in findings if f.field == "lifecycle"]
     assert said == [
         "genai-prices flags the model deprecated; the entry's `lifecycle` says available on 2026-12-06 "

@@ -9,7 +9,7 @@ import pytest
 from planner.engine import estimate
 from planner.verdict import weak_evidence
 from pricing.models import LLM
-from tests.test_engine import make
+from tests.hand_scenario import make
 
 UNVERIFIED = {"source": "test", "checked": "2026-11-01", "verified": False}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pricing.loader import DEFAULT_CATALOG_PATH
-from tests.test_app import ROOT, errors, go, start, unescape
+from tests.apptest import ROOT, errors, go, start, unescape
 
 FIXTURES = ROOT / "tests" / "fixtures" / "eval"
 

@@ -19,7 +19,6 @@ from planner.files import load_scenario
 from planner.quality.imports import measured_rates, parse_eval, read_eval_bytes, read_eval_file, with_measured
 from planner.questionnaire import recommend
 from pricing.errors import InputError
-from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "tests" / "fixtures" / "eval"
@@ -29,11 +28,6 @@ quality:
   sample_size: {prompt_only: 100, rag: 100}
   failure_cost_usd: 4
 """
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog_file(DEFAULT_CATALOG_PATH).catalog
 
 
 @pytest.fixture

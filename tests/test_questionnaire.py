@@ -6,8 +6,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace as NS
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from planner import format as fmt
 from planner import questionnaire as q
 from planner.answers import Answers, Gap, KnowledgeChange
+from planner.engine import BreakEven, Estimate, Snapshot
 from planner.questionnaire import (
     BUDGET_PENALTY,
     LATENCY_PENALTY,
@@ -33,7 +34,7 @@ from planner.questionnaire import (
     rules_markdown,
     template_fields,
 )
-from planner.scenario import ARCHITECTURES, Scenario
+from planner.scenario import ARCHITECTURES, LABELS, Scenario, corpus_given
 
 P, L, R, F, H = ARCHITECTURES
 LEVELS = list(KnowledgeChange)
@@ -503,40 +504,77 @@ def test_unanswering_a_question_silences_its_rules(a, field):
 
 
 def snap(monthly, p95, one_time=16_000.0):
-    return NS(
-        monthly_usd=monthly,
-        latency_p95_ms=p95,
-        usd_per_1k_queries=monthly / 100,
-        one_time_total_usd=one_time,
-        tco_usd=one_time + 12 * monthly,
-    )
+    """An option's figures at 100,000 queries a month: `monthly` a month, `one_time` up front, p95 `p95` ms."""
+    return {"monthly_usd": monthly, "latency_p95_ms": p95, "one_time_total_usd": one_time}
 
 
-def stand_in(current: dict, break_evens=()):
-    """A `planner.engine.Estimate` stand-in with what the numbers check reads. `ruled_out=None`: the fit
-    in context was not measured, so the answers alone decide it (a real estimate always measures it)."""
-    return NS(
-        current=current,
+def hand_estimate(current: dict, break_evens=(), misfit: str | None = None) -> Estimate:
+    """A `planner.engine.Estimate` built by hand: each option of `current` priced with the figures `snap` gives
+    (per 1,000 queries: a hundredth of the monthly spend at 100,000 queries; TCO: one-time + 12 months), nothing
+    ruled out but long context when `current` leaves it out (for `misfit`, the knowledge base measured not to
+    fit the context window; else its model fits no GPU, and the knowledge base fits), no latency limit."""
+    snaps = {
+        k: Snapshot(
+            key=k,
+            label=LABELS[k],
+            queries_per_month=100_000.0,
+            monthly_usd=f["monthly_usd"],
+            monthly_low_usd=f["monthly_usd"],
+            monthly_high_usd=f["monthly_usd"],
+            components_usd={},
+            usd_per_1k_queries=f["monthly_usd"] / 100,
+            latency_p50_ms=f["latency_p95_ms"],
+            latency_p95_ms=f["latency_p95_ms"],
+            latency_breakdown_ms={},
+            one_time_usd={},
+            one_time_total_usd=f["one_time_total_usd"],
+            tco_usd=f["one_time_total_usd"] + 12 * f["monthly_usd"],
+            tco_low_usd=f["one_time_total_usd"] + 12 * f["monthly_usd"],
+            tco_high_usd=f["one_time_total_usd"] + 12 * f["monthly_usd"],
+            input_tokens_per_query=0.0,
+            replicas=None,
+        )
+        for k, f in current.items()
+    }
+    return Estimate(
+        scenario=Scenario(),
+        catalog_version="by hand",
+        catalog_date="2026-12-01",
+        volumes=np.array([100_000.0]),
+        series=dict.fromkeys(snaps),  # which options are priced (the curves are not read here)
+        current=snaps,
         break_evens=tuple(break_evens),
-        ruled_out=None,
-        limited_p95_ms=lambda k: current[k].latency_p95_ms,
-        latency_gap_advice=lambda k: None,
+        sensitivity={},
+        sensitivity_delta=0.2,
+        prices_used=(),
+        corpus={},
+        warnings=(),
+        ruled_out={} if L in snaps else {L: misfit or NO_GPU},
+        context_misfit=misfit,
     )
 
 
-def fake_estimate(costs: dict, p95s: dict, break_evens=()):
-    return stand_in({k: snap(costs[k], p95s[k]) for k in costs}, break_evens)
+NO_GPU = "Long context: its model fits no GPU replica."
+
+
+def crossing(a, b, queries_per_month, cheaper_below, cheaper_above):
+    return BreakEven(a, b, queries_per_month, 0.0, cheaper_below, cheaper_above, at_step=False)
+
+
+def fake_estimate(costs: dict, p95s: dict, break_evens=(), misfit: str | None = None):
+    return hand_estimate({k: snap(costs[k], p95s[k]) for k in costs}, break_evens, misfit)
 
 
 RAG_SCENARIO = Scenario.model_validate(
     {
         "answers": {
-            "knowledge_change": "daily",
+            "knowledge_change": "realtime",
             "citations_required": True,
             "gap": "knowledge",
             "monthly_budget_usd": 500,
             "latency_p95_ms": 1500,
             "queries_per_month": 100_000,
+            "knowledge_fits_in_context": True,  # as the estimates below measure it
         }
     }
 )
@@ -544,12 +582,14 @@ RAG_SCENARIO = Scenario.model_validate(
 
 def test_numbers_flag_over_budget_and_over_latency_and_say_it_plainly():
     base = recommend(RAG_SCENARIO)
+    # real-time knowledge puts RAG (6) ahead of long context (5), though the knowledge base fits in context
     assert base.winner.key == R and base.winner.verdict == "recommended" and base.winner.score == 6
+    assert base.get(L).score == 5
     # prompt only is ruled out (a knowledge gap: it never sees the knowledge base); long context is within both
     est = fake_estimate(
         {P: 120.0, L: 130.0, R: 900.0, F: 50.0, H: 1400.0},
         {P: 900.0, L: 950.0, R: 1800.0, F: 400.0, H: 1900.0},
-        [NS(a=L, b=R, queries_per_month=150_000.0, cheaper_below=L, cheaper_above=R)],
+        [crossing(L, b=R, queries_per_month=150_000.0, cheaper_below=L, cheaper_above=R)],
     )
     rec = recommend(RAG_SCENARIO, est)
     rag = rec.get(R)
@@ -588,13 +628,28 @@ def test_numbers_never_un_rule_out():
 
 
 def test_numbers_can_change_the_winner_and_say_so():
-    s = Scenario.model_validate({"answers": {"knowledge_change": "monthly", "monthly_budget_usd": 1000}})
-    assert [(r.key, r.score) for r in recommend(s).ranking][:2] == [(R, 1), (P, 0)]
-    est = fake_estimate({P: 50.0, R: 1100.0, F: 300.0, H: 1400.0}, {k: 1000.0 for k in ARCHITECTURES})
+    s = Scenario.model_validate(
+        {
+            "answers": {
+                "knowledge_change": "monthly",
+                "monthly_budget_usd": 1000,
+                "latency_p95_ms": 1500,
+                "knowledge_fits_in_context": True,
+            }
+        }
+    )
+    # long context +3 (the knowledge base fits); RAG +1 (monthly changes) -1 (it fits); prompt only 0
+    assert [(r.key, r.score) for r in recommend(s).ranking][:3] == [(L, 3), (P, 0), (R, 0)]
+    est = fake_estimate(
+        {P: 50.0, L: 1200.0, R: 1100.0, F: 300.0, H: 1400.0},
+        {P: 1000.0, L: 2000.0, R: 1000.0, F: 1000.0, H: 1000.0},
+    )
     rec = recommend(s, est)
+    # long context over the budget and the limit: 3 - 2 - 2 = -1; prompt only stays at 0
+    assert rec.get(L).score == 3 - BUDGET_PENALTY - LATENCY_PENALTY
     assert rec.winner.key == P
-    assert "With the numbers, Prompt only ranks first instead of RAG." in rec.findings
-    assert any(x.startswith("RAG ranks first on the answers but costs $1.10K/month") for x in rec.findings)
+    assert "With the numbers, Prompt only ranks first instead of Long context." in rec.findings
+    assert any(x.startswith("Long context ranks first on the answers but costs $1.20K/month") for x in rec.findings)
     assert rec.watch_outs == recommend(Answers()).watch_outs  # the watch-outs follow the new winner
 
 
@@ -613,7 +668,7 @@ def test_break_even_against_the_answers_is_reported():
         {P: 100.0, R: 200.0, F: 900.0, H: 1200.0},
         {k: 800.0 for k in ARCHITECTURES},
         [
-            NS(a=P, b=F, queries_per_month=3_000_000.0, cheaper_below=P, cheaper_above=F),
+            crossing(P, b=F, queries_per_month=3_000_000.0, cheaper_below=P, cheaper_above=F),
         ],
     )
     rec = recommend(s, est)
@@ -628,7 +683,7 @@ def test_break_even_against_the_answers_is_reported():
 
 
 def test_missing_or_broken_figures_do_not_crash():
-    est = stand_in({P: snap(float("nan"), 100.0), R: snap(100.0, float("inf"))})
+    est = hand_estimate({P: snap(float("nan"), 100.0), R: snap(100.0, float("inf"))})
     rec = recommend(RAG_SCENARIO, est)
     assert any(x.startswith("No cost estimate for") for x in rec.findings)
     json.dumps(rec.to_dict())
@@ -645,7 +700,11 @@ estimate_st = st.builds(
 @given(answers_st, estimate_st)
 def test_numbers_only_penalise_and_never_resurrect(a, est):
     s = Scenario.model_validate({"answers": a.model_dump(mode="json", exclude_none=True)})
-    plain, checked = recommend(s), recommend(s, est)
+    # the estimate measures the fit in context (every option priced: it fits); the answers use the measure, unless
+    # they answer it themselves and the knowledge base's size is only assumed (an answer beats an assumption)
+    measures = q.answered_ids(s) and (a.knowledge_fits_in_context is None or corpus_given(s))
+    measured = s.with_changes(**{"answers.knowledge_fits_in_context": True}) if measures else s
+    plain, checked = recommend(measured), recommend(s, est)
     for key in ARCHITECTURES:
         before, after = plain.get(key), checked.get(key)
         assert (before.verdict == "ruled out") == (after.verdict == "ruled out")
@@ -756,8 +815,12 @@ SUPPORT_BOT_ANSWERS = {
 
 
 def _costs(**by_key: float):
-    """A fake estimate: every architecture at $9,999 unless given, p95 800 ms."""
-    return {k: by_key.get(k, 9_999.0) for k in ARCHITECTURES}
+    """Every architecture but long context at $9,999 unless given (the knowledge base does not fit: long context
+    is ruled out, `MISFIT`)."""
+    return {k: by_key.get(k, 9_999.0) for k in ARCHITECTURES if k != L}
+
+
+MISFIT = "Long context is ruled out: the knowledge base does not fit the model's context window."
 
 
 def test_equal_costs_read_as_a_tie_and_no_pair_is_called_cheaper_both_ways():
@@ -765,11 +828,11 @@ def test_equal_costs_read_as_a_tie_and_no_pair_is_called_cheaper_both_ways():
     # (same GPU, hybrid adds $0.06 of retraining); the pair crosses three times at capacity steps.
     s = Scenario.model_validate({"answers": SUPPORT_BOT_ANSWERS})
     crossings = [
-        NS(a="rag", b="hybrid", queries_per_month=4_291_419.0, cheaper_below="rag", cheaper_above="hybrid"),
-        NS(a="rag", b="hybrid", queries_per_month=5_311_162.0, cheaper_below="hybrid", cheaper_above="rag"),
-        NS(a="rag", b="hybrid", queries_per_month=8_582_838.0, cheaper_below="rag", cheaper_above="hybrid"),
+        crossing("rag", b="hybrid", queries_per_month=4_291_419.0, cheaper_below="rag", cheaper_above="hybrid"),
+        crossing("rag", b="hybrid", queries_per_month=5_311_162.0, cheaper_below="hybrid", cheaper_above="rag"),
+        crossing("rag", b="hybrid", queries_per_month=8_582_838.0, cheaper_below="rag", cheaper_above="hybrid"),
     ]
-    est = fake_estimate(_costs(rag=2633.327, hybrid=2633.3868), {k: 800.0 for k in ARCHITECTURES}, crossings)
+    est = fake_estimate(_costs(rag=2633.327, hybrid=2633.3868), {k: 800.0 for k in ARCHITECTURES}, crossings, MISFIT)
     rec = recommend(s, est)
     text = " ".join(rec.findings)
     assert "is the cheaper of the two" not in text and "Hybrid is cheaper" not in text
@@ -788,8 +851,8 @@ def test_equal_costs_read_as_a_tie_and_no_pair_is_called_cheaper_both_ways():
 def test_the_cheaper_of_a_pair_is_read_from_the_costs_at_the_volume():
     # the break-even says RAG is cheaper above 150,000 but at 200,000 the costs say Hybrid ($900 < $1,000)
     s = Scenario.model_validate({"answers": SUPPORT_BOT_ANSWERS})
-    be = [NS(a="rag", b="hybrid", queries_per_month=150_000.0, cheaper_below="hybrid", cheaper_above="rag")]
-    rec = recommend(s, fake_estimate(_costs(rag=1000.0, hybrid=900.0), {k: 800.0 for k in ARCHITECTURES}, be))
+    be = [crossing("rag", b="hybrid", queries_per_month=150_000.0, cheaper_below="hybrid", cheaper_above="rag")]
+    rec = recommend(s, fake_estimate(_costs(rag=1000.0, hybrid=900.0), {k: 800.0 for k in ARCHITECTURES}, be, MISFIT))
     assert rec.winner.key == "rag"
     msg = next(f for f in rec.findings if "break even" in f)
     assert "At your 200,000, Hybrid is cheaper: the numbers favor it over RAG" in msg

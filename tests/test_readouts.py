@@ -7,12 +7,14 @@ import json
 
 import pytest
 
+from planner import format as fmt
 from planner.engine import estimate
 from planner.files import SCENARIOS_DIR, load_scenario
 from planner.readouts import at_volumes, cost_cards, latency_cards
+from planner.ui.sidebar import VOLUME_STEPS
 from planner.ui.volume_chart import steps_for
 from pricing.loader import load_catalog
-from tests.test_app import catalog_file, chart, metrics, set_volume, start, volume  # noqa: F401
+from tests.apptest import chart, set_volume, start, volume, volume_cards
 
 CATALOG = load_catalog()
 SCENARIOS = sorted(SCENARIOS_DIR.glob("*.yaml"))
@@ -22,7 +24,7 @@ SCENARIOS = sorted(SCENARIOS_DIR.glob("*.yaml"))
 def test_every_step_is_the_engines_figure_at_that_volume(path):
     s = load_scenario(path)
     est = estimate(CATALOG, s)
-    steps = steps_for(s.workload.queries_per_month)
+    steps = steps_for(s.workload.queries_per_month, VOLUME_STEPS)
     at = at_volumes(CATALOG, s, est.priced, steps)
     for j, q in enumerate(steps):
         there = estimate(CATALOG, s.with_changes(**{"workload.queries_per_month": q})).current
@@ -33,10 +35,10 @@ def test_every_step_is_the_engines_figure_at_that_volume(path):
 
 
 def test_the_steps_are_the_1_2_5_scale_with_the_scenarios_own_volume():
-    assert steps_for(100_000)[:4] == [1_000, 2_000, 5_000, 10_000]
-    assert steps_for(100_000)[-1] == 100_000_000
-    assert len(steps_for(100_000)) == 16  # 1K … 100M: five decades of 1-2-5, and 100M
-    assert 123_456 in steps_for(123_456) and len(steps_for(123_456)) == 17
+    assert steps_for(100_000, VOLUME_STEPS)[:4] == [1_000, 2_000, 5_000, 10_000]
+    assert steps_for(100_000, VOLUME_STEPS)[-1] == 100_000_000
+    assert len(steps_for(100_000, VOLUME_STEPS)) == 16  # 1K … 100M: five decades of 1-2-5, and 100M
+    assert 123_456 in steps_for(123_456, VOLUME_STEPS) and len(steps_for(123_456, VOLUME_STEPS)) == 17
 
 
 def test_cost_cards_mark_the_cheapest_open_option_and_the_others_difference():
@@ -66,17 +68,31 @@ def _args(at) -> dict:
 
 
 @pytest.mark.parametrize("page", ["costs", "latency"])
-def test_the_browsers_read_outs_are_what_the_page_draws_at_that_volume(catalog_file, page):  # noqa: F811
+def test_the_browsers_read_outs_are_the_engines_at_that_volume(catalog_file, page):
+    """The cards the component shows at each slider step (computed up front, shown on a key press without a
+    round trip) are the cards of the engine's estimate at that volume, and the marker sits at the step."""
     at = start(catalog_file, page, query={"preset": "legal-qa"})
     args = _args(at)
     for q in (2_000.0, 5_000_000.0, 100_000_000.0):
         step = next(st for st in args["steps"] if st["q"] == q)
         set_volume(at, q)
         assert not at.exception and volume(at) == q
-        assert [m.value for m in at.metric] == [c["value"] for c in step["cards"]]
-        assert [m.delta for m in at.metric] == [c["delta"] for c in step["cards"]]
+        est = at.session_state["planner"].context_memo[1].estimate
+        assert est.scenario.workload.queries_per_month == q
+        s = est.scenario
         if page == "costs":
-            assert step["caption"] in [c.value for c in at.caption]
+            rec = at.session_state["planner"].context_memo[1].recommendation
+            ruled_out = {r.key for r in rec.ranking if r.ruled_out} if rec is not None and rec.has_verdict else set()
+            want = cost_cards(est.priced, {a: est.current[a].monthly_usd for a in est.priced}, ruled_out)
+            assert step["caption"] == f"Monthly cost at {fmt.count(q)} queries a month"
+        else:
+            p95 = {a: est.limited_p95_ms(a) for a in est.priced}
+            want = latency_cards(est.priced, p95, s.latency_target_p95_ms, s.latency_limit_applies_to == "first_token")
+        assert [(c["value"], c["delta"]) for c in step["cards"]] == [(c.value, c.delta) for c in want]
+        # and Python's page, drawn at q, shows the same cards
+        assert [(c["label"], c["value"], c["delta"]) for c in volume_cards(at)] == [
+            (c.label, c.value, c.delta) for c in want
+        ]
         # the chart Python draws there has the marker at q; the browser put it there too, unless q was off
         # the chart it had (100M, beyond the default 10M: Python's chart widens around it)
         shape = next(s for s in chart(at)["layout"]["shapes"] if s.get("name") == "current volume")
@@ -110,3 +126,19 @@ def test_after_a_move_the_chart_is_the_figure_drawn_afresh_at_that_volume(catalo
         fresh = json.loads(draw(est).to_json())
         assert chart(at) == fresh
     assert built == []  # no figure was built for a move
+
+
+def test_the_volume_chart_reaches_nothing_outside_its_frame():
+    """The component draws its cards inside its own frame: its script speaks to the page only through Streamlit's
+    component messages (`window.parent.postMessage`), never by reading or rewriting the page's document."""
+    import re
+    from pathlib import Path
+
+    from planner.ui import volume_chart
+
+    js = (volume_chart.FRONTEND / "main.js").read_text(encoding="utf-8")
+    code = re.sub(r"//[^\n]*", "", js)  # the comments may name what it does not do
+    assert re.findall(r"window\.parent\.\w+", code) == ["window.parent.postMessage"]
+    assert "parent.document" not in code and "top.document" not in code and "stMetric" not in code
+    html = Path(volume_chart.FRONTEND / "index.html").read_text(encoding="utf-8")
+    assert 'data-testid="volumeReadouts"' in html  # the cards' box is the component's own

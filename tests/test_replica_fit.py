@@ -19,48 +19,10 @@ from planner.questionnaire import recommend
 from planner.scenario import Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
-from tests.test_app import catalog_file  # noqa: F401  (the app reads a copy of the shipped catalog)
+from tests.huge_model import STACK, WORKLOAD, huge_catalog
 
 BASE_SIDE = ("prompt_only", "long_context", "rag")
 TUNED_SIDE = ("fine_tuned", "hybrid")
-
-# small corpus (fits the 32,000-token window of `small` and `huge`): 10 × 100 tokens
-WORKLOAD = {
-    "queries_per_month": 1000,
-    "peak_to_average_ratio": 1,
-    "system_prompt_tokens": 0,
-    "input_tokens_per_query": 1000,
-    "few_shot_tokens": 0,
-    "output_tokens_per_query": 400,
-    "corpus_documents": 10,
-    "tokens_per_document": 100,
-    "chunk_tokens": 100,
-    "chunk_overlap_tokens": 0,
-    "top_k": 2,
-    "rerank": False,
-}
-STACK = {
-    "embedding_model": "emb",
-    "vector_store": "pine",
-    "reranker": "rr",
-    "serving": "self_hosted",
-    "gpu": "gpu",
-    "target_utilization": 0.5,
-    "input_token_weight": 0.1,
-}
-
-
-def huge_catalog(mini: Catalog) -> Catalog:
-    """The mini catalog with an 80 GB GPU, a 405B model (`huge`) and an offer that tunes it (`ft-huge`)."""
-    data = mini.model_dump(mode="json")
-    data["gpus"]["gpu"]["memory_gb_per_gpu"] = 80
-    data["llms"]["huge"] = {**data["llms"]["small"], "name": "Huge open model", "parameters_billion": 405}
-    data["fine_tune_offers"]["ft-huge"] = {
-        **data["fine_tune_offers"]["ft-lora"],
-        "name": "LoRA huge",
-        "base_llm": "huge",
-    }
-    return Catalog.model_validate(data)
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +227,7 @@ def test_shipped_catalog_the_pdf_lists_what_is_not_priced(shipped):
 def test_pages_show_the_ruled_out_reason_and_draw_the_others(shipped, catalog_file, page):  # noqa: F811
     import yaml
 
-    from tests.test_app import all_charts, errors, go, open_sections, start, unescape
+    from tests.apptest import all_charts, errors, go, metrics, open_sections, start, unescape
 
     at = start(catalog_file, "costs")
     open_sections(at, "file")
@@ -280,7 +242,7 @@ def test_pages_show_the_ruled_out_reason_and_draw_the_others(shipped, catalog_fi
         spend = all_charts(at)[0]
         names = {t.get("name") for t in spend["data"]}
         assert {"Prompt only", "Long context", "RAG"} <= names and not {"Fine-tuned", "Hybrid"} & names
-        cards = " ".join(m.label for m in at.metric)
+        cards = " ".join(metrics(at))
         assert all(x in cards for x in ("Prompt only", "Long context", "RAG"))
         assert "Fine-tuned" not in cards and "Hybrid" not in cards
     shown = said + "\n" + unescape("\n".join(m.value for m in at.markdown))

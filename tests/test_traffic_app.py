@@ -6,10 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_app import catalog_file as _catalog_file
-from tests.test_app import errors, go, start
-
-catalog_file = pytest.fixture(_catalog_file.__wrapped__, name="catalog_file")
+from tests.apptest import errors, go, start
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "traffic"
 

@@ -9,7 +9,6 @@ from planner.engine import estimate
 from planner.questionnaire import QUESTIONS
 from planner.scenario import Scenario
 from planner.ui import session
-from pricing.loader import load_catalog
 
 
 def _one_answer(q) -> object:
@@ -36,11 +35,6 @@ READ_BY_ENGINE = {"knowledge_fits_in_context"}
 UNLINKED = [
     q for q in QUESTIONS if _priced(_changed(Scenario(), q)) == _priced(Scenario()) and q.id not in READ_BY_ENGINE
 ]
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 def test_most_answers_set_no_priced_number():

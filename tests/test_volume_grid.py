@@ -19,7 +19,6 @@ from planner.files import scenario_yaml
 from planner.report import build_report
 from planner.scenario import Scenario
 from planner.ui import session
-from pricing.loader import load_catalog
 
 
 def scenario(q: float, lo: float, hi: float, points: int = 3) -> Scenario:
@@ -41,11 +40,6 @@ BELOW = (scenario(300, 1_000, 9_000_000), [100.0, 30_000.0, 9_000_000.0])
 #   q = 50,000 inside 1,000–10M: not widened; √(1,000 × 10M) = √(1e10) = 100,000.
 INSIDE = (scenario(50_000, 1_000, 10_000_000), [1_000.0, 100_000.0, 10_000_000.0])
 CASES = {"above": ABOVE, "below": BELOW, "inside": INSIDE}
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 @pytest.mark.parametrize("case", CASES)

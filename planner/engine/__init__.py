@@ -12,133 +12,62 @@ The package, along its seams:
   analysis  the volume grid, sensitivity ranking and exact break-evens
   comparison API versus self-hosted per architecture: break-evens, replica shapes, the cheapest feasible shape
   assemble  `estimate`, which prices a scenario and builds the Estimate
-Everything is importable from `planner.engine` as before.
+`planner.engine` exports what callers use: `estimate` and the `Estimate` it returns (with `Series`,
+`Snapshot`, `BreakEven`), the one-pass pieces the read-outs and the verdicts reuse at many volumes, and the
+labels of its parts. Anything else is imported from its module.
 """
 
 from __future__ import annotations
 
-from planner.engine.analysis import (
-    SENSITIVITY_INPUTS,
-    WIDEN_FACTOR,
-    _break_evens_cached,
-    _step_points,
-    break_evens,
-    sensitivity,
-    volume_grid,
-)
-from planner.engine.assemble import _series, _warnings, estimate, long_context_misfit, with_serving_comparison
+from planner.engine.analysis import break_evens, sensitivity, step_points, volume_grid
+from planner.engine.assemble import arch_series, estimate, long_context_misfit, with_serving_comparison
 from planner.engine.costs import (
-    ABSURD_REPLICAS,
-    COMPONENT_LABELS,
-    KNOWLEDGE_IN_PROMPT,
-    LATENCY_LABELS,
-    ONE_TIME_LABELS,
     SECONDS_PER_MONTH,
-    USES_RETRIEVAL,
-    USES_TUNED,
-    _share,
-    _total,
     cache_hit_share,
-    candidates_retrieved,
     corpus,
-    dedicated_replicas,
-    embed_batch_price,
+    elementwise_total,
     gpus_per_replica,
-    knowledge_base_tokens,
-    llm_usd_per_query,
-    mean_input_tokens,
     monthly_components,
     monthly_totals,
     one_time_usd,
-    prefix_tokens,
-    prompt_tokens,
-    replicas,
-    rerank_searches_per_query,
-    rerank_usd_per_query,
     sequences_per_replica,
-    training_usd_per_run,
 )
-from planner.engine.latency import (
-    _ERLANG_MAX_TERMS,
-    _ERLANG_TOL,
-    FIRST_TOKEN_PARTS,
-    _erlang_c,
-    _p95_of,
-    closing_the_gap,
-    combine_latency,
-    first_token_latency,
-    latency_parts,
-)
-from planner.engine.results import BreakEven, Estimate, Sensitivity, Series, Snapshot, _round
-from planner.inputs import Inputs, PriceUsed, build_inputs
-from planner.latency_limits import MEASURE_LABELS, LatencyCheck, latency_limits, shown_measure
-from planner.scenario import ARCHITECTURES, COLORS, LABELS
+from planner.engine.latency import closing_the_gap, combine_latency, erlang_c, first_token_latency, latency_parts
+from planner.engine.results import BreakEven, Estimate, Series, Snapshot
+from planner.inputs import build_inputs
+from planner.scenario import ARCHITECTURES
+from planner.vocabulary import COMPONENT_LABELS, LATENCY_LABELS, ONE_TIME_LABELS
 
 __all__ = [
-    "ABSURD_REPLICAS",
     "ARCHITECTURES",
-    "COLORS",
     "COMPONENT_LABELS",
-    "FIRST_TOKEN_PARTS",
-    "KNOWLEDGE_IN_PROMPT",
-    "LABELS",
     "LATENCY_LABELS",
-    "MEASURE_LABELS",
     "ONE_TIME_LABELS",
     "SECONDS_PER_MONTH",
-    "SENSITIVITY_INPUTS",
-    "USES_RETRIEVAL",
-    "USES_TUNED",
-    "WIDEN_FACTOR",
-    "_ERLANG_MAX_TERMS",
-    "_ERLANG_TOL",
     "BreakEven",
     "Estimate",
-    "Inputs",
-    "LatencyCheck",
-    "PriceUsed",
-    "Sensitivity",
     "Series",
     "Snapshot",
-    "_break_evens_cached",
-    "_erlang_c",
-    "_p95_of",
-    "_round",
-    "_series",
-    "_share",
-    "_step_points",
-    "_total",
-    "_warnings",
+    "arch_series",
     "break_evens",
     "build_inputs",
-    "latency_limits",
-    "shown_measure",
     "cache_hit_share",
-    "candidates_retrieved",
     "closing_the_gap",
     "combine_latency",
     "corpus",
-    "dedicated_replicas",
-    "embed_batch_price",
+    "elementwise_total",
+    "erlang_c",
     "estimate",
     "with_serving_comparison",
     "first_token_latency",
     "gpus_per_replica",
-    "knowledge_base_tokens",
     "latency_parts",
-    "llm_usd_per_query",
     "long_context_misfit",
-    "mean_input_tokens",
     "monthly_components",
     "monthly_totals",
     "one_time_usd",
-    "prefix_tokens",
-    "prompt_tokens",
-    "replicas",
-    "rerank_searches_per_query",
-    "rerank_usd_per_query",
     "sensitivity",
     "sequences_per_replica",
-    "training_usd_per_run",
+    "step_points",
     "volume_grid",
 ]

@@ -8,16 +8,15 @@ import math
 import numpy as np
 
 from planner.engine.costs import (
-    SECONDS_PER_MONTH,
     USES_RETRIEVAL,
-    _share,
+    clamp_share,
     monthly_totals,
     queries_per_replica_month,
 )
 from planner.engine.results import BreakEven, Sensitivity
 from planner.inputs import Inputs
 from planner.scenario import ARCHITECTURES, Scenario
-from planner.vector_stores import VS_SENSITIVITY_LABELS
+from planner.vector_stores import STORE_SHAPES, VS_SENSITIVITY_LABELS
 
 #: When the scenario's own volume is outside its chart range, the grid is widened to this factor around it.
 WIDEN_FACTOR = 3.0
@@ -103,9 +102,7 @@ def sensitivity(
     return {a: tuple(sorted(r, key=lambda s: -s.swing_usd)) for a, r in rows.items()}
 
 
-def _step_points(
-    i: Inputs, lo: float, hi: float, archs: tuple[str, ...] = ARCHITECTURES, cap: int = 5000
-) -> np.ndarray:
+def step_points(i: Inputs, lo: float, hi: float, archs: tuple[str, ...] = ARCHITECTURES, cap: int = 5000) -> np.ndarray:
     """Volumes where a capacity step (a replica or an instance) is added, within [lo, hi]."""
     pts: list[float] = []
     if i.self_hosted:
@@ -116,9 +113,10 @@ def _step_points(
             k0 = max(1, math.floor(lo / per_replica))
             k1 = min(k0 + cap, math.ceil(hi / per_replica) + 1)
             pts.extend(k * per_replica for k in range(k0, k1))
-    r = _share(i.retrieval_query_share)
-    if i.vs_shape == "capacity" and r > 0 and any(USES_RETRIEVAL[a] for a in archs):
-        per_inst = i.vs_max_queries_per_second * SECONDS_PER_MONTH / (i.peak_to_average_ratio * r)
+    r = clamp_share(i.retrieval_query_share)
+    store = STORE_SHAPES.get(i.vs_shape)
+    if store is not None and store.queries_per_step and r > 0 and any(USES_RETRIEVAL[a] for a in archs):
+        per_inst = store.queries_per_step(i, r)
         k0 = max(1, math.floor(lo / per_inst))
         k1 = min(k0 + cap, math.ceil(hi / per_inst) + 1)
         pts.extend(k * per_inst for k in range(k0, k1))
@@ -131,7 +129,7 @@ def break_evens(
 ) -> tuple[BreakEven, ...]:
     """Every volume where two architectures' monthly spend cross, found by bisection to 1e-10 relative."""
     lo, hi = float(volumes[0]), float(volumes[-1])
-    steps = _step_points(i, lo, hi, archs)
+    steps = step_points(i, lo, hi, archs)
     if steps.size:
         # evaluate on both sides of every step so no crossing hides inside a jump
         grid = np.unique(np.concatenate([volumes, steps * (1 - 1e-12), steps * (1 + 1e-7)]))
@@ -186,7 +184,7 @@ def break_evens(
 
 
 @functools.lru_cache(maxsize=64)
-def _break_evens_cached(i: Inputs, volumes: bytes, archs: tuple[str, ...] = ARCHITECTURES) -> tuple[BreakEven, ...]:
+def break_evens_cached(i: Inputs, volumes: bytes, archs: tuple[str, ...] = ARCHITECTURES) -> tuple[BreakEven, ...]:
     """Break-evens do not depend on the scenario's own volume: moving the volume slider reuses them."""
     q = np.frombuffer(volumes, dtype=float)
     return break_evens(i, q, monthly_totals(i, q, archs), archs)

@@ -9,15 +9,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from planner.engine.analysis import _break_evens_cached, sensitivity, volume_grid
+from planner.engine.analysis import break_evens_cached, sensitivity, volume_grid
 from planner.engine.caching import cache_warnings
 from planner.engine.comparison import compare_serving
 from planner.engine.costs import (
     ABSURD_REPLICAS,
     USES_TUNED,
-    _total,
     cache_hit_share,
     corpus,
+    elementwise_total,
     gpus_per_replica,
     knowledge_base_tokens,
     mean_input_tokens,
@@ -42,13 +42,13 @@ from planner.serving_fit import long_context_misfit_on_gpus, serving_misfits
 from pricing.models import Catalog
 
 
-def _series(
+def arch_series(
     i: Inputs, arch: str, q: np.ndarray, c: dict
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     comps = monthly_components(i, arch, q, c)
     parts = latency_parts(i, arch, q)
     p50, p95 = combine_latency(parts)
-    return comps, _total(comps.values()), p50, p95, first_token_latency(parts)
+    return comps, elementwise_total(comps.values()), p50, p95, first_token_latency(parts)
 
 
 def long_context_misfit(catalog: Catalog, scenario: Scenario, i: Inputs) -> str | None:
@@ -82,13 +82,13 @@ class _Priced(NamedTuple):
 
 
 def _total_at(i: Inputs, arch: str, q: np.ndarray, c: dict) -> np.ndarray:
-    return _total(monthly_components(i, arch, q, c).values())
+    return elementwise_total(monthly_components(i, arch, q, c).values())
 
 
 def _arch_series(p: _Priced, a: str, q: np.ndarray) -> Series:
     """One architecture over the volume grid `q`."""
     typ = p.typ
-    comps, total, p50, p95, (f50, f95) = _series(typ, a, q, p.c)
+    comps, total, p50, p95, (f50, f95) = arch_series(typ, a, q, p.c)
     lo_total, hi_total = _total_at(p.low, a, q, p.c_low), _total_at(p.high, a, q, p.c_high)
     reps = replicas(typ, a, q) if typ.self_hosted else None
     return Series(a, LABELS[a], COLORS[a], total, lo_total, hi_total, comps, total / q * 1000, p50, p95, reps, f50, f95)
@@ -114,7 +114,7 @@ def _snapshot(p: _Priced, a: str, q_now: np.ndarray, months: int, gpu_key: str =
     """One architecture at the scenario's own volume (`q_now`, one element), with its one-time costs and TCO."""
     typ, c = p.typ, p.c
     now = monthly_components(typ, a, q_now, c)
-    now_total = float(_total(now.values())[0])
+    now_total = float(elementwise_total(now.values())[0])
     now_lo = float(_total_at(p.low, a, q_now, p.c_low)[0])
     now_hi = float(_total_at(p.high, a, q_now, p.c_high)[0])
     parts = latency_parts(typ, a, q_now)
@@ -180,7 +180,6 @@ def estimate(
     series = {a: _arch_series(p, a, q) for a in priced}
     current = {a: _snapshot(p, a, q_now, scenario.horizon_months, scenario.stack.gpu) for a in priced}
     current, changes = dated(dated_catalog, scenario, start, current, p.c, float(settled[0]) if settled else None)
-
     return Estimate(
         scenario=scenario,
         catalog_version=catalog.version,
@@ -188,7 +187,7 @@ def estimate(
         volumes=q,
         series=series,
         current=current,
-        break_evens=_break_evens_cached(typ.replace(queries_per_month=0.0), q.tobytes(), priced),
+        break_evens=break_evens_cached(typ.replace(queries_per_month=0.0), q.tobytes(), priced),
         sensitivity=sensitivity(typ, sensitivity_delta, priced),
         sensitivity_delta=sensitivity_delta,
         prices_used=used,
@@ -196,7 +195,7 @@ def estimate(
         warnings=(
             *((settled[1],) if settled else ()),
             *change_warnings(changes, scenario, start, current),
-            *_warnings(catalog, scenario, typ, current),
+            *estimate_warnings(catalog, scenario, typ, current),
         ),
         ruled_out=ruled_out,
         context_misfit=context_misfit,
@@ -241,7 +240,7 @@ def _ruled_out(catalog: Catalog, scenario: Scenario, context_misfit: str | None)
     return {a: reasons[a] for a in ARCHITECTURES if a in reasons}
 
 
-def _warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
+def estimate_warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: dict[str, Snapshot]) -> list[str]:
     # entries that cannot be bought, or stop inside the horizon, first: nothing unavailable is priced silently
     out = [issue.message() for issue in scenario_issues(catalog, scenario)]
     out += in_house_warnings(catalog, scenario, tuple(current))  # data that must stay in-house, leaving it

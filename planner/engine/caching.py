@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from planner.engine.costs import _m, prefix_tokens
+from planner.engine.costs import model_prefix, prefix_tokens
 from planner.inputs import Inputs
 from planner.scenario import LABELS, Scenario
 
@@ -20,7 +20,7 @@ def cache_warnings(scenario: Scenario, i: Inputs, priced: Iterable[str]) -> list
     w = scenario.workload
     short = []
     for a in priced:
-        m = _m(a)
+        m = model_prefix(a)
         if math.isnan(getattr(i, f"{m}_cached_input_usd_per_1m_tokens")):
             continue
         minimum = getattr(i, f"{m}_cache_min_prefix_tokens")
@@ -32,7 +32,7 @@ def cache_warnings(scenario: Scenario, i: Inputs, priced: Iterable[str]) -> list
             + "; ".join(short)
         )
     for a in priced if w.cache_lifetime == "1h" or w.explicit_cache else ():
-        m = _m(a)
+        m = model_prefix(a)
         if math.isnan(getattr(i, f"{m}_cached_input_usd_per_1m_tokens")):
             continue  # no cache at all (said elsewhere, or a model billed by the hour)
         if w.cache_lifetime == "1h" and math.isnan(getattr(i, f"{m}_cache_write_1h_usd_per_1m_tokens")):

@@ -16,37 +16,12 @@ from planner.engine.serving import ServingPoint, output_tokens, replica_point
 from planner.inputs import Inputs
 from planner.scenario import ARCHITECTURES
 from planner.vector_stores import vector_store_usd
+from planner.vocabulary import COMPONENT_LABELS
 
 SECONDS_PER_MONTH = 730 * 3600.0
 #: Above this many self-hosted replicas at the scenario's volume the estimate warns that the inputs are absurd.
 ABSURD_REPLICAS = 10_000
 
-COMPONENT_LABELS = {
-    "inference": "LLM inference (API tokens)",
-    "gpu_serving": "GPU serving (self-hosted)",
-    "model_hosting": "Tuned-model hosting fee",
-    "query_embedding": "Query embedding",
-    "vector_store": "Vector store",
-    "reranking": "Reranking",
-    "reembedding": "Re-embedding changed documents",
-    "training": "Retraining runs",
-    "cache_storage": "Prompt-cache storage (explicit cache)",
-}
-ONE_TIME_LABELS = {
-    "engineering": "Engineering",
-    "initial_indexing": "Initial indexing",
-    "labeling": "Labeling training examples",
-    "first_training": "First training run",
-}
-LATENCY_LABELS = {
-    "network": "Network round trip",
-    "query_embedding": "Query embedding",
-    "vector_search": "Vector search",
-    "reranking": "Reranking",
-    "queueing": "Queueing (self-hosted)",
-    "time_to_first_token": "Time to first token",
-    "generation": "Generation",
-}
 USES_RETRIEVAL = {"prompt_only": False, "long_context": False, "rag": True, "fine_tuned": False, "hybrid": True}
 USES_TUNED = {"prompt_only": False, "long_context": False, "rag": False, "fine_tuned": True, "hybrid": True}
 #: Architectures that put the whole knowledge base in the (cached) prompt.
@@ -97,7 +72,7 @@ def prompt_tokens(i: Inputs, arch: str, retrieving: bool = True) -> tuple[float,
     return tokens, i.output_tokens_per_query
 
 
-def _share(x: float) -> float:
+def clamp_share(x: float) -> float:
     return min(1.0, max(0.0, x))
 
 
@@ -105,31 +80,31 @@ def mean_input_tokens(i: Inputs, arch: str) -> float:
     """Input tokens per query averaged over routed (retrieving) and direct requests."""
     if not USES_RETRIEVAL[arch]:
         return prompt_tokens(i, arch)[0]
-    r = _share(i.retrieval_query_share)
+    r = clamp_share(i.retrieval_query_share)
     return r * prompt_tokens(i, arch, True)[0] + (1 - r) * prompt_tokens(i, arch, False)[0]
 
 
-def _m(arch: str) -> str:
+def model_prefix(arch: str) -> str:
     """The `Inputs` prefix of the model serving `arch`: "tuned" or "llm"."""
     return "tuned" if USES_TUNED[arch] else "llm"
 
 
 def cacheable(i: Inputs, arch: str) -> bool:
     """Whether `arch`'s static prefix can be cached at all: at least the model's minimum cacheable prefix."""
-    return prefix_tokens(i, arch) >= getattr(i, f"{_m(arch)}_cache_min_prefix_tokens")
+    return prefix_tokens(i, arch) >= getattr(i, f"{model_prefix(arch)}_cache_min_prefix_tokens")
 
 
 def explicit_cache_on(i: Inputs, arch: str) -> bool:
     """An explicit cache holds `arch`'s prefix: asked for, offered (a storage price) and the prefix cacheable."""
     if not i.explicit_cache:
         return False
-    storage = getattr(i, f"{_m(arch)}_cache_storage_usd_per_1m_tokens_per_hour")
+    storage = getattr(i, f"{model_prefix(arch)}_cache_storage_usd_per_1m_tokens_per_hour")
     return not math.isnan(storage) and cacheable(i, arch)
 
 
 def cache_ttl_seconds(i: Inputs, arch: str) -> float:
     """The cache lifetime: 1 hour when the scenario asks for it and the model sells a 1-hour write."""
-    m = _m(arch)
+    m = model_prefix(arch)
     if i.cache_lifetime_1h and not math.isnan(getattr(i, f"{m}_cache_write_1h_usd_per_1m_tokens")):
         return 3600.0
     return getattr(i, f"{m}_cache_ttl_seconds")
@@ -145,16 +120,16 @@ def cache_hit_share(i: Inputs, arch: str, q: np.ndarray) -> np.ndarray:
     if not cacheable(i, arch):
         return np.zeros_like(q)
     if i.cache_hit_share >= 0:
-        return np.zeros_like(q) + _share(i.cache_hit_share)
+        return np.zeros_like(q) + clamp_share(i.cache_hit_share)
     if explicit_cache_on(i, arch):
         return np.ones_like(q)
     ceiling = (
         i.cache_hit_share_ceiling
         if i.cache_hit_share_ceiling >= 0
-        else getattr(i, f"{_m(arch)}_cache_hit_share_ceiling")
+        else getattr(i, f"{model_prefix(arch)}_cache_hit_share_ceiling")
     )
     lam = q / SECONDS_PER_MONTH  # batch requests carry the same prefix
-    return np.minimum(1 - np.exp(-lam * cache_ttl_seconds(i, arch)), _share(ceiling))
+    return np.minimum(1 - np.exp(-lam * cache_ttl_seconds(i, arch)), clamp_share(ceiling))
 
 
 def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.ndarray) -> np.ndarray:
@@ -166,7 +141,7 @@ def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.nda
     batch requests pay batch prices, a cached prefix at the lower of the cached and batch input prices.
     Above the long-context threshold every price is the tier's (writes and batch at its input and
     output prices: the catalog gives a tier no write or batch price)."""
-    m = _m(arch)
+    m = model_prefix(arch)
 
     def price(name: str, fallback: float) -> float:  # NaN in Inputs: not offered, the fallback applies
         v = getattr(i, f"{m}_{name}_usd_per_1m_tokens")
@@ -187,7 +162,7 @@ def llm_usd_per_query(i: Inputs, arch: str, tin: float, tout: float, hit: np.nda
     interactive = prefix * np.minimum(hit * cached + (1 - hit) * write, p_in) + (tin - prefix) * p_in + tout * p_out
     # batch requests share the cached prefix too: a hit at the lower of the cached and batch input prices
     batch = prefix * (hit * min(cached, b_in) + (1 - hit) * b_in) + (tin - prefix) * b_in + tout * b_out
-    b = _share(i.batch_query_share)
+    b = clamp_share(i.batch_query_share)
     return ((1 - b) * interactive + b * batch) / 1e6
 
 
@@ -195,7 +170,7 @@ def cache_storage_usd(i: Inputs, arch: str) -> float:
     """Monthly storage of an explicit cache: prefix tokens ÷ 1M × storage price per hour × hours a month."""
     if not explicit_cache_on(i, arch):
         return 0.0
-    price = getattr(i, f"{_m(arch)}_cache_storage_usd_per_1m_tokens_per_hour")
+    price = getattr(i, f"{model_prefix(arch)}_cache_storage_usd_per_1m_tokens_per_hour")
     return prefix_tokens(i, arch) / 1e6 * price * i.hours_per_month
 
 
@@ -230,7 +205,7 @@ def serving_point(i: Inputs, arch: str) -> ServingPoint:
 def load_factor(i: Inputs) -> float:
     """Capacity needed ÷ the average rate: interactive requests at peak (peak-to-average × their share); batch
     requests run in the troughs, so the fleet needs at least the average of all requests (docs/formulas.md)."""
-    return max((1.0 - _share(i.batch_query_share)) * i.peak_to_average_ratio, 1.0)
+    return max((1.0 - clamp_share(i.batch_query_share)) * i.peak_to_average_ratio, 1.0)
 
 
 def dedicated_replicas(i: Inputs, q: np.ndarray) -> np.ndarray:
@@ -311,7 +286,7 @@ def monthly_components(i: Inputs, arch: str, q: np.ndarray, c: dict | None = Non
     zero = np.zeros_like(q)
     tuned = USES_TUNED[arch]
     out = dict.fromkeys(COMPONENT_LABELS, zero)
-    r = _share(i.retrieval_query_share) if USES_RETRIEVAL[arch] else 1.0
+    r = clamp_share(i.retrieval_query_share) if USES_RETRIEVAL[arch] else 1.0
     if i.self_hosted:
         out["gpu_serving"] = (
             replicas(i, arch, q) * gpus_per_replica(i, arch) * i.serving_gpu_usd_per_hour * i.hours_per_month
@@ -357,11 +332,11 @@ def one_time_usd(i: Inputs, arch: str, c: dict | None = None) -> dict[str, float
     return out
 
 
-def _total(arrays: Iterable[np.ndarray]) -> np.ndarray:
+def elementwise_total(arrays: Iterable[np.ndarray]) -> np.ndarray:
     """Element-wise Σ of arrays: the builtin `sum` (from 0, which numpy broadcasts away), typed."""
     return cast(np.ndarray, sum(arrays))
 
 
 def monthly_totals(i: Inputs, q: np.ndarray, archs: tuple[str, ...] = ARCHITECTURES) -> dict[str, np.ndarray]:
     c = corpus(i)
-    return {a: _total(monthly_components(i, a, q, c).values()) for a in archs}
+    return {a: elementwise_total(monthly_components(i, a, q, c).values()) for a in archs}

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from planner import format as fmt
-from planner.engine.costs import _total, monthly_components
+from planner.engine.costs import elementwise_total, monthly_components
 from planner.engine.results import Snapshot
 from planner.inputs import build_inputs
 from planner.lifecycle import add_months
@@ -141,7 +141,7 @@ def month_shares(start: date, months: int, boundaries: list[date]) -> np.ndarray
 
 
 def _monthly(i, arch: str, q_now: np.ndarray, c: dict) -> float:
-    return float(_total(monthly_components(i, arch, q_now, c).values())[0])
+    return float(elementwise_total(monthly_components(i, arch, q_now, c).values())[0])
 
 
 def dated(

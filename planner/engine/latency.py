@@ -11,8 +11,8 @@ from planner.engine.costs import (
     SECONDS_PER_MONTH,
     USES_RETRIEVAL,
     USES_TUNED,
-    _total,
     cache_hit_share,
+    elementwise_total,
     load_factor,
     prefix_tokens,
     prompt_tokens,
@@ -27,11 +27,11 @@ from planner.inputs import Inputs
 # The tail series of the Erlang C computation stops once its next term is below this share of the sum,
 # or after this many terms; its ratio is at most a ÷ (c + 1) ≤ ρ, so the terms left out sum to less than
 # term × ρ ÷ (1 − ρ) (docs/formulas.md, "Queueing").
-_ERLANG_TOL = 1e-15
-_ERLANG_MAX_TERMS = 4000
+ERLANG_TOL = 1e-15
+ERLANG_MAX_TERMS = 4000
 
 
-def _erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:
+def erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:
     """Probability an arrival waits in an M/M/c queue (c = servers, load a = λ/μ in erlangs), in bounded time.
 
     Erlang B is the Poisson ratio B = P(X = c) ÷ P(X ≤ c) for X ~ Poisson(a). P(X = c) is computed in log space
@@ -53,10 +53,10 @@ def _erlang_c(servers: np.ndarray, load: np.ndarray) -> np.ndarray:
     log_pmf = cc * np.log(aa) - aa - lgamma(cc + 1)
     pmf = np.exp(log_pmf)  # underflows to 0 only where the wait probability is below 1e-300
     term, tail = np.ones_like(aa), np.zeros_like(aa)
-    for j in range(1, _ERLANG_MAX_TERMS + 1):
+    for j in range(1, ERLANG_MAX_TERMS + 1):
         term = term * aa / (cc + j)
         tail += term
-        if np.all(term <= _ERLANG_TOL * tail):
+        if np.all(term <= ERLANG_TOL * tail):
             break
     cdf = 1.0 - pmf * tail  # ≥ ½: the Poisson median is at most a + ⅓ ≤ c
     b = pmf / cdf
@@ -144,7 +144,7 @@ def _queueing(i: Inputs, arch: str, q: np.ndarray) -> tuple[np.ndarray, np.ndarr
     c = replicas(i, arch, q) * slots
     mu = cap / SECONDS_PER_MONTH / i.target_utilization * load_factor(i) / slots  # requests/s one slot serves
     lam = q / SECONDS_PER_MONTH * load_factor(i)
-    p_wait = _erlang_c(c, lam / mu)
+    p_wait = erlang_c(c, lam / mu)
     spare = np.maximum(c * mu - lam, 1e-12)
     # P(W > t) = P_wait · exp(−(cμ − λ) t)  ⇒  the quantile t_p = ln(P_wait / (1 − p)) / (cμ − λ)
     w50 = np.maximum(0.0, np.log(np.maximum(p_wait, 1e-300) / 0.5)) / spare * 1000
@@ -154,7 +154,7 @@ def _queueing(i: Inputs, arch: str, q: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def combine_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """p50 = Σ p50ᵢ; p95 = p50 + √Σ(p95ᵢ − p50ᵢ)² (independent tails add in quadrature)."""
-    p50 = _total(p[0] for p in parts.values())
+    p50 = elementwise_total(p[0] for p in parts.values())
     tail = np.sqrt(sum((p[1] - p[0]) ** 2 for p in parts.values()))
     return p50, p50 + tail
 
@@ -168,7 +168,7 @@ def first_token_latency(parts: dict[str, tuple[np.ndarray, np.ndarray]]) -> tupl
     return combine_latency({k: v for k, v in parts.items() if k in FIRST_TOKEN_PARTS})
 
 
-def _p95_of(breakdown: dict[str, tuple[float, float]], applies_to: str) -> float:
+def p95_of(breakdown: dict[str, tuple[float, float]], applies_to: str) -> float:
     keep = {
         k: (np.array([v[0]]), np.array([v[1]]))
         for k, v in breakdown.items()
@@ -181,13 +181,13 @@ def closing_the_gap(breakdown: dict[str, tuple[float, float]], limit_ms: float, 
     """A sentence naming the changes that would shorten the bounded p95, each with the time it saves."""
     from planner import format as fmt
 
-    now = _p95_of(breakdown, applies_to)
+    now = p95_of(breakdown, applies_to)
     gap = now - limit_ms
     options: list[tuple[float, str]] = []
 
     def saving(part: str, factor: float) -> float:
         p50, p95 = breakdown.get(part, (0.0, 0.0))
-        return now - _p95_of({**breakdown, part: (p50 * factor, p95 * factor)}, applies_to)
+        return now - p95_of({**breakdown, part: (p50 * factor, p95 * factor)}, applies_to)
 
     if applies_to == "full_answer" and breakdown.get("generation", (0, 0))[0] > 0:
         options.append((saving("generation", 0.5), "answers half as long"))
@@ -196,7 +196,7 @@ def closing_the_gap(breakdown: dict[str, tuple[float, float]], limit_ms: float, 
         g50, g95 = breakdown.get("generation", (0.0, 0.0))
         t50, t95 = breakdown.get("time_to_first_token", (0.0, 0.0))
         halved = {**breakdown, "generation": (g50 * 0.5, g95 * 0.5), "time_to_first_token": (t50 * 0.5, t95 * 0.5)}
-        both = now - _p95_of(halved, applies_to)
+        both = now - p95_of(halved, applies_to)
         options.append((both, "a model twice as fast"))
     elif ttft_cut > 0:
         options.append((ttft_cut, "a model (or a prompt) with half the time to first token"))

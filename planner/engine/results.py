@@ -202,7 +202,7 @@ class Estimate:
 
     def to_dict(self) -> dict:
         """The stable JSON form (see docs/formulas.md, "JSON output")."""
-        r = _round
+        r = round_figures
         return {
             "schema_version": 1,
             "scenario": self.scenario.name,
@@ -238,7 +238,7 @@ class Estimate:
 
 def _architecture_dict(s: Series, now: Snapshot, quality: QualityAssessment | None = None) -> dict:
     """One architecture in the JSON form: its curves, one-time costs and TCO, and its figures at the volume."""
-    r = _round
+    r = round_figures
     return {
         "label": s.label,
         "monthly_usd": r(s.total_usd),
@@ -258,7 +258,7 @@ def _architecture_dict(s: Series, now: Snapshot, quality: QualityAssessment | No
 
 
 def _snapshot_dict(now: Snapshot) -> dict:
-    r = _round
+    r = round_figures
     return {
         "monthly_usd": r(now.monthly_usd),
         "monthly_low_usd": r(now.monthly_low_usd),
@@ -293,15 +293,15 @@ def _snapshot_dict(now: Snapshot) -> dict:
 def _break_even_dict(b: BreakEven) -> dict:
     return {
         "between": [b.a, b.b],
-        "queries_per_month": _round(b.queries_per_month),
-        "usd_per_month": _round(b.usd_per_month),
+        "queries_per_month": round_figures(b.queries_per_month),
+        "usd_per_month": round_figures(b.usd_per_month),
         "cheaper_below": b.cheaper_below,
         "cheaper_above": b.cheaper_above,
         "at_step": b.at_step,
     }
 
 
-def _round(x):
+def round_figures(x):
     if isinstance(x, np.ndarray):
         return [float(f"{v:.6g}") for v in x.tolist()]
     return float(f"{x:.6g}")

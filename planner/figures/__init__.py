@@ -29,14 +29,17 @@ from planner.engine import Estimate
 from planner.figures.costs import breakdown_figure, per_1k_figure, tco_figure, tornado_figure
 from planner.figures.latency import COINCIDE, COINCIDE_NOTE, latency_breakdown_figure, latency_figure, latency_spec
 from planner.figures.spend import (
+    AT_VOLUME_TRACE,
     LABEL_EDGE_DECADES,
     LABEL_EDGE_Y_DECADES,
     LABEL_GAP_DECADES,
     LABEL_MAX,
-    _break_evens_in_range,
+    at_volume_trace,
     break_even_labels_fit,
+    break_evens_in_range,
     components_used,
     spend_figure,
+    spend_floor,
     spend_spec,
 )
 from planner.figures.style import (
@@ -47,12 +50,15 @@ from planner.figures.style import (
     CURRENT_SHAPE,
     LIMIT_SHAPE,
     arch_tick,
+    current_marker,
 )
 from planner.vocabulary import ALERT, COMPONENT_COLORS, LATENCY_COLORS, MUTED
 
 __all__ = [
+    "break_evens_in_range",
     "ALERT",
     "ALERT_DASH",
+    "AT_VOLUME_TRACE",
     "BREAK_EVEN_TRACE",
     "BUDGET_SHAPE",
     "COINCIDE",
@@ -67,17 +73,19 @@ __all__ = [
     "LATENCY_COLORS",
     "LIMIT_SHAPE",
     "MUTED",
-    "_break_evens_in_range",
     "all_figures",
     "arch_tick",
+    "at_volume_trace",
     "break_even_labels_fit",
     "breakdown_figure",
     "components_used",
+    "current_marker",
     "latency_breakdown_figure",
     "latency_figure",
     "latency_spec",
     "per_1k_figure",
     "spend_figure",
+    "spend_floor",
     "spend_spec",
     "tco_figure",
     "tornado_figure",

@@ -11,17 +11,17 @@ import plotly.graph_objects as go
 from planner import format as fmt
 from planner.engine import COMPONENT_LABELS, Estimate
 from planner.figures.style import (
-    _current_marker,
-    _figure,
-    _layout,
-    _linear_ticks,
-    _positive,
-    _rgba,
-    _usd_axis,
-    _usd_list,
-    _volume_axis,
+    add_current_marker,
     arch_tick,
+    base_layout,
     hover_usd,
+    linear_ticks,
+    positive,
+    to_rgba,
+    usd_axis,
+    usd_list,
+    volume_axis,
+    wrap_figure,
 )
 from planner.scenario import COLORS, LABELS
 from planner.vocabulary import COMPONENT_COLORS, MUTED
@@ -45,17 +45,17 @@ def breakdown_figure(est: Estimate, height: int = 400, ruled_out: AbstractSet[st
                 x=x,
                 y=vals,
                 marker=dict(color=COMPONENT_COLORS[k]),
-                customdata=_usd_list(vals),
+                customdata=usd_list(vals),
                 hovertemplate=f"{COMPONENT_LABELS[k]}: %{{customdata}}/month<extra></extra>",
             )
         )
     totals = [est.current[a].monthly_usd for a in shown]
     top = max(totals) if totals else 1.0
-    layout = _layout(
+    layout = base_layout(
         height,
         barmode="stack",
         bargap=0.35,
-        yaxis=_usd_axis(0, top * 1.12, log=False, title="USD per month"),
+        yaxis=usd_axis(0, top * 1.12, log=False, title="USD per month"),
         xaxis=dict(title=dict(text="")),
         legend=dict(orientation="h", yanchor="top", y=-0.1, x=0),
     )
@@ -63,7 +63,7 @@ def breakdown_figure(est: Estimate, height: int = 400, ruled_out: AbstractSet[st
         layout["annotations"].append(
             dict(x=xi, y=t, text=f"<b>{fmt.usd(t)}</b>", showarrow=False, yanchor="bottom", font=dict(size=12))
         )
-    return _figure(data, layout)
+    return wrap_figure(data, layout)
 
 
 def per_1k_figure(est: Estimate, height: int = 400) -> go.Figure:
@@ -78,7 +78,7 @@ def per_1k_figure(est: Estimate, height: int = 400) -> go.Figure:
             mode="lines",
             name=s.label,
             x=v,
-            y=_positive(s.usd_per_1k_queries, lo / 10),
+            y=positive(s.usd_per_1k_queries, lo / 10),
             line=dict(color=s.color, width=2.5),
             customdata=hover_usd(s.usd_per_1k_queries),
             hovertemplate=f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>%{{customdata}} "
@@ -86,9 +86,9 @@ def per_1k_figure(est: Estimate, height: int = 400) -> go.Figure:
         )
         for s in (est.series[a] for a in est.priced)
     ]
-    layout = _layout(height, xaxis=_volume_axis(v), yaxis=_usd_axis(lo, hi, log=True, title="USD per 1,000 queries"))
-    _current_marker(layout, est.scenario.workload.queries_per_month, v)
-    return _figure(data, layout)
+    layout = base_layout(height, xaxis=volume_axis(v), yaxis=usd_axis(lo, hi, log=True, title="USD per 1,000 queries"))
+    add_current_marker(layout, est.scenario.workload.queries_per_month, v)
+    return wrap_figure(data, layout)
 
 
 def tco_figure(est: Estimate, height: int = 400) -> go.Figure:
@@ -112,12 +112,12 @@ def tco_figure(est: Estimate, height: int = 400) -> go.Figure:
                 hovertemplate=f"<b>{LABELS[a]}</b> after %{{x}} months: %{{customdata}}<extra></extra>",
             )
         )
-    layout = _layout(
+    layout = base_layout(
         height,
         xaxis=dict(title=dict(text="Months"), range=[0, int(months[-1])], dtick=max(1, round(len(months) / 12))),
-        yaxis=_usd_axis(0, top * 1.05, log=False, title="Cumulative spend (USD)"),
+        yaxis=usd_axis(0, top * 1.05, log=False, title="Cumulative spend (USD)"),
     )
-    return _figure(data, layout)
+    return wrap_figure(data, layout)
 
 
 def tornado_figure(est: Estimate, arch: str, top: int = 10, height: int | None = None) -> go.Figure:
@@ -136,7 +136,7 @@ def tornado_figure(est: Estimate, arch: str, top: int = 10, height: int | None =
                 y=labels,
                 x=[x - base for x in vals],
                 base=[base] * len(vals),
-                marker=dict(color=_rgba(COLORS[arch], alpha)),
+                marker=dict(color=to_rgba(COLORS[arch], alpha)),
                 customdata=[[fmt.usd(x), ("+" if x >= base else "") + fmt.usd(x - base)] for x in vals],
                 hovertemplate=f"%{{y}} {sign}{pct}: %{{customdata[0]}}/month (%{{customdata[1]}})<extra></extra>",
             )
@@ -144,8 +144,8 @@ def tornado_figure(est: Estimate, arch: str, top: int = 10, height: int | None =
     lo = min([base] + [min(r.low_usd, r.high_usd) for r in rows])
     hi = max([base] + [max(r.low_usd, r.high_usd) for r in rows])
     pad = (hi - lo) * 0.06 or base * 0.05 or 1.0
-    vals, text = _linear_ticks(max(lo - pad, 0.0), hi + pad, fmt.usd, zero=False)
-    layout = _layout(
+    vals, text = linear_ticks(max(lo - pad, 0.0), hi + pad, fmt.usd, zero=False)
+    layout = base_layout(
         height or 110 + 30 * max(len(rows), 1),
         barmode="overlay",
         bargap=0.25,
@@ -162,4 +162,4 @@ def tornado_figure(est: Estimate, arch: str, top: int = 10, height: int | None =
     layout["shapes"].append(
         dict(type="line", name="now", x0=base, x1=base, y0=0, y1=1, yref="paper", line=dict(color=MUTED, width=1))
     )
-    return _figure(data, layout)
+    return wrap_figure(data, layout)

@@ -10,15 +10,15 @@ from planner import format as fmt
 from planner.engine import LATENCY_LABELS, Estimate, Series
 from planner.figures.style import (
     LIMIT_SHAPE,
-    _current_marker,
-    _figure,
-    _hline,
-    _layout,
-    _linear_ticks,
-    _volume_axis,
+    add_current_marker,
     arch_tick,
+    base_layout,
     figure_spec,
+    hline,
     hover_ms,
+    linear_ticks,
+    volume_axis,
+    wrap_figure,
 )
 from planner.scenario import LABELS
 from planner.vocabulary import LATENCY_COLORS, MUTED
@@ -30,7 +30,7 @@ COINCIDE_NOTE = "coinciding lines"
 
 def latency_figure(est: Estimate, height: int = 440) -> go.Figure:
     """p95 (solid, named by LABELS) and p50 (dotted) latency over volume, with the p95 limit."""
-    return _figure(*_latency_parts(est, height))
+    return wrap_figure(*_latency_parts(est, height))
 
 
 def latency_spec(est: Estimate) -> dict:
@@ -59,15 +59,15 @@ def _latency_parts(est: Estimate, height: int) -> tuple[list[dict], dict]:
     if ft_limit:  # the first-token limit is judged on the first token: its curves are drawn beside it
         data += [_first_token_line(est, est.series[a]) for a in est.priced]
     top = max(top, limit or 0.0, ft_limit or 0.0)
-    layout = _layout(height, xaxis=_volume_axis(v), yaxis=_latency_axis(top * 1.08))
+    layout = base_layout(height, xaxis=volume_axis(v), yaxis=_latency_axis(top * 1.08))
     if limit:
         name = "p95 limit" if not ft_limit else "p95 full-answer limit"
-        _hline(layout, data, limit, LIMIT_SHAPE, f"{name} {fmt.ms(limit)}")
+        hline(layout, data, limit, LIMIT_SHAPE, f"{name} {fmt.ms(limit)}")
     if ft_limit:
-        _hline(layout, data, ft_limit, LIMIT_SHAPE + "_first_token", f"p95 first-token limit {fmt.ms(ft_limit)}")
+        hline(layout, data, ft_limit, LIMIT_SHAPE + "_first_token", f"p95 first-token limit {fmt.ms(ft_limit)}")
     if pairs:
         _coincide_note(layout, pairs)
-    _current_marker(layout, est.scenario.workload.queries_per_month, v)
+    add_current_marker(layout, est.scenario.workload.queries_per_month, v)
     return data, layout
 
 
@@ -127,7 +127,7 @@ def _latency_lines(est: Estimate, s: Series, n_arch: int, same: str | None) -> l
 
 
 def _latency_axis(top: float) -> dict:
-    vals, text = _linear_ticks(0, top, fmt.ms)
+    vals, text = linear_ticks(0, top, fmt.ms)
     # the zero label would sit on the volume axis' first label at the corner: the axis line says zero
     text = ["" if v == 0 else t for v, t in zip(vals, text, strict=True)]
     return dict(
@@ -183,8 +183,8 @@ def latency_breakdown_figure(est: Estimate, height: int = 330) -> go.Figure:
             )
         )
     top = max(est.current[a].latency_p50_ms for a in est.priced)
-    vals, text = _linear_ticks(0, top * 1.4, fmt.ms)
-    layout = _layout(
+    vals, text = linear_ticks(0, top * 1.4, fmt.ms)
+    layout = base_layout(
         height,
         barmode="stack",
         bargap=0.3,
@@ -210,4 +210,4 @@ def latency_breakdown_figure(est: Estimate, height: int = 330) -> go.Figure:
                 text=f"  p50 {fmt.ms(c.latency_p50_ms)} · p95 {fmt.ms(c.latency_p95_ms)}",
             )
         )
-    return _figure(data, layout)
+    return wrap_figure(data, layout)

@@ -104,7 +104,7 @@ def usd_ticks(lo: float, hi: float, log: bool) -> tuple[list[float], list[str]]:
     return vals, [fmt.usd_tick(v) for v in vals]
 
 
-def _layout(spends: list[float], height: int) -> dict:
+def base_layout(spends: list[float], height: int) -> dict:
     log = max(spends) / min(spends) > 20
     lo, hi = (min(spends) / 2, max(spends) * 2) if log else (0.0, max(spends) * 1.15)
     tickvals, ticktext = usd_ticks(max(lo, 1e-6), hi, log) if log else usd_ticks(lo, hi, log)
@@ -136,4 +136,4 @@ def quality_figure(qa: QualityAssessment, height: int = 420) -> go.Figure:
     if len(front) >= 2:
         data.append(_frontier_trace(front))
     spends = [max(p["spend"], 1e-6) for p in pts] or [1.0]
-    return go.Figure(dict(data=data, layout=_layout(spends, height)), _validate=False)
+    return go.Figure(dict(data=data, layout=base_layout(spends, height)), _validate=False)

@@ -10,8 +10,8 @@ from planner import format as fmt
 from planner.engine import Estimate
 from planner.figures.style import (
     BREAK_EVEN_TRACE,
+    add_current_marker,
     base_layout,
-    current_marker,
     hover_usd,
     usd_axis,
     volume_axis,
@@ -67,5 +67,5 @@ def serving_figure(est: Estimate, arch: str, height: int = 380) -> go.Figure:
         xaxis=volume_axis(q),
         yaxis=usd_axis(max(lo, 1e-2), max(hi, lo * 1.01, 1e-2), log=True, title="Monthly spend"),
     )
-    current_marker(layout, est.scenario.workload.queries_per_month, q)
+    add_current_marker(layout, est.scenario.workload.queries_per_month, q)
     return wrap_figure(data, layout)

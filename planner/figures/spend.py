@@ -4,6 +4,7 @@ scenario's own volume (`spend_figure`)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -13,19 +14,22 @@ from planner.engine import COMPONENT_LABELS, Estimate, Series
 from planner.figures.style import (
     BREAK_EVEN_TRACE,
     BUDGET_SHAPE,
-    _current_marker,
-    _figure,
-    _hline,
-    _layout,
-    _positive,
-    _rgba,
-    _usd_axis,
-    _volume_axis,
+    add_current_marker,
+    base_layout,
     figure_spec,
+    hline,
     hover_usd,
+    positive,
+    to_rgba,
+    usd_axis,
+    volume_axis,
+    wrap_figure,
 )
 from planner.scenario import COLORS, LABELS
 from planner.vocabulary import MUTED
+
+#: The name of the spend figure's trace of markers at the scenario's own volume (`at_volume_trace`).
+AT_VOLUME_TRACE = "At your volume"
 
 
 def components_used(est: Estimate, arch: str) -> list[str]:
@@ -38,7 +42,7 @@ def spend_figure(est: Estimate, *, bands: bool = True, height: int = 460) -> go.
     """Monthly spend over query volume (log–log): one line per architecture with its
     low–high band, break-even points, the budget and the scenario's own volume.
     Hovering a line shows the spend by component at that volume."""
-    return _figure(*_spend_parts(est, bands, height))
+    return wrap_figure(*_spend_parts(est, bands, height))
 
 
 def spend_spec(est: Estimate) -> dict:
@@ -46,8 +50,8 @@ def spend_spec(est: Estimate) -> dict:
     return figure_spec(*_spend_parts(est, True, 460))
 
 
-def _spend_parts(est: Estimate, bands: bool, height: int) -> tuple[list[dict], dict]:
-    v = est.volumes
+def spend_range(est: Estimate) -> tuple[float, float]:
+    """The lowest and highest spend the chart shows (every curve and band, and the budget), in USD a month."""
     series = [est.series[a] for a in est.priced]
     every = np.concatenate([np.ravel(x) for s in series for x in (s.low_usd, s.high_usd, s.total_usd)])
     every = every[every > 0]
@@ -56,25 +60,38 @@ def _spend_parts(est: Estimate, bands: bool, height: int) -> tuple[list[dict], d
     budget = est.scenario.monthly_budget_usd
     if budget:
         y_lo, y_hi = min(y_lo, budget), max(y_hi, budget)
-    floor = y_lo / 10  # log axes cannot show zero
+    return y_lo, y_hi
+
+
+def spend_floor(est: Estimate) -> float:
+    """Where the chart draws zero: a tenth of the lowest spend it shows (log axes cannot show zero)."""
+    return spend_range(est)[0] / 10
+
+
+def _spend_parts(est: Estimate, bands: bool, height: int) -> tuple[list[dict], dict]:
+    v = est.volumes
+    series = [est.series[a] for a in est.priced]
+    y_lo, y_hi = spend_range(est)
+    budget = est.scenario.monthly_budget_usd
+    floor = spend_floor(est)
     data: list[dict] = _band_traces(series, v, floor) if bands else []
     data += [_spend_trace(est, s, floor) for s in series]
     be = _break_even_trace(est, floor)
     if be:
         data.append(be)
-    layout = _layout(
+    layout = base_layout(
         height,
-        xaxis=_volume_axis(v),
-        yaxis=_usd_axis(y_lo, y_hi, log=True, title="Monthly spend (USD)"),
+        xaxis=volume_axis(v),
+        yaxis=usd_axis(y_lo, y_hi, log=True, title="Monthly spend (USD)"),
     )
     q = est.scenario.workload.queries_per_month
     if v[0] <= q <= v[-1]:
-        data.append(_at_volume_trace(est, q, floor))
-    _current_marker(layout, q, v)
+        data.append(at_volume_trace(est.priced, {a: est.current[a].monthly_usd for a in est.priced}, q, floor))
+    add_current_marker(layout, q, v)
     _break_even_labels(layout, est, floor, y_lo, y_hi)
     _ruled_out_note(layout, est)
     if budget:
-        _hline(layout, data, budget, BUDGET_SHAPE, f"Budget {fmt.usd(budget)}/month")
+        hline(layout, data, budget, BUDGET_SHAPE, f"Budget {fmt.usd(budget)}/month")
     return data, layout
 
 
@@ -94,9 +111,9 @@ def _band_traces(series: list[Series], v: np.ndarray, floor: float) -> list[dict
                 legendgroup=s.key,
                 showlegend=False,
                 x=np.r_[v[idx], v[idx][::-1]],
-                y=np.r_[_positive(s.high_usd[idx], floor), _positive(s.low_usd[idx][::-1], floor)],
+                y=np.r_[positive(s.high_usd[idx], floor), positive(s.low_usd[idx][::-1], floor)],
                 fill="toself",
-                fillcolor=_rgba(s.color, 0.13),
+                fillcolor=to_rgba(s.color, 0.13),
                 line=dict(width=0),
                 hoverinfo="skip",
             )
@@ -115,7 +132,7 @@ def _spend_trace(est: Estimate, s: Series, floor: float) -> dict:
         name=s.label,
         legendgroup=s.key,
         x=est.volumes,
-        y=_positive(s.total_usd, floor),
+        y=positive(s.total_usd, floor),
         line=dict(color=s.color, width=2.5),
         # each point's money preformatted in the app's one format (planner.format.usd), one column per figure
         customdata=np.column_stack([hover_usd(c) for c in cols]),
@@ -127,17 +144,18 @@ def _spend_trace(est: Estimate, s: Series, floor: float) -> dict:
     )
 
 
-def _at_volume_trace(est: Estimate, q: float, floor: float) -> dict:
-    """A marker per architecture at the scenario's own volume."""
+def at_volume_trace(priced: Sequence[str], monthly_usd: Mapping[str, float], q: float, floor: float) -> dict:
+    """A marker per priced architecture at the volume `q`, where it spends `monthly_usd[a]` a month (drawn no
+    lower than `floor`); the trace is named `AT_VOLUME_TRACE`."""
     return dict(
         type="scatter",
         mode="markers",
-        name="At your volume",
+        name=AT_VOLUME_TRACE,
         showlegend=False,
-        x=[q] * len(est.priced),
-        y=[max(est.current[a].monthly_usd, floor) for a in est.priced],
-        marker=dict(color=[COLORS[a] for a in est.priced], size=9, line=dict(color="white", width=1)),
-        text=[f"{LABELS[a]}: {fmt.usd(est.current[a].monthly_usd)}/month" for a in est.priced],
+        x=[q] * len(priced),
+        y=[max(monthly_usd[a], floor) for a in priced],
+        marker=dict(color=[COLORS[a] for a in priced], size=9, line=dict(color="white", width=1)),
+        text=[f"{LABELS[a]}: {fmt.usd(monthly_usd[a])}/month" for a in priced],
         hovertemplate="%{text}<extra>your volume</extra>",
     )
 
@@ -161,12 +179,12 @@ def _ruled_out_note(layout: dict, est: Estimate) -> None:
         )
 
 
-def _break_evens_in_range(est: Estimate) -> list:
+def break_evens_in_range(est: Estimate) -> list:
     return [b for b in est.break_evens if est.volumes[0] <= b.queries_per_month <= est.volumes[-1]]
 
 
 def _break_even_trace(est: Estimate, floor: float) -> dict | None:
-    bes = _break_evens_in_range(est)
+    bes = break_evens_in_range(est)
     if not bes:
         return None
     return dict(
@@ -193,7 +211,7 @@ LABEL_EDGE_Y_DECADES = 0.25
 
 def break_even_labels_fit(est: Estimate, y_lo: float, y_hi: float) -> bool:
     """True when every break-even in range can carry a label with no overlap and no clipping."""
-    bes = _break_evens_in_range(est)
+    bes = break_evens_in_range(est)
     if not bes or len(bes) > LABEL_MAX:
         return False
     xs = sorted(math.log10(b.queries_per_month) for b in bes)
@@ -210,7 +228,7 @@ def break_even_labels_fit(est: Estimate, y_lo: float, y_hi: float) -> bool:
 
 def _break_even_labels(layout: dict, est: Estimate, floor: float, y_lo: float, y_hi: float) -> None:
     """A label with an arrow for each break-even, alternating above and below the lines, only when they fit."""
-    bes = _break_evens_in_range(est)
+    bes = break_evens_in_range(est)
     if not break_even_labels_fit(est, y_lo, y_hi):
         return
     for n, b in enumerate(bes):

@@ -25,13 +25,13 @@ BREAK_EVEN_TRACE = "Break-even"
 ALERT_DASH = "dashdot"
 
 
-def _rgba(hex_color: str, alpha: float) -> str:
+def to_rgba(hex_color: str, alpha: float) -> str:
     h = hex_color.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _figure(data: list[dict], layout: dict) -> go.Figure:
+def wrap_figure(data: list[dict], layout: dict) -> go.Figure:
     return go.Figure(dict(data=data, layout=layout), _validate=False)
 
 
@@ -42,7 +42,7 @@ def _default_template() -> dict:
 
 
 def figure_spec(data: list[dict], layout: dict) -> dict:
-    """What `_figure(data, layout).to_plotly_json()` gives — the JSON plotly.js draws — without wrapping the
+    """What `wrap_figure(data, layout).to_plotly_json()` gives — the JSON plotly.js draws — without wrapping the
     figure: wrapping deep-copies every trace once and serializing once more (about half of the ~10 ms a spend
     chart took to serialize). `data` and `layout` must be fresh: their arrays are replaced by plotly's base64
     form in place. tests/test_figures.py checks it equal to the wrapped figure's JSON."""
@@ -51,7 +51,7 @@ def figure_spec(data: list[dict], layout: dict) -> dict:
     return spec
 
 
-def _layout(height: int, **extra) -> dict:
+def base_layout(height: int, **extra) -> dict:
     layout = dict(
         height=height,
         margin=dict(l=8, r=24, t=40, b=8),  # r: room for the last tick label ("10M")
@@ -72,7 +72,7 @@ def arch_tick(arch: str) -> str:
     return f"<span style='color:{COLORS[arch]}'><b>{LABELS[arch]}</b></span>"
 
 
-def _usd_list(values) -> list[str]:
+def usd_list(values) -> list[str]:
     return [fmt.usd(x) for x in np.asarray(values, dtype=float).tolist()]
 
 
@@ -115,7 +115,7 @@ def _log_ticks(lo: float, hi: float, label, max_ticks: int = 8) -> tuple[list[fl
     return vals, [label(v) for v in vals]
 
 
-def _linear_ticks(lo: float, hi: float, label, n: int = 5, zero: bool = True) -> tuple[list[float], list[str]]:
+def linear_ticks(lo: float, hi: float, label, n: int = 5, zero: bool = True) -> tuple[list[float], list[str]]:
     """About `n` round ticks from lo to hi (from zero when `zero`)."""
     if zero:
         lo = min(lo, 0.0)
@@ -127,8 +127,8 @@ def _linear_ticks(lo: float, hi: float, label, n: int = 5, zero: bool = True) ->
     return vals, [label(v) for v in vals]
 
 
-def _usd_axis(lo: float, hi: float, *, log: bool, title: str) -> dict:
-    vals, text = (_log_ticks if log else _linear_ticks)(lo, hi, fmt.usd_tick)
+def usd_axis(lo: float, hi: float, *, log: bool, title: str) -> dict:
+    vals, text = (_log_ticks if log else linear_ticks)(lo, hi, fmt.usd_tick)
     axis = dict(title=dict(text=title), tickmode="array", tickvals=vals, ticktext=text, zeroline=False)
     if log:
         axis.update(type="log", range=[math.log10(max(lo, 1e-12)) - 0.05, math.log10(max(hi, 1e-12)) + 0.08])
@@ -137,7 +137,7 @@ def _usd_axis(lo: float, hi: float, *, log: bool, title: str) -> dict:
     return axis
 
 
-def _volume_axis(volumes: np.ndarray) -> dict:
+def volume_axis(volumes: np.ndarray) -> dict:
     lo, hi = float(volumes[0]), float(volumes[-1])
     vals, text = _log_ticks(lo, hi, fmt.count)
     return dict(
@@ -150,45 +150,51 @@ def _volume_axis(volumes: np.ndarray) -> dict:
     )
 
 
-def _current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
-    """The scenario's own volume as a labeled vertical line (when it is on the chart)."""
+def current_marker(q: float, volumes: np.ndarray) -> tuple[dict, dict] | None:
+    """The scenario's own volume `q` as a labeled vertical line: (the line, named `CURRENT_SHAPE`; its label),
+    or None when `q` is off the chart's `volumes`."""
     if not (volumes[0] <= q <= volumes[-1]):
-        return
-    layout["shapes"].append(
-        dict(
-            type="line",
-            name=CURRENT_SHAPE,
-            x0=q,
-            x1=q,
-            xref="x",
-            y0=0,
-            y1=1,
-            yref="paper",
-            line=dict(color=MUTED, width=1.5, dash="dot"),
-            layer="below",
-        )
+        return None
+    line = dict(
+        type="line",
+        name=CURRENT_SHAPE,
+        x0=q,
+        x1=q,
+        xref="x",
+        y0=0,
+        y1=1,
+        yref="paper",
+        line=dict(color=MUTED, width=1.5, dash="dot"),
+        layer="below",
     )
     # annotations on a log axis take log10 of the value (shapes take the value); near the right
     # edge the label goes on the line's left, so it is never cut off
     span = math.log10(volumes[-1]) - math.log10(volumes[0])
     right = span > 0 and (math.log10(q) - math.log10(volumes[0])) / span > 0.7
-    layout["annotations"].append(
-        dict(
-            x=math.log10(q),
-            xref="x",
-            xanchor="right" if right else "left",
-            xshift=-4 if right else 4,
-            y=0,
-            yref="paper",
-            yanchor="bottom",
-            showarrow=False,
-            text=f"your volume {fmt.count(q)}/month",
-            font=dict(size=11, color=MUTED),
-        )
+    note = dict(
+        x=math.log10(q),
+        xref="x",
+        xanchor="right" if right else "left",
+        xshift=-4 if right else 4,
+        y=0,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=f"your volume {fmt.count(q)}/month",
+        font=dict(size=11, color=MUTED),
     )
+    return line, note
 
 
-def _hline(layout: dict, data: list[dict], y: float, name: str, text: str) -> None:
+def add_current_marker(layout: dict, q: float, volumes: np.ndarray) -> None:
+    """The scenario's own volume as a labeled vertical line (when it is on the chart)."""
+    marker = current_marker(q, volumes)
+    if marker is not None:
+        layout["shapes"].append(marker[0])
+        layout["annotations"].append(marker[1])
+
+
+def hline(layout: dict, data: list[dict], y: float, name: str, text: str) -> None:
     """A limit across the plot, named in the legend (a label on the plot would collide with the
     lines crossing it, or be cut off at the edge)."""
     line = dict(color=ALERT, width=2, dash=ALERT_DASH)
@@ -198,13 +204,5 @@ def _hline(layout: dict, data: list[dict], y: float, name: str, text: str) -> No
     )
 
 
-def _positive(a, floor: float) -> np.ndarray:
+def positive(a, floor: float) -> np.ndarray:
     return np.maximum(np.asarray(a, dtype=float), floor)
-
-
-# Public names for sibling modules that share these builders (no module imports another's private names).
-base_layout = _layout
-wrap_figure = _figure
-usd_axis = _usd_axis
-volume_axis = _volume_axis
-current_marker = _current_marker

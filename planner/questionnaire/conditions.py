@@ -9,8 +9,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from planner.answers import Answers, KnowledgeChange
-from planner.questionnaire.questions import QUESTION_BY_ID, _fill, _plain, template_fields
-from planner.questionnaire.results import _effect_text
+from planner.questionnaire.questions import QUESTION_BY_ID, fill, plain_value, template_fields
+from planner.questionnaire.results import effects_text
 from planner.scenario import ARCHITECTURES
 
 # ---------------------------------------------------------------------------
@@ -47,9 +47,9 @@ class Cond:
         if self.op not in _OPS:
             raise ValueError(f"unknown operator {self.op!r}")
         if self.op == "in":
-            object.__setattr__(self, "value", frozenset(_plain(v) for v in self.value))
+            object.__setattr__(self, "value", frozenset(plain_value(v) for v in self.value))
         else:
-            object.__setattr__(self, "value", _plain(self.value))
+            object.__setattr__(self, "value", plain_value(self.value))
         q = QUESTION_BY_ID.get(self.field)
         if q is not None and q.kind == "choice":
             known = {v for v, _ in q.choices}
@@ -61,7 +61,7 @@ class Cond:
         raw = getattr(answers, self.field)
         if raw is None:
             return False
-        a, b = _plain(raw), self.value
+        a, b = plain_value(raw), self.value
         if self.op == "in":
             return a in b
         if self.op == "==":
@@ -134,13 +134,13 @@ class Rule:
         return all(c.holds(answers) for c in self.condition)
 
     def explain(self, answers: Answers) -> str:
-        return _fill(self.explanation, answers)
+        return fill(self.explanation, answers)
 
     def fix_text(self, answers: Answers) -> str:
-        return _fill(self.fix, answers) if self.fix else ""
+        return fill(self.fix, answers) if self.fix else ""
 
     def condition_text(self) -> str:
         return " and ".join(c.describe() for c in self.condition)
 
     def effect_text(self) -> str:
-        return _effect_text(self.effects, self.rule_out)
+        return effects_text(self.effects, self.rule_out)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from planner.answers import Answers
 from planner.questionnaire.conditions import C, Cond
-from planner.questionnaire.questions import _fill
+from planner.questionnaire.questions import fill
 from planner.questionnaire.results import Step
 from planner.scenario import ARCHITECTURES
 
@@ -250,17 +250,17 @@ PLAN: tuple[PlanItem, ...] = (
 )
 
 
-def _watch_outs(key: str, answers: Answers) -> tuple[str, ...]:
+def watch_outs_for(key: str, answers: Answers) -> tuple[str, ...]:
     return tuple(
-        _fill(w.text, answers)
+        fill(w.text, answers)
         for w in WATCH_OUTS
         if w.architecture == key and all(c.holds(answers) for c in w.condition)
     )
 
 
-def _plan(key: str, answers: Answers) -> tuple[Step, ...]:
+def plan_for(key: str, answers: Answers) -> tuple[Step, ...]:
     return tuple(
-        Step(stage, _fill(p.text, answers))
+        Step(stage, fill(p.text, answers))
         for stage in ("first", "next", "later")
         for p in PLAN
         if p.architecture == key and p.stage == stage and all(c.holds(answers) for c in p.condition)

@@ -20,9 +20,9 @@ def apply_measured_quality(
     ranking: tuple[Ranked, ...], estimate: Estimate | None
 ) -> tuple[tuple[Ranked, ...], tuple[str, ...]]:
     """(the ranking with dominated options marked and moved down, the findings measured quality adds)."""
-    qa = getattr(estimate, "quality", None)
-    if estimate is None or qa is None or len(qa.ranking) < 2:
+    if estimate is None or estimate.quality is None or len(estimate.quality.ranking) < 2:
         return ranking, ()
+    qa = estimate.quality
     dominated = qa.dominated
     out = []
     for r in ranking:

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from planner.break_even_text import intervals
 from planner.latency_limits import LatencyCheck, checks_of
-from planner.questionnaire.questions import _count, _ms, _usd
-from planner.questionnaire.results import BUDGET_PENALTY, LATENCY_PENALTY, Ranked, _rank_key, verdict_for
+from planner.questionnaire.questions import count, duration_text, usd
+from planner.questionnaire.results import BUDGET_PENALTY, LATENCY_PENALTY, Ranked, rank_key, verdict_for
 from planner.scenario import ARCHITECTURES, LABELS, Scenario
 
 if TYPE_CHECKING:  # the engine is optional here (imported lazily by `recommend_for`)
@@ -64,7 +64,7 @@ def _figures(scenario: Scenario, ranking: tuple[Ranked, ...], est: Estimate) -> 
         checks=checks,
         budget=budget,
         volume=scenario.workload.queries_per_month,
-        vol=_count(scenario.workload.queries_per_month),
+        vol=count(scenario.workload.queries_per_month),
         over_budget=frozenset(k for k, c in cost.items() if budget is not None and c is not None and c > budget),
         over_latency=frozenset(k for k, cs in checks.items() if any(c.over for c in cs)),
     )
@@ -72,7 +72,7 @@ def _figures(scenario: Scenario, ranking: tuple[Ranked, ...], est: Estimate) -> 
 
 def _miss_text(c: LatencyCheck) -> str:
     """ "p95 first token of 620 ms is above the 500 ms limit" """
-    return f"p95 {_what(c)} of {_ms(c.p95_ms)} is above the {_ms(c.limit_ms)} limit"
+    return f"p95 {_what(c)} of {duration_text(c.p95_ms)} is above the {duration_text(c.limit_ms)} limit"
 
 
 def _what(c: LatencyCheck) -> str:
@@ -87,8 +87,8 @@ def _cheapest(alive: list[Ranked], cost: dict[str, float | None]) -> str:
     low = cost[c.key] or 0.0
     tied = [r.label for r in priced if same_cost(cost[r.key] or 0.0, low)]
     if len(tied) > 1:
-        return f"the cheapest are {' and '.join(tied)}, at {_usd(low)}/month each."
-    return f"the cheapest is {c.label} at {_usd(low)}/month."
+        return f"the cheapest are {' and '.join(tied)}, at {usd(low)}/month each."
+    return f"the cheapest is {c.label} at {usd(low)}/month."
 
 
 def cheapest(monthly_usd: Mapping[str, float], ruled_out: AbstractSet[str]) -> tuple[str, ...]:
@@ -103,7 +103,7 @@ def cheapest(monthly_usd: Mapping[str, float], ruled_out: AbstractSet[str]) -> t
 
 def same_cost(x: float, y: float) -> bool:
     """Two monthly costs that print the same (or differ by less than a cent) read as a tie."""
-    return abs(x - y) < 0.005 or _usd(x) == _usd(y)
+    return abs(x - y) < 0.005 or usd(x) == usd(y)
 
 
 def _cheaper_at_volume(
@@ -113,7 +113,7 @@ def _cheaper_at_volume(
     ct, co = cost.get(top.key), cost.get(other)
     if ct is not None and co is not None:
         if same_cost(ct, co):
-            return f"At your {vol}, the two cost the same ({_usd(ct)}/month): a tie, not a reason to switch."
+            return f"At your {vol}, the two cost the same ({usd(ct)}/month): a tie, not a reason to switch."
         cheaper = top.key if ct < co else other
     else:  # no costs: read it from the crossings
         state = points[0][1]
@@ -149,7 +149,7 @@ def _break_even_findings(est: Estimate, top: Ranked, alive_keys: set[str], fig: 
         if len(points) == 1:
             q, below, above = points[0]
             text = (
-                f"{LABELS[a]} and {LABELS[b]} break even at {_count(q)} queries a month: "
+                f"{LABELS[a]} and {LABELS[b]} break even at {count(q)} queries a month: "
                 f"{LABELS[below]} is cheaper below, {LABELS[above]} above."
             )
         else:  # several crossings (capacity steps): the intervals where each is cheaper, one story
@@ -167,7 +167,7 @@ def _cost_findings(alive: list[Ranked], fig: _Figures) -> list[str]:
     """Each viable architecture's monthly cost at the volume, and those without one."""
     out = []
     in_order = sorted(alive, key=lambda r: ARCHITECTURES.index(r.key))
-    shown = [f"{r.label} {_usd(fig.cost[r.key])}" for r in in_order if fig.cost[r.key] is not None]
+    shown = [f"{r.label} {usd(fig.cost[r.key])}" for r in in_order if fig.cost[r.key] is not None]
     if shown:
         out.append(f"Estimated monthly cost at {fig.vol} queries a month: " + ", ".join(shown) + ".")
     missing = [r.label for r in in_order if fig.cost[r.key] is None]
@@ -187,14 +187,14 @@ def _penalised(ranking: tuple[Ranked, ...], fig: _Figures) -> tuple[Ranked, ...]
         if r.key in fig.over_budget:
             score -= BUDGET_PENALTY
             extra.append(
-                f"Costs {_usd(fig.cost[r.key])}/month at {fig.vol} queries, above the {_usd(fig.budget)} budget."
+                f"Costs {usd(fig.cost[r.key])}/month at {fig.vol} queries, above the {usd(fig.budget)} budget."
             )
         if r.key in fig.over_latency:  # one penalty, however many limits it misses; each said
             score -= LATENCY_PENALTY
             extra += [_miss_text(c) + "." for c in fig.misses(r.key)]
         capped = r.key in fig.over_budget or r.key in fig.over_latency
         new.append(Ranked(r.key, r.label, score, verdict_for(score, False, capped), r.reasons + tuple(extra)))
-    return tuple(sorted(new, key=_rank_key))
+    return tuple(sorted(new, key=rank_key))
 
 
 def _pick_over_budget(lead: str, first: Ranked, alive: list[Ranked], fig: _Figures) -> str:
@@ -202,14 +202,14 @@ def _pick_over_budget(lead: str, first: Ranked, alive: list[Ranked], fig: _Figur
     alt = [r for r in alive if r.key not in fig.over_budget and fig.cost[r.key] is not None and r.key != first.key]
     tail = (
         "; "
-        + " and ".join(f"{r.label} ({_usd(fig.cost[r.key])})" for r in alt)
+        + " and ".join(f"{r.label} ({usd(fig.cost[r.key])})" for r in alt)
         + (" fits." if len(alt) == 1 else " fit.")
         if alt
         else "; no viable architecture fits it: " + _cheapest(alive, fig.cost)
     )
     return (
-        f"{lead} but costs {_usd(fig.cost[first.key])}/month at {fig.vol} queries, above the "
-        f"{_usd(fig.budget)} budget{tail}"
+        f"{lead} but costs {usd(fig.cost[first.key])}/month at {fig.vol} queries, above the "
+        f"{usd(fig.budget)} budget{tail}"
     )
 
 
@@ -227,12 +227,15 @@ def _pick_over_latency(lead: str, first: Ranked, alive: list[Ranked], fig: _Figu
         ]
         tail = (
             "; "
-            + " and ".join(f"{r.label} ({_ms(m.p95_ms)})" for r, m in meet)
+            + " and ".join(f"{r.label} ({duration_text(m.p95_ms)})" for r, m in meet)
             + (" meets it." if len(meet) == 1 else " meet it.")
             if meet
             else "; no other viable architecture meets it either."
         )
-        out.append(f"{lead} but its p95 {_what(c)} is {_ms(c.p95_ms)}, above the {_ms(c.limit_ms)} limit{tail}")
+        out.append(
+            f"{lead} but its p95 {_what(c)} is {duration_text(c.p95_ms)}, "
+            f"above the {duration_text(c.limit_ms)} limit{tail}"
+        )
     advice = est.latency_gap_advice(first.key)
     if advice:
         out.append(f"To bring {first.label} under it: {advice}")
@@ -255,10 +258,12 @@ def _pick_findings(first: Ranked, alive: list[Ranked], fig: _Figures, est: Estim
         if r.key == first.key:
             continue
         if r.key in fig.over_budget:
-            cost, budget = _usd(fig.cost[r.key]), _usd(fig.budget)
+            cost, budget = usd(fig.cost[r.key]), usd(fig.budget)
             out.append(f"{r.label} costs {cost}/month at {fig.vol} queries, above the {budget} budget.")
         for c in fig.misses(r.key):
-            out.append(f"{r.label}'s p95 {_what(c)} is {_ms(c.p95_ms)}, above the {_ms(c.limit_ms)} limit.")
+            out.append(
+                f"{r.label}'s p95 {_what(c)} is {duration_text(c.p95_ms)}, above the {duration_text(c.limit_ms)} limit."
+            )
     return out
 
 
@@ -271,12 +276,12 @@ def _total_finding(top: Ranked, fig: _Figures, est: Estimate, horizon_months: in
     if one_time is None or tco is None:
         return []
     return [
-        f"{top.label}: {_usd(fig.cost[top.key])}/month plus {_usd(one_time)} one-time; "
-        f"{_usd(tco)} over {horizon_months} months."
+        f"{top.label}: {usd(fig.cost[top.key])}/month plus {usd(one_time)} one-time; "
+        f"{usd(tco)} over {horizon_months} months."
     ]
 
 
-def _check_numbers(
+def check_numbers(
     scenario: Scenario, ranking: tuple[Ranked, ...], est: Estimate
 ) -> tuple[tuple[Ranked, ...], tuple[str, ...]]:
     """The ranking with the numbers' penalties, and the findings in the order they are read."""

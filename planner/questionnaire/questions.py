@@ -173,7 +173,7 @@ QUESTIONS: tuple[Question, ...] = (
 QUESTION_BY_ID: Mapping[str, Question] = MappingProxyType({q.id: q for q in QUESTIONS})
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """An answer as a plain value: enums become their string value."""
     return value.value if isinstance(value, (KnowledgeChange, Gap)) else value
 
@@ -194,35 +194,35 @@ _EVERY = {
 }
 
 
-def _usd(x: float | None) -> str:
+def usd(x: float | None) -> str:
     """Money as the app, the PDF and the CLI print it (planner.format.usd)."""
     if x is None or not math.isfinite(x):
         return "an unknown amount"
     return fmt.usd(x)
 
 
-def _count(x: float) -> str:
+def count(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def _ms(x: float | None) -> str:
+def duration_text(x: float | None) -> str:
     """A duration as the app, the PDF and the CLI print it (planner.format.ms)."""
     return "an unknown time" if x is None else fmt.ms(x)
 
 
 def _show(field: str, value: Any) -> str:
     """An answer as a person would say it."""
-    value = _plain(value)
+    value = plain_value(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if field == "gap":
         return {"behavior": "behavior", "both": "both knowledge and behavior"}.get(value, value)
     if field == "monthly_budget_usd":
-        return _usd(value)
+        return usd(value)
     if field in ("latency_p95_ms", "first_token_p95_ms"):
-        return _ms(value)
+        return duration_text(value)
     if field in ("queries_per_month", "labeled_examples"):
-        return _count(value)
+        return count(value)
     if field == "knowledge_change":
         return {"static": "rarely or never", "realtime": "in real time"}.get(value, value)
     return str(value)
@@ -238,7 +238,7 @@ class _AnswerFormatter(string.Formatter):
         return key
 
     def format_field(self, value: str, format_spec: str) -> str:
-        raw = _plain(getattr(self.answers, value))
+        raw = plain_value(getattr(self.answers, value))
         if raw is None:
             raise ValueError(f"template uses unanswered {value!r}")
         if format_spec == "every":
@@ -248,7 +248,7 @@ class _AnswerFormatter(string.Formatter):
         return _show(value, raw)
 
 
-def _fill(template: str, answers: Answers) -> str:
+def fill(template: str, answers: Answers) -> str:
     return _AnswerFormatter(answers).format(template)
 
 

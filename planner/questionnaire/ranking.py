@@ -6,11 +6,11 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from planner.answers import Answers
-from planner.questionnaire.guidance import _plan, _watch_outs
+from planner.questionnaire.guidance import plan_for, watch_outs_for
 from planner.questionnaire.measured import apply_measured_quality
-from planner.questionnaire.numbers import _check_numbers, cheapest
+from planner.questionnaire.numbers import cheapest, check_numbers
 from planner.questionnaire.questions import QUESTIONS
-from planner.questionnaire.results import Ranked, Reason, Recommendation, _rank_key, verdict_for
+from planner.questionnaire.results import Ranked, Reason, Recommendation, rank_key, verdict_for
 from planner.questionnaire.rules import RULES, Rule
 from planner.scenario import ARCHITECTURES, LABELS, Scenario, corpus_given
 
@@ -57,7 +57,7 @@ def _order_reasons(key: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
     return _unique(r.text for r in out + soft)
 
 
-def _measured_fit(answers: Answers, context_misfit: str | None, size_given: bool = True) -> tuple[Answers, str | None]:
+def measured_fit(answers: Answers, context_misfit: str | None, size_given: bool = True) -> tuple[Answers, str | None]:
     """ "Does the knowledge fit in context?" is measured (the corpus size the user gave against the chosen
     model): the answers with the measured fit, and a note when it contradicts the answer given. Only the
     context window decides it: long context ruled out for another reason (its model fits no GPU) says nothing
@@ -102,7 +102,7 @@ def _ranking(fired: tuple[Reason, ...], measured: Mapping[str, str] | None = Non
         verdict = verdict_for(scores[k], k in out or k in measured)
         return Ranked(k, LABELS[k], scores[k], verdict, reasons, can_run=k not in measured)
 
-    return tuple(sorted((ranked(k) for k in ARCHITECTURES), key=_rank_key))
+    return tuple(sorted((ranked(k) for k in ARCHITECTURES), key=rank_key))
 
 
 def recommend(
@@ -118,29 +118,29 @@ def recommend(
     # None: no estimate, or one made without measuring the fit
     ruled: Mapping[str, str] | None = estimate.ruled_out if estimate is not None else None
     fits_note = None
-    if ruled is not None and answered_ids(given):  # no verdict before the first answer
-        answers, fits_note = _measured_fit(answers, getattr(estimate, "context_misfit", None), corpus_given(scenario))
-        fits_note = getattr(estimate, "knowledge_base_note", None) or fits_note
+    if estimate is not None and answered_ids(given):  # no verdict before the first answer
+        answers, fits_note = measured_fit(answers, estimate.context_misfit, corpus_given(scenario))
+        fits_note = estimate.knowledge_base_note or fits_note
     fired = evaluate(answers, rules)
     # what cannot run is ruled out whatever the answers (and is never first, even before an answer)
     ranking = _ranking(fired, _cannot_run(estimate, bool(answered_ids(given))))
     findings: tuple[str, ...] = ()
     if estimate is not None:
-        ranking, findings = _check_numbers(scenario, ranking, estimate)
+        ranking, findings = check_numbers(scenario, ranking, estimate)
         ranking, measured = apply_measured_quality(ranking, estimate)
         findings = (*findings, *measured)
         findings = _unique((*((fits_note,) if fits_note else ()), *(ruled.values() if ruled else ()), *findings))
     # everything is ruled out, or the first has no price (long context outside its window before an answer,
     # beside options a GPU misfit rules out): the pick is one that can run and has numbers (stable: by score)
-    priced = set(getattr(estimate, "priced", ARCHITECTURES)) if estimate is not None else set(ARCHITECTURES)
+    priced = set(estimate.priced) if estimate is not None else set(ARCHITECTURES)
     if not ranking[0].can_run or ranking[0].key not in priced:
         ranking = tuple(sorted(ranking, key=lambda r: not r.can_run or r.key not in priced))
     winner = ranking[0]
     return Recommendation(
         ranking=ranking,
         reasons=fired,
-        watch_outs=_watch_outs(winner.key, answers),
-        plan=_plan(winner.key, answers),
+        watch_outs=watch_outs_for(winner.key, answers),
+        plan=plan_for(winner.key, answers),
         findings=findings,
         answered_ids=answered_ids(given),
         ways_out=_ways_out(fired, ranking, ruled or {}),
@@ -150,7 +150,7 @@ def recommend(
 
 def _cheapest_open(estimate: Estimate | None, ranking: tuple[Ranked, ...]) -> tuple[str, ...]:
     """The cheapest of the options still open, at the scenario's volume (`numbers.cheapest`)."""
-    current = getattr(estimate, "current", None) or {}
+    current = estimate.current if estimate is not None else {}
     costs = {k: float(current[k].monthly_usd) for k in ARCHITECTURES if k in current}
     return cheapest(costs, {r.key for r in ranking if r.ruled_out})
 
@@ -174,7 +174,7 @@ def _cannot_run(estimate: Estimate | None, answered: bool) -> dict[str, str]:
     context window is left to the answer it measures (the options are then listed simplest first); a model
     that fits no GPU counts always."""
     ruled = estimate.ruled_out if estimate is not None and estimate.ruled_out else {}
-    context = getattr(estimate, "context_misfit", None)
+    context = estimate.context_misfit if estimate is not None else None
     return {k: v for k, v in ruled.items() if answered or v != context}
 
 

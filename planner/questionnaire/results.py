@@ -52,7 +52,7 @@ class Reason:
     fix: str = ""  # a hard rule's way out, filled in from the answers ("" when none)
 
     def effect_text(self) -> str:
-        return _effect_text(self.effects, self.rule_out)
+        return effects_text(self.effects, self.rule_out)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -151,13 +151,13 @@ class Recommendation:
         }
 
 
-def _effect_text(effects: Mapping[str, int], rule_out: AbstractSet[str]) -> str:
+def effects_text(effects: Mapping[str, int], rule_out: AbstractSet[str]) -> str:
     if rule_out:
         return "rules out " + ", ".join(LABELS[k] for k in ARCHITECTURES if k in rule_out)
     return ", ".join(f"{LABELS[k]} {effects[k]:+d}" for k in ARCHITECTURES if effects.get(k))
 
 
-def _rank_key(r: Ranked) -> tuple[int, int, int]:
+def rank_key(r: Ranked) -> tuple[int, int, int]:
     """Verdict class first (recommended > viable > not advised > ruled out), then score, then simplest first:
     a "viable" option capped by the numbers never stands above a "recommended" one."""
     return (VERDICTS.index(r.verdict), -r.score, ARCHITECTURES.index(r.key))

@@ -32,6 +32,6 @@ The package, in the order a page is made:
 
 from planner.report.build import ReportError, build_report, error_pdf, report_or_error_pdf
 from planner.report.text import PRODUCT
-from planner.report.text import _long_date as _long_date  # the tests check the report's date format
+from planner.report.text import long_date as long_date  # the tests check the report's date format
 
 __all__ = ["PRODUCT", "ReportError", "build_report", "error_pdf", "report_or_error_pdf"]

@@ -13,16 +13,16 @@ from reportlab.platypus import (
 )
 
 from planner.format import count, ms, usd
-from planner.report.document import _Report
+from planner.report.document import ReportDocument
 from planner.report.provenance import assumed_values
 from planner.report.style import BOX_BG
-from planner.report.text import FONT_BOLD, _fig, _long_date, _num, _x, _xw
+from planner.report.text import FONT_BOLD, fig, long_date, num, para_text, xw
 from planner.scenario import LABELS, given_paths
 from planner.vocabulary import ALERT, SERVING_LABELS, STACK_FAMILIES
 from pricing.models import STALE_AFTER_DAYS
 
 
-class _Assumptions(_Report):
+class AssumptionsSection(ReportDocument):
     # --- 3. assumptions
 
     def assumptions(self) -> None:
@@ -66,9 +66,9 @@ class _Assumptions(_Report):
                 note = assumed if f"{path}{name}" not in given and v is not None else ""
                 rows.append(
                     [
-                        self.p(_x(label), st.cell),
+                        self.p(para_text(label), st.cell),
                         self.p(self.input_value(name, v) + note, st.cell),
-                        self.p(_x(info.description or ""), st.cell_small),
+                        self.p(para_text(info.description or ""), st.cell_small),
                     ]
                 )
 
@@ -85,9 +85,9 @@ class _Assumptions(_Report):
         for name in ("horizon_months", "start_date", "monthly_budget_usd", "latency_target_p95_ms"):
             rows.append(
                 [
-                    self.p(_x(_human(name)), st.cell),
+                    self.p(para_text(_human(name)), st.cell),
                     self.p(self.input_value(name, getattr(s, name)), st.cell),
-                    self.p(_x(fields[name].description or ""), st.cell_small),
+                    self.p(para_text(fields[name].description or ""), st.cell_small),
                 ]
             )
         vr = s.volumes
@@ -104,10 +104,10 @@ class _Assumptions(_Report):
 
     def input_value(self, name: str, v: Any) -> str:
         if v is None and name == "cache_hit_share" and self.scenario.stack.serving == "api":
-            shares = ", ".join(f"{_x(c.label)} {c.cache_hit_share:.1%}" for c in self.est.current.values())
+            shares = ", ".join(f"{para_text(c.label)} {c.cache_hit_share:.1%}" for c in self.est.current.values())
             return f"measured from traffic: {shares}"
         if v is None:
-            return f"today ({_x(self.est.start_date)})" if name == "start_date" else "none set"
+            return f"today ({para_text(self.est.start_date)})" if name == "start_date" else "none set"
         if isinstance(v, bool):
             return "yes" if v else "no"
         if isinstance(v, datetime.date):
@@ -119,17 +119,17 @@ class _Assumptions(_Report):
             entry = getattr(self.catalog, family).get(v) if family else None  # a catalog family, by its field name
             if entry is not None:
                 w = self.col_width([2.2, 1.6, 3.2], 1)
-                return f"{_xw(entry.name, w)}<br/><font size='6.5' color='#616E7C'>{_xw(v, w, size=6.5)}</font>"
-            return _x(SERVING_LABELS.get(v, v))
+                return f"{xw(entry.name, w)}<br/><font size='6.5' color='#616E7C'>{xw(v, w, size=6.5)}</font>"
+            return para_text(SERVING_LABELS.get(v, v))
         if name in ("latency_target_p95_ms",) or name.endswith("_ms"):
             return ms(v)
         if name == "horizon_months":
             return f"{v} months"
         if "usd" in name:
-            return usd(v) if name == "monthly_budget_usd" else "$" + _num(v)
+            return usd(v) if name == "monthly_budget_usd" else "$" + num(v)
         if "share" in name or "utilization" in name:
             return f"{v * 100:.4g}%"
-        return _num(v)
+        return num(v)
 
     def derived(self) -> None:
         st, c = self.st, self.est.corpus
@@ -137,10 +137,10 @@ class _Assumptions(_Report):
             return
         rows = [[self.p("Knowledge base as modelled", st.head), self.p("Value", st.head_r)]]
         names = {
-            "chunks_per_document": ("Chunks per document", _num),
-            "vectors": ("Vectors in the index", _num),
-            "embedded_tokens": ("Tokens embedded to index the corpus once", _num),
-            "record_bytes": ("Bytes stored per vector (vector + text and metadata)", _num),
+            "chunks_per_document": ("Chunks per document", num),
+            "vectors": ("Vectors in the index", num),
+            "embedded_tokens": ("Tokens embedded to index the corpus once", num),
+            "record_bytes": ("Bytes stored per vector (vector + text and metadata)", num),
             "stored_gb": ("Index size (GB)", lambda v: f"{v:,.4g}"),
         }
         for k, (label, f) in names.items():
@@ -156,27 +156,28 @@ class _Assumptions(_Report):
         cat = self.catalog
         self.add(self.p("3.3 Catalog figures used", st.h2))
         intro = (
-            f"Catalog version {_x(cat.version)}, dated {_x(str(cat.date))}. {len(used)} figures feed this estimate; "
+            f"Catalog version {para_text(cat.version)}, dated {para_text(str(cat.date))}. "
+            f"{len(used)} figures feed this estimate; "
             f"<b>{len(stale)}</b> {'was' if len(stale) == 1 else 'were'} checked more than {STALE_AFTER_DAYS} days "
-            f"before {_long_date(today)} "
+            f"before {long_date(today)} "
             f"(<font color='{ALERT}'><b>stale</b></font>) and <b>{len(unverified)}</b> could not be confirmed at their "
             f"source (<font color='#B9770E'><b>unverified</b></font>). Check those before relying on the numbers."
         )
         self.add(self.p(intro))
         if cat.description:
-            self.add(self.p(_x(cat.description), st.small))
+            self.add(self.p(para_text(cat.description), st.small))
         rows = [[self.p(x, st.head) for x in ("Used for", "Figure", "Value", "Source and note", "Checked", "Status")]]
         pw = [1.5, 1.05, 0.7, 3.0, 0.95, 0.95]
         wrole, wsrc = self.col_width(pw, 0), self.col_width(pw, 3)
         for u in used:
             f = u.figure
             unit = "$" if "usd" in u.field else ""
-            value = unit + _fig(f.value)
+            value = unit + fig(f.value)
             if f.lo != f.value or f.hi != f.value:
-                value += f"<br/><font size='6.5' color='#616E7C'>{unit}{_fig(f.lo)}–{unit}{_fig(f.hi)}</font>"
-            src = _xw(f.source, wsrc)
+                value += f"<br/><font size='6.5' color='#616E7C'>{unit}{fig(f.lo)}–{unit}{fig(f.hi)}</font>"
+            src = xw(f.source, wsrc)
             if f.note:
-                src += f"<br/><font size='6.5' color='#616E7C'>{_xw(f.note, wsrc, size=6.5)}</font>"
+                src += f"<br/><font size='6.5' color='#616E7C'>{xw(f.note, wsrc, size=6.5)}</font>"
             flags = []
             if f.is_stale(today):
                 flags.append(f"<font color='{ALERT}'><b>stale</b></font> ({f.age_days(today):,} days)")
@@ -184,8 +185,8 @@ class _Assumptions(_Report):
                 flags.append("<font color='#B9770E'><b>unverified</b></font>")
             rows.append(
                 [
-                    self.p(f"{_xw(u.role, wrole)}<br/><b>{_xw(u.name, wrole, FONT_BOLD)}</b>", st.cell),
-                    self.p(_xw(_human_field(u.field), self.col_width(pw, 1)), st.cell),
+                    self.p(f"{xw(u.role, wrole)}<br/><b>{xw(u.name, wrole, FONT_BOLD)}</b>", st.cell),
+                    self.p(xw(_human_field(u.field), self.col_width(pw, 1)), st.cell),
                     self.p(value, st.cell_r),
                     self.p(src, st.cell),
                     self.p(str(f.checked), st.cell),

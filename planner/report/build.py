@@ -17,14 +17,14 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from planner.engine import Estimate
 from planner.questionnaire import Recommendation
-from planner.report.assumptions import _Assumptions
-from planner.report.costs import _Costs
-from planner.report.quality import _Quality
-from planner.report.serving import _Serving
-from planner.report.style import _canvas_class, _Furniture
-from planner.report.summary import _Summary
-from planner.report.text import FONT, PRODUCT, _long_date, _register_fonts, _t
-from planner.report.traffic import _TrafficSection
+from planner.report.assumptions import AssumptionsSection
+from planner.report.costs import Costs
+from planner.report.quality import Quality
+from planner.report.serving import ServingSection
+from planner.report.style import Furniture, canvas_class
+from planner.report.summary import Summary
+from planner.report.text import FONT, PRODUCT, drawable_text, long_date, register_fonts
+from planner.report.traffic import TrafficSection
 from planner.scenario import Scenario
 from pricing.models import Catalog
 
@@ -33,7 +33,7 @@ class ReportError(Exception):
     """The PDF could not be built; the message says why in a sentence (no traceback reaches a user)."""
 
 
-class _Document(_Summary, _Costs, _Quality, _TrafficSection, _Assumptions, _Serving):
+class _Document(Summary, Costs, Quality, TrafficSection, AssumptionsSection, ServingSection):
     """The whole report: the title block and four sections, in order (and the traffic the scenario was
     fitted to, when it was)."""
 
@@ -66,7 +66,7 @@ def build_report(
     `planner.traffic.analysis.TrafficAnalysis` the scenario was fitted to (a section lists the fitted
     inputs the scenario still holds, and the reconciliation).
     """
-    _register_fonts()
+    register_fonts()
     if estimate is None:
         from planner.engine import estimate as _estimate
 
@@ -86,10 +86,10 @@ def build_report(
     story = report.build()
 
     buf = io.BytesIO()
-    furniture = _Furniture(scenario.name, f"{_long_date(today)} · catalog {catalog.version} ({catalog.date})")
+    furniture = Furniture(scenario.name, f"{long_date(today)} · catalog {catalog.version} ({catalog.date})")
     doc = _a4_document(buf, scenario.name, invariant)
     try:
-        doc.build(story, canvasmaker=_canvas_class(furniture))
+        doc.build(story, canvasmaker=canvas_class(furniture))
     except LayoutError:
         raise ReportError(
             "the PDF could not be laid out: a text from the scenario or the catalog is too tall for a page. "
@@ -107,7 +107,7 @@ def _a4_document(buf: io.BytesIO, scenario_name: str, invariant: bool) -> BaseDo
         rightMargin=18 * mm,
         topMargin=19 * mm,
         bottomMargin=18 * mm,
-        title=_t(f"{scenario_name} — architecture recommendation"),
+        title=drawable_text(f"{scenario_name} — architecture recommendation"),
         author=PRODUCT,
         subject="Prompt only, RAG, fine-tuned or hybrid: recommendation, cost and latency",
         creator=PRODUCT,
@@ -149,16 +149,16 @@ def error_pdf(message: str) -> bytes:
     """A one-page PDF holding `message` (plain text, wrapped; nothing that can fail to lay out)."""
     from reportlab.pdfgen.canvas import Canvas
 
-    _register_fonts()
+    register_fonts()
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=A4)
     width, height = A4
     y = height - 25 * mm
     c.setFont(FONT, 14)
-    c.drawString(20 * mm, y, _t(PRODUCT))
+    c.drawString(20 * mm, y, drawable_text(PRODUCT))
     c.setFont(FONT, 10)
     y -= 12 * mm
-    for line in _wrap(_t(message)[:4000], width - 40 * mm):
+    for line in _wrap(drawable_text(message)[:4000], width - 40 * mm):
         c.drawString(20 * mm, y, line)
         y -= 5 * mm
         if y < 20 * mm:

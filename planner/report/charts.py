@@ -17,11 +17,11 @@ from reportlab.platypus import (
 from planner.engine import COMPONENT_LABELS, Estimate
 from planner.format import count, ms, usd
 from planner.report.style import COMPONENT_COLORS, INK, MUTED, RED
-from planner.report.text import FONT, FONT_BOLD, _fit, _usd_tick
+from planner.report.text import FONT, FONT_BOLD, fit_text, pdf_usd_tick
 from planner.scenario import COLORS, LABELS, Scenario
 
 
-def _hex(c: str, alpha: float | None = None) -> colors.Color:
+def hex(c: str, alpha: float | None = None) -> colors.Color:
     col = colors.HexColor(c)
     if alpha is None:
         return col
@@ -79,7 +79,7 @@ class _Plot:
         self.xlim, self.ylim, self.xlog, self.ylog = xlim, ylim, xlog, ylog
 
     @staticmethod
-    def _t(v, lim, log):
+    def drawable_text(v, lim, log):
         v = np.asarray(v, dtype=float)
         if log:
             lo, hi = math.log10(lim[0]), math.log10(lim[1])
@@ -90,10 +90,10 @@ class _Plot:
         return (v - lo) / (hi - lo)
 
     def fx(self, v):
-        return self.x0 + self._t(v, self.xlim, self.xlog) * self.w
+        return self.x0 + self.drawable_text(v, self.xlim, self.xlog) * self.w
 
     def fy(self, v):
-        return self.y0 + self._t(v, self.ylim, self.ylog) * self.h
+        return self.y0 + self.drawable_text(v, self.ylim, self.ylog) * self.h
 
     def inside_x(self, v) -> bool:
         return v is not None and math.isfinite(v) and self.xlim[0] <= v <= self.xlim[1] and (v > 0 or not self.xlog)
@@ -201,7 +201,7 @@ def _legend(d: Drawing, items: Sequence[_LegendItem], x0: float, y_top: float, w
     size, gap, sw = 7.2, 12, 16
     x, y = x0, y_top - 8
     for it in items:
-        text = _fit(it.text, FONT, size, width - sw - 4)
+        text = fit_text(it.text, FONT, size, width - sw - 4)
         w = sw + 4 + stringWidth(text, FONT, size)
         if x > x0 and x + w > x0 + width:
             x, y = x0, y - 11
@@ -237,7 +237,7 @@ def _vline(d: Drawing, p: _Plot, x_value: float, text: str) -> None:
     )
 
 
-def _hline(d: Drawing, p: _Plot, y_value: float, text: str, color=RED) -> None:
+def hline(d: Drawing, p: _Plot, y_value: float, text: str, color=RED) -> None:
     if not p.inside_y(y_value):
         return
     y = float(p.fy(y_value))
@@ -249,7 +249,7 @@ def _hline(d: Drawing, p: _Plot, y_value: float, text: str, color=RED) -> None:
     d.add(_label(p.x0 + 5.5, ty, text, size=6.8, color=color, font=FONT_BOLD))
 
 
-def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
+def cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     """Monthly spend over query volume, log–log, one line per architecture."""
     q = np.asarray(est.volumes, float)
     budget = scenario.monthly_budget_usd
@@ -264,9 +264,9 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     ylim = (_nice_down(lo_v), _nice_up(hi_v if hi_v > lo_v else lo_v * 10))
     xlim = (float(q[0]), float(q[-1]))
 
-    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in est.priced]
-    if any(_has_range(est, a) for a in est.priced):
-        items.append(_LegendItem("low–high range", _hex("#7B8794", 0.35), "box"))
+    items = [_LegendItem(LABELS[a], hex(COLORS[a]), width=2) for a in est.priced]
+    if any(has_range(est, a) for a in est.priced):
+        items.append(_LegendItem("low–high range", hex("#7B8794", 0.35), "box"))
     if est.break_evens:
         items.append(_LegendItem("break-even (numbered)", INK, "marker"))
     if budget:
@@ -279,10 +279,10 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     p = _Plot(50, 36, width - 62, height - 36 - lh - 6, xlim, ylim, True, True)
     xt, xm = _log_ticks(*xlim)
     yt, ym = _log_ticks(*ylim)
-    _axes(d, p, xt, yt, xm, ym, count, _usd_tick, "Queries per month (log scale)", "USD per month (log scale)")
+    _axes(d, p, xt, yt, xm, ym, count, pdf_usd_tick, "Queries per month (log scale)", "USD per month (log scale)")
     for a in est.priced:
         s = est.series[a]
-        if _has_range(est, a):
+        if has_range(est, a):
             lo, hi = np.asarray(s.low_usd, float), np.asarray(s.high_usd, float)
             ok = np.isfinite(lo) & np.isfinite(hi) & (hi > 0)
             if ok.sum() >= 2:
@@ -290,12 +290,12 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
                 k_hi, k_lo = _simplify(xs, hi_y), _simplify(xs, lo_y)
                 pts = [round(float(v), 2) for pair in zip(xs[k_hi], hi_y[k_hi], strict=True) for v in pair]
                 pts += [round(float(v), 2) for pair in zip(xs[k_lo][::-1], lo_y[k_lo][::-1], strict=True) for v in pair]
-                d.add(Polygon(pts, fillColor=_hex(COLORS[a], 0.16), strokeColor=None))
+                d.add(Polygon(pts, fillColor=hex(COLORS[a], 0.16), strokeColor=None))
     for a in est.priced:
-        for line in _polyline(p, q, est.series[a].total_usd, _hex(COLORS[a]), 1.8):
+        for line in _polyline(p, q, est.series[a].total_usd, hex(COLORS[a]), 1.8):
             d.add(line)
     if budget:
-        _hline(d, p, budget, f"Budget {usd(budget)}/month")
+        hline(d, p, budget, f"Budget {usd(budget)}/month")
     _vline(d, p, now, f"Planned: {count(now)}/month")
     for n, be in enumerate(est.break_evens, 1):
         if not (p.inside_x(be.queries_per_month) and p.inside_y(be.usd_per_month)):
@@ -308,14 +308,14 @@ def _cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     return d
 
 
-def _has_range(est: Estimate, a: str) -> bool:
+def has_range(est: Estimate, a: str) -> bool:
     s = est.series[a]
     lo, hi, t = np.asarray(s.low_usd, float), np.asarray(s.high_usd, float), np.asarray(s.total_usd, float)
     with np.errstate(invalid="ignore", divide="ignore"):
         return bool(np.nanmax(np.abs(hi - lo) / np.maximum(np.abs(t), 1e-12)) > 0.005) if t.size else False
 
 
-def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
+def latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     """p50 (dashed) and p95 (solid) latency over volume, linear ms against log volume."""
     q = np.asarray(est.volumes, float)
     limit, ft_limit = scenario.latency_target_p95_ms, scenario.first_token_target_p95_ms
@@ -325,7 +325,7 @@ def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     top = max(float(vals.max()) if vals.size else 1.0, limit or 0.0, ft_limit or 0.0) * 1.06
     ytop, yt = _lin_ticks(top)
     xlim = (float(q[0]), float(q[-1]))
-    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in est.priced]
+    items = [_LegendItem(LABELS[a], hex(COLORS[a]), width=2) for a in est.priced]
     items += [_LegendItem("p95 (solid)", INK, "line", 1.4), _LegendItem("p50 (dashed)", INK, "dash", 1.0)]
     if limit:
         items.append(_LegendItem(f"p95 {'full-answer ' if ft_limit else ''}limit {ms(limit)}", RED, "dash", 1.1))
@@ -342,23 +342,23 @@ def _latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     _axes(d, p, xt, yt, xm, [], count, ms, "Queries per month (log scale)", "Latency per answer")
     for a in est.priced:
         s = est.series[a]
-        for line in _polyline(p, q, s.latency_p50_ms, _hex(COLORS[a]), 1.0, [4, 2.5]):
+        for line in _polyline(p, q, s.latency_p50_ms, hex(COLORS[a]), 1.0, [4, 2.5]):
             d.add(line)
-        for line in _polyline(p, q, s.latency_p95_ms, _hex(COLORS[a]), 1.8):
+        for line in _polyline(p, q, s.latency_p95_ms, hex(COLORS[a]), 1.8):
             d.add(line)
         if ft_limit:
-            for line in _polyline(p, q, s.first_token_p95_ms, _hex(COLORS[a]), 0.9, [5, 2, 1, 2]):
+            for line in _polyline(p, q, s.first_token_p95_ms, hex(COLORS[a]), 0.9, [5, 2, 1, 2]):
                 d.add(line)
     if limit:
-        _hline(d, p, limit, f"p95 limit {ms(limit)}")
+        hline(d, p, limit, f"p95 limit {ms(limit)}")
     if ft_limit:
-        _hline(d, p, ft_limit, f"first-token limit {ms(ft_limit)}")
+        hline(d, p, ft_limit, f"first-token limit {ms(ft_limit)}")
     _vline(d, p, now, f"Planned: {count(now)}/month")
     _legend(d, items, 50, height, width - 50)
     return d
 
 
-def _breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = frozenset()) -> Drawing:
+def breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = frozenset()) -> Drawing:
     """Stacked horizontal bars: each architecture's monthly cost by component at the planned volume; ruled-out
     options left out (unless every option is ruled out)."""
     shown = [a for a in est.priced if a not in ruled_out] or list(est.priced)
@@ -366,7 +366,7 @@ def _breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = fr
     totals = [est.current[a].monthly_usd for a in shown]
     hi = max([t for t in totals if math.isfinite(t)] + [0.0])
     top, ticks = _lin_ticks(hi * 1.12 if hi > 0 else 1.0)
-    items = [_LegendItem(COMPONENT_LABELS[k], _hex(COMPONENT_COLORS.get(k, "#7B8794")), "box") for k in comps]
+    items = [_LegendItem(COMPONENT_LABELS[k], hex(COMPONENT_COLORS.get(k, "#7B8794")), "box") for k in comps]
     left = 78
     lh = _legend_height(items, width - left)
     bar, gap = 17, 9
@@ -378,7 +378,7 @@ def _breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = fr
     for v in ticks:
         x = float(p.fx(v))
         d.add(Line(x, p.y0, x, p.y0 + p.h, strokeColor=grid, strokeWidth=0.5))
-        d.add(_label(x, p.y0 - 11, _usd_tick(v), anchor="middle"))
+        d.add(_label(x, p.y0 - 11, pdf_usd_tick(v), anchor="middle"))
     d.add(Line(p.x0, p.y0, p.x0 + p.w, p.y0, strokeColor=MUTED, strokeWidth=0.7))
     d.add(Line(p.x0, p.y0, p.x0, p.y0 + p.h, strokeColor=MUTED, strokeWidth=0.7))
     d.add(
@@ -393,7 +393,7 @@ def _breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = fr
     )
     for n, a in enumerate(shown):
         y = p.y0 + p.h - gap - (n + 1) * (bar + gap) + gap
-        d.add(Rect(4, y + bar / 2 - 4, 8, 8, fillColor=_hex(COLORS[a]), strokeColor=None))
+        d.add(Rect(4, y + bar / 2 - 4, 8, 8, fillColor=hex(COLORS[a]), strokeColor=None))
         d.add(_label(15, y + bar / 2 - 3, LABELS[a], size=7.8, color=INK))
         x = p.x0
         for k in comps:
@@ -407,7 +407,7 @@ def _breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = fr
                     y,
                     w,
                     bar,
-                    fillColor=_hex(COMPONENT_COLORS.get(k, "#7B8794")),
+                    fillColor=hex(COMPONENT_COLORS.get(k, "#7B8794")),
                     strokeColor=colors.white,
                     strokeWidth=0.3,
                 )
@@ -418,7 +418,7 @@ def _breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = fr
     return d
 
 
-def _cumulative_chart(est: Estimate, width: float) -> Drawing:
+def cumulative_chart(est: Estimate, width: float) -> Drawing:
     """Cumulative spend month by month: one-time costs, then the monthly spend."""
     months = est.scenario.horizon_months
     series = {a: np.asarray(est.cumulative_usd(a), float) for a in est.priced}
@@ -426,24 +426,24 @@ def _cumulative_chart(est: Estimate, width: float) -> Drawing:
     top, yt = _lin_ticks(hi * 1.04 if hi > 0 else 1.0)
     _, xt = _lin_ticks(months, n=min(12, max(months, 1)) if months <= 12 else 6)
     xt = [v for v in xt if v <= months]
-    items = [_LegendItem(LABELS[a], _hex(COLORS[a]), width=2) for a in est.priced]
+    items = [_LegendItem(LABELS[a], hex(COLORS[a]), width=2) for a in est.priced]
     lh = _legend_height(items, width - 50)
     height = 190 + lh
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     p = _Plot(50, 36, width - 62, height - 36 - lh - 6, (0.0, float(months)), (0.0, top), False, False)
-    _axes(d, p, xt, yt, [], [], lambda v: f"{v:g}", _usd_tick, "Months after the start", "Cumulative USD")
+    _axes(d, p, xt, yt, [], [], lambda v: f"{v:g}", pdf_usd_tick, "Months after the start", "Cumulative USD")
     x = np.arange(months + 1, dtype=float)
     for a in est.priced:
-        for line in _polyline(p, x, series[a], _hex(COLORS[a]), 1.8):
+        for line in _polyline(p, x, series[a], hex(COLORS[a]), 1.8):
             d.add(line)
         end = series[a][-1]
         if math.isfinite(end):
-            d.add(Circle(float(p.fx(months)), float(p.fy(end)), 2.2, fillColor=_hex(COLORS[a]), strokeColor=None))
+            d.add(Circle(float(p.fx(months)), float(p.fy(end)), 2.2, fillColor=hex(COLORS[a]), strokeColor=None))
     _legend(d, items, 50, height, width - 50)
     return d
 
 
-class _Swing(Flowable):
+class SwingBar(Flowable):
     """A one-row tornado bar for the sensitivity table: low…high around the base."""
 
     def __init__(self, low: float, high: float, base: float, scale: tuple[float, float], width: float, color: str):
@@ -457,7 +457,7 @@ class _Swing(Flowable):
         fx = lambda v: (min(max(v, lo), hi) - lo) / span * self.width  # noqa: E731
         a, b = sorted((self.low, self.high))
         c = self.canv
-        c.setFillColor(_hex(self.color, 0.55))
+        c.setFillColor(hex(self.color, 0.55))
         c.rect(fx(a), 1, max(fx(b) - fx(a), 0.6), 7, stroke=0, fill=1)
         c.setStrokeColor(INK)
         c.setLineWidth(0.8)

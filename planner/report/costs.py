@@ -12,21 +12,21 @@ from planner.break_even_text import interval_sentences
 from planner.engine import COMPONENT_LABELS, LATENCY_LABELS, ONE_TIME_LABELS
 from planner.format import count, ms, usd
 from planner.report.charts import (
-    _breakdown_chart,
-    _cost_chart,
-    _cumulative_chart,
-    _has_range,
-    _hex,
-    _latency_chart,
-    _Swing,
+    SwingBar,
+    breakdown_chart,
+    cost_chart,
+    cumulative_chart,
+    has_range,
+    hex,
+    latency_chart,
 )
-from planner.report.document import _Report
+from planner.report.document import ReportDocument
 from planner.report.style import MUTED
-from planner.report.text import _num, _per_1k, _range, _usd_cell, _x
+from planner.report.text import num, para_text, per_1k, range_text, usd_cell
 from planner.scenario import COLORS, LABELS
 
 
-class _Costs(_Report):
+class Costs(ReportDocument):
     # --- 2. cost and latency
 
     def costs(self) -> None:
@@ -36,7 +36,7 @@ class _Costs(_Report):
         vol = count(s.workload.queries_per_month)
         lo, hi = count(float(est.volumes[0])), count(float(est.volumes[-1]))
         cap = [f"Monthly spend of each architecture from {lo} to {hi} queries a month; both axes are logarithmic."]
-        if any(_has_range(est, a) for a in est.priced):
+        if any(has_range(est, a) for a in est.priced):
             cap.append("Shaded bands: the low–high range of the catalog figures.")
         if est.break_evens:
             cap.append("Numbered circles: break-even volumes, listed in the table below.")
@@ -47,14 +47,14 @@ class _Costs(_Report):
             cap.append(f"Dotted line: the planned {vol} queries a month.")
         else:
             cap.append(f"The planned {vol} queries a month lies outside the charted range.")
-        self.chart("2.1 Monthly spend over query volume", _cost_chart(est, s, self.width), " ".join(cap))
+        self.chart("2.1 Monthly spend over query volume", cost_chart(est, s, self.width), " ".join(cap))
         self.break_even_table()
 
         out = frozenset(r.key for r in self.rec.ranking if r.ruled_out) & set(est.priced)
         drawn_less = bool(out) and len(out) < len(est.priced)
         self.chart(
             f"2.2 Where the money goes at {vol} queries a month",
-            _breakdown_chart(est, self.width, out),
+            breakdown_chart(est, self.width, out),
             "Each bar is one architecture's monthly cost at the planned volume, split by component"
             + (f" ({', '.join(LABELS[k] for k in est.priced if k in out)} ruled out, not drawn)" if drawn_less else "")
             + ". The table gives every component exactly.",
@@ -66,12 +66,12 @@ class _Costs(_Report):
             cap.append(f"Red dashed line: the p95 limit of {ms(s.latency_target_p95_ms)}.")
         if not s.stack.serving == "self_hosted":
             cap.append("API serving is flat in volume: the provider's capacity is not modelled.")
-        self.chart("2.3 Latency over query volume", _latency_chart(est, s, self.width), " ".join(cap))
+        self.chart("2.3 Latency over query volume", latency_chart(est, s, self.width), " ".join(cap))
         self.latency_table()
 
         self.chart(
             f"2.4 One-time costs and total cost over {s.horizon_months} months",
-            _cumulative_chart(est, self.width),
+            cumulative_chart(est, self.width),
             "Cumulative spend: the one-time costs at month 0, then the monthly cost at the planned volume each month.",
         )
         self.tco_table()
@@ -99,34 +99,34 @@ class _Costs(_Report):
             rows.append(
                 [
                     self.p(str(n), st.cell),
-                    self.p(f"{_x(LABELS.get(be.a, be.a))} and {_x(LABELS.get(be.b, be.b))}", st.cell),
+                    self.p(f"{para_text(LABELS.get(be.a, be.a))} and {para_text(LABELS.get(be.b, be.b))}", st.cell),
                     self.p(f"<b>{count(be.queries_per_month)}</b>", st.cell_r),
                     self.p(usd(be.usd_per_month), st.cell_r),
-                    self.p(_x(be.describe()) + ".", st.cell),
+                    self.p(para_text(be.describe()) + ".", st.cell),
                 ]
             )
         # each pair as the intervals where each of the two is cheaper, then every crossing
-        intervals = [self.p(_x(t), st.body) for t in interval_sentences(est.break_evens)]
+        intervals = [self.p(para_text(t), st.body) for t in interval_sentences(est.break_evens)]
         self.add(KeepTogether([self.p("Break-even volumes", st.h2), *intervals[:2]]), *intervals[2:])
         self.add(self.table(rows, [0.3, 1.5, 1.1, 1.0, 4.0]))
         self.add(Spacer(1, 6))
 
     def arch_header(self, first: str) -> list:
         st = self.st
-        return [self.p(first, st.head)] + [self.p(_x(LABELS[a]), st.head_r) for a in self.est.priced]
+        return [self.p(first, st.head)] + [self.p(para_text(LABELS[a]), st.head_r) for a in self.est.priced]
 
     def arch_header_style(self) -> list:
-        return [("LINEABOVE", (i, 0), (i, 0), 3, _hex(COLORS[a]), 0) for i, a in enumerate(self.est.priced, 1)]
+        return [("LINEABOVE", (i, 0), (i, 0), 3, hex(COLORS[a]), 0) for i, a in enumerate(self.est.priced, 1)]
 
     def component_table(self) -> None:
         st, est = self.st, self.est
         rows = [self.arch_header("Monthly cost by component")]
         comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in est.priced)]
         for k in comps:
-            row = [self.p(_x(COMPONENT_LABELS[k]), st.cell)]
+            row = [self.p(para_text(COMPONENT_LABELS[k]), st.cell)]
             for a in est.priced:
                 v = est.current[a].components_usd.get(k, 0.0)
-                row.append(self.p(_usd_cell(v), st.cell_r))
+                row.append(self.p(usd_cell(v), st.cell_r))
             rows.append(row)
         n_total = len(rows)
         rows.append(
@@ -137,18 +137,20 @@ class _Costs(_Report):
             [self.p("Range (low–high)", st.cell)]
             + [
                 self.p(
-                    _range(est.current[a].monthly_low_usd, est.current[a].monthly_high_usd, est.current[a].monthly_usd),
+                    range_text(
+                        est.current[a].monthly_low_usd, est.current[a].monthly_high_usd, est.current[a].monthly_usd
+                    ),
                     st.cell_r,
                 )
                 for a in est.priced
             ]
         )
         rows.append(
-            [self.p("Per 1,000 queries", st.cell)] + [self.p(_per_1k(est.current[a]), st.cell_r) for a in est.priced]
+            [self.p("Per 1,000 queries", st.cell)] + [self.p(per_1k(est.current[a]), st.cell_r) for a in est.priced]
         )
         rows.append(
             [self.p("Input tokens per query", st.cell)]
-            + [self.p(_num(est.current[a].input_tokens_per_query), st.cell_r) for a in est.priced]
+            + [self.p(num(est.current[a].input_tokens_per_query), st.cell_r) for a in est.priced]
         )
         if any(est.current[a].replicas is not None for a in est.priced):
             rows.append(
@@ -170,7 +172,7 @@ class _Costs(_Report):
             if any(max(est.current[a].latency_breakdown_ms.get(k, (0, 0))) > 0 for a in est.priced)
         ]
         for k in parts:
-            row = [self.p(_x(LATENCY_LABELS[k]), st.cell)]
+            row = [self.p(para_text(LATENCY_LABELS[k]), st.cell)]
             for a in est.priced:
                 p50, p95 = est.current[a].latency_breakdown_ms.get(k, (0.0, 0.0))
                 row.append(self.p(f"{ms(p50)} / {ms(p95)}" if p95 > 0 else "–", st.cell_r))
@@ -207,7 +209,7 @@ class _Costs(_Report):
             vals = [est.current[a].one_time_usd.get(k, 0.0) for a in est.priced]
             if not any(v > 0 for v in vals):
                 continue
-            rows.append([self.p(_x(label), st.cell)] + [self.p(_usd_cell(v), st.cell_r) for v in vals])
+            rows.append([self.p(para_text(label), st.cell)] + [self.p(usd_cell(v), st.cell_r) for v in vals])
         n_total = len(rows)
         rows.append(
             [self.p("One-time total", st.cell_b)]
@@ -234,7 +236,8 @@ class _Costs(_Report):
             [self.p("TCO range (low–high)", st.cell)]
             + [
                 self.p(
-                    _range(est.current[a].tco_low_usd, est.current[a].tco_high_usd, est.current[a].tco_usd), st.cell_r
+                    range_text(est.current[a].tco_low_usd, est.current[a].tco_high_usd, est.current[a].tco_usd),
+                    st.cell_r,
                 )
                 for a in est.priced
             ]
@@ -248,7 +251,7 @@ class _Costs(_Report):
         rows_in = list(est.sensitivity.get(w.key, ()))[:top]
         delta = est.sensitivity_delta
         pct = f"{delta * 100:.0f}%"
-        title = self.p(f"2.5 What moves {_x(w.label)}'s monthly cost most", st.h2)
+        title = self.p(f"2.5 What moves {para_text(w.label)}'s monthly cost most", st.h2)
         intro = self.p(
             f"Each input moved by ±{pct} on its own, the others held, at the planned volume; ranked by the swing "
             "between the two ends. Bar: the low…high spread; black tick: today's estimate.",
@@ -271,12 +274,12 @@ class _Costs(_Report):
         for r in rows_in:
             rows.append(
                 [
-                    self.p(_x(r.label), st.cell),
+                    self.p(para_text(r.label), st.cell),
                     self.p(usd(r.low_usd), st.cell_r),
                     self.p(usd(r.base_usd), st.cell_r),
                     self.p(usd(r.high_usd), st.cell_r),
                     self.p(f"<b>{usd(r.swing_usd)}</b>", st.cell_r),
-                    _Swing(r.low_usd, r.high_usd, r.base_usd, scale, bar_w, COLORS.get(w.key, "#52606D")),
+                    SwingBar(r.low_usd, r.high_usd, r.base_usd, scale, bar_w, COLORS.get(w.key, "#52606D")),
                 ]
             )
         self.add(

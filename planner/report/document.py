@@ -19,16 +19,16 @@ from reportlab.platypus import (
 
 from planner.engine import Estimate
 from planner.questionnaire import Recommendation
-from planner.report.style import HEAD_BG, MUTED, RULE, _Styles, _TableStyle
-from planner.report.text import _x
+from planner.report.style import HEAD_BG, MUTED, RULE, Styles, table_style
+from planner.report.text import para_text
 from planner.scenario import Scenario
 from pricing.models import Catalog
 
 
-class _Report:
+class ReportDocument:
     def __init__(self, catalog: Catalog, scenario: Scenario, est: Estimate, rec: Recommendation, today: date):
         self.catalog, self.scenario, self.est, self.rec, self.today = catalog, scenario, est, rec, today
-        self.st = _Styles()
+        self.st = Styles()
         self.width = A4[0] - 36 * mm
         self.height = A4[1] - 37 * mm
         self.story: list = []
@@ -46,7 +46,7 @@ class _Report:
         self.add(CondPageBreak(120), self.p(text, self.st.h1))
 
     def bullets(self, texts: Sequence[str], style: ParagraphStyle | None = None) -> list[Paragraph]:
-        return [Paragraph(_x(t), style or self.st.bullet, bulletText="•") for t in texts]
+        return [Paragraph(para_text(t), style or self.st.bullet, bulletText="•") for t in texts]
 
     def table(
         self,
@@ -77,7 +77,7 @@ class _Report:
         if zebra and len(rows) > header + 3:
             for r in range(header + 1, len(rows), 2):
                 cmds.append(("BACKGROUND", (0, r), (-1, r), colors.HexColor("#FAFBFC")))
-        t.setStyle(_TableStyle(cmds + (style or [])))
+        t.setStyle(table_style(cmds + (style or [])))
         return t
 
     def col_width(self, widths: Sequence[float], i: int) -> float:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from planner.format import usd
 from planner.provenance import assumptions
-from planner.report.document import _Report
-from planner.report.text import _x, _xw
+from planner.report.document import ReportDocument
+from planner.report.text import para_text, xw
 from planner.scenario import LABELS
 
 #: Rows shown (the JSON lists them all).
@@ -17,7 +17,7 @@ def _n(x: float) -> str:
     return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
-def assumed_values(report: _Report) -> None:
+def assumed_values(report: ReportDocument) -> None:
     """A table of the assumed numbers, largest swing first, or a sentence when none moves the result."""
     st, est = report.st, report.est
     rows_ = assumptions(report.catalog, report.scenario, est)
@@ -39,12 +39,12 @@ def assumed_values(report: _Report) -> None:
     for a in rows_[:SHOWN]:
         rows.append(
             [
-                report.p(_xw(a.field, report.col_width(pw, 0)), st.cell),
+                report.p(xw(a.field, report.col_width(pw, 0)), st.cell),
                 report.p(_n(float(a.value)), st.cell_r),
                 report.p(f"{_n(a.low_value)} to {_n(a.high_value)}", st.cell),
-                report.p(_x(LABELS[a.option]), st.cell),
+                report.p(para_text(LABELS[a.option]), st.cell),
                 report.p(f"{usd(a.low_usd)} to {usd(a.high_usd)}", st.cell),
-                report.p(_xw(a.control, report.col_width(pw, 5)), st.cell_small),
+                report.p(xw(a.control, report.col_width(pw, 5)), st.cell_small),
             ]
         )
     report.add(report.table(rows, pw))

@@ -14,9 +14,9 @@ from planner import format as fmt
 from planner.figures.quality import quality_points
 from planner.quality import QualityAssessment
 from planner.quality import text as quality_text
-from planner.report.document import _Report
+from planner.report.document import ReportDocument
 from planner.report.style import INK, MUTED, RULE
-from planner.report.text import FONT, _x
+from planner.report.text import FONT, para_text
 from planner.scenario import COLORS
 
 
@@ -72,7 +72,7 @@ def quality_chart(qa: QualityAssessment, width: float, height: float = 190) -> D
     return d
 
 
-class _Quality(_Report):
+class Quality(ReportDocument):
     def quality(self) -> None:
         qa, est, st = self.est.quality, self.est, self.st
         if qa is None:
@@ -81,7 +81,7 @@ class _Quality(_Report):
         self.add(self.p("2.5 Cost per successful answer", st.h2))
         self.add(
             self.p(
-                _x(
+                para_text(
                     f"Failure cost {fmt.usd(qa.failure_cost_usd)} per failed answer, {qa.retries} retries, at "
                     f"{fmt.count(qa.queries_per_month)} queries a month. Cost per successful answer = (monthly spend "
                     "+ failures × failure cost) ÷ successful answers; a retry is a whole new query. The range takes "
@@ -113,18 +113,20 @@ class _Quality(_Report):
         rows = [[self.p(h, st.head) for h in head]]
         for o in qa.options.values():
             if not o.measured:
-                rows.append([self.p(_x(o.label), st.cell), self.p("not measured", st.cell)] + [self.p("", st.cell)] * 5)
+                rows.append(
+                    [self.p(para_text(o.label), st.cell), self.p("not measured", st.cell)] + [self.p("", st.cell)] * 5
+                )
                 continue
             rows.append(
                 [
-                    self.p(_x(o.label + (" (dominated)" if o.dominated_by else "")), st.cell),
+                    self.p(para_text(o.label + (" (dominated)" if o.dominated_by else "")), st.cell),
                     self.p(fmt.pct(o.pass_rate), st.cell_r),
                     self.p(f"{fmt.pct(o.pass_rate_low)}–{fmt.pct(o.pass_rate_high)}", st.cell_r),
                     self.p(f"{o.sample_size:,}" if o.sample_size else "—", st.cell_r),
-                    self.p(_x(fmt.usd(o.outcome_monthly_usd)), st.cell_r),
-                    self.p(_x(fmt.usd_each(o.cost_per_successful_answer_usd)), st.cell_r),
+                    self.p(para_text(fmt.usd(o.outcome_monthly_usd)), st.cell_r),
+                    self.p(para_text(fmt.usd_each(o.cost_per_successful_answer_usd)), st.cell_r),
                     self.p(
-                        _x(
+                        para_text(
                             f"{fmt.usd_each(o.cost_per_successful_answer_low_usd)}–"
                             f"{fmt.usd_each(o.cost_per_successful_answer_high_usd)}"
                         ),

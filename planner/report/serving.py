@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from reportlab.platypus import KeepTogether, Spacer
 
-from planner.report.document import _Report
-from planner.report.text import _x
+from planner.report.document import ReportDocument
+from planner.report.text import para_text
 from planner.serving_view import headline, limits_text, ruled_out_reasons, serving_rows
 
 
-class _Serving(_Report):
+class ServingSection(ReportDocument):
     def serving(self) -> None:
         est, st = self.est, self.st
         cmp_ = est.serving_comparison
@@ -20,7 +20,7 @@ class _Serving(_Report):
         gpu = self.catalog.gpus[cmp_.gpu].name if cmp_.gpu in self.catalog.gpus else cmp_.gpu
         self.add(
             self.p(
-                _x(
+                para_text(
                     f"{headline(est)} Each option is priced twice by the same model with the same assumptions: "
                     f"through the API, and on {gpu} GPUs at {cmp_.precision}. The cheapest shape is searched over "
                     f"{cmp_.shapes_searched} GPU × precision pairs of the catalog; limits: {limits_text(est)}."
@@ -33,8 +33,8 @@ class _Serving(_Report):
         detail = []
         for r in serving_rows(est):
             rows.append(
-                [self.p(_x(v), st.cell) for v in (r.option, r.api_usd, r.self_hosted_usd, r.gpus, r.utilization)]
-                + [self.p(f"<b>{_x(r.cheaper)}</b>", st.cell)]
+                [self.p(para_text(v), st.cell) for v in (r.option, r.api_usd, r.self_hosted_usd, r.gpus, r.utilization)]
+                + [self.p(f"<b>{para_text(r.cheaper)}</b>", st.cell)]
             )
             detail.append(
                 f"{r.option}: break-even {r.break_even}; cheapest shape meeting the limits: {r.cheapest_shape}."

@@ -16,7 +16,7 @@ from reportlab.platypus import (
 )
 
 from planner import vocabulary
-from planner.report.text import FONT, FONT_BOLD, PRODUCT, _fit
+from planner.report.text import FONT, FONT_BOLD, PRODUCT, fit_text
 
 INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#616E7C")
@@ -30,12 +30,12 @@ VERDICT_COLORS = {k: colors.HexColor(v) for k, v in vocabulary.VERDICT_COLORS.it
 COMPONENT_COLORS = vocabulary.COMPONENT_COLORS
 
 
-def _TableStyle(cmds: list) -> TableStyle:  # noqa: N802 - reads like the class it builds
+def table_style(cmds: list) -> TableStyle:  # noqa: N802 - reads like the class it builds
     """A TableStyle whose default cell font is Vera (reportlab's default is Helvetica)."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 8)] + list(cmds))
 
 
-class _Styles:
+class Styles:
     def __init__(self) -> None:
         base = ParagraphStyle(
             "body", fontName=FONT, fontSize=9.2, leading=12.4, textColor=INK, spaceAfter=4, bulletFontName=FONT
@@ -65,12 +65,12 @@ class _Styles:
 
 
 @dataclass(frozen=True)
-class _Furniture:
+class Furniture:
     scenario_name: str
     left_footer: str
 
 
-def _canvas_class(furniture: _Furniture) -> type:
+def canvas_class(furniture: Furniture) -> type:
     """A canvas that knows the page count: pages are held until `save`, then numbered "Page N of M"."""
 
     class NumberedCanvas(rl_canvas.Canvas):
@@ -99,7 +99,7 @@ def _canvas_class(furniture: _Furniture) -> type:
             self.drawString(left, h - 12 * mm, PRODUCT)
             room = right - left - stringWidth(PRODUCT, FONT_BOLD, 7.5) - 20
             self.setFont(FONT, 7.5)
-            self.drawRightString(right, h - 12 * mm, _fit(furniture.scenario_name, FONT, 7.5, room))
+            self.drawRightString(right, h - 12 * mm, fit_text(furniture.scenario_name, FONT, 7.5, room))
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
             self.line(left, h - 13.8 * mm, right, h - 13.8 * mm)
@@ -107,7 +107,7 @@ def _canvas_class(furniture: _Furniture) -> type:
             page = f"Page {self._pageNumber} of {total}"
             self.drawRightString(right, 9 * mm, page)
             room = right - left - stringWidth(page, FONT, 7.5) - 20
-            self.drawString(left, 9 * mm, _fit(furniture.left_footer, FONT, 7.5, room))
+            self.drawString(left, 9 * mm, fit_text(furniture.left_footer, FONT, 7.5, room))
             self.restoreState()
 
     return NumberedCanvas

@@ -15,26 +15,26 @@ from planner import verdict
 from planner.engine.dated import change_note
 from planner.format import count, ms, usd
 from planner.questionnaire import QUESTIONS, Question, Ranked, pick_line, score_text, scoring_text
-from planner.report.charts import _hex
-from planner.report.document import _Report
-from planner.report.style import BOX_BG, INK, RULE, VERDICT_COLORS, _TableStyle
-from planner.report.text import _long_date, _num, _per_1k, _range, _score, _x
+from planner.report.charts import hex
+from planner.report.document import ReportDocument
+from planner.report.style import BOX_BG, INK, RULE, VERDICT_COLORS, table_style
+from planner.report.text import long_date, num, para_text, per_1k, range_text, signed_score
 from planner.scenario import COLORS, LABELS
 from planner.vocabulary import ALERT, STAGE_LABELS
 
 
-class _Summary(_Report):
+class Summary(ReportDocument):
     def title_block(self) -> None:
-        s, est, st = self.scenario, self.est, self.st
+        s, est, st, cat = self.scenario, self.est, self.st, self.catalog
         self.add(self.p("Architecture recommendation and cost estimate", st.kicker))
-        self.add(self.p(_x(s.name), st.title))
+        self.add(self.p(para_text(s.name), st.title))
         if s.description.strip():
-            self.add(self.p(_x(s.description, newlines=True)))
+            self.add(self.p(para_text(s.description, newlines=True)))
         meta = [
-            ("Report date", _long_date(self.today)),
-            ("Pricing catalog", f"version {_x(self.catalog.version)}, dated {_x(str(self.catalog.date))}"),
+            ("Report date", long_date(self.today)),
+            ("Pricing catalog", f"version {para_text(cat.version)}, dated {para_text(str(cat.date))}"),
             ("Planned volume", f"{count(s.workload.queries_per_month)} queries a month"),
-            ("Cost horizon", f"{s.horizon_months} months from {_x(self.est.start_date)}"),
+            ("Cost horizon", f"{s.horizon_months} months from {para_text(self.est.start_date)}"),
             (
                 "Monthly budget",
                 f"{usd(s.monthly_budget_usd)} a month" if s.monthly_budget_usd is not None else "none set",
@@ -53,7 +53,7 @@ class _Summary(_Report):
             rows.append(row)
         t = Table(rows, colWidths=[w * self.width for w in (0.15, 0.35, 0.15, 0.35)], hAlign="LEFT")
         t.setStyle(
-            _TableStyle(
+            table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.35, RULE),
@@ -87,9 +87,9 @@ class _Summary(_Report):
         st, rec = self.st, self.rec
         w = rec.winner
         if rec.nothing_fits:  # a state, not a pick: why each option is out, and the ways out
-            rows = [self.p(_x(pick_line(rec)), st.box_title)]
+            rows = [self.p(para_text(pick_line(rec)), st.box_title)]
             for x in verdict.nothing_fits_lines(rec):
-                rows.append(self.p(_x(x), st.box if not x.startswith("- ") else st.small))
+                rows.append(self.p(para_text(x), st.box if not x.startswith("- ") else st.small))
             self.add(self._boxed(rows, "none"))
             return
         lines = [self.p(self._verdict_title(), st.box_title), self.p(self._verdict_text(), st.box)]
@@ -99,9 +99,9 @@ class _Summary(_Report):
             weak = verdict.weak_evidence(self.est, w.key)
             extra.append(weak.sentence() if weak is not None else None)
             for sentence in filter(None, extra):
-                lines.append(self.p(_x(sentence), st.box))
+                lines.append(self.p(para_text(sentence), st.box))
         lines += self._verdict_others()
-        lines.append(self.p(_x(scoring_text()), st.small))
+        lines.append(self.p(para_text(scoring_text()), st.small))
         self.add(self._boxed(lines, w.key))
 
     def _verdict_title(self) -> str:
@@ -109,11 +109,10 @@ class _Summary(_Report):
         w = rec.winner
         vc = VERDICT_COLORS.get(w.verdict, INK).hexval()[2:]
         if rec.has_verdict:
-            return (
-                f"Recommendation: {_x(w.label)} <font color='#{vc}'>({_x(w.verdict)}, score {_score(w.score)})</font>"
-            )
+            said = f"({para_text(w.verdict)}, score {signed_score(w.score)})"
+            return f"Recommendation: {para_text(w.label)} <font color='#{vc}'>{said}</font>"
         # no verdict before an answer: the options are only listed simplest first
-        return f"No recommendation yet: no question answered. Simplest first: {_x(w.label)}"
+        return f"No recommendation yet: no question answered. Simplest first: {para_text(w.label)}"
 
     def _verdict_text(self) -> str:
         """The pick's spend, latency and TCO at the scenario's volume, then the budget and latency checks."""
@@ -123,9 +122,9 @@ class _Summary(_Report):
         if abs(snap.monthly_high_usd - snap.monthly_low_usd) > 0.005 * max(snap.monthly_usd, 1e-9):
             rng = f", range {usd(snap.monthly_low_usd)}–{usd(snap.monthly_high_usd)}"
         text = (
-            f"At {count(s.workload.queries_per_month)} queries a month, {_x(w.label)} costs "
+            f"At {count(s.workload.queries_per_month)} queries a month, {para_text(w.label)} costs "
             f"<b>{usd(snap.monthly_usd)} a month</b> "
-            f"({_per_1k(snap)} per 1,000 queries{rng}), answers within <b>{ms(snap.latency_p95_ms)}</b> "
+            f"({per_1k(snap)} per 1,000 queries{rng}), answers within <b>{ms(snap.latency_p95_ms)}</b> "
             f"at p95 ({ms(snap.latency_p50_ms)} typical; first token {ms(snap.first_token_p95_ms)} at p95), "
             f"and costs <b>{usd(snap.tco_usd)}</b> over "
             f"{s.horizon_months} months including {usd(snap.one_time_total_usd)} one-time."
@@ -135,7 +134,7 @@ class _Summary(_Report):
             text += " " + "; ".join(checks) + "."
         dated_note = change_note(self.est, w.key)
         if dated_note is not None:
-            text += " " + _x(dated_note)
+            text += " " + para_text(dated_note)
         return text
 
     def _verdict_checks(self) -> list[str]:
@@ -155,7 +154,7 @@ class _Summary(_Report):
             )
             advice = est.latency_gap_advice(w.key)
             if advice:
-                checks.append(_x(advice.rstrip(".")))
+                checks.append(para_text(advice.rstrip(".")))
         return checks
 
     def _verdict_others(self) -> list:
@@ -165,23 +164,23 @@ class _Summary(_Report):
         others = [r for r in rec.ranking[1:] if not (rec.has_verdict and r.ruled_out)]
         if others:
             shown = (
-                (f"{_x(r.label)} ({_x(r.verdict)}, {_score(r.score)})" for r in others)
+                (f"{para_text(r.label)} ({para_text(r.verdict)}, {signed_score(r.score)})" for r in others)
                 if rec.has_verdict
-                else (_x(r.label) for r in others)
+                else (para_text(r.label) for r in others)
             )
             lines.append(self.p("Then: " + "; ".join(shown) + ".", st.small))
         out = [r.label for r in rec.ranking if r.ruled_out]
         if rec.has_verdict and out:
-            lines.append(self.p("Ruled out: " + ", ".join(_x(x) for x in out) + ".", st.small))
+            lines.append(self.p("Ruled out: " + ", ".join(para_text(x) for x in out) + ".", st.small))
         return lines
 
     def _boxed(self, lines: list, arch: str) -> Table:
         box = Table([[lines]], colWidths=[self.width], hAlign="LEFT")
         box.setStyle(
-            _TableStyle(
+            table_style(
                 [
                     ("BACKGROUND", (0, 0), (-1, -1), BOX_BG),
-                    ("LINEBEFORE", (0, 0), (0, -1), 4, _hex(COLORS.get(arch, "#52606D"))),
+                    ("LINEBEFORE", (0, 0), (0, -1), 4, hex(COLORS.get(arch, "#52606D"))),
                     ("LEFTPADDING", (0, 0), (-1, -1), 10),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                     ("TOPPADDING", (0, 0), (-1, -1), 8),
@@ -198,7 +197,7 @@ class _Summary(_Report):
             return None
 
     def arch_cell(self, a: str, bold: bool = False) -> Paragraph:
-        return self.p(_x(LABELS.get(a, a)), self.st.cell_b if bold else self.st.cell)
+        return self.p(para_text(LABELS.get(a, a)), self.st.cell_b if bold else self.st.cell)
 
     def glance_table(self) -> Table:
         st, est, rec = self.st, self.est, self.rec
@@ -222,27 +221,27 @@ class _Summary(_Report):
                 rows.append(
                     [
                         self.arch_cell(r.key, bold=n == 1 and not rec.nothing_fits),
-                        self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell),
+                        self.p(f"<font color='#{vc}'>{para_text(r.verdict)}</font>", st.cell),
                     ]
                     + [self.p(score_text(r), st.cell_r)]
                     + [self.p("–", st.cell_r) for _ in h[3:]]
                 )
-                style.append(("LINEBEFORE", (0, n), (0, n), 3, _hex(COLORS.get(r.key, "#52606D")), 0))
+                style.append(("LINEBEFORE", (0, n), (0, n), 3, hex(COLORS.get(r.key, "#52606D")), 0))
                 continue
             rows.append(
                 [
                     self.arch_cell(r.key, bold=n == 1 and not rec.nothing_fits),
-                    self.p(f"<font color='#{vc}'>{_x(r.verdict)}</font>", st.cell),
+                    self.p(f"<font color='#{vc}'>{para_text(r.verdict)}</font>", st.cell),
                     self.p(score_text(r), st.cell_r),
                     self.p(usd(c.monthly_usd), st.cell_br if n == 1 and not rec.nothing_fits else st.cell_r),
-                    self.p(_range(c.monthly_low_usd, c.monthly_high_usd, c.monthly_usd), st.cell_r),
-                    self.p(_per_1k(c), st.cell_r),
+                    self.p(range_text(c.monthly_low_usd, c.monthly_high_usd, c.monthly_usd), st.cell_r),
+                    self.p(per_1k(c), st.cell_r),
                     self.p(ms(c.latency_p95_ms), st.cell_r),
                     self.p(usd(c.one_time_total_usd), st.cell_r),
                     self.p(usd(c.tco_usd), st.cell_r),
                 ]
             )
-            style.append(("LINEBEFORE", (0, n), (0, n), 3, _hex(COLORS.get(r.key, "#52606D")), 0))
+            style.append(("LINEBEFORE", (0, n), (0, n), 3, hex(COLORS.get(r.key, "#52606D")), 0))
         return self.table(rows, [1.15, 1.3, 0.65, 0.9, 1.25, 0.9, 0.8, 0.95, 0.95], style=style, zebra=False)
 
     # --- 1. recommendation
@@ -264,7 +263,7 @@ class _Summary(_Report):
 
         # nothing fits: no ranking, each option with what rules it out
         self.add(numbered("Why each option is ruled out" if rec.nothing_fits else "Ranking and reasons"))
-        self.add(self.p(_x(scoring_text()), st.small))
+        self.add(self.p(para_text(scoring_text()), st.small))
         listed: set[str] = set()
         for n, r in enumerate(rec.ranking, 1):
             self.ranked_card(n, r, listed)
@@ -280,7 +279,7 @@ class _Summary(_Report):
             self.add(numbered("How the answers moved the scores"))
             rows = [[self.p("Rule that fired (quoting the answer)", st.head), self.p("Effect on the scores", st.head)]]
             for reason in rec.reasons:
-                rows.append([self.p(_x(reason.text), st.cell), self.p(_x(reason.effect_text()), st.cell)])
+                rows.append([self.p(para_text(reason.text), st.cell), self.p(para_text(reason.effect_text()), st.cell)])
             self.add(self.table(rows, [3.2, 1.3]))
         self.answers_section = f"1.{next(sub)}"
         self.add(self.p(f"{self.answers_section} The answers behind them", st.h2))
@@ -293,9 +292,9 @@ class _Summary(_Report):
             self.add(numbered("What would make one feasible"))
             self.add(*(self.bullets(rec.ways_out) or [self.p("No change of a setting lifts the rule-outs.", st.small)]))
             return
-        self.add(numbered(f"Watch-outs for {_x(w.label)}"))
+        self.add(numbered(f"Watch-outs for {para_text(w.label)}"))
         self.add(*(self.bullets(rec.watch_outs) or [self.p("None listed.", st.small)]))
-        self.add(numbered(f"Staged plan for {_x(w.label)}"))
+        self.add(numbered(f"Staged plan for {para_text(w.label)}"))
         self.plan_table()
 
     def ranked_card(self, n: int, r: Ranked, listed: set[str]) -> None:
@@ -304,14 +303,15 @@ class _Summary(_Report):
         st = self.st
         vc = VERDICT_COLORS.get(r.verdict, INK).hexval()[2:]
         place = "" if self.rec.nothing_fits else f"{n}. "
-        title = f"<b>{place}{_x(r.label)}</b> &nbsp; <font color='#{vc}'><b>{_x(r.verdict)}</b></font>" + (
-            "" if r.ruled_out else f" &nbsp; score {_score(r.score)}"
+        title = (
+            f"<b>{place}{para_text(r.label)}</b> &nbsp; <font color='#{vc}'><b>{para_text(r.verdict)}</b></font>"
+            + ("" if r.ruled_out else f" &nbsp; score {signed_score(r.score)}")
         )
         head = Table([[self.p(title, st.body)]], colWidths=[self.width], hAlign="LEFT")
         head.setStyle(
-            _TableStyle(
+            table_style(
                 [
-                    ("LINEBEFORE", (0, 0), (0, -1), 3, _hex(COLORS.get(r.key, "#52606D"))),
+                    ("LINEBEFORE", (0, 0), (0, -1), 3, hex(COLORS.get(r.key, "#52606D"))),
                     ("LEFTPADDING", (0, 0), (-1, -1), 6),
                     ("TOPPADDING", (0, 0), (-1, -1), 1),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
@@ -337,8 +337,10 @@ class _Summary(_Report):
         for step in self.rec.plan:
             rows.append(
                 [
-                    self.p(STAGE_LABELS.get(step.stage, _x(step.stage)) if step.stage != last else "", st.cell_b),
-                    self.p(_x(step.text), st.cell),
+                    self.p(
+                        STAGE_LABELS.get(step.stage, para_text(step.stage)) if step.stage != last else "", st.cell_b
+                    ),
+                    self.p(para_text(step.text), st.cell),
                 ]
             )
             last = step.stage
@@ -353,7 +355,9 @@ class _Summary(_Report):
         for name, info in type(answers).model_fields.items():
             q = by_id.get(name)
             text = q.text if q is not None else (info.description or name.replace("_", " "))
-            rows.append([self.p(_x(text), st.cell), self.p(self.answer_text(name, getattr(answers, name), q), st.cell)])
+            rows.append(
+                [self.p(para_text(text), st.cell), self.p(self.answer_text(name, getattr(answers, name), q), st.cell)]
+            )
         return self.table(rows, [3.6, 1.6])
 
     @staticmethod
@@ -365,19 +369,19 @@ class _Summary(_Report):
             return "Yes" if v else "No"
         for val, label in question.choices if question is not None else ():
             if val == v:
-                return _x(label)
+                return para_text(label)
         if isinstance(v, (int, float)) and name == "monthly_budget_usd":
             return f"{usd(v)} a month"
         if isinstance(v, (int, float)) and name == "latency_p95_ms":
             return ms(v)
         if isinstance(v, (int, float)):
-            return _num(v)
-        return _x(v)
+            return num(v)
+        return para_text(v)
 
 
 def _cheapest_text(rec) -> str:
     """The one "cheapest" (`Recommendation.cheapest`: of the options still open), as the Costs page marks it."""
     if not rec.cheapest:
         return "No option is open, so none is marked cheapest."
-    names = " and ".join(_x(LABELS[a]) for a in rec.cheapest)
+    names = " and ".join(para_text(LABELS[a]) for a in rec.cheapest)
     return f"Cheapest of the options still open: {names}."

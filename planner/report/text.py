@@ -50,7 +50,7 @@ _FALLBACK = {
 }
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
     """Register Bitstream Vera (shipped inside reportlab) once, with its bold/italic family."""
     global _GLYPHS
     if _GLYPHS:
@@ -64,7 +64,7 @@ def _register_fonts() -> None:
     _GLYPHS = frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
 
 
-def _t(text: Any) -> str:
+def drawable_text(text: Any) -> str:
     """Plain text the font can draw: control characters become spaces, missing glyphs a stand-in."""
     s = "" if text is None else str(text)
     out = []
@@ -84,9 +84,9 @@ def _t(text: Any) -> str:
     return "".join(out)
 
 
-def _x(text: Any, newlines: bool = False) -> str:
+def para_text(text: Any, newlines: bool = False) -> str:
     """User or catalog text made safe for a Paragraph (escaped, drawable)."""
-    s = escape(_t(text))
+    s = escape(drawable_text(text))
     if newlines:  # one blank line at most between paragraphs
         s = _blank_lines(s)
         s = s.replace("\n", "<br/>")
@@ -135,10 +135,10 @@ def _cell_lines(text: str, max_lines: int = CELL_MAX_LINES) -> str:
     return "\n".join(lines)
 
 
-def _xw(text: Any, width: float, font: str = FONT, size: float = 8) -> str:
-    """`_x` for a table cell: at most `CELL_MAX_LINES` lines as written, and words wider than `width`
+def xw(text: Any, width: float, font: str = FONT, size: float = 8) -> str:
+    """`para_text` for a table cell: at most `CELL_MAX_LINES` lines as written, and words wider than `width`
     points broken (at / - _ . when possible) so they wrap."""
-    words = _cell_lines(_t(text)).split(" ")
+    words = _cell_lines(drawable_text(text)).split(" ")
     out = []
     limit = width * 0.96
     for w in words:
@@ -149,9 +149,9 @@ def _xw(text: Any, width: float, font: str = FONT, size: float = 8) -> str:
     return " ".join(out).replace("\n", "<br/>")
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
+def fit_text(text: str, font: str, size: float, width: float) -> str:
     """Plain text cut to `width` points with an ellipsis (headers, chart labels)."""
-    s = " ".join(_t(text).split())
+    s = " ".join(drawable_text(text).split())
     if stringWidth(s, font, size) <= width:
         return s
     while s and stringWidth(s + "…", font, size) > width:
@@ -175,11 +175,11 @@ _MONTHS = (
 )
 
 
-def _long_date(d: date) -> str:
+def long_date(d: date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
-def _num(v: float) -> str:
+def num(v: float) -> str:
     """An input number as a person reads it: 1,200 / 0.25 / 0.1667."""
     if v is None:
         return "—"
@@ -191,31 +191,31 @@ def _num(v: float) -> str:
     return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
 
 
-def _fig(v: float) -> str:
+def fig(v: float) -> str:
     """A catalog figure exactly as written (no rounding to the display format)."""
     return f"{v:,.10g}" if abs(v) >= 1000 else f"{v:.10g}"
 
 
-def _score(s: int) -> str:
+def signed_score(s: int) -> str:
     return f"{s:+d}"
 
 
-def _usd_tick(v: float) -> str:
+def pdf_usd_tick(v: float) -> str:
     """Axis labels, as the app's charts label them (`planner.format.usd_tick`): $1, $10, $1K, $20K."""
     return usd_tick(v)
 
 
-def _usd_cell(v: float) -> str:
+def usd_cell(v: float) -> str:
     """A component in a table: `usd`, and "–" for nothing."""
     return usd(v) if v > 0 else "–"
 
 
-def _per_1k(snap: Snapshot) -> str:
+def per_1k(snap: Snapshot) -> str:
     """Cost per 1,000 queries; undefined (—) at zero volume, where the engine reports 0."""
     return usd(snap.usd_per_1k_queries) if snap.queries_per_month > 0 else "—"
 
 
-def _range(lo: float, hi: float, value: float) -> str:
+def range_text(lo: float, hi: float, value: float) -> str:
     """ "$10–$12", or the single figure when the catalog gives no range."""
     if abs(hi - lo) <= 0.005 * max(abs(value), 1e-9):
         return usd(value)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from planner.format import usd
-from planner.report.document import _Report
-from planner.report.text import _x
+from planner.report.document import ReportDocument
+from planner.report.text import para_text
 from planner.scenario import LABELS
 
 
@@ -16,7 +16,7 @@ def _text(v: Any) -> str:
     return str(v)
 
 
-class _TrafficSection(_Report):
+class TrafficSection(ReportDocument):
     traffic: Any = None  # planner.traffic.analysis.TrafficAnalysis, when the scenario was fitted
 
     def applied_fields(self) -> list:
@@ -40,7 +40,7 @@ class _TrafficSection(_Report):
         self.h1("Fitted from your traffic")
         self.add(
             self.p(
-                _x(
+                para_text(
                     f"These inputs were measured from imported usage logs ({a.stats.provenance}; the logs come "
                     f"from {LABELS[a.fit.architecture]}). Each replaces what was entered before."
                 )
@@ -49,15 +49,19 @@ class _TrafficSection(_Report):
         rows = [[self.p(x, st.head) for x in ("Input", "Fitted", "How")]]
         for f in fields:
             rows.append(
-                [self.p(_x(f.path), st.cell), self.p(_x(_text(f.value)), st.cell), self.p(_x(f.note), st.cell_small)]
+                [
+                    self.p(para_text(f.path), st.cell),
+                    self.p(para_text(_text(f.value)), st.cell),
+                    self.p(para_text(f.note), st.cell_small),
+                ]
             )
         self.add(self.table(rows, [0.3 * self.width, 0.15 * self.width, 0.55 * self.width]))
         rec = [[self.p(x, st.head) for x in ("Model", "Reported", "At catalog prices", "Gap")]]
         for r in a.reconciliation:
             gap = "—" if r.gap_pct is None else f"{r.gap_pct:+.1f}%"
             rec.append(
-                [self.p(_x(r.model), st.cell)]
-                + [self.p(_x(t), st.cell) for t in (usd(r.reported_usd), usd(r.repriced_usd), gap)]
+                [self.p(para_text(r.model), st.cell)]
+                + [self.p(para_text(t), st.cell) for t in (usd(r.reported_usd), usd(r.repriced_usd), gap)]
             )
         self.add(self.p("The logs' cost against the catalog's prices (over the logs' window)", st.h2))
         self.add(self.table(rec, [0.4 * self.width, 0.2 * self.width, 0.2 * self.width, 0.2 * self.width]))
@@ -65,7 +69,7 @@ class _TrafficSection(_Report):
             t = a.round_trip
             self.add(
                 self.p(
-                    _x(
+                    para_text(
                         f"Round trip: the estimate of {LABELS[t.architecture]} on {t.llm}, "
                         f"{usd(t.estimate_monthly_usd)} a month, against the observed traffic at the same "
                         f"prices, {usd(t.observed_monthly_usd)} ({t.gap_pct:+.1f}%)."

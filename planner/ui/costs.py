@@ -5,14 +5,14 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from planner import figures, readouts, verdict
+from planner import figures, verdict
 from planner import format as fmt
 from planner.break_even_text import interval_sentences
 from planner.engine import Estimate
 from planner.lifecycle import scenario_issues
 from planner.output import csv_text
 from planner.scenario import LABELS
-from planner.ui import assumptions, messages, quality, results, session, summary, tables, volume_chart
+from planner.ui import assumptions, messages, quality, results, session, sidebar, summary, tables, volume_chart
 from planner.ui.messages import md, message
 from pricing.models import Catalog
 
@@ -33,20 +33,6 @@ def _page() -> None:
     # "cheapest" only among the options still open (none when nothing fits); equal costs share the badge
     open_ = verdict.cheapest({a: est.current[a].monthly_usd for a in est.priced}, ruled_out)
     cheapest = open_[0] if open_ else est.priced[0]
-    q_now = s.workload.queries_per_month
-    with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
-        st.caption(readouts.cost_caption(q_now))
-        cards = readouts.cost_cards(est.priced, {a: est.current[a].monthly_usd for a in est.priced}, ruled_out)
-        volume_chart.draw_cards(
-            est,
-            cards,
-            lambda c: (
-                f"At {fmt.count(c.queries_per_month)} queries/month. Range "
-                f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
-                f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
-                f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
-            ),
-        )
     shown = {i.message() for i in scenario_issues(ctx.catalog, s)}  # the page header showed these
     for w in est.warnings:
         if w not in shown:
@@ -55,7 +41,21 @@ def _page() -> None:
     for reason in est.ruled_out_reasons:
         st.info(reason)
 
-    volume_chart.spend_chart(ctx, est, ruled_out, key="costs.spend")
+    # the monthly cost cards, the spend chart and its volume slider: one component, moving in the browser
+    volume_chart.spend_chart(
+        ctx,
+        est,
+        ruled_out,
+        lambda c: (
+            f"At {fmt.count(c.queries_per_month)} queries/month. Range "
+            f"{fmt.usd(c.monthly_low_usd)}–{fmt.usd(c.monthly_high_usd)} "
+            f"from the catalog's low/high prices; {fmt.usd(c.usd_per_1k_queries)} per 1,000 queries; "
+            f"one-time {fmt.usd(c.one_time_total_usd)}; {fmt.usd(c.tco_usd)} over {s.horizon_months} months."
+        ),
+        grid=sidebar.VOLUME_STEPS,
+        key="costs.spend",
+        on_move=sidebar.write_url,
+    )
     _cache_note(est, ruled_out)
     _break_even_table(est)
     _views(ctx, est, cheapest)

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from planner import figures, readouts
+from planner import figures
 from planner import format as fmt
-from planner.latency_limits import MEASURE_LABELS, latency_limits, shown_measure
+from planner.latency_limits import MEASURE_LABELS, latency_limits
 from planner.scenario import LABELS
-from planner.ui import messages, results, summary, volume_chart
+from planner.ui import messages, results, sidebar, summary, volume_chart
 
 
 @st.fragment
@@ -20,25 +20,23 @@ def _page() -> None:
     est, _ = results.require_estimate(ctx)
     limits = latency_limits(ctx.scenario)
     summary.verdict_box(ctx)
-    measure = shown_measure(ctx.scenario)  # the cards' measure: the first token when only it is limited
-    first_token = measure == "first_token"
 
-    with st.container(key=volume_chart.READOUTS_KEY):  # the chart's slider rewrites these in the browser
-        cards = readouts.latency_cards(
-            est.priced, {a: est.limited_p95_ms(a) for a in est.priced}, limits.get(measure), first_token
-        )
-        volume_chart.draw_cards(
-            est,
-            cards,
-            lambda c: (
-                f"At {fmt.count(c.queries_per_month)} queries/month. "
-                f"First token: median {fmt.ms(c.first_token_p50_ms)}, p95 {fmt.ms(c.first_token_p95_ms)}. "
-                f"Full answer: median {fmt.ms(c.latency_p50_ms)}, p95 {fmt.ms(c.latency_p95_ms)}."
-            ),
-        )
     for reason in est.ruled_out_reasons:  # no curve and no card for these: say why
         st.info(reason)
 
+    # the p95 cards, the latency chart and its volume slider: one component, moving in the browser
+    volume_chart.latency_chart(
+        ctx,
+        est,
+        lambda c: (
+            f"At {fmt.count(c.queries_per_month)} queries/month. "
+            f"First token: median {fmt.ms(c.first_token_p50_ms)}, p95 {fmt.ms(c.first_token_p95_ms)}. "
+            f"Full answer: median {fmt.ms(c.latency_p50_ms)}, p95 {fmt.ms(c.latency_p95_ms)}."
+        ),
+        grid=sidebar.VOLUME_STEPS,
+        key="latency.curve",
+        on_move=sidebar.write_url,
+    )
     st.dataframe(
         [
             {
@@ -61,7 +59,6 @@ def _page() -> None:
             if advice:
                 st.text(f"{LABELS[a]}: {advice}")
 
-    volume_chart.latency_chart(ctx, est, key="latency.curve")
     st.subheader("Where one request's time goes")
     st.plotly_chart(figures.latency_breakdown_figure(est), config=figures.CONFIG, key="latency.breakdown")
     st.caption(

@@ -1,13 +1,16 @@
-"""A chart over query volume with its own "Queries per month" slider that moves on the client.
+"""A chart over query volume with its read-outs and its own "Queries per month" slider, moving on the client.
 
 Nothing on the spend and latency curves depends on the scenario's volume: only the "your volume"
-marker and the read-outs at that volume do. So the chart and the slider live in one component
-(`volume_chart_frontend/`: plain JavaScript speaking Streamlit's v1 component protocol, and the
-plotly.js of the installed plotly package): a key press moves the marker and rewrites the page's
-read-outs (the `st.metric` cards in the container `readouts_key`) from figures computed for every
-slider step up front, and only then tells Python the new volume. Python's rerun brings the link, the
-other pages and the rest of the page in step; the figure it sends again is the same (its id leaves
-the marker out), so the browser does not redraw it.
+marker and the read-outs at that volume do. So the read-out cards, the chart and the slider live in one
+component (`volume_chart_frontend/`: plain JavaScript speaking Streamlit's v1 component protocol, and the
+plotly.js of the installed plotly package), which draws them all inside its own frame: a key press moves
+the marker and redraws the cards from figures computed for every slider step up front, and only then
+tells Python the new volume. Python's rerun brings the link, the other pages and the rest of the page in
+step; the figure it sends again is the same (its id leaves the marker out), so the browser does not
+redraw it. The component reaches nothing outside its frame.
+
+It takes what it needs as arguments: the figure, the volumes of its slider, the cards at each, and what
+to call after a move (`on_move`). `spend_chart` and `latency_chart` assemble these from an estimate.
 
 The component's files are served from a directory made once per server process: the two files of
 `volume_chart_frontend/` and a hard link to (or a copy of) `plotly/package_data/plotly.min.js`, since
@@ -25,22 +28,18 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import plotly
 import streamlit as st
 import streamlit.components.v1 as components
 
 from planner import figures, readouts
 from planner import format as fmt
-from planner.figures.spend import _at_volume_trace
-from planner.figures.style import _current_marker
 from planner.latency_limits import latency_limits, shown_measure
 from planner.readouts import Card
-from planner.ui import session, sidebar
-from planner.ui.sidebar import VOLUME_STEPS
+from planner.ui import session
+from planner.vocabulary import ALERT, MUTED, VERDICT_COLORS
 
 if TYPE_CHECKING:
     from planner.engine import Estimate, Snapshot
@@ -48,28 +47,11 @@ if TYPE_CHECKING:
 
 FRONTEND = Path(__file__).with_name("volume_chart_frontend")
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-#: The at-volume markers' trace in the spend figure, and the marker's label.
-AT_VOLUME_TRACE = "At your volume"
-MARKER_TEXT = "your volume"
 LABEL = "Queries per month"
-#: The key of the container holding the read-outs the slider rewrites (the page's `st.metric` cards).
-READOUTS_KEY = "volume-readouts"
-HELP = "Expected queries a month (log scale). Arrow keys step it; the chart and the figures above follow at once."
-
-
-def draw_cards(est: Estimate, cards: Sequence[Card], help_of: Callable[[Snapshot], str]) -> None:
-    """The read-out cards, one `st.metric` per priced option (call inside the `READOUTS_KEY` container, which the
-    chart's slider rewrites in the browser); `help_of` gives a card's tooltip from that option's snapshot."""
-    for col, a, card in zip(st.columns(len(est.priced)), est.priced, cards, strict=True):
-        col.metric(
-            card.label,
-            card.value,
-            delta=card.delta,
-            delta_color=card.delta_color,
-            delta_arrow=card.delta_arrow,
-            help=help_of(est.current[a]),
-            border=True,
-        )
+HELP = "Expected queries a month (log scale). Arrow keys step it; the chart and the figures above it follow at once."
+#: The cards' delta colours (as `st.metric` colours them): a difference that is worse, one that is better, a plain
+#: note ("cheapest", "ruled out").
+DELTA_COLORS = {"worse": ALERT, "better": VERDICT_COLORS["recommended"], "off": MUTED}
 
 
 def _serve_dir() -> str:
@@ -92,38 +74,41 @@ def _component() -> Callable[..., Any]:
 
 def _marker_parts(q: float, volumes) -> tuple[dict | None, dict | None]:
     """The marker's line and label at `q` exactly as the figures draw them (none when `q` is off the chart)."""
-    stub: dict[str, list] = {"shapes": [], "annotations": []}
-    _current_marker(stub, q, volumes)
-    shape = stub["shapes"][0] if stub["shapes"] else None
-    note = stub["annotations"][0] if stub["annotations"] else None
-    return (
-        shape and {"x0": shape["x0"], "x1": shape["x1"]},
-        note and {k: note[k] for k in ("x", "xanchor", "xshift", "text")},
-    )
+    marker = figures.current_marker(q, volumes)
+    if marker is None:
+        return None, None
+    shape, note = marker
+    return {"x0": shape["x0"], "x1": shape["x1"]}, {k: note[k] for k in ("x", "xanchor", "xshift", "text")}
+
+
+def _full_note(q: float, volumes) -> dict | None:
+    """The marker's label at `q` as the figure's JSON holds it."""
+    marker = figures.current_marker(q, volumes)
+    return None if marker is None else json.loads(json.dumps(marker[1], cls=plotly.utils.PlotlyJSONEncoder))
 
 
 def _index(items: list[dict], pred: Callable[[dict], bool]) -> int | None:
     return next((i for i, x in enumerate(items) if pred(x)), None)
 
 
-def _on_change(key: str) -> None:
+def _on_change(key: str, on_move: Callable[[], None]) -> None:
     """The browser's new volume: `{"q": volume, "n": move number}` (so a move back to an earlier volume is a
-    change too)."""
+    change too); then `on_move()` (the link follows at once: a move reruns only the page's fragment)."""
     value = st.session_state.get(key)
     q = value.get("q") if isinstance(value, dict) else None
     if isinstance(q, int | float) and not isinstance(q, bool):
         session.change({"workload.queries_per_month": float(q)}, LABEL)
-        sidebar.write_url()  # the link follows at once: a move reruns only the page's fragment, not the sidebar
+        on_move()
 
 
-def _spec(spec: dict) -> tuple[str, str, dict[str, int | None]]:
-    """The figure's JSON text (from its JSON `spec`); its identity without the marker (equal ids: the browser
-    need not redraw); where the marker's line, label and at-volume trace sit in it."""
+def _spec(spec: dict, note: dict | None) -> tuple[str, str, dict[str, int | None]]:
+    """The figure's JSON text (from its JSON `spec`, whose marker label is `note`); its identity without the
+    marker (equal ids: the browser need not redraw); where the marker's line, label and at-volume trace sit."""
     data, layout = spec["data"], spec["layout"]
     marker = {
         "shape": _index(layout.get("shapes", []), lambda s: s.get("name") == figures.CURRENT_SHAPE),
-        "annotation": _index(layout.get("annotations", []), lambda a: str(a.get("text", "")).startswith(MARKER_TEXT)),
-        "trace": _index(data, lambda t: t.get("name") == AT_VOLUME_TRACE),
+        "annotation": None if note is None else _index(layout.get("annotations", []), lambda a: a == note),
+        "trace": _index(data, lambda t: t.get("name") == figures.AT_VOLUME_TRACE),
     }
     text = json.dumps(spec, cls=plotly.utils.PlotlyJSONEncoder, separators=(",", ":"))
     neutral = json.loads(text)  # the marker's own parts replaced by placeholders
@@ -136,14 +121,25 @@ def _spec(spec: dict) -> tuple[str, str, dict[str, int | None]]:
     return text, spec_id, marker
 
 
-def _step(q: float, volumes, cards: list[Card], caption: str | None, at_volume: dict | None) -> dict:
+def _tone(card: Card) -> str:
+    """How a card's delta is coloured, as `st.metric` colours it: "off", or "worse" / "better" by its sign
+    (inverse: a rise is worse)."""
+    if card.delta_color == "off" or not card.delta:
+        return "off"
+    rising = not card.delta.startswith("-")
+    return "worse" if rising == (card.delta_color == "inverse") else "better"
+
+
+def _step(q: float, volumes, cards: Sequence[Card], caption: str | None, at_volume: dict | None) -> dict:
     """What the browser shows at the slider's step `q`."""
     shape, note = _marker_parts(q, volumes)
     return {
         "q": q,
         "label": fmt.count(q),
         "caption": caption,
-        "cards": [{"value": c.value, "delta": c.delta} for c in cards],
+        "cards": [
+            {"value": c.value, "delta": c.delta, "tone": _tone(c), "arrow": c.delta_arrow != "off"} for c in cards
+        ],
         "shape": shape,
         "annotation": note,
         "trace": at_volume,
@@ -168,7 +164,7 @@ def _with_marker(spec: dict, marker: dict[str, int | None], step: dict) -> dict 
     return out
 
 
-def _figure_json(key: str, fig_key: tuple, make_spec: Callable[[], dict], step: dict) -> tuple[str, str, dict]:
+def _figure_json(key: str, fig_key: tuple, make_spec: Callable[[], dict], step: dict, volumes) -> tuple[str, str, dict]:
     """`_spec(make_spec())`, or — when only the volume moved since this chart's last figure (`fig_key` equal) —
     the last figure with its marker moved to `step`: a volume move costs no figure rebuild in Python either."""
     memo = session.get().chart_memo
@@ -178,7 +174,7 @@ def _figure_json(key: str, fig_key: tuple, make_spec: Callable[[], dict], step: 
         moved = _with_marker(json.loads(text), marker, step)  # (kept as text: ~0.1 MB, parsed in ~1 ms)
         if moved is not None:
             return json.dumps(moved, separators=(",", ":")), spec_id, marker
-    text, spec_id, marker = _spec(make_spec())
+    text, spec_id, marker = _spec(make_spec(), _full_note(step["q"], volumes))
     memo[key] = (fig_key, text, spec_id, marker)
     return text, spec_id, marker
 
@@ -199,23 +195,25 @@ def volume_chart(
     volumes,
     steps: Sequence[float],
     current: float,
-    cards: Sequence[list[Card]],
+    cards: Sequence[Sequence[Card]],
+    card_help: Sequence[str],
     captions: Sequence[str | None],
     at_volume: Sequence[dict | None] | None,
     key: str,
-    readouts_key: str,
+    on_move: Callable[[], None],
 ) -> None:
-    """Draw the figure whose JSON is `make_spec()` (drawn at the scenario's volume `current`, one of `steps`;
-    `fig_key`: what it is drawn from but the volume) with the volume slider.
+    """Draw the read-out cards, the figure whose JSON is `make_spec()` (drawn at the scenario's volume
+    `current`, one of `steps`; `fig_key`: what it is drawn from but the volume) and the volume slider.
 
-    `cards[j]` / `captions[j]`: the read-outs at `steps[j]`; `at_volume[j]`: the at-volume markers'
-    `x`, `y` and `text` there (the spend figure's), or None."""
+    `cards[j]` / `captions[j]`: the read-outs at `steps[j]` (their labels do not change with the volume);
+    `card_help`: each card's tooltip at `current`; `at_volume[j]`: the at-volume markers' `x`, `y` and `text`
+    there (the spend figure's), or None; `on_move()`: called after the browser moved the volume."""
     payload = [
         _step(q, volumes, cards[j], captions[j], at_volume[j] if at_volume is not None else None)
         for j, q in enumerate(steps)
     ]
     index = list(steps).index(current)
-    text, spec_id, marker = _figure_json(key, fig_key, make_spec, payload[index])
+    text, spec_id, marker = _figure_json(key, fig_key, make_spec, payload[index], volumes)
     _component()(
         spec=text,
         spec_id=spec_id,
@@ -223,48 +221,46 @@ def volume_chart(
         steps=payload,
         index=index,
         marker=marker,
-        readouts=readouts_key,
+        card_labels=[c.label for c in cards[index]],
+        card_help=list(card_help),
+        colors=DELTA_COLORS,
         label=LABEL,
         help=HELP,
         key=key,
         default=None,
-        on_change=functools.partial(_on_change, key),
+        on_change=functools.partial(_on_change, key, on_move),
     )
 
 
-def steps_for(q: float) -> list[float]:
-    """The slider's volumes: the 1-2-5 steps, and the scenario's own volume when it is between them."""
-    return sorted(set(VOLUME_STEPS) | {float(q)})
+def steps_for(q: float, grid: Sequence[float]) -> list[float]:
+    """The slider's volumes: the steps of `grid` (the app's 1-2-5 steps), and the scenario's own volume when it
+    is between them."""
+    return sorted(set(grid) | {float(q)})
 
 
-def _spend_floor(est: Estimate) -> float:
-    """The floor `figures.spend_figure` draws zero at (a tenth of the lowest spend or budget on the chart)."""
-    series = [est.series[a] for a in est.priced]
-    every = np.concatenate([np.ravel(x) for s in series for x in (s.low_usd, s.high_usd, s.total_usd)])
-    every = every[every > 0]
-    y_lo = float(every.min()) if every.size else 0.01
-    budget = est.scenario.monthly_budget_usd
-    if budget:
-        y_lo = min(y_lo, budget)
-    return y_lo / 10
-
-
-def spend_chart(ctx: Context, est: Estimate, ruled_out: set[str], key: str) -> None:
-    """The Costs page's spend over volume, with the slider; it rewrites the cost cards and their caption."""
+def spend_chart(
+    ctx: Context,
+    est: Estimate,
+    ruled_out: set[str],
+    help_of: Callable[[Snapshot], str],
+    *,
+    grid: Sequence[float],
+    key: str,
+    on_move: Callable[[], None],
+) -> None:
+    """The Costs page's monthly cost cards (each option's at the volume; `help_of`: a card's tooltip from its
+    snapshot) and spend over volume, with the slider over `grid`'s steps."""
     s = est.scenario
-    steps = steps_for(s.workload.queries_per_month)
+    steps = steps_for(s.workload.queries_per_month, grid)
     at = readouts.at_volumes(ctx.catalog, s, est.priced, steps)
-    floor = _spend_floor(est)
+    floor = figures.spend_floor(est)
     cards: list[list[Card]] = []
     marks: list[dict | None] = []
     for j, q in enumerate(steps):
         monthly = {a: float(at.monthly_usd[a][j]) for a in est.priced}
         cards.append(readouts.cost_cards(est.priced, monthly, ruled_out))
         if est.volumes[0] <= q <= est.volumes[-1]:
-            stub = SimpleNamespace(
-                priced=est.priced, current={a: SimpleNamespace(monthly_usd=m) for a, m in monthly.items()}
-            )
-            t = _at_volume_trace(stub, q, floor)  # type: ignore[arg-type]
+            t = figures.at_volume_trace(est.priced, monthly, q, floor)
             marks.append({"x": t["x"], "y": t["y"], "text": t["text"]})
         else:
             marks.append(None)
@@ -275,17 +271,27 @@ def spend_chart(ctx: Context, est: Estimate, ruled_out: set[str], key: str) -> N
         steps=steps,
         current=s.workload.queries_per_month,
         cards=cards,
+        card_help=[help_of(est.current[a]) for a in est.priced],
         captions=[readouts.cost_caption(q) for q in steps],
         at_volume=marks,
         key=key,
-        readouts_key=READOUTS_KEY,
+        on_move=on_move,
     )
 
 
-def latency_chart(ctx: Context, est: Estimate, key: str) -> None:
-    """The Latency page's p50/p95 over volume, with the slider; it rewrites the p95 cards."""
+def latency_chart(
+    ctx: Context,
+    est: Estimate,
+    help_of: Callable[[Snapshot], str],
+    *,
+    grid: Sequence[float],
+    key: str,
+    on_move: Callable[[], None],
+) -> None:
+    """The Latency page's p95 cards (each option's bounded p95 at the volume; `help_of`: a card's tooltip) and
+    p50/p95 over volume, with the slider over `grid`'s steps."""
     s = est.scenario
-    steps = steps_for(s.workload.queries_per_month)
+    steps = steps_for(s.workload.queries_per_month, grid)
     at = readouts.at_volumes(ctx.catalog, s, est.priced, steps)
     measure = shown_measure(s)  # the first token when only it is limited, else the full answer
     first_token = measure == "first_token"
@@ -305,8 +311,9 @@ def latency_chart(ctx: Context, est: Estimate, key: str) -> None:
         steps=steps,
         current=s.workload.queries_per_month,
         cards=cards,
+        card_help=[help_of(est.current[a]) for a in est.priced],
         captions=[None] * len(steps),
         at_volume=None,
         key=key,
-        readouts_key=READOUTS_KEY,
+        on_move=on_move,
     )

@@ -62,29 +62,29 @@ def relative_difference(ours: float, theirs: float) -> float:
     return abs(ours - theirs) / abs(theirs)
 
 
-def _pct(ours: float, theirs: float) -> str:
+def pct(ours: float, theirs: float) -> str:
     if theirs == 0:
         return "reference is 0"
     return f"{(ours - theirs) / theirs * 100:+.1f} %"
 
 
-def _fmt(v) -> str:
+def fmt(v) -> str:
     if isinstance(v, int | float) and not isinstance(v, bool):
         return f"{v:,}" if isinstance(v, int) else f"{v:g}"
     return str(v)
 
 
-def _compare_value(out: list, fam: str, key: str, path: str, ours, theirs, threshold: float, what: str = "") -> None:
+def compare_value(out: list, fam: str, key: str, path: str, ours, theirs, threshold: float, what: str = "") -> None:
     if ours is None and theirs is None:
         return
     if ours is None:
         out.append(
-            Finding(fam, key, path, f"missing in the catalog; genai-prices gives {_fmt(theirs)}", True, None, theirs)
+            Finding(fam, key, path, f"missing in the catalog; genai-prices gives {fmt(theirs)}", True, None, theirs)
         )
         return
     if theirs is None:
         out.append(
-            Finding(fam, key, path, f"{_fmt(ours)} in the catalog; genai-prices has none (kept)", False, ours, None)
+            Finding(fam, key, path, f"{fmt(ours)} in the catalog; genai-prices has none (kept)", False, ours, None)
         )
         return
     rel = relative_difference(float(ours), float(theirs))
@@ -97,8 +97,8 @@ def _compare_value(out: list, fam: str, key: str, path: str, ours, theirs, thres
             fam,
             key,
             path,
-            f"{label}: {_fmt(ours)} in the catalog, {_fmt(theirs)} in genai-prices "
-            f"({_pct(float(ours), float(theirs))}){what}",
+            f"{label}: {fmt(ours)} in the catalog, {fmt(theirs)} in genai-prices "
+            f"({pct(float(ours), float(theirs))}){what}",
             failing,
             ours,
             theirs,
@@ -106,11 +106,11 @@ def _compare_value(out: list, fam: str, key: str, path: str, ours, theirs, thres
     )
 
 
-def _val(fig: Figure | None):
+def val(fig: Figure | None):
     return None if fig is None else fig.value
 
 
-def _long_context_findings(
+def long_context_findings(
     out: list, fam: str, key: str, entry: LLM, ref: Reference, threshold: float, at: str = ""
 ) -> None:
     """The long-context tier in force (`at`: the path prefix where it lives, e.g. "price_changes[2027-01-01].")."""
@@ -147,14 +147,14 @@ def _long_context_findings(
                 key,
                 f"{at}long_context",
                 f"missing in the catalog; genai-prices prices input above {lc_ref['above_input_tokens']:,} tokens "
-                f"at {_fmt(lc_ref['input_usd_per_1m_tokens'])} / {_fmt(lc_ref['output_usd_per_1m_tokens'])}",
+                f"at {fmt(lc_ref['input_usd_per_1m_tokens'])} / {fmt(lc_ref['output_usd_per_1m_tokens'])}",
                 True,
                 None,
                 lc_ref,
             )
         )
     elif lc_ref is not None and lc is not None:
-        _compare_value(
+        compare_value(
             out,
             fam,
             key,
@@ -164,8 +164,8 @@ def _long_context_findings(
             threshold,
         )
         for name in TIER_FIELDS:
-            _compare_value(
-                out, fam, key, f"{at}long_context.{name}", _val(getattr(lc, name)), lc_ref.get(name), threshold
+            compare_value(
+                out, fam, key, f"{at}long_context.{name}", val(getattr(lc, name)), lc_ref.get(name), threshold
             )
 
 
@@ -213,7 +213,7 @@ def _in_force_findings(
                     key,
                     f"price_changes[{day.isoformat()}]",
                     "missing in the catalog; genai-prices changes the price to "
-                    f"{_fmt(c.get('input_usd_per_1m_tokens'))} / {_fmt(c.get('output_usd_per_1m_tokens'))} on {day}",
+                    f"{fmt(c.get('input_usd_per_1m_tokens'))} / {fmt(c.get('output_usd_per_1m_tokens'))} on {day}",
                     True,
                     None,
                     c,
@@ -234,9 +234,9 @@ def _in_force_findings(
         here: list[Finding] = []
         for name in LLM_PRICE_FIELDS:
             path = _fix_at(entry, name, day, since, theirs) + name
-            _compare_value(here, fam, key, path, _val(getattr(now, name)), ref.prices.get(name), threshold)
+            compare_value(here, fam, key, path, val(getattr(now, name)), ref.prices.get(name), threshold)
         at = _fix_at(entry, "long_context", day, since, theirs)
-        _long_context_findings(here, fam, key, now, ref, threshold, at=at)
+        long_context_findings(here, fam, key, now, ref, threshold, at=at)
         when = "" if day == on == since else f" (in force on {day})"
         found += [dataclasses.replace(f, message=f.message + when) for f in here]
     seen: set[tuple[str, bool]] = set()
@@ -277,7 +277,7 @@ def _deprecation_findings(out: list, fam: str, key: str, entry, ref: Reference, 
         out.append(Finding(fam, key, "lifecycle", message, False))
 
 
-def _entry_findings(
+def entry_findings(
     fam: str, key: str, entry, ref: Reference, threshold: float, ref_on=None, since: date | None = None
 ) -> list[Finding]:
     """Findings of one entry against `ref` (the package on the check day); `ref_on(day)` gives the package on
@@ -298,7 +298,7 @@ def _entry_findings(
                         "context_window_tokens",
                         f"drift: {entry.context_window_tokens:,} in the catalog, "
                         f"{ref.context_window:,} in genai-prices "
-                        f"({_pct(entry.context_window_tokens, ref.context_window)})",
+                        f"({pct(entry.context_window_tokens, ref.context_window)})",
                         True,
                         entry.context_window_tokens,
                         ref.context_window,
@@ -309,7 +309,7 @@ def _entry_findings(
             out.append(Finding(fam, key, "genai_prices", "a self-hosted model has no API price to compare", False))
             return out
         for name in EMBEDDING_PRICE_FIELDS:
-            _compare_value(out, fam, key, name, _val(getattr(entry, name)), ref.prices.get(name), threshold)
+            compare_value(out, fam, key, name, val(getattr(entry, name)), ref.prices.get(name), threshold)
         if ref.context_window is not None:
             rel = relative_difference(entry.max_input_tokens, ref.context_window)
             if rel > threshold:
@@ -319,7 +319,7 @@ def _entry_findings(
                         key,
                         "max_input_tokens",
                         f"drift: {entry.max_input_tokens:,} in the catalog, {ref.context_window:,} in genai-prices "
-                        f"({_pct(entry.max_input_tokens, ref.context_window)})",
+                        f"({pct(entry.max_input_tokens, ref.context_window)})",
                         True,
                         entry.max_input_tokens,
                         ref.context_window,
@@ -353,7 +353,7 @@ def check_entry(
             cache[day] = reference(entry.genai_prices, day, since=since)
         return cache[day]
 
-    return _entry_findings(fam, key, entry, ref, threshold, ref_on, since)
+    return entry_findings(fam, key, entry, ref, threshold, ref_on, since)
 
 
 def check_catalog(catalog: Catalog, threshold: float = DEFAULT_THRESHOLD, on: date | None = None) -> CheckResult:

@@ -16,7 +16,7 @@ from pricing.genai_sync.source import (
     reference,
     source_text,
 )
-from pricing.genai_sync.write import _dq, _dump, _figure_map, _yaml
+from pricing.genai_sync.write import dq, dump, figure_map, yaml
 from pricing.models import Catalog, EmbeddingModel
 
 
@@ -59,9 +59,9 @@ def new_entry(
     src = source_text(ref, version)
     today = today or date.today()
     m = CommentedMap()
-    m["name"] = _dq(r.name)
-    m["provider"] = _dq(r.provider_name)
-    m["genai_prices"] = _dq(ref)
+    m["name"] = dq(r.name)
+    m["provider"] = dq(r.provider_name)
+    m["genai_prices"] = dq(ref)
     if r.is_embedding:
         if dimensions is None:
             raise SyncError(
@@ -72,7 +72,7 @@ def new_entry(
         if window is not None:
             m["max_input_tokens"] = window
         for name, value in r.prices.items():
-            m[name] = _figure_map(value, src, checked)
+            m[name] = figure_map(value, src, checked)
         for name, spec in EMBEDDING_PLACEHOLDERS.items():
             m[name] = _placeholder(spec, today)
         return "embedding_models", m
@@ -100,10 +100,10 @@ def _placeholder(spec: dict, today: date):
     f["value"] = spec["value"]
     f["low"] = spec["low"]
     f["high"] = spec["high"]
-    f["source"] = _dq(_PLACEHOLDER_SOURCE)
+    f["source"] = dq(_PLACEHOLDER_SOURCE)
     f["checked"] = today
     f["verified"] = False
-    f["note"] = _dq(PLACEHOLDER_NOTE)
+    f["note"] = dq(PLACEHOLDER_NOTE)
     return f
 
 
@@ -112,13 +112,13 @@ def _llm_prices(m, r: Reference, window: int, src: str, checked: date) -> None:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     for name, value in r.prices.items():
-        m[name] = _figure_map(value, src, checked)
+        m[name] = figure_map(value, src, checked)
     if r.long_context is not None and r.long_context["above_input_tokens"] < window:
         lc = CommentedMap()
         lc["above_input_tokens"] = r.long_context["above_input_tokens"]
         for name in TIER_FIELDS:
             if name in r.long_context:
-                lc[name] = _figure_map(r.long_context[name], src, checked)
+                lc[name] = figure_map(r.long_context[name], src, checked)
         m["long_context"] = lc
     if r.price_changes:
         seq = CommentedSeq()
@@ -127,19 +127,19 @@ def _llm_prices(m, r: Reference, window: int, src: str, checked: date) -> None:
             item["effective_on"] = c["effective_on"]
             for name in LLM_PRICE_FIELDS:
                 if name in c:
-                    item[name] = _figure_map(c[name], src, checked)
+                    item[name] = figure_map(c[name], src, checked)
             tier = c.get("long_context")
             if tier is not None and tier["above_input_tokens"] < window:
                 item["long_context"] = lc = CommentedMap()
                 lc["above_input_tokens"] = tier["above_input_tokens"]
                 for name in TIER_FIELDS:
                     if name in tier:
-                        lc[name] = _figure_map(tier[name], src, checked)
+                        lc[name] = figure_map(tier[name], src, checked)
             seq.append(item)
         m["price_changes"] = seq
 
 
-def _family_end(lines: list[str], family: str) -> int:
+def family_end(lines: list[str], family: str) -> int:
     """Index of the line before which a new entry of `family` goes (before the next top-level key's comments)."""
     start = next((i for i, ln in enumerate(lines) if ln.rstrip() == f"{family}:" or ln.startswith(f"{family}: ")), None)
     if start is None:
@@ -169,17 +169,17 @@ def add_entry_text(text: str, catalog: Catalog, ref: str, key: str | None = None
     family, mapping = new_entry(ref, on=kwargs.pop("on", None) or _package.today(), **kwargs)
     if key in getattr(catalog, family):
         raise SyncError(f"`{family}.{key}` already exists: pass --key KEY to add it under another key")
-    y = _yaml()
+    y = yaml()
     from ruamel.yaml.comments import CommentedMap
 
     wrapper = CommentedMap()
     wrapper[key] = mapping
-    block = _dump(y, wrapper)
+    block = dump(y, wrapper)
     block = "".join(("  " + ln if ln.strip() else ln) for ln in block.splitlines(keepends=True))
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    end = _family_end(lines, family)
+    end = family_end(lines, family)
     insert = ["\n", block]
     lines[end:end] = insert
     return "".join(lines), family, key

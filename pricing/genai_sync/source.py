@@ -58,7 +58,7 @@ def source_text(ref: str, version: str | None = None) -> str:
 # --------------------------------------------------------------------------- reading the package
 
 
-def _providers():
+def genai_providers():
     from genai_prices import data
 
     return data.providers
@@ -67,7 +67,7 @@ def _providers():
 def find_model(ref: str):
     """(provider, model) for "provider_id:model_id", matched exactly; None when the package lacks it."""
     provider_id, _, model_id = ref.partition(":")
-    for provider in _providers():
+    for provider in genai_providers():
         if provider.id == provider_id:
             for model in provider.models:
                 if model.id == model_id:
@@ -81,7 +81,7 @@ def suggest(ref: str) -> str:
     import difflib
 
     provider_id, _, model_id = ref.partition(":")
-    providers = {p.id: p for p in _providers()}
+    providers = {p.id: p for p in genai_providers()}
     if provider_id not in providers:
         close = difflib.get_close_matches(provider_id, sorted(providers), n=3)
         return f" — no provider `{provider_id}`" + (f"; did you mean {', '.join(close)}?" if close else "")
@@ -90,7 +90,7 @@ def suggest(ref: str) -> str:
     return f" — did you mean {', '.join(f'{provider_id}:{c}' for c in close)}?" if close else ""
 
 
-def _num(v) -> float | int:
+def num(v) -> float | int:
     """A package price as a YAML-friendly number (an integer when whole)."""
     d = Decimal(str(v))
     if d == d.to_integral_value():
@@ -98,19 +98,19 @@ def _num(v) -> float | int:
     return float(d)
 
 
-def _base(price):
+def base(price):
     if price is None:
         return None
-    return _num(price.base) if hasattr(price, "tiers") else _num(price)
+    return num(price.base) if hasattr(price, "tiers") else num(price)
 
 
-def _first_tier(price):
+def first_tier(price):
     if price is None or not hasattr(price, "tiers") or not price.tiers:
         return None
     return price.tiers[0]
 
 
-def _timestamp(model, day: date) -> datetime:
+def timestamp(model, day: date) -> datetime:
     """A moment on `day` outside every daily price window of the model (noon UTC unless a window covers it)."""
     from genai_prices.types import ConditionalPrice, TimeOfDateConstraint
 
@@ -126,7 +126,7 @@ def _timestamp(model, day: date) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=UTC)
 
 
-def _has_batch(model, ts: datetime) -> bool:
+def has_batch(model, ts: datetime) -> bool:
     for variant in model.price_variants or ():
         if variant.when.get("processing") != "batch":
             continue
@@ -135,7 +135,7 @@ def _has_batch(model, ts: datetime) -> bool:
     return False
 
 
-def _change_dates(model, after: date) -> list[date]:
+def change_dates(model, after: date) -> list[date]:
     """The days after `after` on which any price of the model changes (standard or batch)."""
     from genai_prices.types import StartDateConstraint
 
@@ -168,11 +168,11 @@ def reference(ref: str, on: date, since: date | None = None) -> Reference:
     if found is None:
         raise SyncError(f"`{ref}` is not in genai-prices {package_version()}{suggest(ref)}")
     provider, model = found
-    ts = _timestamp(model, on)
+    ts = timestamp(model, on)
     std = model.get_prices(ts)
     out = std.output_mtok
     is_embedding = out is None or (ref.partition(":")[2].find("embed") >= 0)
-    batch = model.get_prices(ts, {"processing": "batch"}) if _has_batch(model, ts) else None
+    batch = model.get_prices(ts, {"processing": "batch"}) if has_batch(model, ts) else None
     return Reference(
         ref=ref,
         name=model.name or model.id,
@@ -192,9 +192,9 @@ def _prices(std, batch, is_embedding: bool) -> dict[str, float | int]:
     """The catalog's price fields present in the package's standard (and batch) prices."""
     prices: dict[str, float | int] = {}
     if is_embedding:
-        prices["usd_per_1m_tokens"] = _base(std.input_mtok)
+        prices["usd_per_1m_tokens"] = base(std.input_mtok)
         if batch is not None and batch.input_mtok is not None:
-            prices["batch_usd_per_1m_tokens"] = _base(batch.input_mtok)
+            prices["batch_usd_per_1m_tokens"] = base(batch.input_mtok)
     else:
         pairs = {
             "input_usd_per_1m_tokens": std.input_mtok,
@@ -205,34 +205,34 @@ def _prices(std, batch, is_embedding: bool) -> dict[str, float | int]:
         if batch is not None:
             pairs["batch_input_usd_per_1m_tokens"] = batch.input_mtok
             pairs["batch_output_usd_per_1m_tokens"] = batch.output_mtok
-        prices = {k: _base(v) for k, v in pairs.items() if v is not None}
+        prices = {k: base(v) for k, v in pairs.items() if v is not None}
     return prices
 
 
 def _long_context(std) -> dict[str, Any] | None:
     """The first long-context tier of an LLM's prices: its threshold and its prices, or None."""
     long_context = None
-    tier = _first_tier(std.input_mtok) or _first_tier(std.output_mtok)
+    tier = first_tier(std.input_mtok) or first_tier(std.output_mtok)
     if tier is not None:
-        out_tier = _first_tier(std.output_mtok)
-        cache_tier = _first_tier(std.cache_read_mtok)
+        out_tier = first_tier(std.output_mtok)
+        cache_tier = first_tier(std.cache_read_mtok)
         long_context = {
             "above_input_tokens": int(tier.start),
-            "input_usd_per_1m_tokens": _num(_first_tier(std.input_mtok).price)
-            if _first_tier(std.input_mtok)
-            else _base(std.input_mtok),
-            "output_usd_per_1m_tokens": _num(out_tier.price) if out_tier else _base(std.output_mtok),
+            "input_usd_per_1m_tokens": num(first_tier(std.input_mtok).price)
+            if first_tier(std.input_mtok)
+            else base(std.input_mtok),
+            "output_usd_per_1m_tokens": num(out_tier.price) if out_tier else base(std.output_mtok),
         }
         if cache_tier is not None:
-            long_context["cached_input_usd_per_1m_tokens"] = _num(cache_tier.price)
+            long_context["cached_input_usd_per_1m_tokens"] = num(cache_tier.price)
     return long_context
 
 
 def _prices_on(model, day: date) -> tuple[dict[str, float | int], dict[str, Any] | None]:
     """An LLM's prices of every kind, and its long-context tier, on `day`."""
-    ts = _timestamp(model, day)
+    ts = timestamp(model, day)
     std = model.get_prices(ts)
-    batch = model.get_prices(ts, {"processing": "batch"}) if _has_batch(model, ts) else None
+    batch = model.get_prices(ts, {"processing": "batch"}) if has_batch(model, ts) else None
     return _prices(std, batch, False), _long_context(std)
 
 
@@ -241,7 +241,7 @@ def _price_changes(model, after: date) -> list[dict[str, Any]]:
     too, when it changes)."""
     changes = []
     _, tier_before = _prices_on(model, after)
-    for day in _change_dates(model, after):
+    for day in change_dates(model, after):
         prices, tier = _prices_on(model, day)
         change: dict[str, Any] = {"effective_on": day, **prices}
         if tier is not None and tier != tier_before:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from pricing.genai_sync import source as _package
-from pricing.genai_sync.compare import _fmt, price_home, referenced_entries, relative_difference
+from pricing.genai_sync.compare import fmt, price_home, referenced_entries, relative_difference
 from pricing.genai_sync.source import (
     DEFAULT_THRESHOLD,
     LLM_PRICE_FIELDS,
@@ -24,7 +24,7 @@ from pricing.genai_sync.source import (
 from pricing.models import LLM, Catalog
 
 
-def _yaml():
+def yaml():
     from ruamel.yaml import YAML
 
     y = YAML()
@@ -35,25 +35,25 @@ def _yaml():
     return y
 
 
-def _dq(text: str):
+def dq(text: str):
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     return DoubleQuotedScalarString(text)
 
 
-def _figure_map(value, source: str, checked: date, note: str | None = None):
+def figure_map(value, source: str, checked: date, note: str | None = None):
     from ruamel.yaml.comments import CommentedMap
 
     m = CommentedMap()
     m["value"] = value
-    m["source"] = _dq(source)
+    m["source"] = dq(source)
     m["checked"] = checked
     if note:
-        m["note"] = _dq(note)
+        m["note"] = dq(note)
     return m
 
 
-def _insert_after(mapping, after_keys: tuple[str, ...], key: str, value) -> None:
+def insert_after(mapping, after_keys: tuple[str, ...], key: str, value) -> None:
     """Insert `key` after the last of `after_keys` present in `mapping` (or at the end)."""
     keys = list(mapping.keys())
     pos = len(keys)
@@ -71,11 +71,11 @@ class Change:
 
     def __str__(self) -> str:
         if self.old is None:
-            return f"  + {self.where}: {_fmt(self.new)}"
-        return f"  ~ {self.where}: {_fmt(self.old)} -> {_fmt(self.new)}"
+            return f"  + {self.where}: {fmt(self.new)}"
+        return f"  ~ {self.where}: {fmt(self.old)} -> {fmt(self.new)}"
 
 
-def _set_figure(
+def set_figure(
     entry_map, name: str, value, source: str, checked: date, changes: list, where: str, after: tuple[str, ...]
 ):
     """Write a referenced figure: value, source, checked.
@@ -84,7 +84,7 @@ def _set_figure(
     """
     fig = entry_map.get(name)
     if fig is None:
-        _insert_after(entry_map, after, name, _figure_map(value, source, checked))
+        insert_after(entry_map, after, name, figure_map(value, source, checked))
         changes.append(Change(f"{where}.{name}", None, value))
         return
     old = fig.get("value")
@@ -96,13 +96,13 @@ def _set_figure(
         del fig["low"]
     if hi is not None and float(hi) < float(value):
         del fig["high"]
-    fig["source"] = _dq(source)
+    fig["source"] = dq(source)
     fig["checked"] = checked
     if "verified" in fig and fig["verified"] is False:
         del fig["verified"]
 
 
-_LLM_ORDER = (
+LLM_ORDER = (
     "name",
     "provider",
     "genai_prices",
@@ -120,7 +120,7 @@ _LLM_ORDER = (
     "long_context",
     "price_changes",
 )
-_EMB_ORDER = (
+EMB_ORDER = (
     "name",
     "provider",
     "genai_prices",
@@ -131,30 +131,30 @@ _EMB_ORDER = (
 )
 
 
-def _before(order: tuple[str, ...], name: str) -> tuple[str, ...]:
+def names_before(order: tuple[str, ...], name: str) -> tuple[str, ...]:
     return order[: order.index(name)]
 
 
-def _mark_retired(node, shut: date) -> None:
+def mark_retired(node, shut: date) -> None:
     """Figures read from the package for an entry already shut down: a historical price, `verified: false`."""
     if isinstance(node, dict):
         if "value" in node and str(node.get("source", "")).startswith("genai-prices "):
             if node.get("verified") is not False:
-                _insert_after(node, ("value", "low", "high", "source", "checked"), "verified", False)
+                insert_after(node, ("value", "low", "high", "source", "checked"), "verified", False)
             if not node.get("note"):
-                node["note"] = _dq(f"Historical price, still listed by genai-prices: the model shut down on {shut}.")
+                node["note"] = dq(f"Historical price, still listed by genai-prices: the model shut down on {shut}.")
             return
         for value in node.values():
-            _mark_retired(value, shut)
+            mark_retired(value, shut)
     elif isinstance(node, list):
         for item in node:
-            _mark_retired(item, shut)
+            mark_retired(item, shut)
 
 
-def _retire_if_shut(entry_map, entry, checked: date) -> None:
+def retire_if_shut(entry_map, entry, checked: date) -> None:
     life = entry.lifecycle
     if life is not None and life.shuts_down_on is not None and life.shuts_down_on <= checked:
-        _mark_retired(entry_map, life.shuts_down_on)
+        mark_retired(entry_map, life.shuts_down_on)
 
 
 def _home_map(entry_map, entry, name: str, day: date, where: str) -> tuple[Any, str, tuple[str, ...]]:
@@ -162,13 +162,13 @@ def _home_map(entry_map, entry, name: str, day: date, where: str) -> tuple[Any, 
     on or before `day` that gives it), its path for messages, and the key order there."""
     home = price_home(entry, name, day) if isinstance(entry, LLM) else ""
     if not home:
-        return entry_map, where, _LLM_ORDER if isinstance(entry, LLM) else _EMB_ORDER
+        return entry_map, where, LLM_ORDER if isinstance(entry, LLM) else EMB_ORDER
     day_text = home[len("price_changes[") : -2]
     item = next(x for x in entry_map["price_changes"] if str(x["effective_on"]) == day_text)
     return item, f"{where}.{home[:-1]}", _CHANGE_ORDER
 
 
-def _sync_entry(
+def sync_entry(
     entry_map, fam: str, key: str, entry, ref: Reference, source: str, checked: date, threshold: float, base=None
 ) -> list[Change]:
     """Sync one entry: its prices in force on `base.on` (`base`: the package's `Reference` on the first day
@@ -176,13 +176,13 @@ def _sync_entry(
     base = base or ref
     changes: list[Change] = []
     where = f"{fam}.{key}"
-    order = _LLM_ORDER if fam == "llms" else _EMB_ORDER
+    order = LLM_ORDER if fam == "llms" else EMB_ORDER
     for name, value in base.prices.items():
         target, at, at_order = _home_map(entry_map, entry, name, base.on, where)
-        _set_figure(target, name, value, source, checked, changes, at, _before(at_order, name))
+        set_figure(target, name, value, source, checked, changes, at, names_before(at_order, name))
     if fam == "embedding_models":
         _sync_max_input(entry_map, entry, ref, threshold, changes, where, order)
-        _retire_if_shut(entry_map, entry, checked)
+        retire_if_shut(entry_map, entry, checked)
         return changes
     if (
         ref.context_window is not None
@@ -202,7 +202,7 @@ def _sync_entry(
         _sync_long_context(target, lc_ref, source, checked, changes, at, at_order)
     if base.price_changes:
         _sync_price_changes(entry_map, base.price_changes, source, checked, changes, where, order, limit)
-    _retire_if_shut(entry_map, entry, checked)
+    retire_if_shut(entry_map, entry, checked)
     return changes
 
 
@@ -213,7 +213,7 @@ def _sync_max_input(entry_map, entry, ref: Reference, threshold: float, changes:
         if "max_input_tokens" in entry_map:
             entry_map["max_input_tokens"] = ref.context_window
         else:
-            _insert_after(entry_map, _before(order, "max_input_tokens"), "max_input_tokens", ref.context_window)
+            insert_after(entry_map, names_before(order, "max_input_tokens"), "max_input_tokens", ref.context_window)
 
 
 def _sync_long_context(entry_map, lc_ref: dict, source: str, checked: date, changes: list, where: str, order) -> None:
@@ -224,7 +224,7 @@ def _sync_long_context(entry_map, lc_ref: dict, source: str, checked: date, chan
     if lc is None:
         lc = CommentedMap()
         lc["above_input_tokens"] = lc_ref["above_input_tokens"]
-        _insert_after(entry_map, _before(order, "long_context"), "long_context", lc)
+        insert_after(entry_map, names_before(order, "long_context"), "long_context", lc)
         changes.append(Change(f"{where}.long_context.above_input_tokens", None, lc_ref["above_input_tokens"]))
     elif lc.get("above_input_tokens") != lc_ref["above_input_tokens"]:
         changes.append(
@@ -237,7 +237,7 @@ def _sync_long_context(entry_map, lc_ref: dict, source: str, checked: date, chan
         lc["above_input_tokens"] = lc_ref["above_input_tokens"]
     for name in TIER_FIELDS:
         if name in lc_ref:
-            _set_figure(
+            set_figure(
                 lc,
                 name,
                 lc_ref[name],
@@ -245,7 +245,7 @@ def _sync_long_context(entry_map, lc_ref: dict, source: str, checked: date, chan
                 checked,
                 changes,
                 f"{where}.long_context",
-                _before(("above_input_tokens",) + TIER_FIELDS, name),
+                names_before(("above_input_tokens",) + TIER_FIELDS, name),
             )
 
 
@@ -262,7 +262,7 @@ def _sync_price_changes(
     seq = entry_map.get("price_changes")
     if seq is None:
         seq = CommentedSeq()
-        _insert_after(entry_map, _before(order, "price_changes"), "price_changes", seq)
+        insert_after(entry_map, names_before(order, "price_changes"), "price_changes", seq)
     by_day = {item["effective_on"]: item for item in seq}
     for c in ref_changes:
         item = by_day.get(c["effective_on"])
@@ -274,13 +274,13 @@ def _sync_price_changes(
         at = f"{where}.price_changes[{c['effective_on']}]"
         for name in LLM_PRICE_FIELDS:
             if name in c:
-                _set_figure(item, name, c[name], source, checked, changes, at, _before(_CHANGE_ORDER, name))
+                set_figure(item, name, c[name], source, checked, changes, at, names_before(_CHANGE_ORDER, name))
         tier = c.get("long_context")
         if tier is not None and tier["above_input_tokens"] < limit:
             _sync_long_context(item, tier, source, checked, changes, at, _CHANGE_ORDER)
 
 
-def _dump(y, doc) -> str:
+def dump(y, doc) -> str:
     buf = io.StringIO()
     y.dump(doc, buf)
     return buf.getvalue()
@@ -304,7 +304,7 @@ def sync_text(
     version = _package.package_version()
     on = on or _package.today()
     since, checked = min(catalog.date, on), checked_date(checked, on)
-    y = _yaml()
+    y = yaml()
     doc = y.load(text)
     changes: list[Change] = []
     notes: list[str] = []
@@ -333,7 +333,7 @@ def sync_text(
             continue
         synced += 1
         source = source_text(entry.genai_prices, version)
-        changes += _sync_entry(entry_map, fam, key, entry, ref, source, checked, threshold, base)
+        changes += sync_entry(entry_map, fam, key, entry, ref, source, checked, threshold, base)
         if ref.deprecated and entry.lifecycle is None:
             notes.append(f"{fam}.{key}: genai-prices flags the model deprecated; add a `lifecycle` by hand")
     if inherited:
@@ -341,7 +341,7 @@ def sync_text(
     if doc.get("genai_prices_version") != version and (synced or not is_override):
         _stamp_version(doc, version)
         changes.append(Change("genai_prices_version", catalog.genai_prices_version, version))
-    out = _dump(y, doc)
+    out = dump(y, doc)
     # a key inserted after `description:` takes the blank line that separated it from the next key
     out = re.sub(r"\n\n(genai_prices_version: [^\n]*\n)(?=[a-z])", r"\n\n\1\n", out, count=1)
     return out, changes, notes
@@ -357,6 +357,6 @@ _OVERRIDE_NOTE = (
 def _stamp_version(doc, version: str) -> None:
     """The file's `genai_prices_version`: replaced, or inserted after the catalog's header keys."""
     if "genai_prices_version" in doc:
-        doc["genai_prices_version"] = _dq(version)
+        doc["genai_prices_version"] = dq(version)
     else:
-        _insert_after(doc, ("version", "currency", "date", "description"), "genai_prices_version", _dq(version))
+        insert_after(doc, ("version", "currency", "date", "description"), "genai_prices_version", dq(version))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_server import CHROMIUM_ARGS, chromium_path
+from tools.streamlit_server import CHROMIUM_ARGS, chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +74,7 @@ def app_server(tmp_path_factory) -> Server:
         pytest.skip(SKIP_REASON)
     if not (ROOT / "app.py").exists():
         pytest.fail("app.py is missing: nothing to serve")
-    from benchmarks.bench_server import start_server, stop_server
+    from tools.streamlit_server import start_server, stop_server
 
     tmp = tmp_path_factory.mktemp("e2e")
     catalog = tmp / "catalog.yaml"

@@ -7,7 +7,7 @@ import importlib.util
 
 import pytest
 
-from benchmarks.bench_server import chromium_path
+from tools.streamlit_server import chromium_path
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,7 +8,8 @@ downloads and says what the page says; a copied URL reproduces the view.
 
 Fixtures (server, browser, `idle`, `rerun`) are in conftest.py. The whole module is skipped when
 chromium is missing. Selectors are labels, roles and texts first; `data-testid`s only
-for Streamlit's own structure (stApp, stMetric, stAlert, stException).
+for Streamlit's own structure (stApp, stMetric, stAlert, stException) and for the volume chart's own
+(volumeCard, volumeCaption, volumeSlider).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import shutil
 
 import pytest
 
-from benchmarks.bench_server import chromium_path
 from planner.scenario import Scenario
+from tools.streamlit_server import chromium_path
 
 _CHROMIUM = chromium_path()
 pytestmark = [
@@ -125,6 +126,10 @@ def chart(page) -> dict:
 
 
 def metrics(page) -> list[str]:
+    """The read-out cards: the volume chart's own (drawn inside its frame), or the page's `st.metric`s."""
+    frame = volume_frame(page)
+    if frame:
+        return frame.locator("[data-testid='volumeCard']").all_inner_texts()
     return main_area(page).locator("[data-testid='stMetric']").all_inner_texts()
 
 
@@ -425,9 +430,10 @@ def marker_x(page) -> float | None:
 
 
 def readouts(page) -> list[str]:
-    """The read-outs above the chart: the caption (Costs) and every card's value and delta."""
-    box = page.locator(".st-key-volume-readouts")
-    return box.locator("[data-testid='stCaptionContainer'], [data-testid='stMetric']").all_inner_texts()
+    """The read-outs above the chart, drawn inside its frame: the caption (Costs) and every card's label, value
+    and delta."""
+    box = volume_frame(page).locator("[data-testid='volumeReadouts']")
+    return box.locator("[data-testid='volumeCaption'], [data-testid='volumeCard']").all_inner_texts()
 
 
 @pytest.mark.parametrize("name", ["costs", "latency"])

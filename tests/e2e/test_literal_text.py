@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from benchmarks.bench_server import chromium_path
+from tools.streamlit_server import chromium_path
 
 pytestmark = [
     pytest.mark.browser,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_server import chromium_path
 from tests.e2e.test_browser import go_to, main_area, metrics, open_page, problems_shown
+from tools.streamlit_server import chromium_path
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "traffic"
 

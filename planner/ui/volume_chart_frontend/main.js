@@ -1,12 +1,14 @@
-// A plotly chart over query volume whose "your volume" marker, and the page's read-outs at that volume,
-// move in the browser as the slider below it moves; Python is told the new volume afterwards (for the
-// link, the other pages and everything else that reads it). Streamlit's component protocol (v1) in
-// plain JavaScript: componentReady → render(args) → setComponentValue / setFrameHeight.
+// Read-out cards and a plotly chart over query volume whose "your volume" marker and cards move in the
+// browser as the slider below it moves; Python is told the new volume afterwards (for the link, the other
+// pages and everything else that reads it). Everything is drawn inside this frame: nothing outside it is
+// read or written. Streamlit's component protocol (v1) in plain JavaScript: componentReady → render(args)
+// → setComponentValue / setFrameHeight.
 //
 // args (planner/ui/volume_chart.py): spec (the figure's JSON), spec_id (the figure without its marker:
-// equal ids need no redraw), config, steps [{q, label, caption, cards: [{value, delta}], shape,
-// annotation, trace}], index (Python's step), marker {shape, annotation, trace: indices in the figure},
-// readouts (the key of the page's container holding the read-outs), label, help.
+// equal ids need no redraw), config, steps [{q, label, caption, cards: [{value, delta, tone, arrow}],
+// shape, annotation, trace}], index (Python's step), marker {shape, annotation, trace: indices in the
+// figure}, card_labels, card_help (each card's tooltip at Python's step), colors {worse, better, off},
+// label, help.
 "use strict";
 
 const plot = document.getElementById("plot");
@@ -33,31 +35,35 @@ function stepIndex(q) {
   return -1;
 }
 
-function setText(el, text) {
-  // Change the one text node in `el` in place (the page's React keeps a reference to it, so its next
-  // render overwrites our text with Python's — the same text once Python has the new volume).
-  if (!el || text === null || text === undefined) return;
-  const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-  const nodes = [];
-  while (walker.nextNode()) if (walker.currentNode.nodeValue.trim()) nodes.push(walker.currentNode);
-  if (nodes.length === 1 && nodes[0].nodeValue !== text) nodes[0].nodeValue = text;
-}
-
 function showReadouts(step) {
-  if (!data.readouts) return;
-  try {
-    const box = window.parent.document.querySelector(".st-key-" + data.readouts);
-    if (!box) return;
-    if (step.caption) setText(box.querySelector('[data-testid="stCaptionContainer"]'), step.caption);
-    const cards = box.querySelectorAll('[data-testid="stMetric"]');
-    step.cards.forEach(function (c, i) {
-      if (!cards[i]) return;
-      setText(cards[i].querySelector('[data-testid="stMetricValue"]'), c.value);
-      setText(cards[i].querySelector('[data-testid="stMetricDelta"]'), c.delta);
-    });
-  } catch (e) {
-    // no access to the page: its read-outs follow after Python's rerun
-  }
+  document.getElementById("caption").textContent = step.caption || "";
+  const box = document.getElementById("cards");
+  const atPython = step.q === data.steps[data.index].q; // the tooltips speak of Python's volume
+  while (box.children.length > step.cards.length) box.removeChild(box.lastChild);
+  step.cards.forEach(function (c, i) {
+    let card = box.children[i];
+    if (!card) {
+      card = document.createElement("div");
+      card.className = "card";
+      card.setAttribute("role", "listitem");
+      card.setAttribute("data-testid", "volumeCard");
+      for (const part of ["label", "value", "delta"]) {
+        const el = document.createElement("div");
+        el.className = "card-" + part;
+        el.setAttribute("data-testid", "volumeCard" + part[0].toUpperCase() + part.slice(1));
+        card.appendChild(el);
+      }
+      box.appendChild(card);
+    }
+    const [label, value, delta] = card.children;
+    label.textContent = data.card_labels[i];
+    const help = atPython ? data.card_help[i] : "";
+    if (help) card.title = help; else card.removeAttribute("title");
+    value.textContent = c.value;
+    const rising = c.delta && !c.delta.startsWith("-");
+    delta.textContent = c.delta ? (c.arrow ? (rising ? "↑ " : "↓ ") : "") + c.delta : "";
+    delta.style.color = data.colors[c.tone] || "";
+  });
 }
 
 function moveMarker(step) {
@@ -151,10 +157,7 @@ function onRender(args, theme) {
     fitFrame();
   }
   show(i);
-  if (clientQ !== pyQ) {
-    // the page just drew Python's read-outs for an older volume: show this one's again once it has
-    requestAnimationFrame(function () { showReadouts(data.steps[stepIndex(clientQ)]); });
-  }
+  fitFrame();
 }
 
 slider.addEventListener("input", function () {
@@ -199,4 +202,5 @@ window.addEventListener("message", function (event) {
   }
 });
 window.addEventListener("resize", fitFrame);
+new ResizeObserver(fitFrame).observe(document.body); // the cards wrap on a narrow page
 post("streamlit:componentReady", { apiVersion: 1 });
