@@ -23,7 +23,7 @@ from planner.inputs import build_inputs
 from pricing.loader import load_catalog
 
 
-def _time(fn, repeat: int) -> dict[str, float]:
+def timed(fn, repeat: int) -> dict[str, float]:
     """Wall time (median, p95) and this process's CPU time (median): on a shared machine the CPU time shows
     the work, the wall time what a user waits."""
     fn()  # warm up
@@ -60,10 +60,10 @@ def run(repeat: int = 200) -> dict[str, dict[str, float]]:
     undated = api.with_changes(**{"stack.llm": "gemini-4-argon", "start_date": "2026-12-01"})
     # as the app computes it on each change (API versus self-hosted left out until a page asks), then in full
     for kind, options in (("as the app", {"serving_comparison": False}), ("full", {})):
-        out[f"api, a price change inside the horizon (Argon from 2026-11-01): {kind} estimate"] = _time(
+        out[f"api, a price change inside the horizon (Argon from 2026-11-01): {kind} estimate"] = timed(
             lambda options=options: estimate(catalog, dated, **options), repeat // 2
         )
-        out[f"api, the same without a change in the horizon (Argon from 2026-12-01): {kind} estimate"] = _time(
+        out[f"api, the same without a change in the horizon (Argon from 2026-12-01): {kind} estimate"] = timed(
             lambda options=options: estimate(catalog, undated, **options), repeat // 2
         )
     for name, scenario in (("api", api), ("self_hosted", gpu)):
@@ -77,15 +77,15 @@ def run(repeat: int = 200) -> dict[str, dict[str, float]]:
 
         totals = monthly_totals(inputs, q)
         core_name = f"{name}: core pass ({len(ARCHITECTURES)} architectures × 200 volumes, costs + latency)"
-        out[core_name] = _time(core, repeat)
-        out[f"{name}: break-evens"] = _time(
+        out[core_name] = timed(core, repeat)
+        out[f"{name}: break-evens"] = timed(
             lambda inputs=inputs, q=q, totals=totals: break_evens(inputs, q, totals), repeat
         )
-        out[f"{name}: sensitivity (±25%, every input)"] = _time(lambda inputs=inputs: sensitivity(inputs), repeat)
-        out[f"{name}: estimate as the app (core + ranges + break-evens (cached) + sensitivity)"] = _time(
+        out[f"{name}: sensitivity (±25%, every input)"] = timed(lambda inputs=inputs: sensitivity(inputs), repeat)
+        out[f"{name}: estimate as the app (core + ranges + break-evens (cached) + sensitivity)"] = timed(
             lambda scenario=scenario: estimate(catalog, scenario, serving_comparison=False), repeat // 2
         )
-        out[f"{name}: full estimate (the above + API versus self-hosted, every GPU × precision)"] = _time(
+        out[f"{name}: full estimate (the above + API versus self-hosted, every GPU × precision)"] = timed(
             lambda scenario=scenario: estimate(catalog, scenario), repeat // 2
         )
     return out

@@ -15,11 +15,9 @@ The target: the search over the whole catalog in at most 200 ms.
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 
+from benchmarks.bench_engine import timed
 from planner.engine import estimate
 from planner.engine.assemble import ruled_out_for
 from planner.engine.comparison import PRECISIONS, cheapest_shapes, compare_serving
@@ -34,24 +32,6 @@ SCENARIO = {
     "stack.fine_tune": "fireworks-gpt-oss-20b-lora",
     "data_must_stay_in_house": True,
 }
-
-
-def _time(fn, repeat: int) -> dict[str, float]:
-    """Wall time (median, p95) and this process's CPU time (median): on a shared machine the CPU time shows
-    the work, the wall time what a user waits (as `bench_engine`)."""
-    fn()  # warm up
-    samples, cpu = [], []
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    samples.sort()
-    return {
-        "median_ms": statistics.median(samples),
-        "p95_ms": samples[int(0.95 * (len(samples) - 1))],
-        "cpu_median_ms": statistics.median(cpu),
-    }
 
 
 def _all_servable(catalog):
@@ -73,14 +53,14 @@ def run(repeat: int = 40) -> dict[str, dict[str, float]]:
     for cat_name, cat in (("shipped catalog", shipped), ("every GPU servable", everything)):
         pairs = len(serving_gpus(cat)) * len(PRECISIONS)
         for name, s in (("a limit some shapes meet", meets), ("a limit none meets (worst case)", none)):
-            out[f"search, {cat_name} ({pairs} GPU × precision pairs), {name}"] = _time(
+            out[f"search, {cat_name} ({pairs} GPU × precision pairs), {name}"] = timed(
                 lambda cat=cat, s=s: cheapest_shapes(cat, s, ruled_out_for), repeat
             )
     q = np.geomspace(1e3, 1e7, 200)
-    out["compare_serving, shipped catalog (both sides × 200 volumes, break-evens, search)"] = _time(
+    out["compare_serving, shipped catalog (both sides × 200 volumes, break-evens, search)"] = timed(
         lambda: compare_serving(shipped, meets, q, ruled_out_for), repeat
     )
-    out["full estimate, shipped catalog (with the comparison)"] = _time(lambda: estimate(shipped, meets), repeat)
+    out["full estimate, shipped catalog (with the comparison)"] = timed(lambda: estimate(shipped, meets), repeat)
     return out
 
 
