@@ -187,6 +187,16 @@ def test_malformed_lines_and_values_are_located():
     assert "lacks option, case_id, passed" in str(e.value)
 
 
+def test_json_nested_too_deeply_is_refused_with_its_place_not_a_recursion_error():
+    # 200,000 open brackets: Python's JSON decoder raises RecursionError, which no page or command catches
+    with pytest.raises(InputError) as e:
+        parse_eval(b'{"results": ' + b"[" * 200_000, "deep.json")
+    assert "deep.json:1:1:" in str(e.value) and "nested too deeply" in str(e.value)
+    with pytest.raises(InputError) as e:  # the same on the second line of an OpenAI evals record
+        parse_eval(b'{"spec": {"completion_fns": ["x"]}}\n' + b"[" * 200_000, "deep.jsonl")
+    assert "deep.jsonl:2:1:" in str(e.value) and "nested too deeply" in str(e.value)
+
+
 def test_only_regular_files_within_the_size_limit_are_read(tmp_path):
     with pytest.raises(InputError) as e:
         read_eval_bytes(tmp_path)

@@ -35,6 +35,8 @@ from pricing.errors import InputError, Problem
 
 #: the largest eval file read (bytes); a bigger one is refused before it is read
 MAX_EVAL_BYTES = 50_000_000
+#: nesting Python's JSON decoder cannot follow (a hostile file): refused instead of a RecursionError
+_TOO_DEEP = "the JSON is nested too deeply to be an eval result: export the results again"
 FORMATS = ("promptfoo", "inspect", "openai_evals", "deepeval", "csv")
 _ARCH_NAMES = {
     "promptonly": "prompt_only",
@@ -112,7 +114,7 @@ def parse_eval(data: bytes, file: str = "<eval>") -> EvalImport:
 def _is_openai_spec(line: str) -> bool:
     try:
         head = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(head, dict) and set(head) == {"spec"}
 
@@ -122,6 +124,8 @@ def _json(text: str, file: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise _fail(file, f"not valid JSON: {e.msg}", e.lineno, e.colno) from None
+    except RecursionError:
+        raise _fail(file, _TOO_DEEP) from None
 
 
 def _json_format(doc: Any, file: str) -> tuple[str, dict[str, tuple[int, int]]]:
@@ -229,6 +233,8 @@ def _openai_evals(text: str, file: str) -> dict[str, tuple[int, int]]:
             rec = json.loads(line)
         except json.JSONDecodeError as e:
             raise _fail(file, f"not valid JSON on this line: {e.msg}", line_no, e.colno) from None
+        except RecursionError:
+            raise _fail(file, _TOO_DEEP, line_no) from None
         if not isinstance(rec, dict):
             raise _fail(file, "each line must be a JSON object", line_no)
         if "spec" in rec:
