@@ -73,17 +73,22 @@ def _latency_parts(est: Estimate, height: int) -> tuple[list[dict], dict]:
 
 def _first_token_line(est: Estimate, s: Series) -> dict:
     """An architecture's p95 time to the first token (thin, dash-dot, no legend entry of its own)."""
+    return _thin_line(est, s, "first token p95", s.first_token_p95_ms, "dashdot")
+
+
+def _thin_line(est: Estimate, s: Series, what: str, y_ms, dash: str) -> dict:
+    """A thin line of `s`'s color beside its p95 line, in its legend group without an entry of its own."""
     return dict(
         type="scatter",
         mode="lines",
-        name=f"{s.label} first token p95",
+        name=f"{s.label} {what}",
         legendgroup=s.key,
         showlegend=False,
         x=est.volumes,
-        y=s.first_token_p95_ms,
-        line=dict(color=s.color, width=1.5, dash="dashdot"),
-        customdata=hover_ms(s.first_token_p95_ms),
-        hovertemplate=f"<b>{s.label}</b> first token p95 at %{{x:,.0f}} queries/month: %{{customdata}}<extra></extra>",
+        y=y_ms,
+        line=dict(color=s.color, width=1.5, dash=dash),
+        customdata=hover_ms(y_ms),  # the app's one duration format (planner.format.ms)
+        hovertemplate=f"<b>{s.label}</b> {what} at %{{x:,.0f}} queries/month: %{{customdata}}<extra></extra>",
     )
 
 
@@ -100,18 +105,7 @@ def _latency_lines(est: Estimate, s: Series, n_arch: int, same: str | None) -> l
     """One architecture's p50 (dotted, no legend entry) and p95 lines."""
     on = f" (on {LABELS[same]}'s line)" if same else ""
     dash = ("dash", "longdash", "dashdot")[n_arch % 3] if same else "solid"
-    p50 = dict(
-        type="scatter",
-        mode="lines",
-        name=f"{s.label} p50",
-        legendgroup=s.key,
-        showlegend=False,
-        x=est.volumes,
-        y=s.latency_p50_ms,
-        line=dict(color=s.color, width=1.5, dash="dot"),
-        customdata=hover_ms(s.latency_p50_ms),  # the app's one duration format (planner.format.ms)
-        hovertemplate=f"<b>{s.label}</b> p50 at %{{x:,.0f}} queries/month: %{{customdata}}<extra></extra>",
-    )
+    p50 = _thin_line(est, s, "p50", s.latency_p50_ms, "dot")
     p95 = dict(
         type="scatter",
         mode="lines",
