@@ -17,9 +17,13 @@ import time
 
 import numpy as np
 
-from planner.engine import ARCHITECTURES, arch_series, break_evens, corpus, estimate, monthly_totals, sensitivity
-from planner.files import SCENARIOS_DIR, load_scenario
-from planner.inputs import build_inputs
+from planner.engine import corpus, estimate
+from planner.engine.analysis import break_evens, sensitivity
+from planner.engine.assemble import arch_series
+from planner.engine.costs import monthly_totals
+from planner.engine.gather import build_inputs
+from planner.model.files import SCENARIOS_DIR, load_scenario
+from planner.model.scenario import ARCHITECTURES
 from pricing.loader import load_catalog
 
 

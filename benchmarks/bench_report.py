@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from planner.engine import estimate  # noqa: E402
-from planner.files import SCENARIOS_DIR, load_scenario  # noqa: E402
+from planner.model.files import SCENARIOS_DIR, load_scenario  # noqa: E402
 from planner.questionnaire import recommend  # noqa: E402
 from planner.report import build_report  # noqa: E402
 from pricing.loader import load_catalog  # noqa: E402

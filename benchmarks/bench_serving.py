@@ -21,8 +21,8 @@ from benchmarks.bench_engine import timed
 from planner.engine import estimate
 from planner.engine.assemble import ruled_out_for
 from planner.engine.comparison import PRECISIONS, cheapest_shapes, compare_serving
-from planner.scenario import Scenario
-from planner.stack_fit import serving_gpus
+from planner.engine.stack_fit import serving_gpus
+from planner.model.scenario import Scenario
 from pricing.loader import load_catalog
 
 #: The ML lead's scenario: 2M queries a month, a 70B and a 20B open model.

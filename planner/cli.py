@@ -11,9 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-from planner import output
 from planner.engine import estimate
-from planner.files import (
+from planner.engine.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
+from planner.model.files import (
     WriteRefused,
     check_writable_path,
     load_scenario,
@@ -22,9 +22,9 @@ from planner.files import (
     read_scenario_file,
     write_regular_file,
 )
-from planner.format import visible as plain
-from planner.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
-from planner.scenario import ARCHITECTURES
+from planner.model.format import visible as plain
+from planner.model.scenario import ARCHITECTURES
+from planner.presentation import output
 from pricing.errors import ConflictError, InputError, SaveError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
 from pricing.versions import genai_prices_versions
@@ -98,7 +98,7 @@ def cmd_quality(args) -> int:
     """`quality import FILE...`: the pass rates and sample sizes the files give, and the `quality:` section."""
     import yaml
 
-    from planner import format as fmt
+    from planner.model import format as fmt
 
     imports, rates = _eval_rates(args)
     _with_evals(load_scenario(None), args, rates)  # validated as a scenario would take them

@@ -10,7 +10,7 @@
   it was: replacing it would damage something the user never asked to write (as root, `--out /dev/null`
   would replace the machine's `/dev/null` with a file).
 
-`planner.files` re-exports both: it is where the CLI's and the app's readers of user files find them.
+`planner.model.files` re-exports both: it is where the CLI's and the app's readers of user files find them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Catalog facts the self-hosted serving model reads (planner/serving_model.py): an open-weights model's
+"""Catalog facts the self-hosted serving model reads (planner/engine/serving_model.py): an open-weights model's
 architecture and reasoning tokens, and a GPU's datasheet. Each block names its source and checked date."""
 
 from __future__ import annotations

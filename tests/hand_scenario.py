@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.scenario import Scenario
+from planner.model.scenario import Scenario
 
 BASE_STACK = {
     "embedding_model": "emb",

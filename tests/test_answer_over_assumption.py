@@ -14,8 +14,8 @@ import pytest
 
 from planner.cli import main
 from planner.engine import estimate
+from planner.model.scenario import Scenario, corpus_given, given_paths
 from planner.questionnaire import recommend
-from planner.scenario import Scenario, corpus_given, given_paths
 
 ANSWERS = """\
 name: Founder
@@ -109,7 +109,7 @@ def test_recommend_without_an_estimate_is_unchanged(fits):
 def test_a_downloaded_scenario_keeps_its_defaults_assumed():
     # the app's download and the CLI's file: a default written as a value would turn into the user's number on
     # upload (the founder's default corpus would then rule long context out)
-    from planner.files import parse_scenario, scenario_yaml
+    from planner.model.files import parse_scenario, scenario_yaml
 
     s = Scenario().with_changes(**{"workload.top_k": 8, "answers.knowledge_fits_in_context": True})
     text = scenario_yaml(s)

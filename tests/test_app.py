@@ -12,7 +12,7 @@ from importlib import metadata
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner.files import load_scenario
+from planner.model.files import load_scenario
 from planner.ui.tables import literal
 from pricing.loader import load_catalog_file
 from tests.apptest import (
@@ -497,7 +497,7 @@ def test_no_verdict_before_any_answer_and_the_scores_explain_themselves(catalog_
 
 
 def test_costs_never_badges_a_ruled_out_option_cheapest_and_shows_the_verdict_and_budget(catalog_file):
-    from planner import verdict
+    from planner.presentation import verdict
 
     at = start(catalog_file, "costs", query={"preset": "support-bot"})
     s = at.session_state["planner"].scenario
@@ -509,7 +509,7 @@ def test_costs_never_badges_a_ruled_out_option_cheapest_and_shows_the_verdict_an
     assert "Recommended: RAG" in box and "Ruled out: Long context, Fine-tuned, Prompt only." in box
     cat = at.session_state["planner"].catalog_memo[1]
     q = verdict.budget_crossings(cat, s, "rag").first_over
-    from planner import format as fmt
+    from planner.model import format as fmt
 
     assert f"RAG stays under the {fmt.usd(s.monthly_budget_usd)} budget up to {q:,.0f} queries a month" in box
     go(at, "latency")
@@ -555,7 +555,7 @@ def test_price_editor_reports_every_problem_with_its_line_and_takes_you_there(ca
 def test_decisive_assumptions_are_settable_in_the_sidebar_the_url_and_the_file(catalog_file):
     from pypdf import PdfReader
 
-    from planner.files import parse_scenario, scenario_yaml
+    from planner.model.files import parse_scenario, scenario_yaml
     from planner.report import build_report
 
     at = start(catalog_file, "costs")
@@ -611,7 +611,7 @@ def test_a_link_carries_the_edited_catalog_fingerprint_and_both_ends_are_warned(
 
 def test_latency_page_shows_first_token_and_full_answer_and_what_the_limit_bounds(catalog_file):
     from planner.engine import estimate
-    from planner.format import ms
+    from planner.model.format import ms
     from pricing.loader import load_catalog
 
     at = start(catalog_file, "latency", query={"preset": "support-bot", "p95": "1000", "p95_to": "first_token"})

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner.scenario import bounds
+from planner.model.scenario import bounds
 from pricing.loader import DEFAULT_CATALOG_PATH
 from tests.apptest import metrics
 
@@ -387,7 +387,7 @@ def test_an_override_applied_after_the_default_changed_is_priced_on_the_new_defa
 
     before = prompt_only_monthly()
     # the default file changes: the default LLM's input price is 10 times higher
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
 
     lines = default.read_text(encoding="utf-8").splitlines(keepends=True)
     entry_at = lines.index(f"  {Scenario().stack.llm}:\n")
@@ -404,7 +404,7 @@ def test_an_override_applied_after_the_default_changed_is_priced_on_the_new_defa
 def test_an_open_session_on_an_override_follows_a_changed_default(monkeypatch, tmp_path):
     """Only the override's own stamp was watched: an open session kept pricing on the old default after
     `pricing/default.yaml` changed, though the README promises the next rerun picks it up."""
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
     from pricing import loader
 
     default = tmp_path / "default.yaml"

@@ -11,11 +11,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 import pytest
 
-from planner import format as fmt
 from planner.cli import main
-from planner.engine import COMPONENT_LABELS, ONE_TIME_LABELS, estimate
-from planner.files import load_scenario
-from planner.scenario import ARCHITECTURES, LABELS
+from planner.engine import estimate
+from planner.model import format as fmt
+from planner.model.files import load_scenario
+from planner.model.scenario import ARCHITECTURES, LABELS
+from planner.model.vocabulary import COMPONENT_LABELS, ONE_TIME_LABELS
 from pricing.loader import load_catalog
 
 MINI_PATH = ROOT / "tests" / "fixtures" / "mini_catalog.yaml"

@@ -16,7 +16,7 @@ from importlib import metadata
 import pytest
 
 from planner.cli import main
-from planner.lifecycle import catalog_notices, prices_checked_after_shutdown
+from planner.engine.lifecycle import catalog_notices, prices_checked_after_shutdown
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
 from pricing.safeyaml import MAX_BYTES
 
@@ -78,7 +78,7 @@ def test_validate_without_file_checks_the_shipped_catalog(capsys):
     assert err == ""
     lines = out.splitlines()
     cat = load_catalog_file(DEFAULT_CATALOG_PATH).catalog
-    # one summary line, then one line per entry shut down, closed or ending soon (planner/lifecycle.py)
+    # one summary line, then one line per entry shut down, closed or ending soon (planner/engine/lifecycle.py)
     # the genai-prices version the catalog was checked against, beside the installed one (the same here)
     installed = metadata.version("genai-prices")
     assert lines[1] == f"genai-prices: catalog checked against {cat.genai_prices_version}; installed {installed}"

@@ -15,10 +15,10 @@ from datetime import date
 
 import pytest
 
-from planner import output
 from planner.engine import estimate
 from planner.engine.dated import month_shares
-from planner.files import load_scenario
+from planner.model.files import load_scenario
+from planner.presentation import output
 from pricing.models import LLM, Catalog, PriceChange
 from tests.hand_scenario import approx, make
 
@@ -124,11 +124,11 @@ def test_month_shares_split_a_month_at_the_change():
 
 def test_start_date_defaults_to_today_which_tests_can_set(mini, monkeypatch):
     cat = with_change(mini, **doubled_on("2027-03-01"))
-    monkeypatch.setattr("planner.scenario.today", lambda: date(2027, 3, 5))
+    monkeypatch.setattr("planner.model.scenario.today", lambda: date(2027, 3, 5))
     est = estimate(cat, scenario(None))
     assert est.start_date == "2027-03-05"
     assert est.current["prompt_only"].monthly_usd == approx(500.0)
-    monkeypatch.setattr("planner.scenario.today", lambda: date(2027, 2, 1))
+    monkeypatch.setattr("planner.model.scenario.today", lambda: date(2027, 2, 1))
     est = estimate(cat, scenario(None))
     assert est.current["prompt_only"].monthly_usd == approx(250.0)
     assert est.current["prompt_only"].tco_usd == approx(5_000 + 1 * 250 + 11 * 500)
@@ -220,14 +220,14 @@ def test_every_surface_says_when_argon_changes_its_prices(default, tmp_path, cap
     from planner import report
     from planner.cli import main
     from planner.engine.dated import change_note
-    from planner.files import scenario_yaml
+    from planner.model.files import scenario_yaml
 
     s = _argon("2026-11-01")
     path = tmp_path / "argon.yaml"
     path.write_text(scenario_yaml(s), encoding="utf-8")
     est = estimate(default, s)
     after = est.price_changes_in_horizon[0].monthly_usd_after["prompt_only"]
-    from planner import format as fmt
+    from planner.model import format as fmt
 
     assert main(["estimate", "--scenario", str(path)]) == 0
     table = capsys.readouterr().out
@@ -250,8 +250,8 @@ def test_the_pdf_sums_the_months_and_states_the_start(default):
 
     from pypdf import PdfReader
 
-    from planner import format as fmt
     from planner import report
+    from planner.model import format as fmt
 
     s = _argon("2026-11-01")
     est = estimate(default, s)

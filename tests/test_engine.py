@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 import numpy as np
 import pytest
 
-from planner.engine import erlang_c, estimate
-from planner.scenario import Scenario
+from planner.engine import estimate
+from planner.engine.latency import erlang_c
+from planner.model.scenario import Scenario
 from tests.hand_scenario import BASE_STACK, FT, W, approx, make
 
 ARCHS = ("prompt_only", "rag", "fine_tuned", "hybrid")
@@ -680,8 +681,8 @@ def test_break_even_linear_by_hand(mini):
 
 
 def test_break_even_totals_equal_and_cheaper_swaps(mini):
-    from planner.engine import monthly_totals
-    from planner.inputs import build_inputs
+    from planner.engine.costs import monthly_totals
+    from planner.engine.gather import build_inputs
 
     s = lin()
     est = estimate(mini, s)
@@ -851,8 +852,8 @@ def test_every_vector_store_shape_is_declared_once_and_agrees_with_inputs():
     import typing
     from dataclasses import fields
 
-    from planner.inputs import Inputs
-    from planner.vector_stores import STORE_SHAPES, VS_DEFAULTS, VS_SENSITIVITY_LABELS
+    from planner.engine.inputs import Inputs
+    from planner.engine.vector_stores import STORE_SHAPES, VS_DEFAULTS, VS_SENSITIVITY_LABELS
     from pricing.models import VectorStore
 
     classes = typing.get_args(typing.get_args(VectorStore)[0])
@@ -978,7 +979,7 @@ def _with_gpu_memory(mini, memory_gb, parameters_billion=8.0):
 
 
 def test_kv_bytes_per_token_by_hand():
-    from planner.inputs import kv_bytes_per_token
+    from planner.engine.serving_fit import kv_bytes_per_token
 
     # 8B: 32 layers × 2 (K, V) × 1,024 × 2 bytes = 131,072 bytes a token
     assert kv_bytes_per_token(8, "bf16") == approx(2 * 32 * 1024 * 2)
@@ -995,8 +996,8 @@ def test_a_70b_model_needs_two_80gb_gpus_at_bf16(mini):
     # 3,400 × 312,103 B = 1.06 GB; one GPU gives 80 × 0.9 = 72 GB, two give 144 ≥ 141.06 ⇒ 2 GPUs, both billed
     assert snap.components_usd["gpu_serving"] == approx(1 * 2 * 3.6 * 730)  # 5,256
     # a replica of 2 GPUs runs 1000 × 2 × 8 / 70 = 228.57 tokens/s
-    from planner.engine import sequences_per_replica
-    from planner.inputs import build_inputs
+    from planner.engine.costs import sequences_per_replica
+    from planner.engine.gather import build_inputs
 
     i, _ = build_inputs(cat, sh(1000))
     assert i.serving_gpus_per_replica_base == 2
@@ -1009,8 +1010,8 @@ def test_a_70b_model_needs_two_80gb_gpus_at_bf16(mini):
 
 
 def test_precision_shrinks_the_replica(mini):
-    from planner.engine import sequences_per_replica
-    from planner.inputs import build_inputs
+    from planner.engine.costs import sequences_per_replica
+    from planner.engine.gather import build_inputs
 
     cat = _with_gpu_memory(mini, 80, parameters_billion=70)
     i4, _ = build_inputs(cat, sh(1000, precision="int4"))
@@ -1035,7 +1036,7 @@ def test_a_model_that_fits_no_replica_is_refused_with_the_reason(mini):
     assert msg.startswith("stack.llm: `small`") and "810 GB" in msg and "576 GB" in msg
     assert "stack.precision" in msg and "stack.gpu" in msg
     # at int4 it fits: 202.5 GB on 4 GPUs (288 GB usable; 2 give 144)
-    from planner.inputs import build_inputs
+    from planner.engine.gather import build_inputs
 
     i, _ = build_inputs(cat, sh(1000, precision="int4"))
     assert i.serving_gpus_per_replica_base == 4
@@ -1087,8 +1088,8 @@ def test_latency_limit_bounds_what_the_scenario_says(mini):
 
 
 def test_closing_the_gap_names_the_changes_with_their_savings(mini):
-    from planner import format as fmt
-    from planner.engine import closing_the_gap
+    from planner.engine.latency import closing_the_gap
+    from planner.model import format as fmt
 
     est = estimate(mini, make(latency_target_p95_ms=5000))
     advice = est.latency_gap_advice("prompt_only")

@@ -17,17 +17,11 @@ import math
 import numpy as np
 import pytest
 
-from planner.engine import (
-    SECONDS_PER_MONTH,
-    break_evens,
-    cache_hit_share,
-    estimate,
-    monthly_components,
-    monthly_totals,
-    one_time_usd,
-)
-from planner.inputs import build_inputs
-from planner.scenario import ARCHITECTURES, Scenario
+from planner.engine import estimate, monthly_components
+from planner.engine.analysis import break_evens
+from planner.engine.costs import SECONDS_PER_MONTH, cache_hit_share, monthly_totals, one_time_usd
+from planner.engine.gather import build_inputs
+from planner.model.scenario import ARCHITECTURES, Scenario
 
 STACK = {"embedding_model": "emb", "vector_store": "pine", "reranker": "rr", "llm": "big", "fine_tune": "ft-api"}
 # T_in prompt_only = 100 + 1000 + 200 = 1300 (prefix P = 1100); T_out = 300

@@ -22,10 +22,11 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from planner.engine import estimate, monthly_components, monthly_totals
-from planner.inputs import build_inputs
-from planner.latency_limits import shown_measure
-from planner.scenario import ARCHITECTURES, Scenario
+from planner.engine import estimate, monthly_components
+from planner.engine.costs import monthly_totals
+from planner.engine.gather import build_inputs
+from planner.model.latency_limits import shown_measure
+from planner.model.scenario import ARCHITECTURES, Scenario
 from pricing.loader import load_catalog
 from pricing.models import Catalog
 

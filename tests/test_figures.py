@@ -11,10 +11,11 @@ import plotly.graph_objects as go
 import pytest
 
 from planner import figures
-from planner import format as fmt
-from planner.engine import COMPONENT_LABELS, estimate
-from planner.files import load_scenario, presets
-from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from planner.engine import estimate
+from planner.model import format as fmt
+from planner.model.files import load_scenario, presets
+from planner.model.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from planner.model.vocabulary import COMPONENT_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {"defaults": None, **{p.stem: p for p in presets().values()}}
@@ -238,7 +239,7 @@ def test_the_core_never_imports_streamlit():
 
 
 def test_the_pages_never_import_the_command_line():
-    """Output formats live in planner.output; a page that needs one imports it from there, not from the CLI."""
+    """Output formats live in planner.presentation.output; a page that needs one imports it from there, not the CLI."""
     offenders = []
     for path in (ROOT / "planner" / "ui").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -361,7 +362,7 @@ def test_spend_hover_uses_the_app_money_format(est3):
     a, est = _hand_picked(est3)
     line = by_name(figures.spend_figure(est))[LABELS[a]]
     rows = np.asarray(line.customdata).tolist()
-    # total, low, high, then the one component used (inference), each as planner.format.usd writes it
+    # total, low, high, then the one component used (inference), each as planner.model.format.usd writes it
     assert rows == [
         ["$0.42", "$0.40", "$0.45", "$0.42"],
         ["$4.00K", "$3.50K", "$21.7K", "$4.00K"],  # d3's "$,.0f" wrote "$4,000" beside the axis' "$5K"

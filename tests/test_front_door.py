@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from planner import cli
-from planner.files import SCENARIOS_DIR
+from planner.model.files import SCENARIOS_DIR
 from pricing.loader import DEFAULT_CATALOG_PATH
 
 ROOT = Path(__file__).resolve().parent.parent

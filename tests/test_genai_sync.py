@@ -433,7 +433,7 @@ def test_sync_leaves_an_overrides_negotiated_prices_alone(tmp_path, repo_root, c
 
 
 def test_sync_marks_the_prices_of_a_shut_down_model_as_historical(tmp_path, mini_catalog_text):
-    from planner.lifecycle import prices_checked_after_shutdown
+    from planner.engine.lifecycle import prices_checked_after_shutdown
 
     text = _snippet(mini_catalog_text).replace(
         '    output_tokens_per_second: {value: 100, source: "test", checked: 2026-11-01}\n\n  # Comment before',

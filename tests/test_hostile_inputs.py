@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.scenario import Scenario, bounds
+from planner.model.scenario import Scenario, bounds
 from planner.ui import params
 from pricing import loader
 
@@ -49,7 +49,7 @@ def test_chunk_and_overlap_from_the_issue():
 
 
 def test_a_fractional_count_in_a_scenario_file_is_a_located_problem():
-    from planner.files import parse_scenario
+    from planner.model.files import parse_scenario
     from pricing.errors import InputError
 
     with pytest.raises(InputError) as info:

@@ -133,4 +133,4 @@ def test_the_door_check_sees_a_private_import(tmp_path):
     f.write_text(
         "from planner.engine.costs import _x\nfrom planner import format as fmt\nfmt._y\nimport os\nos._exit\n"
     )
-    assert private_imports(f) == ["planner.engine.costs._x", "planner.format._y"]
+    assert private_imports(f) == ["planner.engine.costs._x", "planner.model.format._y"]

@@ -9,9 +9,9 @@ import json
 import pytest
 
 from planner.engine import estimate
-from planner.files import read_scenario
+from planner.model.files import read_scenario
+from planner.model.scenario import Scenario
 from planner.questionnaire import recommend
-from planner.scenario import Scenario
 from pricing.loader import load_catalog
 from tests.apptest import metrics, start
 

@@ -1,5 +1,5 @@
 """Lifecycle across the product: which entries a scenario uses are shut down, closed to new
-customers, or stop inside its horizon (planner/lifecycle.py), and every surface says so — the
+customers, or stop inside its horizon (planner/engine/lifecycle.py), and every surface says so — the
 estimate's warnings (CLI, Python API, app, PDF) and `python -m planner validate`.
 
 The catalog is `tests/fixtures/mini_catalog.yaml` with hand-written lifecycles spliced in; the day
@@ -15,8 +15,7 @@ import pytest
 
 from planner.cli import main
 from planner.engine import estimate
-from planner.files import ScenarioWarning, load_scenario
-from planner.lifecycle import (
+from planner.engine.lifecycle import (
     CLOSED,
     CLOSES_IN_HORIZON,
     SHUT_DOWN,
@@ -27,7 +26,8 @@ from planner.lifecycle import (
     scenario_issues,
     switched,
 )
-from planner.scenario import Scenario
+from planner.model.files import ScenarioWarning, load_scenario
+from planner.model.scenario import Scenario
 from pricing.loader import parse_catalog
 
 MINI = (Path(__file__).resolve().parent / "fixtures" / "mini_catalog.yaml").read_text(encoding="utf-8")

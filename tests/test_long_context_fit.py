@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.engine import estimate, gpus_per_replica, sequences_per_replica
-from planner.engine.costs import USES_TUNED
-from planner.inputs import build_inputs
-from planner.scenario import ARCHITECTURES, Scenario
+from planner.engine import estimate
+from planner.engine.costs import USES_TUNED, gpus_per_replica, sequences_per_replica
+from planner.engine.gather import build_inputs
+from planner.model.scenario import ARCHITECTURES, Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
 from tests import huge_model

@@ -65,7 +65,7 @@ def test_the_pdf_says_nothing_fits_with_the_ways_out_and_no_pick(nothing_fits_fi
 
     from pypdf import PdfReader
 
-    from planner.files import load_scenario
+    from planner.model.files import load_scenario
     from planner.report import build_report
     from pricing.loader import load_catalog
 

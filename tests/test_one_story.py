@@ -10,11 +10,11 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from planner import verdict
 from planner.cli import main
-from planner.files import load_preset, preset_paths
+from planner.model.files import load_preset, preset_paths
+from planner.model.scenario import LABELS
+from planner.presentation import verdict
 from planner.report import build_report
-from planner.scenario import LABELS
 from pricing.loader import load_catalog
 from tests.apptest import deltas, go, start, unescape
 
@@ -79,7 +79,7 @@ def test_app_cli_json_and_pdf_tell_one_story(catalog_file, capsys, slug):  # noq
 
 def test_long_context_spend_falling_with_volume_is_explained():
     from planner.engine import estimate
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
 
     s = Scenario.model_validate(
         {
@@ -115,8 +115,8 @@ def test_the_breakdown_leaves_ruled_out_options_out():
 def test_every_pdf_table_has_a_width_for_each_column_and_fits_the_page(monkeypatch):
     """With five priced options the per-option tables were sized for four and ran off the page."""
     from planner.engine import estimate
+    from planner.model.scenario import Scenario
     from planner.report import document
-    from planner.scenario import Scenario
 
     seen = []
     real = document.ReportDocument.table

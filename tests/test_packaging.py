@@ -6,7 +6,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-from planner import cli, files
+from planner import cli
+from planner.model import files
 from pricing import loader, schema
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from planner.engine import estimate
-from planner.verdict import weak_evidence
+from planner.presentation.verdict import weak_evidence
 from pricing.models import LLM
 from tests.hand_scenario import make
 

@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 
 from planner.engine import estimate, monthly_components
+from planner.engine.gather import build_inputs
 from planner.engine.latency import latency_parts
-from planner.inputs import build_inputs
-from planner.scenario import Scenario
+from planner.model.scenario import Scenario
 from pricing.loader import parse_catalog
 
 MINI = (Path(__file__).resolve().parent / "fixtures" / "mini_catalog.yaml").read_text(encoding="utf-8")

@@ -10,8 +10,8 @@ import yaml
 
 from planner.cli import main
 from planner.engine import estimate
-from planner.provenance import SOURCES, assumptions, control_for, provenance
-from planner.scenario import Scenario
+from planner.engine.provenance import SOURCES, assumptions, control_for, provenance
+from planner.model.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

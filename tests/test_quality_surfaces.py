@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from planner import report
 from planner.cli import main
 from planner.engine import estimate
-from planner.files import load_scenario
+from planner.model.files import load_scenario
 from planner.quality.imports import measured_rates, parse_eval, read_eval_bytes, read_eval_file, with_measured
 from planner.questionnaire import recommend
 from pricing.errors import InputError
@@ -233,7 +233,7 @@ def test_cli_imports_and_refuses_a_bad_file_without_changing_anything(capsys, me
 def test_the_documented_quality_section_is_a_valid_scenario(catalog):
     import re
 
-    from planner.files import read_scenario
+    from planner.model.files import read_scenario
 
     text = (ROOT / "docs" / "formulas.md").read_text(encoding="utf-8")
     block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.S) if b.startswith("quality:"))
@@ -280,7 +280,7 @@ def test_outcome_cost_over_the_horizon_and_what_measuring_would_settle(catalog, 
 
 
 def test_a_scenario_with_measured_quality_round_trips_through_its_yaml(measured_file):
-    from planner.files import read_scenario, scenario_yaml
+    from planner.model.files import read_scenario, scenario_yaml
 
     s = load_scenario(measured_file)
     again, _ = read_scenario(scenario_yaml(s), "downloaded.yaml")

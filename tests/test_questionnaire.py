@@ -15,10 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner import format as fmt
 from planner import questionnaire as q
-from planner.answers import Answers, Gap, KnowledgeChange
 from planner.engine import BreakEven, Estimate, Snapshot
+from planner.model import format as fmt
+from planner.model.answers import Answers, Gap, KnowledgeChange
+from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, corpus_given
 from planner.questionnaire import (
     BUDGET_PENALTY,
     LATENCY_PENALTY,
@@ -34,7 +35,6 @@ from planner.questionnaire import (
     rules_markdown,
     template_fields,
 )
-from planner.scenario import ARCHITECTURES, LABELS, Scenario, corpus_given
 
 P, L, R, F, H = ARCHITECTURES
 LEVELS = list(KnowledgeChange)
@@ -931,9 +931,9 @@ def test_founders_case_a_knowledge_gap_never_picks_prompt_only_and_long_context_
 
 
 def test_legal_qa_a_recommended_option_stands_above_a_viable_one_with_a_higher_score():
-    from planner import verdict
     from planner.engine import estimate
-    from planner.files import SCENARIOS_DIR, load_scenario
+    from planner.model.files import SCENARIOS_DIR, load_scenario
+    from planner.presentation import verdict
     from pricing.loader import load_catalog
 
     s = load_scenario(SCENARIOS_DIR / "legal-qa.yaml")

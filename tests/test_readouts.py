@@ -1,4 +1,4 @@
-"""The read-outs the volume chart carries for every slider step (planner/readouts.py,
+"""The read-outs the volume chart carries for every slider step (planner/presentation/readouts.py,
 planner/ui/volume_chart.py): the engine's own numbers at each volume, and the same cards the page draws."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from planner import format as fmt
 from planner.engine import estimate
-from planner.files import SCENARIOS_DIR, load_scenario
-from planner.readouts import at_volumes, cost_cards, latency_cards
+from planner.model import format as fmt
+from planner.model.files import SCENARIOS_DIR, load_scenario
+from planner.presentation.readouts import at_volumes, cost_cards, latency_cards
 from planner.ui.sidebar import VOLUME_STEPS
 from planner.ui.volume_chart import steps_for
 from pricing.loader import load_catalog

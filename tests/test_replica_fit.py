@@ -15,8 +15,8 @@ import json
 import pytest
 
 from planner.engine import estimate
+from planner.model.scenario import Scenario
 from planner.questionnaire import recommend
-from planner.scenario import Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
 from tests.huge_model import STACK, WORKLOAD, huge_catalog

@@ -1,7 +1,7 @@
 """The PDF report: valid, complete, faithful to the engine, safe with hostile text, reproducible.
 
 Text is read back with pypdf and compared with the engine's own numbers, formatted with
-`planner.format` exactly as the report prints them. Extracted text breaks lines where the
+`planner.model.format` exactly as the report prints them. Extracted text breaks lines where the
 PDF wraps them, so comparisons collapse whitespace (`_norm`) or, for URLs that wrap inside
 a cell, remove it (`_squash`).
 """
@@ -25,10 +25,10 @@ if str(ROOT) not in sys.path:
 from pypdf import PdfReader
 
 from planner.engine import estimate
-from planner.files import SCENARIOS_DIR, load_scenario
-from planner.format import count, ms, usd
+from planner.model.files import SCENARIOS_DIR, load_scenario
+from planner.model.format import count, ms, usd
+from planner.model.scenario import COLORS, LABELS
 from planner.report import PRODUCT, build_report
-from planner.scenario import COLORS, LABELS
 
 TODAY = date(2026, 11, 22)
 PRESETS = sorted(SCENARIOS_DIR.glob("*.yaml"))
@@ -137,7 +137,7 @@ def test_monthly_cost_of_every_architecture_as_formatted(support):
 
 
 def _check_component_rows(est, text):
-    from planner.engine import COMPONENT_LABELS
+    from planner.model.vocabulary import COMPONENT_LABELS
 
     for k, label in COMPONENT_LABELS.items():
         vals = [est.current[a].components_usd[k] for a in est.priced]
@@ -369,7 +369,7 @@ def test_every_preset_builds(catalog, path):
     ids=["default", "zero-volume", "beyond-range", "zero-budget", "self-hosted"],
 )
 def test_edge_scenarios_build(catalog, changes):
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
 
     scenario = Scenario().with_changes(**changes) if changes else Scenario()
     pdf = build_report(catalog, scenario, today=TODAY, invariant=True)
@@ -418,7 +418,7 @@ def test_rendered_pages_are_not_blank_and_show_the_charts(support, tmp_path):
 
 
 def test_first_page_explains_the_scores_and_shows_the_budget_crossing_and_the_ruled_out(support, catalog):
-    from planner import verdict
+    from planner.presentation import verdict
     from planner.questionnaire import scoring_text
 
     scenario, est, rec, pdf, _ = support
@@ -434,7 +434,7 @@ def test_first_page_explains_the_scores_and_shows_the_budget_crossing_and_the_ru
 
 
 def test_no_verdict_before_any_answer_in_the_pdf(catalog):
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
 
     text = _norm(_pages(build_report(catalog, Scenario(), today=TODAY, invariant=True))[0])
     assert "No recommendation yet: no question answered." in text
@@ -442,7 +442,7 @@ def test_no_verdict_before_any_answer_in_the_pdf(catalog):
 
 
 def test_answered_linked_numbers_are_not_listed_as_not_answered(catalog):
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
 
     s = Scenario.model_validate({"answers": {"labeled_examples": 20, "queries_per_month": 5_000_000}})
     text = _norm("\n".join(_pages(build_report(catalog, s, today=TODAY, invariant=True))))
@@ -455,7 +455,7 @@ def test_answered_linked_numbers_are_not_listed_as_not_answered(catalog):
 
 
 def test_weak_evidence_under_the_pick_is_said_on_the_first_page(mini_catalog_text):
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
     from pricing.loader import parse_catalog
 
     cat = parse_catalog(

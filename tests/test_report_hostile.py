@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from planner.cli import main
+from planner.model.scenario import Scenario
 from planner.report import ReportError, build_report, report_or_error_pdf
-from planner.scenario import Scenario
 from pricing.loader import parse_catalog
 
 

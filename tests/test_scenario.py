@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from planner.answers import KnowledgeChange
 from planner.engine import estimate
-from planner.files import SCENARIOS_DIR, load_scenario, parse_scenario, presets, scenario_yaml
-from planner.scenario import ARCHITECTURES, Scenario
+from planner.model.answers import KnowledgeChange
+from planner.model.files import SCENARIOS_DIR, load_scenario, parse_scenario, presets, scenario_yaml
+from planner.model.scenario import ARCHITECTURES, Scenario
 from pricing.errors import InputError, UnknownEntryError
 
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.yaml"))

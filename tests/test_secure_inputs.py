@@ -88,7 +88,7 @@ def test_report_out_writes_a_new_file_and_replaces_a_regular_one(tmp_path, capsy
 
 
 def test_the_bounded_reader_refuses_what_is_not_a_regular_file(tmp_path):
-    from planner.files import read_regular_file
+    from planner.model.files import read_regular_file
     from pricing.errors import InputError
 
     fifo = tmp_path / "pipe"
@@ -270,7 +270,7 @@ def test_a_yaml_1_1_number_is_refused_with_its_place_in_a_scenario(written, yaml
     """`top_k: 010` was read as 8 (and `1:30` as 90): valid, and priced wrong."""
     import yaml
 
-    from planner.files import read_scenario
+    from planner.model.files import read_scenario
     from pricing.errors import InputError
 
     text = f"name: mine\nworkload:\n  top_k: {written}\n"
@@ -331,14 +331,14 @@ def test_a_blank_or_disguised_scenario_name_is_refused(name, problem):
     """`name=%20%20%20` rendered as `****` or a rule; a right-to-left override reversed the headers."""
     from pydantic import ValidationError
 
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
 
     with pytest.raises(ValidationError, match=problem):
         Scenario(name=name)
 
 
 def test_a_blank_url_name_is_ignored_with_a_message_that_shows_no_control_character():
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
     from planner.ui import params
 
     _, scenario, problems = params.decode({"name": "   "}, {})
@@ -349,7 +349,7 @@ def test_a_blank_url_name_is_ignored_with_a_message_that_shows_no_control_charac
 
 
 def test_a_name_is_kept_on_one_line_without_padding():
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
 
     assert Scenario(name="  Support   bot \n").name == "Support bot"
 
@@ -357,7 +357,7 @@ def test_a_name_is_kept_on_one_line_without_padding():
 def test_a_description_keeps_its_lines_but_no_escapes():
     from pydantic import ValidationError
 
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
 
     assert Scenario(description="line one\nline two").description == "line one\nline two"
     with pytest.raises(ValidationError, match=r"U\+0007"):
@@ -369,7 +369,7 @@ def test_a_description_keeps_its_lines_but_no_escapes():
 
 def test_money_at_the_models_maxima_reads_in_trillions():
     """$300,000,000,000,000 showed as `$300000B`."""
-    from planner.format import count, usd, usd_tick
+    from planner.model.format import count, usd, usd_tick
 
     assert usd(3e14) == "$300T"  # 3e14 / 1e12 = 300
     assert usd(1.234e12) == "$1.23T"  # 1.234e12 / 1e12 = 1.234, three figures
@@ -380,7 +380,7 @@ def test_money_at_the_models_maxima_reads_in_trillions():
 
 def test_a_choice_in_another_case_is_read_and_full_width_digits_are_refused():
     """`precision=fp8` was refused when written `FP8`, while `q=１２３４` (full-width digits) was read as 1234."""
-    from planner.scenario import Scenario
+    from planner.model.scenario import Scenario
     from planner.ui import params
 
     _, scenario, problems = params.decode({"serving": "self_hosted", "precision": "FP8"}, {})

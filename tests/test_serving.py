@@ -1,5 +1,5 @@
 """API versus self-hosted (planner.engine.comparison), owned GPUs (pricing.owned), data that must stay in-house
-(planner.in_house) and the Serving page: hand-computed figures, the same engine on both sides, every surface."""
+(planner.engine.in_house) and the Serving page: hand-computed figures, the same engine on both sides, every surface."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from planner.engine import SECONDS_PER_MONTH, estimate
+from planner.engine import estimate
 from planner.engine.comparison import PRECISIONS
-from planner.in_house import fit_in_house, third_party_components
-from planner.output import csv_text, json_text, table_text
+from planner.engine.costs import SECONDS_PER_MONTH
+from planner.engine.in_house import fit_in_house, third_party_components
+from planner.engine.stack_fit import serving_gpus
+from planner.model.scenario import Scenario
+from planner.presentation.output import csv_text, json_text, table_text
 from planner.report import build_report
-from planner.scenario import Scenario
-from planner.stack_fit import serving_gpus
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog
 from pricing.models import GPU
 from pricing.units import Figure
@@ -366,7 +367,7 @@ def test_the_app_leaves_the_comparison_out_until_asked_and_then_shows_the_cli_s_
     """The app's estimate skips API versus self-hosted (it re-runs the engine for every GPU × precision on
     each move of the volume); the Serving page, the CSV and the PDF add it, equal to the command line's."""
     from planner.engine import with_serving_comparison
-    from planner.files import load_preset
+    from planner.model.files import load_preset
 
     scenario = load_preset("support-bot")
     full = estimate(catalog, scenario)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planner import serving_model as sm
+from planner.engine import serving_model as sm
 from pricing.loader import load_catalog_file
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,5 +1,5 @@
-"""The self-hosted serving model by hand (planner/serving_model.py) and through the engine on the shipped catalog:
-a 70B replica's sequences, speed and throughput; a mixture of experts' memory by total and speed by active
+"""The self-hosted serving model by hand (planner/engine/serving_model.py) and through the engine on the shipped
+catalog: a 70B replica's sequences, speed and throughput; a mixture of experts' memory by total and speed by active
 parameters; sliding-window KV; reasoning tokens in cost and latency; each option its own replica; batch work in
 the troughs; and the property that no replica is credited with more than its sequences × per-sequence speed."""
 
@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from pytest import approx
 
 from planner import load_catalog
-from planner import serving_model as sm
 from planner.engine import estimate
-from planner.scenario import Scenario
+from planner.engine import serving_model as sm
+from planner.model.scenario import Scenario
 
 CAT = load_catalog()
 H100 = sm.GpuFacts(80, 3350, 989.4, 1978.9, 0)

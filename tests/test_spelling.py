@@ -16,9 +16,9 @@ import pytest
 from pydantic import BaseModel
 
 from planner import load_scenario, parse_scenario
-from planner.files import ScenarioWarning, read_scenario
-from planner.scenario import Scenario
-from planner.spelling import WORD_PAIRS, respell, respell_choice, respell_path, variants
+from planner.model.files import ScenarioWarning, read_scenario
+from planner.model.scenario import Scenario
+from planner.model.spelling import WORD_PAIRS, respell, respell_choice, respell_path, variants
 from planner.ui import params
 from pricing.errors import InputError
 

@@ -1,10 +1,9 @@
-"""planner.stack_fit: switching to self-hosted serving picks entries that can be self-hosted, or says which."""
+"""planner.engine.stack_fit: switching to self-hosted serving picks entries that can be self-hosted, or says which."""
 
 from __future__ import annotations
 
-from planner import stack_fit
-from planner.engine import estimate
-from planner.scenario import Scenario
+from planner.engine import estimate, stack_fit
+from planner.model.scenario import Scenario
 
 STACK = {
     "embedding_model": "emb",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
-from planner.scenario import Scenario
+from planner.model.scenario import Scenario
 from planner.traffic.analysis import analyze
 from planner.traffic.fit import apply_fit, fit_scenario, traffic_stats
 from planner.traffic.read import TrafficError, open_traffic

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from planner.engine import estimate
+from planner.model.scenario import Scenario
 from planner.questionnaire import QUESTIONS
-from planner.scenario import Scenario
 from planner.ui import session
 
 

@@ -1,4 +1,4 @@
-"""planner.verdict: the budget crossing, the evidence beside the pick, the verdict line.
+"""planner.presentation.verdict: the budget crossing, the evidence beside the pick, the verdict line.
 
 Hand-checked against tests/fixtures/mini_catalog.yaml (round numbers), the arithmetic in each test.
 """
@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from planner import format as fmt
-from planner import verdict
-from planner.answers import Answers
 from planner.engine import estimate
+from planner.model import format as fmt
+from planner.model.answers import Answers
+from planner.model.scenario import Scenario
+from planner.presentation import verdict
 from planner.questionnaire import recommend
-from planner.scenario import Scenario
 from pricing.loader import parse_catalog
 
 STACK = {

@@ -2,9 +2,10 @@
 
 import pytest
 
-from planner import figures, vocabulary
-from planner.engine import COMPONENT_LABELS, LATENCY_LABELS
-from planner.format import ms, usd, usd_tick
+from planner import figures
+from planner.model import vocabulary
+from planner.model.format import ms, usd, usd_tick
+from planner.model.vocabulary import COMPONENT_LABELS, LATENCY_LABELS
 from planner.report import style as pdf_style
 
 

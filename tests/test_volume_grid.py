@@ -14,10 +14,11 @@ import pytest
 import planner
 import planner.engine
 from planner.cli import main
-from planner.engine import estimate, volume_grid
-from planner.files import scenario_yaml
+from planner.engine import estimate
+from planner.engine.analysis import volume_grid
+from planner.model.files import scenario_yaml
+from planner.model.scenario import Scenario
 from planner.report import build_report
-from planner.scenario import Scenario
 from planner.ui import session
 
 

@@ -12,62 +12,39 @@ The package, along its seams:
   analysis  the volume grid, sensitivity ranking and exact break-evens
   comparison API versus self-hosted per architecture: break-evens, replica shapes, the cheapest feasible shape
   assemble  `estimate`, which prices a scenario and builds the Estimate
+  inputs    the flat `Inputs` record and `PriceUsed`; gather fills it from a catalog and a scenario
+            (inputs_context: the LLM and context fields; vector_stores: one table of store billing shapes)
+  serving_model, serving_fit, stack_fit   a replica from first principles; whether a stack can self-host
+  caching, dated, knowledge, quality      prompt caching; prices by date; the knowledge base; measured quality
+  lifecycle, in_house, provenance         catalog lifecycle; what leaves the house; where every input came from
 `planner.engine` exports what callers use: `estimate` and the `Estimate` it returns (with `Series`,
-`Snapshot`, `BreakEven`), the one-pass pieces the read-outs and the verdicts reuse at many volumes, and the
-labels of its parts. Anything else is imported from its module.
+`Snapshot`, `BreakEven`), `with_serving_comparison`, and the one-pass pieces the read-outs and the verdicts
+reuse at many volumes. Anything else (tests, benchmarks) is imported from its module; the labels of the parts
+live in `planner.model.vocabulary`.
 """
 
 from __future__ import annotations
 
-from planner.engine.analysis import break_evens, sensitivity, step_points, volume_grid
-from planner.engine.assemble import arch_series, estimate, long_context_misfit, with_serving_comparison
-from planner.engine.costs import (
-    SECONDS_PER_MONTH,
-    cache_hit_share,
-    corpus,
-    elementwise_total,
-    gpus_per_replica,
-    monthly_components,
-    monthly_totals,
-    one_time_usd,
-    sequences_per_replica,
-)
-from planner.engine.latency import closing_the_gap, combine_latency, erlang_c, first_token_latency, latency_parts
+from planner.engine.analysis import step_points
+from planner.engine.assemble import estimate, with_serving_comparison
+from planner.engine.costs import corpus, elementwise_total, monthly_components
+from planner.engine.gather import build_inputs
+from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.results import BreakEven, Estimate, Series, Snapshot
-from planner.inputs import build_inputs
-from planner.scenario import ARCHITECTURES
-from planner.vocabulary import COMPONENT_LABELS, LATENCY_LABELS, ONE_TIME_LABELS
 
 __all__ = [
-    "ARCHITECTURES",
-    "COMPONENT_LABELS",
-    "LATENCY_LABELS",
-    "ONE_TIME_LABELS",
-    "SECONDS_PER_MONTH",
     "BreakEven",
     "Estimate",
     "Series",
     "Snapshot",
-    "arch_series",
-    "break_evens",
     "build_inputs",
-    "cache_hit_share",
-    "closing_the_gap",
     "combine_latency",
     "corpus",
     "elementwise_total",
-    "erlang_c",
     "estimate",
-    "with_serving_comparison",
     "first_token_latency",
-    "gpus_per_replica",
     "latency_parts",
-    "long_context_misfit",
     "monthly_components",
-    "monthly_totals",
-    "one_time_usd",
-    "sensitivity",
-    "sequences_per_replica",
     "step_points",
-    "volume_grid",
+    "with_serving_comparison",
 ]

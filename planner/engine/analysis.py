@@ -13,10 +13,10 @@ from planner.engine.costs import (
     monthly_totals,
     queries_per_replica_month,
 )
+from planner.engine.inputs import Inputs
 from planner.engine.results import BreakEven, Sensitivity
-from planner.inputs import Inputs
-from planner.scenario import ARCHITECTURES, Scenario
-from planner.vector_stores import STORE_SHAPES, VS_SENSITIVITY_LABELS
+from planner.engine.vector_stores import STORE_SHAPES, VS_SENSITIVITY_LABELS
+from planner.model.scenario import ARCHITECTURES, Scenario
 
 #: When the scenario's own volume is outside its chart range, the grid is widened to this factor around it.
 WIDEN_FACTOR = 3.0

@@ -30,15 +30,16 @@ from planner.engine.costs import (
     utilization,
 )
 from planner.engine.dated import change_warnings, dated
+from planner.engine.gather import build_inputs
+from planner.engine.in_house import in_house_warnings, third_party_components
+from planner.engine.inputs import Inputs
 from planner.engine.knowledge import answer_over_assumed_corpus
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
+from planner.engine.lifecycle import scenario_issues
 from planner.engine.quality import quality_assessment
 from planner.engine.results import Estimate, Series, Snapshot
-from planner.in_house import in_house_warnings, third_party_components
-from planner.inputs import Inputs, build_inputs
-from planner.lifecycle import scenario_issues
-from planner.scenario import ARCHITECTURES, COLORS, LABELS, Scenario, start_day
-from planner.serving_fit import long_context_misfit_on_gpus, serving_misfits
+from planner.engine.serving_fit import long_context_misfit_on_gpus, serving_misfits
+from planner.model.scenario import ARCHITECTURES, COLORS, LABELS, Scenario, start_day
 from pricing.models import Catalog
 
 

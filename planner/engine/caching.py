@@ -8,8 +8,8 @@ import math
 from collections.abc import Iterable
 
 from planner.engine.costs import model_prefix, prefix_tokens
-from planner.inputs import Inputs
-from planner.scenario import LABELS, Scenario
+from planner.engine.inputs import Inputs
+from planner.model.scenario import LABELS, Scenario
 
 
 def cache_warnings(scenario: Scenario, i: Inputs, priced: Iterable[str]) -> list[str]:

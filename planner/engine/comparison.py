@@ -26,10 +26,11 @@ from planner.engine.costs import (
     serving_point,
     utilization,
 )
+from planner.engine.gather import build_inputs
+from planner.engine.inputs import Inputs
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
-from planner.inputs import Inputs, build_inputs
-from planner.scenario import ARCHITECTURES, Scenario, Stack, start_day
-from planner.stack_fit import serving_gpus
+from planner.engine.stack_fit import serving_gpus
+from planner.model.scenario import ARCHITECTURES, Scenario, Stack, start_day
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
 

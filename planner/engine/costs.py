@@ -12,11 +12,11 @@ from typing import cast
 
 import numpy as np
 
+from planner.engine.inputs import Inputs
 from planner.engine.serving import ServingPoint, output_tokens, replica_point
-from planner.inputs import Inputs
-from planner.scenario import ARCHITECTURES
-from planner.vector_stores import vector_store_usd
-from planner.vocabulary import COMPONENT_LABELS
+from planner.engine.vector_stores import vector_store_usd
+from planner.model.scenario import ARCHITECTURES
+from planner.model.vocabulary import COMPONENT_LABELS
 
 SECONDS_PER_MONTH = 730 * 3600.0
 #: Above this many self-hosted replicas at the scenario's volume the estimate warns that the inputs are absurd.

@@ -16,12 +16,12 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from planner import format as fmt
 from planner.engine.costs import elementwise_total, monthly_components
+from planner.engine.gather import build_inputs
+from planner.engine.lifecycle import add_months
 from planner.engine.results import Snapshot
-from planner.inputs import build_inputs
-from planner.lifecycle import add_months
-from planner.scenario import LABELS, Scenario
+from planner.model import format as fmt
+from planner.model.scenario import LABELS, Scenario
 from pricing.models import CHANGE_PRICE_FIELDS, LLM, Catalog
 
 _TIER_FIELDS = (

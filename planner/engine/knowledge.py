@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 
-from planner.inputs import Inputs
-from planner.scenario import Scenario, corpus_given
+from planner.engine.inputs import Inputs
+from planner.model.scenario import Scenario, corpus_given
 from pricing.models import Catalog
 
 

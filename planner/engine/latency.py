@@ -21,8 +21,8 @@ from planner.engine.costs import (
     sequences_per_replica,
     serving_point,
 )
+from planner.engine.inputs import Inputs
 from planner.engine.serving import output_tokens, sequence_speed_at_load
-from planner.inputs import Inputs
 
 # The tail series of the Erlang C computation stops once its next term is below this share of the sum,
 # or after this many terms; its ratio is at most a ÷ (c + 1) ≤ ρ, so the terms left out sum to less than
@@ -179,7 +179,7 @@ def p95_of(breakdown: dict[str, tuple[float, float]], applies_to: str) -> float:
 
 def closing_the_gap(breakdown: dict[str, tuple[float, float]], limit_ms: float, applies_to: str) -> str:
     """A sentence naming the changes that would shorten the bounded p95, each with the time it saves."""
-    from planner import format as fmt
+    from planner.model import format as fmt
 
     now = p95_of(breakdown, applies_to)
     gap = now - limit_ms

@@ -10,11 +10,12 @@ from datetime import date
 import numpy as np
 
 from planner.engine.costs import USES_TUNED, monthly_totals
+from planner.engine.gather import build_inputs
+from planner.engine.inputs import Inputs
 from planner.engine.results import Snapshot
-from planner.inputs import Inputs, build_inputs
+from planner.model.scenario import LABELS, Scenario
 from planner.quality import Inputs as QualityInputs
 from planner.quality import Judge, ModelQuality, QualityAssessment, assess, llm_judge, person_judge
-from planner.scenario import LABELS, Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
 

@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from planner.engine.inputs import PriceUsed
 from planner.engine.latency import closing_the_gap
-from planner.inputs import PriceUsed
-from planner.latency_limits import LatencyCheck, binding, checks_of, latency_limits, shown_measure
+from planner.model.latency_limits import LatencyCheck, binding, checks_of, latency_limits, shown_measure
+from planner.model.scenario import ARCHITECTURES, LABELS, Scenario
 from planner.quality import QualityAssessment
 from planner.quality.jsonform import option_keys, quality_dict
-from planner.scenario import ARCHITECTURES, LABELS, Scenario
 
 if TYPE_CHECKING:
     from planner.engine.comparison import ServingComparison
-    from planner.in_house import ThirdParty
+    from planner.engine.in_house import ThirdParty
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ class Estimate:
     context_misfit: str | None = None
     #: API versus self-hosted per architecture (planner.engine.comparison); None for an estimate built without it
     serving_comparison: ServingComparison | None = None
-    #: the components of the stack, among the priced options', that send data to a vendor (planner.in_house)
+    #: the components of the stack, among the priced options', that send data to a vendor (planner.engine.in_house)
     third_party: tuple[ThirdParty, ...] = ()
     #: the first day of the horizon (the prices in force that day give the curves and the monthly figures)
     start_date: str = ""

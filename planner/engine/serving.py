@@ -1,4 +1,4 @@
-"""Each self-hosted option's replica shape and operating point, from the serving model (planner/serving_model.py)
+"""Each self-hosted option's replica shape and operating point, from the serving model (planner/engine/serving_model.py)
 on the option's own request: GPUs per replica, the batch it runs at, per-sequence and replica speed, prefill.
 Cost (replicas), queueing and latency all read this one `ServingPoint` (docs/formulas.md, "Serving model").
 
@@ -12,8 +12,8 @@ import math
 from functools import lru_cache
 from typing import NamedTuple
 
-from planner import serving_model as sm
-from planner.inputs import Inputs
+from planner.engine import serving_model as sm
+from planner.engine.inputs import Inputs
 
 USES_TUNED = {"prompt_only": False, "long_context": False, "rag": False, "fine_tuned": True, "hybrid": True}
 USES_RETRIEVAL = {"prompt_only": False, "long_context": False, "rag": True, "fine_tuned": False, "hybrid": True}

@@ -1,7 +1,7 @@
 """Plotly figures drawn from an `Estimate`: the app's charts, reusable anywhere.
 
 Pure functions, no streamlit. Every figure keeps one color per architecture
-(`planner.scenario.COLORS`), names its main traces by `LABELS`, uses a
+(`planner.model.scenario.COLORS`), names its main traces by `LABELS`, uses a
 transparent background (legible on light and dark themes) and stays lean: at
 most ~200 points per trace and no trace that carries no information, because
 the browser's redraw is what a user feels when moving a slider.
@@ -12,7 +12,7 @@ costs ~60 ms, wrapping it ~3 ms. The specs are checked against plotly's
 validators in tests/test_figures.py instead.
 
 Log axes carry explicit ticks formatted like the rest of the app ($1.2K, 45K), and hovers show money and
-durations preformatted by `planner.format` (`usd`, `ms`) in `customdata`, never in a d3 format ("$4,000").
+durations preformatted by `planner.model.format` (`usd`, `ms`) in `customdata`, never in a d3 format ("$4,000").
 Shapes (budget, latency limit, current volume) carry a `name`, so tests and
 other code can find them.
 
@@ -31,11 +31,9 @@ from planner.figures.latency import COINCIDE, COINCIDE_NOTE, latency_breakdown_f
 from planner.figures.spend import (
     AT_VOLUME_TRACE,
     LABEL_EDGE_DECADES,
-    LABEL_EDGE_Y_DECADES,
     LABEL_GAP_DECADES,
     LABEL_MAX,
     at_volume_trace,
-    break_even_labels_fit,
     break_evens_in_range,
     components_used,
     spend_figure,
@@ -49,13 +47,11 @@ from planner.figures.style import (
     CONFIG,
     CURRENT_SHAPE,
     LIMIT_SHAPE,
-    arch_tick,
     current_marker,
 )
-from planner.vocabulary import ALERT, COMPONENT_COLORS, LATENCY_COLORS, MUTED
+from planner.model.vocabulary import ALERT, COMPONENT_COLORS
 
 __all__ = [
-    "break_evens_in_range",
     "ALERT",
     "ALERT_DASH",
     "AT_VOLUME_TRACE",
@@ -67,16 +63,12 @@ __all__ = [
     "CONFIG",
     "CURRENT_SHAPE",
     "LABEL_EDGE_DECADES",
-    "LABEL_EDGE_Y_DECADES",
     "LABEL_GAP_DECADES",
     "LABEL_MAX",
-    "LATENCY_COLORS",
     "LIMIT_SHAPE",
-    "MUTED",
     "all_figures",
-    "arch_tick",
     "at_volume_trace",
-    "break_even_labels_fit",
+    "break_evens_in_range",
     "breakdown_figure",
     "components_used",
     "current_marker",

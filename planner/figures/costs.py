@@ -8,8 +8,7 @@ from collections.abc import Set as AbstractSet
 import numpy as np
 import plotly.graph_objects as go
 
-from planner import format as fmt
-from planner.engine import COMPONENT_LABELS, Estimate
+from planner.engine import Estimate
 from planner.figures.style import (
     add_current_marker,
     arch_tick,
@@ -23,8 +22,9 @@ from planner.figures.style import (
     volume_axis,
     wrap_figure,
 )
-from planner.scenario import COLORS, LABELS
-from planner.vocabulary import COMPONENT_COLORS, MUTED
+from planner.model import format as fmt
+from planner.model.scenario import COLORS, LABELS
+from planner.model.vocabulary import COMPONENT_COLORS, COMPONENT_LABELS, MUTED
 
 
 def breakdown_figure(est: Estimate, height: int = 400, ruled_out: AbstractSet[str] = frozenset()) -> go.Figure:

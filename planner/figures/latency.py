@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from planner import format as fmt
-from planner.engine import LATENCY_LABELS, Estimate, Series
+from planner.engine import Estimate, Series
 from planner.figures.style import (
     LIMIT_SHAPE,
     add_current_marker,
@@ -20,8 +19,9 @@ from planner.figures.style import (
     volume_axis,
     wrap_figure,
 )
-from planner.scenario import LABELS
-from planner.vocabulary import LATENCY_COLORS, MUTED
+from planner.model import format as fmt
+from planner.model.scenario import LABELS
+from planner.model.vocabulary import LATENCY_COLORS, LATENCY_LABELS, MUTED
 
 #: Two latency lines closer than this share of the axis' height everywhere look like one.
 COINCIDE = 0.015
@@ -87,7 +87,7 @@ def _thin_line(est: Estimate, s: Series, what: str, y_ms, dash: str) -> dict:
         x=est.volumes,
         y=y_ms,
         line=dict(color=s.color, width=1.5, dash=dash),
-        customdata=hover_ms(y_ms),  # the app's one duration format (planner.format.ms)
+        customdata=hover_ms(y_ms),  # the app's one duration format (planner.model.format.ms)
         hovertemplate=f"<b>{s.label}</b> {what} at %{{x:,.0f}} queries/month: %{{customdata}}<extra></extra>",
     )
 

@@ -8,11 +8,11 @@ import math
 
 import plotly.graph_objects as go
 
-from planner import format as fmt
+from planner.model import format as fmt
+from planner.model.scenario import COLORS
+from planner.model.vocabulary import MUTED
 from planner.quality import QualityAssessment
 from planner.quality.text import point_label
-from planner.scenario import COLORS
-from planner.vocabulary import MUTED
 
 FRONTIER_TRACE = "Efficient frontier"
 

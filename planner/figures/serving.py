@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from planner import format as fmt
 from planner.engine import Estimate
 from planner.figures.style import (
     BREAK_EVEN_TRACE,
@@ -17,7 +16,8 @@ from planner.figures.style import (
     volume_axis,
     wrap_figure,
 )
-from planner.scenario import COLORS, LABELS
+from planner.model import format as fmt
+from planner.model.scenario import COLORS, LABELS
 
 #: The two sides' trace names (tests and the page find them by these).
 API_TRACE, SELF_HOSTED_TRACE = "API", "Self-hosted"

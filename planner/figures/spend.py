@@ -9,8 +9,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from planner import format as fmt
-from planner.engine import COMPONENT_LABELS, Estimate, Series
+from planner.engine import Estimate, Series
 from planner.figures.style import (
     BREAK_EVEN_TRACE,
     BUDGET_SHAPE,
@@ -25,8 +24,9 @@ from planner.figures.style import (
     volume_axis,
     wrap_figure,
 )
-from planner.scenario import COLORS, LABELS
-from planner.vocabulary import MUTED
+from planner.model import format as fmt
+from planner.model.scenario import COLORS, LABELS
+from planner.model.vocabulary import COMPONENT_LABELS, MUTED
 
 #: The name of the spend figure's trace of markers at the scenario's own volume (`at_volume_trace`).
 AT_VOLUME_TRACE = "At your volume"
@@ -134,7 +134,7 @@ def _spend_trace(est: Estimate, s: Series, floor: float) -> dict:
         x=est.volumes,
         y=positive(s.total_usd, floor),
         line=dict(color=s.color, width=2.5),
-        # each point's money preformatted in the app's one format (planner.format.usd), one column per figure
+        # each point's money preformatted in the app's one format (planner.model.format.usd), one column per figure
         customdata=np.column_stack([hover_usd(c) for c in cols]),
         hovertemplate=(
             f"<b>{s.label}</b> at %{{x:,.0f}} queries/month<br>"

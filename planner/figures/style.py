@@ -10,9 +10,9 @@ import numpy as np
 import plotly.graph_objects as go
 from _plotly_utils.utils import convert_to_base64
 
-from planner import format as fmt
-from planner.scenario import COLORS, LABELS
-from planner.vocabulary import ALERT, MUTED
+from planner.model import format as fmt
+from planner.model.scenario import COLORS, LABELS
+from planner.model.vocabulary import ALERT, MUTED
 
 #: Plotly config for every chart: no mode bar, no logo.
 CONFIG = {"displayModeBar": False, "displaylogo": False}
@@ -86,12 +86,12 @@ def _formatted(values, formatter) -> np.ndarray:
 
 
 def hover_usd(values) -> np.ndarray:
-    """Money in a hover, as everywhere else in the app (`planner.format.usd`: $480, $4.00K, $1.20M), not d3's."""
+    """Money in a hover, as everywhere else in the app (`planner.model.format.usd`: $480, $4.00K, $1.20M), not d3's."""
     return _formatted(values, fmt.usd)
 
 
 def hover_ms(values) -> np.ndarray:
-    """A duration in a hover, as everywhere else in the app (`planner.format.ms`: 450 ms, 1.50 s)."""
+    """A duration in a hover, as everywhere else in the app (`planner.model.format.ms`: 450 ms, 1.50 s)."""
     return _formatted(values, fmt.ms)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from planner import format as fmt
+from planner.model import format as fmt
+from planner.model.vocabulary import MUTED
 from planner.traffic.fit import TrafficStats
-from planner.vocabulary import MUTED
 
 #: One colour for observed traffic (not an architecture's): the palette's neutral.
 TRAFFIC_COLOR = MUTED

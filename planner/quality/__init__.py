@@ -15,38 +15,26 @@ The package, along its seams:
 Formulas and keys: docs/formulas.md, "Measured quality".
 """
 
-from planner.quality.assess import Inputs, ModelPoint, OptionQuality, OutcomeBreakEven, SpendFn
+from planner.model.quality import EvalPlan, ModelQuality, Quality
+from planner.quality.assess import Inputs
 from planner.quality.assessment import QualityAssessment, assess
-from planner.quality.evalplan import EvalPlanCost, Judge, Separation, eval_plan_cost, llm_judge, person_judge
-from planner.quality.model import EvalPlan, ModelQuality, PassRates, Quality, SampleSizes
-from planner.quality.outcome import Outcome, Point, attempts_per_query, dominated, failure_share, frontier, outcome
-from planner.quality.stats import Z_95, Z_POWER_80, cases_to_separate, wilson
+from planner.quality.evalplan import Judge, eval_plan_cost, llm_judge, person_judge
+from planner.quality.outcome import Point, attempts_per_query, dominated, frontier, outcome
+from planner.quality.stats import cases_to_separate, wilson
 
 __all__ = [
-    "Z_95",
-    "Z_POWER_80",
     "EvalPlan",
-    "EvalPlanCost",
     "Inputs",
     "Judge",
-    "ModelPoint",
     "ModelQuality",
-    "OptionQuality",
-    "Outcome",
-    "OutcomeBreakEven",
-    "PassRates",
     "Point",
     "Quality",
     "QualityAssessment",
-    "SampleSizes",
-    "Separation",
-    "SpendFn",
     "assess",
     "attempts_per_query",
     "cases_to_separate",
     "dominated",
     "eval_plan_cost",
-    "failure_share",
     "frontier",
     "llm_judge",
     "outcome",

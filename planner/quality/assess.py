@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.quality.model import ModelQuality, Quality
+from planner.model.quality import ModelQuality, Quality
 from planner.quality.outcome import Measured, Point, attempts_per_query, dominated, frontier, outcome
 from planner.quality.stats import wilson
 

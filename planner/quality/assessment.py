@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from planner.model.quality import Quality
 from planner.quality.assess import (
     Inputs,
     ModelPoint,
@@ -19,7 +20,6 @@ from planner.quality.assess import (
     with_dominance,
 )
 from planner.quality.evalplan import EvalPlanCost, Judge, Separation, eval_plan_cost, separation
-from planner.quality.model import Quality
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from planner.quality.model import EvalPlan
+from planner.model.quality import EvalPlan
 from planner.quality.stats import cases_to_separate
 
 

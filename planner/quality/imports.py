@@ -368,7 +368,7 @@ def measured_rates(
 
 
 def with_measured(scenario, rates: dict[str, tuple[int, int]]):
-    """A copy of `scenario` (a `planner.scenario.Scenario`) whose `quality:` section holds the measured pass
+    """A copy of `scenario` (a `planner.model.scenario.Scenario`) whose `quality:` section holds the measured pass
     rates and sample sizes (other architectures' measurements and the rest of the section kept), validated as
     a whole: the scenario is replaced only when every value is valid."""
     data = scenario.model_dump(mode="json")

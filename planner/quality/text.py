@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from planner import format as fmt
+from planner.model import format as fmt
 from planner.quality.assessment import QualityAssessment
 
 

@@ -3,7 +3,7 @@
 Everything that decides is *data*, so a reader can audit it and a contributor can
 add to it without touching the logic:
 
-* `QUESTIONS`: one `Question` per field of `planner.answers.Answers`, with a
+* `QUESTIONS`: one `Question` per field of `planner.model.answers.Answers`, with a
   plain-language help text, for a UI to render generically.
 * `RULES`: the rule table. A rule has a declarative condition (all of its
   `Cond(field, op, value)` triples must hold; an unanswered question never
@@ -28,67 +28,45 @@ The package, by module: `questions` (the questions, how an answer reads),
 `docs/decision-rules.md` (the questions and the rule table).
 """
 
-from planner.questionnaire.conditions import C, Cond, Rule
-from planner.questionnaire.guidance import PLAN, WATCH_OUTS, PlanItem, WatchOut
-from planner.questionnaire.numbers import same_cost
-from planner.questionnaire.questions import QUESTION_BY_ID, QUESTIONS, Question, template_fields
+from planner.questionnaire.conditions import Cond, Rule
+from planner.questionnaire.questions import QUESTIONS, Question, template_fields
 from planner.questionnaire.ranking import answered_ids, evaluate, recommend, recommend_for
-from planner.questionnaire.render import generated_markdown, main, questions_markdown, render_text, rules_markdown
+from planner.questionnaire.render import generated_markdown, main, render_text, rules_markdown
 from planner.questionnaire.results import (
     BUDGET_PENALTY,
     LATENCY_PENALTY,
-    RECOMMEND_AT,
     VERDICTS,
-    VIABLE_AT,
     Ranked,
-    Reason,
     Recommendation,
-    Step,
-    headline,
     pick_line,
     score_text,
     scoring_text,
     verdict_for,
 )
 from planner.questionnaire.rules import RULES
-from planner.scenario import ARCHITECTURES
 
 __all__ = [
-    "ARCHITECTURES",
     "BUDGET_PENALTY",
-    "LATENCY_PENALTY",
-    "PLAN",
-    "QUESTIONS",
-    "QUESTION_BY_ID",
-    "RECOMMEND_AT",
-    "RULES",
-    "VERDICTS",
-    "VIABLE_AT",
-    "WATCH_OUTS",
     "Cond",
-    "PlanItem",
+    "LATENCY_PENALTY",
+    "QUESTIONS",
     "Question",
+    "RULES",
     "Ranked",
-    "Reason",
     "Recommendation",
     "Rule",
-    "Step",
-    "headline",
-    "pick_line",
-    "WatchOut",
-    "C",
+    "VERDICTS",
     "answered_ids",
     "evaluate",
     "generated_markdown",
-    "questions_markdown",
+    "main",
+    "pick_line",
     "recommend",
     "recommend_for",
     "render_text",
     "rules_markdown",
-    "same_cost",
     "score_text",
     "scoring_text",
     "template_fields",
     "verdict_for",
-    "main",
 ]

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-from planner.answers import Answers, KnowledgeChange
+from planner.model.answers import Answers, KnowledgeChange
+from planner.model.scenario import ARCHITECTURES
 from planner.questionnaire.questions import QUESTION_BY_ID, fill, plain_value, template_fields
 from planner.questionnaire.results import effects_text
-from planner.scenario import ARCHITECTURES
 
 # ---------------------------------------------------------------------------
 # Conditions

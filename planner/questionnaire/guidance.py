@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from planner.answers import Answers
+from planner.model.answers import Answers
+from planner.model.scenario import ARCHITECTURES
 from planner.questionnaire.conditions import C, Cond
 from planner.questionnaire.questions import fill
 from planner.questionnaire.results import Step
-from planner.scenario import ARCHITECTURES
 
 P, L, R, F, H = ARCHITECTURES  # "prompt_only", "long_context", "rag", "fine_tuned", "hybrid"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from planner import format as fmt
+from planner.model import format as fmt
 from planner.quality.text import verdict as quality_verdict
 from planner.questionnaire.results import Ranked
 

@@ -8,11 +8,11 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from planner.break_even_text import intervals
-from planner.latency_limits import LatencyCheck, checks_of
+from planner.model.break_even_text import intervals
+from planner.model.latency_limits import LatencyCheck, checks_of
+from planner.model.scenario import ARCHITECTURES, LABELS, Scenario
 from planner.questionnaire.questions import count, duration_text, usd
 from planner.questionnaire.results import BUDGET_PENALTY, LATENCY_PENALTY, Ranked, rank_key, verdict_for
-from planner.scenario import ARCHITECTURES, LABELS, Scenario
 
 if TYPE_CHECKING:  # the engine is optional here (imported lazily by `recommend_for`)
     from planner.engine import Estimate

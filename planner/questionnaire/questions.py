@@ -1,4 +1,4 @@
-"""The questions, one per field of `planner.answers.Answers`, and how an answer is shown in a sentence."""
+"""The questions, one per field of `planner.model.answers.Answers`, and how an answer is shown in a sentence."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
-from planner import format as fmt
-from planner.answers import Answers, Gap, KnowledgeChange
+from planner.model import format as fmt
+from planner.model.answers import Answers, Gap, KnowledgeChange
 
 # ---------------------------------------------------------------------------
 # Questions
@@ -195,7 +195,7 @@ _EVERY = {
 
 
 def usd(x: float | None) -> str:
-    """Money as the app, the PDF and the CLI print it (planner.format.usd)."""
+    """Money as the app, the PDF and the CLI print it (planner.model.format.usd)."""
     if x is None or not math.isfinite(x):
         return "an unknown amount"
     return fmt.usd(x)
@@ -206,7 +206,7 @@ def count(x: float) -> str:
 
 
 def duration_text(x: float | None) -> str:
-    """A duration as the app, the PDF and the CLI print it (planner.format.ms)."""
+    """A duration as the app, the PDF and the CLI print it (planner.model.format.ms)."""
     return "an unknown time" if x is None else fmt.ms(x)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
+from planner.model.vocabulary import STAGE_LABELS
 from planner.questionnaire.questions import QUESTIONS
 from planner.questionnaire.results import Recommendation, pick_line, score_text, scoring_text
 from planner.questionnaire.rules import RULES
-from planner.vocabulary import STAGE_LABELS
 
 # ---------------------------------------------------------------------------
 # Text and Markdown

@@ -7,7 +7,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from planner.scenario import ARCHITECTURES, LABELS
+from planner.model.scenario import ARCHITECTURES, LABELS
 
 # ---------------------------------------------------------------------------
 # Verdicts and numbers

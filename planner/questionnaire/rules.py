@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from planner.model.scenario import ARCHITECTURES
 from planner.questionnaire.conditions import C, Rule
-from planner.scenario import ARCHITECTURES
 
 P, L, R, F, H = ARCHITECTURES  # "prompt_only", "long_context", "rag", "fine_tuned", "hybrid"
 _FRESH = ("monthly", "weekly", "daily", "realtime")

@@ -8,8 +8,8 @@ draws the charts as vector graphics, and the embedded Bitstream Vera font (shipp
 reportlab) renders the Unicode the app uses (≤, –, ×). No browser, no network.
 
 The report reads from the same `Estimate` and `Recommendation` objects as the screen and
-the CLI, with the same colors (`planner.scenario.COLORS`) and number formats
-(`planner.format`), so a number reads the same everywhere.
+the CLI, with the same colors (`planner.model.scenario.COLORS`) and number formats
+(`planner.model.format`), so a number reads the same everywhere.
 
 Every piece of text that comes from a user or a catalog (scenario name and description,
 catalog names, sources, notes) is escaped before it reaches a `Paragraph`, and characters
@@ -30,8 +30,13 @@ The package, in the order a page is made:
     build.py        build_report: the sections on A4 pages, as bytes
 """
 
-from planner.report.build import ReportError, build_report, error_pdf, report_or_error_pdf
+from planner.report.build import ReportError, build_report, report_or_error_pdf
 from planner.report.text import PRODUCT
 from planner.report.text import long_date as long_date  # the tests check the report's date format
 
-__all__ = ["PRODUCT", "ReportError", "build_report", "error_pdf", "report_or_error_pdf"]
+__all__ = [
+    "PRODUCT",
+    "ReportError",
+    "build_report",
+    "report_or_error_pdf",
+]

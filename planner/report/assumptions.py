@@ -12,13 +12,13 @@ from reportlab.platypus import (
     KeepTogether,
 )
 
-from planner.format import count, ms, usd
+from planner.model.format import count, ms, usd
+from planner.model.scenario import LABELS, given_paths
+from planner.model.vocabulary import ALERT, SERVING_LABELS, STACK_FAMILIES
 from planner.report.document import ReportDocument
 from planner.report.provenance import assumed_values
 from planner.report.style import BOX_BG
 from planner.report.text import FONT_BOLD, fig, long_date, num, para_text, xw
-from planner.scenario import LABELS, given_paths
-from planner.vocabulary import ALERT, SERVING_LABELS, STACK_FAMILIES
 from pricing.models import STALE_AFTER_DAYS
 
 

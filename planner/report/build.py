@@ -16,6 +16,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from planner.engine import Estimate
+from planner.model.scenario import Scenario
 from planner.questionnaire import Recommendation
 from planner.report.assumptions import AssumptionsSection
 from planner.report.costs import Costs
@@ -25,7 +26,6 @@ from planner.report.style import Furniture, canvas_class
 from planner.report.summary import Summary
 from planner.report.text import FONT, PRODUCT, drawable_text, long_date, register_fonts
 from planner.report.traffic import TrafficSection
-from planner.scenario import Scenario
 from pricing.models import Catalog
 
 

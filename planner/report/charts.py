@@ -14,11 +14,12 @@ from reportlab.platypus import (
     Flowable,
 )
 
-from planner.engine import COMPONENT_LABELS, Estimate
-from planner.format import count, ms, usd
+from planner.engine import Estimate
+from planner.model.format import count, ms, usd
+from planner.model.scenario import COLORS, LABELS, Scenario
+from planner.model.vocabulary import COMPONENT_LABELS
 from planner.report.style import COMPONENT_COLORS, INK, MUTED, RED
 from planner.report.text import FONT, FONT_BOLD, fit_text, pdf_usd_tick
-from planner.scenario import COLORS, LABELS, Scenario
 
 
 def hex(c: str, alpha: float | None = None) -> colors.Color:

@@ -8,9 +8,10 @@ from reportlab.platypus import (
     Spacer,
 )
 
-from planner.break_even_text import interval_sentences
-from planner.engine import COMPONENT_LABELS, LATENCY_LABELS, ONE_TIME_LABELS
-from planner.format import count, ms, usd
+from planner.model.break_even_text import interval_sentences
+from planner.model.format import count, ms, usd
+from planner.model.scenario import COLORS, LABELS
+from planner.model.vocabulary import COMPONENT_LABELS, LATENCY_LABELS, ONE_TIME_LABELS
 from planner.report.charts import (
     SwingBar,
     breakdown_chart,
@@ -23,7 +24,6 @@ from planner.report.charts import (
 from planner.report.document import ReportDocument
 from planner.report.style import MUTED
 from planner.report.text import num, para_text, per_1k, range_text, usd_cell
-from planner.scenario import COLORS, LABELS
 
 
 class Costs(ReportDocument):

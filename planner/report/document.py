@@ -18,10 +18,10 @@ from reportlab.platypus import (
 )
 
 from planner.engine import Estimate
+from planner.model.scenario import Scenario
 from planner.questionnaire import Recommendation
 from planner.report.style import HEAD_BG, MUTED, RULE, Styles, table_style
 from planner.report.text import para_text
-from planner.scenario import Scenario
 from pricing.models import Catalog
 
 

@@ -1,13 +1,13 @@
 """Section 3.0 of the report: the assumed values that move the result, ranked by the spend swing they cause,
-each with the control or scenario field that sets it (planner/provenance.py)."""
+each with the control or scenario field that sets it (planner/engine/provenance.py)."""
 
 from __future__ import annotations
 
-from planner.format import usd
-from planner.provenance import assumptions
+from planner.engine.provenance import assumptions
+from planner.model.format import usd
+from planner.model.scenario import LABELS
 from planner.report.document import ReportDocument
 from planner.report.text import para_text, xw
-from planner.scenario import LABELS
 
 #: Rows shown (the JSON lists them all).
 SHOWN = 10

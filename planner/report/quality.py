@@ -10,14 +10,14 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.platypus import KeepTogether, Spacer
 
-from planner import format as fmt
 from planner.figures.quality import quality_points
+from planner.model import format as fmt
+from planner.model.scenario import COLORS
 from planner.quality import QualityAssessment
 from planner.quality import text as quality_text
 from planner.report.document import ReportDocument
 from planner.report.style import INK, MUTED, RULE
 from planner.report.text import FONT, para_text
-from planner.scenario import COLORS
 
 
 def quality_chart(qa: QualityAssessment, width: float, height: float = 190) -> Drawing:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from reportlab.platypus import KeepTogether, Spacer
 
+from planner.presentation.serving_view import headline, limits_text, ruled_out_reasons, serving_rows
 from planner.report.document import ReportDocument
 from planner.report.text import para_text
-from planner.serving_view import headline, limits_text, ruled_out_reasons, serving_rows
 
 
 class ServingSection(ReportDocument):

@@ -15,7 +15,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from planner import vocabulary
+from planner.model import vocabulary
 from planner.report.text import FONT, FONT_BOLD, PRODUCT, fit_text
 
 INK = colors.HexColor("#1F2933")
@@ -25,7 +25,7 @@ HEAD_BG = colors.HexColor("#EEF1F5")
 BOX_BG = colors.HexColor("#F5F7FA")
 RED = colors.HexColor(vocabulary.ALERT)  # limits, budgets, stale figures
 AMBER = colors.HexColor("#B9770E")
-#: The app's colors (planner.vocabulary), as reportlab colors.
+#: The app's colors (planner.model.vocabulary), as reportlab colors.
 VERDICT_COLORS = {k: colors.HexColor(v) for k, v in vocabulary.VERDICT_COLORS.items()}
 COMPONENT_COLORS = vocabulary.COMPONENT_COLORS
 

@@ -11,16 +11,16 @@ from reportlab.platypus import (
     Table,
 )
 
-from planner import verdict
 from planner.engine.dated import change_note
-from planner.format import count, ms, usd
+from planner.model.format import count, ms, usd
+from planner.model.scenario import COLORS, LABELS
+from planner.model.vocabulary import ALERT, STAGE_LABELS
+from planner.presentation import verdict
 from planner.questionnaire import QUESTIONS, Question, Ranked, pick_line, score_text, scoring_text
 from planner.report.charts import hex
 from planner.report.document import ReportDocument
 from planner.report.style import BOX_BG, INK, RULE, VERDICT_COLORS, table_style
 from planner.report.text import long_date, num, para_text, per_1k, range_text, signed_score
-from planner.scenario import COLORS, LABELS
-from planner.vocabulary import ALERT, STAGE_LABELS
 
 
 class Summary(ReportDocument):

@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
 from planner.engine import Snapshot
-from planner.format import usd, usd_tick
+from planner.model.format import usd, usd_tick
 
 PRODUCT = "LLM architecture planner"
 
@@ -201,7 +201,7 @@ def signed_score(s: int) -> str:
 
 
 def pdf_usd_tick(v: float) -> str:
-    """Axis labels, as the app's charts label them (`planner.format.usd_tick`): $1, $10, $1K, $20K."""
+    """Axis labels, as the app's charts label them (`planner.model.format.usd_tick`): $1, $10, $1K, $20K."""
     return usd_tick(v)
 
 

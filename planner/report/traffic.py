@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from planner.format import usd
+from planner.model.format import usd
+from planner.model.scenario import LABELS
 from planner.report.document import ReportDocument
 from planner.report.text import para_text
-from planner.scenario import LABELS
 
 
 def _text(v: Any) -> str:

@@ -11,8 +11,4 @@
 Pure: no streamlit (the Import page is planner/ui/traffic.py). Formulas in docs/formulas.md.
 """
 
-from planner.traffic.analysis import TrafficAnalysis, analyze
-from planner.traffic.fit import FittedField, apply_fit
-from planner.traffic.read import TrafficError
-
-__all__ = ["FittedField", "TrafficAnalysis", "TrafficError", "analyze", "apply_fit"]
+__all__ = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.scenario import ARCHITECTURES, Scenario
+from planner.model.scenario import ARCHITECTURES, Scenario
 from planner.traffic.fit import Fit, TrafficStats, apply_fit, fit_scenario, traffic_stats
 from planner.traffic.read import LoadedFile, open_traffic
 from planner.traffic.reprice import (

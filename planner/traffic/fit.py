@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from planner.scenario import Scenario
+from planner.model.scenario import Scenario
 from planner.traffic.histogram import bins_by_kind, pooled, quantile
 from planner.traffic.read import LoadedFile, TrafficError
 
@@ -249,7 +249,7 @@ def fit_scenario(  # long: one block per fitted field, in the order the page sho
 ) -> Fit:
     """The fitted fields for traffic that came from `architecture` (its static prefix and retrieved context
     are not user input). `llm_key`: the catalog entry of the busiest model (None: unmatched, left as is)."""
-    from planner.scenario import ARCHITECTURES
+    from planner.model.scenario import ARCHITECTURES
 
     if architecture not in ARCHITECTURES:
         raise TrafficError("<traffic>", f"unknown architecture `{architecture}`: one of {', '.join(ARCHITECTURES)}")

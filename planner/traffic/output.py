@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from planner.files import scenario_yaml
-from planner.format import ms as fmt_ms
-from planner.format import usd as money
-from planner.scenario import LABELS
+from planner.model.files import scenario_yaml
+from planner.model.format import ms as fmt_ms
+from planner.model.format import usd as money
+from planner.model.scenario import LABELS
 from planner.traffic.analysis import TrafficAnalysis
 from planner.traffic.fit import TrafficStats
 from planner.traffic.reprice import monthly_scale

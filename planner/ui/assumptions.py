@@ -1,16 +1,16 @@
 """The numbers nobody gave, in sight: the knowledge base's size (asked beside the knowledge questions and in a
 sidebar section long context and RAG share), the traffic, caching and sizing assumptions as controls, each
-with its source, and the assumed values that move the result, ranked (planner/provenance.py)."""
+with its source, and the assumed values that move the result, ranked (planner/engine/provenance.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from planner import format as fmt
 from planner.engine import Estimate
-from planner.provenance import SOURCES, assumptions, provenance
-from planner.scenario import LABELS, Scenario, given_paths
+from planner.engine.provenance import SOURCES, assumptions, provenance
+from planner.model import format as fmt
+from planner.model.scenario import LABELS, Scenario, given_paths
 from planner.ui import session, tables
 from planner.ui.messages import md
 from pricing.models import Catalog

@@ -5,13 +5,14 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from planner import figures, verdict
-from planner import format as fmt
-from planner.break_even_text import interval_sentences
+from planner import figures
 from planner.engine import Estimate
-from planner.lifecycle import scenario_issues
-from planner.output import csv_text
-from planner.scenario import LABELS
+from planner.engine.lifecycle import scenario_issues
+from planner.model import format as fmt
+from planner.model.break_even_text import interval_sentences
+from planner.model.scenario import LABELS
+from planner.presentation import verdict
+from planner.presentation.output import csv_text
 from planner.ui import assumptions, messages, quality, results, session, sidebar, summary, tables, volume_chart
 from planner.ui.messages import md, message
 from pricing.models import Catalog
@@ -100,7 +101,7 @@ _VIEWS = (
 )
 
 
-def _breakdown_view(ctx: results.Context, est: Estimate) -> None:
+def _breakdown_view(ctx: session.Context, est: Estimate) -> None:
     """The breakdown at the volume, without the ruled-out options (they would set the scale), said so."""
     out = verdict.ruled_out_keys(ctx.recommendation) & set(est.priced)
     st.plotly_chart(figures.breakdown_figure(est, ruled_out=out), config=figures.CONFIG, key="costs.breakdown")
@@ -113,7 +114,7 @@ def _csv_with_comparison(cat_sha: str, catalog: Catalog, est: Estimate) -> str:
     return csv_text(session.serving_comparison_for(cat_sha, catalog, est))
 
 
-def _numbers_view(ctx: results.Context, est: Estimate) -> None:
+def _numbers_view(ctx: session.Context, est: Estimate) -> None:
     """The numbers as a table, with the curves as CSV."""
     st.markdown(
         tables.markdown_table(tables.numbers_frame(est, verdict.ruled_out_keys(ctx.recommendation)), "Architecture")
@@ -129,7 +130,7 @@ def _numbers_view(ctx: results.Context, est: Estimate) -> None:
     )
 
 
-def _views(ctx: results.Context, est: Estimate, cheapest: str) -> None:
+def _views(ctx: session.Context, est: Estimate, cheapest: str) -> None:
     """One view at a time, picked by a segmented control: only the chosen view runs and redraws
     (st.tabs with lazy tabs measured ~25 ms more browser work per slider move than this)."""
     s = ctx.scenario

@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from planner import format as fmt
-from planner import verdict
 from planner.engine.dated import change_note
+from planner.model import format as fmt
+from planner.model.scenario import LINKED_ANSWERS
+from planner.model.vocabulary import ARCHITECTURE_MD_COLORS as MD_COLOR
+from planner.model.vocabulary import STAGE_LABELS
+from planner.presentation import verdict
 from planner.questionnaire import QUESTIONS, Question, answered_ids, recommend, score_text, scoring_text
-from planner.scenario import LINKED_ANSWERS
 from planner.ui import assumptions, quality, results, session, summary
 from planner.ui.messages import md, message
-from planner.vocabulary import ARCHITECTURE_MD_COLORS as MD_COLOR
-from planner.vocabulary import STAGE_LABELS
 
 #: Answers whose number is also a scenario field that always has a value (the estimate needs one):
 #: the answer may still be left empty, and the estimate then uses the scenario's number.
-#: The linked answers whose scenario number always has a value (`planner.scenario.LINKED_ANSWERS`)
+#: The linked answers whose scenario number always has a value (`planner.model.scenario.LINKED_ANSWERS`)
 ALWAYS_SET = {link.answer: link.field for link in LINKED_ANSWERS if not link.mirrored}
 BOOL = {True: "yes", False: "no", None: None}  # unanswered: nothing selected
 BOOL_BACK = {"yes": True, "no": False}

@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from planner.format import visible
-from planner.scenario import CORPUS_FIELDS, Scenario, corpus_given, given_paths
-from planner.spelling import Respelled, choices_at, respell_choice, respell_path
+from planner.model.format import visible
+from planner.model.scenario import CORPUS_FIELDS, Scenario, corpus_given, given_paths
+from planner.model.spelling import Respelled, choices_at, respell_choice, respell_path
 
 PRESET = "preset"
 #: The fingerprint (first 12 hex digits of the sha256) of an edited catalog the link was made with:
@@ -167,7 +167,7 @@ MAX_PROBLEMS = 10
 
 
 def shown(text: str, limit: int = MAX_ECHO_CHARS) -> str:
-    """`text` as echoed in a message: control characters made visible (`planner.format.visible`), cut to `limit`
+    """`text` as echoed in a message: control characters made visible (`planner.model.format.visible`), cut to `limit`
     characters, saying how long it was."""
     text = visible(str(text))
     if len(text) <= limit:

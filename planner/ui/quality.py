@@ -7,12 +7,12 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from planner import format as fmt
 from planner.engine import Estimate
 from planner.figures.quality import quality_figure
+from planner.model import format as fmt
+from planner.model.scenario import ARCHITECTURES, LABELS
 from planner.quality import text as quality_text
 from planner.quality.imports import MAX_EVAL_BYTES, architecture_of, measured_rates, parse_eval, with_measured
-from planner.scenario import ARCHITECTURES, LABELS
 from planner.ui import params, session, tables
 from planner.ui.messages import md, message, problem_lines
 from pricing.errors import InputError, Problem

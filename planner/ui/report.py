@@ -5,9 +5,10 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from planner import format as fmt
-from planner import verdict, vocabulary
-from planner.break_even_text import interval_sentences
+from planner.model import format as fmt
+from planner.model import vocabulary
+from planner.model.break_even_text import interval_sentences
+from planner.presentation import verdict
 from planner.questionnaire import score_text
 from planner.ui import results, session, summary, tables
 from planner.ui.messages import md

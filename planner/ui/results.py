@@ -8,21 +8,18 @@ results.require_estimate(ctx)   # stops the page with the error when there is no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
-from planner import format as fmt
-from planner import stack_fit
-from planner.engine import Estimate
-from planner.lifecycle import scenario_issues
+from planner.engine import Estimate, stack_fit
+from planner.engine.lifecycle import scenario_issues
+from planner.model import format as fmt
+from planner.model.scenario import given_paths
 from planner.questionnaire import Recommendation, recommend
-from planner.scenario import Scenario, given_paths
 from planner.ui import catalog as catalog_state
 from planner.ui import params, session
 from planner.ui.messages import md, message, problem_lines
+from planner.ui.session import Context
 from pricing.errors import InputError, UnknownEntryError
-from pricing.models import Catalog
 
 
 def start() -> None:
@@ -51,16 +48,6 @@ def start() -> None:
         s.link_cat = str(qp.get(params.CATALOG, "") or "")[: params.CATALOG_DIGITS]
         for p in problems:
             session.flash("warning", p)
-
-
-@dataclass(frozen=True)
-class Context:
-    catalog: Catalog
-    scenario: Scenario
-    estimate: Estimate | None
-    recommendation: Recommendation | None
-    error: str | None
-    cat_sha: str
 
 
 def context() -> Context:

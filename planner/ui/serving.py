@@ -5,12 +5,12 @@ data out of the house (with a button that keeps everything in-house)."""
 import pandas as pd
 import streamlit as st
 
-from planner import format as fmt
+from planner.engine.in_house import fit_in_house
 from planner.figures import CONFIG
 from planner.figures.serving import serving_figure
-from planner.in_house import fit_in_house
-from planner.scenario import LABELS
-from planner.serving_view import headline, limits_text, ruled_out_reasons, serving_rows
+from planner.model import format as fmt
+from planner.model.scenario import LABELS
+from planner.presentation.serving_view import headline, limits_text, ruled_out_reasons, serving_rows
 from planner.ui import results, session, tables
 from planner.ui.messages import md
 
@@ -24,7 +24,7 @@ def _keep_in_house() -> None:
         session.flash("info", "Nothing to change.", list(fit.notes))
 
 
-def _in_house(ctx: results.Context) -> None:
+def _in_house(ctx: session.Context) -> None:
     est = ctx.estimate
     assert est is not None
     st.subheader("Data in-house")

@@ -34,15 +34,28 @@ import streamlit as st
 from pydantic import ValidationError
 
 from planner.engine import Estimate, estimate, with_serving_comparison
-from planner.files import SCENARIOS_DIR, load_scenario
-from planner.scenario import Scenario, bounds, corpus_given
+from planner.model.files import SCENARIOS_DIR, load_scenario
+from planner.model.scenario import Scenario, bounds, corpus_given
 from planner.ui import params
 from pricing.errors import Problem
 from pricing.loader import LoadedCatalog, parse_catalog
 from pricing.models import Catalog
 
 if TYPE_CHECKING:
-    from planner.ui.results import Context
+    from planner.questionnaire import Recommendation
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page draws from: the catalog, the scenario, their estimate and recommendation, or the error."""
+
+    catalog: Catalog
+    scenario: Scenario
+    estimate: Estimate | None
+    recommendation: Recommendation | None
+    error: str | None
+    cat_sha: str
+
 
 #: Uploads (scenarios and catalogs) are refused above this size, whatever the server allows.
 MAX_UPLOAD_BYTES = 1_000_000

@@ -7,10 +7,11 @@ import functools
 
 import streamlit as st
 
-from planner import format as fmt
-from planner import stack_fit
-from planner.files import read_scenario, scenario_yaml
-from planner.scenario import ARCHITECTURES, LABELS, Scenario, Workload, bounds
+from planner.engine import stack_fit
+from planner.model import format as fmt
+from planner.model.files import read_scenario, scenario_yaml
+from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, Workload, bounds
+from planner.model.vocabulary import SERVING_LABELS, slug
 from planner.ui import assumptions, params, results, session
 from planner.ui.catalog import catalog
 from planner.ui.messages import problem_lines
@@ -25,7 +26,6 @@ from planner.ui.session import (
     set_scenario,
     sync_widget,
 )
-from planner.vocabulary import SERVING_LABELS, slug
 from pricing.errors import InputError
 from pricing.models import Catalog
 

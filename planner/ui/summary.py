@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner import verdict
-from planner.scenario import Scenario
+from planner.model.scenario import Scenario
+from planner.presentation import verdict
 from planner.ui.messages import md
 from pricing.models import Catalog
 

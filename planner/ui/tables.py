@@ -7,11 +7,11 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import TYPE_CHECKING
 
-from planner import format as fmt
-from planner import verdict
 from planner.engine import Estimate
-from planner.scenario import LABELS
-from planner.vocabulary import FAMILY_LABELS
+from planner.model import format as fmt
+from planner.model.scenario import LABELS
+from planner.model.vocabulary import FAMILY_LABELS
+from planner.presentation import verdict
 from pricing.models import STALE_AFTER_DAYS, Catalog
 
 if TYPE_CHECKING:  # pandas (and pyarrow with it, ~1 s) loads on the pages that draw a table, not at start-up
@@ -48,7 +48,7 @@ def numbers_frame(est: Estimate, ruled_out: AbstractSet[str] = frozenset()) -> p
 def one_time_frame(est: Estimate) -> pd.DataFrame:
     import pandas as pd
 
-    from planner.engine import ONE_TIME_LABELS
+    from planner.model.vocabulary import ONE_TIME_LABELS
 
     data = {
         LABELS[a]: [fmt.usd(est.current[a].one_time_usd[k]) for k in ONE_TIME_LABELS]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from planner import format as fmt
 from planner.figures import CONFIG
 from planner.figures.traffic import histogram_figure, hourly_figure
-from planner.scenario import ARCHITECTURES, LABELS
+from planner.model import format as fmt
+from planner.model.scenario import ARCHITECTURES, LABELS
 from planner.traffic import output
 from planner.traffic.analysis import TrafficAnalysis, analyze
 from planner.traffic.fit import apply_fit

@@ -34,16 +34,17 @@ import plotly
 import streamlit as st
 import streamlit.components.v1 as components
 
-from planner import figures, readouts
-from planner import format as fmt
-from planner.latency_limits import latency_limits, shown_measure
-from planner.readouts import Card
+from planner import figures
+from planner.model import format as fmt
+from planner.model.latency_limits import latency_limits, shown_measure
+from planner.model.vocabulary import ALERT, MUTED, VERDICT_COLORS
+from planner.presentation import readouts
+from planner.presentation.readouts import Card
 from planner.ui import session
-from planner.vocabulary import ALERT, MUTED, VERDICT_COLORS
 
 if TYPE_CHECKING:
     from planner.engine import Estimate, Snapshot
-    from planner.ui.results import Context
+    from planner.ui.session import Context
 
 FRONTEND = Path(__file__).with_name("volume_chart_frontend")
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"

@@ -22,86 +22,40 @@ are not a scheduled change: the reference is the price outside them.
 Never imports streamlit.
 
 The package: `source` (reading genai-prices), `compare` (`check`), `write` (`sync`), `entries` (`add`).
-Everything is importable from `pricing.genai_sync` as before.
+`pricing.genai_sync` exports what the CLI and the tests call; anything else is imported from its module.
 """
 
 from __future__ import annotations
 
-from pricing.genai_sync import compare, entries, source, write
-from pricing.genai_sync.compare import (
-    CheckResult,
-    Finding,
-    check_catalog,
-    check_entry,
-    price_home,
-    referenced_entries,
-    relative_difference,
-    render_check,
-)
-from pricing.genai_sync.entries import (
-    EMBEDDING_PLACEHOLDERS,
-    LLM_PLACEHOLDERS,
-    PLACEHOLDER_NOTE,
-    add_entry_text,
-    default_key,
-    is_embedding_entry,
-    new_entry,
-)
+from pricing.genai_sync import compare, source
+from pricing.genai_sync.compare import check_catalog, check_entry, referenced_entries, render_check
+from pricing.genai_sync.entries import add_entry_text, default_key
 from pricing.genai_sync.source import (
-    DEFAULT_THRESHOLD,
     EMBEDDING_PRICE_FIELDS,
-    FIRST_PARTY,
     LLM_PRICE_FIELDS,
     TIER_FIELDS,
     Reference,
     SyncError,
-    checked_date,
-    find_model,
     package_version,
     reference,
-    source_text,
-    suggest,
-    today,
 )
-from pricing.genai_sync.write import (
-    Change,
-    sync_text,
-)
+from pricing.genai_sync.write import sync_text
 
 __all__ = [
-    "Change",
-    "CheckResult",
-    "DEFAULT_THRESHOLD",
-    "EMBEDDING_PLACEHOLDERS",
     "EMBEDDING_PRICE_FIELDS",
-    "FIRST_PARTY",
-    "Finding",
-    "LLM_PLACEHOLDERS",
     "LLM_PRICE_FIELDS",
-    "PLACEHOLDER_NOTE",
     "Reference",
     "SyncError",
     "TIER_FIELDS",
-    "price_home",
     "add_entry_text",
     "check_catalog",
     "check_entry",
     "compare",
-    "checked_date",
-    "today",
     "default_key",
-    "entries",
-    "find_model",
-    "is_embedding_entry",
-    "new_entry",
     "package_version",
     "reference",
     "referenced_entries",
-    "relative_difference",
     "render_check",
     "source",
-    "source_text",
-    "suggest",
     "sync_text",
-    "write",
 ]

@@ -3,17 +3,9 @@ the app, each timed (a smoke test of the harness; no timing is asserted — benc
 
 from __future__ import annotations
 
-import importlib.util
+from tests.e2e.browser import BROWSER
 
-import pytest
-
-from tools.streamlit_server import chromium_path
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(chromium_path() is None, reason="chromium not found (`apt-get install -y chromium`)"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="playwright is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_every_control_is_changed_and_timed_on_both_pages():

@@ -3,18 +3,11 @@ no link, heading, list, colour, icon, emoji or maths is made of them."""
 
 from __future__ import annotations
 
-import importlib.util
 from urllib.parse import urlencode
 
-import pytest
+from tests.e2e.browser import BROWSER
 
-from tools.streamlit_server import chromium_path
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(chromium_path() is None, reason="chromium not found (apt-get install -y chromium)"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="playwright is not installed"),
-]
+pytestmark = BROWSER
 
 NAME = "see https://evil.example/x :red[alarm] :material/home: :smile: **b** $x$ a@b.example"
 DESCRIPTION = "Title\n===\n- one\n- two\n> quote\n    code\nwww.evil.example [l](http://x.example)"

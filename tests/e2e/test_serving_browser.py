@@ -4,9 +4,9 @@ kind, which side is cheaper and from which volume, and which components leave th
 
 from __future__ import annotations
 
-import pytest
+from tests.e2e.browser import BROWSER
 
-pytestmark = pytest.mark.browser
+pytestmark = BROWSER
 
 QUERY = "q=2000000&llm=together-llama-3.3-70b&ft=fireworks-gpt-oss-20b-lora&p95=3000&ttft=500&in_house=yes"
 

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
-import pytest
-
-from tests.e2e.test_browser import go_to, main_area, metrics, open_page, problems_shown
-from tools.streamlit_server import chromium_path
+from tests.e2e.browser import BROWSER, go_to, main_area, metrics, open_page, problems_shown
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "traffic"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(chromium_path() is None, reason="chromium not found: `apt-get install -y chromium`"),
-    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="playwright is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_import_applies_the_fit_and_costs_move(page, app_server, idle, rerun):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from planner.scenario import Scenario
-from planner.spelling import respell
+from planner.model.scenario import Scenario
+from planner.model.spelling import respell
 from pricing.errors import Problem, UnknownEntryError
 from pricing.loader import read_text, validate
 from pricing.safefile import WriteRefused, check_writable_path, read_regular_file, write_regular_file
@@ -39,7 +39,7 @@ def _scenarios_dir(package: Path) -> Path:
     return installed if installed.is_dir() else package.parent / "scenarios"
 
 
-SCENARIOS_DIR = _scenarios_dir(Path(__file__).resolve().parent)
+SCENARIOS_DIR = _scenarios_dir(Path(__file__).resolve().parents[1])
 
 
 class ScenarioWarning(UserWarning):
@@ -48,7 +48,7 @@ class ScenarioWarning(UserWarning):
 
 def read_scenario(text: str | bytes, file: str = "<scenario>") -> tuple[Scenario, list[Problem]]:
     """Validate scenario text: the scenario and its notes, located (a key or choice written in the other
-    British/US spelling is read as the format's, see `planner.spelling`). An empty mapping (`{}`) is a
+    British/US spelling is read as the format's, see `planner.model.spelling`). An empty mapping (`{}`) is a
     valid scenario of defaults. Raises `pricing.errors.InputError`."""
     raw = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
     if all(not line.strip() or line.lstrip().startswith("#") for line in raw.splitlines()):

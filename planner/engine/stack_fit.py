@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from planner.scenario import Scenario
-from planner.serving_fit import can_serve
+from planner.engine.serving_fit import can_serve
+from planner.model.scenario import Scenario
 from pricing.models import LLM, Catalog, FineTuneOffer
 
 

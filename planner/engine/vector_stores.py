@@ -4,7 +4,7 @@ A shape's `prices` are catalog figures copied into the `Inputs` field `vs_<name>
 the catalog entry, stay 0); its `throughputs` are figures whose low-cost end is the high figure; its
 `constants` are plain numbers copied as they are. Every other `vs_*` field keeps its neutral default
 (`VS_DEFAULTS`). Adding a shape means one `StoreShape` here and, for a new field, its `vs_*` field in
-`planner.inputs.Inputs` (tests/test_engine.py checks the two agree).
+`planner.engine.inputs.Inputs` (tests/test_engine.py checks the two agree).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 from pricing.models import Capacity, PerDimension, PineconeServerless, UsageBased
 
 if TYPE_CHECKING:
-    from planner.inputs import Inputs
+    from planner.engine.inputs import Inputs
 
 SECONDS_PER_MONTH = 730 * 3600.0
 

@@ -18,14 +18,14 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from planner.answers import (
+from planner.model.answers import (
     CHANGES_PER_MONTH,
     CORPUS_CHANGE_SHARE_PER_MONTH,
     Answers,
     KnowledgeChange,
 )
-from planner.quality.model import Quality
-from planner.vocabulary import ARCHITECTURE_COLORS, ARCHITECTURE_LABELS
+from planner.model.quality import Quality
+from planner.model.vocabulary import ARCHITECTURE_COLORS, ARCHITECTURE_LABELS
 from pricing.models import Key, Strict
 from pricing.safeyaml import unsafe_text_problem
 
@@ -53,7 +53,7 @@ LINKED_ANSWERS = (
     LinkedAnswer("data_in_house", "data_must_stay_in_house", mirrored=False),
 )
 
-#: Each architecture's name and color (`planner.vocabulary`, where every label and color lives), under the
+#: Each architecture's name and color (`planner.model.vocabulary`, where every label and color lives), under the
 #: names the modules that read a scenario import them by.
 LABELS = ARCHITECTURE_LABELS
 COLORS = ARCHITECTURE_COLORS
@@ -255,7 +255,7 @@ class VolumeRange(Strict):
 
 def today() -> date:
     """The planner's today: the default start of a scenario's horizon and the day a price check looks at.
-    Tests replace it (`monkeypatch.setattr("planner.scenario.today", ...)`)."""
+    Tests replace it (`monkeypatch.setattr("planner.model.scenario.today", ...)`)."""
     return date.today()
 
 

@@ -1,255 +1,31 @@
-"""Flatten a catalog and a scenario into the numbers the engine computes with.
-
-`Inputs` is a flat, frozen record of floats with units in their names. The
-engine only ever sees an `Inputs`, which makes it easy to vectorize, to price
-the low/high ends of every range, and to perturb one input at a time for the
-sensitivity ranking. `prices_used` records which catalog figure fed which input,
-so every number can be traced to its source.
+"""Flatten a catalog and a scenario into one `Inputs` record (planner/engine/inputs.py): one builder per catalog
+family, each returning the fields it fills and recording, through its `Taker`, which catalog figure fed which input.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from datetime import date
 
-from planner.inputs_context import context_inputs, latency_model_fields
-from planner.scenario import Scenario, start_day
-from planner.serving_fit import (  # noqa: F401  (kv_bytes_per_token, replica_misfits: re-exported)
-    BYTES_PER_PARAMETER,
-    GPUS_PER_REPLICA,
+from planner.engine.inputs import Inputs, PriceUsed, Taker
+from planner.engine.inputs_context import context_inputs, latency_model_fields
+from planner.engine.serving_fit import (
     gpu_problem,
-    kv_bytes_per_token,
-    replica_misfits,
     replicas,
     serving_misfits,
 )
-from planner.serving_model import model_facts
-from planner.vector_stores import STORE_SHAPES, VS_DEFAULTS
+from planner.engine.serving_model import model_facts
+from planner.engine.vector_stores import STORE_SHAPES, VS_DEFAULTS
+from planner.model.scenario import Scenario, start_day
 from pricing.errors import UnknownEntryError
-from pricing.models import Catalog, Figure
-
-
-@dataclass(frozen=True)
-class Inputs:
-    # workload
-    queries_per_month: float
-    peak_to_average_ratio: float
-    input_tokens_per_query: float
-    output_tokens_per_query: float
-    system_prompt_tokens: float
-    few_shot_tokens: float
-    corpus_documents: float
-    tokens_per_document: float
-    chunk_tokens: float
-    chunk_overlap_tokens: float
-    corpus_change_share_per_month: float
-    top_k: float
-    rerank: float  # 1 or 0
-    metadata_bytes_per_chunk: float
-    # fine-tuning plan
-    training_examples: float
-    examples_on_hand: float  # already labeled: no labeling cost
-    tokens_per_example: float
-    epochs: float
-    knowledge_retrains_per_month: float
-    behavior_retrains_per_month: float
-    # serving
-    self_hosted: float  # 1 or 0
-    target_utilization: float
-    min_replicas: float
-    input_token_weight: float
-    hours_per_month: float
-    serving_gpu_usd_per_hour: float  # one GPU (an instance's price ÷ its GPUs)
-    serving_tokens_per_second_base: float  # per replica, for the prompt-only/RAG model
-    serving_tokens_per_second_tuned: float  # per replica, for the tuned model
-    serving_gpus_per_replica_base: float  # 1, 2, 4 or 8 (the whole instance when GPU memory is unknown)
-    serving_gpus_per_replica_tuned: float
-    serving_gpu_memory_gb: float  # one GPU; 0 when the catalog does not say
-    serving_memory_utilization: float
-    serving_weights_gb_base: float
-    serving_weights_gb_tuned: float
-    serving_kv_bytes_per_token_base: float
-    serving_kv_bytes_per_token_tuned: float
-    serving_max_sequences_per_replica: float
-    # one-time
-    labeling_usd_per_example: float
-    engineering_days_prompt_only: float
-    engineering_days_rag: float
-    engineering_days_fine_tuned: float
-    engineering_days_hybrid: float
-    usd_per_engineering_day: float
-    # embedding
-    embed_usd_per_1m_tokens: float
-    embed_dimensions: float
-    # vector store (fields that do not apply to the chosen billing shape are 0)
-    vs_shape: str
-    vs_usd_per_gb_month: float
-    vs_usd_per_1m_read_units: float
-    vs_usd_per_1m_write_units: float
-    vs_read_units_per_gb_per_query: float
-    vs_min_read_units_per_query: float
-    vs_write_units_per_kb: float
-    vs_usd_per_1m_dimensions_month: float
-    vs_usd_per_gb_written: float
-    vs_usd_per_tb_scanned: float
-    vs_usd_per_gb_returned: float
-    vs_usd_per_hour: float
-    vs_memory_gb_per_instance: float
-    vs_max_queries_per_second: float
-    vs_index_overhead: float
-    vs_min_instances: float
-    vs_usd_minimum_per_month: float
-    # reranker
-    rerank_usd_per_1k_searches: float  # one search; a query makes ceil(top_k ÷ max documents) searches
-    rerank_max_documents_per_search: float
-    # LLMs
-    llm_input_usd_per_1m_tokens: float
-    llm_output_usd_per_1m_tokens: float
-    tuned_input_usd_per_1m_tokens: float
-    tuned_output_usd_per_1m_tokens: float
-    tuned_hosting_usd_per_hour: float
-    training_usd_per_1m_tokens: float  # API training; 0 when self-hosted
-    training_gpu_usd_per_hour: float  # self-hosted training; 0 for API
-    training_tokens_per_second: float
-    # latency
-    embed_latency_p50_ms: float
-    embed_latency_p95_ms: float
-    vs_latency_p50_ms: float
-    vs_latency_p95_ms: float
-    rerank_latency_p50_ms: float
-    rerank_latency_p95_ms: float
-    llm_ttft_ms: float
-    llm_output_tokens_per_second: float
-    tuned_ttft_ms: float
-    tuned_output_tokens_per_second: float
-    ttft_ms_per_1k_input_tokens: float
-    network_overhead_ms: float
-    p95_over_p50: float
-    # prompt caching, batch and long-context prices, routing and reranking (planner/inputs_context.py);
-    # a NaN price is one the catalog does not give: the engine reads it as the input (or output) price
-    cache_hit_share: float  # fixed by the scenario; negative: from traffic and the cache lifetime
-    batch_query_share: float
-    retrieval_query_share: float
-    rerank_candidates_per_query: float  # 0: as many as top_k
-    rerank_usd_per_1m_tokens: float  # per 1M tokens of query + candidate text (0 when billed per search)
-    embed_batch_usd_per_1m_tokens: float
-    llm_cached_input_usd_per_1m_tokens: float
-    llm_cache_write_usd_per_1m_tokens: float
-    llm_cache_ttl_seconds: float  # 0: no cache
-    llm_batch_input_usd_per_1m_tokens: float
-    llm_batch_output_usd_per_1m_tokens: float
-    llm_tier_above_input_tokens: float  # inf: no long-context tier
-    llm_tier_input_usd_per_1m_tokens: float
-    llm_tier_output_usd_per_1m_tokens: float
-    llm_tier_cached_input_usd_per_1m_tokens: float
-    tuned_cached_input_usd_per_1m_tokens: float
-    tuned_cache_write_usd_per_1m_tokens: float
-    tuned_cache_ttl_seconds: float
-    tuned_batch_input_usd_per_1m_tokens: float
-    tuned_batch_output_usd_per_1m_tokens: float
-    tuned_tier_above_input_tokens: float
-    tuned_tier_input_usd_per_1m_tokens: float
-    tuned_tier_output_usd_per_1m_tokens: float
-    tuned_tier_cached_input_usd_per_1m_tokens: float
-    engineering_days_long_context: float
-    # a tuned model on a dedicated endpoint: what one replica sustains (0: unknown, one replica)
-    tuned_dedicated_output_tokens_per_second: float = 0.0
-    # self-hosted long context: `stack.llm` on a replica sized for the knowledge base in every prompt
-    # (0: as prompt only's replica, for records built without it)
-    serving_gpus_per_replica_long_context: float = 0.0
-    serving_tokens_per_second_long_context: float = 0.0
-    # the serving model (planner/serving_model.py): 1 when the GPU's datasheet and the models' facts are known;
-    # 0: the legacy 8B-benchmark throughput above (a catalog whose GPU names no `accelerator`)
-    serving_model: float = 0.0
-    serving_precision: str = "bf16"
-    serving_gpu_bandwidth_gb_per_second: float = 0.0
-    serving_gpu_bf16_tflops: float = 0.0
-    serving_gpu_fp8_tflops: float = 0.0
-    serving_gpu_fp4_tflops: float = 0.0
-    # each side's model facts (base: stack.llm; tuned: the fine-tuning offer's base model)
-    serving_base_total_parameters_billion: float = 8.0
-    serving_base_active_parameters_billion: float = 8.0
-    serving_base_layers: float = 32.0
-    serving_base_kv_bytes_per_token_full: float = 131072.0
-    serving_base_kv_bytes_per_token_window: float = 0.0
-    serving_base_window_tokens: float = float("inf")
-    serving_base_weights_precision: str = "bf16"
-    serving_tuned_total_parameters_billion: float = 8.0
-    serving_tuned_active_parameters_billion: float = 8.0
-    serving_tuned_layers: float = 32.0
-    serving_tuned_kv_bytes_per_token_full: float = 131072.0
-    serving_tuned_kv_bytes_per_token_window: float = 0.0
-    serving_tuned_window_tokens: float = float("inf")
-    serving_tuned_weights_precision: str = "bf16"
-    # the scenario's latency limit on the full answer (ms; inf: none), which sets each replica's batch
-    latency_limit_full_answer_ms: float = float("inf")
-    # hidden reasoning tokens per request (billed as output, decoded before the answer)
-    llm_reasoning_tokens: float = 0.0
-    tuned_reasoning_tokens: float = 0.0
-    cache_hit_share_ceiling: float = -1.0  # set by the scenario; negative: the model's own ceiling
-    cache_lifetime_1h: float = 0.0  # 1: the 1-hour cache where offered
-    explicit_cache: float = 0.0  # 1: an explicit cache where offered (storage billed per hour)
-    llm_cache_write_1h_usd_per_1m_tokens: float = float("nan")
-    llm_cache_storage_usd_per_1m_tokens_per_hour: float = float("nan")
-    llm_cache_min_prefix_tokens: float = 0.0
-    llm_cache_first_token_saving_share: float = 0.0
-    llm_cache_hit_share_ceiling: float = 1.0
-    tuned_cache_write_1h_usd_per_1m_tokens: float = float("nan")
-    tuned_cache_storage_usd_per_1m_tokens_per_hour: float = float("nan")
-    tuned_cache_min_prefix_tokens: float = 0.0
-    tuned_cache_first_token_saving_share: float = 0.0
-    tuned_cache_hit_share_ceiling: float = 1.0
-
-    def replace(self, **changes) -> Inputs:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        data.update(changes)
-        return Inputs(**data)
-
-
-@dataclass(frozen=True)
-class PriceUsed:
-    """One catalog figure that fed the estimate, for the assumptions table and the evidence check."""
-
-    role: str  # e.g. "LLM (prompt only, RAG)"
-    entry: str  # catalog key
-    name: str  # human name of the entry
-    field: str  # field name, with its unit
-    figure: Figure
-    #: the monthly or one-time components the figure feeds (keys of COMPONENT_LABELS / ONE_TIME_LABELS);
-    #: empty for a figure that moves no money (a latency)
-    components: tuple[str, ...] = ()
-    #: the options whose spend it feeds (empty: none)
-    options: tuple[str, ...] = ()
-    #: what it is: "input", "output", "cached_input", "cache_write", "batch_input", "batch_output",
-    #: "long_context.input", ..., "usd_per_hour", "training", "throughput", "latency", ...
-    kind: str = ""
-
+from pricing.models import Catalog
 
 #: The options each family's figures feed.
 _ALL = ("prompt_only", "long_context", "rag", "fine_tuned", "hybrid")
 _RETRIEVAL = ("rag", "hybrid")
 _UNTUNED = ("prompt_only", "long_context", "rag")
 _TUNED = ("fine_tuned", "hybrid")
-#: Figures read as a throughput or a lifetime (their unit says so): what they feed is capacity, not a price.
-_THROUGHPUT_UNITS = ("tokens_per_second", "queries_per_second", "ttl_seconds")
-
-
-def price_kind(field_name: str) -> str:
-    """The kind of a figure from its unit-bearing field name: `cached_input_usd_per_1m_tokens` → "cached_input",
-    `long_context.input_usd_per_1m_tokens` → "long_context.input", `latency_p50_ms` → "latency"."""
-    if field_name.endswith("_ms"):
-        return "latency"
-    if field_name.endswith(_THROUGHPUT_UNITS):
-        return "throughput"
-    for unit in ("_usd_per_1m_tokens", "_usd_per_hour", "_usd_per_1k_searches"):
-        if field_name.endswith(unit):
-            return field_name[: -len(unit)]
-    return field_name
-
-
-# For a throughput, the low-cost end of the range is the high figure.
-_SWAP = {"low": "high", "high": "low"}
 
 
 def _lookup(family: dict, key: str, what: str, role: str):
@@ -258,40 +34,6 @@ def _lookup(family: dict, key: str, what: str, role: str):
     close = difflib.get_close_matches(key, sorted(family), n=1)
     hint = f" — did you mean `{close[0]}`?" if close else f" (known: {', '.join(sorted(family))})"
     raise UnknownEntryError(f"stack.{role}: `{key}` is not in the catalog's {what}{hint}")
-
-
-class _Taker:
-    """Picks each figure's chosen end and records which catalog figure fed which input."""
-
-    def __init__(self, which: str):
-        self.which = which
-        self.used: list[PriceUsed] = []
-        self._components: tuple[str, ...] = ()
-        self._options: tuple[str, ...] = ()
-
-    def feeding(self, components: tuple[str, ...], options: tuple[str, ...]) -> _Taker:
-        """From now on, the figures taken feed these components of these options (a latency feeds none)."""
-        self._components, self._options = components, options
-        return self
-
-    def _record(self, role: str, key: str, name: str, field_name: str, fig: Figure) -> None:
-        kind = price_kind(field_name)
-        comps = () if kind == "latency" else self._components
-        self.used.append(PriceUsed(role, key, name, field_name, fig, comps, self._options if comps else (), kind))
-
-    def __call__(self, role: str, key: str, entry, field_name: str) -> float:
-        fig = getattr(entry, field_name)
-        self._record(role, key, entry.name, field_name, fig)
-        return fig.pick(self.which)
-
-    def throughput(self, role: str, key: str, entry, field_name: str, fig: Figure | None = None) -> float:
-        """A throughput: the low-cost end of its range is the high figure."""
-        fig = fig if fig is not None else getattr(entry, field_name)
-        self._record(role, key, entry.name, field_name, fig)
-        return fig.pick(_SWAP.get(self.which, self.which))
-
-    def note(self, role: str, key: str, name: str, field_name: str, fig: Figure) -> None:
-        self._record(role, key, name, field_name, fig)
 
 
 # ------------------------------------------------------------------ one builder per catalog family
@@ -343,7 +85,7 @@ def _scenario_fields(s: Scenario) -> dict[str, float]:
     )
 
 
-def _embedding_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
+def _embedding_fields(catalog: Catalog, key: str, take: Taker) -> dict[str, float]:
     emb = _lookup(catalog.embedding_models, key, "embedding models", "embedding_model")
     take.feeding(("query_embedding", "reembedding", "initial_indexing"), _RETRIEVAL)
     if emb.usd_per_1m_tokens is not None:
@@ -361,7 +103,7 @@ def _embedding_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, flo
     )
 
 
-def _vector_store_fields(catalog: Catalog, key: str, take: _Taker) -> dict:
+def _vector_store_fields(catalog: Catalog, key: str, take: Taker) -> dict:
     store = _lookup(catalog.vector_stores, key, "vector stores", "vector_store")
     take.feeding(("vector_store", "initial_indexing"), _RETRIEVAL)
     shape = STORE_SHAPES[store.billing]
@@ -378,7 +120,7 @@ def _vector_store_fields(catalog: Catalog, key: str, take: _Taker) -> dict:
     return out
 
 
-def _reranker_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, float]:
+def _reranker_fields(catalog: Catalog, s: Scenario, take: Taker) -> dict[str, float]:
     key, w = s.stack.reranker, s.workload
     rr = _lookup(catalog.rerankers, key, "rerankers", "reranker")
     take.feeding(("reranking",), _RETRIEVAL)
@@ -387,7 +129,7 @@ def _reranker_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, f
     out = dict(rerank_max_documents_per_search=float(rr.max_documents_per_search))
     if not w.rerank:
         return out | dict(rerank_usd_per_1k_searches=0.0, rerank_latency_p50_ms=0.0, rerank_latency_p95_ms=0.0)
-    per_search = rr.usd_per_1k_searches is not None  # else a per-token reranker (planner/inputs_context.py)
+    per_search = rr.usd_per_1k_searches is not None  # else a per-token reranker (planner/engine/inputs_context.py)
     price = take(R_RR, key, rr, "usd_per_1k_searches") if per_search else 0.0
     if rr.self_hosted is not None:
         # GPU time: one search scores the query's candidates (at most max_documents_per_search of them)
@@ -405,7 +147,7 @@ def _reranker_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, f
     )
 
 
-def _llm_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
+def _llm_fields(catalog: Catalog, key: str, take: Taker) -> dict[str, float]:
     llm = _lookup(catalog.llms, key, "LLMs", "llm")
     take.feeding(("inference",), _UNTUNED)
     out = dict(
@@ -419,7 +161,7 @@ def _llm_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
     return out
 
 
-def _fine_tune_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, float]:
+def _fine_tune_fields(catalog: Catalog, key: str, take: Taker) -> dict[str, float]:
     offer = _lookup(catalog.fine_tune_offers, key, "fine-tuning offers", "fine_tune")
     tuned_llm = catalog.llms[offer.base_llm]
     dedicated_tps = 0.0
@@ -466,7 +208,7 @@ def _fine_tune_fields(catalog: Catalog, key: str, take: _Taker) -> dict[str, flo
     )
 
 
-def _serving_fields(catalog: Catalog, s: Scenario, take: _Taker) -> dict[str, float]:
+def _serving_fields(catalog: Catalog, s: Scenario, take: Taker) -> dict[str, float]:
     st = s.stack
     fields_ = dict(
         serving_gpu_memory_gb=0.0,
@@ -540,7 +282,7 @@ def _side_facts(prefix: str, m) -> dict:
 
 
 def _model_serving_fields(catalog: Catalog, s: Scenario, gpu_usd: float, acc) -> dict:
-    """The serving model's inputs: the GPU's datasheet and each side's architecture (planner/serving_model.py);
+    """The serving model's inputs: the GPU's datasheet and each side's architecture (planner/engine/serving_model.py);
     replica shapes are sized per option by the engine (planner/engine/serving.py)."""
     st = s.stack
     llm = catalog.llms[st.llm]
@@ -575,7 +317,7 @@ def build_inputs(
     in force on `on` (default: the first day of the scenario's horizon, `start_day`)."""
     catalog = catalog.on(on or start_day(scenario))
     st = scenario.stack
-    take = _Taker(which)
+    take = Taker(which)
     fields_: dict = _scenario_fields(scenario)
     fields_ |= _embedding_fields(catalog, st.embedding_model, take)
     fields_ |= _vector_store_fields(catalog, st.vector_store, take)

@@ -22,18 +22,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from planner import engine
-from planner import format as fmt
+from planner.model import format as fmt
+from planner.model.scenario import LABELS, Scenario
+from planner.model.vocabulary import COMPONENT_LABELS
 from planner.questionnaire.numbers import cheapest as cheapest
 from planner.questionnaire.numbers import same_cost as same_cost
 from planner.questionnaire.results import HEADS as HEADS
 from planner.questionnaire.results import NOTHING_FITS as NOTHING_FITS
 from planner.questionnaire.results import headline as headline
-from planner.scenario import LABELS, Scenario
 from pricing.models import Catalog
 
 if TYPE_CHECKING:
     from planner.engine import Estimate
-    from planner.inputs import Inputs, PriceUsed
+    from planner.engine.inputs import Inputs, PriceUsed
     from planner.questionnaire import Recommendation
 
 #: The volumes searched for a budget crossing (queries per month).
@@ -137,13 +138,13 @@ def _exact(q: float) -> str:
 @dataclass(frozen=True)
 class WeakEvidence:
     arch: str
-    component: str  # key of engine.COMPONENT_LABELS
+    component: str  # key of COMPONENT_LABELS
     component_usd: float
     total_usd: float
     prices: tuple[PriceUsed, ...]  # the unverified ones
 
     def sentence(self) -> str:
-        label = engine.COMPONENT_LABELS.get(self.component, self.component)
+        label = COMPONENT_LABELS.get(self.component, self.component)
         names = "; ".join(f"{p.name} · {p.field}" for p in self.prices)
         return (
             f"Check this price: {label.lower()} is {LABELS.get(self.arch, self.arch)}'s largest cost "

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from planner import serving_model as sm
-from planner.scenario import Scenario
+from planner.engine import serving_model as sm
+from planner.model.scenario import Scenario
 from pricing.models import Catalog
 
 #: Bytes per weight at each precision.
@@ -111,7 +111,7 @@ class Replica(NamedTuple):
 def replica(s: Scenario, gpu, llm, llm_key: str, field: str, tokens: float, what: str = "", acc=None) -> Replica:
     """GPUs per replica, weights GB and KV bytes per token of `llm` on `gpu` for requests of `tokens`
     (prompt + answer), and why none fits. `what` names a request that is not the side's usual one. With the
-    GPU's datasheet (`acc`) the serving model's memory arithmetic applies (planner/serving_model.py)."""
+    GPU's datasheet (`acc`) the serving model's memory arithmetic applies (planner/engine/serving_model.py)."""
     st = s.stack
     params = llm.parameters_billion or 8.0
     weights_gb = params * BYTES_PER_PARAMETER.get(st.precision, 0.5625)

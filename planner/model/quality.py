@@ -1,5 +1,5 @@
 """The scenario's optional `quality:` section: measured pass rates, the cost of a failure, retries, and the
-eval plan. Kept apart from `planner.scenario` (which only holds the section) so the core stays small."""
+eval plan. Kept apart from `planner.model.scenario` (which only holds the section) so the core stays small."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """One presentation vocabulary for the app, the PDF and the command line.
 
 A thing has one color and one name everywhere: an architecture (`ARCHITECTURE_COLORS`, `ARCHITECTURE_LABELS`;
-`planner.scenario` names them `COLORS` and `LABELS`), a cost component, a part of a request's latency, a
-verdict, a plan stage, a way of serving, a catalog family. Numbers are formatted by `planner.format` (one money
+`planner.model.scenario` names them `COLORS` and `LABELS`), a cost component, a part of a request's latency, a
+verdict, a plan stage, a way of serving, a catalog family. Numbers are formatted by `planner.model.format` (one money
 and one duration format). Pure data: no streamlit, no plotly, no reportlab.
 """
 

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from planner.scenario import LABELS, Scenario, Strict, bounds, given_paths, start_day
+from planner.model.scenario import LABELS, Scenario, Strict, bounds, given_paths, start_day
 from pricing.errors import InputError, UnknownEntryError
 
 if TYPE_CHECKING:
-    from planner.engine import Estimate
+    from planner.engine.results import Estimate
     from pricing.models import Catalog
 
 SOURCES = ("you", "preset", "measured", "catalog", "assumed")
@@ -205,9 +205,10 @@ def _alternatives(path: str, value: float) -> tuple[float, float] | None:
 def _tco_by_option(catalog: Catalog, scenario: Scenario, priced: tuple[str, ...]) -> dict[str, float]:
     """Each priced option's spend over the horizon at the scenario's volume: one-time + monthly × months,
     from the same inputs as the estimate (the answer over an assumed corpus included)."""
-    from planner.engine import long_context_misfit, monthly_totals, one_time_usd
+    from planner.engine.assemble import long_context_misfit
+    from planner.engine.costs import monthly_totals, one_time_usd
+    from planner.engine.gather import build_inputs
     from planner.engine.knowledge import answer_over_assumed_corpus
-    from planner.inputs import build_inputs
 
     start = start_day(scenario)
     catalog = catalog.on(start)  # the prices in force on the first day, as the estimate's monthly figures

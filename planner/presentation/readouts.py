@@ -14,8 +14,6 @@ from typing import Literal
 
 import numpy as np
 
-from planner import format as fmt
-from planner import verdict
 from planner.engine import (
     combine_latency,
     corpus,
@@ -24,8 +22,10 @@ from planner.engine import (
     latency_parts,
     monthly_components,
 )
-from planner.inputs import build_inputs
-from planner.scenario import LABELS, Scenario
+from planner.engine.gather import build_inputs
+from planner.model import format as fmt
+from planner.model.scenario import LABELS, Scenario
+from planner.presentation import verdict
 from pricing.models import Catalog
 
 

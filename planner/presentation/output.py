@@ -12,13 +12,14 @@ import csv
 import io
 import json
 
-from planner import format as fmt
-from planner.engine import COMPONENT_LABELS, Estimate
-from planner.latency_limits import MEASURE_LABELS, latency_limits
-from planner.provenance import assumptions, provenance
+from planner.engine import Estimate
+from planner.engine.provenance import assumptions, provenance
+from planner.model import format as fmt
+from planner.model.latency_limits import MEASURE_LABELS, latency_limits
+from planner.model.scenario import LABELS, Scenario
+from planner.model.vocabulary import COMPONENT_LABELS
+from planner.presentation.serving_view import serving_lines
 from planner.quality import text as quality_text
-from planner.scenario import LABELS, Scenario
-from planner.serving_view import serving_lines
 from pricing.models import Catalog
 
 

@@ -1,17 +1,17 @@
 """API versus self-hosted, in words and table rows: what the Serving page, the PDF and the CLI show.
 
 Everything here reads the estimate's `serving_comparison` (planner.engine.comparison) and its `third_party`
-components (planner.in_house); the numbers are the engine's, formatted once for every surface.
+components (planner.engine.in_house); the numbers are the engine's, formatted once for every surface.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner import format as fmt
 from planner.engine import Estimate
 from planner.engine.comparison import ArchitectureServing, ReplicaShape
-from planner.scenario import ARCHITECTURES, LABELS
+from planner.model import format as fmt
+from planner.model.scenario import ARCHITECTURES, LABELS
 
 SIDE = {"api": "API", "self_hosted": "self-hosted"}
 

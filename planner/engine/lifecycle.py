@@ -13,7 +13,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from planner.scenario import Scenario, start_day
+from planner.model.scenario import Scenario, start_day
 from pricing.models import Catalog, Lifecycle, walk_figures
 
 #: The families that carry a lifecycle, with the word for one entry.

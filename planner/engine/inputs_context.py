@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from planner.scenario import Scenario
+from planner.engine.inputs import Taker
+from planner.model.scenario import Scenario
 from pricing.models import Catalog
 
 
@@ -31,7 +32,7 @@ def _llm_prices(
     key: str,
     model: Any,
     which: str,
-    take: Any,  # planner.inputs._Taker: call it, or .throughput(), .note()
+    take: Taker,
 ) -> dict[str, float]:
     """Cached, cache-write, batch and long-context prices of one model, with the fallbacks of the docs."""
 
@@ -74,7 +75,7 @@ def _llm_prices(
     return out
 
 
-def _cache_rules(prefix: str, role: str, key: str, model: Any, which: str, take: Any) -> dict[str, float]:
+def _cache_rules(prefix: str, role: str, key: str, model: Any, which: str, take: Taker) -> dict[str, float]:
     """The 1-hour write and explicit-cache storage prices (NaN: not offered) and the cache's rules: the
     minimum cacheable prefix (0: any), the first-token saving of a hit (0: none) and the hit-share ceiling (1)."""
     nan = math.nan
@@ -104,7 +105,7 @@ def _cache_rules(prefix: str, role: str, key: str, model: Any, which: str, take:
 def context_inputs(
     catalog: Catalog,
     scenario: Scenario,
-    take: Any,
+    take: Taker,
 ) -> dict[str, float]:
     """The `Inputs` fields of caching, batch, long-context tiers, routing and reranking."""
     w, st = scenario.workload, scenario.stack
@@ -141,7 +142,7 @@ def context_inputs(
     take.feeding(("inference",), ("fine_tuned", "hybrid"))
     if offer.hosting == "dedicated" and offer.input_usd_per_1m_tokens is None:
         # a dedicated endpoint billed by the hour alone: no per-token price of any kind (cached, write, batch,
-        # tier): every NaN falls back to the input price, which is 0 (planner/inputs.py)
+        # tier): every NaN falls back to the input price, which is 0 (planner/engine/inputs.py)
         out |= _llm_prices("tuned", "", st.fine_tune, object(), which, take)
     elif offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
         # served at the base model's prices: its cached, batch and tier prices apply too
@@ -153,8 +154,8 @@ def context_inputs(
     return out
 
 
-def latency_model_fields(catalog: Catalog, take: Any) -> dict[str, float]:
-    """The latency model's figures (planner.inputs builds them with the rest; they feed no cost)."""
+def latency_model_fields(catalog: Catalog, take: Taker) -> dict[str, float]:
+    """The latency model's figures (planner.engine.inputs builds them with the rest; they feed no cost)."""
     lm = catalog.latency_model
     take.feeding((), ())
     take.note(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from planner.scenario import Scenario
+from planner.model.scenario import Scenario
 
 #: The two latency measures a limit can bound, in words.
 MEASURE_LABELS = {"full_answer": "full answer", "first_token": "first token"}

@@ -1,0 +1,17 @@
+"""The model layer: what a plan is and the words every layer shares. Depends on `pricing` only.
+
+  scenario         the `Scenario` (pydantic): traffic, documents, stacks, limits, answers; architecture keys,
+                   labels and colours
+  answers          the questionnaire's answers as scenario fields
+  quality          the scenario's `quality:` section (measured pass rates, sample sizes, the eval plan)
+  files            scenario files and presets: read, checked, written back with defaults as comments
+  spelling         "did you mean" for keys in scenario and catalog files
+  latency_limits   the two latency limits and which one binds
+  vocabulary       labels and colours of components, latency parts and options
+  format           the one money, count and duration format
+  break_even_text  break-evens said as intervals
+
+Layers, bottom to top (each imports only from those below it; tests/test_layers.py holds the line):
+pricing → planner.model → planner.quality → planner.engine → planner.traffic, planner.questionnaire →
+planner.presentation → planner.figures → planner.report → planner.ui → planner (the API and the CLI).
+"""
