@@ -34,6 +34,7 @@ from pricing.units import (
     GenaiPricesRef,
     Key,
     LatencyMs,
+    MsPer1KInputTokens,
     Name,
     QueriesPerSecond,
     Seconds,
@@ -44,6 +45,7 @@ from pricing.units import (
     UsdPer1MEmbedTokens,
     UsdPer1MRerankTokens,
     UsdPer1MTokens,
+    UsdPer1MTokensPerHour,
     UsdPer1MTrainTokens,
     UsdPer1MUnits,
     UsdPerGb,
@@ -321,7 +323,7 @@ class LLM(Strict):
     cache_write_1h_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
         None, description="Price of writing input to the 1-hour prompt cache (absent: no 1-hour option)."
     )
-    cache_storage_usd_per_1m_tokens_per_hour: UsdPer1MTokens | None = Field(
+    cache_storage_usd_per_1m_tokens_per_hour: UsdPer1MTokensPerHour | None = Field(
         None,
         description="Explicit caches: storage per 1M cached tokens per hour (absent: no explicit cache).",
     )
@@ -490,7 +492,9 @@ class GPU(Strict):
 class LatencyModel(Strict):
     """Assumptions of the latency model (see docs/formulas.md)."""
 
-    ttft_ms_per_1k_input_tokens: LatencyMs = Field(description="Extra time to first token per 1,000 input tokens.")
+    ttft_ms_per_1k_input_tokens: MsPer1KInputTokens = Field(
+        description="Extra time to first token per 1,000 input tokens."
+    )
     p95_over_p50: float = Field(
         1.6, ge=1, le=20, allow_inf_nan=False, description="p95 ÷ p50 for a figure given only as a median.", strict=True
     )

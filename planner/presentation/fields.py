@@ -1,10 +1,15 @@
-"""Field names in words, one table for every surface: `input_usd_per_1m_tokens` reads "Input USD per 1M tokens"
-in the PDF's tables (`humanize`, `field_words`), and its unit "USD per 1M tokens" in the app's catalog table
-(`unit_of`). Units are in the names (the project's rule), so the name is what is read."""
+"""Field names in words for every surface: `input_usd_per_1m_tokens` reads "Input USD per 1M tokens" in the
+PDF's tables (`humanize`, `field_words`); a catalog figure's unit is the one its type states in
+`pricing/units.py` ("USD per 1M tokens", `figure_unit`), on the app's catalog table."""
 
 from __future__ import annotations
 
-import re
+from typing import Any
+
+from pydantic import BaseModel
+
+from pricing.models import Catalog
+from pricing.units import unit_text
 
 #: How a word of a snake_case name is written in text (abbreviations and units keep their case).
 WORDS = {
@@ -44,33 +49,11 @@ def field_words(path: str) -> str:
     return " · ".join(humanize(part) for part in path.split("."))
 
 
-#: Units a field's name states by its ending, where it does not say "usd_per_…" (owned GPUs, rerankers).
-ENDINGS = {
-    "documents_per_second": "documents per second",
-    "_watts": "W",
-    "purchase_usd": "USD",
-    "pue": "ratio (facility ÷ IT power)",
-}
-
-
-def _unit_words(s: str) -> str:
-    return words(s.replace("gb_month", "GB-month").replace("dimensions_month", "dimensions-month"))
-
-
-def unit_of(field: str) -> str:
-    """The unit a figure's field name states: `input_usd_per_1m_tokens` → "USD per 1M tokens"; "" for none."""
-    name = field.rsplit(".", 1)[-1]
-    if "_ms_per_" in name:
-        return "ms per " + _unit_words(name.split("_ms_per_", 1)[1])
-    if name.endswith("_ms"):
-        return "ms"
-    if name == "usd_minimum_per_month":
-        return "USD per month (minimum)"
-    m = re.search(r"usd_per_(.+)$", name)
-    if m:
-        return "USD per " + _unit_words(m.group(1))
-    if name.endswith("tokens_per_second"):
-        return "tokens per second"
-    if name.endswith("queries_per_second"):
-        return "queries per second"
-    return next((unit for end, unit in ENDINGS.items() if name.endswith(end)), "")
+def figure_unit(catalog: Catalog, path: tuple) -> str:
+    """The unit of the catalog figure at `path` (as `Catalog.figures` yields it), as its type in
+    `pricing/units.py` states it: ("llms", "gpt-5", "input_usd_per_1m_tokens") → "USD per 1M tokens"."""
+    owner: Any = catalog
+    for step in path[:-1]:
+        owner = owner[step] if isinstance(owner, dict | list | tuple) else getattr(owner, step)
+    stated = unit_text(type(owner), str(path[-1])) if isinstance(owner, BaseModel) else None
+    return stated or ""

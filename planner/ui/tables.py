@@ -12,7 +12,7 @@ from planner.model import format as fmt
 from planner.model.scenario import LABELS
 from planner.model.vocabulary import FAMILY_LABELS
 from planner.presentation import verdict
-from planner.presentation.fields import unit_of
+from planner.presentation.fields import figure_unit
 from pricing.models import STALE_AFTER_DAYS, Catalog
 
 if TYPE_CHECKING:  # pandas (and pyarrow with it, ~1 s) loads on the pages that draw a table, not at start-up
@@ -84,7 +84,7 @@ def figures_frame(
                 "Entry": entry_name,
                 "Field": field,
                 "Value": f.value,
-                "Unit": unit_of(field),
+                "Unit": figure_unit(catalog, path),
                 "Checked": f.checked,
                 "Stale": f.is_stale(today, stale_after_days),
                 "Verified": f.verified,
