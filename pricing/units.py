@@ -191,7 +191,7 @@ UsdPer1MDims = Annotated[
 UsdPerGb = Annotated[Figure, *figure(100, "USD per GB", "enter USD per GB", "Price per GB")]
 UsdPerTb = Annotated[Figure, *figure(1000, "USD per TB", "enter USD per TB", "Price per TB")]
 LatencyMs = Annotated[Figure, *figure(600_000, "ms", "latencies are in milliseconds, not microseconds", "Latency")]
-MsPer1KInputTokens = Annotated[
+MsPer1KTokens = Annotated[
     Figure,
     *figure(
         600_000,
