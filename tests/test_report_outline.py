@@ -68,7 +68,6 @@ TOY = (
             Part("c0", "zero", _draw),
             Part("c1", "one", _draw, _no),
             Part("c2", "two", _draw),
-            Part("c2b", "shares two", _draw, counted=False),
         ),
     ),
 )
@@ -85,7 +84,6 @@ def test_numbers_follow_the_declared_order_and_conditions(catalog):
         "c": "3",
         "c0": "3.0",  # first_part=0
         "c2": "3.2",  # not packed: c1 left out keeps 3.1 unused
-        "c2b": "3.2",  # counted=False: the number of the part before it
     }
 
 

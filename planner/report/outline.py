@@ -72,8 +72,6 @@ class Part:
     title: Title
     draw: Callable[[ReportContext, Story, str], None]
     when: Condition = always
-    #: False: the part does not advance the count and shows the number of the part before it.
-    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -125,8 +123,7 @@ OUTLINE: tuple[Section, ...] = (
             Part("latency", "Latency over query volume", costs.latency),
             Part("tco", costs.tco_title, costs.tco),
             Part("sensitivity", costs.sensitivity_title, costs.sensitivity),
-            # counted=False: shares 2.5 with the sensitivity, as the report has always numbered it (drop it for 2.6)
-            Part("quality", "Cost per successful answer", quality.quality, quality_measured, counted=False),
+            Part("quality", "Cost per successful answer", quality.quality, quality_measured),
         ),
     ),
     Section("traffic", "Fitted from your traffic", traffic.traffic_section, when=fitted_to_traffic, numbered=False),
@@ -162,7 +159,7 @@ def numbers(outline: tuple[Section, ...], ctx: ReportContext) -> dict[str, str]:
         k = section.first_part - 1
         for part in section.parts:
             drawn = part.when(ctx)
-            if part.counted and (drawn or not section.packed):
+            if drawn or not section.packed:
                 k += 1
             if drawn:
                 out[part.key] = f"{n}.{k}"
