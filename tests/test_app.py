@@ -13,10 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.model.files import load_scenario
+from planner.ui import pages
 from planner.ui.tables import literal
 from pricing.loader import load_catalog_file
 from tests.apptest import (
-    PAGES,
     ROOT,
     all_charts,
     captions,
@@ -31,6 +31,7 @@ from tests.apptest import (
     start,
     unescape,
     volume,
+    volume_charts,
     volume_label,
     with_price,
 )
@@ -38,14 +39,17 @@ from tests.apptest import (
 # ------------------------------------------------------------------ every page
 
 
-@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("page", pages.PAGES, ids=lambda p: p.url_path)
 def test_every_page_runs_without_errors(catalog_file, page):
-    at = start(catalog_file, page)
+    """Every page of the app's table (`planner.ui.pages`) opens, titled as the table says, with the "Queries per
+    month" control once: under the chart on a page that draws the volume chart, else in the sidebar."""
+    at = start(catalog_file, page.url_path)
     assert not at.exception
     assert errors(at) == []
-    assert [t.value for t in at.title] == [page.capitalize()]
-    # the main control is on every page (in the sidebar, or under the chart on Costs and Latency), labelled exactly
+    assert [t.value for t in at.title] == [page.title]
     assert volume_label(at) == "Queries per month"
+    on_chart, in_sidebar = len(volume_charts(at)), len([w for w in at.select_slider if w.key == "sb.q"])
+    assert (on_chart, in_sidebar) == ((1, 0) if page.volume_on_chart else (0, 1))
 
 
 def test_pages_with_charts_draw_them(catalog_file):
