@@ -48,6 +48,22 @@ def test_every_page_runs_without_errors(catalog_file, page):
     assert (on_chart, in_sidebar) == ((1, 0) if page.volume_on_chart else (0, 1))
 
 
+def test_the_page_table_lists_every_page_script_once():
+    """Each page script (a module of planner/ui that draws a page header) has one row, and each row a script;
+    one page opens at "/"; titles and URL paths are unique (they name the navigation's links and addresses)."""
+    scripts = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "planner" / "ui").glob("*.py")
+        if p.name != "results.py" and "results.page_header(" in p.read_text(encoding="utf-8")
+    }
+    rows = [p.file for p in pages.PAGES]
+    assert sorted(rows) == sorted(scripts) and len(set(rows)) == len(rows)
+    assert [p.url_path for p in pages.PAGES if p.default] == ["decide"]
+    assert len({p.title for p in pages.PAGES}) == len({p.url_path for p in pages.PAGES}) == len(pages.PAGES)
+    assert [p.url_path for p in pages.PAGES if p.volume_on_chart] == ["costs", "latency"]
+    assert pages.by_url_path("") == pages.by_url_path("decide") and pages.by_url_path("nowhere") is None
+
+
 def test_pages_with_charts_draw_them(catalog_file):
     at = start(catalog_file, "costs")
     names = [t.get("name") for t in chart(at)["data"]]
