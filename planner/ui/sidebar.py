@@ -7,7 +7,7 @@ import functools
 
 import streamlit as st
 
-from planner.engine import stack_fit
+from planner.engine import serving_fit
 from planner.model import format as fmt
 from planner.model.files import read_scenario, scenario_yaml
 from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, Workload, bounds
@@ -422,7 +422,7 @@ def _corpus_change_control() -> None:
 def _on_serving() -> None:
     """Switching serving also picks entries that can run that way (open weights to self-host), and says so."""
     serving = st.session_state["sb.serving"]
-    fit = stack_fit.fit_serving(catalog(), scenario(), serving)
+    fit = serving_fit.fit_serving(catalog(), scenario(), serving)
     if session.change({"stack.serving": serving, **fit.changes}, "Serving"):
         if fit.changes:
             flash("info", "Self-hosted serving runs open weights, so the stack changed: " + " ".join(fit.notes))
@@ -511,7 +511,7 @@ def _model_controls(s: Scenario, cat: Catalog) -> None:
 
 
 def _self_hosted_controls(s: Scenario, cat: Catalog) -> None:
-    offered = stack_fit.serving_gpus(cat)
+    offered = serving_fit.serving_gpus(cat)
     st.selectbox(
         "GPU for self-hosted serving (USD/hour)",
         offered if s.stack.gpu in offered else [s.stack.gpu, *offered],
