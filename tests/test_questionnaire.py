@@ -955,7 +955,9 @@ def test_nothing_fits_rules_every_option_out_and_names_the_ways_out():
     assert rec.nothing_fits and all(r.verdict == "ruled out" for r in rec.ranking)
     assert rec.to_dict()["winner"] is None and rec.to_dict()["nothing_fits"] is True
     assert "At least 50 labeled examples (you have 0) would make fine-tuned and hybrid possible." in rec.ways_out
-    assert any("not an open-weights model" in w and "serve through the API" in w for w in rec.ways_out)
+    assert any(
+        "is not open weights, so it cannot run on your GPUs" in w and "serve through the API" in w for w in rec.ways_out
+    )
     # a ruled-out option's reasons are what rules it out, never a rule that argues for it
     for r in rec.ranking:
         assert all("ruled out" in t or "not viable" in t for t in r.reasons), (r.key, r.reasons)

@@ -89,7 +89,7 @@ OR_API = f"or {API}"
 
 
 def _choose(family: dict, keys: list[str], none: str, limit: int = 4) -> str:
-    """"choose one of Name (`key`), …, or serve through the API", or `none` when no entry fits."""
+    """ "choose one of Name (`key`), …, or serve through the API", or `none` when no entry fits."""
     if not keys:
         return none
     shown = ", ".join(f"{family[k].name} (`{k}`)" for k in keys[:limit])
