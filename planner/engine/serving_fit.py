@@ -272,7 +272,7 @@ def serving_misfits(catalog: Catalog, s: Scenario) -> dict[str, str]:
         "stack.llm": closed_llm_problem(catalog, s) or base.misfit,
         "stack.fine_tune": closed_offer_problem(catalog, s) or tuned.misfit,
     }
-    return {f: said[f] for f in SIDES if said[f]}
+    return {f: why for f in SIDES if (why := said[f])}
 
 
 def serving_problems(catalog: Catalog, s: Scenario) -> list[str]:
