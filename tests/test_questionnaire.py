@@ -35,6 +35,8 @@ from planner.questionnaire import (
     rules_markdown,
     template_fields,
 )
+from planner.questionnaire.conditions import C
+from planner.questionnaire.render import documented
 
 P, L, R, F, H = ARCHITECTURES
 LEVELS = list(KnowledgeChange)
@@ -62,7 +64,6 @@ def fired(rec_or_answers) -> list[str]:
 
 def test_one_question_per_answer_in_file_order():
     assert [x.id for x in QUESTIONS] == list(Answers.model_fields)
-    assert len(QUESTIONS) == 16
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda x: x.id)
@@ -203,7 +204,6 @@ def test_every_rule_has_a_case_and_ids_are_unique():
 
 
 def test_rule_table_shape():
-    assert len(RULES) == 36
     hard = [r for r in RULES if r.kind == "hard"]
     assert {r.id for r in hard} == {
         "citations_need_sources",
@@ -783,7 +783,8 @@ def test_results_are_frozen():
 
 def test_docs_contain_the_generated_tables():
     doc = (ROOT / "docs" / "decision-rules.md").read_text(encoding="utf-8")
-    assert generated_markdown() in doc, "regenerate with: python -m planner.questionnaire --markdown"
+    assert generated_markdown() in doc, "regenerate with: python -m planner.questionnaire --update-docs"
+    assert documented(doc) == doc  # what --update-docs writes is what is there
     for r in RULES:
         assert f"| `{r.id}` |" in rules_markdown()
     assert "_sync_answers" in doc
@@ -793,6 +794,30 @@ def test_markdown_command(capsys):
     assert q.main(["--markdown"]) == 0
     assert capsys.readouterr().out == generated_markdown()
     assert q.main([]) == 2
+
+
+def test_update_docs_rewrites_only_the_tables_between_the_markers(tmp_path, monkeypatch, capsys):
+    from planner.questionnaire import render
+
+    doc = tmp_path / "decision-rules.md"
+    doc.write_text(f"# Rules\n\nprose\n\n{render.BEGIN}\n\nstale table\n\n{render.END}\n\nmore prose\n")
+    monkeypatch.setattr(render, "DOC", doc)
+    assert q.main(["--update-docs"]) == 0
+    text = doc.read_text(encoding="utf-8")
+    assert text == f"# Rules\n\nprose\n\n{render.BEGIN}\n\n{generated_markdown()}\n{render.END}\n\nmore prose\n"
+    # without its markers the file is left as it was, and the command says why
+    doc.write_text("no markers\n")
+    assert q.main(["--update-docs"]) == 1
+    assert doc.read_text() == "no markers\n" and "markers" in capsys.readouterr().err
+
+
+def test_choice_answers_compare_in_the_order_of_their_question():
+    # daily comes after monthly in the question's choices (alphabetically it comes before)
+    assert C("knowledge_change", ">=", "monthly").holds(Answers(knowledge_change="daily"))
+    assert not C("knowledge_change", "<", "monthly").holds(Answers(knowledge_change="daily"))
+    # a choice question whose choices have no order refuses a comparison, at table-building time
+    with pytest.raises(ValueError, match="no order"):
+        C("gap", "<", "both")
 
 
 def test_planner_questionnaire_does_not_import_streamlit():
