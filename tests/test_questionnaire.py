@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner import questionnaire as q
-from planner.engine import BreakEven, Estimate, Snapshot
+from planner.engine import BreakEven, Estimate
 from planner.model import format as fmt
 from planner.model.answers import Answers, Gap, KnowledgeChange
-from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, corpus_given
+from planner.model.scenario import ARCHITECTURES, Scenario, corpus_given
 from planner.questionnaire import (
     BUDGET_PENALTY,
     LATENCY_PENALTY,
@@ -508,47 +509,62 @@ def snap(monthly, p95, one_time=16_000.0):
     return {"monthly_usd": monthly, "latency_p95_ms": p95, "one_time_total_usd": one_time}
 
 
+#: The engine's estimate the number tests start from: the mini catalog's stack at 100,000 queries a month, with
+#: a knowledge base of 20 × 1,000 tokens that fits `big`'s 100,000-token window, so all five options are priced.
+ENGINE_SCENARIO = Scenario.model_validate(
+    {
+        "name": "questionnaire numbers",
+        "workload": {"queries_per_month": 100_000, "corpus_documents": 20, "tokens_per_document": 1000},
+        "stack": {
+            "embedding_model": "emb",
+            "vector_store": "pine",
+            "reranker": "rr",
+            "llm": "big",
+            "fine_tune": "ft-api",
+        },
+    }
+)
+
+
+@functools.cache
+def engine_estimate() -> Estimate:
+    from planner.engine import estimate
+    from pricing.loader import load_catalog
+
+    est = estimate(load_catalog(ROOT / "tests" / "fixtures" / "mini_catalog.yaml"), ENGINE_SCENARIO)
+    assert est.priced == ARCHITECTURES and est.current[R].queries_per_month == 100_000
+    return est
+
+
 def hand_estimate(current: dict, break_evens=(), misfit: str | None = None) -> Estimate:
-    """A `planner.engine.Estimate` built by hand: each option of `current` priced with the figures `snap` gives
-    (per 1,000 queries: a hundredth of the monthly spend at 100,000 queries; TCO: one-time + 12 months), nothing
-    ruled out but long context when `current` leaves it out (for `misfit`, the knowledge base measured not to
-    fit the context window; else its model fits no GPU, and the knowledge base fits), no latency limit."""
-    snaps = {
-        k: Snapshot(
-            key=k,
-            label=LABELS[k],
-            queries_per_month=100_000.0,
+    """The engine's estimate (`engine_estimate`) with the figures the questionnaire reads set by hand, so a test
+    chooses where the budget and the latency limit fall: each option of `current` gets the figures `snap` gives
+    (per 1,000 queries: a hundredth of the monthly spend at 100,000 queries; TCO: one-time + 12 months); every
+    other field is the engine's. Nothing is ruled out but long context when `current` leaves it out (for
+    `misfit`, the knowledge base measured not to fit the context window; else its model fits no GPU)."""
+    est = engine_estimate()
+    snaps = {}
+    for k, f in current.items():
+        tco = f["one_time_total_usd"] + 12 * f["monthly_usd"]
+        snaps[k] = replace(
+            est.current[k],
             monthly_usd=f["monthly_usd"],
             monthly_low_usd=f["monthly_usd"],
             monthly_high_usd=f["monthly_usd"],
-            components_usd={},
             usd_per_1k_queries=f["monthly_usd"] / 100,
             latency_p50_ms=f["latency_p95_ms"],
             latency_p95_ms=f["latency_p95_ms"],
-            latency_breakdown_ms={},
-            one_time_usd={},
             one_time_total_usd=f["one_time_total_usd"],
-            tco_usd=f["one_time_total_usd"] + 12 * f["monthly_usd"],
-            tco_low_usd=f["one_time_total_usd"] + 12 * f["monthly_usd"],
-            tco_high_usd=f["one_time_total_usd"] + 12 * f["monthly_usd"],
-            input_tokens_per_query=0.0,
-            replicas=None,
+            tco_usd=tco,
+            tco_low_usd=tco,
+            tco_high_usd=tco,
         )
-        for k, f in current.items()
-    }
-    return Estimate(
-        scenario=Scenario(),
-        catalog_version="by hand",
-        catalog_date="2026-12-01",
-        volumes=np.array([100_000.0]),
-        series=dict.fromkeys(snaps),  # which options are priced (the curves are not read here)
+    return replace(
+        est,
+        scenario=Scenario(),  # no latency limit, no budget: the tests pass theirs to `recommend`
+        series={k: est.series[k] for k in snaps},  # the options priced
         current=snaps,
         break_evens=tuple(break_evens),
-        sensitivity={},
-        sensitivity_delta=0.2,
-        prices_used=(),
-        corpus={},
-        warnings=(),
         ruled_out={} if L in snaps else {L: misfit or NO_GPU},
         context_misfit=misfit,
     )
