@@ -178,3 +178,19 @@ def test_the_serving_page_and_the_pages_error_show_the_sentence(catalog_file):
     at = start(catalog_file, "costs", query={"serving": "self_hosted", "llm": s.stack.llm, "ft": offer})
     shown = unescape("\n".join(errors(at)))
     assert shown == f"Self-hosted serving cannot run this stack: {'; '.join(serving_problems(cat, mine))}."
+
+
+def test_the_switch_says_why_each_entry_changed(mini):
+    # an open LLM that shuts down before the horizon starts, and a GPU key the catalog does not have
+    data = mini.model_dump(mode="json")
+    data["llms"]["small2"] = {**data["llms"]["small"], "name": "Second open model"}
+    data["llms"]["small"]["lifecycle"] = {"shuts_down_on": "2026-12-01", "source": "test", "checked": "2026-11-01"}
+    cat = Catalog.model_validate(data)
+    s = Scenario.model_validate(
+        {"start_date": "2027-01-01", "stack": {**STACK, "llm": "small", "fine_tune": "ft-gpu", "gpu": "nope"}}
+    )
+    fit = fit_serving(cat, s, "self_hosted")
+    # the fine-tuning offer is available and tunes an open model: kept
+    assert fit.changes == {"stack.llm": "small2", "stack.gpu": "gpu"}
+    assert "LLM → Second open model (Small open model is not available on 2027-01-01)." in fit.notes
+    assert "GPU → Test GPU (`nope` is not in the catalog)." in fit.notes

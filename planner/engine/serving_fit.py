@@ -306,7 +306,6 @@ def fit_serving(catalog: Catalog, scenario: Scenario, serving: str) -> Fit:
     changes: dict[str, Any] = {}
     notes: list[str] = []
     offers, llms, gpus = self_hostable_offers(catalog, day), open_llms(catalog, day), serving_gpus(catalog)
-    offer = catalog.fine_tune_offers.get(st.fine_tune)
     new_offer = st.fine_tune
     if st.fine_tune not in offers and offers:
         # an offer on the LLM about to be used, else the first self-hostable one
@@ -314,23 +313,36 @@ def fit_serving(catalog: Catalog, scenario: Scenario, serving: str) -> Fit:
         new_offer = next((k for k in offers if catalog.fine_tune_offers[k].base_llm == want), offers[0])
         changes["stack.fine_tune"] = new_offer
         o = catalog.fine_tune_offers[new_offer]
-        was = f"{offer.name} tunes a model that is not open weights" if offer is not None else "the offer is unknown"
+        was = _was(catalog.fine_tune_offers, st.fine_tune, day, lambda e: catalog.llms[e.base_llm].open_weights)
         notes.append(f"Fine-tuning offer → {o.name} ({was}; this one tunes {catalog.llms[o.base_llm].name}).")
     if st.llm not in llms and llms:
         base = catalog.fine_tune_offers[new_offer].base_llm if new_offer in catalog.fine_tune_offers else None
         new_llm = base if base in llms else llms[0]
         changes["stack.llm"] = new_llm
-        old = catalog.llms.get(st.llm)
-        why = f"{old.name if old else st.llm} is not open weights"
+        was = _was(catalog.llms, st.llm, day, lambda e: e.open_weights)
         like = "; the same base model as the fine-tuning offer, so the four options compare like for like"
-        notes.append(f"LLM → {catalog.llms[new_llm].name} ({why}{like if new_llm == base else ''}).")
+        notes.append(f"LLM → {catalog.llms[new_llm].name} ({was}{like if new_llm == base else ''}).")
     if st.gpu not in gpus and gpus:
         changes["stack.gpu"] = gpus[0]
-        notes.append(f"GPU → {catalog.gpus[gpus[0]].name} (the one chosen has no GPU datasheet in the catalog).")
+        notes.append(f"GPU → {catalog.gpus[gpus[0]].name} ({_was(catalog.gpus, st.gpu, day, lambda e: False)}).")
     if not offers or not llms or not gpus:
         switched = scenario.with_changes(**{"stack.serving": "self_hosted", **changes})
         notes.extend(f"{p}." for p in _entry_problems(catalog, switched))
     return Fit(changes, tuple(notes))
+
+
+def _was(family: dict, key: str, day: date, runs: Any) -> str:
+    """Why the entry `key` was switched: not in the catalog, what keeps it off GPUs, or not available on `day`."""
+    entry = family.get(key)
+    if entry is None:
+        return f"`{key}` is not in the catalog"
+    if isinstance(entry, LLM):
+        fault = "is not open weights"
+    elif isinstance(entry, FineTuneOffer):
+        fault = "tunes a model that is not open weights"
+    else:
+        fault = "has no GPU datasheet in the catalog"
+    return f"{entry.name} {fault if not runs(entry) else f'is not available on {day.isoformat()}'}"
 
 
 def _entry_problems(catalog: Catalog, s: Scenario) -> list[str]:
