@@ -21,7 +21,7 @@ from benchmarks.bench_engine import timed
 from planner.engine import estimate
 from planner.engine.assemble import ruled_out_for
 from planner.engine.comparison import PRECISIONS, cheapest_shapes, compare_serving
-from planner.engine.stack_fit import serving_gpus
+from planner.engine.serving_fit import serving_gpus
 from planner.model.scenario import Scenario
 from pricing.loader import load_catalog
 

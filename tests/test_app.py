@@ -11,6 +11,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from planner.engine.serving_fit import closed_offer_problem
 from planner.model.files import load_scenario
 from planner.ui import pages
 from planner.ui.tables import literal
@@ -288,8 +289,9 @@ def test_switching_to_self_hosted_picks_compatible_entries_or_names_the_field(ca
     at = start(catalog_file, "costs", query={"serving": "self_hosted", "llm": s.stack.llm, "ft": closed})
     assert not at.exception and errors(at) == []
     said = unescape("\n".join(i.value for i in at.info))
-    assert f"Fine-tuned and hybrid are ruled out: stack.fine_tune: the fine-tuning offer `{closed}` tunes" in said
-    assert "offers on an open-weights base: `" in said
+    linked = s.with_changes(**{"stack.fine_tune": closed})
+    assert f"Fine-tuned and hybrid are ruled out: {closed_offer_problem(cat, linked)}." in said
+    assert "choose one of " in said
     assert "stack.llm:" not in said  # the LLM is fine: only the field to change is named
     names = {t.get("name") for t in all_charts(at)[0]["data"]}
     assert {"Prompt only", "RAG"} <= names and not {"Fine-tuned", "Hybrid"} & names

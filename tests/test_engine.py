@@ -170,7 +170,10 @@ def test_self_hosted_rules_out_what_a_closed_model_serves(mini):
     s = make(stack={"serving": "self_hosted", "llm": "big", "fine_tune": "ft-lora"})
     est = estimate(mini, s)
     assert est.priced == ("fine_tuned", "hybrid")
-    assert "stack.llm: `big` is not an open-weights model" in est.ruled_out["prompt_only"]
+    assert (
+        "stack.llm: Big model (`big`) is not open weights, so it cannot run on your GPUs"
+        in est.ruled_out["prompt_only"]
+    )
 
 
 # ========================================================= embedding and reranking
@@ -1033,7 +1036,11 @@ def test_a_model_that_fits_no_replica_is_refused_with_the_reason(mini):
     with pytest.raises(UnknownEntryError) as err:
         estimate(cat, sh(1000))
     msg = str(err.value)
-    assert msg.startswith("stack.llm: `small`") and "810 GB" in msg and "576 GB" in msg
+    assert (
+        msg.startswith("stack.llm: Small open model (`small`, 405B parameters at bf16)")
+        and "810 GB" in msg
+        and "576 GB" in msg
+    )
     assert "stack.precision" in msg and "stack.gpu" in msg
     # at int4 it fits: 202.5 GB on 4 GPUs (288 GB usable; 2 give 144)
     from planner.engine.gather import build_inputs
@@ -1158,14 +1165,17 @@ def test_self_hosting_a_closed_fine_tuning_offer_names_the_offer_and_the_choices
     # an open LLM, but ft-api tunes `big`, which is API-only: fine-tuned and hybrid are ruled out, named
     est = estimate(mini, sh(1000, fine_tune="ft-api"))
     msg = est.ruled_out["fine_tuned"]
-    assert "stack.fine_tune: the fine-tuning offer `ft-api` tunes `big`" in msg
-    assert "offers on an open-weights base: `ft-lora`, `ft-gpu`" in msg
+    assert "stack.fine_tune: Tuned big (`ft-api`) tunes Big model (`big`), which is not open weights" in msg
+    assert "choose one of LoRA small (`ft-lora`), LoRA on own GPU (`ft-gpu`), or serve through the API" in msg
     assert "stack.llm" not in msg
     # both wrong: both fields named, each with its choices
     with pytest.raises(UnknownEntryError) as err:
         estimate(mini, sh(1000, llm="big", fine_tune="ft-api"))
     msg = str(err.value)
-    assert "stack.llm: `big` is not an open-weights model; open-weights models: `small`" in msg
+    assert (
+        "stack.llm: Big model (`big`) is not open weights, so it cannot run on your GPUs; "
+        "choose one of Small open model (`small`)" in msg
+    )
     assert "stack.fine_tune" in msg and "stack.serving: api" in msg
 
 

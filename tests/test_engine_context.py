@@ -73,23 +73,14 @@ def test_no_cached_price_no_discount_and_the_estimate_says_so(mini):
     assert est.current["prompt_only"].cache_hit_share == 0.0
 
 
-def test_cache_hit_share_from_traffic_and_ttl():
+def test_cache_hit_share_from_traffic_and_ttl(mini):
     # λ = q ÷ (730 × 3600) requests a second; h = 1 − e^(−λ·TTL)
-    from types import SimpleNamespace
-
-    i = SimpleNamespace(
-        cache_hit_share=-1.0,
-        batch_query_share=0.0,
-        llm_cache_ttl_seconds=300.0,
-        # no minimum prefix, no explicit cache, no 1-hour cache, no ceiling
-        system_prompt_tokens=300.0,
-        few_shot_tokens=1500.0,
-        llm_cache_min_prefix_tokens=0.0,
-        explicit_cache=0.0,
-        cache_lifetime_1h=0.0,
-        cache_hit_share_ceiling=-1.0,
-        llm_cache_hit_share_ceiling=1.0,
-    )
+    # the mini LLM has no cache price: give it one and a lifetime of 300 s, on the mini scenario's prompt
+    # (a prefix of 100 + 1000 tokens; no minimum prefix, no explicit cache, no 1-hour cache, no ceiling)
+    i = inputs(mini).replace(llm_cached_input_usd_per_1m_tokens=0.1, llm_cache_ttl_seconds=300.0)
+    assert i.cache_hit_share == -1.0 and i.batch_query_share == 0.0 and i.llm_cache_min_prefix_tokens == 0.0
+    assert i.explicit_cache == 0.0 and i.cache_lifetime_1h == 0.0 and i.cache_hit_share_ceiling == -1.0
+    assert i.llm_cache_hit_share_ceiling == 1.0
     q = np.array([2_628.0, 26_280.0, 2_628_000.0])  # λ = 0.001, 0.01, 1 per second
     assert SECONDS_PER_MONTH == 2_628_000
     h = cache_hit_share(i, "prompt_only", q)
@@ -97,11 +88,10 @@ def test_cache_hit_share_from_traffic_and_ttl():
     assert h[1] == approx(1 - math.exp(-0.01 * 300))  # 0.9502
     assert h[2] == approx(1 - math.exp(-1 * 300))  # 1.0
     # half the traffic sent as batch: the same prefix, the same rate
-    i.batch_query_share = 0.5
-    assert cache_hit_share(i, "prompt_only", q)[1] == approx(1 - math.exp(-0.01 * 300))
+    half = i.replace(batch_query_share=0.5)
+    assert cache_hit_share(half, "prompt_only", q)[1] == approx(1 - math.exp(-0.01 * 300))
     # the scenario's override wins
-    i.cache_hit_share = 0.4
-    assert list(cache_hit_share(i, "prompt_only", q)) == [0.4, 0.4, 0.4]
+    assert list(cache_hit_share(half.replace(cache_hit_share=0.4), "prompt_only", q)) == [0.4, 0.4, 0.4]
 
 
 def test_cached_prefix_hits_and_misses_with_cache_writes(mini):

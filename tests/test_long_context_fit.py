@@ -160,7 +160,9 @@ def test_long_context_that_no_replica_holds_is_ruled_out_with_the_fixes(cat):
     assert tuple(est.ruled_out) == ("long_context",)
     assert est.priced == OTHERS
     reason = est.ruled_out["long_context"]
-    assert reason.startswith("Long context is ruled out: stack.llm: `small` (8B parameters at bf16) needs 16 GB")
+    assert reason.startswith(
+        "Long context is ruled out: stack.llm: Small open model (`small`, 8B parameters at bf16) needs 16 GB"
+    )
     assert "590.0 GB of KV cache for one long-context request" in reason
     assert "4,501,400 tokens" in reason and "4,500,000 tokens" in reason
     assert "gives it 576 GB" in reason
@@ -178,8 +180,10 @@ def test_a_long_context_misfit_beside_a_tuned_misfit_prices_prompt_only_and_rag(
     est = estimate(cat, scenario(4500, fine_tune="ft-huge"))
     assert est.priced == ("prompt_only", "rag")
     assert tuple(est.ruled_out) == ("long_context", "fine_tuned", "hybrid")
-    assert est.ruled_out["long_context"].startswith("Long context is ruled out: stack.llm: `small`")
-    assert est.ruled_out["hybrid"].startswith("Fine-tuned and hybrid are ruled out: stack.fine_tune: `huge`")
+    assert est.ruled_out["long_context"].startswith("Long context is ruled out: stack.llm: Small open model (`small`")
+    assert est.ruled_out["hybrid"].startswith(
+        "Fine-tuned and hybrid are ruled out: stack.fine_tune: Huge open model (`huge`"
+    )
 
 
 def test_the_window_misfit_is_said_before_the_gpu_misfit(cat):
@@ -247,8 +251,10 @@ def test_a_closed_base_model_rules_out_prompt_only_long_context_and_rag(cat):
     est = estimate(cat, scenario(50, llm="big"))
     assert est.priced == TUNED_SIDE and tuple(est.ruled_out) == BASE_SIDE
     reason = est.ruled_out["rag"]
-    assert reason.startswith("Prompt only, long context and RAG are ruled out: stack.llm: `big` is not an open-weights")
-    assert "open-weights models: `small`, `huge`" in reason and "serve through the API" in reason
+    assert reason.startswith(
+        "Prompt only, long context and RAG are ruled out: stack.llm: Big model (`big`) is not open"
+    )
+    assert "choose one of Small open model (`small`), Huge open model (`huge`), or serve through the API" in reason
     assert est.context_misfit is None
     fits = estimate(cat, scenario(50))
     for a in TUNED_SIDE:
@@ -259,8 +265,10 @@ def test_a_closed_tuned_model_rules_out_fine_tuned_and_hybrid(cat):
     est = estimate(cat, scenario(200, fine_tune="ft-api"))
     assert est.priced == BASE_SIDE and tuple(est.ruled_out) == TUNED_SIDE
     reason = est.ruled_out["fine_tuned"]
-    assert reason.startswith("Fine-tuned and hybrid are ruled out: stack.fine_tune: the fine-tuning offer `ft-api`")
-    assert "offers on an open-weights base: `ft-lora`, `ft-gpu`, `ft-huge`" in reason
+    assert reason.startswith(
+        "Fine-tuned and hybrid are ruled out: stack.fine_tune: Tuned big (`ft-api`) tunes Big model"
+    )
+    assert "choose one of LoRA small (`ft-lora`), LoRA on own GPU (`ft-gpu`), " in reason
     fits = estimate(cat, scenario(200))
     for a in BASE_SIDE:
         assert est.current[a] == fits.current[a]
@@ -270,13 +278,16 @@ def test_both_sides_impossible_refuse_with_both_reasons(cat):
     with pytest.raises(UnknownEntryError) as err:
         estimate(cat, scenario(200, llm="big", fine_tune="ft-api"))
     msg = str(err.value)
-    assert msg.startswith("stack.llm: `big` is not an open-weights model")
-    assert "; stack.fine_tune: the fine-tuning offer `ft-api`" in msg
+    assert msg.startswith("stack.llm: Big model (`big`) is not open weights")
+    assert "; stack.fine_tune: Tuned big (`ft-api`) tunes Big model" in msg
     # a closed base beside a tuned model too big for any replica: both named too
     with pytest.raises(UnknownEntryError) as err:
         estimate(cat, scenario(200, llm="big", fine_tune="ft-huge"))
     msg = str(err.value)
-    assert msg.startswith("stack.llm: `big` is not an open-weights model") and "stack.fine_tune: `huge`" in msg
+    assert (
+        msg.startswith("stack.llm: Big model (`big`) is not open weights")
+        and "stack.fine_tune: Huge open model (`huge`" in msg
+    )
 
 
 def test_a_gpu_without_a_serving_throughput_still_refuses_everything(cat):
@@ -284,7 +295,7 @@ def test_a_gpu_without_a_serving_throughput_still_refuses_everything(cat):
     del data["gpus"]["gpu"]["vllm_8b_tokens_per_second"]
     with pytest.raises(UnknownEntryError) as err:
         estimate(Catalog.model_validate(data), scenario(200))
-    assert "stack.gpu: `gpu` names no GPU datasheet (`accelerator`" in str(err.value)
+    assert "stack.gpu: Test GPU (`gpu`) has no GPU datasheet (`accelerator`" in str(err.value)
 
 
 # ------------------------------------------------------------------ every surface
@@ -303,7 +314,9 @@ def test_cli_json_and_text_show_a_long_context_gpu_misfit(cat, tmp_path, capsys)
     assert main([*args, "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert list(out["architectures"]) == list(OTHERS)
-    assert out["ruled_out"]["long_context"].startswith("Long context is ruled out: stack.llm: `small`")
+    assert out["ruled_out"]["long_context"].startswith(
+        "Long context is ruled out: stack.llm: Small open model (`small`"
+    )
     assert main([*args, "--format", "table"]) == 0
     assert capsys.readouterr().out.count("590.0 GB of KV cache for one long-context request") == 1
 
@@ -356,7 +369,9 @@ def test_pages_show_a_closed_base_model_ruled_out(catalog_file, page):  # noqa: 
     if page != "costs":
         go(at, page)
     said = unescape("\n".join(i.value for i in at.info))
-    assert said.count("Prompt only, long context and RAG are ruled out: stack.llm: `gpt-6-luna`") == 1, said
+    assert said.count("Prompt only, long context and RAG are ruled out: stack.llm: GPT-6 Luna (`gpt-6-luna`)") == 1, (
+        said
+    )
     names = {t.get("name") for t in all_charts(at)[0]["data"]}
     assert {"Fine-tuned", "Hybrid"} <= names and not {"Prompt only", "Long context", "RAG"} & names
 

@@ -26,7 +26,9 @@ def test_the_nothing_fits_url_shows_the_state_and_its_way_out_on_every_page(cata
     text = _page_text(at)
     assert "Nothing fits" in text, text
     # the ways out: a model that self-hosts, or the API; more examples for fine-tuning
-    assert "open-weights" in text and "at least 50 labeled examples" in text.lower(), text
+    assert (
+        "is not open weights, so it cannot run on your GPUs" in text and "at least 50 labeled examples" in text.lower()
+    ), text
     # no option is called recommended or ranked first, and none is badged the cheapest
     assert "Recommended:" not in text and "Least bad" not in text and "Leading" not in text
     assert "cheapest" not in text
@@ -52,7 +54,10 @@ def test_the_cli_says_nothing_fits_with_the_ways_out_and_no_pick(capsys, nothing
     assert data["nothing_fits"] is True and data["winner"] is None
     assert all(r["verdict"] == "ruled out" for r in data["ranking"])
     ways = " ".join(data["ways_out"])
-    assert "open-weights" in ways and "At least 50 labeled examples (you have 0)" in ways
+    assert (
+        "is not open weights, so it cannot run on your GPUs" in ways
+        and "At least 50 labeled examples (you have 0)" in ways
+    )
     assert main(["recommend", "--scenario", str(nothing_fits_file)]) == 0
     text = capsys.readouterr().out
     assert text.startswith("Recommendation: none — nothing fits")
@@ -72,7 +77,7 @@ def test_the_pdf_says_nothing_fits_with_the_ways_out_and_no_pick(nothing_fits_fi
     pdf = build_report(load_catalog(), load_scenario(nothing_fits_file), invariant=True)
     text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Recommendation: none — nothing fits" in text
-    assert "What would make one feasible" in text and "open-weights" in text
+    assert "What would make one feasible" in text and "is not open weights, so it cannot run on your GPUs" in text
     # no option carries a verdict other than "ruled out" (the scores paragraph names the verdicts in general)
     assert "(recommended, score" not in text and "(viable, score" not in text and "Recommendation: Hybrid" not in text
     assert "Staged plan" not in text and "Watch-outs for" not in text

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner import questionnaire as q
-from planner.engine import BreakEven, Estimate, Snapshot
+from planner.engine import BreakEven, Estimate
 from planner.model import format as fmt
 from planner.model.answers import Answers, Gap, KnowledgeChange
-from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, corpus_given
+from planner.model.scenario import ARCHITECTURES, Scenario, corpus_given
 from planner.questionnaire import (
     BUDGET_PENALTY,
     LATENCY_PENALTY,
@@ -35,6 +36,8 @@ from planner.questionnaire import (
     rules_markdown,
     template_fields,
 )
+from planner.questionnaire.conditions import C
+from planner.questionnaire.render import documented
 
 P, L, R, F, H = ARCHITECTURES
 LEVELS = list(KnowledgeChange)
@@ -62,7 +65,6 @@ def fired(rec_or_answers) -> list[str]:
 
 def test_one_question_per_answer_in_file_order():
     assert [x.id for x in QUESTIONS] == list(Answers.model_fields)
-    assert len(QUESTIONS) == 16
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda x: x.id)
@@ -203,7 +205,6 @@ def test_every_rule_has_a_case_and_ids_are_unique():
 
 
 def test_rule_table_shape():
-    assert len(RULES) == 36
     hard = [r for r in RULES if r.kind == "hard"]
     assert {r.id for r in hard} == {
         "citations_need_sources",
@@ -508,47 +509,62 @@ def snap(monthly, p95, one_time=16_000.0):
     return {"monthly_usd": monthly, "latency_p95_ms": p95, "one_time_total_usd": one_time}
 
 
+#: The engine's estimate the number tests start from: the mini catalog's stack at 100,000 queries a month, with
+#: a knowledge base of 20 × 1,000 tokens that fits `big`'s 100,000-token window, so all five options are priced.
+ENGINE_SCENARIO = Scenario.model_validate(
+    {
+        "name": "questionnaire numbers",
+        "workload": {"queries_per_month": 100_000, "corpus_documents": 20, "tokens_per_document": 1000},
+        "stack": {
+            "embedding_model": "emb",
+            "vector_store": "pine",
+            "reranker": "rr",
+            "llm": "big",
+            "fine_tune": "ft-api",
+        },
+    }
+)
+
+
+@functools.cache
+def engine_estimate() -> Estimate:
+    from planner.engine import estimate
+    from pricing.loader import load_catalog
+
+    est = estimate(load_catalog(ROOT / "tests" / "fixtures" / "mini_catalog.yaml"), ENGINE_SCENARIO)
+    assert est.priced == ARCHITECTURES and est.current[R].queries_per_month == 100_000
+    return est
+
+
 def hand_estimate(current: dict, break_evens=(), misfit: str | None = None) -> Estimate:
-    """A `planner.engine.Estimate` built by hand: each option of `current` priced with the figures `snap` gives
-    (per 1,000 queries: a hundredth of the monthly spend at 100,000 queries; TCO: one-time + 12 months), nothing
-    ruled out but long context when `current` leaves it out (for `misfit`, the knowledge base measured not to
-    fit the context window; else its model fits no GPU, and the knowledge base fits), no latency limit."""
-    snaps = {
-        k: Snapshot(
-            key=k,
-            label=LABELS[k],
-            queries_per_month=100_000.0,
+    """The engine's estimate (`engine_estimate`) with the figures the questionnaire reads set by hand, so a test
+    chooses where the budget and the latency limit fall: each option of `current` gets the figures `snap` gives
+    (per 1,000 queries: a hundredth of the monthly spend at 100,000 queries; TCO: one-time + 12 months); every
+    other field is the engine's. Nothing is ruled out but long context when `current` leaves it out (for
+    `misfit`, the knowledge base measured not to fit the context window; else its model fits no GPU)."""
+    est = engine_estimate()
+    snaps = {}
+    for k, f in current.items():
+        tco = f["one_time_total_usd"] + 12 * f["monthly_usd"]
+        snaps[k] = replace(
+            est.current[k],
             monthly_usd=f["monthly_usd"],
             monthly_low_usd=f["monthly_usd"],
             monthly_high_usd=f["monthly_usd"],
-            components_usd={},
             usd_per_1k_queries=f["monthly_usd"] / 100,
             latency_p50_ms=f["latency_p95_ms"],
             latency_p95_ms=f["latency_p95_ms"],
-            latency_breakdown_ms={},
-            one_time_usd={},
             one_time_total_usd=f["one_time_total_usd"],
-            tco_usd=f["one_time_total_usd"] + 12 * f["monthly_usd"],
-            tco_low_usd=f["one_time_total_usd"] + 12 * f["monthly_usd"],
-            tco_high_usd=f["one_time_total_usd"] + 12 * f["monthly_usd"],
-            input_tokens_per_query=0.0,
-            replicas=None,
+            tco_usd=tco,
+            tco_low_usd=tco,
+            tco_high_usd=tco,
         )
-        for k, f in current.items()
-    }
-    return Estimate(
-        scenario=Scenario(),
-        catalog_version="by hand",
-        catalog_date="2026-12-01",
-        volumes=np.array([100_000.0]),
-        series=dict.fromkeys(snaps),  # which options are priced (the curves are not read here)
+    return replace(
+        est,
+        scenario=Scenario(),  # no latency limit, no budget: the tests pass theirs to `recommend`
+        series={k: est.series[k] for k in snaps},  # the options priced
         current=snaps,
         break_evens=tuple(break_evens),
-        sensitivity={},
-        sensitivity_delta=0.2,
-        prices_used=(),
-        corpus={},
-        warnings=(),
         ruled_out={} if L in snaps else {L: misfit or NO_GPU},
         context_misfit=misfit,
     )
@@ -783,7 +799,8 @@ def test_results_are_frozen():
 
 def test_docs_contain_the_generated_tables():
     doc = (ROOT / "docs" / "decision-rules.md").read_text(encoding="utf-8")
-    assert generated_markdown() in doc, "regenerate with: python -m planner.questionnaire --markdown"
+    assert generated_markdown() in doc, "regenerate with: python -m planner.questionnaire --update-docs"
+    assert documented(doc) == doc  # what --update-docs writes is what is there
     for r in RULES:
         assert f"| `{r.id}` |" in rules_markdown()
     assert "_sync_answers" in doc
@@ -793,6 +810,30 @@ def test_markdown_command(capsys):
     assert q.main(["--markdown"]) == 0
     assert capsys.readouterr().out == generated_markdown()
     assert q.main([]) == 2
+
+
+def test_update_docs_rewrites_only_the_tables_between_the_markers(tmp_path, monkeypatch, capsys):
+    from planner.questionnaire import render
+
+    doc = tmp_path / "decision-rules.md"
+    doc.write_text(f"# Rules\n\nprose\n\n{render.BEGIN}\n\nstale table\n\n{render.END}\n\nmore prose\n")
+    monkeypatch.setattr(render, "DOC", doc)
+    assert q.main(["--update-docs"]) == 0
+    text = doc.read_text(encoding="utf-8")
+    assert text == f"# Rules\n\nprose\n\n{render.BEGIN}\n\n{generated_markdown()}\n{render.END}\n\nmore prose\n"
+    # without its markers the file is left as it was, and the command says why
+    doc.write_text("no markers\n")
+    assert q.main(["--update-docs"]) == 1
+    assert doc.read_text() == "no markers\n" and "markers" in capsys.readouterr().err
+
+
+def test_choice_answers_compare_in_the_order_of_their_question():
+    # daily comes after monthly in the question's choices (alphabetically it comes before)
+    assert C("knowledge_change", ">=", "monthly").holds(Answers(knowledge_change="daily"))
+    assert not C("knowledge_change", "<", "monthly").holds(Answers(knowledge_change="daily"))
+    # a choice question whose choices have no order refuses a comparison, at table-building time
+    with pytest.raises(ValueError, match="no order"):
+        C("gap", "<", "both")
 
 
 def test_planner_questionnaire_does_not_import_streamlit():
@@ -955,7 +996,9 @@ def test_nothing_fits_rules_every_option_out_and_names_the_ways_out():
     assert rec.nothing_fits and all(r.verdict == "ruled out" for r in rec.ranking)
     assert rec.to_dict()["winner"] is None and rec.to_dict()["nothing_fits"] is True
     assert "At least 50 labeled examples (you have 0) would make fine-tuned and hybrid possible." in rec.ways_out
-    assert any("not an open-weights model" in w and "serve through the API" in w for w in rec.ways_out)
+    assert any(
+        "is not open weights, so it cannot run on your GPUs" in w and "serve through the API" in w for w in rec.ways_out
+    )
     # a ruled-out option's reasons are what rules it out, never a rule that argues for it
     for r in rec.ranking:
         assert all("ruled out" in t or "not viable" in t for t in r.reasons), (r.key, r.reasons)

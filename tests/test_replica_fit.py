@@ -43,7 +43,9 @@ def test_a_base_model_that_fits_no_replica_rules_out_only_what_it_serves(cat):
     assert tuple(est.ruled_out) == BASE_SIDE
     reason = est.ruled_out["rag"]
     assert len(set(est.ruled_out.values())) == 1  # one reason, said once per option it rules out
-    assert reason.startswith("Prompt only, long context and RAG are ruled out: stack.llm: `huge` (405B parameters")
+    assert reason.startswith(
+        "Prompt only, long context and RAG are ruled out: stack.llm: Huge open model (`huge`, 405B parameters"
+    )
     # 810 GB of weights against 8 × 80 × 0.9 = 576 GB, and every fix
     assert "needs 810 GB for its weights" in reason and "gives it 576 GB" in reason
     for fix in ("stack.precision", "stack.gpu", "a smaller model", "serve through the API"):
@@ -71,7 +73,9 @@ def test_a_tuned_model_that_fits_no_replica_rules_out_fine_tuned_and_hybrid(cat)
     assert tuple(est.ruled_out) == TUNED_SIDE
     reason = est.ruled_out["hybrid"]
     assert reason == est.ruled_out["fine_tuned"]
-    assert reason.startswith("Fine-tuned and hybrid are ruled out: stack.fine_tune: `huge` (405B parameters")
+    assert reason.startswith(
+        "Fine-tuned and hybrid are ruled out: stack.fine_tune: Huge open model (`huge`, 405B parameters"
+    )
     assert "810 GB" in reason and "576 GB" in reason
     # prompt only on `small`: work 400 + 1000 × 0.1 = 500 tokens a query, 1,000 tokens/s a replica at 50 %:
     # one replica (1,000 queries a month is far below its 2,628,000) ⇒ 1 × 3.6 × 730 = 2,628
@@ -89,7 +93,7 @@ def test_when_neither_model_fits_nothing_is_priced_and_the_refusal_names_both_fi
     with pytest.raises(UnknownEntryError) as err:
         estimate(cat, scenario("huge", "ft-huge"))
     msg = str(err.value)
-    assert msg.startswith("stack.llm: `huge`") and "; stack.fine_tune: `huge`" in msg
+    assert msg.startswith("stack.llm: Huge open model (`huge`") and "; stack.fine_tune: Huge open model (`huge`" in msg
     assert msg.count("810 GB") == 2 and "serve through the API" in msg
 
 
@@ -196,7 +200,7 @@ def test_shipped_catalog_a_70b_fine_tune_on_small_replicas(shipped):
     est = estimate(cat, s)
     assert est.priced == BASE_SIDE and tuple(est.ruled_out) == TUNED_SIDE
     reason = est.ruled_out["fine_tuned"]
-    assert "stack.fine_tune: `together-llama-3.3-70b` (70B parameters at bf16) needs 140 GB" in reason
+    assert "(`together-llama-3.3-70b`, 70B parameters at bf16) needs 140 GB" in reason
     # 8 × (80 × 0.2 − 2 GB of runtime) = 112 GB
     assert (
         "8 × 80 GB GPUs gives it 112 GB (at stack.gpu_memory_utilization 0.2, less 2 GB a GPU for the runtime)"

@@ -18,7 +18,7 @@ from planner.engine import estimate
 from planner.engine.comparison import PRECISIONS
 from planner.engine.costs import SECONDS_PER_MONTH
 from planner.engine.in_house import fit_in_house, third_party_components
-from planner.engine.stack_fit import serving_gpus
+from planner.engine.serving_fit import serving_gpus
 from planner.model.scenario import Scenario
 from planner.presentation.output import csv_text, json_text, table_text
 from planner.report import build_report

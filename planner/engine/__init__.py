@@ -14,7 +14,7 @@ The package, along its seams:
   assemble  `estimate`, which prices a scenario and builds the Estimate
   inputs    the flat `Inputs` record and `PriceUsed`; gather fills it from a catalog and a scenario
             (inputs_context: the LLM and context fields; vector_stores: one table of store billing shapes)
-  serving_model, serving_fit, stack_fit   a replica from first principles; whether a stack can self-host
+  serving_model, serving_fit   a replica from first principles; whether a stack can self-host, and why not
   caching, dated, knowledge, quality      prompt caching; prices by date; the knowledge base; measured quality
   lifecycle, in_house, provenance         catalog lifecycle; what leaves the house; where every input came from
 `planner.engine` exports what callers use: `estimate` and the `Estimate` it returns (with `Series`,

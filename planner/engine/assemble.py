@@ -57,7 +57,7 @@ def long_context_misfit(catalog: Catalog, scenario: Scenario, i: Inputs) -> str 
     llm = catalog.llms[scenario.stack.llm]
     kb = knowledge_base_tokens(i)
     tin, tout = prompt_tokens(i, "long_context")
-    max_in = getattr(llm, "max_input_tokens", None)
+    max_in = llm.max_input_tokens
     if tin + tout > llm.context_window_tokens:
         return (
             f"the knowledge base ({kb:,.0f} tokens) with the prompt and the answer ({tin + tout:,.0f} tokens) "
@@ -270,7 +270,7 @@ def estimate_warnings(catalog: Catalog, scenario: Scenario, i: Inputs, current: 
             at_base = offer.served_at_base_price or offer.input_usd_per_1m_tokens is None
             model = tuned if USES_TUNED[a] else llm
             name = offer.name if USES_TUNED[a] and not at_base else model.name
-            no_price = getattr(model, "cached_input_usd_per_1m_tokens", None) is None or name == offer.name
+            no_price = model.cached_input_usd_per_1m_tokens is None or name == offer.name
             if no_price and name not in uncached:
                 uncached.append(name)
         if uncached:

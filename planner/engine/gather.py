@@ -10,11 +10,7 @@ from datetime import date
 
 from planner.engine.inputs import Inputs, PriceUsed, Taker
 from planner.engine.inputs_context import context_inputs, latency_model_fields
-from planner.engine.serving_fit import (
-    gpu_problem,
-    replicas,
-    serving_misfits,
-)
+from planner.engine.serving_fit import gpu_problem, replicas, serving_misfits, serving_problems
 from planner.engine.serving_model import model_facts
 from planner.engine.vector_stores import STORE_SHAPES, VS_DEFAULTS
 from planner.model.scenario import Scenario, start_day
@@ -233,13 +229,9 @@ def _serving_fields(catalog: Catalog, s: Scenario, take: Taker) -> dict[str, flo
     offer = catalog.fine_tune_offers[st.fine_tune]
     tuned_llm = catalog.llms[offer.base_llm]
     gpu = _lookup(catalog.gpus, st.gpu, "GPUs", "gpu")
-    misfits = serving_misfits(catalog, s)
-    cannot = gpu_problem(catalog, gpu, st.gpu)
-    if cannot or len(misfits) == 2:  # nothing can be priced; one side alone is ruled out by the estimate
-        text = "; ".join([*misfits.values(), *([cannot] if cannot else [])])
-        if cannot:
-            text = f"stack.serving is self_hosted, which this stack cannot do — {text}. Or serve through the API."
-        raise UnknownEntryError(text)
+    if len(serving_misfits(catalog, s)) == 2 or gpu_problem(catalog, s):
+        # nothing can be priced (one side alone is ruled out by the estimate): every reason, one sentence each
+        raise UnknownEntryError("; ".join(serving_problems(catalog, s)))
     # per GPU: an instance's price and throughput ÷ its GPUs
     take.feeding(("gpu_serving",), _ALL)
     gpu_usd = take("Serving GPU", st.gpu, gpu, "usd_per_hour") / gpu.gpu_count

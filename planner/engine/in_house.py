@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from planner.engine.stack_fit import Fit, fit_serving, self_hostable_offers
+from planner.engine.serving_fit import Fit, fit_serving, self_hostable_offers
 from planner.model.scenario import ARCHITECTURES, LABELS, Scenario
 from pricing.models import Catalog
 

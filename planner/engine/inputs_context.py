@@ -14,53 +14,51 @@ that use them are in docs/formulas.md ("Prompt caching", "Batch share",
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from planner.engine.inputs import Taker
 from planner.model.scenario import Scenario
-from pricing.models import Catalog
-
-
-def _get(entry: Any, field: str) -> Any:
-    """An optional catalog field (older catalogs and schemas may not have it)."""
-    return getattr(entry, field, None)
+from pricing.models import LLM, Catalog
 
 
 def _llm_prices(
     prefix: str,
     role: str,
     key: str,
-    model: Any,
+    model: LLM | None,
     which: str,
     take: Taker,
 ) -> dict[str, float]:
-    """Cached, cache-write, batch and long-context prices of one model, with the fallbacks of the docs."""
-
-    def opt(entry: Any, field: str, fallback: float) -> float:  # NaN: the same as the input/output price
-        return take(role, key, entry, field) if _get(entry, field) is not None else fallback
-
+    """Cached, cache-write, batch and long-context prices of one model, with the fallbacks of the docs.
+    `model` None: token prices that are not a model's (the offer's own), so no price of any kind applies."""
     nan = math.nan
-    cached = opt(model, "cached_input_usd_per_1m_tokens", nan)
-    has_cache = _get(model, "cached_input_usd_per_1m_tokens") is not None
     out = {
-        f"{prefix}_cached_input_usd_per_1m_tokens": cached,
-        f"{prefix}_cache_write_usd_per_1m_tokens": opt(model, "cache_write_usd_per_1m_tokens", nan),
-        # no cached price: no cache at all (every request pays the input price)
-        # a longer lifetime means more hits, a lower cost: like a throughput, its low-cost end is the high figure
-        f"{prefix}_cache_ttl_seconds": (
-            take.throughput(role, key, model, "cache_ttl_seconds")
-            if has_cache and _get(model, "cache_ttl_seconds") is not None
-            else 0.0
-        ),
-        f"{prefix}_batch_input_usd_per_1m_tokens": opt(model, "batch_input_usd_per_1m_tokens", nan),
-        f"{prefix}_batch_output_usd_per_1m_tokens": opt(model, "batch_output_usd_per_1m_tokens", nan),
+        f"{prefix}_cached_input_usd_per_1m_tokens": nan,
+        f"{prefix}_cache_write_usd_per_1m_tokens": nan,
+        f"{prefix}_cache_ttl_seconds": 0.0,
+        f"{prefix}_batch_input_usd_per_1m_tokens": nan,
+        f"{prefix}_batch_output_usd_per_1m_tokens": nan,
         f"{prefix}_tier_above_input_tokens": math.inf,
         f"{prefix}_tier_input_usd_per_1m_tokens": nan,
         f"{prefix}_tier_output_usd_per_1m_tokens": nan,
         f"{prefix}_tier_cached_input_usd_per_1m_tokens": nan,
     }
-    out |= _cache_rules(prefix, role, key, model, which, take)
-    tier = _get(model, "long_context")
+    if model is None:
+        return out | _cache_rules(prefix, role, key, model, take)
+
+    def price(f: str) -> None:  # left NaN where the catalog gives none: the same as the input/output price
+        if getattr(model, f) is not None:
+            out[f"{prefix}_{f}"] = take(role, key, model, f)
+
+    price("cached_input_usd_per_1m_tokens")
+    price("cache_write_usd_per_1m_tokens")
+    # no cached price: no cache at all (every request pays the input price)
+    # a longer lifetime means more hits, a lower cost: like a throughput, its low-cost end is the high figure
+    if model.cached_input_usd_per_1m_tokens is not None and model.cache_ttl_seconds is not None:
+        out[f"{prefix}_cache_ttl_seconds"] = take.throughput(role, key, model, "cache_ttl_seconds")
+    price("batch_input_usd_per_1m_tokens")
+    price("batch_output_usd_per_1m_tokens")
+    out |= _cache_rules(prefix, role, key, model, take)
+    tier = model.long_context
     if tier is not None:
         for f in ("input_usd_per_1m_tokens", "output_usd_per_1m_tokens", "cached_input_usd_per_1m_tokens"):
             if getattr(tier, f) is not None:
@@ -69,13 +67,13 @@ def _llm_prices(
         out[f"{prefix}_tier_above_input_tokens"] = float(tier.above_input_tokens)
         out[f"{prefix}_tier_input_usd_per_1m_tokens"] = t_in
         out[f"{prefix}_tier_output_usd_per_1m_tokens"] = tier.output_usd_per_1m_tokens.pick(which)
-        t_cached = _get(tier, "cached_input_usd_per_1m_tokens")
+        t_cached = tier.cached_input_usd_per_1m_tokens
         # a tier without its own cached price gives no cache discount above the threshold
         out[f"{prefix}_tier_cached_input_usd_per_1m_tokens"] = t_cached.pick(which) if t_cached is not None else nan
     return out
 
 
-def _cache_rules(prefix: str, role: str, key: str, model: Any, which: str, take: Taker) -> dict[str, float]:
+def _cache_rules(prefix: str, role: str, key: str, model: LLM | None, take: Taker) -> dict[str, float]:
     """The 1-hour write and explicit-cache storage prices (NaN: not offered) and the cache's rules: the
     minimum cacheable prefix (0: any), the first-token saving of a hit (0: none) and the hit-share ceiling (1)."""
     nan = math.nan
@@ -86,12 +84,12 @@ def _cache_rules(prefix: str, role: str, key: str, model: Any, which: str, take:
         f"{prefix}_cache_first_token_saving_share": 0.0,
         f"{prefix}_cache_hit_share_ceiling": 1.0,
     }
-    if _get(model, "cached_input_usd_per_1m_tokens") is None:
+    if model is None or model.cached_input_usd_per_1m_tokens is None:
         return out  # no cache at all
     for f in ("cache_write_1h_usd_per_1m_tokens", "cache_storage_usd_per_1m_tokens_per_hour"):
-        if _get(model, f) is not None:
+        if getattr(model, f) is not None:
             out[f"{prefix}_{f}"] = take(role, key, model, f)
-    rules = _get(model, "prompt_cache")
+    rules = model.prompt_cache
     if rules is not None:
         if rules.min_prefix_tokens is not None:
             out[f"{prefix}_cache_min_prefix_tokens"] = float(rules.min_prefix_tokens)
@@ -117,10 +115,10 @@ def context_inputs(
 
     retrieval = ("rag", "hybrid")
     rerank_usd = 0.0
-    if w.rerank and _get(rr, "usd_per_1m_tokens") is not None:
+    if w.rerank and rr.usd_per_1m_tokens is not None:
         rerank_usd = take.feeding(("reranking",), retrieval)("Reranker", st.reranker, rr, "usd_per_1m_tokens")
     embed_batch = math.nan
-    if _get(emb, "batch_usd_per_1m_tokens") is not None:
+    if emb.batch_usd_per_1m_tokens is not None:
         take.feeding(("query_embedding", "reembedding", "initial_indexing"), retrieval)
         embed_batch = take("Embedding", st.embedding_model, emb, "batch_usd_per_1m_tokens")
     out: dict[str, float] = {
@@ -143,14 +141,14 @@ def context_inputs(
     if offer.hosting == "dedicated" and offer.input_usd_per_1m_tokens is None:
         # a dedicated endpoint billed by the hour alone: no per-token price of any kind (cached, write, batch,
         # tier): every NaN falls back to the input price, which is 0 (the Inputs defaults, planner/engine/inputs.py)
-        out |= _llm_prices("tuned", "", st.fine_tune, object(), which, take)
+        out |= _llm_prices("tuned", "", st.fine_tune, None, which, take)
     elif offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
         # served at the base model's prices: its cached, batch and tier prices apply too
         role = "Fine-tuning (fine-tuned, hybrid) at base price"
         out |= _llm_prices("tuned", role, offer.base_llm, base, which, take)
     else:
         # the offer's own token prices: the catalog gives it no cached, batch or tier price, so none applies
-        out |= _llm_prices("tuned", "", st.fine_tune, object(), which, take)
+        out |= _llm_prices("tuned", "", st.fine_tune, None, which, take)
     return out
 
 

@@ -22,7 +22,7 @@ def documents_that_fit(catalog: Catalog, scenario: Scenario, i: Inputs) -> int:
     llm = catalog.llms[scenario.stack.llm]
     rest = i.system_prompt_tokens + i.input_tokens_per_query
     room = llm.context_window_tokens - i.output_tokens_per_query - rest
-    max_in = getattr(llm, "max_input_tokens", None)
+    max_in = llm.max_input_tokens
     if max_in is not None:
         room = min(room, max_in - rest)
     return max(0, math.floor(room / i.tokens_per_document)) if i.tokens_per_document > 0 else 0

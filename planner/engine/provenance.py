@@ -145,7 +145,7 @@ def provenance(
             source, note = "measured", "from traffic (queries a second) and the model's cache lifetime: 1 − e^(−λ·TTL)"
             if est is not None:
                 value = {a: round(s.cache_hit_share, 6) for a, s in est.current.items()}
-        if path == "workload.corpus_documents" and est is not None and getattr(est, "knowledge_base_note", None):
+        if path == "workload.corpus_documents" and est is not None and est.knowledge_base_note:
             note = "priced at the largest knowledge base that fits, by your answer (see the warning)"
         out.append(Provenance(path, value, source, control_for(path), note))
     if est is not None:
@@ -230,7 +230,7 @@ def assumptions(
     out: list[Assumption] = []
     priced = est.priced
     capped: Any = None
-    if getattr(est, "knowledge_base_note", None):
+    if est.knowledge_base_note:
         capped = float(est.current["long_context"].input_tokens_per_query) if "long_context" in est.current else None
         if capped is not None:  # documents priced: (input − system − user input) ÷ tokens per document
             w = scenario.workload

@@ -6,7 +6,7 @@ engine, the questionnaire's numbers check, the pages and the PDF read them from 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from planner.model.scenario import Scenario
 
@@ -51,9 +51,18 @@ def shown_measure(scenario: Scenario) -> str:
     return "first_token" if list(latency_limits(scenario)) == ["first_token"] else "full_answer"
 
 
-def checks_of(scenario: Scenario, snap: Any) -> tuple[LatencyCheck, ...]:
+class TimedOption(Protocol):
+    """What a latency check reads of an option's figures (the engine's `Snapshot`, from the layer above)."""
+
+    @property
+    def latency_p95_ms(self) -> float: ...
+    @property
+    def first_token_p95_ms(self) -> float: ...
+
+
+def checks_of(scenario: Scenario, snap: TimedOption) -> tuple[LatencyCheck, ...]:
     """Each latency limit set, against a snapshot's p95 on that limit's measure (full answer first)."""
-    p95 = {"full_answer": snap.latency_p95_ms, "first_token": getattr(snap, "first_token_p95_ms", 0.0)}
+    p95 = {"full_answer": snap.latency_p95_ms, "first_token": snap.first_token_p95_ms}
     return tuple(LatencyCheck(m, float(p95[m]), lim) for m, lim in latency_limits(scenario).items())
 
 

@@ -1,4 +1,5 @@
-"""`python -m planner.questionnaire --markdown`: the generated part of docs/decision-rules.md."""
+"""`python -m planner.questionnaire --markdown` prints the generated part of docs/decision-rules.md;
+`--update-docs` rewrites it there."""
 
 from planner.questionnaire.render import main
 

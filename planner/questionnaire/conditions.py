@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-from planner.model.answers import Answers, KnowledgeChange
+from planner.model.answers import Answers
 from planner.model.scenario import ARCHITECTURES
 from planner.questionnaire.questions import QUESTION_BY_ID, fill, plain_value, template_fields
 from planner.questionnaire.results import effects_text
@@ -27,10 +27,13 @@ _OPS: dict[str, str] = {
     ">=": "≥",
     "in": "in",
 }
-#: Choice answers that have an order (comparisons use the order of the choices).
-_ORDERED: dict[str, tuple[str, ...]] = {
-    "knowledge_change": tuple(k.value for k in KnowledgeChange),
-}
+_COMPARE = ("<", "<=", ">", ">=")
+
+
+def _choice_order(field: str) -> tuple[str, ...] | None:
+    """The choices of a choice answer, in the question's order (comparisons of an ordered one use it)."""
+    q = QUESTION_BY_ID.get(field)
+    return tuple(v for v, _ in q.choices) if q is not None and q.kind == "choice" else None
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,10 @@ class Cond:
             for v in self.value if self.op == "in" else (self.value,):
                 if v not in known:
                     raise ValueError(f"{self.field}: unknown choice {v!r}")
+            if self.op in _COMPARE and not q.ordered:
+                raise ValueError(
+                    f"{self.field}: its choices have no order (Question.ordered), so {self.op} means nothing"
+                )
 
     def holds(self, answers: Answers) -> bool:
         raw = getattr(answers, self.field)
@@ -68,7 +75,7 @@ class Cond:
             return a == b
         if self.op == "!=":
             return a != b
-        order = _ORDERED.get(self.field)
+        order = _choice_order(self.field)
         if order is not None:
             a, b = order.index(a), order.index(b)
         return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[self.op]
@@ -78,7 +85,7 @@ class Cond:
         if isinstance(v, bool):
             shown = "yes" if v else "no"
         elif isinstance(v, frozenset):
-            order = _ORDERED.get(self.field) or tuple(c for c, _ in QUESTION_BY_ID[self.field].choices)
+            order = _choice_order(self.field) or ()
             shown = "{" + ", ".join(sorted(v, key=order.index)) + "}"
         elif isinstance(v, (int, float)):
             shown = f"{v:,}"

@@ -29,6 +29,7 @@ class Question:
     kind: Kind
     choices: tuple[tuple[str, str], ...] = ()  # (value, label), for kind "choice"
     unit: str | None = None  # for kind "number"
+    ordered: bool = False  # kind "choice": the choices are in order, so a rule may compare them (<, <=, >, >=)
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -48,6 +49,7 @@ QUESTIONS: tuple[Question, ...] = (
             ("daily", "Daily"),
             ("realtime", "In real time (minutes to hours)"),
         ),
+        ordered=True,
     ),
     Question(
         "gap",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from planner.model.vocabulary import STAGE_LABELS
 from planner.questionnaire.questions import QUESTIONS
@@ -81,10 +82,38 @@ def generated_markdown() -> str:
     return "## Questions\n\n" + questions_markdown() + "\n## Rules\n\n" + rules_markdown()
 
 
+#: Where the generated tables sit in docs/decision-rules.md (a source checkout; an installed package has no docs).
+DOC = Path(__file__).resolve().parents[2] / "docs" / "decision-rules.md"
+BEGIN = "<!-- BEGIN GENERATED: python -m planner.questionnaire --update-docs -->"
+END = "<!-- END GENERATED -->"
+USAGE = (
+    "usage: python -m planner.questionnaire --markdown      print the generated tables\n"
+    "       python -m planner.questionnaire --update-docs   rewrite them in docs/decision-rules.md\n"
+)
+
+
+def documented(text: str) -> str:
+    """`text` (docs/decision-rules.md) with the tables between its markers regenerated."""
+    head, sep, rest = text.partition(BEGIN)
+    _, sep2, tail = rest.partition(END)
+    if not sep or not sep2:
+        raise ValueError(f"the markers {BEGIN} and {END} are missing")
+    return f"{head}{BEGIN}\n\n{generated_markdown()}\n{END}{tail}"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv == ["--markdown"]:
         sys.stdout.write(generated_markdown())
         return 0
-    sys.stderr.write("usage: python -m planner.questionnaire --markdown\n")
+    if argv == ["--update-docs"]:
+        try:
+            text = DOC.read_text(encoding="utf-8")
+            DOC.write_text(documented(text), encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            sys.stderr.write(f"{DOC}: {exc} (run it from a source checkout)\n")
+            return 1
+        sys.stdout.write(f"{DOC.name}: the question and rule tables regenerated\n")
+        return 0
+    sys.stderr.write(USAGE)
     return 2

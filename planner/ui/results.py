@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.engine import Estimate, stack_fit
+from planner.engine import Estimate, serving_fit
 from planner.engine.lifecycle import scenario_issues
 from planner.model import format as fmt
 from planner.model.scenario import given_paths
@@ -64,9 +64,9 @@ def context() -> Context:
         rec = recommend(scen, estimate=est)
     except (InputError, UnknownEntryError, KeyError, ValueError, ArithmeticError) as exc:
         err = _engine_error(exc)
-        fixes = stack_fit.serving_problems(cat, scen)
+        fixes = serving_fit.serving_problems(cat, scen)
         if fixes:  # say exactly which field to change, with the choices
-            err = "Self-hosted serving runs open weights; change " + " ".join(fixes)
+            err = "Self-hosted serving cannot run this stack: " + "; ".join(fixes) + "."
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
         err = f"The estimate failed: {type(exc).__name__}: {exc}"
     ctx = Context(cat, scen, est, rec, err, sha)

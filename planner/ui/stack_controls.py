@@ -1,12 +1,12 @@
 """The sidebar's "Stack" section: how the model runs (API or self-hosted) and the catalog entries of the stack
 (LLM, fine-tuning offer, embedding model, vector store, reranker, and the GPU when self-hosted). Switching to
-self-hosted serving also picks entries that can run that way (`planner.engine.stack_fit`)."""
+self-hosted serving also picks entries that can run that way (`planner.engine.serving_fit`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from planner.engine import stack_fit
+from planner.engine import serving_fit
 from planner.model import format as fmt
 from planner.model.scenario import Scenario
 from planner.model.vocabulary import SERVING_LABELS
@@ -32,7 +32,7 @@ def _entry_format(family: dict, suffix=lambda e: ""):
 def _on_serving() -> None:
     """Switching serving also picks entries that can run that way (open weights to self-host), and says so."""
     serving = st.session_state["sb.serving"]
-    fit = stack_fit.fit_serving(catalog(), scenario(), serving)
+    fit = serving_fit.fit_serving(catalog(), scenario(), serving)
     if session.change({"stack.serving": serving, **fit.changes}, "Serving"):
         if fit.changes:
             flash("info", "Self-hosted serving runs open weights, so the stack changed: " + " ".join(fit.notes))
@@ -121,7 +121,7 @@ def _model_controls(s: Scenario, cat: Catalog) -> None:
 
 
 def _self_hosted_controls(s: Scenario, cat: Catalog) -> None:
-    offered = stack_fit.serving_gpus(cat)
+    offered = serving_fit.serving_gpus(cat)
     st.selectbox(
         "GPU for self-hosted serving (USD/hour)",
         offered if s.stack.gpu in offered else [s.stack.gpu, *offered],
