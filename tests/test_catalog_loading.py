@@ -31,9 +31,10 @@ from pricing.loader import (
     summary,
     validate,
 )
-from pricing.models import STALE_AFTER_DAYS, Catalog, Figure
+from pricing.models import Catalog
 from pricing.safeyaml import MAX_BYTES, MAX_DEPTH, parse_yaml
 from pricing.schema import SCHEMA_PATH, schema_text
+from pricing.units import STALE_AFTER_DAYS, Figure
 
 MINI_PATH = Path(__file__).resolve().parent / "fixtures" / "mini_catalog.yaml"
 MINI = MINI_PATH.read_text(encoding="utf-8")

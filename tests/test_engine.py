@@ -854,7 +854,7 @@ def test_every_vector_store_shape_is_declared_once_and_agrees_with_inputs():
 
     from planner.engine.inputs import Inputs
     from planner.engine.vector_stores import STORE_SHAPES, VS_DEFAULTS, VS_SENSITIVITY_LABELS
-    from pricing.models import VectorStore
+    from pricing.retrieval import VectorStore
 
     classes = typing.get_args(typing.get_args(VectorStore)[0])
     billings = {c.model_fields["billing"].annotation.__args__[0]: c for c in classes}
@@ -1170,7 +1170,7 @@ def test_self_hosting_a_closed_fine_tuning_offer_names_the_offer_and_the_choices
 
 
 def _with_dedicated_offer(mini, tps=None):
-    from pricing.models import FineTuneOffer
+    from pricing.llms import FineTuneOffer
 
     def fig(v):
         return {"value": v, "source": "test", "checked": "2026-11-01"}

@@ -131,6 +131,6 @@ def test_no_private_name_is_imported_from_another_module(path):
 def test_the_door_check_sees_a_private_import(tmp_path):
     f = tmp_path / "m.py"
     f.write_text(
-        "from planner.engine.costs import _x\nfrom planner import format as fmt\nfmt._y\nimport os\nos._exit\n"
+        "from planner.engine.costs import _x\nfrom planner.model import format as fmt\nfmt._y\nimport os\nos._exit\n"
     )
     assert private_imports(f) == ["planner.engine.costs._x", "planner.model.format._y"]

@@ -22,7 +22,8 @@ from planner.engine.lifecycle import add_months
 from planner.engine.results import Snapshot
 from planner.model import format as fmt
 from planner.model.scenario import LABELS, Scenario
-from pricing.models import CHANGE_PRICE_FIELDS, LLM, Catalog
+from pricing.llms import CHANGE_PRICE_FIELDS, LLM
+from pricing.models import Catalog
 
 _TIER_FIELDS = (
     "above_input_tokens",

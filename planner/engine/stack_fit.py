@@ -15,7 +15,8 @@ from typing import Any
 
 from planner.engine.serving_fit import can_serve
 from planner.model.scenario import Scenario
-from pricing.models import LLM, Catalog, FineTuneOffer
+from pricing.llms import LLM, FineTuneOffer
+from pricing.models import Catalog
 
 
 def _available(entry: LLM | FineTuneOffer, today: date) -> bool:

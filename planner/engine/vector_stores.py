@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pricing.models import Capacity, PerDimension, PineconeServerless, UsageBased
+from pricing.retrieval import Capacity, PerDimension, PineconeServerless, UsageBased
 
 if TYPE_CHECKING:
     from planner.engine.inputs import Inputs

@@ -26,8 +26,8 @@ from planner.model.answers import (
 )
 from planner.model.quality import Quality
 from planner.model.vocabulary import ARCHITECTURE_COLORS, ARCHITECTURE_LABELS
-from pricing.models import Key, Strict
 from pricing.safeyaml import unsafe_text_problem
+from pricing.units import Key, Strict
 
 ARCHITECTURES = ("prompt_only", "long_context", "rag", "fine_tuned", "hybrid")
 

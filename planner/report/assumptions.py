@@ -19,7 +19,7 @@ from planner.report.document import ReportDocument
 from planner.report.provenance import assumed_values
 from planner.report.style import BOX_BG
 from planner.report.text import FONT_BOLD, fig, long_date, num, para_text, xw
-from pricing.models import STALE_AFTER_DAYS
+from pricing.units import STALE_AFTER_DAYS
 
 
 class AssumptionsSection(ReportDocument):

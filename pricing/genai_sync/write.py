@@ -21,7 +21,8 @@ from pricing.genai_sync.source import (
     reference,
     source_text,
 )
-from pricing.models import LLM, Catalog
+from pricing.llms import LLM
+from pricing.models import Catalog
 
 
 def yaml():
