@@ -10,7 +10,8 @@ import streamlit as st
 from planner.engine import stack_fit
 from planner.model import format as fmt
 from planner.model.files import read_scenario, scenario_yaml
-from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, Workload, bounds
+from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, bounds
+from planner.model.sections import Workload
 from planner.model.vocabulary import SERVING_LABELS, slug
 from planner.ui import assumptions, params, results, session
 from planner.ui.catalog import catalog
