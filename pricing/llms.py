@@ -36,17 +36,6 @@ class LongContextTier(Strict):
     cached_input_usd_per_1m_tokens: UsdPer1MTokens | None = None
 
 
-#: The prices a scheduled change can carry (the LLM's own field names), besides a whole `long_context` tier.
-CHANGE_PRICE_FIELDS = (
-    "input_usd_per_1m_tokens",
-    "output_usd_per_1m_tokens",
-    "cached_input_usd_per_1m_tokens",
-    "cache_write_usd_per_1m_tokens",
-    "batch_input_usd_per_1m_tokens",
-    "batch_output_usd_per_1m_tokens",
-)
-
-
 class PriceChange(Strict):
     """A scheduled price change: from `effective_on` on, each price it gives replaces the one in force before
     (a price it leaves out stays as it was)."""
@@ -67,8 +56,9 @@ class PriceChange(Strict):
         if all(getattr(self, f) is None for f in CHANGE_PRICE_FIELDS) and self.long_context is None:
             raise PydanticCustomError(
                 "pricing_shape",
-                "a price change gives at least one price (input, output, cached input, cache write, batch input, "
-                "batch output or a `long_context` tier) — a change with no price changes nothing",
+                "a price change gives at least one price ({kinds} or a `long_context` tier) — a change with no "
+                "price changes nothing",
+                {"kinds": ", ".join(price_words(f) for f in CHANGE_PRICE_FIELDS)},
             )
         return self
 
@@ -78,6 +68,16 @@ class PriceChange(Strict):
         if self.long_context is not None:
             out["long_context"] = self.long_context
         return out
+
+
+#: The prices a scheduled change can carry (the LLM's own field names, each a `PriceChange` field), besides a
+#: whole `long_context` tier.
+CHANGE_PRICE_FIELDS = tuple(f for f in PriceChange.model_fields if f.endswith("_usd_per_1m_tokens"))
+
+
+def price_words(field: str) -> str:
+    """How an LLM price field reads in a sentence: `batch_input_usd_per_1m_tokens` → "batch input"."""
+    return field.replace("_usd_per_1m_tokens", "").replace("_", " ")
 
 
 class LLM(Strict):
