@@ -142,7 +142,7 @@ def context_inputs(
     take.feeding(("inference",), ("fine_tuned", "hybrid"))
     if offer.hosting == "dedicated" and offer.input_usd_per_1m_tokens is None:
         # a dedicated endpoint billed by the hour alone: no per-token price of any kind (cached, write, batch,
-        # tier): every NaN falls back to the input price, which is 0 (planner/engine/inputs.py)
+        # tier): every NaN falls back to the input price, which is 0 (the Inputs defaults, planner/engine/inputs.py)
         out |= _llm_prices("tuned", "", st.fine_tune, object(), which, take)
     elif offer.served_at_base_price or offer.input_usd_per_1m_tokens is None:
         # served at the base model's prices: its cached, batch and tier prices apply too
@@ -155,7 +155,7 @@ def context_inputs(
 
 
 def latency_model_fields(catalog: Catalog, take: Taker) -> dict[str, float]:
-    """The latency model's figures (planner.engine.inputs builds them with the rest; they feed no cost)."""
+    """The latency model's figures (planner.engine.gather builds them with the rest; they feed no cost)."""
     lm = catalog.latency_model
     take.feeding((), ())
     take.note(

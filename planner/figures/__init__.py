@@ -18,7 +18,7 @@ other code can find them.
 
 The package: `style` (layout, ticks, axes, markers every figure shares), `spend` (the spend curve),
 `costs` (breakdown, cost per 1,000 queries, TCO, tornado), `latency` (the latency curve and breakdown).
-Everything is importable from `planner.figures` as before.
+`planner.figures` exports what the pages, the PDF and the tests use; anything else is imported from its module.
 """
 
 from __future__ import annotations
