@@ -12,7 +12,7 @@ import sys
 
 import streamlit as st
 
-from planner.ui import access, messages, process, results, sidebar
+from planner.ui import access, messages, pages, process, results, sidebar
 
 #: The sidebar's starting width (pixels): wide enough that its labels and the longest entry names of
 #: the catalog (presets, fine-tuning offers) show whole; the user can still drag it.
@@ -31,16 +31,8 @@ except access.FlagError as exc:
     st.error(f"The app did not start: {exc}")
     st.stop()
 
-page = st.navigation(
-    [
-        st.Page("planner/ui/decide.py", title="Decide", icon=":material/fact_check:", default=True),
-        st.Page("planner/ui/costs.py", title="Costs", icon=":material/payments:", url_path="costs"),
-        st.Page("planner/ui/latency.py", title="Latency", icon=":material/timer:", url_path="latency"),
-        st.Page("planner/ui/serving.py", title="Serving", icon=":material/dns:", url_path="serving"),
-        st.Page("planner/ui/pricing.py", title="Pricing", icon=":material/sell:", url_path="pricing"),
-        st.Page("planner/ui/report.py", title="Report", icon=":material/picture_as_pdf:", url_path="report"),
-        st.Page("planner/ui/traffic.py", title="Import", icon=":material/upload_file:", url_path="import"),
-    ]
+page = st.navigation(  # the pages and their order: planner/ui/pages.py
+    [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in pages.PAGES]
 )
 results.start()  # this session's catalog, and the scenario from the URL on its first run
 messages.show_flash()  # what the last action left to say

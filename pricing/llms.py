@@ -22,6 +22,7 @@ from pricing.units import (
     Strict,
     TokensPerSecond,
     UsdPer1MTokens,
+    UsdPer1MTokensPerHour,
     UsdPer1MTrainTokens,
     UsdPerHour,
 )
@@ -108,7 +109,7 @@ class LLM(Strict):
     cache_write_1h_usd_per_1m_tokens: UsdPer1MTokens | None = Field(
         None, description="Price of writing input to the 1-hour prompt cache (absent: no 1-hour option)."
     )
-    cache_storage_usd_per_1m_tokens_per_hour: UsdPer1MTokens | None = Field(
+    cache_storage_usd_per_1m_tokens_per_hour: UsdPer1MTokensPerHour | None = Field(
         None,
         description="Explicit caches: storage per 1M cached tokens per hour (absent: no explicit cache).",
     )

@@ -33,6 +33,7 @@ from pricing.units import (
     Figure,
     Key,
     LatencyMs,
+    MsPer1KTokens,
     Name,
     Strict,
 )
@@ -41,7 +42,7 @@ from pricing.units import (
 class LatencyModel(Strict):
     """Assumptions of the latency model (see docs/formulas.md)."""
 
-    ttft_ms_per_1k_input_tokens: LatencyMs = Field(description="Extra time to first token per 1,000 input tokens.")
+    ttft_ms_per_1k_input_tokens: MsPer1KTokens = Field(description="Extra time to first token per 1,000 input tokens.")
     p95_over_p50: float = Field(
         1.6, ge=1, le=20, allow_inf_nan=False, description="p95 ÷ p50 for a figure given only as a median.", strict=True
     )

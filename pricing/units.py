@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import difflib
 import math
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import (
     AfterValidator,
@@ -113,22 +114,47 @@ def _ceiling(limit: float, unit: str, hint: str, positive: bool = False):
     return check
 
 
+@dataclass(frozen=True)
+class Unit:
+    """A figure type's unit as text ("USD per 1M tokens"), carried in the type's metadata for the pages that
+    show it (`unit_text`); pydantic ignores it."""
+
+    text: str
+
+
 def figure(
     limit: float, unit: str, hint: str, description: str, positive: bool = False
-) -> tuple[AfterValidator, FieldInfo]:
+) -> tuple[AfterValidator, FieldInfo, Unit]:
     """What makes a `Figure` field of a unit: a plausibility ceiling in that unit (and, if `positive`, a floor
     above zero: figures the planner divides by — throughputs, lifetimes — must not be zero, even at the low
-    end), and its description. Use as `Annotated[Figure, *figure(...)]`, a type checkers can read."""
+    end), its description, and the unit's text. Use as `Annotated[Figure, *figure(...)]`, a type checkers
+    can read."""
     floor = "; must be above zero" if positive else ""
     return (
         AfterValidator(_ceiling(limit, unit, hint, positive)),
         Field(description=f"{description} ({unit}); must not exceed {limit}{floor}."),
+        Unit(unit),
     )
+
+
+def unit_text(model: type[BaseModel], name: str) -> str | None:
+    """The unit the type of `model`'s field `name` states ("USD per 1M tokens"), or None when it states none."""
+    info = model.model_fields.get(name)
+    if info is None:
+        return None
+    metadata = list(info.metadata)
+    for arg in get_args(info.annotation):  # `UsdPer1MTokens | None`: the unit sits inside the union
+        metadata += getattr(arg, "__metadata__", ())
+    return next((m.text for m in metadata if isinstance(m, Unit)), None)
 
 
 _PER_TOKEN_HINT = "is it a price per token or per 1K tokens entered as per 1M? Enter USD per 1M tokens"
 
 UsdPer1MTokens = Annotated[Figure, *figure(1000, "USD per 1M tokens", _PER_TOKEN_HINT, "Price per million tokens")]
+UsdPer1MTokensPerHour = Annotated[
+    Figure,
+    *figure(1000, "USD per 1M tokens per hour", _PER_TOKEN_HINT, "Storage price per million tokens per hour"),
+]
 UsdPer1MEmbedTokens = Annotated[
     Figure, *figure(10, "USD per 1M tokens", _PER_TOKEN_HINT, "Embedding price per million tokens")
 ]
@@ -165,6 +191,15 @@ UsdPer1MDims = Annotated[
 UsdPerGb = Annotated[Figure, *figure(100, "USD per GB", "enter USD per GB", "Price per GB")]
 UsdPerTb = Annotated[Figure, *figure(1000, "USD per TB", "enter USD per TB", "Price per TB")]
 LatencyMs = Annotated[Figure, *figure(600_000, "ms", "latencies are in milliseconds, not microseconds", "Latency")]
+MsPer1KTokens = Annotated[
+    Figure,
+    *figure(
+        600_000,
+        "ms per 1K input tokens",
+        "latencies are in milliseconds, not microseconds",
+        "Latency added per 1,000 input tokens",
+    ),
+]
 TokensPerSecond = Annotated[
     Figure, *figure(10_000_000, "tokens per second", "enter tokens per second", "Throughput", positive=True)
 ]

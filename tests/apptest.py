@@ -11,17 +11,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from planner.ui import pages
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = {
-    "decide": "planner/ui/decide.py",
-    "costs": "planner/ui/costs.py",
-    "latency": "planner/ui/latency.py",
-    "serving": "planner/ui/serving.py",
-    "pricing": "planner/ui/pricing.py",
-    "report": "planner/ui/report.py",
-    "import": "planner/ui/traffic.py",
-}
+#: Each page's script by its url path (the app's own table, `planner.ui.pages`).
+PAGES = {p.url_path: p.file for p in pages.PAGES}
 TIMEOUT = 30
 
 

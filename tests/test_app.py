@@ -7,16 +7,14 @@ save never touches the repository's file.
 from __future__ import annotations
 
 import re
-from importlib import metadata
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.model.files import load_scenario
+from planner.ui import pages
 from planner.ui.tables import literal
-from pricing.loader import load_catalog_file
 from tests.apptest import (
-    PAGES,
     ROOT,
     all_charts,
     captions,
@@ -26,26 +24,44 @@ from tests.apptest import (
     go,
     metrics,
     open_sections,
-    price_line,
     set_volume,
     start,
     unescape,
     volume,
+    volume_charts,
     volume_label,
-    with_price,
 )
 
 # ------------------------------------------------------------------ every page
 
 
-@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("page", pages.PAGES, ids=lambda p: p.url_path)
 def test_every_page_runs_without_errors(catalog_file, page):
-    at = start(catalog_file, page)
+    """Every page of the app's table (`planner.ui.pages`) opens, titled as the table says, with the "Queries per
+    month" control once: under the chart on a page that draws the volume chart, else in the sidebar."""
+    at = start(catalog_file, page.url_path)
     assert not at.exception
     assert errors(at) == []
-    assert [t.value for t in at.title] == [page.capitalize()]
-    # the main control is on every page (in the sidebar, or under the chart on Costs and Latency), labelled exactly
+    assert [t.value for t in at.title] == [page.title]
     assert volume_label(at) == "Queries per month"
+    on_chart, in_sidebar = len(volume_charts(at)), len([w for w in at.select_slider if w.key == "sb.q"])
+    assert (on_chart, in_sidebar) == ((1, 0) if page.volume_on_chart else (0, 1))
+
+
+def test_the_page_table_lists_every_page_script_once():
+    """Each page script (a module of planner/ui that draws a page header) has one row, and each row a script;
+    one page opens at "/"; titles and URL paths are unique (they name the navigation's links and addresses)."""
+    scripts = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "planner" / "ui").glob("*.py")
+        if p.name != "results.py" and "results.page_header(" in p.read_text(encoding="utf-8")
+    }
+    rows = [p.file for p in pages.PAGES]
+    assert sorted(rows) == sorted(scripts) and len(set(rows)) == len(rows)
+    assert [p.url_path for p in pages.PAGES if p.default] == ["decide"]
+    assert len({p.title for p in pages.PAGES}) == len({p.url_path for p in pages.PAGES}) == len(pages.PAGES)
+    assert [p.url_path for p in pages.PAGES if p.volume_on_chart] == ["costs", "latency"]
+    assert pages.by_url_path("") == pages.by_url_path("decide") and pages.by_url_path("nowhere") is None
 
 
 def test_pages_with_charts_draw_them(catalog_file):
@@ -105,154 +121,6 @@ def test_the_volume_is_the_same_on_every_page(catalog_file):
         go(at, page)
         assert volume(at) == 5_000_000
         assert "5M queries/month" in captions(at)
-
-
-# ------------------------------------------------------------------ the catalog editor
-
-
-@pytest.mark.parametrize(
-    "breakage",
-    ["negative price", "yaml syntax"],
-)
-def test_an_invalid_catalog_edit_shows_where_and_changes_nothing(catalog_file, breakage):
-    at = start(catalog_file, "costs")
-    spec_before, metrics_before = chart(at), metrics(at)
-    file_before = catalog_file.read_bytes()
-    text = catalog_file.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    i = price_line(text, "gpt-4o-mini", "input_usd_per_1m_tokens")
-    if breakage == "negative price":
-        lines[i] = lines[i].replace("value: 0.15", "value: -0.15")
-        expect = [f"line {i + 1}", "llms.gpt-4o-mini.input_usd_per_1m_tokens.value", "negative"]
-    else:
-        lines[i] = lines[i].replace("value: 0.15", "value: [0.15")
-        expect = ["line "]
-    go(at, "pricing")
-    at.text_area(key="cat_editor").set_value("".join(lines))
-    at.button(key="cat_apply").click().run()
-    assert not at.exception
-    shown = "\n".join(errors(at))
-    for fragment in expect:
-        assert fragment in shown, shown
-    assert re.search(r"line \d+, column \d+", shown)
-    # nothing changed: not the file, not the charts, not the numbers
-    assert catalog_file.read_bytes() == file_before
-    go(at, "costs")
-    assert chart(at) == spec_before
-    assert metrics(at) == metrics_before
-    # saving the invalid text refuses too
-    go(at, "pricing")
-    assert at.text_area(key="cat_editor").value == "".join(lines)  # the draft is kept to fix
-    at.button(key="cat_save").click().run()
-    assert errors(at)
-    assert catalog_file.read_bytes() == file_before
-    assert not catalog_file.with_name(catalog_file.name + ".bak").exists()
-
-
-def test_pricing_page_names_the_genai_prices_version_the_catalog_was_checked_against(catalog_file):
-    at = start(catalog_file, "pricing")
-    stamped = load_catalog_file(catalog_file).catalog.genai_prices_version
-    installed = metadata.version("genai-prices")
-    assert "checked against genai-prices " + literal(stamped) in captions(at)
-    assert "installed: genai-prices " + literal(installed) in captions(at)
-    assert stamped == installed and not [w for w in at.warning if literal("is installed") in w.value]
-
-
-def test_pricing_page_warns_when_the_installed_genai_prices_is_not_the_stamped_one(catalog_file, monkeypatch):
-    monkeypatch.setattr("pricing.versions.installed_version", lambda: "0.1.0")
-    at = start(catalog_file, "pricing")
-    assert "installed: genai-prices " + literal("0.1.0") in captions(at)
-    said = [w.value for w in at.warning if literal("but 0.1.0 is installed") in w.value]
-    assert len(said) == 1 and literal("`prices sync --write`") in said[0]
-
-
-def test_a_valid_edit_changes_every_chart_for_this_session_only(catalog_file):
-    at = start(catalog_file, "costs")
-    spec_before, metrics_before = chart(at), metrics(at)
-    file_before = catalog_file.read_bytes()
-    go(at, "pricing")
-    text = at.text_area(key="cat_editor").value
-    llm = at.session_state["planner"].scenario.stack.llm  # the LLM the page prices
-    at.text_area(key="cat_editor").set_value(with_price(text, llm, "input_usd_per_1m_tokens", 2))
-    at.button(key="cat_apply").click().run()
-    assert not at.exception and errors(at) == []
-    assert any("Applied" in s.value for s in at.success)
-    go(at, "costs")
-    assert chart(at) != spec_before
-    prompt_before = next(v for k, v in metrics_before.items() if k.startswith("Prompt only"))
-    prompt_after = next(v for k, v in metrics(at).items() if k.startswith("Prompt only"))
-    assert prompt_after != prompt_before
-    assert catalog_file.read_bytes() == file_before  # applied, not saved
-
-    # another session (a new AppTest) still prices with the file
-    other = start(catalog_file, "costs")
-    assert chart(other) == spec_before
-
-
-def test_saving_writes_the_file_and_keeps_a_backup(catalog_file):
-    at = start(catalog_file, "pricing")
-    original = catalog_file.read_bytes()
-    new_text = with_price(original.decode("utf-8"), "gpt-4o-mini", "input_usd_per_1m_tokens", 2)
-    at.text_area(key="cat_editor").set_value(new_text)
-    at.button(key="cat_save").click().run()
-    assert not at.exception and errors(at) == []
-    assert any("Saved" in s.value for s in at.success)
-    assert catalog_file.read_text(encoding="utf-8") == new_text
-    assert catalog_file.with_name(catalog_file.name + ".bak").read_bytes() == original
-    # a new session now reads the saved file
-    other = start(catalog_file, "pricing")
-    assert other.text_area(key="cat_editor").value == new_text
-
-
-def test_saving_over_a_file_changed_on_disk_is_refused(catalog_file):
-    at = start(catalog_file, "pricing")
-    text = at.text_area(key="cat_editor").value
-    theirs = with_price(text, "gpt-4o-mini", "output_usd_per_1m_tokens", 3)
-    catalog_file.write_text(theirs, encoding="utf-8")  # someone else saved in between
-    mine = with_price(text, "gpt-4o-mini", "input_usd_per_1m_tokens", 2)
-    at.text_area(key="cat_editor").set_value(mine)
-    at.button(key="cat_save").click().run()
-    assert not at.exception
-    assert any("changed on disk" in e for e in errors(at))
-    assert catalog_file.read_text(encoding="utf-8") == theirs
-
-
-def test_reset_drops_the_session_edit(catalog_file):
-    at = start(catalog_file, "pricing")
-    text = at.text_area(key="cat_editor").value
-    at.text_area(key="cat_editor").set_value(with_price(text, "gpt-4o-mini", "input_usd_per_1m_tokens", 2))
-    at.button(key="cat_apply").click().run()
-    assert at.session_state["planner"].cat_custom is True
-    at.button(key="cat_reset").click().run()
-    assert not at.exception
-    assert at.text_area(key="cat_editor").value == text
-    assert at.session_state["planner"].cat_custom is False
-
-
-def test_catalog_uploads_are_validated_and_capped(catalog_file):
-    at = start(catalog_file, "pricing")
-    at.file_uploader(key="cat_upload").set_value(("bad.yaml", b"version: [1\n", "application/x-yaml")).run()
-    assert not at.exception
-    assert any("line" in e for e in errors(at))
-    at.file_uploader(key="cat_upload").set_value(("big.yaml", b"#" * 1_000_001, "application/x-yaml")).run()
-    assert not at.exception
-    assert any("limited to" in e for e in errors(at))
-    good = with_price(catalog_file.read_text(encoding="utf-8"), "gpt-4o-mini", "input_usd_per_1m_tokens", 2)
-    at.file_uploader(key="cat_upload").set_value(("mine.yaml", good.encode(), "application/x-yaml")).run()
-    assert not at.exception and errors(at) == []
-    assert at.session_state["planner"].cat_text == good
-
-
-def test_pricing_table_filters_and_warns_about_stale_prices(catalog_file):
-    at = start(catalog_file, "pricing")
-    assert any("checked more than 180 days ago" in w.value for w in at.warning)
-    total = len(at.dataframe[0].value)
-    at.text_input(key="cat_filter").set_value("gpt-4o-mini input").run()
-    rows = at.dataframe[0].value
-    assert 0 < len(rows) < total
-    assert all("GPT-4o mini" in e for e in rows["Entry"])
-    assert all("input" in f for f in rows["Field"])
-    assert "USD per 1M tokens" in set(rows["Unit"])
 
 
 # ------------------------------------------------------------------ presets, the URL, scenario files
@@ -517,41 +385,6 @@ def test_costs_never_badges_a_ruled_out_option_cheapest_and_shows_the_verdict_an
     assert "Recommended: RAG" in box and f"up to {q:,.0f} queries a month" in box
 
 
-# ------------------------------------------------------------------ the price editor
-
-
-def test_price_editor_reports_every_problem_with_its_line_and_takes_you_there(catalog_file):
-    at = start(catalog_file, "pricing")
-    text = catalog_file.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    i = price_line(text, "gpt-4o-mini", "input_usd_per_1m_tokens")
-    j = next(n for n in range(i, len(lines)) if lines[n].strip().startswith("checked:"))
-    lines[i] = lines[i].replace("value: 0.15", "value: 150000")  # a unit mistake: far above the ceiling
-    lines[j] = lines[j].split("checked:")[0] + "checked: 2026-13-45\n"  # no 13th month
-    at.text_area(key="cat_editor").set_value("".join(lines))
-    at.button(key="cat_apply").click().run()
-    assert not at.exception
-    shown = "\n".join(errors(at))
-    assert "2 problems" in shown
-    # the price is located at its key (`input_usd_per_1m_tokens:`, the line above its value)
-    assert f"line {i}, column" in shown and "plausible ceiling" in shown
-    assert f"line {j + 1}, column" in shown and "not a valid date" in shown
-    assert f"`{i}: input_usd_per_1m_tokens:`" in shown  # each problem with its line's text
-    assert f"`{j + 1}: checked: 2026-13-45`" in shown
-    # the way to the line: pick it, edit the lines around it, put them back
-    at.session_state["cat_focus"] = j + 1  # what clicking the "line N" pill does
-    at.run()
-    box = at.text_area(key="cat_focus_text")
-    assert lines[j] in box.value and f"(line {j + 1} is the problem)" in box.label
-    box.set_value(box.value.replace("2026-13-45", "2026-11-01")).run()
-    at.button(key="cat_focus_back").click().run()
-    fixed = at.text_area(key="cat_editor").value
-    assert "2026-13-45" not in fixed and "value: 150000" in fixed
-    at.button(key="cat_apply").click().run()
-    shown = "\n".join(errors(at))
-    assert "1 problem," in shown and "plausible ceiling" in shown and "not a valid date" not in shown
-
-
 def test_decisive_assumptions_are_settable_in_the_sidebar_the_url_and_the_file(catalog_file):
     from pypdf import PdfReader
 
@@ -582,31 +415,6 @@ def test_decisive_assumptions_are_settable_in_the_sidebar_the_url_and_the_file(c
     # a link opened elsewhere rebuilds the same scenario
     other = start(catalog_file, "costs", query={k: (v[0] if isinstance(v, list) else v) for k, v in qp.items()})
     assert other.session_state["planner"].scenario == s
-
-
-def test_a_link_carries_the_edited_catalog_fingerprint_and_both_ends_are_warned(catalog_file):
-    at = start(catalog_file, "pricing")
-    text = at.text_area(key="cat_editor").value
-    edited = with_price(text, "gpt-4o-mini", "input_usd_per_1m_tokens", 2)
-    at.text_area(key="cat_editor").set_value(edited)
-    at.button(key="cat_apply").click().run()
-    go(at, "costs")
-    sha = at.session_state["planner"].cat_sha
-    qp = {k: (v[0] if isinstance(v, list) else v) for k, v in dict(at.query_params).items()}
-    assert qp["cat"] == sha[:12]
-    said = unescape("\n".join(i.value for i in at.info))
-    assert f"catalog fingerprint {sha[:12]}" in said and "not the edit" in said  # the sending end
-    # the opening end prices with the file: warned, with both fingerprints
-    other = start(catalog_file, "costs", query=qp)
-    warned = unescape("\n".join(w.value for w in other.warning))
-    file_sha = other.session_state["planner"].cat_sha
-    assert f"fingerprint {sha[:12]}" in warned and f"({file_sha[:12]})" in warned
-    # once it applies the same catalog, the warning goes
-    go(other, "pricing")
-    other.text_area(key="cat_editor").set_value(edited)
-    other.button(key="cat_apply").click().run()
-    go(other, "costs")
-    assert not any("This link was made" in w.value for w in other.warning)
 
 
 def test_latency_page_shows_first_token_and_full_answer_and_what_the_limit_bounds(catalog_file):

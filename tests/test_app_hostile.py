@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.model.scenario import bounds
 from pricing.loader import DEFAULT_CATALOG_PATH
-from tests.apptest import metrics
+from tests.apptest import PAGES, metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -32,7 +32,7 @@ def start(query: dict | None = None, page: str | None = None) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     if page:
-        at.switch_page(f"planner/ui/{page}.py")
+        at.switch_page(PAGES[page])
         at.run()
         assert not at.exception, [e.value for e in at.exception]
     return at

@@ -279,6 +279,8 @@ def test_price_change_needs_its_date():
         ("cache_ttl_seconds", 0, "must be above zero"),
         ("cached_input_usd_per_1m_tokens", 5000, "USD per 1M tokens is above the plausible ceiling"),
         ("batch_output_usd_per_1m_tokens", 5000, "USD per 1M tokens is above the plausible ceiling"),
+        # a storage price is per hour: the message names the unit the field is in
+        ("cache_storage_usd_per_1m_tokens_per_hour", 5000, "USD per 1M tokens per hour is above the plausible ceiling"),
     ],
 )
 def test_new_llm_figures_have_per_unit_limits(field, value, phrase):

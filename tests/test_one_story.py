@@ -116,10 +116,10 @@ def test_every_pdf_table_has_a_width_for_each_column_and_fits_the_page(monkeypat
     """With five priced options the per-option tables were sized for four and ran off the page."""
     from planner.engine import estimate
     from planner.model.scenario import Scenario
-    from planner.report import document
+    from planner.report import story
 
     seen = []
-    real = document.ReportDocument.table
+    real = story.Story.table
 
     def checked(self, rows, widths, **kw):
         seen.append((len(rows[0]), len(widths)))
@@ -127,7 +127,7 @@ def test_every_pdf_table_has_a_width_for_each_column_and_fits_the_page(monkeypat
         assert sum(t._argW) <= self.width + 0.01
         return t
 
-    monkeypatch.setattr(document.ReportDocument, "table", checked)
+    monkeypatch.setattr(story.Story, "table", checked)
     s = Scenario.model_validate(  # a 120K-token manual: long context fits, so all five are priced
         {"workload": {"corpus_documents": 1, "tokens_per_document": 120_000}, "stack": {"llm": "claude-haiku-4.5"}}
     )

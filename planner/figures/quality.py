@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from planner.model import format as fmt
 from planner.model.scenario import COLORS
 from planner.model.vocabulary import MUTED
+from planner.presentation import ticks
 from planner.quality import QualityAssessment
 from planner.quality.text import point_label
 
@@ -90,17 +91,7 @@ def usd_ticks(lo: float, hi: float, log: bool) -> tuple[list[float], list[str]]:
     """Round money ticks between lo and hi (1-2-5 steps), labelled in the app's money format ($50, $1K, $2.5K)."""
     if hi <= lo:
         hi = lo * 2 or 1.0
-    if log:
-        vals = [
-            m * 10**e
-            for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
-            for m in (1, 2, 5)
-            if lo <= m * 10**e <= hi
-        ]
-    else:
-        raw = (hi - lo) / 5
-        step = min((m * 10 ** math.floor(math.log10(raw)) for m in (1, 2, 5, 10)), key=lambda s: abs(s - raw))
-        vals = [k * step for k in range(math.ceil(lo / step), math.floor(hi / step) + 1)]
+    vals = ticks.decade_values(lo, hi, (1, 2, 5)) if log else ticks.linear_ticks(lo, hi, zero=False, nearest=True)
     return vals, [fmt.usd_tick(v) for v in vals]
 
 

@@ -1,5 +1,5 @@
 """What every figure shares: the plotly config, layout and background, named shapes, tick and axis
-formats ($1.2K, 45K), the scenario's volume marker and limit lines."""
+formats ($1.2K, 45K; the tick values are `planner.presentation.ticks`), the scenario's volume marker and limit lines."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from _plotly_utils.utils import convert_to_base64
 from planner.model import format as fmt
 from planner.model.scenario import COLORS, LABELS
 from planner.model.vocabulary import ALERT, MUTED
+from planner.presentation import ticks
 
 #: Plotly config for every chart: no mode bar, no logo.
 CONFIG = {"displayModeBar": False, "displaylogo": False}
@@ -100,30 +101,13 @@ def hover_ms(values) -> np.ndarray:
 
 def _log_ticks(lo: float, hi: float, label, max_ticks: int = 8) -> tuple[list[float], list[str]]:
     """Tick values at 1-2-5 (or sparser when the span is wide) between lo and hi, with labels."""
-    lo = max(lo, 1e-12)
-    hi = max(hi, lo * 1.0001)
-    e0, e1 = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
-    vals: list[float] = []
-    for mult in ((1, 2, 5), (1, 3), (1,)):
-        vals = [m * 10.0**e for e in range(e0, e1 + 1) for m in mult if lo <= m * 10.0**e <= hi * 1.0000001]
-        if len(vals) <= max_ticks:
-            break
-    if len(vals) > max_ticks:  # very wide span: every n-th decade
-        vals = vals[:: math.ceil(len(vals) / max_ticks)]
-    if len(vals) < 2:
-        vals = [lo, hi]
+    vals = ticks.log_ticks(lo, hi, max_ticks)
     return vals, [label(v) for v in vals]
 
 
 def linear_ticks(lo: float, hi: float, label, n: int = 5, zero: bool = True) -> tuple[list[float], list[str]]:
-    """About `n` round ticks from lo to hi (from zero when `zero`)."""
-    if zero:
-        lo = min(lo, 0.0)
-    hi = max(hi, lo + 1e-9)
-    raw = (hi - lo) / n
-    mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    vals = [k * step for k in range(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1)]
+    """About `n` round ticks from lo to hi (from zero when `zero`), with labels."""
+    vals = ticks.linear_ticks(lo, hi, n, zero)
     return vals, [label(v) for v in vals]
 
 

@@ -18,16 +18,19 @@ breaks the layout. `invariant=True` with a fixed `today` makes the bytes reprodu
 
 The package, in the order a page is made:
 
-    text.py         fonts, escaping and fitting text, the report's small number formats
-    style.py        colors, paragraph and table styles, page header and footer
-    charts.py       the chart kit and the four charts (vector graphics)
-    document.py     the context (catalog, scenario, estimate, recommendation, date) and small builders
-    summary.py      title block, verdict box, at-a-glance table, 1. Recommendation
-    costs.py        2. Cost and latency
-    traffic.py      Fitted from your traffic (when the scenario was fitted to usage logs)
-    assumptions.py  3. Assumptions
-    serving.py      4. API or self-hosted
-    build.py        build_report: the sections on A4 pages, as bytes
+    text.py            fonts, escaping and fitting text, the report's small number formats
+    style.py           colors, paragraph and table styles, page header and footer
+    charts.py          the chart kit and the four charts (vector graphics; ticks from planner.presentation.ticks)
+    context.py         ReportContext: what the report is about and every value two sections share, frozen
+    story.py           Story: the flowables in page order and the builders (p, h1, bullets, table, chart)
+    outline.py         OUTLINE: every heading in order, with its function and condition; the numbers come from it
+    summary.py         title block, verdict box, at-a-glance table
+    recommendation.py  1. Recommendation
+    costs.py           2. Cost and latency (quality.py: cost per successful answer)
+    traffic.py         Fitted from your traffic (when the scenario was fitted to usage logs)
+    assumptions.py     3. Assumptions (provenance.py: the assumed values that move the result)
+    serving.py         4. API or self-hosted
+    build.py           build_report: the outline's flowables on A4 pages, as bytes
 """
 
 from planner.report.build import ReportError, build_report, report_or_error_pdf

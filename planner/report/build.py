@@ -18,34 +18,15 @@ from reportlab.platypus.doctemplate import LayoutError
 from planner.engine import Estimate
 from planner.model.scenario import Scenario
 from planner.questionnaire import Recommendation
-from planner.report.assumptions import AssumptionsSection
-from planner.report.costs import Costs
-from planner.report.quality import Quality
-from planner.report.serving import ServingSection
+from planner.report.context import make_context
+from planner.report.outline import compose
 from planner.report.style import Furniture, canvas_class
-from planner.report.summary import Summary
 from planner.report.text import FONT, PRODUCT, drawable_text, long_date, register_fonts
-from planner.report.traffic import TrafficSection
 from pricing.models import Catalog
 
 
 class ReportError(Exception):
     """The PDF could not be built; the message says why in a sentence (no traceback reaches a user)."""
-
-
-class _Document(Summary, Costs, Quality, TrafficSection, AssumptionsSection, ServingSection):
-    """The whole report: the title block and four sections, in order (and the traffic the scenario was
-    fitted to, when it was)."""
-
-    def build(self) -> list:
-        self.title_block()
-        self.recommendation()
-        self.costs()
-        self.quality()
-        self.traffic_section()
-        self.assumptions()
-        self.serving()
-        return self.story
 
 
 def build_report(
@@ -81,9 +62,7 @@ def build_report(
         recommendation = recommend(scenario, estimate=estimate)
     today = today or date.today()
 
-    report = _Document(catalog, scenario, estimate, recommendation, today)
-    report.traffic = traffic
-    story = report.build()
+    story = compose(make_context(catalog, scenario, estimate, recommendation, today, traffic))
 
     buf = io.BytesIO()
     furniture = Furniture(scenario.name, f"{long_date(today)} · catalog {catalog.version} ({catalog.date})")

@@ -1,4 +1,5 @@
-"""The chart kit (axes, ticks, lines, legends) and the report's four charts, drawn as vector graphics."""
+"""The chart kit (axes, lines, legends; the tick values are `planner.presentation.ticks`) and the report's
+four charts, drawn as vector graphics."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from planner.engine import Estimate
 from planner.model.format import count, ms, usd
 from planner.model.scenario import COLORS, LABELS, Scenario
 from planner.model.vocabulary import COMPONENT_LABELS
+from planner.presentation.ticks import linear_axis, log_grid, nice_down, nice_up
 from planner.report.style import COMPONENT_COLORS, INK, MUTED, RED
 from planner.report.text import FONT, FONT_BOLD, fit_text, pdf_usd_tick
 
@@ -27,49 +29,6 @@ def hex(c: str, alpha: float | None = None) -> colors.Color:
     if alpha is None:
         return col
     return colors.Color(col.red, col.green, col.blue, alpha=alpha)
-
-
-def _nice_down(v: float) -> float:
-    e = math.floor(math.log10(v))
-    m = v / 10**e
-    for k in (5, 2, 1):
-        if m >= k * (1 - 1e-9):
-            return k * 10**e
-    return 10 ** (e - 1) * 5
-
-
-def _nice_up(v: float) -> float:
-    e = math.floor(math.log10(v))
-    m = v / 10**e
-    for k in (1, 2, 5, 10):
-        if m <= k * (1 + 1e-9):
-            return k * 10**e
-    return 10 ** (e + 1)
-
-
-def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[float]]:
-    """(labeled ticks, minor grid ticks) for a log axis over [lo, hi]."""
-    decades = math.log10(hi / lo)
-    mults = (1, 2, 5) if decades <= 3.2 else (1,)
-    e0, e1 = math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1
-    inside = lambda v: lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)  # noqa: E731
-    major = [m * 10.0**e for e in range(e0, e1 + 1) for m in mults if inside(m * 10.0**e)]
-    minor = [m * 10.0**e for e in range(e0, e1 + 1) for m in range(2, 10) if inside(m * 10.0**e)]
-    if len(major) < 2:
-        major = sorted({lo, hi} | set(major))
-    return major, [v for v in minor if v not in major]
-
-
-def _lin_ticks(hi: float, n: int = 5) -> tuple[float, list[float]]:
-    """(axis top, ticks from 0) for a linear axis reaching `hi`."""
-    if not (hi > 0 and math.isfinite(hi)):
-        hi = 1.0
-    raw = hi / n
-    e = math.floor(math.log10(raw))
-    step = next(m * 10**e for m in (1, 2, 2.5, 5, 10) if m * 10**e >= raw * (1 - 1e-9))
-    top = math.ceil(hi / step - 1e-9) * step
-    k = int(round(top / step))
-    return top, [i * step for i in range(k + 1)]
 
 
 class _Plot:
@@ -262,7 +221,7 @@ def cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     if budget:
         vals = np.append(vals, budget)
     lo_v, hi_v = (float(vals.min()), float(vals.max())) if vals.size else (1.0, 10.0)
-    ylim = (_nice_down(lo_v), _nice_up(hi_v if hi_v > lo_v else lo_v * 10))
+    ylim = (nice_down(lo_v), nice_up(hi_v if hi_v > lo_v else lo_v * 10))
     xlim = (float(q[0]), float(q[-1]))
 
     items = [_LegendItem(LABELS[a], hex(COLORS[a]), width=2) for a in est.priced]
@@ -278,8 +237,8 @@ def cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     height = 250 + lh
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     p = _Plot(50, 36, width - 62, height - 36 - lh - 6, xlim, ylim, True, True)
-    xt, xm = _log_ticks(*xlim)
-    yt, ym = _log_ticks(*ylim)
+    xt, xm = log_grid(*xlim)
+    yt, ym = log_grid(*ylim)
     _axes(d, p, xt, yt, xm, ym, count, pdf_usd_tick, "Queries per month (log scale)", "USD per month (log scale)")
     for a in est.priced:
         s = est.series[a]
@@ -324,7 +283,7 @@ def latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     vals = np.concatenate([np.asarray(est.series[a].latency_p95_ms, float) for a in est.priced])
     vals = vals[np.isfinite(vals)]
     top = max(float(vals.max()) if vals.size else 1.0, limit or 0.0, ft_limit or 0.0) * 1.06
-    ytop, yt = _lin_ticks(top)
+    ytop, yt = linear_axis(top)
     xlim = (float(q[0]), float(q[-1]))
     items = [_LegendItem(LABELS[a], hex(COLORS[a]), width=2) for a in est.priced]
     items += [_LegendItem("p95 (solid)", INK, "line", 1.4), _LegendItem("p50 (dashed)", INK, "dash", 1.0)]
@@ -339,7 +298,7 @@ def latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
     height = 215 + lh
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     p = _Plot(50, 36, width - 62, height - 36 - lh - 6, xlim, (0.0, ytop), True, False)
-    xt, xm = _log_ticks(*xlim)
+    xt, xm = log_grid(*xlim)
     _axes(d, p, xt, yt, xm, [], count, ms, "Queries per month (log scale)", "Latency per answer")
     for a in est.priced:
         s = est.series[a]
@@ -366,7 +325,7 @@ def breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = fro
     comps = [k for k in COMPONENT_LABELS if any(est.current[a].components_usd.get(k, 0) > 0 for a in shown)]
     totals = [est.current[a].monthly_usd for a in shown]
     hi = max([t for t in totals if math.isfinite(t)] + [0.0])
-    top, ticks = _lin_ticks(hi * 1.12 if hi > 0 else 1.0)
+    top, ticks = linear_axis(hi * 1.12 if hi > 0 else 1.0)
     items = [_LegendItem(COMPONENT_LABELS[k], hex(COMPONENT_COLORS.get(k, "#7B8794")), "box") for k in comps]
     left = 78
     lh = _legend_height(items, width - left)
@@ -424,8 +383,8 @@ def cumulative_chart(est: Estimate, width: float) -> Drawing:
     months = est.scenario.horizon_months
     series = {a: np.asarray(est.cumulative_usd(a), float) for a in est.priced}
     hi = max(float(np.nanmax(v)) for v in series.values())
-    top, yt = _lin_ticks(hi * 1.04 if hi > 0 else 1.0)
-    _, xt = _lin_ticks(months, n=min(12, max(months, 1)) if months <= 12 else 6)
+    top, yt = linear_axis(hi * 1.04 if hi > 0 else 1.0)
+    _, xt = linear_axis(months, n=min(12, max(months, 1)) if months <= 12 else 6)
     xt = [v for v in xt if v <= months]
     items = [_LegendItem(LABELS[a], hex(COLORS[a]), width=2) for a in est.priced]
     lh = _legend_height(items, width - 50)

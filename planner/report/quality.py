@@ -1,4 +1,4 @@
-"""Section 2.5: cost per successful answer — measured pass rates with their intervals, outcome spend, cost per
+"""Section 2's last part, cost per successful answer — measured pass rates with their intervals, outcome spend, cost per
 successful answer with its range, the cost-vs-pass-rate chart and frontier, what measuring would settle, and
 the eval plan's cost."""
 
@@ -15,7 +15,8 @@ from planner.model import format as fmt
 from planner.model.scenario import COLORS
 from planner.quality import QualityAssessment
 from planner.quality import text as quality_text
-from planner.report.document import ReportDocument
+from planner.report.context import ReportContext
+from planner.report.story import Story
 from planner.report.style import INK, MUTED, RULE
 from planner.report.text import FONT, para_text
 
@@ -72,66 +73,67 @@ def quality_chart(qa: QualityAssessment, width: float, height: float = 190) -> D
     return d
 
 
-class Quality(ReportDocument):
-    def quality(self) -> None:
-        qa, est, st = self.est.quality, self.est, self.st
-        if qa is None:
-            return
-        monthly = {a: est.current[a].monthly_usd for a in est.priced}
-        self.add(self.p("2.5 Cost per successful answer", st.h2))
-        self.add(
-            self.p(
-                para_text(
-                    f"Failure cost {fmt.usd(qa.failure_cost_usd)} per failed answer, {qa.retries} retries, at "
-                    f"{fmt.count(qa.queries_per_month)} queries a month. Cost per successful answer = (monthly spend "
-                    "+ failures × failure cost) ÷ successful answers; a retry is a whole new query. The range takes "
-                    "the catalog's low prices with the interval's high pass rate, and the reverse."
-                ),
-                st.caption,
-            )
+def quality(ctx: ReportContext, story: Story, heading: str) -> None:
+    """Drawn only when the estimate carries a quality assessment (the outline's condition)."""
+    qa, est, st = ctx.est.quality, ctx.est, story.st
+    if qa is None:
+        return
+    monthly = {a: est.current[a].monthly_usd for a in est.priced}
+    story.add(story.p(heading, st.h2))
+    story.add(
+        story.p(
+            para_text(
+                f"Failure cost {fmt.usd(qa.failure_cost_usd)} per failed answer, {qa.retries} retries, at "
+                f"{fmt.count(qa.queries_per_month)} queries a month. Cost per successful answer = (monthly spend "
+                "+ failures × failure cost) ÷ successful answers; a retry is a whole new query. The range takes "
+                "the catalog's low prices with the interval's high pass rate, and the reverse."
+            ),
+            st.caption,
         )
-        if qa.measured:
-            self.add(self._quality_table(qa))
-            self.add(
-                KeepTogether(
-                    [
-                        quality_chart(qa, self.width),
-                        self.p(
-                            "Each measured option: spend against pass rate, the bar its 95% Wilson interval; the "
-                            "dashed line is the efficient frontier (no other option is both cheaper and better).",
-                            st.caption,
-                        ),
-                    ]
-                )
-            )
-        self.add(*self.bullets(quality_text.lines(qa, monthly, self.scenario.horizon_months)))
-        self.add(Spacer(1, 6))
-
-    def _quality_table(self, qa: QualityAssessment):
-        st = self.st
-        head = ("Option", "Pass rate", "95% interval", "Cases", "With failures", "Per success", "Range")
-        rows = [[self.p(h, st.head) for h in head]]
-        for o in qa.options.values():
-            if not o.measured:
-                rows.append(
-                    [self.p(para_text(o.label), st.cell), self.p("not measured", st.cell)] + [self.p("", st.cell)] * 5
-                )
-                continue
-            rows.append(
+    )
+    if qa.measured:
+        story.add(_quality_table(qa, story))
+        story.add(
+            KeepTogether(
                 [
-                    self.p(para_text(o.label + (" (dominated)" if o.dominated_by else "")), st.cell),
-                    self.p(fmt.pct(o.pass_rate), st.cell_r),
-                    self.p(f"{fmt.pct(o.pass_rate_low)}–{fmt.pct(o.pass_rate_high)}", st.cell_r),
-                    self.p(f"{o.sample_size:,}" if o.sample_size else "—", st.cell_r),
-                    self.p(para_text(fmt.usd(o.outcome_monthly_usd)), st.cell_r),
-                    self.p(para_text(fmt.usd_each(o.cost_per_successful_answer_usd)), st.cell_r),
-                    self.p(
-                        para_text(
-                            f"{fmt.usd_each(o.cost_per_successful_answer_low_usd)}–"
-                            f"{fmt.usd_each(o.cost_per_successful_answer_high_usd)}"
-                        ),
-                        st.cell_r,
+                    quality_chart(qa, story.width),
+                    story.p(
+                        "Each measured option: spend against pass rate, the bar its 95% Wilson interval; the "
+                        "dashed line is the efficient frontier (no other option is both cheaper and better).",
+                        st.caption,
                     ),
                 ]
             )
-        return self.table(rows, [1.6, 0.9, 1.4, 0.7, 1.1, 1.0, 1.5])
+        )
+    story.add(*story.bullets(quality_text.lines(qa, monthly, ctx.scenario.horizon_months)))
+    story.add(Spacer(1, 6))
+
+
+def _quality_table(qa: QualityAssessment, story: Story):
+    st = story.st
+    head = ("Option", "Pass rate", "95% interval", "Cases", "With failures", "Per success", "Range")
+    rows = [[story.p(h, st.head) for h in head]]
+    for o in qa.options.values():
+        if not o.measured:
+            rows.append(
+                [story.p(para_text(o.label), st.cell), story.p("not measured", st.cell)] + [story.p("", st.cell)] * 5
+            )
+            continue
+        rows.append(
+            [
+                story.p(para_text(o.label + (" (dominated)" if o.dominated_by else "")), st.cell),
+                story.p(fmt.pct(o.pass_rate), st.cell_r),
+                story.p(f"{fmt.pct(o.pass_rate_low)}–{fmt.pct(o.pass_rate_high)}", st.cell_r),
+                story.p(f"{o.sample_size:,}" if o.sample_size else "—", st.cell_r),
+                story.p(para_text(fmt.usd(o.outcome_monthly_usd)), st.cell_r),
+                story.p(para_text(fmt.usd_each(o.cost_per_successful_answer_usd)), st.cell_r),
+                story.p(
+                    para_text(
+                        f"{fmt.usd_each(o.cost_per_successful_answer_low_usd)}–"
+                        f"{fmt.usd_each(o.cost_per_successful_answer_high_usd)}"
+                    ),
+                    st.cell_r,
+                ),
+            ]
+        )
+    return story.table(rows, [1.6, 0.9, 1.4, 0.7, 1.1, 1.0, 1.5])

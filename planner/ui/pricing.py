@@ -34,8 +34,11 @@ def problem_markdown(title: str, problems, text: str) -> str:
 
 def on_focus_back() -> None:
     """Put the focused lines back into the editor's text (Apply or Save to use it)."""
-    first, last = ss["cat_focus_range"]
-    lines = (session.get().cat_draft or "").splitlines(keepends=True)
+    state = session.get()
+    if state.cat_focus_range is None:  # (the button is drawn only with its lines)
+        return
+    first, last = state.cat_focus_range
+    lines = (state.cat_draft or "").splitlines(keepends=True)
     new = ss["cat_focus_text"]
     if not new.endswith("\n"):
         new += "\n"
@@ -45,7 +48,7 @@ def on_focus_back() -> None:
 
 def problems_panel() -> None:
     """The last invalid text's problems, all at once, each with its line, and the way to each line."""
-    kept = ss.get("cat_problems")
+    kept = session.get().cat_problems
     if not kept:
         return
     text, problems, name = kept
@@ -77,11 +80,12 @@ def focused_editor(text: str, problems) -> None:
     if n is None:
         return
     first, last = max(1, n - FOCUS_CONTEXT_LINES), min(len(lines), n + FOCUS_CONTEXT_LINES)
-    ss["cat_focus_range"] = (first, last)
+    state = session.get()
+    state.cat_focus_range = (first, last)
     numbered = "".join(f"{i:>5} | {lines[i - 1]}" for i in range(first, last + 1))
     st.code(numbered, language="yaml", wrap_lines=True)
-    if ss.get("cat_focus_for") != (n, first, last, text):  # a new line to fix: fill the box once
-        ss["cat_focus_for"] = (n, first, last, text)
+    if state.cat_focus_for != (n, first, last, text):  # a new line to fix: fill the box once
+        state.cat_focus_for = (n, first, last, text)
         ss["cat_focus_text"] = "".join(lines[first - 1 : last])
     st.text_area(
         f"Lines {first}–{last} (line {n} is the problem)",
@@ -98,11 +102,13 @@ def show_result() -> None:
         return
     outcome, detail = result[0], result[1]
     ss.pop("cat_focus", None)
+    state = session.get()
     if outcome == "invalid":  # kept, with the text it points into, until a valid result
-        ss["cat_problems"] = (session.get().cat_draft or "", detail, result[2] if len(result) > 2 else None)
+        problems = detail if isinstance(detail, list) else []  # (an invalid outcome's detail is its problems)
+        state.cat_problems = (state.cat_draft or "", problems, result[2] if len(result) > 2 else None)
         return
     if outcome in ("applied", "saved", "reset"):
-        ss.pop("cat_problems", None)
+        state.cat_problems = None
     if outcome == "applied":
         after = "until you save" if catalog.write_access().allowed else "(saving is off on this server)"
         message(

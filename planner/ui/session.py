@@ -99,6 +99,11 @@ class Session:
     default_stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the default catalog an override is over
     cat_draft: str | None = None  # the Pricing page's editor text, kept across page switches
     cat_result: Outcome | None = None  # the Pricing page's last action: (outcome, detail)
+    # the Pricing page's last invalid text: (the text, its problems, the uploaded file's name or None), shown
+    # until a valid result
+    cat_problems: tuple[str, list[Problem], str | None] | None = None
+    cat_focus_range: tuple[int, int] | None = None  # the lines (first, last) its focused editor shows
+    cat_focus_for: tuple[int, int, int, str] | None = None  # (line, first, last, text) the focused box was filled for
     # the Import page's last read traffic (`planner.traffic.analysis.TrafficAnalysis`: counts and times only)
     traffic: Any = None
     traffic_applied: bool = False  # some of its fit was applied (the PDF then has a section on it)

@@ -12,6 +12,7 @@ from planner.model import format as fmt
 from planner.model.scenario import LABELS
 from planner.model.vocabulary import FAMILY_LABELS
 from planner.presentation import verdict
+from planner.presentation.fields import figure_unit
 from pricing.models import Catalog
 from pricing.units import STALE_AFTER_DAYS
 
@@ -61,39 +62,6 @@ def one_time_frame(est: Estimate) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ the catalog's figures
 
-_WORDS = {"1m": "1M", "1k": "1K", "gb": "GB", "tb": "TB", "ms": "ms", "usd": "USD", "kwh": "kWh", "kw": "kW"}
-#: Units a field's name states by its ending, where it does not say "usd_per_…" (owned GPUs, rerankers).
-_ENDINGS = {
-    "documents_per_second": "documents per second",
-    "_watts": "W",
-    "purchase_usd": "USD",
-    "pue": "ratio (facility ÷ IT power)",
-}
-
-
-def _words(s: str) -> str:
-    s = s.replace("gb_month", "GB-month").replace("dimensions_month", "dimensions-month")
-    return " ".join(_WORDS.get(w, w) for w in s.split("_"))
-
-
-def unit_of(field: str) -> str:
-    """The unit a figure's field name states: `input_usd_per_1m_tokens` → "USD per 1M tokens"."""
-    name = field.rsplit(".", 1)[-1]
-    if "_ms_per_" in name:
-        return "ms per " + _words(name.split("_ms_per_", 1)[1])
-    if name.endswith("_ms"):
-        return "ms"
-    if name == "usd_minimum_per_month":
-        return "USD per month (minimum)"
-    m = re.search(r"usd_per_(.+)$", name)
-    if m:
-        return "USD per " + _words(m.group(1))
-    if name.endswith("tokens_per_second"):
-        return "tokens per second"
-    if name.endswith("queries_per_second"):
-        return "queries per second"
-    return next((unit for end, unit in _ENDINGS.items() if name.endswith(end)), "")
-
 
 def figures_frame(
     catalog: Catalog, today: date | None = None, stale_after_days: int = STALE_AFTER_DAYS
@@ -117,7 +85,7 @@ def figures_frame(
                 "Entry": entry_name,
                 "Field": field,
                 "Value": f.value,
-                "Unit": unit_of(field),
+                "Unit": figure_unit(catalog, path),
                 "Checked": f.checked,
                 "Stale": f.is_stale(today, stale_after_days),
                 "Verified": f.verified,

@@ -9,6 +9,7 @@ import importlib.util
 
 import pytest
 
+from planner.ui import pages
 from tools.streamlit_server import chromium_path
 
 BROWSER = [
@@ -24,17 +25,9 @@ BROWSER = [
     ),
 ]
 
-# Page title → URL path. Decide is the default page: Streamlit serves it at "/" (a default
-# page's url_path is ignored, so "/decide" answers "Page not found").
-PAGES = {
-    "Decide": "",
-    "Costs": "costs",
-    "Latency": "latency",
-    "Serving": "serving",
-    "Pricing": "pricing",
-    "Report": "report",
-    "Import": "import",
-}
+# Page title → URL path (the app's table, `planner.ui.pages`). Decide is the default page: Streamlit serves it
+# at "/" (a default page's url_path is ignored, so "/decide" answers "Page not found").
+PAGES = {p.title: "" if p.default else p.url_path for p in pages.PAGES}
 VOLUME = "Queries per month"
 # Costs and Latency draw their volume chart, with its own "Queries per month" slider, in this component's frame.
 VOLUME_FRAME = "iframe[title='planner.ui.volume_chart.volume_chart']"

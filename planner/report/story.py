@@ -1,46 +1,38 @@
-"""The document under construction: what it reports on (the context) and the small builders every section uses."""
+"""The document under construction: the list of flowables a section appends to, and the small builders every
+section uses (a paragraph, a heading, bullets, a table that splits across pages, a chart with its caption)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
+    Flowable,
     KeepTogether,
     Paragraph,
     Table,
 )
 
-from planner.engine import Estimate
-from planner.model.scenario import Scenario
-from planner.questionnaire import Recommendation
 from planner.report.style import HEAD_BG, MUTED, RULE, Styles, table_style
 from planner.report.text import para_text
-from pricing.models import Catalog
 
 
-class ReportDocument:
-    def __init__(self, catalog: Catalog, scenario: Scenario, est: Estimate, rec: Recommendation, today: date):
-        self.catalog, self.scenario, self.est, self.rec, self.today = catalog, scenario, est, rec, today
-        self.st = Styles()
-        self.width = A4[0] - 36 * mm
-        self.height = A4[1] - 37 * mm
-        self.story: list = []
-        self.answers_section = "1"
+class Story:
+    """The flowables in page order, and the builders that make them in the report's styles."""
 
-    # --- small builders
+    def __init__(self, styles: Styles, width: float) -> None:
+        self.st = styles
+        self.width = width
+        self.flowables: list[Flowable] = []
 
     def p(self, markup: str, style: ParagraphStyle | None = None) -> Paragraph:
         return Paragraph(markup, style or self.st.body)
 
     def add(self, *flowables) -> None:
-        self.story.extend(flowables)
+        self.flowables.extend(flowables)
 
     def h1(self, text: str) -> None:
         self.add(CondPageBreak(120), self.p(text, self.st.h1))
