@@ -13,20 +13,13 @@ from pathlib import Path
 
 from planner.engine import estimate
 from planner.engine.lifecycle import NEAR_DAYS, catalog_notices, prices_checked_after_shutdown
-from planner.model.files import (
-    WriteRefused,
-    check_writable_path,
-    load_scenario,
-    preset_path,
-    preset_paths,
-    read_scenario_file,
-    write_regular_file,
-)
+from planner.model.files import load_scenario, preset_path, preset_paths, read_scenario_file
 from planner.model.format import visible as plain
 from planner.model.scenario import ARCHITECTURES
 from planner.presentation import output
 from pricing.errors import ConflictError, InputError, SaveError, UnknownEntryError
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog_file, summary
+from pricing.safefile import WriteRefused, check_writable_path, write_regular_file
 from pricing.versions import genai_prices_versions
 
 

@@ -20,9 +20,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from pricing.errors import InputError, Problem
-from pricing.models import STALE_AFTER_DAYS, Catalog
+from pricing.models import Catalog
 from pricing.safefile import read_regular_file
 from pricing.safeyaml import MAX_BYTES, Parsed, decode_text, parse_yaml
+from pricing.units import STALE_AFTER_DAYS
 
 DEFAULT_CATALOG_PATH = Path(__file__).with_name("default.yaml")
 

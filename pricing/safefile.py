@@ -10,7 +10,7 @@
   it was: replacing it would damage something the user never asked to write (as root, `--out /dev/null`
   would replace the machine's `/dev/null` with a file).
 
-`planner.model.files` re-exports both: it is where the CLI's and the app's readers of user files find them.
+The CLI, the traffic import, the catalog loader and the catalog store read and write through these.
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from pricing.errors import InputError
+from pricing.lifecycle import Lifecycle
 from pricing.loader import parse_catalog
-from pricing.models import Catalog, Lifecycle
+from pricing.models import Catalog
 
 MINI = (Path(__file__).resolve().parent / "fixtures" / "mini_catalog.yaml").read_text(encoding="utf-8")
 

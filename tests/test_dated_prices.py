@@ -19,7 +19,8 @@ from planner.engine import estimate
 from planner.engine.dated import month_shares
 from planner.model.files import load_scenario
 from planner.presentation import output
-from pricing.models import LLM, Catalog, PriceChange
+from pricing.llms import LLM, PriceChange
+from pricing.models import Catalog
 from tests.hand_scenario import approx, make
 
 FIG = {"source": "test", "checked": "2026-11-01"}

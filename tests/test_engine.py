@@ -294,6 +294,19 @@ def test_capacity_store_load_step(mini):
         assert estimate(mini, s).current["rag"].components_usd["vector_store"] == approx(n * 0.1 * 730 + 1.5 * 0.1)
 
 
+def test_capacity_store_sensitivity_moves_its_own_prices(mini):
+    # the store's row names what the sensitivity analysis moves: for `pg` its instance and storage prices
+    # 15 GB needs 6 instances (test_capacity_store_memory_driven); ±25 % of 0.1 $/h moves 6 × 730 × 0.1 × 0.5 = 219
+    s = make(stack={"vector_store": "pg"}, workload={"corpus_documents": 1_000_000})
+    by = {r.input: r for r in estimate(mini, s).sensitivity["rag"]}
+    hour = by["vs_usd_per_hour"]
+    assert hour.label == "Vector store instance price"
+    assert hour.high_usd - hour.low_usd == approx(6 * 730 * 0.1 * 0.5)  # 219
+    storage = by["vs_usd_per_gb_month"]
+    assert storage.high_usd - storage.low_usd == approx(15 * 0.1 * 0.5)  # 0.75
+    assert not {"vs_usd_per_1m_read_units", "vs_usd_minimum_per_month"} & set(by)  # another shape's prices
+
+
 def test_capacity_store_min_instances_at_low_load(mini):
     s = make(stack={"vector_store": "pg"}, workload={"queries_per_month": 1000})
     # memory: ceil(1.5 × 1.5 / 4) = 1; load: ceil(tiny) = 1; min 1
@@ -856,8 +869,8 @@ def test_every_vector_store_shape_is_declared_once_and_agrees_with_inputs():
     from dataclasses import fields
 
     from planner.engine.inputs import Inputs
-    from planner.engine.vector_stores import STORE_SHAPES, VS_DEFAULTS, VS_SENSITIVITY_LABELS
-    from pricing.models import VectorStore
+    from planner.engine.vector_stores import STORE_SHAPES, VS_DEFAULTS
+    from pricing.retrieval import VectorStore
 
     classes = typing.get_args(typing.get_args(VectorStore)[0])
     billings = {c.model_fields["billing"].annotation.__args__[0]: c for c in classes}
@@ -876,8 +889,10 @@ def test_every_vector_store_shape_is_declared_once_and_agrees_with_inputs():
             assert f in shape.model.model_fields, (billing, f)
             assert f"vs_{f}" in VS_DEFAULTS, (billing, f)
             used.add(f"vs_{f}")
+        # the row's own policies name the row's own fields
+        assert set(shape.sensitivity) <= set(shape.prices + shape.throughputs + shape.constants), billing
+        assert set(shape.neutral) <= set(shape.prices + shape.throughputs + shape.constants), billing
     assert used == set(VS_DEFAULTS)  # no orphan input
-    assert set(VS_SENSITIVITY_LABELS) <= used
 
 
 # ============================================================ defects: rerank searches, Erlang C, absurd inputs
@@ -1180,7 +1195,7 @@ def test_self_hosting_a_closed_fine_tuning_offer_names_the_offer_and_the_choices
 
 
 def _with_dedicated_offer(mini, tps=None):
-    from pricing.models import FineTuneOffer
+    from pricing.llms import FineTuneOffer
 
     def fig(v):
         return {"value": v, "source": "test", "checked": "2026-11-01"}

@@ -8,8 +8,9 @@ from importlib import metadata
 
 from planner.cli import main
 from pricing import genai_sync as gs
+from pricing.llms import LLM
 from pricing.loader import parse_catalog
-from pricing.models import LLM, EmbeddingModel
+from pricing.retrieval import EmbeddingModel
 
 # ----------------------------------------------------------------------------- the shipped catalog
 

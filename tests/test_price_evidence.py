@@ -8,7 +8,7 @@ import pytest
 
 from planner.engine import estimate
 from planner.presentation.verdict import weak_evidence
-from pricing.models import LLM
+from pricing.llms import LLM
 from tests.hand_scenario import make
 
 UNVERIFIED = {"source": "test", "checked": "2026-11-01", "verified": False}

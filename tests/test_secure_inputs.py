@@ -88,8 +88,8 @@ def test_report_out_writes_a_new_file_and_replaces_a_regular_one(tmp_path, capsy
 
 
 def test_the_bounded_reader_refuses_what_is_not_a_regular_file(tmp_path):
-    from planner.model.files import read_regular_file
     from pricing.errors import InputError
+    from pricing.safefile import read_regular_file
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)

@@ -22,8 +22,8 @@ from planner.engine.serving_fit import serving_gpus
 from planner.model.scenario import Scenario
 from planner.presentation.output import csv_text, json_text, table_text
 from planner.report import build_report
+from pricing.gpus import GPU
 from pricing.loader import DEFAULT_CATALOG_PATH, load_catalog
-from pricing.models import GPU
 from pricing.units import Figure
 
 ML_LEAD = {

@@ -15,7 +15,7 @@ from planner.engine.costs import (
 )
 from planner.engine.inputs import Inputs
 from planner.engine.results import BreakEven, Sensitivity
-from planner.engine.vector_stores import STORE_SHAPES, VS_SENSITIVITY_LABELS
+from planner.engine.vector_stores import STORE_SHAPES, sensitivity_labels
 from planner.model.scenario import ARCHITECTURES, Scenario
 
 #: When the scenario's own volume is outside its chart range, the grid is widened to this factor around it.
@@ -72,7 +72,6 @@ SENSITIVITY_INPUTS = {
     "rerank_usd_per_1k_searches": "Rerank price",
     "rerank_usd_per_1m_tokens": "Rerank price per 1M tokens",
     "serving_gpu_usd_per_hour": "Serving GPU price",
-    **VS_SENSITIVITY_LABELS,
 }
 
 
@@ -83,7 +82,7 @@ def sensitivity(
     q = np.array([i.queries_per_month])
     base = monthly_totals(i, q, archs)
     rows: dict[str, list[Sensitivity]] = {a: [] for a in archs}
-    for name, label in SENSITIVITY_INPUTS.items():
+    for name, label in (SENSITIVITY_INPUTS | sensitivity_labels(i)).items():  # then the store's own (its row)
         v = getattr(i, name)
         if v <= 0 or not math.isfinite(v):
             continue  # zero, unset (negative sentinel) or no tier (infinite)

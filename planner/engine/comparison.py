@@ -30,7 +30,8 @@ from planner.engine.gather import build_inputs
 from planner.engine.inputs import Inputs
 from planner.engine.latency import combine_latency, first_token_latency, latency_parts
 from planner.engine.serving_fit import serving_gpus
-from planner.model.scenario import ARCHITECTURES, Scenario, Stack, start_day
+from planner.model.scenario import ARCHITECTURES, Scenario, start_day
+from planner.model.sections import Stack
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
 

@@ -22,7 +22,8 @@ from planner.engine.lifecycle import add_months
 from planner.engine.results import Snapshot
 from planner.model import format as fmt
 from planner.model.scenario import LABELS, Scenario
-from pricing.models import CHANGE_PRICE_FIELDS, LLM, Catalog
+from pricing.llms import CHANGE_PRICE_FIELDS, LLM, price_words
+from pricing.models import Catalog
 
 _TIER_FIELDS = (
     "above_input_tokens",
@@ -30,16 +31,6 @@ _TIER_FIELDS = (
     "output_usd_per_1m_tokens",
     "cached_input_usd_per_1m_tokens",
 )
-
-#: How a changed field reads in a sentence.
-_FIELD_WORDS = {
-    "input_usd_per_1m_tokens": "input",
-    "output_usd_per_1m_tokens": "output",
-    "cached_input_usd_per_1m_tokens": "cached input",
-    "cache_write_usd_per_1m_tokens": "cache write",
-    "batch_input_usd_per_1m_tokens": "batch input",
-    "batch_output_usd_per_1m_tokens": "batch output",
-}
 
 
 @dataclass(frozen=True)
@@ -212,9 +203,7 @@ def change_warnings(
     for (day, _), group in seen.items():
         first = group[0]
         what = ", ".join(
-            f"{_FIELD_WORDS.get(ch.field, ch.field.replace('_usd_per_1m_tokens', '').replace('_', ' '))} "
-            f"{_price(ch.old, ch.field)} → {_price(ch.new, ch.field)}"
-            for ch in group
+            f"{price_words(ch.field)} {_price(ch.old, ch.field)} → {_price(ch.new, ch.field)}" for ch in group
         )
         moved = {a: v for a, v in first.monthly_usd_after.items() if abs(v - current[a].monthly_usd) > 1e-9}
         costs = ", ".join(f"{LABELS.get(a, a)} {fmt.usd(v)}/month" for a, v in moved.items()) or "no option moves"

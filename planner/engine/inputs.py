@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from pricing.models import Figure
+from pricing.units import Figure
 
 
 @dataclass(frozen=True)

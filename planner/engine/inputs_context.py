@@ -17,7 +17,8 @@ import math
 
 from planner.engine.inputs import Taker
 from planner.model.scenario import Scenario
-from pricing.models import LLM, Catalog
+from pricing.llms import LLM
+from pricing.models import Catalog
 
 
 def _llm_prices(

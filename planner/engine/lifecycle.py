@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from planner.model.scenario import Scenario, start_day
-from pricing.models import Catalog, Lifecycle, walk_figures
+from pricing.lifecycle import Lifecycle
+from pricing.models import Catalog, walk_figures
 
 #: The families that carry a lifecycle, with the word for one entry.
 FAMILIES = {

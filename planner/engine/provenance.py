@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from planner.model.scenario import LABELS, Scenario, Strict, bounds, given_paths, start_day
+from planner.model.scenario import LABELS, Scenario, bounds, given_paths, start_day
 from pricing.errors import InputError, UnknownEntryError
+from pricing.units import Strict
 
 if TYPE_CHECKING:
     from planner.engine.results import Estimate

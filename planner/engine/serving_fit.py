@@ -26,7 +26,8 @@ from typing import Any, NamedTuple
 from planner.engine import serving_model as sm
 from planner.model import scenario as scenario_model
 from planner.model.scenario import Scenario, start_day
-from pricing.models import LLM, Catalog, FineTuneOffer
+from pricing.llms import LLM, FineTuneOffer
+from pricing.models import Catalog
 
 #: Bytes per weight at each precision.
 BYTES_PER_PARAMETER = {"bf16": 2.0, "fp8": 1.0, "int4": 0.5}

@@ -2,57 +2,28 @@
 
 A shape's `prices` are catalog figures copied into the `Inputs` field `vs_<name>` (optional ones, absent in
 the catalog entry, stay 0); its `throughputs` are figures whose low-cost end is the high figure; its
-`constants` are plain numbers copied as they are. Every other `vs_*` field keeps its neutral default
-(`VS_DEFAULTS`). Adding a shape means one `StoreShape` here and, for a new field, its `vs_*` field in
-`planner.engine.inputs.Inputs` (tests/test_engine.py checks the two agree).
+`constants` are plain numbers copied as they are. Every other `vs_*` field keeps its neutral value (0 for a price
+or a constant, 1 for a throughput, or the row's `neutral`; `VS_DEFAULTS` gathers them from the rows). A row also
+owns its shape's policies: its capacity step (`queries_per_step`, for the break-even search) and the inputs the
+sensitivity analysis moves (`sensitivity`). Adding a shape means one `StoreShape` here and, for a new field, its
+`vs_*` field in `planner.engine.inputs.Inputs` (tests/test_engine.py checks the two agree).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pricing.models import Capacity, PerDimension, PineconeServerless, UsageBased
+from pricing.retrieval import Capacity, PerDimension, PineconeServerless, UsageBased
 
 if TYPE_CHECKING:
     from planner.engine.inputs import Inputs
 
 SECONDS_PER_MONTH = 730 * 3600.0
-
-# Neutral values of every vs_* input: prices 0, divisors 1.
-VS_DEFAULTS: dict[str, float] = {
-    "vs_usd_per_gb_month": 0.0,
-    "vs_usd_per_1m_read_units": 0.0,
-    "vs_usd_per_1m_write_units": 0.0,
-    "vs_read_units_per_gb_per_query": 0.0,
-    "vs_min_read_units_per_query": 0.0,
-    "vs_write_units_per_kb": 0.0,
-    "vs_usd_per_1m_dimensions_month": 0.0,
-    "vs_usd_per_gb_written": 0.0,
-    "vs_usd_per_tb_scanned": 0.0,
-    "vs_usd_per_gb_returned": 0.0,
-    "vs_usd_per_hour": 0.0,
-    "vs_memory_gb_per_instance": 1.0,
-    "vs_max_queries_per_second": 1.0,
-    "vs_index_overhead": 1.0,
-    "vs_min_instances": 0.0,
-    "vs_usd_minimum_per_month": 0.0,
-}
-
-# Vector-store inputs ranked by the sensitivity analysis, with the labels people read.
-VS_SENSITIVITY_LABELS: dict[str, str] = {
-    "vs_usd_per_gb_month": "Vector store storage price",
-    "vs_usd_per_1m_read_units": "Vector store read-unit price",
-    "vs_usd_per_1m_write_units": "Vector store write-unit price",
-    "vs_usd_per_1m_dimensions_month": "Vector store price per dimension",
-    "vs_usd_per_tb_scanned": "Vector store scan price",
-    "vs_usd_per_hour": "Vector store instance price",
-    "vs_usd_minimum_per_month": "Vector store plan minimum",
-}
 
 CostFn = Callable[["Inputs", np.ndarray, dict], tuple[np.ndarray, float]]
 
@@ -67,6 +38,17 @@ class StoreShape:
     #: (inputs, share of queries that retrieve) -> queries a month each added instance carries (a capacity step
     #: the break-even search looks on both sides of); None: the store bills no capacity steps
     queries_per_step: Callable[[Inputs, float], float] | None = None
+    #: the shape's fields the sensitivity analysis moves ±25 %, with the label people read (in ranking order)
+    sensitivity: Mapping[str, str] = field(default_factory=dict)
+    #: the value a field of this shape takes in `Inputs` when another shape is chosen, where not 0 (a price, a
+    #: plain number) or 1 (a throughput): never read by the other shape's cost, only kept finite and harmless
+    neutral: Mapping[str, float] = field(default_factory=dict)
+
+    def neutral_inputs(self) -> dict[str, float]:
+        """The `vs_*` inputs of this shape at their neutral values."""
+        out = {f"vs_{f}": 0.0 for f in self.prices + self.constants}
+        out |= {f"vs_{f}": 1.0 for f in self.throughputs}
+        return out | {f"vs_{f}": v for f, v in self.neutral.items()}
 
 
 def _pinecone_serverless(i: Inputs, q: np.ndarray, c: dict) -> tuple[np.ndarray, float]:
@@ -118,6 +100,12 @@ STORE_SHAPES: dict[str, StoreShape] = {
         throughputs=(),
         constants=("read_units_per_gb_per_query", "min_read_units_per_query", "write_units_per_kb"),
         cost=_pinecone_serverless,
+        sensitivity={
+            "usd_per_gb_month": "Vector store storage price",
+            "usd_per_1m_read_units": "Vector store read-unit price",
+            "usd_per_1m_write_units": "Vector store write-unit price",
+            "usd_minimum_per_month": "Vector store plan minimum",
+        },
     ),
     "per_dimension": StoreShape(
         model=PerDimension,
@@ -125,6 +113,11 @@ STORE_SHAPES: dict[str, StoreShape] = {
         throughputs=(),
         constants=(),
         cost=_per_dimension,
+        sensitivity={
+            "usd_per_gb_month": "Vector store storage price",
+            "usd_per_1m_dimensions_month": "Vector store price per dimension",
+            "usd_minimum_per_month": "Vector store plan minimum",
+        },
     ),
     "usage_based": StoreShape(
         model=UsageBased,
@@ -138,6 +131,11 @@ STORE_SHAPES: dict[str, StoreShape] = {
         throughputs=(),
         constants=(),
         cost=_usage_based,
+        sensitivity={
+            "usd_per_gb_month": "Vector store storage price",
+            "usd_per_tb_scanned": "Vector store scan price",
+            "usd_minimum_per_month": "Vector store plan minimum",
+        },
     ),
     "capacity": StoreShape(
         model=Capacity,
@@ -146,8 +144,20 @@ STORE_SHAPES: dict[str, StoreShape] = {
         constants=("memory_gb_per_instance", "index_overhead", "min_instances"),
         cost=_capacity,
         queries_per_step=_capacity_step,
+        sensitivity={"usd_per_gb_month": "Vector store storage price", "usd_per_hour": "Vector store instance price"},
+        neutral={"memory_gb_per_instance": 1.0, "index_overhead": 1.0},
     ),
 }
+
+#: Every `vs_*` input of every shape at its neutral value: an estimate starts from these and fills in the
+#: chosen shape's own.
+VS_DEFAULTS: dict[str, float] = {k: v for shape in STORE_SHAPES.values() for k, v in shape.neutral_inputs().items()}
+
+
+def sensitivity_labels(i: Inputs) -> dict[str, str]:
+    """The chosen store's inputs the sensitivity analysis moves, keyed by `Inputs` field, with their labels."""
+    shape = STORE_SHAPES.get(i.vs_shape)
+    return {f"vs_{f}": label for f, label in shape.sensitivity.items()} if shape is not None else {}
 
 
 def vector_store_usd(i: Inputs, q: np.ndarray, c: dict) -> tuple[np.ndarray, float]:

@@ -1,7 +1,8 @@
 """The model layer: what a plan is and the words every layer shares. Depends on `pricing` only.
 
-  scenario         the `Scenario` (pydantic): traffic, documents, stacks, limits, answers; architecture keys,
+  scenario         the `Scenario` (pydantic): its sections, limits and answers kept in step; architecture keys,
                    labels and colours
+  sections         the scenario's sections: workload, fine-tuning set, stack, one-time costs, volume range
   answers          the questionnaire's answers as scenario fields
   quality          the scenario's `quality:` section (measured pass rates, sample sizes, the eval plan)
   files            scenario files and presets: read, checked, written back with defaults as comments

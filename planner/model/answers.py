@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from pricing.models import Strict
+from pricing.units import Strict
 
 
 class KnowledgeChange(StrEnum):

@@ -11,24 +11,17 @@ from planner.model.scenario import Scenario
 from planner.model.spelling import respell
 from pricing.errors import Problem, UnknownEntryError
 from pricing.loader import read_text, validate
-from pricing.safefile import WriteRefused, check_writable_path, read_regular_file, write_regular_file
 from pricing.safeyaml import Parsed, parse_yaml
 
-#: The bounded reader of user-named files (refuses FIFOs, devices, folders; never hangs) and the writer that
-#: writes only regular files (refuses symbolic links, devices, FIFOs): see `pricing.safefile`.
 __all__ = [
     "SCENARIOS_DIR",
     "ScenarioWarning",
-    "WriteRefused",
-    "check_writable_path",
     "load_scenario",
     "parse_scenario",
     "presets",
-    "read_regular_file",
     "read_scenario",
     "read_scenario_file",
     "scenario_yaml",
-    "write_regular_file",
 ]
 
 

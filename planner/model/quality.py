@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from pricing.models import Key, Strict
+from pricing.units import Key, Strict
 
 QUALITY_ARCHITECTURES = ("prompt_only", "long_context", "rag", "fine_tuned", "hybrid")
 

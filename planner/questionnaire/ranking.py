@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from planner.model.answers import Answers
 from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, corpus_given
+from planner.questionnaire.conditions import Rule
 from planner.questionnaire.guidance import plan_for, watch_outs_for
 from planner.questionnaire.measured import apply_measured_quality
 from planner.questionnaire.numbers import cheapest, check_numbers
 from planner.questionnaire.questions import QUESTIONS
 from planner.questionnaire.results import Ranked, Reason, Recommendation, rank_key, verdict_for
-from planner.questionnaire.rules import RULES, Rule
+from planner.questionnaire.rules import RULES
 
 if TYPE_CHECKING:  # the engine is optional here (imported lazily by `recommend_for`)
     from planner.engine import Estimate

@@ -19,7 +19,7 @@ from planner.report.context import ReportContext
 from planner.report.story import Story
 from planner.report.style import BOX_BG
 from planner.report.text import FONT_BOLD, fig, long_date, num, para_text, xw
-from pricing.models import STALE_AFTER_DAYS
+from pricing.units import STALE_AFTER_DAYS
 
 #: The inputs table's relative column widths (input, value, what it means).
 _INPUT_WIDTHS = [2.2, 1.6, 3.2]

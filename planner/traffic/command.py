@@ -5,14 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from planner.model.files import write_regular_file
 from planner.model.scenario import ARCHITECTURES
+from pricing.safefile import write_regular_file
 
 
 def _write(path: str, text: str) -> None:
     """Write atomically (a temporary file, then rename): a failure leaves the old file whole. Only a regular file
     or a new one: a symbolic link, FIFO, device or read-only file is refused and left as it is
-    (`planner.model.files.write_regular_file`)."""
+    (`pricing.safefile.write_regular_file`)."""
     write_regular_file(Path(path), text.encode("utf-8"))
 
 

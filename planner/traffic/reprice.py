@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from planner.traffic.fit import HOURS_PER_MONTH, TrafficStats
-from pricing.models import LLM, Catalog
+from pricing.llms import LLM
+from pricing.models import Catalog
 
 _DATE_SUFFIX = re.compile(r"(-\d{4}-\d{2}-\d{2}|-\d{8}|@\d{8}|-\d{4})$")
 

@@ -13,7 +13,8 @@ from planner.model.scenario import LABELS
 from planner.model.vocabulary import FAMILY_LABELS
 from planner.presentation import verdict
 from planner.presentation.fields import figure_unit
-from pricing.models import STALE_AFTER_DAYS, Catalog
+from pricing.models import Catalog
+from pricing.units import STALE_AFTER_DAYS
 
 if TYPE_CHECKING:  # pandas (and pyarrow with it, ~1 s) loads on the pages that draw a table, not at start-up
     import pandas as pd

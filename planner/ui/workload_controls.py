@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, Workload, bounds
+from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, bounds
+from planner.model.sections import Workload
 from planner.ui.session import control, limits, scenario
 
 

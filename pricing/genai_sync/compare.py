@@ -18,7 +18,9 @@ from pricing.genai_sync.source import (
     SyncError,
     reference,
 )
-from pricing.models import LLM, Catalog, Figure
+from pricing.llms import LLM
+from pricing.models import Catalog
+from pricing.units import Figure
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from pricing.genai_sync.source import (
     source_text,
 )
 from pricing.genai_sync.write import dq, dump, figure_map, yaml
-from pricing.models import Catalog, EmbeddingModel
+from pricing.models import Catalog
+from pricing.retrieval import EmbeddingModel
 
 
 def default_key(ref: str) -> str:

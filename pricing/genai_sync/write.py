@@ -21,7 +21,8 @@ from pricing.genai_sync.source import (
     reference,
     source_text,
 )
-from pricing.models import LLM, Catalog
+from pricing.llms import LLM
+from pricing.models import Catalog
 
 
 def yaml():
@@ -102,6 +103,8 @@ def set_figure(
         del fig["verified"]
 
 
+#: The order of a written LLM entry's keys: the prices the package knows (`LLM_PRICE_FIELDS`) in their order,
+#: the cache lifetime after the cache prices.
 LLM_ORDER = (
     "name",
     "provider",
@@ -110,13 +113,9 @@ LLM_ORDER = (
     "parameters_billion",
     "context_window_tokens",
     "max_input_tokens",
-    "input_usd_per_1m_tokens",
-    "output_usd_per_1m_tokens",
-    "cached_input_usd_per_1m_tokens",
-    "cache_write_usd_per_1m_tokens",
+    *(f for f in LLM_PRICE_FIELDS if not f.startswith("batch_")),
     "cache_ttl_seconds",
-    "batch_input_usd_per_1m_tokens",
-    "batch_output_usd_per_1m_tokens",
+    *(f for f in LLM_PRICE_FIELDS if f.startswith("batch_")),
     "long_context",
     "price_changes",
 )
