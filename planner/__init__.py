@@ -9,7 +9,8 @@ a = analyze_traffic(["spans.jsonl"], load_catalog())   # your usage logs: a.fitt
 from planner.engine import Estimate, estimate
 from planner.engine.provenance import assumptions, provenance
 from planner.model.files import ScenarioWarning, load_preset, load_scenario, parse_scenario, scenario_yaml
-from planner.model.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
+from planner.model.scenario import ARCHITECTURES, Scenario
+from planner.model.vocabulary import COLORS, LABELS
 from pricing.errors import ConflictError, InputError, UnknownEntryError
 from pricing.loader import load_catalog
 from pricing.models import Catalog

@@ -15,8 +15,8 @@ from planner.cli import main
 from planner.engine import estimate
 from planner.model import format as fmt
 from planner.model.files import load_scenario
-from planner.model.scenario import ARCHITECTURES, LABELS
-from planner.model.vocabulary import COMPONENT_LABELS, ONE_TIME_LABELS
+from planner.model.scenario import ARCHITECTURES
+from planner.model.vocabulary import COMPONENT_LABELS, LABELS, ONE_TIME_LABELS
 from pricing.loader import load_catalog
 
 MINI_PATH = ROOT / "tests" / "fixtures" / "mini_catalog.yaml"

@@ -14,8 +14,8 @@ from planner import figures
 from planner.engine import estimate
 from planner.model import format as fmt
 from planner.model.files import load_scenario, presets
-from planner.model.scenario import ARCHITECTURES, COLORS, LABELS, Scenario
-from planner.model.vocabulary import COMPONENT_LABELS
+from planner.model.scenario import ARCHITECTURES, Scenario
+from planner.model.vocabulary import COLORS, COMPONENT_LABELS, LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {"defaults": None, **{p.stem: p for p in presets().values()}}

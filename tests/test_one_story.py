@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from planner.cli import main
 from planner.model.files import load_preset, preset_paths
-from planner.model.scenario import LABELS
+from planner.model.vocabulary import LABELS
 from planner.presentation import verdict
 from planner.report import build_report
 from pricing.loader import load_catalog

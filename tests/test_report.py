@@ -27,7 +27,7 @@ from pypdf import PdfReader
 from planner.engine import estimate
 from planner.model.files import SCENARIOS_DIR, load_scenario
 from planner.model.format import count, ms, usd
-from planner.model.scenario import COLORS, LABELS
+from planner.model.vocabulary import COLORS, LABELS
 from planner.report import PRODUCT, build_report
 
 TODAY = date(2026, 11, 22)

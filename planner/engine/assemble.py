@@ -39,7 +39,8 @@ from planner.engine.lifecycle import scenario_issues
 from planner.engine.quality import quality_assessment
 from planner.engine.results import Estimate, Series, Snapshot
 from planner.engine.serving_fit import long_context_misfit_on_gpus, serving_misfits
-from planner.model.scenario import ARCHITECTURES, COLORS, LABELS, Scenario, start_day
+from planner.model.scenario import ARCHITECTURES, Scenario, start_day
+from planner.model.vocabulary import COLORS, LABELS
 from pricing.models import Catalog
 
 

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 
 from planner.engine.costs import model_prefix, prefix_tokens
 from planner.engine.inputs import Inputs
-from planner.model.scenario import LABELS, Scenario
+from planner.model.scenario import Scenario
+from planner.model.vocabulary import LABELS
 
 
 def cache_warnings(scenario: Scenario, i: Inputs, priced: Iterable[str]) -> list[str]:

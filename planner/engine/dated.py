@@ -21,7 +21,8 @@ from planner.engine.gather import build_inputs
 from planner.engine.lifecycle import add_months
 from planner.engine.results import Snapshot
 from planner.model import format as fmt
-from planner.model.scenario import LABELS, Scenario
+from planner.model.scenario import Scenario
+from planner.model.vocabulary import LABELS
 from pricing.llms import CHANGE_PRICE_FIELDS, LLM, price_words
 from pricing.models import Catalog
 

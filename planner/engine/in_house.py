@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.engine.serving_fit import Fit, fit_serving, self_hostable_offers
-from planner.model.scenario import ARCHITECTURES, LABELS, Scenario
+from planner.model.scenario import ARCHITECTURES, Scenario
+from planner.model.vocabulary import LABELS
 from pricing.models import Catalog
 
 _RETRIEVAL = ("rag", "hybrid")

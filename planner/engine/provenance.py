@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from planner.model.scenario import LABELS, Scenario, bounds, given_paths, start_day
+from planner.model.scenario import Scenario, bounds, given_paths, start_day
+from planner.model.vocabulary import LABELS
 from pricing.errors import InputError, UnknownEntryError
 from pricing.units import Strict
 

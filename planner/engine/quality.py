@@ -13,7 +13,8 @@ from planner.engine.costs import USES_TUNED, monthly_totals
 from planner.engine.gather import build_inputs
 from planner.engine.inputs import Inputs
 from planner.engine.results import Snapshot
-from planner.model.scenario import LABELS, Scenario
+from planner.model.scenario import Scenario
+from planner.model.vocabulary import LABELS
 from planner.quality import Inputs as QualityInputs
 from planner.quality import Judge, ModelQuality, QualityAssessment, assess, llm_judge, person_judge
 from pricing.errors import UnknownEntryError

@@ -12,7 +12,8 @@ import numpy as np
 from planner.engine.inputs import PriceUsed
 from planner.engine.latency import closing_the_gap
 from planner.model.latency_limits import LatencyCheck, binding, checks_of, latency_limits, shown_measure
-from planner.model.scenario import ARCHITECTURES, LABELS, Scenario
+from planner.model.scenario import ARCHITECTURES, Scenario
+from planner.model.vocabulary import LABELS
 from planner.quality import QualityAssessment
 from planner.quality.jsonform import option_keys, quality_dict
 

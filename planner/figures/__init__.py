@@ -1,7 +1,7 @@
 """Plotly figures drawn from an `Estimate`: the app's charts, reusable anywhere.
 
 Pure functions, no streamlit. Every figure keeps one color per architecture
-(`planner.model.scenario.COLORS`), names its main traces by `LABELS`, uses a
+(`planner.model.vocabulary.COLORS`), names its main traces by `LABELS`, uses a
 transparent background (legible on light and dark themes) and stays lean: at
 most ~200 points per trace and no trace that carries no information, because
 the browser's redraw is what a user feels when moving a slider.

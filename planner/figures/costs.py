@@ -23,8 +23,7 @@ from planner.figures.style import (
     wrap_figure,
 )
 from planner.model import format as fmt
-from planner.model.scenario import COLORS, LABELS
-from planner.model.vocabulary import COMPONENT_COLORS, COMPONENT_LABELS, MUTED
+from planner.model.vocabulary import COLORS, COMPONENT_COLORS, COMPONENT_LABELS, LABELS, MUTED
 
 
 def breakdown_figure(est: Estimate, height: int = 400, ruled_out: AbstractSet[str] = frozenset()) -> go.Figure:

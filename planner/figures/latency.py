@@ -20,8 +20,7 @@ from planner.figures.style import (
     wrap_figure,
 )
 from planner.model import format as fmt
-from planner.model.scenario import LABELS
-from planner.model.vocabulary import LATENCY_COLORS, LATENCY_LABELS, MUTED
+from planner.model.vocabulary import LABELS, LATENCY_COLORS, LATENCY_LABELS, MUTED
 
 #: Two latency lines closer than this share of the axis' height everywhere look like one.
 COINCIDE = 0.015

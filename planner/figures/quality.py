@@ -9,8 +9,7 @@ import math
 import plotly.graph_objects as go
 
 from planner.model import format as fmt
-from planner.model.scenario import COLORS
-from planner.model.vocabulary import MUTED
+from planner.model.vocabulary import COLORS, MUTED
 from planner.presentation import ticks
 from planner.quality import QualityAssessment
 from planner.quality.text import point_label

@@ -17,7 +17,7 @@ from planner.figures.style import (
     wrap_figure,
 )
 from planner.model import format as fmt
-from planner.model.scenario import COLORS, LABELS
+from planner.model.vocabulary import COLORS, LABELS
 
 #: The two sides' trace names (tests and the page find them by these).
 API_TRACE, SELF_HOSTED_TRACE = "API", "Self-hosted"

@@ -25,8 +25,7 @@ from planner.figures.style import (
     wrap_figure,
 )
 from planner.model import format as fmt
-from planner.model.scenario import COLORS, LABELS
-from planner.model.vocabulary import COMPONENT_LABELS, MUTED
+from planner.model.vocabulary import COLORS, COMPONENT_LABELS, LABELS, MUTED
 
 #: The name of the spend figure's trace of markers at the scenario's own volume (`at_volume_trace`).
 AT_VOLUME_TRACE = "At your volume"

@@ -11,8 +11,7 @@ import plotly.graph_objects as go
 from _plotly_utils.utils import convert_to_base64
 
 from planner.model import format as fmt
-from planner.model.scenario import COLORS, LABELS
-from planner.model.vocabulary import ALERT, MUTED
+from planner.model.vocabulary import ALERT, COLORS, LABELS, MUTED
 from planner.presentation import ticks
 
 #: Plotly config for every chart: no mode bar, no logo.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from planner.model.scenario import LABELS
+from planner.model.vocabulary import LABELS
 
 #: A crossing of one pair: (queries per month, cheaper below, cheaper above).
 Point = tuple[float, str, str]

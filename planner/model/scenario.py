@@ -26,7 +26,6 @@ from planner.model.answers import (
 )
 from planner.model.quality import Quality
 from planner.model.sections import FineTuning, OneTime, Stack, VolumeRange, Workload
-from planner.model.vocabulary import ARCHITECTURE_COLORS, ARCHITECTURE_LABELS
 from pricing.safeyaml import unsafe_text_problem
 from pricing.units import Strict
 
@@ -53,11 +52,6 @@ LINKED_ANSWERS = (
     LinkedAnswer("labeled_examples", "fine_tuning.training_examples", mirrored=False),
     LinkedAnswer("data_in_house", "data_must_stay_in_house", mirrored=False),
 )
-
-#: Each architecture's name and color (`planner.model.vocabulary`, where every label and color lives), under the
-#: names the modules that read a scenario import them by.
-LABELS = ARCHITECTURE_LABELS
-COLORS = ARCHITECTURE_COLORS
 
 
 def today() -> date:

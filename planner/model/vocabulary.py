@@ -1,7 +1,7 @@
 """One presentation vocabulary for the app, the PDF and the command line.
 
-A thing has one color and one name everywhere: an architecture (`ARCHITECTURE_COLORS`, `ARCHITECTURE_LABELS`;
-`planner.model.scenario` names them `COLORS` and `LABELS`), a cost component, a part of a request's latency, a
+A thing has one color and one name everywhere: an architecture (`COLORS`, `LABELS`, by the keys of
+`planner.model.scenario.ARCHITECTURES`), a cost component, a part of a request's latency, a
 verdict, a plan stage, a way of serving, a catalog family. Numbers are formatted by `planner.model.format` (one money
 and one duration format). Pure data: no streamlit, no plotly, no reportlab.
 """
@@ -12,8 +12,8 @@ import re
 
 __all__ = [
     "ALERT",
-    "ARCHITECTURE_COLORS",
-    "ARCHITECTURE_LABELS",
+    "COLORS",
+    "LABELS",
     "ARCHITECTURE_MD_COLORS",
     "COMPONENT_COLORS",
     "COMPONENT_LABELS",
@@ -65,7 +65,7 @@ LATENCY_LABELS = {
 # ------------------------------------------------------------------ colors
 
 #: Each architecture's name, everywhere.
-ARCHITECTURE_LABELS = {
+LABELS = {
     "prompt_only": "Prompt only",
     "long_context": "Long context",
     "rag": "RAG",
@@ -73,7 +73,7 @@ ARCHITECTURE_LABELS = {
     "hybrid": "Hybrid",
 }
 #: One color per architecture, everywhere (screen and PDF). Okabe–Ito, color-blind safe.
-ARCHITECTURE_COLORS = {
+COLORS = {
     "prompt_only": "#E69F00",
     "long_context": "#56B4E9",
     "rag": "#0072B2",

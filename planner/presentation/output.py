@@ -16,8 +16,8 @@ from planner.engine import Estimate
 from planner.engine.provenance import assumptions, provenance
 from planner.model import format as fmt
 from planner.model.latency_limits import MEASURE_LABELS, latency_limits
-from planner.model.scenario import LABELS, Scenario
-from planner.model.vocabulary import COMPONENT_LABELS
+from planner.model.scenario import Scenario
+from planner.model.vocabulary import COMPONENT_LABELS, LABELS
 from planner.presentation.serving_view import serving_lines
 from planner.quality import text as quality_text
 from pricing.models import Catalog

@@ -24,7 +24,8 @@ from planner.engine import (
 )
 from planner.engine.gather import build_inputs
 from planner.model import format as fmt
-from planner.model.scenario import LABELS, Scenario
+from planner.model.scenario import Scenario
+from planner.model.vocabulary import LABELS
 from planner.presentation import verdict
 from pricing.models import Catalog
 

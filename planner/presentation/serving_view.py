@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from planner.engine import Estimate
 from planner.engine.comparison import ArchitectureServing, ReplicaShape
 from planner.model import format as fmt
-from planner.model.scenario import ARCHITECTURES, LABELS
+from planner.model.scenario import ARCHITECTURES
+from planner.model.vocabulary import LABELS
 
 SIDE = {"api": "API", "self_hosted": "self-hosted"}
 

@@ -23,8 +23,8 @@ import numpy as np
 
 from planner import engine
 from planner.model import format as fmt
-from planner.model.scenario import LABELS, Scenario
-from planner.model.vocabulary import COMPONENT_LABELS
+from planner.model.scenario import Scenario
+from planner.model.vocabulary import COMPONENT_LABELS, LABELS
 from planner.questionnaire.numbers import cheapest as cheapest
 from planner.questionnaire.numbers import same_cost as same_cost
 from planner.questionnaire.results import HEADS as HEADS

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from planner.model.break_even_text import intervals
 from planner.model.latency_limits import LatencyCheck, checks_of
-from planner.model.scenario import ARCHITECTURES, LABELS, Scenario
+from planner.model.scenario import ARCHITECTURES, Scenario
+from planner.model.vocabulary import LABELS
 from planner.questionnaire.questions import count, duration_text, usd
 from planner.questionnaire.results import BUDGET_PENALTY, LATENCY_PENALTY, Ranked, rank_key, verdict_for
 

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from planner.model.answers import Answers
-from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, corpus_given
+from planner.model.scenario import ARCHITECTURES, Scenario, corpus_given
+from planner.model.vocabulary import LABELS
 from planner.questionnaire.conditions import Rule
 from planner.questionnaire.guidance import plan_for, watch_outs_for
 from planner.questionnaire.measured import apply_measured_quality

@@ -7,7 +7,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from planner.model.scenario import ARCHITECTURES, LABELS
+from planner.model.scenario import ARCHITECTURES
+from planner.model.vocabulary import LABELS
 
 # ---------------------------------------------------------------------------
 # Verdicts and numbers

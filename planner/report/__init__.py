@@ -8,7 +8,7 @@ draws the charts as vector graphics, and the embedded Bitstream Vera font (shipp
 reportlab) renders the Unicode the app uses (≤, –, ×). No browser, no network.
 
 The report reads from the same `Estimate` and `Recommendation` objects as the screen and
-the CLI, with the same colors (`planner.model.scenario.COLORS`) and number formats
+the CLI, with the same colors (`planner.model.vocabulary.COLORS`) and number formats
 (`planner.model.format`), so a number reads the same everywhere.
 
 Every piece of text that comes from a user or a catalog (scenario name and description,

@@ -12,8 +12,8 @@ from pydantic import BaseModel
 from reportlab.platypus import KeepTogether
 
 from planner.model.format import count, ms, usd
-from planner.model.scenario import LABELS, given_paths
-from planner.model.vocabulary import ALERT, SERVING_LABELS, STACK_FAMILIES
+from planner.model.scenario import given_paths
+from planner.model.vocabulary import ALERT, LABELS, SERVING_LABELS, STACK_FAMILIES
 from planner.presentation.fields import field_words, humanize
 from planner.report.context import ReportContext
 from planner.report.story import Story

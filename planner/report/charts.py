@@ -17,10 +17,10 @@ from reportlab.platypus import (
 
 from planner.engine import Estimate
 from planner.model.format import count, ms, usd
-from planner.model.scenario import COLORS, LABELS, Scenario
-from planner.model.vocabulary import COMPONENT_LABELS
+from planner.model.scenario import Scenario
+from planner.model.vocabulary import COLORS, COMPONENT_LABELS, LABELS, NEUTRAL
 from planner.presentation.ticks import linear_axis, log_grid, nice_down, nice_up
-from planner.report.style import COMPONENT_COLORS, INK, MUTED, RED
+from planner.report.style import COMPONENT_COLORS, FAINT, GRID, INK, MARKER, MUTED, RED
 from planner.report.text import FONT, FONT_BOLD, fit_text, pdf_usd_tick
 
 
@@ -67,8 +67,8 @@ def _label(x, y, text, size=7, color=MUTED, anchor="start", font=FONT) -> String
 
 
 def _axes(d: Drawing, p: _Plot, xticks, yticks, xminor, yminor, xfmt, yfmt, xtitle, ytitle) -> None:
-    grid = colors.HexColor("#E4E7EB")
-    faint = colors.HexColor("#F0F2F4")
+    grid = GRID
+    faint = FAINT
     for v in xminor:
         x = float(p.fx(v))
         d.add(Line(x, p.y0, x, p.y0 + p.h, strokeColor=faint, strokeWidth=0.4))
@@ -186,9 +186,7 @@ def _vline(d: Drawing, p: _Plot, x_value: float, text: str) -> None:
     if not p.inside_x(x_value):
         return
     x = float(p.fx(x_value))
-    d.add(
-        Line(x, p.y0, x, p.y0 + p.h, strokeColor=colors.HexColor("#52606D"), strokeWidth=0.9, strokeDashArray=[1.5, 2])
-    )
+    d.add(Line(x, p.y0, x, p.y0 + p.h, strokeColor=MARKER, strokeWidth=0.9, strokeDashArray=[1.5, 2]))
     tw = stringWidth(text, FONT, 6.8)
     right = x + 3 + tw <= p.x0 + p.w
     d.add(Rect(x + 2 if right else x - 4 - tw, p.y0 + p.h - 10, tw + 2, 9, fillColor=colors.white, strokeColor=None))
@@ -226,13 +224,13 @@ def cost_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
 
     items = [_LegendItem(LABELS[a], hex(COLORS[a]), width=2) for a in est.priced]
     if any(has_range(est, a) for a in est.priced):
-        items.append(_LegendItem("low–high range", hex("#7B8794", 0.35), "box"))
+        items.append(_LegendItem("low–high range", hex(NEUTRAL, 0.35), "box"))
     if est.break_evens:
         items.append(_LegendItem("break-even (numbered)", INK, "marker"))
     if budget:
         items.append(_LegendItem(f"budget {usd(budget)}/month", RED, "dash", 1.1))
     if xlim[0] <= now <= xlim[1] and now > 0:
-        items.append(_LegendItem(f"planned volume {count(now)}/month", colors.HexColor("#52606D"), "dot", 0.9))
+        items.append(_LegendItem(f"planned volume {count(now)}/month", MARKER, "dot", 0.9))
     lh = _legend_height(items, width - 50)
     height = 250 + lh
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
@@ -293,7 +291,7 @@ def latency_chart(est: Estimate, scenario: Scenario, width: float) -> Drawing:
         items.append(_LegendItem("first token p95 (dash-dot)", INK, "dash", 0.8))
         items.append(_LegendItem(f"p95 first-token limit {ms(ft_limit)}", RED, "dash", 1.1))
     if xlim[0] <= now <= xlim[1] and now > 0:
-        items.append(_LegendItem(f"planned volume {count(now)}/month", colors.HexColor("#52606D"), "dot", 0.9))
+        items.append(_LegendItem(f"planned volume {count(now)}/month", MARKER, "dot", 0.9))
     lh = _legend_height(items, width - 50)
     height = 215 + lh
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
@@ -326,7 +324,7 @@ def breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = fro
     totals = [est.current[a].monthly_usd for a in shown]
     hi = max([t for t in totals if math.isfinite(t)] + [0.0])
     top, ticks = linear_axis(hi * 1.12 if hi > 0 else 1.0)
-    items = [_LegendItem(COMPONENT_LABELS[k], hex(COMPONENT_COLORS.get(k, "#7B8794")), "box") for k in comps]
+    items = [_LegendItem(COMPONENT_LABELS[k], hex(COMPONENT_COLORS.get(k, NEUTRAL)), "box") for k in comps]
     left = 78
     lh = _legend_height(items, width - left)
     bar, gap = 17, 9
@@ -334,7 +332,7 @@ def breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = fro
     height = plot_h + 36 + lh + 6
     d = Drawing(width, height, initialFontName=FONT, initialFontSize=7)
     p = _Plot(left, 36, width - left - 14, plot_h, (0.0, top), (0.0, 1.0), False, False)
-    grid = colors.HexColor("#E4E7EB")
+    grid = GRID
     for v in ticks:
         x = float(p.fx(v))
         d.add(Line(x, p.y0, x, p.y0 + p.h, strokeColor=grid, strokeWidth=0.5))
@@ -367,7 +365,7 @@ def breakdown_chart(est: Estimate, width: float, ruled_out: frozenset[str] = fro
                     y,
                     w,
                     bar,
-                    fillColor=hex(COMPONENT_COLORS.get(k, "#7B8794")),
+                    fillColor=hex(COMPONENT_COLORS.get(k, NEUTRAL)),
                     strokeColor=colors.white,
                     strokeWidth=0.3,
                 )

@@ -11,8 +11,7 @@ from reportlab.platypus import (
 
 from planner.model.break_even_text import interval_sentences
 from planner.model.format import count, ms, usd
-from planner.model.scenario import COLORS, LABELS
-from planner.model.vocabulary import COMPONENT_LABELS, LATENCY_LABELS, ONE_TIME_LABELS
+from planner.model.vocabulary import COLORS, COMPONENT_LABELS, LABELS, LATENCY_LABELS, ONE_TIME_LABELS
 from planner.report.charts import (
     SwingBar,
     breakdown_chart,
@@ -24,7 +23,7 @@ from planner.report.charts import (
 )
 from planner.report.context import ReportContext
 from planner.report.story import Story
-from planner.report.style import MUTED
+from planner.report.style import MARKER_HEX, MUTED
 from planner.report.text import num, para_text, per_1k, range_text, usd_cell
 
 
@@ -242,7 +241,7 @@ def sensitivity(ctx: ReportContext, story: Story, heading: str, top: int = 8) ->
             + [story.p(usd(v), st.cell_r) for v in (r.low_usd, r.base_usd, r.high_usd)]
             + [
                 story.p(f"<b>{usd(r.swing_usd)}</b>", st.cell_r),
-                SwingBar(r.low_usd, r.high_usd, r.base_usd, scale, bar_w, COLORS.get(w.key, "#52606D")),
+                SwingBar(r.low_usd, r.high_usd, r.base_usd, scale, bar_w, COLORS.get(w.key, MARKER_HEX)),
             ]
         )
     table = story.table(rows, [2.2, 0.9, 0.9, 0.9, 0.9, 1.6], style=[("VALIGN", (5, 1), (5, -1), "MIDDLE")])

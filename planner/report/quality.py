@@ -12,7 +12,7 @@ from reportlab.platypus import KeepTogether, Spacer
 
 from planner.figures.quality import quality_points
 from planner.model import format as fmt
-from planner.model.scenario import COLORS
+from planner.model.vocabulary import COLORS
 from planner.quality import QualityAssessment
 from planner.quality import text as quality_text
 from planner.report.context import ReportContext

@@ -10,13 +10,12 @@ from enum import Enum
 from reportlab.platypus import KeepTogether, Spacer, Table
 
 from planner.model.format import ms, usd
-from planner.model.scenario import COLORS
-from planner.model.vocabulary import STAGE_LABELS
+from planner.model.vocabulary import COLORS, STAGE_LABELS
 from planner.questionnaire import QUESTIONS, Question, Ranked, scoring_text
 from planner.report.charts import hex
 from planner.report.context import ReportContext
 from planner.report.story import Story
-from planner.report.style import INK, VERDICT_COLORS, table_style
+from planner.report.style import INK, MARKER_HEX, VERDICT_COLORS, table_style
 from planner.report.text import num, para_text, signed_score
 
 
@@ -65,7 +64,7 @@ def _ranked_card(ctx: ReportContext, story: Story, n: int, r: Ranked, listed: se
     head.setStyle(
         table_style(
             [
-                ("LINEBEFORE", (0, 0), (0, -1), 3, hex(COLORS.get(r.key, "#52606D"))),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, hex(COLORS.get(r.key, MARKER_HEX))),
                 ("LEFTPADDING", (0, 0), (-1, -1), 6),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
@@ -16,7 +15,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from planner.report.style import HEAD_BG, MUTED, RULE, Styles, table_style
+from planner.report.style import HEAD_BG, MUTED, RULE, ZEBRA, Styles, table_style
 from planner.report.text import para_text
 
 
@@ -68,7 +67,7 @@ class Story:
             ]
         if zebra and len(rows) > header + 3:
             for r in range(header + 1, len(rows), 2):
-                cmds.append(("BACKGROUND", (0, r), (-1, r), colors.HexColor("#FAFBFC")))
+                cmds.append(("BACKGROUND", (0, r), (-1, r), ZEBRA))
         t.setStyle(table_style(cmds + (style or [])))
         return t
 

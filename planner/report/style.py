@@ -25,6 +25,12 @@ HEAD_BG = colors.HexColor("#EEF1F5")
 BOX_BG = colors.HexColor("#F5F7FA")
 RED = colors.HexColor(vocabulary.ALERT)  # limits, budgets, stale figures
 AMBER = colors.HexColor("#B9770E")
+#: Chart furniture: grid lines, the faint minor grid, the planned-volume marker, a table's zebra rows.
+GRID = colors.HexColor("#E4E7EB")
+FAINT = colors.HexColor("#F0F2F4")
+MARKER_HEX = "#52606D"
+MARKER = colors.HexColor(MARKER_HEX)
+ZEBRA = colors.HexColor("#FAFBFC")
 #: The app's colors (planner.model.vocabulary), as reportlab colors.
 VERDICT_COLORS = {k: colors.HexColor(v) for k, v in vocabulary.VERDICT_COLORS.items()}
 COMPONENT_COLORS = vocabulary.COMPONENT_COLORS

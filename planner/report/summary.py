@@ -10,14 +10,13 @@ from reportlab.platypus import (
 
 from planner.engine.dated import change_note
 from planner.model.format import count, ms, usd
-from planner.model.scenario import COLORS, LABELS
-from planner.model.vocabulary import ALERT
+from planner.model.vocabulary import ALERT, COLORS, LABELS
 from planner.presentation import verdict
 from planner.questionnaire import Recommendation, pick_line, score_text, scoring_text
 from planner.report.charts import hex
 from planner.report.context import ReportContext
 from planner.report.story import Story
-from planner.report.style import BOX_BG, INK, RULE, VERDICT_COLORS, table_style
+from planner.report.style import BOX_BG, INK, MARKER_HEX, RULE, VERDICT_COLORS, table_style
 from planner.report.text import long_date, para_text, per_1k, range_text, signed_score
 
 
@@ -185,7 +184,7 @@ def _boxed(story: Story, lines: list, arch: str) -> Table:
         table_style(
             [
                 ("BACKGROUND", (0, 0), (-1, -1), BOX_BG),
-                ("LINEBEFORE", (0, 0), (0, -1), 4, hex(COLORS.get(arch, "#52606D"))),
+                ("LINEBEFORE", (0, 0), (0, -1), 4, hex(COLORS.get(arch, MARKER_HEX))),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                 ("TOPPADDING", (0, 0), (-1, -1), 8),
@@ -248,7 +247,7 @@ def glance_table(ctx: ReportContext, story: Story) -> Table:
                     story.p(usd(c.tco_usd), st.cell_r),
                 ]
             )
-        style.append(("LINEBEFORE", (0, n), (0, n), 3, hex(COLORS.get(r.key, "#52606D")), 0))
+        style.append(("LINEBEFORE", (0, n), (0, n), 3, hex(COLORS.get(r.key, MARKER_HEX)), 0))
     return story.table(rows, [1.15, 1.3, 0.65, 0.9, 1.25, 0.9, 0.8, 0.95, 0.95], style=style, zebra=False)
 
 

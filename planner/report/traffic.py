@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from planner.model.format import usd
-from planner.model.scenario import LABELS
+from planner.model.vocabulary import LABELS
 from planner.report.context import ReportContext
 from planner.report.story import Story
 from planner.report.text import para_text

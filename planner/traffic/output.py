@@ -7,7 +7,7 @@ import json
 from planner.model.files import scenario_yaml
 from planner.model.format import ms as fmt_ms
 from planner.model.format import usd as money
-from planner.model.scenario import LABELS
+from planner.model.vocabulary import LABELS
 from planner.traffic.analysis import TrafficAnalysis
 from planner.traffic.fit import TrafficStats
 from planner.traffic.reprice import monthly_scale

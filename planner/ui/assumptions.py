@@ -10,7 +10,8 @@ import streamlit as st
 from planner.engine import Estimate
 from planner.engine.provenance import SOURCES, assumptions, provenance
 from planner.model import format as fmt
-from planner.model.scenario import LABELS, Scenario, given_paths
+from planner.model.scenario import Scenario, given_paths
+from planner.model.vocabulary import LABELS
 from planner.ui import session, tables
 from planner.ui.messages import md
 from pricing.models import Catalog

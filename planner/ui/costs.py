@@ -10,7 +10,7 @@ from planner.engine import Estimate
 from planner.engine.lifecycle import scenario_issues
 from planner.model import format as fmt
 from planner.model.break_even_text import interval_sentences
-from planner.model.scenario import LABELS
+from planner.model.vocabulary import LABELS
 from planner.presentation import verdict
 from planner.presentation.output import csv_text
 from planner.ui import assumptions, messages, quality, results, session, sidebar, summary, tables, volume_chart

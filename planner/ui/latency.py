@@ -5,7 +5,7 @@ import streamlit as st
 from planner import figures
 from planner.model import format as fmt
 from planner.model.latency_limits import MEASURE_LABELS, latency_limits
-from planner.model.scenario import LABELS
+from planner.model.vocabulary import LABELS
 from planner.ui import messages, results, sidebar, summary, volume_chart
 
 

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from planner.engine import Estimate
 from planner.figures.quality import quality_figure
 from planner.model import format as fmt
-from planner.model.scenario import ARCHITECTURES, LABELS
+from planner.model.scenario import ARCHITECTURES
+from planner.model.vocabulary import LABELS
 from planner.quality import text as quality_text
 from planner.quality.imports import MAX_EVAL_BYTES, architecture_of, measured_rates, parse_eval, with_measured
 from planner.ui import params, session, tables

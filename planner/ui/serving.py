@@ -9,7 +9,7 @@ from planner.engine.in_house import fit_in_house
 from planner.figures import CONFIG
 from planner.figures.serving import serving_figure
 from planner.model import format as fmt
-from planner.model.scenario import LABELS
+from planner.model.vocabulary import LABELS
 from planner.presentation.serving_view import headline, limits_text, ruled_out_reasons, serving_rows
 from planner.ui import results, session, tables
 from planner.ui.messages import md

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 from planner.engine import Estimate
 from planner.model import format as fmt
-from planner.model.scenario import LABELS
-from planner.model.vocabulary import FAMILY_LABELS
+from planner.model.vocabulary import FAMILY_LABELS, LABELS
 from planner.presentation import verdict
 from planner.presentation.fields import figure_unit
 from pricing.models import Catalog

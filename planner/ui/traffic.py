@@ -15,7 +15,8 @@ import streamlit as st
 from planner.figures import CONFIG
 from planner.figures.traffic import histogram_figure, hourly_figure
 from planner.model import format as fmt
-from planner.model.scenario import ARCHITECTURES, LABELS
+from planner.model.scenario import ARCHITECTURES
+from planner.model.vocabulary import LABELS
 from planner.traffic import output
 from planner.traffic.analysis import TrafficAnalysis, analyze
 from planner.traffic.fit import apply_fit

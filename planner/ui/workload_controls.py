@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.model.scenario import ARCHITECTURES, LABELS, Scenario, bounds
+from planner.model.scenario import ARCHITECTURES, Scenario, bounds
 from planner.model.sections import Workload
+from planner.model.vocabulary import LABELS
 from planner.ui.session import control, limits, scenario
 
 
