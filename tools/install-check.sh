@@ -30,7 +30,7 @@ fi
 run "$venv/bin/python" -m planner validate
 # the shipped presets and the catalog's schema come with the package
 run "$venv/bin/python" -c "
-from planner.files import presets
+from planner.model.files import presets
 from pricing.schema import SCHEMA_PATH
 names = presets()
 assert len(names) >= 4, names
