@@ -11,6 +11,7 @@ A failure names the edge that breaks the rule and the file that makes it."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,70 @@ def test_peers_on_one_layer_may_not_import_each_other(peer):
     assert layer_breaks({("planner.traffic", peer): "t.py"}) == [
         f"t.py: planner.traffic imports {peer}, which is not below it"
     ]
+
+
+# ------------------------------------------------------------------ public doors
+
+
+def defined_names(source: str) -> set[str]:
+    """The names a module defines at its top level (functions, classes, assignments), not the ones it imports."""
+    out = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            out.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            out |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return out
+
+
+def doors(source: str) -> set[str]:
+    """A package's `__all__`: the names it offers callers outside it."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in node.targets):
+            return {e.value for e in getattr(node.value, "elts", []) if isinstance(e, ast.Constant)}
+    return set()
+
+
+@functools.cache
+def _offered(path: Path) -> frozenset[str]:
+    source = path.read_text(encoding="utf-8")
+    return frozenset(defined_names(source) | doors(source))
+
+
+def borrowed_imports(path: Path, files: dict[str, Path]) -> list[str]:
+    """`from M import N` where M is a project module that neither defines N nor offers it in `__all__`, and N is
+    not a submodule: a name taken through a module that only imported it."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.ImportFrom) and node.module and not node.level and node.module in files):
+            continue
+        allowed = _offered(files[node.module])
+        out += [
+            f"{node.module}.{a.name}"
+            for a in node.names
+            if a.name not in allowed and f"{node.module}.{a.name}" not in files
+        ]
+    return out
+
+
+def test_every_name_is_imported_from_the_module_that_defines_it_or_from_a_package_door():
+    code = [
+        *ROOT.glob("*.py"),
+        *(p for d in ("planner", "pricing", "tests", "benchmarks", "tools") for p in (ROOT / d).rglob("*.py")),
+    ]
+    found = {p.relative_to(ROOT).as_posix(): b for p in code if (b := borrowed_imports(p, FILES))}
+    assert found == {}
+
+
+def test_the_door_check_sees_a_borrowed_name_and_lets_a_door_and_a_submodule_through(tmp_path):
+    (tmp_path / "planner" / "engine").mkdir(parents=True)
+    (tmp_path / "pricing").mkdir()
+    (tmp_path / "planner" / "engine" / "__init__.py").write_text(
+        'from planner.engine.costs import total\n__all__ = ["total"]\n'
+    )
+    (tmp_path / "planner" / "engine" / "costs.py").write_text("from math import floor\ndef total():\n    pass\n")
+    files = module_files(tmp_path)
+    user = tmp_path / "user.py"
+    user.write_text("from planner.engine import total, costs\nfrom planner.engine.costs import floor, total\n")
+    assert borrowed_imports(user, files) == ["planner.engine.costs.floor"]

@@ -29,6 +29,7 @@ from planner.engine.lifecycle import (
 from planner.model.files import ScenarioWarning, load_scenario
 from planner.model.scenario import Scenario
 from pricing.loader import parse_catalog
+from tests.hand_scenario import BASE_STACK
 
 MINI = (Path(__file__).resolve().parent / "fixtures" / "mini_catalog.yaml").read_text(encoding="utf-8")
 TODAY = date(2026, 11, 30)
@@ -59,14 +60,7 @@ def cat(text: str):
     return parse_catalog(text, "cat.yaml").catalog
 
 
-STACK = {
-    "embedding_model": "emb",
-    "vector_store": "pine",
-    "reranker": "rr",
-    "llm": "big",
-    "fine_tune": "ft-api",
-    "gpu": "gpu",
-}
+STACK = BASE_STACK
 
 
 def scenario(horizon: int = 12, rerank: bool = True, **stack) -> Scenario:

@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 
 from planner.engine import estimate
-from planner.engine.costs import USES_TUNED, gpus_per_replica, sequences_per_replica
+from planner.engine.costs import gpus_per_replica, sequences_per_replica
 from planner.engine.gather import build_inputs
-from planner.model.scenario import ARCHITECTURES, Scenario
+from planner.model.scenario import ARCHITECTURES, USES_TUNED, Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
 from tests import huge_model

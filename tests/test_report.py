@@ -328,7 +328,7 @@ def test_precomputed_inputs_render_the_same_report(support, catalog):
 
 
 def test_default_date_is_today(catalog):
-    from planner.report import long_date
+    from planner.report.text import long_date
 
     scenario = load_scenario(SCENARIOS_DIR / "ticket-classification.yaml")
     text = _norm("\n".join(_pages(build_report(catalog, scenario))))

@@ -25,15 +25,9 @@ from planner.engine.serving_fit import (
 from planner.model.scenario import Scenario
 from pricing.errors import UnknownEntryError
 from pricing.models import Catalog
+from tests.hand_scenario import BASE_STACK
 
-STACK = {
-    "embedding_model": "emb",
-    "vector_store": "pine",
-    "reranker": "rr",
-    "llm": "big",
-    "fine_tune": "ft-api",
-    "gpu": "gpu",
-}
+STACK = BASE_STACK
 API = "or serve through the API (stack.serving: api)"
 #: The one sentence of each problem on the mini catalog, written out by hand.
 CLOSED_LLM = (

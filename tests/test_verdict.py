@@ -14,15 +14,9 @@ from planner.model.scenario import Scenario
 from planner.presentation import verdict
 from planner.questionnaire import recommend
 from pricing.loader import parse_catalog
+from tests.hand_scenario import BASE_STACK
 
-STACK = {
-    "embedding_model": "emb",
-    "vector_store": "pine",
-    "reranker": "rr",
-    "llm": "big",
-    "fine_tune": "ft-api",
-    "gpu": "gpu",
-}
+STACK = BASE_STACK
 W = {
     "queries_per_month": 100_000,
     "peak_to_average_ratio": 1,

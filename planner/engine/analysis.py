@@ -7,16 +7,11 @@ import math
 
 import numpy as np
 
-from planner.engine.costs import (
-    USES_RETRIEVAL,
-    clamp_share,
-    monthly_totals,
-    queries_per_replica_month,
-)
+from planner.engine.costs import clamp_share, monthly_totals, queries_per_replica_month
 from planner.engine.inputs import Inputs
 from planner.engine.results import BreakEven, Sensitivity
 from planner.engine.vector_stores import STORE_SHAPES, sensitivity_labels
-from planner.model.scenario import ARCHITECTURES, Scenario
+from planner.model.scenario import ARCHITECTURES, USES_RETRIEVAL, Scenario
 
 #: When the scenario's own volume is outside its chart range, the grid is widened to this factor around it.
 WIDEN_FACTOR = 3.0

@@ -14,7 +14,6 @@ from planner.engine.caching import cache_warnings
 from planner.engine.comparison import compare_serving
 from planner.engine.costs import (
     ABSURD_REPLICAS,
-    USES_TUNED,
     cache_hit_share,
     corpus,
     elementwise_total,
@@ -39,7 +38,7 @@ from planner.engine.lifecycle import scenario_issues
 from planner.engine.quality import quality_assessment
 from planner.engine.results import Estimate, Series, Snapshot
 from planner.engine.serving_fit import long_context_misfit_on_gpus, serving_misfits
-from planner.model.scenario import ARCHITECTURES, Scenario, start_day
+from planner.model.scenario import ARCHITECTURES, USES_TUNED, Scenario, start_day
 from planner.model.vocabulary import COLORS, LABELS
 from pricing.models import Catalog
 

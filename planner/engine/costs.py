@@ -15,17 +15,12 @@ import numpy as np
 from planner.engine.inputs import Inputs
 from planner.engine.serving import ServingPoint, output_tokens, replica_point
 from planner.engine.vector_stores import vector_store_usd
-from planner.model.scenario import ARCHITECTURES
+from planner.model.scenario import ARCHITECTURES, KNOWLEDGE_IN_PROMPT, USES_RETRIEVAL, USES_TUNED
 from planner.model.vocabulary import COMPONENT_LABELS
 
 SECONDS_PER_MONTH = 730 * 3600.0
 #: Above this many self-hosted replicas at the scenario's volume the estimate warns that the inputs are absurd.
 ABSURD_REPLICAS = 10_000
-
-USES_RETRIEVAL = {"prompt_only": False, "long_context": False, "rag": True, "fine_tuned": False, "hybrid": True}
-USES_TUNED = {"prompt_only": False, "long_context": False, "rag": False, "fine_tuned": True, "hybrid": True}
-#: Architectures that put the whole knowledge base in the (cached) prompt.
-KNOWLEDGE_IN_PROMPT = {a: a == "long_context" for a in ARCHITECTURES}
 
 
 # ------------------------------------------------------------------ core maths

@@ -9,8 +9,6 @@ import numpy as np
 
 from planner.engine.costs import (
     SECONDS_PER_MONTH,
-    USES_RETRIEVAL,
-    USES_TUNED,
     cache_hit_share,
     elementwise_total,
     load_factor,
@@ -23,6 +21,7 @@ from planner.engine.costs import (
 )
 from planner.engine.inputs import Inputs
 from planner.engine.serving import output_tokens, sequence_speed_at_load
+from planner.model.scenario import USES_RETRIEVAL, USES_TUNED
 
 # The tail series of the Erlang C computation stops once its next term is below this share of the sum,
 # or after this many terms; its ratio is at most a ÷ (c + 1) ≤ ρ, so the terms left out sum to less than

@@ -9,11 +9,11 @@ from datetime import date
 
 import numpy as np
 
-from planner.engine.costs import USES_TUNED, monthly_totals
+from planner.engine.costs import monthly_totals
 from planner.engine.gather import build_inputs
 from planner.engine.inputs import Inputs
 from planner.engine.results import Snapshot
-from planner.model.scenario import Scenario
+from planner.model.scenario import USES_TUNED, Scenario
 from planner.model.vocabulary import LABELS
 from planner.quality import Inputs as QualityInputs
 from planner.quality import Judge, ModelQuality, QualityAssessment, assess, llm_judge, person_judge

@@ -14,9 +14,7 @@ from typing import NamedTuple
 
 from planner.engine import serving_model as sm
 from planner.engine.inputs import Inputs
-
-USES_TUNED = {"prompt_only": False, "long_context": False, "rag": False, "fine_tuned": True, "hybrid": True}
-USES_RETRIEVAL = {"prompt_only": False, "long_context": False, "rag": True, "fine_tuned": False, "hybrid": True}
+from planner.model.scenario import USES_RETRIEVAL, USES_TUNED
 
 
 def sequence_speed_at_load(i: Inputs, arch: str, tin: float, concurrent: float) -> float:

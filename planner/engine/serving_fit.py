@@ -30,7 +30,6 @@ from pricing.llms import LLM, FineTuneOffer
 from pricing.models import Catalog
 
 #: Bytes per weight at each precision.
-BYTES_PER_PARAMETER = {"bf16": 2.0, "fp8": 1.0, "int4": 0.5}
 #: Replica sizes tried, smallest first (tensor parallelism over 1, 2, 4 or 8 GPUs).
 GPUS_PER_REPLICA = (1, 2, 4, 8)
 #: The scenario field that chose each side's model.
@@ -169,7 +168,7 @@ def replica(s: Scenario, gpu, llm, llm_key: str, field: str, tokens: float, what
     GPU's datasheet (`acc`) the serving model's memory arithmetic applies (planner/engine/serving_model.py)."""
     st = s.stack
     params = llm.parameters_billion or 8.0
-    weights_gb = params * BYTES_PER_PARAMETER.get(st.precision, 0.5625)
+    weights_gb = params * sm.BYTES_PER_PARAMETER[st.precision]
     kv = st.kv_cache_kb_per_token * 1000 if st.kv_cache_kb_per_token else kv_bytes_per_token(params, st.precision)
     too_big = _TooBig(s, llm, llm_key, field, what or "request")
     if acc is not None:

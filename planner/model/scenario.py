@@ -30,6 +30,11 @@ from pricing.safeyaml import unsafe_text_problem
 from pricing.units import Strict
 
 ARCHITECTURES = ("prompt_only", "long_context", "rag", "fine_tuned", "hybrid")
+#: What each architecture is made of: retrieval (RAG, hybrid), the tuned model (fine-tuned, hybrid), the whole
+#: knowledge base in every prompt (long context).
+USES_RETRIEVAL = {"prompt_only": False, "long_context": False, "rag": True, "fine_tuned": False, "hybrid": True}
+USES_TUNED = {"prompt_only": False, "long_context": False, "rag": False, "fine_tuned": True, "hybrid": True}
+KNOWLEDGE_IN_PROMPT = {a: a == "long_context" for a in ARCHITECTURES}
 
 
 @dataclass(frozen=True)
