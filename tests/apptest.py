@@ -125,6 +125,11 @@ def errors(at: AppTest) -> list[str]:
     return [unescape(e.value) for e in at.error]
 
 
+def recommendation_text(at: AppTest) -> str:
+    """Every markdown block of the page, one a line (the Decide page's recommendation and its reasons)."""
+    return "\n".join(m.value for m in at.markdown)
+
+
 def captions(at: AppTest) -> str:
     return "\n".join(c.value for c in at.caption)
 

@@ -1,6 +1,6 @@
 """Prices on the dates they apply: a scenario's start date, scheduled price changes inside its horizon, the
 months before and after a change and the TCO summed month by month — checked against arithmetic done by hand
-on the round numbers of tests/fixtures/mini_catalog.yaml (see tests/test_engine.py for the workload):
+on the round numbers of tests/fixtures/mini_catalog.yaml (see tests/hand_scenario.py for the workload):
 
   prompt only, model `big`: T_in = 100 + 200 + 1000 = 1300 tokens, T_out = 300, 100,000 queries a month
   at 1 / 4 $ per 1M tokens:  100,000 × (1300 × 1 + 300 × 4) / 1e6 = 250 $/month

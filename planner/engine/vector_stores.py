@@ -6,7 +6,7 @@ the catalog entry, stay 0); its `throughputs` are figures whose low-cost end is 
 or a constant, 1 for a throughput, or the row's `neutral`; `VS_DEFAULTS` gathers them from the rows). A row also
 owns its shape's policies: its capacity step (`queries_per_step`, for the break-even search) and the inputs the
 sensitivity analysis moves (`sensitivity`). Adding a shape means one `StoreShape` here and, for a new field, its
-`vs_*` field in `planner.engine.inputs.Inputs` (tests/test_engine.py checks the two agree).
+`vs_*` field in `planner.engine.inputs.Inputs` (tests/test_engine_retrieval.py checks the two agree).
 """
 
 from __future__ import annotations
