@@ -187,11 +187,6 @@ def embed_batch_price(i: Inputs) -> float:
     return i.embed_usd_per_1m_tokens if math.isnan(v) else v
 
 
-def candidates_retrieved(i: Inputs) -> float:
-    """Records the vector store returns per retrieving query: the rerank candidates, or top_k."""
-    return max(i.rerank_candidates_per_query, i.top_k) if i.rerank else i.top_k
-
-
 def serving_point(i: Inputs, arch: str) -> ServingPoint:
     """Self-hosted `arch`'s replica shape and operating point on its own (retrieving) request."""
     return replica_point(i, arch, prompt_tokens(i, arch)[0])
@@ -253,19 +248,9 @@ def gpus_per_replica(i: Inputs, arch: str) -> float:
     return serving_point(i, arch).gpus_per_replica
 
 
-def serving_tokens_per_second(i: Inputs, arch: str) -> float:
-    """Output tokens a second one self-hosted replica serving `arch` delivers at its operating point."""
-    return serving_point(i, arch).replica_tokens_per_second
-
-
 def sequences_per_replica(i: Inputs, arch: str) -> float:
     """Sequences one replica decodes at once at its operating point (its batch)."""
     return serving_point(i, arch).sequences
-
-
-def rerank_searches_per_query(i: Inputs) -> float:
-    """One search reranks up to max_documents_per_search candidates; more count as several searches."""
-    return float(math.ceil(i.top_k / i.rerank_max_documents_per_search - 1e-9))
 
 
 def training_usd_per_run(i: Inputs) -> float:

@@ -157,11 +157,6 @@ def scenario_issues(catalog: Catalog, scenario: Scenario, today: date | None = N
     return out
 
 
-def available_through_horizon(catalog: Catalog, scenario: Scenario, today: date | None = None) -> bool:
-    """True when every entry the scenario uses can be bought today and serves for its whole horizon."""
-    return not scenario_issues(catalog, scenario, today)
-
-
 def switched(scenario: Scenario, issue: LifecycleIssue) -> Scenario:
     """The scenario with the issue's entry swapped for its replacement (unchanged if there is none)."""
     if issue.field is None or issue.replacement is None:

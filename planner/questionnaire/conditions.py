@@ -146,8 +146,5 @@ class Rule:
     def fix_text(self, answers: Answers) -> str:
         return fill(self.fix, answers) if self.fix else ""
 
-    def condition_text(self) -> str:
-        return " and ".join(c.describe() for c in self.condition)
-
     def effect_text(self) -> str:
         return effects_text(self.effects, self.rule_out)

@@ -10,7 +10,6 @@ half-read.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -415,7 +414,3 @@ def open_traffic(paths, progress=None):
         con.close()
         raise
     return con, loaded
-
-
-def format_names() -> str:
-    return json.dumps({k: f.title for k, f in FORMATS.items()})

@@ -37,10 +37,6 @@ def problem_lines(problems: list[Problem]) -> list[str]:
     return out
 
 
-def show_problems(title: str, problems: list[Problem]) -> None:
-    message("error", title, problem_lines(problems))
-
-
 def md(text: object, multiline: bool = False) -> str:
     """User text shown inside markdown exactly as typed (see `planner.ui.tables.literal`)."""
     return literal(text, multiline)

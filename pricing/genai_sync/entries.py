@@ -18,7 +18,6 @@ from pricing.genai_sync.source import (
 )
 from pricing.genai_sync.write import dq, dump, figure_map, yaml
 from pricing.models import Catalog
-from pricing.retrieval import EmbeddingModel
 
 
 def default_key(ref: str) -> str:
@@ -184,7 +183,3 @@ def add_entry_text(text: str, catalog: Catalog, ref: str, key: str | None = None
     insert = ["\n", block]
     lines[end:end] = insert
     return "".join(lines), family, key
-
-
-def is_embedding_entry(entry) -> bool:
-    return isinstance(entry, EmbeddingModel)
