@@ -20,7 +20,8 @@ import random
 import time
 
 from benchmarks.bench_hostile import Client, Visitor
-from benchmarks.bench_server import ROOT, catalog_copy, rss_kb, server, tree
+from benchmarks.bench_server import rss_kb, tree
+from tools.streamlit_server import ROOT, catalog_copy, server
 
 VISITORS = 8
 SAMPLE_S = 10.0

@@ -13,8 +13,7 @@ Reported: the server's resident memory (VmRSS of the process tree) before, after
 sessions closed (Streamlit drops a closed session's state after 120 s); then (`--waves 2`) a second
 group of 20 does the same on the same server: does the memory the first left behind get reused?
 
-`PricingClient` is also the forged-save test's rig (`tests/test_secure_by_default.py`): it can open the
-page under any `Host` and `Origin` (a DNS-rebound page's), still connecting to 127.0.0.1 only.
+The sessions are `tools/pricing_client.py`'s `PricingClient`, the forged-save test's rig too.
 """
 
 from __future__ import annotations
@@ -23,82 +22,14 @@ import argparse
 import asyncio
 import json
 import sys
-import time
 
-from benchmarks.bench_server import ROOT, catalog_copy, rss_kb, server
+from benchmarks.bench_server import rss_kb
 from benchmarks.bench_server import tree as _tree
+from tools.pricing_client import PricingClient
+from tools.streamlit_server import ROOT, catalog_copy, server
 
-WAIT_S = 60.0
 #: 250,000 four-byte characters: 1,000,000 bytes of UTF-8.
 BIG_CHARS = 250_000
-
-
-class PricingClient:
-    """One browser tab on the Pricing page, as the server sees it, opened as `host` (default 127.0.0.1)."""
-
-    def __init__(self, port: int, host: str | None = None, origin: str | None = None) -> None:
-        self.port, self.host, self.origin = port, host or f"127.0.0.1:{port}", origin
-        self.ws = None
-        self.ids: dict[str, str] = {}
-
-    async def connect(self) -> None:
-        import websockets
-
-        # the URL's name is what the Host header says; the TCP connection goes to 127.0.0.1 only
-        self.ws = await websockets.connect(
-            f"ws://{self.host}/_stcore/stream",
-            host="127.0.0.1",
-            port=self.port,
-            origin=self.origin,
-            subprotocols=["streamlit"],
-            max_size=None,
-            proxy=None,
-            open_timeout=WAIT_S,
-        )
-
-    async def close(self) -> None:
-        if self.ws is not None:
-            await self.ws.close()
-
-    async def run(self, widgets: list | None = None) -> str:
-        """A run of the Pricing page (with these widget states); the page's text once it finished."""
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        msg = BackMsg()
-        msg.rerun_script.page_name = "pricing"
-        msg.rerun_script.widget_states.widgets.extend(widgets or [])
-        await self.ws.send(msg.SerializeToString())
-        chunks: list[str] = []
-        deadline = time.monotonic() + WAIT_S
-        while True:
-            fwd = ForwardMsg()
-            fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), max(0.01, deadline - time.monotonic())))
-            kind = fwd.WhichOneof("type")
-            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                self._remember(fwd.delta.new_element, chunks)
-            elif kind == "script_finished":
-                return "\n".join(chunks)
-
-    def _remember(self, e, chunks: list[str]) -> None:
-        kind = e.WhichOneof("type")
-        if kind == "text_area" and e.text_area.label == "Catalog YAML":
-            self.ids["editor"] = e.text_area.id
-            self.editor_text = e.text_area.value if e.text_area.set_value else e.text_area.default
-        elif kind == "button":
-            self.ids[e.button.label] = e.button.id
-            if e.button.label.startswith("Save"):
-                self.save_disabled = e.button.disabled
-        elif kind in ("alert", "markdown"):
-            chunks.append(getattr(e, kind).body)
-
-    async def press(self, button_label: str, text: str) -> str:
-        """Put `text` in the editor and press the form's button `button_label` (as a browser's tab sends it)."""
-        from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-        editor = WidgetState(id=self.ids["editor"], string_value=text)
-        button = WidgetState(id=self.ids[button_label], trigger_value=True)
-        return await self.run([editor, button])
 
 
 def big_text(salt: int) -> str:

@@ -45,7 +45,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from benchmarks.bench_browser import pct
-from benchmarks.bench_server import ROOT, catalog_copy, cpu_s, server, tree
+from benchmarks.bench_server import cpu_s, tree
+from tools.streamlit_server import ROOT, catalog_copy, server
 
 HOSTILE_QUERY = (
     "serving=self_hosted&llm=together-llama-3.1-8b&ft=together-llama-3.1-8b-lora&stack.target_utilization=1e-300"

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from benchmarks.bench_controls import CHART as CHART_SELECTOR
 from benchmarks.bench_controls import CONTROLS, DECIDE_TEXT, METRICS, Target, app_controls, open_sections
-from benchmarks.bench_server import ROOT, app_url, catalog_copy, goto_ready, launch_chromium, server
+from benchmarks.bench_server import app_url, goto_ready, launch_chromium
+from tools.streamlit_server import ROOT, catalog_copy, server
 
 #: Imported by the server's interpreter at start-up (Python imports `sitecustomize` from its path).
 HOOK = """

@@ -15,11 +15,8 @@ Debian's chromium, wait for an idle page, find a page's slider and chart.
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
-import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +24,7 @@ BARE_APP = Path(__file__).resolve().parent / "bare_app.py"
 
 from tools.streamlit_server import (  # noqa: E402  (the harness the browser tests share)
     CHROMIUM_ARGS,
+    catalog_copy,
     chromium_path,
     server,
     start_server,
@@ -55,18 +53,6 @@ CHART_DRAWN_JS = (
 #: The app's chart with its own volume slider (planner/ui/volume_chart.py), on Costs and Latency.
 
 VOLUME_FRAME = "iframe[title='planner.ui.volume_chart.volume_chart']"
-
-
-@contextmanager
-def catalog_copy():
-    """A temporary copy of the default catalog, so nothing here can touch the repository's file."""
-    d = Path(tempfile.mkdtemp(prefix="bench-catalog-"))
-    try:
-        dst = d / "catalog.yaml"
-        shutil.copyfile(ROOT / "pricing" / "default.yaml", dst)
-        yield dst
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
 
 
 def launch_chromium(p, **kw):

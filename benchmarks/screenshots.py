@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from benchmarks.bench_server import ROOT, app_url, catalog_copy, goto_ready, launch_chromium, server, wait_idle
+from benchmarks.bench_server import app_url, goto_ready, launch_chromium, wait_idle
+from tools.streamlit_server import ROOT, catalog_copy, server
 
 #: The support-bot case of the README: 5,000 help articles updated weekly, 200K queries a month,
 #: cited answers, p95 under 2 s, $1,500 a month.

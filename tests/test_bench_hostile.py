@@ -33,7 +33,7 @@ def test_a_page_run_is_read_back_whole():
     """The protocol client sees the page a browser would: the volume slider with its 1-2-5 steps."""
     import asyncio
 
-    from benchmarks.bench_server import ROOT, catalog_copy, server
+    from tools.streamlit_server import ROOT, catalog_copy, server
 
     async def first_page(port: int):
         c = bench_hostile.Client(port)

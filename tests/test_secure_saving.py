@@ -147,8 +147,8 @@ def test_a_forged_save_from_a_rebound_page_leaves_the_catalog_file_unchanged():
     127.0.0.1 do save (so the rig really presses Save)."""
     import asyncio
 
-    from benchmarks.bench_editor import PricingClient
-    from benchmarks.bench_server import ROOT, catalog_copy, server
+    from tools.pricing_client import PricingClient
+    from tools.streamlit_server import ROOT, catalog_copy, server
 
     async def save_as(port: int, name: str, text: str) -> tuple[bool, str]:
         c = PricingClient(port, host=f"{name}:{port}", origin=f"http://{name}:{port}")

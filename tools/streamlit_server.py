@@ -2,7 +2,8 @@
 
 `start_server` runs `streamlit run SCRIPT` on 127.0.0.1 on a free port, in its own process group (so
 `stop_server` ends it and everything it started), with its output in a temporary folder; `chromium_path`
-finds Debian's Chromium, which `CHROMIUM_ARGS` keeps rendering at full rate with many pages open.
+finds Debian's Chromium, which `CHROMIUM_ARGS` keeps rendering at full rate with many pages open;
+`catalog_copy` gives a server a temporary copy of the default catalog to save into.
 """
 
 from __future__ import annotations
@@ -158,3 +159,15 @@ def server(script: Path, **kw):
         yield srv
     finally:
         stop_server(srv)
+
+
+@contextmanager
+def catalog_copy():
+    """A temporary copy of the default catalog, so nothing here can touch the repository's file."""
+    d = Path(tempfile.mkdtemp(prefix="planner-catalog-"))
+    try:
+        dst = d / "catalog.yaml"
+        shutil.copyfile(ROOT / "pricing" / "default.yaml", dst)
+        yield dst
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
