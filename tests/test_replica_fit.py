@@ -48,8 +48,10 @@ def test_a_base_model_that_fits_no_replica_rules_out_only_what_it_serves(cat):
     )
     # 810 GB of weights against 8 × 80 × 0.9 = 576 GB, and every fix
     assert "needs 810 GB for its weights" in reason and "gives it 576 GB" in reason
-    for fix in ("stack.precision", "stack.gpu", "a smaller model", "serve through the API"):
+    for fix in ("stack.gpu", "a smaller model", "serve through the API"):
         assert fix in reason
+    # every precision with fewer bytes a parameter than bf16 (2): fp8 1, fp4 0.5625, int4 0.5, the nearest first
+    assert "pick a lower stack.precision (fp8, fp4, int4), a GPU with more memory (stack.gpu)" in reason
     assert est.ruled_out_reasons == (reason,)
     # the tuned side runs on `small`: one GPU a replica, one replica at 1,000 queries a month
     # gpu_serving = 1 replica × 1 GPU × 3.6 $/h × 730 h = 2,628
@@ -256,3 +258,21 @@ def test_pages_show_the_ruled_out_reason_and_draw_the_others(shipped, catalog_fi
         assert "[**Hybrid**] — ruled out" in shown and "[**Fine-tuned**] — ruled out" in shown
     else:  # the verdict box above the charts
         assert "Ruled out: " in shown and "Hybrid" in shown.split("Ruled out: ")[1]
+
+
+def test_at_the_lowest_precision_the_fix_does_not_offer_a_lower_one(cat):
+    """huge at int4: 405 × 0.5 = 202.5 GB of weights > 8 GPUs × 80 GB × 0.3 = 192 GB: still fits no replica, and
+    int4 has the fewest bytes a parameter, so the sentence names the other fixes only. At fp8 (405 GB > 192 GB) it
+    names the two precisions below: fp4 (0.5625) and int4 (0.5)."""
+    s = scenario("huge", "ft-lora")
+    at_int4 = s.model_copy(
+        update={"stack": s.stack.model_copy(update={"precision": "int4", "gpu_memory_utilization": 0.3})}
+    )
+    reason = estimate(cat, at_int4).ruled_out["rag"]
+    assert "needs 202 GB for its weights" in reason and "gives it 192 GB" in reason
+    assert "stack.precision" not in reason.split("): pick ")[1]
+    assert "): pick a GPU with more memory (stack.gpu), a smaller model, or serve through the API" in reason
+    at_fp8 = s.model_copy(
+        update={"stack": s.stack.model_copy(update={"precision": "fp8", "gpu_memory_utilization": 0.3})}
+    )
+    assert "pick a lower stack.precision (fp4, int4), a GPU" in estimate(cat, at_fp8).ruled_out["rag"]

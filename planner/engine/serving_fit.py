@@ -20,18 +20,31 @@ weights (`replica`). The questions callers ask:
 from __future__ import annotations
 
 import dataclasses
+import typing
 from datetime import date
 from typing import Any, NamedTuple
 
 from planner.engine import serving_model as sm
 from planner.model import scenario as scenario_model
 from planner.model.scenario import Scenario, start_day
+from planner.model.sections import Stack
 from pricing.llms import LLM, FineTuneOffer
 from pricing.models import Catalog
 
 #: Bytes per weight at each precision.
 #: Replica sizes tried, smallest first (tensor parallelism over 1, 2, 4 or 8 GPUs).
 GPUS_PER_REPLICA = (1, 2, 4, 8)
+#: The precisions a scenario can choose, fewest bytes a parameter last (bf16, fp8, fp4, int4).
+PRECISIONS = tuple(
+    sorted(typing.get_args(Stack.model_fields["precision"].annotation), key=lambda p: -sm.BYTES_PER_PARAMETER[p])
+)
+
+
+def lower_precisions(precision: str) -> tuple[str, ...]:
+    """The precisions with fewer bytes a parameter than `precision`, the nearest first."""
+    return tuple(p for p in PRECISIONS if sm.BYTES_PER_PARAMETER[p] < sm.BYTES_PER_PARAMETER[precision])
+
+
 #: The scenario field that chose each side's model.
 SIDES = ("stack.llm", "stack.fine_tune")
 
@@ -206,12 +219,14 @@ class _TooBig(NamedTuple):
         st = self.s.stack
         less = f", less {runtime:g} GB a GPU for the runtime" if runtime else ""
         params = self.llm.parameters_billion or 8.0
+        fewer = lower_precisions(st.precision)
+        lower = f"a lower stack.precision ({', '.join(fewer)}), " if fewer else ""
         return (
             f"{self.field}: {self.llm.name} (`{self.key}`, {params:g}B parameters at {st.precision}) needs "
             f"{weights_gb:,.0f} GB for its weights plus {one_sequence_gb:,.1f} GB of KV cache for one {self.what}, "
             f"but a replica of at most {GPUS_PER_REPLICA[-1]} × {memory_gb:g} GB GPUs gives it {most:,.0f} GB "
-            f"(at stack.gpu_memory_utilization {st.gpu_memory_utilization:g}{less}): pick a lower stack.precision "
-            f"(fp8, int4), a GPU with more memory (stack.gpu), a smaller model, {OR_API}"
+            f"(at stack.gpu_memory_utilization {st.gpu_memory_utilization:g}{less}): pick {lower}a GPU with more "
+            f"memory (stack.gpu), a smaller model, {OR_API}"
         )
 
 
