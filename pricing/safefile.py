@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from pricing.errors import InputError, Problem
-from pricing.safeyaml import too_big
+from pricing.safeyaml import CATALOG_SIZE_NOTE, too_big
 
 #: Read in pieces of this size (a file that grows while read still stops at the bound).
 _CHUNK = 1 << 16
@@ -51,16 +51,17 @@ def _refuse(path: str, message: str) -> InputError:
     return InputError([Problem(path, 1, 1, "", message)])
 
 
-def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
+def read_regular_file(path: str | Path, max_bytes: int, size_note: str = CATALOG_SIZE_NOTE) -> bytes:
     """The bytes of the regular file at `path` (at most `max_bytes`), or a located `InputError` saying why not:
-    missing, a folder, a FIFO, a device, unreadable, or above the bound. Never blocks on a FIFO."""
+    missing, a folder, a FIFO, a device, unreadable, or above the bound (`size_note` ends that sentence). Never
+    blocks on a FIFO."""
     name = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise _refuse(name, "no such file: check the path") from None
     except IsADirectoryError:
-        raise _refuse(name, "this is a folder, not a file") from None
+        raise _refuse(name, "this is a folder, not a regular file: give the path of a file") from None
     except PermissionError:
         raise _refuse(name, "permission denied: the file cannot be read") from None
     except OSError as exc:
@@ -68,12 +69,12 @@ def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise _refuse(name, "this is a folder, not a file")
+            raise _refuse(name, "this is a folder, not a regular file: give the path of a file")
         if not stat.S_ISREG(mode):
             raise _refuse(name, f"this is {kind_of(mode)}, not a regular file: give the path of a file")
         size = os.fstat(fd).st_size
         if size > max_bytes:  # refused before reading it
-            raise InputError([too_big(name, size, max_bytes)])
+            raise InputError([too_big(name, size, max_bytes, size_note)])
         chunks, total = [], 0
         while True:
             try:
@@ -85,7 +86,7 @@ def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > max_bytes:  # it grew while being read
-                raise InputError([too_big(name, total, max_bytes)])
+                raise InputError([too_big(name, total, max_bytes, size_note)])
         return b"".join(chunks)
     finally:
         os.close(fd)

@@ -213,14 +213,13 @@ def parse_yaml(text: str | bytes, file: str = "<text>", max_bytes: int = MAX_BYT
             loader.dispose()
 
 
-def too_big(file, size, cap) -> Problem:
-    return Problem(
-        file,
-        1,
-        1,
-        "",
-        f"the file is {size:,} bytes, above the {cap:,}-byte limit: a catalog or scenario is a few tens of KB",
-    )
+#: What a catalog or scenario file that is too big is told.
+CATALOG_SIZE_NOTE = ": a catalog or scenario is a few tens of KB"
+
+
+def too_big(file, size, cap, note: str = CATALOG_SIZE_NOTE) -> Problem:
+    """The file is above its byte limit; `note` says what such a file should be (appended to the sentence)."""
+    return Problem(file, 1, 1, "", f"the file is {size:,} bytes, above the {cap:,}-byte limit{note}")
 
 
 def _mark(node) -> tuple[int, int]:

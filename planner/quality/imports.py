@@ -24,17 +24,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pricing.errors import InputError, Problem
+from pricing.safefile import read_regular_file
+from pricing.safeyaml import too_big
 
 #: the largest eval file read (bytes); a bigger one is refused before it is read
 MAX_EVAL_BYTES = 50_000_000
+#: How an eval file above the limit is told (the end of `pricing.safeyaml.too_big`'s sentence).
+EVAL_SIZE_NOTE = " for an eval file"
 #: nesting Python's JSON decoder cannot follow (a hostile file): refused instead of a RecursionError
 _TOO_DEEP = "the JSON is nested too deeply to be an eval result: export the results again"
 FORMATS = ("promptfoo", "inspect", "openai_evals", "deepeval", "csv")
@@ -63,21 +65,9 @@ def _fail(file: str, message: str, line: int = 1, column: int = 1, path: str = "
 
 
 def read_eval_bytes(path: str | Path, limit: int = MAX_EVAL_BYTES) -> bytes:
-    """The bytes of an eval file, refused unless it is a regular file of at most `limit` bytes."""
-    name = str(path)
-    try:
-        st = os.stat(path)
-    except OSError as e:
-        raise _fail(name, f"cannot read the file: {e.strerror or e}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise _fail(name, "not a regular file: give the path of an eval result file")
-    if st.st_size > limit:
-        raise _fail(name, f"the file is {st.st_size:,} bytes, above the {limit:,}-byte limit for an eval file")
-    with open(path, "rb") as f:
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        raise _fail(name, f"the file grew above the {limit:,}-byte limit while it was read")
-    return data
+    """The bytes of an eval file, refused unless it is a regular file of at most `limit` bytes (never blocks on a
+    FIFO: `pricing.safefile.read_regular_file`)."""
+    return read_regular_file(path, limit, EVAL_SIZE_NOTE)
 
 
 def read_eval_file(path: str | Path) -> EvalImport:
@@ -87,7 +77,7 @@ def read_eval_file(path: str | Path) -> EvalImport:
 def parse_eval(data: bytes, file: str = "<eval>") -> EvalImport:
     """Detect the format of an eval file's bytes and count passes per option. Raises `InputError`, located."""
     if len(data) > MAX_EVAL_BYTES:
-        raise _fail(file, f"the file is {len(data):,} bytes, above the {MAX_EVAL_BYTES:,}-byte limit for an eval file")
+        raise InputError([too_big(file, len(data), MAX_EVAL_BYTES, EVAL_SIZE_NOTE)])
     if data[:4] == b"PK\x03\x04":
         raise _fail(
             file,

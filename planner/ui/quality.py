@@ -13,10 +13,18 @@ from planner.model import format as fmt
 from planner.model.scenario import ARCHITECTURES
 from planner.model.vocabulary import LABELS
 from planner.quality import text as quality_text
-from planner.quality.imports import MAX_EVAL_BYTES, architecture_of, measured_rates, parse_eval, with_measured
+from planner.quality.imports import (
+    EVAL_SIZE_NOTE,
+    MAX_EVAL_BYTES,
+    architecture_of,
+    measured_rates,
+    parse_eval,
+    with_measured,
+)
 from planner.ui import params, session, tables
 from planner.ui.messages import md, message, problem_lines
-from pricing.errors import InputError, Problem
+from pricing.errors import InputError
+from pricing.safeyaml import too_big
 
 
 def _monthly(est: Estimate) -> dict[str, float]:
@@ -139,7 +147,7 @@ def _importer() -> None:
         imports = []
         for f in files:
             if f.size > MAX_EVAL_BYTES:
-                raise InputError([_too_big(f.name, f.size)])
+                raise InputError([too_big(f.name, f.size, MAX_EVAL_BYTES, EVAL_SIZE_NOTE)])
             imports.append(parse_eval(f.getvalue(), f.name))
     except InputError as exc:
         message("error", "The eval file was not imported (nothing changed):", problem_lines(exc.problems))
@@ -167,9 +175,3 @@ def _importer() -> None:
         except ValidationError as exc:
             session.flash("error", f"Not imported (nothing changed): {params.validation_message(exc)}")
         st.rerun()
-
-
-def _too_big(name: str, size: int) -> Problem:
-    return Problem(
-        name, 1, 1, "", f"the file is {size:,} bytes, above the {MAX_EVAL_BYTES:,}-byte limit for an eval file"
-    )
